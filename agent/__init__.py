@@ -1,0 +1,1 @@
+"""reelgraph: the LangGraph pipeline, its providers, storage and media."""

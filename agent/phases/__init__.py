@@ -1,0 +1,1 @@
+"""The four phases and their review pauses, one module each."""

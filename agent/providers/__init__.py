@@ -1,0 +1,1 @@
+"""Providers: one interface per capability, a registry by name."""

@@ -1,0 +1,142 @@
+"""One small interface per capability: planner, image, video, music.
+
+Each provider describes a request as a memoisable :class:`~agent.memo.Call` (parameters that
+decide the output, input hashes, units and price) and performs it with one async method that
+writes its output to a path. Capabilities are data on the class.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from agent.memo import Call
+from agent.spec import Beat, CameraMove, MusicBrief, Spec
+from agent.state import Options
+
+
+class ImageRequest(BaseModel):
+    """One storyboard image.
+
+    Attributes:
+        spec: the whole spec (style, product, palette).
+        beat: the beat to draw.
+        prompt: the image prompt (the beat's, or the user's override).
+        size_px: (width, height) of the image; the target aspect ratio.
+        seed: sampling seed.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    spec: Spec
+    beat: Beat
+    prompt: str
+    size_px: tuple[int, int]
+    seed: int
+
+
+class ClipRequest(BaseModel):
+    """One clip from a video model.
+
+    Attributes:
+        start_image: file of the first frame.
+        start_sha256: its hash (for the memo key).
+        prompt: the motion prompt.
+        camera: camera move.
+        clip_s: clip length, one of the model's ``clip_lengths_s``.
+        size_px: (width, height) wanted.
+        seed: sampling seed.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    start_image: Path
+    start_sha256: str
+    prompt: str
+    camera: CameraMove
+    clip_s: float
+    size_px: tuple[int, int]
+    seed: int
+
+
+class MusicRequest(BaseModel):
+    """A soundtrack.
+
+    Attributes:
+        brief: mood, tempo, key, instruments.
+        duration_s: exact length wanted, seconds.
+        seed: sampling seed.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    brief: MusicBrief
+    duration_s: float
+    seed: int
+
+
+class PlannerProvider(Protocol):
+    """Turns a brief into a :class:`Spec`."""
+
+    name: str
+
+    def describe(self, prompt: str, options: Options) -> Call:
+        """The memoisable call for this brief."""
+        ...
+
+    async def plan(self, prompt: str, options: Options) -> Spec:
+        """Plan the ad. Raises ProviderError on failure."""
+        ...
+
+
+class ImageProvider(Protocol):
+    """Draws storyboard images."""
+
+    name: str
+
+    def describe(self, req: ImageRequest) -> Call:
+        """The memoisable call for this request."""
+        ...
+
+    async def draw(self, req: ImageRequest, dst: Path) -> None:
+        """Write a PNG of ``req.size_px`` to ``dst``."""
+        ...
+
+
+class VideoProvider(Protocol):
+    """Animates a start image into a clip.
+
+    Attributes:
+        clip_lengths_s: the clip lengths the model makes, seconds.
+        end_frame: accepts an end frame (so chunks can render in parallel).
+        native_audio: makes its own soundtrack.
+    """
+
+    name: str
+    clip_lengths_s: tuple[float, ...]
+    end_frame: bool
+    native_audio: bool
+
+    def describe(self, req: ClipRequest) -> Call:
+        """The memoisable call for this request."""
+        ...
+
+    async def animate(self, req: ClipRequest, dst: Path) -> None:
+        """Write an MP4 clip to ``dst``."""
+        ...
+
+
+class MusicProvider(Protocol):
+    """Composes a soundtrack."""
+
+    name: str
+
+    def describe(self, req: MusicRequest) -> Call:
+        """The memoisable call for this request."""
+        ...
+
+    async def compose(self, req: MusicRequest, dst: Path) -> None:
+        """Write an MP3 of exactly ``req.duration_s`` to ``dst``."""
+        ...

@@ -1,0 +1,1 @@
+"""Offline providers: real, deterministic, free."""

@@ -1,0 +1,168 @@
+"""The offline providers: real, deterministic for a seed, free.
+
+They are the default on a machine with no keys and the test doubles everywhere else. Each
+``describe`` names exactly the inputs its output depends on, plus a renderer version, so the
+memo reuses what is still valid and nothing stale.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from agent.media import Media
+from agent.memo import Call
+from agent.providers.base import ClipRequest, ImageRequest, MusicRequest
+from agent.providers.local import motion, music, planner, storyboard
+from agent.spec import Spec
+from agent.state import Options
+
+#: Bump when a renderer's output changes, so memoised results of the old one are not reused.
+RENDERER_VERSION = 3
+
+
+class LocalPlanner:
+    """Rule-based planner over the beat library."""
+
+    name = "local"
+
+    def describe(self, prompt: str, options: Options) -> Call:
+        """The call for a brief: prompt, duration, aspect, seed."""
+        return Call(
+            "local",
+            "planner",
+            {
+                "v": RENDERER_VERSION,
+                "prompt": prompt,
+                "duration_s": options.duration_s,
+                "aspect": options.aspect,
+                "seed": options.seed,
+            },
+            unit="spec",
+        )
+
+    async def plan(self, prompt: str, options: Options) -> Spec:
+        """Plan the ad from the brief and options."""
+        return planner.plan_spec(prompt, options.duration_s, options.aspect, options.seed)
+
+
+class LocalImages:
+    """Pillow storyboard renderer: a composition per beat type, the spec's palette."""
+
+    name = "local"
+
+    def describe(self, req: ImageRequest) -> Call:
+        """The call for one image: the beat (not its timing), style, product, size, seed."""
+        spec, beat = req.spec, req.beat
+        return Call(
+            "local",
+            "storyboard",
+            {
+                "v": RENDERER_VERSION,
+                "beat": beat.model_dump(mode="json", exclude={"start_s", "duration_s"}),
+                "prompt": req.prompt,
+                "style": spec.style.model_dump(mode="json"),
+                "product": spec.product,
+                "brand": spec.brand,
+                "title": spec.title,
+                "size_px": list(req.size_px),
+                "seed": req.seed,
+            },
+            unit="image",
+        )
+
+    async def draw(self, req: ImageRequest, dst: Path) -> None:
+        """Render the beat's frame to a PNG.
+
+        A user's prompt (one that differs from the beat's) reaches the frame through its light
+        words ("a sunset on the beach" warms it, "at night" cools it); the seed varies the rest.
+        """
+        spec = req.spec
+        if req.prompt != req.beat.image_prompt:
+            lighting = f"{spec.style.lighting}; {req.prompt}"
+            spec = spec.model_copy(
+                update={"style": spec.style.model_copy(update={"lighting": lighting})}
+            )
+
+        def render() -> None:
+            image = storyboard.render_storyboard(spec, req.beat, req.size_px, req.seed)
+            image.save(dst, format="PNG", compress_level=1)
+
+        await asyncio.to_thread(render)
+
+
+class LocalVideo:
+    """FFmpeg motion renderer: 5-second clips with the beat's camera move."""
+
+    name = "local"
+    clip_lengths_s: tuple[float, ...] = (motion.CLIP_S,)
+    end_frame = False
+    native_audio = False
+
+    def __init__(self, media: Media) -> None:
+        """Render with this FFmpeg."""
+        self._media = media
+
+    def describe(self, req: ClipRequest) -> Call:
+        """The call for one clip: start image, camera, length, size, seed."""
+        return Call(
+            "local",
+            "motion",
+            {
+                "v": RENDERER_VERSION,
+                "camera": req.camera,
+                "clip_s": req.clip_s,
+                "size_px": list(req.size_px),
+                "seed": req.seed,
+            },
+            inputs=(req.start_sha256,),
+            units=req.clip_s,
+            unit="second",
+        )
+
+    async def animate(self, req: ClipRequest, dst: Path) -> None:
+        """Animate the start image with the camera move."""
+        await motion.render_clip(
+            self._media,
+            req.start_image.read_bytes(),
+            req.camera,
+            req.size_px,
+            dst,
+            seed=req.seed,
+            duration_s=req.clip_s,
+        )
+
+
+class LocalMusic:
+    """numpy synthesiser: chords, bass, drums or pads, in the brief's key and tempo."""
+
+    name = "local"
+
+    def __init__(self, media: Media) -> None:
+        """Encode with this FFmpeg."""
+        self._media = media
+
+    def describe(self, req: MusicRequest) -> Call:
+        """The call for a soundtrack: brief, duration, seed."""
+        return Call(
+            "local",
+            "music",
+            {
+                "v": RENDERER_VERSION,
+                "brief": req.brief.model_dump(mode="json"),
+                "duration_s": req.duration_s,
+                "seed": req.seed,
+            },
+            units=req.duration_s,
+            unit="second",
+        )
+
+    async def compose(self, req: MusicRequest, dst: Path) -> None:
+        """Synthesise and encode to MP3."""
+
+        def synth() -> bytes:
+            samples = music.synthesize(req.brief, req.duration_s, req.seed)
+            return music.write_wav(samples, music.SAMPLE_RATE_HZ)
+
+        wav = await asyncio.to_thread(synth)
+        await self._media.encode_mp3(wav, dst)

@@ -1,0 +1,298 @@
+"""The offline "local" video model: a camera move over a still image.
+
+:func:`render_clip` animates a start image with one of the spec's camera moves and encodes it
+as a canonical chunk (see :mod:`agent.media`). It is deterministic for a seed, needs no
+network, and takes 1-1.5 s for a 5 s 720p clip on two cores (x264 is most of it).
+
+Smooth, sub-pixel motion
+    FFmpeg's ``zoompan`` and ``crop`` place the window on whole pixels, so slow moves step and
+    shake. Here every frame is resampled from a fractional source window with Pillow's
+    ``Image.resize(size, BILINEAR, box=(x0, y0, x1, y1))`` (the box may be fractional and
+    Pillow antialiases when shrinking), separately on the Y plane at full size and on the Cb
+    and Cr planes at half size, which is exactly the ``yuv420p`` layout piped to FFmpeg's
+    stdin. Frames are made in a worker thread while FFmpeg encodes.
+
+Colour
+    The start image is converted once to BT.709 limited-range Y'CbCr (the matrix and range the
+    chunk is tagged with), so :meth:`agent.media.Media.last_frame` gives back the same colours
+    and a chained clip starts where the last one ended.
+
+Velocity: constant, no ease
+    A beat longer than one clip is made of chained clips, each starting from the previous
+    clip's last frame. Any ease-in/ease-out inside a clip would make the camera slow down and
+    speed up again at every clip boundary, a visible pulse every five seconds. So each move
+    runs at constant screen-space speed: pans and tilts move the window linearly, and zooms
+    are exponential (a constant zoom *rate*, the same at the end of a clip and the start of the
+    next). A clip cut off early by the edit simply stops mid-move, like real footage. The
+    orbit's zoom arc is a sine, smooth everywhere with nonzero speed at both ends.
+
+Where each move starts
+    ``push-in`` and ``static`` start on the whole start image (frame 0 is the start image), so
+    chained push-ins continue seamlessly. Pans, tilts and the orbit work at a fixed zoom
+    (~1.12) to have a margin to travel over, and ``pull-out`` ends on the whole image, so those
+    moves start on a crop of it: chaining them shows a small jump at the boundary. For the local
+    model, render a long beat as one clip (``duration_s`` = the beat's length) instead.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+from numpy.typing import NDArray
+from PIL import Image, ImageOps
+
+from agent.media import Media
+from agent.spec import FPS, CameraMove
+
+__all__ = ["CLIP_S", "Window", "camera_path", "render_clip"]
+
+#: The local model makes 5-second clips, like Kling and Wan.
+CLIP_S: Final = 5.0
+
+#: Total zoom of a push-in or pull-out over one clip at motion_strength 1.
+PUSH_ZOOM: Final = 1.15
+#: Fixed zoom of pans and tilts: the margin it opens (12 % of the frame) is the travel.
+PAN_ZOOM: Final = 1.12
+#: Base zoom of the orbit, and the extra zoom at the top of its arc.
+ORBIT_ZOOM: Final = 1.10
+ORBIT_ARC: Final = 0.04
+
+# BT.709 luma coefficients (ITU-R BT.709-6, item 3.2).
+_KR: Final = 0.2126
+_KB: Final = 0.0722
+_KG: Final = 1.0 - _KR - _KB
+
+
+@dataclass(frozen=True)
+class Window:
+    """The part of the start image one frame shows, in normalised image coordinates.
+
+    Attributes:
+        cx: horizontal centre of the window, 0 (left edge) to 1 (right edge).
+        cy: vertical centre, 0 (top) to 1 (bottom).
+        zoom: magnification, >= 1; the window is ``1/zoom`` of the image's width and height.
+    """
+
+    cx: float
+    cy: float
+    zoom: float
+
+    def box(self, width: float, height: float) -> tuple[float, float, float, float]:
+        """The window as a Pillow box (x0, y0, x1, y1) on an image of this size, clamped inside.
+
+        Args:
+            width: image width in pixels.
+            height: image height in pixels.
+        """
+        w, h = width / self.zoom, height / self.zoom
+        x0 = min(max(self.cx * width - w / 2, 0.0), width - w)
+        y0 = min(max(self.cy * height - h / 2, 0.0), height - h)
+        return (x0, y0, x0 + w, y0 + h)
+
+
+def camera_path(
+    camera: CameraMove, frames: int, seed: int, motion_strength: float = 1.0
+) -> list[Window]:
+    """The window of every frame for a camera move (pure; no images involved).
+
+    Progress runs linearly from frame 0 to the last frame (see the module docstring for why
+    there is no easing). The seed varies the amplitude by ±10 %, the zoom anchor of push-in and
+    pull-out by ±5 % of the frame, the cross-axis drift of pans and tilts, and the orbit's
+    direction, deterministically.
+
+    Args:
+        camera: the move.
+        frames: number of frames, >= 1.
+        seed: variation seed.
+        motion_strength: scales every amplitude; 0 gives a static shot, 1 the defaults above.
+
+    Returns:
+        ``frames`` windows, in order.
+
+    Raises:
+        ValueError: ``frames`` < 1, a negative strength, or an unknown camera move.
+    """
+    if frames < 1:
+        raise ValueError(f"frames must be >= 1, got {frames}")
+    if motion_strength < 0:
+        raise ValueError(f"motion_strength must be >= 0, got {motion_strength}")
+    rng = random.Random(seed)
+    amp = rng.uniform(0.9, 1.1) * motion_strength
+    ax, ay = 0.5 + rng.uniform(-0.05, 0.05), 0.5 + rng.uniform(-0.05, 0.05)
+    drift = rng.uniform(-0.3, 0.3)
+    direction = rng.choice((-1.0, 1.0))
+    progress = [i / (frames - 1) if frames > 1 else 0.0 for i in range(frames)]
+
+    def anchored(zoom: float) -> Window:
+        # The anchor point (ax, ay) stays at the same place on screen while zooming.
+        return Window(ax + (0.5 - ax) / zoom, ay + (0.5 - ay) / zoom, zoom)
+
+    def travel(
+        p: float, zoom: float, x_from: float, x_to: float, y_from: float, y_to: float
+    ) -> Window:
+        # Positions in [0, 1] of the free margin (0 = window at the left/top edge).
+        margin = 1.0 - 1.0 / zoom
+        fx = x_from + (x_to - x_from) * p
+        fy = y_from + (y_to - y_from) * p
+        return Window(margin * fx + 0.5 / zoom, margin * fy + 0.5 / zoom, zoom)
+
+    push = math.log(1.0 + (PUSH_ZOOM - 1.0) * amp)
+    pan_zoom = 1.0 + (PAN_ZOOM - 1.0) * amp
+    side = 0.5 + 0.5 * drift  # where the cross axis sits in its margin, drifting slightly
+    if camera == "static":
+        return [Window(0.5, 0.5, 1.0) for _ in progress]
+    if camera == "push-in":
+        return [anchored(math.exp(push * p)) for p in progress]
+    if camera == "pull-out":
+        return [anchored(math.exp(push * (1.0 - p))) for p in progress]
+    if camera == "pan-right":  # camera moves right: the window travels left → right
+        return [travel(p, pan_zoom, 0.0, 1.0, side, side + 0.1 * drift) for p in progress]
+    if camera == "pan-left":
+        return [travel(p, pan_zoom, 1.0, 0.0, side, side + 0.1 * drift) for p in progress]
+    if camera == "tilt-up":  # camera tilts up: the window travels bottom → top
+        return [travel(p, pan_zoom, side, side + 0.1 * drift, 1.0, 0.0) for p in progress]
+    if camera == "tilt-down":
+        return [travel(p, pan_zoom, side, side + 0.1 * drift, 0.0, 1.0) for p in progress]
+    if camera == "orbit":
+        base = 1.0 + (ORBIT_ZOOM - 1.0) * amp
+        arc = ORBIT_ARC * amp
+        out = []
+        for p in progress:
+            zoom = base * (1.0 + arc * math.sin(math.pi * p))
+            # Travel within the base zoom's margin (the arc only adds margin), with a slight
+            # vertical lift in the middle, like a camera circling on a crane.
+            fx = 0.5 + direction * 0.45 * (2.0 * p - 1.0)
+            fy = 0.5 - 0.35 * math.sin(math.pi * p)
+            margin = 1.0 - 1.0 / base
+            out.append(Window(margin * fx + 0.5 / base, margin * fy + 0.5 / base, zoom))
+        return out
+    raise ValueError(f"unknown camera move {camera!r}")
+
+
+class _Planes:
+    """The start image as BT.709 limited-range Y (full size) and Cb, Cr (half size)."""
+
+    def __init__(self, image: Image.Image, size_px: tuple[int, int], max_zoom: float) -> None:
+        w, h = size_px
+        image = _flatten(ImageOps.exif_transpose(image))
+        # Cover-crop to the output's aspect ratio, keeping as much of the source's resolution
+        # as the deepest zoom can use (never less than the output size).
+        sw, sh = image.size
+        cover = max(w / sw, h / sh)
+        crop_w, crop_h = w / cover, h / cover
+        box = ((sw - crop_w) / 2, (sh - crop_h) / 2, (sw + crop_w) / 2, (sh + crop_h) / 2)
+        scale = min(max(1.0 / cover, 1.0), max_zoom)
+        bw, bh = 2 * round(w * scale / 2), 2 * round(h * scale / 2)
+        base = image.resize((bw, bh), Image.Resampling.LANCZOS, box=box)
+        self.size = (bw, bh)
+        self.y, self.cb, self.cr = _to_ycbcr709(np.asarray(base, dtype=np.float32))
+
+    def frame(self, window: Window, size_px: tuple[int, int]) -> bytes:
+        """One ``yuv420p`` frame of the window, resampled at sub-pixel precision."""
+        w, h = size_px
+        x0, y0, x1, y1 = window.box(*self.size)
+        # Chroma samples sit on even luma columns ("left" siting), so the chroma window starts
+        # a quarter chroma sample later per unit of magnification; rows are centre-sited.
+        scale = (x1 - x0) / w
+        cw = (x1 - x0) / 2
+        cx0 = min(max(x0 / 2 + 0.25 * (1.0 - scale), 0.0), self.size[0] / 2 - cw)
+        half = (cx0, y0 / 2, cx0 + cw, y1 / 2)
+        bilinear = Image.Resampling.BILINEAR
+        return b"".join((
+            self.y.resize((w, h), bilinear, box=(x0, y0, x1, y1)).tobytes(),
+            self.cb.resize((w // 2, h // 2), bilinear, box=half).tobytes(),
+            self.cr.resize((w // 2, h // 2), bilinear, box=half).tobytes(),
+        ))  # fmt: skip
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """RGB version of any Pillow image; transparency is composited over black."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        black = Image.new("RGBA", rgba.size, (0, 0, 0, 255))
+        return Image.alpha_composite(black, rgba).convert("RGB")
+    return image.convert("RGB")
+
+
+def _to_ycbcr709(
+    rgb: NDArray[np.float32],
+) -> tuple[Image.Image, Image.Image, Image.Image]:
+    """Convert an RGB array (H, W, 3), 0-255, to BT.709 limited-range planes.
+
+    Returns:
+        (Y at H x W, Cb at H/2 x W/2, Cr at H/2 x W/2) as 8-bit Pillow images, chroma sited
+        as in MPEG-2 / H.264's default (``left``).
+    """
+    r, g, b = rgb[..., 0] / 255.0, rgb[..., 1] / 255.0, rgb[..., 2] / 255.0
+    luma = _KR * r + _KG * g + _KB * b
+    y = 16.0 + 219.0 * luma
+    cb = 128.0 + 224.0 * (b - luma) / (2.0 * (1.0 - _KB))
+    cr = 128.0 + 224.0 * (r - luma) / (2.0 * (1.0 - _KR))
+
+    def plane(a: NDArray[np.float32]) -> Image.Image:
+        return Image.fromarray(np.clip(np.rint(a), 0, 255).astype(np.uint8), mode="L")
+
+    def half(a: NDArray[np.float32]) -> NDArray[np.float32]:
+        # MPEG-2 ("left") siting, what the chunk is tagged with: each chroma sample sits on an
+        # even luma column ([1/4, 1/2, 1/4] across columns) and between two rows (their mean).
+        rows = 0.5 * (a[0::2] + a[1::2])
+        padded = np.pad(rows, ((0, 0), (1, 0)), mode="edge")
+        left, mid, right = padded[:, 0:-1:2], padded[:, 1::2], padded[:, 2::2]
+        return np.asarray(0.25 * left + 0.5 * mid + 0.25 * right, dtype=np.float32)
+
+    return plane(y), plane(half(cb)), plane(half(cr))
+
+
+async def render_clip(
+    media: Media,
+    start_image: bytes,
+    camera: CameraMove,
+    size_px: tuple[int, int],
+    dst: Path,
+    seed: int,
+    duration_s: float = CLIP_S,
+    fps: int = FPS,
+    motion_strength: float = 1.0,
+) -> None:
+    """Animate a still with a camera move and write a canonical H.264 chunk.
+
+    Args:
+        media: the FFmpeg wrapper that encodes the frames.
+        start_image: PNG or JPEG bytes of any size; cover-resized (centre crop) to
+            ``size_px``'s aspect ratio.
+        camera: the move (see :func:`camera_path`).
+        size_px: (width, height) of the clip, both even.
+        dst: the MP4 to write.
+        seed: variation seed (amplitude, anchor, drift, orbit direction).
+        duration_s: clip length, seconds; the clip has ``round(duration_s * fps)`` frames.
+        fps: frame rate.
+        motion_strength: scales the move; 0 is static, 1 the default amplitude.
+
+    Raises:
+        ValueError: a non-positive duration, odd size, or unknown camera move.
+        PIL.UnidentifiedImageError: ``start_image`` is not an image Pillow reads.
+        MediaError: FFmpeg failed.
+    """
+    frames = round(duration_s * fps)
+    if frames < 1:
+        raise ValueError(f"duration_s * fps must give at least one frame, got {duration_s} s")
+    w, h = size_px
+    if w <= 0 or h <= 0 or w % 2 or h % 2:
+        raise ValueError(f"size_px must be positive and even, got {w}x{h}")
+    path = camera_path(camera, frames, seed, motion_strength)
+    max_zoom = max(win.zoom for win in path)
+
+    def generate() -> Iterator[bytes]:
+        with Image.open(io.BytesIO(start_image)) as image:
+            planes = _Planes(image, (w, h), max_zoom)
+        for window in path:
+            yield planes.frame(window, (w, h))
+
+    await media.encode_frames(generate(), dst, (w, h), fps)

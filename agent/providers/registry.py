@@ -1,0 +1,83 @@
+"""Provider names → implementations (DESIGN.md §4).
+
+``local`` is the offline provider of every capability. An unknown name raises a
+:class:`~agent.errors.UserError` that lists the known ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+from agent.errors import UserError
+from agent.media import Media
+from agent.providers.base import ImageProvider, MusicProvider, PlannerProvider, VideoProvider
+from agent.providers.local.models import LocalImages, LocalMusic, LocalPlanner, LocalVideo
+
+if TYPE_CHECKING:
+    from agent.settings import Settings
+
+T = TypeVar("T")
+
+
+def _pick(kind: str, table: dict[str, T], name: str) -> T:
+    try:
+        return table[name]
+    except KeyError:
+        known = ", ".join(sorted(table))
+        raise UserError(f"unknown {kind} {name!r}; known: {known}") from None
+
+
+@dataclass
+class Registry:
+    """The providers available in this process, by capability and name."""
+
+    planners: dict[str, PlannerProvider] = field(default_factory=dict)
+    images: dict[str, ImageProvider] = field(default_factory=dict)
+    videos: dict[str, VideoProvider] = field(default_factory=dict)
+    music: dict[str, MusicProvider] = field(default_factory=dict)
+
+    def planner(self, name: str) -> PlannerProvider:
+        """The planner called ``name``. Raises UserError if unknown."""
+        return _pick("planner", self.planners, name)
+
+    def image(self, name: str) -> ImageProvider:
+        """The image model called ``name``. Raises UserError if unknown."""
+        return _pick("image model", self.images, name)
+
+    def video(self, name: str) -> VideoProvider:
+        """The video model called ``name``. Raises UserError if unknown."""
+        return _pick("video model", self.videos, name)
+
+    def music_model(self, name: str) -> MusicProvider:
+        """The music model called ``name``. Raises UserError if unknown."""
+        return _pick("music model", self.music, name)
+
+
+def default_registry(media: Media, settings: Settings | None = None) -> Registry:
+    """The offline providers, registered as ``local``; paid ones whose keys are set.
+
+    Args:
+        media: FFmpeg for the offline video and music providers.
+        settings: with ``openai_api_key`` set, the OpenAI planner is registered as ``openai``
+            and ``openai:<openai_model>``. Defaults (``Options.planner``) stay ``local``.
+    """
+    registry = Registry(
+        planners={"local": LocalPlanner()},
+        images={"local": LocalImages()},
+        videos={"local": LocalVideo(media)},
+        music={"local": LocalMusic(media)},
+    )
+    key = settings.openai_api_key if settings is not None else None
+    if settings is not None and key is not None and key.get_secret_value():
+        from agent.providers import openai as openai_provider
+
+        planner: PlannerProvider
+        try:
+            client = openai_provider.make_client(key, settings.openai_base_url)
+            planner = openai_provider.OpenAIPlanner(client, settings.openai_model)
+        except UserError as exc:  # e.g. the openai package is missing: say so when chosen
+            planner = openai_provider.UnavailablePlanner(exc)
+        registry.planners["openai"] = planner
+        registry.planners[f"openai:{settings.openai_model}"] = planner
+    return registry

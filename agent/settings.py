@@ -1,0 +1,90 @@
+"""One settings object, read from the environment at the edge (CLI, chat, server entry).
+
+Nothing below the edge reads the environment: the settings travel inside :class:`agent.deps.Deps`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    return platformdirs.user_data_path("reelgraph", appauthor=False)
+
+
+class Settings(BaseSettings):
+    """reelgraph's configuration.
+
+    Attributes:
+        home: data directory (``REELGRAPH_HOME``); holds the embedded database and the local
+            artifact store. Default: the user's data directory, e.g. ``~/.local/share/reelgraph``.
+        database_url: PostgreSQL URL (``DATABASE_URL``); unset → an embedded server in
+            ``home/pg``.
+        ffmpeg_binary: FFmpeg to use (``FFMPEG_BINARY``); unset → the one in imageio-ffmpeg.
+        user_id: owner of videos made from the command line (``REELGRAPH_USER``).
+        artifact_store: where media goes (``ARTIFACT_STORE``): ``local`` only for now.
+        max_concurrency: parallel tasks in a fan-out (``REELGRAPH_MAX_CONCURRENCY``).
+        openai_api_key: OpenAI key (``OPENAI_API_KEY``); set → the ``openai`` planner is
+            registered. A secret: never logged, printed or put in graph state.
+        openai_base_url: an OpenAI-compatible server's ``…/v1`` URL (``OPENAI_BASE_URL``);
+            unset → OpenAI's own.
+        openai_model: the chat model the ``openai`` planner uses (``OPENAI_MODEL``).
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="REELGRAPH_", extra="ignore", populate_by_name=True
+    )
+
+    home: Path = Field(default_factory=_default_home)
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "REELGRAPH_DATABASE_URL")
+    )
+    ffmpeg_binary: str | None = Field(
+        default=None, validation_alias=AliasChoices("FFMPEG_BINARY", "REELGRAPH_FFMPEG_BINARY")
+    )
+    user_id: str = Field(
+        default="local",
+        pattern=r"^[A-Za-z0-9_.@-]{1,64}$",
+        validation_alias=AliasChoices("REELGRAPH_USER", "REELGRAPH_USER_ID"),
+    )
+    artifact_store: Literal["local"] = Field(
+        default="local", validation_alias=AliasChoices("ARTIFACT_STORE", "REELGRAPH_ARTIFACT_STORE")
+    )
+    max_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1, le=64)
+    openai_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OPENAI_API_KEY", "REELGRAPH_OPENAI_API_KEY"),
+    )
+    openai_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("OPENAI_BASE_URL", "REELGRAPH_OPENAI_BASE_URL"),
+    )
+    openai_model: str = Field(
+        default="gpt-4o-mini",
+        min_length=1,
+        validation_alias=AliasChoices("OPENAI_MODEL", "REELGRAPH_OPENAI_MODEL"),
+    )
+
+    @property
+    def artifacts_dir(self) -> Path:
+        """Root of the local artifact store."""
+        return self.home / "artifacts"
+
+    @property
+    def pgdata_dir(self) -> Path:
+        """Data directory of the embedded PostgreSQL server."""
+        return self.home / "pg"
+
+    def ffmpeg(self) -> str:
+        """Path of the FFmpeg binary to run."""
+        if self.ffmpeg_binary:
+            return self.ffmpeg_binary
+        import imageio_ffmpeg
+
+        return str(imageio_ffmpeg.get_ffmpeg_exe())

@@ -1,0 +1,178 @@
+"""Graph state, its input, and the artifact references it carries.
+
+Media never goes into state: state holds :class:`ArtifactRef` values (a logical key, the
+blob's SHA-256, a version), a few kilobytes however long the video.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, TypedDict, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from agent.spec import MAX_DURATION_S, MIN_DURATION_S, Aspect, Spec
+
+Phase = Literal["plan", "storyboard", "chunks", "refine"]
+PHASES: tuple[Phase, ...] = get_args(Phase)
+
+#: Longest prompt accepted, characters (a brief is a line or a paragraph, not a document).
+MAX_PROMPT_CHARS = 2000
+
+
+def check_prompt(prompt: str) -> str:
+    """Validate a brief: stripped, non-empty, at most :data:`MAX_PROMPT_CHARS` characters.
+
+    Raises:
+        ValueError: empty or too long (pydantic turns this into a validation error).
+    """
+    text = " ".join(prompt.split())
+    if not text:
+        raise ValueError("the prompt is empty: describe the ad, e.g. 'a 30-second sneaker ad'")
+    if len(text) > MAX_PROMPT_CHARS:
+        raise ValueError(f"the prompt has {len(text)} characters; the limit is {MAX_PROMPT_CHARS}")
+    return text
+
+
+class Options(BaseModel):
+    """How a video is made (DESIGN.md §1).
+
+    Attributes:
+        duration_s: length of the ad, 6-60 s.
+        aspect: ``16:9``, ``9:16`` or ``1:1``.
+        seed: seed of every offline provider; same prompt and seed → same ad.
+        planner, image_model, video_model, music_model: provider names from the registry.
+        music: add a soundtrack in the refine phase.
+        budget_usd: cap on the video's total spend; ``None`` for no cap.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    duration_s: float = Field(default=30.0, ge=MIN_DURATION_S, le=MAX_DURATION_S)
+    aspect: Aspect = "16:9"
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    planner: str = "local"
+    image_model: str = "local"
+    video_model: str = "local"
+    music_model: str = "local"
+    music: bool = True
+    budget_usd: float | None = Field(default=None, ge=0)
+
+
+class VideoRequest(BaseModel):
+    """A request to make a video: the brief plus options. Validated before anything is stored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    prompt: str
+    options: Options = Options()
+    auto_continue: bool = False
+
+    @field_validator("prompt")
+    @classmethod
+    def _prompt(cls, prompt: str) -> str:
+        return check_prompt(prompt)
+
+
+class ArtifactRef(BaseModel):
+    """A versioned artifact of a video.
+
+    Attributes:
+        name: logical name, e.g. ``beat_00``, ``chunk_03``, ``stitched``, ``final``, ``spec``.
+        key: logical key in the store, ``{user}/videos/{video}/{name}_v{version}.{ext}``.
+        version: 1, 2, … per video and name across all branches.
+        sha256: hex digest of the content (the blob's address).
+        mime: media type.
+        size_bytes: size of the content.
+        provider: who made it (``local``, ``ffmpeg``, ``replicate``, …).
+        model: the provider's model.
+        cost_usd: what making it cost (0 when reused).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    key: str
+    version: int
+    sha256: str
+    mime: str
+    size_bytes: int
+    provider: str
+    model: str
+    cost_usd: float = 0.0
+
+
+class Override(BaseModel):
+    """A user's direction for one artifact, set by an edit at a pause.
+
+    Attributes:
+        prompt: replaces the spec's prompt for it ("a sunset on the beach").
+        model: another provider for it (a chunk's video model).
+        take: how many times it was regenerated; varies the seed so a regeneration differs.
+        image: an uploaded replacement (a storyboard image), used instead of generating.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    prompt: str | None = Field(default=None, max_length=1000)
+    model: str | None = None
+    take: int = Field(default=0, ge=0)
+    image: ArtifactRef | None = None
+
+    def seed(self, base: int) -> int:
+        """The seed for this take (take 0 keeps ``base``)."""
+        return (base + 7919 * self.take) % 2**31
+
+
+def merge_artifacts(
+    left: dict[str, ArtifactRef], right: dict[str, ArtifactRef | None]
+) -> dict[str, ArtifactRef]:
+    """Reducer of ``State.artifacts``: later writes win per name; ``None`` removes a name.
+
+    Parallel fan-out tasks each write their own names, so they merge without conflict.
+    """
+    merged = dict(left)
+    for name, ref in right.items():
+        if ref is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = ref
+    return merged
+
+
+class VideoInput(TypedDict, total=False):
+    """What a client sends to start a video (the graph's input schema)."""
+
+    prompt: str
+    duration_s: float
+    aspect: Aspect
+    auto_continue: bool
+
+
+class State(TypedDict, total=False):
+    """The graph's state, one per branch (thread).
+
+    Attributes:
+        video_id: the video this branch belongs to.
+        user_id: the owner.
+        branch: branch name (``main``, ``main-1``, …).
+        prompt: the brief.
+        options: how the video is made.
+        auto_continue: skip the review pauses.
+        spec: the plan, once made.
+        artifacts: name → reference; see :func:`merge_artifacts`.
+        phase: the last phase that ran (or is running).
+        music_gain_db: gain on the music before loudness normalisation, dB.
+        overrides: artifact name (``beat_01``, ``chunk_03``, ``music``) → the user's direction.
+    """
+
+    video_id: str
+    user_id: str
+    branch: str
+    prompt: str
+    options: Options
+    auto_continue: bool
+    spec: Spec | None
+    artifacts: Annotated[dict[str, ArtifactRef], merge_artifacts]
+    phase: Phase
+    music_gain_db: float
+    overrides: dict[str, Override]

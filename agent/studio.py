@@ -1,0 +1,486 @@
+"""The studio: create videos, run branches, report status. The one API the edges use.
+
+The command line, the chat and the server all go through :class:`Studio`; it owns the
+compiled graph and the run lock (one run per branch at a time, any number of branches).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.types import Command
+from psycopg import AsyncConnection
+
+from agent import branches
+from agent.branches import Branch
+from agent.deps import Deps
+from agent.editing import Edit, seed_values
+from agent.errors import BranchBusy, NotFound, ReelgraphError, UserError, WrongPhase
+from agent.graph import build_graph
+from agent.spec import Spec
+from agent.state import PHASES, Options, Phase, State, VideoRequest
+from agent.usage import branch_usage
+
+#: What a cut-off run reports until someone continues it.
+CUT_OFF = (
+    "the run was cut off before it finished; `reelgraph continue` resumes it, keeping finished work"
+)
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """One step of a running phase.
+
+    Attributes:
+        phase: the phase.
+        item: what finished (``beat_02``, ``chunk_05``, ``final``), or ``""`` when a phase starts.
+        total: how many items the phase has.
+        reused: True if the memo answered.
+    """
+
+    phase: Phase
+    item: str
+    total: int
+    reused: bool = False
+
+
+OnProgress = Callable[[ProgressEvent], None]
+
+
+class Studio:
+    """Videos, branches and runs over one set of :class:`Deps`."""
+
+    def __init__(self, deps: Deps) -> None:
+        """Compile the graph with the deps' checkpointer."""
+        self.deps = deps
+        self.graph = build_graph(deps.saver)
+
+    # -- videos ---------------------------------------------------------------------------
+
+    async def create_video(self, request: VideoRequest, user_id: str) -> str:
+        """Record a new video with its ``main`` branch; nothing runs yet.
+
+        Raises:
+            UserError: a provider named in the options is unknown.
+        """
+        opts, reg = request.options, self.deps.registry
+        reg.planner(opts.planner), reg.image(opts.image_model)
+        reg.video(opts.video_model), reg.music_model(opts.music_model)
+        video_id = str(uuid.uuid4())
+        async with self.deps.pool.connection() as conn, conn.transaction():
+            await conn.execute(
+                'INSERT INTO users ("identifier") VALUES (%s) ON CONFLICT DO NOTHING', (user_id,)
+            )
+            await conn.execute(
+                "INSERT INTO videos (id, user_id, prompt, options) VALUES (%s, %s, %s, %s)",
+                (
+                    video_id,
+                    user_id,
+                    request.prompt,
+                    json.dumps(
+                        {**opts.model_dump(mode="json"), "auto_continue": request.auto_continue}
+                    ),
+                ),
+            )
+            await conn.execute(
+                """INSERT INTO branches (video_id, name, thread_id, status, phase)
+                   VALUES (%s, 'main', %s, 'paused', NULL)""",
+                (video_id, str(uuid.uuid4())),
+            )
+        return video_id
+
+    async def video(self, video_id: str, user_id: str) -> dict[str, Any]:
+        """The video's row. Raises NotFound if it does not exist or belongs to someone else."""
+        async with self.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT * FROM videos WHERE id = %s AND user_id = %s", (video_id, user_id)
+            )
+            row = await cur.fetchone()
+        if row is None:
+            raise NotFound(f"no video {video_id!r}; `reelgraph videos` lists yours")
+        return dict(row)
+
+    async def videos(self, user_id: str) -> list[dict[str, Any]]:
+        """The user's videos, newest first, with each main branch's status and phase."""
+        async with self.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """SELECT v.id AS video_id, v.prompt, v.title, v.created_at,
+                          b.status, b.phase,
+                          (SELECT count(*) FROM branches x WHERE x.video_id = v.id) AS branches
+                   FROM videos v JOIN branches b ON b.video_id = v.id AND b.name = 'main'
+                   WHERE v.user_id = %s ORDER BY v.created_at DESC""",
+                (user_id,),
+            )
+            rows = await cur.fetchall()
+        return [{**r, "created_at": r["created_at"].isoformat()} for r in rows]
+
+    # -- runs -----------------------------------------------------------------------------
+
+    async def run(
+        self,
+        video_id: str,
+        user_id: str,
+        branch: str = "main",
+        *,
+        auto_continue: bool = False,
+        on_progress: OnProgress | None = None,
+    ) -> dict[str, Any]:
+        """Run a branch to its next pause (or to the end with auto-continue).
+
+        A fresh branch starts from its brief; a paused one continues; one that was cut off
+        (crash, kill) finishes the interrupted phase, reusing every finished item.
+
+        Returns:
+            The branch's status afterwards (see :meth:`status`).
+
+        Raises:
+            NotFound: unknown video or branch.
+            BranchBusy: another process is running this branch.
+            ReelgraphError: the run failed; the branch stays resumable at its last checkpoint.
+        """
+        video = await self.video(video_id, user_id)
+        row = await branches.get(self.deps.pool, video_id, branch)
+        cfg = self._config(row)
+        async with self._run_lock(row) as locked:
+            if not locked:
+                raise BranchBusy(f"branch {branch} of video {video_id} is running elsewhere")
+            snapshot = await self.graph.aget_state(cfg)
+            graph_input: Any
+            if not snapshot.values:
+                graph_input = self._initial_state(video, row, auto_continue)
+            elif snapshot.interrupts:
+                graph_input = Command(resume={"action": "continue", "auto_continue": auto_continue})
+            elif snapshot.next:
+                graph_input = None  # cut off mid-phase: finish it
+            else:
+                return await self.status(video_id, user_id, branch)
+            await branches.set_status(self.deps.pool, video_id, branch, "running")
+            try:
+                await self._stream(graph_input, cfg, row, on_progress)
+            except ReelgraphError as exc:
+                await branches.set_status(
+                    self.deps.pool, video_id, branch, "failed", error=str(exc).splitlines()[0]
+                )
+                raise
+            except BaseException as exc:
+                await branches.set_status(
+                    self.deps.pool, video_id, branch, "failed", error=f"{type(exc).__name__}: {exc}"
+                )
+                raise
+            await self._settle(row)
+        return await self.status(video_id, user_id, branch)
+
+    async def resume_cut_off(self, on_progress: OnProgress | None = None) -> list[dict[str, Any]]:
+        """Finish every run that a crash cut off (DESIGN.md §5), for servers at start-up.
+
+        A branch recorded as running whose run lock nobody holds was cut off; each is run on
+        to its next pause, reusing everything that finished before the crash. Branches that
+        another process picks up first are skipped.
+
+        Returns:
+            The status of each branch that was finished here.
+        """
+        async with self.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """SELECT b.video_id, b.name, v.user_id FROM branches b
+                   JOIN videos v ON v.id = b.video_id WHERE b.status = 'running'
+                   ORDER BY b.updated_at"""
+            )
+            rows = await cur.fetchall()
+        done = []
+        for r in rows:
+            row = await branches.get(self.deps.pool, r["video_id"], r["name"])
+            if await self._is_running(row):
+                continue
+            try:
+                done.append(
+                    await self.run(r["video_id"], r["user_id"], r["name"], on_progress=on_progress)
+                )
+            except BranchBusy:
+                continue
+        return done
+
+    async def _stream(
+        self, graph_input: Any, cfg: RunnableConfig, row: Branch, on_progress: OnProgress | None
+    ) -> None:
+        phase: str | None = None
+        async for mode, chunk in self.graph.astream(
+            graph_input,
+            cfg,
+            context=self.deps,
+            stream_mode=["custom", "updates"],
+            durability="sync",
+        ):
+            if mode != "custom" or not isinstance(chunk, dict):
+                continue
+            event = ProgressEvent(
+                chunk["phase"], chunk["item"], chunk["total"], bool(chunk.get("reused", False))
+            )
+            if event.phase != phase:
+                phase = event.phase
+                await branches.set_status(
+                    self.deps.pool, row.video_id, row.name, "running", phase=phase
+                )
+            if on_progress:
+                on_progress(event)
+
+    async def _settle(self, row: Branch) -> None:
+        snapshot = await self.graph.aget_state(self._config(row))
+        if snapshot.interrupts:
+            phase = snapshot.interrupts[0].value["phase"]
+            await branches.set_status(self.deps.pool, row.video_id, row.name, "paused", phase)
+        elif not snapshot.next:
+            await branches.set_status(
+                self.deps.pool, row.video_id, row.name, "complete", snapshot.values.get("phase")
+            )
+        spec = snapshot.values.get("spec")
+        if spec is not None and row.name == "main":
+            async with self.deps.pool.connection() as conn:
+                await conn.execute(
+                    "UPDATE videos SET title = %s WHERE id = %s AND title IS DISTINCT FROM %s",
+                    (spec.title, row.video_id, spec.title),
+                )
+
+    @asynccontextmanager
+    async def _run_lock(self, row: Branch) -> AsyncIterator[bool]:
+        """Hold the branch's advisory lock for the run (released if the process dies)."""
+        async with self.deps.pool.connection() as conn:
+            locked = await _try_lock(conn, row.thread_id)
+            try:
+                yield locked
+            finally:
+                if locked:
+                    await conn.execute(
+                        "SELECT pg_advisory_unlock(hashtext(%s))", (f"run:{row.thread_id}",)
+                    )
+
+    def _config(self, row: Branch) -> RunnableConfig:
+        return {
+            "configurable": {"thread_id": row.thread_id},
+            "max_concurrency": self.deps.settings.max_concurrency,
+            "metadata": {"video_id": row.video_id, "branch": row.name},
+        }
+
+    @staticmethod
+    def _initial_state(video: dict[str, Any], row: Branch, auto_continue: bool) -> State:
+        options = dict(video["options"])
+        stored_auto = bool(options.pop("auto_continue", False))
+        return State(
+            video_id=row.video_id,
+            user_id=video["user_id"],
+            branch=row.name,
+            prompt=video["prompt"],
+            options=Options.model_validate(options),
+            auto_continue=auto_continue or stored_auto,
+            spec=None,
+            artifacts={},
+            music_gain_db=0.0,
+        )
+
+    # -- edits and branches ---------------------------------------------------------------
+
+    async def edit(
+        self,
+        video_id: str,
+        user_id: str,
+        branch: str,
+        edits: list[Edit],
+        on_progress: OnProgress | None = None,
+    ) -> dict[str, Any]:
+        """Apply edits at a pause and run the result to its pause (DESIGN.md §2).
+
+        The first edit at a pause forks ``<branch>-<n>`` from the pause of the earliest phase
+        the edits touch; the parent stays as it was. A branch made by an edit and not yet
+        continued takes further edits at that pause itself. Only what changed is generated
+        again: the memo answers for the rest.
+
+        Returns:
+            The status of the branch that took the edit, with ``created_branch`` and
+            ``parent``.
+
+        Raises:
+            NotFound: unknown video, branch, beat or chunk.
+            WrongPhase: the branch has not reached the pause an edit belongs to, or is not
+                at a pause.
+            BranchBusy: the branch is running.
+        """
+        if not edits:
+            raise UserError("no edits to apply")
+        await self.video(video_id, user_id)
+        row = await branches.get(self.deps.pool, video_id, branch)
+        snapshot = await self.graph.aget_state(self._config(row))
+        if await self._is_running(row):
+            raise BranchBusy(f"branch {branch} is running; edit it when it pauses")
+        if snapshot.interrupts:
+            at: Phase = snapshot.interrupts[0].value["phase"]
+        elif snapshot.values and not snapshot.next:
+            at = "refine"
+        else:
+            raise WrongPhase(
+                f"branch {branch} is not at a pause; `reelgraph continue {video_id}` first"
+            )
+        for e in edits:
+            if PHASES.index(e.phase) > PHASES.index(at):
+                raise WrongPhase(
+                    f"{e.kind} is allowed from the {e.phase} pause on; branch {branch} is"
+                    f" paused at {at} (continue to get there)"
+                )
+        phase = min((e.phase for e in edits), key=PHASES.index)
+        base = snapshot
+        if phase != at:
+            async for snap in self.graph.aget_state_history(self._config(row)):
+                if snap.next == (f"review_{phase}",):
+                    base = snap
+                    break
+        video = self.deps.registry.video(base.values["options"].video_model)
+        values, phase, as_node = seed_values(dict(base.values), edits, video.clip_lengths_s)
+        in_place = row.parent is not None and row.fork_phase == phase == at and row.phase == phase
+        if in_place:
+            target = row
+        else:
+            names = [b.name for b in await branches.list_branches(self.deps.pool, video_id)]
+            target = await branches.create(
+                self.deps.pool,
+                video_id,
+                branches.child_name(names, branch),
+                str(uuid.uuid4()),
+                parent=branch,
+                fork_checkpoint_id=base.config["configurable"]["checkpoint_id"],
+                fork_phase=phase,
+            )
+        values["branch"] = target.name
+        if values["spec"] != base.values["spec"]:
+            rec = self.deps.recorder(video_id, user_id, target.name, "plan", None)
+            data = values["spec"].model_dump_json(indent=2).encode()
+            values["artifacts"]["spec"] = await rec.keep(
+                "spec", "json", "application/json", data, "user", "edit"
+            )
+        await self.graph.aupdate_state(self._config(target), values, as_node=as_node)
+        status = await self.run(video_id, user_id, target.name, on_progress=on_progress)
+        return {**status, "created_branch": not in_place, "parent": target.parent}
+
+    async def branches(self, video_id: str, user_id: str) -> list[dict[str, Any]]:
+        """The video's branch tree, oldest first: name, parent, fork point, status, phase."""
+        await self.video(video_id, user_id)
+        return [
+            {
+                "name": b.name,
+                "thread_id": b.thread_id,
+                "parent": b.parent,
+                "fork_checkpoint_id": b.fork_checkpoint_id,
+                "fork_phase": b.fork_phase,
+                "status": b.status,
+                "phase": b.phase,
+            }
+            for b in await branches.list_branches(self.deps.pool, video_id)
+        ]
+
+    async def spec(self, video_id: str, user_id: str, branch: str = "main") -> Spec | None:
+        """The branch's spec (None before the plan phase has run)."""
+        await self.video(video_id, user_id)
+        row = await branches.get(self.deps.pool, video_id, branch)
+        snapshot = await self.graph.aget_state(self._config(row))
+        spec: Spec | None = (snapshot.values or {}).get("spec")
+        return spec
+
+    async def compare_specs(self, video_id: str, user_id: str, a: str, b: str) -> str:
+        """A unified diff of two branches' specs ("" when they are equal)."""
+        specs = [await self.spec(video_id, user_id, name) for name in (a, b)]
+        texts = [s.model_dump_json(indent=2).splitlines() if s else [] for s in specs]
+        return "\n".join(difflib.unified_diff(texts[0], texts[1], a, b, lineterm=""))
+
+    # -- status ---------------------------------------------------------------------------
+
+    async def status(self, video_id: str, user_id: str, branch: str = "main") -> dict[str, Any]:
+        """Where a branch is, what it made, what it cost.
+
+        Returns:
+            ``{"video_id", "branch", "thread_id", "status"`` (paused | running | complete |
+            failed), ``"phase"`` (plan | storyboard | chunks | refine | None before the first
+            run), ``"title", "prompt", "options", "artifacts"`` (name → ``{key, version, path,
+            sha256, mime, size_bytes}``), ``"usage"`` (``{calls, reused, cost_usd, phases}``),
+            ``"final_video"`` (a path once complete), ``"error"``, ``"allowed"``}.
+        """
+        video = await self.video(video_id, user_id)
+        row = await branches.get(self.deps.pool, video_id, branch)
+        snapshot = await self.graph.aget_state(self._config(row))
+        values: dict[str, Any] = dict(snapshot.values or {})
+        status, phase, error = row.status, row.phase, row.error
+        allowed: list[str] = []
+        if snapshot.interrupts:
+            payload = snapshot.interrupts[0].value
+            status, phase, error, allowed = "paused", payload["phase"], None, payload["allowed"]
+        elif values and not snapshot.next:
+            status, phase = "complete", values.get("phase")
+        elif status == "running" and not await self._is_running(row):
+            status, error = "failed", CUT_OFF
+        elif not values:
+            status, allowed = "paused", ["continue"]  # created, not started
+        artifacts = {
+            name: {
+                "key": ref.key,
+                "version": ref.version,
+                "sha256": ref.sha256,
+                "mime": ref.mime,
+                "size_bytes": ref.size_bytes,
+                "path": str(self.deps.store.root / ref.key),
+            }
+            for name, ref in sorted(values.get("artifacts", {}).items())
+        }
+        spec = values.get("spec")
+        final = artifacts.get("final")
+        return {
+            "video_id": video_id,
+            "branch": branch,
+            "thread_id": row.thread_id,
+            "status": status,
+            "phase": phase if phase in PHASES else None,
+            "title": spec.title if spec else None,
+            "prompt": video["prompt"],
+            "options": video["options"],
+            "artifacts": artifacts,
+            "usage": await branch_usage(self.deps.pool, video_id, branch),
+            "final_video": final["path"] if final and status == "complete" else None,
+            "error": error,
+            "allowed": allowed,
+        }
+
+    async def _is_running(self, row: Branch) -> bool:
+        async with self.deps.pool.connection() as conn:
+            if not await _try_lock(conn, row.thread_id):
+                return True
+            await conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (f"run:{row.thread_id}",))
+            return False
+
+    async def export(self, video_id: str, user_id: str, branch: str, dst: Path) -> Path:
+        """Copy a branch's final video to ``dst``.
+
+        Raises:
+            NotFound: unknown video or branch.
+            UserError: the branch has no final video yet.
+        """
+        st = await self.status(video_id, user_id, branch)
+        if not st["final_video"]:
+            raise UserError(
+                f"branch {branch} has no final video yet (status {st['status']}, phase"
+                f" {st['phase']}); `reelgraph continue {video_id}` runs it on"
+            )
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        dst.write_bytes(Path(st["final_video"]).read_bytes())
+        return dst
+
+
+async def _try_lock(conn: AsyncConnection[Any], thread_id: str) -> bool:
+    cur = await conn.execute(
+        "SELECT pg_try_advisory_lock(hashtext(%s)) AS ok", (f"run:{thread_id}",)
+    )
+    row = await cur.fetchone()
+    return bool(row and row["ok"])

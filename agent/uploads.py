@@ -1,0 +1,54 @@
+"""Uploaded images: checked by content, size and pixel count, then re-encoded (DESIGN.md §6)."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from agent.errors import UserError
+
+#: Largest upload accepted, bytes.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+#: Largest image accepted, pixels (a 40-megapixel photo; guards against decompression bombs).
+MAX_UPLOAD_PIXELS = 40_000_000
+
+
+def storyboard_png(path: Path, size_px: tuple[int, int]) -> bytes:
+    """Turn an uploaded file into a storyboard frame: PNG, exactly ``size_px``, centre-cropped.
+
+    Args:
+        path: the uploaded file (any name; its content decides).
+        size_px: (width, height) of the video.
+
+    Returns:
+        PNG bytes.
+
+    Raises:
+        UserError: not a readable image, too large in bytes or pixels, or empty.
+    """
+    size = path.stat().st_size
+    if size == 0:
+        raise UserError("the uploaded file is empty")
+    if size > MAX_UPLOAD_BYTES:
+        raise UserError(f"the upload is {size / 1e6:.1f} MB; the limit is 20 MB")
+    data = path.read_bytes()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.width * probe.height > MAX_UPLOAD_PIXELS:
+                    raise UserError(
+                        f"the image is {probe.width}x{probe.height}; at most 40 megapixels"
+                    )
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                rgb = ImageOps.exif_transpose(image).convert("RGB")
+    except (UnidentifiedImageError, Image.DecompressionBombWarning, OSError, SyntaxError) as exc:
+        raise UserError(f"the upload is not an image Pillow can read ({exc})") from exc
+    framed = ImageOps.fit(rgb, size_px, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    framed.save(out, format="PNG")
+    return out.getvalue()
