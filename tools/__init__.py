@@ -1,0 +1,1 @@
+"""Operations a user or the chat model can invoke."""

@@ -1,0 +1,979 @@
+"""The offline edit interpreter: one chat message at a review pause -> tool calls.
+
+Deterministic and table-driven (DESIGN.md §4). The message is split into clauses on ``,``,
+``;``, sentence ends and the words *and*, *then*, *also*, *but*, *plus* (never inside quotes),
+and each clause is matched in full against :data:`RULES`, an ordered list of
+``(regex, handler)`` pairs; the first handler that accepts it wins. A clause that matches
+nothing is joined to its neighbour and tried again, so "a black and gold palette", "swap beats
+2 and 3" and "beat 2 a dog, a cat and a bird" stay whole. To teach it a phrasing, add a rule.
+
+The text is data: nothing in it is obeyed except through the rules, and only pieces of it
+(a prompt, a title) travel on, as values. Choices made here:
+
+* The phase decides the *kind* of change, never whether it is allowed (the app forks from the
+  right checkpoint, or says where an edit belongs): a beat's content is a spec edit
+  (``set_beat``) at the plan pause and a new image (``regenerate_beat``) later; a music brief
+  is ``set_music`` before refine and ``regenerate_music`` at refine.
+* All spec edits of a message become one ``edit_spec`` call, where the first one was said.
+  Beat numbers are those the user saw before the message; ops are renumbered so that applying
+  them in order does what was meant ("remove beats 3 and 5" -> remove 5, then remove 3).
+* "continue" runs after everything else in the message. Auto-continue on is
+  ``set_auto_continue`` then ``continue_pipeline`` (the user is at a pause and wants it to run);
+  off is ``set_auto_continue`` alone. Acknowledgements ("ok", "looks good") continue only when
+  they are the whole message.
+* Relative tempo ("slower music") maps to fixed tempi (:data:`SLOW_BPM`, :data:`FAST_BPM`): the
+  interpreter does not see the current brief.
+* All or nothing: if any clause is unknown or invalid (beat 12 of 9), there are no calls, and
+  the reply says what was understood, what was not, and what can be done at this pause.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from agent.spec import BEAT_TYPES, MAX_DURATION_S, MIN_DURATION_S
+
+Phase = Literal["plan", "storyboard", "chunks", "refine"]
+
+#: Longest message interpreted, characters (DESIGN.md §6: edit text is length-limited).
+MAX_TEXT_CHARS = 2000
+#: Video model names ``regenerate_chunk`` takes (the DESIGN.md §4 registry, unprefixed).
+VIDEO_MODELS = ("local", "hailuo", "hailuo-02", "hailuo-2.3", "kling", "kling-v2.1", "veo",
+                "veo-3.1", "veo-3.1-fast", "wan", "wan-2.2-i2v-fast")  # fmt: skip
+#: Music gain, dB: a "louder"/"quieter" step, a "much louder" step, and "mute".
+STEP_DB, BIG_STEP_DB, MUTE_DB = 3.0, 6.0, -60.0
+#: Tempi for "slower" / "faster" music, BPM; and MusicBrief's limits.
+SLOW_BPM, FAST_BPM, MIN_BPM, MAX_BPM = 80, 140, 60, 180
+#: Longest on-screen text and description of a beat, characters (agent.spec.Beat).
+MAX_ON_SCREEN_CHARS, MAX_PROMPT_CHARS = 60, 500
+
+
+class ToolCall(BaseModel, frozen=True):
+    """One call of a tool in ``tools/``: its name and JSON-able arguments."""
+
+    tool: str
+    args: dict[str, Any] = Field(default_factory=dict)
+
+
+class Interpretation(BaseModel, frozen=True):
+    """What a message means: the calls to make, in order, and/or a reply for the user."""
+
+    calls: list[ToolCall] = Field(default_factory=list)
+    reply: str | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the interpreter knows about the video under review.
+
+    Attributes:
+        phase: the pause the user is at.
+        beats: number of beats in the spec (for "the last beat" and range checks).
+        chunks: number of video chunks made so far (0 before the chunks phase).
+        beat_types: optional type of each beat in order, to resolve "the offer beat".
+    """
+
+    phase: Phase
+    beats: int
+    chunks: int
+    beat_types: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Op:
+    """One ``edit_spec`` op before renumbering (a private ``_before`` key may be inside)."""
+
+    args: dict[str, Any]
+
+
+class _Problem(Exception):
+    """A clause was understood but cannot be done as said; the message is the reply."""
+
+
+_Item = ToolCall | _Op
+Handler = Callable[[re.Match[str], "Context"], list[_Item] | None]
+_ACK = ToolCall(tool="acknowledge")
+_CONTINUE = ToolCall(tool="continue_pipeline")
+
+# --- vocabulary and regex fragments -----------------------------------------------------------
+# fmt: off
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+          "fourteen fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}
+_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+             "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth "
+             "twentieth").split()
+_TYPE_ALIASES: dict[str, str] = {t.replace("_", " "): str(t) for t in BEAT_TYPES} | {
+    "hero": "hero_shot", "reveal": "product_reveal", "feature": "feature_highlight",
+    "detail": "detail_closeup", "close-up": "detail_closeup", "closeup": "detail_closeup",
+    "detail close-up": "detail_closeup", "testimonial": "social_proof",
+    "before/after": "before_after", "before and after": "before_after", "cta": "call_to_action",
+    "call-to-action": "call_to_action", "end card": "logo_end_card", "logo": "logo_end_card",
+    "emotional": "emotional_moment", "brand": "brand_story",
+}
+_MOODS = ("energetic calm moody dark bright playful luxurious premium elegant fun bold minimal "
+          "minimalist warm cool cinematic dramatic happy upbeat serious sporty edgy retro "
+          "futuristic emotional epic gritty dreamy intense joyful romantic mysterious relaxed "
+          "modern classic vibrant soft sleek clean punchy fresh whimsical nostalgic funny quirky "
+          "sophisticated youthful friendly cheerful inspiring uplifting powerful confident "
+          "exciting dynamic chill cozy gentle raw mellow lively fierce tense hopeful sad somber "
+          "colorful colourful atmospheric grand").split()
+_VERBS = set("use make add remove delete drop change set move swap switch exchange regenerate "
+             "redo call name rename retitle title go compare show list turn put give try replace "
+             "insert cut mute play shorten extend it rerender re-render remake retry reroll "
+             "regen re-generate redraw recreate rerun refresh".split())
+# fmt: on
+
+
+def _comparatives(base: str) -> list[str]:
+    """Comparatives of an adjective: dark -> darker, moody -> moodier, sad -> sadder."""
+    if base.endswith("y"):
+        return [base[:-1] + "ier"]
+    if base.endswith("e"):
+        return [base + "r"]
+    doubled = [base + base[-1] + "er"] if re.fullmatch(r"[^aeiou]*[aeiou][bdgmnpt]", base) else []
+    return [base + "er", *doubled]
+
+
+_BASE = {c: w for w in _MOODS for c in _comparatives(w)}
+_WORD_VALUE = {w: i for i, w in enumerate(_UNITS)} | _TENS
+_ORD_VALUE = {w: i + 1 for i, w in enumerate(_ORDINALS)}
+
+
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first, ending on a word boundary."""
+    ordered = sorted(set(words), key=len, reverse=True)
+    return "(?:" + "|".join(re.escape(w).replace(r"\ ", " ") for w in ordered) + r")\b"
+
+
+def _model_pattern(name: str) -> str:
+    return re.escape(name).replace(r"\-", "[ -]?").replace("v2", "v?2")
+
+
+_NUM = rf"(?:\d+(?:\.\d+)?|{_alt(_TENS)}(?:[ -]{_alt(_UNITS[1:10])})?|{_alt(_UNITS)})"
+_ORD = rf"(?:\d+(?:st|nd|rd|th)|{_alt(_ORDINALS)}|last|final|first)"
+_TYPE = _alt(_TYPE_ALIASES)
+_LIST = r"(?:,? and |, |,? & )"
+_BEAT = (rf"(?:the )?(?:(?:beats?|scenes?|shots?) ?(?:number |# ?)?{_NUM}|{_ORD} (?:beat|scene|"
+         rf"shot)|{_TYPE}(?: beat| scene| shot)?)(?:'s)?")  # fmt: skip
+_CHUNK = (rf"(?:the )?(?:(?:video )?(?:chunks?|clips?|segments?) ?(?:number |# ?)?{_NUM}|{_ORD} "
+          rf"(?:video )?(?:chunk|clip|segment))(?:'s)?")  # fmt: skip
+_FRAGMENTS = {
+    "%N%": _NUM,
+    "%TYPE%": _TYPE,
+    "%BEATS%": rf"{_BEAT}(?:{_LIST}(?:{_BEAT}|{_NUM}))*",
+    "%BEAT%": _BEAT,
+    "%CHUNKS%": rf"{_CHUNK}(?:{_LIST}(?:{_CHUNK}|{_NUM}))*",
+    "%CHUNK%": _CHUNK,
+    "%DUR%": rf"(?:{_NUM} ?-?(?:s|secs?|seconds?|m|mins?|minutes?)\b|(?:half an?|a half) minute"
+    rf"|an? minute and a half|an? minute)",
+    "%MODEL%": "(?:replicate:)?(?:" + "|".join(map(_model_pattern, VIDEO_MODELS[::-1])) + ")",
+    "%MUSIC%": r"(?:the )?(?:background )?(?:music|soundtrack|track|song|score|tune|audio)",
+    "%IT%": r"(?:it|the (?:ad|video|spot|film|commercial|whole thing|length|duration|runtime))",
+    "%MOOD%": _alt([*_MOODS, *_BASE]),
+    "%PHASE%": r"(?:plan|planning|spec|script|storyboard|story board|images|frames|chunks|clips|"
+    r"video clips|refine|refinement|music|mix|final cut|final video)",
+    "%REGEN%": r"(?:re-?generate|redo|re-?do|re-?render|remake|re-?make|retry|try|re-?roll|"
+    r"re-?draw|re-?create|re-?run|refresh|another take (?:of|on|for)|new (?:image|take) for)",
+    "%VIA%": r"(?:with|showing|to show|into|so (?:that )?it shows|featuring|but|where|as|:|-)",
+    "%NAME%": r"[a-z0-9][\w.-]*",
+    "%DB%": r"[+−-]?\d+(?:\.\d+)? ?db",
+}
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    for key, fragment in _FRAGMENTS.items():
+        pattern = pattern.replace(key, fragment)
+    return re.compile(pattern, re.IGNORECASE)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _call(tool: str, **args: Any) -> ToolCall:
+    return ToolCall(tool=tool, args=args)
+
+
+def _number(token: str) -> float | None:
+    """The value of "3", "2.5", "three", "twenty-five", "3rd" or "third"; None if none."""
+    t = token.strip().lower()
+    if m := re.fullmatch(r"(\d+(?:\.\d+)?)(?:st|nd|rd|th)?", t):
+        return float(m[1])
+    if (m := re.fullmatch(r"(\w+)[ -](\w+)", t)) and m[1] in _TENS and m[2] in _WORD_VALUE:
+        return float(_TENS[m[1]] + _WORD_VALUE[m[2]])
+    value = _WORD_VALUE.get(t, _ORD_VALUE.get(t))
+    return None if value is None else float(value)
+
+
+def _seconds(text: str) -> float:
+    """Seconds in "15s", "four seconds", "half a minute", "1.5 min", "a minute and a half"."""
+    t = text.lower()
+    if m := re.fullmatch(r"(half an?|a half)? ?minute|an? minute( and a half)?", t):
+        return 30.0 if m[1] else 90.0 if m[2] else 60.0
+    m = re.match(rf"({_NUM}) ?-?([a-z]+)", t)
+    value = (_number(m[1]) if m else None) or 0.0
+    return value * 60 if m and m[2].startswith("m") else value
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _within(value: float, low: float, high: float, what: str) -> float:
+    if not low <= value <= high:
+        raise _Problem(f"{what} must be between {low:g} and {high:g}; got {value:g}.")
+    return value
+
+
+def _ref(text: str, ctx: Context, kind: Literal["beat", "chunk"]) -> int:
+    """The 1-based beat or chunk number a phrase names ("the third beat", "chunk four").
+
+    Raises:
+        _Problem: the number does not exist, or a beat type cannot be resolved to one beat.
+    """
+    count = ctx.beats if kind == "beat" else ctx.chunks
+    t = text.lower().removesuffix("'s")
+    type_m = re.search(rf"\b{_TYPE}", t) if kind == "beat" else None
+    if re.search(r"\b(last|final)\b", t):
+        n = count
+    elif type_m and not re.search(r"\d|(?:beat|scene|shot)s? [a-z]", t):
+        beat_type = _TYPE_ALIASES[type_m[0]]
+        label = beat_type.replace("_", " ")
+        found = [i + 1 for i, bt in enumerate(ctx.beat_types) if bt == beat_type]
+        if len(found) == 1:
+            return found[0]
+        if not ctx.beat_types:
+            raise _Problem(f"Which beat number is the {label} beat? Say e.g. 'beat 3'.")
+        has = f"{len(found)} ({', '.join(map(str, found))})" if found else "no"
+        raise _Problem(f"There are {has} {label} beats; say which beat number.")
+    else:
+        m = re.search(rf"\d+|{_alt(_ORDINALS)}|{_alt(_TENS)}(?:[ -]\w+)?|{_alt(_UNITS)}", t)
+        n = int(_number(m[0]) or 0) if m else 0
+    if count == 0:
+        raise _Problem(f"There are no {kind}s yet, so {kind} {n} does not exist.")
+    if not 1 <= n <= count:
+        raise _Problem(f"{kind.title()} {n} does not exist: there are {_plural(count, kind)}.")
+    return n
+
+
+def _refs(text: str, ctx: Context, kind: Literal["beat", "chunk"]) -> list[int]:
+    """Every number in "beats 2, 3 and 5" or "beat 2 and the last beat"."""
+    return [_ref(part, ctx, kind) for part in re.split(_LIST, text) if part]
+
+
+def _value(text: str) -> str:
+    """A value as the user gave it, without surrounding quotes and end punctuation."""
+    return re.sub(r"""^["'](.*)["']$""", r"\1", text.strip().rstrip(".!?").strip()).strip()
+
+
+def _prompt(text: str) -> str:
+    """A beat description or image prompt, at most :data:`MAX_PROMPT_CHARS` characters."""
+    if len(value := _value(text)) > MAX_PROMPT_CHARS:
+        raise _Problem(f"A beat description is at most {MAX_PROMPT_CHARS} characters.")
+    return value
+
+
+def _adjective(text: str) -> str:
+    """Style words in base form: "a bit moodier" -> "moody", "much warmer" -> "warm"."""
+    t = re.sub(r"^(?:(?:a (?:bit|little|lot)|an?|the|more|much|even|slightly|very|way) )+", "",
+               _value(text).lower())  # fmt: skip
+    return " ".join(_BASE.get(w, w) for w in t.split())
+
+
+# --- handlers: each maps a match to items, raises _Problem, or returns None (not mine) --------
+
+
+def _calls(*calls: ToolCall) -> Handler:
+    return lambda m, ctx: list(calls)
+
+
+def _ask(reply: str) -> Handler:
+    def handler(m: re.Match[str], ctx: Context) -> list[_Item]:
+        raise _Problem(reply)
+
+    return handler
+
+
+def _help(m: re.Match[str], ctx: Context) -> list[_Item]:
+    raise _Problem(possible(ctx.phase))
+
+
+def _duration(m: re.Match[str], ctx: Context) -> list[_Item]:
+    d = _within(_seconds(m["d"]), MIN_DURATION_S, MAX_DURATION_S, "The ad's length in seconds")
+    return [_Op({"op": "set_duration", "duration_s": d})]
+
+
+def _retime(m: re.Match[str], ctx: Context) -> list[_Item]:
+    d = _within(_seconds(m["d"]), 0.5, MAX_DURATION_S, "A beat's length in seconds")
+    return [_Op({"op": "retime_beat", "beat": _ref(m["b"], ctx, "beat"), "duration_s": d})]
+
+
+def _set_beat(beat: int, **fields: str | None) -> _Op:
+    empty = {"description": None, "type": None, "on_screen_text": None}
+    return _Op({"op": "set_beat", "beat": beat, **empty, **fields})
+
+
+def _beat_text(m: re.Match[str], ctx: Context) -> list[_Item]:
+    text = _value(m["t"]) if "t" in m.groupdict() else ""
+    if len(text) > MAX_ON_SCREEN_CHARS:
+        raise _Problem(f"On-screen text is at most {MAX_ON_SCREEN_CHARS} characters.")
+    return [_set_beat(_ref(m["b"], ctx, "beat"), on_screen_text=text)]
+
+
+def _beat_type(m: re.Match[str], ctx: Context) -> list[_Item]:
+    return [_set_beat(_ref(m["b"], ctx, "beat"), type=_TYPE_ALIASES[m["ty"].lower()])]
+
+
+def _beat_content(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """At plan, the beat's description; later, a new storyboard image with that prompt."""
+    beat, prompt = _ref(m["b"], ctx, "beat"), _prompt(m["p"])
+    if re.fullmatch(r"(?:a (?:bit|little) |much )?(?:shorter|longer)", prompt, re.I):
+        raise _Problem(f"How long should beat {beat} be? Say e.g. 'make beat {beat} 4 seconds'.")
+    if ctx.phase == "plan":
+        return [_set_beat(beat, description=prompt)]
+    return [_call("regenerate_beat", beat=beat, prompt=prompt)]
+
+
+def _regen_beats(m: re.Match[str], ctx: Context) -> list[_Item]:
+    beats = _refs(m["b"], ctx, "beat") if m["b"] else list(range(1, ctx.beats + 1))
+    prompt = _prompt(m["p"]) if m["p"] else None
+    return [_call("regenerate_beat", beat=b, prompt=prompt) for b in beats]
+
+
+def _replace_image(m: re.Match[str], ctx: Context) -> list[_Item]:
+    return [_call("replace_beat_image", beat=_ref(m["b"], ctx, "beat"), image="upload")]
+
+
+def _model(name: str) -> str:
+    for model in sorted(VIDEO_MODELS, key=len, reverse=True):
+        if re.fullmatch("(?:replicate:)?" + _model_pattern(model), name.strip(), re.I):
+            return model
+    raise _Problem(f"I don't know the video model '{name}'. Models: {', '.join(VIDEO_MODELS)}.")
+
+
+_MODEL_TAIL = _compile(r"(?:with|using|on|in|via) (?:the )?(%MODEL%)(?: model)?(?: (.+))?")
+
+
+def _regen_chunks(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """The chunks named (or all), a model from the match or its tail, and a prompt."""
+    chunks = _refs(m["c"], ctx, "chunk") if m["c"] else list(range(1, ctx.chunks + 1))
+    if not chunks:
+        raise _Problem("There are no chunks yet; they are made after the storyboard.")
+    model = _model(m["model"]) if m.groupdict().get("model") else None
+    tail = (m.groupdict().get("tail") or "").strip()
+    if tm := _MODEL_TAIL.fullmatch(tail):
+        model, tail = _model(tm[1]), tm[2] or ""
+    tail = re.sub(r"^(?:and |but )?(?:with|as|showing|so it shows|where|:|-|to|into)? ?", "", tail)
+    prompt = _prompt(tail) or None
+    return [_call("regenerate_chunk", chunk=c, model=model, prompt=prompt) for c in chunks]
+
+
+_WHERE = _compile(
+    r"(?:(?P<rel>after|before) (?P<b>%BEAT%)|(?:at|to) the (?P<edge>start|beginning|front|end)"
+    r"|(?:as|at) (?:beat|position) (?P<pos>%N%)|as the (?P<ord>first|last) beat)"
+)
+
+
+def _add_beat(m: re.Match[str], ctx: Context) -> list[_Item]:
+    op: dict[str, Any] = {"op": "add_beat", "type": _TYPE_ALIASES[m["ty"].lower()]}
+    rest, before = (m["rest"] or "").strip(), None
+    wm = _WHERE.match(rest) or _WHERE.search(rest)
+    if wm and (wm.start() == 0 or wm.end() == len(rest)):
+        if wm["b"]:
+            b = _ref(wm["b"], ctx, "beat")
+            before = b if wm["rel"].lower() == "before" else b + 1
+        elif wm["pos"]:
+            before = int(_within(_number(wm["pos"]) or 0, 1, ctx.beats + 1, "The position"))
+        else:
+            edge = (wm["edge"] or wm["ord"]).lower()
+            before = ctx.beats + 1 if edge in ("end", "last") else 1
+        op["_before"] = None if before > ctx.beats else before
+        rest = (rest[: wm.start()] + rest[wm.end() :]).strip()
+    rest = re.sub(r"^(?:showing|with|where|about|of|that shows|featuring|:|-|that)\b\s*", "", rest)
+    return [_Op(op | {"position": before, "description": _prompt(rest) or None})]
+
+
+def _remove_beats(m: re.Match[str], ctx: Context) -> list[_Item]:
+    beats = sorted(set(_refs(m["b"], ctx, "beat")), reverse=True)
+    return [_Op({"op": "remove_beat", "beat": b}) for b in beats]
+
+
+def _move(beat: int, index: int, n: int) -> _Op:
+    """Move ``beat`` to 0-based ``index``; ``_before`` is the original beat it lands before."""
+    others = [x for x in range(1, n + 1) if x != beat]
+    before = others[index] if index < len(others) else None
+    return _Op({"op": "move_beat", "beat": beat, "position": index + 1, "_before": before})
+
+
+def _move_beat(m: re.Match[str], ctx: Context) -> list[_Item]:
+    beat, n, to = _ref(m["b"], ctx, "beat"), ctx.beats, m["to"].lower()
+    if "b2" in m.groupdict():
+        target = _ref(m["b2"], ctx, "beat")
+        others = [x for x in range(1, n + 1) if x != beat]
+        index = others.index(target) + (to == "after") if target != beat else beat - 1
+    elif to in ("start", "beginning", "front", "top", "first"):
+        index = 0
+    elif to in ("end", "last", "bottom"):
+        index = n - 1
+    else:
+        index = int(_within(_number(m["pos"]) or 0, 1, n, "The position")) - 1
+    return [_move(beat, index, n)]
+
+
+def _swap_beats(m: re.Match[str], ctx: Context) -> list[_Item]:
+    a, b = sorted((_ref(m["b"], ctx, "beat"), _ref(m["b2"], ctx, "beat")))
+    if a == b:
+        raise _Problem(f"Swapping beat {a} with itself changes nothing.")
+    moves: list[_Item] = [_move(a, b - 1, ctx.beats)]
+    if b != a + 1:  # then b goes where a was: before a's old right neighbour
+        moves.append(_Op({"op": "move_beat", "beat": b, "position": a, "_before": a + 1}))
+    return moves
+
+
+def _spec_text(op: str, key: str) -> Handler:
+    def handler(m: re.Match[str], ctx: Context) -> list[_Item]:
+        value = _value(m["v"])
+        if not 1 <= len(value) <= 120:
+            raise _Problem(f"A {key} is 1 to 120 characters.")
+        return [_Op({"op": op, key: value})]
+
+    return handler
+
+
+def _style(field: str) -> Handler:
+    def handler(m: re.Match[str], ctx: Context) -> list[_Item] | None:
+        value = _adjective(m["v"])
+        if not value or len(value.split()) > 6 or value.split()[0] in _VERBS:
+            return None
+        return [_Op({"op": "set_style", "field": field, "value": value})]
+
+    return handler
+
+
+def _music_brief(text: str) -> tuple[str | None, int | None, list[str] | None] | None:
+    """(mood, tempo_bpm, instruments) in "calmer and slower, 90 bpm, with piano and strings"."""
+    t, bpm, instruments = _value(text).lower(), None, None
+    if bm := re.search(r"(\d{2,3}) ?bpm|tempo (?:of |to |at )?(\d{2,3})", t):
+        bpm = int(_within(int(bm[1] or bm[2]), MIN_BPM, MAX_BPM, "The tempo in BPM"))
+        t = t.replace(bm[0], " ")
+    if im := re.search(r"\b(?:with|using|featuring) (.+)$", t):
+        parts = [re.sub(r"^(?:an?|the|some|more) ", "", p.strip()) for p in re.split(_LIST, im[1])]
+        instruments, t = [p for p in parts if p], t[: im.start()]
+    if tm := re.search(r"\b(slower|slow|faster|fast|quicker|quick)\b(?: tempo| pace)?", t):
+        bpm = bpm or (SLOW_BPM if tm[1].startswith("slow") else FAST_BPM)
+        t = t.replace(tm[0], " ")
+    t = re.sub(
+        r"\b(?:and|music|soundtrack|track|song|score|tune|tempo|at|to|be|more|sounding|"
+        r"a bit|a little)\b|[,:]",
+        " ",
+        t,
+    )
+    mood = _adjective(t) or None
+    if mood and (len(mood.split()) > 4 or mood.split()[0] in _VERBS):
+        return None
+    return None if (mood, bpm, instruments) == (None, None, None) else (mood, bpm, instruments)
+
+
+def _music(regenerate: bool) -> Handler:
+    """A new brief: ``set_music`` before refine, ``regenerate_music`` at refine (or if asked)."""
+
+    def handler(m: re.Match[str], ctx: Context) -> list[_Item] | None:
+        desc = m.groupdict().get("m")
+        brief = _music_brief(desc) if desc else None
+        if brief is None and not regenerate:
+            return None
+        mood, bpm, instruments = brief or (None, None, None)
+        if regenerate or ctx.phase == "refine":
+            prompt = ("with " + " and ".join(instruments)) if instruments else None
+            prompt = _value(desc) if desc and brief is None else prompt
+            return [_call("regenerate_music", mood=mood, tempo_bpm=bpm, prompt=prompt)]
+        return [
+            _Op({"op": "set_music", "mood": mood, "tempo_bpm": bpm, "instruments": instruments})
+        ]
+
+    return handler
+
+
+def _volume(sign: int) -> Handler:
+    def handler(m: re.Match[str], ctx: Context) -> list[_Item]:
+        db, much = m.groupdict().get("db"), m.groupdict().get("much")
+        if db:
+            gain = float(db.lower().removesuffix("db").replace("−", "-"))
+            gain = gain if sign == 0 else sign * abs(gain)
+        else:
+            gain = sign * (BIG_STEP_DB if much else STEP_DB)
+        return [_call("set_music_volume", gain_db=_within(gain, MUTE_DB, 12, "Music gain in dB"))]
+
+    return handler
+
+
+def _phase(m: re.Match[str], ctx: Context) -> list[_Item]:
+    p = m["p"].lower()
+    phase = ("storyboard" if re.match(r"story|image|frame", p) else "chunks"
+             if re.match(r"chunk|clip|video", p) else "refine"
+             if re.match(r"refine|music|mix|final", p) else "plan")  # fmt: skip
+    return [_call("revisit_phase", phase=phase)]
+
+
+def _switch(m: re.Match[str], ctx: Context) -> list[_Item]:
+    if re.fullmatch(_FRAGMENTS["%MODEL%"], m["n"], re.I):
+        raise _Problem(f"Which chunk? Say e.g. 'use {m['n'].lower()} for chunk 2' (or 'for all "
+                       "chunks').")  # fmt: skip
+    return [_call("switch_branch", name=m["n"])]
+
+
+# --- the rule table: first full match whose handler accepts wins ------------------------------
+
+
+def _rule(handler: Handler, *patterns: str) -> list[tuple[re.Pattern[str], Handler]]:
+    return [(_compile(p), handler) for p in patterns]
+
+
+_AUTO = _call("set_auto_continue", enabled=True)
+_UP, _DOWN = r"(?: by (?P<db>\d+) ?db)?", r"(?P<much>much |a lot )?"
+# fmt: off
+RULES: list[tuple[re.Pattern[str], Handler]] = [
+    # -- flow: approvals, auto-continue, status, cost, help
+    *_rule(_calls(_CONTINUE),
+           r"continue|go ahead|next|proceed|approved?|ship it|carry on|move on|keep going|go on|go"
+           r"|next (?:phase|step)|(?:continue|go|move on|proceed) to the next (?:phase|step)",
+           r"let'?s go|do it|run it|render it|build it|generate"),
+    *_rule(_calls(_ACK),
+           r"ok(?:ay)?|k|yes|yep|yeah|ya|y|sure|great|nice|cool|good|perfect|fine|lgtm|love it|"
+           r"all good|(?:this |that |it )?(?:looks?|sounds?|seems?) (?:good|great|fine|perfect|"
+           r"right)(?: to me)?|(?:👍|✅|👌|🚀|🔥)+"),
+    *_rule(_calls(_AUTO, _CONTINUE),
+           r"(?:turn on |enable |switch on |go )?(?:auto[ -]?continue|auto[ -]?pilot|yolo)"
+           r"(?: mode)?(?: on)?",
+           r"run (?:it )?(?:all the way )?to the end|go all the way",
+           r"(?:don'?t|do not) (?:stop|pause)",
+           r"finish (?:it )?(?:without (?:stopping|pausing|asking)|on your own)",
+           r"no more (?:pauses|stops|reviews)|run (?:it )?(?:straight|all the way) through"),
+    *_rule(_calls(_call("set_auto_continue", enabled=False)),
+           r"(?:turn off|disable|stop|switch off|no more) (?:auto[ -]?continue|auto[ -]?pilot|"
+           r"yolo)(?: mode)?|(?:auto[ -]?continue|yolo)(?: mode)? off",
+           r"pause after (?:each|every) (?:phase|step)"),
+    *_rule(_calls(_call("status")),
+           r"(?:show |what'?s |what is )?(?:the )?status|where are we(?: at| now)?|progress",
+           r"what(?:'s| is) happening|how(?:'s| is) it going|(?:what|which) (?:phase|step)"
+           r"(?: are we (?:in|at|on))?"),
+    *_rule(_calls(_call("show_cost")),
+           r"(?:show |what'?s |what is |how much is )?(?:me )?(?:the )?(?:total )?(?:cost|costs|"
+           r"spend|spending|bill)(?: so far)?",
+           r"what did (?:it|this|that|all this) cost(?: so far)?|how much (?:did|has|does|will) "
+           r"(?:it|this|that) cost(?: so far)?",
+           r"how much (?:have i|did i|has been|did we|have we) spen[dt](?: so far)?"),
+    *_rule(_help, r"help|\?+|what can i (?:do|say)(?: here| now)?|options|commands"),
+    # -- branches and phases
+    *_rule(_calls(_call("list_branches")),
+           r"(?:show|list|see|view)(?: me)?(?: the| all| my)*(?: branches| branch tree| tree)",
+           r"branches|what branches (?:are there|do i have|exist)"),
+    *_rule(lambda m, ctx: [_call("compare_branches", a=m["a"], b=m["b"])],
+           r"(?:compare|diff) (?:branches? )?(?P<a>%NAME%) (?:and|with|to|vs\.?|versus|against) "
+           r"(?:branch )?(?P<b>%NAME%)"),
+    *_rule(_phase,
+           r"(?:go|jump|get)(?: back)? to (?:the )?(?P<p>%PHASE%)(?: phase| step| stage)?",
+           r"back to (?:the )?(?P<p>%PHASE%)(?: phase| step| stage)?",
+           r"(?:return|revisit|reopen|rewind)(?: to)? (?:the )?(?P<p>%PHASE%)(?: phase| step| "
+           r"stage)?"),
+    *_rule(_switch,
+           r"(?:switch|change|go|move|jump)(?: back)? to (?:the )?branch (?P<n>%NAME%)",
+           r"(?:switch|go|jump)(?: back)? to (?P<n>main(?:-\d+)*|[a-z][\w.]*(?:-[\w.]+)+)",
+           r"(?:checkout|check out|open|use|select) (?:the )?branch (?P<n>%NAME%)",
+           r"(?:checkout|check out) (?P<n>%NAME%)",
+           r"(?:use|switch to|go with|try) (?P<n>%MODEL%)(?: model)?"),
+    # -- the whole ad: duration, product, title, style
+    *_rule(_duration,
+           r"(?:make|set|change|cut|trim|shorten|lengthen|extend|bring|keep)(?: %IT%)?(?: down| up"
+           r"| back)?(?: to| at)? (?P<d>%DUR%)(?: long| total| in total| overall| max)?",
+           r"%IT% (?:should be|to|is|at|:) (?P<d>%DUR%)(?: long)?",
+           r"(?:an? )?(?P<d>%DUR%)(?: long| total| version| cut| edit| ad| video| spot)?"),
+    *_rule(_ask("How long should it be? Say e.g. 'make it 15 seconds' (6 to 60 seconds)."),
+           r"(?:make|cut) %IT% (?:a bit |a little |much )?(?:shorter|longer)|(?:shorten|lengthen)"
+           r" %IT%"),
+    *_rule(_spec_text("set_product", "name"),
+           r"(?:change|switch|set|make|update) (?:the )?product(?: name)? (?:to|into|as) (?P<v>.+)",
+           r"(?:the )?product(?: name)? (?:is|should be|:|=) (?P<v>.+)",
+           r"(?:advertise|sell|feature|promote) (?P<v>.+?) instead"),
+    *_rule(_spec_text("set_title", "title"),
+           r"(?:call|name|title) (?:it|the (?:ad|video|spot)) (?P<v>.+)",
+           r"(?:rename|retitle)(?: it| the (?:ad|video|spot))?(?: to| as)? (?P<v>.+)",
+           r"(?:change|set|make|update) the (?:title|name)(?: of (?:it|the (?:ad|video)))? to "
+           r"(?P<v>.+)",
+           r"(?:the )?title(?: should be| is|:|=) (?P<v>.+)"),
+    *_rule(_style("palette"),
+           r"(?:(?:use|go with|switch to|try|i want|make it|give it) )?(?:an? |the )?"
+           r"(?P<v>[^,;:]+?) (?:colou?r )?(?:palette|colou?r scheme|colou?rs|colou?rway)",
+           r"(?:change|set|make|update) (?:the )?(?:colou?r )?(?:palette|colou?rs|colou?r scheme) "
+           r"(?:to |into |be )?(?P<v>.+)",
+           r"(?:palette|colou?rs)(?::|=| should be) (?P<v>.+)"),
+    *_rule(_style("lighting"),
+           r"(?:(?:use|go with|try|i want|make it|give it) )?(?:an? |the |more )?(?P<v>[^,;:]+?) "
+           r"(?:lighting|light|lights)",
+           r"(?:make|change|set) (?:the )?(?:lighting|light) (?:to |into |be |more )?(?P<v>.+)",
+           r"(?:lighting|light)(?::|=| should be) (?P<v>.+)"),
+    *_rule(_style("camera"),
+           r"(?:(?:use|go with|try|i want|give it) )?(?:an? |the |more )?(?P<v>[^,;:]+?) camera"
+           r"(?: work| moves?| movements?| language| style)?",
+           r"(?:make|change|set) (?:the )?camera(?: work| moves?| movements?| language| style)? "
+           r"(?:to |into |be |more )?(?P<v>.+)",
+           r"camera(?: work)?(?::|=| should be) (?P<v>.+)"),
+    *_rule(_style("mood"),
+           r"make (?:it|the (?:ad|video|spot|whole thing)) (?P<v>(?:(?:a (?:bit|little|lot) |much "
+           r"|more |even |way |slightly )*%MOOD%)(?: and (?:more )?%MOOD%)?)",
+           r"(?P<v>(?:(?:a (?:bit|little) |much )?more )%MOOD%)",
+           r"(?P<v>%MOOD%)(?: (?:mood|tone|vibes?|feel|style))?",
+           r"(?:change|set|make) the (?:mood|tone|vibe|feel) (?:to |more |be )?(?P<v>.+)",
+           r"(?:mood|tone|vibe)(?::|=| should be) (?P<v>.+)"),
+    # -- music: volume before brief
+    *_rule(_calls(_call("set_music_volume", gain_db=MUTE_DB)),
+           r"mute %MUSIC%|(?:remove|kill|drop|cut|turn off|disable|silence|lose) %MUSIC%",
+           r"no %MUSIC%|%MUSIC% off|without (?:any )?%MUSIC%"),
+    *_rule(_volume(0),
+           r"(?:set |put |make )?%MUSIC%(?: volume| level| gain)?(?: to| at)? (?P<db>%DB%)",
+           r"(?:set |put )?(?:the )?(?:music )?(?:volume|gain|level)(?: of the music)? (?:to|at) "
+           r"(?P<db>%DB%)"),
+    *_rule(_volume(1),
+           rf"(?:make )?%MUSIC% {_DOWN}(?:louder|up){_UP}",
+           rf"{_DOWN}louder(?: %MUSIC%)?{_UP}",
+           rf"(?:turn|bring|crank|pump) (?:up %MUSIC%|%MUSIC% up){_UP}",
+           rf"(?:raise|increase|boost) %MUSIC%(?: volume)?{_UP}"),
+    *_rule(_volume(-1),
+           rf"(?:make )?%MUSIC% {_DOWN}(?:quieter|softer|lower|down){_UP}",
+           rf"{_DOWN}(?:quieter|softer)(?: %MUSIC%)?{_UP}",
+           rf"(?:turn|bring) (?:down %MUSIC%|%MUSIC% down){_UP}",
+           rf"(?:lower|reduce|decrease) %MUSIC%(?: volume)?{_UP}"),
+    *_rule(_music(regenerate=True),
+           r"(?:new|different|another|fresh|other) (?:music|track|song|soundtrack|score)"
+           r"(?: (?:that'?s |: |but |as |to |into |- |so it'?s |and make it )?(?P<m>.+))?",
+           r"%REGEN% %MUSIC%(?: (?:that'?s |: |but |as |to |into |- |so it'?s |and make it )?"
+           r"(?P<m>.+))?"),
+    *_rule(_music(regenerate=False),
+           r"(?:make|change|switch|set|turn|have) %MUSIC% (?:to |into |be |sound |more |a bit )*"
+           r"(?P<m>.+?)",
+           r"%MUSIC%(?: should be| at|:|=| more| tempo(?: to)?)? (?P<m>.+)",
+           r"(?:(?:use|try|play|give me|i want|go with|switch to|put on) )?(?:an? |some |more )?"
+           r"(?P<m>[^;:]+? (?:music|soundtrack|track|song|score|tune)(?: .+)?)",
+           r"(?:set |change )?(?:the )?(?P<m>tempo (?:to |at )?\d+(?: ?bpm)?)",
+           r"(?P<m>\d+ ?bpm)"),
+    *_rule(_ask("How should the music change? e.g. 'calmer music', 'music at 90 bpm', "
+                "'new music'."), r"(?:change|fix) %MUSIC%"),
+    # -- beats: timing, text, type, images, content, structure
+    *_rule(_retime,
+           r"(?:make|set|change|retime|shorten|lengthen|extend|trim|cut|give)(?: the (?:length|"
+           r"duration) of)? (?P<b>%BEAT%)(?: (?:length|duration))?(?: to| at| last)? (?P<d>%DUR%)"
+           r"(?: long)?",
+           r"(?P<b>%BEAT%) (?:should (?:be|last)|to|for|lasts?|:) (?P<d>%DUR%)(?: long)?"),
+    *_rule(_beat_text,
+           r"(?:change|set|make|update|replace) (?:the )?(?:on-?screen )?(?:text|caption|headline|"
+           r"copy|tagline|line|words?)(?: on| of| for| in) (?P<b>%BEAT%) (?:to|with|:) (?P<t>.+)",
+           r"(?:change|set|update) (?P<b>%BEAT%) (?:on-?screen )?(?:text|caption|headline|copy) "
+           r"to (?P<t>.+)",
+           r"(?P<b>%BEAT%) (?:on-?screen )?(?:text|caption|headline)(?: should (?:say|read|be)|:"
+           r"|=)? (?P<t>.+)",
+           r"(?:make|have) (?P<b>%BEAT%) (?:say|read) (?P<t>.+)",
+           r"(?:put|write|add) (?P<t>\"[^\"]+\"|'[^']+') (?:on|to|in|over) (?P<b>%BEAT%)",
+           r"(?:remove|delete|drop|clear|no) (?:the )?(?:on-?screen )?(?:text|caption|headline)"
+           r"(?: from| on| in| for) (?P<b>%BEAT%)"),
+    *_rule(_beat_type,
+           r"(?:make|change|turn|set) (?P<b>%BEAT%)(?:'s type)? (?:into |to |as )?(?:an? |the )?"
+           r"(?P<ty>%TYPE%)(?: beat)?",
+           r"change the type of (?P<b>%BEAT%) to (?:an? )?(?P<ty>%TYPE%)(?: beat)?"),
+    *_rule(_replace_image,
+           r"(?:use|take|put|set) (?:this|that|the|my) ?(?:uploaded |new |attached )?(?:image|"
+           r"picture|photo|pic|upload|file|one)?(?: i (?:uploaded|sent|attached))? (?:for|as|on|"
+           r"in) (?P<b>%BEAT%)(?: image)?",
+           r"(?:replace|swap) (?P<b>%BEAT%)(?: image| picture| photo)? with (?:this|that|the|my) ?"
+           r"(?:uploaded |new |attached )?(?:image|picture|photo|pic|upload|one)?",
+           r"(?:upload|attach) (?:an? |this )?(?:image |picture )?(?:for|to) (?P<b>%BEAT%)"),
+    *_rule(_regen_beats,
+           r"%REGEN% (?:all (?:the )?(?:beats|images|frames)|every (?:beat|image|frame)|the "
+           r"(?:whole |entire )?storyboard)(?P<b>)(?: %VIA% (?P<p>.+))?",
+           r"%REGEN% (?P<b>%BEATS%)(?: image| picture| frame)?(?: %VIA% (?P<p>.+))?"),
+    *_rule(_beat_content,
+           r"(?:make|turn|change|set|update|replace) (?P<b>%BEAT%)(?: description| image| picture"
+           r"| scene| shot)? (?:into |to |with |be |show |to show |so (?:that )?it shows )?"
+           r"(?P<p>.+)",
+           r"(?P<b>%BEAT%)(?: should (?:be|show|look like|feature|depict)| shows?|:| =| -) "
+           r"(?P<p>.+)",
+           r"show (?P<p>.+) (?:in|on) (?P<b>%BEAT%)"),
+    *_rule(_add_beat,
+           r"(?:add|insert|include|put in|append|throw in) (?:an? |another |one more |a new |new )?"
+           r"(?P<ty>%TYPE%)(?: beat| scene| shot)?(?P<rest> .+)?"),
+    *_rule(_ask("What type of beat? One of: " + ", ".join(t.replace("_", " ") for t in BEAT_TYPES)
+                + "."),
+           r"(?:add|insert|append) (?:an? |another |a new |one more )?(?:beat|scene|shot)(?: .+)?"),
+    *_rule(_remove_beats,
+           r"(?:remove|delete|drop|cut|kill|lose|get rid of|take out|scrap|ditch|skip) "
+           r"(?P<b>%BEATS%)"),
+    *_rule(_move_beat,
+           r"(?:move|put|shift|bring) (?P<b>%BEAT%) (?:to )?(?:the )?(?P<to>start|beginning|front|"
+           r"top|end|bottom|first|last)",
+           r"(?:move|put|shift) (?P<b>%BEAT%) (?P<to>after|before) (?P<b2>%BEAT%)",
+           r"(?:move|put|shift) (?P<b>%BEAT%) (?P<to>to|into) (?:position |slot |place |spot |"
+           r"beat )?(?P<pos>%N%)"),
+    *_rule(_swap_beats,
+           r"(?:swap|switch|exchange) (?P<b>%BEAT%)(?: and| with|,) (?P<b2>%BEAT%|%N%)"),
+    # -- chunks
+    *_rule(_regen_chunks,
+           r"(?:use|try|switch to|go with|render) (?P<model>[\w.:-]+(?: [\w.]+){0,3}?)(?: model)?"
+           r" (?:for|on|in) (?P<c>%CHUNKS%)(?P<tail>(?: .*)?)",
+           r"(?:use|try|switch to|go with|render) (?P<model>%MODEL%)(?: model)? (?:for|on|in) "
+           r"(?:all (?:the )?chunks|every chunk|all (?:the )?clips|all of them)(?P<c>)(?P<tail>)",
+           r"%REGEN% (?:all (?:the )?chunks|every chunk|all (?:the )?clips|the whole video)(?P<c>)"
+           r"(?P<tail>(?: .*)?)",
+           r"%REGEN% (?P<c>%CHUNKS%)(?P<tail>(?: .*)?)",
+           r"(?P<c>%CHUNK%) (?P<tail>(?:with|using|on|in|via) .+)",
+           r"(?:make|change) (?P<c>%CHUNK%) (?P<tail>.+)"),
+]
+# fmt: on
+
+# --- the driver -------------------------------------------------------------------------------
+
+_HEAD = re.compile(
+    r"^(?:(?:please|pls|plz|kindly|(?:can|could|would|will) (?:you|we)|i'?d like(?: you)? to|"
+    r"i would like(?: you)? to|i (?:want|need)(?: you)? to|let'?s|lets|now|just|so|hey|hi|hello|"
+    r"actually|ok(?:ay)?(?: so)?|yes|yeah|great|cool|nice|good|perfect|alright|well|maybe|oh|hmm+|"
+    r"um+)\b[ ,]*(?=\S))+",
+    re.I,
+)
+_TAIL = re.compile(
+    r"(?:[ ,]*\b(?:please|pls|thanks|thank you|thx|for me|now|instead|again)\b)+[ .!?]*$|[ .!?]+$",
+    re.I,
+)
+_QUOTED = re.compile(r"""(?<!\w)(["'])(?:(?!\1).)+\1(?!\w)""")
+_SEP = re.compile(
+    r"\s*(?:[;,]|[.!?](?=\s|$))\s*(?:(?:and|then|also|but|plus)\s+)*"
+    r"|\s+(?:(?:and|then|also|but|plus)\s+)+",
+    re.I,
+)
+_POSSIBLE: dict[Phase, tuple[str, ...]] = {
+    "plan": ("make it N seconds", "make beat N <what it shows>", "make beat N 4 seconds long",
+             "add a <type> beat after beat N", "remove beat N", "move beat N to the start",
+             "change the text on beat N to '…'", "warmer lighting", "use a black and gold palette",
+             "make it moodier", "change the product to …", "call it '…'", "calmer music",
+             "music at 90 bpm", "continue"),
+    "storyboard": ("regenerate beat N [as …]", "use this image for beat N", "continue"),
+    "chunks": ("regenerate chunk N [with kling|veo|hailuo|wan] [as …]", "continue"),
+    "refine": ("regenerate the music [calmer|at 90 bpm]", "louder / quieter music",
+               "music at -6 dB", "mute the music", "continue"),
+}  # fmt: skip
+_ANYTIME = ("go back to the plan", "list branches", "switch to main-1", "compare main and main-1",
+            "status", "show cost", "auto-continue")  # fmt: skip
+
+
+def possible(phase: Phase) -> str:
+    """What a user can say at a pause, as one sentence for replies and help.
+
+    Args:
+        phase: the pause.
+
+    Returns:
+        "At the storyboard review you can say: regenerate beat N [as …]; … Any time: …".
+    """
+    return (f"At the {phase} review you can say: {'; '.join(_POSSIBLE[phase])}. "
+            f"Any time: {'; '.join(_ANYTIME)}.")  # fmt: skip
+
+
+def _clean(text: str) -> str:
+    """NFKC, straight quotes, no control or format characters, single spaces."""
+    text = unicodedata.normalize("NFKC", text).translate(str.maketrans("“”„‘’`", "\"\"\"'''"))
+    dropped = {"Cc", "Cf", "Sk"}  # controls, format marks, emoji skin tones
+    kept = [
+        " " if ch.isspace() else ""
+        if unicodedata.category(ch) in dropped or "\ufe00" <= ch <= "\ufe0f" else ch
+        for ch in text
+    ]  # fmt: skip
+    return " ".join("".join(kept).split())
+
+
+def _split(text: str) -> list[tuple[str, str]]:
+    """Clauses as (separator before it, clause), never splitting inside quotes."""
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    out, start, sep = [], 0, ""
+    for m in _SEP.finditer(text):
+        if not any(a <= m.start() < b for a, b in quoted):
+            out.append((sep, text[start : m.start()]))
+            start, sep = m.end(), m.group()
+    out.append((sep, text[start:]))
+    return [(s, c) for s, c in out if c.strip()]
+
+
+def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
+    """The items one clause means, a problem with it, or None when no rule takes it."""
+    clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
+    if not clause:
+        return []
+    for pattern, handler in RULES:
+        if m := pattern.fullmatch(clause):
+            try:
+                items = handler(m, ctx)
+            except _Problem as exc:
+                return exc
+            if items is not None:
+                return items
+    return None
+
+
+def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem | None]]:
+    """Parse clause by clause; a clause no rule takes is joined to a neighbour and retried.
+
+    Clauses opening with a verb join forward first ("use a black" + "gold palette"); others
+    join backward first ("make beat 2 a dog" + "a cat").
+    """
+    pieces = _split(text)
+    done: list[tuple[str, list[_Item] | _Problem | None]] = []
+    i = 0
+    while i < len(pieces):
+        clause = pieces[i][1]
+        result, used = _parse(clause, ctx), i
+        tries = ["back", "forward"]
+        if (_HEAD.sub("", clause).split() or [""])[0].lower() in _VERBS:
+            tries.reverse()
+        for direction in tries if result is None else []:
+            if direction == "forward":
+                for j in range(i + 1, min(i + 3, len(pieces))):
+                    joined = clause + "".join(s + c for s, c in pieces[i + 1 : j + 1])
+                    if (r := _parse(joined, ctx)) is not None:
+                        clause, result, used = joined, r, j
+                        break
+            elif done:
+                joined = done[-1][0] + pieces[i][0] + clause
+                if (r := _parse(joined, ctx)) is not None or done[-1][1] is None:
+                    done.pop()
+                    clause, result = joined, r
+            if result is not None:
+                break
+        done.append((clause, result))
+        i = used + 1
+    return done
+
+
+def _renumber(ops: list[dict[str, Any]], beats: int) -> list[dict[str, Any]]:
+    """Turn beat numbers as the user saw them into numbers valid when ops apply in order."""
+    order: list[int] = list(range(1, beats + 1))  # original numbers; 0 for added beats
+    out = []
+    for op in ops:
+        op = dict(op)
+        before = op.pop("_before", -1)
+        if "beat" in op:
+            if op["beat"] not in order:
+                raise _Problem(f"Beat {op['beat']} is already removed earlier in the message.")
+            op["beat"] = order.index(op["beat"]) + 1
+        slot = order.index(before) if before in order else len(order)
+        if op["op"] == "remove_beat":
+            order.pop(op["beat"] - 1)
+            if not order:
+                raise _Problem("An ad needs at least one beat.")
+        elif op["op"] == "add_beat":
+            op["position"] = None if before == -1 else slot + 1
+            order.insert(slot, 0)
+        elif op["op"] == "move_beat":
+            moved = order.pop(op["beat"] - 1)
+            slot = order.index(before) if before in order else len(order)
+            order.insert(slot, moved)
+            op["position"] = slot + 1
+        out.append(op)
+    return out
+
+
+def _merge(
+    ops: list[dict[str, Any]], same: Callable[[dict[str, Any]], Any]
+) -> list[dict[str, Any]]:
+    """Fold entries with the same ``same(entry)`` key (not None) into the first of them."""
+    out: list[dict[str, Any]] = []
+    for op in ops:
+        key = same(op)
+        first = next((o for o in out if key is not None and same(o) == key), None)
+        if first is None:
+            out.append(dict(op))
+        elif op.get("op") == "set_style":  # "moodier and more playful": both words
+            if op["value"] not in first["value"].split(" and "):
+                first["value"] = f"{first['value']} and {op['value']}"
+        else:
+            first.update({k: v for k, v in op.items() if v is not None})
+    return out
+
+
+_ONCE = ("set_duration", "set_product", "set_title", "set_music")  # later values win
+
+
+def _assemble(items: list[_Item], ctx: Context) -> list[ToolCall]:
+    """Final calls: acknowledgements dropped, spec ops in one edit_spec, continue last."""
+    if all(it in (_ACK, _CONTINUE) for it in items):
+        return [_CONTINUE] if items else []
+    calls: list[ToolCall] = []
+    ops = [it.args for it in items if isinstance(it, _Op)]
+    for it in items:
+        if isinstance(it, _Op) and not any(c.tool == "edit_spec" for c in calls):
+            ops = _merge(ops, lambda o: o["op"] if o["op"] in _ONCE else None)
+            ops = _merge(ops, lambda o: o["field"] if o["op"] == "set_style" else None)
+            calls.append(_call("edit_spec", ops=_renumber(ops, ctx.beats)))
+        elif isinstance(it, ToolCall) and it != _ACK and it not in calls:
+            calls.append(it)
+    music = [c for c in calls if c.tool == "regenerate_music"]
+    if len(music) > 1:  # "calmer music, 90 bpm" at refine: one new track
+        first, merged = calls.index(music[0]), _merge([c.args for c in music], lambda a: 1)[0]
+        calls = [c for c in calls if c.tool != "regenerate_music"]
+        calls.insert(first, _call("regenerate_music", **merged))
+    return [c for c in calls if c != _CONTINUE] + ([_CONTINUE] if _CONTINUE in calls else [])
+
+
+def _describe(item: _Item) -> str:
+    args = {k: v for k, v in item.args.items() if not k.startswith("_") and v is not None}
+    name = args.pop("op") if isinstance(item, _Op) else item.tool
+    shown = ", ".join(f"{k} {v!r}" for k, v in args.items())
+    return name.replace("_", " ") + (f" ({shown})" if shown else "")
+
+
+def _echo(text: str) -> str:
+    return f'"{text[:60]}…"' if len(text) > 60 else f'"{text}"'
+
+
+def interpret(text: str, ctx: Context) -> Interpretation:
+    """Turn a chat message into tool calls, or into a reply when it cannot.
+
+    Args:
+        text: the user's message, any language of phrasing the rules know; at most
+            :data:`MAX_TEXT_CHARS` characters. Treated as data, never as instructions.
+        ctx: the pause and the counts of beats and chunks (beat and chunk numbers are 1-based).
+
+    Returns:
+        Calls in order and no reply; or no calls and a reply saying what was understood, what
+        was not or why it cannot be done, and what is possible at ``ctx.phase``. Never both
+        empty.
+    """
+    if len(text) > MAX_TEXT_CHARS:
+        too_long = f"That message is too long ({len(text)} characters; the limit is "
+        return Interpretation(
+            reply=f"{too_long}{MAX_TEXT_CHARS}). Ask for a few changes at a time."
+        )
+    clean = _clean(text)
+    if not clean:
+        return Interpretation(reply="What would you like to change? " + possible(ctx.phase))
+    done = _clauses(clean, ctx)
+    problems = [str(r) for _, r in done if isinstance(r, _Problem)]
+    unknown = [c for c, r in done if r is None]
+    items = [it for _, r in done if isinstance(r, list) for it in r]
+    if not problems and not unknown:
+        try:
+            if calls := _assemble(items, ctx):
+                return Interpretation(calls=calls)
+            unknown = [clean]
+        except _Problem as exc:
+            problems = [str(exc)]
+    parts = problems + (
+        [f"I did not understand {', '.join(map(_echo, unknown))}."] if unknown else []
+    )
+    understood = [_describe(it) for it in items if it != _ACK]
+    if understood:
+        parts.append(f"I understood: {'; '.join(understood)}. Nothing was changed yet.")
+    if unknown:
+        parts.append(possible(ctx.phase))
+    return Interpretation(reply=" ".join(parts))

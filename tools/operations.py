@@ -1,0 +1,204 @@
+"""The operations a user or the chat model invokes (DESIGN.md §2), over one studio session.
+
+Tool calls come from the interpreter (``tools.interpreter``), the command line or a chat
+model; each names a tool and JSON arguments. Consecutive edits of one message are applied
+together, so they make one branch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from agent.editing import (
+    Edit,
+    EditSpec,
+    RegenerateBeat,
+    RegenerateChunk,
+    RegenerateMusic,
+    ReplaceBeatImage,
+    RevisitPhase,
+    SetMusicVolume,
+)
+from agent.errors import UserError
+from agent.state import Phase
+from agent.studio import OnProgress, Studio
+from agent.uploads import storyboard_png
+from tools.interpreter import Context, ToolCall
+from tools.schemas import (
+    TOOLS,
+    CompareBranchesArgs,
+    ContinuePipelineArgs,
+    EditSpecArgs,
+    ListBranchesArgs,
+    RegenerateBeatArgs,
+    RegenerateChunkArgs,
+    RegenerateMusicArgs,
+    ReplaceBeatImageArgs,
+    RevisitPhaseArgs,
+    SetAutoContinueArgs,
+    SetMusicVolumeArgs,
+    ShowCostArgs,
+    StatusArgs,
+    SwitchBranchArgs,
+    ToolArgs,
+)
+
+EDIT_TOOLS = frozenset(
+    {
+        "edit_spec",
+        "regenerate_beat",
+        "replace_beat_image",
+        "regenerate_chunk",
+        "regenerate_music",
+        "set_music_volume",
+        "revisit_phase",
+    }
+)
+
+
+@dataclass
+class Session:
+    """One user working on one video: the branch in view and the auto-continue switch.
+
+    Attributes:
+        studio: the studio.
+        user_id: who is working.
+        video_id: the video.
+        branch: the branch in view (edits fork from it; a fork becomes the branch in view).
+        auto_continue: continue runs to the end instead of the next pause.
+        upload: the file attached to the message, for ``replace_beat_image``.
+        messages: what the operations said, in order.
+    """
+
+    studio: Studio
+    user_id: str
+    video_id: str
+    branch: str = "main"
+    auto_continue: bool = False
+    upload: Path | None = None
+    messages: list[str] = field(default_factory=list)
+
+    async def context(self) -> Context:
+        """What the interpreter needs to know about the branch in view."""
+        st = await self.studio.status(self.video_id, self.user_id, self.branch)
+        phase: Phase = st["phase"] or "plan"
+        spec = await self.studio.spec(self.video_id, self.user_id, self.branch)
+        beats = len(spec.beats) if spec else 0
+        chunks = sum(1 for name in st["artifacts"] if name.startswith("chunk_"))
+        types = tuple(b.type for b in spec.beats) if spec else ()
+        return Context(phase=phase, beats=beats, chunks=chunks, beat_types=types)
+
+    async def execute(
+        self, calls: list[ToolCall], on_progress: OnProgress | None = None
+    ) -> dict[str, Any]:
+        """Run the calls in order; returns the status of the branch in view afterwards.
+
+        Raises:
+            UserError: a call is not allowed or its arguments are wrong; calls before it
+                have taken effect, nothing after it has.
+        """
+        pending: list[Edit] = []
+        for call in [*calls, ToolCall(tool="__end__", args={})]:
+            if call.tool in EDIT_TOOLS:
+                pending.append(await self._edit(call))
+                continue
+            if pending:
+                st = await self.studio.edit(
+                    self.video_id, self.user_id, self.branch, pending, on_progress
+                )
+                if st["created_branch"]:
+                    self.messages.append(f"made branch {st['branch']} from {st['parent']}")
+                self.branch, pending = st["branch"], []
+            await self._other(call, on_progress)
+        return await self.studio.status(self.video_id, self.user_id, self.branch)
+
+    async def _edit(self, call: ToolCall) -> Edit:
+        match _args(call):
+            case EditSpecArgs(ops=ops):
+                return EditSpec(ops=ops)
+            case RegenerateBeatArgs(beat=beat, prompt=prompt):
+                return RegenerateBeat(beat=beat, prompt=prompt)
+            case ReplaceBeatImageArgs(beat=beat):
+                return await self._upload(beat)
+            case RegenerateChunkArgs(chunk=chunk, model=model, prompt=prompt):
+                if model:
+                    self.studio.deps.registry.video(model)  # unknown → UserError
+                return RegenerateChunk(chunk=chunk, model=model, prompt=prompt)
+            case RegenerateMusicArgs(mood=mood, tempo_bpm=tempo_bpm, prompt=prompt):
+                return RegenerateMusic(mood=mood, tempo_bpm=tempo_bpm, prompt=prompt)
+            case SetMusicVolumeArgs(gain_db=gain_db):
+                return SetMusicVolume(gain_db=gain_db)
+            case RevisitPhaseArgs(phase=phase):
+                return RevisitPhase(to=phase)
+        raise UserError(f"{call.tool} is not an edit")
+
+    async def _upload(self, beat: int) -> ReplaceBeatImage:
+        path = self.upload
+        if path is None:
+            raise UserError("attach the image to use for the beat")
+        spec = await self.studio.spec(self.video_id, self.user_id, self.branch)
+        if spec is None:
+            raise UserError("there is no storyboard to put an image in yet")
+        png = storyboard_png(path, spec.size_px)
+        rec = self.studio.deps.recorder(
+            self.video_id, self.user_id, self.branch, "storyboard", None
+        )
+        name = f"beat_{beat - 1:02d}" if 1 <= beat <= len(spec.beats) else "upload"
+        ref = await rec.keep(name, "png", "image/png", png, "upload", "user")
+        return ReplaceBeatImage(beat=beat, image=ref)
+
+    async def _other(self, call: ToolCall, on_progress: OnProgress | None) -> None:
+        if call.tool == "__end__":
+            return
+        studio = self.studio
+        match _args(call):
+            case StatusArgs():
+                pass
+            case ContinuePipelineArgs():
+                await studio.run(
+                    self.video_id, self.user_id, self.branch,
+                    auto_continue=self.auto_continue, on_progress=on_progress,
+                )  # fmt: skip
+            case SetAutoContinueArgs(enabled=enabled):
+                self.auto_continue = enabled
+                self.messages.append(f"auto-continue {'on' if enabled else 'off'}")
+            case ListBranchesArgs():
+                tree = await studio.branches(self.video_id, self.user_id)
+                self.messages.append(
+                    "branches: " + ", ".join(f"{b['name']} ({b['status']} at {b['phase']})"
+                                             for b in tree)
+                )  # fmt: skip
+            case SwitchBranchArgs(name=name):
+                await studio.status(self.video_id, self.user_id, name)  # NotFound if absent
+                self.branch = name
+                self.messages.append(f"switched to {name}")
+            case CompareBranchesArgs(a=a, b=b):
+                diff = await studio.compare_specs(self.video_id, self.user_id, a, b)
+                self.messages.append(diff or f"{a} and {b} have the same spec")
+            case ShowCostArgs():
+                st = await studio.status(self.video_id, self.user_id, self.branch)
+                u = st["usage"]
+                self.messages.append(
+                    f"{u['calls']} calls, {u['reused']} reused, ${u['cost_usd']:.2f} so far"
+                )
+
+
+def _args(call: ToolCall) -> ToolArgs:
+    """The call's arguments, validated against its tool's schema.
+
+    Raises:
+        UserError: an unknown tool, or arguments that do not fit it (one line).
+    """
+    schema = TOOLS.get(call.tool)
+    if schema is None:
+        raise UserError(f"unknown tool {call.tool!r}; tools: {', '.join(TOOLS)}")
+    try:
+        return schema.model_validate(call.args)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "arguments"
+        raise UserError(f"{call.tool}: {where}: {first['msg']}") from None

@@ -1,0 +1,128 @@
+"""The tools' argument schemas: one pydantic model per tool, shared by every caller.
+
+The offline interpreter, the OpenAI tool-calling interpreter, the command line and the chat
+all name tools and pass arguments in these shapes; :class:`tools.operations.Session` validates
+every call against them before it runs. Beat and chunk numbers are the 1-based ones users see.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agent.edits import SpecEdit
+from tools.interpreter import MUTE_DB, VIDEO_MODELS, Phase
+
+
+class ToolArgs(BaseModel):
+    """Arguments of one tool (strict: unknown fields are refused)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EditSpecArgs(ToolArgs):
+    """Change the plan (spec): duration, style, product, title, music brief, beats.
+
+    All spec edits of one message go in one call, as ops applied in order. Beat numbers are
+    1-based; after a remove/add/move, later ops use the numbers as they are then.
+    """
+
+    ops: list[SpecEdit] = Field(min_length=1)
+
+
+class RegenerateBeatArgs(ToolArgs):
+    """Draw beat N's storyboard image again, optionally from a new prompt."""
+
+    beat: int = Field(ge=1, description="1-based beat number")
+    prompt: str | None = Field(default=None, min_length=1, max_length=1000)
+
+
+class ReplaceBeatImageArgs(ToolArgs):
+    """Use the image the user attached to the message as beat N's storyboard image."""
+
+    beat: int = Field(ge=1, description="1-based beat number")
+    image: Literal["upload"] = "upload"
+
+
+class RegenerateChunkArgs(ToolArgs):
+    """Render video chunk N again, optionally with another video model or prompt."""
+
+    chunk: int = Field(ge=1, description="1-based chunk number")
+    model: Literal[VIDEO_MODELS] | None = None  # type: ignore[valid-type]
+    prompt: str | None = Field(default=None, min_length=1, max_length=1000)
+
+
+class RegenerateMusicArgs(ToolArgs):
+    """Compose the soundtrack again (at the refine pause), optionally with a new brief."""
+
+    mood: str | None = Field(default=None, min_length=1, max_length=80)
+    tempo_bpm: int | None = Field(default=None, ge=60, le=180)
+    prompt: str | None = Field(default=None, min_length=1, max_length=80)
+
+
+class SetMusicVolumeArgs(ToolArgs):
+    """Set the music's gain in the final mix, dB (-60 mutes it)."""
+
+    gain_db: float = Field(ge=MUTE_DB, le=12)
+
+
+class RevisitPhaseArgs(ToolArgs):
+    """Go back to an earlier phase's pause (forks a branch from there)."""
+
+    phase: Phase
+
+
+class SetAutoContinueArgs(ToolArgs):
+    """Turn auto-continue (run to the end without pausing) on or off."""
+
+    enabled: bool
+
+
+class ContinuePipelineArgs(ToolArgs):
+    """Approve this pause and run the next phase (only when the user approves or says go on)."""
+
+
+class StatusArgs(ToolArgs):
+    """Show where the video is: phase, branch, artifacts."""
+
+
+class ShowCostArgs(ToolArgs):
+    """Show what the video has cost so far."""
+
+
+class ListBranchesArgs(ToolArgs):
+    """List the video's branches."""
+
+
+class SwitchBranchArgs(ToolArgs):
+    """Switch to another branch, e.g. main-1."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][\w.-]*$", max_length=64)
+
+
+class CompareBranchesArgs(ToolArgs):
+    """Compare the specs of two branches."""
+
+    a: str = Field(pattern=r"^[A-Za-z0-9][\w.-]*$", max_length=64)
+    b: str = Field(pattern=r"^[A-Za-z0-9][\w.-]*$", max_length=64)
+
+
+#: Every tool the chat model may call, by name: its argument model (whose docstring is the
+#: tool's description). The names and arguments are those of :mod:`tools.interpreter`.
+TOOLS: dict[str, type[ToolArgs]] = {
+    "edit_spec": EditSpecArgs,
+    "regenerate_beat": RegenerateBeatArgs,
+    "replace_beat_image": ReplaceBeatImageArgs,
+    "regenerate_chunk": RegenerateChunkArgs,
+    "regenerate_music": RegenerateMusicArgs,
+    "set_music_volume": SetMusicVolumeArgs,
+    "revisit_phase": RevisitPhaseArgs,
+    "continue_pipeline": ContinuePipelineArgs,
+    "set_auto_continue": SetAutoContinueArgs,
+    "status": StatusArgs,
+    "show_cost": ShowCostArgs,
+    "list_branches": ListBranchesArgs,
+    "switch_branch": SwitchBranchArgs,
+    "compare_branches": CompareBranchesArgs,
+}
