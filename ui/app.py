@@ -1,0 +1,527 @@
+"""The reelgraph chat: ``chainlit run ui/app.py`` from the repository root.
+
+One chat thread is one video. The first message is the brief; each phase then pauses and the
+chat shows what it made (spec table, numbered storyboard, chunks, final video and music) with
+Continue / Auto-continue / Branches buttons. Free text goes to the edit interpreter; an image
+attached with "use this for beat 2" replaces that frame.
+
+Runs live outside the websocket session: each is an ``asyncio`` task in a process-wide
+registry keyed by (video, branch), created with an empty context, so a page reload or a closed
+tab stops nothing. Whatever a session shows is rendered from the branch's graph state
+(``Studio.status``), so a resumed thread shows the current pause, or follows the run still
+going. The thread's video id and branch are kept in Chainlit's thread metadata.
+
+Auth: with ``CHAINLIT_AUTH_SECRET`` and ``REELGRAPH_CHAT_USERS="alice:pw,bob:pw"`` set, users
+log in with a password, chat history is stored by Chainlit's SQLAlchemy data layer in the same
+PostgreSQL (tables in ``schema.sql``), and each user reaches only their own videos (the
+studio checks the owner on every call) and threads and files (Chainlit checks the author).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import os
+from collections.abc import Callable
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any
+
+import chainlit as cl
+from chainlit.data import get_data_layer
+from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
+from chainlit.input_widget import Select, Slider
+from chainlit.server import sio
+from chainlit.types import ThreadDict
+from pydantic import ValidationError
+
+from agent import db
+from agent.deps import open_deps
+from agent.errors import ReelgraphError, UserError
+from agent.providers.local.brief import parse_brief
+from agent.settings import Settings
+from agent.state import Options, VideoRequest
+from agent.studio import ProgressEvent, Studio
+from tools.interpreter import MAX_TEXT_CHARS
+from tools.llm_interpreter import interpret_message
+from tools.operations import Session
+from ui import chat_render as render
+from ui.chat_jobs import Job, running_job, start_job
+
+#: Largest chat message the socket accepts, bytes; longer texts are refused with a reply
+#: (Socket.IO's default of 1 MB would drop the connection without a word).
+MAX_SOCKET_BYTES = 16 * 1024 * 1024
+ASPECTS = ["16:9", "9:16", "1:1"]
+VIDEO_MODELS = ["local"]
+DEFAULT_DURATION_S = 30
+
+sio.eio.max_http_buffer_size = MAX_SOCKET_BYTES
+
+
+# -- typed wrappers of Chainlit calls mypy sees as untyped --------------------------------------
+
+
+def _get(key: str) -> Any:
+    return cl.user_session.get(key)  # type: ignore[no-untyped-call]
+
+
+def _set(key: str, value: Any) -> None:
+    cl.user_session.set(key, value)  # type: ignore[no-untyped-call]
+
+
+def _layer() -> Any:
+    return get_data_layer()  # type: ignore[no-untyped-call]
+
+
+async def _send(msg: cl.Message) -> None:
+    await msg.send()  # type: ignore[no-untyped-call]
+
+
+async def _update(msg: cl.Message) -> None:
+    await msg.update()  # type: ignore[no-untyped-call]
+
+
+async def _send_settings(widgets: cl.ChatSettings) -> dict[str, Any]:
+    values: dict[str, Any] = await widgets.send()  # type: ignore[no-untyped-call]
+    return values
+
+
+# -- process-wide state ----------------------------------------------------------------------
+
+
+_settings: Settings | None = None
+_studio: Studio | None = None
+_stack = AsyncExitStack()
+_studio_lock = asyncio.Lock()
+
+
+def settings() -> Settings:
+    """The configuration, read from the environment once."""
+    global _settings
+    if _settings is None:
+        _settings = Settings()
+    return _settings
+
+
+async def studio() -> Studio:
+    """The process's studio, opened on first use and kept for the life of the server."""
+    global _studio
+    async with _studio_lock:
+        if _studio is None:
+            deps = await _stack.enter_async_context(open_deps(settings()))
+            _studio = Studio(deps)
+        return _studio
+
+
+@cl.on_app_shutdown
+async def _shutdown() -> None:
+    await _stack.aclose()
+
+
+# -- auth and persistence --------------------------------------------------------------------
+
+
+def chat_users() -> dict[str, str]:
+    """``REELGRAPH_CHAT_USERS="alice:secret1,bob:secret2"`` → ``{"alice": "secret1", ...}``."""
+    users: dict[str, str] = {}
+    for entry in os.environ.get("REELGRAPH_CHAT_USERS", "").split(","):
+        name, sep, password = entry.strip().partition(":")
+        if sep and name and password:
+            users[name] = password
+    return users
+
+
+def asyncpg_url(url: str) -> str:
+    """The libpq URL as SQLAlchemy's asyncpg dialect wants it (``?host=/dir`` sockets work)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme not in ("postgres", "postgresql", "postgresql+psycopg"):
+        raise UserError(f"DATABASE_URL must be a postgresql:// URL, not {scheme}://")
+    return f"postgresql+asyncpg://{rest}"
+
+
+if chat_users():
+
+    @cl.password_auth_callback
+    async def _login(username: str, password: str) -> cl.User | None:
+        expected = chat_users().get(username)
+        if expected is None or not hmac.compare_digest(
+            password.encode("utf-8"), expected.encode("utf-8")
+        ):
+            return None
+        await studio()  # applies schema.sql (Chainlit's tables too) before Chainlit saves the user
+        return cl.User(identifier=username, metadata={"provider": "password"})
+
+    @cl.data_layer
+    def _data_layer() -> SQLAlchemyDataLayer:
+        return SQLAlchemyDataLayer(conninfo=asyncpg_url(db.database_url(settings())))
+
+
+def user_id() -> str:
+    """Who is chatting: the logged-in user's identifier, or the local user without auth."""
+    user = cl.context.session.user
+    return user.identifier if user else settings().user_id
+
+
+async def remember(video_id: str, branch: str) -> None:
+    """Keep the thread's video and branch in the session and in the thread's metadata."""
+    _set("video_id", video_id)
+    _set("branch", branch)
+    thread_id = cl.context.session.thread_id
+    if (layer := _layer()) and thread_id:
+        try:
+            await layer.update_thread(thread_id, metadata={"video_id": video_id, "branch": branch})
+        except Exception:  # history is a convenience; the video itself is safe
+            pass
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+async def say(content: str, **kwargs: Any) -> None:
+    """Send a message; a session that has gone away (reload, closed tab) is not an error."""
+    try:
+        await _send(cl.Message(content=content, **kwargs))
+    except Exception:
+        pass
+
+
+def actions(status: dict[str, Any]) -> list[cl.Action]:
+    """Continue, Auto-continue (when paused) and Branches for this branch."""
+    payload = {"branch": status["branch"]}
+    out = []
+    if status["status"] in ("paused", "failed"):
+        out += [
+            cl.Action(
+                name="continue", payload=payload, label="Continue", tooltip="Run the next phase"
+            ),
+            cl.Action(
+                name="auto_continue", payload=payload, label="Auto-continue",
+                tooltip="Run every remaining phase without pausing",
+            ),
+        ]  # fmt: skip
+    out.append(cl.Action(name="branches", payload=payload, label="Branches"))
+    return out
+
+
+async def show(status: dict[str, Any]) -> None:
+    """Render a branch where it is: spec, storyboard, chunks or final, cost, buttons."""
+    s = await studio()
+    uid = user_id()
+    spec = await s.spec(status["video_id"], uid, status["branch"])
+    snap = await s.graph.aget_state({"configurable": {"thread_id": status["thread_id"]}})
+    payload: dict[str, Any] = dict(snap.interrupts[0].value) if snap.interrupts else {}
+    parts = [render.headline(status)]
+    if status["phase"] == "plan" and spec is not None:
+        parts.append(render.spec_markdown(spec))
+    elif status["phase"] == "storyboard":
+        parts.append("**Storyboard**, numbered by beat:")
+    elif status["phase"] == "chunks":
+        parts.append("**Video chunks**, then all of them stitched:")
+    elif status["status"] == "complete" or status["phase"] == "refine":
+        parts.append("**Final video**, its music and a download:")
+    if status["status"] == "failed" and status["error"]:
+        parts.append(f"The run stopped: {status['error']}. Continue resumes it.")
+    parts.append(render.cost_line(status, payload))
+    if status["status"] == "paused":
+        parts.append("Continue, or tell me what to change (for example *regenerate beat 2*).")
+    elements: list[Any] = []
+    thumbs = settings().home / "chat" / "thumbs"
+    for m in render.media(status, thumbs):
+        if m.kind == "image":
+            elements.append(
+                cl.Image(path=str(m.path), name=m.name, display="inline", size="medium")
+            )
+        elif m.kind == "video":
+            elements.append(
+                cl.Video(path=str(m.path), name=m.name, display="inline", mime="video/mp4")
+            )
+        elif m.kind == "audio":
+            elements.append(
+                cl.Audio(path=str(m.path), name=m.name, display="inline", mime="audio/mpeg")
+            )
+        else:
+            elements.append(
+                cl.File(path=str(m.path), name=m.name, display="inline", mime="video/mp4")
+            )
+    await say("\n\n".join(parts), elements=elements, actions=actions(status))
+
+
+async def follow(job: Job) -> None:
+    """Show a job's progress in this session, then the pause it reaches (or its error)."""
+    msg = cl.Message(content=f"{job.label}…")
+    try:
+        await _send(msg)
+    except Exception:
+        pass
+    last = msg.content
+    while not job.task.done():
+        await asyncio.wait({job.task}, timeout=0.5)
+        if job.progress and job.progress != last:
+            last = msg.content = job.progress
+            try:
+                await _update(msg)
+            except Exception:
+                pass
+    try:
+        status = job.task.result()
+    except UserError as exc:
+        await say(str(exc))
+        return
+    except ReelgraphError as exc:
+        await say(
+            f"The run failed: {str(exc).splitlines()[0]}."
+            " Continue retries it; finished work is kept."
+        )
+        return
+    except Exception as exc:
+        await say(f"Something went wrong ({type(exc).__name__}). Continue retries it.")
+        return
+    msg.content = f"{job.label}: done."
+    try:
+        await _update(msg)
+    except Exception:
+        pass
+    for line in job.messages:
+        await say(line)
+    if status.get("video_id") == _get("video_id"):
+        await remember(status["video_id"], status["branch"])
+    await show(status)
+
+
+# -- chat handlers ---------------------------------------------------------------------------
+
+
+async def send_settings() -> None:
+    """The chat settings (for the next brief): duration, aspect ratio, video model."""
+    values = await _send_settings(
+        cl.ChatSettings(
+            [
+                Slider(
+                    id="duration",
+                    label="Duration, seconds (unless the brief says)",
+                    initial=DEFAULT_DURATION_S,
+                    min=6,
+                    max=60,
+                    step=1,
+                ),
+                Select(id="aspect", label="Aspect ratio", values=ASPECTS, initial_index=0),
+                Select(id="video_model", label="Video model", values=VIDEO_MODELS, initial_index=0),
+            ]  # fmt: skip
+        )
+    )
+    _set("options", dict(values))
+
+
+@cl.on_chat_start
+async def _start() -> None:
+    await send_settings()
+
+
+@cl.on_settings_update
+async def _settings_update(values: dict[str, Any]) -> None:
+    _set("options", dict(values))
+
+
+#: Chainlit sends a resumed thread's history to the browser after ``on_chat_resume`` returns,
+#: replacing what is on screen; what the resume shows is sent this much later.
+RESUME_DELAY_S = 1.0
+
+
+@cl.on_chat_resume
+async def _resume(thread: ThreadDict) -> None:
+    await send_settings()
+    video_id = _get("video_id")
+    if isinstance(video_id, str):
+        branch = str(_get("branch") or "main")
+        asyncio.get_running_loop().create_task(_show_resumed(video_id, branch))
+
+
+async def _show_resumed(video_id: str, branch: str) -> None:
+    """After a resume: follow the branch's run if it is going, else show where it is."""
+    await asyncio.sleep(RESUME_DELAY_S)
+    if job := running_job(video_id, branch):
+        await follow(job)
+        return
+    try:
+        status = await (await studio()).status(video_id, user_id(), branch)
+    except UserError as exc:
+        await say(str(exc))
+        return
+    await show(status)
+
+
+def request_for(brief: str) -> VideoRequest:
+    """The brief plus the chat settings; a length said in the brief wins over the slider."""
+    opts = _get("options") or {}
+    duration = parse_brief(brief).duration_s if brief.strip() else None
+    try:
+        return VideoRequest(
+            prompt=brief,
+            options=Options(
+                duration_s=float(duration or opts.get("duration") or DEFAULT_DURATION_S),
+                aspect=opts.get("aspect") or "16:9",
+                video_model=opts.get("video_model") or "local",
+            ),
+        )
+    except ValidationError as exc:
+        msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise UserError(msg) from None
+
+
+async def new_video(brief: str) -> None:
+    """Create the thread's video from the brief and run its plan."""
+    s, uid = await studio(), user_id()
+    video_id = await s.create_video(request_for(brief), uid)
+    await remember(video_id, "main")
+
+    async def work(progress: Callable[[ProgressEvent], None], _: list[str]) -> dict[str, Any]:
+        return await s.run(video_id, uid, "main", on_progress=progress)
+
+    await follow(start_job(video_id, "main", "Planning", work))
+
+
+def upload_of(message: cl.Message) -> Path | None:
+    """The image attached to the message (checked by content later); UserError otherwise."""
+    files = [e for e in message.elements or [] if getattr(e, "path", None)]
+    if not files:
+        return None
+    if len(files) > 1:
+        raise UserError("attach one image at a time (for one beat)")
+    f = files[0]
+    if not (f.mime or "").startswith("image/"):
+        raise UserError(
+            f"{f.name} is not an image ({f.mime or 'unknown type'}); attach a PNG or JPEG"
+        )
+    return Path(str(f.path))
+
+
+async def edit(text: str, upload: Path | None) -> None:
+    """Interpret a message at a pause and run what it asks for."""
+    s, uid = await studio(), user_id()
+    video_id: str = _get("video_id")
+    branch: str = _get("branch") or "main"
+    if running_job(video_id, branch):
+        raise UserError(f"branch {branch} is running; wait for it to pause")
+    session = Session(s, uid, video_id, branch, bool(_get("auto_continue")), upload)
+    result = await interpret_message(settings(), text, await session.context())
+    if not result.calls:
+        await say(result.reply or "Nothing to do.")
+        return
+    if upload is not None and not any(c.tool == "replace_beat_image" for c in result.calls):
+        raise UserError("say which beat the image is for, e.g. 'use this for beat 2'")
+    tools = {c.tool for c in result.calls}
+    cl_state: dict[str, bool] = {}
+
+    async def work(progress: Callable[[ProgressEvent], None], said: list[str]) -> dict[str, Any]:
+        try:
+            return await session.execute(result.calls, on_progress=progress)
+        finally:
+            said.extend(session.messages)
+            cl_state["auto_continue"] = session.auto_continue
+
+    label = "Working" if tools & {"list_branches", "show_cost", "compare_branches"} else "Running"
+    job = start_job(video_id, branch, label, work)
+    await follow(job)
+    if "auto_continue" in cl_state:
+        _set("auto_continue", cl_state["auto_continue"])
+
+
+@cl.on_message
+async def _message(message: cl.Message) -> None:
+    text = message.content or ""
+    try:
+        if len(text) > MAX_TEXT_CHARS:
+            raise UserError(
+                f"That message is too long ({len(text):,} characters; the limit is"
+                f" {MAX_TEXT_CHARS:,}). Nothing was changed."
+            )
+        upload = upload_of(message)
+        if not isinstance(_get("video_id"), str):
+            if upload is not None:
+                raise UserError("start with a brief; images can replace storyboard frames later")
+            await new_video(text)
+        else:
+            await edit(text, upload)
+    except UserError as exc:
+        await say(str(exc))
+
+
+# -- buttons ---------------------------------------------------------------------------------
+
+
+async def _run_branch(action: cl.Action, auto: bool) -> None:
+    video_id = _get("video_id")
+    branch = str(action.payload.get("branch") or _get("branch") or "main")
+    if not isinstance(video_id, str):
+        await say("Send a brief first.")
+        return
+    s, uid = await studio(), user_id()
+    try:
+        await s.video(video_id, uid)  # the owner's, or NotFound before anything starts
+
+        async def work(progress: Callable[[ProgressEvent], None], _: list[str]) -> dict[str, Any]:
+            return await s.run(video_id, uid, branch, auto_continue=auto, on_progress=progress)
+
+        job = start_job(video_id, branch, "Running to the end" if auto else "Running", work)
+    except UserError as exc:
+        await say(str(exc))
+        return
+    await remember(video_id, branch)
+    # The button's HTTP request returns now; the session follows the run while it lives.
+    asyncio.get_running_loop().create_task(follow(job))
+
+
+@cl.action_callback("continue")
+async def _continue(action: cl.Action) -> None:
+    await _run_branch(action, auto=False)
+
+
+@cl.action_callback("auto_continue")
+async def _auto(action: cl.Action) -> None:
+    await _run_branch(action, auto=True)
+
+
+@cl.action_callback("branches")
+async def _branches(action: cl.Action) -> None:
+    video_id = _get("video_id")
+    if not isinstance(video_id, str):
+        await say("Send a brief first.")
+        return
+    try:
+        tree = await (await studio()).branches(video_id, user_id())
+    except UserError as exc:
+        await say(str(exc))
+        return
+    current = _get("branch") or "main"
+    lines = ["**Branches**", ""]
+    for b in tree:
+        depth = b["name"].count("-")
+        mark = " ← in view" if b["name"] == current else ""
+        fork = f", forked at {b['fork_phase']}" if b["parent"] else ""
+        lines.append(
+            f"{'  ' * depth}- `{b['name']}` — {b['status']} at {b['phase'] or '—'}{fork}{mark}"
+        )
+    switch = [
+        cl.Action(name="switch", payload={"branch": b["name"]}, label=f"Switch to {b['name']}")
+        for b in tree
+        if b["name"] != current
+    ]
+    await say("\n".join(lines), actions=switch)
+
+
+@cl.action_callback("switch")
+async def _switch(action: cl.Action) -> None:
+    video_id = _get("video_id")
+    branch = str(action.payload.get("branch", ""))
+    if not isinstance(video_id, str):
+        return
+    try:
+        status = await (await studio()).status(video_id, user_id(), branch)
+    except UserError as exc:
+        await say(str(exc))
+        return
+    await remember(video_id, branch)
+    if job := running_job(video_id, branch):
+        asyncio.get_running_loop().create_task(follow(job))
+        return
+    await show(status)

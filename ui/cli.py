@@ -1,0 +1,356 @@
+"""The ``reelgraph`` command line: generate, continue, status, videos, export.
+
+Every command takes ``--json`` for scripts (one JSON object on stdout). Errors are one line on
+stderr; the exit code is 2 for bad input, 1 for a failed run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+from rich.tree import Tree
+
+from agent.compare import Comparison, compare
+from agent.deps import open_deps
+from agent.errors import ReelgraphError, UserError
+from agent.providers.local.brief import parse_brief
+from agent.settings import Settings
+from agent.state import Options, VideoRequest
+from agent.studio import Studio
+from tools.llm_interpreter import interpret_message
+from tools.operations import Session
+from ui.progress import PhaseProgress
+
+app = typer.Typer(
+    name="reelgraph",
+    help="Turn a one-line brief into a finished video ad, reviewing each phase on the way.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+T = TypeVar("T")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts.")]
+BranchOpt = Annotated[str, typer.Option("--branch", "-b", help="Branch name.")]
+YoloOpt = Annotated[
+    bool, typer.Option("--yolo", help="Auto-continue: run through every remaining phase.")
+]
+
+
+def _one_line(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"] if p != "options")
+    msg = first["msg"].removeprefix("Value error, ")
+    return f"{where}: {msg}" if where else msg
+
+
+def _run(job: Callable[[Studio, Settings], Coroutine[Any, Any, T]]) -> T:
+    """Open the studio, run ``job``, turn errors into one line and an exit code."""
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        err.print(f"error: configuration: {_one_line(exc)}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+
+    async def main() -> T:
+        async with open_deps(settings) as deps:
+            return await job(Studio(deps), settings)
+
+    try:
+        return asyncio.run(main())
+    except UserError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except ReelgraphError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        err.print("interrupted: `reelgraph continue` resumes, keeping finished work")
+        raise typer.Exit(130) from None
+
+
+def _emit(status: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(status, default=str))
+        return
+    t = Table(show_header=False, box=None, pad_edge=False)
+    t.add_column(style="bold")
+    t.add_column(overflow="fold")  # paths stay whole, to copy
+    t.add_row("video", status["video_id"])
+    t.add_row("title", status.get("title") or "—")
+    t.add_row("branch", status["branch"])
+    t.add_row(
+        "status", f"{status['status']}" + (f" at {status['phase']}" if status["phase"] else "")
+    )
+    u = status["usage"]
+    t.add_row("usage", f"{u['calls']} calls, {u['reused']} reused, ${u['cost_usd']:.2f}")
+    if status.get("final_video"):
+        t.add_row("final", status["final_video"])
+    if status.get("error"):
+        t.add_row("error", status["error"])
+    out.print(t)
+    if status["status"] == "paused":
+        err.print(
+            f"next: reelgraph continue {status['video_id']}"
+            + (f" --branch {status['branch']}" if status["branch"] != "main" else "")
+            + "   (add --yolo to run to the end)",
+            highlight=False,
+        )
+
+
+async def _run_branch(
+    studio: Studio, video_id: str, user_id: str, branch: str, yolo: bool, show: bool
+) -> dict[str, Any]:
+    with PhaseProgress(err, enabled=show) as bars:
+        return await studio.run(
+            video_id, user_id, branch, auto_continue=yolo, on_progress=bars.update
+        )
+
+
+@app.command()
+def generate(
+    prompt: Annotated[
+        str,
+        typer.Argument(
+            help="The brief, e.g. 'Create a 30-second Nike sneaker ad, energetic style'."
+        ),
+    ],
+    duration: Annotated[
+        float | None,
+        typer.Option(
+            "--duration", "-d", help="Length in seconds, 6-60 (default: from the prompt, else 30)."
+        ),
+    ] = None,
+    aspect: Annotated[str, typer.Option("--aspect", "-a", help="16:9, 9:16 or 1:1.")] = "16:9",
+    yolo: YoloOpt = False,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the offline providers.")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Create a video and run it to its first pause (to the end with --yolo)."""
+    try:
+        if duration is None:
+            duration = parse_brief(prompt).duration_s or 30.0 if prompt.strip() else 30.0
+        request = VideoRequest(
+            prompt=prompt,
+            options=Options.model_validate(
+                {"duration_s": duration, "aspect": aspect, "seed": seed}
+            ),
+            auto_continue=yolo,
+        )
+    except ValidationError as exc:
+        err.print(f"error: {_one_line(exc)}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+
+    async def job(studio: Studio, settings: Settings) -> dict[str, Any]:
+        video_id = await studio.create_video(request, settings.user_id)
+        if not as_json:
+            err.print(f"video {video_id}", highlight=False)
+        return await _run_branch(studio, video_id, settings.user_id, "main", yolo, not as_json)
+
+    _emit(_run(job), as_json)
+
+
+@app.command("continue")
+def continue_(
+    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    branch: BranchOpt = "main",
+    yolo: YoloOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run a branch to its next pause; also finishes a phase that a crash cut off."""
+
+    async def job(studio: Studio, settings: Settings) -> dict[str, Any]:
+        return await _run_branch(studio, video_id, settings.user_id, branch, yolo, not as_json)
+
+    _emit(_run(job), as_json)
+
+
+@app.command()
+def status(
+    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    branch: BranchOpt = "main",
+    as_json: JsonOpt = False,
+) -> None:
+    """Show where a branch is, its artifacts and what it cost."""
+
+    async def job(studio: Studio, settings: Settings) -> dict[str, Any]:
+        return await studio.status(video_id, settings.user_id, branch)
+
+    st = _run(job)
+    _emit(st, as_json)
+    if not as_json and st["artifacts"]:
+        t = Table("artifact", "version", "path", box=None)
+        t.columns[2].overflow = "fold"
+        for name, a in st["artifacts"].items():
+            t.add_row(name, str(a["version"]), a["path"])
+        out.print(t)
+
+
+@app.command()
+def videos(as_json: JsonOpt = False) -> None:
+    """List your videos, newest first."""
+
+    async def job(studio: Studio, settings: Settings) -> list[dict[str, Any]]:
+        return await studio.videos(settings.user_id)
+
+    rows = _run(job)
+    if as_json:
+        typer.echo(json.dumps({"videos": rows}, default=str))
+        return
+    if not rows:
+        err.print('no videos yet: reelgraph generate "a 30-second ad for …"')
+        return
+    t = Table("video", "status", "phase", "branches", "title")
+    for r in rows:
+        title = r["title"] or r["prompt"][:60]
+        t.add_row(r["video_id"], r["status"], r["phase"] or "—", str(r["branches"]), title)
+    out.print(t)
+
+
+@app.command()
+def export(
+    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the MP4.")],
+    branch: BranchOpt = "main",
+) -> None:
+    """Copy a branch's final MP4 to a file."""
+
+    async def job(studio: Studio, settings: Settings) -> Path:
+        return await studio.export(video_id, settings.user_id, branch, output)
+
+    err.print(f"wrote {_run(job)}", highlight=False)
+
+
+TextArg = Annotated[str, typer.Argument(help="What to change, in your own words.")]
+
+
+@app.command()
+def interpret(
+    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    text: TextArg,
+    branch: BranchOpt = "main",
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the operations a message would run (a dry run: nothing changes)."""
+
+    async def job(studio: Studio, settings: Settings) -> dict[str, Any]:
+        session = Session(studio, settings.user_id, video_id, branch)
+        result = await interpret_message(settings, text, await session.context())
+        return result.model_dump(mode="json")
+
+    result = _run(job)
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    for call in result["calls"]:
+        out.print(f"{call['tool']} {json.dumps(call['args'])}", highlight=False)
+    if result["reply"]:
+        err.print(result["reply"], highlight=False, markup=False)
+
+
+@app.command()
+def edit(
+    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    text: TextArg,
+    branch: BranchOpt = "main",
+    image: Annotated[
+        Path | None, typer.Option("--image", help="An image for 'use this for beat N'.")
+    ] = None,
+    yolo: YoloOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a branch in your own words; the first edit at a pause forks a new branch."""
+
+    async def job(studio: Studio, settings: Settings) -> dict[str, Any]:
+        session = Session(studio, settings.user_id, video_id, branch, yolo, image)
+        result = await interpret_message(settings, text, await session.context())
+        if not result.calls:
+            raise UserError(result.reply or "nothing to do")
+        with PhaseProgress(err, enabled=not as_json) as bars:
+            status = await session.execute(result.calls, on_progress=bars.update)
+        calls = [c.model_dump(mode="json") for c in result.calls]
+        return {**status, "calls": calls, "messages": session.messages}
+
+    status = _run(job)
+    if not as_json:
+        for line in status["messages"]:
+            err.print(line, highlight=False, markup=False)
+    _emit(status, as_json)
+
+
+@app.command("branches")
+def branches_(
+    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the video's branch tree."""
+
+    async def job(studio: Studio, settings: Settings) -> list[dict[str, Any]]:
+        return await studio.branches(video_id, settings.user_id)
+
+    rows = _run(job)
+    if as_json:
+        typer.echo(json.dumps({"video_id": video_id, "branches": rows}))
+        return
+    nodes: dict[str | None, Tree] = {None: Tree(f"video {video_id}")}
+    for b in rows:
+        label = f"{b['name']}  {b['status']} at {b['phase'] or '—'}"
+        if b["parent"]:
+            label += f"  (forked at {b['fork_phase']})"
+        nodes[b["name"]] = nodes.get(b["parent"], nodes[None]).add(label)
+    out.print(nodes[None])
+
+
+@app.command("compare")
+def compare_(
+    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    a: Annotated[str, typer.Argument(help="A branch.")],
+    b: Annotated[str, typer.Argument(help="Another branch.")],
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Side-by-side MP4 (storyboards go to .png).")
+    ] = Path("compare.mp4"),
+    as_json: JsonOpt = False,
+) -> None:
+    """Compare two branches: spec diff, storyboards side by side, finals side by side."""
+
+    async def job(studio: Studio, settings: Settings) -> Comparison:
+        return await compare(studio, video_id, settings.user_id, a, b, output)
+
+    result = _run(job)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "spec_diff": result.spec_diff,
+                    "storyboards": str(result.storyboards),
+                    "video": str(result.video) if result.video else None,
+                }
+            )
+        )
+        return
+    out.print(result.spec_diff or f"{a} and {b} have the same spec", highlight=False, markup=False)
+    err.print(f"storyboards: {result.storyboards}", highlight=False)
+    if result.video:
+        err.print(f"side by side: {result.video}", highlight=False)
+    else:
+        err.print("no side-by-side video: both branches need a final video", highlight=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
