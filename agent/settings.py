@@ -28,7 +28,18 @@ class Settings(BaseSettings):
             ``home/pg``.
         ffmpeg_binary: FFmpeg to use (``FFMPEG_BINARY``); unset → the one in imageio-ffmpeg.
         user_id: owner of videos made from the command line (``REELGRAPH_USER``).
-        artifact_store: where media goes (``ARTIFACT_STORE``): ``local`` only for now.
+        artifact_store: where media goes (``ARTIFACT_STORE``): ``local`` (``home/artifacts``)
+            or ``s3`` (the ``s3_*`` settings and the standard AWS credential variables).
+        s3_bucket: bucket for ``ARTIFACT_STORE=s3`` (``S3_BUCKET``).
+        s3_prefix: key prefix inside the bucket (``S3_PREFIX``), e.g. ``reelgraph/``.
+        aws_region: the bucket's region (``AWS_REGION``).
+        s3_endpoint_url: an S3-compatible server's URL (``S3_ENDPOINT_URL``); unset → AWS.
+        presign_expiry_s: lifetime of presigned URLs handed to the UI and ``status``, seconds.
+        replicate_api_token: Replicate token (``REPLICATE_API_TOKEN``); set → the
+            ``replicate:*`` image, video and music models are registered. A secret.
+        replicate_base_url: Replicate's HTTP API root (``REPLICATE_BASE_URL``).
+        api_tokens: bearer tokens of the HTTP API and the LangGraph server
+            (``REELGRAPH_API_TOKENS="token1:alice,token2:bob"``), token → user. Secrets.
         max_concurrency: parallel tasks in a fan-out (``REELGRAPH_MAX_CONCURRENCY``).
         openai_api_key: OpenAI key (``OPENAI_API_KEY``); set → the ``openai`` planner is
             registered. A secret: never logged, printed or put in graph state.
@@ -53,8 +64,33 @@ class Settings(BaseSettings):
         pattern=r"^[A-Za-z0-9_.@-]{1,64}$",
         validation_alias=AliasChoices("REELGRAPH_USER", "REELGRAPH_USER_ID"),
     )
-    artifact_store: Literal["local"] = Field(
+    artifact_store: Literal["local", "s3"] = Field(
         default="local", validation_alias=AliasChoices("ARTIFACT_STORE", "REELGRAPH_ARTIFACT_STORE")
+    )
+    s3_bucket: str | None = Field(
+        default=None, validation_alias=AliasChoices("S3_BUCKET", "REELGRAPH_S3_BUCKET")
+    )
+    s3_prefix: str = Field(
+        default="", validation_alias=AliasChoices("S3_PREFIX", "REELGRAPH_S3_PREFIX")
+    )
+    aws_region: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION", "REELGRAPH_AWS_REGION"),
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("S3_ENDPOINT_URL", "REELGRAPH_S3_ENDPOINT_URL")
+    )
+    presign_expiry_s: int = Field(default=3600, ge=60, le=7 * 24 * 3600)
+    replicate_api_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("REPLICATE_API_TOKEN", "REELGRAPH_REPLICATE_API_TOKEN"),
+    )
+    replicate_base_url: str = Field(
+        default="https://api.replicate.com/v1",
+        validation_alias=AliasChoices("REPLICATE_BASE_URL", "REELGRAPH_REPLICATE_BASE_URL"),
+    )
+    api_tokens: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("REELGRAPH_API_TOKENS")
     )
     max_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1, le=64)
     openai_api_key: SecretStr | None = Field(
@@ -70,6 +106,16 @@ class Settings(BaseSettings):
         min_length=1,
         validation_alias=AliasChoices("OPENAI_MODEL", "REELGRAPH_OPENAI_MODEL"),
     )
+
+    def api_users(self) -> dict[str, str]:
+        """``api_tokens`` parsed: bearer token → user id (entries without both parts skipped)."""
+        users: dict[str, str] = {}
+        raw = self.api_tokens.get_secret_value() if self.api_tokens else ""
+        for entry in raw.split(","):
+            token, sep, user = entry.strip().partition(":")
+            if sep and token and user:
+                users[token] = user
+        return users
 
     @property
     def artifacts_dir(self) -> Path:
