@@ -86,7 +86,7 @@ async def open_deps(settings: Settings, *, registry: Registry | None = None) -> 
             saver=saver,
             store=LocalStore(settings.artifacts_dir),
             media=media,
-            registry=registry or default_registry(media, settings),
+            registry=registry or default_registry(media, settings, pool),
         )
     finally:
         await pool.close()

@@ -15,6 +15,7 @@ from agent.providers.base import ImageProvider, MusicProvider, PlannerProvider, 
 from agent.providers.local.models import LocalImages, LocalMusic, LocalPlanner, LocalVideo
 
 if TYPE_CHECKING:
+    from agent.db import Pool
     from agent.settings import Settings
 
 T = TypeVar("T")
@@ -54,13 +55,16 @@ class Registry:
         return _pick("music model", self.music, name)
 
 
-def default_registry(media: Media, settings: Settings | None = None) -> Registry:
+def default_registry(
+    media: Media, settings: Settings | None = None, pool: Pool | None = None
+) -> Registry:
     """The offline providers, registered as ``local``; paid ones whose keys are set.
 
     Args:
         media: FFmpeg for the offline video and music providers.
         settings: with ``openai_api_key`` set, the OpenAI planner is registered as ``openai``
             and ``openai:<openai_model>``. Defaults (``Options.planner``) stay ``local``.
+        pool: the database, where paid providers journal their prediction ids.
     """
     registry = Registry(
         planners={"local": LocalPlanner()},
