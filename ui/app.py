@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 import os
 from collections.abc import Callable
 from contextlib import AsyncExitStack
@@ -56,6 +57,7 @@ VIDEO_MODELS = ["local"]
 DEFAULT_DURATION_S = 30
 
 sio.eio.max_http_buffer_size = MAX_SOCKET_BYTES
+log = logging.getLogger("reelgraph.chat")
 
 
 # -- typed wrappers of Chainlit calls mypy sees as untyped --------------------------------------
@@ -171,18 +173,23 @@ async def remember(video_id: str, branch: str) -> None:
         try:
             await layer.update_thread(thread_id, metadata={"video_id": video_id, "branch": branch})
         except Exception:  # history is a convenience; the video itself is safe
-            pass
+            log.warning("could not save thread %s metadata", thread_id, exc_info=True)
 
 
 # -- rendering -------------------------------------------------------------------------------
 
 
+async def deliver(msg: cl.Message, *, update: bool = False) -> None:
+    """Send (or update) a message; a session that has gone away is logged, not raised."""
+    try:
+        await (_update(msg) if update else _send(msg))
+    except Exception:
+        log.warning("could not deliver a message to the chat session", exc_info=True)
+
+
 async def say(content: str, **kwargs: Any) -> None:
     """Send a message; a session that has gone away (reload, closed tab) is not an error."""
-    try:
-        await _send(cl.Message(content=content, **kwargs))
-    except Exception:
-        pass
+    await deliver(cl.Message(content=content, **kwargs))
 
 
 def actions(status: dict[str, Any]) -> list[cl.Action]:
@@ -249,19 +256,13 @@ async def show(status: dict[str, Any]) -> None:
 async def follow(job: Job) -> None:
     """Show a job's progress in this session, then the pause it reaches (or its error)."""
     msg = cl.Message(content=f"{job.label}…")
-    try:
-        await _send(msg)
-    except Exception:
-        pass
+    await deliver(msg)
     last = msg.content
     while not job.task.done():
         await asyncio.wait({job.task}, timeout=0.5)
         if job.progress and job.progress != last:
             last = msg.content = job.progress
-            try:
-                await _update(msg)
-            except Exception:
-                pass
+            await deliver(msg, update=True)
     try:
         status = job.task.result()
     except UserError as exc:
@@ -274,13 +275,11 @@ async def follow(job: Job) -> None:
         )
         return
     except Exception as exc:
+        log.exception("run %s failed", job.label)
         await say(f"Something went wrong ({type(exc).__name__}). Continue retries it.")
         return
     msg.content = f"{job.label}: done."
-    try:
-        await _update(msg)
-    except Exception:
-        pass
+    await deliver(msg, update=True)
     for line in job.messages:
         await say(line)
     if status.get("video_id") == _get("video_id"):
@@ -330,24 +329,32 @@ RESUME_DELAY_S = 1.0
 @cl.on_chat_resume
 async def _resume(thread: ThreadDict) -> None:
     await send_settings()
-    video_id = _get("video_id")
+    # Chainlit restores the session from the thread's metadata; read it directly if not.
+    metadata = thread.get("metadata")
+    if not isinstance(metadata, dict):
+        metadata = {}
+    video_id = _get("video_id") or metadata.get("video_id")
     if isinstance(video_id, str):
-        branch = str(_get("branch") or "main")
+        branch = str(_get("branch") or metadata.get("branch") or "main")
+        await remember(video_id, branch)
         asyncio.get_running_loop().create_task(_show_resumed(video_id, branch))
+    else:
+        log.warning("resumed thread %s has no video in its metadata", thread.get("id"))
 
 
 async def _show_resumed(video_id: str, branch: str) -> None:
     """After a resume: follow the branch's run if it is going, else show where it is."""
     await asyncio.sleep(RESUME_DELAY_S)
-    if job := running_job(video_id, branch):
-        await follow(job)
-        return
     try:
+        if job := running_job(video_id, branch):
+            await follow(job)
+            return
         status = await (await studio()).status(video_id, user_id(), branch)
+        await show(status)
     except UserError as exc:
         await say(str(exc))
-        return
-    await show(status)
+    except Exception:
+        log.exception("could not show video %s branch %s after a resume", video_id, branch)
 
 
 def request_for(brief: str) -> VideoRequest:

@@ -149,6 +149,9 @@ def test_a_whole_video_in_the_browser(server: Server, tmp_path: Path) -> None:
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1400})
             page.set_default_timeout(PHASE_MS)
+            console: list[str] = []
+            page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+            page.on("framenavigated", lambda f: console.append(f"navigated: {f.url}"))
 
             def assistant() -> Any:
                 return page.locator("[data-step-type='assistant_message']")
@@ -187,7 +190,7 @@ def test_a_whole_video_in_the_browser(server: Server, tmp_path: Path) -> None:
             click("Continue")
             images = assistant().locator(".inline-image")
             expect(images).to_have_count(beats, timeout=PHASE_MS)
-            wait_reply("Storyboard")
+            wait_reply("numbered by beat")
             timings["storyboard"] = time.monotonic() - t0
             page.wait_for_timeout(500)
             page.screenshot(path=str(tmp_path / "chat_storyboard.png"), full_page=True)
@@ -298,6 +301,12 @@ def test_a_whole_video_in_the_browser(server: Server, tmp_path: Path) -> None:
             expect(download).to_be_attached()
             server.found["final_url"] = final.get_attribute("src")
             print("timings (s):", {k: round(v, 1) for k, v in timings.items()})
+        except AssertionError as exc:
+            # What the server and the page said: a failure on a CI machine is read from here.
+            log = server.log.read_text(errors="replace")[-6000:]
+            said = "\n".join(console[-60:])
+            detail = f"\n--- chainlit log ---\n{log}\n--- page ---\n{said}"
+            raise AssertionError(f"{exc}{detail}") from exc
         finally:
             browser.close()
 
@@ -337,8 +346,8 @@ def _login_fails(server: Server, user: str, password: str) -> bool:
 def test_chainlit_saves_threads_steps_and_the_video_of_a_thread(server: Server) -> None:
     """Every column Chainlit 2.x writes exists: steps and thread metadata are saved."""
     found = server.found
-    if "thread_id" not in found:
-        pytest.skip("needs the browser test's thread (run the module)")
+    if "video_id" not in found:
+        pytest.skip("needs the browser test's thread and video (run the module)")
 
     async def rows(studio: Studio) -> tuple[Any, Any]:
         async with studio.deps.pool.connection() as conn:
