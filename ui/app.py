@@ -53,7 +53,6 @@ from ui.chat_jobs import Job, running_job, start_job
 #: (Socket.IO's default of 1 MB would drop the connection without a word).
 MAX_SOCKET_BYTES = 16 * 1024 * 1024
 ASPECTS = ["16:9", "9:16", "1:1"]
-VIDEO_MODELS = ["local"]
 DEFAULT_DURATION_S = 30
 
 sio.eio.max_http_buffer_size = MAX_SOCKET_BYTES
@@ -291,7 +290,12 @@ async def follow(job: Job) -> None:
 
 
 async def send_settings() -> None:
-    """The chat settings (for the next brief): duration, aspect ratio, video model."""
+    """The chat settings (for the next brief): duration, aspect ratio, video model.
+
+    The video models are those registered in this process: ``local``, plus the paid ones
+    whose keys are set.
+    """
+    models = sorted((await studio()).deps.registry.videos, key=lambda m: (m != "local", m))
     values = await _send_settings(
         cl.ChatSettings(
             [
@@ -304,7 +308,7 @@ async def send_settings() -> None:
                     step=1,
                 ),
                 Select(id="aspect", label="Aspect ratio", values=ASPECTS, initial_index=0),
-                Select(id="video_model", label="Video model", values=VIDEO_MODELS, initial_index=0),
+                Select(id="video_model", label="Video model", values=models, initial_index=0),
             ]  # fmt: skip
         )
     )
