@@ -2,18 +2,26 @@
 
 Blobs are stored once by SHA-256, so a fork copies no media. A logical key follows the seed
 layout ``{user_id}/videos/{video_id}/beat_00_v1.png`` and points at a blob.
+
+Two stores implement :class:`ArtifactStore`: :class:`LocalStore` (a directory, the default)
+and :class:`agent.s3store.S3Store` (a bucket plus a local cache); :func:`open_store` picks one
+from the settings (``ARTIFACT_STORE``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from agent.errors import StorageError
+from agent.errors import StorageError, UserError
+
+if TYPE_CHECKING:
+    from agent.settings import Settings
 
 _CHUNK = 1 << 20
 
@@ -27,8 +35,25 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def safe_key(key: str) -> str:
+    """Return ``key`` if it is a relative path without ``..``; else raise StorageError."""
+    if not key or key.startswith("/") or ".." in key.split("/"):
+        raise StorageError(f"refusing an unsafe artifact key: {key!r}")
+    return key
+
+
+def guess_mime(key: str) -> str:
+    """The media type of a key from its extension (``.png`` → ``image/png``), else binary."""
+    return mimetypes.guess_type(key)[0] or "application/octet-stream"
+
+
 class ArtifactStore(Protocol):
     """Where blobs and logical keys live."""
+
+    @property
+    def root(self) -> Path:
+        """The local directory where logical keys appear as files (for S3, the cache)."""
+        ...
 
     def has_blob(self, sha256: str) -> bool:
         """Whether a blob with this hash is stored."""
@@ -38,12 +63,23 @@ class ArtifactStore(Protocol):
         """Store a file by content (the source is consumed). Returns (sha256, size in bytes)."""
         ...
 
+    def put_bytes(self, data: bytes, suffix: str = "") -> tuple[str, int]:
+        """Store bytes by content. Returns (sha256, size in bytes)."""
+        ...
+
     def local_path(self, sha256: str) -> Path:
         """A local file with the blob's bytes, for FFmpeg and Pillow to read."""
         ...
 
-    def link(self, key: str, sha256: str) -> Path:
-        """Make the logical key point at the blob; returns the key's local path."""
+    def link(self, key: str, sha256: str, mime: str | None = None) -> Path:
+        """Make the logical key point at the blob; returns the key's local path.
+
+        ``mime`` is the key's media type (None → guessed from its extension).
+        """
+        ...
+
+    def url(self, key: str) -> str:
+        """A URL a browser can fetch the logical key from (presigned for S3)."""
         ...
 
     def scratch_dir(self) -> Path:
@@ -103,11 +139,12 @@ class LocalStore:
             raise StorageError(f"blob {sha256[:12]}… is missing from {self._blobs}")
         return path
 
-    def link(self, key: str, sha256: str) -> Path:
-        """Point ``key`` at the blob; returns the key's path under the store root."""
-        if key.startswith("/") or ".." in key.split("/"):
-            raise StorageError(f"refusing an unsafe artifact key: {key!r}")
-        dst = self.root / key
+    def link(self, key: str, sha256: str, mime: str | None = None) -> Path:
+        """Point ``key`` at the blob; returns the key's path under the store root.
+
+        ``mime`` is accepted for the protocol and unused: a file has no media type.
+        """
+        dst = self.root / safe_key(key)
         if dst.exists():
             return dst
         dst.parent.mkdir(parents=True, exist_ok=True)
@@ -120,6 +157,50 @@ class LocalStore:
             shutil.copyfile(src, dst)
         return dst
 
+    def url(self, key: str) -> str:
+        """The ``file://`` URL of the key's path (whether or not it is linked yet).
+
+        Raises:
+            StorageError: an unsafe key.
+        """
+        return (self.root / safe_key(key)).resolve().as_uri()
+
     def scratch_dir(self) -> Path:
         """A fresh temporary directory on the store's filesystem (caller removes it)."""
         return Path(tempfile.mkdtemp(dir=self._tmp))
+
+
+def open_store(settings: Settings) -> ArtifactStore:
+    """The artifact store the settings choose (``ARTIFACT_STORE``).
+
+    ``local`` → a :class:`LocalStore` in ``settings.artifacts_dir``; ``s3`` → an
+    :class:`agent.s3store.S3Store` on ``S3_BUCKET`` (with ``S3_PREFIX``, ``AWS_REGION``,
+    ``S3_ENDPOINT_URL``) that caches blobs in ``settings.artifacts_dir``. No request is made:
+    the bucket is checked on first use.
+
+    Raises:
+        UserError: ``ARTIFACT_STORE=s3`` without ``S3_BUCKET``, or boto3 is not installed.
+    """
+    cache = LocalStore(settings.artifacts_dir)
+    if settings.artifact_store == "local":
+        return cache
+    if not settings.s3_bucket:
+        raise UserError(
+            "ARTIFACT_STORE=s3 needs a bucket: set S3_BUCKET (and S3_ENDPOINT_URL for a server"
+            " other than AWS), or unset ARTIFACT_STORE to keep media in a local directory"
+        )
+    try:
+        from agent.s3store import S3Store
+    except ImportError as exc:
+        raise UserError(
+            "ARTIFACT_STORE=s3 needs boto3: pip install 'reelgraph[s3]'"
+            " (or unset ARTIFACT_STORE to keep media in a local directory)"
+        ) from exc
+    return S3Store(
+        settings.s3_bucket,
+        cache,
+        prefix=settings.s3_prefix,
+        region=settings.aws_region,
+        endpoint_url=settings.s3_endpoint_url,
+        presign_expiry_s=settings.presign_expiry_s,
+    )
