@@ -16,7 +16,7 @@ from agent.memo import Recorder
 from agent.providers.registry import Registry, default_registry
 from agent.settings import Settings
 from agent.state import Phase
-from agent.store import LocalStore
+from agent.store import ArtifactStore, open_store
 
 #: Types stored in checkpoints, registered with LangGraph's serializer (msgpack allow-list).
 STATE_TYPES: list[tuple[str, str]] = [
@@ -51,7 +51,7 @@ class Deps:
     settings: Settings
     pool: Pool
     saver: AsyncPostgresSaver
-    store: LocalStore
+    store: ArtifactStore
     media: Media
     registry: Registry
 
@@ -84,7 +84,7 @@ async def open_deps(settings: Settings, *, registry: Registry | None = None) -> 
             settings=settings,
             pool=pool,
             saver=saver,
-            store=LocalStore(settings.artifacts_dir),
+            store=open_store(settings),
             media=media,
             registry=registry or default_registry(media, settings, pool),
         )

@@ -9,6 +9,7 @@ processes and branches.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import uuid
@@ -20,7 +21,7 @@ from typing import Any
 from agent.db import Pool
 from agent.errors import BudgetExceeded
 from agent.state import ArtifactRef, Phase
-from agent.store import LocalStore
+from agent.store import ArtifactStore
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class Recorder:
     """
 
     pool: Pool
-    store: LocalStore
+    store: ArtifactStore
     video_id: str
     user_id: str
     branch: str
@@ -116,9 +117,9 @@ class Recorder:
                 "SELECT sha256 FROM generations WHERE key = %s AND status = 'done'", (key,)
             )
             row = await cur.fetchone()
-        if row is not None and self.store.has_blob(row["sha256"]):
+        if row is not None and await asyncio.to_thread(self.store.has_blob, row["sha256"]):
             sha = row["sha256"]
-            path = self.store.local_path(sha)
+            path = await asyncio.to_thread(self.store.local_path, sha)
             await self._event(call, artifact, key, reused=True)
             return Blob(sha, path.stat().st_size, path, True, call)
 
@@ -127,7 +128,7 @@ class Recorder:
         try:
             out = scratch / f"out{suffix}"
             await make(out)
-            sha, size = self.store.put_file(out)
+            sha, size = await asyncio.to_thread(self.store.put_file, out)
         finally:
             for leftover in scratch.iterdir():
                 leftover.unlink()
@@ -190,7 +191,7 @@ class Recorder:
                 )
             else:
                 version, key = int(row["version"]), str(row["key"])
-        self.store.link(key, blob.sha256)
+        await asyncio.to_thread(self.store.link, key, blob.sha256, mime)
         return ArtifactRef(
             name=name,
             key=key,
@@ -210,7 +211,7 @@ class Recorder:
 
         No call is made, so no cost event is recorded.
         """
-        sha, size = self.store.put_bytes(data, f".{ext}")
+        sha, size = await asyncio.to_thread(self.store.put_bytes, data, f".{ext}")
         blob = Blob(sha, size, self.store.local_path(sha), False, Call(provider, model, {}))
         return await self.register(name, ext, mime, blob)
 
