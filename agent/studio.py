@@ -406,7 +406,8 @@ class Studio:
             ``{"video_id", "branch", "thread_id", "status"`` (paused | running | complete |
             failed), ``"phase"`` (plan | storyboard | chunks | refine | None before the first
             run), ``"title", "prompt", "options", "artifacts"`` (name → ``{key, version, path,
-            sha256, mime, size_bytes}``), ``"usage"`` (``{calls, reused, cost_usd, phases}``),
+            url, sha256, mime, size_bytes}``; ``url`` is presigned for an S3 store, ``file://``
+            for a local one), ``"usage"`` (``{calls, reused, cost_usd, phases}``),
             ``"final_video"`` (a path once complete), ``"error"``, ``"allowed"``}.
         """
         video = await self.video(video_id, user_id)
@@ -432,6 +433,7 @@ class Studio:
                 "mime": ref.mime,
                 "size_bytes": ref.size_bytes,
                 "path": str(self.deps.store.root / ref.key),
+                "url": self.deps.store.url(ref.key),
             }
             for name, ref in sorted(values.get("artifacts", {}).items())
         }
