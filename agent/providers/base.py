@@ -43,6 +43,9 @@ class ClipRequest(BaseModel):
     Attributes:
         start_image: file of the first frame.
         start_sha256: its hash (for the memo key).
+        end_image: file of the last frame, for models that take one (``end_frame``); None
+            to let the model end where it likes.
+        end_sha256: its hash, set exactly when ``end_image`` is.
         prompt: the motion prompt.
         camera: camera move.
         clip_s: clip length, one of the model's ``clip_lengths_s``.
@@ -59,6 +62,8 @@ class ClipRequest(BaseModel):
     clip_s: float
     size_px: tuple[int, int]
     seed: int
+    end_image: Path | None = None
+    end_sha256: str | None = None
 
 
 class MusicRequest(BaseModel):

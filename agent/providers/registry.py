@@ -1,7 +1,10 @@
 """Provider names → implementations (DESIGN.md §4).
 
-``local`` is the offline provider of every capability. An unknown name raises a
-:class:`~agent.errors.UserError` that lists the known ones.
+``local`` is the offline provider of every capability. With ``REPLICATE_API_TOKEN`` set, the
+Replicate models are registered as ``replicate:<name>`` (see
+:mod:`agent.providers.replicate`), with short aliases (``flux``, ``hailuo``, ``kling``,
+``veo``, ``wan``, ``musicgen``). An unknown name raises a :class:`~agent.errors.UserError` that
+lists the known ones.
 """
 
 from __future__ import annotations
@@ -21,38 +24,45 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def _pick(kind: str, table: dict[str, T], name: str) -> T:
+def _pick(kind: str, table: dict[str, T], name: str, aliases: dict[str, str]) -> T:
     try:
-        return table[name]
+        return table[aliases.get(name, name)]
     except KeyError:
-        known = ", ".join(sorted(table))
+        known = ", ".join(sorted(table) + sorted(a for a, n in aliases.items() if n in table))
         raise UserError(f"unknown {kind} {name!r}; known: {known}") from None
 
 
 @dataclass
 class Registry:
-    """The providers available in this process, by capability and name."""
+    """The providers available in this process, by capability and name.
+
+    Attributes:
+        planners, images, videos, music: registry name → provider.
+        aliases: short names users type → registry names (``hailuo`` →
+            ``replicate:hailuo-02``), resolved by every lookup.
+    """
 
     planners: dict[str, PlannerProvider] = field(default_factory=dict)
     images: dict[str, ImageProvider] = field(default_factory=dict)
     videos: dict[str, VideoProvider] = field(default_factory=dict)
     music: dict[str, MusicProvider] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def planner(self, name: str) -> PlannerProvider:
         """The planner called ``name``. Raises UserError if unknown."""
-        return _pick("planner", self.planners, name)
+        return _pick("planner", self.planners, name, self.aliases)
 
     def image(self, name: str) -> ImageProvider:
         """The image model called ``name``. Raises UserError if unknown."""
-        return _pick("image model", self.images, name)
+        return _pick("image model", self.images, name, self.aliases)
 
     def video(self, name: str) -> VideoProvider:
         """The video model called ``name``. Raises UserError if unknown."""
-        return _pick("video model", self.videos, name)
+        return _pick("video model", self.videos, name, self.aliases)
 
     def music_model(self, name: str) -> MusicProvider:
         """The music model called ``name``. Raises UserError if unknown."""
-        return _pick("music model", self.music, name)
+        return _pick("music model", self.music, name, self.aliases)
 
 
 def default_registry(
@@ -63,7 +73,9 @@ def default_registry(
     Args:
         media: FFmpeg for the offline video and music providers.
         settings: with ``openai_api_key`` set, the OpenAI planner is registered as ``openai``
-            and ``openai:<openai_model>``. Defaults (``Options.planner``) stay ``local``.
+            and ``openai:<openai_model>``; with ``replicate_api_token`` set, the Replicate
+            image, video and music models as ``replicate:<name>`` plus their aliases.
+            Defaults (``Options.*_model``) stay ``local``.
         pool: the database, where paid providers journal their prediction ids.
     """
     registry = Registry(
@@ -84,4 +96,13 @@ def default_registry(
             planner = openai_provider.UnavailablePlanner(exc)
         registry.planners["openai"] = planner
         registry.planners[f"openai:{settings.openai_model}"] = planner
+    token = settings.replicate_api_token if settings is not None else None
+    if settings is not None and token is not None and token.get_secret_value():
+        from agent.providers import replicate
+
+        found = replicate.providers(token, settings.replicate_base_url, media, pool)
+        registry.images.update(found.images)
+        registry.videos.update(found.videos)
+        registry.music.update(found.music)
+        registry.aliases.update(found.aliases)
     return registry
