@@ -4,10 +4,19 @@ Video models make clips of fixed lengths only. Each beat is covered by one or mo
 the model's grid; the first chunk of a beat starts from its storyboard image, later ones from
 the previous chunk's last frame, and the last one is trimmed so the beat lasts exactly its
 number of frames. Beats render in parallel; the chunks of one beat render in order.
+
+When the beat's video model takes an end frame (Hailuo-02 ``last_frame_image``, Kling pro
+``end_image``, Veo 3.1 ``last_frame``), nothing has to wait for a previous chunk: every chunk
+starts from the beat's storyboard image, the beat's last chunk ends on the *next* beat's
+storyboard image (the last beat's ends where the model likes), and earlier chunks of a long beat
+end on the beat's own image, where the following chunk starts. All chunks of the beat render at
+once (``asyncio.gather``), and each clip is retimed to the chunk's length so that its first and
+last frames both survive the trim (DESIGN.md §1).
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +26,8 @@ from langgraph.types import Send
 
 from agent.deps import Deps
 from agent.errors import ReelgraphError
-from agent.memo import Call
+from agent.media import X264_ARGS
+from agent.memo import Blob, Call, Recorder
 from agent.phases.common import (
     BeatTask,
     beat_name,
@@ -29,7 +39,7 @@ from agent.phases.common import (
 )
 from agent.providers.base import ClipRequest, VideoProvider
 from agent.spec import FPS, Spec
-from agent.state import State
+from agent.state import ArtifactRef, State
 
 
 @dataclass(frozen=True)
@@ -96,15 +106,27 @@ def dispatch(state: State) -> list[Send]:
 
 
 async def render_beat(task: BeatTask, *, runtime: Runtime[Deps]) -> dict[str, Any]:
-    """Render the chunks of one beat in order, each memoised on its own.
+    """Render the chunks of one beat, each memoised on its own.
 
     A chunk's override (from ``regenerate_chunk``) can set its video model, its motion prompt
-    and a new take (seed); the chunks after it in the beat follow from its new last frame.
+    and a new take (seed). With a model that takes an end frame the beat's chunks render in
+    parallel towards the next beat's storyboard image (see the module docstring); otherwise
+    they render in order, each from the previous one's last frame, so the chunks after a
+    regenerated one follow from its new last frame.
     """
+    video = runtime.context.registry.video(task["options"].video_model)
+    if video.end_frame:
+        return await _render_to_end_frames(task, video, runtime)
+    return await _render_chained(task, video, runtime)
+
+
+async def _render_chained(
+    task: BeatTask, video: VideoProvider, runtime: Runtime[Deps]
+) -> dict[str, Any]:
+    """The beat's chunks in order, each starting from the previous chunk's last frame."""
     deps = runtime.context
     spec, options = task["spec"], task["options"]
     beat = spec.beats[task["beat_index"]]
-    video = deps.registry.video(options.video_model)
     jobs = plan_chunks(spec, video.clip_lengths_s)
     rec = recorder(runtime, task, "chunks")
     start = task["artifacts"][beat_name(beat.index)]
@@ -130,22 +152,7 @@ async def render_beat(task: BeatTask, *, runtime: Runtime[Deps]) -> dict[str, An
             await model.animate(req, dst)
 
         clip = await rec.produce(model.describe(req), name, ".mp4", animate)
-
-        async def conform(dst: Path, src: Path = clip.path, job: ChunkJob = job) -> None:
-            await deps.media.conform(src, dst, job.frames, spec.size_px, job.skip_frames)
-
-        trim = Call(
-            "ffmpeg",
-            "conform",
-            {
-                "frames": job.frames,
-                "skip_frames": job.skip_frames,
-                "size_px": list(spec.size_px),
-                "fps": FPS,
-            },
-            inputs=(clip.sha256,),
-        )
-        chunk = await rec.produce(trim, name, ".mp4", conform)
+        chunk = await _conform(runtime, rec, name, job, clip, spec)
         refs[name] = await rec.register(name, "mp4", "video/mp4", chunk)
         progress(runtime, "chunks", name, len(jobs) + 1, reused=clip.reused)  # + the stitch
         if k == len(mine) - 1:
@@ -159,6 +166,107 @@ async def render_beat(task: BeatTask, *, runtime: Runtime[Deps]) -> dict[str, An
         )
         start_sha, start_path = last.sha256, last.path
     return {"artifacts": refs}
+
+
+async def _render_to_end_frames(
+    task: BeatTask, video: VideoProvider, runtime: Runtime[Deps]
+) -> dict[str, Any]:
+    """The beat's chunks at once, from the beat's image towards the next beat's image."""
+    deps = runtime.context
+    spec, options = task["spec"], task["options"]
+    beat = spec.beats[task["beat_index"]]
+    jobs = plan_chunks(spec, video.clip_lengths_s)
+    rec = recorder(runtime, task, "chunks")
+    start = task["artifacts"][beat_name(beat.index)]
+    after: ArtifactRef | None = None
+    if beat.index + 1 < len(spec.beats):
+        after = task["artifacts"].get(beat_name(beat.index + 1))
+        if after is None:
+            raise ReelgraphError(f"storyboard incomplete: no image for beat {beat.number + 1}")
+    mine = [j for j in jobs if j.beat_index == beat.index]
+
+    async def render(k: int, job: ChunkJob) -> tuple[str, ArtifactRef]:
+        name = chunk_name(job.index)
+        direction = override(task, name)
+        model = deps.registry.video(direction.model) if direction.model else video
+        # the beat's last chunk ends on the next beat's image; earlier ones come back to the
+        # beat's own image, where the next chunk starts
+        end = after if k == len(mine) - 1 else start
+        if not model.end_frame:
+            end = None
+        req = ClipRequest(
+            start_image=deps.store.local_path(start.sha256),
+            start_sha256=start.sha256,
+            end_image=deps.store.local_path(end.sha256) if end else None,
+            end_sha256=end.sha256 if end else None,
+            prompt=direction.prompt or beat.motion_prompt,
+            camera=beat.camera,
+            clip_s=job.clip_s,
+            size_px=spec.size_px,
+            seed=direction.seed(options.seed + k),
+        )
+
+        async def animate(dst: Path) -> None:
+            await model.animate(req, dst)
+
+        clip = await rec.produce(model.describe(req), name, ".mp4", animate)
+        timed = clip
+        if end is not None:  # keep both the start and the end frame
+            timed = await _retime(runtime, rec, name, clip, job.frames + job.skip_frames)
+        chunk = await _conform(runtime, rec, name, job, timed, spec)
+        ref = await rec.register(name, "mp4", "video/mp4", chunk)
+        progress(runtime, "chunks", name, len(jobs) + 1, reused=clip.reused)  # + the stitch
+        return name, ref
+
+    done = await asyncio.gather(*(render(k, job) for k, job in enumerate(mine)))
+    return {"artifacts": dict(done)}
+
+
+async def _conform(
+    runtime: Runtime[Deps], rec: Recorder, name: str, job: ChunkJob, clip: Blob, spec: Spec
+) -> Blob:
+    """The chunk: ``job.frames`` frames of ``clip`` (after ``job.skip_frames``), ad-sized."""
+    media = runtime.context.media
+
+    async def conform(dst: Path) -> None:
+        await media.conform(clip.path, dst, job.frames, spec.size_px, job.skip_frames)
+
+    trim = Call(
+        "ffmpeg",
+        "conform",
+        {
+            "frames": job.frames,
+            "skip_frames": job.skip_frames,
+            "size_px": list(spec.size_px),
+            "fps": FPS,
+        },
+        inputs=(clip.sha256,),
+    )
+    return await rec.produce(trim, name, ".mp4", conform)
+
+
+async def _retime(
+    runtime: Runtime[Deps], rec: Recorder, name: str, clip: Blob, frames: int
+) -> Blob:
+    """``clip`` sped up or slowed down to last ``frames`` frames at :data:`FPS`.
+
+    A clip that runs from a start frame to an end frame must keep both: trimming its tail
+    would cut the end frame the next beat starts from.
+    """
+    media = runtime.context.media
+
+    async def retime(dst: Path) -> None:
+        duration_s = media.probe(clip.path).duration_s
+        if duration_s <= 0:
+            raise ReelgraphError(f"{name}: the video model returned an empty clip")
+        factor = frames / FPS / duration_s
+        await media.run(
+            ["-i", str(clip.path), "-map", "0:v:0", "-vf", f"setpts={factor:.6f}*PTS",
+             "-r", str(FPS), "-frames:v", str(frames), *X264_ARGS, "-an", str(dst)]
+        )  # fmt: skip
+
+    call = Call("ffmpeg", "retime", {"frames": frames, "fps": FPS}, inputs=(clip.sha256,))
+    return await rec.produce(call, name, ".mp4", retime)
 
 
 async def chunks(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
