@@ -155,3 +155,26 @@ CREATE TABLE IF NOT EXISTS feedbacks (
     "value"    integer NOT NULL,
     "comment"  text
 );
+
+-- Files a user uploaded through the HTTP API (POST /api/upload), e.g. product photos to pass
+-- as a video's reference images. The bytes live in the artifact store, by content.
+CREATE TABLE IF NOT EXISTS assets (
+    id         text PRIMARY KEY,
+    user_id    text NOT NULL REFERENCES users ("identifier"),
+    filename   text NOT NULL,
+    mime       text NOT NULL,
+    sha256     text NOT NULL,
+    size_bytes bigint NOT NULL,
+    width_px   integer NOT NULL,
+    height_px  integer NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS assets_user_idx ON assets (user_id, created_at DESC);
+
+-- The reference assets a video was created with.
+CREATE TABLE IF NOT EXISTS video_assets (
+    video_id text NOT NULL REFERENCES videos (id) ON DELETE CASCADE,
+    asset_id text NOT NULL REFERENCES assets (id),
+    position integer NOT NULL,
+    PRIMARY KEY (video_id, asset_id)
+);

@@ -1,4 +1,4 @@
-"""The ``reelgraph`` command line: generate, continue, status, videos, export.
+"""The ``reelgraph`` command line: generate, continue, status, videos, export, serve.
 
 Every command takes ``--json`` for scripts (one JSON object on stdout). Errors are one line on
 stderr; the exit code is 2 for bad input, 1 for a failed run.
@@ -345,6 +345,31 @@ def compare_(
         err.print(f"side by side: {result.video}", highlight=False)
     else:
         err.print("no side-by-side video: both branches need a final video", highlight=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port.", min=1, max=65535)] = 8000,
+) -> None:
+    """Serve the HTTP API (the seed system's /api/ routes) with uvicorn until interrupted."""
+    try:
+        import uvicorn
+    except ImportError:
+        err.print("error: the HTTP API needs its extra: pip install 'reelgraph[api]'")
+        raise typer.Exit(2) from None
+    try:
+        users = Settings().api_users()
+    except ValidationError as exc:
+        err.print(f"error: configuration: {_one_line(exc)}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    if not users:
+        err.print(
+            "warning: REELGRAPH_API_TOKENS is empty, so every request will get 401;"
+            ' set it like "token1:alice,token2:bob"',
+            highlight=False,
+        )
+    uvicorn.run("ui.api:app", host=host, port=port, log_level="info")
 
 
 def main() -> None:

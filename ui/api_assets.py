@@ -1,0 +1,156 @@
+"""Uploaded assets (product photos): checked by content, re-encoded, owned by one user.
+
+``POST /api/upload`` takes one or more images; each is checked by its content (not its name),
+size and pixel count as :mod:`agent.uploads` does, re-encoded as PNG (at most
+:data:`MAX_ASSET_SIDE_PX` on its long side, EXIF orientation applied), stored in the artifact
+store by content and recorded in the ``assets`` table under the caller.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import warnings
+from typing import Annotated
+
+from fastapi import APIRouter, File, HTTPException, UploadFile, status
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pydantic import BaseModel
+
+from agent.errors import NotFound, UserError
+from agent.studio import Studio
+from agent.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_PIXELS
+from ui.api_core import StudioDep, User
+
+#: Longest side of a stored asset, pixels (larger photos are scaled down).
+MAX_ASSET_SIDE_PX = 2048
+#: Most files in one upload request.
+MAX_FILES = 10
+
+router = APIRouter(tags=["assets"])
+
+
+class UploadResponse(BaseModel):
+    """The new assets' ids, in the order the files were sent."""
+
+    asset_ids: list[str]
+
+
+async def read_upload(upload: UploadFile, what: str) -> bytes:
+    """The upload's bytes, at most ``MAX_UPLOAD_BYTES``.
+
+    Raises:
+        HTTPException: 413 when larger, 400 when empty.
+    """
+    data = await upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise HTTPException(
+            status.HTTP_413_CONTENT_TOO_LARGE,
+            f"{what} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB",
+        )
+    if not data:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"{what} is empty")
+    return data
+
+
+def reference_png(data: bytes, what: str) -> tuple[bytes, tuple[int, int]]:
+    """Check an uploaded image by content and re-encode it.
+
+    Returns:
+        (PNG bytes, (width, height) in pixels).
+
+    Raises:
+        UserError: not an image Pillow can read, or more than 40 megapixels.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.width * probe.height > MAX_UPLOAD_PIXELS:
+                    raise UserError(
+                        f"{what} is {probe.width}x{probe.height}; at most 40 megapixels"
+                    )
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                rgb = ImageOps.exif_transpose(image).convert("RGB")
+    except (UnidentifiedImageError, Image.DecompressionBombWarning, OSError, SyntaxError) as exc:
+        raise UserError(f"{what} is not an image Pillow can read ({exc})") from exc
+    rgb.thumbnail((MAX_ASSET_SIDE_PX, MAX_ASSET_SIDE_PX), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    rgb.save(out, format="PNG")
+    return out.getvalue(), rgb.size
+
+
+@router.post(
+    "/api/upload",
+    summary="Upload reference images",
+    responses={400: {"description": "not an image"}, 413: {"description": "too large"}},
+)
+async def upload(
+    files: Annotated[list[UploadFile], File(description="one or more images")],
+    user: User,
+    studio: StudioDep,
+) -> UploadResponse:
+    """Store images as the caller's assets; nothing is stored unless every file is good."""
+    if len(files) > MAX_FILES:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"at most {MAX_FILES} files at once")
+    checked = []
+    for n, f in enumerate(files, start=1):
+        what = f"file {n} ({f.filename or 'unnamed'})"
+        try:
+            checked.append((f.filename or "", *reference_png(await read_upload(f, what), what)))
+        except UserError as exc:
+            raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
+    ids = []
+    async with studio.deps.pool.connection() as conn, conn.transaction():
+        await conn.execute(
+            'INSERT INTO users ("identifier") VALUES (%s) ON CONFLICT DO NOTHING', (user,)
+        )
+        for filename, png, (width, height) in checked:
+            sha, size = studio.deps.store.put_bytes(png, ".png")
+            asset_id = str(uuid.uuid4())
+            await conn.execute(
+                """INSERT INTO assets (id, user_id, filename, mime, sha256, size_bytes,
+                                       width_px, height_px)
+                   VALUES (%s, %s, %s, 'image/png', %s, %s, %s, %s)""",
+                (asset_id, user, filename[:200], sha, size, width, height),
+            )
+            ids.append(asset_id)
+    return UploadResponse(asset_ids=ids)
+
+
+async def check_assets(studio: Studio, user_id: str, asset_ids: list[str]) -> None:
+    """Make sure every id is an asset this user uploaded.
+
+    Raises:
+        NotFound: an id that is not one of the user's assets (named in the message).
+    """
+    if not asset_ids:
+        return
+    async with studio.deps.pool.connection() as conn:
+        cur = await conn.execute(
+            "SELECT id FROM assets WHERE user_id = %s AND id = ANY(%s)", (user_id, asset_ids)
+        )
+        mine = {r["id"] for r in await cur.fetchall()}
+    missing = [a for a in asset_ids if a not in mine]
+    if missing:
+        raise NotFound(f"unknown reference asset(s) {', '.join(missing)}; POST /api/upload first")
+
+
+async def attach_assets(studio: Studio, video_id: str, asset_ids: list[str]) -> None:
+    """Record the video's reference assets, in order."""
+    async with studio.deps.pool.connection() as conn, conn.transaction():
+        for position, asset_id in enumerate(dict.fromkeys(asset_ids)):
+            await conn.execute(
+                "INSERT INTO video_assets (video_id, asset_id, position) VALUES (%s, %s, %s)",
+                (video_id, asset_id, position),
+            )
+
+
+async def video_assets(studio: Studio, video_id: str) -> list[str]:
+    """The video's reference asset ids, in order."""
+    async with studio.deps.pool.connection() as conn:
+        cur = await conn.execute(
+            "SELECT asset_id FROM video_assets WHERE video_id = %s ORDER BY position", (video_id,)
+        )
+        return [r["asset_id"] for r in await cur.fetchall()]

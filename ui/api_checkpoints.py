@@ -1,0 +1,139 @@
+"""Checkpoints in the seed API's sense, read from the branches' LangGraph threads.
+
+A checkpoint is the end of a phase on a branch: the thread's LangGraph checkpoint whose next
+node is ``review_<phase>`` (where the graph pauses, or would have without auto-continue). Its
+id is ``cp-`` + that LangGraph ``checkpoint_id``, so it names one saved state exactly and is
+stable for the life of the thread. Within a branch, each checkpoint's parent is the branch's
+previous one; a branch's first checkpoint hangs under the parent branch's checkpoint it was
+forked from (``fork_checkpoint_id``). The ``version`` of a checkpoint counts the checkpoints
+of the same phase across the video, oldest first (an edit makes version 2 of its phase).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+
+from agent import branches
+from agent.errors import NotFound
+from agent.state import PHASES, ArtifactRef, Phase
+from agent.studio import Studio
+
+PREFIX = "cp-"
+
+
+def phase_number(phase: Phase) -> int:
+    """1 plan, 2 storyboard, 3 chunks, 4 refine."""
+    return PHASES.index(phase) + 1
+
+
+@dataclass
+class Checkpoint:
+    """The end of a phase on a branch.
+
+    Attributes:
+        id: ``cp-<LangGraph checkpoint_id>``.
+        branch: the branch (thread) it belongs to.
+        phase: the phase that had just finished.
+        pending: True while the branch is paused here waiting for review.
+        created_at: ISO 8601 time it was saved.
+        parent_id: the checkpoint it follows (see the module docstring), or None.
+        artifacts: the artifacts at that moment, by reelgraph name (``beat_00``).
+        version: 1, 2, … per phase across the video.
+        spec: the spec at that moment (a JSON-able dict), or None.
+    """
+
+    id: str
+    branch: str
+    phase: Phase
+    pending: bool
+    created_at: str
+    parent_id: str | None
+    artifacts: dict[str, ArtifactRef]
+    version: int = 1
+    spec: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def phase_number(self) -> int:
+        """The seed API's phase number."""
+        return phase_number(self.phase)
+
+
+async def video_checkpoints(studio: Studio, video_id: str, user_id: str) -> list[Checkpoint]:
+    """Every checkpoint of the video, oldest first.
+
+    Raises:
+        NotFound: no such video for this user.
+    """
+    await studio.video(video_id, user_id)
+    found: list[Checkpoint] = []
+    for row in await branches.list_branches(studio.deps.pool, video_id):
+        cfg: RunnableConfig = {"configurable": {"thread_id": row.thread_id}}
+        mine: list[Checkpoint] = []
+        head = True
+        async for snap in studio.graph.aget_state_history(cfg):
+            nxt = snap.next
+            if len(nxt) == 1 and nxt[0].startswith("review_"):
+                phase: Phase = nxt[0].removeprefix("review_")  # type: ignore[assignment]
+                spec = snap.values.get("spec")
+                mine.append(
+                    Checkpoint(
+                        id=PREFIX + str(snap.config["configurable"]["checkpoint_id"]),
+                        branch=row.name,
+                        phase=phase,
+                        pending=head and bool(snap.interrupts),
+                        created_at=str(snap.created_at),
+                        parent_id=None,
+                        artifacts=dict(snap.values.get("artifacts", {})),
+                        spec=spec.model_dump(mode="json") if spec is not None else None,
+                    )
+                )
+            head = False
+        mine.reverse()
+        fork = PREFIX + row.fork_checkpoint_id if row.fork_checkpoint_id else None
+        for i, cp in enumerate(mine):
+            cp.parent_id = mine[i - 1].id if i else fork
+        found.extend(mine)
+    found.sort(key=lambda c: c.created_at)
+    counts: dict[Phase, int] = {}
+    for cp in found:
+        counts[cp.phase] = cp.version = counts.get(cp.phase, 0) + 1
+    return found
+
+
+def find(checkpoints: list[Checkpoint], checkpoint_id: str, video_id: str) -> Checkpoint:
+    """The checkpoint ``checkpoint_id``.
+
+    Raises:
+        NotFound: the video has no such checkpoint (the message lists where to look).
+    """
+    for cp in checkpoints:
+        if cp.id == checkpoint_id:
+            return cp
+    raise NotFound(
+        f"video {video_id} has no checkpoint {checkpoint_id!r}; "
+        f"GET /api/video/{video_id}/checkpoints lists them"
+    )
+
+
+def latest(checkpoints: list[Checkpoint], branch: str) -> Checkpoint | None:
+    """The branch's newest checkpoint, if it has one."""
+    mine = [c for c in checkpoints if c.branch == branch]
+    return mine[-1] if mine else None
+
+
+def tree(checkpoints: list[Checkpoint], describe: Any) -> list[dict[str, Any]]:
+    """The checkpoints as the seed API's tree: ``[{"checkpoint": {...}, "children": [...]}]``.
+
+    Args:
+        checkpoints: as :func:`video_checkpoints` returns them.
+        describe: ``Checkpoint -> dict``, the body of each node.
+    """
+    nodes = {c.id: {"checkpoint": describe(c), "children": []} for c in checkpoints}
+    roots: list[dict[str, Any]] = []
+    for c in checkpoints:
+        parent = nodes.get(c.parent_id) if c.parent_id else None
+        (parent["children"] if parent else roots).append(nodes[c.id])
+    return roots

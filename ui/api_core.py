@@ -1,0 +1,162 @@
+"""What every HTTP route needs: the process's studio, the caller's identity, background runs.
+
+The studio is opened on the first request (and closed by the app's lifespan), so the app works
+both under ``reelgraph serve`` and mounted as custom routes of the LangGraph server, whose
+lifespan may start before the database is wanted. Runs never execute inside a request: they go
+to :mod:`ui.chat_jobs`, tasks with an empty context that outlive the request that started them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from agent.settings import Settings
+from agent.state import PHASES, Phase
+from agent.studio import ProgressEvent, Studio
+from ui.chat_jobs import Job, running_job, start_job
+
+_settings: Settings | None = None
+_studio: Studio | None = None
+_stack = AsyncExitStack()
+_lock = asyncio.Lock()
+
+
+def settings() -> Settings:
+    """The configuration, read from the environment once per process."""
+    global _settings
+    if _settings is None:
+        _settings = Settings()
+    return _settings
+
+
+async def get_studio() -> Studio:
+    """The process's studio, opened on first use (database, store, providers)."""
+    global _studio
+    async with _lock:
+        if _studio is None:
+            from agent.deps import open_deps
+
+            deps = await _stack.enter_async_context(open_deps(settings()))
+            _studio = Studio(deps)
+        return _studio
+
+
+async def close_studio() -> None:
+    """Close the studio's connections (at shutdown); the next request opens it again."""
+    global _studio
+    async with _lock:
+        await _stack.aclose()
+        _studio = None
+
+
+bearer = HTTPBearer(auto_error=False, description="A token from REELGRAPH_API_TOKENS")
+
+
+def current_user(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> str:
+    """The user id of the request's bearer token (``REELGRAPH_API_TOKENS``).
+
+    Raises:
+        HTTPException: 401 when the header is missing or the token is unknown.
+    """
+    challenge = {"WWW-Authenticate": "Bearer"}
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "send 'Authorization: Bearer <token>' with a token from REELGRAPH_API_TOKENS",
+            challenge,
+        )
+    given = credentials.credentials.encode()
+    user = None
+    for token, name in settings().api_users().items():
+        if hmac.compare_digest(token.encode(), given):
+            user = name
+    if user is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown bearer token", challenge)
+    return user
+
+
+User = Annotated[str, Depends(current_user)]
+StudioDep = Annotated[Studio, Depends(get_studio)]
+
+
+# -- background runs ------------------------------------------------------------------------
+
+
+@dataclass
+class Progress:
+    """How far a run in this process is: the phase running and items done of its total."""
+
+    phase: Phase
+    done: int = 0
+    total: int = 0
+
+    @property
+    def percent(self) -> float:
+        """Progress over the four phases, 0-100 (each phase is a quarter)."""
+        share = self.done / self.total if self.total else 0.0
+        return round(100.0 * (PHASES.index(self.phase) + min(share, 1.0)) / len(PHASES), 1)
+
+
+_progress: dict[tuple[str, str], Progress] = {}
+_failures: dict[tuple[str, str], str] = {}
+
+
+def progress_of(video_id: str, branch: str) -> Progress | None:
+    """The progress of a run of this branch in this process, if one is going."""
+    return _progress.get((video_id, branch)) if running_job(video_id, branch) else None
+
+
+def failure_of(video_id: str, branch: str) -> str | None:
+    """Why the last background job of this branch failed before its run could record it."""
+    return _failures.get((video_id, branch))
+
+
+RunWork = Callable[[Callable[[ProgressEvent], None]], Awaitable[dict[str, Any]]]
+
+
+def start_background(video_id: str, branch: str, label: str, work: RunWork) -> Job:
+    """Start ``work`` outside the request, tracking its progress under (video, branch).
+
+    Args:
+        video_id: the video the job works on.
+        branch: the branch (or another key); one job per (video, branch) at a time.
+        label: what it is doing, for messages.
+        work: the coroutine function; it is given a progress callback for Studio runs.
+
+    Raises:
+        UserError: a job for this key is already running here.
+    """
+    key = (video_id, branch)
+
+    async def job(on_progress: Callable[[ProgressEvent], None], _: list[str]) -> dict[str, Any]:
+        def track(e: ProgressEvent) -> None:
+            on_progress(e)
+            p = _progress.get(key)
+            if p is None or p.phase != e.phase:
+                p = _progress[key] = Progress(e.phase, total=e.total)
+            p.total = e.total
+            if e.item:
+                p.done += 1
+
+        return await work(track)
+
+    started = start_job(video_id, branch, label, job)
+    _failures.pop(key, None)
+
+    def finished(task: asyncio.Task[dict[str, Any]]) -> None:
+        _progress.pop(key, None)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            _failures[key] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+    started.task.add_done_callback(finished)
+    return started

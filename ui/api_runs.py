@@ -1,0 +1,235 @@
+"""Generation, status (polled and streamed), checkpoints and continuing: the seed API's core.
+
+``POST /api/generate`` and ``POST …/continue`` start runs in background jobs (see
+:mod:`ui.api_core`) and answer at once; clients follow them on ``GET /api/status/{video_id}``
+or its server-sent-event stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sse_starlette import EventSourceResponse
+
+from agent.errors import BranchBusy, UserError, WrongPhase
+from agent.providers.local.brief import parse_brief
+from agent.spec import Aspect
+from agent.state import MAX_PROMPT_CHARS, Options, VideoRequest
+from agent.studio import Studio
+from ui.api_assets import attach_assets, check_assets
+from ui.api_checkpoints import find, latest
+from ui.api_core import StudioDep, User, start_background
+from ui.api_views import Views
+from ui.chat_jobs import running_job
+
+#: How often a status stream looks for changes, seconds.
+STREAM_POLL_S = 0.5
+
+router = APIRouter(tags=["videos"])
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "unknown video or branch"}}
+
+
+class GenerateRequest(BaseModel):
+    """A brief and how to make it (the seed fields, plus optional reelgraph options)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: str = Field(max_length=MAX_PROMPT_CHARS, examples=["Create a 30-second Nike ad"])
+    title: str | None = Field(default=None, max_length=120)
+    description: str | None = Field(default=None, max_length=1000)
+    model: str = Field(default="local", max_length=80, description="video model name or alias")
+    auto_continue: bool = False
+    reference_assets: list[str] = Field(default_factory=list, max_length=10)
+    duration_s: float | None = Field(default=None, description="6-60 s; default from the prompt")
+    aspect: Aspect = "16:9"
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+
+
+class GenerateResponse(BaseModel):
+    """The new video, queued."""
+
+    video_id: str
+    status: str = "queued"
+    message: str = "Video generation started"
+
+
+class ContinueRequest(BaseModel):
+    """Which pause to continue from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    checkpoint_id: str = Field(pattern=r"^cp-", max_length=100)
+    auto_continue: bool = Field(default=False, description="run to the end without pausing")
+
+
+class ContinueResponse(BaseModel):
+    """The branch that is running on."""
+
+    message: str = "Pipeline continued"
+    next_phase: int | None
+    branch_name: str
+    created_new_branch: bool = False
+
+
+def _run_in_background(
+    studio: Studio, video_id: str, user: str, branch: str, auto_continue: bool
+) -> None:
+    if running_job(video_id, branch):
+        raise BranchBusy(f"branch {branch} is already running")
+
+    async def work(on_progress: Any) -> dict[str, Any]:
+        return await studio.run(
+            video_id, user, branch, auto_continue=auto_continue, on_progress=on_progress
+        )
+
+    start_background(video_id, branch, f"run of {branch}", work)
+
+
+@router.post(
+    "/api/generate",
+    responses={404: {"description": "unknown reference asset"}, 422: {"description": "-"}},
+)
+async def generate(body: GenerateRequest, user: User, studio: StudioDep) -> GenerateResponse:
+    """Create a video and start its run in the background (to the first pause, or the end)."""
+    await check_assets(studio, user, body.reference_assets)
+    brief = body.prompt if not body.description else f"{body.prompt}. {body.description}"
+    try:
+        duration_s = body.duration_s or parse_brief(brief).duration_s or 30.0
+        request = VideoRequest(
+            prompt=brief[:MAX_PROMPT_CHARS],
+            options=Options(
+                duration_s=duration_s, aspect=body.aspect, seed=body.seed, video_model=body.model
+            ),
+            auto_continue=body.auto_continue,
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"] if p != "options")
+        raise UserError(f"{where}: {first['msg'].removeprefix('Value error, ')}") from None
+    video_id = await studio.create_video(request, user)  # unknown model → UserError
+    if body.title:
+        async with studio.deps.pool.connection() as conn:
+            await conn.execute("UPDATE videos SET title = %s WHERE id = %s", (body.title, video_id))
+    await attach_assets(studio, video_id, body.reference_assets)
+    _run_in_background(studio, video_id, user, "main", body.auto_continue)
+    return GenerateResponse(video_id=video_id)
+
+
+BranchQuery = Annotated[
+    str | None, Query(max_length=64, description="a branch; default: the one that changed last")
+]
+
+
+@router.get("/api/status/{video_id}", responses=_NOT_FOUND)
+async def get_status(
+    video_id: str, request: Request, user: User, studio: StudioDep, branch: BranchQuery = None
+) -> dict[str, Any]:
+    """Where the video is: status, progress %, current checkpoint, tree, final video, cost."""
+    views = await Views(request, studio, video_id, user).load()
+    return await views.status(branch)
+
+
+@router.get(
+    "/api/status/{video_id}/stream",
+    responses={200: {"content": {"text/event-stream": {}}}, **_NOT_FOUND},
+    response_class=EventSourceResponse,
+)
+async def stream_status(
+    video_id: str, request: Request, user: User, studio: StudioDep, branch: BranchQuery = None
+) -> EventSourceResponse:
+    """Server-sent events: ``status_update`` on every change, ``checkpoint_created`` per pause.
+
+    The stream ends after the status turns ``complete`` or ``failed``, or when the client goes.
+    """
+    views = await Views(request, studio, video_id, user).load()
+    first = await views.status(branch)
+    known = {cp.id for cp in views.checkpoints}
+    return EventSourceResponse(_events(request, studio, video_id, user, branch, first, known))
+
+
+async def _events(
+    request: Request,
+    studio: Studio,
+    video_id: str,
+    user: str,
+    branch: str | None,
+    body: dict[str, Any],
+    known: set[str],
+) -> AsyncIterator[dict[str, str]]:
+    last = json.dumps(body, sort_keys=True)
+    yield {"event": "status_update", "data": last}
+    while body["status"] not in ("complete", "failed"):
+        await asyncio.sleep(STREAM_POLL_S)
+        views = await Views(request, studio, video_id, user).load()
+        for cp in views.checkpoints:
+            if cp.id not in known:
+                known.add(cp.id)
+                event = {"checkpoint_id": cp.id, "phase": cp.phase_number, "branch": cp.branch}
+                yield {"event": "checkpoint_created", "data": json.dumps(event)}
+        body = await views.status(branch)
+        now = json.dumps(body, sort_keys=True)
+        if now != last:
+            last = now
+            yield {"event": "status_update", "data": now}
+
+
+@router.get("/api/video/{video_id}/checkpoints", responses=_NOT_FOUND)
+async def list_checkpoints(
+    video_id: str, request: Request, user: User, studio: StudioDep
+) -> dict[str, Any]:
+    """Every checkpoint of the video, oldest first, and the tree they make."""
+    views = await Views(request, studio, video_id, user).load()
+    return {"checkpoints": [views.checkpoint(c) for c in views.checkpoints], "tree": views.tree()}
+
+
+@router.get("/api/video/{video_id}/checkpoints/tree", responses=_NOT_FOUND)
+async def checkpoint_tree(
+    video_id: str, request: Request, user: User, studio: StudioDep
+) -> dict[str, Any]:
+    """The checkpoint tree: a branch's first checkpoint hangs under the one it forked from."""
+    views = await Views(request, studio, video_id, user).load()
+    return {"tree": views.tree()}
+
+
+@router.get("/api/video/{video_id}/checkpoints/{checkpoint_id}", responses=_NOT_FOUND)
+async def get_checkpoint(
+    video_id: str, checkpoint_id: str, request: Request, user: User, studio: StudioDep
+) -> dict[str, Any]:
+    """One checkpoint, its spec, and its phase's artifacts with links."""
+    views = await Views(request, studio, video_id, user).load()
+    return views.checkpoint_detail(find(views.checkpoints, checkpoint_id, video_id))
+
+
+@router.post(
+    "/api/video/{video_id}/continue",
+    responses={**_NOT_FOUND, 409: {"description": "not paused there, or running"}},
+)
+async def continue_video(
+    video_id: str, body: ContinueRequest, request: Request, user: User, studio: StudioDep
+) -> ContinueResponse:
+    """Continue the branch paused at the checkpoint, in the background.
+
+    Continuing from phase 3 runs refine to the end (the seed system had no pause after it). A
+    branch whose run failed after its newest checkpoint is retried from there.
+    """
+    views = await Views(request, studio, video_id, user).load()
+    cp = find(views.checkpoints, body.checkpoint_id, video_id)
+    head = latest(views.checkpoints, cp.branch)
+    if running_job(video_id, cp.branch):
+        raise BranchBusy(f"branch {cp.branch} is running")
+    if not cp.pending:
+        st = await studio.status(video_id, user, cp.branch)
+        if head is None or head.id != cp.id or st["status"] != "failed":
+            where = f"{head.id} (phase {head.phase_number})" if head else "no checkpoint"
+            raise WrongPhase(
+                f"branch {cp.branch} is not paused at {cp.id}; it is {st['status']} at {where}"
+            )
+    auto = body.auto_continue or cp.phase == "chunks"
+    _run_in_background(studio, video_id, user, cp.branch, auto)
+    nxt = cp.phase_number + 1
+    return ContinueResponse(next_phase=nxt if nxt <= 4 else None, branch_name=cp.branch)

@@ -1,0 +1,182 @@
+"""The seed API's status and checkpoint bodies, built from Studio's status and graph history.
+
+Statuses: ``queued`` (created, nothing has run yet), ``running``, ``paused_at_phase1`` …
+``paused_at_phase3``, ``complete``, ``failed``; a branch paused after refine (possible from the
+chat or the command line; runs started here go through refine without pausing, as in the seed
+system) reports ``paused_at_phase4`` with its final video. Progress counts each phase as a
+quarter, items within the phase running in this process.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from agent.state import PHASES, ArtifactRef
+from agent.studio import Studio
+from ui.api_checkpoints import Checkpoint, latest, phase_number, tree, video_checkpoints
+from ui.api_core import failure_of, progress_of
+from ui.api_files import artifact_ids, link
+from ui.chat_jobs import running_job
+
+
+def seed_name(name: str) -> str:
+    """The seed API's artifact key: ``beat_00`` → ``beat_0``, ``chunk_03`` → ``chunk_3``."""
+    kind, _, number = name.rpartition("_")
+    return f"{kind}_{int(number)}" if kind in ("beat", "chunk") and number.isdigit() else name
+
+
+def _phase_artifacts(cp: Checkpoint) -> list[tuple[str, ArtifactRef]]:
+    from agent.editing import phase_of
+
+    return [(n, ref) for n, ref in sorted(cp.artifacts.items()) if phase_of(n) == cp.phase]
+
+
+class Views:
+    """Builds response bodies for one request (links are made absolute from it)."""
+
+    def __init__(self, request: Request, studio: Studio, video_id: str, user_id: str) -> None:
+        """Bind the request, the studio and the video (ownership is checked when loading)."""
+        self.request, self.studio = request, studio
+        self.video_id, self.user_id = video_id, user_id
+        self.ids: dict[tuple[str, int], str] = {}
+        self.checkpoints: list[Checkpoint] = []
+
+    async def load(self) -> Views:
+        """Read the video's checkpoints and artifact ids. Raises NotFound for others' videos."""
+        self.checkpoints = await video_checkpoints(self.studio, self.video_id, self.user_id)
+        self.ids = await artifact_ids(self.studio, self.video_id)
+        return self
+
+    def artifact(self, name: str, ref: ArtifactRef) -> dict[str, Any]:
+        """One artifact: ``{"artifact_id", "name", "s3_url", "version", "mime", "size_bytes"}``."""
+        art_id = self.ids.get((ref.name, ref.version)) or self.ids.get((name, ref.version))
+        return {
+            "artifact_id": art_id,
+            "name": name,
+            "s3_url": link(self.request, self.studio, ref, art_id),
+            "version": ref.version,
+            "mime": ref.mime,
+            "size_bytes": ref.size_bytes,
+        }
+
+    def checkpoint(self, cp: Checkpoint) -> dict[str, Any]:
+        """A checkpoint with its phase's artifacts keyed the seed way (``beat_0``)."""
+        return {
+            "id": cp.id,
+            "checkpoint_id": cp.id,
+            "branch_name": cp.branch,
+            "phase_number": cp.phase_number,
+            "phase": cp.phase,
+            "version": cp.version,
+            "status": "pending" if cp.pending else "approved",
+            "parent_checkpoint_id": cp.parent_id,
+            "created_at": cp.created_at,
+            "artifacts": {seed_name(n): self.artifact(n, ref) for n, ref in _phase_artifacts(cp)},
+        }
+
+    def checkpoint_detail(self, cp: Checkpoint) -> dict[str, Any]:
+        """``GET …/checkpoints/{id}``: the checkpoint (with its spec) and its artifacts list."""
+        body = {**self.checkpoint(cp), "spec": cp.spec}
+        return {
+            "checkpoint": body,
+            "artifacts": [self.artifact(n, ref) for n, ref in _phase_artifacts(cp)],
+        }
+
+    def tree(self) -> list[dict[str, Any]]:
+        """The checkpoint tree (see :func:`ui.api_checkpoints.tree`)."""
+        return tree(self.checkpoints, self.checkpoint)
+
+    async def current_branch(self) -> str:
+        """The branch a plain status request follows: the one that changed last."""
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """SELECT name FROM branches WHERE video_id = %s
+                   ORDER BY updated_at DESC, created_at DESC LIMIT 1""",
+                (self.video_id,),
+            )
+            row = await cur.fetchone()
+        return str(row["name"]) if row else "main"
+
+    async def status(self, branch: str | None = None) -> dict[str, Any]:
+        """The seed API's status body for ``branch`` (default: :meth:`current_branch`).
+
+        Raises:
+            NotFound: unknown video (or someone else's) or branch.
+        """
+        branch = branch or await self.current_branch()
+        st = await self.studio.status(self.video_id, self.user_id, branch)
+        state, phase = _seed_status(st, self.video_id, branch)
+        head = latest(self.checkpoints, branch)
+        final = st["artifacts"].get("final")
+        final_url = None
+        if final is not None and state in ("complete", "paused_at_phase4"):
+            final_url = final.get("url") if str(final.get("url", "")).startswith("http") else None
+            ref = head.artifacts.get("final") if head else None
+            if final_url is None and ref is not None:
+                final_url = self.artifact("final", ref)["s3_url"]
+        return {
+            "video_id": self.video_id,
+            "status": state,
+            "progress": _progress(state, phase, self.video_id, branch),
+            "current_phase": f"phase{phase_number(phase)}" if phase else None,
+            "current_checkpoint": self.checkpoint(head) if head else None,
+            "checkpoint_tree": self.tree(),
+            "active_branches": [
+                {
+                    "branch_name": b["name"],
+                    "parent": b["parent"],
+                    "status": b["status"],
+                    "phase_number": phase_number(b["phase"]) if b["phase"] in PHASES else None,
+                }
+                for b in await self.studio.branches(self.video_id, self.user_id)
+                if b["status"] in ("running", "paused")
+            ],
+            "final_video_url": final_url,
+            "cost_usd": await self._video_cost_usd(),
+            "branch": branch,
+            "title": st["title"],
+            "error": st["error"] if state == "failed" else None,
+            "usage": st["usage"],
+        }
+
+    async def _video_cost_usd(self) -> float:
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT coalesce(sum(cost_usd), 0) AS usd FROM cost_events WHERE video_id = %s",
+                (self.video_id,),
+            )
+            row = await cur.fetchone()
+        return round(float(row["usd"]) if row else 0.0, 6)
+
+
+def _seed_status(st: dict[str, Any], video_id: str, branch: str) -> tuple[str, Any]:
+    """(seed status, phase or None) of a Studio status."""
+    phase = st["phase"]
+    if st["status"] == "complete":
+        return "complete", phase or "refine"
+    if st["status"] == "failed":
+        return "failed", phase
+    if st["status"] == "running":
+        return "running", phase
+    if phase is None:  # created; nothing ran yet
+        if failure_of(video_id, branch) and not running_job(video_id, branch):
+            st["error"] = failure_of(video_id, branch)
+            return "failed", None
+        return "queued", None
+    if running_job(video_id, branch):
+        return "running", phase
+    return f"paused_at_phase{phase_number(phase)}", phase
+
+
+def _progress(state: str, phase: Any, video_id: str, branch: str) -> float:
+    if state == "complete":
+        return 100.0
+    if state == "queued" or phase is None:
+        return 0.0
+    if state.startswith("paused_at_phase"):
+        return 25.0 * phase_number(phase)
+    if (p := progress_of(video_id, branch)) is not None:
+        return p.percent
+    return 25.0 * (phase_number(phase) - 1)
