@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from agent.deps import open_deps
 from agent.settings import Settings
 from agent.state import PHASES, Phase
 from agent.studio import ProgressEvent, Studio
@@ -42,8 +43,6 @@ async def get_studio() -> Studio:
     global _studio
     async with _lock:
         if _studio is None:
-            from agent.deps import open_deps
-
             deps = await _stack.enter_async_context(open_deps(settings()))
             _studio = Studio(deps)
         return _studio
