@@ -6,6 +6,7 @@ compiled graph and the run lock (one run per branch at a time, any number of bra
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import json
 import uuid
@@ -476,7 +477,11 @@ class Studio:
                 f" {st['phase']}); `reelgraph continue {video_id}` runs it on"
             )
         dst.parent.mkdir(parents=True, exist_ok=True)
-        dst.write_bytes(Path(st["final_video"]).read_bytes())
+        # By content, so a cold cache (an S3 store used from another machine) downloads it.
+        src = await asyncio.to_thread(
+            self.deps.store.local_path, st["artifacts"]["final"]["sha256"]
+        )
+        dst.write_bytes(src.read_bytes())
         return dst
 
 
