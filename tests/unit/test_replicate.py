@@ -469,7 +469,7 @@ async def test_large_frames_are_uploaded_not_inlined(tmp_path: Path) -> None:
     assert b'name="content"; filename="big.png"' in upload.calls.last.request.content
 
 
-def test_client_repr_and_errors_never_show_the_token() -> None:
+def test_client_repr_never_shows_the_token() -> None:
     assert "r8_secret" not in repr(client())
 
 
