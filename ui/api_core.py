@@ -11,49 +11,32 @@ from __future__ import annotations
 import asyncio
 import hmac
 from collections.abc import Awaitable, Callable
-from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from agent.deps import open_deps
 from agent.settings import Settings
 from agent.state import PHASES, Phase
 from agent.studio import ProgressEvent, Studio
+from ui import process
 from ui.chat_jobs import Job, running_job, start_job
-
-_settings: Settings | None = None
-_studio: Studio | None = None
-_stack = AsyncExitStack()
-_lock = asyncio.Lock()
 
 
 def settings() -> Settings:
     """The configuration, read from the environment once per process."""
-    global _settings
-    if _settings is None:
-        _settings = Settings()
-    return _settings
+    return process.settings()
 
 
 async def get_studio() -> Studio:
-    """The process's studio, opened on first use (database, store, providers)."""
-    global _studio
-    async with _lock:
-        if _studio is None:
-            deps = await _stack.enter_async_context(open_deps(settings()))
-            _studio = Studio(deps)
-        return _studio
+    """The process's studio (:func:`ui.process.studio`), opened on first use."""
+    return await process.studio()
 
 
 async def close_studio() -> None:
     """Close the studio's connections (at shutdown); the next request opens it again."""
-    global _studio
-    async with _lock:
-        await _stack.aclose()
-        _studio = None
+    await process.close()
 
 
 bearer = HTTPBearer(auto_error=False, description="A token from REELGRAPH_API_TOKENS")

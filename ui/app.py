@@ -24,7 +24,6 @@ import hmac
 import logging
 import os
 from collections.abc import Callable
-from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
@@ -37,16 +36,15 @@ from chainlit.types import ThreadDict
 from pydantic import ValidationError
 
 from agent import db
-from agent.deps import open_deps
 from agent.errors import ReelgraphError, UserError
 from agent.providers.local.brief import parse_brief
-from agent.settings import Settings
 from agent.state import Options, VideoRequest
-from agent.studio import ProgressEvent, Studio
+from agent.studio import ProgressEvent
 from tools.interpreter import MAX_TEXT_CHARS
 from tools.llm_interpreter import interpret_message
 from tools.operations import Session
 from ui import chat_render as render
+from ui import process
 from ui.chat_jobs import Job, running_job, start_job
 
 #: Largest chat message the socket accepts, bytes; longer texts are refused with a reply
@@ -90,33 +88,13 @@ async def _send_settings(widgets: cl.ChatSettings) -> dict[str, Any]:
 # -- process-wide state ----------------------------------------------------------------------
 
 
-_settings: Settings | None = None
-_studio: Studio | None = None
-_stack = AsyncExitStack()
-_studio_lock = asyncio.Lock()
-
-
-def settings() -> Settings:
-    """The configuration, read from the environment once."""
-    global _settings
-    if _settings is None:
-        _settings = Settings()
-    return _settings
-
-
-async def studio() -> Studio:
-    """The process's studio, opened on first use and kept for the life of the server."""
-    global _studio
-    async with _studio_lock:
-        if _studio is None:
-            deps = await _stack.enter_async_context(open_deps(settings()))
-            _studio = Studio(deps)
-        return _studio
+settings = process.settings
+studio = process.studio
 
 
 @cl.on_app_shutdown
 async def _shutdown() -> None:
-    await _stack.aclose()
+    await process.close()
 
 
 # -- auth and persistence --------------------------------------------------------------------
