@@ -33,6 +33,8 @@ from agent.phases.common import (
     beat_name,
     beat_tasks,
     chunk_name,
+    deps_of,
+    opened,
     override,
     progress,
     recorder,
@@ -114,7 +116,7 @@ async def render_beat(task: BeatTask, *, runtime: Runtime[Deps]) -> dict[str, An
     they render in order, each from the previous one's last frame, so the chunks after a
     regenerated one follow from its new last frame.
     """
-    video = runtime.context.registry.video(task["options"].video_model)
+    video = (await deps_of(runtime)).registry.video(task["options"].video_model)
     if video.end_frame:
         return await _render_to_end_frames(task, video, runtime)
     return await _render_chained(task, video, runtime)
@@ -124,7 +126,7 @@ async def _render_chained(
     task: BeatTask, video: VideoProvider, runtime: Runtime[Deps]
 ) -> dict[str, Any]:
     """The beat's chunks in order, each starting from the previous chunk's last frame."""
-    deps = runtime.context
+    deps = await deps_of(runtime)
     spec, options = task["spec"], task["options"]
     beat = spec.beats[task["beat_index"]]
     jobs = plan_chunks(spec, video.clip_lengths_s)
@@ -172,7 +174,7 @@ async def _render_to_end_frames(
     task: BeatTask, video: VideoProvider, runtime: Runtime[Deps]
 ) -> dict[str, Any]:
     """The beat's chunks at once, from the beat's image towards the next beat's image."""
-    deps = runtime.context
+    deps = await deps_of(runtime)
     spec, options = task["spec"], task["options"]
     beat = spec.beats[task["beat_index"]]
     jobs = plan_chunks(spec, video.clip_lengths_s)
@@ -226,7 +228,7 @@ async def _conform(
     runtime: Runtime[Deps], rec: Recorder, name: str, job: ChunkJob, clip: Blob, spec: Spec
 ) -> Blob:
     """The chunk: ``job.frames`` frames of ``clip`` (after ``job.skip_frames``), ad-sized."""
-    media = runtime.context.media
+    media = opened(runtime).media
 
     async def conform(dst: Path) -> None:
         await media.conform(clip.path, dst, job.frames, spec.size_px, job.skip_frames)
@@ -253,7 +255,7 @@ async def _retime(
     A clip that runs from a start frame to an end frame must keep both: trimming its tail
     would cut the end frame the next beat starts from.
     """
-    media = runtime.context.media
+    media = opened(runtime).media
 
     async def retime(dst: Path) -> None:
         duration_s = media.probe(clip.path).duration_s
@@ -271,7 +273,7 @@ async def _retime(
 
 async def chunks(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     """Join: stitch every chunk, in order, into ``stitched_vN.mp4`` (exact to the frame)."""
-    deps = runtime.context
+    deps = await deps_of(runtime)
     spec = state["spec"]
     assert spec is not None
     jobs = plan_chunks(spec, deps.registry.video(state["options"].video_model).clip_lengths_s)

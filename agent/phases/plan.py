@@ -8,7 +8,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.deps import Deps
-from agent.phases.common import progress, recorder
+from agent.phases.common import deps_of, progress, recorder
 from agent.spec import Spec
 from agent.state import State
 
@@ -16,7 +16,7 @@ from agent.state import State
 async def plan(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     """Plan the ad with the video's planner; the spec is stored as ``spec_vN.json``."""
     options = state["options"]
-    planner = runtime.context.registry.planner(options.planner)
+    planner = (await deps_of(runtime)).registry.planner(options.planner)
     rec = recorder(runtime, state, "plan")
 
     async def make(dst: Path) -> None:

@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 
 from agent.deps import Deps
 from agent.memo import Blob, Call
-from agent.phases.common import override, progress, recorder
+from agent.phases.common import deps_of, override, progress, recorder
 from agent.providers.base import MusicRequest
 from agent.state import State
 
@@ -24,7 +24,7 @@ async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
 
     The final video is H.264 + AAC, ``+faststart``, at -14 LUFS integrated and at most -1 dBTP.
     """
-    deps = runtime.context
+    deps = await deps_of(runtime)
     spec, options = state["spec"], state["options"]
     assert spec is not None
     stitched = state["artifacts"]["stitched"]

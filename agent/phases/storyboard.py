@@ -10,7 +10,15 @@ from langgraph.types import Send
 
 from agent.deps import Deps
 from agent.errors import ReelgraphError
-from agent.phases.common import BeatTask, beat_name, beat_tasks, override, progress, recorder
+from agent.phases.common import (
+    BeatTask,
+    beat_name,
+    beat_tasks,
+    deps_of,
+    override,
+    progress,
+    recorder,
+)
 from agent.providers.base import ImageRequest
 from agent.state import State
 
@@ -33,7 +41,7 @@ async def draw_beat(task: BeatTask, *, runtime: Runtime[Deps]) -> dict[str, Any]
     if direction.image is not None:
         progress(runtime, "storyboard", name, len(spec.beats), reused=True)
         return {"artifacts": {name: direction.image}}
-    images = runtime.context.registry.image(direction.model or options.image_model)
+    images = (await deps_of(runtime)).registry.image(direction.model or options.image_model)
     req = ImageRequest(
         spec=spec,
         beat=beat,
