@@ -1,28 +1,77 @@
-"""The graph: plan → review → storyboard → review → chunks → review → refine → review.
+"""The graph: admit → plan → review → storyboard → review → chunks → review → refine → review.
 
 Generation lives in its own nodes, review nodes only pause. Storyboard images and video
 chunks fan out with ``Send`` (one task per beat) and are collected in one join node; a crash
-in the middle of a fan-out keeps the tasks that finished.
+in the middle of a fan-out keeps the tasks that finished. After a review the router goes on
+to the next phase, or where the review's resume sent it (an edit's re-run, or the same pause
+again when the resume could not be used).
 
-``graph`` (compiled without a checkpointer) is what ``langgraph.json`` serves;
-:func:`build_graph` compiles with the app's Postgres saver.
+``graph`` (compiled without a checkpointer, input :class:`~agent.state.VideoInput`, no context
+schema) is what ``langgraph.json`` serves; :func:`build_graph` compiles the app's graph with
+its Postgres saver. Both have the same nodes and channels, so either can read the other's
+threads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Send
 
 from agent.deps import Deps
 from agent.phases import chunks, plan, refine, review, storyboard
 from agent.phases.common import BeatTask
-from agent.state import State
+from agent.server.admit import admit
+from agent.state import Output, Phase, State, VideoInput
+
+#: Where each review goes when it just continues.
+NEXT: dict[Phase, str] = {
+    "plan": "draw_beat",
+    "storyboard": "render_beat",
+    "chunks": "refine",
+    "refine": END,
+}
+#: Every node a review may send the run to.
+DESTINATIONS = [
+    "review_plan", "draw_beat", "review_storyboard", "render_beat",
+    "review_chunks", "refine", "review_refine", END,
+]  # fmt: skip
 
 
-def builder() -> StateGraph[State, Deps, State, State]:
-    """The uncompiled graph."""
-    g: StateGraph[State, Deps, State, State] = StateGraph(State, context_schema=Deps)
+def after_review(phase: Phase) -> Callable[[State], str | list[Send]]:
+    """The router after ``review_<phase>``: ``state["goto"]`` if set, else the next phase."""
+
+    def route(state: State) -> str | list[Send]:
+        target = state.get("goto") or NEXT[phase]
+        if target == "draw_beat":
+            return storyboard.dispatch(state)
+        if target == "render_beat":
+            return chunks.dispatch(state)
+        return target
+
+    route.__name__ = f"after_review_{phase}"
+    return route
+
+
+def builder(
+    input_schema: type[Any] = State, context_schema: type[Any] | None = Deps
+) -> StateGraph[State, Deps, Any, Output]:
+    """The uncompiled graph.
+
+    Args:
+        input_schema: what a run's input may set (the app: all of :class:`State`; the
+            server: :class:`VideoInput`).
+        context_schema: the run context (the app passes :class:`Deps`; the server passes a
+            dict of its own, so its graph has none and nodes fall back to process-wide Deps).
+    """
+    g: StateGraph[State, Deps, Any, Output] = StateGraph(
+        State, context_schema=context_schema, input_schema=input_schema, output_schema=Output
+    )
+    g.add_node("admit", admit)
     g.add_node("plan", plan.plan)
     g.add_node("review_plan", review.make_review("plan"))
     # mypy cannot match a TypedDict input schema against the node protocols
@@ -35,25 +84,24 @@ def builder() -> StateGraph[State, Deps, State, State]:
     g.add_node("refine", refine.refine)
     g.add_node("review_refine", review.make_review("refine"))
 
-    g.add_edge(START, "plan")
+    g.add_edge(START, "admit")
+    g.add_edge("admit", "plan")
     g.add_edge("plan", "review_plan")
-    g.add_conditional_edges("review_plan", storyboard.dispatch, ["draw_beat"])
     g.add_edge("draw_beat", "storyboard")
     g.add_edge("storyboard", "review_storyboard")
-    g.add_conditional_edges("review_storyboard", chunks.dispatch, ["render_beat"])
     g.add_edge("render_beat", "chunks")
     g.add_edge("chunks", "review_chunks")
-    g.add_edge("review_chunks", "refine")
     g.add_edge("refine", "review_refine")
-    g.add_edge("review_refine", END)
+    for phase in ("plan", "storyboard", "chunks", "refine"):
+        g.add_conditional_edges(f"review_{phase}", after_review(phase), DESTINATIONS)
     return g
 
 
 def build_graph(
     checkpointer: BaseCheckpointSaver[str] | None,
-) -> CompiledStateGraph[State, Deps, State, State]:
-    """Compile the graph with ``checkpointer`` (None for the LangGraph server)."""
+) -> CompiledStateGraph[State, Deps, Any, Output]:
+    """Compile the app's graph with ``checkpointer``; its runs pass :class:`Deps` as context."""
     return builder().compile(checkpointer=checkpointer, name="reelgraph")
 
 
-graph = build_graph(None)
+graph = builder(input_schema=VideoInput, context_schema=None).compile(name="reelgraph")

@@ -6,8 +6,10 @@ blob's SHA-256, a version), a few kilobytes however long the video.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypedDict, get_args
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypedDict, TypeVar, get_args
 
+from langgraph.channels.ephemeral_value import EphemeralValue
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agent.spec import MAX_DURATION_S, MIN_DURATION_S, Aspect, Spec
@@ -129,18 +131,53 @@ def merge_artifacts(
     """Reducer of ``State.artifacts``: later writes win per name; ``None`` removes a name.
 
     Parallel fan-out tasks each write their own names, so they merge without conflict.
+    References that arrive as JSON objects (a LangGraph server client's ``update_state``)
+    are validated into :class:`ArtifactRef`.
     """
     merged = dict(left)
     for name, ref in right.items():
         if ref is None:
             merged.pop(name, None)
         else:
-            merged[name] = ref
+            merged[name] = ArtifactRef.model_validate(ref)
     return merged
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def _latest(model: type[M]) -> Callable[[Any, Any], Any]:
+    """Reducer keeping the latest value, validated into ``model`` (JSON from server clients).
+
+    A TypedDict state does not coerce values, and a LangGraph server client sends state
+    (``threads.update_state``) as JSON; this turns ``{"duration_s": 8, …}`` back into the
+    model so nodes always see typed values. ``None`` stays ``None``.
+
+    Raises:
+        pydantic.ValidationError: the value does not fit ``model``.
+    """
+
+    def latest(_old: Any, new: Any) -> Any:
+        return None if new is None else model.model_validate(new)
+
+    latest.__name__ = f"latest_{model.__name__}"
+    return latest
+
+
+def _latest_overrides(_old: Any, new: dict[str, Any] | None) -> dict[str, Override]:
+    """Reducer of ``State.overrides``: the latest mapping, each value an :class:`Override`."""
+    return {name: Override.model_validate(o) for name, o in (new or {}).items()}
+
+
 class VideoInput(TypedDict, total=False):
-    """What a client sends to start a video (the graph's input schema)."""
+    """What a LangGraph server client sends to start a video (the served graph's input).
+
+    Attributes:
+        prompt: the brief, 1-2000 characters (required).
+        duration_s: length of the ad, 6-60 s (default 30).
+        aspect: ``16:9`` (default), ``9:16`` or ``1:1``.
+        auto_continue: run to the end without pausing (default false).
+    """
 
     prompt: str
     duration_s: float
@@ -163,6 +200,36 @@ class State(TypedDict, total=False):
         phase: the last phase that ran (or is running).
         music_gain_db: gain on the music before loudness normalisation, dB.
         overrides: artifact name (``beat_01``, ``chunk_03``, ``music``) → the user's direction.
+        goto: private, one step only: where a review node sends the run (an edit's re-run,
+            or back to itself after a resume it could not use); unset → the next phase.
+        review_error: private, one step only: why the last resume was not used, shown in the
+            next pause's payload.
+    """
+
+    video_id: str
+    user_id: str
+    branch: str
+    prompt: str
+    options: Annotated[Options, _latest(Options)]
+    auto_continue: bool
+    spec: Annotated[Spec | None, _latest(Spec)]
+    artifacts: Annotated[dict[str, ArtifactRef], merge_artifacts]
+    phase: Phase
+    music_gain_db: float
+    overrides: Annotated[dict[str, Override], _latest_overrides]
+    goto: Annotated[str | None, EphemeralValue]
+    review_error: Annotated[str | None, EphemeralValue]
+
+
+#: State keys that clients never see (not in ``get_state`` values; see :class:`Output`).
+PRIVATE_KEYS = ("goto", "review_error")
+
+
+class Output(TypedDict, total=False):
+    """The graph's output schema: :class:`State` without its private one-step channels.
+
+    Thread state read by clients (``get_state``) holds these keys only, so values copied from
+    a pause into a new thread never carry a stale routing decision.
     """
 
     video_id: str
@@ -172,7 +239,7 @@ class State(TypedDict, total=False):
     options: Options
     auto_continue: bool
     spec: Spec | None
-    artifacts: Annotated[dict[str, ArtifactRef], merge_artifacts]
+    artifacts: dict[str, ArtifactRef]
     phase: Phase
     music_gain_db: float
     overrides: dict[str, Override]

@@ -1,6 +1,10 @@
 """The four review pauses.
 
-No side effects here: LangGraph re-runs an interrupted node from its first line on resume.
+Nothing with lasting effect happens before ``interrupt()``: LangGraph re-runs an interrupted
+node from its first line on resume. (In a LangGraph server run the node checks that the state
+is the caller's and records a fork's branch row; both are idempotent, see
+:func:`agent.server.tree.register_branch`.) What a resume value does is decided after it, in
+:mod:`agent.server.resume`.
 """
 
 from __future__ import annotations
@@ -8,10 +12,13 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Any, Protocol
 
+from langgraph.config import get_config
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from agent.deps import Deps
+from agent.phases.common import deps_of
+from agent.server import resume, tree
 from agent.state import Phase, State
 from agent.usage import branch_usage
 
@@ -33,7 +40,15 @@ NEXT_PHASE: dict[Phase, Phase | None] = {
 
 
 async def pause_payload(state: State, phase: Phase, deps: Deps) -> dict[str, Any]:
-    """What a client renders at a pause: the phase, branch, artifacts, cost, allowed actions."""
+    """What a client renders at a pause.
+
+    Returns:
+        ``{"video_id", "branch", "phase", "next_phase", "artifacts"`` (name → ``{key,
+        version, mime}``), ``"cost_usd", "estimate_next_usd", "allowed"`` (``continue`` and
+        the edit tools of this pause), ``"resume"`` (the resume values a client may send,
+        see :mod:`agent.server.resume`), ``"error"`` (why the last resume was not used, or
+        None)``}``.
+    """
     usage = await branch_usage(deps.pool, state["video_id"], state["branch"])
     return {
         "video_id": state["video_id"],
@@ -47,6 +62,8 @@ async def pause_payload(state: State, phase: Phase, deps: Deps) -> dict[str, Any
         "cost_usd": usage["cost_usd"],
         "estimate_next_usd": 0.0,
         "allowed": list(ALLOWED[phase]),
+        "resume": resume.resume_shapes(list(ALLOWED[phase])),
+        "error": state.get("review_error"),
     }
 
 
@@ -59,19 +76,23 @@ class ReviewNode(Protocol):
 
 
 def make_review(phase: Phase) -> ReviewNode:
-    """The review node of ``phase``: pause (unless auto-continue), then carry on.
+    """The review node of ``phase``: pause (unless auto-continue), then act on the resume.
 
-    The resume value is ``{"action": "continue"}``, optionally with ``"auto_continue": true``
-    to run the rest without pausing.
+    The resume value is ``{"action": "continue"}`` (optionally ``"auto_continue": true`` to
+    run the rest without pausing), an edit or a text request: see :mod:`agent.server.resume`.
+    The update's ``goto`` tells the graph's router where to go (None: the next phase).
     """
 
     async def review(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
+        deps = await deps_of(runtime)
+        config = get_config()
+        user = tree.server_user(runtime, config)
+        if user is not None:
+            await tree.register_branch(deps, state, tree.thread_id(config), user)
         if state.get("auto_continue"):
-            return {}
-        answer = interrupt(await pause_payload(state, phase, runtime.context))
-        if isinstance(answer, dict) and answer.get("auto_continue"):
-            return {"auto_continue": True}
-        return {}
+            return {"goto": None}
+        answer = interrupt(await pause_payload(state, phase, deps))
+        return await resume.resolve(answer, state, phase, ALLOWED[phase], deps)
 
     review.__name__ = f"review_{phase}"
     return review

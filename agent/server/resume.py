@@ -1,0 +1,223 @@
+"""What a client may send to a review pause, and what the graph does with it.
+
+Resume values (``Command(resume=...)``; the pause's payload lists them under ``resume``):
+
+* ``{"action": "continue"}``, optionally ``"auto_continue": true`` to run the rest without
+  pausing;
+* ``{"action": "edit", "calls": [{"tool": "regenerate_beat", "args": {"beat": 2, "prompt":
+  "a sunset"}}]}``: tool calls in the shapes of :data:`tools.schemas.TOOLS`;
+* ``{"text": "make beat 2 a sunset"}``: a change request in plain words, turned into tool
+  calls by the edit interpreter (OpenAI when ``OPENAI_API_KEY`` is set, else offline).
+
+An edit applies on this thread (a thread is a branch; its earlier checkpoints stay in its
+history): the edit classes of :mod:`agent.editing` compute the new values, and the run goes
+back to regenerate what changed (the memo reuses the rest), then pauses again. A resume the
+graph cannot use (unknown action, bad arguments, an edit not allowed at this pause, text it
+cannot map) changes nothing: the run pauses at the same review again with ``error`` set.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from agent.deps import Deps
+from agent.editing import (
+    Edit,
+    EditSpec,
+    RegenerateBeat,
+    RegenerateChunk,
+    RegenerateMusic,
+    RevisitPhase,
+    SetMusicVolume,
+    seed_values,
+)
+from agent.errors import ReelgraphError
+from agent.state import PHASES, PRIVATE_KEYS, Phase, State
+from tools.interpreter import Context, ToolCall
+from tools.llm_interpreter import interpret_message
+from tools.schemas import TOOLS, ToolArgs
+
+#: The node that runs after an edit's values are seeded as ``as_node`` (see
+#: :data:`agent.editing.RERUN_AFTER`): a fan-out, a generation node or a pause.
+NEXT_AFTER: dict[str, str] = {
+    "plan": "review_plan",
+    "review_plan": "draw_beat",
+    "storyboard": "review_storyboard",
+    "review_storyboard": "render_beat",
+    "chunks": "review_chunks",
+    "review_chunks": "refine",
+    "refine": "review_refine",
+}
+
+#: Tools that only read (the server's thread API answers these) or need an upload.
+_NOT_HERE = {
+    "status": "read the thread's state (threads.get_state)",
+    "show_cost": "read cost_usd in this payload",
+    "list_branches": "search threads by metadata video_id",
+    "switch_branch": "run the other thread",
+    "compare_branches": "read both threads' states",
+    "replace_beat_image": "upload the image through the HTTP API or the chat",
+}
+
+
+class Unusable(Exception):
+    """A resume value the graph cannot use; the message goes into the next pause."""
+
+
+def resume_shapes(allowed: list[str]) -> dict[str, Any]:
+    """The resume values a client may send at a pause whose actions are ``allowed``."""
+    tools = [a for a in allowed if a != "continue"]
+    return {
+        "continue": {"action": "continue", "auto_continue": False},
+        "edit": {
+            "action": "edit",
+            "calls": [{"tool": f"one of {tools}", "args": "that tool's arguments"}],
+        },
+        "text": {"text": "a change request in plain words"},
+    }
+
+
+def _parse(answer: Any) -> tuple[str, Any]:
+    """(kind, content) of a resume value: continue → auto flag, edit → calls, text → text."""
+    if not isinstance(answer, dict):
+        raise Unusable(
+            'send an object: {"action": "continue"}, {"action": "edit", "calls": [...]} or'
+            ' {"text": "..."}'
+        )
+    if "text" in answer and answer.get("action") in (None, "text"):
+        if not isinstance(answer["text"], str) or set(answer) - {"text", "action"}:
+            raise Unusable('a text resume is {"text": "<a change request>"}')
+        return "text", answer["text"]
+    action = answer.get("action")
+    if action == "continue":
+        auto = answer.get("auto_continue", False)
+        if not isinstance(auto, bool) or set(answer) - {"action", "auto_continue"}:
+            raise Unusable('continue is {"action": "continue"} with an optional boolean'
+                           ' "auto_continue"')  # fmt: skip
+        return "continue", auto
+    if action == "edit":
+        calls = answer.get("calls")
+        if not isinstance(calls, list) or not calls or set(answer) - {"action", "calls"}:
+            raise Unusable('an edit is {"action": "edit", "calls": [{"tool": ..., "args": {...}}]}')
+        try:
+            return "edit", [ToolCall.model_validate(c) for c in calls]
+        except ValidationError:
+            raise Unusable('each call is {"tool": "<name>", "args": {...}}') from None
+    raise Unusable(f"unknown action {action!r}: use continue or edit, or send text")
+
+
+def _args(call: ToolCall) -> ToolArgs:
+    schema = TOOLS.get(call.tool)
+    if schema is None:
+        raise Unusable(f"unknown tool {call.tool!r}; tools: {', '.join(TOOLS)}")
+    try:
+        return schema.model_validate(call.args)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in err["loc"]) or "arguments"
+        raise Unusable(f"{call.tool}: {where}: {err['msg']}") from None
+
+
+def _edit(call: ToolCall, phase: Phase, allowed: tuple[str, ...], deps: Deps) -> Edit:
+    """The edit a call asks for, if it is allowed at this pause."""
+    if call.tool in _NOT_HERE:
+        raise Unusable(f"{call.tool} is not done at a pause: {_NOT_HERE[call.tool]}")
+    if call.tool not in allowed:
+        raise Unusable(
+            f"{call.tool} is not allowed at the {phase} pause (allowed: {', '.join(allowed)});"
+            " go back with revisit_phase, or fork a thread from that phase's pause"
+        )
+    args = _args(call).model_dump()
+    try:
+        match call.tool:
+            case "edit_spec":
+                return EditSpec.model_validate(args)
+            case "regenerate_beat":
+                return RegenerateBeat(**args)
+            case "regenerate_chunk":
+                if args.get("model"):
+                    deps.registry.video(args["model"])  # unknown → UserError
+                return RegenerateChunk(**args)
+            case "regenerate_music":
+                return RegenerateMusic(**args)
+            case "set_music_volume":
+                return SetMusicVolume(**args)
+            case "revisit_phase":
+                if PHASES.index(args["phase"]) > PHASES.index(phase):
+                    raise Unusable(f"the {args['phase']} pause is ahead; continue to get there")
+                return RevisitPhase(to=args["phase"])
+    except (ReelgraphError, ValidationError, ValueError) as exc:
+        raise Unusable(f"{call.tool}: {exc}") from None
+    raise Unusable(f"{call.tool} is not an edit")
+
+
+async def _interpret(text: str, state: State, phase: Phase, deps: Deps) -> list[ToolCall]:
+    spec = state.get("spec")
+    ctx = Context(
+        phase=phase,
+        beats=len(spec.beats) if spec else 0,
+        chunks=sum(1 for n in state.get("artifacts", {}) if n.startswith("chunk_")),
+        beat_types=tuple(b.type for b in spec.beats) if spec else (),
+    )
+    try:
+        meaning = await interpret_message(deps.settings, text, ctx)
+    except ReelgraphError as exc:
+        raise Unusable(f"the edit interpreter failed: {exc}") from None
+    if not meaning.calls:
+        raise Unusable(meaning.reply or "I did not understand that.")
+    return meaning.calls
+
+
+async def _apply(edits: list[Edit], state: State, phase: Phase, deps: Deps) -> dict[str, Any]:
+    """The state update that applies ``edits`` on this thread and re-runs what they change."""
+    video = deps.registry.video(state["options"].video_model)
+    try:
+        values, _, as_node = seed_values(dict(state), edits, video.clip_lengths_s)
+    except (ReelgraphError, ValueError) as exc:
+        raise Unusable(str(exc)) from None
+    if values["spec"] != state.get("spec"):
+        rec = deps.recorder(state["video_id"], state["user_id"], state["branch"], "plan", None)
+        data = values["spec"].model_dump_json(indent=2).encode()
+        ref = await rec.keep("spec", "json", "application/json", data, "user", "edit")
+        values["artifacts"] = {**values["artifacts"], "spec": ref}
+    update = {k: v for k, v in values.items() if k not in PRIVATE_KEYS}
+    return {**update, "goto": NEXT_AFTER[as_node], "review_error": None}
+
+
+async def resolve(
+    answer: Any, state: State, phase: Phase, allowed: tuple[str, ...], deps: Deps
+) -> dict[str, Any]:
+    """The state update for a resume value at the ``phase`` pause.
+
+    Args:
+        answer: what the client sent (see the module docstring).
+        state: the state at the pause.
+        phase: the pause.
+        allowed: the actions allowed there (``continue`` and edit tool names).
+        deps: the run's dependencies.
+
+    Returns:
+        An update for the review node: ``goto`` (None → the next phase; a node → re-run from
+        there; ``review_<phase>`` → pause again) and ``review_error`` (why the value was not
+        used, or None), plus any changed state.
+    """
+    try:
+        kind, content = _parse(answer)
+        if kind == "continue":
+            return {"auto_continue": True, "goto": None} if content else {"goto": None}
+        calls = content if kind == "edit" else await _interpret(content, state, phase, deps)
+        go = [c for c in calls if c.tool in ("continue_pipeline", "set_auto_continue")]
+        edits = [_edit(c, phase, allowed, deps) for c in calls if c not in go]
+        if edits and go:
+            raise Unusable("send the edit alone, then continue once you have seen its result")
+        if edits:
+            return await _apply(edits, state, phase, deps)
+        auto = [_args(c) for c in go if c.tool == "set_auto_continue"]
+        on = bool(auto and getattr(auto[-1], "enabled", False))
+        if any(c.tool == "continue_pipeline" for c in go) or on:
+            return {"auto_continue": True, "goto": None} if on else {"goto": None}
+        return {"auto_continue": False, "goto": f"review_{phase}", "review_error": None}
+    except Unusable as exc:
+        return {"goto": f"review_{phase}", "review_error": str(exc)}
