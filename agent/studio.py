@@ -69,10 +69,14 @@ class Studio:
     async def create_video(self, request: VideoRequest, user_id: str) -> str:
         """Record a new video with its ``main`` branch; nothing runs yet.
 
+        Model options the request leaves unset take the registry's defaults (the real models
+        when their keys are set, else ``local``).
+
         Raises:
             UserError: a provider named in the options is unknown.
         """
-        opts, reg = request.options, self.deps.registry
+        reg = self.deps.registry
+        opts = reg.with_defaults(request.options)
         reg.planner(opts.planner), reg.image(opts.image_model)
         reg.video(opts.video_model), reg.music_model(opts.music_model)
         video_id = str(uuid.uuid4())

@@ -1,4 +1,4 @@
-"""The ``reelgraph`` command line: generate, continue, status, videos, export, serve.
+"""The ``reelgraph`` command line: generate, continue, status, videos, export, models, serve.
 
 Every command takes ``--json`` for scripts (one JSON object on stdout). Errors are one line on
 stderr; the exit code is 2 for bad input, 1 for a failed run.
@@ -135,16 +135,50 @@ def generate(
     aspect: Annotated[str, typer.Option("--aspect", "-a", help="16:9, 9:16 or 1:1.")] = "16:9",
     yolo: YoloOpt = False,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the offline providers.")] = 0,
+    video_model: Annotated[
+        str | None,
+        typer.Option(
+            "--video-model",
+            help="local, or with REPLICATE_API_TOKEN set hailuo, kling, veo, wan or"
+            " replicate:<name> (see `reelgraph models`). Default: hailuo-02 when the token"
+            " is set, else local.",
+        ),
+    ] = None,
+    image_model: Annotated[
+        str | None, typer.Option("--image-model", help="local, flux or replicate:flux-dev.")
+    ] = None,
+    music_model: Annotated[
+        str | None, typer.Option("--music-model", help="local or musicgen.")
+    ] = None,
+    planner: Annotated[
+        str | None, typer.Option("--planner", help="local, or openai with OPENAI_API_KEY set.")
+    ] = None,
+    budget: Annotated[
+        float | None,
+        typer.Option("--budget", help="Cap on the video's spend, USD; a call past it stops."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Create a video and run it to its first pause (to the end with --yolo)."""
+    chosen = {
+        "video_model": video_model,
+        "image_model": image_model,
+        "music_model": music_model,
+        "planner": planner,
+        "budget_usd": budget,
+    }
     try:
         if duration is None:
             duration = parse_brief(prompt).duration_s or 30.0 if prompt.strip() else 30.0
         request = VideoRequest(
             prompt=prompt,
             options=Options.model_validate(
-                {"duration_s": duration, "aspect": aspect, "seed": seed}
+                {
+                    "duration_s": duration,
+                    "aspect": aspect,
+                    "seed": seed,
+                    **{k: v for k, v in chosen.items() if v is not None},
+                }
             ),
             auto_continue=yolo,
         )
@@ -345,6 +379,75 @@ def compare_(
         err.print(f"side by side: {result.video}", highlight=False)
     else:
         err.print("no side-by-side video: both branches need a final video", highlight=False)
+
+
+@app.command()
+def models(
+    duration: Annotated[
+        float, typer.Option("--duration", "-d", help="Length of the ad to price, seconds.")
+    ] = 30.0,
+    aspect: Annotated[str, typer.Option("--aspect", "-a", help="16:9, 9:16 or 1:1.")] = "16:9",
+    as_json: JsonOpt = False,
+) -> None:
+    """The video models, and what an ad would cost and take with each (FLUX + MusicGen).
+
+    Priced on the spec the offline planner writes for a sneaker ad of this length; prices and
+    latencies from the model catalog (agent/providers/replicate/models.toml, with sources).
+    """
+    from agent.estimate import ad_estimate
+    from agent.providers.local.models import LocalPlanner
+    from agent.providers.replicate.catalog import load_catalog
+
+    try:
+        options = Options.model_validate({"duration_s": duration, "aspect": aspect})
+    except ValidationError as exc:
+        err.print(f"error: {_one_line(exc)}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    spec = asyncio.run(LocalPlanner().plan("A sneaker ad, energetic style", options))
+    catalog = load_catalog()
+    videos = [m for m in catalog.models.values() if m.capability == "video"]
+    rows: list[dict[str, Any]] = []
+    for m in videos:
+        if aspect not in m.aspect_ratios:
+            continue
+        e = ad_estimate(spec, catalog, m.name)
+        rows.append(
+            {
+                "model": f"replicate:{m.name}",
+                "clip_lengths_s": list(m.clip_lengths_s),
+                "end_frame": bool(m.end_image_input),
+                "price_usd_per_s": m.price_usd,
+                "chunks": e.chunks,
+                "billed_video_s": e.billed_video_s,
+                "cost_usd": e.cost_usd,
+                "wall_min": round(e.wall_s / 60, 1),
+                "sequential_wall_min": round(e.sequential_wall_s / 60, 1),
+                "commercial_use": e.commercial_use,
+            }
+        )
+    if as_json:
+        typer.echo(json.dumps({"duration_s": duration, "beats": len(spec.beats), "models": rows}))
+        return
+    t = Table("replicate:", "clips (s)", "end frame", "$/s", "chunks", "billed s", "ad $",
+              "time (min)", "sequential (min)")  # fmt: skip
+    for r in rows:
+        t.add_row(
+            r["model"].removeprefix("replicate:"),
+            "/".join(f"{c:g}" for c in r["clip_lengths_s"]),
+            "yes" if r["end_frame"] else "no",
+            f"{r['price_usd_per_s']:.3f}",
+            str(r["chunks"]),
+            f"{r['billed_video_s']:g}",
+            f"{r['cost_usd']:.2f}",
+            f"{r['wall_min']:g}",
+            f"{r['sequential_wall_min']:g}",
+        )
+    out.print(t)
+    err.print(
+        f"A {duration:g}-second {aspect} ad of {len(spec.beats)} beats, with FLUX schnell images"
+        " and MusicGen music (CC-BY-NC: not for commercial use). `local` costs $0.00.",
+        highlight=False,
+    )
 
 
 @app.command()

@@ -16,6 +16,7 @@ from agent.errors import UserError
 from agent.media import Media
 from agent.providers.base import ImageProvider, MusicProvider, PlannerProvider, VideoProvider
 from agent.providers.local.models import LocalImages, LocalMusic, LocalPlanner, LocalVideo
+from agent.state import Options
 
 if TYPE_CHECKING:
     from agent.db import Pool
@@ -40,6 +41,9 @@ class Registry:
         planners, images, videos, music: registry name → provider.
         aliases: short names users type → registry names (``hailuo`` →
             ``replicate:hailuo-02``), resolved by every lookup.
+        defaults: the model each :class:`~agent.state.Options` field takes when a request
+            leaves it unset (``{"video_model": "replicate:hailuo-02", …}``); a field missing
+            here keeps ``local``.
     """
 
     planners: dict[str, PlannerProvider] = field(default_factory=dict)
@@ -47,6 +51,16 @@ class Registry:
     videos: dict[str, VideoProvider] = field(default_factory=dict)
     music: dict[str, MusicProvider] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)
+
+    def with_defaults(self, options: Options) -> Options:
+        """``options`` with every model field the caller did not set taken from ``defaults``.
+
+        So with keys set a plain ``generate`` uses the real models, while an explicit
+        ``--video-model local`` (or any name) is kept as given.
+        """
+        unset = {f: name for f, name in self.defaults.items() if f not in options.model_fields_set}
+        return options.model_copy(update=unset) if unset else options
 
     def planner(self, name: str) -> PlannerProvider:
         """The planner called ``name``. Raises UserError if unknown."""
@@ -75,7 +89,9 @@ def default_registry(
         settings: with ``openai_api_key`` set, the OpenAI planner is registered as ``openai``
             and ``openai:<openai_model>``; with ``replicate_api_token`` set, the Replicate
             image, video and music models as ``replicate:<name>`` plus their aliases.
-            Defaults (``Options.*_model``) stay ``local``.
+            These become the defaults of unset options: ``openai`` plans, FLUX schnell draws,
+            Hailuo-02 animates and MusicGen scores (see ``Registry.defaults``); without keys
+            everything stays ``local``.
         pool: the database, where paid providers journal their prediction ids.
     """
     registry = Registry(
@@ -96,6 +112,7 @@ def default_registry(
             planner = openai_provider.UnavailablePlanner(exc)
         registry.planners["openai"] = planner
         registry.planners[f"openai:{settings.openai_model}"] = planner
+        registry.defaults["planner"] = "openai"
     token = settings.replicate_api_token if settings is not None else None
     if settings is not None and token is not None and token.get_secret_value():
         from agent.providers import replicate
@@ -105,4 +122,9 @@ def default_registry(
         registry.videos.update(found.videos)
         registry.music.update(found.music)
         registry.aliases.update(found.aliases)
+        registry.defaults.update(
+            image_model="replicate:flux-schnell",
+            video_model="replicate:hailuo-02",
+            music_model="replicate:musicgen",
+        )
     return registry

@@ -239,3 +239,18 @@ def test_unknown_video_id_is_a_one_line_error(cli: Cli) -> None:
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and "no video" in lines[0], lines
     assert json.loads(cli("videos", "--json").stdout)["videos"] == before
+
+
+def test_an_unknown_or_unavailable_model_is_refused_before_anything_is_made(cli: Cli) -> None:
+    if cli.env.get("REPLICATE_API_TOKEN") or cli.env.get("OPENAI_API_KEY"):
+        pytest.skip("checks the names offered without keys")
+    before = json.loads(cli("videos", "--json").stdout)["videos"]
+    for flag, name, kind in (
+        ("--video-model", "sora", "video model"),
+        ("--video-model", "kling", "video model"),  # known, but REPLICATE_API_TOKEN is unset
+        ("--planner", "openai", "planner"),  # OPENAI_API_KEY is unset
+    ):
+        proc = cli("generate", "a 6-second ad for tea", flag, name, check=False)
+        assert proc.returncode == 2, proc.stderr
+        assert f"unknown {kind} {name!r}; known: local" in proc.stderr
+    assert json.loads(cli("videos", "--json").stdout)["videos"] == before
