@@ -271,9 +271,11 @@ async def send_settings() -> None:
     """The chat settings (for the next brief): duration, aspect ratio, video model.
 
     The video models are those registered in this process: ``local``, plus the paid ones
-    whose keys are set.
+    whose keys are set; the default (Hailuo-02 with a Replicate token) comes first.
     """
-    models = sorted((await studio()).deps.registry.videos, key=lambda m: (m != "local", m))
+    registry = (await studio()).deps.registry
+    first = registry.defaults.get("video_model", "local")
+    models = sorted(registry.videos, key=lambda m: (m != first, m))
     values = await _send_settings(
         cl.ChatSettings(
             [
