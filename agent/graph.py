@@ -26,7 +26,7 @@ from agent.deps import Deps
 from agent.phases import chunks, plan, refine, review, storyboard
 from agent.phases.common import BeatTask
 from agent.server.admit import admit
-from agent.state import Output, Phase, State, VideoInput
+from agent.state import AdmitInput, Output, Phase, State, VideoInput
 
 #: Where each review goes when it just continues.
 NEXT: dict[Phase, str] = {
@@ -71,7 +71,7 @@ def builder(
     g: StateGraph[State, Deps, Any, Output] = StateGraph(
         State, context_schema=context_schema, input_schema=input_schema, output_schema=Output
     )
-    g.add_node("admit", admit)
+    g.add_node("admit", admit, input_schema=AdmitInput)
     g.add_node("plan", plan.plan)
     g.add_node("review_plan", review.make_review("plan"))
     # mypy cannot match a TypedDict input schema against the node protocols

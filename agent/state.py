@@ -6,10 +6,11 @@ blob's SHA-256, a version), a few kilobytes however long the video.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any, Literal, TypedDict, TypeVar, get_args
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal, TypedDict, get_args
 
 from langgraph.channels.ephemeral_value import EphemeralValue
+from langgraph.channels.last_value import LastValue
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agent.spec import MAX_DURATION_S, MIN_DURATION_S, Aspect, Spec
@@ -143,25 +144,23 @@ def merge_artifacts(
     return merged
 
 
-M = TypeVar("M", bound=BaseModel)
-
-
-def _latest(model: type[M]) -> Callable[[Any, Any], Any]:
-    """Reducer keeping the latest value, validated into ``model`` (JSON from server clients).
+class Validated(LastValue[Any]):
+    """A last-value channel that validates what is written into its pydantic model.
 
     A TypedDict state does not coerce values, and a LangGraph server client sends state
     (``threads.update_state``) as JSON; this turns ``{"duration_s": 8, …}`` back into the
-    model so nodes always see typed values. ``None`` stays ``None``.
+    model, so nodes always see typed values. ``None`` stays ``None``.
 
     Raises:
-        pydantic.ValidationError: the value does not fit ``model``.
+        pydantic.ValidationError: a written value does not fit the model.
     """
 
-    def latest(_old: Any, new: Any) -> Any:
-        return None if new is None else model.model_validate(new)
+    __slots__ = ()
 
-    latest.__name__ = f"latest_{model.__name__}"
-    return latest
+    def update(self, values: Sequence[Any]) -> bool:
+        """Store the last value, validated into the model (``self.typ``)."""
+        model: type[BaseModel] = self.typ
+        return super().update([None if v is None else model.model_validate(v) for v in values])
 
 
 def _latest_overrides(_old: Any, new: dict[str, Any] | None) -> dict[str, Override]:
@@ -210,15 +209,22 @@ class State(TypedDict, total=False):
     user_id: str
     branch: str
     prompt: str
-    options: Annotated[Options, _latest(Options)]
+    options: Annotated[Options, Validated(Options)]
     auto_continue: bool
-    spec: Annotated[Spec | None, _latest(Spec)]
+    spec: Annotated[Spec | None, Validated(Spec)]
     artifacts: Annotated[dict[str, ArtifactRef], merge_artifacts]
     phase: Phase
     music_gain_db: float
     overrides: Annotated[dict[str, Override], _latest_overrides]
     goto: Annotated[str | None, EphemeralValue]
     review_error: Annotated[str | None, EphemeralValue]
+
+
+class AdmitInput(State, total=False):
+    """What the first node reads: the state plus the served graph's input-only keys."""
+
+    duration_s: float
+    aspect: Aspect
 
 
 #: State keys that clients never see (not in ``get_state`` values; see :class:`Output`).

@@ -15,20 +15,19 @@ from langgraph.runtime import Runtime
 from pydantic import ValidationError
 
 from agent.deps import Deps
-from agent.errors import UserError
 from agent.phases.common import deps_of
-from agent.server.tree import server_user, tag_thread, thread_id
-from agent.state import Options, State, VideoRequest
+from agent.server.tree import Refused, server_user, tag_thread, thread_id
+from agent.state import AdmitInput, Options, VideoRequest
 
 
 def _request(state: dict[str, Any]) -> VideoRequest:
     """The client's input as a validated request.
 
     Raises:
-        UserError: no prompt, an empty or too long one, a bad duration or aspect ratio.
+        Refused: no prompt, an empty or too long one, a bad duration or aspect ratio.
     """
     if not isinstance(state.get("prompt"), str):
-        raise UserError('the input needs a "prompt": describe the ad, e.g. "an 8-second tea ad"')
+        raise Refused('the input needs a "prompt": describe the ad, e.g. "an 8-second tea ad"')
     options = {k: state[k] for k in ("duration_s", "aspect") if state.get(k) is not None}
     try:
         return VideoRequest(
@@ -39,7 +38,7 @@ def _request(state: dict[str, Any]) -> VideoRequest:
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in err["loc"] if p != "options") or "input"
-        raise UserError(f"bad input: {where}: {err['msg'].removeprefix('Value error, ')}") from None
+        raise Refused(f"bad input: {where}: {err['msg'].removeprefix('Value error, ')}") from None
 
 
 async def _record(deps: Deps, request: VideoRequest, user: str, thread: str) -> str:
@@ -67,7 +66,7 @@ async def _record(deps: Deps, request: VideoRequest, user: str, thread: str) -> 
     return video_id
 
 
-async def admit(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
+async def admit(state: AdmitInput, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     """Start a video from a server client's input; nothing when the state has one already.
 
     Input (the served graph's input schema, :class:`agent.state.VideoInput`):
@@ -78,14 +77,14 @@ async def admit(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     ``branch``, and the state is filled as :class:`~agent.studio.Studio` fills it.
 
     Raises:
-        UserError: bad input; or input sent to a thread that already holds a video (resume
+        Refused: bad input; or input sent to a thread that already holds a video (resume
             its pause instead, or start the new video on a new thread).
     """
     config = get_config()
     user = server_user(runtime, config)
     if state.get("video_id"):
         if user is not None:  # a server client sent new input to a thread with a video
-            raise UserError(
+            raise Refused(
                 f"this thread already holds video {state['video_id']} (branch"
                 f" {state.get('branch')}); resume its pause with Command(resume=...), or"
                 " create a new thread for a new video"

@@ -51,9 +51,9 @@ def _owned(ctx: Auth.types.AuthContext, value: dict[str, Any]) -> dict[str, str]
     """Stamp the owner into a new resource's metadata; filter everything else by owner."""
     owner = {"owner": ctx.user.identity}
     if ctx.action == "create":
-        metadata = value.setdefault("metadata", None) or {}
-        metadata.update(owner)
-        value["metadata"] = metadata
+        if value.get("metadata") is None:
+            value["metadata"] = {}
+        value["metadata"].update(owner)  # in place: the server keeps its own reference
     return owner
 
 

@@ -14,8 +14,16 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.runtime import Runtime
 
 from agent.deps import Deps
-from agent.errors import NotFound, UserError
+from agent.errors import UserError
 from agent.state import State
+
+
+class Refused(UserError, ValueError):
+    """A server client's request refused with a reason.
+
+    Also a ``ValueError``: the LangGraph server shows the message of builtin errors to the
+    client (``runs.wait`` → ``__error__.message``) and hides that of others.
+    """
 
 
 def server_user(runtime: Runtime[Deps], config: RunnableConfig) -> str | None:
@@ -64,7 +72,7 @@ async def check_owner(deps: Deps, state: State, user: str) -> None:
     that every artifact the state refers to is one of that video's artifacts.
 
     Raises:
-        NotFound: the video is not the caller's, or an artifact is not the video's.
+        Refused: the video is not the caller's, or an artifact is not the video's.
     """
     owner = user or deps.settings.user_id
     video_id = state.get("video_id", "")
@@ -74,7 +82,7 @@ async def check_owner(deps: Deps, state: State, user: str) -> None:
         cur = await conn.execute("SELECT user_id FROM videos WHERE id = %s", (video_id,))
         row = await cur.fetchone()
         if row is None or row["user_id"] != owner or state.get("user_id") != owner:
-            raise NotFound(f"no video {video_id!r} of yours; fork from one of your threads")
+            raise Refused(f"no video {video_id!r} of yours; fork from one of your threads")
         cur = await conn.execute(
             "SELECT key, sha256 FROM artifacts WHERE video_id = %s AND key = ANY(%s)",
             (video_id, [r.key for r in refs]),
@@ -82,7 +90,7 @@ async def check_owner(deps: Deps, state: State, user: str) -> None:
         known = {(r["key"], r["sha256"]) for r in await cur.fetchall()}
     strange = sorted(r.key for r in refs if (r.key, r.sha256) not in known)
     if strange:
-        raise NotFound(f"artifacts {strange} are not artifacts of video {video_id}")
+        raise Refused(f"artifacts {strange} are not artifacts of video {video_id}")
 
 
 async def register_branch(deps: Deps, state: State, thread: str, user: str) -> None:
@@ -93,8 +101,7 @@ async def register_branch(deps: Deps, state: State, thread: str, user: str) -> N
     fork checkpoint from the thread's metadata (see :mod:`agent.server.fork`).
 
     Raises:
-        NotFound: see :func:`check_owner`.
-        UserError: the branch name is taken by another thread of the video.
+        Refused: see :func:`check_owner`; or the branch name is taken by another thread.
     """
     await check_owner(deps, state, user)
     video_id, name = state["video_id"], state["branch"]
@@ -105,7 +112,7 @@ async def register_branch(deps: Deps, state: State, thread: str, user: str) -> N
         row = await cur.fetchone()
     if row is not None:
         if row["thread_id"] != thread:
-            raise UserError(
+            raise Refused(
                 f"video {video_id} already has a branch {name!r} (thread {row['thread_id']});"
                 " give the fork a new name (fork_values picks the next free one)"
             )
