@@ -74,7 +74,7 @@ async def open_deps(settings: Settings, *, registry: Registry | None = None) -> 
         StorageError: the database cannot be started or reached.
     """
     pool = await db.open_pool(
-        db.database_url(settings), max_size=max(8, settings.max_concurrency * 2)
+        db.database_url(settings), max_size=max(8, settings.concurrency(remote=False) * 2)
     )
     try:
         saver = AsyncPostgresSaver(pool, serde=serializer())

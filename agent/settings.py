@@ -13,6 +13,10 @@ import platformdirs
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+#: Parallel tasks for remote models: enough for every beat of a 60-second ad at once (the
+#: schedule benchmark, benchmarks/schedule.py: 8 would leave a 9-beat ad a second wave).
+REMOTE_CONCURRENCY = 16
+
 
 def _default_home() -> Path:
     return platformdirs.user_data_path("reelgraph", appauthor=False)
@@ -40,7 +44,8 @@ class Settings(BaseSettings):
         replicate_base_url: Replicate's HTTP API root (``REPLICATE_BASE_URL``).
         api_tokens: bearer tokens of the HTTP API and the LangGraph server
             (``REELGRAPH_API_TOKENS="token1:alice,token2:bob"``), token → user. Secrets.
-        max_concurrency: parallel tasks in a fan-out (``REELGRAPH_MAX_CONCURRENCY``).
+        max_concurrency: parallel tasks in a fan-out (``REELGRAPH_MAX_CONCURRENCY``); unset →
+            :meth:`concurrency` picks one for the models in use.
         openai_api_key: OpenAI key (``OPENAI_API_KEY``); set → the ``openai`` planner is
             registered. A secret: never logged, printed or put in graph state.
         openai_base_url: an OpenAI-compatible server's ``…/v1`` URL (``OPENAI_BASE_URL``);
@@ -92,7 +97,7 @@ class Settings(BaseSettings):
     api_tokens: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("REELGRAPH_API_TOKENS")
     )
-    max_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 2, ge=1, le=64)
+    max_concurrency: int | None = Field(default=None, ge=1, le=64)
     openai_api_key: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("OPENAI_API_KEY", "REELGRAPH_OPENAI_API_KEY"),
@@ -106,6 +111,17 @@ class Settings(BaseSettings):
         min_length=1,
         validation_alias=AliasChoices("OPENAI_MODEL", "REELGRAPH_OPENAI_MODEL"),
     )
+
+    def concurrency(self, remote: bool) -> int:
+        """Parallel tasks in a fan-out.
+
+        ``max_concurrency`` if set; else one per CPU for the CPU-bound offline models, and
+        :data:`REMOTE_CONCURRENCY` when paid models do the work (the tasks then mostly wait
+        on the network: the 9 beats of a 30-second ad in one wave).
+        """
+        if self.max_concurrency is not None:
+            return self.max_concurrency
+        return REMOTE_CONCURRENCY if remote else os.cpu_count() or 2
 
     def api_users(self) -> dict[str, str]:
         """``api_tokens`` parsed: bearer token → user id (entries without both parts skipped)."""

@@ -30,6 +30,9 @@ from agent.spec import Spec
 from agent.state import PHASES, Options, Phase, State, VideoRequest
 from agent.usage import branch_usage
 
+#: Options naming a model that may run remotely (anything but ``local`` waits on a network).
+REMOTE_FIELDS = ("image_model", "video_model", "music_model")
+
 #: What a cut-off run reports until someone continues it.
 CUT_OFF = (
     "the run was cut off before it finished; `reelgraph continue` resumes it, keeping finished work"
@@ -153,7 +156,10 @@ class Studio:
         """
         video = await self.video(video_id, user_id)
         row = await branches.get(self.deps.pool, video_id, branch)
+        opts = video["options"]
+        remote = any(opts.get(f, "local") != "local" for f in REMOTE_FIELDS)
         cfg = self._config(row)
+        cfg["max_concurrency"] = self.deps.settings.concurrency(remote)
         async with self._run_lock(row) as locked:
             if not locked:
                 raise BranchBusy(f"branch {branch} of video {video_id} is running elsewhere")
@@ -270,7 +276,6 @@ class Studio:
     def _config(self, row: Branch) -> RunnableConfig:
         return {
             "configurable": {"thread_id": row.thread_id},
-            "max_concurrency": self.deps.settings.max_concurrency,
             "metadata": {"video_id": row.video_id, "branch": row.name},
         }
 

@@ -434,7 +434,7 @@ async def schedule_runs(
                 max_chunks_per_beat=max(Counter(j.beat_index for j in chunks).values()),
                 lower_bound_min=round(lower_bound_min(spec, facts, video, workers), 2),
                 lower_bound_default_concurrency_min=round(
-                    lower_bound_min(spec, facts, video, Settings().max_concurrency), 2
+                    lower_bound_min(spec, facts, video, Settings().concurrency(remote=False)), 2
                 ),
             )
         ]
@@ -489,7 +489,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, Any]:
             " with or without an end frame each beat is one clip, all beats in parallel;"
             " here an end frame changes which chunks a beat edit re-renders, not the schedule"
         )
-    cpus = Settings().max_concurrency
+    cpus = Settings().concurrency(remote=False)
     for r in firsts:
         notes.append(
             f"{r['video_model']}: with the default max_concurrency ({cpus} = CPU count here)"

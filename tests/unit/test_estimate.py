@@ -102,3 +102,14 @@ def test_models_lists_every_video_model_that_makes_the_aspect_ratio() -> None:
     assert not any("veo" in m["model"] for m in square["models"])  # Veo: 16:9 and 9:16 only
     bad = _cli("models", "--aspect", "4:3")
     assert bad.returncode == 2 and "aspect" in bad.stderr
+
+
+def test_remote_models_run_every_beat_of_an_ad_in_one_wave() -> None:
+    import os
+
+    auto = Settings(home=Path("/nonexistent"))
+    assert auto.concurrency(remote=False) == (os.cpu_count() or 2)
+    spec = _spec(60)  # the most beats an ad can have
+    assert auto.concurrency(remote=True) >= len(spec.beats)
+    fixed = Settings(home=Path("/nonexistent"), max_concurrency=3)
+    assert fixed.concurrency(remote=True) == fixed.concurrency(remote=False) == 3
