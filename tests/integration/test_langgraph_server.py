@@ -284,3 +284,10 @@ async def test_bad_input_is_a_clear_error(connect: Connect) -> None:
         tid = (await alice.threads.create())["thread_id"]
         result = await alice.runs.wait(tid, "reelgraph", input=bad, raise_error=False)
         assert isinstance(result, dict) and why in str(result.get("__error__")), result
+
+
+def test_the_http_api_is_served_on_the_same_port(server: Server) -> None:
+    doc = httpx.get(f"{server.url}/api/openapi.json", timeout=10)
+    assert doc.status_code == 200, doc.text
+    assert doc.json()["info"]["title"] == "reelgraph HTTP API"
+    assert any(path.startswith("/api/") for path in doc.json()["paths"])
