@@ -117,23 +117,10 @@ class _Predictions:
                 raise
 
 
-def _params(model: ModelSpec, **params: Any) -> dict[str, Any]:
-    return {
-        "v": INPUT_VERSION,
-        "slug": model.slug,
-        "version": model.version,
-        "fixed": model.fixed_input,
-        **params,
-    }
+class _Replicate:
+    """What every Replicate provider holds: its model, its name and its prediction runner."""
 
-
-class ReplicateImages:
-    """FLUX storyboard images (``flux-schnell``, ``flux-dev``).
-
-    The prompt is the beat's image prompt plus the spec's style (mood, lighting, palette) and
-    product; the aspect ratio comes from ``size_px``. FLUX draws about a megapixel, so the
-    image is scaled to cover ``size_px`` and centre-cropped.
-    """
+    capability: str
 
     def __init__(
         self,
@@ -143,12 +130,50 @@ class ReplicateImages:
         *,
         deadline_s: float | None = None,
     ) -> None:
-        """Draw with ``model`` through ``client``; journal prediction ids in ``journal``."""
-        if model.capability != "image":
-            raise ValueError(f"{model.name} is not an image model")
+        """Use ``model`` through ``client``; journal prediction ids in ``journal``.
+
+        Raises:
+            ValueError: ``model`` is not of this provider's capability.
+        """
+        if model.capability != self.capability:
+            article = "an" if self.capability == "image" else "a"
+            raise ValueError(f"{model.name} is not {article} {self.capability} model")
         self.model = model
         self.name = f"replicate:{model.name}"
         self._run = _Predictions(model, client, journal, deadline_s)
+
+    def _call(
+        self,
+        params: dict[str, Any],
+        *,
+        inputs: tuple[str, ...] = (),
+        units: float,
+        unit: str,
+        cost_usd: float,
+    ) -> Call:
+        """The memoisable call of one prediction: ``params`` plus the model and its fixed input."""
+        m = self.model
+        return Call(
+            "replicate",
+            m.name,
+            {"v": INPUT_VERSION, "slug": m.slug, "version": m.version, "fixed": m.fixed_input}
+            | params,
+            inputs=inputs,
+            units=units,
+            unit=unit,
+            cost_usd=cost_usd,
+        )
+
+
+class ReplicateImages(_Replicate):
+    """FLUX storyboard images (``flux-schnell``, ``flux-dev``).
+
+    The prompt is the beat's image prompt plus the spec's style (mood, lighting, palette) and
+    product; the aspect ratio comes from ``size_px``. FLUX draws about a megapixel, so the
+    image is scaled to cover ``size_px`` and centre-cropped.
+    """
+
+    capability = "image"
 
     def _aspect(self, size_px: tuple[int, int]) -> Aspect:
         aspect = aspect_of(size_px)
@@ -168,16 +193,13 @@ class ReplicateImages:
 
     def describe(self, req: ImageRequest) -> Call:
         """The call: model, prompt with style, aspect ratio, size, seed; USD per image."""
-        return Call(
-            "replicate",
-            self.model.name,
-            _params(
-                self.model,
-                prompt=self.prompt(req),
-                aspect=self._aspect(req.size_px),
-                size_px=list(req.size_px),
-                seed=req.seed,
-            ),
+        return self._call(
+            {
+                "prompt": self.prompt(req),
+                "aspect": self._aspect(req.size_px),
+                "size_px": list(req.size_px),
+                "seed": req.seed,
+            },
             units=1,
             unit="image",
             cost_usd=self.model.price_usd,
@@ -219,7 +241,7 @@ class ReplicateImages:
         await asyncio.to_thread(fit)
 
 
-class ReplicateVideo:
+class ReplicateVideo(_Replicate):
     """Image-to-video models (Hailuo, Kling, Veo, Wan).
 
     Attributes:
@@ -230,6 +252,7 @@ class ReplicateVideo:
             false, the silent price) and the ad still gets its music.
     """
 
+    capability = "video"
     native_audio = False
 
     def __init__(
@@ -241,13 +264,9 @@ class ReplicateVideo:
         deadline_s: float | None = None,
     ) -> None:
         """Animate with ``model`` through ``client``; journal prediction ids in ``journal``."""
-        if model.capability != "video":
-            raise ValueError(f"{model.name} is not a video model")
-        self.model = model
-        self.name = f"replicate:{model.name}"
+        super().__init__(model, client, journal, deadline_s=deadline_s)
         self.clip_lengths_s: tuple[float, ...] = model.clip_lengths_s
         self.end_frame: bool = model.end_frame
-        self._run = _Predictions(model, client, journal, deadline_s)
 
     def _check(self, req: ClipRequest) -> Aspect:
         m = self.model
@@ -281,17 +300,14 @@ class ReplicateVideo:
         """
         aspect = self._check(req)
         inputs = (req.start_sha256,) + ((req.end_sha256,) if req.end_sha256 else ())
-        return Call(
-            "replicate",
-            self.model.name,
-            _params(
-                self.model,
-                prompt=self.prompt(req),
-                clip_s=req.clip_s,
-                aspect=aspect,
-                seed=req.seed,
-                end_frame=req.end_sha256 is not None,
-            ),
+        return self._call(
+            {
+                "prompt": self.prompt(req),
+                "clip_s": req.clip_s,
+                "aspect": aspect,
+                "seed": req.seed,
+                "end_frame": req.end_sha256 is not None,
+            },
             inputs=inputs,
             units=req.clip_s,
             unit="second",
@@ -330,13 +346,15 @@ class ReplicateVideo:
         await self._run.run(self.describe(req), inputs, dst)
 
 
-class ReplicateMusic:
+class ReplicateMusic(_Replicate):
     """MusicGen soundtracks.
 
     MusicGen takes whole seconds, so it is asked for ``ceil(duration_s)`` seconds of WAV,
     which is then cut to exactly ``duration_s`` and encoded to MP3. Its weights are CC-BY-NC
     4.0: not for commercial use (``model.commercial_use`` is False).
     """
+
+    capability = "music"
 
     def __init__(
         self,
@@ -348,12 +366,8 @@ class ReplicateMusic:
         deadline_s: float | None = None,
     ) -> None:
         """Compose with ``model`` through ``client``; cut and encode with ``media``."""
-        if model.capability != "music":
-            raise ValueError(f"{model.name} is not a music model")
-        self.model = model
-        self.name = f"replicate:{model.name}"
+        super().__init__(model, client, journal, deadline_s=deadline_s)
         self._media = media
-        self._run = _Predictions(model, client, journal, deadline_s)
 
     @staticmethod
     def prompt(req: MusicRequest) -> str:
@@ -366,10 +380,8 @@ class ReplicateMusic:
 
     def describe(self, req: MusicRequest) -> Call:
         """The call: prompt, exact duration, seed; priced per generated second."""
-        return Call(
-            "replicate",
-            self.model.name,
-            _params(self.model, prompt=self.prompt(req), duration_s=req.duration_s, seed=req.seed),
+        return self._call(
+            {"prompt": self.prompt(req), "duration_s": req.duration_s, "seed": req.seed},
             units=req.duration_s,
             unit="second",
             cost_usd=round(self.model.price_usd * math.ceil(req.duration_s), 6),
