@@ -16,6 +16,34 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UPLOAD_PIXELS = 40_000_000
 
 
+def checked_image(data: bytes, what: str) -> Image.Image:
+    """Decode an uploaded image by its content, refusing decompression bombs.
+
+    Args:
+        data: the uploaded bytes.
+        what: how messages name the upload (``the upload``, ``file 2 (shoe.jpg)``).
+
+    Returns:
+        The image in RGB, EXIF orientation applied.
+
+    Raises:
+        UserError: not an image Pillow can read, or more than 40 megapixels.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                if probe.width * probe.height > MAX_UPLOAD_PIXELS:
+                    raise UserError(
+                        f"{what} is {probe.width}x{probe.height}; at most 40 megapixels"
+                    )
+                probe.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                return ImageOps.exif_transpose(image).convert("RGB")
+    except (UnidentifiedImageError, Image.DecompressionBombWarning, OSError, SyntaxError) as exc:
+        raise UserError(f"{what} is not an image Pillow can read ({exc})") from exc
+
+
 def storyboard_png(path: Path, size_px: tuple[int, int]) -> bytes:
     """Turn an uploaded file into a storyboard frame: PNG, exactly ``size_px``, centre-cropped.
 
@@ -34,20 +62,7 @@ def storyboard_png(path: Path, size_px: tuple[int, int]) -> bytes:
         raise UserError("the uploaded file is empty")
     if size > MAX_UPLOAD_BYTES:
         raise UserError(f"the upload is {size / 1e6:.1f} MB; the limit is 20 MB")
-    data = path.read_bytes()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                if probe.width * probe.height > MAX_UPLOAD_PIXELS:
-                    raise UserError(
-                        f"the image is {probe.width}x{probe.height}; at most 40 megapixels"
-                    )
-                probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                rgb = ImageOps.exif_transpose(image).convert("RGB")
-    except (UnidentifiedImageError, Image.DecompressionBombWarning, OSError, SyntaxError) as exc:
-        raise UserError(f"the upload is not an image Pillow can read ({exc})") from exc
+    rgb = checked_image(path.read_bytes(), "the upload")
     framed = ImageOps.fit(rgb, size_px, Image.Resampling.LANCZOS)
     out = io.BytesIO()
     framed.save(out, format="PNG")

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import io
 import uuid
-import warnings
 from typing import Annotated
 
 from fastapi import APIRouter, File, HTTPException, UploadFile, status
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 from pydantic import BaseModel
 
 from agent.errors import NotFound, UserError
 from agent.studio import Studio
-from agent.uploads import MAX_UPLOAD_BYTES, MAX_UPLOAD_PIXELS
+from agent.uploads import MAX_UPLOAD_BYTES, checked_image
 from ui.api_core import StudioDep, User
 
 #: Longest side of a stored asset, pixels (larger photos are scaled down).
@@ -62,19 +61,7 @@ def reference_png(data: bytes, what: str) -> tuple[bytes, tuple[int, int]]:
     Raises:
         UserError: not an image Pillow can read, or more than 40 megapixels.
     """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as probe:
-                if probe.width * probe.height > MAX_UPLOAD_PIXELS:
-                    raise UserError(
-                        f"{what} is {probe.width}x{probe.height}; at most 40 megapixels"
-                    )
-                probe.verify()
-            with Image.open(io.BytesIO(data)) as image:
-                rgb = ImageOps.exif_transpose(image).convert("RGB")
-    except (UnidentifiedImageError, Image.DecompressionBombWarning, OSError, SyntaxError) as exc:
-        raise UserError(f"{what} is not an image Pillow can read ({exc})") from exc
+    rgb = checked_image(data, what)
     rgb.thumbnail((MAX_ASSET_SIDE_PX, MAX_ASSET_SIDE_PX), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     rgb.save(out, format="PNG")
