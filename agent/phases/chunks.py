@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from langgraph.runtime import Runtime
 from langgraph.types import Send
@@ -40,7 +40,7 @@ from agent.phases.common import (
     recorder,
 )
 from agent.providers.base import ClipRequest, VideoProvider
-from agent.spec import FPS, Spec
+from agent.spec import FPS, Beat, Spec
 from agent.state import ArtifactRef, State
 
 
@@ -122,19 +122,37 @@ async def render_beat(task: BeatTask, *, runtime: Runtime[Deps]) -> dict[str, An
     return await _render_chained(task, video, runtime)
 
 
+class _BeatChunks(NamedTuple):
+    """What rendering one beat's chunks starts from."""
+
+    deps: Deps
+    spec: Spec
+    beat: Beat
+    jobs: list[ChunkJob]  # the whole ad's chunks
+    mine: list[ChunkJob]  # this beat's
+    rec: Recorder
+    start: ArtifactRef  # the beat's storyboard image
+
+
+async def _beat_chunks(task: BeatTask, video: VideoProvider, runtime: Runtime[Deps]) -> _BeatChunks:
+    deps = await deps_of(runtime)
+    spec = task["spec"]
+    beat = spec.beats[task["beat_index"]]
+    jobs = plan_chunks(spec, video.clip_lengths_s)
+    mine = [j for j in jobs if j.beat_index == beat.index]
+    rec = recorder(runtime, task, "chunks")
+    start = task["artifacts"][beat_name(beat.index)]
+    return _BeatChunks(deps, spec, beat, jobs, mine, rec, start)
+
+
 async def _render_chained(
     task: BeatTask, video: VideoProvider, runtime: Runtime[Deps]
 ) -> dict[str, Any]:
     """The beat's chunks in order, each starting from the previous chunk's last frame."""
-    deps = await deps_of(runtime)
-    spec, options = task["spec"], task["options"]
-    beat = spec.beats[task["beat_index"]]
-    jobs = plan_chunks(spec, video.clip_lengths_s)
-    rec = recorder(runtime, task, "chunks")
-    start = task["artifacts"][beat_name(beat.index)]
+    deps, spec, beat, jobs, mine, rec, start = await _beat_chunks(task, video, runtime)
+    options = task["options"]
     start_sha, start_path = start.sha256, deps.store.local_path(start.sha256)
     refs = {}
-    mine = [j for j in jobs if j.beat_index == beat.index]
     for k, job in enumerate(mine):
         name = chunk_name(job.index)
         direction = override(task, name)
@@ -174,18 +192,13 @@ async def _render_to_end_frames(
     task: BeatTask, video: VideoProvider, runtime: Runtime[Deps]
 ) -> dict[str, Any]:
     """The beat's chunks at once, from the beat's image towards the next beat's image."""
-    deps = await deps_of(runtime)
-    spec, options = task["spec"], task["options"]
-    beat = spec.beats[task["beat_index"]]
-    jobs = plan_chunks(spec, video.clip_lengths_s)
-    rec = recorder(runtime, task, "chunks")
-    start = task["artifacts"][beat_name(beat.index)]
+    deps, spec, beat, jobs, mine, rec, start = await _beat_chunks(task, video, runtime)
+    options = task["options"]
     after: ArtifactRef | None = None
     if beat.index + 1 < len(spec.beats):
         after = task["artifacts"].get(beat_name(beat.index + 1))
         if after is None:
             raise ReelgraphError(f"storyboard incomplete: no image for beat {beat.number + 1}")
-    mine = [j for j in jobs if j.beat_index == beat.index]
 
     async def render(k: int, job: ChunkJob) -> tuple[str, ArtifactRef]:
         name = chunk_name(job.index)
