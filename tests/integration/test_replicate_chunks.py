@@ -109,22 +109,27 @@ async def new_video(deps: Deps) -> str:
 # --------------------------------------------------------------------------- crash resume
 
 
+def six_second_clip(tmp_path: Path, prompt: str, camera: str) -> ClipRequest:
+    """A 6 s 16:9 clip from a red start frame, with a fresh memo key."""
+    start = tmp_path / "start.png"
+    start.write_bytes(png("red"))
+    return ClipRequest(
+        start_image=start,
+        start_sha256=uuid.uuid4().hex * 2,  # a fresh key for each test
+        prompt=prompt,
+        camera=camera,
+        clip_s=6.0,
+        size_px=(1280, 720),
+        seed=1,
+    )
+
+
 @pytest.mark.asyncio
 async def test_a_pending_prediction_is_polled_again_not_paid_twice(
     deps: Deps, tmp_path: Path, clip_mp4: bytes
 ) -> None:
     video = deps.registry.video("replicate:hailuo-02")
-    start = tmp_path / "start.png"
-    start.write_bytes(png("red"))
-    req = ClipRequest(
-        start_image=start,
-        start_sha256=uuid.uuid4().hex * 2,  # a fresh key for this test
-        prompt="the sneaker spins",
-        camera="orbit",
-        clip_s=6.0,
-        size_px=(1280, 720),
-        seed=1,
-    )
+    req = six_second_clip(tmp_path, "the sneaker spins", "orbit")
     call = video.describe(req)
     # the state a crash leaves behind: the prediction was created and journalled, then the
     # process died while waiting
@@ -163,17 +168,7 @@ async def test_a_failed_prediction_is_journalled_so_the_retry_creates_a_new_one(
     deps: Deps, tmp_path: Path
 ) -> None:
     video = deps.registry.video("replicate:hailuo-02")
-    start = tmp_path / "start.png"
-    start.write_bytes(png("red"))
-    req = ClipRequest(
-        start_image=start,
-        start_sha256=uuid.uuid4().hex * 2,
-        prompt="p",
-        camera="static",
-        clip_s=6.0,
-        size_px=(1280, 720),
-        seed=1,
-    )
+    req = six_second_clip(tmp_path, "p", "static")
     with respx.mock(assert_all_called=False) as router:
         create = router.post(f"{BASE}/models/minimax/hailuo-02/predictions").mock(
             return_value=httpx.Response(201, json=fixture("created"))
