@@ -1,7 +1,9 @@
 """Shared fixtures: a real embedded PostgreSQL for the session, a scratch REELGRAPH_HOME.
 
 Every test runs behind a network kill-switch (:func:`no_network`): connections go to loopback
-addresses and Unix sockets only, unless the test is marked ``live``.
+addresses and Unix sockets only, unless the test is marked ``live``. And every test, with the
+servers and CLI processes it starts, sees none of the host's keys or stores
+(:func:`pytest_configure`): a machine with ``OPENAI_API_KEY`` set runs the same offline tests.
 """
 
 from __future__ import annotations
@@ -25,6 +27,46 @@ import pytest
 from agent.db import embedded_server
 
 REPO = Path(__file__).resolve().parent.parent
+
+#: Host settings that would make a test depend on the machine it runs on: paid-API keys, an S3
+#: store, a data directory. ``DATABASE_URL`` is kept on purpose (see :func:`database_url`).
+_HOST_PREFIXES = ("REELGRAPH_", "OPENAI_", "REPLICATE_", "S3_", "AWS_", "CHAINLIT_")
+_HOST_NAMES = ("ARTIFACT_STORE", "FFMPEG_BINARY")
+
+#: The host's values of those settings, for tests marked ``live`` (see :func:`live_env`).
+HOST_ENV: dict[str, str] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Move the host's keys and stores out of ``os.environ`` before any test or server starts.
+
+    The keys are then set empty rather than left unset: Chainlit loads a ``.env`` file from
+    its working directory without overriding variables that exist, and an empty key counts as
+    unset in :class:`~agent.settings.Settings`. ``CHAINLIT_ENV_FILE`` points that load at an
+    empty file.
+    """
+    for name in list(os.environ):
+        if name.startswith(_HOST_PREFIXES) or name in _HOST_NAMES:
+            HOST_ENV[name] = os.environ.pop(name)
+    os.environ.update(OPENAI_API_KEY="", REPLICATE_API_TOKEN="", CHAINLIT_ENV_FILE=os.devnull)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip tests marked ``live`` unless asked for (``pytest -m live``): they spend money."""
+    if "live" in (config.option.markexpr or ""):
+        return
+    opt_in = pytest.mark.skip(reason="calls a paid API: run with pytest -m live and its key set")
+    for item in items:
+        if item.get_closest_marker("live") is not None:
+            item.add_marker(opt_in)
+
+
+@pytest.fixture(autouse=True)
+def live_env(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Give tests marked ``live`` the host's keys back, for the length of the test."""
+    if request.node.get_closest_marker("live") is not None:
+        for name, value in HOST_ENV.items():
+            monkeypatch.setenv(name, value)
 
 
 def _local(family: int, address: Any) -> bool:

@@ -30,6 +30,7 @@ from agent.errors import NotFound
 from agent.settings import Settings
 from agent.state import Options, VideoRequest
 from agent.studio import Studio
+from tests.conftest import HOST_ENV
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -194,7 +195,7 @@ def test_a_whole_video_in_the_browser(server: Server, tmp_path: Path) -> None:
             timings["storyboard"] = time.monotonic() - t0
             page.wait_for_timeout(500)
             page.screenshot(path=str(tmp_path / "chat_storyboard.png"), full_page=True)
-            if shots := os.environ.get("REELGRAPH_CHAT_SCREENSHOTS"):
+            if shots := HOST_ENV.get("REELGRAPH_CHAT_SCREENSHOTS"):
                 shutil.copy(tmp_path / "chat_storyboard.png", Path(shots) / "chat_storyboard.png")
 
             def image_bytes(i: int) -> bytes:
