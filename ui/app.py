@@ -157,7 +157,12 @@ async def remember(video_id: str, branch: str) -> None:
 
 
 async def deliver(msg: cl.Message, *, update: bool = False) -> None:
-    """Send (or update) a message; a session that has gone away is logged, not raised."""
+    """Send (or update) a message; a session that has gone away is logged, not raised.
+
+    Its Markdown is escaped first (:func:`ui.chat_render.escape_directives`), so model names
+    such as ``replicate:kling`` show whole.
+    """
+    msg.content = render.escape_directives(msg.content)
     try:
         await (_update(msg) if update else _send(msg))
     except Exception:

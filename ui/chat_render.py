@@ -6,6 +6,7 @@ list of media to show per phase. ``ui.app`` turns them into Chainlit messages an
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -25,6 +26,28 @@ class Media:
     kind: Literal["image", "video", "audio", "file"]
     name: str
     path: Path
+
+
+#: A code span, left as it is by :func:`escape_directives`.
+_CODE_SPAN = re.compile(r"(`+).+?\1", re.S)
+#: A colon that starts a name, unescaped: ``:gpt-4o-mini`` in ``openai:gpt-4o-mini``.
+_NAME_COLON = re.compile(r"(?<!\\):(?=[A-Za-z])")
+
+
+def escape_directives(markdown: str) -> str:
+    """``markdown`` with each colon that starts a name backslash-escaped; idempotent.
+
+    Chainlit renders messages with remark-directive, which reads ``:name`` as a text
+    directive and drops it: ``openai:gpt-4o-mini planning failed`` showed as ``openai planning
+    failed``. An escaped colon (CommonMark backslash escape) renders as a plain colon. Code
+    spans are left alone, where a backslash would show.
+    """
+    out, last = [], 0
+    for m in _CODE_SPAN.finditer(markdown):
+        out += [_NAME_COLON.sub(r"\\:", markdown[last : m.start()]), m.group(0)]
+        last = m.end()
+    out.append(_NAME_COLON.sub(r"\\:", markdown[last:]))
+    return "".join(out)
 
 
 def _cell(text: str) -> str:
