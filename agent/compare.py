@@ -87,6 +87,7 @@ async def compare(
     Raises:
         NotFound: unknown video or branch.
         MediaError: FFmpeg failed.
+        StorageError: an image or video is in no store (see :meth:`Studio.local_file`).
     """
     diff = await studio.compare_specs(video_id, user_id, a, b)
     columns: list[tuple[str, list[Path | None]]] = []
@@ -95,10 +96,10 @@ async def compare(
         st = await studio.status(video_id, user_id, name)
         arts = st["artifacts"]
         beats = sorted(n for n in arts if n.startswith("beat_"))
-        images: list[Path | None] = [Path(arts[n]["path"]) for n in beats]
+        images: list[Path | None] = [await studio.local_file(arts[n]["sha256"]) for n in beats]
         columns.append((f"{name}: {st['status']} at {st['phase']}", images))
         if st["final_video"]:
-            finals.append(Path(st["final_video"]))
+            finals.append(await studio.local_file(arts["final"]["sha256"]))
     dst.parent.mkdir(parents=True, exist_ok=True)
     sheet = dst.with_suffix(".png")
     await asyncio.to_thread(storyboard_sheet, columns, sheet)

@@ -486,12 +486,20 @@ class Studio:
                 f" {st['phase']}); `reelgraph continue {video_id}` runs it on"
             )
         dst.parent.mkdir(parents=True, exist_ok=True)
-        # By content, so a cold cache (an S3 store used from another machine) downloads it.
-        src = await asyncio.to_thread(
-            self.deps.store.local_path, st["artifacts"]["final"]["sha256"]
-        )
+        src = await self.local_file(st["artifacts"]["final"]["sha256"])
         dst.write_bytes(src.read_bytes())
         return dst
+
+    async def local_file(self, sha256: str) -> Path:
+        """A local file with an artifact's bytes, by its ``sha256`` from :meth:`status`.
+
+        Read this rather than the status's ``path``: with an S3 store used from another
+        machine (a cold cache) the blob is downloaded first.
+
+        Raises:
+            StorageError: the blob is in no store, or the download fails.
+        """
+        return await asyncio.to_thread(self.deps.store.local_path, sha256)
 
 
 async def _try_lock(conn: AsyncConnection[Any], thread_id: str) -> bool:

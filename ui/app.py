@@ -215,7 +215,7 @@ async def show(status: dict[str, Any]) -> None:
         parts.append("Continue, or tell me what to change (for example *regenerate beat 2*).")
     elements: list[Any] = []
     thumbs = settings().home / "chat" / "thumbs"
-    for m in render.media(status, thumbs):
+    for m in await asyncio.to_thread(render.media, status, thumbs, s.deps.store.local_path):
         if m.kind == "image":
             elements.append(
                 cl.Image(path=str(m.path), name=m.name, display="inline", size="medium")

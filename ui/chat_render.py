@@ -7,6 +7,7 @@ list of media to show per phase. ``ui.app`` turns them into Chainlit messages an
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -117,32 +118,39 @@ def numbered_thumb(src: Path, number: int, cache: Path) -> Path:
     return out
 
 
-def media(status: dict[str, Any], thumbs: Path) -> list[Media]:
-    """The files to show for the branch's phase: storyboard, chunks, or final video and music."""
+def media(status: dict[str, Any], thumbs: Path, local: Callable[[str], Path]) -> list[Media]:
+    """The files to show for the branch's phase: storyboard, chunks, or final video and music.
+
+    ``local`` maps an artifact's sha256 to a local file (``ArtifactStore.local_path``, which
+    downloads from S3 on a cold cache), so this blocks: run it in a thread.
+    """
     arts: dict[str, dict[str, Any]] = status["artifacts"]
     phase, done = status["phase"], status["status"] == "complete"
+
+    def file(name: str) -> Path:
+        return local(arts[name]["sha256"])
+
     out: list[Media] = []
     if phase == "storyboard":
-        beats = sorted(n for n in arts if n.startswith("beat_"))
-        for name in beats:
+        for name in sorted(n for n in arts if n.startswith("beat_")):
             n = int(name.removeprefix("beat_")) + 1
-            path = numbered_thumb(Path(arts[name]["path"]), n, thumbs / arts[name]["sha256"][:16])
+            path = numbered_thumb(file(name), n, thumbs / arts[name]["sha256"][:16])
             out.append(Media("image", f"Beat {n}", path))
     elif phase == "chunks":
         for name in sorted(n for n in arts if n.startswith("chunk_")):
             n = int(name.removeprefix("chunk_")) + 1
-            out.append(Media("video", f"Chunk {n}", Path(arts[name]["path"])))
+            out.append(Media("video", f"Chunk {n}", file(name)))
         if "stitched" in arts:
-            out.append(Media("video", "Stitched", Path(arts["stitched"]["path"])))
+            out.append(Media("video", "Stitched", file("stitched")))
     elif phase == "refine" or done:
         if "final" in arts:
-            out.append(Media("video", "Final video", Path(arts["final"]["path"])))
+            out.append(Media("video", "Final video", file("final")))
         if "music" in arts:
-            out.append(Media("audio", "Music", Path(arts["music"]["path"])))
+            out.append(Media("audio", "Music", file("music")))
         if "final" in arts:
             title = "".join(c if c.isalnum() else "-" for c in (status["title"] or "reelgraph"))
             name = f"{title.strip('-')[:60] or 'reelgraph'}-{status['branch']}.mp4"
-            out.append(Media("file", name, Path(arts["final"]["path"])))
+            out.append(Media("file", name, file("final")))
     return out
 
 

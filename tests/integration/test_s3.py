@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import uuid
@@ -14,10 +15,15 @@ import httpx
 import pytest
 from moto.server import ThreadedMotoServer
 
+from agent.deps import open_deps
 from agent.errors import StorageError
 from agent.s3store import MiB, S3Store
+from agent.settings import Settings
 from agent.store import LocalStore
+from agent.studio import Studio
 from tests.conftest import Cli
+from tests.measure import measure
+from ui.chat_render import Media, media
 
 pytestmark = [pytest.mark.integration]
 
@@ -226,3 +232,30 @@ def test_a_whole_run_puts_every_artifact_in_the_bucket_and_status_hands_out_urls
         response = httpx.get(a["url"])
         assert response.status_code == 200, name
         assert _sha(response.content) == a["sha256"], name
+    # Another machine: the same database and bucket, an empty cache. What reads media by
+    # content (compare, export, the chat's thumbnails and players) downloads it.
+    elsewhere = tmp_path / "elsewhere"
+    other = Cli({**env, "REELGRAPH_HOME": str(elsewhere)}, elsewhere)
+    side = elsewhere / "side.mp4"
+    cmp = other.json("compare", done["video_id"], "main", "main", "-o", str(side))
+    assert cmp["video"] == str(side) and measure(side).duration_s == pytest.approx(6.0, abs=0.1)
+    exported = other.json("export", done["video_id"], "-o", str(elsewhere / "ad.mp4"))
+    assert _sha(Path(exported["path"]).read_bytes()) == artifacts["final"]["sha256"]
+
+    async def chat_media() -> list[Media]:
+        settings = Settings(
+            home=elsewhere / "chat",
+            database_url=env["DATABASE_URL"],
+            artifact_store="s3",
+            s3_bucket=bucket,
+            s3_prefix="ads/",
+            s3_endpoint_url=endpoint,
+        )
+        async with open_deps(settings) as deps:
+            st = await Studio(deps).status(done["video_id"], "tester", "main")
+            return media(st, elsewhere / "thumbs", deps.store.local_path)
+
+    shown = asyncio.run(chat_media())
+    assert [m.kind for m in shown] == ["video", "audio", "file"]
+    assert _sha(shown[0].path.read_bytes()) == artifacts["final"]["sha256"]
+    assert _sha(shown[1].path.read_bytes()) == artifacts["music"]["sha256"]
