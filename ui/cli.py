@@ -257,13 +257,18 @@ def export(
     video_id: Annotated[str, typer.Argument(help="The video id.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the MP4.")],
     branch: BranchOpt = "main",
+    as_json: JsonOpt = False,
 ) -> None:
     """Copy a branch's final MP4 to a file."""
 
     async def job(studio: Studio, settings: Settings) -> Path:
         return await studio.export(video_id, settings.user_id, branch, output)
 
-    err.print(f"wrote {_run(job)}", highlight=False)
+    written = _run(job)
+    if as_json:
+        typer.echo(json.dumps({"path": str(written), "size_bytes": written.stat().st_size}))
+    else:
+        err.print(f"wrote {written}", highlight=False)
 
 
 TextArg = Annotated[str, typer.Argument(help="What to change, in your own words.")]
