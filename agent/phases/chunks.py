@@ -17,6 +17,7 @@ last frames both survive the trim (DESIGN.md §1).
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -40,6 +41,7 @@ from agent.phases.common import (
     recorder,
 )
 from agent.providers.base import ClipRequest, VideoProvider
+from agent.providers.registry import Registry
 from agent.spec import FPS, Beat, Spec
 from agent.state import ArtifactRef, State
 
@@ -107,6 +109,123 @@ def dispatch(state: State) -> list[Send]:
     return [Send("render_beat", task) for task in beat_tasks(state)]
 
 
+class Frame(NamedTuple):
+    """A frame a clip starts or ends on.
+
+    Attributes:
+        sha256: its hash, which goes into the clip's memo key.
+        path: a file holding it, which the video model reads.
+    """
+
+    sha256: str
+    path: Path
+
+
+class ChunkClip(NamedTuple):
+    """The clip one chunk asks of a video model."""
+
+    job: ChunkJob
+    name: str  # chunk_NN
+    model: VideoProvider
+    req: ClipRequest
+
+
+def chunk_clip(
+    task: State | BeatTask,
+    beat: Beat,
+    job: ChunkJob,
+    k: int,
+    video: VideoProvider,
+    registry: Registry,
+    start: Frame,
+    end: Frame | None,
+) -> ChunkClip:
+    """The model and request of one chunk's clip, as the chunks phase makes it.
+
+    The chunk's override (from ``regenerate_chunk``) sets its video model, its motion prompt
+    and its take; otherwise ``video`` animates the beat's motion prompt.
+
+    Args:
+        task: the branch's state, or one beat's fan-out task (options, spec, overrides).
+        beat: the chunk's beat.
+        job: the chunk, from :func:`plan_chunks`.
+        k: its position in the beat (0 for the first); the seed follows it, so edits
+            elsewhere keep the chunk's memo key.
+        video: the branch's video model.
+        registry: where an override's model is looked up.
+        start: the frame the clip starts from.
+        end: the frame it should end on; dropped when the chunk's model takes none.
+
+    Raises:
+        UserError: the override's video model is unknown.
+    """
+    spec, options = task["spec"], task["options"]
+    assert spec is not None, "chunks before the plan exists"
+    name = chunk_name(job.index)
+    direction = override(task, name)
+    model = registry.video(direction.model) if direction.model else video
+    if not model.end_frame:
+        end = None
+    req = ClipRequest(
+        start_image=start.path,
+        start_sha256=start.sha256,
+        end_image=end.path if end else None,
+        end_sha256=end.sha256 if end else None,
+        prompt=direction.prompt or beat.motion_prompt,
+        camera=beat.camera,
+        clip_s=job.clip_s,
+        size_px=spec.size_px,
+        seed=direction.seed(options.seed + k),
+    )
+    return ChunkClip(job, name, model, req)
+
+
+def end_frame_clips(
+    task: State | BeatTask,
+    beat: Beat,
+    mine: list[ChunkJob],
+    video: VideoProvider,
+    registry: Registry,
+    locate: Callable[[str], Path],
+) -> list[ChunkClip]:
+    """Every clip of a beat rendered towards end frames (see the module docstring).
+
+    Each starts from the beat's storyboard image; the beat's last one ends on the next beat's
+    image (the last beat's where the model likes), earlier ones on the beat's own image.
+
+    Args:
+        task: the branch's state, or one beat's fan-out task, with the storyboard images.
+        beat: the beat.
+        mine: the beat's chunks, from :func:`plan_chunks`.
+        video: the branch's video model (one that takes an end frame).
+        registry: where an override's model is looked up.
+        locate: a local file holding the blob of a SHA-256.
+
+    Raises:
+        ReelgraphError: the next beat has no storyboard image.
+        UserError: an override's video model is unknown.
+    """
+    spec = task["spec"]
+    assert spec is not None, "chunks before the plan exists"
+    images = task["artifacts"]
+
+    def frame(ref: ArtifactRef) -> Frame:
+        return Frame(ref.sha256, locate(ref.sha256))
+
+    start = frame(images[beat_name(beat.index)])
+    after: Frame | None = None
+    if beat.index + 1 < len(spec.beats):
+        ref = images.get(beat_name(beat.index + 1))
+        if ref is None:
+            raise ReelgraphError(f"storyboard incomplete: no image for beat {beat.number + 1}")
+        after = frame(ref)
+    last = len(mine) - 1
+    return [
+        chunk_clip(task, beat, job, k, video, registry, start, after if k == last else start)
+        for k, job in enumerate(mine)
+    ]
+
+
 async def render_beat(task: BeatTask, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     """Render the chunks of one beat, each memoised on its own.
 
@@ -150,23 +269,10 @@ async def _render_chained(
 ) -> dict[str, Any]:
     """The beat's chunks in order, each starting from the previous chunk's last frame."""
     deps, spec, beat, jobs, mine, rec, start = await _beat_chunks(task, video, runtime)
-    options = task["options"]
-    start_sha, start_path = start.sha256, deps.store.local_path(start.sha256)
+    frame = Frame(start.sha256, deps.store.local_path(start.sha256))
     refs = {}
     for k, job in enumerate(mine):
-        name = chunk_name(job.index)
-        direction = override(task, name)
-        model = deps.registry.video(direction.model) if direction.model else video
-        req = ClipRequest(
-            start_image=start_path,
-            start_sha256=start_sha,
-            prompt=direction.prompt or beat.motion_prompt,
-            camera=beat.camera,
-            clip_s=job.clip_s,
-            size_px=spec.size_px,
-            # by position in the beat, so edits elsewhere keep it
-            seed=direction.seed(options.seed + k),
-        )
+        _, name, model, req = chunk_clip(task, beat, job, k, video, deps.registry, frame, None)
 
         async def animate(dst: Path, req: ClipRequest = req, model: VideoProvider = model) -> None:
             await model.animate(req, dst)
@@ -184,7 +290,7 @@ async def _render_chained(
         last = await rec.produce(
             Call("ffmpeg", "last_frame", {}, inputs=(chunk.sha256,)), name, ".png", last_frame
         )
-        start_sha, start_path = last.sha256, last.path
+        frame = Frame(last.sha256, last.path)
     return {"artifacts": refs}
 
 
@@ -192,48 +298,26 @@ async def _render_to_end_frames(
     task: BeatTask, video: VideoProvider, runtime: Runtime[Deps]
 ) -> dict[str, Any]:
     """The beat's chunks at once, from the beat's image towards the next beat's image."""
-    deps, spec, beat, jobs, mine, rec, start = await _beat_chunks(task, video, runtime)
-    options = task["options"]
-    after: ArtifactRef | None = None
-    if beat.index + 1 < len(spec.beats):
-        after = task["artifacts"].get(beat_name(beat.index + 1))
-        if after is None:
-            raise ReelgraphError(f"storyboard incomplete: no image for beat {beat.number + 1}")
+    deps, spec, beat, jobs, mine, rec, _ = await _beat_chunks(task, video, runtime)
+    planned = end_frame_clips(task, beat, mine, video, deps.registry, deps.store.local_path)
 
-    async def render(k: int, job: ChunkJob) -> tuple[str, ArtifactRef]:
-        name = chunk_name(job.index)
-        direction = override(task, name)
-        model = deps.registry.video(direction.model) if direction.model else video
-        # the beat's last chunk ends on the next beat's image; earlier ones come back to the
-        # beat's own image, where the next chunk starts
-        end = after if k == len(mine) - 1 else start
-        if not model.end_frame:
-            end = None
-        req = ClipRequest(
-            start_image=deps.store.local_path(start.sha256),
-            start_sha256=start.sha256,
-            end_image=deps.store.local_path(end.sha256) if end else None,
-            end_sha256=end.sha256 if end else None,
-            prompt=direction.prompt or beat.motion_prompt,
-            camera=beat.camera,
-            clip_s=job.clip_s,
-            size_px=spec.size_px,
-            seed=direction.seed(options.seed + k),
-        )
+    async def render(
+        job: ChunkJob, name: str, model: VideoProvider, req: ClipRequest
+    ) -> tuple[str, ArtifactRef]:
 
         async def animate(dst: Path) -> None:
             await model.animate(req, dst)
 
         clip = await rec.produce(model.describe(req), name, ".mp4", animate)
         timed = clip
-        if end is not None:  # keep both the start and the end frame
+        if req.end_image is not None:  # keep both the start and the end frame
             timed = await _retime(runtime, rec, name, clip, job.frames + job.skip_frames)
         chunk = await _conform(runtime, rec, name, job, timed, spec)
         ref = await rec.register(name, "mp4", "video/mp4", chunk)
         progress(runtime, "chunks", name, len(jobs) + 1, reused=clip.reused)  # + the stitch
         return name, ref
 
-    done = await asyncio.gather(*(render(k, job) for k, job in enumerate(mine)))
+    done = await asyncio.gather(*(render(*chunk) for chunk in planned))
     return {"artifacts": dict(done)}
 
 

@@ -10,7 +10,8 @@ from langgraph.runtime import Runtime
 from agent.deps import Deps
 from agent.memo import Blob, Call
 from agent.phases.common import deps_of, override, progress, recorder
-from agent.providers.base import MusicRequest
+from agent.providers.base import MusicProvider, MusicRequest
+from agent.providers.registry import Registry
 from agent.state import State
 
 #: Integrated loudness of the final mix, LUFS (streaming platforms' common target, EBU R128 s1).
@@ -19,26 +20,41 @@ TARGET_LUFS = -14.0
 TRUE_PEAK_DBTP = -1.0
 
 
+def soundtrack(state: State, registry: Registry) -> tuple[MusicProvider, MusicRequest] | None:
+    """The music model and request that score the ad, or None when no music is made.
+
+    No music is made when the options turn it off or the branch's video model makes its own
+    audio. The music's override (from ``regenerate_music``) sets the model and the take.
+
+    Raises:
+        UserError: the video or music model is unknown.
+    """
+    spec, options = state["spec"], state["options"]
+    assert spec is not None, "music before the plan exists"
+    if not options.music or registry.video(options.video_model).native_audio:
+        return None
+    direction = override(state, "music")
+    composer = registry.music_model(direction.model or options.music_model)
+    req = MusicRequest(
+        brief=spec.music, duration_s=spec.duration_s, seed=direction.seed(options.seed)
+    )
+    return composer, req
+
+
 async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     """Compose the music (unless off, or the video model made its own audio) and mux the final.
 
     The final video is H.264 + AAC, ``+faststart``, at -14 LUFS integrated and at most -1 dBTP.
     """
     deps = await deps_of(runtime)
-    spec, options = state["spec"], state["options"]
-    assert spec is not None
     stitched = state["artifacts"]["stitched"]
     rec = recorder(runtime, state, "refine")
-    video = deps.registry.video(options.video_model)
     updates: dict[str, Any] = {}
     music: Blob | None = None
-    steps = 2 if options.music and not video.native_audio else 1
-    if steps == 2:
-        direction = override(state, "music")
-        composer = deps.registry.music_model(direction.model or options.music_model)
-        req = MusicRequest(
-            brief=spec.music, duration_s=spec.duration_s, seed=direction.seed(options.seed)
-        )
+    scoring = soundtrack(state, deps.registry)
+    steps = 1 if scoring is None else 2
+    if scoring is not None:
+        composer, req = scoring
 
         async def compose(dst: Path) -> None:
             await composer.compose(req, dst)

@@ -19,8 +19,10 @@ from agent.phases.common import (
     progress,
     recorder,
 )
-from agent.providers.base import ImageRequest
-from agent.state import State
+from agent.providers.base import ImageProvider, ImageRequest
+from agent.providers.registry import Registry
+from agent.spec import Beat
+from agent.state import ArtifactRef, State
 
 
 def dispatch(state: State) -> list[Send]:
@@ -28,20 +30,26 @@ def dispatch(state: State) -> list[Send]:
     return [Send("draw_beat", task) for task in beat_tasks(state)]
 
 
-async def draw_beat(task: BeatTask, *, runtime: Runtime[Deps]) -> dict[str, Any]:
-    """Draw one beat's image in the target aspect ratio (``beat_NN_vM.png``).
+def beat_drawing(
+    task: State | BeatTask, beat: Beat, registry: Registry
+) -> tuple[ImageProvider, ImageRequest]:
+    """The image model and request that draw ``beat``'s storyboard image.
 
-    An uploaded replacement (an override's ``image``) is used as it is; an override's prompt
-    and take redirect and re-seed the drawing.
+    The beat's override (from ``regenerate_beat``) sets the model, the prompt and the take
+    (seed); otherwise the branch's image model draws the beat's image prompt.
+
+    Args:
+        task: the branch's state, or one beat's fan-out task (options, spec, overrides).
+        beat: a beat of the task's spec.
+        registry: where the image model is looked up.
+
+    Raises:
+        UserError: the image model is unknown.
     """
     spec, options = task["spec"], task["options"]
-    beat = spec.beats[task["beat_index"]]
-    name = beat_name(beat.index)
-    direction = override(task, name)
-    if direction.image is not None:
-        progress(runtime, "storyboard", name, len(spec.beats), reused=True)
-        return {"artifacts": {name: direction.image}}
-    images = (await deps_of(runtime)).registry.image(direction.model or options.image_model)
+    assert spec is not None, "a storyboard before the plan exists"
+    direction = override(task, beat_name(beat.index))
+    images = registry.image(direction.model or options.image_model)
     req = ImageRequest(
         spec=spec,
         beat=beat,
@@ -49,6 +57,28 @@ async def draw_beat(task: BeatTask, *, runtime: Runtime[Deps]) -> dict[str, Any]
         size_px=spec.size_px,
         seed=direction.seed(options.seed),
     )
+    return images, req
+
+
+def uploaded(task: State | BeatTask, beat: Beat) -> ArtifactRef | None:
+    """The image the user uploaded for ``beat`` (used as it is: nothing is drawn), or None."""
+    return override(task, beat_name(beat.index)).image
+
+
+async def draw_beat(task: BeatTask, *, runtime: Runtime[Deps]) -> dict[str, Any]:
+    """Draw one beat's image in the target aspect ratio (``beat_NN_vM.png``).
+
+    An uploaded replacement (an override's ``image``) is used as it is; an override's prompt
+    and take redirect and re-seed the drawing (see :func:`beat_drawing`).
+    """
+    spec = task["spec"]
+    beat = spec.beats[task["beat_index"]]
+    name = beat_name(beat.index)
+    upload = uploaded(task, beat)
+    if upload is not None:
+        progress(runtime, "storyboard", name, len(spec.beats), reused=True)
+        return {"artifacts": {name: upload}}
+    images, req = beat_drawing(task, beat, (await deps_of(runtime)).registry)
     rec = recorder(runtime, task, "storyboard")
 
     async def make(dst: Path) -> None:
