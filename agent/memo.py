@@ -77,6 +77,21 @@ class Blob:
     call: Call = field(repr=False)
 
 
+async def done_keys(pool: Pool, keys: list[str]) -> set[str]:
+    """Which of ``keys`` already produced an output (one query; the blobs are not checked).
+
+    :meth:`Recorder.produce` reuses such a call at no cost, provided its blob is still in the
+    store.
+    """
+    if not keys:
+        return set()
+    async with pool.connection() as conn:
+        cur = await conn.execute(
+            "SELECT key FROM generations WHERE key = ANY(%s) AND status = 'done'", (keys,)
+        )
+        return {row["key"] for row in await cur.fetchall()}
+
+
 @dataclass
 class Recorder:
     """Runs calls for one video, branch and phase: memo lookup, budget, cost events.

@@ -17,6 +17,8 @@ from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from agent.deps import Deps
+from agent.errors import UserError
+from agent.phases import forecast
 from agent.phases.common import deps_of
 from agent.server import resume, tree
 from agent.state import Phase, State
@@ -42,25 +44,46 @@ NEXT_PHASE: dict[Phase, Phase | None] = {
 async def pause_payload(state: State, phase: Phase, deps: Deps) -> dict[str, Any]:
     """What a client renders at a pause.
 
+    ``estimate_next_usd`` is what continuing now would spend in the next phase, in USD: the
+    prices of its paid calls (storyboard: one image per beat; chunks: one clip per chunk on
+    the video model's grid; refine: the music) as each provider's ``describe`` gives them,
+    the same prices the budget check uses: 0 for the offline providers, the catalog
+    (``agent/providers/replicate/models.toml``) for Replicate's. Calls the memo already holds
+    are reused at no cost and left out; see :func:`agent.phases.forecast.next_phase_cost`,
+    which also says when the number is an upper bound. It is 0 after refine (nothing is
+    left), and 0 with ``estimate_error`` set when the next phase cannot be priced because it
+    would refuse to run (an unknown model, a clip the model cannot make).
+
     Returns:
         ``{"video_id", "branch", "phase", "next_phase", "artifacts"`` (name → ``{key,
-        version, mime}``), ``"cost_usd", "estimate_next_usd", "allowed"`` (``continue`` and
-        the edit tools of this pause), ``"resume"`` (the resume values a client may send,
-        see :mod:`agent.server.resume`), ``"error"`` (why the last resume was not used, or
-        None)``}``.
+        version, mime}``), ``"cost_usd"`` (spent on the branch so far, USD),
+        ``"estimate_next_usd"``, ``"estimate_error"`` (None, or why there is no estimate),
+        ``"allowed"`` (``continue`` and the edit tools of this pause), ``"resume"`` (the
+        resume values a client may send, see :mod:`agent.server.resume`), ``"error"`` (why
+        the last resume was not used, or None)``}``.
+
+    Raises:
+        StorageError: the database cannot be reached.
     """
     usage = await branch_usage(deps.pool, state["video_id"], state["branch"])
+    next_phase = NEXT_PHASE[phase]
+    estimate_error = None
+    try:
+        estimate = await forecast.next_phase_cost(state, next_phase, deps.registry, deps.pool)
+    except UserError as exc:  # continuing will fail with the same message
+        estimate, estimate_error = 0.0, str(exc)
     return {
         "video_id": state["video_id"],
         "branch": state["branch"],
         "phase": phase,
-        "next_phase": NEXT_PHASE[phase],
+        "next_phase": next_phase,
         "artifacts": {
             name: {"key": ref.key, "version": ref.version, "mime": ref.mime}
             for name, ref in sorted(state.get("artifacts", {}).items())
         },
         "cost_usd": usage["cost_usd"],
-        "estimate_next_usd": 0.0,
+        "estimate_next_usd": estimate,
+        "estimate_error": estimate_error,
         "allowed": list(ALLOWED[phase]),
         "resume": resume.resume_shapes(list(ALLOWED[phase])),
         "error": state.get("review_error"),
