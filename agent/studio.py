@@ -26,6 +26,7 @@ from agent.deps import Deps
 from agent.editing import Edit, seed_values
 from agent.errors import BranchBusy, NotFound, ReelgraphError, UserError, WrongPhase
 from agent.graph import build_graph
+from agent.providers.replicate.catalog import load_catalog
 from agent.spec import Spec
 from agent.state import PHASES, Options, Phase, State, VideoRequest
 from agent.usage import branch_usage
@@ -417,8 +418,11 @@ class Studio:
             failed), ``"phase"`` (plan | storyboard | chunks | refine | None before the first
             run), ``"title", "prompt", "options", "artifacts"`` (name → ``{key, version, path,
             url, sha256, mime, size_bytes}``; ``url`` is presigned for an S3 store, ``file://``
-            for a local one), ``"usage"`` (``{calls, reused, cost_usd, phases}``),
-            ``"final_video"`` (a path once complete), ``"error"``, ``"allowed"``}.
+            for a local one; ``path`` is where this machine's cache keeps it, which an S3
+            store fills on demand: read through :meth:`local_file`), ``"usage"`` (``{calls,
+            reused, cost_usd, phases}``), ``"licence_notes"`` (``"<model>: <licence>"`` per
+            chosen model whose weights forbid commercial use), ``"final_video"`` (a path once
+            complete), ``"error"``, ``"allowed"``}.
         """
         video = await self.video(video_id, user_id)
         row = await branches.get(self.deps.pool, video_id, branch)
@@ -460,6 +464,9 @@ class Studio:
             "options": video["options"],
             "artifacts": artifacts,
             "usage": await branch_usage(self.deps.pool, video_id, branch),
+            "licence_notes": load_catalog().licence_notes(
+                str(video["options"][f]) for f in REMOTE_FIELDS if video["options"].get(f)
+            ),
             "final_video": final["path"] if final and status == "complete" else None,
             "error": error,
             "allowed": allowed,

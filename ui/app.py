@@ -211,6 +211,7 @@ async def show(status: dict[str, Any]) -> None:
     if status["status"] == "failed" and status["error"]:
         parts.append(f"The run stopped: {status['error']}. Continue resumes it.")
     parts.append(render.cost_line(status, payload))
+    parts += [f"**Not for commercial use:** {note}" for note in status.get("licence_notes", [])]
     if status["status"] == "paused":
         parts.append("Continue, or tell me what to change (for example *regenerate beat 2*).")
     elements: list[Any] = []

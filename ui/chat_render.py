@@ -91,6 +91,8 @@ def cost_line(status: dict[str, Any], payload: dict[str, Any]) -> str:
     nxt = payload.get("next_phase")
     if status["status"] == "paused" and nxt:
         line += f" · **next ({nxt}) estimate:** ${float(payload.get('estimate_next_usd', 0)):.2f}"
+        if payload.get("estimate_error"):
+            line += f" (it would stop: {payload['estimate_error']})"
     return line
 
 

@@ -100,6 +100,8 @@ def _emit(status: dict[str, Any], as_json: bool) -> None:
     if status.get("error"):
         t.add_row("error", status["error"])
     out.print(t)
+    for note in status.get("licence_notes", []):
+        err.print(f"warning: not for commercial use: {note}", style="yellow", highlight=False)
     if status["status"] == "paused":
         err.print(
             f"next: reelgraph continue {status['video_id']}"

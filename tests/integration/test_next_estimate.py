@@ -137,7 +137,10 @@ async def test_the_chunk_estimate_is_what_the_clips_cost_and_drops_for_reused_on
     options = Options(duration_s=12, seed=13, video_model="hailuo", music_model="musicgen")
     vid = await start(studio, options)
     await studio.run(vid, "alice")
-    payload = await pause(studio, await studio.run(vid, "alice"))  # storyboard drawn locally
+    drawn = await studio.run(vid, "alice")  # storyboard drawn locally
+    # MusicGen's weights are CC-BY-NC: an ad made with it is told so at every pause
+    assert drawn["licence_notes"] == ["musicgen: MusicGen weights: CC-BY-NC 4.0 (non-commercial)"]
+    payload = await pause(studio, drawn)
     spec = await studio.spec(vid, "alice")
     assert spec is not None
     jobs = plan_chunks(spec, HAILUO.clip_lengths_s)

@@ -9,6 +9,7 @@ from agent.errors import UserError
 from agent.media import Media
 from agent.providers.registry import default_registry
 from agent.providers.replicate import ReplicateImages, ReplicateMusic, ReplicateVideo
+from agent.providers.replicate.catalog import load_catalog
 from agent.settings import Settings
 
 MEDIA = Media(imageio_ffmpeg.get_ffmpeg_exe())
@@ -73,3 +74,17 @@ def test_licences_of_non_commercial_models_are_stated() -> None:
     assert isinstance(flux_dev, ReplicateImages) and isinstance(musicgen, ReplicateMusic)
     assert flux_dev.model.commercial_use is False and "Non-Commercial" in flux_dev.model.licence
     assert musicgen.model.commercial_use is False and "CC-BY-NC" in musicgen.model.licence
+
+
+def test_licence_notes_name_only_the_non_commercial_models_chosen() -> None:
+    catalog = load_catalog()
+    assert catalog.find("kling") is catalog.models["kling-v2.1"]
+    assert catalog.find("replicate:flux-dev") is catalog.models["flux-dev"]
+    assert catalog.find("local") is None
+    notes = catalog.licence_notes(
+        ["local", "replicate:flux-dev", "hailuo", "musicgen", "replicate:flux-dev"]
+    )
+    assert len(notes) == 2  # once each, in the order given
+    assert notes[0].startswith("replicate:flux-dev: ") and "Non-Commercial" in notes[0]
+    assert notes[1].startswith("musicgen: ") and "CC-BY-NC" in notes[1]
+    assert catalog.licence_notes(["local", "flux", "kling", "local"]) == []

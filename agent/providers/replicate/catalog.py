@@ -9,6 +9,7 @@ those numbers. The file is the single place to update when Replicate changes a m
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
@@ -113,6 +114,25 @@ class Catalog(BaseModel):
     def of(self, capability: Capability) -> list[ModelSpec]:
         """The models of one capability, by name."""
         return [m for _, m in sorted(self.models.items()) if m.capability == capability]
+
+    def find(self, name: str) -> ModelSpec | None:
+        """The model a registry name means (``replicate:kling-v2.1``, ``kling``); None if none."""
+        bare = name.removeprefix("replicate:")
+        return self.models.get(self.aliases.get(bare, bare))
+
+    def licence_notes(self, names: Iterable[str]) -> list[str]:
+        """``"<name>: <licence>"`` for each named model whose weights forbid commercial use.
+
+        An ad is commercial use, so a user choosing one should be told (the catalog's
+        ``commercial_use`` and ``licence``, from each model's licence: see ``models.toml``).
+        Names outside the catalog (``local``) have no note.
+        """
+        notes = []
+        for name in dict.fromkeys(names):
+            model = self.find(name)
+            if model is not None and not model.commercial_use:
+                notes.append(f"{name}: {model.licence}")
+        return notes
 
 
 def parse_catalog(text: str) -> Catalog:
