@@ -30,13 +30,7 @@ from agent.providers.replicate import (
 from agent.settings import Settings
 from agent.state import Options, VideoRequest
 from agent.studio import Studio
-from tests.integration.test_replicate_chunks import (  # noqa: F401 (clip_mp4 is a fixture)
-    BASE,
-    CATALOG,
-    clip_mp4,
-    fast_client,
-    fixture,
-)
+from tests.replicate_mock import BASE, CATALOG, fast_client, fixture
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -132,7 +126,7 @@ def mock_hailuo(router: respx.MockRouter, clip: bytes) -> list[dict[str, Any]]:
 @pytest.mark.asyncio
 async def test_the_chunk_estimate_is_what_the_clips_cost_and_drops_for_reused_ones(
     studio: Studio,
-    clip_mp4: bytes,  # noqa: F811 (the fixture imported above)
+    clip_mp4: bytes,
 ) -> None:
     options = Options(duration_s=12, seed=13, video_model="hailuo", music_model="musicgen")
     vid = await start(studio, options)

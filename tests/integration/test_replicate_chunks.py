@@ -7,22 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import io
 import json
-import subprocess
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import imageio_ffmpeg
 import pytest
 import pytest_asyncio
 import respx
 from langgraph.runtime import Runtime
-from PIL import Image
-from pydantic import SecretStr
 
 from agent.deps import Deps, open_deps
 from agent.errors import ProviderError
@@ -32,53 +27,14 @@ from agent.providers.base import ClipRequest
 from agent.providers.local.planner import plan_spec
 from agent.providers.replicate import (
     PredictionJournal,
-    ReplicateClient,
     ReplicateVideo,
-    load_catalog,
 )
 from agent.settings import Settings
 from agent.spec import Spec
 from agent.state import ArtifactRef, Options
+from tests.replicate_mock import BASE, CATALOG, fast_client, fixture, png
 
 pytestmark = pytest.mark.integration
-
-BASE = "https://api.replicate.test/v1"
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "replicate"
-CATALOG = load_catalog()
-
-
-def fixture(name: str, **changes: Any) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text())
-    return {**data, **changes}
-
-
-def fast_client() -> ReplicateClient:
-    return ReplicateClient(
-        SecretStr("r8_test"),
-        BASE,
-        poll_interval_s=0.01,
-        max_poll_interval_s=0.05,
-        retry_base_s=0.01,
-    )
-
-
-def png(colour: str, size_px: tuple[int, int] = (1280, 720)) -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", size_px, colour).save(buf, format="PNG")
-    return buf.getvalue()
-
-
-@pytest.fixture(scope="module")
-def clip_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
-    """A small real MP4, as a video model would return: 10 s, 24 fps, 320x180."""
-    path = tmp_path_factory.mktemp("clip") / "clip.mp4"
-    subprocess.run(
-        [imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i",
-         "testsrc2=size=320x180:rate=24:duration=10", "-c:v", "libx264", "-preset", "ultrafast",
-         "-pix_fmt", "yuv420p", str(path)],
-        check=True,
-    )  # fmt: skip
-    return path.read_bytes()
 
 
 @pytest_asyncio.fixture

@@ -32,36 +32,20 @@ from agent.providers.replicate import (
     ReplicateImages,
     ReplicateMusic,
     ReplicateVideo,
-    load_catalog,
 )
 from agent.spec import MusicBrief
+from tests.replicate_mock import BASE, CATALOG, fast_client, fixture, png
 
-BASE = "https://api.replicate.test/v1"
 OUTPUT = "https://replicate.delivery/xezq/rg0000created/output.bin"
 PID = "rg0000created"
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "replicate"
-CATALOG = load_catalog()
-
-
-def fixture(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text())
-    return data
 
 
 def client() -> ReplicateClient:
-    return ReplicateClient(
-        SecretStr("r8_secret_test_token"),
-        BASE,
-        poll_interval_s=0.01,
-        max_poll_interval_s=0.02,
-        retry_base_s=0.01,
-    )
+    return fast_client("r8_secret_test_token")
 
 
 def png_bytes(size_px: tuple[int, int] = (64, 36), colour: str = "red") -> bytes:
-    buf = io.BytesIO()
-    Image.new("RGB", size_px, colour).save(buf, format="PNG")
-    return buf.getvalue()
+    return png(colour, size_px)
 
 
 def wav_bytes(duration_s: float, rate_hz: int = 32000) -> bytes:
