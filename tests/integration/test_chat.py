@@ -11,8 +11,6 @@ import asyncio
 import os
 import secrets
 import shutil
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -31,10 +29,10 @@ from agent.settings import Settings
 from agent.state import Options, VideoRequest
 from agent.studio import Studio
 from tests.conftest import HOST_ENV
+from tests.servers import free_port, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -44,13 +42,6 @@ CHROMIUM_ARGS = [
 ]
 USERS = {"alice": "pw-a", "bob": "pw-b"}
 PHASE_MS = 180_000  # generous: a phase of an 8-second ad takes seconds here
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -77,7 +68,7 @@ class Server:
 @pytest.fixture(scope="module")
 def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     home = tmp_path_factory.mktemp("chat-home")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "REELGRAPH_HOME": str(home),
@@ -87,37 +78,10 @@ def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     }
     log_path = home / "chainlit.log"
     chainlit = str(Path(sys.executable).parent / "chainlit")
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            [chainlit, "run", "ui/app.py", "--headless", "--port", str(port)],
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"chainlit exited {proc.returncode}:\n{log_path.read_text()}")
-                try:
-                    if httpx.get(f"{url}/auth/config", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"chainlit did not start:\n{log_path.read_text()}")
-                time.sleep(0.3)
-            yield Server(url, home, database_url, log_path)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=15)
+    url = f"http://127.0.0.1:{port}"
+    argv = [chainlit, "run", "ui/app.py", "--headless", "--port", str(port)]
+    with serving(argv, env, log_path, f"{url}/auth/config"):
+        yield Server(url, home, database_url, log_path)
 
 
 @contextmanager

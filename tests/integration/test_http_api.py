@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -17,53 +15,28 @@ import httpx
 import pytest
 from PIL import Image
 
-from tests.conftest import REPO
+from tests.servers import free_port, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ALICE, BOB = "alice-token", "bob-token"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``reelgraph serve`` on a free loopback port; yields its base URL."""
     home = tmp_path_factory.mktemp("api-home")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "REELGRAPH_HOME": str(home),
         "REELGRAPH_API_TOKENS": f"{ALICE}:alice,{BOB}:bob",
     }
-    log = (home / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
-        env=env,
-        cwd=REPO,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/api/openapi.json", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise AssertionError((home / "server.log").read_text())
-        time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=30)
-    log.close()
+    argv = [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)]
+    with serving(argv, env, home / "server.log", f"{base}/api/openapi.json"):
+        yield base
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,7 @@ stays paused. Another user sees none of it; no token gets 401.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,16 +22,11 @@ from langgraph_sdk.client import LangGraphClient
 
 from agent.server.fork import fork_values, next_branch, seed_node
 from tests.conftest import REPO
+from tests.servers import free_port, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 ALICE, BOB = "alice-token", "bob-token"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Server:
@@ -51,7 +44,7 @@ class Server:
 def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     home = tmp_path_factory.mktemp("server-home")
     log = home / "server.log"
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -62,28 +55,9 @@ def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     }
     cmd = [str(REPO / ".venv/bin/langgraph"), "dev", "--port", str(port), "--host",
            "127.0.0.1", "--no-browser", "--no-reload", "--allow-blocking"]  # fmt: skip
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    srv = Server(url, proc, log)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/ok", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"langgraph dev did not start:\n{log.read_text()[-5000:]}")
-            time.sleep(0.3)
-        yield srv
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with serving(cmd, env, log, f"{url}/ok") as proc:
+        yield Server(url, proc, log)
 
 
 @pytest.fixture
