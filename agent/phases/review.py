@@ -16,6 +16,7 @@ from langgraph.config import get_config
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
+from agent import branches
 from agent.deps import Deps
 from agent.errors import UserError
 from agent.phases import forecast
@@ -90,6 +91,20 @@ async def pause_payload(state: State, phase: Phase, deps: Deps) -> dict[str, Any
     }
 
 
+async def _record(deps: Deps, state: State, phase: Phase, *, moving_on: bool) -> None:
+    """The branch's row, as ``reelgraph videos`` lists it: paused here, or complete.
+
+    Studio runs keep the row themselves (:meth:`agent.studio.Studio.run`); server runs have
+    only the graph's nodes to do it. A server run between pauses is not marked ``running``:
+    :meth:`~agent.studio.Studio.status` would take a running row without the studio's run
+    lock for a run that was cut off.
+    """
+    if not moving_on:
+        await branches.set_status(deps.pool, state["video_id"], state["branch"], "paused", phase)
+    elif NEXT_PHASE[phase] is None:
+        await branches.set_status(deps.pool, state["video_id"], state["branch"], "complete", phase)
+
+
 class ReviewNode(Protocol):
     """A review node, as LangGraph calls it."""
 
@@ -110,12 +125,16 @@ def make_review(phase: Phase) -> ReviewNode:
         deps = await deps_of(runtime)
         config = get_config()
         user = tree.server_user(runtime, config)
-        if user is not None:
+        if user is not None:  # a LangGraph server run: keep the branch row in step
             await tree.register_branch(deps, state, tree.thread_id(config), user)
+            await _record(deps, state, phase, moving_on=bool(state.get("auto_continue")))
         if state.get("auto_continue"):
             return {"goto": None}
         answer = interrupt(await pause_payload(state, phase, deps))
-        return await resume.resolve(answer, state, phase, ALLOWED[phase], deps)
+        update = await resume.resolve(answer, state, phase, ALLOWED[phase], deps)
+        if user is not None and update.get("goto") is None:
+            await _record(deps, state, phase, moving_on=True)
+        return update
 
     review.__name__ = f"review_{phase}"
     return review

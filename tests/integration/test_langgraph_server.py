@@ -21,7 +21,7 @@ from langgraph_sdk import get_client
 from langgraph_sdk.client import LangGraphClient
 
 from agent.server.fork import fork_values, next_branch, seed_node
-from tests.conftest import REPO
+from tests.conftest import REPO, Cli
 from tests.servers import free_port, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -105,7 +105,7 @@ def _versions(payload: dict[str, Any], prefix: str) -> dict[str, int]:
 
 @pytest.mark.asyncio
 @pytest.mark.usefixtures("show_log_on_failure")
-async def test_a_client_makes_edits_and_forks_a_video(connect: Connect) -> None:
+async def test_a_client_makes_edits_and_forks_a_video(connect: Connect, cli: Cli) -> None:
     alice = connect(ALICE)
     thread = await alice.threads.create()
     tid = thread["thread_id"]
@@ -203,6 +203,14 @@ async def test_a_client_makes_edits_and_forks_a_video(connect: Connect) -> None:
     assert "final" not in still["artifacts"]
     chunks = await _resume(alice, tid, {"action": "continue"})
     assert chunks["phase"] == "chunks" and chunks["branch"] == "main"
+
+    # the command line lists what the server made, where each branch is
+    as_alice = Cli({**cli.env, "REELGRAPH_USER": "alice"}, cli.home)
+    listed = as_alice.json("branches", video_id)["branches"]
+    assert {b["name"]: (b["status"], b["phase"]) for b in listed} == {
+        "main": ("paused", "chunks"),
+        "main-1": ("complete", "refine"),
+    }
 
 
 async def _history(client: LangGraphClient, thread_id: str) -> Any:
