@@ -10,7 +10,9 @@ import pytest
 from PIL import Image
 
 from agent.providers.local.storyboard import (
+    _FONT_FILE,
     StoryboardFrame,
+    _has_glyph,
     layout_text,
     product_kind,
     render_storyboard,
@@ -201,8 +203,18 @@ def test_empty_text_has_no_lines() -> None:
     assert layout_text("  ", (1280, 720)).lines == ()
 
 
-def test_accents_the_font_lacks_fall_back_to_plain_letters() -> None:
-    assert layout_text("Café crème", (1280, 720)).lines == ("Cafe creme",)
+@pytest.mark.parametrize("text", ["Café crème", "Ñandú Über", "Кофе", "Καφές"])
+def test_latin_accents_greek_and_cyrillic_are_drawn_as_written(text: str) -> None:
+    assert layout_text(text, (1280, 720)).lines == (text,)
+    # drawn with their own glyphs (DejaVu Sans): no letter comes out as the "missing" box
+    assert _FONT_FILE is not None and _FONT_FILE.name == "DejaVuSans-Bold.ttf"
+    assert all(_has_glyph(ch) for ch in text), text
+    assert not _has_glyph("日"), "the check itself can fail: DejaVu has no CJK"
+
+
+def test_an_accent_changes_the_pixels() -> None:
+    plain, accented = (frame("hook", (1280, 720), t) for t in ("Cafe creme", "Café crème"))
+    assert plain.image.tobytes() != accented.image.tobytes()
 
 
 @pytest.mark.parametrize(

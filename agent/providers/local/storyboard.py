@@ -11,6 +11,7 @@ to the UI that shows the storyboard. Rendering is deterministic for a given
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import random
 import re
@@ -18,6 +19,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -141,8 +143,27 @@ def action_safe_box(size_px: tuple[int, int]) -> Box:
 # ----------------------------------------------------------------------------------- text
 
 
+def _dejavu_bold() -> Path | None:
+    """DejaVu Sans Bold as shipped in matplotlib's wheel (found without importing matplotlib).
+
+    DejaVu covers Latin with its accents, Greek and Cyrillic (dejavu-fonts.github.io); None if
+    the file is missing, and the text falls back to Pillow's ASCII-only font.
+    """
+    spec = importlib.util.find_spec("matplotlib")
+    for root in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(root) / "mpl-data" / "fonts" / "ttf" / "DejaVuSans-Bold.ttf"
+        if path.is_file():
+            return path
+    return None
+
+
+_FONT_FILE = _dejavu_bold()
+
+
 @lru_cache(maxsize=64)
 def _font(size_px: int) -> ImageFont.FreeTypeFont:
+    if _FONT_FILE is not None:
+        return ImageFont.truetype(str(_FONT_FILE), size_px)
     font = ImageFont.load_default(size=size_px)
     assert isinstance(font, ImageFont.FreeTypeFont)  # Pillow >= 10.1 built with FreeType
     return font
@@ -176,19 +197,20 @@ def _has_glyph(ch: str) -> bool:
 
 
 def _displayable(text: str) -> str:
-    """``text`` with glyphs the font lacks replaced by look-alikes ("dès" -> "des").
+    """``text`` with glyphs the font lacks replaced by look-alikes.
 
-    Pillow's bundled font (Aileron) covers ASCII and a few symbols only. Characters that
-    decompose to an ASCII base (accented Latin) lose their accents; others (CJK, Cyrillic)
-    stay and render as boxes.
+    DejaVu Sans draws Latin, Greek and Cyrillic; CJK and Arabic it lacks stay and render as
+    boxes. Without DejaVu, Pillow's bundled font (Aileron) covers ASCII only, and accented
+    Latin loses its accents ("dès" -> "des").
     """
     out = []
-    for ch in text.translate(_ASCII_LOOKALIKES):
+    for ch in text:
         if _has_glyph(ch):
             out.append(ch)
             continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if c.isascii())
-        out.append(base or ch)
+        alike = ch.translate(_ASCII_LOOKALIKES)
+        base = "".join(c for c in unicodedata.normalize("NFKD", alike) if c.isascii())
+        out.append(base or alike)
     return "".join(out)
 
 
