@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from agent.db import Pool
 from agent.errors import NotFound
+from agent.spec import Spec
 
 BranchStatus = Literal["running", "paused", "complete", "failed"]
 
@@ -114,3 +115,14 @@ def child_name(existing: list[str], parent: str) -> str:
         if n.startswith(f"{parent}-") and n.removeprefix(f"{parent}-").isdigit()
     ]
     return f"{parent}-{max(taken, default=0) + 1}"
+
+
+async def set_title(pool: Pool, video_id: str, branch: str, spec: Spec | None) -> None:
+    """The video's title follows its ``main`` branch's spec; other branches leave it alone."""
+    if spec is None or branch != "main":
+        return
+    async with pool.connection() as conn:
+        await conn.execute(
+            "UPDATE videos SET title = %s WHERE id = %s AND title IS DISTINCT FROM %s",
+            (spec.title, video_id, spec.title),
+        )

@@ -253,13 +253,9 @@ class Studio:
             await branches.set_status(
                 self.deps.pool, row.video_id, row.name, "complete", snapshot.values.get("phase")
             )
-        spec = snapshot.values.get("spec")
-        if spec is not None and row.name == "main":
-            async with self.deps.pool.connection() as conn:
-                await conn.execute(
-                    "UPDATE videos SET title = %s WHERE id = %s AND title IS DISTINCT FROM %s",
-                    (spec.title, row.video_id, spec.title),
-                )
+        await branches.set_title(
+            self.deps.pool, row.video_id, row.name, snapshot.values.get("spec")
+        )
 
     @asynccontextmanager
     async def _run_lock(self, row: Branch) -> AsyncIterator[bool]:

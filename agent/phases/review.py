@@ -92,7 +92,7 @@ async def pause_payload(state: State, phase: Phase, deps: Deps) -> dict[str, Any
 
 
 async def _record(deps: Deps, state: State, phase: Phase, *, moving_on: bool) -> None:
-    """The branch's row, as ``reelgraph videos`` lists it: paused here, or complete.
+    """Record the branch as paused here or complete, and main's title, for ``reelgraph videos``.
 
     Studio runs keep the row themselves (:meth:`agent.studio.Studio.run`); server runs have
     only the graph's nodes to do it. A server run between pauses is not marked ``running``:
@@ -101,6 +101,7 @@ async def _record(deps: Deps, state: State, phase: Phase, *, moving_on: bool) ->
     """
     if not moving_on:
         await branches.set_status(deps.pool, state["video_id"], state["branch"], "paused", phase)
+        await branches.set_title(deps.pool, state["video_id"], state["branch"], state.get("spec"))
     elif NEXT_PHASE[phase] is None:
         await branches.set_status(deps.pool, state["video_id"], state["branch"], "complete", phase)
 

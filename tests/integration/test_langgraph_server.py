@@ -211,6 +211,9 @@ async def test_a_client_makes_edits_and_forks_a_video(connect: Connect, cli: Cli
         "main": ("paused", "chunks"),
         "main-1": ("complete", "refine"),
     }
+    mine = {v["video_id"]: v for v in as_alice.json("videos")["videos"]}
+    assert mine[video_id]["title"] == values["spec"]["title"]
+    assert (mine[video_id]["status"], mine[video_id]["phase"]) == ("paused", "chunks")
 
 
 async def _history(client: LangGraphClient, thread_id: str) -> Any:
