@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from agent.editing import (
     Edit,
     EditSpec,
@@ -29,7 +27,6 @@ from agent.studio import OnProgress, Studio
 from agent.uploads import storyboard_png
 from tools.interpreter import Context, ToolCall
 from tools.schemas import (
-    TOOLS,
     CompareBranchesArgs,
     ContinuePipelineArgs,
     EditSpecArgs,
@@ -44,7 +41,7 @@ from tools.schemas import (
     ShowCostArgs,
     StatusArgs,
     SwitchBranchArgs,
-    ToolArgs,
+    tool_args,
 )
 
 EDIT_TOOLS = frozenset(
@@ -117,7 +114,7 @@ class Session:
         return await self.studio.status(self.video_id, self.user_id, self.branch)
 
     async def _edit(self, call: ToolCall) -> Edit:
-        match _args(call):
+        match tool_args(call):
             case EditSpecArgs(ops=ops):
                 return EditSpec(ops=ops)
             case RegenerateBeatArgs(beat=beat, prompt=prompt):
@@ -155,7 +152,7 @@ class Session:
         if call.tool == "__end__":
             return
         studio = self.studio
-        match _args(call):
+        match tool_args(call):
             case StatusArgs():
                 pass
             case ContinuePipelineArgs():
@@ -185,20 +182,3 @@ class Session:
                 self.messages.append(
                     f"{u['calls']} calls, {u['reused']} reused, ${u['cost_usd']:.2f} so far"
                 )
-
-
-def _args(call: ToolCall) -> ToolArgs:
-    """The call's arguments, validated against its tool's schema.
-
-    Raises:
-        UserError: an unknown tool, or arguments that do not fit it (one line).
-    """
-    schema = TOOLS.get(call.tool)
-    if schema is None:
-        raise UserError(f"unknown tool {call.tool!r}; tools: {', '.join(TOOLS)}")
-    try:
-        return schema.model_validate(call.args)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "arguments"
-        raise UserError(f"{call.tool}: {where}: {first['msg']}") from None

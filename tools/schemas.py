@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agent.edits import SpecEdit
-from tools.interpreter import MUTE_DB, VIDEO_MODELS, Phase
+from agent.errors import UserError
+from tools.interpreter import MUTE_DB, VIDEO_MODELS, Phase, ToolCall
 
 
 class ToolArgs(BaseModel):
@@ -126,3 +127,21 @@ TOOLS: dict[str, type[ToolArgs]] = {
     "switch_branch": SwitchBranchArgs,
     "compare_branches": CompareBranchesArgs,
 }
+
+
+def tool_args(call: ToolCall) -> ToolArgs:
+    """The call's arguments, validated against its tool's schema (:data:`TOOLS`).
+
+    Raises:
+        UserError: an unknown tool, or arguments that do not fit it (one line: the tool, the
+            first offending field and why).
+    """
+    schema = TOOLS.get(call.tool)
+    if schema is None:
+        raise UserError(f"unknown tool {call.tool!r}; tools: {', '.join(TOOLS)}")
+    try:
+        return schema.model_validate(call.args)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "arguments"
+        raise UserError(f"{call.tool}: {where}: {first['msg']}") from None

@@ -33,11 +33,11 @@ from agent.editing import (
     SetMusicVolume,
     seed_values,
 )
-from agent.errors import ReelgraphError
+from agent.errors import ReelgraphError, UserError
 from agent.state import PHASES, PRIVATE_KEYS, Phase, State
 from tools.interpreter import Context, ToolCall
 from tools.llm_interpreter import interpret_message
-from tools.schemas import TOOLS, ToolArgs
+from tools.schemas import ToolArgs, tool_args
 
 #: The node that runs after an edit's values are seeded as ``as_node`` (see
 #: :data:`agent.editing.RERUN_AFTER`): a fan-out, a generation node or a pause.
@@ -109,15 +109,10 @@ def _parse(answer: Any) -> tuple[str, Any]:
 
 
 def _args(call: ToolCall) -> ToolArgs:
-    schema = TOOLS.get(call.tool)
-    if schema is None:
-        raise Unusable(f"unknown tool {call.tool!r}; tools: {', '.join(TOOLS)}")
     try:
-        return schema.model_validate(call.args)
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in err["loc"]) or "arguments"
-        raise Unusable(f"{call.tool}: {where}: {err['msg']}") from None
+        return tool_args(call)
+    except UserError as exc:
+        raise Unusable(str(exc)) from None
 
 
 def _edit(call: ToolCall, phase: Phase, allowed: tuple[str, ...], deps: Deps) -> Edit:
