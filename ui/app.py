@@ -88,6 +88,26 @@ async def _send_settings(widgets: cl.ChatSettings) -> dict[str, Any]:
 # -- process-wide state ----------------------------------------------------------------------
 
 
+#: What ``chainlit run`` puts in ``OPENAI_API_KEY`` when ``CI`` is set (its ``--ci`` flag,
+#: chainlit/cli/__init__.py, for Chainlit's own tests), over any key that was there.
+CHAINLIT_CI_KEY = "sk-FAKE-OPENAI-API-KEY"
+
+
+def _drop_chainlit_ci_key() -> None:
+    """Unset Chainlit's placeholder OpenAI key, so the chat plans offline as the CLI would.
+
+    Left in place, the ``openai`` planner would be chosen and fail on every brief with an
+    authentication or connection error.
+    """
+    if os.environ.get("OPENAI_API_KEY") == CHAINLIT_CI_KEY:
+        del os.environ["OPENAI_API_KEY"]
+        log.warning(
+            "CI is set, so chainlit replaced OPENAI_API_KEY with a placeholder: ignored, the"
+            " chat plans offline. Unset CI to plan with OpenAI."
+        )
+
+
+_drop_chainlit_ci_key()
 settings = process.settings
 studio = process.studio
 
