@@ -114,15 +114,21 @@ class VideoProvider(Protocol):
     """Animates a start image into a clip.
 
     Attributes:
-        clip_lengths_s: the clip lengths the model makes, seconds.
-        end_frame: accepts an end frame (so chunks can render in parallel).
         native_audio: makes its own soundtrack.
     """
 
     name: str
-    clip_lengths_s: tuple[float, ...]
-    end_frame: bool
     native_audio: bool
+
+    @property
+    def clip_lengths_s(self) -> tuple[float, ...]:
+        """The clip lengths the model makes, seconds."""
+        ...
+
+    @property
+    def end_frame(self) -> bool:
+        """Accepts an end frame (so chunks can render in parallel)."""
+        ...
 
     def describe(self, req: ClipRequest) -> Call:
         """The memoisable call for this request."""

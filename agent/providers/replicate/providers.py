@@ -245,8 +245,6 @@ class ReplicateVideo(_Replicate):
     """Image-to-video models (Hailuo, Kling, Veo, Wan).
 
     Attributes:
-        clip_lengths_s: the clip lengths the model makes (from the catalog).
-        end_frame: the model takes a last frame.
         native_audio: always False here: chunks are conformed without audio and the soundtrack
             is made in the refine phase, so Veo is asked for no audio (``generate_audio``
             false, the silent price) and the ad still gets its music.
@@ -255,18 +253,15 @@ class ReplicateVideo(_Replicate):
     capability = "video"
     native_audio = False
 
-    def __init__(
-        self,
-        model: ModelSpec,
-        client: ClientFactory,
-        journal: PredictionJournal | None = None,
-        *,
-        deadline_s: float | None = None,
-    ) -> None:
-        """Animate with ``model`` through ``client``; journal prediction ids in ``journal``."""
-        super().__init__(model, client, journal, deadline_s=deadline_s)
-        self.clip_lengths_s: tuple[float, ...] = model.clip_lengths_s
-        self.end_frame: bool = model.end_frame
+    @property
+    def clip_lengths_s(self) -> tuple[float, ...]:
+        """The clip lengths the model makes, seconds (from the catalog)."""
+        return self.model.clip_lengths_s
+
+    @property
+    def end_frame(self) -> bool:
+        """The model takes a last frame (from the catalog)."""
+        return self.model.end_frame
 
     def _check(self, req: ClipRequest) -> Aspect:
         m = self.model
