@@ -331,11 +331,6 @@ async def _settings_update(values: dict[str, Any]) -> None:
     _set("options", dict(values))
 
 
-#: Chainlit sends a resumed thread's history to the browser after ``on_chat_resume`` returns,
-#: replacing what is on screen; what the resume shows is sent this much later.
-RESUME_DELAY_S = 1.0
-
-
 @cl.on_chat_resume
 async def _resume(thread: ThreadDict) -> None:
     await send_settings()
@@ -347,14 +342,21 @@ async def _resume(thread: ThreadDict) -> None:
     if isinstance(video_id, str):
         branch = str(_get("branch") or metadata.get("branch") or "main")
         await remember(video_id, branch)
-        asyncio.get_running_loop().create_task(_show_resumed(video_id, branch))
+        handler = asyncio.current_task()
+        asyncio.get_running_loop().create_task(_show_resumed(video_id, branch, handler))
     else:
         log.warning("resumed thread %s has no video in its metadata", thread.get("id"))
 
 
-async def _show_resumed(video_id: str, branch: str) -> None:
-    """After a resume: follow the branch's run if it is going, else show where it is."""
-    await asyncio.sleep(RESUME_DELAY_S)
+async def _show_resumed(video_id: str, branch: str, handler: asyncio.Task[Any] | None) -> None:
+    """After a resume: follow the branch's run if it is going, else show where it is.
+
+    Chainlit sends the thread's history to the browser, replacing what is on screen, after
+    ``on_chat_resume`` returns, from the same Socket.IO handler task (``handler``); waiting
+    for that task puts what this shows after the history on the same ordered connection.
+    """
+    if handler is not None:
+        await asyncio.wait({handler})
     try:
         if job := running_job(video_id, branch):
             await follow(job)
