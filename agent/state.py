@@ -20,6 +20,11 @@ PHASES: tuple[Phase, ...] = get_args(Phase)
 
 #: Longest prompt accepted, characters (a brief is a line or a paragraph, not a document).
 MAX_PROMPT_CHARS = 2000
+#: Most reference images (product photos) a video takes.
+MAX_REFERENCE_IMAGES = 4
+
+#: A blob's address in the artifact store: the hex SHA-256 of its content.
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 def check_prompt(prompt: str) -> str:
@@ -46,6 +51,10 @@ class Options(BaseModel):
         planner, image_model, video_model, music_model: provider names from the registry.
         music: add a soundtrack in the refine phase.
         budget_usd: cap on the video's total spend; ``None`` for no cap.
+        reference_images: product photos, as SHA-256 digests of PNGs in the artifact store
+            (at most :data:`MAX_REFERENCE_IMAGES`; checked and re-encoded on the way in by
+            :func:`agent.uploads.reference_png`). The storyboard draws the product from the
+            first one, where its image model can (:class:`agent.providers.base.ImageRequest`).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -59,6 +68,7 @@ class Options(BaseModel):
     music_model: str = "local"
     music: bool = True
     budget_usd: float | None = Field(default=None, ge=0)
+    reference_images: tuple[Sha256, ...] = Field(default=(), max_length=MAX_REFERENCE_IMAGES)
 
 
 class VideoRequest(BaseModel):

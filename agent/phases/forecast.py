@@ -43,7 +43,7 @@ class Upcoming:
 
 
 def _unread(sha256: str) -> Path:
-    """A stand-in file for a frame: ``describe`` keys a clip by its frames' hashes only."""
+    """A stand-in file for an input: ``describe`` keys a call by its inputs' hashes only."""
     return Path("blobs", sha256)
 
 
@@ -54,7 +54,7 @@ def storyboard_calls(state: State, registry: Registry) -> list[Upcoming]:
     calls = []
     for beat in spec.beats:
         if uploaded(state, beat) is None:
-            images, req = beat_drawing(state, beat, registry)
+            images, req = beat_drawing(state, beat, registry, _unread)
             calls.append(Upcoming(images.describe(req)))
     return calls
 

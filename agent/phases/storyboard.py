@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,17 +32,20 @@ def dispatch(state: State) -> list[Send]:
 
 
 def beat_drawing(
-    task: State | BeatTask, beat: Beat, registry: Registry
+    task: State | BeatTask, beat: Beat, registry: Registry, locate: Callable[[str], Path]
 ) -> tuple[ImageProvider, ImageRequest]:
     """The image model and request that draw ``beat``'s storyboard image.
 
     The beat's override (from ``regenerate_beat``) sets the model, the prompt and the take
-    (seed); otherwise the branch's image model draws the beat's image prompt.
+    (seed); otherwise the branch's image model draws the beat's image prompt. The video's
+    first reference image, if any, goes with every request; the model decides where it
+    draws the product from it.
 
     Args:
         task: the branch's state, or one beat's fan-out task (options, spec, overrides).
         beat: a beat of the task's spec.
         registry: where the image model is looked up.
+        locate: a blob's SHA-256 → a file holding it (the store's ``local_path``).
 
     Raises:
         UserError: the image model is unknown.
@@ -50,12 +54,15 @@ def beat_drawing(
     assert spec is not None, "a storyboard before the plan exists"
     direction = override(task, beat_name(beat.index))
     images = registry.image(direction.model or options.image_model)
+    photo = options.reference_images[0] if options.reference_images else None
     req = ImageRequest(
         spec=spec,
         beat=beat,
         prompt=direction.prompt or beat.image_prompt,
         size_px=spec.size_px,
         seed=direction.seed(options.seed),
+        reference=locate(photo) if photo else None,
+        reference_sha256=photo,
     )
     return images, req
 
@@ -78,7 +85,8 @@ async def draw_beat(task: BeatTask, *, runtime: Runtime[Deps]) -> dict[str, Any]
     if upload is not None:
         progress(runtime, "storyboard", name, len(spec.beats), reused=True)
         return {"artifacts": {name: upload}}
-    images, req = beat_drawing(task, beat, (await deps_of(runtime)).registry)
+    deps = await deps_of(runtime)
+    images, req = beat_drawing(task, beat, deps.registry, deps.store.local_path)
     rec = recorder(runtime, task, "storyboard")
 
     async def make(dst: Path) -> None:

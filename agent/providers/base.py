@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from agent.memo import Call
 from agent.spec import Beat, CameraMove, MusicBrief, Spec
@@ -26,6 +26,10 @@ class ImageRequest(BaseModel):
         prompt: the image prompt (the beat's, or the user's override).
         size_px: (width, height) of the image; the target aspect ratio.
         seed: sampling seed.
+        reference: file of a product photo (PNG) to draw the product from, for models that
+            can (the offline renderer; FLUX dev on product beats); None to draw it from the
+            spec alone.
+        reference_sha256: its hash, set exactly when ``reference`` is.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -35,6 +39,14 @@ class ImageRequest(BaseModel):
     prompt: str
     size_px: tuple[int, int]
     seed: int
+    reference: Path | None = None
+    reference_sha256: str | None = None
+
+    @model_validator(mode="after")
+    def _paired(self) -> ImageRequest:
+        if (self.reference is None) != (self.reference_sha256 is None):
+            raise ValueError("reference and reference_sha256 go together")
+        return self
 
 
 class ClipRequest(BaseModel):

@@ -222,6 +222,7 @@ async def test_video_create_request_matches_the_model_schema(
     assert "version" not in body
     inputs = body["input"]
     assert data_uri_bytes(inputs[want["start"]]) == frames[0].read_bytes()
+    assert inputs[want["start"]].startswith("data:image/png;base64,")  # whatever the file name
     if want["end"]:
         assert data_uri_bytes(inputs[want["end"]]) == frames[1].read_bytes()
     assert inputs["prompt"] == "the sneaker spins. Camera: orbit."
@@ -253,6 +254,58 @@ async def test_flux_request_and_png_of_the_asked_size(name: str, path: str, tmp_
     with Image.open(dst) as image:
         assert image.format == "PNG" and image.size == (720, 1280)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["beat.png"]
+
+
+def photo_request(tmp_path: Path, beat_type: str) -> ImageRequest:
+    """A 16:9 request for the first beat of ``beat_type``, with a tall red product photo."""
+    photo = tmp_path / "blob"  # store blobs have no extension
+    photo.write_bytes(png_bytes((300, 600), "red"))
+    req = image_request()
+    beat = next(b for b in req.spec.beats if b.type == beat_type)
+    return req.model_copy(update={"beat": beat, "reference": photo, "reference_sha256": "c" * 64})
+
+
+@pytest.mark.asyncio
+async def test_flux_dev_starts_a_product_beat_from_the_photo_padded_to_the_frame(
+    tmp_path: Path,
+) -> None:
+    req = photo_request(tmp_path, "product_reveal")
+    images = ReplicateImages(CATALOG.models["flux-dev"], client)
+    with respx.mock(assert_all_called=False) as router:
+        api = Api(router, output=png_bytes((1344, 768), "green"))
+        await images.draw(req, tmp_path / "beat.png")
+    inputs = api.body()["input"]
+    assert inputs["image"].startswith("data:image/png;base64,")
+    assert inputs["prompt_strength"] == 0.8
+    with Image.open(io.BytesIO(data_uri_bytes(inputs["image"]))) as sent:
+        # the whole photo, centred, on the palette's first colour: FLUX keeps its aspect ratio
+        assert sent.size == (1280, 720)
+        assert sent.convert("RGB").getpixel((640, 360)) == (255, 0, 0)
+        background = Image.new("RGB", (1, 1), req.spec.style.palette[0]).getpixel((0, 0))
+        assert sent.convert("RGB").getpixel((5, 360)) == background
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["beat.png", "blob"]
+    plain = req.model_copy(update={"reference": None, "reference_sha256": None})
+    assert images.describe(req).key != images.describe(plain).key
+    assert images.describe(req).inputs == ("c" * 64,)
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(("name", "beat_type"), [
+    ("flux-dev", "lifestyle"),  # a scene: drawn from the prompt
+    ("flux-schnell", "product_reveal"),  # no image input
+])  # fmt: skip
+async def test_the_photo_is_left_out_where_the_model_or_beat_cannot_use_it(
+    name: str, beat_type: str, tmp_path: Path
+) -> None:
+    req = photo_request(tmp_path, beat_type)
+    images = ReplicateImages(CATALOG.models[name], client)
+    with respx.mock(assert_all_called=False) as router:
+        api = Api(router, output=png_bytes((1344, 768), "green"))
+        await images.draw(req, tmp_path / "beat.png")
+    assert not {"image", "prompt_strength"} & set(api.body()["input"])
+    # an unused photo re-draws nothing
+    plain = req.model_copy(update={"reference": None, "reference_sha256": None})
+    assert images.describe(req).key == images.describe(plain).key
 
 
 @pytest.mark.asyncio

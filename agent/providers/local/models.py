@@ -8,7 +8,10 @@ memo reuses what is still valid and nothing stale.
 from __future__ import annotations
 
 import asyncio
+from contextlib import nullcontext
 from pathlib import Path
+
+from PIL import Image
 
 from agent.media import Media
 from agent.memo import Call
@@ -52,7 +55,7 @@ class LocalImages:
     name = "local"
 
     def describe(self, req: ImageRequest) -> Call:
-        """The call for one image: the beat (not its timing), style, product, size, seed."""
+        """The call for one image: beat (not its timing), style, product, size, seed, photo."""
         spec, beat = req.spec, req.beat
         return Call(
             "local",
@@ -68,6 +71,7 @@ class LocalImages:
                 "size_px": list(req.size_px),
                 "seed": req.seed,
             },
+            inputs=(req.reference_sha256,) if req.reference_sha256 else (),
             unit="image",
         )
 
@@ -76,6 +80,7 @@ class LocalImages:
 
         A user's prompt (one that differs from the beat's) reaches the frame through its light
         words ("a sunset on the beach" warms it, "at night" cools it); the seed varies the rest.
+        A product photo (``req.reference``) stands in for the drawn product.
         """
         spec = req.spec
         if req.prompt != req.beat.image_prompt:
@@ -85,7 +90,9 @@ class LocalImages:
             )
 
         def render() -> None:
-            image = storyboard.render_storyboard(spec, req.beat, req.size_px, req.seed)
+            photo = Image.open(req.reference) if req.reference is not None else None
+            with photo or nullcontext():
+                image = storyboard.render_storyboard(spec, req.beat, req.size_px, req.seed, photo)
             image.save(dst, format="PNG", compress_level=1)
 
         await asyncio.to_thread(render)

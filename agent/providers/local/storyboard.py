@@ -640,6 +640,28 @@ def _product_layer(kind: str, height_px: int, pal: _Palette) -> Image.Image:
     return layer.reduce(ss)
 
 
+def _photo_layer(photo: Image.Image, height_px: int) -> Image.Image:
+    """A product photo as an RGBA card ``height_px`` tall: rounded corners, a light edge."""
+    h = max(8, height_px)
+    w = max(8, round(h * photo.width / photo.height))
+    card = photo.convert("RGB").resize((w, h), Image.Resampling.LANCZOS).convert("RGBA")
+    radius, edge = max(2, round(min(w, h) * 0.06)), max(1, round(min(w, h) / 160))
+    mask = Image.new("L", (w, h), 0)
+    ImageDraw.Draw(mask).rounded_rectangle((0, 0, w - 1, h - 1), radius=radius, fill=255)
+    card.putalpha(mask)
+    ImageDraw.Draw(card, "RGBA").rounded_rectangle(
+        (0, 0, w - 1, h - 1), radius=radius, outline=(255, 255, 255, 150), width=edge
+    )
+    return card
+
+
+def _product_aspect(ctx: _Ctx) -> float:
+    """Width / height of what stands for the product: the photo, or the drawn silhouette."""
+    if ctx.photo is not None:
+        return ctx.photo.width / ctx.photo.height
+    return _PRODUCT_ASPECT[ctx.kind]
+
+
 def _place_product(
     ctx: _Ctx,
     centre: tuple[int, int],
@@ -651,11 +673,14 @@ def _place_product(
 ) -> Box:
     """Draw the product fitted in ``max_w`` x ``max_h`` around ``centre``; returns its box.
 
+    The product is the user's photo when there is one, else a silhouette of its kind.
     ``floor`` adds a contact shadow, ``pool`` a pool of light under it, ``glow`` a rim light.
     """
-    kind = ctx.kind
-    height = min(max_h, round(max_w / _PRODUCT_ASPECT[kind]))
-    layer = _product_layer(kind, height, ctx.pal)
+    height = min(max_h, round(max_w / _product_aspect(ctx)))
+    if ctx.photo is not None:
+        layer = _photo_layer(ctx.photo, height)
+    else:
+        layer = _product_layer(ctx.kind, height, ctx.pal)
     x, y = centre[0] - layer.width // 2, centre[1] - layer.height // 2
     if pool:
         pw, bottom = round(layer.width * 0.62), y + layer.height
@@ -697,6 +722,7 @@ class _Ctx:
     rng: random.Random
     kind: str
     brand: str
+    photo: Image.Image | None = None
     w: int = field(init=False)
     h: int = field(init=False)
     s: int = field(init=False)
@@ -925,7 +951,7 @@ def _hero_shot(c: _Ctx) -> tuple[Box, int]:
     sl, st, sr, _ = title_safe_box(c.img.size)
     band = max(round(s * 0.16), round((top - st) * 0.3))
     ph_px = min(round(s * 0.44), round(top - st - band))
-    mh = min(ph_px, round(s * 0.62 / _PRODUCT_ASPECT[c.kind]))
+    mh = min(ph_px, round(s * 0.62 / _product_aspect(c)))
     _place_product(
         c,
         (w // 2 + c.jitter(0.02), round(top - mh / 2)),
@@ -1414,7 +1440,11 @@ class StoryboardFrame:
 
 
 def render_storyboard_frame(
-    spec: Spec, beat: Beat, size_px: tuple[int, int], seed: int
+    spec: Spec,
+    beat: Beat,
+    size_px: tuple[int, int],
+    seed: int,
+    photo: Image.Image | None = None,
 ) -> StoryboardFrame:
     """Render one beat's storyboard frame and report the text layout.
 
@@ -1423,6 +1453,8 @@ def render_storyboard_frame(
         beat: the beat to draw; its type picks the composition.
         size_px: (width, height) in pixels, e.g. (1280, 720), (720, 1280), (1080, 1080).
         seed: variation seed; the same inputs give identical pixels.
+        photo: a product photo; compositions that show the product show it instead of a
+            drawn silhouette of the product's kind.
 
     Returns:
         The frame and its text layout.
@@ -1435,6 +1467,7 @@ def render_storyboard_frame(
         rng,
         product_kind(spec.product),
         spec.brand or spec.product,
+        photo,
     )
     region, font_px = _COMPOSERS[beat.type](ctx)
     lighting = spec.style.lighting.lower()
@@ -1450,19 +1483,27 @@ def render_storyboard_frame(
     return StoryboardFrame(img, layout)
 
 
-def render_storyboard(spec: Spec, beat: Beat, size_px: tuple[int, int], seed: int) -> Image.Image:
+def render_storyboard(
+    spec: Spec,
+    beat: Beat,
+    size_px: tuple[int, int],
+    seed: int,
+    photo: Image.Image | None = None,
+) -> Image.Image:
     """Render one beat's storyboard frame offline.
 
     The frame depends only on the spec's style, product and brand, the beat's index (through
-    the seed), type and on-screen text, ``size_px`` and ``seed``; not on timing or prompts.
+    the seed), type and on-screen text, ``size_px``, ``seed`` and ``photo``; not on timing or
+    prompts.
 
     Args:
         spec: the ad spec (palette, lighting, product, brand).
         beat: the beat to draw; its type picks the composition.
         size_px: (width, height) in pixels, e.g. (1280, 720), (720, 1280), (1080, 1080).
         seed: variation seed; the same inputs give identical pixels.
+        photo: a product photo, drawn where the composition shows the product.
 
     Returns:
         An RGB image of exactly ``size_px``.
     """
-    return render_storyboard_frame(spec, beat, size_px, seed).image
+    return render_storyboard_frame(spec, beat, size_px, seed, photo).image

@@ -36,6 +36,8 @@ class ModelSpec(BaseModel):
         aspect_input: the input that sets the aspect ratio, or ``""`` (taken from the image).
         start_image_input, end_image_input: first- and last-frame input names (``""``: none).
         seed_input: the seed input's name, or ``""``.
+        image_input: an image model's image-to-image input (a product photo to start from),
+            or ``""`` (the model draws from text alone).
         fixed_input: inputs sent unchanged on every call.
         native_audio: the model can make its own soundtrack.
         price_usd: price per ``unit`` of output, USD.
@@ -61,6 +63,7 @@ class ModelSpec(BaseModel):
     start_image_input: str = ""
     end_image_input: str = ""
     seed_input: str = ""
+    image_input: str = ""
     fixed_input: dict[str, Any] = Field(default_factory=dict)
     native_audio: bool = False
     price_usd: float = Field(ge=0)

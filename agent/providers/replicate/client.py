@@ -321,14 +321,18 @@ class ReplicateClient:
 
     # ------------------------------------------------------------------ files
 
-    async def file_input(self, path: Path) -> str:
+    async def file_input(self, path: Path, mime: str | None = None) -> str:
         """An input value for a local file: a data URI up to 1 MB, else an uploaded file's URL.
+
+        Args:
+            path: the file (store blobs have no extension).
+            mime: its media type; None to guess from the name.
 
         Raises:
             ProviderError: the upload failed.
         """
         data = path.read_bytes()
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        mime = mime or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if len(data) <= DATA_URI_MAX_BYTES:
             return f"data:{mime};base64,{base64.b64encode(data).decode()}"
         response = await self._request(

@@ -32,7 +32,7 @@ from agent.providers.base import ClipRequest, ImageRequest, MusicRequest
 from agent.providers.replicate.catalog import ModelSpec
 from agent.providers.replicate.client import ReplicateClient
 from agent.providers.replicate.journal import PredictionJournal
-from agent.spec import ASPECT_SIZE_PX, Aspect
+from agent.spec import ASPECT_SIZE_PX, Aspect, BeatType
 
 log = logging.getLogger(__name__)
 
@@ -165,15 +165,43 @@ class _Replicate:
         )
 
 
+#: Beats framed on the product: the ones a model with an image input draws from the user's
+#: product photo (the others are scenes, where starting from the photo would fight the prompt).
+PRODUCT_BEATS: frozenset[BeatType] = frozenset(
+    {"product_reveal", "hero_shot", "feature_highlight", "detail_closeup", "offer"}
+)
+#: How far FLUX may move from the product photo: 0 keeps it, 1 ignores it; flux-dev's own
+#: default (its API page), which keeps the product's shape and colours and restages the rest.
+PROMPT_STRENGTH = 0.8
+
+
+def _pad_photo(photo: Path, req: ImageRequest, dst: Path) -> None:
+    """Write ``photo`` to ``dst`` as a PNG of ``req.size_px``, whole, on the palette's colour."""
+    with Image.open(photo) as image:
+        padded = ImageOps.pad(
+            image.convert("RGB"), req.size_px, Image.Resampling.LANCZOS, req.spec.style.palette[0]
+        )
+    padded.save(dst, format="PNG")
+
+
 class ReplicateImages(_Replicate):
     """FLUX storyboard images (``flux-schnell``, ``flux-dev``).
 
     The prompt is the beat's image prompt plus the spec's style (mood, lighting, palette) and
     product; the aspect ratio comes from ``size_px``. FLUX draws about a megapixel, so the
-    image is scaled to cover ``size_px`` and centre-cropped.
+    image is scaled to cover ``size_px`` and centre-cropped. A model with an image input
+    (``flux-dev``) starts product beats (:data:`PRODUCT_BEATS`) from the request's product
+    photo, padded to the frame's aspect ratio with the palette's first colour, since the
+    output takes the input's aspect ratio.
     """
 
     capability = "image"
+
+    def _photo(self, req: ImageRequest) -> str | None:
+        """The product photo's hash if this request draws from it, else None."""
+        if self.model.image_input and req.beat.type in PRODUCT_BEATS:
+            return req.reference_sha256
+        return None
 
     def _aspect(self, size_px: tuple[int, int]) -> Aspect:
         aspect = aspect_of(size_px)
@@ -192,27 +220,42 @@ class ReplicateImages(_Replicate):
         )
 
     def describe(self, req: ImageRequest) -> Call:
-        """The call: model, prompt with style, aspect ratio, size, seed; USD per image."""
+        """The call: model, prompt with style, aspect ratio, size, seed, photo; USD per image."""
+        photo = self._photo(req)
         return self._call(
             {
                 "prompt": self.prompt(req),
                 "aspect": self._aspect(req.size_px),
                 "size_px": list(req.size_px),
                 "seed": req.seed,
-            },
+            }
+            | ({"prompt_strength": PROMPT_STRENGTH} if photo else {}),
+            inputs=(photo,) if photo else (),
             units=1,
             unit="image",
             cost_usd=self.model.price_usd,
         )
 
-    def inputs(self, req: ImageRequest) -> dict[str, Any]:
-        """The model input for ``req`` (as the model's schema names the fields)."""
+    async def inputs(
+        self, req: ImageRequest, api: ReplicateClient, scratch: Path
+    ) -> dict[str, Any]:
+        """The model input for ``req`` (as the model's schema names the fields).
+
+        Args:
+            req: the request.
+            api: uploads the product photo if it is over a data URI's size.
+            scratch: where the photo, padded to the frame's aspect ratio, is written.
+        """
         m = self.model
         out: dict[str, Any] = {**m.fixed_input, "prompt": self.prompt(req)}
         if m.aspect_input:
             out[m.aspect_input] = self._aspect(req.size_px)
         if m.seed_input:
             out[m.seed_input] = req.seed
+        if self._photo(req) and req.reference is not None:
+            await asyncio.to_thread(_pad_photo, req.reference, req, scratch)
+            out[m.image_input] = await api.file_input(scratch, "image/png")
+            out["prompt_strength"] = PROMPT_STRENGTH
         return out
 
     async def draw(self, req: ImageRequest, dst: Path) -> None:
@@ -223,10 +266,15 @@ class ReplicateImages(_Replicate):
         """
         raw = dst.with_name(dst.stem + ".download")
 
-        async def inputs(_: ReplicateClient) -> dict[str, Any]:
-            return self.inputs(req)
+        scratch = dst.with_name(dst.stem + ".photo.png")
 
-        await self._run.run(self.describe(req), inputs, raw)
+        async def inputs(api: ReplicateClient) -> dict[str, Any]:
+            return await self.inputs(req, api, scratch)
+
+        try:
+            await self._run.run(self.describe(req), inputs, raw)
+        finally:
+            scratch.unlink(missing_ok=True)
 
         def fit() -> None:
             try:
@@ -314,9 +362,9 @@ class ReplicateVideo(_Replicate):
         m = self.model
         aspect = self._check(req)
         out: dict[str, Any] = {**m.fixed_input, "prompt": self.prompt(req)}
-        out[m.start_image_input] = await api.file_input(req.start_image)
+        out[m.start_image_input] = await api.file_input(req.start_image, "image/png")
         if req.end_image is not None:
-            out[m.end_image_input] = await api.file_input(req.end_image)
+            out[m.end_image_input] = await api.file_input(req.end_image, "image/png")
         if m.frames_per_second:  # Wan: a frame count at a frame rate (81 frames at 16 fps)
             out["num_frames"] = round(req.clip_s * m.frames_per_second) + 1
         else:
