@@ -29,6 +29,7 @@ from agent.graph import build_graph
 from agent.providers.replicate.catalog import load_catalog
 from agent.spec import Spec
 from agent.state import PHASES, Options, Phase, State, VideoRequest
+from agent.uploads import reference_png
 from agent.usage import branch_usage
 
 #: Options naming a model that may run remotely (anything but ``local`` waits on a network).
@@ -60,6 +61,21 @@ class ProgressEvent:
 OnProgress = Callable[[ProgressEvent], None]
 
 
+@dataclass(frozen=True)
+class StoredImage:
+    """An image in the artifact store.
+
+    Attributes:
+        sha256: its address in the store.
+        size_bytes: the stored PNG's size.
+        size_px: (width, height) in pixels.
+    """
+
+    sha256: str
+    size_bytes: int
+    size_px: tuple[int, int]
+
+
 class Studio:
     """Videos, branches and runs over one set of :class:`Deps`."""
 
@@ -77,12 +93,16 @@ class Studio:
         when their keys are set, else ``local``).
 
         Raises:
-            UserError: a provider named in the options is unknown.
+            UserError: a provider named in the options is unknown, or a reference image is
+                not in the store (add it with :meth:`add_reference_image`).
         """
         reg = self.deps.registry
         opts = reg.with_defaults(request.options)
         reg.planner(opts.planner), reg.image(opts.image_model)
         reg.video(opts.video_model), reg.music_model(opts.music_model)
+        for sha in opts.reference_images:
+            if not await asyncio.to_thread(self.deps.store.has_blob, sha):
+                raise UserError(f"reference image {sha[:12]}… is not stored; upload it first")
         video_id = str(uuid.uuid4())
         async with self.deps.pool.connection() as conn, conn.transaction():
             await conn.execute(
@@ -105,6 +125,24 @@ class Studio:
                 (video_id, str(uuid.uuid4())),
             )
         return video_id
+
+    async def add_reference_image(self, data: bytes, what: str) -> StoredImage:
+        """Check a product photo, re-encode it and store it by content.
+
+        Its ``sha256`` goes into :attr:`~agent.state.Options.reference_images`.
+
+        Args:
+            data: the file's bytes, any image format Pillow reads.
+            what: how errors name it (``--reference shoe.jpg``).
+
+        Raises:
+            UserError: empty, over 20 MB, not an image, or over 40 megapixels
+                (:func:`agent.uploads.reference_png`).
+            StorageError: the store cannot be written.
+        """
+        png, size_px = await asyncio.to_thread(reference_png, data, what)
+        sha, size = await asyncio.to_thread(self.deps.store.put_bytes, png, ".png")
+        return StoredImage(sha, size, size_px)
 
     async def video(self, video_id: str, user_id: str) -> dict[str, Any]:
         """The video's row. Raises NotFound if it does not exist or belongs to someone else."""

@@ -44,6 +44,35 @@ def checked_image(data: bytes, what: str) -> Image.Image:
         raise UserError(f"{what} is not an image Pillow can read ({exc})") from exc
 
 
+#: Longest side of a stored reference image, pixels (larger photos are scaled down).
+MAX_REFERENCE_SIDE_PX = 2048
+
+
+def reference_png(data: bytes, what: str) -> tuple[bytes, tuple[int, int]]:
+    """Check a product photo by its content and re-encode it for the store.
+
+    Args:
+        data: the uploaded bytes (any format Pillow reads; the name does not matter).
+        what: how messages name the upload (``--reference shoe.jpg``, ``file 2 (shoe.jpg)``).
+
+    Returns:
+        (PNG bytes, (width, height) in pixels): RGB, EXIF orientation applied, at most
+        :data:`MAX_REFERENCE_SIDE_PX` on its long side.
+
+    Raises:
+        UserError: empty, over 20 MB, not an image Pillow can read, or over 40 megapixels.
+    """
+    if not data:
+        raise UserError(f"{what} is empty")
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UserError(f"{what} is {len(data) / 1e6:.1f} MB; the limit is 20 MB")
+    rgb = checked_image(data, what)
+    rgb.thumbnail((MAX_REFERENCE_SIDE_PX, MAX_REFERENCE_SIDE_PX), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    rgb.save(out, format="PNG")
+    return out.getvalue(), rgb.size
+
+
 def storyboard_png(path: Path, size_px: tuple[int, int]) -> bytes:
     """Turn an uploaded file into a storyboard frame: PNG, exactly ``size_px``, centre-cropped.
 

@@ -1,28 +1,24 @@
 """Uploaded assets (product photos): checked by content, re-encoded, owned by one user.
 
 ``POST /api/upload`` takes one or more images; each is checked by its content (not its name),
-size and pixel count as :mod:`agent.uploads` does, re-encoded as PNG (at most
-:data:`MAX_ASSET_SIDE_PX` on its long side, EXIF orientation applied), stored in the artifact
-store by content and recorded in the ``assets`` table under the caller.
+size and pixel count and re-encoded by :func:`agent.uploads.reference_png`, stored in the
+artifact store by content and recorded in the ``assets`` table under the caller. Their ids,
+passed as ``reference_assets`` to ``/api/generate``, become the video's reference images.
 """
 
 from __future__ import annotations
 
-import io
 import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, File, HTTPException, UploadFile, status
-from PIL import Image
 from pydantic import BaseModel
 
 from agent.errors import NotFound, UserError
 from agent.studio import Studio
-from agent.uploads import MAX_UPLOAD_BYTES, checked_image
+from agent.uploads import MAX_UPLOAD_BYTES, reference_png
 from ui.api_core import StudioDep, User
 
-#: Longest side of a stored asset, pixels (larger photos are scaled down).
-MAX_ASSET_SIDE_PX = 2048
 #: Most files in one upload request.
 MAX_FILES = 10
 
@@ -50,22 +46,6 @@ async def read_upload(upload: UploadFile, what: str) -> bytes:
     if not data:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, f"{what} is empty")
     return data
-
-
-def reference_png(data: bytes, what: str) -> tuple[bytes, tuple[int, int]]:
-    """Check an uploaded image by content and re-encode it.
-
-    Returns:
-        (PNG bytes, (width, height) in pixels).
-
-    Raises:
-        UserError: not an image Pillow can read, or more than 40 megapixels.
-    """
-    rgb = checked_image(data, what)
-    rgb.thumbnail((MAX_ASSET_SIDE_PX, MAX_ASSET_SIDE_PX), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    rgb.save(out, format="PNG")
-    return out.getvalue(), rgb.size
 
 
 @router.post(
@@ -106,22 +86,24 @@ async def upload(
     return UploadResponse(asset_ids=ids)
 
 
-async def check_assets(studio: Studio, user_id: str, asset_ids: list[str]) -> None:
-    """Make sure every id is an asset this user uploaded.
+async def asset_images(studio: Studio, user_id: str, asset_ids: list[str]) -> list[str]:
+    """The SHA-256 of each asset's stored image, in the order given (repeats dropped).
 
     Raises:
         NotFound: an id that is not one of the user's assets (named in the message).
     """
     if not asset_ids:
-        return
+        return []
     async with studio.deps.pool.connection() as conn:
         cur = await conn.execute(
-            "SELECT id FROM assets WHERE user_id = %s AND id = ANY(%s)", (user_id, asset_ids)
+            "SELECT id, sha256 FROM assets WHERE user_id = %s AND id = ANY(%s)",
+            (user_id, asset_ids),
         )
-        mine = {r["id"] for r in await cur.fetchall()}
+        mine = {r["id"]: r["sha256"] for r in await cur.fetchall()}
     missing = [a for a in asset_ids if a not in mine]
     if missing:
         raise NotFound(f"unknown reference asset(s) {', '.join(missing)}; POST /api/upload first")
+    return list(dict.fromkeys(mine[a] for a in asset_ids))
 
 
 async def attach_assets(studio: Studio, video_id: str, asset_ids: list[str]) -> None:

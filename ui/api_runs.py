@@ -19,9 +19,9 @@ from sse_starlette import EventSourceResponse
 from agent.errors import BranchBusy, UserError, WrongPhase
 from agent.providers.local.brief import parse_brief
 from agent.spec import Aspect
-from agent.state import MAX_PROMPT_CHARS, Options, VideoRequest
+from agent.state import MAX_PROMPT_CHARS, MAX_REFERENCE_IMAGES, Options, VideoRequest
 from agent.studio import Studio
-from ui.api_assets import attach_assets, check_assets
+from ui.api_assets import asset_images, attach_assets
 from ui.api_checkpoints import find, latest
 from ui.api_core import StudioDep, User, start_background
 from ui.api_views import Views
@@ -44,7 +44,11 @@ class GenerateRequest(BaseModel):
     description: str | None = Field(default=None, max_length=1000)
     model: str = Field(default="local", max_length=80, description="video model name or alias")
     auto_continue: bool = False
-    reference_assets: list[str] = Field(default_factory=list, max_length=10)
+    reference_assets: list[str] = Field(
+        default_factory=list,
+        max_length=MAX_REFERENCE_IMAGES,
+        description="ids from POST /api/upload: product photos the storyboard draws from",
+    )
     duration_s: float | None = Field(default=None, description="6-60 s; default from the prompt")
     aspect: Aspect = "16:9"
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
@@ -96,14 +100,18 @@ def _run_in_background(
 )
 async def generate(body: GenerateRequest, user: User, studio: StudioDep) -> GenerateResponse:
     """Create a video and start its run in the background (to the first pause, or the end)."""
-    await check_assets(studio, user, body.reference_assets)
+    photos = await asset_images(studio, user, body.reference_assets)
     brief = body.prompt if not body.description else f"{body.prompt}. {body.description}"
     try:
         duration_s = body.duration_s or parse_brief(brief).duration_s or 30.0
         request = VideoRequest(
             prompt=brief[:MAX_PROMPT_CHARS],
             options=Options(
-                duration_s=duration_s, aspect=body.aspect, seed=body.seed, video_model=body.model
+                duration_s=duration_s,
+                aspect=body.aspect,
+                seed=body.seed,
+                video_model=body.model,
+                reference_images=tuple(photos),
             ),
             auto_continue=body.auto_continue,
         )

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -129,7 +130,10 @@ def test_openapi_lists_every_route(server: str) -> None:
 def test_the_seed_flow_from_brief_to_final_video(alice: httpx.Client) -> None:
     up = alice.post(
         "/api/upload",
-        files=[("files", ("a.png", _png(), "image/png")), ("files", ("b", _png(), "x/y"))],
+        files=[
+            ("files", ("a.png", _png(colour="#ff00ff"), "image/png")),  # the product photo
+            ("files", ("b", _png(), "x/y")),
+        ],
     )
     assert up.status_code == 200, up.text
     assets = up.json()["asset_ids"]
@@ -195,11 +199,17 @@ def test_the_seed_flow_from_brief_to_final_video(alice: httpx.Client) -> None:
     beats = len(spec["checkpoint"]["spec"]["beats"])
     assert beats >= 2
     assert sorted(cp2["artifacts"]) == sorted(f"beat_{i}" for i in range(beats))
+    with_photo = 0
     for art in cp2["artifacts"].values():
         assert art["version"] == 1 and art["artifact_id"].startswith("art-")
         img = httpx.get(art["s3_url"])  # a signed link: no header needed
         assert img.status_code == 200 and img.headers["content-type"] == "image/png"
         assert img.content.startswith(b"\x89PNG")
+        with Image.open(io.BytesIO(img.content)) as frame:
+            rgb = np.asarray(frame.convert("RGB"), dtype=np.int16)
+        magenta = (rgb[..., 0] > 150) & (rgb[..., 1] < 70) & (rgb[..., 2] > 150)
+        with_photo += bool(magenta.mean() > 0.01)
+    assert with_photo >= 1, "the first reference asset stands in for the drawn product"
     tampered = cp2["artifacts"]["beat_0"]["s3_url"].replace("signature=", "signature=0")
     assert httpx.get(tampered).status_code == 401
 
