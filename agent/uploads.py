@@ -40,7 +40,9 @@ def checked_image(data: bytes, what: str) -> Image.Image:
                 probe.verify()
             with Image.open(io.BytesIO(data)) as image:
                 return ImageOps.exif_transpose(image).convert("RGB")
-    except (UnidentifiedImageError, Image.DecompressionBombWarning, OSError, SyntaxError) as exc:
+    except UnidentifiedImageError as exc:
+        raise UserError(f"{what} is not an image (PNG, JPEG, WebP, …)") from exc
+    except (Image.DecompressionBombWarning, OSError, SyntaxError) as exc:
         raise UserError(f"{what} is not an image Pillow can read ({exc})") from exc
 
 

@@ -23,8 +23,9 @@ from agent.deps import open_deps
 from agent.errors import ReelgraphError, UserError
 from agent.providers.local.brief import parse_brief
 from agent.settings import Settings
-from agent.state import Options, VideoRequest
+from agent.state import MAX_REFERENCE_IMAGES, Options, VideoRequest
 from agent.studio import Studio
+from agent.uploads import MAX_UPLOAD_BYTES
 from tools.llm_interpreter import interpret_message
 from tools.operations import Session
 from ui.progress import PhaseProgress
@@ -120,6 +121,12 @@ async def _run_branch(
         )
 
 
+def _head(path: Path, size_bytes: int) -> bytes:
+    """The first ``size_bytes`` of a file (enough to tell that it is too large)."""
+    with path.open("rb") as f:
+        return f.read(size_bytes)
+
+
 @app.command()
 def generate(
     prompt: Annotated[
@@ -159,9 +166,25 @@ def generate(
         float | None,
         typer.Option("--budget", help="Cap on the video's spend, USD; a call past it stops."),
     ] = None,
+    reference: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--reference",
+            "-r",
+            help=f"A product photo (PNG, JPEG, …) the storyboard draws the product from;"
+            f" repeat for up to {MAX_REFERENCE_IMAGES} (the first is drawn).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Create a video and run it to its first pause (to the end with --yolo)."""
+    photos = reference or []
+    if len(photos) > MAX_REFERENCE_IMAGES:
+        err.print(f"error: at most {MAX_REFERENCE_IMAGES} --reference images", highlight=False)
+        raise typer.Exit(2)
     chosen = {
         "video_model": video_model,
         "image_model": image_model,
@@ -189,7 +212,19 @@ def generate(
         raise typer.Exit(2) from None
 
     async def job(studio: Studio, settings: Settings) -> dict[str, Any]:
-        video_id = await studio.create_video(request, settings.user_id)
+        stored = [
+            await studio.add_reference_image(
+                await asyncio.to_thread(_head, path, MAX_UPLOAD_BYTES + 1),
+                f"--reference {path.name}",
+            )
+            for path in photos
+        ]
+        options = request.options.model_copy(
+            update={"reference_images": tuple(dict.fromkeys(p.sha256 for p in stored))}
+        )
+        video_id = await studio.create_video(
+            request.model_copy(update={"options": options}), settings.user_id
+        )
         if not as_json:
             err.print(f"video {video_id}", highlight=False)
         return await _run_branch(studio, video_id, settings.user_id, "main", yolo, not as_json)

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import psycopg
 import pytest
 
@@ -253,4 +254,40 @@ def test_an_unknown_or_unavailable_model_is_refused_before_anything_is_made(cli:
         proc = cli("generate", "a 6-second ad for tea", flag, name, check=False)
         assert proc.returncode == 2, proc.stderr
         assert f"unknown {kind} {name!r}; known: local" in proc.stderr
+    assert json.loads(cli("videos", "--json").stdout)["videos"] == before
+
+
+def test_a_product_photo_given_with_reference_is_drawn_in_the_storyboard(
+    cli: Cli, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    photo = tmp_path / "bottle.jpg"
+    Image.new("RGB", (600, 800), (255, 0, 255)).save(photo, format="JPEG", quality=95)
+    st = cli.json("generate", "a 6-second ad for Verde olive oil", "-r", str(photo), "--yolo")
+    assert st["status"] == "complete"
+    assert len(st["options"]["reference_images"]) == 1
+    shares = []
+    for name, art in st["artifacts"].items():
+        if name.startswith("beat_"):
+            with Image.open(art["path"]) as frame:
+                rgb = np.asarray(frame.convert("RGB"), dtype=np.int16)
+            magenta = (rgb[..., 0] > 150) & (rgb[..., 1] < 70) & (rgb[..., 2] > 150)
+            shares.append(float(magenta.mean()))
+    assert max(shares) > 0.02, shares  # the photo stands in for the drawn product
+    assert measure(Path(st["final_video"])).duration_s == pytest.approx(6.0, abs=0.1)
+
+
+def test_a_bad_reference_photo_is_refused_before_anything_is_made(cli: Cli, tmp_path: Path) -> None:
+    before = json.loads(cli("videos", "--json").stdout)["videos"]
+    text, empty = tmp_path / "notes.png", tmp_path / "empty.jpg"
+    text.write_text("not a photo")
+    empty.write_bytes(b"")
+    for path, message in ((text, "notes.png is not an image"), (empty, "empty.jpg is empty")):
+        proc = cli("generate", "a 6-second ad for tea", "-r", str(path), check=False)
+        assert proc.returncode == 2
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and message in lines[0], lines
+    proc = cli("generate", "an ad", *["-r", str(text)] * 5, check=False)
+    assert proc.returncode == 2 and "at most 4" in proc.stderr
     assert json.loads(cli("videos", "--json").stdout)["videos"] == before
