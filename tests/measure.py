@@ -1,13 +1,28 @@
-"""Independent measurements of a finished MP4: PyAV for streams, pyloudnorm for loudness."""
+"""Independent measurements: of a finished MP4 (PyAV for streams, pyloudnorm for loudness),
+and of how much of a frame shows the tests' product photo."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import av
 import numpy as np
 import pyloudnorm
+from PIL import Image
+
+#: The colour of the product photos the tests attach: nothing else in a frame is this colour.
+PHOTO_RGB = (255, 0, 255)
+
+
+def photo_share(frame: Image.Image | bytes | Path) -> float:
+    """Share of the frame's pixels close to :data:`PHOTO_RGB` (after vignette and grading)."""
+    if not isinstance(frame, Image.Image):
+        with Image.open(io.BytesIO(frame) if isinstance(frame, bytes) else frame) as opened:
+            return photo_share(opened)
+    rgb = np.asarray(frame.convert("RGB"), dtype=np.int16)
+    return float(((rgb[..., 0] > 150) & (rgb[..., 1] < 70) & (rgb[..., 2] > 150)).mean())
 
 
 @dataclass(frozen=True)

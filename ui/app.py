@@ -369,8 +369,11 @@ async def _show_resumed(video_id: str, branch: str, handler: asyncio.Task[Any] |
         log.exception("could not show video %s branch %s after a resume", video_id, branch)
 
 
-def request_for(brief: str) -> VideoRequest:
-    """The brief plus the chat settings; a length said in the brief wins over the slider."""
+def request_for(brief: str, photos: tuple[str, ...] = ()) -> VideoRequest:
+    """The brief plus the chat settings; a length said in the brief wins over the slider.
+
+    ``photos`` are the stored product photos' SHA-256 (:attr:`Options.reference_images`).
+    """
     opts = _get("options") or {}
     duration = parse_brief(brief).duration_s if brief.strip() else None
     try:
@@ -380,6 +383,7 @@ def request_for(brief: str) -> VideoRequest:
                 duration_s=float(duration or opts.get("duration") or DEFAULT_DURATION_S),
                 aspect=opts.get("aspect") or "16:9",
                 video_model=opts.get("video_model") or "local",
+                reference_images=photos,
             ),
         )
     except ValidationError as exc:
@@ -387,11 +391,21 @@ def request_for(brief: str) -> VideoRequest:
         raise UserError(msg) from None
 
 
-async def new_video(brief: str) -> None:
-    """Create the thread's video from the brief and run its plan."""
+async def new_video(brief: str, photo: Path | None) -> None:
+    """Create the thread's video from the brief and run its plan.
+
+    An image attached to the brief is the product photo the storyboard draws the product from.
+    """
     s, uid = await studio(), user_id()
-    video_id = await s.create_video(request_for(brief), uid)
+    request = request_for(brief)  # a bad brief is refused before the photo is stored
+    if photo is not None:
+        data = await asyncio.to_thread(photo.read_bytes)
+        stored = await s.add_reference_image(data, "the attached image")
+        request = request_for(brief, (stored.sha256,))
+    video_id = await s.create_video(request, uid)
     await remember(video_id, "main")
+    if photo is not None:
+        await say("The storyboard will show the attached image as the product.")
 
     async def work(progress: Callable[[ProgressEvent], None], _: list[str]) -> dict[str, Any]:
         return await s.run(video_id, uid, "main", on_progress=progress)
@@ -405,7 +419,7 @@ def upload_of(message: cl.Message) -> Path | None:
     if not files:
         return None
     if len(files) > 1:
-        raise UserError("attach one image at a time (for one beat)")
+        raise UserError("attach one image at a time (the product photo, or one beat's frame)")
     f = files[0]
     if not (f.mime or "").startswith("image/"):
         raise UserError(
@@ -456,9 +470,7 @@ async def _message(message: cl.Message) -> None:
             )
         upload = upload_of(message)
         if not isinstance(_get("video_id"), str):
-            if upload is not None:
-                raise UserError("start with a brief; images can replace storyboard frames later")
-            await new_video(text)
+            await new_video(text, upload)
         else:
             await edit(text, upload)
     except UserError as exc:

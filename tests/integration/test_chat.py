@@ -22,6 +22,7 @@ from typing import Any
 
 import httpx
 import pytest
+from PIL import Image
 
 from agent.deps import open_deps
 from agent.errors import NotFound
@@ -29,6 +30,7 @@ from agent.settings import Settings
 from agent.state import Options, VideoRequest
 from agent.studio import Studio
 from tests.conftest import HOST_ENV
+from tests.measure import PHOTO_RGB, photo_share
 from tests.servers import free_port, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -141,9 +143,14 @@ def test_a_whole_video_in_the_browser(server: Server, tmp_path: Path) -> None:
             page.locator("button[type=submit]").click()
             expect(page.locator("#chat-input")).to_be_visible(timeout=60_000)
 
-            # The brief → the spec table.
+            # The brief, with a product photo attached → the spec table.
             t0 = time.monotonic()
+            photo = tmp_path / "product.png"
+            Image.new("RGB", (500, 500), PHOTO_RGB).save(photo)
+            page.locator("input[type=file]").first.set_input_files(str(photo))
+            page.wait_for_timeout(1000)
             send("an 8-second ad for Acme cold brew coffee, energetic style")
+            wait_reply("attached image as the product")
             table = page.locator("table").last
             expect(table).to_contain_text("On-screen text", timeout=PHASE_MS)
             beats = table.locator("tbody tr").count()
@@ -173,6 +180,9 @@ def test_a_whole_video_in_the_browser(server: Server, tmp_path: Path) -> None:
                 return r.body()
 
             before = [image_bytes(i) for i in range(beats)]
+
+            # The photo stands in for the drawn product.
+            assert max(photo_share(b) for b in before) > 0.02
 
             # An edit forks main-1 with a new image for beat 2 only.
             t0 = time.monotonic()

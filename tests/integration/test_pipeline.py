@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import psycopg
 import pytest
 
@@ -18,7 +17,7 @@ from agent.deps import open_deps
 from agent.settings import Settings
 from agent.studio import Studio
 from tests.conftest import Cli
-from tests.measure import measure
+from tests.measure import PHOTO_RGB, measure, photo_share
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -263,17 +262,15 @@ def test_a_product_photo_given_with_reference_is_drawn_in_the_storyboard(
     from PIL import Image
 
     photo = tmp_path / "bottle.jpg"
-    Image.new("RGB", (600, 800), (255, 0, 255)).save(photo, format="JPEG", quality=95)
+    Image.new("RGB", (600, 800), PHOTO_RGB).save(photo, format="JPEG", quality=95)
     st = cli.json("generate", "a 6-second ad for Verde olive oil", "-r", str(photo), "--yolo")
     assert st["status"] == "complete"
     assert len(st["options"]["reference_images"]) == 1
-    shares = []
-    for name, art in st["artifacts"].items():
-        if name.startswith("beat_"):
-            with Image.open(art["path"]) as frame:
-                rgb = np.asarray(frame.convert("RGB"), dtype=np.int16)
-            magenta = (rgb[..., 0] > 150) & (rgb[..., 1] < 70) & (rgb[..., 2] > 150)
-            shares.append(float(magenta.mean()))
+    shares = [
+        photo_share(Path(art["path"]))
+        for name, art in st["artifacts"].items()
+        if name.startswith("beat_")
+    ]
     assert max(shares) > 0.02, shares  # the photo stands in for the drawn product
     assert measure(Path(st["final_video"])).duration_s == pytest.approx(6.0, abs=0.1)
 

@@ -30,6 +30,7 @@ from agent.spec import (
     Style,
     retile,
 )
+from tests.measure import PHOTO_RGB, photo_share
 
 SIZES_PX = list(ASPECT_SIZE_PX.values())
 PALETTE = ("#2b59c3", "#f2c14e", "#f78154", "#4d9078")
@@ -265,22 +266,15 @@ def test_every_product_silhouette_renders_in_every_aspect(product: str) -> None:
         assert img.size == size_px
 
 
-def magenta_share(img: Image.Image) -> float:
-    """Share of pixels close to pure magenta (the test photo's colour, after vignette)."""
-    p = pixels(img)
-    near = (p[..., 0] > 150) & (p[..., 1] < 70) & (p[..., 2] > 150)
-    return float(near.mean())
-
-
 @pytest.mark.parametrize("beat_type", ["product_reveal", "hero_shot", "offer"])
 def test_a_product_photo_stands_in_for_the_drawn_product(beat_type: BeatType) -> None:
     spec = make_spec()
     beat = beat_of(spec, beat_type)
-    photo = Image.new("RGB", (400, 300), (255, 0, 255))
+    photo = Image.new("RGB", (400, 300), PHOTO_RGB)
     with_photo = render_storyboard(spec, beat, (1280, 720), 1, photo)
-    assert magenta_share(frame(beat_type).image) < 0.001
-    assert magenta_share(with_photo) > 0.03, beat_type
+    assert photo_share(frame(beat_type).image) < 0.001
+    assert photo_share(with_photo) > 0.03, beat_type
     # still deterministic, and the same size whatever the photo's
     assert with_photo.tobytes() == render_storyboard(spec, beat, (1280, 720), 1, photo).tobytes()
-    tall = render_storyboard(spec, beat, (720, 1280), 1, Image.new("RGB", (300, 600), "magenta"))
-    assert tall.size == (720, 1280) and magenta_share(tall) > 0.01
+    tall = render_storyboard(spec, beat, (720, 1280), 1, Image.new("RGB", (300, 600), PHOTO_RGB))
+    assert tall.size == (720, 1280) and photo_share(tall) > 0.01
