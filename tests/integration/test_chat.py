@@ -133,6 +133,12 @@ def test_a_whole_video_in_the_browser(server: Server, tmp_path: Path) -> None:
             def wait_reply(text: str) -> None:
                 expect(assistant().filter(has_text=text).last).to_be_visible(timeout=PHASE_MS)
 
+            def attach(path: Path) -> None:
+                """Attach a file to the next message, once Chainlit has finished uploading it."""
+                page.locator("input[type=file]").first.set_input_files(str(path))
+                expect(page.locator("#attachments")).to_be_visible()
+                expect(page.locator("#upload-button")).to_be_enabled()  # not "…-loading"
+
             def click(label: str) -> None:
                 page.get_by_role("button", name=label, exact=True).last.click()
 
@@ -145,10 +151,11 @@ def test_a_whole_video_in_the_browser(server: Server, tmp_path: Path) -> None:
 
             # The brief, with a product photo attached → the spec table.
             t0 = time.monotonic()
+            # The session is up (its settings arrived): an attachment uploads into it.
+            expect(page.locator("#chat-settings-open-modal")).to_be_visible()
             photo = tmp_path / "product.png"
             Image.new("RGB", (500, 500), PHOTO_RGB).save(photo)
-            page.locator("input[type=file]").first.set_input_files(str(photo))
-            page.wait_for_timeout(1000)
+            attach(photo)
             send("an 8-second ad for Acme cold brew coffee, energetic style")
             wait_reply("attached image as the product")
             table = page.locator("table").last
@@ -203,8 +210,7 @@ def test_a_whole_video_in_the_browser(server: Server, tmp_path: Path) -> None:
             wait_reply("refine")  # WrongPhase: allowed from the refine pause on
             fake = tmp_path / "notes.png"
             fake.write_text("not really a picture\n" * 50)
-            page.locator("input[type=file]").first.set_input_files(str(fake))
-            page.wait_for_timeout(1000)
+            attach(fake)
             send("use this for beat 2")
             wait_reply("not an image")
             expect(images).to_have_count(2 * beats)
