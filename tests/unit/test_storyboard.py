@@ -15,7 +15,6 @@ from agent.providers.local.storyboard import (
     _has_glyph,
     layout_text,
     product_kind,
-    render_storyboard,
     render_storyboard_frame,
     title_safe_box,
 )
@@ -114,8 +113,8 @@ def test_same_seed_gives_identical_pixels_and_another_seed_changes_them() -> Non
     spec = make_spec()
     for beat in spec.beats:
         first = frame(beat.type).image.tobytes()
-        again = render_storyboard(spec, beat, (1280, 720), seed=1).tobytes()
-        other = render_storyboard(spec, beat, (1280, 720), seed=2).tobytes()
+        again = render_storyboard_frame(spec, beat, (1280, 720), seed=1).image.tobytes()
+        other = render_storyboard_frame(spec, beat, (1280, 720), seed=2).image.tobytes()
         assert first == again, beat.type
         assert first != other, beat.type
 
@@ -262,7 +261,7 @@ def test_every_product_silhouette_renders_in_every_aspect(product: str) -> None:
     for size_px, beat_type in zip(
         SIZES_PX, ("product_reveal", "hero_shot", "feature_highlight"), strict=True
     ):
-        img = render_storyboard(spec, beat_of(spec, beat_type), size_px, seed=0)
+        img = render_storyboard_frame(spec, beat_of(spec, beat_type), size_px, seed=0).image
         assert img.size == size_px
 
 
@@ -271,10 +270,15 @@ def test_a_product_photo_stands_in_for_the_drawn_product(beat_type: BeatType) ->
     spec = make_spec()
     beat = beat_of(spec, beat_type)
     photo = Image.new("RGB", (400, 300), PHOTO_RGB)
-    with_photo = render_storyboard(spec, beat, (1280, 720), 1, photo)
+    with_photo = render_storyboard_frame(spec, beat, (1280, 720), 1, photo).image
     assert photo_share(frame(beat_type).image) < 0.001
     assert photo_share(with_photo) > 0.03, beat_type
     # still deterministic, and the same size whatever the photo's
-    assert with_photo.tobytes() == render_storyboard(spec, beat, (1280, 720), 1, photo).tobytes()
-    tall = render_storyboard(spec, beat, (720, 1280), 1, Image.new("RGB", (300, 600), PHOTO_RGB))
+    assert (
+        with_photo.tobytes()
+        == render_storyboard_frame(spec, beat, (1280, 720), 1, photo).image.tobytes()
+    )
+    tall = render_storyboard_frame(
+        spec, beat, (720, 1280), 1, Image.new("RGB", (300, 600), PHOTO_RGB)
+    ).image
     assert tall.size == (720, 1280) and photo_share(tall) > 0.01

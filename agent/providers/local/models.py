@@ -92,8 +92,10 @@ class LocalImages:
         def render() -> None:
             photo = Image.open(req.reference) if req.reference is not None else None
             with photo or nullcontext():
-                image = storyboard.render_storyboard(spec, req.beat, req.size_px, req.seed, photo)
-            image.save(dst, format="PNG", compress_level=1)
+                frame = storyboard.render_storyboard_frame(
+                    spec, req.beat, req.size_px, req.seed, photo
+                )
+            frame.image.save(dst, format="PNG", compress_level=1)
 
         await asyncio.to_thread(render)
 

@@ -1446,7 +1446,11 @@ def render_storyboard_frame(
     seed: int,
     photo: Image.Image | None = None,
 ) -> StoryboardFrame:
-    """Render one beat's storyboard frame and report the text layout.
+    """Render one beat's storyboard frame offline and report the text layout.
+
+    The frame depends only on the spec's style, product and brand, the beat's index (through
+    the seed), type and on-screen text, ``size_px``, ``seed`` and ``photo``; not on timing or
+    prompts.
 
     Args:
         spec: the ad spec (palette, lighting, product, brand).
@@ -1481,29 +1485,3 @@ def render_storyboard_frame(
     layout = layout_text(beat.on_screen_text, size_px, region, font_px)
     _draw_text(img, layout)
     return StoryboardFrame(img, layout)
-
-
-def render_storyboard(
-    spec: Spec,
-    beat: Beat,
-    size_px: tuple[int, int],
-    seed: int,
-    photo: Image.Image | None = None,
-) -> Image.Image:
-    """Render one beat's storyboard frame offline.
-
-    The frame depends only on the spec's style, product and brand, the beat's index (through
-    the seed), type and on-screen text, ``size_px``, ``seed`` and ``photo``; not on timing or
-    prompts.
-
-    Args:
-        spec: the ad spec (palette, lighting, product, brand).
-        beat: the beat to draw; its type picks the composition.
-        size_px: (width, height) in pixels, e.g. (1280, 720), (720, 1280), (1080, 1080).
-        seed: variation seed; the same inputs give identical pixels.
-        photo: a product photo, drawn where the composition shows the product.
-
-    Returns:
-        An RGB image of exactly ``size_px``.
-    """
-    return render_storyboard_frame(spec, beat, size_px, seed, photo).image
