@@ -61,21 +61,6 @@ class ProgressEvent:
 OnProgress = Callable[[ProgressEvent], None]
 
 
-@dataclass(frozen=True)
-class StoredImage:
-    """An image in the artifact store.
-
-    Attributes:
-        sha256: its address in the store.
-        size_bytes: the stored PNG's size.
-        size_px: (width, height) in pixels.
-    """
-
-    sha256: str
-    size_bytes: int
-    size_px: tuple[int, int]
-
-
 class Studio:
     """Videos, branches and runs over one set of :class:`Deps`."""
 
@@ -126,10 +111,11 @@ class Studio:
             )
         return video_id
 
-    async def add_reference_image(self, data: bytes, what: str) -> StoredImage:
+    async def add_reference_image(self, data: bytes, what: str) -> str:
         """Check a product photo, re-encode it and store it by content.
 
-        Its ``sha256`` goes into :attr:`~agent.state.Options.reference_images`.
+        Returns:
+            Its SHA-256, for :attr:`~agent.state.Options.reference_images`.
 
         Args:
             data: the file's bytes, any image format Pillow reads.
@@ -140,9 +126,9 @@ class Studio:
                 (:func:`agent.uploads.reference_png`).
             StorageError: the store cannot be written.
         """
-        png, size_px = await asyncio.to_thread(reference_png, data, what)
-        sha, size = await asyncio.to_thread(self.deps.store.put_bytes, png, ".png")
-        return StoredImage(sha, size, size_px)
+        png, _ = await asyncio.to_thread(reference_png, data, what)
+        sha, _ = await asyncio.to_thread(self.deps.store.put_bytes, png, ".png")
+        return sha
 
     async def video(self, video_id: str, user_id: str) -> dict[str, Any]:
         """The video's row. Raises NotFound if it does not exist or belongs to someone else."""

@@ -400,8 +400,8 @@ async def new_video(brief: str, photo: Path | None) -> None:
     request = request_for(brief)  # a bad brief is refused before the photo is stored
     if photo is not None:
         data = await asyncio.to_thread(photo.read_bytes)
-        stored = await s.add_reference_image(data, "the attached image")
-        request = request_for(brief, (stored.sha256,))
+        sha = await s.add_reference_image(data, "the attached image")
+        request = request_for(brief, (sha,))
     video_id = await s.create_video(request, uid)
     await remember(video_id, "main")
     if photo is not None:

@@ -212,7 +212,7 @@ def generate(
         raise typer.Exit(2) from None
 
     async def job(studio: Studio, settings: Settings) -> dict[str, Any]:
-        stored = [
+        shas = [
             await studio.add_reference_image(
                 await asyncio.to_thread(_head, path, MAX_UPLOAD_BYTES + 1),
                 f"--reference {path.name}",
@@ -220,7 +220,7 @@ def generate(
             for path in photos
         ]
         options = request.options.model_copy(
-            update={"reference_images": tuple(dict.fromkeys(p.sha256 for p in stored))}
+            update={"reference_images": tuple(dict.fromkeys(shas))}
         )
         video_id = await studio.create_video(
             request.model_copy(update={"options": options}), settings.user_id
