@@ -311,6 +311,13 @@ class Beat(BaseModel):
 class Spec(BaseModel):
     """The whole plan of an ad.
 
+    The facts a brief states are kept as written, so each can land where an ad puts it:
+    ``brand`` ("Bean & Leaf"), ``product`` (its name with any model number, "EQ.9"),
+    ``category`` (the product archetype the storyboard draws: "headphones", "shoe", …),
+    ``price`` with its currency as written ("$199", "89 €", "save 30%") for the offer beat,
+    ``promo_code`` and ``url`` for the call to action, ``tagline`` for the end card. Each is
+    ``""`` when the brief does not state it.
+
     Raises:
         pydantic.ValidationError: beats out of order, gaps or overlaps, or durations that do
             not sum to ``duration_s`` (to the millisecond).
@@ -321,6 +328,11 @@ class Spec(BaseModel):
     title: str = Field(min_length=1, max_length=120)
     product: str = Field(min_length=1, max_length=120)
     brand: str = Field(default="", max_length=80)
+    category: str = Field(default="", max_length=40)
+    price: str = Field(default="", max_length=40)
+    promo_code: str = Field(default="", max_length=40)
+    url: str = Field(default="", max_length=120)
+    tagline: str = Field(default="", max_length=120)
     audience: str = Field(min_length=1, max_length=200)
     language: str = Field(default="en", pattern=r"^[a-z]{2}$")
     style: Style
