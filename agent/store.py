@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from agent.settings import Settings
 
 _CHUNK = 1 << 20
+#: A blob's address: the hex SHA-256 of its content, 64 lowercase hex digits.
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 def sha256_file(path: Path) -> str:
@@ -33,6 +36,22 @@ def sha256_file(path: Path) -> str:
         while block := f.read(_CHUNK):
             h.update(block)
     return h.hexdigest()
+
+
+def check_digest(sha256: object) -> str:
+    """Return ``sha256`` if it is a well-formed blob address (64 lowercase hex digits).
+
+    Every store method that builds a path or an object key from a digest calls this first:
+    a digest comes from graph state, which a client may have forged, so it is never used
+    as a path fragment unchecked (``"../../etc/passwd"``, ``"ab/../.."``, ``""``).
+
+    Raises:
+        StorageError: anything else (the message shows at most a short prefix of it).
+    """
+    if not isinstance(sha256, str) or _DIGEST.fullmatch(sha256) is None:
+        shown = repr(sha256)[:24]
+        raise StorageError(f"refusing a malformed blob digest {shown}: not 64 lowercase hex digits")
+    return sha256
 
 
 def safe_key(key: str) -> str:
@@ -103,10 +122,20 @@ class LocalStore:
         self._tmp.mkdir(parents=True, exist_ok=True)
 
     def _blob(self, sha256: str) -> Path:
+        """The blob's path; the only place a path is built from a digest.
+
+        Raises:
+            StorageError: a malformed digest (see :func:`check_digest`).
+        """
+        check_digest(sha256)
         return self._blobs / sha256[:2] / sha256
 
     def has_blob(self, sha256: str) -> bool:
-        """Whether a blob with this hash is stored."""
+        """Whether a blob with this hash is stored.
+
+        Raises:
+            StorageError: a malformed digest.
+        """
         return self._blob(sha256).is_file()
 
     def put_file(self, src: Path) -> tuple[str, int]:
@@ -133,7 +162,11 @@ class LocalStore:
         return self.put_file(Path(name))
 
     def local_path(self, sha256: str) -> Path:
-        """The blob's file. Raises StorageError if it is missing."""
+        """The blob's file.
+
+        Raises:
+            StorageError: a malformed digest, or the blob is missing.
+        """
         path = self._blob(sha256)
         if not path.is_file():
             raise StorageError(f"blob {sha256[:12]}… is missing from {self._blobs}")
@@ -145,10 +178,10 @@ class LocalStore:
         ``mime`` is accepted for the protocol and unused: a file has no media type.
         """
         dst = self.root / safe_key(key)
+        src = self.local_path(sha256)
         if dst.exists():
             return dst
         dst.parent.mkdir(parents=True, exist_ok=True)
-        src = self.local_path(sha256)
         try:
             os.link(src, dst)
         except FileExistsError:
