@@ -78,7 +78,7 @@ def builder(
     g.add_node("draw_beat", storyboard.draw_beat, input_schema=BeatTask)  # type: ignore[call-overload]
     g.add_node("storyboard", storyboard.storyboard)
     g.add_node("review_storyboard", review.make_review("storyboard"))
-    g.add_node("render_beat", chunks.render_beat, input_schema=BeatTask)  # type: ignore[arg-type]
+    g.add_node("render_beat", chunks.render_beat, input_schema=BeatTask)  # type: ignore[call-overload]
     g.add_node("chunks", chunks.chunks)
     g.add_node("review_chunks", review.make_review("chunks"))
     g.add_node("refine", refine.refine)

@@ -224,6 +224,8 @@ class State(TypedDict, total=False):
             or back to itself after a resume it could not use); unset → the next phase.
         review_error: private, one step only: why the last resume was not used, shown in the
             next pause's payload.
+        forked: private, one step only: the branch a fork resume just made (``thread_id``,
+            ``branch``, ``parent``, ``phase``), shown in the next pause's payload.
     """
 
     video_id: str
@@ -239,6 +241,7 @@ class State(TypedDict, total=False):
     overrides: Annotated[dict[str, Override], _latest_overrides]
     goto: Annotated[str | None, EphemeralValue]
     review_error: Annotated[str | None, EphemeralValue]
+    forked: Annotated[dict[str, str] | None, EphemeralValue]
 
 
 class AdmitInput(State, total=False):
@@ -249,7 +252,7 @@ class AdmitInput(State, total=False):
 
 
 #: State keys that clients never see (not in ``get_state`` values; see :class:`Output`).
-PRIVATE_KEYS = ("goto", "review_error")
+PRIVATE_KEYS = ("goto", "review_error", "forked")
 
 
 class Output(TypedDict, total=False):

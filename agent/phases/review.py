@@ -1,10 +1,10 @@
 """The four review pauses.
 
 Nothing with lasting effect happens before ``interrupt()``: LangGraph re-runs an interrupted
-node from its first line on resume. (In a LangGraph server run the node checks that the state
-is the caller's and records a fork's branch row; both are idempotent, see
-:func:`agent.server.tree.register_branch`.) What a resume value does is decided after it, in
-:mod:`agent.server.resume`.
+node from its first line on resume. (The node first checks its state against the database,
+:func:`agent.trust.guard`, which only reads; a LangGraph server run also records the branch's
+status.) What a resume value does is decided after it, in :mod:`agent.server.resume`; a fork
+resume on the LangGraph server makes the new branch through :mod:`agent.server.fork`.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from agent import branches
 from agent.deps import Deps
 from agent.errors import UserError
 from agent.phases import forecast
-from agent.phases.common import deps_of
-from agent.server import resume, tree
+from agent.server import fork, resume
 from agent.state import Phase, State
+from agent.trust import guard, server_user
 from agent.usage import branch_usage
 
 #: What a user may do at each pause (DESIGN.md §2).
@@ -61,7 +61,8 @@ async def pause_payload(state: State, phase: Phase, deps: Deps) -> dict[str, Any
         ``"estimate_next_usd"``, ``"estimate_error"`` (None, or why there is no estimate),
         ``"allowed"`` (``continue`` and the edit tools of this pause), ``"resume"`` (the
         resume values a client may send, see :mod:`agent.server.resume`), ``"error"`` (why
-        the last resume was not used, or None)``}``.
+        the last resume was not used, or None), ``"fork"`` (the branch a fork resume just
+        made: ``{thread_id, branch, parent, phase}``, or None)``}``.
 
     Raises:
         StorageError: the database cannot be reached.
@@ -88,6 +89,7 @@ async def pause_payload(state: State, phase: Phase, deps: Deps) -> dict[str, Any
         "allowed": list(ALLOWED[phase]),
         "resume": resume.resume_shapes(list(ALLOWED[phase])),
         "error": state.get("review_error"),
+        "fork": state.get("forked"),
     }
 
 
@@ -123,16 +125,26 @@ def make_review(phase: Phase) -> ReviewNode:
     """
 
     async def review(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
-        deps = await deps_of(runtime)
+        deps = await guard(runtime, state)
         config = get_config()
-        user = tree.server_user(runtime, config)
+        user = server_user(runtime, config)
         if user is not None:  # a LangGraph server run: keep the branch row in step
-            await tree.register_branch(deps, state, tree.thread_id(config), user)
             await _record(deps, state, phase, moving_on=bool(state.get("auto_continue")))
         if state.get("auto_continue"):
             return {"goto": None}
         answer = interrupt(await pause_payload(state, phase, deps))
-        update = await resume.resolve(answer, state, phase, ALLOWED[phase], deps)
+        forker: resume.Forker | None = None
+        if user is not None:
+            # the checkpoint this task runs from: the pause (the root graph's, in the map)
+            checkpoint = ((config.get("configurable") or {}).get("checkpoint_map") or {}).get("")
+
+            async def forker(edits: list[Any]) -> dict[str, str]:
+                owner = user or deps.settings.user_id
+                return await fork.fork_thread(
+                    deps, state, phase, edits, owner=owner, checkpoint_id=checkpoint
+                )
+
+        update = await resume.resolve(answer, state, phase, ALLOWED[phase], deps, forker)
         if user is not None and update.get("goto") is None:
             await _record(deps, state, phase, moving_on=True)
         return update
