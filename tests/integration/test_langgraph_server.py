@@ -406,10 +406,10 @@ async def test_a_forged_digest_reads_no_host_file(
                 as_node="review_chunks",
             )  # next: refine, which would mux the "stitched" video into final_v1.mp4
         result = await bob.runs.wait(tid, "reelgraph", input=None, raise_error=False)
-        assert "malformed blob digest" in str(result), result
+        built = [p for p in server.home.rglob("final_v*.mp4") if video_id in str(p)]
+        assert not built, "no final video was built"
         assert await _made(server, video_id) == made, "no artifact, no cost event"
-    built = [p for p in server.home.rglob("final_v*.mp4") if video_id in str(p)]
-    assert not built, "no final video was built"
+        assert "malformed blob digest" in str(result), result
     finals = await _rows(server, "SELECT key FROM artifacts WHERE name = 'final'")
     assert not [k for (k,) in finals if video_id in k]
 
