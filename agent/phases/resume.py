@@ -10,8 +10,8 @@ Resume values (``Command(resume=...)``; the pause's payload lists them under ``r
   calls by the edit interpreter (OpenAI when ``OPENAI_API_KEY`` is set, else offline);
 * ``{"action": "fork"}``, optionally with ``"calls": [...]`` or ``"text": "..."``: the server
   makes a new branch (a new thread) seeded from this pause plus the edit, and this thread
-  pauses here again with ``fork`` in its payload naming the new thread (only on the LangGraph
-  server; see :mod:`agent.server.fork`).
+  pauses here again with ``fork`` in its payload naming the new thread (on the LangGraph
+  server, see :mod:`agent.server.fork`; a graph without a door that makes forks refuses it).
 
 An edit applies on this thread (a thread is a branch; its earlier checkpoints stay in its
 history): the edit classes of :mod:`agent.editing` compute the new values, and the run goes
