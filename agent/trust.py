@@ -13,7 +13,9 @@ and it resolves the state against the database before any provider call:
 * the state's branch is recorded for *this* thread (a copied or forged thread is no branch);
 * every artifact reference (the state's, and uploaded images in its overrides) is a recorded
   artifact of this video, with that name, key and digest;
-* every reference image in the options is one the video was created with.
+* the options are the ones the video was created with (models, budget, reference images:
+  no edit changes them), so a forged state cannot lift a budget cap, switch to a paid model
+  or point at another video's photos.
 
 The check only reads, so a review node may run it again on every resume.
 """
@@ -21,12 +23,13 @@ The check only reads, so a review node may run it again on every resume.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.config import get_config
 from langgraph.runtime import Runtime
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
 from agent.deps import Deps
 from agent.errors import StorageError, UserError
@@ -81,8 +84,11 @@ def _refs(state: State | BeatTask) -> list[Any]:
     return refs
 
 
-def _references(options: Any) -> Iterable[Any]:
-    return _field(options, "reference_images") or ()
+def _options(options: Any) -> dict[str, Any]:
+    """The state's options as JSON values (as the ``videos`` row stores them)."""
+    if isinstance(options, BaseModel):
+        return options.model_dump(mode="json")
+    return dict(to_jsonable_python(options)) if isinstance(options, dict) else {}
 
 
 async def check_state(
@@ -99,8 +105,8 @@ async def check_state(
             checked the user already.
 
     Raises:
-        Refused: no such video of this owner, the branch is not this thread, an artifact or
-            reference image is not the video's, or a digest is malformed.
+        Refused: no such video of this owner, the branch is not this thread, an artifact is
+            not the video's, a digest is malformed, or the options are not the video's.
         StorageError: the database cannot be reached.
     """
     video_id = state.get("video_id")
@@ -146,11 +152,11 @@ async def check_state(
     )
     if strange:
         raise Refused(f"artifacts {strange} are not artifacts of video {video_id}")
-    options = row["options"] if isinstance(row["options"], dict) else json.loads(row["options"])
-    allowed = set(options.get("reference_images") or ())
-    foreign = [str(s)[:12] for s in _references(state.get("options")) if s not in allowed]
-    if foreign:
-        raise Refused(f"reference images {foreign} are not reference images of video {video_id}")
+    stored = row["options"] if isinstance(row["options"], dict) else json.loads(row["options"])
+    given = _options(state.get("options"))
+    changed = sorted(k for k, v in stored.items() if k != "auto_continue" and given.get(k) != v)
+    if changed:
+        raise Refused(f"options {changed} are not the options of video {video_id}")
 
 
 async def guard(runtime: Runtime[Deps], state: State | BeatTask) -> Deps:

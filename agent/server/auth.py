@@ -13,6 +13,7 @@ Graph state and the metadata that ties a thread to a video are the server's to w
 
 * ``threads.update_state`` (and its bulk form): langgraph-api authorises it as a threads
   ``update`` whose value has no ``metadata`` (a metadata patch always has one);
+* ``threads.copy`` (a create without ``metadata``): a second thread claiming the same branch;
 * a thread created or patched with metadata the server keeps (:data:`SERVER_METADATA`), and a
   run whose metadata carries it (a run can create its thread);
 * a run whose ``command`` carries anything but ``resume`` (``update`` writes state, ``goto``
@@ -108,9 +109,16 @@ async def create_thread(
 ) -> dict[str, str]:
     """A new thread is the caller's; it may not claim a video or a branch.
 
+    ``threads.copy`` is authorised as a create without ``metadata`` (a plain create always
+    has the key): a copy would be a second thread claiming the same branch, so it is refused.
+
     Raises:
-        Auth.exceptions.HTTPException: 403, metadata the server keeps.
+        Auth.exceptions.HTTPException: 403, a copy or metadata the server keeps.
     """
+    if "metadata" not in value:
+        raise _forbidden(
+            'threads are not copied: resume a pause with {"action": "fork"} to branch a video'
+        )
     meta = value.get("metadata") or {}
     _refuse_server_metadata({k: v for k, v in meta.items() if k != "owner"})
     return _owned(ctx, cast(dict[str, Any], value))

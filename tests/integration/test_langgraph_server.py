@@ -363,6 +363,7 @@ async def test_clients_cannot_write_graph_state_or_server_metadata(connect: Conn
         bob.threads.update(tid, metadata={"owner": "alice"}),
         bob.threads.update(tid, metadata={"branch": "main-9", "parent": "main"}),
         bob.threads.create(metadata={"video_id": video_id, "branch": "main-5"}),
+        bob.threads.copy(tid),
         bob.runs.wait(tid, "reelgraph", command={"update": {"video_id": "someone-elses"}}),
         bob.runs.wait(tid, "reelgraph", command={"goto": "refine"}),
         bob.runs.wait(

@@ -129,3 +129,27 @@ async def test_a_path_as_a_digest_builds_no_video(studio: Studio, tmp_path: Path
         await studio.run(vid, "carol")
     assert await _made(studio, vid) == made
     assert not list(studio.deps.store.root.rglob("beat_*"))
+
+
+@pytest.mark.asyncio
+async def test_options_the_video_was_not_made_with_are_refused(studio: Studio) -> None:
+    request = VideoRequest(
+        prompt="An ad for Acme lamps",
+        options=Options(duration_s=6, seed=next(_seeds), budget_usd=0.0),
+    )
+    vid = await studio.create_video(request, "dave")
+    await studio.run(vid, "dave")
+    made = await _made(studio, vid)
+    thread = (await studio.status(vid, "dave"))["thread_id"]
+    options = (await studio.graph.aget_state({"configurable": {"thread_id": thread}})).values[
+        "options"
+    ]
+    for forged in (
+        options.model_copy(update={"budget_usd": None}),  # the cap lifted
+        options.model_copy(update={"image_model": "replicate:flux-dev"}),  # a paid model
+        options.model_copy(update={"reference_images": ("f" * 64,)}),  # someone's photo
+    ):
+        await _forge(studio, vid, {"options": forged}, "review_plan")
+        with pytest.raises(UserError, match="are not the options of video"):
+            await studio.run(vid, "dave")
+        assert await _made(studio, vid) == made
