@@ -7,8 +7,8 @@ Layout inside the bucket, under an optional prefix::
                                                          its blob, with its Content-Type
 
 FFmpeg and Pillow read local files, so the store keeps a local content-addressed cache (a
-:class:`~agent.store.LocalStore`); a blob missing from the cache is downloaded on first use
-and checked against its hash.
+:class:`~agent.store.LocalStore`, or any :class:`~agent.blobs.ArtifactStore`); a blob missing
+from the cache is downloaded on first use and checked against its hash.
 
 Every method blocks on the network; async callers run them with :func:`asyncio.to_thread`.
 The boto3 client is thread-safe, so one store serves concurrent threads.
@@ -33,8 +33,8 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
     NoCredentialsError,
 )
 
+from agent.blobs import ArtifactStore, check_digest, guess_mime, safe_key
 from agent.errors import StorageError
-from agent.store import LocalStore, check_digest, guess_mime, safe_key
 
 MiB = 1 << 20
 
@@ -84,7 +84,7 @@ class S3Store:
     def __init__(
         self,
         bucket: str,
-        cache: LocalStore,
+        cache: ArtifactStore,
         *,
         prefix: str = "",
         region: str | None = None,
@@ -274,7 +274,7 @@ class S3Store:
         """The blob's object key; the only place an object key is built from a digest.
 
         Raises:
-            StorageError: a malformed digest (see :func:`agent.store.check_digest`).
+            StorageError: a malformed digest (see :func:`agent.blobs.check_digest`).
         """
         return f"{self.prefix}blobs/{check_digest(sha256)}"
 
