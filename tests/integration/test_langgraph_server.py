@@ -385,7 +385,19 @@ async def test_clients_cannot_write_graph_state_or_server_metadata(connect: Conn
     # metadata of the client's own is fine, and the video still goes on
     await bob.threads.update(tid, metadata={"note": "for the spring campaign"})
     assert (await bob.threads.get(tid))["metadata"]["note"] == "for the spring campaign"
-    assert (await _resume(bob, tid, {"action": "continue"}))["phase"] == "storyboard"
+    board = await _resume(bob, tid, {"action": "continue"})
+    assert board["phase"] == "storyboard"
+
+    # a fork asked for in plain words; a fork resume of the wrong shape changes nothing
+    bad = await _resume(bob, tid, {"action": "fork", "calls": [], "text": "beat 1 again"})
+    assert "a fork is" in bad["error"] and bad["fork"] is None
+    text = {"action": "fork", "text": "regenerate beat 1 with a sunset"}
+    made = (await _resume(bob, tid, text))["fork"]
+    assert (made["branch"], made["parent"], made["phase"]) == ("main-1", "main", "storyboard")
+    await bob.runs.wait(made["thread_id"], "reelgraph", input=None, raise_error=True)
+    forked = await _pause(bob, made["thread_id"])
+    assert _versions(forked, "beat_") == {**_versions(board, "beat_"), "beat_00": 2}
+    assert (await _pause(bob, tid))["artifacts"] == board["artifacts"], "main is unchanged"
 
 
 @pytest.mark.asyncio
