@@ -7,8 +7,8 @@ Layout inside the bucket, under an optional prefix::
                                                          its blob, with its Content-Type
 
 FFmpeg and Pillow read local files, so the store keeps a local content-addressed cache (a
-:class:`~agent.store.LocalStore`); a blob missing from the cache is downloaded on first use
-and checked against its hash.
+:class:`~agent.store.LocalStore`, or any :class:`~agent.blobs.ArtifactStore`); a blob missing
+from the cache is downloaded on first use and checked against its hash.
 
 Every method blocks on the network; async callers run them with :func:`asyncio.to_thread`.
 The boto3 client is thread-safe, so one store serves concurrent threads.
@@ -33,8 +33,8 @@ from botocore.exceptions import (  # type: ignore[import-untyped]
     NoCredentialsError,
 )
 
+from agent.blobs import ArtifactStore, check_digest, guess_mime, safe_key
 from agent.errors import StorageError
-from agent.store import LocalStore, guess_mime, safe_key
 
 MiB = 1 << 20
 
@@ -84,7 +84,7 @@ class S3Store:
     def __init__(
         self,
         bucket: str,
-        cache: LocalStore,
+        cache: ArtifactStore,
         *,
         prefix: str = "",
         region: str | None = None,
@@ -151,9 +151,11 @@ class S3Store:
         """Whether the blob is in the local cache or the bucket (one HEAD request on a miss).
 
         Raises:
-            StorageError: the bucket is missing, unreachable or refuses access.
+            StorageError: a malformed digest; the bucket is missing, unreachable or refuses
+                access.
         """
-        return self.cache.has_blob(sha256) or self._exists(self._blob_key(sha256))
+        key = self._blob_key(sha256)  # checks the digest before the cache builds a path
+        return self.cache.has_blob(sha256) or self._exists(key)
 
     def put_file(self, src: Path) -> tuple[str, int]:
         """Move ``src`` into the cache and upload it to ``{prefix}blobs/{sha256}``.
@@ -181,13 +183,14 @@ class S3Store:
         """A local file with the blob's bytes, downloaded into the cache on a miss.
 
         Raises:
-            StorageError: the blob is in neither the cache nor the bucket, the download
+            StorageError: a malformed digest (no request is made), the blob is in neither
+                the cache nor the bucket, the download
                 fails, or the downloaded bytes do not hash to ``sha256``.
         """
+        key = self._blob_key(sha256)
         if self.cache.has_blob(sha256):
             return self.cache.local_path(sha256)
         self._check_bucket()
-        key = self._blob_key(sha256)
         scratch = self.cache.scratch_dir()
         tmp = scratch / "download"
         try:
@@ -218,9 +221,11 @@ class S3Store:
             The key's mirror in the local cache (``root / key``).
 
         Raises:
-            StorageError: an unsafe key, a missing blob, or a failed request.
+            StorageError: an unsafe key, a malformed digest, a missing blob, or a failed
+                request.
         """
         safe_key(key)
+        check_digest(sha256)
         self._ensure_uploaded(sha256)
         object_key = self.prefix + key
         if not self._exists(object_key):
@@ -266,7 +271,12 @@ class S3Store:
     # -- internals ------------------------------------------------------------------------
 
     def _blob_key(self, sha256: str) -> str:
-        return f"{self.prefix}blobs/{sha256}"
+        """The blob's object key; the only place an object key is built from a digest.
+
+        Raises:
+            StorageError: a malformed digest (see :func:`agent.blobs.check_digest`).
+        """
+        return f"{self.prefix}blobs/{check_digest(sha256)}"
 
     def _check_bucket(self) -> None:
         """HEAD the bucket once, so a missing bucket is not mistaken for a missing object."""
@@ -299,6 +309,7 @@ class S3Store:
 
     def _ensure_uploaded(self, sha256: str) -> None:
         """Upload the cached blob unless this process has seen it in the bucket."""
+        check_digest(sha256)
         with self._lock:
             if sha256 in self._uploaded:
                 return

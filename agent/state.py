@@ -25,6 +25,8 @@ MAX_REFERENCE_IMAGES = 4
 
 #: A blob's address in the artifact store: the hex SHA-256 of its content.
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+#: Longest logical key accepted, characters.
+MAX_KEY_CHARS = 500
 
 
 def check_prompt(prompt: str) -> str:
@@ -93,7 +95,7 @@ class ArtifactRef(BaseModel):
         name: logical name, e.g. ``beat_00``, ``chunk_03``, ``stitched``, ``final``, ``spec``.
         key: logical key in the store, ``{user}/videos/{video}/{name}_v{version}.{ext}``.
         version: 1, 2, … per video and name across all branches.
-        sha256: hex digest of the content (the blob's address).
+        sha256: hex digest of the content (the blob's address), 64 lowercase hex digits.
         mime: media type.
         size_bytes: size of the content.
         provider: who made it (``local``, ``ffmpeg``, ``replicate``, …).
@@ -103,15 +105,24 @@ class ArtifactRef(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    name: str
-    key: str
-    version: int
-    sha256: str
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    key: str = Field(min_length=1, max_length=MAX_KEY_CHARS)
+    version: int = Field(ge=1)
+    sha256: Sha256
     mime: str
     size_bytes: int
     provider: str
     model: str
     cost_usd: float = 0.0
+
+    @field_validator("key")
+    @classmethod
+    def _key(cls, key: str) -> str:
+        """A relative path: no leading ``/``, no ``.`` or ``..`` segment, no NUL or backslash."""
+        parts = key.split("/")
+        if key.startswith("/") or "\x00" in key or "\\" in key or {".", ".."} & set(parts):
+            raise ValueError(f"not a relative artifact key: {key[:60]!r}")
+        return key
 
 
 class Override(BaseModel):
@@ -213,6 +224,8 @@ class State(TypedDict, total=False):
             or back to itself after a resume it could not use); unset → the next phase.
         review_error: private, one step only: why the last resume was not used, shown in the
             next pause's payload.
+        forked: private, one step only: the branch a fork resume just made (``thread_id``,
+            ``branch``, ``parent``, ``phase``), shown in the next pause's payload.
     """
 
     video_id: str
@@ -228,6 +241,7 @@ class State(TypedDict, total=False):
     overrides: Annotated[dict[str, Override], _latest_overrides]
     goto: Annotated[str | None, EphemeralValue]
     review_error: Annotated[str | None, EphemeralValue]
+    forked: Annotated[dict[str, str] | None, EphemeralValue]
 
 
 class AdmitInput(State, total=False):
@@ -238,7 +252,7 @@ class AdmitInput(State, total=False):
 
 
 #: State keys that clients never see (not in ``get_state`` values; see :class:`Output`).
-PRIVATE_KEYS = ("goto", "review_error")
+PRIVATE_KEYS = ("goto", "review_error", "forked")
 
 
 class Output(TypedDict, total=False):

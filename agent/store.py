@@ -3,88 +3,35 @@
 Blobs are stored once by SHA-256, so a fork copies no media. A logical key follows the seed
 layout ``{user_id}/videos/{video_id}/beat_00_v1.png`` and points at a blob.
 
-Two stores implement :class:`ArtifactStore`: :class:`LocalStore` (a directory, the default)
+Two stores implement :class:`~agent.blobs.ArtifactStore` (re-exported here, with the digest and
+key checks of :mod:`agent.blobs`): :class:`LocalStore` (a directory, the default)
 and :class:`agent.s3store.S3Store` (a bucket plus a local cache); :func:`open_store` picks one
 from the settings (``ARTIFACT_STORE``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import mimetypes
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
+from agent.blobs import ArtifactStore, check_digest, guess_mime, safe_key, sha256_file
 from agent.errors import StorageError, UserError
 
 if TYPE_CHECKING:
     from agent.settings import Settings
 
-_CHUNK = 1 << 20
-
-
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(_CHUNK):
-            h.update(block)
-    return h.hexdigest()
-
-
-def safe_key(key: str) -> str:
-    """Return ``key`` if it is a relative path without ``..``; else raise StorageError."""
-    if not key or key.startswith("/") or ".." in key.split("/"):
-        raise StorageError(f"refusing an unsafe artifact key: {key!r}")
-    return key
-
-
-def guess_mime(key: str) -> str:
-    """The media type of a key from its extension (``.png`` → ``image/png``), else binary."""
-    return mimetypes.guess_type(key)[0] or "application/octet-stream"
-
-
-class ArtifactStore(Protocol):
-    """Where blobs and logical keys live."""
-
-    @property
-    def root(self) -> Path:
-        """The local directory where logical keys appear as files (for S3, the cache)."""
-        ...
-
-    def has_blob(self, sha256: str) -> bool:
-        """Whether a blob with this hash is stored."""
-        ...
-
-    def put_file(self, src: Path) -> tuple[str, int]:
-        """Store a file by content (the source is consumed). Returns (sha256, size in bytes)."""
-        ...
-
-    def put_bytes(self, data: bytes, suffix: str = "") -> tuple[str, int]:
-        """Store bytes by content. Returns (sha256, size in bytes)."""
-        ...
-
-    def local_path(self, sha256: str) -> Path:
-        """A local file with the blob's bytes, for FFmpeg and Pillow to read."""
-        ...
-
-    def link(self, key: str, sha256: str, mime: str | None = None) -> Path:
-        """Make the logical key point at the blob; returns the key's local path.
-
-        ``mime`` is the key's media type (None → guessed from its extension).
-        """
-        ...
-
-    def url(self, key: str) -> str:
-        """A URL a browser can fetch the logical key from (presigned for S3)."""
-        ...
-
-    def scratch_dir(self) -> Path:
-        """A directory for temporary files on the same filesystem as the blobs."""
-        ...
+__all__ = [
+    "ArtifactStore",
+    "LocalStore",
+    "check_digest",
+    "guess_mime",
+    "open_store",
+    "safe_key",
+    "sha256_file",
+]
 
 
 class LocalStore:
@@ -103,10 +50,20 @@ class LocalStore:
         self._tmp.mkdir(parents=True, exist_ok=True)
 
     def _blob(self, sha256: str) -> Path:
+        """The blob's path; the only place a path is built from a digest.
+
+        Raises:
+            StorageError: a malformed digest (see :func:`check_digest`).
+        """
+        check_digest(sha256)
         return self._blobs / sha256[:2] / sha256
 
     def has_blob(self, sha256: str) -> bool:
-        """Whether a blob with this hash is stored."""
+        """Whether a blob with this hash is stored.
+
+        Raises:
+            StorageError: a malformed digest.
+        """
         return self._blob(sha256).is_file()
 
     def put_file(self, src: Path) -> tuple[str, int]:
@@ -133,7 +90,11 @@ class LocalStore:
         return self.put_file(Path(name))
 
     def local_path(self, sha256: str) -> Path:
-        """The blob's file. Raises StorageError if it is missing."""
+        """The blob's file.
+
+        Raises:
+            StorageError: a malformed digest, or the blob is missing.
+        """
         path = self._blob(sha256)
         if not path.is_file():
             raise StorageError(f"blob {sha256[:12]}… is missing from {self._blobs}")
@@ -145,10 +106,10 @@ class LocalStore:
         ``mime`` is accepted for the protocol and unused: a file has no media type.
         """
         dst = self.root / safe_key(key)
+        src = self.local_path(sha256)
         if dst.exists():
             return dst
         dst.parent.mkdir(parents=True, exist_ok=True)
-        src = self.local_path(sha256)
         try:
             os.link(src, dst)
         except FileExistsError:

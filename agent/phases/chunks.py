@@ -34,7 +34,6 @@ from agent.phases.common import (
     beat_name,
     beat_tasks,
     chunk_name,
-    deps_of,
     opened,
     override,
     progress,
@@ -44,6 +43,7 @@ from agent.providers.base import ClipRequest, VideoProvider
 from agent.providers.registry import Registry
 from agent.spec import FPS, Beat, Spec
 from agent.state import ArtifactRef, State
+from agent.trust import guard
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,7 @@ async def render_beat(task: BeatTask, *, runtime: Runtime[Deps]) -> dict[str, An
     they render in order, each from the previous one's last frame, so the chunks after a
     regenerated one follow from its new last frame.
     """
-    video = (await deps_of(runtime)).registry.video(task["options"].video_model)
+    video = (await guard(runtime, task)).registry.video(task["options"].video_model)
     if video.end_frame:
         return await _render_to_end_frames(task, video, runtime)
     return await _render_chained(task, video, runtime)
@@ -254,7 +254,7 @@ class _BeatChunks(NamedTuple):
 
 
 async def _beat_chunks(task: BeatTask, video: VideoProvider, runtime: Runtime[Deps]) -> _BeatChunks:
-    deps = await deps_of(runtime)
+    deps = opened(runtime)  # render_beat guarded the task first
     spec = task["spec"]
     beat = spec.beats[task["beat_index"]]
     jobs = plan_chunks(spec, video.clip_lengths_s)
@@ -370,7 +370,7 @@ async def _retime(
 
 async def chunks(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     """Join: stitch every chunk, in order, into ``stitched_vN.mp4`` (exact to the frame)."""
-    deps = await deps_of(runtime)
+    deps = await guard(runtime, state)
     spec = state["spec"]
     assert spec is not None
     jobs = plan_chunks(spec, deps.registry.video(state["options"].video_model).clip_lengths_s)

@@ -8,15 +8,17 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.deps import Deps
-from agent.phases.common import deps_of, progress, recorder
+from agent.phases.common import progress, recorder
 from agent.spec import Spec
 from agent.state import State
+from agent.trust import guard
 
 
 async def plan(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     """Plan the ad with the video's planner; the spec is stored as ``spec_vN.json``."""
+    deps = await guard(runtime, state)
     options = state["options"]
-    planner = (await deps_of(runtime)).registry.planner(options.planner)
+    planner = deps.registry.planner(options.planner)
     rec = recorder(runtime, state, "plan")
 
     async def make(dst: Path) -> None:

@@ -9,10 +9,11 @@ from langgraph.runtime import Runtime
 
 from agent.deps import Deps
 from agent.memo import Blob, Call
-from agent.phases.common import deps_of, override, progress, recorder
+from agent.phases.common import override, progress, recorder
 from agent.providers.base import MusicProvider, MusicRequest
 from agent.providers.registry import Registry
 from agent.state import State
+from agent.trust import guard
 
 #: Integrated loudness of the final mix, LUFS (streaming platforms' common target, EBU R128 s1).
 TARGET_LUFS = -14.0
@@ -46,7 +47,7 @@ async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
 
     The final video is H.264 + AAC, ``+faststart``, at -14 LUFS integrated and at most -1 dBTP.
     """
-    deps = await deps_of(runtime)
+    deps = await guard(runtime, state)
     stitched = state["artifacts"]["stitched"]
     rec = recorder(runtime, state, "refine")
     updates: dict[str, Any] = {}

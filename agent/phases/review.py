@@ -1,10 +1,11 @@
 """The four review pauses.
 
 Nothing with lasting effect happens before ``interrupt()``: LangGraph re-runs an interrupted
-node from its first line on resume. (In a LangGraph server run the node checks that the state
-is the caller's and records a fork's branch row; both are idempotent, see
-:func:`agent.server.tree.register_branch`.) What a resume value does is decided after it, in
-:mod:`agent.server.resume`.
+node from its first line on resume. (The node first checks its state against the database,
+:func:`agent.trust.guard`, which only reads; the graph's :class:`Door`, if it has one, may
+record the branch's status, which is idempotent.) What a resume value does is decided after
+it, in :mod:`agent.phases.resume`; a fork resume is carried out by the door (the LangGraph
+server's makes a new thread, :mod:`agent.server.fork`), and refused where the graph has none.
 """
 
 from __future__ import annotations
@@ -12,17 +13,15 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Any, Protocol
 
-from langgraph.config import get_config
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
 from agent import branches
 from agent.deps import Deps
 from agent.errors import UserError
-from agent.phases import forecast
-from agent.phases.common import deps_of
-from agent.server import resume, tree
+from agent.phases import forecast, resume
 from agent.state import Phase, State
+from agent.trust import guard
 from agent.usage import branch_usage
 
 #: What a user may do at each pause (DESIGN.md §2).
@@ -60,8 +59,9 @@ async def pause_payload(state: State, phase: Phase, deps: Deps) -> dict[str, Any
         version, mime}``), ``"cost_usd"`` (spent on the branch so far, USD),
         ``"estimate_next_usd"``, ``"estimate_error"`` (None, or why there is no estimate),
         ``"allowed"`` (``continue`` and the edit tools of this pause), ``"resume"`` (the
-        resume values a client may send, see :mod:`agent.server.resume`), ``"error"`` (why
-        the last resume was not used, or None)``}``.
+        resume values a client may send, see :mod:`agent.phases.resume`), ``"error"`` (why
+        the last resume was not used, or None), ``"fork"`` (the branch a fork resume just
+        made: ``{thread_id, branch, parent, phase}``, or None)``}``.
 
     Raises:
         StorageError: the database cannot be reached.
@@ -88,22 +88,45 @@ async def pause_payload(state: State, phase: Phase, deps: Deps) -> dict[str, Any
         "allowed": list(ALLOWED[phase]),
         "resume": resume.resume_shapes(list(ALLOWED[phase])),
         "error": state.get("review_error"),
+        "fork": state.get("forked"),
     }
 
 
-async def _record(deps: Deps, state: State, phase: Phase, *, moving_on: bool) -> None:
+async def record_pause(deps: Deps, state: State, phase: Phase, *, moving_on: bool) -> None:
     """Record the branch as paused here or complete, and main's title, for ``reelgraph videos``.
 
-    Studio runs keep the row themselves (:meth:`agent.studio.Studio.run`); server runs have
-    only the graph's nodes to do it. A server run between pauses is not marked ``running``:
+    Studio runs keep the row themselves (:meth:`agent.studio.Studio.run`); runs of a graph
+    served by another door (the LangGraph server) have only the graph's nodes to do it, through
+    their :class:`Door`. A run between pauses is not marked ``running``:
     :meth:`~agent.studio.Studio.status` would take a running row without the studio's run
     lock for a run that was cut off.
+
+    Raises:
+        StorageError: the database cannot be reached.
     """
     if not moving_on:
         await branches.set_status(deps.pool, state["video_id"], state["branch"], "paused", phase)
         await branches.set_title(deps.pool, state["video_id"], state["branch"], state.get("spec"))
     elif NEXT_PHASE[phase] is None:
         await branches.set_status(deps.pool, state["video_id"], state["branch"], "complete", phase)
+
+
+class Door(Protocol):
+    """What the door serving a graph adds at its pauses.
+
+    The LangGraph server's keeps the branch row and makes forks; the app's graph has none
+    (:class:`~agent.studio.Studio` keeps its rows and makes forks itself).
+    """
+
+    async def paused(self, deps: Deps, state: State, phase: Phase, *, moving_on: bool) -> None:
+        """The run reached the ``phase`` pause (``moving_on``: and goes on past it)."""
+        ...
+
+    def forker(
+        self, deps: Deps, state: State, phase: Phase, runtime: Runtime[Deps]
+    ) -> resume.Forker | None:
+        """How a fork resume at this pause is carried out, or None (refused with a reason)."""
+        ...
 
 
 class ReviewNode(Protocol):
@@ -114,27 +137,30 @@ class ReviewNode(Protocol):
         ...
 
 
-def make_review(phase: Phase) -> ReviewNode:
+def make_review(phase: Phase, door: Door | None = None) -> ReviewNode:
     """The review node of ``phase``: pause (unless auto-continue), then act on the resume.
 
     The resume value is ``{"action": "continue"}`` (optionally ``"auto_continue": true`` to
-    run the rest without pausing), an edit or a text request: see :mod:`agent.server.resume`.
-    The update's ``goto`` tells the graph's router where to go (None: the next phase).
+    run the rest without pausing), an edit, a text request or a fork: see
+    :mod:`agent.phases.resume`. The update's ``goto`` tells the graph's router where to go
+    (None: the next phase).
+
+    Args:
+        phase: the pause.
+        door: what the serving door adds (status rows, forks); None for the app's graph.
     """
 
     async def review(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
-        deps = await deps_of(runtime)
-        config = get_config()
-        user = tree.server_user(runtime, config)
-        if user is not None:  # a LangGraph server run: keep the branch row in step
-            await tree.register_branch(deps, state, tree.thread_id(config), user)
-            await _record(deps, state, phase, moving_on=bool(state.get("auto_continue")))
+        deps = await guard(runtime, state)
+        if door is not None:
+            await door.paused(deps, state, phase, moving_on=bool(state.get("auto_continue")))
         if state.get("auto_continue"):
             return {"goto": None}
         answer = interrupt(await pause_payload(state, phase, deps))
-        update = await resume.resolve(answer, state, phase, ALLOWED[phase], deps)
-        if user is not None and update.get("goto") is None:
-            await _record(deps, state, phase, moving_on=True)
+        forker = None if door is None else door.forker(deps, state, phase, runtime)
+        update = await resume.resolve(answer, state, phase, ALLOWED[phase], deps, forker)
+        if door is not None and update.get("goto") is None:
+            await door.paused(deps, state, phase, moving_on=True)
         return update
 
     review.__name__ = f"review_{phase}"

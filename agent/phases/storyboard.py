@@ -15,7 +15,6 @@ from agent.phases.common import (
     BeatTask,
     beat_name,
     beat_tasks,
-    deps_of,
     override,
     progress,
     recorder,
@@ -24,6 +23,7 @@ from agent.providers.base import ImageProvider, ImageRequest
 from agent.providers.registry import Registry
 from agent.spec import Beat
 from agent.state import ArtifactRef, State
+from agent.trust import guard
 
 
 def dispatch(state: State) -> list[Send]:
@@ -78,6 +78,7 @@ async def draw_beat(task: BeatTask, *, runtime: Runtime[Deps]) -> dict[str, Any]
     An uploaded replacement (an override's ``image``) is used as it is; an override's prompt
     and take redirect and re-seed the drawing (see :func:`beat_drawing`).
     """
+    deps = await guard(runtime, task)
     spec = task["spec"]
     beat = spec.beats[task["beat_index"]]
     name = beat_name(beat.index)
@@ -85,7 +86,6 @@ async def draw_beat(task: BeatTask, *, runtime: Runtime[Deps]) -> dict[str, Any]
     if upload is not None:
         progress(runtime, "storyboard", name, len(spec.beats), reused=True)
         return {"artifacts": {name: upload}}
-    deps = await deps_of(runtime)
     images, req = beat_drawing(task, beat, deps.registry, deps.store.local_path)
     rec = recorder(runtime, task, "storyboard")
 
@@ -98,8 +98,9 @@ async def draw_beat(task: BeatTask, *, runtime: Runtime[Deps]) -> dict[str, Any]
     return {"artifacts": {name: ref}}
 
 
-async def storyboard(state: State) -> dict[str, Any]:
+async def storyboard(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     """Join: every beat has its image."""
+    await guard(runtime, state)
     spec = state["spec"]
     assert spec is not None
     missing = [b.number for b in spec.beats if beat_name(b.index) not in state["artifacts"]]

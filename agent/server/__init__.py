@@ -1,7 +1,9 @@
-"""reelgraph behind ``langgraph dev``: checkpointer, auth, admission, resumes, branches.
+"""reelgraph behind ``langgraph dev``: the served graph, checkpointer, auth, admission, forks.
 
-``langgraph.json`` points here: :mod:`.checkpointer` (our Postgres saver), :mod:`.auth`
-(bearer tokens → owners, per-owner isolation). The graph itself uses :mod:`.admit` (a new
-video from a client's input), :mod:`.resume` (what a client may send to a pause) and
-:mod:`.tree` (threads as branches); :mod:`.fork` is the client-side fork helper.
+``langgraph.json`` points here: :mod:`.graph` (the app's graph with the server's first node and
+pause door), :mod:`.checkpointer` (our Postgres saver), :mod:`.auth` (bearer tokens → owners,
+per-owner isolation, no client writes to graph state). The served graph uses :mod:`.admit` (a
+new video from a client's input), :mod:`.fork` (a fork resume makes a new thread) and
+:mod:`.tree` (threads as branches; the server's own in-process calls). Nothing outside this
+package imports it.
 """

@@ -3,24 +3,32 @@
 One real server process (our Postgres checkpointer, our bearer-token auth) on a free port;
 the walkthrough creates a video, reviews it, edits it in place (structured and in plain
 words), is refused a bad resume, forks a branch and finishes it, while the original thread
-stays paused. Another user sees none of it; no token gets 401.
+stays paused. Another user sees none of it; no token gets 401. Clients cannot write graph
+state or the metadata the server keeps; a state forged underneath the server (through the
+app's graph on the same database) is refused by the next node before any provider call: no
+host file is read, nothing is written into another user's video; stateless runs are refused.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 import pytest_asyncio
 from langgraph_sdk import get_client
 from langgraph_sdk.client import LangGraphClient
 
-from agent.server.fork import fork_values, next_branch, seed_node
+from agent.deps import open_deps
+from agent.graph import build_graph
+from agent.settings import Settings
+from agent.state import ArtifactRef
 from tests.conftest import REPO, Cli
 from tests.servers import free_port, serving
 
@@ -30,10 +38,13 @@ ALICE, BOB = "alice-token", "bob-token"
 
 
 class Server:
-    """A ``langgraph dev`` process and its log."""
+    """A ``langgraph dev`` process, its data directory (``REELGRAPH_HOME``) and its log."""
 
-    def __init__(self, url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-        self.url, self.proc, self.log = url, proc, log
+    def __init__(
+        self, url: str, proc: subprocess.Popen[bytes], log: Path, home: Path, database_url: str
+    ) -> None:
+        self.url, self.proc, self.log, self.home = url, proc, log, home
+        self.database_url = database_url
 
     def client(self, token: str | None) -> LangGraphClient:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
@@ -57,7 +68,7 @@ def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
            "127.0.0.1", "--no-browser", "--no-reload", "--allow-blocking"]  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     with serving(cmd, env, log, f"{url}/ok") as proc:
-        yield Server(url, proc, log)
+        yield Server(url, proc, log, home, database_url)
 
 
 @pytest.fixture
@@ -118,7 +129,7 @@ async def test_a_client_makes_edits_and_forks_a_video(connect: Connect, cli: Cli
     plan = await _pause(alice, tid)
     assert (plan["phase"], plan["branch"]) == ("plan", "main")
     assert plan["allowed"] == ["continue", "edit_spec"]
-    assert set(plan["resume"]) == {"continue", "edit", "text"} and plan["error"] is None
+    assert set(plan["resume"]) == {"continue", "edit", "text", "fork"} and plan["error"] is None
     video_id = plan["video_id"]
     values = (await alice.threads.get_state(tid))["values"]
     assert values["options"]["duration_s"] == 8 and values["spec"]["duration_s"] == 8
@@ -160,32 +171,35 @@ async def test_a_client_makes_edits_and_forks_a_video(connect: Connect, cli: Cli
     history = [c async for c in _history(alice, tid)]
     assert len(history) > 5, "earlier checkpoints stay in the thread's history"
 
-    # fork main at this pause into main-1, and run the fork to the end
+    # fork main at this pause into main-1 (the server makes it), and run the fork to the end
     parent = await alice.threads.get_state(tid)
-    tree = await alice.threads.search(metadata={"video_id": video_id})
-    name = next_branch([t["metadata"]["branch"] for t in tree], "main")
-    assert name == "main-1"
-    fork = await alice.threads.create(
-        metadata={
-            "video_id": video_id,
-            "branch": name,
-            "parent": "main",
-            "fork_checkpoint_id": parent["checkpoint"]["checkpoint_id"],
-            "graph_id": "reelgraph",
-        }
-    )
-    fid = fork["thread_id"]
-    await alice.threads.update_state(
-        fid, fork_values(parent["values"], name), as_node=seed_node("storyboard")
-    )
+    again = await _resume(alice, tid, {"action": "fork"})
+    assert (again["phase"], again["branch"], again["error"]) == ("storyboard", "main", None)
+    assert again["artifacts"] == board3["artifacts"], "the parent is unchanged"
+    made = again["fork"]
+    assert (made["branch"], made["parent"], made["phase"]) == ("main-1", "main", "storyboard")
+    fid = made["thread_id"]
     await alice.runs.wait(fid, "reelgraph", input=None, raise_error=True)
     forked = await _pause(alice, fid)
-    assert (forked["phase"], forked["branch"]) == ("storyboard", "main-1")
+    assert (forked["phase"], forked["branch"], forked["fork"]) == ("storyboard", "main-1", None)
     assert forked["artifacts"] == board3["artifacts"]
+    meta = (await alice.threads.get(fid))["metadata"]
+    assert (meta["owner"], meta["video_id"], meta["parent"]) == ("alice", video_id, "main")
+    assert meta["fork_checkpoint_id"] == parent["checkpoint"]["checkpoint_id"]
+
+    # a fork with an edit: main-2 draws beat 1 again; main still is where it was
+    call = {"tool": "regenerate_beat", "args": {"beat": 1, "prompt": "a blue dawn"}}
+    edited = (await _resume(alice, tid, {"action": "fork", "calls": [call]}))["fork"]
+    assert (edited["branch"], edited["parent"]) == ("main-2", "main")
+    await alice.runs.wait(edited["thread_id"], "reelgraph", input=None, raise_error=True)
+    main2 = await _pause(alice, edited["thread_id"])
+    assert (main2["phase"], main2["branch"]) == ("storyboard", "main-2")
+    assert main2["artifacts"]["beat_00"]["version"] == 3
+    assert _versions(main2, "beat_") == {**_versions(board3, "beat_"), "beat_00": 3}
 
     tree = await alice.threads.search(metadata={"video_id": video_id})
     branches = {t["metadata"]["branch"]: t["metadata"] for t in tree}
-    assert set(branches) == {"main", "main-1"}
+    assert set(branches) == {"main", "main-1", "main-2"}
     assert branches["main-1"]["parent"] == "main"
 
     await alice.runs.wait(
@@ -210,6 +224,7 @@ async def test_a_client_makes_edits_and_forks_a_video(connect: Connect, cli: Cli
     assert {b["name"]: (b["status"], b["phase"]) for b in listed} == {
         "main": ("paused", "chunks"),
         "main-1": ("complete", "refine"),
+        "main-2": ("paused", "storyboard"),
     }
     mine = {v["video_id"]: v for v in as_alice.json("videos")["videos"]}
     assert mine[video_id]["title"] == values["spec"]["title"]
@@ -243,13 +258,6 @@ async def test_threads_belong_to_their_owner(connect: Connect) -> None:
     assert await bob.threads.search(metadata={"video_id": video_id}) == []
     assert (await _pause(alice, tid))["phase"] == "plan", "bob changed nothing"
 
-    # a thread of bob's seeded with alice's video (its id leaked) does not run
-    values = fork_values((await alice.threads.get_state(tid))["values"], "main-7")
-    forged = (await bob.threads.create(metadata={"graph_id": "reelgraph"}))["thread_id"]
-    await bob.threads.update_state(forged, {**values, "user_id": "bob"}, as_node="plan")
-    result = await bob.runs.wait(forged, "reelgraph", input=None, raise_error=False)
-    assert "of yours" in str(result), result
-
     for anonymous in (connect(None), connect("not-a-token")):
         with pytest.raises(httpx.HTTPStatusError) as err:
             await anonymous.threads.search()
@@ -276,3 +284,208 @@ def test_the_http_api_is_served_on_the_same_port(server: Server) -> None:
     assert doc.status_code == 200, doc.text
     assert doc.json()["info"]["title"] == "reelgraph HTTP API"
     assert any(path.startswith("/api/") for path in doc.json()["paths"])
+
+
+# -- nothing a client writes is trusted (issue 10) ----------------------------------------------
+
+
+async def _start(client: LangGraphClient, prompt: str) -> tuple[str, str]:
+    """A new thread with a 6-second video paused at its plan: (thread id, video id)."""
+    tid = (await client.threads.create())["thread_id"]
+    await client.runs.wait(
+        tid, "reelgraph", input={"prompt": prompt, "duration_s": 6}, raise_error=True
+    )
+    return tid, (await _pause(client, tid))["video_id"]
+
+
+async def _status(client: LangGraphClient, call: Awaitable[Any]) -> int:
+    """The HTTP status a refused call answers with (fails if it is not refused)."""
+    with pytest.raises(httpx.HTTPStatusError) as err:
+        await call
+    return err.value.response.status_code
+
+
+async def _rows(server: Server, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    async with await psycopg.AsyncConnection.connect(server.database_url) as conn:
+        cur = await conn.execute(sql, args)
+        return await cur.fetchall()
+
+
+async def _made(server: Server, video_id: str) -> tuple[list[Any], list[Any]]:
+    """The video's artifact rows and cost events, as a user's status would count them."""
+    artifacts = await _rows(
+        server, "SELECT name, version FROM artifacts WHERE video_id = %s ORDER BY 1, 2", video_id
+    )
+    events = await _rows(
+        server, "SELECT id, branch FROM cost_events WHERE video_id = %s ORDER BY 1", video_id
+    )
+    return artifacts, events
+
+
+@asynccontextmanager
+async def _underneath(server: Server) -> AsyncIterator[Any]:
+    """The app's graph on the server's database: writes state past the server's doors.
+
+    Stands for whatever could still put a forged state in a checkpoint (a future API, a bug,
+    a hand in the database): the nodes must refuse it on their own.
+    """
+    settings = Settings(home=server.home / "forger", database_url=server.database_url)
+    async with open_deps(settings) as deps:
+        yield build_graph(deps.saver)
+
+
+def _forged_ref(name: str, key: str, sha256: str) -> ArtifactRef:
+    """An artifact reference built without validation, as a forged checkpoint would hold it."""
+    return ArtifactRef.model_construct(
+        name=name, key=key, version=1, sha256=sha256, mime="video/mp4", size_bytes=1,
+        provider="local", model="m", cost_usd=0.0,
+    )  # fmt: skip
+
+
+@pytest.mark.asyncio
+@pytest.mark.usefixtures("show_log_on_failure")
+async def test_clients_cannot_write_graph_state_or_server_metadata(connect: Connect) -> None:
+    bob = connect(BOB)
+    tid, video_id = await _start(bob, "a 6-second ad for Acme mugs")
+    before = await bob.threads.get_state(tid)
+    stitched = {
+        "name": "stitched", "key": f"bob/videos/{video_id}/stitched_v1.mp4", "version": 1,
+        "sha256": "../../../../../../../../etc/hostname", "mime": "video/mp4",
+        "size_bytes": 1, "provider": "ffmpeg", "model": "stitch",
+    }  # fmt: skip
+    refused = [
+        bob.threads.update_state(
+            tid, {"artifacts": {"stitched": stitched}}, as_node="review_chunks"
+        ),
+        bob.threads.update_state(tid, {"video_id": "someone-elses"}, as_node="review_plan"),
+        bob.threads.update_state(tid, {"auto_continue": True}),
+        bob.threads.update(tid, metadata={"video_id": "someone-elses"}),
+        bob.threads.update(tid, metadata={"owner": "alice"}),
+        bob.threads.update(tid, metadata={"branch": "main-9", "parent": "main"}),
+        bob.threads.create(metadata={"video_id": video_id, "branch": "main-5"}),
+        bob.threads.copy(tid),
+        bob.runs.wait(tid, "reelgraph", command={"update": {"video_id": "someone-elses"}}),
+        bob.runs.wait(tid, "reelgraph", command={"goto": "refine"}),
+        bob.runs.wait(
+            tid, "reelgraph",
+            command={"resume": {"action": "continue"}, "update": {"auto_continue": True}},
+        ),
+        bob.runs.wait(tid, "reelgraph", command={"resume": {"action": "continue"}},
+                      metadata={"branch": "zz"}),
+    ]  # fmt: skip
+    for call in refused:
+        assert await _status(bob, call) == 403
+    after = await bob.threads.get_state(tid)
+    assert after["values"] == before["values"], "nothing was written"
+    assert after["checkpoint"] == before["checkpoint"]
+    assert (await _pause(bob, tid))["phase"] == "plan"
+    meta = (await bob.threads.get(tid))["metadata"]
+    assert (meta["video_id"], meta["branch"], meta["owner"]) == (video_id, "main", "bob")
+
+    # metadata of the client's own is fine, and the video still goes on
+    await bob.threads.update(tid, metadata={"note": "for the spring campaign"})
+    assert (await bob.threads.get(tid))["metadata"]["note"] == "for the spring campaign"
+    board = await _resume(bob, tid, {"action": "continue"})
+    assert board["phase"] == "storyboard"
+
+    # a fork asked for in plain words; a fork resume of the wrong shape changes nothing
+    bad = await _resume(bob, tid, {"action": "fork", "calls": [], "text": "beat 1 again"})
+    assert "a fork is" in bad["error"] and bad["fork"] is None
+    text = {"action": "fork", "text": "regenerate beat 1 with a sunset"}
+    made = (await _resume(bob, tid, text))["fork"]
+    assert (made["branch"], made["parent"], made["phase"]) == ("main-1", "main", "storyboard")
+    await bob.runs.wait(made["thread_id"], "reelgraph", input=None, raise_error=True)
+    forked = await _pause(bob, made["thread_id"])
+    assert _versions(forked, "beat_") == {**_versions(board, "beat_"), "beat_00": 2}
+    assert (await _pause(bob, tid))["artifacts"] == board["artifacts"], "main is unchanged"
+
+
+@pytest.mark.asyncio
+@pytest.mark.usefixtures("show_log_on_failure")
+async def test_a_forged_digest_reads_no_host_file(
+    connect: Connect, server: Server, tmp_path: Path, clip_mp4: bytes
+) -> None:
+    bob = connect(BOB)
+    tid, video_id = await _start(bob, "a 6-second ad for Acme kettles")
+    host_file = tmp_path / "private.mp4"  # a playable video that is none of bob's business
+    host_file.write_bytes(clip_mp4)
+    made = await _made(server, video_id)
+    for digest in ("../" * 16 + str(host_file).lstrip("/"), str(host_file), "0" * 63 + "/"):
+        stitched = _forged_ref("stitched", f"bob/videos/{video_id}/stitched_v1.mp4", digest)
+        async with _underneath(server) as graph:
+            await graph.aupdate_state(
+                {"configurable": {"thread_id": tid}},
+                {"artifacts": {"stitched": stitched}},
+                as_node="review_chunks",
+            )  # next: refine, which would mux the "stitched" video into final_v1.mp4
+        result = await bob.runs.wait(tid, "reelgraph", input=None, raise_error=False)
+        built = [p for p in server.home.rglob("final_v*.mp4") if video_id in str(p)]
+        assert not built, "no final video was built"
+        assert await _made(server, video_id) == made, "no artifact, no cost event"
+        assert "malformed blob digest" in str(result), result
+    finals = await _rows(server, "SELECT key FROM artifacts WHERE name = 'final'")
+    assert not [k for (k,) in finals if video_id in k]
+
+
+@pytest.mark.asyncio
+@pytest.mark.usefixtures("show_log_on_failure")
+async def test_bob_cannot_write_into_or_read_from_alices_video(
+    connect: Connect, server: Server
+) -> None:
+    alice, bob = connect(ALICE), connect(BOB)
+    atid, alice_video = await _start(alice, "a 6-second ad for Acme scarves")
+    board = await _resume(alice, atid, {"action": "continue"})
+    assert board["phase"] == "storyboard"
+    alice_values = (await alice.threads.get_state(atid))["values"]
+    alices = await _made(server, alice_video)
+
+    # at the door: no state writes into a thread of bob's with alice's video in it
+    btid = (await bob.threads.create(graph_id="reelgraph"))["thread_id"]
+    forged_values = {**alice_values, "branch": "zz"}
+    call = bob.threads.update_state(btid, forged_values, as_node="review_plan")
+    assert await _status(bob, call) == 403
+
+    # underneath the door: the nodes refuse before any provider call
+    async with _underneath(server) as graph:
+        cfg: Any = {"configurable": {"thread_id": btid}}
+        for owner in ("alice", "bob"):
+            values = {**forged_values, "user_id": owner}
+            await graph.aupdate_state(cfg, values, as_node="review_plan")  # next: draw_beat
+            result = await bob.runs.wait(btid, "reelgraph", input=None, raise_error=False)
+            assert "of yours" in str(result), result
+    assert await _made(server, alice_video) == alices, "alice's video is untouched"
+    assert not await _rows(server, "SELECT 1 FROM branches WHERE name = 'zz'")
+
+    # bob's own video, with alice's storyboard images in its state: nothing is rendered
+    tid, video_id = await _start(bob, "a 6-second ad for Acme gloves")
+    bobs = await _made(server, video_id)
+    async with _underneath(server) as graph:
+        cfg = {"configurable": {"thread_id": tid}}
+        spec = alice_values["spec"]
+        beats = {n: ArtifactRef.model_validate(r) for n, r in alice_values["artifacts"].items()
+                 if n.startswith("beat_")}  # fmt: skip
+        await graph.aupdate_state(
+            cfg, {"spec": spec, "artifacts": beats}, as_node="review_storyboard"
+        )  # next: render_beat, one task per beat
+    result = await bob.runs.wait(tid, "reelgraph", input=None, raise_error=False)
+    assert "are not artifacts of video" in str(result), result
+    assert await _made(server, video_id) == bobs, "no chunk was rendered from alice's images"
+
+
+@pytest.mark.asyncio
+@pytest.mark.usefixtures("show_log_on_failure")
+async def test_stateless_runs_are_refused_and_leave_nothing(
+    connect: Connect, server: Server
+) -> None:
+    alice = connect(ALICE)
+    count = "SELECT (SELECT count(*) FROM videos), (SELECT count(*) FROM branches)"
+    before = await _rows(server, count)
+    for run in (
+        alice.runs.wait(None, "reelgraph", input={"prompt": "an 8-second tea ad"}),
+        alice.runs.create(None, "reelgraph", input={"prompt": "an 8-second tea ad"}),
+    ):
+        with pytest.raises(httpx.HTTPStatusError) as err:
+            await run
+        assert err.value.response.status_code == 403
+        assert "stateless runs are not served" in err.value.response.text
+    assert await _rows(server, count) == before

@@ -82,7 +82,7 @@ def ref(name: str, sha: str = "a") -> ArtifactRef:
         name=name,
         key=f"u/videos/v/{name}_v1.png",
         version=1,
-        sha256=sha,
+        sha256=(sha * 64)[:64],
         mime="image/png",
         size_bytes=1,
         provider="local",
@@ -96,7 +96,7 @@ def test_artifact_reducer_merges_overrides_and_removes() -> None:
         left, {"beat_01": ref("beat_01", "b"), "beat_00": None, "chunk_00": ref("chunk_00")}
     )
     assert set(merged) == {"beat_01", "chunk_00"}
-    assert merged["beat_01"].sha256 == "b"
+    assert merged["beat_01"].sha256 == "b" * 64
     assert set(left) == {"beat_00", "beat_01"}, "the reducer must not mutate its input"
 
 

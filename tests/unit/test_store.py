@@ -12,6 +12,7 @@ import pytest
 from agent.errors import StorageError, UserError
 from agent.s3store import MiB, S3Store
 from agent.settings import Settings
+from agent.state import ArtifactRef
 from agent.store import LocalStore, open_store
 
 
@@ -102,3 +103,84 @@ def test_parts_below_s3_minimum_are_refused(tmp_path: Path) -> None:
 def test_an_empty_bucket_name_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match="S3_BUCKET"):
         S3Store("", LocalStore(tmp_path))
+
+
+#: Digests a forged graph state could carry: paths, other shapes, almost-digests.
+BAD_DIGESTS = [
+    "../../../../../../etc/passwd",
+    "/etc/passwd",
+    "ab/../../../../etc/hostname",
+    "",
+    "A" * 64,  # upper case
+    "a" * 63,
+    "a" * 65,
+    "a" * 63 + "/",
+    "a" * 64 + "\n",
+    "g" * 64,
+]
+
+
+@pytest.mark.parametrize("digest", BAD_DIGESTS)
+def test_local_store_refuses_malformed_digests_before_any_path(tmp_path: Path, digest: str) -> None:
+    store = LocalStore(tmp_path / "artifacts")
+    sha, _ = store.put_bytes(b"frame", ".png")
+    for attempt in (
+        lambda: store.local_path(digest),
+        lambda: store.has_blob(digest),
+        lambda: store.link("u/videos/v/final_v1.mp4", digest),
+    ):
+        with pytest.raises(StorageError, match="malformed blob digest"):
+            attempt()
+    assert not (tmp_path / "artifacts" / "u").exists(), "no key was linked"
+    assert store.local_path(sha).read_bytes() == b"frame"
+
+
+def test_a_path_shaped_digest_never_reads_the_host_file(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("host file")
+    store = LocalStore(tmp_path / "artifacts")
+    relative = "../" * 8 + str(secret).lstrip("/")
+    with pytest.raises(StorageError):
+        store.link("u/videos/v/final_v1.mp4", relative)
+    with pytest.raises(StorageError):
+        store.local_path(relative)
+    assert not list((tmp_path / "artifacts").rglob("final_v1.mp4"))
+
+
+@pytest.mark.parametrize("digest", BAD_DIGESTS)
+def test_s3_store_refuses_malformed_digests_without_a_request(tmp_path: Path, digest: str) -> None:
+    # a closed port: any request would fail with "cannot reach", not the digest message
+    store = S3Store(
+        "bucket", LocalStore(tmp_path / "cache"), endpoint_url=f"http://127.0.0.1:{_closed_port()}"
+    )
+    for attempt in (
+        lambda: store.local_path(digest),
+        lambda: store.has_blob(digest),
+        lambda: store.link("u/videos/v/final_v1.mp4", digest),
+    ):
+        with pytest.raises(StorageError, match="malformed blob digest"):
+            attempt()
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"sha256": "../../../../etc/passwd"},
+        {"sha256": "A" * 64},
+        {"key": "../../etc/passwd"},
+        {"key": "/etc/passwd"},
+        {"key": "alice/videos/v/../../../x.mp4"},
+        {"key": "alice/videos/v/final_v1.mp4\x00"},
+        {"name": "../final"},
+        {"version": 0},
+    ],
+)
+def test_artifact_refs_refuse_paths_in_digests_and_keys(forged: dict[str, object]) -> None:
+    good = {
+        "name": "final", "key": "alice/videos/v/final_v1.mp4", "version": 1,
+        "sha256": "0" * 64, "mime": "video/mp4", "size_bytes": 1, "provider": "ffmpeg",
+        "model": "finalize",
+    }  # fmt: skip
+    assert ArtifactRef.model_validate(good).key == good["key"]
+    with pytest.raises(ValueError):
+        ArtifactRef.model_validate({**good, **forged})

@@ -7,7 +7,11 @@ Resume values (``Command(resume=...)``; the pause's payload lists them under ``r
 * ``{"action": "edit", "calls": [{"tool": "regenerate_beat", "args": {"beat": 2, "prompt":
   "a sunset"}}]}``: tool calls in the shapes of :data:`tools.schemas.TOOLS`;
 * ``{"text": "make beat 2 a sunset"}``: a change request in plain words, turned into tool
-  calls by the edit interpreter (OpenAI when ``OPENAI_API_KEY`` is set, else offline).
+  calls by the edit interpreter (OpenAI when ``OPENAI_API_KEY`` is set, else offline);
+* ``{"action": "fork"}``, optionally with ``"calls": [...]`` or ``"text": "..."``: the server
+  makes a new branch (a new thread) seeded from this pause plus the edit, and this thread
+  pauses here again with ``fork`` in its payload naming the new thread (on the LangGraph
+  server, see :mod:`agent.server.fork`; a graph without a door that makes forks refuses it).
 
 An edit applies on this thread (a thread is a branch; its earlier checkpoints stay in its
 history): the edit classes of :mod:`agent.editing` compute the new values, and the run goes
@@ -18,6 +22,7 @@ cannot map) changes nothing: the run pauses at the same review again with ``erro
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pydantic import ValidationError
@@ -66,6 +71,11 @@ class Unusable(Exception):
     """A resume value the graph cannot use; the message goes into the next pause."""
 
 
+#: Makes a fork of the paused branch with these edits applied (none: the same pause) and
+#: returns what the pause payload says of it (``thread_id``, ``branch``, ``parent``, ``phase``).
+Forker = Callable[[list[Edit]], Awaitable[dict[str, str]]]
+
+
 def resume_shapes(allowed: list[str]) -> dict[str, Any]:
     """The resume values a client may send at a pause whose actions are ``allowed``."""
     tools = [a for a in allowed if a != "continue"]
@@ -76,6 +86,11 @@ def resume_shapes(allowed: list[str]) -> dict[str, Any]:
             "calls": [{"tool": f"one of {tools}", "args": "that tool's arguments"}],
         },
         "text": {"text": "a change request in plain words"},
+        "fork": {
+            "action": "fork",
+            "calls": "optional: edit calls to apply on the new branch",
+            "text": "optional: a change request for the new branch, instead of calls",
+        },
     }
 
 
@@ -91,6 +106,18 @@ def _parse(answer: Any) -> tuple[str, Any]:
             raise Unusable('a text resume is {"text": "<a change request>"}')
         return "text", answer["text"]
     action = answer.get("action")
+    if action == "fork":
+        if set(answer) - {"action", "calls", "text"} or ("calls" in answer and "text" in answer):
+            raise Unusable(
+                'a fork is {"action": "fork"}, optionally with "calls": [...] or "text": "..."'
+            )
+        if "text" in answer:
+            if not isinstance(answer["text"], str):
+                raise Unusable('a fork\'s "text" is a change request in plain words')
+            return "fork", answer["text"]
+        if "calls" not in answer:
+            return "fork", []
+        return "fork", _calls(answer["calls"])
     if action == "continue":
         auto = answer.get("auto_continue", False)
         if not isinstance(auto, bool) or set(answer) - {"action", "auto_continue"}:
@@ -98,14 +125,20 @@ def _parse(answer: Any) -> tuple[str, Any]:
                            ' "auto_continue"')  # fmt: skip
         return "continue", auto
     if action == "edit":
-        calls = answer.get("calls")
-        if not isinstance(calls, list) or not calls or set(answer) - {"action", "calls"}:
+        if set(answer) - {"action", "calls"}:
             raise Unusable('an edit is {"action": "edit", "calls": [{"tool": ..., "args": {...}}]}')
-        try:
-            return "edit", [ToolCall.model_validate(c) for c in calls]
-        except ValidationError:
-            raise Unusable('each call is {"tool": "<name>", "args": {...}}') from None
-    raise Unusable(f"unknown action {action!r}: use continue or edit, or send text")
+        return "edit", _calls(answer.get("calls"))
+    raise Unusable(f"unknown action {str(action)[:40]!r}: use continue, edit or fork, or send text")
+
+
+def _calls(calls: Any) -> list[ToolCall]:
+    """The tool calls of an edit or a fork."""
+    if not isinstance(calls, list) or not calls:
+        raise Unusable('an edit is {"action": "edit", "calls": [{"tool": ..., "args": {...}}]}')
+    try:
+        return [ToolCall.model_validate(c) for c in calls]
+    except ValidationError:
+        raise Unusable('each call is {"tool": "<name>", "args": {...}}') from None
 
 
 def _args(call: ToolCall) -> ToolArgs:
@@ -181,8 +214,38 @@ async def _apply(edits: list[Edit], state: State, phase: Phase, deps: Deps) -> d
     return {**update, "goto": NEXT_AFTER[as_node], "review_error": None}
 
 
+async def _fork(
+    content: str | list[ToolCall],
+    state: State,
+    phase: Phase,
+    allowed: tuple[str, ...],
+    deps: Deps,
+    fork: Forker | None,
+) -> dict[str, Any]:
+    """Make a fork through ``fork`` and pause here again, naming it."""
+    if fork is None:
+        raise Unusable(
+            "forks are made by the door you use: `reelgraph edit`, the chat, or the HTTP API"
+        )
+    calls = await _interpret(content, state, phase, deps) if isinstance(content, str) else content
+    go = [c.tool for c in calls if c.tool in ("continue_pipeline", "set_auto_continue")]
+    if go:
+        raise Unusable(f"{go[0]} is not an edit: fork first, then continue the new thread")
+    edits = [_edit(c, phase, allowed, deps) for c in calls]
+    try:
+        made = await fork(edits)
+    except (ReelgraphError, ValueError) as exc:
+        raise Unusable(f"the fork failed: {exc}") from None
+    return {"goto": f"review_{phase}", "review_error": None, "forked": made}
+
+
 async def resolve(
-    answer: Any, state: State, phase: Phase, allowed: tuple[str, ...], deps: Deps
+    answer: Any,
+    state: State,
+    phase: Phase,
+    allowed: tuple[str, ...],
+    deps: Deps,
+    fork: Forker | None = None,
 ) -> dict[str, Any]:
     """The state update for a resume value at the ``phase`` pause.
 
@@ -192,14 +255,19 @@ async def resolve(
         phase: the pause.
         allowed: the actions allowed there (``continue`` and edit tool names).
         deps: the run's dependencies.
+        fork: makes a fork (the LangGraph server's runs); None where forks are made by the
+            door (a fork resume is then refused with a reason).
 
     Returns:
         An update for the review node: ``goto`` (None → the next phase; a node → re-run from
         there; ``review_<phase>`` → pause again) and ``review_error`` (why the value was not
-        used, or None), plus any changed state.
+        used, or None), plus any changed state; after a fork, ``forked`` names the new
+        branch.
     """
     try:
         kind, content = _parse(answer)
+        if kind == "fork":
+            return await _fork(content, state, phase, allowed, deps, fork)
         if kind == "continue":
             return {"auto_continue": True, "goto": None} if content else {"goto": None}
         calls = content if kind == "edit" else await _interpret(content, state, phase, deps)
