@@ -401,29 +401,64 @@ class Studio:
         video = self.deps.registry.video(base.values["options"].video_model)
         values, phase, as_node = seed_values(dict(base.values), edits, video.clip_lengths_s)
         in_place = row.parent is not None and row.fork_phase == phase == at and row.phase == phase
-        if in_place:
-            target = row
-        else:
-            names = [b.name for b in await branches.list_branches(self.deps.pool, video_id)]
-            target = await branches.create(
-                self.deps.pool,
-                video_id,
-                branches.child_name(names, branch),
-                str(uuid.uuid4()),
-                parent=branch,
-                fork_checkpoint_id=base.config["configurable"]["checkpoint_id"],
-                fork_phase=phase,
-            )
-        values["branch"] = target.name
         if values["spec"] != base.values["spec"]:
-            rec = self.deps.recorder(video_id, user_id, target.name, "plan", None)
+            rec = self.deps.recorder(video_id, user_id, branch, "plan", None)
             data = values["spec"].model_dump_json(indent=2).encode()
             values["artifacts"]["spec"] = await rec.keep(
                 "spec", "json", "application/json", data, "user", "edit"
             )
-        await self.graph.aupdate_state(self._config(target), values, as_node=as_node)
+        if in_place:
+            target = row
+            values["branch"] = target.name
+            await self.graph.aupdate_state(self._config(target), values, as_node=as_node)
+        else:
+            target = await self._fork(row, base, phase, values, as_node)
         status = await self.run(video_id, user_id, target.name, on_progress=on_progress)
         return {**status, "created_branch": not in_place, "parent": target.parent}
+
+    async def _fork(
+        self, parent: Branch, base: Any, phase: Phase, values: dict[str, Any], as_node: str
+    ) -> Branch:
+        """Make ``<parent>-<n>`` from ``values``: seed its thread first, then record its row.
+
+        A process killed between the two leaves a seeded thread that no row names (invisible,
+        and never run); one killed after leaves a whole fork. So the edit is either wholly
+        there or wholly absent: never a row whose thread is empty (which a run would start
+        from the brief, throwing the edit away).
+
+        Args:
+            parent: the branch edited.
+            base: the parent's snapshot at the pause the fork starts from.
+            phase: that pause's phase.
+            values: the fork's seeded state (its ``branch`` is filled in here).
+            as_node: the node the seed is written as.
+
+        Raises:
+            BranchBusy: other edits kept taking the next name.
+        """
+        for _ in range(5):
+            names = [b.name for b in await branches.list_branches(self.deps.pool, parent.video_id)]
+            name = branches.child_name(names, parent.name)
+            thread_id = str(uuid.uuid4())
+            values["branch"] = name
+            cfg: RunnableConfig = {
+                "configurable": {"thread_id": thread_id},
+                "metadata": {"video_id": parent.video_id, "branch": name},
+            }
+            await self.graph.aupdate_state(cfg, values, as_node=as_node)
+            try:
+                return await branches.create(
+                    self.deps.pool,
+                    parent.video_id,
+                    name,
+                    thread_id,
+                    parent=parent.name,
+                    fork_checkpoint_id=base.config["configurable"]["checkpoint_id"],
+                    fork_phase=phase,
+                )
+            except psycopg.errors.UniqueViolation:
+                continue  # another edit took the name first; its seed stays unreachable
+        raise BranchBusy(f"branch {parent.name} is being edited elsewhere; try again")
 
     async def branches(self, video_id: str, user_id: str) -> list[dict[str, Any]]:
         """The video's branch tree, oldest first: name, parent, fork point, status, phase."""

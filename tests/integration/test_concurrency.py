@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, Cli
 from tests.servers import free_port, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -172,3 +173,37 @@ def test_twelve_runs_at_once_through_the_http_api_all_complete(
     assert sorted(finals) == list(range(12))
     failed = {i: b.get("error") for i, b in finals.items() if b["status"] != "complete"}
     assert failed == {}, failed
+
+
+def test_an_edit_killed_as_its_branch_appears_is_whole_or_absent(
+    cli: Cli, database_url: str
+) -> None:
+    """``kill -9`` of ``reelgraph edit`` the moment its branch row exists, three times.
+
+    Each time the fork is either absent, or whole: ``continue`` runs the edit on from the
+    chunks pause. Before the fix the row came first and its thread was seeded after, so the
+    kill left a branch "paused at chunks" with no artifacts, and ``continue`` silently
+    restarted it from the plan.
+    """
+    vid = cli.json("generate", BRIEF, "--duration", "6", "--yolo", "--seed", "91")["video_id"]
+    main_spec = cli.json("status", vid)["artifacts"]["spec"]["sha256"]
+    with psycopg.connect(database_url, autocommit=True) as db:
+        for trial in range(3):
+            before = _branch_names(db, vid)
+            proc = cli.popen("edit", vid, f"regenerate chunk 1 as a sunset, take {trial}")
+            deadline = time.monotonic() + 120
+            while _branch_names(db, vid) == before:
+                assert proc.poll() is None, f"trial {trial}: edit ended before its branch appeared"
+                assert time.monotonic() < deadline, f"trial {trial}: no branch after 120 s"
+            proc.kill()
+            proc.wait()
+            (name,) = _branch_names(db, vid) - before
+            st = cli.json("continue", vid, "--branch", name)
+            assert (st["status"], st["phase"]) == ("paused", "chunks"), (trial, st)
+            assert st["artifacts"]["spec"]["sha256"] == main_spec
+            assert st["artifacts"]["chunk_00"]["version"] >= 2
+
+
+def _branch_names(db: psycopg.Connection[Any], video_id: str) -> set[str]:
+    rows = db.execute("SELECT name FROM branches WHERE video_id = %s", (video_id,)).fetchall()
+    return {r[0] for r in rows}
