@@ -10,7 +10,7 @@ import asyncio
 import difflib
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +72,12 @@ OnProgress = Callable[[ProgressEvent], None]
 
 #: A connection a run holds for itself (its run lock).
 Connection = AsyncConnection[DictRow]
+
+#: Seconds between two checks that a run still holds its lock (that the database answers).
+LOCK_CHECK_S = 2.0
+
+#: Seconds a cancelled run gets to wind down before its caller moves on.
+CANCEL_GRACE_S = 3.0
 
 
 class Studio:
@@ -224,7 +230,9 @@ class Studio:
                     return await self.status(video_id, user_id, branch)
                 await branches.set_status(lock, video_id, branch, "running")
                 try:
-                    await self._stream(graph_input, cfg, row, lock, on_progress)
+                    await _while_locked(
+                        lock, row, self._stream(graph_input, cfg, row, lock, on_progress)
+                    )
                 except ReelgraphError as exc:
                     await _record_failure(lock, row, str(exc).splitlines()[0])
                     raise
@@ -589,6 +597,46 @@ class Studio:
             StorageError: the blob is in no store, or the download fails.
         """
         return await asyncio.to_thread(self.deps.store.local_path, sha256)
+
+
+async def _while_locked(lock: Connection, row: Branch, work: Coroutine[Any, Any, None]) -> None:
+    """Run ``work`` while the run lock's connection answers; stop it if the lock is lost.
+
+    Every :data:`LOCK_CHECK_S` seconds the lock's connection is asked ``SELECT 1``. When it
+    fails, the database went away (or dropped the connection, and the lock with it, so another
+    process may now run this branch): ``work`` is cancelled and the run ends with a
+    StorageError within seconds. LangGraph's clean-up of a cancelled run may itself wait on
+    the database; it gets :data:`CANCEL_GRACE_S` seconds and then finishes in the background
+    (a process that exits closes the pool, which ends it).
+
+    Raises:
+        StorageError: the lock's connection failed.
+        Whatever ``work`` raises.
+    """
+    task = asyncio.ensure_future(work)
+    task.add_done_callback(_retrieve)
+    try:
+        while not task.done():
+            await asyncio.wait({task}, timeout=LOCK_CHECK_S)
+            if task.done():
+                break
+            try:
+                await lock.execute("SELECT 1")
+            except psycopg.Error as exc:
+                task.cancel()
+                await asyncio.wait({task}, timeout=CANCEL_GRACE_S)
+                raise db.gone(exc, row.video_id) from exc
+        task.result()
+    finally:
+        if not task.done():  # we were cancelled ourselves
+            task.cancel()
+            await asyncio.wait({task}, timeout=CANCEL_GRACE_S)
+
+
+def _retrieve(task: asyncio.Future[None]) -> None:
+    """Mark a run task's outcome seen (the caller re-raises it, or has raised another)."""
+    if not task.cancelled():
+        task.exception()
 
 
 async def _record_failure(lock: Connection, row: Branch, error: str) -> None:

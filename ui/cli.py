@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -20,7 +21,7 @@ from rich.tree import Tree
 
 from agent.compare import Comparison, compare
 from agent.deps import open_deps
-from agent.errors import ReelgraphError, UserError
+from agent.errors import ReelgraphError, StorageError, UserError
 from agent.providers.local.brief import parse_brief
 from agent.settings import Settings
 from agent.state import MAX_REFERENCE_IMAGES, Options, VideoRequest
@@ -65,9 +66,17 @@ def _run(job: Callable[[Studio, Settings], Coroutine[Any, Any, T]]) -> T:
         raise typer.Exit(2) from None
 
     async def main() -> T:
-        async with open_deps(settings) as deps:
-            return await job(Studio(deps), settings)
+        try:
+            async with open_deps(settings) as deps:
+                return await job(Studio(deps), settings)
+        except StorageError:
+            # Tasks a lost database cut off end as the loop shuts down, with this same error.
+            asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)
+            raise
 
+    # The pool logs each failed reconnection; a database that went away reaches the user as
+    # one StorageError line instead (agent/db.py gone()).
+    logging.getLogger("psycopg.pool").setLevel(logging.CRITICAL)
     try:
         return asyncio.run(main())
     except UserError as exc:

@@ -207,3 +207,56 @@ def test_an_edit_killed_as_its_branch_appears_is_whole_or_absent(
 def _branch_names(db: psycopg.Connection[Any], video_id: str) -> set[str]:
     rows = db.execute("SELECT name FROM branches WHERE video_id = %s", (video_id,)).fetchall()
     return {r[0] for r in rows}
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill", "fast-stop"])
+def test_a_run_whose_database_stops_ends_with_one_line(fresh_home: Path, sig: int) -> None:
+    """The embedded server is stopped mid-run: the CLI ends within 30 s, saying so in a line.
+
+    Before the fix it logged ``error connecting in 'pool-1'`` for ever. The line names the
+    command that resumes, and that command does (it starts the server again).
+    """
+    proc = subprocess.Popen(
+        _reelgraph("generate", "A 20-second ad for a pencil", "--duration", "20", "--yolo"),
+        cwd=REPO,
+        env=_env(fresh_home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    blobs = fresh_home / "artifacts" / "blobs"
+    deadline = time.monotonic() + 120
+    while not (blobs.is_dir() and any(p.is_file() for p in blobs.rglob("*"))):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the run made nothing in 120 s"
+        time.sleep(0.05)
+    pid = _postmaster_pid(fresh_home)
+    assert pid is not None
+    os.kill(pid, sig)
+    stopped = time.monotonic()
+    try:
+        _, stderr = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        pytest.fail("reelgraph generate still running 30 s after its database stopped")
+    assert proc.returncode == 1
+    assert time.monotonic() - stopped < 30
+    errors = [
+        line for line in stderr.splitlines() if line.strip() and not line.startswith("video ")
+    ]
+    assert len(errors) == 1, stderr
+    (video_id,) = [line.split()[1] for line in stderr.splitlines() if line.startswith("video ")]
+    assert errors[0].startswith("error: the database went away"), errors
+    assert f"`reelgraph continue {video_id}`" in errors[0]
+
+    resumed = subprocess.run(
+        _reelgraph("continue", video_id, "--yolo", "--json"),
+        cwd=REPO,
+        env=_env(fresh_home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads(resumed.stdout)["status"] == "complete"
