@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
+import signal
 import time
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -246,3 +249,105 @@ async def _setup_locked(
         )
     finally:
         await conn.execute("SELECT pg_advisory_unlock(%s)", (_SCHEMA_LOCK,))
+
+
+@dataclass(frozen=True)
+class EmbeddedServer:
+    """The embedded server of a data directory, as its ``postmaster.pid`` and the OS see it.
+
+    Attributes:
+        pgdata: its data directory.
+        pid: the postmaster's process id, or None when no server runs there.
+        socket_dir: the directory of its Unix socket, or None.
+    """
+
+    pgdata: Path
+    pid: int | None
+    socket_dir: str | None
+
+    @property
+    def running(self) -> bool:
+        """Whether a server runs on this data directory."""
+        return self.pid is not None
+
+
+def embedded_status(pgdata: Path) -> EmbeddedServer:
+    """Whether the embedded server of ``pgdata`` runs, without starting it.
+
+    A ``postmaster.pid`` counts only if its process is alive and is a PostgreSQL server of
+    this very directory (a stale file's pid may belong to another process by now).
+    """
+    pid_file = pgdata / "postmaster.pid"
+    try:
+        lines = pid_file.read_text().splitlines()
+        pid = int(lines[0])
+    except (OSError, ValueError, IndexError):
+        return EmbeddedServer(pgdata, None, None)
+    if not _alive(pid) or not _serves(pid, pgdata):
+        return EmbeddedServer(pgdata, None, None)
+    return EmbeddedServer(pgdata, pid, lines[4].strip() if len(lines) > 4 else None)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another user
+    return True
+
+
+def _serves(pid: int, pgdata: Path) -> bool:
+    """Whether process ``pid`` runs with ``pgdata`` on its command line.
+
+    True where the OS does not say (no ``/proc``).
+    """
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except FileNotFoundError:
+        return not Path("/proc/self").exists()
+    except OSError:
+        return False
+    want = pgdata.resolve()
+    return any(a.startswith(b"/") and Path(os.fsdecode(a)).resolve() == want for a in args)
+
+
+def stop_embedded(pgdata: Path, timeout_s: float = 30) -> bool:
+    """Stop the embedded server of ``pgdata`` and wait until its process is gone.
+
+    Sends the postmaster SIGINT, PostgreSQL's "fast shutdown": open sessions are ended and
+    their transactions rolled back; the data is safe (PostgreSQL manual, "Shutting Down the
+    Server"). Runs using it end with "the database went away"; ``reelgraph continue`` resumes
+    them, and any command starts the server again.
+
+    Args:
+        pgdata: the server's data directory (``$REELGRAPH_HOME/pg``).
+        timeout_s: how long to wait for it to exit, seconds.
+
+    Returns:
+        True if a server was running and is now stopped, False if none was running.
+
+    Raises:
+        StorageError: it did not exit within ``timeout_s``, or may not be signalled.
+    """
+    pid = embedded_status(pgdata).pid
+    if pid is None:
+        return False
+    try:
+        os.kill(pid, signal.SIGINT)
+    except ProcessLookupError:
+        return True
+    except PermissionError as exc:
+        raise StorageError(
+            f"not allowed to stop the embedded PostgreSQL in {pgdata} (pid {pid})"
+        ) from exc
+    deadline = time.monotonic() + timeout_s
+    while _alive(pid):
+        if time.monotonic() > deadline:
+            raise StorageError(
+                f"the embedded PostgreSQL in {pgdata} (pid {pid}) did not stop within"
+                f" {timeout_s:.0f} s"
+            )
+        time.sleep(0.05)
+    return True

@@ -260,3 +260,41 @@ def test_a_run_whose_database_stops_ends_with_one_line(fresh_home: Path, sig: in
     )
     assert resumed.returncode == 0, resumed.stderr
     assert json.loads(resumed.stdout)["status"] == "complete"
+
+
+def test_db_stop_stops_the_server_of_this_home_only(fresh_home: Path, tmp_path: Path) -> None:
+    """``reelgraph db stop`` ends the embedded server of ``REELGRAPH_HOME``, no other.
+
+    Before, the README's stop command returned 0, left the server running and ignored
+    ``REELGRAPH_HOME``.
+    """
+    other = Path(tempfile.mkdtemp(prefix="reelgraph-other-"))
+    other.chmod(0o755)
+
+    def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run(
+            _reelgraph(*args), cwd=REPO, env=_env(home), capture_output=True, text=True, timeout=120
+        )
+        assert proc.returncode == 0, proc.stderr
+        return proc
+
+    try:
+        for home in (fresh_home, other):
+            run(home, "videos", "--json")
+        status = json.loads(run(fresh_home, "db", "status", "--json").stdout)
+        pid = status["pid"]
+        assert status["running"] and _alive(pid)
+
+        assert json.loads(run(fresh_home, "db", "stop", "--json").stdout)["stopped"] is True
+        assert not _alive(pid), "the server still runs after db stop"
+        assert json.loads(run(fresh_home, "db", "status", "--json").stdout)["running"] is False
+        other_pid = _postmaster_pid(other)
+        assert other_pid is not None and _alive(other_pid), "another home's server was stopped"
+
+        again = json.loads(run(fresh_home, "db", "stop", "--json").stdout)
+        assert again["stopped"] is False
+        assert json.loads(run(fresh_home, "videos", "--json").stdout) is not None
+        assert json.loads(run(fresh_home, "db", "status", "--json").stdout)["running"] is True
+    finally:
+        _stop_embedded(other)
+        shutil.rmtree(other, ignore_errors=True)
