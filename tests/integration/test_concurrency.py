@@ -298,3 +298,25 @@ def test_db_stop_stops_the_server_of_this_home_only(fresh_home: Path, tmp_path: 
     finally:
         _stop_embedded(other)
         shutil.rmtree(other, ignore_errors=True)
+
+
+def test_scratch_of_a_killed_run_is_removed_by_the_next_command(cli: Cli) -> None:
+    """``kill -9`` mid-run leaves scratch in ``artifacts/tmp``; the next command removes it.
+
+    Before the fix every killed run left its scratch directories there for good.
+    """
+    tmp = cli.home / "artifacts" / "tmp"
+    brief = "A 20-second ad for a scratch pad"
+    proc = cli.popen("generate", brief, "--duration", "20", "--yolo")
+    deadline = time.monotonic() + 120
+    while not (tmp.is_dir() and any(p.is_dir() for p in tmp.iterdir())):
+        assert proc.poll() is None, "the run ended before it made any scratch"
+        assert time.monotonic() < deadline, "no scratch in 120 s"
+        time.sleep(0.01)
+    proc.kill()
+    proc.wait()
+    assert any(p.is_dir() for p in tmp.iterdir()), "the kill left no scratch to clean"
+
+    (video,) = [v for v in cli.json("videos")["videos"] if v["prompt"] == brief]
+    assert cli.json("continue", video["video_id"], "--yolo")["status"] == "complete"
+    assert [p.name for p in tmp.iterdir()] == [], "scratch of the killed run is still there"
