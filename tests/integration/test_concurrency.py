@@ -320,3 +320,38 @@ def test_scratch_of_a_killed_run_is_removed_by_the_next_command(cli: Cli) -> Non
     (video,) = [v for v in cli.json("videos")["videos"] if v["prompt"] == brief]
     assert cli.json("continue", video["video_id"], "--yolo")["status"] == "complete"
     assert [p.name for p in tmp.iterdir()] == [], "scratch of the killed run is still there"
+
+
+def test_the_http_api_answers_503_while_its_database_is_gone(fresh_home: Path) -> None:
+    """With the embedded server stopped, a status request gets 503 and one line, not a 500;
+    once any command has started the server again, the same request answers 200."""
+    port = free_port()
+    env = _env(fresh_home, REELGRAPH_API_TOKENS="tok:crowd")
+    base = f"http://127.0.0.1:{port}"
+    argv = _reelgraph("serve", "--port", str(port))
+    with (
+        serving(argv, env, fresh_home / "server.log", f"{base}/api/openapi.json"),
+        httpx.Client(base_url=base, headers={"Authorization": "Bearer tok"}, timeout=90) as c,
+    ):
+        r = c.post("/api/generate", json={"prompt": BRIEF, "duration_s": 6})
+        assert r.status_code == 200, r.text
+        vid = r.json()["video_id"]
+        deadline = time.monotonic() + 120
+        while not c.get(f"/api/status/{vid}").json()["status"].startswith("paused_at"):
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        pid = _postmaster_pid(fresh_home)
+        assert pid is not None
+        _stop_embedded(fresh_home)  # a fast shutdown: every session ends before it exits
+        assert not _alive(pid)
+
+        r = c.get(f"/api/status/{vid}")
+        assert r.status_code == 503, r.text
+        assert r.json()["detail"].startswith("the database went away")
+
+        started = subprocess.run(
+            _reelgraph("db", "status", "--json"), cwd=REPO, env=env, capture_output=True, text=True
+        )
+        assert json.loads(started.stdout)["running"] is False
+        subprocess.run(_reelgraph("videos"), cwd=REPO, env=env, capture_output=True, check=True)
+        assert c.get(f"/api/status/{vid}").status_code == 200
