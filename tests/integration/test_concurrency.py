@@ -300,14 +300,14 @@ def test_db_stop_stops_the_server_of_this_home_only(fresh_home: Path, tmp_path: 
         shutil.rmtree(other, ignore_errors=True)
 
 
-def test_scratch_of_a_killed_run_is_removed_by_the_next_command(cli: Cli) -> None:
-    """``kill -9`` mid-run leaves scratch in ``artifacts/tmp``; the next command removes it.
+def test_scratch_of_a_killed_run_is_removed_by_the_next_run(cli: Cli) -> None:
+    """``kill -9`` mid-run leaves scratch in ``artifacts/tmp``; the next run removes it.
 
     Before the fix every killed run left its scratch directories there for good.
     """
     tmp = cli.home / "artifacts" / "tmp"
-    brief = "A 20-second ad for a scratch pad"
-    proc = cli.popen("generate", brief, "--duration", "20", "--yolo")
+    brief = "An 8-second ad for a scratch pad"
+    proc = cli.popen("generate", brief, "--duration", "8", "--yolo")
     deadline = time.monotonic() + 120
     while not (tmp.is_dir() and any(p.is_dir() for p in tmp.iterdir())):
         assert proc.poll() is None, "the run ended before it made any scratch"
