@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
+
+from psycopg import AsyncConnection
+from psycopg.rows import DictRow
 
 from agent.db import Pool
 from agent.errors import NotFound
@@ -89,16 +94,39 @@ async def list_branches(pool: Pool, video_id: str) -> list[Branch]:
         return [Branch.from_row(r) for r in await cur.fetchall()]
 
 
+#: Where a statement can run: the pool, or a connection the caller holds (a run's own).
+Db = Pool | AsyncConnection[DictRow]
+
+
+@asynccontextmanager
+async def _connection(db: Db) -> AsyncIterator[AsyncConnection[DictRow]]:
+    if isinstance(db, AsyncConnection):
+        yield db
+    else:
+        async with db.connection() as conn:
+            yield conn
+
+
 async def set_status(
-    pool: Pool,
+    db: Db,
     video_id: str,
     name: str,
     status: BranchStatus,
     phase: str | None = None,
     error: str | None = None,
 ) -> None:
-    """Record a branch's status, phase (kept if None) and error (cleared unless given)."""
-    async with pool.connection() as conn:
+    """Record a branch's status, phase (kept if None) and error (cleared unless given).
+
+    Args:
+        db: the pool, or a connection of the caller's (a run records its status on its own
+            connection, so a busy pool cannot keep a failure from being recorded).
+        video_id: the video.
+        name: the branch.
+        status: the new status.
+        phase: the phase, or None to keep the recorded one.
+        error: the error to record, or None to clear it.
+    """
+    async with _connection(db) as conn:
         await conn.execute(
             """UPDATE branches SET status = %s, phase = coalesce(%s, phase), error = %s,
                                    updated_at = now()

@@ -71,7 +71,9 @@ async def open_deps(settings: Settings, *, registry: Registry | None = None) -> 
         registry: providers to use; by default the offline ones.
 
     Raises:
-        StorageError: the database cannot be started or reached.
+        StorageError: the database cannot be started or reached, or stopped answering while
+            the deps were in use (psycopg's connection and pool errors are translated here,
+            at the edge's door to the database).
     """
     pool = await db.open_pool(
         db.database_url(settings), max_size=max(8, settings.concurrency(remote=False) * 2)
@@ -80,7 +82,7 @@ async def open_deps(settings: Settings, *, registry: Registry | None = None) -> 
         saver = AsyncPostgresSaver(pool, serde=serializer())
         await db.setup(pool, saver)
         media = Media(settings.ffmpeg())
-        yield Deps(
+        deps = Deps(
             settings=settings,
             pool=pool,
             saver=saver,
@@ -88,5 +90,9 @@ async def open_deps(settings: Settings, *, registry: Registry | None = None) -> 
             media=media,
             registry=registry or default_registry(media, settings, pool),
         )
+        try:
+            yield deps
+        except db.DB_GONE_ERRORS as exc:
+            raise db.gone(exc) from exc
     finally:
         await pool.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import shutil
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -145,9 +146,7 @@ class Recorder:
             await make(out)
             sha, size = await asyncio.to_thread(self.store.put_file, out)
         finally:
-            for leftover in scratch.iterdir():
-                leftover.unlink()
-            scratch.rmdir()
+            await asyncio.to_thread(shutil.rmtree, scratch, True)
         async with self.pool.connection() as conn:
             await conn.execute(
                 """INSERT INTO generations (key, provider, model, status, sha256, cost_usd)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -126,9 +127,68 @@ class LocalStore:
         """
         return (self.root / safe_key(key)).resolve().as_uri()
 
+    #: Whether this store has removed the scratch left by dead processes yet.
+    _swept = False
+
     def scratch_dir(self) -> Path:
-        """A fresh temporary directory on the store's filesystem (caller removes it)."""
-        return Path(tempfile.mkdtemp(dir=self._tmp))
+        """A fresh temporary directory on the store's filesystem (caller removes it).
+
+        Its name starts with this process's id. A process killed mid-call cleans nothing up,
+        so the first call in each process also removes the scratch of processes that are gone
+        (:func:`sweep_scratch`).
+        """
+        if not self._swept:
+            self._swept = True
+            sweep_scratch(self._tmp)
+        return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=self._tmp))
+
+
+#: Age after which scratch no process id claims (loose temporary files) is removed, seconds.
+UNCLAIMED_SCRATCH_AGE_S = 24 * 3600
+
+
+def sweep_scratch(tmp: Path) -> list[Path]:
+    """Remove scratch in ``tmp`` whose process is gone, and unclaimed scratch over a day old.
+
+    A directory ``<pid>-…`` belongs to process ``pid``: it is removed once no such process
+    runs (a pid reused since can only delay that). Anything else (temporary files, older
+    directories) is removed after :data:`UNCLAIMED_SCRATCH_AGE_S`.
+
+    Returns:
+        What was removed.
+    """
+    removed: list[Path] = []
+    now = time.time()
+    try:
+        entries = list(tmp.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        pid_text, dash, _ = entry.name.partition("-")
+        try:
+            if dash and pid_text.isdigit() and entry.is_dir():
+                stale = not _process_alive(int(pid_text))
+            else:
+                stale = now - entry.lstat().st_mtime > UNCLAIMED_SCRATCH_AGE_S
+        except OSError:
+            continue
+        if stale:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.append(entry)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, under another user
+    return True
 
 
 def open_store(settings: Settings) -> ArtifactStore:

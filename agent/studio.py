@@ -10,21 +10,31 @@ import asyncio
 import difflib
 import json
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 from psycopg import AsyncConnection
+from psycopg.rows import DictRow
 
-from agent import branches
+from agent import branches, db
 from agent.branches import Branch
+from agent.db import DB_GONE_ERRORS
 from agent.deps import Deps
 from agent.editing import Edit, seed_values
-from agent.errors import BranchBusy, NotFound, ReelgraphError, UserError, WrongPhase
+from agent.errors import (
+    BranchBusy,
+    NotFound,
+    ReelgraphError,
+    StorageError,
+    UserError,
+    WrongPhase,
+)
 from agent.graph import build_graph
 from agent.providers.replicate.catalog import load_catalog
 from agent.spec import Spec
@@ -59,6 +69,15 @@ class ProgressEvent:
 
 
 OnProgress = Callable[[ProgressEvent], None]
+
+#: A connection a run holds for itself (its run lock).
+Connection = AsyncConnection[DictRow]
+
+#: Seconds between two checks that a run still holds its lock (that the database answers).
+LOCK_CHECK_S = 2.0
+
+#: Seconds a cancelled run gets to wind down before its caller moves on.
+CANCEL_GRACE_S = 3.0
 
 
 class Studio:
@@ -185,33 +204,44 @@ class Studio:
         remote = any(opts.get(f, "local") != "local" for f in REMOTE_FIELDS)
         cfg = self._config(row)
         cfg["max_concurrency"] = self.deps.settings.concurrency(remote)
-        async with self._run_lock(row) as locked:
-            if not locked:
-                raise BranchBusy(f"branch {branch} of video {video_id} is running elsewhere")
-            snapshot = await self.graph.aget_state(cfg)
-            graph_input: Any
-            if not snapshot.values:
-                graph_input = self._initial_state(video, row, auto_continue)
-            elif snapshot.interrupts:
-                graph_input = Command(resume={"action": "continue", "auto_continue": auto_continue})
-            elif snapshot.next:
-                graph_input = None  # cut off mid-phase: finish it
-            else:
-                return await self.status(video_id, user_id, branch)
-            await branches.set_status(self.deps.pool, video_id, branch, "running")
-            try:
-                await self._stream(graph_input, cfg, row, on_progress)
-            except ReelgraphError as exc:
-                await branches.set_status(
-                    self.deps.pool, video_id, branch, "failed", error=str(exc).splitlines()[0]
-                )
-                raise
-            except BaseException as exc:
-                await branches.set_status(
-                    self.deps.pool, video_id, branch, "failed", error=f"{type(exc).__name__}: {exc}"
-                )
-                raise
-            await self._settle(row)
+        try:
+            async with self._run_lock(row) as lock:
+                if lock is None:
+                    raise BranchBusy(f"branch {branch} of video {video_id} is running elsewhere")
+                snapshot = await self.graph.aget_state(cfg)
+                graph_input: Any
+                if not snapshot.values:
+                    if row.parent is not None:
+                        # A fork is seeded before its row exists (see edit), so a fork with an
+                        # empty thread is damage: starting it from the brief would silently
+                        # throw the edit away.
+                        raise StorageError(
+                            f"branch {branch} has no state to run: its edit never finished;"
+                            f" make the edit again on {row.parent}"
+                        )
+                    graph_input = self._initial_state(video, row, auto_continue)
+                elif snapshot.interrupts:
+                    graph_input = Command(
+                        resume={"action": "continue", "auto_continue": auto_continue}
+                    )
+                elif snapshot.next:
+                    graph_input = None  # cut off mid-phase: finish it
+                else:
+                    return await self.status(video_id, user_id, branch)
+                await branches.set_status(lock, video_id, branch, "running")
+                try:
+                    await _while_locked(
+                        lock, row, self._stream(graph_input, cfg, row, lock, on_progress)
+                    )
+                except ReelgraphError as exc:
+                    await _record_failure(lock, row, str(exc).splitlines()[0])
+                    raise
+                except BaseException as exc:
+                    await _record_failure(lock, row, f"{type(exc).__name__}: {exc}")
+                    raise
+                await self._settle(row, lock)
+        except DB_GONE_ERRORS as exc:
+            raise db.gone(exc, video_id) from exc
         return await self.status(video_id, user_id, branch)
 
     async def resume_cut_off(self, on_progress: OnProgress | None = None) -> list[dict[str, Any]]:
@@ -245,7 +275,12 @@ class Studio:
         return done
 
     async def _stream(
-        self, graph_input: Any, cfg: RunnableConfig, row: Branch, on_progress: OnProgress | None
+        self,
+        graph_input: Any,
+        cfg: RunnableConfig,
+        row: Branch,
+        lock: Connection,
+        on_progress: OnProgress | None,
     ) -> None:
         phase: str | None = None
         async for mode, chunk in self.graph.astream(
@@ -262,37 +297,37 @@ class Studio:
             )
             if event.phase != phase:
                 phase = event.phase
-                await branches.set_status(
-                    self.deps.pool, row.video_id, row.name, "running", phase=phase
-                )
+                await branches.set_status(lock, row.video_id, row.name, "running", phase=phase)
             if on_progress:
                 on_progress(event)
 
-    async def _settle(self, row: Branch) -> None:
+    async def _settle(self, row: Branch, lock: Connection) -> None:
         snapshot = await self.graph.aget_state(self._config(row))
         if snapshot.interrupts:
             phase = snapshot.interrupts[0].value["phase"]
-            await branches.set_status(self.deps.pool, row.video_id, row.name, "paused", phase)
+            await branches.set_status(lock, row.video_id, row.name, "paused", phase)
         elif not snapshot.next:
             await branches.set_status(
-                self.deps.pool, row.video_id, row.name, "complete", snapshot.values.get("phase")
+                lock, row.video_id, row.name, "complete", snapshot.values.get("phase")
             )
         await branches.set_title(
             self.deps.pool, row.video_id, row.name, snapshot.values.get("spec")
         )
 
     @asynccontextmanager
-    async def _run_lock(self, row: Branch) -> AsyncIterator[bool]:
-        """Hold the branch's advisory lock for the run (released if the process dies)."""
-        async with self.deps.pool.connection() as conn:
-            locked = await _try_lock(conn, row.thread_id)
-            try:
-                yield locked
-            finally:
-                if locked:
-                    await conn.execute(
-                        "SELECT pg_advisory_unlock(hashtext(%s))", (f"run:{row.thread_id}",)
-                    )
+    async def _run_lock(self, row: Branch) -> AsyncIterator[Connection | None]:
+        """Hold the branch's advisory lock for the run; yields None if another run holds it.
+
+        The lock lives on a connection of its own, outside the pool, for as long as the run
+        lasts (released when it closes, or when the process dies): a pooled connection held
+        across a whole run would starve the pool once a few runs go at once. The run records
+        its status on this connection too, so a failure is recorded however busy the pool is.
+        """
+        conn = await db.connect(self.deps.pool)
+        try:
+            yield conn if await _try_lock(conn, row.thread_id) else None
+        finally:
+            await conn.close()
 
     def _config(self, row: Branch) -> RunnableConfig:
         return {
@@ -374,29 +409,64 @@ class Studio:
         video = self.deps.registry.video(base.values["options"].video_model)
         values, phase, as_node = seed_values(dict(base.values), edits, video.clip_lengths_s)
         in_place = row.parent is not None and row.fork_phase == phase == at and row.phase == phase
-        if in_place:
-            target = row
-        else:
-            names = [b.name for b in await branches.list_branches(self.deps.pool, video_id)]
-            target = await branches.create(
-                self.deps.pool,
-                video_id,
-                branches.child_name(names, branch),
-                str(uuid.uuid4()),
-                parent=branch,
-                fork_checkpoint_id=base.config["configurable"]["checkpoint_id"],
-                fork_phase=phase,
-            )
-        values["branch"] = target.name
         if values["spec"] != base.values["spec"]:
-            rec = self.deps.recorder(video_id, user_id, target.name, "plan", None)
+            rec = self.deps.recorder(video_id, user_id, branch, "plan", None)
             data = values["spec"].model_dump_json(indent=2).encode()
             values["artifacts"]["spec"] = await rec.keep(
                 "spec", "json", "application/json", data, "user", "edit"
             )
-        await self.graph.aupdate_state(self._config(target), values, as_node=as_node)
+        if in_place:
+            target = row
+            values["branch"] = target.name
+            await self.graph.aupdate_state(self._config(target), values, as_node=as_node)
+        else:
+            target = await self._fork(row, base, phase, values, as_node)
         status = await self.run(video_id, user_id, target.name, on_progress=on_progress)
         return {**status, "created_branch": not in_place, "parent": target.parent}
+
+    async def _fork(
+        self, parent: Branch, base: Any, phase: Phase, values: dict[str, Any], as_node: str
+    ) -> Branch:
+        """Make ``<parent>-<n>`` from ``values``: seed its thread first, then record its row.
+
+        A process killed between the two leaves a seeded thread that no row names (invisible,
+        and never run); one killed after leaves a whole fork. So the edit is either wholly
+        there or wholly absent: never a row whose thread is empty (which a run would start
+        from the brief, throwing the edit away).
+
+        Args:
+            parent: the branch edited.
+            base: the parent's snapshot at the pause the fork starts from.
+            phase: that pause's phase.
+            values: the fork's seeded state (its ``branch`` is filled in here).
+            as_node: the node the seed is written as.
+
+        Raises:
+            BranchBusy: other edits kept taking the next name.
+        """
+        for _ in range(5):
+            names = [b.name for b in await branches.list_branches(self.deps.pool, parent.video_id)]
+            name = branches.child_name(names, parent.name)
+            thread_id = str(uuid.uuid4())
+            values["branch"] = name
+            cfg: RunnableConfig = {
+                "configurable": {"thread_id": thread_id},
+                "metadata": {"video_id": parent.video_id, "branch": name},
+            }
+            await self.graph.aupdate_state(cfg, values, as_node=as_node)
+            try:
+                return await branches.create(
+                    self.deps.pool,
+                    parent.video_id,
+                    name,
+                    thread_id,
+                    parent=parent.name,
+                    fork_checkpoint_id=base.config["configurable"]["checkpoint_id"],
+                    fork_phase=phase,
+                )
+            except psycopg.errors.UniqueViolation:
+                continue  # another edit took the name first; its seed stays unreachable
+        raise BranchBusy(f"branch {parent.name} is being edited elsewhere; try again")
 
     async def branches(self, video_id: str, user_id: str) -> list[dict[str, Any]]:
         """The video's branch tree, oldest first: name, parent, fork point, status, phase."""
@@ -457,7 +527,7 @@ class Studio:
             status, phase = "complete", values.get("phase")
         elif status == "running" and not await self._is_running(row):
             status, error = "failed", CUT_OFF
-        elif not values:
+        elif not values and status != "failed":
             status, allowed = "paused", ["continue"]  # created, not started
         artifacts = {
             name: {
@@ -527,6 +597,58 @@ class Studio:
             StorageError: the blob is in no store, or the download fails.
         """
         return await asyncio.to_thread(self.deps.store.local_path, sha256)
+
+
+async def _while_locked(lock: Connection, row: Branch, work: Coroutine[Any, Any, None]) -> None:
+    """Run ``work`` while the run lock's connection answers; stop it if the lock is lost.
+
+    Every :data:`LOCK_CHECK_S` seconds the lock's connection is asked ``SELECT 1``. When it
+    fails, the database went away (or dropped the connection, and the lock with it, so another
+    process may now run this branch): ``work`` is cancelled and the run ends with a
+    StorageError within seconds. LangGraph's clean-up of a cancelled run may itself wait on
+    the database; it gets :data:`CANCEL_GRACE_S` seconds and then finishes in the background
+    (a process that exits closes the pool, which ends it).
+
+    Raises:
+        StorageError: the lock's connection failed.
+        Whatever ``work`` raises.
+    """
+    task = asyncio.ensure_future(work)
+    task.add_done_callback(_retrieve)
+    try:
+        while not task.done():
+            await asyncio.wait({task}, timeout=LOCK_CHECK_S)
+            if task.done():
+                break
+            try:
+                await lock.execute("SELECT 1")
+            except psycopg.Error as exc:
+                task.cancel()
+                await asyncio.wait({task}, timeout=CANCEL_GRACE_S)
+                raise db.gone(exc, row.video_id) from exc
+        task.result()
+    finally:
+        if not task.done():  # we were cancelled ourselves
+            task.cancel()
+            await asyncio.wait({task}, timeout=CANCEL_GRACE_S)
+
+
+def _retrieve(task: asyncio.Future[None]) -> None:
+    """Mark a run task's outcome seen (the caller re-raises it, or has raised another)."""
+    if not task.cancelled():
+        task.exception()
+
+
+async def _record_failure(lock: Connection, row: Branch, error: str) -> None:
+    """Record a failed run on its own connection.
+
+    If the database is gone, the branch stays ``running`` with no lock holder, which
+    :meth:`Studio.status` reports as cut off (resumable).
+    """
+    try:
+        await branches.set_status(lock, row.video_id, row.name, "failed", error=error)
+    except psycopg.Error:
+        pass
 
 
 async def _try_lock(conn: AsyncConnection[Any], thread_id: str) -> bool:

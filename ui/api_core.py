@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from agent.db import DB_GONE_ERRORS, gone
 from agent.settings import Settings
 from agent.state import PHASES, Phase
 from agent.studio import ProgressEvent, Studio
@@ -29,9 +30,18 @@ def settings() -> Settings:
     return process.settings()
 
 
-async def get_studio() -> Studio:
-    """The process's studio (:func:`ui.process.studio`), opened on first use."""
-    return await process.studio()
+async def get_studio() -> AsyncIterator[Studio]:
+    """The process's studio (:func:`ui.process.studio`), opened on first use.
+
+    A request that finds the database gone (a stopped server, no pooled connection free in
+    time) gets the StorageError of :func:`agent.db.gone`, which the app answers with 503 and
+    one line, rather than a 500 with psycopg's text.
+    """
+    studio = await process.studio()
+    try:
+        yield studio
+    except DB_GONE_ERRORS as exc:
+        raise gone(exc) from exc
 
 
 async def close_studio() -> None:

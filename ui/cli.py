@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -18,9 +19,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
+from agent import db
 from agent.compare import Comparison, compare
 from agent.deps import open_deps
-from agent.errors import ReelgraphError, UserError
+from agent.errors import ReelgraphError, StorageError, UserError
 from agent.providers.local.brief import parse_brief
 from agent.settings import Settings
 from agent.state import MAX_REFERENCE_IMAGES, Options, VideoRequest
@@ -65,9 +67,17 @@ def _run(job: Callable[[Studio, Settings], Coroutine[Any, Any, T]]) -> T:
         raise typer.Exit(2) from None
 
     async def main() -> T:
-        async with open_deps(settings) as deps:
-            return await job(Studio(deps), settings)
+        try:
+            async with open_deps(settings) as deps:
+                return await job(Studio(deps), settings)
+        except StorageError:
+            # Tasks a lost database cut off end as the loop shuts down, with this same error.
+            asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)
+            raise
 
+    # The pool logs each failed reconnection; a database that went away reaches the user as
+    # one StorageError line instead (agent/db.py gone()).
+    logging.getLogger("psycopg.pool").setLevel(logging.CRITICAL)
     try:
         return asyncio.run(main())
     except UserError as exc:
@@ -515,6 +525,65 @@ def serve(
             highlight=False,
         )
     uvicorn.run("ui.api:app", host=host, port=port, log_level="info")
+
+
+db_app = typer.Typer(
+    name="db",
+    help="The embedded PostgreSQL server of REELGRAPH_HOME: status, stop.",
+    no_args_is_help=True,
+)
+app.add_typer(db_app)
+
+
+def _embedded_pgdata(action: str) -> Path:
+    """The embedded server's data directory, or exit 2 when ``DATABASE_URL`` names another."""
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        err.print(f"error: configuration: {_one_line(exc)}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    if settings.database_url:
+        err.print(
+            f"error: DATABASE_URL is set, so reelgraph uses that server and does not {action}"
+            " it; unset DATABASE_URL for the embedded one",
+            highlight=False,
+        )
+        raise typer.Exit(2)
+    return settings.pgdata_dir
+
+
+@db_app.command("status")
+def db_status(as_json: JsonOpt = False) -> None:
+    """Say whether the embedded server of REELGRAPH_HOME runs (never starts it)."""
+    server = db.embedded_status(_embedded_pgdata("report on"))
+    body = {"running": server.running, "pid": server.pid, "pgdata": str(server.pgdata)}
+    if as_json:
+        typer.echo(json.dumps(body))
+    elif server.running:
+        out.print(f"running (pid {server.pid}) in {server.pgdata}", highlight=False)
+    else:
+        out.print(f"stopped ({server.pgdata})", highlight=False)
+
+
+@db_app.command("stop")
+def db_stop(as_json: JsonOpt = False) -> None:
+    """Stop the embedded server of REELGRAPH_HOME and wait until it is gone.
+
+    Runs using it end and `reelgraph continue` resumes them; any command starts it again.
+    """
+    pgdata = _embedded_pgdata("stop")
+    try:
+        stopped = db.stop_embedded(pgdata)
+    except ReelgraphError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps({"stopped": stopped, "pgdata": str(pgdata)}))
+    else:
+        out.print(
+            f"stopped the server in {pgdata}" if stopped else f"no server was running in {pgdata}",
+            highlight=False,
+        )
 
 
 def main() -> None:
