@@ -14,6 +14,7 @@ from langgraph.channels.last_value import LastValue
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agent.spec import MAX_DURATION_S, MIN_DURATION_S, Aspect, Spec
+from agent.text import TextInput, check_text
 
 Phase = Literal["plan", "storyboard", "chunks", "refine"]
 PHASES: tuple[Phase, ...] = get_args(Phase)
@@ -28,12 +29,13 @@ Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 
 
 def check_prompt(prompt: str) -> str:
-    """Validate a brief: stripped, non-empty, at most :data:`MAX_PROMPT_CHARS` characters.
+    """Validate a brief: plain text, stripped, non-empty, at most :data:`MAX_PROMPT_CHARS`.
 
     Raises:
-        ValueError: empty or too long (pydantic turns this into a validation error).
+        ValueError: empty, too long, or holding a control character or a lone surrogate
+            (:func:`agent.text.check_text`; pydantic turns this into a validation error).
     """
-    text = " ".join(prompt.split())
+    text = " ".join(check_text(prompt, "the prompt").split())
     if not text:
         raise ValueError("the prompt is empty: describe the ad, e.g. 'a 30-second sneaker ad'")
     if len(text) > MAX_PROMPT_CHARS:
@@ -41,8 +43,8 @@ def check_prompt(prompt: str) -> str:
     return text
 
 
-class Options(BaseModel):
-    """How a video is made (DESIGN.md §1).
+class Options(TextInput):
+    """How a video is made (DESIGN.md §1). Its strings are plain text (:class:`TextInput`).
 
     Attributes:
         duration_s: length of the ad, 6-60 s.
@@ -71,8 +73,12 @@ class Options(BaseModel):
     reference_images: tuple[Sha256, ...] = Field(default=(), max_length=MAX_REFERENCE_IMAGES)
 
 
-class VideoRequest(BaseModel):
-    """A request to make a video: the brief plus options. Validated before anything is stored."""
+class VideoRequest(TextInput):
+    """A request to make a video: the brief plus options. Validated before anything is stored.
+
+    Every string in it is plain text (:class:`~agent.text.TextInput`): no control characters
+    but newline and tab, no lone surrogates.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
