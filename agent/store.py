@@ -25,6 +25,21 @@ if TYPE_CHECKING:
 
 _CHUNK = 1 << 20
 
+#: errno values that mean the disk (full, over quota, failing, read-only), not a bad path.
+DISK_ERRNOS = frozenset({5, 27, 28, 30, 122})  # EIO, EFBIG, ENOSPC, EROFS, EDQUOT
+
+
+def storage_error(what: str, exc: OSError) -> StorageError:
+    """One line for a failed write: what was being written and the system's reason.
+
+    Args:
+        what: e.g. ``"a storyboard image in /data/artifacts/tmp"``.
+        exc: the OSError (its ``strerror``, e.g. "No space left on device", is shown).
+    """
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    hint = "; free some space and continue the run" if exc.errno in DISK_ERRNOS else ""
+    return StorageError(f"cannot write {what}: {reason}{hint}")
+
 
 def sha256_file(path: Path) -> str:
     """Hex SHA-256 of a file's bytes."""
@@ -122,15 +137,29 @@ class LocalStore:
                 os.replace(src, dst)
                 dst.chmod(0o444)
         except OSError as exc:
-            raise StorageError(f"cannot store {src}: {exc}") from exc
+            raise storage_error(f"{src} into the artifact store {self._blobs}", exc) from exc
         return sha, size
 
     def put_bytes(self, data: bytes, suffix: str = "") -> tuple[str, int]:
-        """Store bytes by content. Returns (sha256, size in bytes)."""
-        fd, name = tempfile.mkstemp(dir=self._tmp, suffix=suffix)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        return self.put_file(Path(name))
+        """Store bytes by content. Returns (sha256, size in bytes).
+
+        Raises:
+            StorageError: the store cannot be written (disk full, …); nothing is left behind.
+        """
+        try:
+            fd, name = tempfile.mkstemp(dir=self._tmp, suffix=suffix)
+        except OSError as exc:
+            raise storage_error(f"into the artifact store {self._tmp}", exc) from exc
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            return self.put_file(Path(name))
+        except OSError as exc:
+            raise storage_error(
+                f"{len(data)} bytes into the artifact store {self._tmp}", exc
+            ) from exc
+        finally:
+            Path(name).unlink(missing_ok=True)
 
     def local_path(self, sha256: str) -> Path:
         """The blob's file. Raises StorageError if it is missing."""
@@ -166,8 +195,15 @@ class LocalStore:
         return (self.root / safe_key(key)).resolve().as_uri()
 
     def scratch_dir(self) -> Path:
-        """A fresh temporary directory on the store's filesystem (caller removes it)."""
-        return Path(tempfile.mkdtemp(dir=self._tmp))
+        """A fresh temporary directory on the store's filesystem (caller removes it).
+
+        Raises:
+            StorageError: it cannot be made (disk full, …).
+        """
+        try:
+            return Path(tempfile.mkdtemp(dir=self._tmp))
+        except OSError as exc:
+            raise storage_error(f"a scratch directory in {self._tmp}", exc) from exc
 
 
 def open_store(settings: Settings) -> ArtifactStore:

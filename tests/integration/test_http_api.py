@@ -16,6 +16,7 @@ import psycopg
 import pytest
 from PIL import Image
 
+from tests.bombs import BOMBS, png_bomb, ztxt
 from tests.measure import photo_share
 from tests.servers import free_port, serving
 
@@ -508,3 +509,46 @@ def test_control_characters_and_bad_ids_are_refused_and_create_nothing(
     assert "control character (U+0000)" in json.dumps(r.json()["detail"])
     r = alice.patch(f"{base}/{cp}/spec", **_raw_json({"title": "a\x00b"}))
     assert r.json()["detail"].startswith("title contains a control character (U+0000)")
+
+
+def _assets_of(database_url: str, user: str) -> int:
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute("SELECT count(*) FROM assets WHERE user_id = %s", (user,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_decompression_bombs_and_broken_images_are_400_and_store_nothing(
+    alice: httpx.Client, database_url: str
+) -> None:
+    vid = alice.post(
+        "/api/generate", json={"prompt": "An ad for a kettle", "duration_s": 6}
+    ).json()["video_id"]
+    cp1 = _wait(alice, vid, _status_is("paused_at_phase1"))["current_checkpoint"]["id"]
+    alice.post(f"/api/video/{vid}/continue", json={"checkpoint_id": cp1})
+    cp2 = _wait(alice, vid, _status_is("paused_at_phase2"))["current_checkpoint"]["id"]
+    tree = alice.get(f"/api/video/{vid}/checkpoints/tree").json()["tree"]
+    assets = _assets_of(database_url, "alice")
+    whole = _png((400, 300))
+    hostile = {
+        **BOMBS,
+        "zTXt bomb": png_bomb(64, 64, extra=ztxt(8 << 20)),
+        "truncated png": whole[: len(whole) // 2],
+    }
+    for name, data in hostile.items():
+        files = [
+            ("files", ("ok.png", _png(), "image/png")),
+            ("files", ("x.png", data, "image/png")),
+        ]
+        r = alice.post("/api/upload", files=files)
+        assert r.status_code == 400, (name, r.status_code, r.text)
+        detail = r.json()["detail"]
+        assert detail.startswith("file 2 (x.png) ") and "\n" not in detail, (name, detail)
+        r = alice.post(
+            f"/api/video/{vid}/checkpoints/{cp2}/upload-image",
+            data={"beat_index": "0"},
+            files={"image": ("x.png", data, "image/png")},
+        )
+        assert r.status_code == 400, (name, r.status_code, r.text)
+        assert r.json()["detail"].startswith("the upload "), (name, r.text)
+    assert _assets_of(database_url, "alice") == assets, "no asset was stored"
+    assert alice.get(f"/api/video/{vid}/checkpoints/tree").json()["tree"] == tree, "no branch"
