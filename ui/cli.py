@@ -28,7 +28,7 @@ from agent.providers.local.brief import parse_brief
 from agent.settings import Settings
 from agent.state import MAX_REFERENCE_IMAGES, Options, VideoRequest
 from agent.studio import Studio
-from agent.text import user_text
+from agent.text import text_problem, user_text
 from agent.uploads import checked_image, read_image_file
 from tools.llm_interpreter import interpret_message
 from tools.operations import Session
@@ -47,7 +47,21 @@ err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts.")]
-BranchOpt = Annotated[str, typer.Option("--branch", "-b", help="Branch name.")]
+
+
+def _plain_arg(value: str | None) -> str | None:
+    """Typer callback: a video id or branch name must be plain text; else exit 2, one line."""
+    if value is None:
+        return None
+    problem = text_problem(value)
+    if problem is not None:
+        err.print(f"error: {value!r} contains {problem}", markup=False, highlight=False)
+        raise typer.Exit(2)
+    return value
+
+
+VideoArg = Annotated[str, typer.Argument(help="The video id.", callback=_plain_arg)]
+BranchOpt = Annotated[str, typer.Option("--branch", "-b", help="Branch name.", callback=_plain_arg)]
 YoloOpt = Annotated[
     bool, typer.Option("--yolo", help="Auto-continue: run through every remaining phase.")
 ]
@@ -249,7 +263,7 @@ def generate(
 
 @app.command("continue")
 def continue_(
-    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    video_id: VideoArg,
     branch: BranchOpt = "main",
     yolo: YoloOpt = False,
     as_json: JsonOpt = False,
@@ -264,7 +278,7 @@ def continue_(
 
 @app.command()
 def status(
-    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    video_id: VideoArg,
     branch: BranchOpt = "main",
     as_json: JsonOpt = False,
 ) -> None:
@@ -380,7 +394,7 @@ async def export_file(studio: Studio, video_id: str, user_id: str, branch: str, 
 
 @app.command()
 def export(
-    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    video_id: VideoArg,
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the MP4.")],
     branch: BranchOpt = "main",
     as_json: JsonOpt = False,
@@ -406,7 +420,7 @@ TextArg = Annotated[str, typer.Argument(help="What to change, in your own words.
 
 @app.command()
 def interpret(
-    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    video_id: VideoArg,
     text: TextArg,
     branch: BranchOpt = "main",
     as_json: JsonOpt = False,
@@ -431,7 +445,7 @@ def interpret(
 
 @app.command()
 def edit(
-    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    video_id: VideoArg,
     text: TextArg,
     branch: BranchOpt = "main",
     image: Annotated[
@@ -467,7 +481,7 @@ def edit(
 
 @app.command("branches")
 def branches_(
-    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    video_id: VideoArg,
     as_json: JsonOpt = False,
 ) -> None:
     """Show the video's branch tree."""
@@ -490,9 +504,9 @@ def branches_(
 
 @app.command("compare")
 def compare_(
-    video_id: Annotated[str, typer.Argument(help="The video id.")],
-    a: Annotated[str, typer.Argument(help="A branch.")],
-    b: Annotated[str, typer.Argument(help="Another branch.")],
+    video_id: VideoArg,
+    a: Annotated[str, typer.Argument(help="A branch.", callback=_plain_arg)],
+    b: Annotated[str, typer.Argument(help="Another branch.", callback=_plain_arg)],
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Side-by-side MP4 (storyboards go to .png).")
     ] = Path("compare.mp4"),

@@ -85,6 +85,10 @@ def test_edit_refuses_a_missing_or_hostile_image_and_bad_text(
     _one_line_error(proc, "--image frame.png ")
     proc = cli("edit", vid, "make it calmer \udcff", check=False)
     _one_line_error(proc, "the edit contains a lone surrogate")
+    proc = cli("status", vid + "\udcff", check=False)
+    _one_line_error(proc, f"'{vid}\\udcff' contains a lone surrogate (U+DCFF)")
+    proc = cli("continue", vid, "--branch", "main\x1b[2J", check=False)
+    _one_line_error(proc, "'main\\x1b[2J' contains a control character (U+001B)")
     assert cli.json("branches", vid)["branches"] == branches, "no branch was made"
 
 
