@@ -88,6 +88,8 @@ UserText = Annotated[str, AfterValidator(check_text)]
 def check_text_tree(data: Any, where: str = "") -> Any:
     """Check every string in JSON-like ``data`` (dict keys included); return ``data``.
 
+    Iterative, so a request nested a thousand levels deep is checked, not a RecursionError.
+
     Args:
         data: dicts, lists, tuples and scalars, as a request body arrives; other objects
             (already validated models) are left alone.
@@ -97,17 +99,18 @@ def check_text_tree(data: Any, where: str = "") -> Any:
         ValueError: a string holds a control character or a lone surrogate; the message
             names the field's path.
     """
-    if isinstance(data, str):
-        check_text(data, where or "the text")
-    elif isinstance(data, Mapping):
-        for key, value in data.items():
-            name = f"{where}.{key}" if where else str(key)
-            if isinstance(key, str):
-                check_text(key, f"a field name in {where or 'the request'}")
-            check_text_tree(value, name)
-    elif isinstance(data, list | tuple):
-        for n, value in enumerate(data):
-            check_text_tree(value, f"{where}.{n}" if where else str(n))
+    stack: list[tuple[Any, str]] = [(data, where)]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, str):
+            check_text(value, path or "the text")
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                if isinstance(key, str):
+                    check_text(key, f"a field name in {path or 'the request'}")
+                stack.append((item, f"{path}.{key}" if path else str(key)))
+        elif isinstance(value, list | tuple):
+            stack.extend((item, f"{path}.{n}" if path else str(n)) for n, item in enumerate(value))
     return data
 
 

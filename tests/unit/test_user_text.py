@@ -71,3 +71,11 @@ def test_tool_arguments_refuse_bad_text_in_one_line() -> None:
 def test_dict_keys_are_checked_too() -> None:
     with pytest.raises(ValueError, match="a field name in style contains"):
         check_text_tree({"style": {"mo\x00od": "calm"}})
+
+
+def test_deeply_nested_input_is_checked_without_recursion() -> None:
+    deep: object = "x\x00"
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(ValueError, match="contains a control character"):
+        check_text_tree({"beats": deep})
