@@ -162,22 +162,31 @@ def reference_png(data: bytes, what: str) -> tuple[bytes, tuple[int, int]]:
     return out.getvalue(), rgb.size
 
 
-def storyboard_png(path: Path, size_px: tuple[int, int], what: str = "the upload") -> bytes:
-    """Turn an uploaded file into a storyboard frame: PNG, exactly ``size_px``, centre-cropped.
+def storyboard_frame(data: bytes, size_px: tuple[int, int], what: str = "the upload") -> bytes:
+    """Turn uploaded bytes into a storyboard frame: PNG, exactly ``size_px``, centre-cropped.
 
     Args:
-        path: the uploaded file (any name; its content decides).
+        data: the uploaded bytes (any accepted format; the content decides).
         size_px: (width, height) of the video.
-        what: how messages name the file.
+        what: how messages name the upload.
 
     Returns:
         PNG bytes.
 
     Raises:
-        UserError: missing or unreadable, or see :func:`checked_image`.
+        UserError: see :func:`checked_image`.
     """
-    rgb = checked_image(read_image_file(path, what), what)
+    rgb = checked_image(data, what)
     framed = ImageOps.fit(rgb, size_px, Image.Resampling.LANCZOS)
     out = io.BytesIO()
     framed.save(out, format="PNG")
     return out.getvalue()
+
+
+def storyboard_png(path: Path, size_px: tuple[int, int], what: str = "the upload") -> bytes:
+    """:func:`storyboard_frame` of a file (``edit --image``, a chat attachment).
+
+    Raises:
+        UserError: missing or unreadable, or see :func:`checked_image`.
+    """
+    return storyboard_frame(read_image_file(path, what), size_px, what)

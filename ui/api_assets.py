@@ -8,6 +8,7 @@ passed as ``reference_assets`` to ``/api/generate``, become the video's referenc
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Annotated
 
@@ -67,7 +68,8 @@ async def upload(
         filename = without_bad_text(f.filename or "")[:200]
         what = f"file {n} ({filename or 'unnamed'})"
         try:
-            checked.append((filename, *reference_png(await read_upload(f, what), what)))
+            data = await read_upload(f, what)
+            checked.append((filename, *await asyncio.to_thread(reference_png, data, what)))
         except UserError as exc:
             raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
     ids = []

@@ -24,7 +24,7 @@ from agent.spec import ASPECT_SIZE_PX, Beat, Spec, retile
 from agent.state import Phase
 from agent.studio import Studio
 from agent.text import TextInput, check_text_tree
-from agent.uploads import storyboard_png
+from agent.uploads import storyboard_frame
 from ui.api_assets import read_upload
 from ui.api_checkpoints import (
     Checkpoint,
@@ -266,19 +266,11 @@ async def upload_image(
     )
     _check_beat(cp, beat_index)
     data = await read_upload(image, "the image")
-    scratch = studio.deps.store.scratch_dir()
+    aspect = (cp.spec or {}).get("aspect", "16:9")
     try:
-        path = scratch / "upload"
-        path.write_bytes(data)
-        aspect = (cp.spec or {}).get("aspect", "16:9")
-        try:
-            png = storyboard_png(path, ASPECT_SIZE_PX[aspect])
-        except UserError as exc:
-            raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
-    finally:
-        for leftover in scratch.iterdir():
-            leftover.unlink()
-        scratch.rmdir()
+        png = await asyncio.to_thread(storyboard_frame, data, ASPECT_SIZE_PX[aspect])
+    except UserError as exc:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
     name = f"beat_{beat_index:02d}"
     rec = studio.deps.recorder(video_id, user, cp.branch, "storyboard", None)
     ref = await rec.keep(name, "png", "image/png", png, "upload", "user")
