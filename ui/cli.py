@@ -27,6 +27,7 @@ from agent.errors import ReelgraphError, StorageError, UserError
 from agent.providers.local.brief import parse_brief
 from agent.settings import Settings
 from agent.state import MAX_REFERENCE_IMAGES, Options, VideoRequest
+from agent.store import DISK_ERRNOS
 from agent.studio import Studio
 from agent.text import text_problem, user_text
 from agent.uploads import checked_image, read_image_file
@@ -318,14 +319,10 @@ def videos(as_json: JsonOpt = False) -> None:
     out.print(t)
 
 
-#: errno values that mean the disk, not the path, is the problem.
-_DISK_ERRNOS = {28, 122, 5, 27}  # ENOSPC, EDQUOT, EIO, EFBIG
-
-
 def _write_error(path: Path, exc: OSError) -> ReelgraphError:
     """An OSError writing ``path`` as one line: StorageError for a full or failing disk."""
     reason = exc.strerror or str(exc)
-    if exc.errno in _DISK_ERRNOS:
+    if exc.errno in DISK_ERRNOS:
         return StorageError(f"cannot write {path}: {reason}; nothing was written")
     return UserError(f"cannot write {path}: {reason}")
 
