@@ -52,7 +52,7 @@ class Options(TextInput):
         seed: seed of every offline provider; same prompt and seed → same ad.
         planner, image_model, video_model, music_model: provider names from the registry.
         music: add a soundtrack in the refine phase.
-        budget_usd: cap on the video's total spend; ``None`` for no cap.
+        budget_usd: cap on the video's total spend, a finite number; ``None`` for no cap.
         reference_images: product photos, as SHA-256 digests of PNGs in the artifact store
             (at most :data:`MAX_REFERENCE_IMAGES`; checked and re-encoded on the way in by
             :func:`agent.uploads.reference_png`). The storyboard draws the product from the
@@ -61,7 +61,9 @@ class Options(TextInput):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    duration_s: float = Field(default=30.0, ge=MIN_DURATION_S, le=MAX_DURATION_S)
+    duration_s: float = Field(
+        default=30.0, ge=MIN_DURATION_S, le=MAX_DURATION_S, allow_inf_nan=False
+    )
     aspect: Aspect = "16:9"
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     planner: str = "local"
@@ -69,7 +71,7 @@ class Options(TextInput):
     video_model: str = "local"
     music_model: str = "local"
     music: bool = True
-    budget_usd: float | None = Field(default=None, ge=0)
+    budget_usd: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     reference_images: tuple[Sha256, ...] = Field(default=(), max_length=MAX_REFERENCE_IMAGES)
 
 

@@ -69,6 +69,9 @@ def test_generate_refuses_text_chunk_bombs_missing_files_and_bad_text(
     _one_line_error(proc, "prompt contains a control character (U+001B)")
     proc = cli("generate", "An ad for a pencil \udcff", "--duration", "6", check=False)
     _one_line_error(proc, "prompt contains a lone surrogate")
+    # a number JSON (and so the database) cannot hold
+    proc = cli("generate", "An ad for a pencil", "--duration", "6", "--budget", "inf", check=False)
+    _one_line_error(proc, "budget_usd: Input should be a finite number")
     assert _video_ids(cli) == before, "no video was created"
 
 

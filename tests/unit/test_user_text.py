@@ -79,3 +79,11 @@ def test_deeply_nested_input_is_checked_without_recursion() -> None:
         deep = [deep]
     with pytest.raises(ValueError, match="contains a control character"):
         check_text_tree({"beats": deep})
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan")])
+def test_options_refuse_numbers_json_cannot_store(value: float) -> None:
+    with pytest.raises(ValidationError, match="finite number"):
+        Options(budget_usd=value)
+    with pytest.raises(ValidationError):
+        Options(duration_s=value)
