@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from agent.edits import SetMusic, SpecEdit, apply_edits
 from agent.errors import NotFound
@@ -19,6 +19,7 @@ from agent.phases.chunks import plan_chunks
 from agent.phases.common import beat_name, chunk_name
 from agent.spec import Spec
 from agent.state import PHASES, ArtifactRef, Override, Phase
+from agent.text import TextInput
 
 #: The node a re-run of each phase is seeded after (its fan-out or generation runs next).
 RERUN_AFTER: dict[Phase, str] = {
@@ -48,7 +49,9 @@ class Target:
     chunks: int
 
 
-class _Edit(BaseModel):
+class _Edit(TextInput):
+    """An edit; its strings (prompts, moods, model names) are plain text."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     @property

@@ -22,7 +22,7 @@ from typing import Any
 from agent.db import Pool
 from agent.errors import BudgetExceeded
 from agent.state import ArtifactRef, Phase
-from agent.store import ArtifactStore
+from agent.store import DISK_ERRNOS, ArtifactStore, storage_error
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,12 @@ class Recorder:
         scratch = self.store.scratch_dir()
         try:
             out = scratch / f"out{suffix}"
-            await make(out)
+            try:
+                await make(out)
+            except OSError as exc:
+                if exc.errno not in DISK_ERRNOS:
+                    raise
+                raise storage_error(f"{call.provider}'s output {out}", exc) from exc
             sha, size = await asyncio.to_thread(self.store.put_file, out)
         finally:
             await asyncio.to_thread(shutil.rmtree, scratch, True)

@@ -16,6 +16,8 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from agent.text import TextInput
+
 BeatType = Literal[
     "hook",
     "problem",
@@ -308,8 +310,8 @@ class Beat(BaseModel):
         return self.index + 1
 
 
-class Spec(BaseModel):
-    """The whole plan of an ad.
+class Spec(TextInput):
+    """The whole plan of an ad; every string in it is plain text (:class:`TextInput`).
 
     The facts a brief states are kept as written, so each can land where an ad puts it:
     ``brand`` ("Bean & Leaf"), ``product`` (its name with any model number, "EQ.9"),

@@ -14,6 +14,7 @@ from langgraph.channels.last_value import LastValue
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agent.spec import MAX_DURATION_S, MIN_DURATION_S, Aspect, Spec
+from agent.text import TextInput, check_text
 
 Phase = Literal["plan", "storyboard", "chunks", "refine"]
 PHASES: tuple[Phase, ...] = get_args(Phase)
@@ -30,12 +31,13 @@ MAX_KEY_CHARS = 500
 
 
 def check_prompt(prompt: str) -> str:
-    """Validate a brief: stripped, non-empty, at most :data:`MAX_PROMPT_CHARS` characters.
+    """Validate a brief: plain text, stripped, non-empty, at most :data:`MAX_PROMPT_CHARS`.
 
     Raises:
-        ValueError: empty or too long (pydantic turns this into a validation error).
+        ValueError: empty, too long, or holding a control character or a lone surrogate
+            (:func:`agent.text.check_text`; pydantic turns this into a validation error).
     """
-    text = " ".join(prompt.split())
+    text = " ".join(check_text(prompt, "the prompt").split())
     if not text:
         raise ValueError("the prompt is empty: describe the ad, e.g. 'a 30-second sneaker ad'")
     if len(text) > MAX_PROMPT_CHARS:
@@ -43,8 +45,8 @@ def check_prompt(prompt: str) -> str:
     return text
 
 
-class Options(BaseModel):
-    """How a video is made (DESIGN.md §1).
+class Options(TextInput):
+    """How a video is made (DESIGN.md §1). Its strings are plain text (:class:`TextInput`).
 
     Attributes:
         duration_s: length of the ad, 6-60 s.
@@ -52,7 +54,7 @@ class Options(BaseModel):
         seed: seed of every offline provider; same prompt and seed → same ad.
         planner, image_model, video_model, music_model: provider names from the registry.
         music: add a soundtrack in the refine phase.
-        budget_usd: cap on the video's total spend; ``None`` for no cap.
+        budget_usd: cap on the video's total spend, a finite number; ``None`` for no cap.
         reference_images: product photos, as SHA-256 digests of PNGs in the artifact store
             (at most :data:`MAX_REFERENCE_IMAGES`; checked and re-encoded on the way in by
             :func:`agent.uploads.reference_png`). The storyboard draws the product from the
@@ -61,7 +63,9 @@ class Options(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    duration_s: float = Field(default=30.0, ge=MIN_DURATION_S, le=MAX_DURATION_S)
+    duration_s: float = Field(
+        default=30.0, ge=MIN_DURATION_S, le=MAX_DURATION_S, allow_inf_nan=False
+    )
     aspect: Aspect = "16:9"
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
     planner: str = "local"
@@ -69,12 +73,16 @@ class Options(BaseModel):
     video_model: str = "local"
     music_model: str = "local"
     music: bool = True
-    budget_usd: float | None = Field(default=None, ge=0)
+    budget_usd: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     reference_images: tuple[Sha256, ...] = Field(default=(), max_length=MAX_REFERENCE_IMAGES)
 
 
-class VideoRequest(BaseModel):
-    """A request to make a video: the brief plus options. Validated before anything is stored."""
+class VideoRequest(TextInput):
+    """A request to make a video: the brief plus options. Validated before anything is stored.
+
+    Every string in it is plain text (:class:`~agent.text.TextInput`): no control characters
+    but newline and tab, no lone surrogates.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -30,9 +30,25 @@ __all__ = [
     "check_digest",
     "guess_mime",
     "open_store",
+    "storage_error",
     "safe_key",
     "sha256_file",
 ]
+
+#: errno values that mean the disk (full, over quota, failing, read-only), not a bad path.
+DISK_ERRNOS = frozenset({5, 27, 28, 30, 122})  # EIO, EFBIG, ENOSPC, EROFS, EDQUOT
+
+
+def storage_error(what: str, exc: OSError) -> StorageError:
+    """One line for a failed write: what was being written and the system's reason.
+
+    Args:
+        what: e.g. ``"a storyboard image in /data/artifacts/tmp"``.
+        exc: the OSError (its ``strerror``, e.g. "No space left on device", is shown).
+    """
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    hint = "; free some space and continue the run" if exc.errno in DISK_ERRNOS else ""
+    return StorageError(f"cannot write {what}: {reason}{hint}")
 
 
 class LocalStore:
@@ -80,15 +96,29 @@ class LocalStore:
                 os.replace(src, dst)
                 dst.chmod(0o444)
         except OSError as exc:
-            raise StorageError(f"cannot store {src}: {exc}") from exc
+            raise storage_error(f"{src} into the artifact store {self._blobs}", exc) from exc
         return sha, size
 
     def put_bytes(self, data: bytes, suffix: str = "") -> tuple[str, int]:
-        """Store bytes by content. Returns (sha256, size in bytes)."""
-        fd, name = tempfile.mkstemp(dir=self._tmp, suffix=suffix)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        return self.put_file(Path(name))
+        """Store bytes by content. Returns (sha256, size in bytes).
+
+        Raises:
+            StorageError: the store cannot be written (disk full, …); nothing is left behind.
+        """
+        try:
+            fd, name = tempfile.mkstemp(dir=self._tmp, suffix=suffix)
+        except OSError as exc:
+            raise storage_error(f"into the artifact store {self._tmp}", exc) from exc
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            return self.put_file(Path(name))
+        except OSError as exc:
+            raise storage_error(
+                f"{len(data)} bytes into the artifact store {self._tmp}", exc
+            ) from exc
+        finally:
+            Path(name).unlink(missing_ok=True)
 
     def local_path(self, sha256: str) -> Path:
         """The blob's file.
@@ -136,11 +166,17 @@ class LocalStore:
         Its name starts with this process's id. A process killed mid-call cleans nothing up,
         so the first call in each process also removes the scratch of processes that are gone
         (:func:`sweep_scratch`).
+
+        Raises:
+            StorageError: it cannot be made (disk full, …).
         """
         if not self._swept:
             self._swept = True
             sweep_scratch(self._tmp)
-        return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=self._tmp))
+        try:
+            return Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=self._tmp))
+        except OSError as exc:
+            raise storage_error(f"a scratch directory in {self._tmp}", exc) from exc
 
 
 #: Age after which scratch no process id claims (loose temporary files) is removed, seconds.

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from agent.edits import SpecEdit
 from agent.errors import UserError
+from agent.text import TextInput
 from tools.interpreter import MUTE_DB, VIDEO_MODELS, Phase, ToolCall
 
 
-class ToolArgs(BaseModel):
-    """Arguments of one tool (strict: unknown fields are refused)."""
+class ToolArgs(TextInput):
+    """Arguments of one tool (strict: unknown fields are refused; strings are plain text)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -144,4 +145,5 @@ def tool_args(call: ToolCall) -> ToolArgs:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "arguments"
-        raise UserError(f"{call.tool}: {where}: {first['msg']}") from None
+        msg = first["msg"].removeprefix("Value error, ")
+        raise UserError(f"{call.tool}: {where}: {msg}") from None

@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from agent.errors import (
@@ -30,6 +31,7 @@ from agent.errors import (
     UserError,
     WrongPhase,
 )
+from agent.text import without_bad_text
 from ui import api_assets, api_edits, api_files, api_runs
 from ui.api_core import close_studio
 
@@ -69,3 +71,23 @@ ERROR_STATUS: list[tuple[type[ReelgraphError], int]] = [
 async def _reelgraph_error(_: Request, exc: Exception) -> JSONResponse:
     code = next(c for kind, c in ERROR_STATUS if isinstance(exc, kind))
     return JSONResponse({"detail": str(exc).splitlines()[0]}, status_code=code)
+
+
+@app.exception_handler(RequestValidationError)
+async def _invalid_request(_: Request, exc: Exception) -> JSONResponse:
+    """422 with FastAPI's list of errors, without echoing the input back.
+
+    The default body repeats each offending value (``input``), so a lone surrogate in the
+    request made the error response itself unencodable (a 500). Locations and messages are
+    kept, cleaned of control characters and surrogates.
+    """
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    detail = [
+        {
+            "type": e.get("type", "value_error"),
+            "loc": [p if isinstance(p, int) else without_bad_text(str(p)) for p in e["loc"]],
+            "msg": without_bad_text(str(e["msg"])).removeprefix("Value error, "),
+        }
+        for e in errors
+    ]
+    return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)

@@ -8,6 +8,7 @@ passed as ``reference_assets`` to ``/api/generate``, become the video's referenc
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Annotated
 
@@ -16,6 +17,7 @@ from pydantic import BaseModel
 
 from agent.errors import NotFound, UserError
 from agent.studio import Studio
+from agent.text import without_bad_text
 from agent.uploads import MAX_UPLOAD_BYTES, reference_png
 from ui.api_core import StudioDep, User
 
@@ -63,9 +65,11 @@ async def upload(
         raise HTTPException(status.HTTP_400_BAD_REQUEST, f"at most {MAX_FILES} files at once")
     checked = []
     for n, f in enumerate(files, start=1):
-        what = f"file {n} ({f.filename or 'unnamed'})"
+        filename = without_bad_text(f.filename or "")[:200]
+        what = f"file {n} ({filename or 'unnamed'})"
         try:
-            checked.append((f.filename or "", *reference_png(await read_upload(f, what), what)))
+            data = await read_upload(f, what)
+            checked.append((filename, *await asyncio.to_thread(reference_png, data, what)))
         except UserError as exc:
             raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
     ids = []
@@ -80,7 +84,7 @@ async def upload(
                 """INSERT INTO assets (id, user_id, filename, mime, sha256, size_bytes,
                                        width_px, height_px)
                    VALUES (%s, %s, %s, 'image/png', %s, %s, %s, %s)""",
-                (asset_id, user, filename[:200], sha, size, width, height),
+                (asset_id, user, filename, sha, size, width, height),
             )
             ids.append(asset_id)
     return UploadResponse(asset_ids=ids)

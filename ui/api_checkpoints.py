@@ -12,16 +12,52 @@ of the same phase across the video, oldest first (an edit makes version 2 of its
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Depends, Path
 from langchain_core.runnables import RunnableConfig
 
 from agent import branches
 from agent.errors import NotFound
 from agent.state import PHASES, ArtifactRef, Phase
 from agent.studio import Studio
+from agent.text import is_uuid
 
 PREFIX = "cp-"
+
+
+def video_id_param(
+    video_id: Annotated[str, Path(description="the video's id, a UUID")],
+) -> str:
+    """The ``{video_id}`` of a route, checked for shape before any query uses it.
+
+    Raises:
+        NotFound: not a UUID (so no video can have it: a 404 like any unknown video).
+    """
+    if not is_uuid(video_id):
+        raise NotFound(f"no video {video_id!r}; video ids look like {_EXAMPLE_UUID}")
+    return video_id
+
+
+def checkpoint_id_param(
+    checkpoint_id: Annotated[str, Path(description="a checkpoint's id, cp-<UUID>")],
+) -> str:
+    """The ``{checkpoint_id}`` of a route, checked for shape (``cp-`` and a UUID).
+
+    Raises:
+        NotFound: another shape (no checkpoint can have it).
+    """
+    if not (checkpoint_id.startswith(PREFIX) and is_uuid(checkpoint_id.removeprefix(PREFIX))):
+        raise NotFound(f"no checkpoint {checkpoint_id!r}; checkpoint ids look like cp-<UUID>")
+    return checkpoint_id
+
+
+_EXAMPLE_UUID = "0b8e4d2c-5f1a-4c3e-9d7b-2a6f8e1c4b90"
+
+#: A route's ``{video_id}``, refused with 404 unless it is a UUID.
+VideoId = Annotated[str, Depends(video_id_param)]
+#: A route's ``{checkpoint_id}``, refused with 404 unless it is ``cp-<UUID>``.
+CheckpointId = Annotated[str, Depends(checkpoint_id_param)]
 
 
 def phase_number(phase: Phase) -> int:

@@ -23,9 +23,17 @@ from agent.errors import BranchBusy, NotFound, UserError, WrongPhase
 from agent.spec import ASPECT_SIZE_PX, Beat, Spec, retile
 from agent.state import Phase
 from agent.studio import Studio
-from agent.uploads import storyboard_png
+from agent.text import TextInput, check_text_tree
+from agent.uploads import storyboard_frame
 from ui.api_assets import read_upload
-from ui.api_checkpoints import Checkpoint, find, latest, phase_number
+from ui.api_checkpoints import (
+    Checkpoint,
+    CheckpointId,
+    VideoId,
+    find,
+    latest,
+    phase_number,
+)
 from ui.api_core import StudioDep, User, start_background
 from ui.api_views import Views
 from ui.chat_jobs import running_job
@@ -54,7 +62,7 @@ class EditResponse(BaseModel):
     created_new_branch: bool = True
 
 
-class RegenerateBeatRequest(BaseModel):
+class RegenerateBeatRequest(TextInput):
     """Draw a beat's storyboard image again."""
 
     model_config = ConfigDict(extra="forbid")
@@ -63,7 +71,7 @@ class RegenerateBeatRequest(BaseModel):
     prompt_override: str | None = Field(default=None, min_length=1, max_length=1000)
 
 
-class RegenerateChunkRequest(BaseModel):
+class RegenerateChunkRequest(TextInput):
     """Render a video chunk again, optionally with another video model."""
 
     model_config = ConfigDict(extra="forbid")
@@ -151,8 +159,8 @@ _BASE = "/api/video/{video_id}/checkpoints/{checkpoint_id}"
 
 @router.patch(f"{_BASE}/spec", responses=_EDIT_RESPONSES, summary="Edit the spec (phase 1)")
 async def patch_spec(
-    video_id: str,
-    checkpoint_id: str,
+    video_id: VideoId,
+    checkpoint_id: CheckpointId,
     request: Request,
     user: User,
     studio: StudioDep,
@@ -179,8 +187,13 @@ def merged_spec(old: dict[str, Any], patch: dict[str, Any]) -> Spec:
     """``old`` with ``patch`` applied (objects merged one level deep), validated.
 
     Raises:
-        UserError: an unknown field, or a result that is not a valid spec (first error).
+        UserError: a control character or lone surrogate in any string, an unknown field, or
+            a result that is not a valid spec (first error).
     """
+    try:
+        check_text_tree(patch)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
     unknown = sorted(set(patch) - set(Spec.model_fields))
     if unknown:
         raise UserError(f"unknown spec field(s) {unknown}; fields: {sorted(Spec.model_fields)}")
@@ -219,8 +232,8 @@ def _laid_out(beats: list[dict[str, Any]]) -> list[Any]:
     f"{_BASE}/regenerate-beat", responses=_EDIT_RESPONSES, summary="Redraw a beat (phase 2)"
 )
 async def regenerate_beat(
-    video_id: str,
-    checkpoint_id: str,
+    video_id: VideoId,
+    checkpoint_id: CheckpointId,
     body: RegenerateBeatRequest,
     request: Request,
     user: User,
@@ -239,8 +252,8 @@ async def regenerate_beat(
     f"{_BASE}/upload-image", responses=_EDIT_RESPONSES, summary="Replace a beat's image (phase 2)"
 )
 async def upload_image(
-    video_id: str,
-    checkpoint_id: str,
+    video_id: VideoId,
+    checkpoint_id: CheckpointId,
     beat_index: Annotated[int, Form(ge=0, description="0-based beat index")],
     image: Annotated[UploadFile, File(description="an image; checked by its content")],
     request: Request,
@@ -253,19 +266,11 @@ async def upload_image(
     )
     _check_beat(cp, beat_index)
     data = await read_upload(image, "the image")
-    scratch = studio.deps.store.scratch_dir()
+    aspect = (cp.spec or {}).get("aspect", "16:9")
     try:
-        path = scratch / "upload"
-        path.write_bytes(data)
-        aspect = (cp.spec or {}).get("aspect", "16:9")
-        try:
-            png = storyboard_png(path, ASPECT_SIZE_PX[aspect])
-        except UserError as exc:
-            raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
-    finally:
-        for leftover in scratch.iterdir():
-            leftover.unlink()
-        scratch.rmdir()
+        png = await asyncio.to_thread(storyboard_frame, data, ASPECT_SIZE_PX[aspect])
+    except UserError as exc:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
     name = f"beat_{beat_index:02d}"
     rec = studio.deps.recorder(video_id, user, cp.branch, "storyboard", None)
     ref = await rec.keep(name, "png", "image/png", png, "upload", "user")
@@ -278,8 +283,8 @@ async def upload_image(
     f"{_BASE}/regenerate-chunk", responses=_EDIT_RESPONSES, summary="Re-render a chunk (phase 3)"
 )
 async def regenerate_chunk(
-    video_id: str,
-    checkpoint_id: str,
+    video_id: VideoId,
+    checkpoint_id: CheckpointId,
     body: RegenerateChunkRequest,
     request: Request,
     user: User,

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
 from fastapi.responses import FileResponse
 from fastapi.security import HTTPAuthorizationCredentials
 
@@ -24,6 +25,11 @@ from agent.studio import Studio
 from ui.api_core import StudioDep, bearer, current_user, settings
 
 router = APIRouter(tags=["files"])
+
+#: The shape of artifact ids (``art-`` and 12 hex digits, as :mod:`agent.memo` makes them).
+ARTIFACT_ID = re.compile(r"art-[0-9a-f]{12}")
+#: The shape of a link's signature (hex HMAC-SHA256); anything else is simply wrong (401).
+SIGNATURE = re.compile(r"[0-9a-f]{64}")
 
 #: Signed links expire on multiples of this, seconds, at least ``presign_expiry_s`` from now.
 LINK_STEP_S = 300
@@ -79,17 +85,20 @@ def link(request: Request, studio: Studio, ref: ArtifactRef, artifact_id: str | 
     responses={401: {"description": "no valid signature or token"}, 404: {"description": "-"}},
 )
 async def download(
-    artifact_id: str,
+    artifact_id: Annotated[str, Path(description="art-… from a checkpoint's artifacts")],
     studio: StudioDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     expires: Annotated[int | None, Query(description="Unix seconds")] = None,
-    signature_: Annotated[str | None, Query(alias="signature")] = None,
+    signature_: Annotated[str | None, Query(alias="signature", description="hex")] = None,
 ) -> FileResponse:
-    """The artifact's bytes with its media type."""
+    """The artifact's bytes with its media type (404 for an id of another shape)."""
+    if ARTIFACT_ID.fullmatch(artifact_id) is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no artifact {artifact_id!r}")
     signed = (
         expires is not None
         and signature_ is not None
         and expires >= time.time()
+        and SIGNATURE.fullmatch(signature_) is not None  # compare_digest takes ASCII only
         and hmac.compare_digest(signature(artifact_id, expires), signature_)
     )
     owner: str | None = None

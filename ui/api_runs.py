@@ -21,8 +21,9 @@ from agent.providers.local.brief import parse_brief
 from agent.spec import Aspect
 from agent.state import MAX_PROMPT_CHARS, MAX_REFERENCE_IMAGES, Options, VideoRequest
 from agent.studio import Studio
+from agent.text import TextInput
 from ui.api_assets import asset_images, attach_assets
-from ui.api_checkpoints import find, latest
+from ui.api_checkpoints import CheckpointId, VideoId, find, latest
 from ui.api_core import StudioDep, User, start_background
 from ui.api_views import Views
 from ui.chat_jobs import running_job
@@ -34,8 +35,12 @@ router = APIRouter(tags=["videos"])
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "unknown video or branch"}}
 
 
-class GenerateRequest(BaseModel):
-    """A brief and how to make it (the seed fields, plus optional reelgraph options)."""
+class GenerateRequest(TextInput):
+    """A brief and how to make it (the seed fields, plus optional reelgraph options).
+
+    Every string is plain text (:class:`~agent.text.TextInput`): a control character or a
+    lone surrogate anywhere is a 422 and nothing is created.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -49,7 +54,9 @@ class GenerateRequest(BaseModel):
         max_length=MAX_REFERENCE_IMAGES,
         description="ids from POST /api/upload: product photos the storyboard draws from",
     )
-    duration_s: float | None = Field(default=None, description="6-60 s; default from the prompt")
+    duration_s: float | None = Field(
+        default=None, description="6-60 s; default: the length the prompt names, else 30"
+    )
     aspect: Aspect = "16:9"
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
@@ -62,7 +69,7 @@ class GenerateResponse(BaseModel):
     message: str = "Video generation started"
 
 
-class ContinueRequest(BaseModel):
+class ContinueRequest(TextInput):
     """Which pause to continue from."""
 
     model_config = ConfigDict(extra="forbid")
@@ -103,7 +110,9 @@ async def generate(body: GenerateRequest, user: User, studio: StudioDep) -> Gene
     photos = await asset_images(studio, user, body.reference_assets)
     brief = body.prompt if not body.description else f"{body.prompt}. {body.description}"
     try:
-        duration_s = body.duration_s or parse_brief(brief).duration_s or 30.0
+        duration_s = body.duration_s
+        if duration_s is None:  # 0 is a length (refused by Options), not "unset"
+            duration_s = parse_brief(brief).duration_s or 30.0
         request = VideoRequest(
             prompt=brief[:MAX_PROMPT_CHARS],
             options=Options(
@@ -129,13 +138,18 @@ async def generate(body: GenerateRequest, user: User, studio: StudioDep) -> Gene
 
 
 BranchQuery = Annotated[
-    str | None, Query(max_length=64, description="a branch; default: the one that changed last")
+    str | None,
+    Query(
+        max_length=64,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+        description="a branch (main, main-1, …); default: the one that changed last",
+    ),
 ]
 
 
 @router.get("/api/status/{video_id}", responses=_NOT_FOUND)
 async def get_status(
-    video_id: str, request: Request, user: User, studio: StudioDep, branch: BranchQuery = None
+    video_id: VideoId, request: Request, user: User, studio: StudioDep, branch: BranchQuery = None
 ) -> dict[str, Any]:
     """Where the video is: status, progress %, current checkpoint, tree, final video, cost."""
     views = await Views(request, studio, video_id, user).load()
@@ -148,7 +162,7 @@ async def get_status(
     response_class=EventSourceResponse,
 )
 async def stream_status(
-    video_id: str, request: Request, user: User, studio: StudioDep, branch: BranchQuery = None
+    video_id: VideoId, request: Request, user: User, studio: StudioDep, branch: BranchQuery = None
 ) -> EventSourceResponse:
     """Server-sent events: ``status_update`` on every change, ``checkpoint_created`` per pause.
 
@@ -188,7 +202,7 @@ async def _events(
 
 @router.get("/api/video/{video_id}/checkpoints", responses=_NOT_FOUND)
 async def list_checkpoints(
-    video_id: str, request: Request, user: User, studio: StudioDep
+    video_id: VideoId, request: Request, user: User, studio: StudioDep
 ) -> dict[str, Any]:
     """Every checkpoint of the video, oldest first, and the tree they make."""
     views = await Views(request, studio, video_id, user).load()
@@ -197,7 +211,7 @@ async def list_checkpoints(
 
 @router.get("/api/video/{video_id}/checkpoints/tree", responses=_NOT_FOUND)
 async def checkpoint_tree(
-    video_id: str, request: Request, user: User, studio: StudioDep
+    video_id: VideoId, request: Request, user: User, studio: StudioDep
 ) -> dict[str, Any]:
     """The checkpoint tree: a branch's first checkpoint hangs under the one it forked from."""
     views = await Views(request, studio, video_id, user).load()
@@ -206,7 +220,7 @@ async def checkpoint_tree(
 
 @router.get("/api/video/{video_id}/checkpoints/{checkpoint_id}", responses=_NOT_FOUND)
 async def get_checkpoint(
-    video_id: str, checkpoint_id: str, request: Request, user: User, studio: StudioDep
+    video_id: VideoId, checkpoint_id: CheckpointId, request: Request, user: User, studio: StudioDep
 ) -> dict[str, Any]:
     """One checkpoint, its spec, and its phase's artifacts with links."""
     views = await Views(request, studio, video_id, user).load()
@@ -218,7 +232,7 @@ async def get_checkpoint(
     responses={**_NOT_FOUND, 409: {"description": "not paused there, or running"}},
 )
 async def continue_video(
-    video_id: str, body: ContinueRequest, request: Request, user: User, studio: StudioDep
+    video_id: VideoId, body: ContinueRequest, request: Request, user: User, studio: StudioDep
 ) -> ContinueResponse:
     """Continue the branch paused at the checkpoint, in the background.
 

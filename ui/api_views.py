@@ -110,6 +110,11 @@ class Views:
         state, phase = _seed_status(st, self.video_id, branch)
         head = latest(self.checkpoints, branch)
         final = st["artifacts"].get("final")
+        if final is not None and (head is None or "final" not in head.artifacts):
+            # The run finished after load() read the checkpoints: read them again, so a
+            # "complete" status always comes with its final video's link.
+            await self.load()
+            head = latest(self.checkpoints, branch)
         final_url = None
         if final is not None and state in ("complete", "paused_at_phase4"):
             final_url = final.get("url") if str(final.get("url", "")).startswith("http") else None

@@ -23,6 +23,7 @@ import asyncio
 import hmac
 import logging
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ from agent.errors import ReelgraphError, UserError
 from agent.providers.local.brief import parse_brief
 from agent.state import Options, VideoRequest
 from agent.studio import ProgressEvent
+from agent.text import user_text
+from agent.uploads import read_image_file
 from tools.interpreter import MAX_TEXT_CHARS
 from tools.llm_interpreter import interpret_message
 from tools.operations import Session
@@ -54,6 +57,10 @@ ASPECTS = ["16:9", "9:16", "1:1"]
 DEFAULT_DURATION_S = 30
 
 sio.eio.max_http_buffer_size = MAX_SOCKET_BYTES
+#: What the browser sends instead of a message too long for the socket (public/reelgraph.js
+#: replaces any message over 100,000 characters by it): the message's length, so the reply
+#: can say it. Answered like every too-long message; nothing else reads it.
+TOO_LONG_NOTICE = re.compile(r"\[reelgraph\] message not sent: (\d{1,12}) characters")
 log = logging.getLogger("reelgraph.chat")
 
 
@@ -399,7 +406,7 @@ async def new_video(brief: str, photo: Path | None) -> None:
     s, uid = await studio(), user_id()
     request = request_for(brief)  # a bad brief is refused before the photo is stored
     if photo is not None:
-        data = await asyncio.to_thread(photo.read_bytes)
+        data = await asyncio.to_thread(read_image_file, photo, "the attached image")
         sha = await s.add_reference_image(data, "the attached image")
         request = request_for(brief, (sha,))
     video_id = await s.create_video(request, uid)
@@ -463,11 +470,14 @@ async def edit(text: str, upload: Path | None) -> None:
 async def _message(message: cl.Message) -> None:
     text = message.content or ""
     try:
-        if len(text) > MAX_TEXT_CHARS:
+        notice = TOO_LONG_NOTICE.fullmatch(text)
+        chars = int(notice.group(1)) if notice else len(text)
+        if chars > MAX_TEXT_CHARS:
             raise UserError(
-                f"That message is too long ({len(text):,} characters; the limit is"
+                f"That message is too long ({chars:,} characters; the limit is"
                 f" {MAX_TEXT_CHARS:,}). Nothing was changed."
             )
+        user_text(text, "That message")
         upload = upload_of(message)
         if not isinstance(_get("video_id"), str):
             await new_video(text, upload)

@@ -9,6 +9,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import stat
+import tempfile
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -26,8 +29,10 @@ from agent.errors import ReelgraphError, StorageError, UserError
 from agent.providers.local.brief import parse_brief
 from agent.settings import Settings
 from agent.state import MAX_REFERENCE_IMAGES, Options, VideoRequest
+from agent.store import DISK_ERRNOS
 from agent.studio import Studio
-from agent.uploads import MAX_UPLOAD_BYTES
+from agent.text import text_problem, user_text
+from agent.uploads import checked_image, read_image_file
 from tools.llm_interpreter import interpret_message
 from tools.operations import Session
 from ui.progress import PhaseProgress
@@ -45,7 +50,21 @@ err = Console(stderr=True, soft_wrap=True)
 T = TypeVar("T")
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts.")]
-BranchOpt = Annotated[str, typer.Option("--branch", "-b", help="Branch name.")]
+
+
+def _plain_arg(value: str | None) -> str | None:
+    """Typer callback: a video id or branch name must be plain text; else exit 2, one line."""
+    if value is None:
+        return None
+    problem = text_problem(value)
+    if problem is not None:
+        err.print(f"error: {value!r} contains {problem}", markup=False, highlight=False)
+        raise typer.Exit(2)
+    return value
+
+
+VideoArg = Annotated[str, typer.Argument(help="The video id.", callback=_plain_arg)]
+BranchOpt = Annotated[str, typer.Option("--branch", "-b", help="Branch name.", callback=_plain_arg)]
 YoloOpt = Annotated[
     bool, typer.Option("--yolo", help="Auto-continue: run through every remaining phase.")
 ]
@@ -85,6 +104,10 @@ def _run(job: Callable[[Studio, Settings], Coroutine[Any, Any, T]]) -> T:
         raise typer.Exit(2) from None
     except ReelgraphError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    except OSError as exc:  # a file or disk problem nothing below translated: still one line
+        where = f": {exc.filename}" if exc.filename else ""
+        err.print(f"error: {exc.strerror or exc}{where}", markup=False, highlight=False)
         raise typer.Exit(1) from None
     except KeyboardInterrupt:
         err.print("interrupted: `reelgraph continue` resumes, keeping finished work")
@@ -131,10 +154,18 @@ async def _run_branch(
         )
 
 
-def _head(path: Path, size_bytes: int) -> bytes:
-    """The first ``size_bytes`` of a file (enough to tell that it is too large)."""
-    with path.open("rb") as f:
-        return f.read(size_bytes)
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    """Print ``error: message`` on one line; return the exit to raise."""
+    err.print(f"error: {message}", markup=False, highlight=False)
+    return typer.Exit(code)
+
+
+def _plain(value: str, what: str) -> str:
+    """``value`` if it is plain text (:func:`agent.text.user_text`); else exit 2, one line."""
+    try:
+        return user_text(value, what)
+    except UserError as exc:
+        raise _fail(str(exc)) from None
 
 
 @app.command()
@@ -183,9 +214,6 @@ def generate(
             "-r",
             help=f"A product photo (PNG, JPEG, …) the storyboard draws the product from;"
             f" repeat for up to {MAX_REFERENCE_IMAGES} (the first is drawn).",
-            exists=True,
-            dir_okay=False,
-            readable=True,
         ),
     ] = None,
     as_json: JsonOpt = False,
@@ -193,8 +221,13 @@ def generate(
     """Create a video and run it to its first pause (to the end with --yolo)."""
     photos = reference or []
     if len(photos) > MAX_REFERENCE_IMAGES:
-        err.print(f"error: at most {MAX_REFERENCE_IMAGES} --reference images", highlight=False)
-        raise typer.Exit(2)
+        raise _fail(f"at most {MAX_REFERENCE_IMAGES} --reference images")
+    try:  # each photo is read and checked before anything is stored
+        photo_bytes = [read_image_file(p, f"--reference {p.name}") for p in photos]
+        for p, data in zip(photos, photo_bytes, strict=True):
+            checked_image(data, f"--reference {p.name}")
+    except UserError as exc:
+        raise _fail(str(exc)) from None
     chosen = {
         "video_model": video_model,
         "image_model": image_model,
@@ -223,11 +256,8 @@ def generate(
 
     async def job(studio: Studio, settings: Settings) -> dict[str, Any]:
         shas = [
-            await studio.add_reference_image(
-                await asyncio.to_thread(_head, path, MAX_UPLOAD_BYTES + 1),
-                f"--reference {path.name}",
-            )
-            for path in photos
+            await studio.add_reference_image(data, f"--reference {path.name}")
+            for path, data in zip(photos, photo_bytes, strict=True)
         ]
         options = request.options.model_copy(
             update={"reference_images": tuple(dict.fromkeys(shas))}
@@ -244,7 +274,7 @@ def generate(
 
 @app.command("continue")
 def continue_(
-    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    video_id: VideoArg,
     branch: BranchOpt = "main",
     yolo: YoloOpt = False,
     as_json: JsonOpt = False,
@@ -259,7 +289,7 @@ def continue_(
 
 @app.command()
 def status(
-    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    video_id: VideoArg,
     branch: BranchOpt = "main",
     as_json: JsonOpt = False,
 ) -> None:
@@ -299,17 +329,91 @@ def videos(as_json: JsonOpt = False) -> None:
     out.print(t)
 
 
+def _write_error(path: Path, exc: OSError) -> ReelgraphError:
+    """An OSError writing ``path`` as one line: StorageError for a full or failing disk."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in DISK_ERRNOS:
+        return StorageError(f"cannot write {path}: {reason}; nothing was written")
+    return UserError(f"cannot write {path}: {reason}")
+
+
+def _check_target(path: Path) -> None:
+    """Refuse an output path that is a directory or an existing non-regular file.
+
+    Raises:
+        UserError: ``path`` is a directory, a device (``/dev/full``), a pipe or a socket.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
+    if stat.S_ISDIR(mode):
+        raise UserError(f"{path} is a directory; give a file name, e.g. {path / 'ad.mp4'}")
+    if not stat.S_ISREG(mode):
+        raise UserError(f"{path} is not a regular file; give a file name ending in .mp4")
+
+
+def _beside(path: Path) -> Path:
+    """A new empty temporary file in ``path``'s directory (created if missing).
+
+    Raises:
+        UserError, StorageError: the directory cannot be made or written.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
+    os.close(fd)
+    return Path(name)
+
+
+async def export_file(studio: Studio, video_id: str, user_id: str, branch: str, dst: Path) -> Path:
+    """Write the branch's final MP4 to ``dst`` whole or not at all.
+
+    The bytes go to a temporary file beside ``dst``, flushed to disk, then renamed over it;
+    on any failure the temporary file is removed and ``dst`` is as it was.
+
+    Raises:
+        UserError: ``dst`` is a directory, a device or otherwise not writable (path and
+            reason); no final video yet; unknown video or branch.
+        StorageError: the disk is full or failing.
+    """
+    _check_target(dst)
+    tmp = _beside(dst)
+    try:
+        try:
+            await studio.export(video_id, user_id, branch, tmp)
+            with tmp.open("rb+") as f:
+                os.fsync(f.fileno())
+            mask = os.umask(0)
+            os.umask(mask)
+            tmp.chmod(0o666 & ~mask)
+            os.replace(tmp, dst)
+        except OSError as exc:
+            raise _write_error(dst, exc) from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return dst
+
+
 @app.command()
 def export(
-    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    video_id: VideoArg,
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the MP4.")],
     branch: BranchOpt = "main",
     as_json: JsonOpt = False,
 ) -> None:
-    """Copy a branch's final MP4 to a file."""
+    """Copy a branch's final MP4 to a file (written whole or not at all)."""
+    try:
+        _check_target(output)
+    except ReelgraphError as exc:
+        raise _fail(str(exc)) from None
 
     async def job(studio: Studio, settings: Settings) -> Path:
-        return await studio.export(video_id, settings.user_id, branch, output)
+        return await export_file(studio, video_id, settings.user_id, branch, output)
 
     written = _run(job)
     if as_json:
@@ -323,12 +427,13 @@ TextArg = Annotated[str, typer.Argument(help="What to change, in your own words.
 
 @app.command()
 def interpret(
-    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    video_id: VideoArg,
     text: TextArg,
     branch: BranchOpt = "main",
     as_json: JsonOpt = False,
 ) -> None:
     """Show the operations a message would run (a dry run: nothing changes)."""
+    _plain(text, "the message")
 
     async def job(studio: Studio, settings: Settings) -> dict[str, Any]:
         session = Session(studio, settings.user_id, video_id, branch)
@@ -347,7 +452,7 @@ def interpret(
 
 @app.command()
 def edit(
-    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    video_id: VideoArg,
     text: TextArg,
     branch: BranchOpt = "main",
     image: Annotated[
@@ -357,6 +462,12 @@ def edit(
     as_json: JsonOpt = False,
 ) -> None:
     """Change a branch in your own words; the first edit at a pause forks a new branch."""
+    _plain(text, "the edit")
+    if image is not None:
+        try:  # a missing, unreadable or hostile image is refused before anything runs
+            checked_image(read_image_file(image, f"--image {image.name}"), f"--image {image.name}")
+        except UserError as exc:
+            raise _fail(str(exc)) from None
 
     async def job(studio: Studio, settings: Settings) -> dict[str, Any]:
         session = Session(studio, settings.user_id, video_id, branch, yolo, image)
@@ -377,7 +488,7 @@ def edit(
 
 @app.command("branches")
 def branches_(
-    video_id: Annotated[str, typer.Argument(help="The video id.")],
+    video_id: VideoArg,
     as_json: JsonOpt = False,
 ) -> None:
     """Show the video's branch tree."""
@@ -400,9 +511,9 @@ def branches_(
 
 @app.command("compare")
 def compare_(
-    video_id: Annotated[str, typer.Argument(help="The video id.")],
-    a: Annotated[str, typer.Argument(help="A branch.")],
-    b: Annotated[str, typer.Argument(help="Another branch.")],
+    video_id: VideoArg,
+    a: Annotated[str, typer.Argument(help="A branch.", callback=_plain_arg)],
+    b: Annotated[str, typer.Argument(help="Another branch.", callback=_plain_arg)],
     output: Annotated[
         Path, typer.Option("-o", "--output", help="Side-by-side MP4 (storyboards go to .png).")
     ] = Path("compare.mp4"),

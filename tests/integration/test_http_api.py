@@ -12,9 +12,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 from PIL import Image
 
+from tests.bombs import BOMBS, png_bomb, ztxt
 from tests.measure import photo_share
 from tests.servers import free_port, serving
 
@@ -422,3 +424,131 @@ def test_phase2_beat_out_of_range_and_stale_checkpoint(alice: httpx.Client) -> N
         json={"beat_index": 0},
     )
     assert r.status_code == 409 and "phase 2" in r.json()["detail"]
+
+
+def _raw_json(body: Any) -> dict[str, Any]:
+    """Request kwargs sending ``body`` as ASCII JSON, so lone surrogates go as ``\\ud800``."""
+    return {"content": json.dumps(body).encode(), "headers": {"Content-Type": "application/json"}}
+
+
+def _videos_of(database_url: str, user: str) -> list[tuple[str, str]]:
+    """(video id, main branch status) of every video the user has."""
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            """SELECT v.id, b.status FROM videos v
+               JOIN branches b ON b.video_id = v.id AND b.name = 'main'
+               WHERE v.user_id = %s ORDER BY v.id""",
+            (user,),
+        ).fetchall()
+    return [(str(r[0]), str(r[1])) for r in rows]
+
+
+def test_control_characters_and_bad_ids_are_refused_and_create_nothing(
+    alice: httpx.Client, database_url: str
+) -> None:
+    vid = alice.post("/api/generate", json={"prompt": "An ad for tea", "duration_s": 6}).json()[
+        "video_id"
+    ]
+    cp = _wait(alice, vid, _status_is("paused_at_phase1"))["current_checkpoint"]["id"]
+    before = _videos_of(database_url, "alice")
+    base = f"/api/video/{vid}/checkpoints"
+    gen, tea = "/api/generate", "an 8-second tea ad"
+    cases: list[tuple[str, str, dict[str, Any], int]] = [
+        ("POST", gen, _raw_json({"prompt": tea, "title": "t\x00"}), 422),
+        ("POST", gen, _raw_json({"prompt": tea + "\x00"}), 422),
+        ("POST", gen, _raw_json({"prompt": tea + "\ud800"}), 422),
+        ("POST", gen, _raw_json({"prompt": tea, "description": "x\ud800"}), 422),
+        ("POST", gen, _raw_json({"prompt": tea, "description": "\x1b[2J"}), 422),
+        ("POST", gen, _raw_json({"prompt": tea, "reference_assets": ["\x00"]}), 422),
+        ("POST", gen, _raw_json({"prompt": tea, "reference_assets": ["\udfff"]}), 422),
+        ("POST", gen, _raw_json({"prompt": tea, "model": "local\x00"}), 422),
+        ("POST", gen, {"json": {"prompt": "an ad for tea", "duration_s": 0}}, 422),
+        ("POST", gen, {"json": {"prompt": "an ad for tea", "duration_s": -5}}, 422),
+        ("GET", "/api/status/%00", {}, 404),
+        ("GET", "/api/status/%ED%A0%80", {}, 404),
+        ("GET", f"/api/status/{vid}%00", {}, 404),
+        ("GET", "/api/status/%00/stream", {}, 404),
+        ("GET", f"/api/status/{vid}?branch=%00", {}, 422),
+        ("GET", f"/api/status/{vid}/stream?branch=main%00", {}, 422),
+        ("GET", "/api/video/%00/checkpoints", {}, 404),
+        ("GET", "/api/video/%00/checkpoints/tree", {}, 404),
+        ("GET", f"{base}/%00", {}, 404),
+        ("GET", f"{base}/cp-%00", {}, 404),
+        ("GET", "/api/files/%00", {}, 404),
+        ("GET", "/api/files/art-%00", {}, 404),
+        ("GET", "/api/files/art-0123456789ab?expires=9999999999&signature=%C3%A9", {}, 404),
+        ("POST", f"/api/video/{vid}/continue", _raw_json({"checkpoint_id": "cp-\x00"}), 422),
+        ("POST", "/api/video/%00/continue", {"json": {"checkpoint_id": cp}}, 404),
+        ("PATCH", f"{base}/{cp}/spec", _raw_json({"title": "a\x00b"}), 422),
+        ("PATCH", f"{base}/{cp}/spec", _raw_json({"title": "a\ud800b"}), 422),
+        ("PATCH", f"{base}/{cp}/spec", _raw_json({"style": {"mood": "calm\x00"}}), 422),
+        ("PATCH", f"{base}/{cp}/spec", _raw_json({"beats": [{"description": "x\ud800"}]}), 422),
+        ("PATCH", f"{base}/%00/spec", {"json": {"title": "x"}}, 404),
+        (
+            "POST",
+            f"{base}/{cp}/regenerate-beat",
+            _raw_json({"beat_index": 0, "prompt_override": "a\ud800"}),
+            422,
+        ),
+        (
+            "POST",
+            f"{base}/{cp}/regenerate-chunk",
+            _raw_json({"chunk_index": 0, "model_override": "l\x00"}),
+            422,
+        ),
+    ]
+    for method, url, kwargs, expected in cases:
+        r = alice.request(method, url, **kwargs)
+        assert r.status_code == expected, (method, url, kwargs, r.status_code, r.text)
+        assert r.json()["detail"], (method, url)
+    assert _videos_of(database_url, "alice") == before, "a refused request created a video"
+    tree = alice.get(f"{base}/tree").json()["tree"]
+    assert len(tree) == 1 and tree[0]["children"] == [], "a refused edit made a branch"
+    # the message says what is wrong, and where
+    r = alice.post(gen, **_raw_json({"prompt": tea, "title": "t\x00"}))
+    assert "control character (U+0000)" in json.dumps(r.json()["detail"])
+    r = alice.patch(f"{base}/{cp}/spec", **_raw_json({"title": "a\x00b"}))
+    assert r.json()["detail"].startswith("title contains a control character (U+0000)")
+
+
+def _assets_of(database_url: str, user: str) -> int:
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute("SELECT count(*) FROM assets WHERE user_id = %s", (user,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_decompression_bombs_and_broken_images_are_400_and_store_nothing(
+    alice: httpx.Client, database_url: str
+) -> None:
+    vid = alice.post(
+        "/api/generate", json={"prompt": "An ad for a kettle", "duration_s": 6}
+    ).json()["video_id"]
+    cp1 = _wait(alice, vid, _status_is("paused_at_phase1"))["current_checkpoint"]["id"]
+    alice.post(f"/api/video/{vid}/continue", json={"checkpoint_id": cp1})
+    cp2 = _wait(alice, vid, _status_is("paused_at_phase2"))["current_checkpoint"]["id"]
+    tree = alice.get(f"/api/video/{vid}/checkpoints/tree").json()["tree"]
+    assets = _assets_of(database_url, "alice")
+    whole = _png((400, 300))
+    hostile = {
+        **BOMBS,
+        "zTXt bomb": png_bomb(64, 64, extra=ztxt(8 << 20)),
+        "truncated png": whole[: len(whole) // 2],
+    }
+    for name, data in hostile.items():
+        files = [
+            ("files", ("ok.png", _png(), "image/png")),
+            ("files", ("x.png", data, "image/png")),
+        ]
+        r = alice.post("/api/upload", files=files)
+        assert r.status_code == 400, (name, r.status_code, r.text)
+        detail = r.json()["detail"]
+        assert detail.startswith("file 2 (x.png) ") and "\n" not in detail, (name, detail)
+        r = alice.post(
+            f"/api/video/{vid}/checkpoints/{cp2}/upload-image",
+            data={"beat_index": "0"},
+            files={"image": ("x.png", data, "image/png")},
+        )
+        assert r.status_code == 400, (name, r.status_code, r.text)
+        assert r.json()["detail"].startswith("the upload "), (name, r.text)
+    assert _assets_of(database_url, "alice") == assets, "no asset was stored"
+    assert alice.get(f"/api/video/{vid}/checkpoints/tree").json()["tree"] == tree, "no branch"

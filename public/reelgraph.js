@@ -1,0 +1,65 @@
+// reelgraph: keep very long chat messages from freezing the page or killing the connection.
+//
+// The server refuses messages over its text limit with a reply (ui/app.py), but a message
+// larger than the socket's frame limit (16 MiB) never reaches it: the server drops the
+// connection and the user gets no answer; and a browser that renders megabytes of text in the
+// composer and the thread stalls long before that. So text longer than SEND_LIMIT_CHARS is
+// replaced, in the composer and (for anything that bypasses it) in the outgoing frame, by a
+// short notice that says how long it was. The server answers the notice like any too-long
+// message, and the thread's history shows the notice instead of megabytes. Shorter messages
+// are untouched.
+(() => {
+  const SEND_LIMIT_CHARS = 100000;
+  // Must match ui/app.py's TOO_LONG_NOTICE.
+  const notice = (chars) => `[reelgraph] message not sent: ${chars} characters`;
+
+  const codePoints = (text) => {
+    let n = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0xdc00 || c > 0xdfff) n++; // a low surrogate was counted with its pair
+    }
+    return n;
+  };
+
+  // The composer: swap an over-long value before the app (React) sees the input event.
+  document.addEventListener(
+    "input",
+    (event) => {
+      const el = event.target;
+      if (!el || el.id !== "chat-input" || typeof el.value !== "string") return;
+      if (el.value.length <= SEND_LIMIT_CHARS) return;
+      const proto = Object.getPrototypeOf(el);
+      const setter = Object.getOwnPropertyDescriptor(proto, "value").set;
+      setter.call(el, notice(codePoints(el.value)));
+    },
+    true,
+  );
+
+  // The socket: a Socket.IO event frame is "42" + an optional ack id + [event, payload].
+  const shrink = (frame) => {
+    const m = /^42(\d*)(\[[\s\S]*\])$/.exec(frame);
+    if (!m) return frame;
+    let packet;
+    try {
+      packet = JSON.parse(m[2]);
+    } catch (_) {
+      return frame;
+    }
+    const step = packet[1] && packet[1].message;
+    if (packet[0] !== "client_message" || !step || typeof step.output !== "string") {
+      return frame;
+    }
+    if (step.output.length <= SEND_LIMIT_CHARS) return frame;
+    step.output = notice(codePoints(step.output));
+    return `42${m[1]}${JSON.stringify(packet)}`;
+  };
+
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (typeof data === "string" && data.length > SEND_LIMIT_CHARS) {
+      data = shrink(data);
+    }
+    return send.call(this, data);
+  };
+})();
