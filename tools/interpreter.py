@@ -32,20 +32,39 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from agent.providers.replicate.catalog import load_catalog
 from agent.spec import BEAT_TYPES, MAX_DURATION_S, MIN_DURATION_S
+from tools.lexicon import Reading, canonical
 
 Phase = Literal["plan", "storyboard", "chunks", "refine"]
 
 #: Longest message interpreted, characters (DESIGN.md §6: edit text is length-limited).
 MAX_TEXT_CHARS = 2000
-#: Video model names ``regenerate_chunk`` takes (the DESIGN.md §4 registry, unprefixed).
-VIDEO_MODELS = ("local", "hailuo", "hailuo-02", "hailuo-2.3", "kling", "kling-v2.1", "veo",
-                "veo-3.1", "veo-3.1-fast", "wan", "wan-2.2-i2v-fast")  # fmt: skip
+
+
+def video_model_names() -> tuple[str, ...]:
+    """Video model names ``regenerate_chunk`` takes, unprefixed.
+
+    The offline ``local`` and every video model of the Replicate catalog (``models.toml``)
+    with its aliases.
+
+    Whether a name is usable in this process (its key set) is the registry's call when the
+    edit runs (:meth:`agent.providers.registry.Registry.video`).
+    """
+    catalog = load_catalog()
+    names = [m.name for m in catalog.of("video")]
+    aliases = [a for a, target in catalog.aliases.items() if target in names]
+    return ("local", *sorted(aliases), *names)
+
+
+#: Video model names ``regenerate_chunk`` takes (:func:`video_model_names`).
+VIDEO_MODELS = video_model_names()
 #: Music gain, dB: a "louder"/"quieter" step, a "much louder" step, and "mute".
 STEP_DB, BIG_STEP_DB, MUTE_DB = 3.0, 6.0, -60.0
 #: Tempi for "slower" / "faster" music, BPM; and MusicBrief's limits.
@@ -77,12 +96,14 @@ class Context:
         beats: number of beats in the spec (for "the last beat" and range checks).
         chunks: number of video chunks made so far (0 before the chunks phase).
         beat_types: optional type of each beat in order, to resolve "the offer beat".
+        branch: the branch in view, for "compare this branch with main".
     """
 
     phase: Phase
     beats: int
     chunks: int
     beat_types: tuple[str, ...] = ()
+    branch: str = "main"
 
 
 @dataclass(frozen=True)
@@ -153,15 +174,24 @@ def _alt(words: Iterable[str]) -> str:
 
 
 def _model_pattern(name: str) -> str:
-    return re.escape(name).replace(r"\-", "[ -]?").replace("v2", "v?2")
+    """A regex for a model name as people type it: "kling-v2.1-pro" ~ "Kling 2.1 Pro"."""
+    parts = re.split(r"[-\s]+", name)
+    out = []
+    for part in parts:
+        part = re.escape(part)
+        out.append(re.sub(r"^v(?=\d)", "v?", part))
+    return "[ -]?".join(out)
 
 
 _NUM = rf"(?:\d+(?:\.\d+)?|{_alt(_TENS)}(?:[ -]{_alt(_UNITS[1:10])})?|{_alt(_UNITS)})"
-_ORD = rf"(?:\d+(?:st|nd|rd|th)|{_alt(_ORDINALS)}|last|final|first)"
+_PENULTIMATE = r"(?:penultimate|(?:second|next)[ -]to[ -]last|last but one)"
+_ORD = rf"(?:\d+(?:st|nd|rd|th)|{_PENULTIMATE}|{_alt(_ORDINALS)}|last|final|first)"
+#: Words that name a beat: its scene, or at the storyboard its image.
+_BEAT_NOUN = r"(?:beat|scene|shot|image|picture|frame|photo|pic|still)"
 _TYPE = _alt(_TYPE_ALIASES)
 _LIST = r"(?:,? and |, |,? & )"
-_BEAT = (rf"(?:the )?(?:(?:beats?|scenes?|shots?) ?(?:number |# ?)?{_NUM}|{_ORD} (?:beat|scene|"
-         rf"shot)|{_TYPE}(?: beat| scene| shot)?)(?:'s)?")  # fmt: skip
+_BEAT = (rf"(?:the )?(?:{_BEAT_NOUN}s? ?(?:number |# ?)?{_NUM}|{_ORD} {_BEAT_NOUN}"
+         rf"|{_TYPE}(?: beat| scene| shot| image| picture| frame)?)(?:'s)?")  # fmt: skip
 _CHUNK = (rf"(?:the )?(?:(?:video )?(?:chunks?|clips?|segments?) ?(?:number |# ?)?{_NUM}|{_ORD} "
           rf"(?:video )?(?:chunk|clip|segment))(?:'s)?")  # fmt: skip
 _FRAGMENTS = {
@@ -173,7 +203,9 @@ _FRAGMENTS = {
     "%CHUNK%": _CHUNK,
     "%DUR%": rf"(?:{_NUM} ?-?(?:s|secs?|seconds?|m|mins?|minutes?)\b|(?:half an?|a half) minute"
     rf"|an? minute and a half|an? minute)",
-    "%MODEL%": "(?:replicate:)?(?:" + "|".join(map(_model_pattern, VIDEO_MODELS[::-1])) + ")",
+    "%MODEL%": "(?:replicate:)?(?:"
+    + "|".join(map(_model_pattern, sorted(VIDEO_MODELS, key=len, reverse=True)))
+    + ")",
     "%MUSIC%": r"(?:the )?(?:background )?(?:music|soundtrack|track|song|score|tune|audio)",
     "%IT%": r"(?:it|the (?:ad|video|spot|film|commercial|whole thing|length|duration|runtime))",
     "%MOOD%": _alt([*_MOODS, *_BASE]),
@@ -240,7 +272,9 @@ def _ref(text: str, ctx: Context, kind: Literal["beat", "chunk"]) -> int:
     count = ctx.beats if kind == "beat" else ctx.chunks
     t = text.lower().removesuffix("'s")
     type_m = re.search(rf"\b{_TYPE}", t) if kind == "beat" else None
-    if re.search(r"\b(last|final)\b", t):
+    if re.search(_PENULTIMATE, t):
+        n = count - 1
+    elif re.search(r"\b(last|final)\b", t):
         n = count
     elif type_m and not re.search(r"\d|(?:beat|scene|shot)s? [a-z]", t):
         beat_type = _TYPE_ALIASES[type_m[0]]
@@ -267,6 +301,16 @@ def _refs(text: str, ctx: Context, kind: Literal["beat", "chunk"]) -> list[int]:
     return [_ref(part, ctx, kind) for part in re.split(_LIST, text) if part]
 
 
+#: The message being interpreted, read into slot words (for the user's own words of a value).
+_READING: ContextVar[Reading | None] = ContextVar("_READING", default=None)
+
+
+def _own(text: str) -> str:
+    """A value in the user's own words (a French description stays French)."""
+    reading = _READING.get()
+    return reading.original(text.strip()) if reading is not None else text
+
+
 def _value(text: str) -> str:
     """A value as the user gave it, without surrounding quotes and end punctuation."""
     return re.sub(r"""^["'](.*)["']$""", r"\1", text.strip().rstrip(".!?").strip()).strip()
@@ -274,7 +318,7 @@ def _value(text: str) -> str:
 
 def _prompt(text: str) -> str:
     """A beat description or image prompt, at most :data:`MAX_PROMPT_CHARS` characters."""
-    if len(value := _value(text)) > MAX_PROMPT_CHARS:
+    if len(value := _value(_own(text))) > MAX_PROMPT_CHARS:
         raise _Problem(f"A beat description is at most {MAX_PROMPT_CHARS} characters.")
     return value
 
@@ -320,7 +364,7 @@ def _set_beat(beat: int, **fields: str | None) -> _Op:
 
 
 def _beat_text(m: re.Match[str], ctx: Context) -> list[_Item]:
-    text = _value(m["t"]) if "t" in m.groupdict() else ""
+    text = _value(_own(m["t"])) if m.groupdict().get("t") else ""
     if len(text) > MAX_ON_SCREEN_CHARS:
         raise _Problem(f"On-screen text is at most {MAX_ON_SCREEN_CHARS} characters.")
     return [_set_beat(_ref(m["b"], ctx, "beat"), on_screen_text=text)]
@@ -438,7 +482,7 @@ def _swap_beats(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 def _spec_text(op: str, key: str) -> Handler:
     def handler(m: re.Match[str], ctx: Context) -> list[_Item]:
-        value = _value(m["v"])
+        value = _value(_own(m["v"]))
         if not 1 <= len(value) <= 120:
             raise _Problem(f"A {key} is 1 to 120 characters.")
         return [_Op({"op": op, key: value})]
@@ -500,6 +544,17 @@ def _music(regenerate: bool) -> Handler:
     return handler
 
 
+def _tempo(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """A new tempo: "change the tempo to 95 bpm", "speed the music up" (:data:`FAST_BPM`)."""
+    if m["bpm"]:
+        bpm = int(_within(int(m["bpm"]), MIN_BPM, MAX_BPM, "The tempo in BPM"))
+    else:
+        bpm = FAST_BPM if m["dir"].lower() in ("up", "speed") else SLOW_BPM
+    if ctx.phase == "refine":
+        return [_call("regenerate_music", mood=None, tempo_bpm=bpm, prompt=None)]
+    return [_Op({"op": "set_music", "mood": None, "tempo_bpm": bpm, "instruments": None})]
+
+
 def _volume(sign: int) -> Handler:
     def handler(m: re.Match[str], ctx: Context) -> list[_Item]:
         db, much = m.groupdict().get("db"), m.groupdict().get("much")
@@ -535,8 +590,72 @@ def _rule(handler: Handler, *patterns: str) -> list[tuple[re.Pattern[str], Handl
     return [(_compile(p), handler) for p in patterns]
 
 
+#: Camera moves for one beat or chunk: words -> agent.spec.CameraMove.
+_MOVES: dict[str, str] = {
+    r"pan(?:s|ning)? (?:to the )?left": "pan-left",
+    r"pan(?:s|ning)? (?:to the )?right": "pan-right",
+    r"tilt(?:s|ing)? up(?:wards?)?": "tilt-up", r"tilt(?:s|ing)? down(?:wards?)?": "tilt-down",
+    r"(?:zoom(?:s|ing)?|push(?:es|ing)?|dolly|dollies|move|moves|close) ?-?in(?:wards?)?":
+        "push-in",
+    r"(?:zoom(?:s|ing)?|pull(?:s|ing)?|dolly|dollies) ?-?(?:out|back)": "pull-out",
+    r"orbit(?:s|ing)?|circle(?:s|ing)?|(?:rotate|go|goes|move|moves|spin|spins) around"
+    r"|(?:360|turntable)(?: shot| spin)?": "orbit",
+    r"static(?: shot| camera)?|still(?: shot)?|locked[ -]off(?: shot)?|(?:stay|hold)s? still"
+    r"|no (?:camera )?(?:movement|motion)": "static",
+}  # fmt: skip
+_MOVE_WORDS = {"pan-left": "pan left", "pan-right": "pan right", "tilt-up": "tilt up",
+               "tilt-down": "tilt down", "push-in": "push in", "pull-out": "pull out",
+               "orbit": "orbit", "static": "static shot"}  # fmt: skip
+_FRAGMENTS["%ORD%"] = _ORD
+_FRAGMENTS["%MOVE%"] = "(?:" + "|".join(_MOVES) + ")"
+_FRAGMENTS["%SHIFT%"] = (r"(?:warm(?:er)?|cool(?:er)?|cold(?:er)?|dark(?:er)?|deeper|light(?:er)?"
+                         r"|paler|pastels?|vivid|saturated|bolder|punchier|richer|brighter|muted"
+                         r"|desaturated|duller|subdued|washed[ -]out)")  # fmt: skip
+_FRAGMENTS["%HUE%"] = r"(?:colou?rs|colou?r palette|palette|colou?r scheme|tones|hues|colou?r)"
+_FRAGMENTS["%MORE%"] = r"(?:(?:a bit|a little|a lot|much|slightly|even|way|somewhat) )?(?:more )?"
+#: Palette direction words -> agent.edits.PaletteShift.
+_SHIFTS = {"warm": "warmer", "cool": "cooler", "cold": "cooler", "dark": "darker",
+           "deep": "darker", "light": "lighter", "pale": "lighter", "pastel": "pastel",
+           "vivid": "vivid", "saturat": "vivid", "bold": "vivid", "punch": "vivid",
+           "rich": "vivid", "bright": "vivid", "mut": "muted", "desat": "muted", "dull": "muted",
+           "subdued": "muted", "washed": "muted"}  # fmt: skip
+
+
+def _camera_move(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """One beat's camera move (a spec edit), or one chunk rendered again with that move."""
+    words = m["mv"].lower()
+    move = next(v for k, v in _MOVES.items() if re.fullmatch(k, words))
+    where = m["w"]
+    if re.search(r"\b(?:chunk|clip|segment)s?\b", where, re.I):
+        chunk = _ref(where, ctx, "chunk")
+        return [_call("regenerate_chunk", chunk=chunk, model=None, prompt=_MOVE_WORDS[move])]
+    return [_Op({"op": "set_camera", "beat": _ref(where, ctx, "beat"), "camera": move})]
+
+
+def _palette_shift(m: re.Match[str], ctx: Context) -> list[_Item]:
+    word = m["sh"].lower()
+    change = next(v for k, v in _SHIFTS.items() if word.startswith(k))
+    return [_Op({"op": "adjust_palette", "change": change})]
+
+
+def _finish(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """Finishing: at the last pause, approve it; earlier, run to the end without pausing."""
+    return [_CONTINUE] if ctx.phase == "refine" else [_AUTO, _CONTINUE]
+
+
+def _compare(m: re.Match[str], ctx: Context) -> list[_Item]:
+    a = m.groupdict().get("a") or ctx.branch
+    return [_call("compare_branches", a=a, b=m["b"])]
+
+
+def _move_to_ordinal(m: re.Match[str], ctx: Context) -> list[_Item]:
+    beat, word = _ref(m["b"], ctx, "beat"), m["ordpos"].lower()
+    index = _ref(f"the {word} beat", ctx, "beat") - 1
+    return [_move(beat, index, ctx.beats)]
+
+
 _AUTO = _call("set_auto_continue", enabled=True)
-_UP, _DOWN = r"(?: by (?P<db>\d+) ?db)?", r"(?P<much>much |a lot )?"
+_UP, _DOWN = r"(?: (?:by )?(?P<db>\d+(?:\.\d+)?) ?db)?", r"(?P<much>much |a lot )?"
 # fmt: off
 RULES: list[tuple[re.Pattern[str], Handler]] = [
     # -- flow: approvals, auto-continue, status, cost, help
@@ -555,7 +674,27 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:don'?t|do not) (?:stop|pause)",
            r"finish (?:it )?(?:without (?:stopping|pausing|asking)|on your own)",
            r"no more (?:pauses|stops|reviews)|run (?:it )?(?:straight|all the way) through"),
+    *_rule(_calls(_AUTO, _CONTINUE),
+           r"(?:just )?(?:run|do|make|render|finish|go through|keep going|continue|carry on|go on)"
+           r"(?: it| everything| the rest| all(?: of it)?| all the rest| all the steps)*"
+           r"(?: (?:without|with no) (?:asking|stopping|pausing|checking|reviews?|pauses|stops|"
+           r"breaks|interruptions)(?: me| in between)?| (?:to|until|till|through to) the end|"
+           r" all the way(?: through)?| on your own| by yourself| automatically| straight through)",
+           r"(?:stop|quit) (?:pausing|asking(?: me)?|stopping|checking(?: with me)?)",
+           r"(?:turn on |enable |switch on |use )?auto[ -]?(?:pilot|mode|run)(?: on)?",
+           r"(?:there'?s )?no need to (?:check|ask)(?: with me| me)?(?: anymore)?",
+           r"(?:(?:you )?(?:can )?(?:do|handle|finish|take) (?:the rest|it from here)|"
+           r"i trust you|surprise me)"),
+    *_rule(_finish,
+           r"(?:let'?s |we can |you can |please )?(?:finish|finali[sz]e|wrap(?: it| this)? up|"
+           r"export|complete|publish|deliver)(?: it| this| up| now| the (?:final )?"
+           r"(?:video|ad|cut|film|spot))*",
+           r"(?:we'?re|we are|i'?m|i am|all|it'?s|that'?s) (?:all )?(?:done|finished)|done|finished"
+           r"|that'?s (?:it|all|everything)|nothing (?:else|more)"),
     *_rule(_calls(_call("set_auto_continue", enabled=False)),
+           r"(?:ask|check with) me (?:at|after|before) (?:every|each) (?:step|phase|pause)",
+           r"(?:pause|stop) (?:at|after|before) (?:every|each) (?:step|phase)",
+           r"(?:i want to|let me) (?:review|approve|check) (?:every|each) (?:step|phase)",
            r"(?:turn off|disable|stop|switch off|no more) (?:auto[ -]?continue|auto[ -]?pilot|"
            r"yolo)(?: mode)?|(?:auto[ -]?continue|yolo)(?: mode)? off",
            r"pause after (?:each|every) (?:phase|step)"),
@@ -569,6 +708,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"what did (?:it|this|that|all this) cost(?: so far)?|how much (?:did|has|does|will) "
            r"(?:it|this|that) cost(?: so far)?",
            r"how much (?:have i|did i|has been|did we|have we) spen[dt](?: so far)?"),
+    *_rule(_calls(_call("show_cost")),
+           r"(?:how much|what)\b.*\b(?:cost|costs|costing|spen[dt]|spending|money|paid|pay|bill|"
+           r"budget|charged|used)\b.*"),
     *_rule(_help, r"help|\?+|what can i (?:do|say)(?: here| now)?|options|commands"),
     # -- branches and phases
     *_rule(_calls(_call("list_branches")),
@@ -576,7 +718,19 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"branches|what branches (?:are there|do i have|exist)"),
     *_rule(lambda m, ctx: [_call("compare_branches", a=m["a"], b=m["b"])],
            r"(?:compare|diff) (?:branches? )?(?P<a>%NAME%) (?:and|with|to|vs\.?|versus|against) "
-           r"(?:branch )?(?P<b>%NAME%)"),
+           r"(?:branch )?(?P<b>%NAME%)",
+           r"(?:what(?:'s| is| are)|show(?: me)?) the diff(?:erence)?s? between (?:branch )?"
+           r"(?P<a>%NAME%) and (?:branch )?(?P<b>%NAME%)",
+           r"how (?:does|do|is) (?:branch )?(?P<a>%NAME%) differ(?:ent)? (?:from|to|with) "
+           r"(?:branch )?(?P<b>%NAME%)",
+           r"(?:diff|show the diff(?:erence)?) (?:between )?(?P<a>%NAME%) (?:and|vs\.?) "
+           r"(?P<b>%NAME%)"),
+    *_rule(_compare,
+           r"(?:compare|diff)(?: (?:it|this|this one|this branch|the current branch|my branch|"
+           r"this version))? (?:with|to|against|and|vs\.?|versus) (?:branch )?(?P<b>%NAME%)",
+           r"how (?:does|is) (?:it|this|this branch|this version) differ(?:ent)? (?:from|to) "
+           r"(?:branch )?(?P<b>%NAME%)",
+           r"what(?:'s| is) (?:the )?different (?:from|to|than) (?:branch )?(?P<b>%NAME%)"),
     *_rule(_phase,
            r"(?:go|jump|get)(?: back)? to (?:the )?(?P<p>%PHASE%)(?: phase| step| stage)?",
            r"back to (?:the )?(?P<p>%PHASE%)(?: phase| step| stage)?",
@@ -588,12 +742,51 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:checkout|check out|open|use|select) (?:the )?branch (?P<n>%NAME%)",
            r"(?:checkout|check out) (?P<n>%NAME%)",
            r"(?:use|switch to|go with|try) (?P<n>%MODEL%)(?: model)?"),
+    # -- one beat's or chunk's camera move (before the ad's camera style)
+    *_rule(_camera_move,
+           r"(?:make |have |let |set )?(?:the )?camera (?:in|on|for|during|of) "
+           r"(?P<w>%BEAT%|%CHUNK%) (?:to |should |do an? |be an? |be )?(?P<mv>%MOVE%)"
+           r"(?: shot| move| movement)?"
+           r"(?: (?:on|onto|to|over|around|across|towards?) .+)?",
+           r"(?:make |have |let |give )?(?P<w>%BEAT%|%CHUNK%)(?:'s camera| camera)? "
+           r"(?:should |to )?(?:use |be |have |do |get )?(?:an? )?(?P<mv>%MOVE%)"
+           r"(?: shot| move| movement)?"
+           r"(?: (?:on|onto|to|over|around|across|towards?) .+)?",
+           r"(?:use |do |add )?(?:an? )?(?P<mv>%MOVE%)(?: shot| move| movement)?(?: (?:on|onto|to|"
+           r"over|around|across|towards?) (?:the )?[\w-]+(?: [\w-]+)?)? (?:in|on|for|during) "
+           r"(?P<w>%BEAT%|%CHUNK%)",
+           r"(?:make|give|use|change) (?P<w>%BEAT%|%CHUNK%) (?:to |into )?(?:an? )?(?P<mv>%MOVE%)"
+           r"(?: shot| move| movement)?"),
+    # -- brand and product names (before titles: "rename the brand to ...")
+    *_rule(_spec_text("set_brand", "name"),
+           r"(?:rename|change|switch|set|update|make|call) (?:the )?brand(?: name)? "
+           r"(?:to |into |as |in |en |a |auf |zu |= ?|: ?)?(?P<v>.+)",
+           r"(?:the )?(?:new )?brand(?: name)? (?:is|should be|will be|becomes|:|=) (?P<v>.+)",
+           r"(?:the )?brand(?: name)? to (?P<v>.+)"),
+    *_rule(_spec_text("set_product", "name"),
+           r"(?:rename|call|name) (?:the )?product(?: name)? (?:to |into |as |in |en |a )?"
+           r"(?P<v>.+)"),
+    # -- palette directions (before palettes of named colours)
+    *_rule(_palette_shift,
+           r"(?:make |use |go |go with |give it |i want |try |switch to |change to )?(?:the |an? |"
+           r"some )?%MORE%(?P<sh>%SHIFT%) %HUE%",
+           r"(?:make |change |turn |shift |set |push )?(?:the )?%HUE% %MORE%"
+           r"(?:to |into |be |a bit )?%MORE%(?P<sh>%SHIFT%)",
+           r"go (?P<sh>%SHIFT%)"),
     # -- the whole ad: duration, product, title, style
     *_rule(_duration,
            r"(?:make|set|change|cut|trim|shorten|lengthen|extend|bring|keep)(?: %IT%)?(?: down| up"
            r"| back)?(?: to| at)? (?P<d>%DUR%)(?: long| total| in total| overall| max)?",
            r"%IT% (?:should be|to|is|at|:) (?P<d>%DUR%)(?: long)?",
            r"(?:an? )?(?P<d>%DUR%)(?: long| total| version| cut| edit| ad| video| spot)?"),
+    *_rule(_duration,
+           r"(?:could|can|should|would|will|shall) %IT% (?:be|last|run) (?P<d>%DUR%)(?: long)?",
+           r"what if %IT% (?:was|were|is|lasted|ran) (?P<d>%DUR%)(?: long)?",
+           r"(?:i (?:want|need|'?d like|would like)|give me|let'?s (?:do|have|make|try)|how about|"
+           r"what about|maybe|try|go for|go with|make (?:it|this)|we need) (?:an? |just )?"
+           r"(?P<d>%DUR%)(?: long)?(?: (?:ad|video|spot|version|cut|one|edit|commercial))?",
+           r"(?:make|set|change|cut|trim|shorten|lengthen|extend|bring|keep|let) %IT%(?: down| up| "
+           r"back)? (?:last|run|be|take)(?: for)? (?P<d>%DUR%)(?: long)?"),
     *_rule(_ask("How long should it be? Say e.g. 'make it 15 seconds' (6 to 60 seconds)."),
            r"(?:make|cut) %IT% (?:a bit |a little |much )?(?:shorter|longer)|(?:shorten|lengthen)"
            r" %IT%"),
@@ -625,6 +818,14 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:to |into |be |more )?(?P<v>.+)",
            r"camera(?: work)?(?::|=| should be) (?P<v>.+)"),
     *_rule(_style("mood"),
+           r"(?:give|make) (?:it|the (?:whole )?(?:ad|video|spot|thing)) "
+           r"(?:an? |more of an? |more )?(?P<v>[^,;:]+?) "
+           r"(?:feel|vibe|mood|tone|look|atmosphere|energy)(?: overall)?",
+           r"(?:%IT%|the whole (?:ad|video|thing|spot)|everything|the (?:ad|video)) "
+           r"(?:should |needs to |must )?(?:feel|look|seem|be|sound)s? "
+           r"(?P<v>(?:(?:a bit|a little|much|more|even|way|slightly) )*%MOOD%"
+           r"(?: and (?:more )?%MOOD%)?)"),
+    *_rule(_style("mood"),
            r"make (?:it|the (?:ad|video|spot|whole thing)) (?P<v>(?:(?:a (?:bit|little|lot) |much "
            r"|more |even |way |slightly )*%MOOD%)(?: and (?:more )?%MOOD%)?)",
            r"(?P<v>(?:(?:a (?:bit|little) |much )?more )%MOOD%)",
@@ -654,9 +855,14 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?: (?:that'?s |: |but |as |to |into |- |so it'?s |and make it )?(?P<m>.+))?",
            r"%REGEN% %MUSIC%(?: (?:that'?s |: |but |as |to |into |- |so it'?s |and make it )?"
            r"(?P<m>.+))?"),
+    *_rule(_tempo,
+           r"(?:change|set|make|put|bring|adjust) (?:the )?tempo(?: of %MUSIC%)? (?:to |at )?"
+           r"(?P<bpm>\d{2,3})(?: ?bpm)?(?P<dir>)",
+           r"(?:speed|slow) %MUSIC% (?P<dir>up|down)(?: (?:to|at) (?P<bpm>\d{2,3})(?: ?bpm)?)?",
+           r"(?P<dir>speed|slow) (?:up|down) %MUSIC%(?: (?:to|at) (?P<bpm>\d{2,3})(?: ?bpm)?)?"),
     *_rule(_music(regenerate=False),
-           r"(?:make|change|switch|set|turn|have) %MUSIC% (?:to |into |be |sound |more |a bit )*"
-           r"(?P<m>.+?)",
+           r"(?:make|change|switch|set|turn|have|put) %MUSIC% "
+           r"(?:to |into |be |sound |more |a bit )*(?P<m>.+?)",
            r"%MUSIC%(?: should be| at|:|=| more| tempo(?: to)?)? (?P<m>.+)",
            r"(?:(?:use|try|play|give me|i want|go with|switch to|put on) )?(?:an? |some |more )?"
            r"(?P<m>[^;:]+? (?:music|soundtrack|track|song|score|tune)(?: .+)?)",
@@ -665,6 +871,31 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_ask("How should the music change? e.g. 'calmer music', 'music at 90 bpm', "
                 "'new music'."), r"(?:change|fix) %MUSIC%"),
     # -- beats: timing, text, type, images, content, structure
+    *_rule(_move_beat,
+           r"(?:move|put|shift|bring|place) (?P<b>%BEAT%) (?:to )?(?:right )?(?P<to>after|before) "
+           r"(?P<b2>%BEAT%)",
+           r"(?P<b>%BEAT%) (?:should |must |needs to |has to )?(?:comes?|goes?|be|plays?|appears?|"
+           r"happens?) (?:right )?(?P<to>after|before) (?P<b2>%BEAT%)",
+           r"(?P<b>%BEAT%) (?:should |must |needs to )?(?:comes?|goes?|be|plays?|opens?|closes?) "
+           r"(?:at )?(?:the )?(?P<to>first|last|start|end|beginning)"),
+    *_rule(_move_to_ordinal,
+           r"(?:make|move|put) (?P<b>%BEAT%) (?:to |into |as )?(?:the )?(?P<ordpos>%ORD%) "
+           r"(?:beat|scene|one|shot)"),
+    *_rule(_beat_text,
+           r"(?P<b>%BEAT%) (?:should |must |needs to )?(?:says?|reads?|display|show the text)"
+           r"(?: :)? (?P<t>\"[^\"]+\"|'[^']+'|.+)",
+           r"(?:put|write|add|place|set|display|show) (?:the )?(?:(?:on-?screen )?(?:text|caption|"
+           r"words?|line|headline|copy) )?(?P<t>\"[^\"]+\"|'[^']+') (?:on|to|in|over|for|into|at) "
+           r"(?P<b>%BEAT%)",
+           r"(?:on|in|for|at) (?P<b>%BEAT%),? (?:write|put|say|show|add|display|use the text) "
+           r"(?P<t>\"[^\"]+\"|'[^']+'|.+)",
+           r"(?:change|set|make|update|replace) (?:the )?(?:on-?screen )?(?:text|caption|headline|"
+           r"copy|line|words?) (?:on|of|for|in) (?P<b>%BEAT%) (?:to|with|into|:|as) (?P<t>.+)"),
+    *_rule(_retime,
+           r"let (?P<b>%BEAT%) (?:last|run|be|take) (?P<d>%DUR%)(?: long)?",
+           r"(?:give|allow) (?P<b>%BEAT%) (?:only |just )?(?P<d>%DUR%)",
+           r"(?:make|set|change|keep|cut|trim|shorten|lengthen|extend) (?P<b>%BEAT%) "
+           r"(?:to |down to |up to )?(?:be |last |run )?(?:only |just )?(?P<d>%DUR%)(?: long)?"),
     *_rule(_retime,
            r"(?:make|set|change|retime|shorten|lengthen|extend|trim|cut|give)(?: the (?:length|"
            r"duration) of)? (?P<b>%BEAT%)(?: (?:length|duration))?(?: to| at| last)? (?P<d>%DUR%)"
@@ -693,6 +924,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:uploaded |new |attached )?(?:image|picture|photo|pic|upload|one)?",
            r"(?:upload|attach) (?:an? |this )?(?:image |picture )?(?:for|to) (?P<b>%BEAT%)"),
     *_rule(_regen_beats,
+           r"(?P<b>%BEATS%)(?: image| picture| frame)? (?:needs|need|should get|could use|wants|"
+           r"deserves) (?:redoing|a redo|regenerating|re-?doing|another (?:try|take|go|pass)|"
+           r"to be (?:redone|regenerated|redrawn))(?P<p>)",
            r"%REGEN% (?:all (?:the )?(?:beats|images|frames)|every (?:beat|image|frame)|the "
            r"(?:whole |entire )?storyboard)(?P<b>)(?: %VIA% (?P<p>.+))?",
            r"%REGEN% (?P<b>%BEATS%)(?: image| picture| frame)?(?: %VIA% (?P<p>.+))?"),
@@ -821,6 +1055,45 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     return None
 
 
+_REF_START = _compile(rf"(?:{_BEAT}|{_CHUNK}|(?:the )?{_ORD} ones?\b|%MODEL%\b)")
+_BARE = _compile(
+    r"(?:(?:but|and|a bit|a little|a lot|much|more|even|slightly|way|somewhat),? )*"
+    r"(?:%MOOD%|slower|faster|quicker)(?:,? (?:and |but )?(?:a bit |much |more |even )*"
+    r"(?:%MOOD%|slower|faster|quicker))*"
+)
+
+
+def _elliptic(prev: str, clause: str) -> list[str]:
+    """A clause that starts with a new target and no verb, completed with the verb before it.
+
+    "make beat 2 a sunset and beat 4 a forest": "beat 4 a forest" -> "make beat 4 a forest";
+    "use kling for chunk 2 and veo for chunk 5": "veo for chunk 5" -> "use veo for chunk 5";
+    "redo the second image and the fifth one" -> "redo the fifth image". A clause that does not
+    start with a beat, chunk, ordinal or model joins a value instead ("a dog and a cat").
+    """
+    head, body = _HEAD.sub("", prev).strip(), _HEAD.sub("", clause).strip()
+    start = _REF_START.match(body)
+    if not start or not head:
+        return []
+    ref = _REF_START.search(head)
+    if ref and (noun := re.search(r"(beat|scene|shot|image|picture|frame|photo|chunk|clip|"
+                                  r"segment)", ref[0], re.I)):  # fmt: skip
+        body = re.sub(r"\bones?\b", noun[1], body, count=1)
+    verb = head.split()[0] + " "
+    prefix = head[: ref.start()] if ref and ref.start() > 0 else verb
+    model_first = bool(re.match(_FRAGMENTS["%MODEL%"], body, re.I))
+    heads = [verb, prefix] if model_first else [prefix, verb]
+    return [h + body for h in dict.fromkeys(heads)]
+
+
+def _about_music(result: list[_Item] | _Problem | None) -> bool:
+    return isinstance(result, list) and any(
+        (isinstance(it, ToolCall) and it.tool == "regenerate_music")
+        or (isinstance(it, _Op) and it.args.get("op") == "set_music")
+        for it in result
+    )
+
+
 def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem | None]]:
     """Parse clause by clause; a clause no rule takes is joined to a neighbour and retried.
 
@@ -833,6 +1106,19 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
     while i < len(pieces):
         clause = pieces[i][1]
         result, used = _parse(clause, ctx), i
+        prev_ok = bool(done) and isinstance(done[-1][1], list)
+        if result is None and prev_ok:
+            for candidate in _elliptic(done[-1][0], clause):
+                if (r := _parse(candidate, ctx)) is not None:
+                    result = r
+                    break
+        elif (prev_ok and _about_music(done[-1][1])
+              and _BARE.fullmatch(_HEAD.sub("", _TAIL.sub("", clause)).strip())):  # fmt: skip
+            joined = f"{done[-1][0]} {clause}"  # "regenerate the music, calmer": the music's
+            if _about_music(r := _parse(joined, ctx)):
+                done[-1] = (joined, r)
+                i += 1
+                continue
         tries = ["back", "forward"]
         if (_HEAD.sub("", clause).split() or [""])[0].lower() in _VERBS:
             tries.reverse()
@@ -955,6 +1241,16 @@ def interpret(text: str, ctx: Context) -> Interpretation:
             reply=f"{too_long}{MAX_TEXT_CHARS}). Ask for a few changes at a time."
         )
     clean = _clean(text)
+    reading = canonical(clean)
+    token = _READING.set(reading)
+    try:
+        return _interpret(reading, ctx)
+    finally:
+        _READING.reset(token)
+
+
+def _interpret(reading: Reading, ctx: Context) -> Interpretation:
+    clean = reading.text
     if not clean:
         return Interpretation(reply="What would you like to change? " + possible(ctx.phase))
     done = _clauses(clean, ctx)
@@ -968,6 +1264,7 @@ def interpret(text: str, ctx: Context) -> Interpretation:
             unknown = [clean]
         except _Problem as exc:
             problems = [str(exc)]
+    unknown = [reading.original(c) for c in unknown]
     parts = problems + (
         [f"I did not understand {', '.join(map(_echo, unknown))}."] if unknown else []
     )
