@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from agent.providers.replicate.catalog import load_catalog
 from tools.interpreter import MAX_TEXT_CHARS, Context, interpret
 
 TYPES = ("hook", "problem", "product_reveal", "feature_highlight", "lifestyle", "social_proof",
@@ -409,3 +410,15 @@ def test_interpretation_is_deterministic() -> None:
     first = [interpret(t, ctx("storyboard")) for t in texts]
     again = [interpret(t, ctx("storyboard")) for t in reversed(texts)][::-1]
     assert first == again
+
+
+def test_every_video_model_of_the_catalog_is_understood_as_people_type_it() -> None:
+    catalog = load_catalog()
+    names = [m.name for m in catalog.of("video")]
+    names += [alias for alias, target in catalog.aliases.items() if target in names]
+    assert "kling-v2.1-pro" in names
+    for name in names:
+        typed = name.replace("-", " ").title()  # "Kling V2.1 Pro"
+        for text in (f"regenerate chunk 2 with {name}", f"use {typed} for chunk 3"):
+            chunk = 2 if text.startswith("regenerate") else 3
+            assert calls(text, ctx("chunks")) == [regen_chunk(chunk, name)], text
