@@ -197,9 +197,11 @@ _CHUNK = (rf"(?:the )?(?:(?:video )?(?:chunks?|clips?|segments?) ?(?:number |# ?
 _FRAGMENTS = {
     "%N%": _NUM,
     "%TYPE%": _TYPE,
-    "%BEATS%": rf"{_BEAT}(?:{_LIST}(?:{_BEAT}|{_NUM}))*",
+    "%BEATS%": rf"(?:{_BEAT}(?:{_LIST}(?:{_BEAT}|{_NUM}))*|(?:the )?{_ORD}(?:{_LIST}(?:the )?"
+    rf"{_ORD})+ {_BEAT_NOUN}s)",
     "%BEAT%": _BEAT,
-    "%CHUNKS%": rf"{_CHUNK}(?:{_LIST}(?:{_CHUNK}|{_NUM}))*",
+    "%CHUNKS%": rf"(?:{_CHUNK}(?:{_LIST}(?:{_CHUNK}|{_NUM}))*|(?:the )?{_ORD}(?:{_LIST}(?:the )?"
+    rf"{_ORD})+ (?:video )?(?:chunk|clip|segment)s)",
     "%CHUNK%": _CHUNK,
     "%DUR%": rf"(?:{_NUM} ?-?(?:s|secs?|seconds?|m|mins?|minutes?)\b|(?:half an?|a half) minute"
     rf"|an? minute and a half|an? minute)",
@@ -325,7 +327,8 @@ def _prompt(text: str) -> str:
 
 def _adjective(text: str) -> str:
     """Style words in base form: "a bit moodier" -> "moody", "much warmer" -> "warm"."""
-    t = re.sub(r"^(?:(?:a (?:bit|little|lot)|an?|the|more|much|even|slightly|very|way) )+", "",
+    t = re.sub(r"^(?:(?:a (?:bit|little|lot)|an?|the|more|much|even|slightly|very|way|something|"
+               r"anything|some|kind of|sort of) )+", "",
                _value(text).lower())  # fmt: skip
     return " ".join(_BASE.get(w, w) for w in t.split())
 
@@ -337,9 +340,17 @@ def _calls(*calls: ToolCall) -> Handler:
     return lambda m, ctx: list(calls)
 
 
-def _ask(reply: str) -> Handler:
+class _Vague(_Problem):
+    """A request without its value ("make it shorter"); moot if the message gives the value."""
+
+    def __init__(self, reply: str, op: str) -> None:
+        super().__init__(reply)
+        self.op = op
+
+
+def _ask(reply: str, op: str = "") -> Handler:
     def handler(m: re.Match[str], ctx: Context) -> list[_Item]:
-        raise _Problem(reply)
+        raise _Vague(reply, op) if op else _Problem(reply)
 
     return handler
 
@@ -377,8 +388,9 @@ def _beat_type(m: re.Match[str], ctx: Context) -> list[_Item]:
 def _beat_content(m: re.Match[str], ctx: Context) -> list[_Item]:
     """At plan, the beat's description; later, a new storyboard image with that prompt."""
     beat, prompt = _ref(m["b"], ctx, "beat"), _prompt(m["p"])
-    if re.fullmatch(r"(?:a (?:bit|little) |much )?(?:shorter|longer)", prompt, re.I):
-        raise _Problem(f"How long should beat {beat} be? Say e.g. 'make beat {beat} 4 seconds'.")
+    if re.fullmatch(r"(?:a (?:bit|little) |much )?(?:shorter|longer)", _value(m["p"]), re.I):
+        ask = f"How long should beat {beat} be? Say e.g. 'make beat {beat} 4 seconds'."
+        raise _Vague(ask, "retime_beat")
     if ctx.phase == "plan":
         return [_set_beat(beat, description=prompt)]
     return [_call("regenerate_beat", beat=beat, prompt=prompt)]
@@ -503,7 +515,8 @@ def _style(field: str) -> Handler:
 def _music_brief(text: str) -> tuple[str | None, int | None, list[str] | None] | None:
     """(mood, tempo_bpm, instruments) in "calmer and slower, 90 bpm, with piano and strings"."""
     t, bpm, instruments = _value(text).lower(), None, None
-    if bm := re.search(r"(\d{2,3}) ?bpm|tempo (?:of |to |at )?(\d{2,3})", t):
+    per_minute = r"(?:bpm|beats? (?:per|a|an) minute)"
+    if bm := re.search(rf"(\d{{2,3}}) ?{per_minute}|tempo (?:of |to |at )?(\d{{2,3}})", t):
         bpm = int(_within(int(bm[1] or bm[2]), MIN_BPM, MAX_BPM, "The tempo in BPM"))
         t = t.replace(bm[0], " ")
     if im := re.search(r"\b(?:with|using|featuring) (.+)$", t):
@@ -675,11 +688,16 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"finish (?:it )?(?:without (?:stopping|pausing|asking)|on your own)",
            r"no more (?:pauses|stops|reviews)|run (?:it )?(?:straight|all the way) through"),
     *_rule(_calls(_AUTO, _CONTINUE),
-           r"(?:just )?(?:run|do|make|render|finish|go through|keep going|continue|carry on|go on)"
+           r"(?:just )?(?:run|do|make|render|finish|go through|keep going|continue|carry on|go on|"
+           r"go|take it)"
            r"(?: it| everything| the rest| all(?: of it)?| all the rest| all the steps)*"
            r"(?: (?:without|with no) (?:asking|stopping|pausing|checking|reviews?|pauses|stops|"
-           r"breaks|interruptions)(?: me| in between)?| (?:to|until|till|through to) the end|"
-           r" all the way(?: through)?| on your own| by yourself| automatically| straight through)",
+           r"breaks|interruptions)(?: me| in between)?| (?:to|until|till|through to) the (?:end|"
+           r"final (?:video|cut|ad|result))| all the way(?: through)?| on your own| by yourself|"
+           r" automatically| straight through){1,3}",
+           r"(?:don'?t|do not|no need to|never) (?:ask|check with|bother|stop for) me(?: again|"
+           r" anymore| any more)?",
+           r"(?:turn|switch|set) auto[ -]?(?:continue|pilot)(?: mode)? (?:to )?on",
            r"(?:stop|quit) (?:pausing|asking(?: me)?|stopping|checking(?: with me)?)",
            r"(?:turn on |enable |switch on |use )?auto[ -]?(?:pilot|mode|run)(?: on)?",
            r"(?:there'?s )?no need to (?:check|ask)(?: with me| me)?(?: anymore)?",
@@ -689,6 +707,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:let'?s |we can |you can |please )?(?:finish|finali[sz]e|wrap(?: it| this)? up|"
            r"export|complete|publish|deliver)(?: it| this| up| now| the (?:final )?"
            r"(?:video|ad|cut|film|spot))*",
+           r"(?:render|make|produce|create|build|give me|output) the final (?:video|cut|ad|film|"
+           r"version|result)",
            r"(?:we'?re|we are|i'?m|i am|all|it'?s|that'?s) (?:all )?(?:done|finished)|done|finished"
            r"|that'?s (?:it|all|everything)|nothing (?:else|more)"),
     *_rule(_calls(_call("set_auto_continue", enabled=False)),
@@ -721,6 +741,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:branch )?(?P<b>%NAME%)",
            r"(?:what(?:'s| is| are)|show(?: me)?) the diff(?:erence)?s? between (?:branch )?"
            r"(?P<a>%NAME%) and (?:branch )?(?P<b>%NAME%)",
+           r"what(?:'s| has| is)? (?:changed|different) (?:between|in) (?:branch )?(?P<a>%NAME%) "
+           r"(?:and|vs\.?|versus|compared to) (?:branch )?(?P<b>%NAME%)",
            r"how (?:does|do|is) (?:branch )?(?P<a>%NAME%) differ(?:ent)? (?:from|to|with) "
            r"(?:branch )?(?P<b>%NAME%)",
            r"(?:diff|show the diff(?:erence)?) (?:between )?(?P<a>%NAME%) (?:and|vs\.?) "
@@ -748,8 +770,12 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?P<w>%BEAT%|%CHUNK%) (?:to |should |do an? |be an? |be )?(?P<mv>%MOVE%)"
            r"(?: shot| move| movement)?"
            r"(?: (?:on|onto|to|over|around|across|towards?) .+)?",
-           r"(?:make |have |let |give )?(?P<w>%BEAT%|%CHUNK%)(?:'s camera| camera)? "
-           r"(?:should |to )?(?:use |be |have |do |get )?(?:an? )?(?P<mv>%MOVE%)"
+           r"(?:make |have |let )?(?:the )?camera (?P<mv>%MOVE%)(?: (?:the|around the|over the|on "
+           r"the|onto the|across the|towards the|to the) [\w-]+(?: [\w-]+)?)? (?:in|on|for|during) "
+           r"(?P<w>%BEAT%|%CHUNK%)",
+           r"(?:make |have |let |give )?(?P<w>%BEAT%|%CHUNK%)(?:'s camera| camera)?:? "
+           r"(?:should |to )?(?:use |be |have |do |get )?(?:an? )?(?:(?:slow|fast|quick|gentle|"
+           r"smooth|subtle|dramatic|steady) )?(?P<mv>%MOVE%)"
            r"(?: shot| move| movement)?"
            r"(?: (?:on|onto|to|over|around|across|towards?) .+)?",
            r"(?:use |do |add )?(?:an? )?(?P<mv>%MOVE%)(?: shot| move| movement)?(?: (?:on|onto|to|"
@@ -761,33 +787,45 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_spec_text("set_brand", "name"),
            r"(?:rename|change|switch|set|update|make|call) (?:the )?brand(?: name)? "
            r"(?:to |into |as |in |en |a |auf |zu |= ?|: ?)?(?P<v>.+)",
-           r"(?:the )?(?:new )?brand(?: name)? (?:is|should be|will be|becomes|:|=) (?P<v>.+)",
+           r"(?:the )?(?:new )?brand(?: name)?(?: (?:is|should be|will be|becomes)"
+           r"(?: called| named)?|:| =|=) (?P<v>.+)",
            r"(?:the )?brand(?: name)? to (?P<v>.+)"),
     *_rule(_spec_text("set_product", "name"),
            r"(?:rename|call|name) (?:the )?product(?: name)? (?:to |into |as |in |en |a )?"
-           r"(?P<v>.+)"),
+           r"(?P<v>.+)",
+           r"(?:the )?(?:new )?product(?: name)?(?: (?:is|should be|will be|becomes)(?: called| "
+           r"named)?|:| =|=) (?P<v>.+)"),
     # -- palette directions (before palettes of named colours)
     *_rule(_palette_shift,
            r"(?:make |use |go |go with |give it |i want |try |switch to |change to )?(?:the |an? |"
            r"some )?%MORE%(?P<sh>%SHIFT%) %HUE%",
            r"(?:make |change |turn |shift |set |push )?(?:the )?%HUE% %MORE%"
            r"(?:to |into |be |a bit )?%MORE%(?P<sh>%SHIFT%)",
-           r"go (?P<sh>%SHIFT%)"),
+           r"go (?P<sh>%SHIFT%)",
+           r"(?:make it |go |go more |a bit |a little |more |slightly |much )*(?P<sh>pastels?)"),
     # -- the whole ad: duration, product, title, style
     *_rule(_duration,
            r"(?:make|set|change|cut|trim|shorten|lengthen|extend|bring|keep)(?: %IT%)?(?: down| up"
            r"| back)?(?: to| at)? (?P<d>%DUR%)(?: long| total| in total| overall| max)?",
-           r"%IT% (?:should be|to|is|at|:) (?P<d>%DUR%)(?: long)?",
+           r"%IT% (?:should be|to|is|at|:|should last|should run|lasts|runs) (?P<d>%DUR%)"
+           r"(?: long)?",
+           r"(?:switch|go|change|move) (?:it )?to (?P<d>%DUR%)",
+           r"(?:let it |make it )?last (?:for )?(?P<d>%DUR%)",
            r"(?:an? )?(?P<d>%DUR%)(?: long| total| version| cut| edit| ad| video| spot)?"),
     *_rule(_duration,
            r"(?:could|can|should|would|will|shall) %IT% (?:be|last|run) (?P<d>%DUR%)(?: long)?",
            r"what if %IT% (?:was|were|is|lasted|ran) (?P<d>%DUR%)(?: long)?",
+           r"(?:like|say|maybe|about|around|say about|something like) (?P<d>%DUR%)(?: long)?",
+           r"(?:is|would|could|will) (?:an? )?(?P<d>%DUR%)(?: long)?(?: (?:ad|video|version))? "
+           r"(?:be )?(?:possible|ok|okay|work|doable|fine|an option)",
            r"(?:i (?:want|need|'?d like|would like)|give me|let'?s (?:do|have|make|try)|how about|"
            r"what about|maybe|try|go for|go with|make (?:it|this)|we need) (?:an? |just )?"
            r"(?P<d>%DUR%)(?: long)?(?: (?:ad|video|spot|version|cut|one|edit|commercial))?",
            r"(?:make|set|change|cut|trim|shorten|lengthen|extend|bring|keep|let) %IT%(?: down| up| "
            r"back)? (?:last|run|be|take)(?: for)? (?P<d>%DUR%)(?: long)?"),
-    *_rule(_ask("How long should it be? Say e.g. 'make it 15 seconds' (6 to 60 seconds)."),
+    *_rule(_ask("How long should it be? Say e.g. 'make it 15 seconds' (6 to 60 seconds).",
+                "set_duration"),
+           r"(?:can|could|should) %IT% be (?:a bit |a little |much )?(?:shorter|longer)",
            r"(?:make|cut) %IT% (?:a bit |a little |much )?(?:shorter|longer)|(?:shorten|lengthen)"
            r" %IT%"),
     *_rule(_spec_text("set_product", "name"),
@@ -797,8 +835,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_spec_text("set_title", "title"),
            r"(?:call|name|title) (?:it|the (?:ad|video|spot)) (?P<v>.+)",
            r"(?:rename|retitle)(?: it| the (?:ad|video|spot))?(?: to| as)? (?P<v>.+)",
-           r"(?:change|set|make|update) the (?:title|name)(?: of (?:it|the (?:ad|video)))? to "
-           r"(?P<v>.+)",
+           r"(?:change|set|make|update) the (?:title|name)(?: of (?:it|the (?:ad|video)))? "
+           r"(?:to|into|as|:) (?P<v>.+)",
            r"(?:the )?title(?: should be| is|:|=) (?P<v>.+)"),
     *_rule(_style("palette"),
            r"(?:(?:use|go with|switch to|try|i want|make it|give it) )?(?:an? |the )?"
@@ -810,7 +848,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:(?:use|go with|try|i want|make it|give it) )?(?:an? |the |more )?(?P<v>[^,;:]+?) "
            r"(?:lighting|light|lights)",
            r"(?:make|change|set) (?:the )?(?:lighting|light) (?:to |into |be |more )?(?P<v>.+)",
-           r"(?:lighting|light)(?::|=| should be) (?P<v>.+)"),
+           r"(?:lighting|light)(?::|=| should be) (?P<v>.+)",
+           r"(?:an? |the )?(?:lighting|light|lights) (?:(?:more|a bit|a little|much|slightly) )*"
+           r"(?P<v>%MOOD%(?: and %MOOD%)?)"),
     *_rule(_style("camera"),
            r"(?:(?:use|go with|try|i want|give it) )?(?:an? |the |more )?(?P<v>[^,;:]+?) camera"
            r"(?: work| moves?| movements?| language| style)?",
@@ -821,6 +861,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:give|make) (?:it|the (?:whole )?(?:ad|video|spot|thing)) "
            r"(?:an? |more of an? |more )?(?P<v>[^,;:]+?) "
            r"(?:feel|vibe|mood|tone|look|atmosphere|energy)(?: overall)?",
+           r"(?:make|let) (?:it|the (?:whole )?(?:ad|video|spot|thing)) (?:feel|look|seem|sound) "
+           r"(?P<v>(?:(?:a bit|a little|much|more|even|way|slightly) )*%MOOD%"
+           r"(?: and (?:more )?%MOOD%)?)",
            r"(?:%IT%|the whole (?:ad|video|thing|spot)|everything|the (?:ad|video)) "
            r"(?:should |needs to |must )?(?:feel|look|seem|be|sound)s? "
            r"(?P<v>(?:(?:a bit|a little|much|more|even|way|slightly) )*%MOOD%"
@@ -831,22 +874,28 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?P<v>(?:(?:a (?:bit|little) |much )?more )%MOOD%)",
            r"(?P<v>%MOOD%)(?: (?:mood|tone|vibes?|feel|style))?",
            r"(?:change|set|make) the (?:mood|tone|vibe|feel) (?:to |more |be )?(?P<v>.+)",
-           r"(?:mood|tone|vibe)(?::|=| should be) (?P<v>.+)"),
+           r"(?:mood|tone|vibe)(?::|=| should be) (?P<v>.+)",
+           r"(?:an? |the )?(?:mood|tone|vibe|feel|atmosphere) (?:(?:more|a bit|a little|much|"
+           r"slightly) )*(?P<v>%MOOD%(?: and %MOOD%)?)"),
     # -- music: volume before brief
     *_rule(_calls(_call("set_music_volume", gain_db=MUTE_DB)),
            r"mute %MUSIC%|(?:remove|kill|drop|cut|turn off|disable|silence|lose) %MUSIC%",
            r"no %MUSIC%|%MUSIC% off|without (?:any )?%MUSIC%"),
     *_rule(_volume(0),
            r"(?:set |put |make )?%MUSIC%(?: volume| level| gain)?(?: to| at)? (?P<db>%DB%)",
+           r"(?:bring|lower|raise|turn|drop|change|adjust|put|set|make) %MUSIC%(?: volume| level| "
+           r"gain)? (?:down |up )?(?:to|at) (?P<db>%DB%)",
            r"(?:set |put )?(?:the )?(?:music )?(?:volume|gain|level)(?: of the music)? (?:to|at) "
            r"(?P<db>%DB%)"),
     *_rule(_volume(1),
            rf"(?:make )?%MUSIC% {_DOWN}(?:louder|up){_UP}",
+           r"(?:make )?%MUSIC% (?:by )?(?P<db>\d+(?:\.\d+)?) ?db (?:louder|up|higher)",
            rf"{_DOWN}louder(?: %MUSIC%)?{_UP}",
            rf"(?:turn|bring|crank|pump) (?:up %MUSIC%|%MUSIC% up){_UP}",
            rf"(?:raise|increase|boost) %MUSIC%(?: volume)?{_UP}"),
     *_rule(_volume(-1),
            rf"(?:make )?%MUSIC% {_DOWN}(?:quieter|softer|lower|down){_UP}",
+           r"(?:make )?%MUSIC% (?:by )?(?P<db>\d+(?:\.\d+)?) ?db (?:quieter|softer|lower|down)",
            rf"{_DOWN}(?:quieter|softer)(?: %MUSIC%)?{_UP}",
            rf"(?:turn|bring) (?:down %MUSIC%|%MUSIC% down){_UP}",
            rf"(?:lower|reduce|decrease) %MUSIC%(?: volume)?{_UP}"),
@@ -867,7 +916,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:(?:use|try|play|give me|i want|go with|switch to|put on) )?(?:an? |some |more )?"
            r"(?P<m>[^;:]+? (?:music|soundtrack|track|song|score|tune)(?: .+)?)",
            r"(?:set |change )?(?:the )?(?P<m>tempo (?:to |at )?\d+(?: ?bpm)?)",
-           r"(?P<m>\d+ ?bpm)"),
+           r"(?P<m>\d+ ?bpm)",
+           r"(?P<m>\d+ ?beats? (?:per|a|an) minute)"),
     *_rule(_ask("How should the music change? e.g. 'calmer music', 'music at 90 bpm', "
                 "'new music'."), r"(?:change|fix) %MUSIC%"),
     # -- beats: timing, text, type, images, content, structure
@@ -891,6 +941,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?P<t>\"[^\"]+\"|'[^']+'|.+)",
            r"(?:change|set|make|update|replace) (?:the )?(?:on-?screen )?(?:text|caption|headline|"
            r"copy|line|words?) (?:on|of|for|in) (?P<b>%BEAT%) (?:to|with|into|:|as) (?P<t>.+)"),
+    *_rule(_beat_text,
+           r"(?:the )?(?:on-?screen )?(?:text|caption|headline|copy)(?: of| on| for| in)? "
+           r"(?P<b>%BEAT%) ?(?::|=|should be|should say|should read|is|says|reads) (?P<t>.+)"),
     *_rule(_retime,
            r"let (?P<b>%BEAT%) (?:last|run|be|take) (?P<d>%DUR%)(?: long)?",
            r"(?:give|allow) (?P<b>%BEAT%) (?:only |just )?(?P<d>%DUR%)",
@@ -923,6 +976,10 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:replace|swap) (?P<b>%BEAT%)(?: image| picture| photo)? with (?:this|that|the|my) ?"
            r"(?:uploaded |new |attached )?(?:image|picture|photo|pic|upload|one)?",
            r"(?:upload|attach) (?:an? |this )?(?:image |picture )?(?:for|to) (?P<b>%BEAT%)"),
+    *_rule(_calls(),
+           r"(?:i think |i feel )?(?:%BEATS%|%CHUNKS%) (?:looks?|is|seems?|feels?) "
+           r"(?:a bit |kind of |really |too |very |quite |so )?(?:off|wrong|bad|weird|ugly|"
+           r"boring|terrible|awful|strange|broken|meh|not (?:right|good|great|quite right))"),
     *_rule(_regen_beats,
            r"(?P<b>%BEATS%)(?: image| picture| frame)? (?:needs|need|should get|could use|wants|"
            r"deserves) (?:redoing|a redo|regenerating|re-?doing|another (?:try|take|go|pass)|"
@@ -939,7 +996,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"show (?P<p>.+) (?:in|on) (?P<b>%BEAT%)"),
     *_rule(_add_beat,
            r"(?:add|insert|include|put in|append|throw in) (?:an? |another |one more |a new |new )?"
-           r"(?P<ty>%TYPE%)(?: beat| scene| shot)?(?P<rest> .+)?"),
+           r"(?P<ty>%TYPE%)(?: beat| scene| shot)?(?P<rest> .+)?",
+           r"(?:add|insert|include|append) (?:an? |another |one more |a new |new )?"
+           r"(?:beat|scene|shot) (?:of |for |with )?(?:an? |the )?(?P<ty>%TYPE%)(?P<rest> .+)?"),
     *_rule(_ask("What type of beat? One of: " + ", ".join(t.replace("_", " ") for t in BEAT_TYPES)
                 + "."),
            r"(?:add|insert|append) (?:an? |another |a new |one more )?(?:beat|scene|shot)(?: .+)?"),
@@ -950,10 +1009,14 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:move|put|shift|bring) (?P<b>%BEAT%) (?:to )?(?:the )?(?P<to>start|beginning|front|"
            r"top|end|bottom|first|last)",
            r"(?:move|put|shift) (?P<b>%BEAT%) (?P<to>after|before) (?P<b2>%BEAT%)",
+           r"(?:move|put|shift|bring|place) (?P<b>%BEAT%) (?:at|to) (?:the )?(?:very )?"
+           r"(?P<to>start|beginning|front|top|end|bottom)",
            r"(?:move|put|shift) (?P<b>%BEAT%) (?P<to>to|into) (?:position |slot |place |spot |"
            r"beat )?(?P<pos>%N%)"),
     *_rule(_swap_beats,
-           r"(?:swap|switch|exchange) (?P<b>%BEAT%)(?: and| with|,) (?P<b2>%BEAT%|%N%)"),
+           r"(?:swap|switch|exchange) (?P<b>%BEAT%)(?: and| with|,) (?P<b2>%BEAT%|%N%)",
+           r"(?:swap|switch|exchange) (?:the )?(?P<b>%ORD%) and (?:the )?(?P<b2>%ORD%) "
+           r"(?:beat|scene|shot|image)s"),
     # -- chunks
     *_rule(_regen_chunks,
            r"(?:use|try|switch to|go with|render) (?P<model>[\w.:-]+(?: [\w.]+){0,3}?)(?: model)?"
@@ -1083,12 +1146,26 @@ def _elliptic(prev: str, clause: str) -> list[str]:
     prefix = head[: ref.start()] if ref and ref.start() > 0 else verb
     model_first = bool(re.match(_FRAGMENTS["%MODEL%"], body, re.I))
     heads = [verb, prefix] if model_first else [prefix, verb]
-    return [h + body for h in dict.fromkeys(heads)]
+    out = [h + body for h in dict.fromkeys(heads)]
+    start = _REF_START.match(body)
+    if start and start.end() < len(body):  # "beat 2 should show X and beat 3 Y": "beat 3: Y"
+        out.append(f"{body[: start.end()]}: {body[start.end() :].strip()}")
+    return out
+
+
+_PRONOUN = re.compile(
+    r"^(\S+(?: up| over| again)?) (?:it|that|this|that one|this one|them)\b(.*)$", re.I
+)
+_REF_ANY = _compile(r"(?:%BEATS%|%CHUNKS%)")
+_BARE_DUR = _compile(r"(?:(?:like|say|about|maybe|to|of|for|only|just) )*(?P<d>%DUR%)(?: long)?")
+_MODIFIER = _compile(
+    r"(?:something|anything|with|more|less|but|a bit|a little|slightly|much|kind of|sort of)\b.*"
+)
 
 
 def _about_music(result: list[_Item] | _Problem | None) -> bool:
     return isinstance(result, list) and any(
-        (isinstance(it, ToolCall) and it.tool == "regenerate_music")
+        (isinstance(it, ToolCall) and it.tool in ("regenerate_music", "set_music_volume"))
         or (isinstance(it, _Op) and it.args.get("op") == "set_music")
         for it in result
     )
@@ -1112,8 +1189,24 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
                 if (r := _parse(candidate, ctx)) is not None:
                     result = r
                     break
-        elif (prev_ok and _about_music(done[-1][1])
-              and _BARE.fullmatch(_HEAD.sub("", _TAIL.sub("", clause)).strip())):  # fmt: skip
+        core = _HEAD.sub("", _TAIL.sub("", clause)).strip()
+        vague = done[-1][1] if done else None
+        if (isinstance(vague, _Vague) and vague.op == "retime_beat"
+                and (dm := _BARE_DUR.fullmatch(core))
+                and (bm := _REF_ANY.search(done[-1][0]))):  # fmt: skip
+            # "make beat 2 shorter, 3 seconds": the length of that beat
+            result = _parse(f"make {bm[0]} {dm['d']}", ctx)
+        if result is None and (pm := _PRONOUN.match(core)):  # "..., redo it": the last named
+            named = [m[0] for c, _ in done for m in _REF_ANY.finditer(c)]
+            if named and (r := _parse(f"{pm[1]} {named[-1]}{pm[2]}", ctx)) is not None:
+                result = r
+        if prev_ok and _about_music(done[-1][1]) and re.search(r"\bit\b", core, re.I):
+            music = re.sub(r"\bit\b", "the music", core, count=1, flags=re.I)
+            if _about_music(r := _parse(music, ctx)):  # "... and make it calmer": the music
+                result = r
+        if (prev_ok and _about_music(done[-1][1])
+                and (_BARE.fullmatch(core) or _MODIFIER.fullmatch(core))
+                and not re.search(_FRAGMENTS["%DUR%"], core, re.I)):  # fmt: skip
             joined = f"{done[-1][0]} {clause}"  # "regenerate the music, calmer": the music's
             if _about_music(r := _parse(joined, ctx)):
                 done[-1] = (joined, r)
@@ -1254,9 +1347,14 @@ def _interpret(reading: Reading, ctx: Context) -> Interpretation:
     if not clean:
         return Interpretation(reply="What would you like to change? " + possible(ctx.phase))
     done = _clauses(clean, ctx)
-    problems = [str(r) for _, r in done if isinstance(r, _Problem)]
-    unknown = [c for c, r in done if r is None]
     items = [it for _, r in done if isinstance(r, list) for it in r]
+    given = {it.args["op"] for it in items if isinstance(it, _Op)}
+    problems = [
+        str(r)
+        for _, r in done
+        if isinstance(r, _Problem) and not (isinstance(r, _Vague) and r.op in given)
+    ]
+    unknown = [c for c, r in done if r is None]
     if not problems and not unknown:
         try:
             if calls := _assemble(items, ctx):

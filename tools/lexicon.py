@@ -85,6 +85,14 @@ FRENCH: dict[str, str] = {
     "vif": "vivid", "energique": "energetic", "joyeux": "happy", "joyeuse": "happy",
     "lumineux": "bright", "lumineuse": "bright", "festif": "fun", "elegant": "elegant",
     "dramatique": "dramatic", "ludique": "playful", "epique": "epic", "romantique": "romantic",
+    "court": "short", "courte": "short", "courts": "short", "longue": "long",
+    "fini": "done", "finie": "done", "est": "is", "t'": "", "m'": "", "s'": "", "n'": "",
+    "arreter": "stopping", "pause": "pause", "on passe a": "switch to", "passons a": "switch to",
+    # beat types
+    "offre": "offer", "promo": "offer", "accroche": "hook", "probleme": "problem",
+    "temoignage": "testimonial", "appel a l'action": "call to action", "carte de fin": "end card",
+    "logo": "logo", "revelation du produit": "product reveal", "revelation": "reveal",
+    "mode de vie": "lifestyle", "avant/apres": "before/after",
 }
 
 GERMAN: dict[str, str] = {
@@ -145,6 +153,13 @@ GERMAN: dict[str, str] = {
     "pastellfarben": "pastel colours", "krafiger": "vivid", "kraftigere": "vivid",
     "frohlich": "happy", "frohlicher": "happier", "energischer": "more energetic",
     "dramatischer": "more dramatic", "verspielter": "more playful", "weicher": "softer",
+    "kurzer": "shorter", "langer": "longer", "kurz": "short", "von": "of", "sein": "be",
+    "anzuhalten": "stopping", "zu fragen": "asking", "nach vorne": "to the start",
+    "nach hinten": "to the end", "am ende": "at the end", "am anfang": "at the start",
+    # beat types
+    "angebot": "offer", "angebotsszene": "offer beat", "aufhanger": "hook", "problem": "problem",
+    "kundenstimme": "testimonial", "handlungsaufforderung": "call to action",
+    "endkarte": "end card", "abspann": "end card", "produktenthullung": "product reveal",
 }
 
 SPANISH: dict[str, str] = {
@@ -203,7 +218,12 @@ SPANISH: dict[str, str] = {
     "lento": "slow", "rapida": "fast", "rapido": "fast", "suave": "soft", "fuerte": "loud",
     "alta": "loud", "pastel": "pastel", "vivos": "vivid", "vivas": "vivid", "alegre": "happy",
     "energica": "energetic", "energico": "energetic", "elegante": "elegant",
-    "dramatica": "dramatic", "divertida": "fun", "divertido": "fun",
+    "dramatica": "dramatic", "divertida": "fun", "divertido": "fun", "mas corta": "shorter",
+    "mas corto": "shorter", "corto": "short", "larga": "long", "largo": "long",
+    # beat types
+    "oferta": "offer", "gancho": "hook", "problema": "problem", "testimonio": "testimonial",
+    "llamada a la accion": "call to action", "cierre": "end card", "tarjeta final": "end card",
+    "revelacion del producto": "product reveal", "estilo de vida": "lifestyle",
 }
 # fmt: on
 
@@ -213,11 +233,17 @@ _MARKERS = {lang: set(words) - {w for other in LEXICONS.values() if other is not
                                   for w in other}
             for lang, words in LEXICONS.items()}  # fmt: skip
 #: Comparatives the reading forms from "plus"/"más"/"mehr" + adjective.
-_COMPARATIVE = {"calm": "calmer", "warm": "warmer", "cool": "cooler", "dark": "darker",
-                "light": "lighter", "slow": "slower", "fast": "faster", "soft": "softer",
-                "loud": "louder", "happy": "happier", "bright": "brighter"}  # fmt: skip
+_COMPARATIVE = {"short": "shorter", "long": "longer", "calm": "calmer", "warm": "warmer",
+                "cool": "cooler", "dark": "darker", "light": "lighter", "slow": "slower",
+                "fast": "faster", "soft": "softer", "loud": "louder", "happy": "happier",
+                "bright": "brighter"}  # fmt: skip
 _VERB_END = {"make", "remove", "regenerate", "move", "add", "replace", "change", "rename",
-             "use", "lower", "raise", "swap", "show", "set", "shorten", "extend"}  # fmt: skip
+             "use", "lower", "raise", "swap", "show", "set", "shorten", "extend", "last", "be",
+             "continue"}  # fmt: skip
+_MODALS = {"should", "want"}
+#: Inflection endings tried, longest first, when a word is not in a lexicon as written
+#: ("ruhigere" -> "ruhiger", "escenas" -> "escena").
+_ENDINGS = ("es", "en", "em", "e", "s", "n")
 #: English words: the slot words the lexicons read into, and common function words. A message
 #: with at least as many of these as of one language's own words is read as English.
 _ENGLISH = {w for lexicon in LEXICONS.values() for slot in lexicon.values() for w in slot.split()
@@ -277,7 +303,7 @@ class Reading:
 def _language(words: list[str]) -> str:
     votes = {lang: sum(w in markers for w in words) for lang, markers in _MARKERS.items()}
     best = max(votes, key=lambda k: votes[k])
-    if sum(w in _ENGLISH for w in words) >= votes[best]:
+    if sum(w in _ENGLISH for w in words) > votes[best]:
         return "en"
     if votes[best] == 0:  # only shared words: any lexicon that knows most of them
         known = {lang: sum(w in LEXICONS[lang] for w in words) for lang in LEXICONS}
@@ -317,6 +343,9 @@ def canonical(source: str) -> Reading:
             span = tokens[i : i + n]
             contiguous = all(span[k + 1].start() - span[k].end() <= 1 for k in range(n - 1))
             key = " ".join(words[i : i + n]).replace(" '", "'").replace("' ", "'")
+            if contiguous and n == 1 and key not in lexicon and len(key) >= 5:
+                key = next((key[: -len(e)] for e in _ENDINGS
+                            if key.endswith(e) and key[: -len(e)] in lexicon), key)  # fmt: skip
             if contiguous and key in lexicon:
                 start, end = span[0].start(), span[-1].end()
                 keep(start)
@@ -371,13 +400,20 @@ def _tidy(segments: list[list[str]]) -> list[list[str]]:
         body = [s for s in clause if s[0].strip()]
         end = [s for s in body if s[0] not in ("again", "please", ",", ";", ".", "!", "?",
                                                "and", "then")]  # fmt: skip
-        if len(end) > 1 and end[-1][0] in _VERB_END and end[0][0] not in _VERB_END:
+        if len(end) > 1 and end[-1][0] in _VERB_END:
             verb = end[-1]
             at = clause.index(verb)
             rest = clause[:at] + clause[at + 1 :]
-            while rest and rest[0][0] == " ":
-                rest.pop(0)
-            clause = [verb, [" ", ""], *rest]
+            modal = next((k for k, s in enumerate(rest) if s[0] in _MODALS), None)
+            if modal is not None:  # "Szene 3 soll ... zeigen": "beat 3 should show ..."
+                clause = [*rest[: modal + 1], [" ", ""], verb, *rest[modal + 1 :]]
+            elif end[0][0] in _VERB_END:  # a split verb: "mach ... weiter" -> "continue ..."
+                first = clause.index(end[0])
+                clause = [*rest[:first], verb, *rest[first + 1 :]]
+            else:
+                while rest and rest[0][0] == " ":
+                    rest.pop(0)
+                clause = [verb, [" ", ""], *rest]
             # drop a doubled space left where the verb was
             cleaned: list[list[str]] = []
             for s in clause:
