@@ -250,9 +250,9 @@ def _seconds(text: str) -> float:
     t = text.lower()
     if m := re.fullmatch(r"(half an?|a half)? ?minute|an? minute( and a half)?", t):
         return 30.0 if m[1] else 90.0 if m[2] else 60.0
-    m = re.match(rf"({_NUM}) ?-?([a-z]+)", t)
+    m = re.match(rf"({_NUM})(?: ?-?([a-z]+))?", t)
     value = (_number(m[1]) if m else None) or 0.0
-    return value * 60 if m and m[2].startswith("m") else value
+    return value * 60 if m and m[2] and m[2].startswith("m") else value
 
 
 def _plural(n: int, noun: str) -> str:
@@ -402,6 +402,17 @@ def _regen_beats(m: re.Match[str], ctx: Context) -> list[_Item]:
     return [_call("regenerate_beat", beat=b, prompt=prompt) for b in beats]
 
 
+def _regen_all(m: re.Match[str], ctx: Context) -> list[_Item] | None:
+    """Regenerate "everything": every image at the storyboard, every chunk at the chunks."""
+    prompt = _prompt(m["p"]) if m["p"] else None
+    if ctx.phase == "storyboard":
+        return [_call("regenerate_beat", beat=b, prompt=prompt) for b in range(1, ctx.beats + 1)]
+    if ctx.phase == "chunks":
+        return [_call("regenerate_chunk", chunk=c, model=None, prompt=prompt)
+                for c in range(1, ctx.chunks + 1)]  # fmt: skip
+    return None
+
+
 def _replace_image(m: re.Match[str], ctx: Context) -> list[_Item]:
     return [_call("replace_beat_image", beat=_ref(m["b"], ctx, "beat"), image="upload")]
 
@@ -472,9 +483,15 @@ def _move_beat(m: re.Match[str], ctx: Context) -> list[_Item]:
     if "b2" in m.groupdict():
         target = _ref(m["b2"], ctx, "beat")
         others = [x for x in range(1, n + 1) if x != beat]
-        index = others.index(target) + (to == "after") if target != beat else beat - 1
+        after = to in ("after", "between")
+        index = others.index(target) + after if target != beat else beat - 1
     elif to in ("start", "beginning", "front", "top", "first"):
         index = 0
+    elif to in ("up", "earlier", "sooner", "left", "down", "later", "right", "further"):
+        n_word = m.groupdict().get("n")
+        steps = int(_number(n_word) or 1) if n_word else 1
+        index = beat - 1 + (steps if to in ("down", "later", "right", "further") else -steps)
+        index = int(_within(index + 1, 1, n, "The new position")) - 1
     elif to in ("end", "last", "bottom"):
         index = n - 1
     else:
@@ -562,7 +579,7 @@ def _tempo(m: re.Match[str], ctx: Context) -> list[_Item]:
     if m["bpm"]:
         bpm = int(_within(int(m["bpm"]), MIN_BPM, MAX_BPM, "The tempo in BPM"))
     else:
-        bpm = FAST_BPM if m["dir"].lower() in ("up", "speed") else SLOW_BPM
+        bpm = FAST_BPM if m["dir"].lower() in ("up", "speed", "slow") else SLOW_BPM
     if ctx.phase == "refine":
         return [_call("regenerate_music", mood=None, tempo_bpm=bpm, prompt=None)]
     return [_Op({"op": "set_music", "mood": None, "tempo_bpm": bpm, "instruments": None})]
@@ -778,6 +795,10 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"smooth|subtle|dramatic|steady) )?(?P<mv>%MOVE%)"
            r"(?: shot| move| movement)?"
            r"(?: (?:on|onto|to|over|around|across|towards?) .+)?",
+           r"(?:in|on|for|during) (?P<w>%BEAT%|%CHUNK%),? (?:the )?camera "
+           r"(?:should |to |will |must |can )?(?:do an? |be an? |be )?(?P<mv>%MOVE%)"
+           r"(?: shot| move| movement)?"
+           r"(?: (?:on|onto|to|over|around|across|towards?) .+)?",
            r"(?:use |do |add )?(?:an? )?(?P<mv>%MOVE%)(?: shot| move| movement)?(?: (?:on|onto|to|"
            r"over|around|across|towards?) (?:the )?[\w-]+(?: [\w-]+)?)? (?:in|on|for|during) "
            r"(?P<w>%BEAT%|%CHUNK%)",
@@ -810,6 +831,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"%IT% (?:should be|to|is|at|:|should last|should run|lasts|runs) (?P<d>%DUR%)"
            r"(?: long)?",
            r"(?:switch|go|change|move) (?:it )?to (?P<d>%DUR%)",
+           r"(?:cut|trim|shorten|lengthen|extend|bring) (?:it|the ad|the video|the spot)"
+           r"(?: down| up)? to (?P<d>%N%)",
            r"(?:let it |make it )?last (?:for )?(?P<d>%DUR%)",
            r"(?:an? )?(?P<d>%DUR%)(?: long| total| version| cut| edit| ad| video| spot)?"),
     *_rule(_duration,
@@ -892,13 +915,18 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:make )?%MUSIC% (?:by )?(?P<db>\d+(?:\.\d+)?) ?db (?:louder|up|higher)",
            rf"{_DOWN}louder(?: %MUSIC%)?{_UP}",
            rf"(?:turn|bring|crank|pump) (?:up %MUSIC%|%MUSIC% up){_UP}",
-           rf"(?:raise|increase|boost) %MUSIC%(?: volume)?{_UP}"),
+           rf"(?:raise|increase|boost) %MUSIC%(?: volume)?{_UP}",
+           r"(?:turn|bring) (?:it |the volume |the sound |the level )?up",
+           r"%MUSIC% (?:is )?(?:way |much |a bit |a little |slightly )?too "
+           r"(?:quiet|low|soft|weak)"),
     *_rule(_volume(-1),
            rf"(?:make )?%MUSIC% {_DOWN}(?:quieter|softer|lower|down){_UP}",
            r"(?:make )?%MUSIC% (?:by )?(?P<db>\d+(?:\.\d+)?) ?db (?:quieter|softer|lower|down)",
            rf"{_DOWN}(?:quieter|softer)(?: %MUSIC%)?{_UP}",
            rf"(?:turn|bring) (?:down %MUSIC%|%MUSIC% down){_UP}",
-           rf"(?:lower|reduce|decrease) %MUSIC%(?: volume)?{_UP}"),
+           rf"(?:lower|reduce|decrease|drop|dip|cut) %MUSIC%(?: volume| level)?{_UP}",
+           r"(?:turn|bring) (?:it |the volume |the sound |the level )?down",
+           r"%MUSIC% (?:is )?(?:way |much |a bit |a little |slightly )?too (?:loud|high|strong)"),
     *_rule(_music(regenerate=True),
            r"(?:new|different|another|fresh|other) (?:music|track|song|soundtrack|score)"
            r"(?: (?:that'?s |: |but |as |to |into |- |so it'?s |and make it )?(?P<m>.+))?",
@@ -908,6 +936,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:change|set|make|put|bring|adjust) (?:the )?tempo(?: of %MUSIC%)? (?:to |at )?"
            r"(?P<bpm>\d{2,3})(?: ?bpm)?(?P<dir>)",
            r"(?:speed|slow) %MUSIC% (?P<dir>up|down)(?: (?:to|at) (?P<bpm>\d{2,3})(?: ?bpm)?)?",
+           r"(?:the )?(?:music )?tempo ?(?::|=|at|to|of)? (?P<bpm>\d{2,3})(?: ?bpm)?(?P<dir>)",
+           r"(?:%MUSIC%|the tempo) (?:is )?(?:way |much |a bit |a little |slightly )?too "
+           r"(?P<dir>fast|quick|slow)(?P<bpm>)",
            r"(?P<dir>speed|slow) (?:up|down) %MUSIC%(?: (?:to|at) (?P<bpm>\d{2,3})(?: ?bpm)?)?"),
     *_rule(_music(regenerate=False),
            r"(?:make|change|switch|set|turn|have|put) %MUSIC% "
@@ -928,6 +959,15 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"happens?) (?:right )?(?P<to>after|before) (?P<b2>%BEAT%)",
            r"(?P<b>%BEAT%) (?:should |must |needs to )?(?:comes?|goes?|be|plays?|opens?|closes?) "
            r"(?:at )?(?:the )?(?P<to>first|last|start|end|beginning)"),
+    *_rule(_move_beat,
+           r"(?:move|put|place|insert|slot) (?P<b>%BEAT%) (?P<to>between) (?P<b2>%BEAT%) and "
+           r"(?:%BEAT%|%N%)",
+           r"(?:move|shift|bump|push|bring) (?P<b>%BEAT%) (?P<to>up|down|earlier|later|sooner|left|"
+           r"right|further)(?: by)?(?: (?P<n>%N%|one))?(?: (?:places?|positions?|slots?|spots?|"
+           r"steps?))?",
+           r"(?:move|shift|bump|push|bring) (?P<b>%BEAT%)(?: by)? (?P<n>%N%|one) (?:places?|"
+           r"positions?|slots?|spots?|steps?) (?P<to>up|down|earlier|later|sooner|left|right|"
+           r"further)"),
     *_rule(_move_to_ordinal,
            r"(?:make|move|put) (?P<b>%BEAT%) (?:to |into |as )?(?:the )?(?P<ordpos>%ORD%) "
            r"(?:beat|scene|one|shot)"),
@@ -959,8 +999,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"copy|tagline|line|words?)(?: on| of| for| in) (?P<b>%BEAT%) (?:to|with|:) (?P<t>.+)",
            r"(?:change|set|update) (?P<b>%BEAT%) (?:on-?screen )?(?:text|caption|headline|copy) "
            r"to (?P<t>.+)",
-           r"(?P<b>%BEAT%) (?:on-?screen )?(?:text|caption|headline)(?: should (?:say|read|be)|:"
-           r"|=)? (?P<t>.+)",
+           r"(?P<b>%BEAT%) (?:on-?screen )?(?:text|caption|headline)"
+           r"(?: should (?:say|read|be)| to|:|=)? (?P<t>.+)",
            r"(?:make|have) (?P<b>%BEAT%) (?:say|read) (?P<t>.+)",
            r"(?:put|write|add) (?P<t>\"[^\"]+\"|'[^']+') (?:on|to|in|over) (?P<b>%BEAT%)",
            r"(?:remove|delete|drop|clear|no) (?:the )?(?:on-?screen )?(?:text|caption|headline)"
@@ -980,6 +1020,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:i think |i feel )?(?:%BEATS%|%CHUNKS%) (?:looks?|is|seems?|feels?) "
            r"(?:a bit |kind of |really |too |very |quite |so )?(?:off|wrong|bad|weird|ugly|"
            r"boring|terrible|awful|strange|broken|meh|not (?:right|good|great|quite right))"),
+    *_rule(_regen_all,
+           r"%REGEN% (?:everything|it all|all of (?:it|them)|all)(?: again)?(?: %VIA% (?P<p>.+))?"),
     *_rule(_regen_beats,
            r"(?P<b>%BEATS%)(?: image| picture| frame)? (?:needs|need|should get|could use|wants|"
            r"deserves) (?:redoing|a redo|regenerating|re-?doing|another (?:try|take|go|pass)|"
@@ -991,7 +1033,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:make|turn|change|set|update|replace) (?P<b>%BEAT%)(?: description| image| picture"
            r"| scene| shot)? (?:into |to |with |be |show |to show |so (?:that )?it shows )?"
            r"(?P<p>.+)",
-           r"(?P<b>%BEAT%)(?: should (?:be|show|look like|feature|depict)| shows?|:| =| -) "
+           r"(?P<b>%BEAT%)(?: should (?:be|show|look like|feature|depict|have|contain|include)"
+           r"| shows?|:| =| -) "
            r"(?P<p>.+)",
            r"show (?P<p>.+) (?:in|on) (?P<b>%BEAT%)"),
     *_rule(_add_beat,
@@ -1118,7 +1161,10 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     return None
 
 
-_REF_START = _compile(rf"(?:{_BEAT}|{_CHUNK}|(?:the )?{_ORD} ones?\b|%MODEL%\b)")
+_REF_START = _compile(
+    rf"(?:{_BEAT}|{_CHUNK}|(?:the )?{_ORD} ones?\b|%MODEL%\b|(?:the )?(?:product|brand|title|"
+    r"music|soundtrack|palette|colou?rs|lighting|camera|mood)\b)"
+)
 _BARE = _compile(
     r"(?:(?:but|and|a bit|a little|a lot|much|more|even|slightly|way|somewhat),? )*"
     r"(?:%MOOD%|slower|faster|quicker)(?:,? (?:and |but )?(?:a bit |much |more |even )*"
@@ -1148,6 +1194,12 @@ def _elliptic(prev: str, clause: str) -> list[str]:
     heads = [verb, prefix] if model_first else [prefix, verb]
     out = [h + body for h in dict.fromkeys(heads)]
     start = _REF_START.match(body)
+    quote = re.search(r"[\"']", head)
+    if (start and ref and quote and ref.end() <= quote.start()
+            and re.match(r"\s*[\"']", body[start.end() :])):  # fmt: skip
+        # "the hook should say 'A' and the end card 'B'": the end card should say 'B'
+        middle = head[ref.end() : quote.start()]
+        out.insert(0, body[: start.end()] + middle + body[start.end() :].strip())
     if start and start.end() < len(body):  # "beat 2 should show X and beat 3 Y": "beat 3: Y"
         out.append(f"{body[: start.end()]}: {body[start.end() :].strip()}")
     return out
@@ -1301,6 +1353,18 @@ def _assemble(items: list[_Item], ctx: Context) -> list[ToolCall]:
         first, merged = calls.index(music[0]), _merge([c.args for c in music], lambda a: 1)[0]
         calls = [c for c in calls if c.tool != "regenerate_music"]
         calls.insert(first, _call("regenerate_music", **merged))
+    # "regenerate chunk 2 with kling and make it slower": one new take of chunk 2
+    for tool, key in (("regenerate_chunk", "chunk"), ("regenerate_beat", "beat")):
+        merged_calls: list[ToolCall] = []
+        for c in calls:
+            same = next((o for o in merged_calls if o.tool == tool == c.tool
+                         and o.args[key] == c.args[key]), None)  # fmt: skip
+            if same is None:
+                merged_calls.append(c)
+            else:
+                args = same.args | {k: v for k, v in c.args.items() if v is not None}
+                merged_calls[merged_calls.index(same)] = _call(tool, **args)
+        calls = merged_calls
     return [c for c in calls if c != _CONTINUE] + ([_CONTINUE] if _CONTINUE in calls else [])
 
 
