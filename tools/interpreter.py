@@ -198,10 +198,11 @@ _FRAGMENTS = {
     "%N%": _NUM,
     "%TYPE%": _TYPE,
     "%BEATS%": rf"(?:{_BEAT}(?:{_LIST}(?:{_BEAT}|{_NUM}))*|(?:the )?{_ORD}(?:{_LIST}(?:the )?"
-    rf"{_ORD})+ {_BEAT_NOUN}s)",
+    rf"{_ORD})+ {_BEAT_NOUN}s|(?:the )?(?:first|last|final) {_NUM} {_BEAT_NOUN}s)",
     "%BEAT%": _BEAT,
     "%CHUNKS%": rf"(?:{_CHUNK}(?:{_LIST}(?:{_CHUNK}|{_NUM}))*|(?:the )?{_ORD}(?:{_LIST}(?:the )?"
-    rf"{_ORD})+ (?:video )?(?:chunk|clip|segment)s)",
+    rf"{_ORD})+ (?:video )?(?:chunk|clip|segment)s|(?:the )?(?:first|last|final) {_NUM} "
+    rf"(?:video )?(?:chunk|clip|segment)s)",
     "%CHUNK%": _CHUNK,
     "%DUR%": rf"(?:{_NUM} ?-?(?:s|secs?|seconds?|m|mins?|minutes?)\b|(?:half an?|a half) minute"
     rf"|an? minute and a half|an? minute)",
@@ -213,7 +214,7 @@ _FRAGMENTS = {
     "%MOOD%": _alt([*_MOODS, *_BASE]),
     "%PHASE%": r"(?:plan|planning|spec|script|storyboard|story board|images|frames|chunks|clips|"
     r"video clips|refine|refinement|music|mix|final cut|final video)",
-    "%REGEN%": r"(?:re-?generate|redo|re-?do|re-?render|remake|re-?make|retry|try|re-?roll|"
+    "%REGEN%": r"(?:re-?generate|redo|re-?do|re-?render|render|remake|re-?make|retry|try|re-?roll|"
     r"re-?draw|re-?create|re-?run|refresh|another take (?:of|on|for)|new (?:image|take) for)",
     "%VIA%": r"(?:with|showing|to show|into|so (?:that )?it shows|featuring|but|where|as|:|-)",
     "%NAME%": r"[a-z0-9][\w.-]*",
@@ -299,7 +300,16 @@ def _ref(text: str, ctx: Context, kind: Literal["beat", "chunk"]) -> int:
 
 
 def _refs(text: str, ctx: Context, kind: Literal["beat", "chunk"]) -> list[int]:
-    """Every number in "beats 2, 3 and 5" or "beat 2 and the last beat"."""
+    """Every number in "beats 2, 3 and 5", "beat 2 and the last beat", "the last two images"."""
+    if m := re.match(rf"(?:the )?(first|last|final) ({_NUM}) \w+s\b", text, re.I):
+        count, n = ctx.beats if kind == "beat" else ctx.chunks, int(_number(m[2]) or 0)
+        if not 1 <= n <= count:
+            raise _Problem(f"There are {_plural(count, kind)}, not {n}.")
+        return (
+            list(range(1, n + 1))
+            if m[1].lower() == "first"
+            else list(range(count - n + 1, count + 1))
+        )
     return [_ref(part, ctx, kind) for part in re.split(_LIST, text) if part]
 
 
@@ -327,10 +337,11 @@ def _prompt(text: str) -> str:
 
 def _adjective(text: str) -> str:
     """Style words in base form: "a bit moodier" -> "moody", "much warmer" -> "warm"."""
-    t = re.sub(r"^(?:(?:a (?:bit|little|lot)|an?|the|more|much|even|slightly|very|way|something|"
-               r"anything|some|kind of|sort of) )+", "",
-               _value(text).lower())  # fmt: skip
-    return " ".join(_BASE.get(w, w) for w in t.split())
+    t = re.sub(r"\b(?:a (?:bit|little|lot)|more|much|even|slightly|very|way|somewhat|something|"
+               r"anything|kind of|sort of)\b ?", "", _value(text).lower())  # fmt: skip
+    t = re.sub(r"^(?:(?:an?|the|some) )+", "", t.strip())
+    words = [(w.rstrip(","), "," * w.endswith(",")) for w in t.replace(" ,", ",").split()]
+    return " ".join(_BASE.get(w, w) + comma for w, comma in words).strip(" ,")
 
 
 # --- handlers: each maps a match to items, raises _Problem, or returns None (not mine) --------
@@ -357,6 +368,25 @@ def _ask(reply: str, op: str = "") -> Handler:
 
 def _help(m: re.Match[str], ctx: Context) -> list[_Item]:
     raise _Problem(possible(ctx.phase))
+
+
+#: Words that may frame a length for the whole ad as a question or suggestion ("would it work
+#: as a 15 second spot?", "what about 20s instead"): nothing in them names another target.
+_FRAME = set("""would could can should will shall does do did is it work works be as a an the this
+    that spot ad video commercial version cut edit film one make made try trying go going with for
+    instead long total overall how about what if we us i you let's lets maybe perhaps possible ok
+    okay fine better doable just only like say around roughly approximately to get bring down up
+    in run runs last lasts keep please then rather prefer think need want into at most max maximum
+    more than no so""".split())  # fmt: skip
+_FRAMED_DUR = _compile(r"(?P<pre>.*?)\b(?P<d>%DUR%)(?P<post>.*)")
+
+
+def _framed_duration(m: re.Match[str], ctx: Context) -> list[_Item] | None:
+    """A length for the whole ad inside question or suggestion words only."""
+    words = re.findall(r"[a-z']+", f"{m['pre']} {m['post']}".lower())
+    if not all(w in _FRAME for w in words):
+        return None
+    return _duration(m, ctx)
 
 
 def _duration(m: re.Match[str], ctx: Context) -> list[_Item]:
@@ -544,7 +574,8 @@ def _music_brief(text: str) -> tuple[str | None, int | None, list[str] | None] |
         t = t.replace(tm[0], " ")
     t = re.sub(
         r"\b(?:and|music|soundtrack|track|song|score|tune|tempo|at|to|be|more|sounding|"
-        r"a bit|a little)\b|[,:]",
+        r"a bit|a little|an?|the|some|should|must|will|would|could|can|have|has|had|get|got|"
+        r"is|are|was|with|i|i'?d|we|you|it|like|love|want|need|please)\b|[,:]",
         " ",
         t,
     )
@@ -637,7 +668,9 @@ _MOVE_WORDS = {"pan-left": "pan left", "pan-right": "pan right", "tilt-up": "til
                "tilt-down": "tilt down", "push-in": "push in", "pull-out": "pull out",
                "orbit": "orbit", "static": "static shot"}  # fmt: skip
 _FRAGMENTS["%ORD%"] = _ORD
-_FRAGMENTS["%MOVE%"] = "(?:" + "|".join(_MOVES) + ")"
+_SPEED = r"(?:(?:a |an )?(?:slow|slowly|fast|quick|quickly|gentle|gently|smooth|smoothly|subtle|"
+_SPEED += r"dramatic|steady|steadily|rapid|sweeping) )?"
+_FRAGMENTS["%MOVE%"] = _SPEED + "(?:" + "|".join(_MOVES) + ")"
 _FRAGMENTS["%SHIFT%"] = (r"(?:warm(?:er)?|cool(?:er)?|cold(?:er)?|dark(?:er)?|deeper|light(?:er)?"
                          r"|paler|pastels?|vivid|saturated|bolder|punchier|richer|brighter|muted"
                          r"|desaturated|duller|subdued|washed[ -]out)")  # fmt: skip
@@ -653,7 +686,7 @@ _SHIFTS = {"warm": "warmer", "cool": "cooler", "cold": "cooler", "dark": "darker
 
 def _camera_move(m: re.Match[str], ctx: Context) -> list[_Item]:
     """One beat's camera move (a spec edit), or one chunk rendered again with that move."""
-    words = m["mv"].lower()
+    words = re.sub("^" + _SPEED, "", m["mv"].lower())
     move = next(v for k, v in _MOVES.items() if re.fullmatch(k, words))
     where = m["w"]
     if re.search(r"\b(?:chunk|clip|segment)s?\b", where, re.I):
@@ -694,6 +727,15 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"|next (?:phase|step)|(?:continue|go|move on|proceed) to the next (?:phase|step)",
            r"let'?s go|do it|run it|render it|build it|generate"),
     *_rule(_calls(_ACK),
+           r"(?:i'?m |i am |we'?re |we are )?(?:really |very |quite |so )?(?:happy|pleased|"
+           r"satisfied|fine|good|ok|okay) with (?:it|this|that|the result|the plan|the storyboard|"
+           r"the clips|the video)(?: now)?",
+           r"(?:i|we) (?:really )?(?:like|love|dig) (?:it|this|that|them|the result)",
+           r"(?:that|this|it) works(?: for me| for us)?|works for me|(?:that|this|it)(?:'s| is) "
+           r"(?:great|good|perfect|fine|nice|amazing|awesome|excellent|spot on|exactly right)",
+           r"(?:nice|great|good) (?:work|job)|well done|spot on|exactly|beautiful|excellent|"
+           r"awesome|amazing|brilliant"),
+    *_rule(_calls(_ACK),
            r"ok(?:ay)?|k|yes|yep|yeah|ya|y|sure|great|nice|cool|good|perfect|fine|lgtm|love it|"
            r"all good|(?:this |that |it )?(?:looks?|sounds?|seems?) (?:good|great|fine|perfect|"
            r"right)(?: to me)?|(?:👍|✅|👌|🚀|🔥)+"),
@@ -705,11 +747,13 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"finish (?:it )?(?:without (?:stopping|pausing|asking)|on your own)",
            r"no more (?:pauses|stops|reviews)|run (?:it )?(?:straight|all the way) through"),
     *_rule(_calls(_AUTO, _CONTINUE),
-           r"(?:just )?(?:run|do|make|render|finish|go through|keep going|continue|carry on|go on|"
-           r"go|take it)"
-           r"(?: it| everything| the rest| all(?: of it)?| all the rest| all the steps)*"
+           r"(?:just )?(?:run|do|make|render|finish|complete|go through|keep going|continue|"
+           r"carry on|go on|go|take it|handle)"
+           r"(?: it| everything| the rest| all(?: of it)?| all the rest| all the steps| the whole"
+           r" thing| everything else| the remaining steps)*"
            r"(?: (?:without|with no) (?:asking|stopping|pausing|checking|reviews?|pauses|stops|"
-           r"breaks|interruptions)(?: me| in between)?| (?:to|until|till|through to) the (?:end|"
+           r"breaks|interruptions|me|us|my (?:input|approval|review|ok|okay|feedback))"
+           r"(?: me| in between)?| unattended| (?:to|until|till|through to) the (?:end|"
            r"final (?:video|cut|ad|result))| all the way(?: through)?| on your own| by yourself|"
            r" automatically| straight through){1,3}",
            r"(?:don'?t|do not|no need to|never) (?:ask|check with|bother|stop for) me(?: again|"
@@ -846,6 +890,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?P<d>%DUR%)(?: long)?(?: (?:ad|video|spot|version|cut|one|edit|commercial))?",
            r"(?:make|set|change|cut|trim|shorten|lengthen|extend|bring|keep|let) %IT%(?: down| up| "
            r"back)? (?:last|run|be|take)(?: for)? (?P<d>%DUR%)(?: long)?"),
+    (_FRAMED_DUR, _framed_duration),
     *_rule(_ask("How long should it be? Say e.g. 'make it 15 seconds' (6 to 60 seconds).",
                 "set_duration"),
            r"(?:can|could|should) %IT% be (?:a bit |a little |much )?(?:shorter|longer)",
@@ -868,7 +913,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:to |into |be )?(?P<v>.+)",
            r"(?:palette|colou?rs)(?::|=| should be) (?P<v>.+)"),
     *_rule(_style("lighting"),
-           r"(?:(?:use|go with|try|i want|make it|give it) )?(?:an? |the |more )?(?P<v>[^,;:]+?) "
+           r"(?:(?:use|go with|try|i want|make it|give it) )?(?:an? |the |more )?(?P<v>[^;:]+?) "
            r"(?:lighting|light|lights)",
            r"(?:make|change|set) (?:the )?(?:lighting|light) (?:to |into |be |more )?(?P<v>.+)",
            r"(?:lighting|light)(?::|=| should be) (?P<v>.+)",
@@ -1079,6 +1124,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
 _HEAD = re.compile(
     r"^(?:(?:please|pls|plz|kindly|(?:can|could|would|will) (?:you|we)|i'?d like(?: you)? to|"
     r"i would like(?: you)? to|i (?:want|need)(?: you)? to|let'?s|lets|now|just|so|hey|hi|hello|"
+    r"(?:i'?d|i would|we'?d|we would) (?:like|love|prefer)(?= the )|(?:i|we) (?:want|need)"
+    r"(?= the )|also|and|then|"
     r"actually|ok(?:ay)?(?: so)?|yes|yeah|great|cool|nice|good|perfect|alright|well|maybe|oh|hmm+|"
     r"um+)\b[ ,]*(?=\S))+",
     re.I,
@@ -1148,6 +1195,7 @@ def _split(text: str) -> list[tuple[str, str]]:
 def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     """The items one clause means, a problem with it, or None when no rule takes it."""
     clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
+    clause = _AGAIN.sub(r"\1", clause)  # "render chunk 3 again using veo": the same request
     if not clause:
         return []
     for pattern, handler in RULES:
@@ -1209,6 +1257,12 @@ _PRONOUN = re.compile(
     r"^(\S+(?: up| over| again)?) (?:it|that|this|that one|this one|them)\b(.*)$", re.I
 )
 _REF_ANY = _compile(r"(?:%BEATS%|%CHUNKS%)")
+_STYLE_END = re.compile(
+    r"\b(?:lighting|light|lights|palette|colou?rs|tones|camera(?: work)?|"
+    r"mood|vibe|feel|music|soundtrack)[ .!?]*$",
+    re.I,
+)
+_AGAIN = _compile(r"((?:%BEATS%|%CHUNKS%)) (?:again|once more|one more time|anew)\b")
 _BARE_DUR = _compile(r"(?:(?:like|say|about|maybe|to|of|for|only|just) )*(?P<d>%DUR%)(?: long)?")
 _MODIFIER = _compile(
     r"(?:something|anything|with|more|less|but|a bit|a little|slightly|much|kind of|sort of)\b.*"
@@ -1267,6 +1321,13 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
         tries = ["back", "forward"]
         if (_HEAD.sub("", clause).split() or [""])[0].lower() in _VERBS:
             tries.reverse()
+        if (_BARE.fullmatch(core) and i + 1 < len(pieces)
+                and _STYLE_END.search(pieces[i + 1][1])):  # fmt: skip
+            joined = clause + pieces[i + 1][0] + pieces[i + 1][1]  # "softer, more natural light"
+            if isinstance(r := _parse(joined, ctx), list):
+                done.append((joined, r))
+                i += 2
+                continue
         for direction in tries if result is None else []:
             if direction == "forward":
                 for j in range(i + 1, min(i + 3, len(pieces))):

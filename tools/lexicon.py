@@ -73,6 +73,8 @@ FRENCH: dict[str, str] = {
     "depense": "spent", "jusqu'ici": "so far", "jusqu'a present": "so far", "c'est": "it is",
     "parfait": "perfect", "c'est parfait": "perfect", "c'est bon": "looks good",
     "c'est fini": "done", "on a fini": "we're done", "ok": "ok", "oui": "yes", "pas": "not",
+    "avoir": "have", "ait": "have", "soit": "be", "etre": "be", "sont": "are", "j'aime": "i like",
+    "ca me va": "works for me", "ca marche": "that works",
     "sans": "without", "arrete": "stop", "s'arreter": "stopping", "jusqu'a la fin": "to the end",
     "l'ensemble": "everything", "tout": "everything", "quoi": "what", "quel": "what",
     "quelle": "what", "ou": "where", "en sommes-nous": "are we", "compare avec": "compare with",
@@ -143,7 +145,9 @@ GERMAN: dict[str, str] = {
     "ja": "yes", "ohne": "without", "anhalten": "stopping", "fragen": "asking",
     "bis zum ende": "to the end", "an den anfang": "to the start", "ans ende": "to the end",
     "an das ende": "to the end", "wir sind fertig": "we're done", "sind": "are", "wir": "we",
-    "wo": "where", "stehen": "are", "zwischen": "between", "lang": "long",
+    "wo": "where", "stehen": "are", "zwischen": "between", "lang": "long", "haben": "have",
+    "hast": "have", "habe": "have", "ist": "is", "wird": "will", "werden": "be", "sollen": "should",
+    "mochte": "want", "will": "want", "wollen": "want", "bekommen": "get", "kriegen": "get",
     # adjectives and comparatives
     "ruhiger": "calmer", "ruhig": "calm", "ruhige": "calm", "warmer": "warmer",
     "warmere": "warmer", "warm": "warm", "kuhler": "cooler", "kuhlere": "cooler",
@@ -178,7 +182,8 @@ SPANISH: dict[str, str] = {
     "hemos terminado": "we're done", "intercambia": "swap", "compara": "compare",
     "corta": "cut", "acorta": "shorten", "alarga": "extend", "dure": "last", "durar": "last",
     "muestra": "show", "escribe": "write", "debe": "should", "deberia": "should",
-    "quiero": "want", "sea": "be",
+    "quiero": "want", "sea": "be", "tenga": "have", "tener": "have", "tiene": "have",
+    "este": "this", "esta": "this", "es": "is", "esta bien": "looks good", "me gusta": "i like it",
     # targets
     "escena": "beat", "escenas": "beat", "toma": "shot", "imagen": "image",
     "imagenes": "images", "foto": "photo", "clip": "clip", "clips": "clips", "musica": "music",
@@ -300,6 +305,13 @@ class Reading:
         return "".join(out).strip()
 
 
+def _phrases(words: list[str]) -> list[str]:
+    """The two- and three-word keys of any lexicon in the message ("hemos terminado")."""
+    keys = {k for lexicon in LEXICONS.values() for k in lexicon if " " in k}
+    return [" ".join(words[i : i + n]) for n in (2, 3) for i in range(len(words) - n + 1)
+            if " ".join(words[i : i + n]) in keys]  # fmt: skip
+
+
 def _language(words: list[str]) -> str:
     votes = {lang: sum(w in markers for w in words) for lang, markers in _MARKERS.items()}
     best = max(votes, key=lambda k: votes[k])
@@ -325,7 +337,7 @@ def canonical(source: str) -> Reading:
     quoted = [m.span() for m in _QUOTED.finditer(source)]
     tokens = [m for m in _TOKEN.finditer(source) if not any(a <= m.start() < b for a, b in quoted)]
     words = [_fold(m.group()) for m in tokens]
-    language = _language([w for w in words if w.isalpha()])
+    language = _language([w for w in words if w.isalpha()] + _phrases(words))
     if language == "en":
         return Reading(source, source, "en")
     lexicon = LEXICONS[language]
