@@ -197,10 +197,12 @@ _CHUNK = (rf"(?:the )?(?:(?:video )?(?:chunks?|clips?|segments?) ?(?:number |# ?
 _FRAGMENTS = {
     "%N%": _NUM,
     "%TYPE%": _TYPE,
-    "%BEATS%": rf"(?:{_BEAT}(?:{_LIST}(?:{_BEAT}|{_NUM}))*|(?:the )?{_ORD}(?:{_LIST}(?:the )?"
+    "%BEATS%": rf"(?:(?:the )?{_BEAT_NOUN}s? {_NUM} ?(?:-|–|to|through|thru|until) ?{_NUM}|"
+    rf"{_BEAT}(?:{_LIST}(?:{_BEAT}|{_NUM}))*|(?:the )?{_ORD}(?:{_LIST}(?:the )?"
     rf"{_ORD})+ {_BEAT_NOUN}s|(?:the )?(?:first|last|final) {_NUM} {_BEAT_NOUN}s)",
     "%BEAT%": _BEAT,
-    "%CHUNKS%": rf"(?:{_CHUNK}(?:{_LIST}(?:{_CHUNK}|{_NUM}))*|(?:the )?{_ORD}(?:{_LIST}(?:the )?"
+    "%CHUNKS%": rf"(?:(?:the )?(?:video )?(?:chunk|clip|segment)s? {_NUM} ?(?:-|–|to|through|thru|"
+    rf"until) ?{_NUM}|{_CHUNK}(?:{_LIST}(?:{_CHUNK}|{_NUM}))*|(?:the )?{_ORD}(?:{_LIST}(?:the )?"
     rf"{_ORD})+ (?:video )?(?:chunk|clip|segment)s|(?:the )?(?:first|last|final) {_NUM} "
     rf"(?:video )?(?:chunk|clip|segment)s)",
     "%CHUNK%": _CHUNK,
@@ -215,7 +217,10 @@ _FRAGMENTS = {
     "%PHASE%": r"(?:plan|planning|spec|script|storyboard|story board|images|frames|chunks|clips|"
     r"video clips|refine|refinement|music|mix|final cut|final video)",
     "%REGEN%": r"(?:re-?generate|redo|re-?do|re-?render|render|remake|re-?make|retry|try|re-?roll|"
-    r"re-?draw|re-?create|re-?run|refresh|another take (?:of|on|for)|new (?:image|take) for)",
+    r"re-?draw|re-?create|re-?run|refresh|another take (?:of|on|for)|new (?:image|take) for|"
+    r"(?:give me |make |try |generate )?(?:an? |another )?(?:new|fresh|different|another|"
+    r"alternative) (?:version|take|image|picture|variant|variation|render|shot|attempt) "
+    r"(?:of|for|on))",
     "%VIA%": r"(?:with|showing|to show|into|so (?:that )?it shows|featuring|but|where|as|:|-)",
     "%NAME%": r"[a-z0-9][\w.-]*",
     "%DB%": r"[+−-]?\d+(?:\.\d+)? ?db",
@@ -301,6 +306,10 @@ def _ref(text: str, ctx: Context, kind: Literal["beat", "chunk"]) -> int:
 
 def _refs(text: str, ctx: Context, kind: Literal["beat", "chunk"]) -> list[int]:
     """Every number in "beats 2, 3 and 5", "beat 2 and the last beat", "the last two images"."""
+    if m := re.search(rf"({_NUM}) ?(?:-|–|to|through|thru|until) ?({_NUM})$", text, re.I):
+        low, high = int(_number(m[1]) or 0), int(_number(m[2]) or 0)
+        noun = text[: m.start()].strip()
+        return [_ref(f"{noun} {n}", ctx, kind) for n in range(min(low, high), max(low, high) + 1)]
     if m := re.match(rf"(?:the )?(first|last|final) ({_NUM}) \w+s\b", text, re.I):
         count, n = ctx.beats if kind == "beat" else ctx.chunks, int(_number(m[2]) or 0)
         if not 1 <= n <= count:
@@ -341,7 +350,14 @@ def _adjective(text: str) -> str:
                r"anything|kind of|sort of)\b ?", "", _value(text).lower())  # fmt: skip
     t = re.sub(r"^(?:(?:an?|the|some) )+", "", t.strip())
     words = [(w.rstrip(","), "," * w.endswith(",")) for w in t.replace(" ,", ",").split()]
-    return " ".join(_BASE.get(w, w) + comma for w, comma in words).strip(" ,")
+    return " ".join(_base(w) + comma for w, comma in words).strip(" ,")
+
+
+def _base(word: str) -> str:
+    """An adjective's base form: "moodier" -> "moody", "jazzier" -> "jazzy", "calmer" -> "calm"."""
+    if word in _BASE:
+        return _BASE[word]
+    return word[:-3] + "y" if len(word) > 5 and word.endswith("ier") else word
 
 
 # --- handlers: each maps a match to items, raises _Problem, or returns None (not mine) --------
@@ -377,7 +393,7 @@ _FRAME = set("""would could can should will shall does do did is it work works b
     instead long total overall how about what if we us i you let's lets maybe perhaps possible ok
     okay fine better doable just only like say around roughly approximately to get bring down up
     in run runs last lasts keep please then rather prefer think need want into at most max maximum
-    more than no so""".split())  # fmt: skip
+    more than no so under below within less of""".split())  # fmt: skip
 _FRAMED_DUR = _compile(r"(?P<pre>.*?)\b(?P<d>%DUR%)(?P<post>.*)")
 
 
@@ -430,6 +446,19 @@ def _regen_beats(m: re.Match[str], ctx: Context) -> list[_Item]:
     beats = _refs(m["b"], ctx, "beat") if m["b"] else list(range(1, ctx.beats + 1))
     prompt = _prompt(m["p"]) if m["p"] else None
     return [_call("regenerate_beat", beat=b, prompt=prompt) for b in beats]
+
+
+def _regen_ordinal(m: re.Match[str], ctx: Context) -> list[_Item] | None:
+    """Redo "the 4th": the 4th image at the storyboard, the 4th chunk at the chunks."""
+    prompt = _prompt(m["p"]) if m["p"] else None
+    if ctx.phase == "storyboard":
+        return [
+            _call("regenerate_beat", beat=_ref(f"the {m['o']} beat", ctx, "beat"), prompt=prompt)
+        ]
+    if ctx.phase == "chunks":
+        chunk = _ref(f"the {m['o']} chunk", ctx, "chunk")
+        return [_call("regenerate_chunk", chunk=chunk, model=None, prompt=prompt)]
+    return None
 
 
 def _regen_all(m: re.Match[str], ctx: Context) -> list[_Item] | None:
@@ -510,6 +539,8 @@ def _move(beat: int, index: int, n: int) -> _Op:
 
 def _move_beat(m: re.Match[str], ctx: Context) -> list[_Item]:
     beat, n, to = _ref(m["b"], ctx, "beat"), ctx.beats, m["to"].lower()
+    if not to:  # "open with the reveal" / "end on the offer"
+        to = "start" if re.match(r"(?:open|start|begin|lead|kick)", m[0], re.I) else "end"
     if "b2" in m.groupdict():
         target = _ref(m["b2"], ctx, "beat")
         others = [x for x in range(1, n + 1) if x != beat]
@@ -575,7 +606,8 @@ def _music_brief(text: str) -> tuple[str | None, int | None, list[str] | None] |
     t = re.sub(
         r"\b(?:and|music|soundtrack|track|song|score|tune|tempo|at|to|be|more|sounding|"
         r"a bit|a little|an?|the|some|should|must|will|would|could|can|have|has|had|get|got|"
-        r"is|are|was|with|i|i'?d|we|you|it|like|love|want|need|please)\b|[,:]",
+        r"is|are|was|with|i|i'?d|we|you|it|like|love|want|need|please|around|about|roughly|"
+        r"approximately|this time|sound|sounds)\b|[,:~]",
         " ",
         t,
     )
@@ -610,7 +642,8 @@ def _tempo(m: re.Match[str], ctx: Context) -> list[_Item]:
     if m["bpm"]:
         bpm = int(_within(int(m["bpm"]), MIN_BPM, MAX_BPM, "The tempo in BPM"))
     else:
-        bpm = FAST_BPM if m["dir"].lower() in ("up", "speed", "slow") else SLOW_BPM
+        faster = ("up", "speed", "slow", "faster", "quicker", "higher")  # "slow" as in "too slow"
+        bpm = FAST_BPM if m["dir"].lower() in faster else SLOW_BPM
     if ctx.phase == "refine":
         return [_call("regenerate_music", mood=None, tempo_bpm=bpm, prompt=None)]
     return [_Op({"op": "set_music", "mood": None, "tempo_bpm": bpm, "instruments": None})]
@@ -670,8 +703,15 @@ _MOVE_WORDS = {"pan-left": "pan left", "pan-right": "pan right", "tilt-up": "til
 _FRAGMENTS["%ORD%"] = _ORD
 _SPEED = r"(?:(?:a |an )?(?:slow|slowly|fast|quick|quickly|gentle|gently|smooth|smoothly|subtle|"
 _SPEED += r"dramatic|steady|steadily|rapid|sweeping) )?"
-_FRAGMENTS["%MOVE%"] = _SPEED + "(?:" + "|".join(_MOVES) + ")"
-_FRAGMENTS["%SHIFT%"] = (r"(?:warm(?:er)?|cool(?:er)?|cold(?:er)?|dark(?:er)?|deeper|light(?:er)?"
+_FRAGMENTS["%MOVE%"] = (
+    _SPEED
+    + "(?:"
+    + "|".join(_MOVES)
+    + ")"
+    + r"(?: (?:slowly|quickly|gently|smoothly|fast|slow|steadily))?"
+)
+_FRAGMENTS["%SHIFT%"] = (r"(?:soft(?:er)?|warm(?:er)?|cool(?:er)?|cold(?:er)?|dark(?:er)?|deeper"
+                         r"|light(?:er)?"
                          r"|paler|pastels?|vivid|saturated|bolder|punchier|richer|brighter|muted"
                          r"|desaturated|duller|subdued|washed[ -]out)")  # fmt: skip
 _FRAGMENTS["%HUE%"] = r"(?:colou?rs|colou?r palette|palette|colou?r scheme|tones|hues|colou?r)"
@@ -681,12 +721,13 @@ _SHIFTS = {"warm": "warmer", "cool": "cooler", "cold": "cooler", "dark": "darker
            "deep": "darker", "light": "lighter", "pale": "lighter", "pastel": "pastel",
            "vivid": "vivid", "saturat": "vivid", "bold": "vivid", "punch": "vivid",
            "rich": "vivid", "bright": "vivid", "mut": "muted", "desat": "muted", "dull": "muted",
-           "subdued": "muted", "washed": "muted"}  # fmt: skip
+           "subdued": "muted", "washed": "muted", "soft": "pastel"}  # fmt: skip
 
 
 def _camera_move(m: re.Match[str], ctx: Context) -> list[_Item]:
     """One beat's camera move (a spec edit), or one chunk rendered again with that move."""
     words = re.sub("^" + _SPEED, "", m["mv"].lower())
+    words = re.sub(r" (?:slowly|quickly|gently|smoothly|fast|slow|steadily)$", "", words)
     move = next(v for k, v in _MOVES.items() if re.fullmatch(k, words))
     where = m["w"]
     if re.search(r"\b(?:chunk|clip|segment)s?\b", where, re.I):
@@ -758,6 +799,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r" automatically| straight through){1,3}",
            r"(?:don'?t|do not|no need to|never) (?:ask|check with|bother|stop for) me(?: again|"
            r" anymore| any more)?",
+           r"(?:you )?(?:don'?t|do not|no) need to (?:stop|pause|wait|ask|check)(?: (?:for|with))?"
+           r"(?: me| my (?:approval|input|ok|okay|review|feedback))?(?: anymore| any more)?",
            r"(?:turn|switch|set) auto[ -]?(?:continue|pilot)(?: mode)? (?:to )?on",
            r"(?:stop|quit) (?:pausing|asking(?: me)?|stopping|checking(?: with me)?)",
            r"(?:turn on |enable |switch on |use )?auto[ -]?(?:pilot|mode|run)(?: on)?",
@@ -766,7 +809,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"i trust you|surprise me)"),
     *_rule(_finish,
            r"(?:let'?s |we can |you can |please )?(?:finish|finali[sz]e|wrap(?: it| this)? up|"
-           r"export|complete|publish|deliver)(?: it| this| up| now| the (?:final )?"
+           r"export|complete|publish|deliver|ship)(?: it| this| up| now| the (?:final )?"
            r"(?:video|ad|cut|film|spot))*",
            r"(?:render|make|produce|create|build|give me|output) the final (?:video|cut|ad|film|"
            r"version|result)",
@@ -778,6 +821,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:i want to|let me) (?:review|approve|check) (?:every|each) (?:step|phase)",
            r"(?:turn off|disable|stop|switch off|no more) (?:auto[ -]?continue|auto[ -]?pilot|"
            r"yolo)(?: mode)?|(?:auto[ -]?continue|yolo)(?: mode)? off",
+           r"(?:turn|switch|set) (?:auto[ -]?(?:continue|pilot|mode|run)|yolo)(?: mode)? "
+           r"(?:to )?off",
            r"pause after (?:each|every) (?:phase|step)"),
     *_rule(_calls(_call("status")),
            r"(?:show |what'?s |what is )?(?:the )?status|where are we(?: at| now)?|progress",
@@ -791,14 +836,17 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"how much (?:have i|did i|has been|did we|have we) spen[dt](?: so far)?"),
     *_rule(_calls(_call("show_cost")),
            r"(?:how much|what)\b.*\b(?:cost|costs|costing|spen[dt]|spending|money|paid|pay|bill|"
-           r"budget|charged|used)\b.*"),
+           r"budget|charged|used|expensive|pricey)\b.*",
+           r"how (?:expensive|pricey|costly)\b.*",
+           r"(?:show|tell) me (?:what|how much) (?:it|this|that|everything|the video|we|i)\b.*"),
     *_rule(_help, r"help|\?+|what can i (?:do|say)(?: here| now)?|options|commands"),
     # -- branches and phases
     *_rule(_calls(_call("list_branches")),
            r"(?:show|list|see|view)(?: me)?(?: the| all| my)*(?: branches| branch tree| tree)",
            r"branches|what branches (?:are there|do i have|exist)"),
     *_rule(lambda m, ctx: [_call("compare_branches", a=m["a"], b=m["b"])],
-           r"(?:compare|diff) (?:branches? )?(?P<a>%NAME%) (?:and|with|to|vs\.?|versus|against) "
+           r"(?:compare|diff) (?:the )?(?:two )?(?:branches? )?(?P<a>%NAME%) (?:and|with|to|vs\.?|"
+           r"versus|against) "
            r"(?:branch )?(?P<b>%NAME%)",
            r"(?:what(?:'s| is| are)|show(?: me)?) the diff(?:erence)?s? between (?:branch )?"
            r"(?P<a>%NAME%) and (?:branch )?(?P<b>%NAME%)",
@@ -830,19 +878,19 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:make |have |let |set )?(?:the )?camera (?:in|on|for|during|of) "
            r"(?P<w>%BEAT%|%CHUNK%) (?:to |should |do an? |be an? |be )?(?P<mv>%MOVE%)"
            r"(?: shot| move| movement)?"
-           r"(?: (?:on|onto|to|over|around|across|towards?) .+)?",
+           r"(?: (?:on|onto|to|over|around|across|towards?|the) .+)?",
            r"(?:make |have |let )?(?:the )?camera (?P<mv>%MOVE%)(?: (?:the|around the|over the|on "
            r"the|onto the|across the|towards the|to the) [\w-]+(?: [\w-]+)?)? (?:in|on|for|during) "
            r"(?P<w>%BEAT%|%CHUNK%)",
-           r"(?:make |have |let |give )?(?P<w>%BEAT%|%CHUNK%)(?:'s camera| camera)?:? "
+           r"(?:make |have |let |give )?(?P<w>%BEAT%|%CHUNK%)(?:'s camera| camera)?(?: ?[:–-])? "
            r"(?:should |to )?(?:use |be |have |do |get )?(?:an? )?(?:(?:slow|fast|quick|gentle|"
            r"smooth|subtle|dramatic|steady) )?(?P<mv>%MOVE%)"
            r"(?: shot| move| movement)?"
-           r"(?: (?:on|onto|to|over|around|across|towards?) .+)?",
+           r"(?: (?:on|onto|to|over|around|across|towards?|the) .+)?",
            r"(?:in|on|for|during) (?P<w>%BEAT%|%CHUNK%),? (?:the )?camera "
            r"(?:should |to |will |must |can )?(?:do an? |be an? |be )?(?P<mv>%MOVE%)"
            r"(?: shot| move| movement)?"
-           r"(?: (?:on|onto|to|over|around|across|towards?) .+)?",
+           r"(?: (?:on|onto|to|over|around|across|towards?|the) .+)?",
            r"(?:use |do |add )?(?:an? )?(?P<mv>%MOVE%)(?: shot| move| movement)?(?: (?:on|onto|to|"
            r"over|around|across|towards?) (?:the )?[\w-]+(?: [\w-]+)?)? (?:in|on|for|during) "
            r"(?P<w>%BEAT%|%CHUNK%)",
@@ -852,13 +900,14 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_spec_text("set_brand", "name"),
            r"(?:rename|change|switch|set|update|make|call) (?:the )?brand(?: name)? "
            r"(?:to |into |as |in |en |a |auf |zu |= ?|: ?)?(?P<v>.+)",
-           r"(?:the )?(?:new )?brand(?: name)?(?: (?:is|should be|will be|becomes)"
+           r"(?:the |our |my )?(?:new )?brand(?: name)?(?: (?:is|should be|will be|becomes)"
            r"(?: called| named)?|:| =|=) (?P<v>.+)",
            r"(?:the )?brand(?: name)? to (?P<v>.+)"),
     *_rule(_spec_text("set_product", "name"),
            r"(?:rename|call|name) (?:the )?product(?: name)? (?:to |into |as |in |en |a )?"
            r"(?P<v>.+)",
-           r"(?:the )?(?:new )?product(?: name)?(?: (?:is|should be|will be|becomes)(?: called| "
+           r"(?:the |our |my )?(?:new )?product(?: name)?(?: (?:is|should be|will be|becomes)"
+           r"(?: called| "
            r"named)?|:| =|=) (?P<v>.+)"),
     # -- palette directions (before palettes of named colours)
     *_rule(_palette_shift,
@@ -867,7 +916,11 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:make |change |turn |shift |set |push )?(?:the )?%HUE% %MORE%"
            r"(?:to |into |be |a bit )?%MORE%(?P<sh>%SHIFT%)",
            r"go (?P<sh>%SHIFT%)",
-           r"(?:make it |go |go more |a bit |a little |more |slightly |much )*(?P<sh>pastels?)"),
+           r"(?:make it |go |go with |use |try |go more |a bit |a little |more |slightly |much "
+           r"|an? "
+           r")*(?P<sh>pastels?)(?: look| feel| vibe| style| tones?| colou?rs| palette)?",
+           r"(?P<sh>desaturate|saturate|warm up|cool down|darken|lighten|brighten|soften|mute|"
+           r"deepen|enrich) (?:the )?%HUE%(?: a bit| a little| slightly)?"),
     # -- the whole ad: duration, product, title, style
     *_rule(_duration,
            r"(?:make|set|change|cut|trim|shorten|lengthen|extend|bring|keep)(?: %IT%)?(?: down| up"
@@ -894,12 +947,15 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_ask("How long should it be? Say e.g. 'make it 15 seconds' (6 to 60 seconds).",
                 "set_duration"),
            r"(?:can|could|should) %IT% be (?:a bit |a little |much )?(?:shorter|longer)",
+           r"(?:a bit |a little |much |way )?(?:shorter|longer)",
            r"(?:make|cut) %IT% (?:a bit |a little |much )?(?:shorter|longer)|(?:shorten|lengthen)"
            r" %IT%"),
     *_rule(_spec_text("set_product", "name"),
            r"(?:change|switch|set|make|update) (?:the )?product(?: name)? (?:to|into|as) (?P<v>.+)",
            r"(?:the )?product(?: name)? (?:is|should be|:|=) (?P<v>.+)",
-           r"(?:advertise|sell|feature|promote) (?P<v>.+?) instead"),
+           r"(?:advertise|sell|feature|promote) (?P<v>.+?) instead",
+           r"(?:we'?re |we are |i'?m |i am |now )?(?:selling|advertising|promoting) (?:the |our )?"
+           r"(?P<v>.+?)(?: now| instead| from now on)?"),
     *_rule(_spec_text("set_title", "title"),
            r"(?:call|name|title) (?:it|the (?:ad|video|spot)) (?P<v>.+)",
            r"(?:rename|retitle)(?: it| the (?:ad|video|spot))?(?: to| as)? (?P<v>.+)",
@@ -951,13 +1007,14 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"no %MUSIC%|%MUSIC% off|without (?:any )?%MUSIC%"),
     *_rule(_volume(0),
            r"(?:set |put |make )?%MUSIC%(?: volume| level| gain)?(?: to| at)? (?P<db>%DB%)",
-           r"(?:bring|lower|raise|turn|drop|change|adjust|put|set|make) %MUSIC%(?: volume| level| "
-           r"gain)? (?:down |up )?(?:to|at) (?P<db>%DB%)",
+           r"(?:bring|lower|raise|turn|drop|change|adjust|put|set|make|reduce|decrease|increase|"
+           r"boost|cut) %MUSIC%(?: volume| level| gain)? (?:down |up )?(?:to|at) (?P<db>%DB%)",
            r"(?:set |put )?(?:the )?(?:music )?(?:volume|gain|level)(?: of the music)? (?:to|at) "
            r"(?P<db>%DB%)"),
     *_rule(_volume(1),
            rf"(?:make )?%MUSIC% {_DOWN}(?:louder|up){_UP}",
-           r"(?:make )?%MUSIC% (?:by )?(?P<db>\d+(?:\.\d+)?) ?db (?:louder|up|higher)",
+           r"(?:make )?%MUSIC% (?:should be |needs to be |must be |to be )?(?:by )?"
+           r"(?P<db>\d+(?:\.\d+)?) ?db (?:louder|up|higher)",
            rf"{_DOWN}louder(?: %MUSIC%)?{_UP}",
            rf"(?:turn|bring|crank|pump) (?:up %MUSIC%|%MUSIC% up){_UP}",
            rf"(?:raise|increase|boost) %MUSIC%(?: volume)?{_UP}",
@@ -966,7 +1023,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:quiet|low|soft|weak)"),
     *_rule(_volume(-1),
            rf"(?:make )?%MUSIC% {_DOWN}(?:quieter|softer|lower|down){_UP}",
-           r"(?:make )?%MUSIC% (?:by )?(?P<db>\d+(?:\.\d+)?) ?db (?:quieter|softer|lower|down)",
+           r"(?:make )?%MUSIC% (?:should be |needs to be |must be |to be )?(?:by )?"
+           r"(?P<db>\d+(?:\.\d+)?) ?db (?:quieter|softer|lower|down)",
            rf"{_DOWN}(?:quieter|softer)(?: %MUSIC%)?{_UP}",
            rf"(?:turn|bring) (?:down %MUSIC%|%MUSIC% down){_UP}",
            rf"(?:lower|reduce|decrease|drop|dip|cut) %MUSIC%(?: volume| level)?{_UP}",
@@ -978,7 +1036,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"%REGEN% %MUSIC%(?: (?:that'?s |: |but |as |to |into |- |so it'?s |and make it )?"
            r"(?P<m>.+))?"),
     *_rule(_tempo,
-           r"(?:change|set|make|put|bring|adjust) (?:the )?tempo(?: of %MUSIC%)? (?:to |at )?"
+           r"(?:an? |the )?(?P<dir>faster|quicker|slower|higher|lower) (?:tempo|pace|bpm)(?P<bpm>)",
+           r"(?:change|set|make|put|bring|adjust) (?:the )?(?:tempo|bpm)(?: of %MUSIC%)? "
+           r"(?:to |at )?"
            r"(?P<bpm>\d{2,3})(?: ?bpm)?(?P<dir>)",
            r"(?:speed|slow) %MUSIC% (?P<dir>up|down)(?: (?:to|at) (?P<bpm>\d{2,3})(?: ?bpm)?)?",
            r"(?:the )?(?:music )?tempo ?(?::|=|at|to|of)? (?P<bpm>\d{2,3})(?: ?bpm)?(?P<dir>)",
@@ -1002,8 +1062,12 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?P<b2>%BEAT%)",
            r"(?P<b>%BEAT%) (?:should |must |needs to |has to )?(?:comes?|goes?|be|plays?|appears?|"
            r"happens?) (?:right )?(?P<to>after|before) (?P<b2>%BEAT%)",
-           r"(?P<b>%BEAT%) (?:should |must |needs to )?(?:comes?|goes?|be|plays?|opens?|closes?) "
-           r"(?:at )?(?:the )?(?P<to>first|last|start|end|beginning)"),
+           r"(?:(?:make|have|let) )?(?P<b>%BEAT%) (?:should |must |needs to )?(?:comes?|goes?|be|"
+           r"plays?|opens?|closes?) (?:at )?(?:the )?(?P<to>first|last|start|end|beginning)",
+           r"(?:make|have|let) (?P<b>%BEAT%) (?:comes?|goes?|plays?|appears?) (?:right )?"
+           r"(?P<to>after|before) (?P<b2>%BEAT%)",
+           r"(?:open|start|begin|lead|kick off) (?:with|on) (?P<b>%BEAT%)(?P<to>)",
+           r"(?:end|close|finish|wrap up) (?:with|on) (?P<b>%BEAT%)(?P<to>)"),
     *_rule(_move_beat,
            r"(?:move|put|place|insert|slot) (?P<b>%BEAT%) (?P<to>between) (?P<b2>%BEAT%) and "
            r"(?:%BEAT%|%N%)",
@@ -1031,6 +1095,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?P<b>%BEAT%) ?(?::|=|should be|should say|should read|is|says|reads) (?P<t>.+)"),
     *_rule(_retime,
            r"let (?P<b>%BEAT%) (?:last|run|be|take) (?P<d>%DUR%)(?: long)?",
+           r"(?P<b>%BEAT%) (?:should|must|needs to|has to|can|could) (?:only |just )?"
+           r"(?:be|last|run|"
+           r"take) (?:only |just |at most |max )?(?P<d>%DUR%)(?: long)?",
            r"(?:give|allow) (?P<b>%BEAT%) (?:only |just )?(?P<d>%DUR%)",
            r"(?:make|set|change|keep|cut|trim|shorten|lengthen|extend) (?P<b>%BEAT%) "
            r"(?:to |down to |up to )?(?:be |last |run )?(?:only |just )?(?P<d>%DUR%)(?: long)?"),
@@ -1064,7 +1131,13 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_calls(),
            r"(?:i think |i feel )?(?:%BEATS%|%CHUNKS%) (?:looks?|is|seems?|feels?) "
            r"(?:a bit |kind of |really |too |very |quite |so )?(?:off|wrong|bad|weird|ugly|"
-           r"boring|terrible|awful|strange|broken|meh|not (?:right|good|great|quite right))"),
+           r"boring|terrible|awful|strange|broken|meh|not (?:right|good|great|quite right))",
+           r"(?:i think |i feel )?(?:%BEATS%|%CHUNKS%) (?:looks?|is|seems?|feels?) (?:a bit |way |"
+           r"much |far |kind of )?too [a-z-]+",
+           r"i (?:don'?t|do not|really don'?t) (?:like|love) (?:%BEATS%|%CHUNKS%)",
+           r"(?:%BEATS%|%CHUNKS%) (?:doesn'?t|does not|don'?t) (?:work|look right|fit)"),
+    *_rule(_regen_ordinal,
+           r"%REGEN% (?:the )?(?P<o>%ORD%)(?: one)?(?: %VIA% (?P<p>.+))?"),
     *_rule(_regen_all,
            r"%REGEN% (?:everything|it all|all of (?:it|them)|all)(?: again)?(?: %VIA% (?P<p>.+))?"),
     *_rule(_regen_beats,
@@ -1131,7 +1204,8 @@ _HEAD = re.compile(
     re.I,
 )
 _TAIL = re.compile(
-    r"(?:[ ,]*\b(?:please|pls|thanks|thank you|thx|for me|now|instead|again)\b)+[ .!?]*$|[ .!?]+$",
+    r"(?:[ ,]*\b(?:please|pls|thanks|thank you|thx|for me|now|instead|again|this time|a bit|"
+    r"a little|a touch|slightly|somewhat|from now on|from here on)\b)+[ .!?]*$|[ .!?]+$",
     re.I,
 )
 _QUOTED = re.compile(r"""(?<!\w)(["'])(?:(?!\1).)+\1(?!\w)""")
@@ -1171,6 +1245,7 @@ def possible(phase: Phase) -> str:
 def _clean(text: str) -> str:
     """NFKC, straight quotes, no control or format characters, single spaces."""
     text = unicodedata.normalize("NFKC", text).translate(str.maketrans("“”„‘’`", "\"\"\"'''"))
+    text = re.sub(r"\s*(?:→|->|=>)\s*", ": ", text)  # "brand → Lumen & Co"
     dropped = {"Cc", "Cf", "Sk"}  # controls, format marks, emoji skin tones
     kept = [
         " " if ch.isspace() else ""
@@ -1181,8 +1256,12 @@ def _clean(text: str) -> str:
 
 
 def _split(text: str) -> list[tuple[str, str]]:
-    """Clauses as (separator before it, clause), never splitting inside quotes."""
+    """Clauses as (separator before it, clause), never inside quotes or a list of references.
+
+    "the 2nd and 3rd images" and "beats 2, 3 and 5" name several targets of one request.
+    """
     quoted = [m.span() for m in _QUOTED.finditer(text)]
+    quoted += [m.span() for m in _REF_LIST.finditer(text)]
     out, start, sep = [], 0, ""
     for m in _SEP.finditer(text):
         if not any(a <= m.start() < b for a, b in quoted):
@@ -1196,6 +1275,8 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     """The items one clause means, a problem with it, or None when no rule takes it."""
     clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
     clause = _AGAIN.sub(r"\1", clause)  # "render chunk 3 again using veo": the same request
+    clause = _APPROX.sub("", clause)  # "only 1.5 seconds", "around 90 bpm": the number
+    clause = _CAMERA_SPLIT.sub(r"\1 \2", clause)  # "tilt the camera down" -> "tilt down"
     if not clause:
         return []
     for pattern, handler in RULES:
@@ -1257,15 +1338,22 @@ _PRONOUN = re.compile(
     r"^(\S+(?: up| over| again)?) (?:it|that|this|that one|this one|them)\b(.*)$", re.I
 )
 _REF_ANY = _compile(r"(?:%BEATS%|%CHUNKS%)")
+_REF_LIST = _compile(r"\b(?:%BEATS%|%CHUNKS%)(?=[ ,.!?;]|$)")
 _STYLE_END = re.compile(
     r"\b(?:lighting|light|lights|palette|colou?rs|tones|camera(?: work)?|"
     r"mood|vibe|feel|music|soundtrack)[ .!?]*$",
     re.I,
 )
+_APPROX = re.compile(r"\b(?:only|just|exactly|about|around|roughly|approximately|~) ?"
+                     r"(?=\d+(?:\.\d+)? ?"
+                     r"(?:s|secs?|seconds?|bpm|db)\b)", re.I)  # fmt: skip
+_CAMERA_SPLIT = re.compile(r"\b(pan|tilt|zoom|push|pull|dolly|move)(?: the)? camera "
+                           r"(left|right|up|down|in|out|back)\b", re.I)  # fmt: skip
 _AGAIN = _compile(r"((?:%BEATS%|%CHUNKS%)) (?:again|once more|one more time|anew)\b")
 _BARE_DUR = _compile(r"(?:(?:like|say|about|maybe|to|of|for|only|just) )*(?P<d>%DUR%)(?: long)?")
 _MODIFIER = _compile(
     r"(?:something|anything|with|more|less|but|a bit|a little|slightly|much|kind of|sort of)\b.*"
+    r"|[a-z-]+(?:ier|er)(?: and [a-z-]+(?:ier|er))?"
 )
 
 
@@ -1302,10 +1390,15 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
                 and (bm := _REF_ANY.search(done[-1][0]))):  # fmt: skip
             # "make beat 2 shorter, 3 seconds": the length of that beat
             result = _parse(f"make {bm[0]} {dm['d']}", ctx)
-        if result is None and (pm := _PRONOUN.match(core)):  # "..., redo it": the last named
-            named = [m[0] for c, _ in done for m in _REF_ANY.finditer(c)]
-            if named and (r := _parse(f"{pm[1]} {named[-1]}{pm[2]}", ctx)) is not None:
+        named = [m[0] for c, _ in done for m in _REF_ANY.finditer(c)]
+        if result is None and named and (pm := _PRONOUN.match(core)):  # "..., redo it"
+            if (r := _parse(f"{pm[1]} {named[-1]}{pm[2]}", ctx)) is not None:
                 result = r
+        if result is None and named:  # "the 4th image looks off, try again": that image
+            for candidate in (f"{core} {named[-1]}", f"{core} in {named[-1]}"):
+                if (r := _parse(candidate, ctx)) is not None:
+                    result = r
+                    break
         if prev_ok and _about_music(done[-1][1]) and re.search(r"\bit\b", core, re.I):
             music = re.sub(r"\bit\b", "the music", core, count=1, flags=re.I)
             if _about_music(r := _parse(music, ctx)):  # "... and make it calmer": the music
