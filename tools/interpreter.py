@@ -1218,12 +1218,13 @@ _POSSIBLE: dict[Phase, tuple[str, ...]] = {
     "plan": ("make it N seconds", "make beat N <what it shows>", "make beat N 4 seconds long",
              "add a <type> beat after beat N", "remove beat N", "move beat N to the start",
              "change the text on beat N to '…'", "warmer lighting", "use a black and gold palette",
-             "make it moodier", "change the product to …", "call it '…'", "calmer music",
-             "music at 90 bpm", "continue"),
+             "make it moodier", "warmer colours", "pan left in beat N", "change the product to …",
+             "rename the brand to …", "call it '…'", "calmer music", "music at 90 bpm",
+             "continue"),
     "storyboard": ("regenerate beat N [as …]", "use this image for beat N", "continue"),
     "chunks": ("regenerate chunk N [with kling|veo|hailuo|wan] [as …]", "continue"),
     "refine": ("regenerate the music [calmer|at 90 bpm]", "louder / quieter music",
-               "music at -6 dB", "mute the music", "continue"),
+               "music at -6 dB", "mute the music", "finish it"),
 }  # fmt: skip
 _ANYTIME = ("go back to the plan", "list branches", "switch to main-1", "compare main and main-1",
             "status", "show cost", "auto-continue")  # fmt: skip
