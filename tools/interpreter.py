@@ -221,7 +221,7 @@ _FRAGMENTS = {
     r"(?:give me |make |try |generate )?(?:an? |another )?(?:new|fresh|different|another|"
     r"alternative) (?:version|take|image|picture|variant|variation|render|shot|attempt) "
     r"(?:of|for|on))",
-    "%VIA%": r"(?:with|showing|to show|into|so (?:that )?it shows|featuring|but|where|as|:|-)",
+    "%VIA%": r"(?:with|showing|to show|into|so (?:that )?it shows|featuring|but|where|as|:|-|,)",
     "%NAME%": r"[a-z0-9][\w.-]*",
     "%DB%": r"[+−-]?\d+(?:\.\d+)? ?db",
 }
@@ -393,7 +393,7 @@ _FRAME = set("""would could can should will shall does do did is it work works b
     instead long total overall how about what if we us i you let's lets maybe perhaps possible ok
     okay fine better doable just only like say around roughly approximately to get bring down up
     in run runs last lasts keep please then rather prefer think need want into at most max maximum
-    more than no so under below within less of""".split())  # fmt: skip
+    more than no so under below within less of and on""".split())  # fmt: skip
 _FRAMED_DUR = _compile(r"(?P<pre>.*?)\b(?P<d>%DUR%)(?P<post>.*)")
 
 
@@ -599,7 +599,7 @@ def _music_brief(text: str) -> tuple[str | None, int | None, list[str] | None] |
         t = t.replace(bm[0], " ")
     if im := re.search(r"\b(?:with|using|featuring) (.+)$", t):
         parts = [re.sub(r"^(?:an?|the|some|more) ", "", p.strip()) for p in re.split(_LIST, im[1])]
-        instruments, t = [p for p in parts if p], t[: im.start()]
+        instruments, t = [p for p in parts if p] or None, t[: im.start()]
     if tm := re.search(r"\b(slower|slow|faster|fast|quicker|quick)\b(?: tempo| pace)?", t):
         bpm = bpm or (SLOW_BPM if tm[1].startswith("slow") else FAST_BPM)
         t = t.replace(tm[0], " ")
@@ -759,7 +759,8 @@ def _move_to_ordinal(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 
 _AUTO = _call("set_auto_continue", enabled=True)
-_UP, _DOWN = r"(?: (?:by )?(?P<db>\d+(?:\.\d+)?) ?db)?", r"(?P<much>much |a lot )?"
+_UP, _DOWN = (r"(?: (?:by )?(?P<db>\d+(?:\.\d+)?) ?db)?",
+              r"(?P<much>much |a lot )?(?:a bit |a little |slightly |somewhat )?")  # fmt: skip
 # fmt: off
 RULES: list[tuple[re.Pattern[str], Handler]] = [
     # -- flow: approvals, auto-continue, status, cost, help
@@ -793,7 +794,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?: it| everything| the rest| all(?: of it)?| all the rest| all the steps| the whole"
            r" thing| everything else| the remaining steps)*"
            r"(?: (?:without|with no) (?:asking|stopping|pausing|checking|reviews?|pauses|stops|"
-           r"breaks|interruptions|me|us|my (?:input|approval|review|ok|okay|feedback))"
+           r"breaks|interruptions|me|us|my (?:input|approval|review|ok|okay|feedback)|(?:a )?"
+           r"pause|asking me)"
            r"(?: me| in between)?| unattended| (?:to|until|till|through to) the (?:end|"
            r"final (?:video|cut|ad|result))| all the way(?: through)?| on your own| by yourself|"
            r" automatically| straight through){1,3}",
@@ -900,13 +902,15 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_spec_text("set_brand", "name"),
            r"(?:rename|change|switch|set|update|make|call) (?:the )?brand(?: name)? "
            r"(?:to |into |as |in |en |a |auf |zu |= ?|: ?)?(?P<v>.+)",
-           r"(?:the |our |my )?(?:new )?brand(?: name)?(?: (?:is|should be|will be|becomes)"
-           r"(?: called| named)?|:| =|=) (?P<v>.+)",
+           r"(?:the |our |my )?(?:new )?brand(?: name)?(?: now)?"
+           r"(?: (?:is|should be|will be|becomes)"
+           r"(?: called| named)?(?: now)?|:| =|=) (?P<v>.+)",
            r"(?:the )?brand(?: name)? to (?P<v>.+)"),
     *_rule(_spec_text("set_product", "name"),
            r"(?:rename|call|name) (?:the )?product(?: name)? (?:to |into |as |in |en |a )?"
            r"(?P<v>.+)",
-           r"(?:the |our |my )?(?:new )?product(?: name)?(?: (?:is|should be|will be|becomes)"
+           r"(?:the |our |my )?(?:new )?product(?: name)?(?: now)?"
+           r"(?: (?:is|should be|will be|becomes)"
            r"(?: called| "
            r"named)?|:| =|=) (?P<v>.+)"),
     # -- palette directions (before palettes of named colours)
@@ -1000,7 +1004,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:change|set|make) the (?:mood|tone|vibe|feel) (?:to |more |be )?(?P<v>.+)",
            r"(?:mood|tone|vibe)(?::|=| should be) (?P<v>.+)",
            r"(?:an? |the )?(?:mood|tone|vibe|feel|atmosphere) (?:(?:more|a bit|a little|much|"
-           r"slightly) )*(?P<v>%MOOD%(?: and %MOOD%)?)"),
+           r"slightly) )*(?P<v>%MOOD%(?: and %MOOD%)?|[a-z-]+(?: and [a-z-]+)?)"),
     # -- music: volume before brief
     *_rule(_calls(_call("set_music_volume", gain_db=MUTE_DB)),
            r"mute %MUSIC%|(?:remove|kill|drop|cut|turn off|disable|silence|lose) %MUSIC%",
@@ -1086,8 +1090,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:put|write|add|place|set|display|show) (?:the )?(?:(?:on-?screen )?(?:text|caption|"
            r"words?|line|headline|copy) )?(?P<t>\"[^\"]+\"|'[^']+') (?:on|to|in|over|for|into|at) "
            r"(?P<b>%BEAT%)",
-           r"(?:on|in|for|at) (?P<b>%BEAT%),? (?:write|put|say|show|add|display|use the text) "
+           r"(?:on|in|for|at) (?P<b>%BEAT%),? (?:write|put|say|add|use the text) "
            r"(?P<t>\"[^\"]+\"|'[^']+'|.+)",
+           r"(?:on|in|for|at) (?P<b>%BEAT%),? (?:show|display) (?P<t>\"[^\"]+\"|'[^']+')",
            r"(?:change|set|make|update|replace) (?:the )?(?:on-?screen )?(?:text|caption|headline|"
            r"copy|line|words?) (?:on|of|for|in) (?P<b>%BEAT%) (?:to|with|into|:|as) (?P<t>.+)"),
     *_rule(_beat_text,
@@ -1146,7 +1151,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"to be (?:redone|regenerated|redrawn))(?P<p>)",
            r"%REGEN% (?:all (?:the )?(?:beats|images|frames)|every (?:beat|image|frame)|the "
            r"(?:whole |entire )?storyboard)(?P<b>)(?: %VIA% (?P<p>.+))?",
-           r"%REGEN% (?P<b>%BEATS%)(?: image| picture| frame)?(?: %VIA% (?P<p>.+))?"),
+           r"%REGEN% (?P<b>%BEATS%)(?: image| picture| frame)?(?: %VIA% (?P<p>.+))?",
+           r"%REGEN% (?P<b>%BEATS%)(?: image| picture| frame)? (?P<p>(?:(?:a bit|a little|much|"
+           r"even|way) )?(?:[a-z]+er|more [a-z]+)(?: and (?:[a-z]+er|more [a-z]+))?)"),
     *_rule(_beat_content,
            r"(?:make|turn|change|set|update|replace) (?P<b>%BEAT%)(?: description| image| picture"
            r"| scene| shot)? (?:into |to |with |be |show |to show |so (?:that )?it shows )?"
@@ -1154,7 +1161,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?P<b>%BEAT%)(?: should (?:be|show|look like|feature|depict|have|contain|include)"
            r"| shows?|:| =| -) "
            r"(?P<p>.+)",
-           r"show (?P<p>.+) (?:in|on) (?P<b>%BEAT%)"),
+           r"show (?P<p>.+) (?:in|on) (?P<b>%BEAT%)",
+           r"(?:in|on|for) (?P<b>%BEAT%),? (?:show|have|depict|feature|use) (?P<p>.+)"),
     *_rule(_add_beat,
            r"(?:add|insert|include|put in|append|throw in) (?:an? |another |one more |a new |new )?"
            r"(?P<ty>%TYPE%)(?: beat| scene| shot)?(?P<rest> .+)?",
@@ -1247,6 +1255,7 @@ def _clean(text: str) -> str:
     """NFKC, straight quotes, no control or format characters, single spaces."""
     text = unicodedata.normalize("NFKC", text).translate(str.maketrans("“”„‘’`", "\"\"\"'''"))
     text = re.sub(r"\s*(?:→|->|=>)\s*", ": ", text)  # "brand → Lumen & Co"
+    text = re.sub(r"«\s*(.*?)\s*»", r'"\1"', text)  # « French quotes »
     dropped = {"Cc", "Cf", "Sk"}  # controls, format marks, emoji skin tones
     kept = [
         " " if ch.isspace() else ""
@@ -1277,6 +1286,9 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
     clause = _AGAIN.sub(r"\1", clause)  # "render chunk 3 again using veo": the same request
     clause = _APPROX.sub("", clause)  # "only 1.5 seconds", "around 90 bpm": the number
+    clause = re.sub(
+        r"^(\w+) (?:a bit|a little|slightly|somewhat) (?=the |my |our )", r"\1 ", clause
+    )
     clause = _CAMERA_SPLIT.sub(r"\1 \2", clause)  # "tilt the camera down" -> "tilt down"
     if not clause:
         return []
@@ -1358,6 +1370,16 @@ _MODIFIER = _compile(
 )
 
 
+def _new_take(result: list[_Item] | _Problem | None) -> bool:
+    """A new image or chunk without a prompt yet ("redo image 5", then ", brighter")."""
+    return isinstance(result, list) and any(
+        isinstance(it, ToolCall)
+        and it.tool in ("regenerate_beat", "regenerate_chunk")
+        and it.args.get("prompt") is None
+        for it in result
+    )
+
+
 def _about_music(result: list[_Item] | _Problem | None) -> bool:
     return isinstance(result, list) and any(
         (isinstance(it, ToolCall) and it.tool in ("regenerate_music", "set_music_volume"))
@@ -1409,6 +1431,12 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
                 and not re.search(_FRAGMENTS["%DUR%"], core, re.I)):  # fmt: skip
             joined = f"{done[-1][0]} {clause}"  # "regenerate the music, calmer": the music's
             if _about_music(r := _parse(joined, ctx)):
+                done[-1] = (joined, r)
+                i += 1
+                continue
+        if prev_ok and _new_take(done[-1][1]) and _BARE.fullmatch(core):
+            joined = f"{done[-1][0]} {clause}"  # "redo image 5, brighter": that image, brighter
+            if isinstance(r := _parse(joined, ctx), list) and not _new_take(r):
                 done[-1] = (joined, r)
                 i += 1
                 continue

@@ -75,6 +75,20 @@ FRENCH: dict[str, str] = {
     "c'est fini": "done", "on a fini": "we're done", "ok": "ok", "oui": "yes", "pas": "not",
     "avoir": "have", "ait": "have", "soit": "be", "etre": "be", "sont": "are", "j'aime": "i like",
     "ca me va": "works for me", "ca marche": "that works",
+    "par": "with", "montrer": "show", "montre-moi": "show me", "afficher": "show",
+    "devraient": "should", "ne me plait pas": "is bad",
+    "ne me plaisent pas": "is bad", "refais-la": "regenerate it", "refais-le": "regenerate it",
+    "trop": "too", "s'appelle": "is called", "s'appellera": "will be called",
+    "maintenant": "now", "desormais": "now", "cette": "this", "ce": "this", "cet": "this",
+    "panoramique": "pan", "vers la gauche": "to the left", "vers la droite": "to the right",
+    "a gauche": "to the left", "a droite": "to the right", "gauche": "left", "droite": "right",
+    "vers le haut": "up", "vers le bas": "down", "zoom avant": "zoom in",
+    "zoom arriere": "zoom out",
+    "travelling avant": "push in", "travelling arriere": "pull out", "si": "if", "faisait": "make",
+    "faisions": "make", "me demander": "asking me", "demander": "asking", "exporte": "export",
+    "exporter": "export", "exportez": "export", "festif": "festive", "festive": "festive",
+    "en premier": "first", "en dernier": "last", "plus lumineuse": "brighter",
+    "plus lumineux": "brighter",
     "sans": "without", "arrete": "stop", "s'arreter": "stopping", "jusqu'a la fin": "to the end",
     "l'ensemble": "everything", "tout": "everything", "quoi": "what", "quel": "what",
     "quelle": "what", "ou": "where", "en sommes-nous": "are we", "compare avec": "compare with",
@@ -85,7 +99,7 @@ FRENCH: dict[str, str] = {
     "claires": "light", "lent": "slow", "lente": "slow", "rapide": "fast", "doux": "soft",
     "douce": "soft", "fort": "loud", "forte": "loud", "pastel": "pastel", "vives": "vivid",
     "vif": "vivid", "energique": "energetic", "joyeux": "happy", "joyeuse": "happy",
-    "lumineux": "bright", "lumineuse": "bright", "festif": "fun", "elegant": "elegant",
+    "lumineux": "bright", "lumineuse": "bright", "elegant": "elegant",
     "dramatique": "dramatic", "ludique": "playful", "epique": "epic", "romantique": "romantic",
     "court": "short", "courte": "short", "courts": "short", "longue": "long",
     "fini": "done", "finie": "done", "est": "is", "t'": "", "m'": "", "s'": "", "n'": "",
@@ -148,6 +162,14 @@ GERMAN: dict[str, str] = {
     "wo": "where", "stehen": "are", "zwischen": "between", "lang": "long", "haben": "have",
     "hast": "have", "habe": "have", "ist": "is", "wird": "will", "werden": "be", "sollen": "should",
     "mochte": "want", "will": "want", "wollen": "want", "bekommen": "get", "kriegen": "get",
+    "durch": "with", "heisst": "is called", "heissen": "be called", "jetzt": "now", "nun": "now",
+    "diesen": "this", "diese": "this", "dieses": "this", "dieser": "this", "rendere": "regenerate",
+    "zu laut": "too loud", "zu leise": "too quiet", "zu schnell": "too fast",
+    "zu langsam": "too slow", "laut": "loud", "leise": "quiet", "duster": "dark", "dustere": "dark",
+    "kamerafahrt": "pan", "schwenk": "pan", "nach links": "left", "nach rechts": "right",
+    "nach oben": "up", "nach unten": "down", "heranzoomen": "zoom in", "reinzoomen": "zoom in",
+    "rauszoomen": "zoom out", "kannst du": "", "konntest du": "", "konnen sie": "",
+    "kurzen": "shorten", "pause": "pause", "exportiere": "export", "exportieren": "export",
     # adjectives and comparatives
     "ruhiger": "calmer", "ruhig": "calm", "ruhige": "calm", "warmer": "warmer",
     "warmere": "warmer", "warm": "warm", "kuhler": "cooler", "kuhlere": "cooler",
@@ -184,6 +206,14 @@ SPANISH: dict[str, str] = {
     "muestra": "show", "escribe": "write", "debe": "should", "deberia": "should",
     "quiero": "want", "sea": "be", "tenga": "have", "tener": "have", "tiene": "have",
     "este": "this", "esta": "this", "es": "is", "esta bien": "looks good", "me gusta": "i like it",
+    "por": "with", "demasiado": "too", "se llama": "is called", "ahora": "now",
+    "mostrar": "show", "paneo": "pan", "a la izquierda": "to the left",
+    "a la derecha": "to the right", "izquierda": "left", "derecha": "right",
+    "hacia arriba": "up", "hacia abajo": "down", "acercamiento": "zoom in",
+    "alejamiento": "zoom out", "puede": "can", "puedes": "can", "podrias": "can",
+    "preguntarme": "asking me", "ya esta": "done", "exporta": "export", "exportar": "export",
+    "festivo": "festive", "festiva": "festive", "mas luminosa": "brighter",
+    "mas luminoso": "brighter", "no me gusta": "i don't like",
     # targets
     "escena": "beat", "escenas": "beat", "toma": "shot", "imagen": "image",
     "imagenes": "images", "foto": "photo", "clip": "clip", "clips": "clips", "musica": "music",
@@ -206,7 +236,7 @@ SPANISH: dict[str, str] = {
     # small words
     "el": "the", "los": "the", "las": "the", "del": "of the", "al": "to the", "un": "a",
     "unos": "", "unas": "", "que": "", "la": "the", "a": "to", "en": "in", "de": "",
-    "de la": "", "lo": "it", "¿": "", "¡": "", "con": "with", "para": "for", "por": "by",
+    "de la": "", "lo": "it", "¿": "", "¡": "", "con": "with", "para": "for",
     "despues de": "after", "antes de": "before", "y": "and", "luego": "then", "mas": "more",
     "menos": "less", "muy": "very", "un poco": "a bit", "por favor": "please",
     "gracias": "thanks", "cuanto": "how much", "cuanto cuesta": "what is the cost",
@@ -233,6 +263,8 @@ SPANISH: dict[str, str] = {
 # fmt: on
 
 LEXICONS: dict[str, dict[str, str]] = {"fr": FRENCH, "de": GERMAN, "es": SPANISH}
+#: Words whose accent tells two slots apart; looked up as written, before folding.
+ACCENTED: dict[str, dict[str, str]] = {"es": {"está": "is", "están": "are", "esté": "is"}}
 #: Words that only one of the languages has, to tell which lexicon a message uses.
 _MARKERS = {lang: set(words) - {w for other in LEXICONS.values() if other is not words
                                   for w in other}
@@ -358,10 +390,16 @@ def canonical(source: str) -> Reading:
             if contiguous and n == 1 and key not in lexicon and len(key) >= 5:
                 key = next((key[: -len(e)] for e in _ENDINGS
                             if key.endswith(e) and key[: -len(e)] in lexicon), key)  # fmt: skip
+            if contiguous and n == 1 and span[0].group().lower() in ACCENTED.get(language, {}):
+                key = span[0].group().lower()
+                lexicon = {**lexicon, key: ACCENTED[language][key]}
             if contiguous and key in lexicon:
                 start, end = span[0].start(), span[-1].end()
                 keep(start)
-                segments.append([lexicon[key], source[start:end]])
+                slot = lexicon[key]
+                if slot and source[end - 1 : end] == "'" and source[end : end + 1].isalnum():
+                    slot += " "  # "l'image" -> "the image"
+                segments.append([slot, source[start:end]])
                 pos, i = end, i + n
                 break
         else:
