@@ -191,6 +191,7 @@ _BEAT_NOUN = r"(?:beat|scene|shot|image|picture|frame|photo|pic|still)"
 _TYPE = _alt(_TYPE_ALIASES)
 _LIST = r"(?:,? and |, |,? & )"
 _BEAT = (rf"(?:the )?(?:{_BEAT_NOUN}s? ?(?:number |# ?)?{_NUM}|{_ORD} {_BEAT_NOUN}"
+         rf"|{_BEAT_NOUN} (?:of |for )?(?:the |an? )?{_TYPE}"
          rf"|{_TYPE}(?: beat| scene| shot| image| picture| frame)?)(?:'s)?")  # fmt: skip
 _CHUNK = (rf"(?:the )?(?:(?:video )?(?:chunks?|clips?|segments?) ?(?:number |# ?)?{_NUM}|{_ORD} "
           rf"(?:video )?(?:chunk|clip|segment))(?:'s)?")  # fmt: skip
@@ -206,7 +207,8 @@ _FRAGMENTS = {
     rf"{_ORD})+ (?:video )?(?:chunk|clip|segment)s|(?:the )?(?:first|last|final) {_NUM} "
     rf"(?:video )?(?:chunk|clip|segment)s)",
     "%CHUNK%": _CHUNK,
-    "%DUR%": rf"(?:{_NUM} ?-?(?:s|secs?|seconds?|m|mins?|minutes?)\b|(?:half an?|a half) minute"
+    "%DUR%": rf"(?:{_NUM}(?: and a half)? ?-?(?:s|secs?|seconds?|m|mins?|minutes?)\b|(?:half an?"
+    rf"|a half) minute"
     rf"|an? minute and a half|an? minute)",
     "%MODEL%": "(?:replicate:)?(?:"
     + "|".join(map(_model_pattern, sorted(VIDEO_MODELS, key=len, reverse=True)))
@@ -256,9 +258,11 @@ def _seconds(text: str) -> float:
     t = text.lower()
     if m := re.fullmatch(r"(half an?|a half)? ?minute|an? minute( and a half)?", t):
         return 30.0 if m[1] else 90.0 if m[2] else 60.0
-    m = re.match(rf"({_NUM})(?: ?-?([a-z]+))?", t)
-    value = (_number(m[1]) if m else None) or 0.0
-    return value * 60 if m and m[2] and m[2].startswith("m") else value
+    m = re.match(rf"({_NUM})( and a half)?(?: ?-?([a-z]+))?", t)
+    value = ((_number(m[1]) or 0.0) + (0.5 if m[2] else 0.0)) if m else 0.0
+    if m and m[3] and m[3].startswith("m"):
+        return value * 60
+    return value
 
 
 def _plural(n: int, noun: str) -> str:
@@ -284,7 +288,9 @@ def _ref(text: str, ctx: Context, kind: Literal["beat", "chunk"]) -> int:
         n = count - 1
     elif re.search(r"\b(last|final)\b", t):
         n = count
-    elif type_m and not re.search(r"\d|(?:beat|scene|shot)s? [a-z]", t):
+    elif type_m and not re.search(
+        rf"\d|\b(?:{_alt(_ORDINALS)}|{_alt(_UNITS)}|{_alt(_TENS)})", t.replace(type_m[0], "")
+    ):
         beat_type = _TYPE_ALIASES[type_m[0]]
         label = beat_type.replace("_", " ")
         found = [i + 1 for i, bt in enumerate(ctx.beat_types) if bt == beat_type]
@@ -388,12 +394,14 @@ def _help(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 #: Words that may frame a length for the whole ad as a question or suggestion ("would it work
 #: as a 15 second spot?", "what about 20s instead"): nothing in them names another target.
-_FRAME = set("""would could can should will shall does do did is it work works be as a an the this
+_FRAME = set(
+    """would could can should will shall does do did is it work works be as a an the this
     that spot ad video commercial version cut edit film one make made try trying go going with for
     instead long total overall how about what if we us i you let's lets maybe perhaps possible ok
     okay fine better doable just only like say around roughly approximately to get bring down up
     in run runs last lasts keep please then rather prefer think need want into at most max maximum
-    more than no so under below within less of and on""".split())  # fmt: skip
+    more than no so under below within less of and on making doing having going""".split()
+)
 _FRAMED_DUR = _compile(r"(?P<pre>.*?)\b(?P<d>%DUR%)(?P<post>.*)")
 
 
@@ -597,6 +605,11 @@ def _music_brief(text: str) -> tuple[str | None, int | None, list[str] | None] |
     if bm := re.search(rf"(\d{{2,3}}) ?{per_minute}|tempo (?:of |to |at )?(\d{{2,3}})", t):
         bpm = int(_within(int(bm[1] or bm[2]), MIN_BPM, MAX_BPM, "The tempo in BPM"))
         t = t.replace(bm[0], " ")
+    if tm := re.search(
+        r"\b(?:with |at )?(?:an? )?(slower|faster|quicker)(?: tempo| pace| beat)\b", t
+    ):
+        bpm = bpm or (SLOW_BPM if tm[1].startswith("slow") else FAST_BPM)
+        t = t.replace(tm[0], " ")
     if im := re.search(r"\b(?:with|using|featuring) (.+)$", t):
         parts = [re.sub(r"^(?:an?|the|some|more) ", "", p.strip()) for p in re.split(_LIST, im[1])]
         instruments, t = [p for p in parts if p] or None, t[: im.start()]
@@ -787,7 +800,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"run (?:it )?(?:all the way )?to the end|go all the way",
            r"(?:don'?t|do not) (?:stop|pause)",
            r"finish (?:it )?(?:without (?:stopping|pausing|asking)|on your own)",
-           r"no more (?:pauses|stops|reviews)|run (?:it )?(?:straight|all the way) through"),
+           r"no more (?:pauses|stops|reviews|stopping|pausing|asking|interruptions|breaks"
+           r"|questions|"
+           r"check-?ins)|run (?:it )?(?:straight|all the way) through"),
     *_rule(_calls(_AUTO, _CONTINUE),
            r"(?:just )?(?:run|do|make|render|finish|complete|go through|keep going|continue|"
            r"carry on|go on|go|take it|handle)"
@@ -811,7 +826,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"i trust you|surprise me)"),
     *_rule(_finish,
            r"(?:let'?s |we can |you can |please )?(?:finish|finali[sz]e|wrap(?: it| this)? up|"
-           r"export|complete|publish|deliver|ship)(?: it| this| up| now| the (?:final )?"
+           r"export|complete|publish|deliver|ship)(?: it| this| up| now| here| there| off| the"
+           r" (?:final )?"
            r"(?:video|ad|cut|film|spot))*",
            r"(?:render|make|produce|create|build|give me|output) the final (?:video|cut|ad|film|"
            r"version|result)",
@@ -900,17 +916,18 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?: shot| move| movement)?"),
     # -- brand and product names (before titles: "rename the brand to ...")
     *_rule(_spec_text("set_brand", "name"),
-           r"(?:rename|change|switch|set|update|make|call) (?:the )?brand(?: name)? "
+           r"(?:rename|change|switch|set|update|make|call) (?:the )?(?:name (?:of )?(?:the )?)?"
+           r"brand(?: name)? "
            r"(?:to |into |as |in |en |a |auf |zu |= ?|: ?)?(?P<v>.+)",
-           r"(?:the |our |my )?(?:new )?brand(?: name)?(?: now)?"
-           r"(?: (?:is|should be|will be|becomes)"
+           r"(?:the |our |my )?(?:new )?brand(?:'s name| name)?(?: now)?"
+           r"(?: (?:is|should be|will be|becomes)(?: actually| really| now)?"
            r"(?: called| named)?(?: now)?|:| =|=) (?P<v>.+)",
            r"(?:the )?brand(?: name)? to (?P<v>.+)"),
     *_rule(_spec_text("set_product", "name"),
            r"(?:rename|call|name) (?:the )?product(?: name)? (?:to |into |as |in |en |a )?"
            r"(?P<v>.+)",
-           r"(?:the |our |my )?(?:new )?product(?: name)?(?: now)?"
-           r"(?: (?:is|should be|will be|becomes)"
+           r"(?:the |our |my )?(?:new )?product(?:'s name| name)?(?: now)?"
+           r"(?: (?:is|should be|will be|becomes)(?: actually| really| now)?"
            r"(?: called| "
            r"named)?|:| =|=) (?P<v>.+)"),
     # -- palette directions (before palettes of named colours)
@@ -967,20 +984,23 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:to|into|as|:) (?P<v>.+)",
            r"(?:the )?title(?: should be| is|:|=) (?P<v>.+)"),
     *_rule(_style("palette"),
-           r"(?:(?:use|go with|switch to|try|i want|make it|give it) )?(?:an? |the )?"
+           r"(?:(?:use|go with|go for|switch to|try|i want|make it|give it|how about|with)"
+           r" )?(?:an? |the )?"
            r"(?P<v>[^,;:]+?) (?:colou?r )?(?:palette|colou?r scheme|colou?rs|colou?rway)",
            r"(?:change|set|make|update) (?:the )?(?:colou?r )?(?:palette|colou?rs|colou?r scheme) "
            r"(?:to |into |be )?(?P<v>.+)",
            r"(?:palette|colou?rs)(?::|=| should be) (?P<v>.+)"),
     *_rule(_style("lighting"),
-           r"(?:(?:use|go with|try|i want|make it|give it) )?(?:an? |the |more )?(?P<v>[^;:]+?) "
+           r"(?:(?:use|go with|go for|switch to|try|i want|make it|give it|how about|with)"
+           r" )?(?:an? |the |more )?(?P<v>[^;:]+?) "
            r"(?:lighting|light|lights)",
            r"(?:make|change|set) (?:the )?(?:lighting|light) (?:to |into |be |more )?(?P<v>.+)",
            r"(?:lighting|light)(?::|=| should be) (?P<v>.+)",
            r"(?:an? |the )?(?:lighting|light|lights) (?:(?:more|a bit|a little|much|slightly) )*"
            r"(?P<v>%MOOD%(?: and %MOOD%)?)"),
     *_rule(_style("camera"),
-           r"(?:(?:use|go with|try|i want|give it) )?(?:an? |the |more )?(?P<v>[^,;:]+?) camera"
+           r"(?:(?:use|go with|go for|switch to|try|i want|give it|how about|with) )?(?:an? |the "
+           r"|more )?(?P<v>[^,;:]+?) camera"
            r"(?: work| moves?| movements?| language| style)?",
            r"(?:make|change|set) (?:the )?camera(?: work| moves?| movements?| language| style)? "
            r"(?:to |into |be |more )?(?P<v>.+)",
@@ -993,7 +1013,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?P<v>(?:(?:a bit|a little|much|more|even|way|slightly) )*%MOOD%"
            r"(?: and (?:more )?%MOOD%)?)",
            r"(?:%IT%|the whole (?:ad|video|thing|spot)|everything|the (?:ad|video)) "
-           r"(?:should |needs to |must )?(?:feel|look|seem|be|sound)s? "
+           r"(?:should |needs to |must |to )?(?:feel|look|seem|be|sound)s? "
            r"(?P<v>(?:(?:a bit|a little|much|more|even|way|slightly) )*%MOOD%"
            r"(?: and (?:more )?%MOOD%)?)"),
     *_rule(_style("mood"),
@@ -1020,7 +1040,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:make )?%MUSIC% (?:should be |needs to be |must be |to be )?(?:by )?"
            r"(?P<db>\d+(?:\.\d+)?) ?db (?:louder|up|higher)",
            rf"{_DOWN}louder(?: %MUSIC%)?{_UP}",
-           rf"(?:turn|bring|crank|pump) (?:up %MUSIC%|%MUSIC% up){_UP}",
+           rf"(?:turn|bring|crank|pump|dial|kick|push) (?:up %MUSIC%|%MUSIC% up){_UP}",
            rf"(?:raise|increase|boost) %MUSIC%(?: volume)?{_UP}",
            r"(?:turn|bring) (?:it |the volume |the sound |the level )?up",
            r"%MUSIC% (?:is )?(?:way |much |a bit |a little |slightly )?too "
@@ -1030,7 +1050,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:make )?%MUSIC% (?:should be |needs to be |must be |to be )?(?:by )?"
            r"(?P<db>\d+(?:\.\d+)?) ?db (?:quieter|softer|lower|down)",
            rf"{_DOWN}(?:quieter|softer)(?: %MUSIC%)?{_UP}",
-           rf"(?:turn|bring) (?:down %MUSIC%|%MUSIC% down){_UP}",
+           rf"(?:turn|bring|knock|take|dial|pull|tone) (?:down %MUSIC%|%MUSIC% down){_UP}",
            rf"(?:lower|reduce|decrease|drop|dip|cut) %MUSIC%(?: volume| level)?{_UP}",
            r"(?:turn|bring) (?:it |the volume |the sound |the level )?down",
            r"%MUSIC% (?:is )?(?:way |much |a bit |a little |slightly )?too (?:loud|high|strong)"),
@@ -1050,6 +1070,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?P<dir>fast|quick|slow)(?P<bpm>)",
            r"(?P<dir>speed|slow) (?:up|down) %MUSIC%(?: (?:to|at) (?P<bpm>\d{2,3})(?: ?bpm)?)?"),
     *_rule(_music(regenerate=False),
+           r"(?:swap|switch|change|replace|trade) (?:out )?%MUSIC% (?:out )?(?:for|with) "
+           r"(?P<m>.+)",
            r"(?:make|change|switch|set|turn|have|put) %MUSIC% "
            r"(?:to |into |be |sound |more |a bit )*(?P<m>.+?)",
            r"%MUSIC%(?: should be| at|:|=| more| tempo(?: to)?)? (?P<m>.+)",
@@ -1090,6 +1112,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:put|write|add|place|set|display|show) (?:the )?(?:(?:on-?screen )?(?:text|caption|"
            r"words?|line|headline|copy) )?(?P<t>\"[^\"]+\"|'[^']+') (?:on|to|in|over|for|into|at) "
            r"(?P<b>%BEAT%)",
+           r"(?:on|in|for|at) (?P<b>%BEAT%),? (?:write|put|say|add|use|display|show) (?:the )?"
+           r"(?:(?:on-?screen )?(?:words?|text|caption|line|headline|copy) )?(?P<t>\"[^\"]+\""
+           r"|'[^']+')",
            r"(?:on|in|for|at) (?P<b>%BEAT%),? (?:write|put|say|add|use the text) "
            r"(?P<t>\"[^\"]+\"|'[^']+'|.+)",
            r"(?:on|in|for|at) (?P<b>%BEAT%),? (?:show|display) (?P<t>\"[^\"]+\"|'[^']+')",
@@ -1158,6 +1183,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:make|turn|change|set|update|replace) (?P<b>%BEAT%)(?: description| image| picture"
            r"| scene| shot)? (?:into |to |with |be |show |to show |so (?:that )?it shows )?"
            r"(?P<p>.+)",
+           r"(?:swap|switch|trade|change|replace) (?:out )?(?P<b>%BEAT%)(?: image| picture|"
+           r" scene)? "
+           r"(?:out )?(?:for|with) (?P<p>.+)",
            r"(?P<b>%BEAT%)(?: should (?:be|show|look like|feature|depict|have|contain|include)"
            r"| shows?|:| =| -) "
            r"(?P<p>.+)",
@@ -1180,8 +1208,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:move|put|shift) (?P<b>%BEAT%) (?P<to>after|before) (?P<b2>%BEAT%)",
            r"(?:move|put|shift|bring|place) (?P<b>%BEAT%) (?:at|to) (?:the )?(?:very )?"
            r"(?P<to>start|beginning|front|top|end|bottom)",
-           r"(?:move|put|shift) (?P<b>%BEAT%) (?P<to>to|into) (?:position |slot |place |spot |"
-           r"beat )?(?P<pos>%N%)"),
+           r"(?:move|put|shift|bring|push|pull) (?P<b>%BEAT%) (?:forward |back |up |down |earlier "
+           r"|later )?(?P<to>to|into) (?:position |slot |place |spot |beat )?(?P<pos>%N%)"),
     *_rule(_swap_beats,
            r"(?:swap|switch|exchange) (?P<b>%BEAT%)(?: and| with|,) (?P<b2>%BEAT%|%N%)",
            r"(?:swap|switch|exchange) (?:the )?(?P<b>%ORD%) and (?:the )?(?P<b2>%ORD%) "
@@ -1205,8 +1233,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
 _HEAD = re.compile(
     r"^(?:(?:please|pls|plz|kindly|(?:can|could|would|will) (?:you|we)|i'?d like(?: you)? to|"
     r"i would like(?: you)? to|i (?:want|need)(?: you)? to|let'?s|lets|now|just|so|hey|hi|hello|"
-    r"(?:i'?d|i would|we'?d|we would) (?:like|love|prefer)(?= the )|(?:i|we) (?:want|need)"
-    r"(?= the )|also|and|then|"
+    r"(?:i'?d|i would|we'?d|we would) (?:like|love|prefer)(?= the | it )|(?:i|we) (?:want|need)"
+    r"(?= the | it )|also|and|then|"
     r"actually|ok(?:ay)?(?: so)?|yes|yeah|great|cool|nice|good|perfect|alright|well|maybe|oh|hmm+|"
     r"um+)\b[ ,]*(?=\S))+",
     re.I,
@@ -1286,6 +1314,9 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
     clause = _AGAIN.sub(r"\1", clause)  # "render chunk 3 again using veo": the same request
     clause = _APPROX.sub("", clause)  # "only 1.5 seconds", "around 90 bpm": the number
+    # "can the colours be more muted?" asks for the change: "make the colours more muted"
+    clause = re.sub(r"^(?:can|could|would|should) (the [a-z' ]+?|it) (?:be|get|look|feel|sound) ",
+                    r"make \1 ", clause, flags=re.I)  # fmt: skip
     clause = re.sub(
         r"^(\w+) (?:a bit|a little|slightly|somewhat) (?=the |my |our )", r"\1 ", clause
     )

@@ -75,7 +75,8 @@ FRENCH: dict[str, str] = {
     "c'est fini": "done", "on a fini": "we're done", "ok": "ok", "oui": "yes", "pas": "not",
     "avoir": "have", "ait": "have", "soit": "be", "etre": "be", "sont": "are", "j'aime": "i like",
     "ca me va": "works for me", "ca marche": "that works",
-    "par": "with", "montrer": "show", "montre-moi": "show me", "afficher": "show",
+    "moi": "me", "pour moi": "for me", "nom": "name", "par": "with", "montrer": "show",
+    "montre-moi": "show me", "afficher": "show",
     "devraient": "should", "ne me plait pas": "is bad",
     "ne me plaisent pas": "is bad", "refais-la": "regenerate it", "refais-le": "regenerate it",
     "trop": "too", "s'appelle": "is called", "s'appellera": "will be called",
@@ -162,7 +163,8 @@ GERMAN: dict[str, str] = {
     "wo": "where", "stehen": "are", "zwischen": "between", "lang": "long", "haben": "have",
     "hast": "have", "habe": "have", "ist": "is", "wird": "will", "werden": "be", "sollen": "should",
     "mochte": "want", "will": "want", "wollen": "want", "bekommen": "get", "kriegen": "get",
-    "durch": "with", "heisst": "is called", "heissen": "be called", "jetzt": "now", "nun": "now",
+    "name": "name", "durch": "with", "heisst": "is called", "heissen": "be called",
+    "jetzt": "now", "nun": "now",
     "diesen": "this", "diese": "this", "dieses": "this", "dieser": "this", "rendere": "regenerate",
     "zu laut": "too loud", "zu leise": "too quiet", "zu schnell": "too fast",
     "zu langsam": "too slow", "laut": "loud", "leise": "quiet", "duster": "dark", "dustere": "dark",
@@ -206,7 +208,7 @@ SPANISH: dict[str, str] = {
     "muestra": "show", "escribe": "write", "debe": "should", "deberia": "should",
     "quiero": "want", "sea": "be", "tenga": "have", "tener": "have", "tiene": "have",
     "este": "this", "esta": "this", "es": "is", "esta bien": "looks good", "me gusta": "i like it",
-    "por": "with", "demasiado": "too", "se llama": "is called", "ahora": "now",
+    "nombre": "name", "por": "with", "demasiado": "too", "se llama": "is called", "ahora": "now",
     "mostrar": "show", "paneo": "pan", "a la izquierda": "to the left",
     "a la derecha": "to the right", "izquierda": "left", "derecha": "right",
     "hacia arriba": "up", "hacia abajo": "down", "acercamiento": "zoom in",
@@ -378,7 +380,7 @@ def canonical(source: str) -> Reading:
     pos, i = 0, 0
 
     def keep(upto: int) -> None:
-        for m in re.finditer(r"\s+|\S+", source[pos:upto]):
+        for m in re.finditer(r"\s+|[,;.!?]|[^\s,;.!?]+", source[pos:upto]):
             text = " " if m.group().isspace() else m.group()
             segments.append([text, m.group()])
 
