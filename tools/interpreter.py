@@ -430,6 +430,8 @@ def _set_beat(beat: int, **fields: str | None) -> _Op:
 
 def _beat_text(m: re.Match[str], ctx: Context) -> list[_Item]:
     text = _value(_own(m["t"])) if m.groupdict().get("t") else ""
+    if text.lower() in ("nothing", "none", "empty", "blank", "no text"):  # unquoted: no text
+        text = ""
     if len(text) > MAX_ON_SCREEN_CHARS:
         raise _Problem(f"On-screen text is at most {MAX_ON_SCREEN_CHARS} characters.")
     return [_set_beat(_ref(m["b"], ctx, "beat"), on_screen_text=text)]
@@ -452,6 +454,9 @@ def _beat_content(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 def _regen_beats(m: re.Match[str], ctx: Context) -> list[_Item]:
     beats = _refs(m["b"], ctx, "beat") if m["b"] else list(range(1, ctx.beats + 1))
+    if m.groupdict().get("x"):  # "every image except the last one"
+        left_out = _refs(re.sub(r"\bones?\b", "beat", m["x"]), ctx, "beat")
+        beats = [b for b in beats if b not in left_out]
     prompt = _prompt(m["p"]) if m["p"] else None
     return [_call("regenerate_beat", beat=b, prompt=prompt) for b in beats]
 
@@ -497,6 +502,9 @@ _MODEL_TAIL = _compile(r"(?:with|using|on|in|via) (?:the )?(%MODEL%)(?: model)?(
 def _regen_chunks(m: re.Match[str], ctx: Context) -> list[_Item]:
     """The chunks named (or all), a model from the match or its tail, and a prompt."""
     chunks = _refs(m["c"], ctx, "chunk") if m["c"] else list(range(1, ctx.chunks + 1))
+    if m.groupdict().get("x"):  # "all the clips except chunk 3"
+        left_out = _refs(re.sub(r"\bones?\b", "chunk", m["x"]), ctx, "chunk")
+        chunks = [c for c in chunks if c not in left_out]
     if not chunks:
         raise _Problem("There are no chunks yet; they are made after the storyboard.")
     model = _model(m["model"]) if m.groupdict().get("model") else None
@@ -734,7 +742,7 @@ _SHIFTS = {"warm": "warmer", "cool": "cooler", "cold": "cooler", "dark": "darker
            "deep": "darker", "light": "lighter", "pale": "lighter", "pastel": "pastel",
            "vivid": "vivid", "saturat": "vivid", "bold": "vivid", "punch": "vivid",
            "rich": "vivid", "bright": "vivid", "mut": "muted", "desat": "muted", "dull": "muted",
-           "subdued": "muted", "washed": "muted", "soft": "pastel"}  # fmt: skip
+           "subdued": "muted", "washed": "muted", "soft": "pastel", "tone": "muted"}  # fmt: skip
 
 
 def _camera_move(m: re.Match[str], ctx: Context) -> list[_Item]:
@@ -772,8 +780,10 @@ def _move_to_ordinal(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 
 _AUTO = _call("set_auto_continue", enabled=True)
-_UP, _DOWN = (r"(?: (?:by )?(?P<db>\d+(?:\.\d+)?) ?db)?",
-              r"(?P<much>much |a lot )?(?:a bit |a little |slightly |somewhat )?")  # fmt: skip
+_UP, _DOWN = (
+    r"(?: (?:by )?(?P<db>\d+(?:\.\d+)?) ?db)?",
+    r"(?P<much>much |a lot |way |far )?(?:a bit |a little |a touch |slightly |somewhat )?",
+)
 # fmt: off
 RULES: list[tuple[re.Pattern[str], Handler]] = [
     # -- flow: approvals, auto-continue, status, cost, help
@@ -822,6 +832,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:stop|quit) (?:pausing|asking(?: me)?|stopping|checking(?: with me)?)",
            r"(?:turn on |enable |switch on |use )?auto[ -]?(?:pilot|mode|run)(?: on)?",
            r"(?:there'?s )?no need to (?:check|ask)(?: with me| me)?(?: anymore)?",
+           r"(?:just )?(?:do|run|make|render|finish) (?:everything|it all|all of it|the rest)"
+           r"(?: for me)?",
            r"(?:(?:you )?(?:can )?(?:do|handle|finish|take) (?:the rest|it from here)|"
            r"i trust you|surprise me)"),
     *_rule(_finish,
@@ -829,9 +841,12 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"export|complete|publish|deliver|ship)(?: it| this| up| now| here| there| off| the"
            r" (?:final )?"
            r"(?:video|ad|cut|film|spot))*",
-           r"(?:render|make|produce|create|build|give me|output) the final (?:video|cut|ad|film|"
-           r"version|result)",
-           r"(?:we'?re|we are|i'?m|i am|all|it'?s|that'?s) (?:all )?(?:done|finished)|done|finished"
+           r"(?:render (?:(?:it|this|the (?:video|ad)) )?out|export it|(?:render|make|produce"
+           r"|create|"
+           r"build|give me|show me|output) the final (?:video|cut|ad|film|"
+           r"version|result))",
+           r"(?:we'?re|we are|i'?m|i am|all|it'?s|that'?s) (?:all )?(?:done|finished)(?: here| now|"
+           r" with (?:it|this|that))?|done|finished"
            r"|that'?s (?:it|all|everything)|nothing (?:else|more)"),
     *_rule(_calls(_call("set_auto_continue", enabled=False)),
            r"(?:ask|check with) me (?:at|after|before) (?:every|each) (?:step|phase|pause)",
@@ -856,6 +871,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:how much|what)\b.*\b(?:cost|costs|costing|spen[dt]|spending|money|paid|pay|bill|"
            r"budget|charged|used|expensive|pricey)\b.*",
            r"how (?:expensive|pricey|costly)\b.*",
+           r"(?:the )?(?:total )?(?:cost|costs|spend|spending|price|bill|budget|spent)(?: so far|"
+           r" to "
+           r"date| until now| in total)?",
            r"(?:show|tell) me (?:what|how much) (?:it|this|that|everything|the video|we|i)\b.*"),
     *_rule(_help, r"help|\?+|what can i (?:do|say)(?: here| now)?|options|commands"),
     # -- branches and phases
@@ -879,7 +897,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"this version))? (?:with|to|against|and|vs\.?|versus) (?:branch )?(?P<b>%NAME%)",
            r"how (?:does|is) (?:it|this|this branch|this version) differ(?:ent)? (?:from|to) "
            r"(?:branch )?(?P<b>%NAME%)",
-           r"what(?:'s| is) (?:the )?different (?:from|to|than) (?:branch )?(?P<b>%NAME%)"),
+           r"what(?:'s| is) (?:the )?different (?:from|to|than) (?:branch )?(?P<b>%NAME%)",
+           r"(?:show me |what are |what'?s |show )?the diff(?:erence)?s? (?:with|from|to|against|"
+           r"compared to) (?:branch )?(?P<b>%NAME%)"),
     *_rule(_phase,
            r"(?:go|jump|get)(?: back)? to (?:the )?(?P<p>%PHASE%)(?: phase| step| stage)?",
            r"back to (?:the )?(?P<p>%PHASE%)(?: phase| step| stage)?",
@@ -940,6 +960,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:make it |go |go with |use |try |go more |a bit |a little |more |slightly |much "
            r"|an? "
            r")*(?P<sh>pastels?)(?: look| feel| vibe| style| tones?| colou?rs| palette)?",
+           r"(?P<sh>warm|cool|tone) (?:the )?%HUE% (?:up|down|off)(?: a bit| a little| slightly)?",
+           r"(?P<sh>warm|cool|tone) (?:up|down) (?:the )?%HUE%",
            r"(?P<sh>desaturate|saturate|warm up|cool down|darken|lighten|brighten|soften|mute|"
            r"deepen|enrich) (?:the )?%HUE%(?: a bit| a little| slightly)?"),
     # -- the whole ad: duration, product, title, style
@@ -949,6 +971,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"%IT% (?:should be|to|is|at|:|should last|should run|lasts|runs) (?P<d>%DUR%)"
            r"(?: long)?",
            r"(?:switch|go|change|move) (?:it )?to (?P<d>%DUR%)",
+           r"make (?:it|the ad|the video) (?P<d>%N%)",
            r"(?:cut|trim|shorten|lengthen|extend|bring) (?:it|the ad|the video|the spot)"
            r"(?: down| up)? to (?P<d>%N%)",
            r"(?:let it |make it )?last (?:for )?(?P<d>%DUR%)",
@@ -969,10 +992,12 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
                 "set_duration"),
            r"(?:can|could|should) %IT% be (?:a bit |a little |much )?(?:shorter|longer)",
            r"(?:a bit |a little |much |way )?(?:shorter|longer)",
+           r"(?:it'?s |it is |that'?s |way |a bit |much )*too (?:long|short)",
            r"(?:make|cut) %IT% (?:a bit |a little |much )?(?:shorter|longer)|(?:shorten|lengthen)"
            r" %IT%"),
     *_rule(_spec_text("set_product", "name"),
-           r"(?:change|switch|set|make|update) (?:the )?product(?: name)? (?:to|into|as) (?P<v>.+)",
+           r"(?:change|switch|set|make|update) (?:the )?product(?: name)?(?: to| into| as| ?:) "
+           r"(?P<v>.+)",
            r"(?:the )?product(?: name)? (?:is|should be|:|=) (?P<v>.+)",
            r"(?:advertise|sell|feature|promote) (?P<v>.+?) instead",
            r"(?:we'?re |we are |i'?m |i am |now )?(?:selling|advertising|promoting) (?:the |our )?"
@@ -1020,9 +1045,10 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"make (?:it|the (?:ad|video|spot|whole thing)) (?P<v>(?:(?:a (?:bit|little|lot) |much "
            r"|more |even |way |slightly )*%MOOD%)(?: and (?:more )?%MOOD%)?)",
            r"(?P<v>(?:(?:a (?:bit|little) |much )?more )%MOOD%)",
-           r"(?P<v>%MOOD%)(?: (?:mood|tone|vibes?|feel|style))?",
+           r"(?:an? |the |more )?(?P<v>%MOOD%)(?: (?:mood|tone|vibes?|feel|style))?",
            r"(?:change|set|make) the (?:mood|tone|vibe|feel) (?:to |more |be )?(?P<v>.+)",
-           r"(?:mood|tone|vibe)(?::|=| should be) (?P<v>.+)",
+           r"(?:the )?(?:mood|tone|vibe|feel)(?::|=| should be| is| must be| needs to be)"
+           r" (?P<v>.+)",
            r"(?:an? |the )?(?:mood|tone|vibe|feel|atmosphere) (?:(?:more|a bit|a little|much|"
            r"slightly) )*(?P<v>%MOOD%(?: and %MOOD%)?|[a-z-]+(?: and [a-z-]+)?)"),
     # -- music: volume before brief
@@ -1124,7 +1150,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:the )?(?:on-?screen )?(?:text|caption|headline|copy)(?: of| on| for| in)? "
            r"(?P<b>%BEAT%) ?(?::|=|should be|should say|should read|is|says|reads) (?P<t>.+)"),
     *_rule(_retime,
-           r"let (?P<b>%BEAT%) (?:last|run|be|take) (?P<d>%DUR%)(?: long)?",
+           r"let (?P<b>%BEAT%) (?:last|run|be|take)(?: for)? (?P<d>%DUR%)(?: long)?",
            r"(?P<b>%BEAT%) (?:should|must|needs to|has to|can|could) (?:only |just )?"
            r"(?:be|last|run|"
            r"take) (?:only |just |at most |max )?(?P<d>%DUR%)(?: long)?",
@@ -1135,7 +1161,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:make|set|change|retime|shorten|lengthen|extend|trim|cut|give)(?: the (?:length|"
            r"duration) of)? (?P<b>%BEAT%)(?: (?:length|duration))?(?: to| at| last)? (?P<d>%DUR%)"
            r"(?: long)?",
-           r"(?P<b>%BEAT%) (?:should (?:be|last)|to|for|lasts?|:) (?P<d>%DUR%)(?: long)?"),
+           r"(?P<b>%BEAT%)(?: should (?:be|last)| to| for| lasts?| ?:| ?=) (?P<d>%DUR%)(?: long)?"),
     *_rule(_beat_text,
            r"(?:change|set|make|update|replace) (?:the )?(?:on-?screen )?(?:text|caption|headline|"
            r"copy|tagline|line|words?)(?: on| of| for| in) (?P<b>%BEAT%) (?:to|with|:) (?P<t>.+)",
@@ -1170,10 +1196,16 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"%REGEN% (?:the )?(?P<o>%ORD%)(?: one)?(?: %VIA% (?P<p>.+))?"),
     *_rule(_regen_all,
            r"%REGEN% (?:everything|it all|all of (?:it|them)|all)(?: again)?(?: %VIA% (?P<p>.+))?"),
+    *_rule(_beat_content,
+           r"(?P<b>%BEAT%)(?: image| picture| frame)? (?:needs|could use|wants|should have|lacks) "
+           r"(?P<p>(?:more|less|a|an|some) .+)"),
     *_rule(_regen_beats,
            r"(?P<b>%BEATS%)(?: image| picture| frame)? (?:needs|need|should get|could use|wants|"
            r"deserves) (?:redoing|a redo|regenerating|re-?doing|another (?:try|take|go|pass)|"
            r"to be (?:redone|regenerated|redrawn))(?P<p>)",
+           r"%REGEN% (?:all (?:the )?(?:beats|images|frames|pictures)|every (?:beat|image|frame|"
+           r"picture)|the (?:whole |entire )?storyboard)(?P<b>) (?:except|but not|apart from|other "
+           r"than|besides|but) (?P<x>%BEATS%|(?:the )?%ORD% one)(?P<p>)",
            r"%REGEN% (?:all (?:the )?(?:beats|images|frames)|every (?:beat|image|frame)|the "
            r"(?:whole |entire )?storyboard)(?P<b>)(?: %VIA% (?P<p>.+))?",
            r"%REGEN% (?P<b>%BEATS%)(?: image| picture| frame)?(?: %VIA% (?P<p>.+))?",
@@ -1221,6 +1253,10 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:use|try|switch to|go with|render) (?P<model>%MODEL%)(?: model)? (?:for|on|in) "
            r"(?:all (?:the )?chunks|every chunk|all (?:the )?clips|all of them)(?P<c>)(?P<tail>)",
            r"%REGEN% (?:all (?:the )?chunks|every chunk|all (?:the )?clips|the whole video)(?P<c>)"
+           r" (?:except|but not|apart from|other than|besides|but) (?P<x>%CHUNKS%|(?:the )?%ORD%"
+           r" one)"
+           r"(?P<tail>)",
+           r"%REGEN% (?:all (?:the )?chunks|every chunk|all (?:the )?clips|the whole video)(?P<c>)"
            r"(?P<tail>(?: .*)?)",
            r"%REGEN% (?P<c>%CHUNKS%)(?P<tail>(?: .*)?)",
            r"(?P<c>%CHUNK%) (?P<tail>(?:with|using|on|in|via) .+)",
@@ -1235,7 +1271,7 @@ _HEAD = re.compile(
     r"i would like(?: you)? to|i (?:want|need)(?: you)? to|let'?s|lets|now|just|so|hey|hi|hello|"
     r"(?:i'?d|i would|we'?d|we would) (?:like|love|prefer)(?= the | it )|(?:i|we) (?:want|need)"
     r"(?= the | it )|also|and|then|"
-    r"actually|ok(?:ay)?(?: so)?|yes|yeah|great|cool|nice|good|perfect|alright|well|maybe|oh|hmm+|"
+    r"actually|ok(?:ay)?(?: so)?|yes|yeah|great|nice|perfect|alright|well|maybe|oh|hmm+|"
     r"um+)\b[ ,]*(?=\S))+",
     re.I,
 )
@@ -1354,6 +1390,23 @@ def _elliptic(prev: str, clause: str) -> list[str]:
     start with a beat, chunk, ordinal or model joins a value instead ("a dog and a cat").
     """
     head, body = _HEAD.sub("", prev).strip(), _HEAD.sub("", clause).strip()
+    new_value = re.match(r"""(["'])(?:(?!\1).)+\1""", body)
+    old_value = _QUOTED.search(head)
+    old_ref = _REF_START.search(head)
+    if new_value and old_value and old_ref:
+        # 'put "A" on the first beat and "B" on the second': "B" on the second beat
+        rest = body[new_value.end() :].strip()
+        noun = re.search(rf"{_BEAT_NOUN}|chunk|clip|segment", old_ref[0], re.I)
+        if rest and noun and not re.search(rf"{_BEAT_NOUN}|chunk|clip|segment", rest, re.I):
+            rest = f"{rest} {noun[0]}"
+        again = head[: old_value.start()] + new_value[0] + head[old_value.end() :]
+        if rest and (ref := re.search(r"\b(?:on|to|in|for|at) (.+)$", rest)):
+            again = (
+                again.replace(old_ref[0], ref[1], 1)
+                if old_ref.start() > old_value.start()
+                else again
+            )
+        return [again]
     start = _REF_START.match(body)
     if not start or not head:
         return []
@@ -1463,6 +1516,23 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
             joined = f"{done[-1][0]} {clause}"  # "regenerate the music, calmer": the music's
             if _about_music(r := _parse(joined, ctx)):
                 done[-1] = (joined, r)
+                i += 1
+                continue
+        if (result is None and prev_ok and _about_music(done[-1][1]) and len(core.split()) <= 4
+                and core.split()[0].lower() not in _VERBS):  # fmt: skip
+            prev = done[-1][0]
+            tries = [prev + pieces[i][0] + clause, f"{prev} with {clause}", f"{prev} {clause}"]
+            for joined in tries:
+                if _about_music(r := _parse(joined, ctx)):  # "music: calm, acoustic guitar"
+                    done[-1] = (joined, r)
+                    break
+            else:
+                if _about_music(r := _parse(f"music with {clause}", ctx)):
+                    done.append((clause, r))  # "music: calm, 85 bpm, acoustic guitar"
+                    i += 1
+                    continue
+                joined = ""
+            if joined:
                 i += 1
                 continue
         if prev_ok and _new_take(done[-1][1]) and _BARE.fullmatch(core):
