@@ -200,7 +200,8 @@ _FRAGMENTS = {
     "%TYPE%": _TYPE,
     "%BEATS%": rf"(?:(?:the )?{_BEAT_NOUN}s? {_NUM} ?(?:-|–|to|through|thru|until) ?{_NUM}|"
     rf"{_BEAT}(?:{_LIST}(?:{_BEAT}|{_NUM}))*|(?:the )?{_ORD}(?:{_LIST}(?:the )?"
-    rf"{_ORD})+ {_BEAT_NOUN}s|(?:the )?(?:first|last|final) {_NUM} {_BEAT_NOUN}s)",
+    rf"{_ORD})+ {_BEAT_NOUN}s|(?:the )?(?:first|last|final) {_NUM} {_BEAT_NOUN}s|(?:the )?{_NUM} "
+    rf"(?:first|last|final) {_BEAT_NOUN}s)",
     "%BEAT%": _BEAT,
     "%CHUNKS%": rf"(?:(?:the )?(?:video )?(?:chunk|clip|segment)s? {_NUM} ?(?:-|–|to|through|thru|"
     rf"until) ?{_NUM}|{_CHUNK}(?:{_LIST}(?:{_CHUNK}|{_NUM}))*|(?:the )?{_ORD}(?:{_LIST}(?:the )?"
@@ -214,7 +215,8 @@ _FRAGMENTS = {
     + "|".join(map(_model_pattern, sorted(VIDEO_MODELS, key=len, reverse=True)))
     + ")",
     "%MUSIC%": r"(?:the )?(?:background )?(?:music|soundtrack|track|song|score|tune|audio)",
-    "%IT%": r"(?:it|the (?:ad|video|spot|film|commercial|whole thing|length|duration|runtime))",
+    "%IT%": r"(?:it|this|the (?:whole |entire )?(?:ad|video|spot|film|commercial|thing)|the "
+    r"(?:length|duration|runtime))",
     "%MOOD%": _alt([*_MOODS, *_BASE]),
     "%PHASE%": r"(?:plan|planning|spec|script|storyboard|story board|images|frames|chunks|clips|"
     r"video clips|refine|refinement|music|mix|final cut|final video)",
@@ -316,6 +318,8 @@ def _refs(text: str, ctx: Context, kind: Literal["beat", "chunk"]) -> list[int]:
         low, high = int(_number(m[1]) or 0), int(_number(m[2]) or 0)
         noun = text[: m.start()].strip()
         return [_ref(f"{noun} {n}", ctx, kind) for n in range(min(low, high), max(low, high) + 1)]
+    if m := re.match(rf"(?:the )?({_NUM}) (first|last|final) (\w+s)\b", text, re.I):
+        text = f"the {m[2]} {m[1]} {m[3]}"  # "les deux dernières images": the last two
     if m := re.match(rf"(?:the )?(first|last|final) ({_NUM}) \w+s\b", text, re.I):
         count, n = ctx.beats if kind == "beat" else ctx.chunks, int(_number(m[2]) or 0)
         if not 1 <= n <= count:
@@ -400,7 +404,8 @@ _FRAME = set(
     instead long total overall how about what if we us i you let's lets maybe perhaps possible ok
     okay fine better doable just only like say around roughly approximately to get bring down up
     in run runs last lasts keep please then rather prefer think need want into at most max maximum
-    more than no so under below within less of and on making doing having going""".split()
+    more than no so under below within less of and on making doing having going think enough
+    plenty right good perfect sufficient""".split()
 )
 _FRAMED_DUR = _compile(r"(?P<pre>.*?)\b(?P<d>%DUR%)(?P<post>.*)")
 
@@ -421,6 +426,13 @@ def _duration(m: re.Match[str], ctx: Context) -> list[_Item]:
 def _retime(m: re.Match[str], ctx: Context) -> list[_Item]:
     d = _within(_seconds(m["d"]), 0.5, MAX_DURATION_S, "A beat's length in seconds")
     return [_Op({"op": "retime_beat", "beat": _ref(m["b"], ctx, "beat"), "duration_s": d})]
+
+
+def _relative_length(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """ "Two seconds shorter": the interpreter does not know the beat's length; it asks."""
+    beat = _ref(m["b"], ctx, "beat")
+    raise _Vague(f"How long should beat {beat} be in all? Say e.g. 'make beat {beat} 3 seconds'.",
+                 "retime_beat")  # fmt: skip
 
 
 def _set_beat(beat: int, **fields: str | None) -> _Op:
@@ -757,9 +769,15 @@ def _camera_move(m: re.Match[str], ctx: Context) -> list[_Item]:
     return [_Op({"op": "set_camera", "beat": _ref(where, ctx, "beat"), "camera": move})]
 
 
+_OPPOSITE = {"warmer": "cooler", "cooler": "warmer", "darker": "lighter", "lighter": "darker",
+             "vivid": "muted", "muted": "vivid", "pastel": "vivid"}  # fmt: skip
+
+
 def _palette_shift(m: re.Match[str], ctx: Context) -> list[_Item]:
-    word = m["sh"].lower()
+    less = m.groupdict().get("lsh")
+    word = (less or m["sh"]).lower()
     change = next(v for k, v in _SHIFTS.items() if word.startswith(k))
+    change = _OPPOSITE[change] if less else change  # "less saturated" -> muted
     return [_Op({"op": "adjust_palette", "change": change})]
 
 
@@ -821,7 +839,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?: (?:without|with no) (?:asking|stopping|pausing|checking|reviews?|pauses|stops|"
            r"breaks|interruptions|me|us|my (?:input|approval|review|ok|okay|feedback)|(?:a )?"
            r"pause|asking me)"
-           r"(?: me| in between)?| unattended| (?:to|until|till|through to) the (?:end|"
+           r"(?: me| in between| anything| again| at all)?| unattended| (?:to|until|till|through"
+           r" to)"
+           r" the (?:end|"
            r"final (?:video|cut|ad|result))| all the way(?: through)?| on your own| by yourself|"
            r" automatically| straight through){1,3}",
            r"(?:don'?t|do not|no need to|never) (?:ask|check with|bother|stop for) me(?: again|"
@@ -957,6 +977,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:make |change |turn |shift |set |push )?(?:the )?%HUE% %MORE%"
            r"(?:to |into |be |a bit )?%MORE%(?P<sh>%SHIFT%)",
            r"go (?P<sh>%SHIFT%)",
+           r"(?:make |change |turn |set )?(?:the )?%HUE% (?:a bit |a little |much |slightly )?"
+           r"(?:to be |be )?less (?P<lsh>%SHIFT%)(?P<sh>)",
+           r"(?:an? |the )?less (?P<lsh>%SHIFT%) %HUE%(?P<sh>)",
            r"(?:make it |go |go with |use |try |go more |a bit |a little |more |slightly |much "
            r"|an? "
            r")*(?P<sh>pastels?)(?: look| feel| vibe| style| tones?| colou?rs| palette)?",
@@ -1087,7 +1110,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?P<m>.+))?"),
     *_rule(_tempo,
            r"(?:an? |the )?(?P<dir>faster|quicker|slower|higher|lower) (?:tempo|pace|bpm)(?P<bpm>)",
-           r"(?:change|set|make|put|bring|adjust) (?:the )?(?:tempo|bpm)(?: of %MUSIC%)? "
+           r"(?:change|set|make|put|bring|adjust|bump|push|take|raise|lower|drop|increase|decrease|"
+           r"speed|slow) (?:the )?(?:tempo|bpm)(?: of %MUSIC%)?(?: up| down)? "
            r"(?:to |at )?"
            r"(?P<bpm>\d{2,3})(?: ?bpm)?(?P<dir>)",
            r"(?:speed|slow) %MUSIC% (?P<dir>up|down)(?: (?:to|at) (?P<bpm>\d{2,3})(?: ?bpm)?)?",
@@ -1149,6 +1173,10 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_beat_text,
            r"(?:the )?(?:on-?screen )?(?:text|caption|headline|copy)(?: of| on| for| in)? "
            r"(?P<b>%BEAT%) ?(?::|=|should be|should say|should read|is|says|reads) (?P<t>.+)"),
+    *_rule(_relative_length,
+           r"(?:make|cut|trim|shorten|lengthen|extend) (?P<b>%BEAT%) (?:by )?(?P<d>%DUR%) "
+           r"(?P<dir>shorter|longer)",
+           r"(?:shorten|trim|cut|lengthen|extend) (?P<b>%BEAT%) by (?P<d>%DUR%)(?P<dir>)"),
     *_rule(_retime,
            r"let (?P<b>%BEAT%) (?:last|run|be|take)(?: for)? (?P<d>%DUR%)(?: long)?",
            r"(?P<b>%BEAT%) (?:should|must|needs to|has to|can|could) (?:only |just )?"
@@ -1241,6 +1269,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:move|put|shift|bring|place) (?P<b>%BEAT%) (?:at|to) (?:the )?(?:very )?"
            r"(?P<to>start|beginning|front|top|end|bottom)",
            r"(?:move|put|shift|bring|push|pull) (?P<b>%BEAT%) (?:forward |back |up |down |earlier "
+           r"|later )?(?P<to>to|into|at|in) (?:position |slot |place |spot |beat )(?P<pos>%N%)",
+           r"(?:move|put|shift|bring|push|pull) (?P<b>%BEAT%) (?:forward |back |up |down |earlier "
            r"|later )?(?P<to>to|into) (?:position |slot |place |spot |beat )?(?P<pos>%N%)"),
     *_rule(_swap_beats,
            r"(?:swap|switch|exchange) (?P<b>%BEAT%)(?: and| with|,) (?P<b2>%BEAT%|%N%)",
@@ -1269,8 +1299,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
 _HEAD = re.compile(
     r"^(?:(?:please|pls|plz|kindly|(?:can|could|would|will) (?:you|we)|i'?d like(?: you)? to|"
     r"i would like(?: you)? to|i (?:want|need)(?: you)? to|let'?s|lets|now|just|so|hey|hi|hello|"
-    r"(?:i'?d|i would|we'?d|we would) (?:like|love|prefer)(?= the | it )|(?:i|we) (?:want|need)"
-    r"(?= the | it )|also|and|then|"
+    r"(?:i'?d|i would|we'?d|we would) (?:like|love|prefer)(?= (?!to\b)\S)|(?:i|we) (?:want|need|"
+    r"prefer)(?= (?!to\b)\S)|also|and|then|"
     r"actually|ok(?:ay)?(?: so)?|yes|yeah|great|nice|perfect|alright|well|maybe|oh|hmm+|"
     r"um+)\b[ ,]*(?=\S))+",
     re.I,
@@ -1350,6 +1380,8 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
     clause = _AGAIN.sub(r"\1", clause)  # "render chunk 3 again using veo": the same request
     clause = _APPROX.sub("", clause)  # "only 1.5 seconds", "around 90 bpm": the number
+    clause = _ADD_WHERE_FIRST.sub(r"\1 \3 \2", clause)  # "add at the end an offer beat"
+    clause = _PLEASE_AFTER_TARGET.sub(r"\1", clause)  # "the music please 4 dB louder"
     # "can the colours be more muted?" asks for the change: "make the colours more muted"
     clause = re.sub(r"^(?:can|could|would|should) (the [a-z' ]+?|it) (?:be|get|look|feel|sound) ",
                     r"make \1 ", clause, flags=re.I)  # fmt: skip
@@ -1446,6 +1478,11 @@ _APPROX = re.compile(r"\b(?:only|just|exactly|about|around|roughly|approximately
                      r"(?:s|secs?|seconds?|bpm|db)\b)", re.I)  # fmt: skip
 _CAMERA_SPLIT = re.compile(r"\b(pan|tilt|zoom|push|pull|dolly|move)(?: the)? camera "
                            r"(left|right|up|down|in|out|back)\b", re.I)  # fmt: skip
+_ADD_WHERE_FIRST = _compile(
+    r"^(add|insert|append|put in) ((?:at|to) the (?:start|beginning|end|front)|(?:after|before) "
+    r"%BEAT%) ((?:an? |another |a new |one more )?%TYPE%.*)$"
+)
+_PLEASE_AFTER_TARGET = _compile(r"(%MUSIC%|%BEAT%|%CHUNK%) please\b")
 _AGAIN = _compile(r"((?:%BEATS%|%CHUNKS%)) (?:again|once more|one more time|anew)\b")
 _BARE_DUR = _compile(r"(?:(?:like|say|about|maybe|to|of|for|only|just) )*(?P<d>%DUR%)(?: long)?")
 _MODIFIER = _compile(

@@ -208,6 +208,7 @@ SPANISH: dict[str, str] = {
     "muestra": "show", "escribe": "write", "debe": "should", "deberia": "should",
     "quiero": "want", "sea": "be", "tenga": "have", "tener": "have", "tiene": "have",
     "este": "this", "esta": "this", "es": "is", "esta bien": "looks good", "me gusta": "i like it",
+    "muestre": "show", "muestren": "show", "suene": "sound", "parezca": "look",
     "nombre": "name", "por": "with", "demasiado": "too", "se llama": "is called", "ahora": "now",
     "mostrar": "show", "paneo": "pan", "a la izquierda": "to the left",
     "a la derecha": "to the right", "izquierda": "left", "derecha": "right",
