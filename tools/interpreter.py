@@ -429,7 +429,7 @@ def _retime(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 
 def _relative_length(m: re.Match[str], ctx: Context) -> list[_Item]:
-    """ "Two seconds shorter": the interpreter does not know the beat's length; it asks."""
+    """A relative beat length ("two seconds shorter"): the beat's length is not known; ask."""
     beat = _ref(m["b"], ctx, "beat")
     raise _Vague(f"How long should beat {beat} be in all? Say e.g. 'make beat {beat} 3 seconds'.",
                  "retime_beat")  # fmt: skip
