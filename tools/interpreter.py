@@ -428,6 +428,13 @@ def _retime(m: re.Match[str], ctx: Context) -> list[_Item]:
     return [_Op({"op": "retime_beat", "beat": _ref(m["b"], ctx, "beat"), "duration_s": d})]
 
 
+def _ask_length(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """A vague beat length ("give beat 5 more time"): a question, unless a value follows."""
+    beat = _ref(m["b"], ctx, "beat")
+    raise _Vague(f"How long should beat {beat} be? Say e.g. 'make beat {beat} 4 seconds'.",
+                 "retime_beat")  # fmt: skip
+
+
 def _relative_length(m: re.Match[str], ctx: Context) -> list[_Item]:
     """A relative beat length ("two seconds shorter"): the beat's length is not known; ask."""
     beat = _ref(m["b"], ctx, "beat")
@@ -637,7 +644,8 @@ def _music_brief(text: str) -> tuple[str | None, int | None, list[str] | None] |
         bpm = bpm or (SLOW_BPM if tm[1].startswith("slow") else FAST_BPM)
         t = t.replace(tm[0], " ")
     t = re.sub(
-        r"\b(?:and|music|soundtrack|track|song|score|tune|tempo|at|to|be|more|sounding|"
+        r"\b(?:and|music|soundtrack|track|song|score|tune|tempo|at|to|be|more|sounding|beat|for|"
+        r"vibe|style|genre|kind|"
         r"a bit|a little|an?|the|some|should|must|will|would|could|can|have|has|had|get|got|"
         r"is|are|was|with|i|i'?d|we|you|it|like|love|want|need|please|around|about|roughly|"
         r"approximately|this time|sound|sounds)\b|[,:~]",
@@ -889,7 +897,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"how much (?:have i|did i|has been|did we|have we) spen[dt](?: so far)?"),
     *_rule(_calls(_call("show_cost")),
            r"(?:how much|what)\b.*\b(?:cost|costs|costing|spen[dt]|spending|money|paid|pay|bill|"
-           r"budget|charged|used|expensive|pricey)\b.*",
+           r"budget|charged|used|expensive|pricey|damage|tab|tally)\b.*",
            r"how (?:expensive|pricey|costly)\b.*",
            r"(?:the )?(?:total )?(?:cost|costs|spend|spending|price|bill|budget|spent)(?: so far|"
            r" to "
@@ -937,7 +945,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?P<w>%BEAT%|%CHUNK%) (?:to |should |do an? |be an? |be )?(?P<mv>%MOVE%)"
            r"(?: shot| move| movement)?"
            r"(?: (?:on|onto|to|over|around|across|towards?|the) .+)?",
-           r"(?:make |have |let )?(?:the )?camera (?P<mv>%MOVE%)(?: (?:the|around the|over the|on "
+           r"(?:make |have |let )?(?:the )?camera (?:should |will |must |can |could |to )?"
+           r"(?P<mv>%MOVE%)(?: (?:the|around the|over the|on "
            r"the|onto the|across the|towards the|to the) [\w-]+(?: [\w-]+)?)? (?:in|on|for|during) "
            r"(?P<w>%BEAT%|%CHUNK%)",
            r"(?:make |have |let |give )?(?P<w>%BEAT%|%CHUNK%)(?:'s camera| camera)?(?: ?[:–-])? "
@@ -974,13 +983,14 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_palette_shift,
            r"(?:make |use |go |go with |give it |i want |try |switch to |change to )?(?:the |an? |"
            r"some )?%MORE%(?P<sh>%SHIFT%) %HUE%",
-           r"(?:make |change |turn |shift |set |push )?(?:the )?%HUE% %MORE%"
+           r"(?:make |change |turn |shift |set |push )?(?:the |an? )?%HUE% %MORE%"
            r"(?:to |into |be |a bit )?%MORE%(?P<sh>%SHIFT%)",
            r"go (?P<sh>%SHIFT%)",
            r"(?:make |change |turn |set )?(?:the )?%HUE% (?:a bit |a little |much |slightly )?"
            r"(?:to be |be )?less (?P<lsh>%SHIFT%)(?P<sh>)",
            r"(?:an? |the )?less (?P<lsh>%SHIFT%) %HUE%(?P<sh>)",
-           r"(?:make it |go |go with |use |try |go more |a bit |a little |more |slightly |much "
+           r"(?:make it |make everything |make it all |make the whole thing |go |go with |use |try "
+           r"|go more |a bit |a little |more |slightly |much "
            r"|an? "
            r")*(?P<sh>pastels?)(?: look| feel| vibe| style| tones?| colou?rs| palette)?",
            r"(?P<sh>warm|cool|tone) (?:the )?%HUE% (?:up|down|off)(?: a bit| a little| slightly)?",
@@ -1045,7 +1055,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:make|change|set) (?:the )?(?:lighting|light) (?:to |into |be |more )?(?P<v>.+)",
            r"(?:lighting|light)(?::|=| should be) (?P<v>.+)",
            r"(?:an? |the )?(?:lighting|light|lights) (?:(?:more|a bit|a little|much|slightly) )*"
-           r"(?P<v>%MOOD%(?: and %MOOD%)?)"),
+           r"(?P<v>%MOOD%(?: and %MOOD%)?|[a-z-]+(?: [a-z-]+)?)"),
     *_rule(_style("camera"),
            r"(?:(?:use|go with|go for|switch to|try|i want|give it|how about|with) )?(?:an? |the "
            r"|more )?(?P<v>[^,;:]+?) camera"
@@ -1057,9 +1067,10 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:give|make) (?:it|the (?:whole )?(?:ad|video|spot|thing)) "
            r"(?:an? |more of an? |more )?(?P<v>[^,;:]+?) "
            r"(?:feel|vibe|mood|tone|look|atmosphere|energy)(?: overall)?",
-           r"(?:make|let) (?:it|the (?:whole )?(?:ad|video|spot|thing)) (?:feel|look|seem|sound) "
-           r"(?P<v>(?:(?:a bit|a little|much|more|even|way|slightly) )*%MOOD%"
-           r"(?: and (?:more )?%MOOD%)?)",
+           r"(?:make|let) (?:it|everything|the (?:whole )?(?:ad|video|spot|thing)) (?:feel|look"
+           r"|seem|"
+           r"sound) (?P<v>(?:(?:a bit|a little|much|more|even|way|slightly) )*[a-z-]+"
+           r"(?: and (?:more )?[a-z-]+)?)",
            r"(?:%IT%|the whole (?:ad|video|thing|spot)|everything|the (?:ad|video)) "
            r"(?:should |needs to |must |to )?(?:feel|look|seem|be|sound)s? "
            r"(?P<v>(?:(?:a bit|a little|much|more|even|way|slightly) )*%MOOD%"
@@ -1120,6 +1131,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?P<dir>fast|quick|slow)(?P<bpm>)",
            r"(?P<dir>speed|slow) (?:up|down) %MUSIC%(?: (?:to|at) (?P<bpm>\d{2,3})(?: ?bpm)?)?"),
     *_rule(_music(regenerate=False),
+           r"(?:use|switch to|go with|go for|try|i want|let'?s have|have) (?:an? |some )?"
+           r"(?P<m>[^,;:]+?) (?:for|as) %MUSIC%",
            r"(?:swap|switch|change|replace|trade) (?:out )?%MUSIC% (?:out )?(?:for|with) "
            r"(?P<m>.+)",
            r"(?:make|change|switch|set|turn|have|put) %MUSIC% "
@@ -1173,6 +1186,11 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_beat_text,
            r"(?:the )?(?:on-?screen )?(?:text|caption|headline|copy)(?: of| on| for| in)? "
            r"(?P<b>%BEAT%) ?(?::|=|should be|should say|should read|is|says|reads) (?P<t>.+)"),
+    *_rule(_ask_length,
+           r"(?:give|allow) (?P<b>%BEAT%) (?:a bit |a little |some |much |a lot )?(?:more|less|"
+           r"extra) (?:time|room|screen time)",
+           r"(?:make|let) (?P<b>%BEAT%) (?:run |last |be )?(?:a bit |a little |much )?"
+           r"(?:longer|shorter)"),
     *_rule(_relative_length,
            r"(?:make|cut|trim|shorten|lengthen|extend) (?P<b>%BEAT%) (?:by )?(?P<d>%DUR%) "
            r"(?P<dir>shorter|longer)",
