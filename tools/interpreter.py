@@ -824,6 +824,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:i|we) (?:really )?(?:like|love|dig) (?:it|this|that|them|the result)",
            r"(?:that|this|it) works(?: for me| for us)?|works for me|(?:that|this|it)(?:'s| is) "
            r"(?:great|good|perfect|fine|nice|amazing|awesome|excellent|spot on|exactly right)",
+           r"that'?s the one|this is the one|nailed it|love it|"
            r"(?:nice|great|good) (?:work|job)|well done|spot on|exactly|beautiful|excellent|"
            r"awesome|amazing|brilliant"),
     *_rule(_calls(_ACK),
@@ -954,6 +955,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"smooth|subtle|dramatic|steady) )?(?P<mv>%MOVE%)"
            r"(?: shot| move| movement)?"
            r"(?: (?:on|onto|to|over|around|across|towards?|the) .+)?",
+           r"(?P<w>%BEAT%|%CHUNK%) (?:needs|could use|wants|should have|gets?|deserves) (?:an? )?"
+           r"(?P<mv>%MOVE%)(?: shot| move| movement)?",
            r"(?:in|on|for|during) (?P<w>%BEAT%|%CHUNK%),? (?:the )?camera "
            r"(?:should |to |will |must |can )?(?:do an? |be an? |be )?(?P<mv>%MOVE%)"
            r"(?: shot| move| movement)?"
@@ -994,6 +997,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"|an? "
            r")*(?P<sh>pastels?)(?: look| feel| vibe| style| tones?| colou?rs| palette)?",
            r"(?P<sh>warm|cool|tone) (?:the )?%HUE% (?:up|down|off)(?: a bit| a little| slightly)?",
+           r"(?:give|make) (?:the )?%HUE% (?:an? )?%MORE%(?P<sh>%SHIFT%) (?:feel|look|tone|vibe|"
+           r"touch|cast)",
            r"(?P<sh>warm|cool|tone) (?:up|down) (?:the )?%HUE%",
            r"(?P<sh>desaturate|saturate|warm up|cool down|darken|lighten|brighten|soften|mute|"
            r"deepen|enrich) (?:the )?%HUE%(?: a bit| a little| slightly)?"),
@@ -1149,11 +1154,13 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_move_beat,
            r"(?:move|put|shift|bring|place) (?P<b>%BEAT%) (?:to )?(?:right )?(?P<to>after|before) "
            r"(?P<b2>%BEAT%)",
-           r"(?P<b>%BEAT%) (?:should |must |needs to |has to )?(?:comes?|goes?|be|plays?|appears?|"
+           r"(?P<b>%BEAT%) (?:should |must |needs to |has to )?(?:comes?|go(?:es)?|be|plays?"
+           r"|appears?|"
            r"happens?) (?:right )?(?P<to>after|before) (?P<b2>%BEAT%)",
-           r"(?:(?:make|have|let) )?(?P<b>%BEAT%) (?:should |must |needs to )?(?:comes?|goes?|be|"
+           r"(?:(?:make|have|let) )?(?P<b>%BEAT%) (?:should |must |needs to )?(?:comes?|go(?:es)?"
+           r"|be|"
            r"plays?|opens?|closes?) (?:at )?(?:the )?(?P<to>first|last|start|end|beginning)",
-           r"(?:make|have|let) (?P<b>%BEAT%) (?:comes?|goes?|plays?|appears?) (?:right )?"
+           r"(?:make|have|let) (?P<b>%BEAT%) (?:comes?|go(?:es)?|plays?|appears?) (?:right )?"
            r"(?P<to>after|before) (?P<b2>%BEAT%)",
            r"(?:open|start|begin|lead|kick off) (?:with|on) (?P<b>%BEAT%)(?P<to>)",
            r"(?:end|close|finish|wrap up) (?:with|on) (?P<b>%BEAT%)(?P<to>)"),
@@ -1167,8 +1174,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"positions?|slots?|spots?|steps?) (?P<to>up|down|earlier|later|sooner|left|right|"
            r"further)"),
     *_rule(_move_to_ordinal,
-           r"(?:make|move|put) (?P<b>%BEAT%) (?:to |into |as )?(?:the )?(?P<ordpos>%ORD%) "
-           r"(?:beat|scene|one|shot)"),
+           r"(?:make|move|put|bring|place) (?P<b>%BEAT%) (?:to |into |as |in |at )?(?:the )?"
+           r"(?P<ordpos>%ORD%) (?:beat|scene|one|shot|place|position|slot|spot)"),
     *_rule(_beat_text,
            r"(?P<b>%BEAT%) (?:should |must |needs to )?(?:says?|reads?|display|show the text)"
            r"(?: :)? (?P<t>\"[^\"]+\"|'[^']+'|.+)",
@@ -1325,7 +1332,8 @@ _HEAD = re.compile(
 )
 _TAIL = re.compile(
     r"(?:[ ,]*\b(?:please|pls|thanks|thank you|thx|for me|now|instead|again|this time|a bit|"
-    r"a little|a touch|slightly|somewhat|from now on|from here on)\b)+[ .!?]*$|[ .!?]+$",
+    r"a little|a touch|slightly|somewhat|from now on|from here on|overall|in general|throughout|"
+    r"everywhere|across the board)\b)+[ .!?]*$|[ .!?]+$",
     re.I,
 )
 _QUOTED = re.compile(r"""(?<!\w)(["'])(?:(?!\1).)+\1(?!\w)""")
