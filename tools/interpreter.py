@@ -173,6 +173,23 @@ def _alt(words: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(w).replace(r"\ ", " ") for w in ordered) + r")\b"
 
 
+def _model_prefixes() -> dict[str, str]:
+    """Model names and the shorter forms that name one model only: "wan-2.2" -> "wan-2.2-i2v-fast".
+
+    A prefix (whole parts of the name) that starts exactly one model's name and is not itself
+    a name or alias stands for that model.
+    """
+    out = {name: name for name in VIDEO_MODELS}
+    for name in VIDEO_MODELS:
+        parts = name.split("-")
+        for k in range(2, len(parts)):
+            prefix = "-".join(parts[:k])
+            owners = [n for n in VIDEO_MODELS if n == prefix or n.startswith(prefix + "-")]
+            if prefix not in out and len(owners) == 1:
+                out[prefix] = name
+    return out
+
+
 def _model_pattern(name: str) -> str:
     """A regex for a model name as people type it: "kling-v2.1-pro" ~ "Kling 2.1 Pro"."""
     parts = re.split(r"[-\s]+", name)
@@ -200,8 +217,8 @@ _FRAGMENTS = {
     "%TYPE%": _TYPE,
     "%BEATS%": rf"(?:(?:the )?{_BEAT_NOUN}s? {_NUM} ?(?:-|–|to|through|thru|until) ?{_NUM}|"
     rf"{_BEAT}(?:{_LIST}(?:{_BEAT}|{_NUM}))*|(?:the )?{_ORD}(?:{_LIST}(?:the )?"
-    rf"{_ORD})+ {_BEAT_NOUN}s|(?:the )?(?:first|last|final) {_NUM} {_BEAT_NOUN}s|(?:the )?{_NUM} "
-    rf"(?:first|last|final) {_BEAT_NOUN}s)",
+    rf"{_ORD})+ {_BEAT_NOUN}s|(?:the )?(?:first|last|final) {_NUM} {_BEAT_NOUN}s?|(?:the )?{_NUM} "
+    rf"(?:first|last|final) {_BEAT_NOUN}s?)",
     "%BEAT%": _BEAT,
     "%CHUNKS%": rf"(?:(?:the )?(?:video )?(?:chunk|clip|segment)s? {_NUM} ?(?:-|–|to|through|thru|"
     rf"until) ?{_NUM}|{_CHUNK}(?:{_LIST}(?:{_CHUNK}|{_NUM}))*|(?:the )?{_ORD}(?:{_LIST}(?:the )?"
@@ -212,7 +229,7 @@ _FRAGMENTS = {
     rf"|a half) minute"
     rf"|an? minute and a half|an? minute)",
     "%MODEL%": "(?:replicate:)?(?:"
-    + "|".join(map(_model_pattern, sorted(VIDEO_MODELS, key=len, reverse=True)))
+    + "|".join(map(_model_pattern, sorted(_model_prefixes(), key=len, reverse=True)))
     + ")",
     "%MUSIC%": r"(?:the )?(?:background )?(?:music|soundtrack|track|song|score|tune|audio)",
     "%IT%": r"(?:it|this|the (?:whole |entire )?(?:ad|video|spot|film|commercial|thing)|the "
@@ -318,9 +335,9 @@ def _refs(text: str, ctx: Context, kind: Literal["beat", "chunk"]) -> list[int]:
         low, high = int(_number(m[1]) or 0), int(_number(m[2]) or 0)
         noun = text[: m.start()].strip()
         return [_ref(f"{noun} {n}", ctx, kind) for n in range(min(low, high), max(low, high) + 1)]
-    if m := re.match(rf"(?:the )?({_NUM}) (first|last|final) (\w+s)\b", text, re.I):
-        text = f"the {m[2]} {m[1]} {m[3]}"  # "les deux dernières images": the last two
-    if m := re.match(rf"(?:the )?(first|last|final) ({_NUM}) \w+s\b", text, re.I):
+    if m := re.match(rf"(?:the )?({_NUM}) (first|last|final) (\w+?)s?$", text, re.I):
+        text = f"the {m[2]} {m[1]} {m[3]}s"  # "les deux dernières images": the last two
+    if m := re.match(rf"(?:the )?(first|last|final) ({_NUM}) \w+?s?$", text, re.I):
         count, n = ctx.beats if kind == "beat" else ctx.chunks, int(_number(m[2]) or 0)
         if not 1 <= n <= count:
             raise _Problem(f"There are {_plural(count, kind)}, not {n}.")
@@ -509,8 +526,8 @@ def _replace_image(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 
 def _model(name: str) -> str:
-    for model in sorted(VIDEO_MODELS, key=len, reverse=True):
-        if re.fullmatch("(?:replicate:)?" + _model_pattern(model), name.strip(), re.I):
+    for typed, model in sorted(_model_prefixes().items(), key=lambda kv: -len(kv[0])):
+        if re.fullmatch("(?:replicate:)?" + _model_pattern(typed), name.strip(), re.I):
             return model
     raise _Problem(f"I don't know the video model '{name}'. Models: {', '.join(VIDEO_MODELS)}.")
 
@@ -640,6 +657,10 @@ def _music_brief(text: str) -> tuple[str | None, int | None, list[str] | None] |
     if im := re.search(r"\b(?:with|using|featuring) (.+)$", t):
         parts = [re.sub(r"^(?:an?|the|some|more) ", "", p.strip()) for p in re.split(_LIST, im[1])]
         instruments, t = [p for p in parts if p] or None, t[: im.start()]
+        feel = r"(?:\w+ )?(\w+) (?:feel|vibe|mood|tone|sound|energy|touch|edge)"
+        if instruments and all(re.fullmatch(feel, p) for p in instruments):
+            t += " " + " ".join(re.fullmatch(feel, p)[1] for p in instruments)  # type: ignore[index]
+            instruments = None  # "with a darker feel": a mood, not an instrument
     if tm := re.search(r"\b(slower|slow|faster|fast|quicker|quick)\b(?: tempo| pace)?", t):
         bpm = bpm or (SLOW_BPM if tm[1].startswith("slow") else FAST_BPM)
         t = t.replace(tm[0], " ")
@@ -874,6 +895,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"|create|"
            r"build|give me|show me|output) the final (?:video|cut|ad|film|"
            r"version|result))",
+           r"(?:it |this |that )?looks? (?:finished|done|complete|ready)(?: to me| to us)?",
            r"(?:we'?re|we are|i'?m|i am|all|it'?s|that'?s) (?:all )?(?:done|finished)(?: here| now|"
            r" with (?:it|this|that))?|done|finished"
            r"|that'?s (?:it|all|everything)|nothing (?:else|more)"),
@@ -936,7 +958,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"stage)?"),
     *_rule(_switch,
            r"(?:switch|change|go|move|jump)(?: back)? to (?:the )?branch (?P<n>%NAME%)",
-           r"(?:switch|go|jump)(?: back)? to (?P<n>main(?:-\d+)*|[a-z][\w.]*(?:-[\w.]+)+)",
+           r"(?:switch|go|jump)(?: back)? (?:to|into|over to) (?P<n>main(?:-\d+)*"
+           r"|[a-z][\w.]*(?:-[\w.]+)+)",
            r"(?:checkout|check out|open|use|select) (?:the )?branch (?P<n>%NAME%)",
            r"(?:checkout|check out) (?P<n>%NAME%)",
            r"(?:use|switch to|go with|try) (?P<n>%MODEL%)(?: model)?"),
@@ -985,7 +1008,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     # -- palette directions (before palettes of named colours)
     *_rule(_palette_shift,
            r"(?:make |use |go |go with |give it |i want |try |switch to |change to )?(?:the |an? |"
-           r"some )?%MORE%(?P<sh>%SHIFT%) %HUE%",
+           r"some )?%MORE%(?P<sh>%SHIFT%)(?:,? (?:and )?(?:more )?[a-z-]+){0,2} %HUE%",
+           r"(?:make |change |turn |shift |set |push )?(?:the |an? )?%HUE% %MORE%"
+           r"(?:to |into |be |a bit )?%MORE%(?P<sh>%SHIFT%)(?: and (?:more )?[a-z-]+)",
            r"(?:make |change |turn |shift |set |push )?(?:the |an? )?%HUE% %MORE%"
            r"(?:to |into |be |a bit )?%MORE%(?P<sh>%SHIFT%)",
            r"go (?P<sh>%SHIFT%)",
@@ -1096,6 +1121,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"no %MUSIC%|%MUSIC% off|without (?:any )?%MUSIC%"),
     *_rule(_volume(0),
            r"(?:set |put |make )?%MUSIC%(?: volume| level| gain)?(?: to| at)? (?P<db>%DB%)",
+           r"%MUSIC%(?: volume| level| gain)?(?: should| needs to| must| can)? (?:be|sit|stay|go|"
+           r"come in) (?:at |to |down to |around )?(?P<db>%DB%)",
            r"(?:bring|lower|raise|turn|drop|change|adjust|put|set|make|reduce|decrease|increase|"
            r"boost|cut) %MUSIC%(?: volume| level| gain)? (?:down |up )?(?:to|at) (?P<db>%DB%)",
            r"(?:set |put )?(?:the )?(?:music )?(?:volume|gain|level)(?: of the music)? (?:to|at) "
@@ -1191,7 +1218,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:change|set|make|update|replace) (?:the )?(?:on-?screen )?(?:text|caption|headline|"
            r"copy|line|words?) (?:on|of|for|in) (?P<b>%BEAT%) (?:to|with|into|:|as) (?P<t>.+)"),
     *_rule(_beat_text,
-           r"(?:the )?(?:on-?screen )?(?:text|caption|headline|copy)(?: of| on| for| in)? "
+           r"(?:the )?(?:on-?screen )?(?:text|caption|headline|copy)(?: of| on| for| in| to| at)? "
            r"(?P<b>%BEAT%) ?(?::|=|should be|should say|should read|is|says|reads) (?P<t>.+)"),
     *_rule(_ask_length,
            r"(?:give|allow) (?P<b>%BEAT%) (?:a bit |a little |some |much |a lot )?(?:more|less|"
@@ -1314,6 +1341,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"%REGEN% (?:all (?:the )?chunks|every chunk|all (?:the )?clips|the whole video)(?P<c>)"
            r"(?P<tail>(?: .*)?)",
            r"%REGEN% (?P<c>%CHUNKS%)(?P<tail>(?: .*)?)",
+           r"(?:switch|change|move|put|set) (?P<c>%CHUNKS%) (?:over )?(?:to|onto)"
+           r" (?P<model>%MODEL%)"
+           r"(?: model)?(?P<tail>)",
            r"(?P<c>%CHUNK%) (?P<tail>(?:with|using|on|in|via) .+)",
            r"(?:make|change) (?P<c>%CHUNK%) (?P<tail>.+)"),
 ]
@@ -1517,6 +1547,16 @@ _MODIFIER = _compile(
 )
 
 
+def _style_of(result: list[_Item] | _Problem | None) -> str | None:
+    """The style target of a one-op result ("palette", "lighting", ...), else None."""
+    if not isinstance(result, list) or len(result) != 1 or not isinstance(result[0], _Op):
+        return None
+    op = result[0].args
+    if op.get("op") == "adjust_palette":
+        return "palette"
+    return str(op["field"]) if op.get("op") == "set_style" else None
+
+
 def _new_take(result: list[_Item] | _Problem | None) -> bool:
     """A new image or chunk without a prompt yet ("redo image 5", then ", brighter")."""
     return isinstance(result, list) and any(
@@ -1575,6 +1615,7 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
                 result = r
         if (prev_ok and _about_music(done[-1][1])
                 and (_BARE.fullmatch(core) or _MODIFIER.fullmatch(core))
+                and not re.search(r"\b(?:louder|quieter|softer)\b", core, re.I)
                 and not re.search(_FRAGMENTS["%DUR%"], core, re.I)):  # fmt: skip
             joined = f"{done[-1][0]} {clause}"  # "regenerate the music, calmer": the music's
             if _about_music(r := _parse(joined, ctx)):
@@ -1596,6 +1637,12 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
                     continue
                 joined = ""
             if joined:
+                i += 1
+                continue
+        if prev_ok and _style_of(done[-1][1]) and _BARE.fullmatch(core):
+            joined = f"{done[-1][0]} and {core}"  # "make the palette darker and moodier"
+            if _style_of(r := _parse(joined, ctx)) == _style_of(done[-1][1]):
+                done[-1] = (joined, r)
                 i += 1
                 continue
         if prev_ok and _new_take(done[-1][1]) and _BARE.fullmatch(core):
