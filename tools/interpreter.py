@@ -1,30 +1,48 @@
 """The offline edit interpreter: one chat message at a review pause -> tool calls.
 
-Deterministic and table-driven (DESIGN.md §4). The message is split into clauses on ``,``,
-``;``, sentence ends and the words *and*, *then*, *also*, *but*, *plus* (never inside quotes),
-and each clause is matched in full against :data:`RULES`, an ordered list of
-``(regex, handler)`` pairs; the first handler that accepts it wins. A clause that matches
-nothing is joined to its neighbour and tried again, so "a black and gold palette", "swap beats
-2 and 3" and "beat 2 a dog, a cat and a bird" stay whole. To teach it a phrasing, add a rule.
+Deterministic (DESIGN.md §4), in four steps:
 
-The text is data: nothing in it is obeyed except through the rules, and only pieces of it
-(a prompt, a title) travel on, as values. Choices made here:
+1. **Reading** (:mod:`tools.lexicon`): a French, German or Spanish message is read word by
+   word onto the English slot words of the grammar (verbs, targets, references, units), with
+   German verb-final order and "plus/más/mehr + adjective" undone; every value keeps a way
+   back to the user's own words, and quoted text is never translated.
+2. **Clauses**: the reading is split on ``,``, ``;``, sentence ends and *and/then/also/but/
+   plus* (never inside quotes or a list of references such as "beats 2, 3 and 5"). A clause
+   that starts with a new target and no verb borrows the verb before it ("make beat 2 a sunset
+   and beat 4 a forest", "use kling for chunk 2 and veo for chunk 5"); a bare modifier binds to
+   the music, image or style just named ("regenerate the music, calmer"); a pronoun or a
+   verb-only clause acts on the last target named ("the 4th image looks off, try again"); a
+   clause nothing takes is joined to a neighbour and tried again ("a black and gold palette").
+3. **Grammar**: each clause is matched in full against :data:`RULES`, ordered
+   ``(pattern, handler)`` pairs written over shared fragments (``%BEAT%`` with numbers,
+   ordinals, "the last", "the penultimate", beat types and ranges; ``%CHUNK%``; ``%DUR%``;
+   ``%MODEL%`` from the model catalog with unique prefixes; ``%MOVE%`` camera moves;
+   ``%SHIFT%`` palette directions; ...). The first handler that accepts it wins.
+4. **Assembly**: all spec edits become one ``edit_spec`` call where the first was said, with
+   beat numbers as the user saw them renumbered so that applying ops in order does what was
+   meant ("remove beats 3 and 5" -> remove 5, then remove 3); requests about one chunk, image or
+   the music become one new take; "continue" runs last.
+
+The text is data: nothing in it is obeyed except through the rules, and only pieces of it (a
+prompt, a title, on-screen text) travel on, as values. Choices made here:
 
 * The phase decides the *kind* of change, never whether it is allowed (the app forks from the
   right checkpoint, or says where an edit belongs): a beat's content is a spec edit
   (``set_beat``) at the plan pause and a new image (``regenerate_beat``) later; a music brief
-  is ``set_music`` before refine and ``regenerate_music`` at refine.
-* All spec edits of a message become one ``edit_spec`` call, where the first one was said.
-  Beat numbers are those the user saw before the message; ops are renumbered so that applying
-  them in order does what was meant ("remove beats 3 and 5" -> remove 5, then remove 3).
-* "continue" runs after everything else in the message. Auto-continue on is
-  ``set_auto_continue`` then ``continue_pipeline`` (the user is at a pause and wants it to run);
-  off is ``set_auto_continue`` alone. Acknowledgements ("ok", "looks good") continue only when
-  they are the whole message.
-* Relative tempo ("slower music") maps to fixed tempi (:data:`SLOW_BPM`, :data:`FAST_BPM`): the
-  interpreter does not see the current brief.
+  is ``set_music`` before refine and ``regenerate_music`` at refine; a camera move is a spec
+  edit for a beat (``set_camera``) and a new take for a chunk.
+* Relative colour words ("warmer colours") are ``adjust_palette``; named colours are a palette.
+* Auto-continue on is ``set_auto_continue`` then ``continue_pipeline``; off is
+  ``set_auto_continue`` alone. Finishing ("finish it", "we're done") continues at the refine
+  pause and runs to the end without pausing before it. Acknowledgements continue only when they
+  are the whole message.
+* Relative tempo ("slower music") maps to fixed tempi (:data:`SLOW_BPM`, :data:`FAST_BPM`) and
+  a relative beat length ("two seconds shorter") is a question: the interpreter does not see
+  the current spec.
 * All or nothing: if any clause is unknown or invalid (beat 12 of 9), there are no calls, and
   the reply says what was understood, what was not, and what can be done at this pause.
+
+Measured on ``tests/fixtures/phrasings.toml`` (``pytest -s tests/unit/test_phrasings.py``).
 """
 
 from __future__ import annotations
