@@ -1452,17 +1452,22 @@ def _split(text: str) -> list[tuple[str, str]]:
 def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     """The items one clause means, a problem with it, or None when no rule takes it."""
     clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
-    clause = _AGAIN.sub(r"\1", clause)  # "render chunk 3 again using veo": the same request
+    low = clause.lower()
+    if re.search(r"\b(?:again|once more|one more time|anew)\b", low):
+        clause = _AGAIN.sub(r"\1", clause)  # "render chunk 3 again using veo": the same request
     clause = _APPROX.sub("", clause)  # "only 1.5 seconds", "around 90 bpm": the number
-    clause = _ADD_WHERE_FIRST.sub(r"\1 \3 \2", clause)  # "add at the end an offer beat"
-    clause = _PLEASE_AFTER_TARGET.sub(r"\1", clause)  # "the music please 4 dB louder"
+    if re.match(r"(?:add|insert|append|put in) ", low):
+        clause = _ADD_WHERE_FIRST.sub(r"\1 \3 \2", clause)  # "add at the end an offer beat"
+    if "please" in low:
+        clause = _PLEASE_AFTER_TARGET.sub(r"\1", clause)  # "the music please 4 dB louder"
     # "can the colours be more muted?" asks for the change: "make the colours more muted"
     clause = re.sub(r"^(?:can|could|would|should) (the [a-z' ]+?|it) (?:be|get|look|feel|sound) ",
                     r"make \1 ", clause, flags=re.I)  # fmt: skip
     clause = re.sub(
         r"^(\w+) (?:a bit|a little|slightly|somewhat) (?=the |my |our )", r"\1 ", clause
     )
-    clause = _CAMERA_SPLIT.sub(r"\1 \2", clause)  # "tilt the camera down" -> "tilt down"
+    if "camera" in low:
+        clause = _CAMERA_SPLIT.sub(r"\1 \2", clause)  # "tilt the camera down" -> "tilt down"
     if not clause:
         return []
     for pattern, handler in RULES:
@@ -1540,6 +1545,9 @@ def _elliptic(prev: str, clause: str) -> list[str]:
 _PRONOUN = re.compile(
     r"^(\S+(?: up| over| again)?) (?:it|that|this|that one|this one|them)\b(.*)$", re.I
 )
+#: Longest clause tried after joining pieces, characters (a description is at most 500): an
+#: unknown message is not re-parsed as it grows, so interpreting stays linear in its length.
+_MAX_CLAUSE_CHARS = 600
 _REF_ANY = _compile(r"(?:%BEATS%|%CHUNKS%)")
 _REF_LIST = _compile(r"\b(?:%BEATS%|%CHUNKS%)(?=[ ,.!?;]|$)")
 _STYLE_END = re.compile(
@@ -1618,7 +1626,8 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
                 and (bm := _REF_ANY.search(done[-1][0]))):  # fmt: skip
             # "make beat 2 shorter, 3 seconds": the length of that beat
             result = _parse(f"make {bm[0]} {dm['d']}", ctx)
-        named = [m[0] for c, _ in done for m in _REF_ANY.finditer(c)]
+        recent = [c for c, _ in done[-3:] if len(c) <= _MAX_CLAUSE_CHARS]
+        named = [m[0] for c in recent for m in _REF_ANY.finditer(c)] if result is None else []
         if result is None and named and (pm := _PRONOUN.match(core)):  # "..., redo it"
             if (r := _parse(f"{pm[1]} {named[-1]}{pm[2]}", ctx)) is not None:
                 result = r
@@ -1683,12 +1692,13 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
             if direction == "forward":
                 for j in range(i + 1, min(i + 3, len(pieces))):
                     joined = clause + "".join(s + c for s, c in pieces[i + 1 : j + 1])
-                    if (r := _parse(joined, ctx)) is not None:
+                    if len(joined) <= _MAX_CLAUSE_CHARS and (r := _parse(joined, ctx)) is not None:
                         clause, result, used = joined, r, j
                         break
             elif done:
                 joined = done[-1][0] + pieces[i][0] + clause
-                if (r := _parse(joined, ctx)) is not None or done[-1][1] is None:
+                r = _parse(joined, ctx) if len(joined) <= _MAX_CLAUSE_CHARS else None
+                if r is not None or done[-1][1] is None:
                     done.pop()
                     clause, result = joined, r
             if result is not None:
