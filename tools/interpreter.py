@@ -687,7 +687,7 @@ def _music_brief(text: str) -> tuple[str | None, int | None, list[str] | None] |
         r"vibe|style|genre|kind|"
         r"a bit|a little|an?|the|some|should|must|will|would|could|can|have|has|had|get|got|"
         r"is|are|was|with|i|i'?d|we|you|it|like|love|want|need|please|around|about|roughly|"
-        r"approximately|this time|sound|sounds)\b|[,:~]",
+        r"approximately|this time|sound|sounds|feel|feels|seem|seems|look)\b|[,:~]",
         " ",
         t,
     )
@@ -943,7 +943,10 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:the )?(?:total )?(?:cost|costs|spend|spending|price|bill|budget|spent)(?: so far|"
            r" to "
            r"date| until now| in total)?",
-           r"(?:show|tell) me (?:what|how much) (?:it|this|that|everything|the video|we|i)\b.*"),
+           r"(?:show|tell) me (?:what|how much) (?:it|this|that|everything|the video|we|i)\b.*",
+           r"(?:show|tell|give) me (?:the )?(?:total )?(?:cost|costs|spend|spending|bill|price)"
+           r"(?: so far| to date)?"),
+    *_rule(_calls(), r"(?:no,? )?(?:it'?s|it is|that'?s|this is) not (?:an? |the )?[\w' -]+"),
     *_rule(_help, r"help|\?+|what can i (?:do|say)(?: here| now)?|options|commands"),
     # -- branches and phases
     *_rule(_calls(_call("list_branches")),
@@ -964,7 +967,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_compare,
            r"(?:compare|diff)(?: (?:it|this|this one|this branch|the current branch|my branch|"
            r"this version))? (?:with|to|against|and|vs\.?|versus) (?:branch )?(?P<b>%NAME%)",
-           r"how (?:does|is) (?:it|this|this branch|this version) differ(?:ent)? (?:from|to) "
+           r"how (?:does|is) (?:it|this|this branch|this version) (?:differ(?:ent)?|compare) "
+           r"(?:from|to|with|against) "
            r"(?:branch )?(?P<b>%NAME%)",
            r"what(?:'s| is) (?:the )?different (?:from|to|than) (?:branch )?(?P<b>%NAME%)",
            r"(?:show me |what are |what'?s |show )?the diff(?:erence)?s? (?:with|from|to|against|"
@@ -1003,7 +1007,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?: shot| move| movement)?"
            r"(?: (?:on|onto|to|over|around|across|towards?|the) .+)?",
            r"(?:use |do |add )?(?:an? )?(?P<mv>%MOVE%)(?: shot| move| movement)?(?: (?:on|onto|to|"
-           r"over|around|across|towards?) (?:the )?[\w-]+(?: [\w-]+)?)? (?:in|on|for|during) "
+           r"over|around|across|towards?) (?:the )?[\w-]+(?: [\w-]+)?)? (?:in|on|for|during|at the "
+           r"(?:start|end|beginning) of) "
            r"(?P<w>%BEAT%|%CHUNK%)",
            r"(?:make|give|use|change) (?P<w>%BEAT%|%CHUNK%) (?:to |into )?(?:an? )?(?P<mv>%MOVE%)"
            r"(?: shot| move| movement)?"),
@@ -1172,7 +1177,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_tempo,
            r"(?:an? |the )?(?P<dir>faster|quicker|slower|higher|lower) (?:tempo|pace|bpm)(?P<bpm>)",
            r"(?:change|set|make|put|bring|adjust|bump|push|take|raise|lower|drop|increase|decrease|"
-           r"speed|slow) (?:the )?(?:tempo|bpm)(?: of %MUSIC%)?(?: up| down)? "
+           r"speed|slow) (?:the )?(?:music |song |track |soundtrack )?(?:tempo|bpm)(?: of %MUSIC%)?"
+           r"(?: up| down)? "
            r"(?:to |at )?"
            r"(?P<bpm>\d{2,3})(?: ?bpm)?(?P<dir>)",
            r"(?:speed|slow) %MUSIC% (?P<dir>up|down)(?: (?:to|at) (?P<bpm>\d{2,3})(?: ?bpm)?)?",
@@ -1233,6 +1239,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:on|in|for|at) (?P<b>%BEAT%),? (?:write|put|say|add|use the text) "
            r"(?P<t>\"[^\"]+\"|'[^']+'|.+)",
            r"(?:on|in|for|at) (?P<b>%BEAT%),? (?:show|display) (?P<t>\"[^\"]+\"|'[^']+')",
+           r"(?P<b>%BEAT%) (?:should |must |needs to |has to )?(?:show|display|have) (?:the )?"
+           r"(?:(?:text|words?|caption) )?(?P<t>\"[^\"]+\"|'[^']+')",
            r"(?:change|set|make|update|replace) (?:the )?(?:on-?screen )?(?:text|caption|headline|"
            r"copy|line|words?) (?:on|of|for|in) (?P<b>%BEAT%) (?:to|with|into|:|as) (?P<t>.+)"),
     *_rule(_beat_text,
@@ -1292,6 +1300,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:%BEATS%|%CHUNKS%) (?:doesn'?t|does not|don'?t) (?:work|look right|fit)"),
     *_rule(_regen_ordinal,
            r"%REGEN% (?:the )?(?P<o>%ORD%)(?: one)?(?: %VIA% (?P<p>.+))?"),
+    *_rule(_regen_beats,
+           r"(?:make|do|draw|create|render|paint) (?P<b>%BEATS%)(?: image| picture| frame)? "
+           r"(?:anew|over|from scratch)(?P<p>)"),
     *_rule(_regen_all,
            r"%REGEN% (?:everything|it all|all of (?:it|them)|all)(?: again)?(?: %VIA% (?P<p>.+))?"),
     *_rule(_beat_content,
@@ -1372,7 +1383,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
 _HEAD = re.compile(
     r"^(?:(?:please|pls|plz|kindly|(?:can|could|would|will) (?:you|we)|i'?d like(?: you)? to|"
     r"i would like(?: you)? to|i (?:want|need)(?: you)? to|let'?s|lets|now|just|so|hey|hi|hello|"
-    r"(?:i'?d|i would|we'?d|we would) (?:like|love|prefer)(?= (?!to\b)\S)|(?:i|we) (?:want|need|"
+    r"(?:i'?d|i would|we'?d|we would) (?:like|love|prefer|rather(?: have)?)(?= (?!to\b)\S)|"
+    r"(?:i|we) (?:want|need|"
     r"prefer)(?= (?!to\b)\S)|also|and|then|"
     r"actually|ok(?:ay)?(?: so)?|yes|yeah|great|nice|perfect|alright|well|maybe|oh|hmm+|"
     r"um+)\b[ ,]*(?=\S))+",
@@ -1453,7 +1465,9 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     """The items one clause means, a problem with it, or None when no rule takes it."""
     clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
     low = clause.lower()
-    if re.search(r"\b(?:again|once more|one more time|anew)\b", low):
+    if low.endswith(" anew") and _REGEN_START.match(clause):
+        clause = clause[: -len(" anew")]  # "generiere ... neu": regenerate ... (anew)
+    if re.search(r"\b(?:again|once more|one more time)\b", low):
         clause = _AGAIN.sub(r"\1", clause)  # "render chunk 3 again using veo": the same request
     clause = _APPROX.sub("", clause)  # "only 1.5 seconds", "around 90 bpm": the number
     if re.match(r"(?:add|insert|append|put in) ", low):
@@ -1565,7 +1579,8 @@ _ADD_WHERE_FIRST = _compile(
     r"%BEAT%) ((?:an? |another |a new |one more )?%TYPE%.*)$"
 )
 _PLEASE_AFTER_TARGET = _compile(r"(%MUSIC%|%BEAT%|%CHUNK%) please\b")
-_AGAIN = _compile(r"((?:%BEATS%|%CHUNKS%)) (?:again|once more|one more time|anew)\b")
+_REGEN_START = _compile(r"%REGEN%\b")
+_AGAIN = _compile(r"((?:%BEATS%|%CHUNKS%)) (?:again|once more|one more time)\b")
 _BARE_DUR = _compile(r"(?:(?:like|say|about|maybe|to|of|for|only|just) )*(?P<d>%DUR%)(?: long)?")
 _MODIFIER = _compile(
     r"(?:something|anything|with|more|less|but|a bit|a little|slightly|much|kind of|sort of)\b.*"
