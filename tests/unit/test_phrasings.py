@@ -1,9 +1,13 @@
-"""Accuracy of the offline interpreter on a development set of phrasings (en, fr, de, es).
+"""Accuracy of the offline interpreter on a set of phrasings (en, fr, de, es).
 
 The set is ``tests/fixtures/phrasings.toml``: each case is a message, the pause it is said at,
-and the tool calls a user means by it. A case counts as right only when the calls are exactly
-those, in order. The ``held`` split was written after the grammar and never tuned on; both
-accuracies are printed (``pytest -s``); the target is on all cases together.
+and the tool calls a user means by it (no calls for a request that must be refused). A case
+counts as right only when the calls are exactly those, in order. ``dev`` cases were looked at
+while building the grammar; each ``held*`` split was written after the grammar of its day and
+run once untuned; its first-run accuracy is recorded in the fixture's header (the last split,
+``held8``, is the only one no fix has seen). Each split's accuracy is printed (``pytest -s``);
+the assertion (>= 0.95) is on all cases together, so it guards against regressions, not
+against unseen phrasings.
 """
 
 from __future__ import annotations
