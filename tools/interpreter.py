@@ -614,7 +614,7 @@ def _move_beat(m: re.Match[str], ctx: Context) -> list[_Item]:
     if "b2" in m.groupdict():
         target = _ref(m["b2"], ctx, "beat")
         others = [x for x in range(1, n + 1) if x != beat]
-        after = to in ("after", "between")
+        after = to in ("after", "between", "behind")
         index = others.index(target) + after if target != beat else beat - 1
     elif to in ("start", "beginning", "front", "top", "first"):
         index = 0
@@ -673,12 +673,15 @@ def _music_brief(text: str) -> tuple[str | None, int | None, list[str] | None] |
         bpm = bpm or (SLOW_BPM if tm[1].startswith("slow") else FAST_BPM)
         t = t.replace(tm[0], " ")
     if im := re.search(r"\b(?:with|using|featuring) (.+)$", t):
-        parts = [re.sub(r"^(?:an?|the|some|more) ", "", p.strip()) for p in re.split(_LIST, im[1])]
-        instruments, t = [p for p in parts if p] or None, t[: im.start()]
-        feel = r"(?:\w+ )?(\w+) (?:feel|vibe|mood|tone|sound|energy|touch|edge)"
-        if instruments and all(re.fullmatch(feel, p) for p in instruments):
-            t += " " + " ".join(re.fullmatch(feel, p)[1] for p in instruments)  # type: ignore[index]
-            instruments = None  # "with a darker feel": a mood, not an instrument
+        raw = [p.strip() for p in re.split(_LIST, im[1]) if p.strip()]
+        t = t[: im.start()]
+        feel = r"(?:more|less) (\w+)|(?:\w+ )?(\w+) (?:feel|vibe|mood|tone|sound|energy|touch|edge)"
+        found = [re.fullmatch(feel, p) for p in raw]
+        if raw and all(found):  # "with a darker feel", "with more energy": a mood
+            t += " " + " ".join(f[1] or f[2] for f in found if f)
+        else:
+            parts = [re.sub(r"^(?:an?|the|some|more) ", "", p) for p in raw]
+            instruments = [p for p in parts if p] or None
     if tm := re.search(r"\b(slower|slow|faster|fast|quicker|quick)\b(?: tempo| pace)?", t):
         bpm = bpm or (SLOW_BPM if tm[1].startswith("slow") else FAST_BPM)
         t = t.replace(tm[0], " ")
@@ -797,11 +800,30 @@ _FRAGMENTS["%SHIFT%"] = (r"(?:soft(?:er)?|warm(?:er)?|cool(?:er)?|cold(?:er)?|da
 _FRAGMENTS["%HUE%"] = r"(?:colou?rs|colou?r palette|palette|colou?r scheme|tones|hues|colou?r)"
 _FRAGMENTS["%MORE%"] = r"(?:(?:a bit|a little|a lot|much|slightly|even|way|somewhat) )?(?:more )?"
 #: Palette direction words -> agent.edits.PaletteShift.
-_SHIFTS = {"warm": "warmer", "cool": "cooler", "cold": "cooler", "dark": "darker",
-           "deep": "darker", "light": "lighter", "pale": "lighter", "pastel": "pastel",
-           "vivid": "vivid", "saturat": "vivid", "bold": "vivid", "punch": "vivid",
-           "rich": "vivid", "bright": "vivid", "mut": "muted", "desat": "muted", "dull": "muted",
-           "subdued": "muted", "washed": "muted", "soft": "pastel", "tone": "muted"}  # fmt: skip
+_SHIFTS = {
+    "warm": "warmer",
+    "cool": "cooler",
+    "cold": "cooler",
+    "dark": "darker",
+    "deep": "darker",
+    "light": "lighter",
+    "pale": "lighter",
+    "pastel": "pastel",
+    "vivid": "vivid",
+    "saturat": "vivid",
+    "bold": "vivid",
+    "punch": "vivid",
+    "rich": "vivid",
+    "bright": "vivid",
+    "mut": "muted",
+    "desat": "muted",
+    "dull": "muted",
+    "subdued": "muted",
+    "washed": "muted",
+    "soft": "pastel",
+    "tone": "muted",
+    "pop": "vivid",
+}
 
 
 def _camera_move(m: re.Match[str], ctx: Context) -> list[_Item]:
@@ -863,7 +885,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:i|we) (?:really )?(?:like|love|dig) (?:it|this|that|them|the result)",
            r"(?:that|this|it) works(?: for me| for us)?|works for me|(?:that|this|it)(?:'s| is) "
            r"(?:great|good|perfect|fine|nice|amazing|awesome|excellent|spot on|exactly right)",
-           r"that'?s the one|this is the one|nailed it|love it|"
+           r"that'?s the one|this is the one|nailed it|love it|(?:we'?re|i'?m|it'?s|that'?s|all)"
+           r" (?:all "
+           r")?(?:good|fine|set|sorted)|"
            r"(?:nice|great|good) (?:work|job)|well done|spot on|exactly|beautiful|excellent|"
            r"awesome|amazing|brilliant"),
     *_rule(_calls(_ACK),
@@ -887,7 +911,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?: (?:without|with no) (?:asking|stopping|pausing|checking|reviews?|pauses|stops|"
            r"breaks|interruptions|me|us|my (?:input|approval|review|ok|okay|feedback)|(?:a )?"
            r"pause|asking me)"
-           r"(?: me| in between| anything| again| at all)?| unattended| (?:to|until|till|through"
+           r"(?: me| with me| with us| in between| anything| again| at all)?| unattended| (?:to"
+           r"|until|"
+           r"till|through"
            r" to)"
            r" the (?:end|"
            r"final (?:video|cut|ad|result))| all the way(?: through)?| on your own| by yourself|"
@@ -953,7 +979,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:show|list|see|view)(?: me)?(?: the| all| my)*(?: branches| branch tree| tree)",
            r"branches|what branches (?:are there|do i have|exist)"),
     *_rule(lambda m, ctx: [_call("compare_branches", a=m["a"], b=m["b"])],
-           r"(?:compare|diff) (?:the )?(?:two )?(?:branches? )?(?P<a>%NAME%) (?:and|with|to|vs\.?|"
+           r"(?:compare|diff) (?:the )?(?:two )?(?:branch(?:es)? )?(?P<a>%NAME%) (?:and|with|to"
+           r"|vs\.?|"
            r"versus|against) "
            r"(?:branch )?(?P<b>%NAME%)",
            r"(?:what(?:'s| is| are)|show(?: me)?) the diff(?:erence)?s? between (?:branch )?"
@@ -1006,8 +1033,10 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:should |to |will |must |can )?(?:do an? |be an? |be )?(?P<mv>%MOVE%)"
            r"(?: shot| move| movement)?"
            r"(?: (?:on|onto|to|over|around|across|towards?|the) .+)?",
-           r"(?:use |do |add )?(?:an? )?(?P<mv>%MOVE%)(?: shot| move| movement)?(?: (?:on|onto|to|"
-           r"over|around|across|towards?) (?:the )?[\w-]+(?: [\w-]+)?)? (?:in|on|for|during|at the "
+           r"(?:use |do |add )?(?:an? )?(?P<mv>%MOVE%)(?: shot| move| movement)?(?: (?:(?:on|onto"
+           r"|to|"
+           r"over|around|across|towards?) )?(?:the )?[\w-]+(?: [\w-]+)?)? (?:in|on|for|during|at"
+           r" the "
            r"(?:start|end|beginning) of) "
            r"(?P<w>%BEAT%|%CHUNK%)",
            r"(?:make|give|use|change) (?P<w>%BEAT%|%CHUNK%) (?:to |into )?(?:an? )?(?P<mv>%MOVE%)"
@@ -1037,6 +1066,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:make |change |turn |shift |set |push )?(?:the |an? )?%HUE% %MORE%"
            r"(?:to |into |be |a bit )?%MORE%(?P<sh>%SHIFT%)",
            r"go (?P<sh>%SHIFT%)",
+           r"(?:make )?(?:the )?%HUE% (?P<sh>pop)(?: more| out)?",
            r"(?:make |change |turn |set )?(?:the )?%HUE% (?:a bit |a little |much |slightly )?"
            r"(?:to be |be )?less (?P<lsh>%SHIFT%)(?P<sh>)",
            r"(?:an? |the )?less (?P<lsh>%SHIFT%) %HUE%(?P<sh>)",
@@ -1203,8 +1233,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
                 "'new music'."), r"(?:change|fix) %MUSIC%"),
     # -- beats: timing, text, type, images, content, structure
     *_rule(_move_beat,
-           r"(?:move|put|shift|bring|place) (?P<b>%BEAT%) (?:to )?(?:right )?(?P<to>after|before) "
-           r"(?P<b2>%BEAT%)",
+           r"(?:move|put|shift|bring|place) (?P<b>%BEAT%) (?:to )?(?:right )?(?P<to>after|before|"
+           r"in front of|ahead of|behind) (?P<b2>%BEAT%)",
            r"(?P<b>%BEAT%) (?:should |must |needs to |has to )?(?:comes?|go(?:es)?|be|plays?"
            r"|appears?|"
            r"happens?) (?:right )?(?P<to>after|before) (?P<b2>%BEAT%)",
@@ -1250,7 +1280,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:give|allow) (?P<b>%BEAT%) (?:a bit |a little |some |much |a lot )?(?:more|less|"
            r"extra) (?:time|room|screen time)",
            r"(?:make|let) (?P<b>%BEAT%) (?:run |last |be )?(?:a bit |a little |much )?"
-           r"(?:longer|shorter)"),
+           r"(?:longer|shorter)",
+           r"(?P<b>%BEAT%) (?:can|could|should|needs to|must|has to) (?:be|run|last) (?:a bit |a "
+           r"little |much )?(?:longer|shorter)"),
     *_rule(_relative_length,
            r"(?:make|cut|trim|shorten|lengthen|extend) (?P<b>%BEAT%) (?:by )?(?P<d>%DUR%) "
            r"(?P<dir>shorter|longer)",
@@ -1303,6 +1335,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_regen_beats,
            r"(?:make|do|draw|create|render|paint) (?P<b>%BEATS%)(?: image| picture| frame)? "
            r"(?:anew|over|from scratch)(?P<p>)"),
+    *_rule(_regen_beats,
+           r"(?:give|have) (?P<b>%BEATS%)(?: image| picture| frame)? (?:another|a new|one more|a "
+           r"fresh) (?:try|go|take|shot|pass|attempt)(?: %VIA% (?P<p>.+))?"),
     *_rule(_regen_all,
            r"%REGEN% (?:everything|it all|all of (?:it|them)|all)(?: again)?(?: %VIA% (?P<p>.+))?"),
     *_rule(_beat_content,
@@ -1318,6 +1353,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"%REGEN% (?:all (?:the )?(?:beats|images|frames)|every (?:beat|image|frame)|the "
            r"(?:whole |entire )?storyboard)(?P<b>)(?: %VIA% (?P<p>.+))?",
            r"%REGEN% (?P<b>%BEATS%)(?: image| picture| frame)?(?: %VIA% (?P<p>.+))?",
+           r"%REGEN% (?P<b>%BEATS%)(?: image| picture| frame)? (?:to|in) (?P<p>.+)",
            r"%REGEN% (?P<b>%BEATS%)(?: image| picture| frame)? (?P<p>(?:(?:a bit|a little|much|"
            r"even|way) )?(?:[a-z]+er|more [a-z]+)(?: and (?:[a-z]+er|more [a-z]+))?)"),
     *_rule(_beat_content,
@@ -1370,6 +1406,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"%REGEN% (?:all (?:the )?chunks|every chunk|all (?:the )?clips|the whole video)(?P<c>)"
            r"(?P<tail>(?: .*)?)",
            r"%REGEN% (?P<c>%CHUNKS%)(?P<tail>(?: .*)?)",
+           r"(?:give|have) (?P<c>%CHUNKS%) (?:another|a new|one more|a fresh) (?:try|go|take|shot|"
+           r"pass|attempt)(?P<tail>(?: .*)?)",
+           r"(?P<model>%MODEL%)(?: model)? (?:for|on) (?P<c>%CHUNKS%)(?P<tail>)",
            r"(?:switch|change|move|put|set) (?P<c>%CHUNKS%) (?:over )?(?:to|onto)"
            r" (?P<model>%MODEL%)"
            r"(?: model)?(?P<tail>)",
@@ -1657,7 +1696,7 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
                 result = r
         if (prev_ok and _about_music(done[-1][1])
                 and (_BARE.fullmatch(core) or _MODIFIER.fullmatch(core))
-                and not re.search(r"\b(?:louder|quieter|softer)\b", core, re.I)
+                and not re.search(r"\b(?:louder|quieter)\b", core, re.I)
                 and not re.search(_FRAGMENTS["%DUR%"], core, re.I)):  # fmt: skip
             joined = f"{done[-1][0]} {clause}"  # "regenerate the music, calmer": the music's
             if _about_music(r := _parse(joined, ctx)):

@@ -170,7 +170,8 @@ GERMAN: dict[str, str] = {
     "hast": "have", "habe": "have", "ist": "is", "wird": "will", "werden": "be", "sollen": "should",
     "mochte": "want", "will": "want", "wollen": "want", "bekommen": "get", "kriegen": "get",
     "zuruck zum": "back to the", "zuruck zur": "back to the", "geh zuruck zum": "go back to the",
-    "hinter": "after", "alles": "all", "alles klar": "ok", "entspannt": "relaxed",
+    "pastellig": "pastel", "pastelliger": "pastel", "pastelligere": "pastel", "hinter": "after",
+    "alles": "all", "alles klar": "ok", "entspannt": "relaxed",
     "entspannter": "more relaxed", "bis": "to", "nachster schritt": "next step", "name": "name",
     "durch": "with",
     "heisst": "is called", "heissen": "be called",
@@ -259,7 +260,7 @@ SPANISH: dict[str, str] = {
     "gracias": "thanks", "cuanto": "how much", "cuanto cuesta": "what is the cost",
     "ha costado": "did it cost", "costado": "cost", "cuesta": "cost", "gastado": "spent",
     "llevamos gastado": "have we spent", "hemos gastado": "have we spent",
-    "hasta ahora": "so far", "perfecto": "perfect", "listo": "done", "vale": "ok", "si": "yes",
+    "hasta ahora": "so far", "perfecto": "perfect", "listo": "ok", "vale": "ok", "si": "yes",
     "sin": "without", "parar": "stopping", "preguntar": "asking", "hasta el final": "to the end",
     "todo": "everything", "donde": "where", "estamos": "are we", "entre": "between",
     # adjectives (a comparative follows "más")
