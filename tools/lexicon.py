@@ -423,16 +423,16 @@ def canonical(source: str) -> Reading:
         else:
             i += 1
     keep(len(source))
-    segments = _tidy(segments)
+    segments = _tidy(segments, verb_last=language == "de")
     text = "".join(r for r, _ in segments)
     return Reading(text, source, language, tuple((r, s) for r, s in segments))
 
 
-def _tidy(segments: list[list[str]]) -> list[list[str]]:
+def _tidy(segments: list[list[str]], verb_last: bool) -> list[list[str]]:
     """Word order and spacing of the reading, segment by segment (sources stay attached).
 
-    Dropped words leave no double spaces; "more calm" reads "calmer"; a clause that ends on a
-    verb (German order: "die Musik leiser machen") reads with the verb first.
+    Dropped words leave no double spaces; "more calm" reads "calmer"; with ``verb_last``
+    (German), a clause that ends on a verb ("die Musik leiser machen") reads with the verb first.
     """
     out: list[list[str]] = []
     for seg in segments:
@@ -468,7 +468,7 @@ def _tidy(segments: list[list[str]]) -> list[list[str]]:
         body = [s for s in clause if s[0].strip()]
         end = [s for s in body if s[0] not in ("again", "please", ",", ";", ".", "!", "?",
                                                "and", "then")]  # fmt: skip
-        if len(end) > 1 and end[-1][0] in _VERB_END:
+        if verb_last and len(end) > 1 and end[-1][0] in _VERB_END:
             verb = end[-1]
             at = clause.index(verb)
             rest = clause[:at] + clause[at + 1 :]
