@@ -12,6 +12,7 @@ always sum exactly to the ad's duration.
 
 from __future__ import annotations
 
+import colorsys
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -571,6 +572,118 @@ class SetBeat(_Edit):
         return _rebuild(spec, beats)
 
 
+#: How each relative palette change moves a colour, in RGB steps (0-255) or HLS factors.
+PALETTE_SHIFTS = ("warmer", "cooler", "darker", "lighter", "pastel", "vivid", "muted")
+PaletteShift = Literal["warmer", "cooler", "darker", "lighter", "pastel", "vivid", "muted"]
+_TINT_RGB = 28  # warmer/cooler: red up and blue down (or the reverse) by this much
+
+
+def shift_colour(colour: str, change: PaletteShift) -> str:
+    """One ``#rrggbb`` colour moved in a direction ("warmer", "darker", "pastel", ...).
+
+    Warmer and cooler tint the colour towards orange or blue by :data:`_TINT_RGB` levels of
+    red and blue (so greys, black and white change too); darker and lighter scale HLS
+    lightness by a quarter (towards black or white); pastel halves the saturation and moves
+    lightness half-way to white; vivid and muted move saturation half-way to full or to grey.
+
+    Args:
+        colour: ``#rrggbb``.
+        change: the direction.
+
+    Returns:
+        The new colour as lower-case ``#rrggbb`` (may equal ``colour`` at a limit, e.g. white
+        made lighter).
+    """
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    if change in ("warmer", "cooler"):
+        sign = 1 if change == "warmer" else -1
+        r, g, b = r + sign * _TINT_RGB, g + sign * _TINT_RGB // 4, b - sign * _TINT_RGB
+    else:
+        h, lum, sat = colorsys.rgb_to_hls(r / 255, g / 255, b / 255)
+        if change == "darker":
+            lum *= 0.75
+        elif change == "lighter":
+            lum += (1 - lum) * 0.35
+        elif change == "pastel":
+            sat, lum = sat * 0.5, lum + (1 - lum) * 0.5
+        elif change == "vivid":
+            sat += (1 - sat) * 0.5
+        else:
+            sat *= 0.5
+        r, g, b = (round(v * 255) for v in colorsys.hls_to_rgb(h, lum, sat))
+    return "#" + "".join(f"{min(255, max(0, v)):02x}" for v in (r, g, b))
+
+
+class AdjustPalette(_Edit):
+    """Move every colour of the current palette in one direction ("warmer colours").
+
+    The palette stays the same size and order (base, accent, supporting tones); image prompts
+    that name the palette follow.
+
+    Attributes:
+        change: "warmer", "cooler", "darker", "lighter", "pastel", "vivid" or "muted".
+    """
+
+    op: Literal["adjust_palette"] = "adjust_palette"
+    change: PaletteShift
+
+    def apply(self, spec: Spec) -> Spec:
+        """Return ``spec`` with the shifted palette; UserError if no colour can move further."""
+        palette = [shift_colour(c, self.change) for c in spec.style.palette]
+        if palette == [c.lower() for c in spec.style.palette]:
+            raise UserError(f"the palette cannot get any {self.change}")
+        style = spec.style.model_copy(update={"palette": palette})
+        repl = f"Palette: {_colour_words(palette)}."
+        change = partial(re.sub, r"Palette: [^.]*\.", lambda _: repl, count=1)
+        beats = _map_text(spec, change, ["image_prompt"])
+        return _rebuild(spec, beats, style=Style.model_validate(style.model_dump()))
+
+
+class SetBrand(_Edit):
+    """Rename the brand; mentions of the old brand in the title and beats follow.
+
+    Attributes:
+        name: the new brand, at most 80 characters ("Bean & Leaf").
+    """
+
+    op: Literal["set_brand"] = "set_brand"
+    name: str
+
+    def apply(self, spec: Spec) -> Spec:
+        """Return ``spec`` with the brand renamed (capped at 80 characters); UserError if empty."""
+        new, old = _text(self.name, 80, "brand"), spec.brand
+        if not old:
+            return _rebuild(spec, brand=new)
+        fields = ["description", "image_prompt", "motion_prompt", "on_screen_text"]
+        beats = _map_text(spec, lambda t: _replace_name(t, old, new), fields)
+        title = _cap(_replace_name(spec.title, old, new), 120)
+        product = _cap(_replace_name(spec.product, old, new), 120)
+        return _rebuild(spec, beats, brand=new, title=title, product=product)
+
+
+class SetCamera(_Edit):
+    """Give one beat a camera move; its motion prompt follows (the action is kept).
+
+    Attributes:
+        beat: the 1-based beat number.
+        camera: one of :data:`agent.spec.CAMERA_MOVES` ("pan-left", "push-in", ...).
+    """
+
+    op: Literal["set_camera"] = "set_camera"
+    beat: int
+    camera: CameraMove
+
+    def apply(self, spec: Spec) -> Spec:
+        """Return ``spec`` with the beat's camera move; NotFound for an unknown beat."""
+        i = _index(spec, self.beat)
+        old = spec.beats[i]
+        action = old.motion_prompt.partition(": ")[2].rstrip(".") or _action(old.description)
+        motion = _cap(f"{_move(self.camera, _speed(spec))}: {action}.", 1000)
+        beats = list(spec.beats)
+        beats[i] = old.model_copy(update={"camera": self.camera, "motion_prompt": motion})
+        return _rebuild(spec, beats)
+
+
 SpecEdit = Annotated[
     SetDuration
     | SetStyle
@@ -581,7 +694,10 @@ SpecEdit = Annotated[
     | RemoveBeat
     | MoveBeat
     | RetimeBeat
-    | SetBeat,
+    | SetBeat
+    | AdjustPalette
+    | SetBrand
+    | SetCamera,
     Field(discriminator="op"),
 ]
 """Any spec edit; JSON objects are told apart by their ``op``."""

@@ -1,30 +1,48 @@
 """The offline edit interpreter: one chat message at a review pause -> tool calls.
 
-Deterministic and table-driven (DESIGN.md §4). The message is split into clauses on ``,``,
-``;``, sentence ends and the words *and*, *then*, *also*, *but*, *plus* (never inside quotes),
-and each clause is matched in full against :data:`RULES`, an ordered list of
-``(regex, handler)`` pairs; the first handler that accepts it wins. A clause that matches
-nothing is joined to its neighbour and tried again, so "a black and gold palette", "swap beats
-2 and 3" and "beat 2 a dog, a cat and a bird" stay whole. To teach it a phrasing, add a rule.
+Deterministic (DESIGN.md §4), in four steps:
 
-The text is data: nothing in it is obeyed except through the rules, and only pieces of it
-(a prompt, a title) travel on, as values. Choices made here:
+1. **Reading** (:mod:`tools.lexicon`): a French, German or Spanish message is read word by
+   word onto the English slot words of the grammar (verbs, targets, references, units), with
+   German verb-final order and "plus/más/mehr + adjective" undone; every value keeps a way
+   back to the user's own words, and quoted text is never translated.
+2. **Clauses**: the reading is split on ``,``, ``;``, sentence ends and *and/then/also/but/
+   plus* (never inside quotes or a list of references such as "beats 2, 3 and 5"). A clause
+   that starts with a new target and no verb borrows the verb before it ("make beat 2 a sunset
+   and beat 4 a forest", "use kling for chunk 2 and veo for chunk 5"); a bare modifier binds to
+   the music, image or style just named ("regenerate the music, calmer"); a pronoun or a
+   verb-only clause acts on the last target named ("the 4th image looks off, try again"); a
+   clause nothing takes is joined to a neighbour and tried again ("a black and gold palette").
+3. **Grammar**: each clause is matched in full against :data:`RULES`, ordered
+   ``(pattern, handler)`` pairs written over shared fragments (``%BEAT%`` with numbers,
+   ordinals, "the last", "the penultimate", beat types and ranges; ``%CHUNK%``; ``%DUR%``;
+   ``%MODEL%`` from the model catalog with unique prefixes; ``%MOVE%`` camera moves;
+   ``%SHIFT%`` palette directions; ...). The first handler that accepts it wins.
+4. **Assembly**: all spec edits become one ``edit_spec`` call where the first was said, with
+   beat numbers as the user saw them renumbered so that applying ops in order does what was
+   meant ("remove beats 3 and 5" -> remove 5, then remove 3); requests about one chunk, image or
+   the music become one new take; "continue" runs last.
+
+The text is data: nothing in it is obeyed except through the rules, and only pieces of it (a
+prompt, a title, on-screen text) travel on, as values. Choices made here:
 
 * The phase decides the *kind* of change, never whether it is allowed (the app forks from the
   right checkpoint, or says where an edit belongs): a beat's content is a spec edit
   (``set_beat``) at the plan pause and a new image (``regenerate_beat``) later; a music brief
-  is ``set_music`` before refine and ``regenerate_music`` at refine.
-* All spec edits of a message become one ``edit_spec`` call, where the first one was said.
-  Beat numbers are those the user saw before the message; ops are renumbered so that applying
-  them in order does what was meant ("remove beats 3 and 5" -> remove 5, then remove 3).
-* "continue" runs after everything else in the message. Auto-continue on is
-  ``set_auto_continue`` then ``continue_pipeline`` (the user is at a pause and wants it to run);
-  off is ``set_auto_continue`` alone. Acknowledgements ("ok", "looks good") continue only when
-  they are the whole message.
-* Relative tempo ("slower music") maps to fixed tempi (:data:`SLOW_BPM`, :data:`FAST_BPM`): the
-  interpreter does not see the current brief.
+  is ``set_music`` before refine and ``regenerate_music`` at refine; a camera move is a spec
+  edit for a beat (``set_camera``) and a new take for a chunk.
+* Relative colour words ("warmer colours") are ``adjust_palette``; named colours are a palette.
+* Auto-continue on is ``set_auto_continue`` then ``continue_pipeline``; off is
+  ``set_auto_continue`` alone. Finishing ("finish it", "we're done") continues at the refine
+  pause and runs to the end without pausing before it. Acknowledgements continue only when they
+  are the whole message.
+* Relative tempo ("slower music") maps to fixed tempi (:data:`SLOW_BPM`, :data:`FAST_BPM`) and
+  a relative beat length ("two seconds shorter") is a question: the interpreter does not see
+  the current spec.
 * All or nothing: if any clause is unknown or invalid (beat 12 of 9), there are no calls, and
   the reply says what was understood, what was not, and what can be done at this pause.
+
+Measured on ``tests/fixtures/phrasings.toml`` (``pytest -s tests/unit/test_phrasings.py``).
 """
 
 from __future__ import annotations
@@ -32,20 +50,39 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from agent.providers.replicate.catalog import load_catalog
 from agent.spec import BEAT_TYPES, MAX_DURATION_S, MIN_DURATION_S
+from tools.lexicon import Reading, canonical
 
 Phase = Literal["plan", "storyboard", "chunks", "refine"]
 
 #: Longest message interpreted, characters (DESIGN.md §6: edit text is length-limited).
 MAX_TEXT_CHARS = 2000
-#: Video model names ``regenerate_chunk`` takes (the DESIGN.md §4 registry, unprefixed).
-VIDEO_MODELS = ("local", "hailuo", "hailuo-02", "hailuo-2.3", "kling", "kling-v2.1", "veo",
-                "veo-3.1", "veo-3.1-fast", "wan", "wan-2.2-i2v-fast")  # fmt: skip
+
+
+def video_model_names() -> tuple[str, ...]:
+    """Video model names ``regenerate_chunk`` takes, unprefixed.
+
+    The offline ``local`` and every video model of the Replicate catalog (``models.toml``)
+    with its aliases.
+
+    Whether a name is usable in this process (its key set) is the registry's call when the
+    edit runs (:meth:`agent.providers.registry.Registry.video`).
+    """
+    catalog = load_catalog()
+    names = [m.name for m in catalog.of("video")]
+    aliases = [a for a, target in catalog.aliases.items() if target in names]
+    return ("local", *sorted(aliases), *names)
+
+
+#: Video model names ``regenerate_chunk`` takes (:func:`video_model_names`).
+VIDEO_MODELS = video_model_names()
 #: Music gain, dB: a "louder"/"quieter" step, a "much louder" step, and "mute".
 STEP_DB, BIG_STEP_DB, MUTE_DB = 3.0, 6.0, -60.0
 #: Tempi for "slower" / "faster" music, BPM; and MusicBrief's limits.
@@ -77,12 +114,14 @@ class Context:
         beats: number of beats in the spec (for "the last beat" and range checks).
         chunks: number of video chunks made so far (0 before the chunks phase).
         beat_types: optional type of each beat in order, to resolve "the offer beat".
+        branch: the branch in view, for "compare this branch with main".
     """
 
     phase: Phase
     beats: int
     chunks: int
     beat_types: tuple[str, ...] = ()
+    branch: str = "main"
 
 
 @dataclass(frozen=True)
@@ -152,36 +191,76 @@ def _alt(words: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(w).replace(r"\ ", " ") for w in ordered) + r")\b"
 
 
+def _model_prefixes() -> dict[str, str]:
+    """Model names and the shorter forms that name one model only: "wan-2.2" -> "wan-2.2-i2v-fast".
+
+    A prefix (whole parts of the name) that starts exactly one model's name and is not itself
+    a name or alias stands for that model.
+    """
+    out = {name: name for name in VIDEO_MODELS}
+    for name in VIDEO_MODELS:
+        parts = name.split("-")
+        for k in range(2, len(parts)):
+            prefix = "-".join(parts[:k])
+            owners = [n for n in VIDEO_MODELS if n == prefix or n.startswith(prefix + "-")]
+            if prefix not in out and len(owners) == 1:
+                out[prefix] = name
+    return out
+
+
 def _model_pattern(name: str) -> str:
-    return re.escape(name).replace(r"\-", "[ -]?").replace("v2", "v?2")
+    """A regex for a model name as people type it: "kling-v2.1-pro" ~ "Kling 2.1 Pro"."""
+    parts = re.split(r"[-\s]+", name)
+    out = []
+    for part in parts:
+        part = re.escape(part)
+        out.append(re.sub(r"^v(?=\d)", "v?", part))
+    return "[ -]?".join(out)
 
 
 _NUM = rf"(?:\d+(?:\.\d+)?|{_alt(_TENS)}(?:[ -]{_alt(_UNITS[1:10])})?|{_alt(_UNITS)})"
-_ORD = rf"(?:\d+(?:st|nd|rd|th)|{_alt(_ORDINALS)}|last|final|first)"
+_PENULTIMATE = r"(?:penultimate|(?:second|next)[ -]to[ -]last|last but one)"
+_ORD = rf"(?:\d+(?:st|nd|rd|th)|{_PENULTIMATE}|{_alt(_ORDINALS)}|last|final|first)"
+#: Words that name a beat: its scene, or at the storyboard its image.
+_BEAT_NOUN = r"(?:beat|scene|shot|image|picture|frame|photo|pic|still)"
 _TYPE = _alt(_TYPE_ALIASES)
 _LIST = r"(?:,? and |, |,? & )"
-_BEAT = (rf"(?:the )?(?:(?:beats?|scenes?|shots?) ?(?:number |# ?)?{_NUM}|{_ORD} (?:beat|scene|"
-         rf"shot)|{_TYPE}(?: beat| scene| shot)?)(?:'s)?")  # fmt: skip
+_BEAT = (rf"(?:the )?(?:{_BEAT_NOUN}s? ?(?:number |# ?)?{_NUM}|{_ORD} {_BEAT_NOUN}"
+         rf"|{_BEAT_NOUN} (?:of |for )?(?:the |an? )?{_TYPE}"
+         rf"|{_TYPE}(?: beat| scene| shot| image| picture| frame)?)(?:'s)?")  # fmt: skip
 _CHUNK = (rf"(?:the )?(?:(?:video )?(?:chunks?|clips?|segments?) ?(?:number |# ?)?{_NUM}|{_ORD} "
           rf"(?:video )?(?:chunk|clip|segment))(?:'s)?")  # fmt: skip
 _FRAGMENTS = {
     "%N%": _NUM,
     "%TYPE%": _TYPE,
-    "%BEATS%": rf"{_BEAT}(?:{_LIST}(?:{_BEAT}|{_NUM}))*",
+    "%BEATS%": rf"(?:(?:the )?{_BEAT_NOUN}s? {_NUM} ?(?:-|–|to|through|thru|until) ?{_NUM}|"
+    rf"{_BEAT}(?:{_LIST}(?:{_BEAT}|{_NUM}))*|(?:the )?{_ORD}(?:{_LIST}(?:the )?"
+    rf"{_ORD})+ {_BEAT_NOUN}s|(?:the )?(?:first|last|final) {_NUM} {_BEAT_NOUN}s?|(?:the )?{_NUM} "
+    rf"(?:first|last|final) {_BEAT_NOUN}s?)",
     "%BEAT%": _BEAT,
-    "%CHUNKS%": rf"{_CHUNK}(?:{_LIST}(?:{_CHUNK}|{_NUM}))*",
+    "%CHUNKS%": rf"(?:(?:the )?(?:video )?(?:chunk|clip|segment)s? {_NUM} ?(?:-|–|to|through|thru|"
+    rf"until) ?{_NUM}|{_CHUNK}(?:{_LIST}(?:{_CHUNK}|{_NUM}))*|(?:the )?{_ORD}(?:{_LIST}(?:the )?"
+    rf"{_ORD})+ (?:video )?(?:chunk|clip|segment)s|(?:the )?(?:first|last|final) {_NUM} "
+    rf"(?:video )?(?:chunk|clip|segment)s)",
     "%CHUNK%": _CHUNK,
-    "%DUR%": rf"(?:{_NUM} ?-?(?:s|secs?|seconds?|m|mins?|minutes?)\b|(?:half an?|a half) minute"
+    "%DUR%": rf"(?:{_NUM}(?: and a half)? ?-?(?:s|secs?|seconds?|m|mins?|minutes?)\b|(?:half an?"
+    rf"|a half) minute"
     rf"|an? minute and a half|an? minute)",
-    "%MODEL%": "(?:replicate:)?(?:" + "|".join(map(_model_pattern, VIDEO_MODELS[::-1])) + ")",
+    "%MODEL%": "(?:replicate:)?(?:"
+    + "|".join(map(_model_pattern, sorted(_model_prefixes(), key=len, reverse=True)))
+    + ")",
     "%MUSIC%": r"(?:the )?(?:background )?(?:music|soundtrack|track|song|score|tune|audio)",
-    "%IT%": r"(?:it|the (?:ad|video|spot|film|commercial|whole thing|length|duration|runtime))",
+    "%IT%": r"(?:it|this|the (?:whole |entire )?(?:ad|video|spot|film|commercial|thing)|the "
+    r"(?:length|duration|runtime))",
     "%MOOD%": _alt([*_MOODS, *_BASE]),
     "%PHASE%": r"(?:plan|planning|spec|script|storyboard|story board|images|frames|chunks|clips|"
     r"video clips|refine|refinement|music|mix|final cut|final video)",
-    "%REGEN%": r"(?:re-?generate|redo|re-?do|re-?render|remake|re-?make|retry|try|re-?roll|"
-    r"re-?draw|re-?create|re-?run|refresh|another take (?:of|on|for)|new (?:image|take) for)",
-    "%VIA%": r"(?:with|showing|to show|into|so (?:that )?it shows|featuring|but|where|as|:|-)",
+    "%REGEN%": r"(?:re-?generate|redo|re-?do|re-?render|render|remake|re-?make|retry|try|re-?roll|"
+    r"re-?draw|re-?create|re-?run|refresh|another take (?:of|on|for)|new (?:image|take) for|"
+    r"(?:give me |make |try |generate )?(?:an? |another )?(?:new|fresh|different|another|"
+    r"alternative) (?:version|take|image|picture|variant|variation|render|shot|attempt) "
+    r"(?:of|for|on))",
+    "%VIA%": r"(?:with|showing|to show|into|so (?:that )?it shows|featuring|but|where|as|:|-|,)",
     "%NAME%": r"[a-z0-9][\w.-]*",
     "%DB%": r"[+−-]?\d+(?:\.\d+)? ?db",
 }
@@ -216,9 +295,11 @@ def _seconds(text: str) -> float:
     t = text.lower()
     if m := re.fullmatch(r"(half an?|a half)? ?minute|an? minute( and a half)?", t):
         return 30.0 if m[1] else 90.0 if m[2] else 60.0
-    m = re.match(rf"({_NUM}) ?-?([a-z]+)", t)
-    value = (_number(m[1]) if m else None) or 0.0
-    return value * 60 if m and m[2].startswith("m") else value
+    m = re.match(rf"({_NUM})( and a half)?(?: ?-?([a-z]+))?", t)
+    value = ((_number(m[1]) or 0.0) + (0.5 if m[2] else 0.0)) if m else 0.0
+    if m and m[3] and m[3].startswith("m"):
+        return value * 60
+    return value
 
 
 def _plural(n: int, noun: str) -> str:
@@ -240,9 +321,13 @@ def _ref(text: str, ctx: Context, kind: Literal["beat", "chunk"]) -> int:
     count = ctx.beats if kind == "beat" else ctx.chunks
     t = text.lower().removesuffix("'s")
     type_m = re.search(rf"\b{_TYPE}", t) if kind == "beat" else None
-    if re.search(r"\b(last|final)\b", t):
+    if re.search(_PENULTIMATE, t):
+        n = count - 1
+    elif re.search(r"\b(last|final)\b", t):
         n = count
-    elif type_m and not re.search(r"\d|(?:beat|scene|shot)s? [a-z]", t):
+    elif type_m and not re.search(
+        rf"\d|\b(?:{_alt(_ORDINALS)}|{_alt(_UNITS)}|{_alt(_TENS)})", t.replace(type_m[0], "")
+    ):
         beat_type = _TYPE_ALIASES[type_m[0]]
         label = beat_type.replace("_", " ")
         found = [i + 1 for i, bt in enumerate(ctx.beat_types) if bt == beat_type]
@@ -263,8 +348,33 @@ def _ref(text: str, ctx: Context, kind: Literal["beat", "chunk"]) -> int:
 
 
 def _refs(text: str, ctx: Context, kind: Literal["beat", "chunk"]) -> list[int]:
-    """Every number in "beats 2, 3 and 5" or "beat 2 and the last beat"."""
+    """Every number in "beats 2, 3 and 5", "beat 2 and the last beat", "the last two images"."""
+    if m := re.search(rf"({_NUM}) ?(?:-|–|to|through|thru|until) ?({_NUM})$", text, re.I):
+        low, high = int(_number(m[1]) or 0), int(_number(m[2]) or 0)
+        noun = text[: m.start()].strip()
+        return [_ref(f"{noun} {n}", ctx, kind) for n in range(min(low, high), max(low, high) + 1)]
+    if m := re.match(rf"(?:the )?({_NUM}) (first|last|final) (\w+?)s?$", text, re.I):
+        text = f"the {m[2]} {m[1]} {m[3]}s"  # "les deux dernières images": the last two
+    if m := re.match(rf"(?:the )?(first|last|final) ({_NUM}) \w+?s?$", text, re.I):
+        count, n = ctx.beats if kind == "beat" else ctx.chunks, int(_number(m[2]) or 0)
+        if not 1 <= n <= count:
+            raise _Problem(f"There are {_plural(count, kind)}, not {n}.")
+        return (
+            list(range(1, n + 1))
+            if m[1].lower() == "first"
+            else list(range(count - n + 1, count + 1))
+        )
     return [_ref(part, ctx, kind) for part in re.split(_LIST, text) if part]
+
+
+#: The message being interpreted, read into slot words (for the user's own words of a value).
+_READING: ContextVar[Reading | None] = ContextVar("_READING", default=None)
+
+
+def _own(text: str) -> str:
+    """A value in the user's own words (a French description stays French)."""
+    reading = _READING.get()
+    return reading.original(text.strip()) if reading is not None else text
 
 
 def _value(text: str) -> str:
@@ -274,16 +384,25 @@ def _value(text: str) -> str:
 
 def _prompt(text: str) -> str:
     """A beat description or image prompt, at most :data:`MAX_PROMPT_CHARS` characters."""
-    if len(value := _value(text)) > MAX_PROMPT_CHARS:
+    if len(value := _value(_own(text))) > MAX_PROMPT_CHARS:
         raise _Problem(f"A beat description is at most {MAX_PROMPT_CHARS} characters.")
     return value
 
 
 def _adjective(text: str) -> str:
     """Style words in base form: "a bit moodier" -> "moody", "much warmer" -> "warm"."""
-    t = re.sub(r"^(?:(?:a (?:bit|little|lot)|an?|the|more|much|even|slightly|very|way) )+", "",
-               _value(text).lower())  # fmt: skip
-    return " ".join(_BASE.get(w, w) for w in t.split())
+    t = re.sub(r"\b(?:a (?:bit|little|lot)|more|much|even|slightly|very|way|somewhat|something|"
+               r"anything|kind of|sort of)\b ?", "", _value(text).lower())  # fmt: skip
+    t = re.sub(r"^(?:(?:an?|the|some) )+", "", t.strip())
+    words = [(w.rstrip(","), "," * w.endswith(",")) for w in t.replace(" ,", ",").split()]
+    return " ".join(_base(w) + comma for w, comma in words).strip(" ,")
+
+
+def _base(word: str) -> str:
+    """An adjective's base form: "moodier" -> "moody", "jazzier" -> "jazzy", "calmer" -> "calm"."""
+    if word in _BASE:
+        return _BASE[word]
+    return word[:-3] + "y" if len(word) > 5 and word.endswith("ier") else word
 
 
 # --- handlers: each maps a match to items, raises _Problem, or returns None (not mine) --------
@@ -293,15 +412,45 @@ def _calls(*calls: ToolCall) -> Handler:
     return lambda m, ctx: list(calls)
 
 
-def _ask(reply: str) -> Handler:
+class _Vague(_Problem):
+    """A request without its value ("make it shorter"); moot if the message gives the value."""
+
+    def __init__(self, reply: str, op: str) -> None:
+        super().__init__(reply)
+        self.op = op
+
+
+def _ask(reply: str, op: str = "") -> Handler:
     def handler(m: re.Match[str], ctx: Context) -> list[_Item]:
-        raise _Problem(reply)
+        raise _Vague(reply, op) if op else _Problem(reply)
 
     return handler
 
 
 def _help(m: re.Match[str], ctx: Context) -> list[_Item]:
     raise _Problem(possible(ctx.phase))
+
+
+#: Words that may frame a length for the whole ad as a question or suggestion ("would it work
+#: as a 15 second spot?", "what about 20s instead"): nothing in them names another target.
+_FRAME = set(
+    """would could can should will shall does do did is it work works be as a an the this
+    that spot ad video commercial version cut edit film one make made try trying go going with for
+    instead long total overall how about what if we us i you let's lets maybe perhaps possible ok
+    okay fine better doable just only like say around roughly approximately to get bring down up
+    in run runs last lasts keep please then rather prefer think need want into at most max maximum
+    more than no so under below within less of and on making doing having going think enough
+    plenty right good perfect sufficient""".split()
+)
+_FRAMED_DUR = _compile(r"(?P<pre>.*?)\b(?P<d>%DUR%)(?P<post>.*)")
+
+
+def _framed_duration(m: re.Match[str], ctx: Context) -> list[_Item] | None:
+    """A length for the whole ad inside question or suggestion words only."""
+    words = re.findall(r"[a-z']+", f"{m['pre']} {m['post']}".lower())
+    if not all(w in _FRAME for w in words):
+        return None
+    return _duration(m, ctx)
 
 
 def _duration(m: re.Match[str], ctx: Context) -> list[_Item]:
@@ -314,13 +463,29 @@ def _retime(m: re.Match[str], ctx: Context) -> list[_Item]:
     return [_Op({"op": "retime_beat", "beat": _ref(m["b"], ctx, "beat"), "duration_s": d})]
 
 
+def _ask_length(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """A vague beat length ("give beat 5 more time"): a question, unless a value follows."""
+    beat = _ref(m["b"], ctx, "beat")
+    raise _Vague(f"How long should beat {beat} be? Say e.g. 'make beat {beat} 4 seconds'.",
+                 "retime_beat")  # fmt: skip
+
+
+def _relative_length(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """A relative beat length ("two seconds shorter"): the beat's length is not known; ask."""
+    beat = _ref(m["b"], ctx, "beat")
+    raise _Vague(f"How long should beat {beat} be in all? Say e.g. 'make beat {beat} 3 seconds'.",
+                 "retime_beat")  # fmt: skip
+
+
 def _set_beat(beat: int, **fields: str | None) -> _Op:
     empty = {"description": None, "type": None, "on_screen_text": None}
     return _Op({"op": "set_beat", "beat": beat, **empty, **fields})
 
 
 def _beat_text(m: re.Match[str], ctx: Context) -> list[_Item]:
-    text = _value(m["t"]) if "t" in m.groupdict() else ""
+    text = _value(_own(m["t"])) if m.groupdict().get("t") else ""
+    if text.lower() in ("nothing", "none", "empty", "blank", "no text"):  # unquoted: no text
+        text = ""
     if len(text) > MAX_ON_SCREEN_CHARS:
         raise _Problem(f"On-screen text is at most {MAX_ON_SCREEN_CHARS} characters.")
     return [_set_beat(_ref(m["b"], ctx, "beat"), on_screen_text=text)]
@@ -333,8 +498,9 @@ def _beat_type(m: re.Match[str], ctx: Context) -> list[_Item]:
 def _beat_content(m: re.Match[str], ctx: Context) -> list[_Item]:
     """At plan, the beat's description; later, a new storyboard image with that prompt."""
     beat, prompt = _ref(m["b"], ctx, "beat"), _prompt(m["p"])
-    if re.fullmatch(r"(?:a (?:bit|little) |much )?(?:shorter|longer)", prompt, re.I):
-        raise _Problem(f"How long should beat {beat} be? Say e.g. 'make beat {beat} 4 seconds'.")
+    if re.fullmatch(r"(?:a (?:bit|little) |much )?(?:shorter|longer)", _value(m["p"]), re.I):
+        ask = f"How long should beat {beat} be? Say e.g. 'make beat {beat} 4 seconds'."
+        raise _Vague(ask, "retime_beat")
     if ctx.phase == "plan":
         return [_set_beat(beat, description=prompt)]
     return [_call("regenerate_beat", beat=beat, prompt=prompt)]
@@ -342,8 +508,35 @@ def _beat_content(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 def _regen_beats(m: re.Match[str], ctx: Context) -> list[_Item]:
     beats = _refs(m["b"], ctx, "beat") if m["b"] else list(range(1, ctx.beats + 1))
+    if m.groupdict().get("x"):  # "every image except the last one"
+        left_out = _refs(re.sub(r"\bones?\b", "beat", m["x"]), ctx, "beat")
+        beats = [b for b in beats if b not in left_out]
     prompt = _prompt(m["p"]) if m["p"] else None
     return [_call("regenerate_beat", beat=b, prompt=prompt) for b in beats]
+
+
+def _regen_ordinal(m: re.Match[str], ctx: Context) -> list[_Item] | None:
+    """Redo "the 4th": the 4th image at the storyboard, the 4th chunk at the chunks."""
+    prompt = _prompt(m["p"]) if m["p"] else None
+    if ctx.phase == "storyboard":
+        return [
+            _call("regenerate_beat", beat=_ref(f"the {m['o']} beat", ctx, "beat"), prompt=prompt)
+        ]
+    if ctx.phase == "chunks":
+        chunk = _ref(f"the {m['o']} chunk", ctx, "chunk")
+        return [_call("regenerate_chunk", chunk=chunk, model=None, prompt=prompt)]
+    return None
+
+
+def _regen_all(m: re.Match[str], ctx: Context) -> list[_Item] | None:
+    """Regenerate "everything": every image at the storyboard, every chunk at the chunks."""
+    prompt = _prompt(m["p"]) if m["p"] else None
+    if ctx.phase == "storyboard":
+        return [_call("regenerate_beat", beat=b, prompt=prompt) for b in range(1, ctx.beats + 1)]
+    if ctx.phase == "chunks":
+        return [_call("regenerate_chunk", chunk=c, model=None, prompt=prompt)
+                for c in range(1, ctx.chunks + 1)]  # fmt: skip
+    return None
 
 
 def _replace_image(m: re.Match[str], ctx: Context) -> list[_Item]:
@@ -351,8 +544,8 @@ def _replace_image(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 
 def _model(name: str) -> str:
-    for model in sorted(VIDEO_MODELS, key=len, reverse=True):
-        if re.fullmatch("(?:replicate:)?" + _model_pattern(model), name.strip(), re.I):
+    for typed, model in sorted(_model_prefixes().items(), key=lambda kv: -len(kv[0])):
+        if re.fullmatch("(?:replicate:)?" + _model_pattern(typed), name.strip(), re.I):
             return model
     raise _Problem(f"I don't know the video model '{name}'. Models: {', '.join(VIDEO_MODELS)}.")
 
@@ -363,6 +556,9 @@ _MODEL_TAIL = _compile(r"(?:with|using|on|in|via) (?:the )?(%MODEL%)(?: model)?(
 def _regen_chunks(m: re.Match[str], ctx: Context) -> list[_Item]:
     """The chunks named (or all), a model from the match or its tail, and a prompt."""
     chunks = _refs(m["c"], ctx, "chunk") if m["c"] else list(range(1, ctx.chunks + 1))
+    if m.groupdict().get("x"):  # "all the clips except chunk 3"
+        left_out = _refs(re.sub(r"\bones?\b", "chunk", m["x"]), ctx, "chunk")
+        chunks = [c for c in chunks if c not in left_out]
     if not chunks:
         raise _Problem("There are no chunks yet; they are made after the storyboard.")
     model = _model(m["model"]) if m.groupdict().get("model") else None
@@ -413,12 +609,20 @@ def _move(beat: int, index: int, n: int) -> _Op:
 
 def _move_beat(m: re.Match[str], ctx: Context) -> list[_Item]:
     beat, n, to = _ref(m["b"], ctx, "beat"), ctx.beats, m["to"].lower()
+    if not to:  # "open with the reveal" / "end on the offer"
+        to = "start" if re.match(r"(?:open|start|begin|lead|kick)", m[0], re.I) else "end"
     if "b2" in m.groupdict():
         target = _ref(m["b2"], ctx, "beat")
         others = [x for x in range(1, n + 1) if x != beat]
-        index = others.index(target) + (to == "after") if target != beat else beat - 1
+        after = to in ("after", "between", "behind")
+        index = others.index(target) + after if target != beat else beat - 1
     elif to in ("start", "beginning", "front", "top", "first"):
         index = 0
+    elif to in ("up", "earlier", "sooner", "left", "down", "later", "right", "further"):
+        n_word = m.groupdict().get("n")
+        steps = int(_number(n_word) or 1) if n_word else 1
+        index = beat - 1 + (steps if to in ("down", "later", "right", "further") else -steps)
+        index = int(_within(index + 1, 1, n, "The new position")) - 1
     elif to in ("end", "last", "bottom"):
         index = n - 1
     else:
@@ -438,7 +642,7 @@ def _swap_beats(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 def _spec_text(op: str, key: str) -> Handler:
     def handler(m: re.Match[str], ctx: Context) -> list[_Item]:
-        value = _value(m["v"])
+        value = _value(_own(m["v"]))
         if not 1 <= len(value) <= 120:
             raise _Problem(f"A {key} is 1 to 120 characters.")
         return [_Op({"op": op, key: value})]
@@ -459,18 +663,34 @@ def _style(field: str) -> Handler:
 def _music_brief(text: str) -> tuple[str | None, int | None, list[str] | None] | None:
     """(mood, tempo_bpm, instruments) in "calmer and slower, 90 bpm, with piano and strings"."""
     t, bpm, instruments = _value(text).lower(), None, None
-    if bm := re.search(r"(\d{2,3}) ?bpm|tempo (?:of |to |at )?(\d{2,3})", t):
+    per_minute = r"(?:bpm|beats? (?:per|a|an) minute)"
+    if bm := re.search(rf"(\d{{2,3}}) ?{per_minute}|tempo (?:of |to |at )?(\d{{2,3}})", t):
         bpm = int(_within(int(bm[1] or bm[2]), MIN_BPM, MAX_BPM, "The tempo in BPM"))
         t = t.replace(bm[0], " ")
+    if tm := re.search(
+        r"\b(?:with |at )?(?:an? )?(slower|faster|quicker)(?: tempo| pace| beat)\b", t
+    ):
+        bpm = bpm or (SLOW_BPM if tm[1].startswith("slow") else FAST_BPM)
+        t = t.replace(tm[0], " ")
     if im := re.search(r"\b(?:with|using|featuring) (.+)$", t):
-        parts = [re.sub(r"^(?:an?|the|some|more) ", "", p.strip()) for p in re.split(_LIST, im[1])]
-        instruments, t = [p for p in parts if p], t[: im.start()]
+        raw = [p.strip() for p in re.split(_LIST, im[1]) if p.strip()]
+        t = t[: im.start()]
+        feel = r"(?:more|less) (\w+)|(?:\w+ )?(\w+) (?:feel|vibe|mood|tone|sound|energy|touch|edge)"
+        found = [re.fullmatch(feel, p) for p in raw]
+        if raw and all(found):  # "with a darker feel", "with more energy": a mood
+            t += " " + " ".join(f[1] or f[2] for f in found if f)
+        else:
+            parts = [re.sub(r"^(?:an?|the|some|more) ", "", p) for p in raw]
+            instruments = [p for p in parts if p] or None
     if tm := re.search(r"\b(slower|slow|faster|fast|quicker|quick)\b(?: tempo| pace)?", t):
         bpm = bpm or (SLOW_BPM if tm[1].startswith("slow") else FAST_BPM)
         t = t.replace(tm[0], " ")
     t = re.sub(
-        r"\b(?:and|music|soundtrack|track|song|score|tune|tempo|at|to|be|more|sounding|"
-        r"a bit|a little)\b|[,:]",
+        r"\b(?:and|music|soundtrack|track|song|score|tune|tempo|at|to|be|more|sounding|beat|for|"
+        r"vibe|style|genre|kind|"
+        r"a bit|a little|an?|the|some|should|must|will|would|could|can|have|has|had|get|got|"
+        r"is|are|was|with|i|i'?d|we|you|it|like|love|want|need|please|around|about|roughly|"
+        r"approximately|this time|sound|sounds|feel|feels|seem|seems|look)\b|[,:~]",
         " ",
         t,
     )
@@ -498,6 +718,18 @@ def _music(regenerate: bool) -> Handler:
         ]
 
     return handler
+
+
+def _tempo(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """A new tempo: "change the tempo to 95 bpm", "speed the music up" (:data:`FAST_BPM`)."""
+    if m["bpm"]:
+        bpm = int(_within(int(m["bpm"]), MIN_BPM, MAX_BPM, "The tempo in BPM"))
+    else:
+        faster = ("up", "speed", "slow", "faster", "quicker", "higher")  # "slow" as in "too slow"
+        bpm = FAST_BPM if m["dir"].lower() in faster else SLOW_BPM
+    if ctx.phase == "refine":
+        return [_call("regenerate_music", mood=None, tempo_bpm=bpm, prompt=None)]
+    return [_Op({"op": "set_music", "mood": None, "tempo_bpm": bpm, "instruments": None})]
 
 
 def _volume(sign: int) -> Handler:
@@ -535,8 +767,110 @@ def _rule(handler: Handler, *patterns: str) -> list[tuple[re.Pattern[str], Handl
     return [(_compile(p), handler) for p in patterns]
 
 
+#: Camera moves for one beat or chunk: words -> agent.spec.CameraMove.
+_MOVES: dict[str, str] = {
+    r"pan(?:s|ning)? (?:to the )?left": "pan-left",
+    r"pan(?:s|ning)? (?:to the )?right": "pan-right",
+    r"tilt(?:s|ing)? up(?:wards?)?": "tilt-up", r"tilt(?:s|ing)? down(?:wards?)?": "tilt-down",
+    r"(?:zoom(?:s|ing)?|push(?:es|ing)?|dolly|dollies|move|moves|close) ?-?in(?:wards?)?":
+        "push-in",
+    r"(?:zoom(?:s|ing)?|pull(?:s|ing)?|dolly|dollies) ?-?(?:out|back)": "pull-out",
+    r"orbit(?:s|ing)?|circle(?:s|ing)?|(?:rotate|go|goes|move|moves|spin|spins) around"
+    r"|(?:360|turntable)(?: shot| spin)?": "orbit",
+    r"static(?: shot| camera)?|still(?: shot)?|locked[ -]off(?: shot)?|(?:stay|hold)s? still"
+    r"|no (?:camera )?(?:movement|motion)": "static",
+}  # fmt: skip
+_MOVE_WORDS = {"pan-left": "pan left", "pan-right": "pan right", "tilt-up": "tilt up",
+               "tilt-down": "tilt down", "push-in": "push in", "pull-out": "pull out",
+               "orbit": "orbit", "static": "static shot"}  # fmt: skip
+_FRAGMENTS["%ORD%"] = _ORD
+_SPEED = r"(?:(?:a |an )?(?:slow|slowly|fast|quick|quickly|gentle|gently|smooth|smoothly|subtle|"
+_SPEED += r"dramatic|steady|steadily|rapid|sweeping) )?"
+_FRAGMENTS["%MOVE%"] = (
+    _SPEED
+    + "(?:"
+    + "|".join(_MOVES)
+    + ")"
+    + r"(?: (?:slowly|quickly|gently|smoothly|fast|slow|steadily))?"
+)
+_FRAGMENTS["%SHIFT%"] = (r"(?:soft(?:er)?|warm(?:er)?|cool(?:er)?|cold(?:er)?|dark(?:er)?|deeper"
+                         r"|light(?:er)?"
+                         r"|paler|pastels?|vivid|saturated|bolder|punchier|richer|brighter|muted"
+                         r"|desaturated|duller|subdued|washed[ -]out)")  # fmt: skip
+_FRAGMENTS["%HUE%"] = r"(?:colou?rs|colou?r palette|palette|colou?r scheme|tones|hues|colou?r)"
+_FRAGMENTS["%MORE%"] = r"(?:(?:a bit|a little|a lot|much|slightly|even|way|somewhat) )?(?:more )?"
+#: Palette direction words -> agent.edits.PaletteShift.
+_SHIFTS = {
+    "warm": "warmer",
+    "cool": "cooler",
+    "cold": "cooler",
+    "dark": "darker",
+    "deep": "darker",
+    "light": "lighter",
+    "pale": "lighter",
+    "pastel": "pastel",
+    "vivid": "vivid",
+    "saturat": "vivid",
+    "bold": "vivid",
+    "punch": "vivid",
+    "rich": "vivid",
+    "bright": "vivid",
+    "mut": "muted",
+    "desat": "muted",
+    "dull": "muted",
+    "subdued": "muted",
+    "washed": "muted",
+    "soft": "pastel",
+    "tone": "muted",
+    "pop": "vivid",
+}
+
+
+def _camera_move(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """One beat's camera move (a spec edit), or one chunk rendered again with that move."""
+    words = re.sub("^" + _SPEED, "", m["mv"].lower())
+    words = re.sub(r" (?:slowly|quickly|gently|smoothly|fast|slow|steadily)$", "", words)
+    move = next(v for k, v in _MOVES.items() if re.fullmatch(k, words))
+    where = m["w"]
+    if re.search(r"\b(?:chunk|clip|segment)s?\b", where, re.I):
+        chunk = _ref(where, ctx, "chunk")
+        return [_call("regenerate_chunk", chunk=chunk, model=None, prompt=_MOVE_WORDS[move])]
+    return [_Op({"op": "set_camera", "beat": _ref(where, ctx, "beat"), "camera": move})]
+
+
+_OPPOSITE = {"warmer": "cooler", "cooler": "warmer", "darker": "lighter", "lighter": "darker",
+             "vivid": "muted", "muted": "vivid", "pastel": "vivid"}  # fmt: skip
+
+
+def _palette_shift(m: re.Match[str], ctx: Context) -> list[_Item]:
+    less = m.groupdict().get("lsh")
+    word = (less or m["sh"]).lower()
+    change = next(v for k, v in _SHIFTS.items() if word.startswith(k))
+    change = _OPPOSITE[change] if less else change  # "less saturated" -> muted
+    return [_Op({"op": "adjust_palette", "change": change})]
+
+
+def _finish(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """Finishing: at the last pause, approve it; earlier, run to the end without pausing."""
+    return [_CONTINUE] if ctx.phase == "refine" else [_AUTO, _CONTINUE]
+
+
+def _compare(m: re.Match[str], ctx: Context) -> list[_Item]:
+    a = m.groupdict().get("a") or ctx.branch
+    return [_call("compare_branches", a=a, b=m["b"])]
+
+
+def _move_to_ordinal(m: re.Match[str], ctx: Context) -> list[_Item]:
+    beat, word = _ref(m["b"], ctx, "beat"), m["ordpos"].lower()
+    index = _ref(f"the {word} beat", ctx, "beat") - 1
+    return [_move(beat, index, ctx.beats)]
+
+
 _AUTO = _call("set_auto_continue", enabled=True)
-_UP, _DOWN = r"(?: by (?P<db>\d+) ?db)?", r"(?P<much>much |a lot )?"
+_UP, _DOWN = (
+    r"(?: (?:by )?(?P<db>\d+(?:\.\d+)?) ?db)?",
+    r"(?P<much>much |a lot |way |far )?(?:a bit |a little |a touch |slightly |somewhat )?",
+)
 # fmt: off
 RULES: list[tuple[re.Pattern[str], Handler]] = [
     # -- flow: approvals, auto-continue, status, cost, help
@@ -544,6 +878,18 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"continue|go ahead|next|proceed|approved?|ship it|carry on|move on|keep going|go on|go"
            r"|next (?:phase|step)|(?:continue|go|move on|proceed) to the next (?:phase|step)",
            r"let'?s go|do it|run it|render it|build it|generate"),
+    *_rule(_calls(_ACK),
+           r"(?:i'?m |i am |we'?re |we are )?(?:really |very |quite |so )?(?:happy|pleased|"
+           r"satisfied|fine|good|ok|okay) with (?:it|this|that|the result|the plan|the storyboard|"
+           r"the clips|the video)(?: now)?",
+           r"(?:i|we) (?:really )?(?:like|love|dig) (?:it|this|that|them|the result)",
+           r"(?:that|this|it) works(?: for me| for us)?|works for me|(?:that|this|it)(?:'s| is) "
+           r"(?:great|good|perfect|fine|nice|amazing|awesome|excellent|spot on|exactly right)",
+           r"that'?s the one|this is the one|nailed it|love it|(?:we'?re|i'?m|it'?s|that'?s|all)"
+           r" (?:all "
+           r")?(?:good|fine|set|sorted)|"
+           r"(?:nice|great|good) (?:work|job)|well done|spot on|exactly|beautiful|excellent|"
+           r"awesome|amazing|brilliant"),
     *_rule(_calls(_ACK),
            r"ok(?:ay)?|k|yes|yep|yeah|ya|y|sure|great|nice|cool|good|perfect|fine|lgtm|love it|"
            r"all good|(?:this |that |it )?(?:looks?|sounds?|seems?) (?:good|great|fine|perfect|"
@@ -554,10 +900,57 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"run (?:it )?(?:all the way )?to the end|go all the way",
            r"(?:don'?t|do not) (?:stop|pause)",
            r"finish (?:it )?(?:without (?:stopping|pausing|asking)|on your own)",
-           r"no more (?:pauses|stops|reviews)|run (?:it )?(?:straight|all the way) through"),
+           r"no more (?:pauses|stops|reviews|stopping|pausing|asking|interruptions|breaks"
+           r"|questions|"
+           r"check-?ins)|run (?:it )?(?:straight|all the way) through"),
+    *_rule(_calls(_AUTO, _CONTINUE),
+           r"(?:just )?(?:run|do|make|render|finish|complete|go through|keep going|continue|"
+           r"carry on|go on|go|take it|handle)"
+           r"(?: it| everything| the rest| all(?: of it)?| all the rest| all the steps| the whole"
+           r" thing| everything else| the remaining steps)*"
+           r"(?: (?:without|with no) (?:asking|stopping|pausing|checking|reviews?|pauses|stops|"
+           r"breaks|interruptions|me|us|my (?:input|approval|review|ok|okay|feedback)|(?:a )?"
+           r"pause|asking me)"
+           r"(?: me| with me| with us| in between| anything| again| at all)?| unattended| (?:to"
+           r"|until|"
+           r"till|through"
+           r" to)"
+           r" the (?:end|"
+           r"final (?:video|cut|ad|result))| all the way(?: through)?| on your own| by yourself|"
+           r" automatically| straight through){1,3}",
+           r"(?:don'?t|do not|no need to|never) (?:ask|check with|bother|stop for) me(?: again|"
+           r" anymore| any more)?",
+           r"(?:you )?(?:don'?t|do not|no) need to (?:stop|pause|wait|ask|check)(?: (?:for|with))?"
+           r"(?: me| my (?:approval|input|ok|okay|review|feedback))?(?: anymore| any more)?",
+           r"(?:turn|switch|set) auto[ -]?(?:continue|pilot)(?: mode)? (?:to )?on",
+           r"(?:stop|quit) (?:pausing|asking(?: me)?|stopping|checking(?: with me)?)",
+           r"(?:turn on |enable |switch on |use )?auto[ -]?(?:pilot|mode|run)(?: on)?",
+           r"(?:there'?s )?no need to (?:check|ask)(?: with me| me)?(?: anymore)?",
+           r"(?:just )?(?:do|run|make|render|finish) (?:everything|it all|all of it|the rest)"
+           r"(?: for me)?",
+           r"(?:(?:you )?(?:can )?(?:do|handle|finish|take) (?:the rest|it from here)|"
+           r"i trust you|surprise me)"),
+    *_rule(_finish,
+           r"(?:let'?s |we can |you can |please )?(?:finish|finali[sz]e|wrap(?: it| this)? up|"
+           r"export|complete|publish|deliver|ship)(?: it| this| up| now| here| there| off| the"
+           r" (?:final )?"
+           r"(?:video|ad|cut|film|spot))*",
+           r"(?:render (?:(?:it|this|the (?:video|ad)) )?out|export it|(?:render|make|produce"
+           r"|create|"
+           r"build|give me|show me|output) the final (?:video|cut|ad|film|"
+           r"version|result))",
+           r"(?:it |this |that )?looks? (?:finished|done|complete|ready)(?: to me| to us)?",
+           r"(?:we'?re|we are|i'?m|i am|all|it'?s|that'?s) (?:all )?(?:done|finished)(?: here| now|"
+           r" with (?:it|this|that))?|done|finished"
+           r"|that'?s (?:it|all|everything)|nothing (?:else|more)"),
     *_rule(_calls(_call("set_auto_continue", enabled=False)),
+           r"(?:ask|check with) me (?:at|after|before) (?:every|each) (?:step|phase|pause)",
+           r"(?:pause|stop) (?:at|after|before) (?:every|each) (?:step|phase)",
+           r"(?:i want to|let me) (?:review|approve|check) (?:every|each) (?:step|phase)",
            r"(?:turn off|disable|stop|switch off|no more) (?:auto[ -]?continue|auto[ -]?pilot|"
            r"yolo)(?: mode)?|(?:auto[ -]?continue|yolo)(?: mode)? off",
+           r"(?:turn|switch|set) (?:auto[ -]?(?:continue|pilot|mode|run)|yolo)(?: mode)? "
+           r"(?:to )?off",
            r"pause after (?:each|every) (?:phase|step)"),
     *_rule(_calls(_call("status")),
            r"(?:show |what'?s |what is )?(?:the )?status|where are we(?: at| now)?|progress",
@@ -569,14 +962,44 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"what did (?:it|this|that|all this) cost(?: so far)?|how much (?:did|has|does|will) "
            r"(?:it|this|that) cost(?: so far)?",
            r"how much (?:have i|did i|has been|did we|have we) spen[dt](?: so far)?"),
+    *_rule(_calls(_call("show_cost")),
+           r"(?:how much|what)\b.*\b(?:cost|costs|costing|spen[dt]|spending|money|paid|pay|bill|"
+           r"budget|charged|used|expensive|pricey|damage|tab|tally)\b.*",
+           r"how (?:expensive|pricey|costly)\b.*",
+           r"(?:the )?(?:total )?(?:cost|costs|spend|spending|price|bill|budget|spent)(?: so far|"
+           r" to "
+           r"date| until now| in total)?",
+           r"(?:show|tell) me (?:what|how much) (?:it|this|that|everything|the video|we|i)\b.*",
+           r"(?:show|tell|give) me (?:the )?(?:total )?(?:cost|costs|spend|spending|bill|price)"
+           r"(?: so far| to date)?"),
+    *_rule(_calls(), r"(?:no,? )?(?:it'?s|it is|that'?s|this is) not (?:an? |the )?[\w' -]+"),
     *_rule(_help, r"help|\?+|what can i (?:do|say)(?: here| now)?|options|commands"),
     # -- branches and phases
     *_rule(_calls(_call("list_branches")),
            r"(?:show|list|see|view)(?: me)?(?: the| all| my)*(?: branches| branch tree| tree)",
            r"branches|what branches (?:are there|do i have|exist)"),
     *_rule(lambda m, ctx: [_call("compare_branches", a=m["a"], b=m["b"])],
-           r"(?:compare|diff) (?:branches? )?(?P<a>%NAME%) (?:and|with|to|vs\.?|versus|against) "
-           r"(?:branch )?(?P<b>%NAME%)"),
+           r"(?:compare|diff) (?:the )?(?:two )?(?:branch(?:es)? )?(?P<a>%NAME%) (?:and|with|to"
+           r"|vs\.?|"
+           r"versus|against) "
+           r"(?:branch )?(?P<b>%NAME%)",
+           r"(?:what(?:'s| is| are)|show(?: me)?) the diff(?:erence)?s? between (?:branch )?"
+           r"(?P<a>%NAME%) and (?:branch )?(?P<b>%NAME%)",
+           r"what(?:'s| has| is)? (?:changed|different) (?:between|in) (?:branch )?(?P<a>%NAME%) "
+           r"(?:and|vs\.?|versus|compared to) (?:branch )?(?P<b>%NAME%)",
+           r"how (?:does|do|is) (?:branch )?(?P<a>%NAME%) differ(?:ent)? (?:from|to|with) "
+           r"(?:branch )?(?P<b>%NAME%)",
+           r"(?:diff|show the diff(?:erence)?) (?:between )?(?P<a>%NAME%) (?:and|vs\.?) "
+           r"(?P<b>%NAME%)"),
+    *_rule(_compare,
+           r"(?:compare|diff)(?: (?:it|this|this one|this branch|the current branch|my branch|"
+           r"this version))? (?:with|to|against|and|vs\.?|versus) (?:branch )?(?P<b>%NAME%)",
+           r"how (?:does|is) (?:it|this|this branch|this version) (?:differ(?:ent)?|compare) "
+           r"(?:from|to|with|against) "
+           r"(?:branch )?(?P<b>%NAME%)",
+           r"what(?:'s| is) (?:the )?different (?:from|to|than) (?:branch )?(?P<b>%NAME%)",
+           r"(?:show me |what are |what'?s |show )?the diff(?:erence)?s? (?:with|from|to|against|"
+           r"compared to) (?:branch )?(?P<b>%NAME%)"),
     *_rule(_phase,
            r"(?:go|jump|get)(?: back)? to (?:the )?(?P<p>%PHASE%)(?: phase| step| stage)?",
            r"back to (?:the )?(?P<p>%PHASE%)(?: phase| step| stage)?",
@@ -584,99 +1007,306 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"stage)?"),
     *_rule(_switch,
            r"(?:switch|change|go|move|jump)(?: back)? to (?:the )?branch (?P<n>%NAME%)",
-           r"(?:switch|go|jump)(?: back)? to (?P<n>main(?:-\d+)*|[a-z][\w.]*(?:-[\w.]+)+)",
+           r"(?:switch|go|jump)(?: back)? (?:to|into|over to) (?P<n>main(?:-\d+)*"
+           r"|[a-z][\w.]*(?:-[\w.]+)+)",
            r"(?:checkout|check out|open|use|select) (?:the )?branch (?P<n>%NAME%)",
            r"(?:checkout|check out) (?P<n>%NAME%)",
            r"(?:use|switch to|go with|try) (?P<n>%MODEL%)(?: model)?"),
+    # -- one beat's or chunk's camera move (before the ad's camera style)
+    *_rule(_camera_move,
+           r"(?:make |have |let |set )?(?:the )?camera (?:in|on|for|during|of) "
+           r"(?P<w>%BEAT%|%CHUNK%) (?:to |should |do an? |be an? |be )?(?P<mv>%MOVE%)"
+           r"(?: shot| move| movement)?"
+           r"(?: (?:on|onto|to|over|around|across|towards?|the) .+)?",
+           r"(?:make |have |let )?(?:the )?camera (?:should |will |must |can |could |to )?"
+           r"(?P<mv>%MOVE%)(?: (?:the|around the|over the|on "
+           r"the|onto the|across the|towards the|to the) [\w-]+(?: [\w-]+)?)? (?:in|on|for|during) "
+           r"(?P<w>%BEAT%|%CHUNK%)",
+           r"(?:make |have |let |give )?(?P<w>%BEAT%|%CHUNK%)(?:'s camera| camera)?(?: ?[:–-])? "
+           r"(?:should |to )?(?:use |be |have |do |get )?(?:an? )?(?:(?:slow|fast|quick|gentle|"
+           r"smooth|subtle|dramatic|steady) )?(?P<mv>%MOVE%)"
+           r"(?: shot| move| movement)?"
+           r"(?: (?:on|onto|to|over|around|across|towards?|the) .+)?",
+           r"(?P<w>%BEAT%|%CHUNK%) (?:needs|could use|wants|should have|gets?|deserves) (?:an? )?"
+           r"(?P<mv>%MOVE%)(?: shot| move| movement)?",
+           r"(?:in|on|for|during) (?P<w>%BEAT%|%CHUNK%),? (?:the )?camera "
+           r"(?:should |to |will |must |can )?(?:do an? |be an? |be )?(?P<mv>%MOVE%)"
+           r"(?: shot| move| movement)?"
+           r"(?: (?:on|onto|to|over|around|across|towards?|the) .+)?",
+           r"(?:use |do |add )?(?:an? )?(?P<mv>%MOVE%)(?: shot| move| movement)?(?: (?:(?:on|onto"
+           r"|to|"
+           r"over|around|across|towards?) )?(?:the )?[\w-]+(?: [\w-]+)?)? (?:in|on|for|during|at"
+           r" the "
+           r"(?:start|end|beginning) of) "
+           r"(?P<w>%BEAT%|%CHUNK%)",
+           r"(?:make|give|use|change) (?P<w>%BEAT%|%CHUNK%) (?:to |into )?(?:an? )?(?P<mv>%MOVE%)"
+           r"(?: shot| move| movement)?"),
+    # -- brand and product names (before titles: "rename the brand to ...")
+    *_rule(_spec_text("set_brand", "name"),
+           r"(?:rename|change|switch|set|update|make|call) (?:the )?(?:name (?:of )?(?:the )?)?"
+           r"brand(?: name)? "
+           r"(?:to |into |as |in |en |a |auf |zu |= ?|: ?)?(?P<v>.+)",
+           r"(?:the |our |my )?(?:new )?brand(?:'s name| name)?(?: now)?"
+           r"(?: (?:is|should be|will be|becomes)(?: actually| really| now)?"
+           r"(?: called| named)?(?: now)?|:| =|=) (?P<v>.+)",
+           r"(?:the )?brand(?: name)? to (?P<v>.+)"),
+    *_rule(_spec_text("set_product", "name"),
+           r"(?:rename|call|name) (?:the )?product(?: name)? (?:to |into |as |in |en |a )?"
+           r"(?P<v>.+)",
+           r"(?:the |our |my )?(?:new )?product(?:'s name| name)?(?: now)?"
+           r"(?: (?:is|should be|will be|becomes)(?: actually| really| now)?"
+           r"(?: called| "
+           r"named)?|:| =|=) (?P<v>.+)"),
+    # -- palette directions (before palettes of named colours)
+    *_rule(_palette_shift,
+           r"(?:make |use |go |go with |give it |i want |try |switch to |change to )?(?:the |an? |"
+           r"some )?%MORE%(?P<sh>%SHIFT%)(?:,? (?:and )?(?:more )?[a-z-]+){0,2} %HUE%",
+           r"(?:make |change |turn |shift |set |push )?(?:the |an? )?%HUE% %MORE%"
+           r"(?:to |into |be |a bit )?%MORE%(?P<sh>%SHIFT%)(?: and (?:more )?[a-z-]+)",
+           r"(?:make |change |turn |shift |set |push )?(?:the |an? )?%HUE% %MORE%"
+           r"(?:to |into |be |a bit )?%MORE%(?P<sh>%SHIFT%)",
+           r"go (?P<sh>%SHIFT%)",
+           r"(?:make )?(?:the )?%HUE% (?P<sh>pop)(?: more| out)?",
+           r"(?:make |change |turn |set )?(?:the )?%HUE% (?:a bit |a little |much |slightly )?"
+           r"(?:to be |be )?less (?P<lsh>%SHIFT%)(?P<sh>)",
+           r"(?:an? |the )?less (?P<lsh>%SHIFT%) %HUE%(?P<sh>)",
+           r"(?:make it |make everything |make it all |make the whole thing |go |go with |use |try "
+           r"|go more |a bit |a little |more |slightly |much "
+           r"|an? "
+           r")*(?P<sh>pastels?)(?: look| feel| vibe| style| tones?| colou?rs| palette)?",
+           r"(?P<sh>warm|cool|tone) (?:the )?%HUE% (?:up|down|off)(?: a bit| a little| slightly)?",
+           r"(?:give|make) (?:the )?%HUE% (?:an? )?%MORE%(?P<sh>%SHIFT%) (?:feel|look|tone|vibe|"
+           r"touch|cast)",
+           r"(?P<sh>warm|cool|tone) (?:up|down) (?:the )?%HUE%",
+           r"(?P<sh>desaturate|saturate|warm up|cool down|darken|lighten|brighten|soften|mute|"
+           r"deepen|enrich) (?:the )?%HUE%(?: a bit| a little| slightly)?"),
     # -- the whole ad: duration, product, title, style
     *_rule(_duration,
            r"(?:make|set|change|cut|trim|shorten|lengthen|extend|bring|keep)(?: %IT%)?(?: down| up"
            r"| back)?(?: to| at)? (?P<d>%DUR%)(?: long| total| in total| overall| max)?",
-           r"%IT% (?:should be|to|is|at|:) (?P<d>%DUR%)(?: long)?",
+           r"%IT% (?:should be|to|is|at|:|should last|should run|lasts|runs) (?P<d>%DUR%)"
+           r"(?: long)?",
+           r"(?:switch|go|change|move) (?:it )?to (?P<d>%DUR%)",
+           r"make (?:it|the ad|the video) (?P<d>%N%)",
+           r"(?:cut|trim|shorten|lengthen|extend|bring) (?:it|the ad|the video|the spot)"
+           r"(?: down| up)? to (?P<d>%N%)",
+           r"(?:let it |make it )?last (?:for )?(?P<d>%DUR%)",
            r"(?:an? )?(?P<d>%DUR%)(?: long| total| version| cut| edit| ad| video| spot)?"),
-    *_rule(_ask("How long should it be? Say e.g. 'make it 15 seconds' (6 to 60 seconds)."),
+    *_rule(_duration,
+           r"(?:could|can|should|would|will|shall) %IT% (?:be|last|run) (?P<d>%DUR%)(?: long)?",
+           r"what if %IT% (?:was|were|is|lasted|ran) (?P<d>%DUR%)(?: long)?",
+           r"(?:like|say|maybe|about|around|say about|something like) (?P<d>%DUR%)(?: long)?",
+           r"(?:is|would|could|will) (?:an? )?(?P<d>%DUR%)(?: long)?(?: (?:ad|video|version))? "
+           r"(?:be )?(?:possible|ok|okay|work|doable|fine|an option)",
+           r"(?:i (?:want|need|'?d like|would like)|give me|let'?s (?:do|have|make|try)|how about|"
+           r"what about|maybe|try|go for|go with|make (?:it|this)|we need) (?:an? |just )?"
+           r"(?P<d>%DUR%)(?: long)?(?: (?:ad|video|spot|version|cut|one|edit|commercial))?",
+           r"(?:make|set|change|cut|trim|shorten|lengthen|extend|bring|keep|let) %IT%(?: down| up| "
+           r"back)? (?:last|run|be|take)(?: for)? (?P<d>%DUR%)(?: long)?"),
+    (_FRAMED_DUR, _framed_duration),
+    *_rule(_ask("How long should it be? Say e.g. 'make it 15 seconds' (6 to 60 seconds).",
+                "set_duration"),
+           r"(?:can|could|should) %IT% be (?:a bit |a little |much )?(?:shorter|longer)",
+           r"(?:a bit |a little |much |way )?(?:shorter|longer)",
+           r"(?:it'?s |it is |that'?s |way |a bit |much )*too (?:long|short)",
            r"(?:make|cut) %IT% (?:a bit |a little |much )?(?:shorter|longer)|(?:shorten|lengthen)"
            r" %IT%"),
     *_rule(_spec_text("set_product", "name"),
-           r"(?:change|switch|set|make|update) (?:the )?product(?: name)? (?:to|into|as) (?P<v>.+)",
+           r"(?:change|switch|set|make|update) (?:the )?product(?: name)?(?: to| into| as| ?:) "
+           r"(?P<v>.+)",
            r"(?:the )?product(?: name)? (?:is|should be|:|=) (?P<v>.+)",
-           r"(?:advertise|sell|feature|promote) (?P<v>.+?) instead"),
+           r"(?:advertise|sell|feature|promote) (?P<v>.+?) instead",
+           r"(?:we'?re |we are |i'?m |i am |now )?(?:selling|advertising|promoting) (?:the |our )?"
+           r"(?P<v>.+?)(?: now| instead| from now on)?"),
     *_rule(_spec_text("set_title", "title"),
            r"(?:call|name|title) (?:it|the (?:ad|video|spot)) (?P<v>.+)",
            r"(?:rename|retitle)(?: it| the (?:ad|video|spot))?(?: to| as)? (?P<v>.+)",
-           r"(?:change|set|make|update) the (?:title|name)(?: of (?:it|the (?:ad|video)))? to "
-           r"(?P<v>.+)",
+           r"(?:change|set|make|update) the (?:title|name)(?: of (?:it|the (?:ad|video)))? "
+           r"(?:to|into|as|:) (?P<v>.+)",
            r"(?:the )?title(?: should be| is|:|=) (?P<v>.+)"),
     *_rule(_style("palette"),
-           r"(?:(?:use|go with|switch to|try|i want|make it|give it) )?(?:an? |the )?"
+           r"(?:(?:use|go with|go for|switch to|try|i want|make it|give it|how about|with)"
+           r" )?(?:an? |the )?"
            r"(?P<v>[^,;:]+?) (?:colou?r )?(?:palette|colou?r scheme|colou?rs|colou?rway)",
            r"(?:change|set|make|update) (?:the )?(?:colou?r )?(?:palette|colou?rs|colou?r scheme) "
            r"(?:to |into |be )?(?P<v>.+)",
            r"(?:palette|colou?rs)(?::|=| should be) (?P<v>.+)"),
     *_rule(_style("lighting"),
-           r"(?:(?:use|go with|try|i want|make it|give it) )?(?:an? |the |more )?(?P<v>[^,;:]+?) "
+           r"(?:(?:use|go with|go for|switch to|try|i want|make it|give it|how about|with)"
+           r" )?(?:an? |the |more )?(?P<v>[^;:]+?) "
            r"(?:lighting|light|lights)",
            r"(?:make|change|set) (?:the )?(?:lighting|light) (?:to |into |be |more )?(?P<v>.+)",
-           r"(?:lighting|light)(?::|=| should be) (?P<v>.+)"),
+           r"(?:lighting|light)(?::|=| should be) (?P<v>.+)",
+           r"(?:an? |the )?(?:lighting|light|lights) (?:(?:more|a bit|a little|much|slightly) )*"
+           r"(?P<v>%MOOD%(?: and %MOOD%)?|[a-z-]+(?: [a-z-]+)?)"),
     *_rule(_style("camera"),
-           r"(?:(?:use|go with|try|i want|give it) )?(?:an? |the |more )?(?P<v>[^,;:]+?) camera"
+           r"(?:(?:use|go with|go for|switch to|try|i want|give it|how about|with) )?(?:an? |the "
+           r"|more )?(?P<v>[^,;:]+?) camera"
            r"(?: work| moves?| movements?| language| style)?",
            r"(?:make|change|set) (?:the )?camera(?: work| moves?| movements?| language| style)? "
            r"(?:to |into |be |more )?(?P<v>.+)",
            r"camera(?: work)?(?::|=| should be) (?P<v>.+)"),
     *_rule(_style("mood"),
+           r"(?:give|make) (?:it|the (?:whole )?(?:ad|video|spot|thing)) "
+           r"(?:an? |more of an? |more )?(?P<v>[^,;:]+?) "
+           r"(?:feel|vibe|mood|tone|look|atmosphere|energy)(?: overall)?",
+           r"(?:make|let) (?:it|everything|the (?:whole )?(?:ad|video|spot|thing)) (?:feel|look"
+           r"|seem|"
+           r"sound) (?P<v>(?:(?:a bit|a little|much|more|even|way|slightly) )*[a-z-]+"
+           r"(?: and (?:more )?[a-z-]+)?)",
+           r"(?:%IT%|the whole (?:ad|video|thing|spot)|everything|the (?:ad|video)) "
+           r"(?:should |needs to |must |to )?(?:feel|look|seem|be|sound)s? "
+           r"(?P<v>(?:(?:a bit|a little|much|more|even|way|slightly) )*%MOOD%"
+           r"(?: and (?:more )?%MOOD%)?)"),
+    *_rule(_style("mood"),
            r"make (?:it|the (?:ad|video|spot|whole thing)) (?P<v>(?:(?:a (?:bit|little|lot) |much "
            r"|more |even |way |slightly )*%MOOD%)(?: and (?:more )?%MOOD%)?)",
            r"(?P<v>(?:(?:a (?:bit|little) |much )?more )%MOOD%)",
-           r"(?P<v>%MOOD%)(?: (?:mood|tone|vibes?|feel|style))?",
+           r"(?:an? |the |more )?(?P<v>%MOOD%)(?: (?:mood|tone|vibes?|feel|style))?",
            r"(?:change|set|make) the (?:mood|tone|vibe|feel) (?:to |more |be )?(?P<v>.+)",
-           r"(?:mood|tone|vibe)(?::|=| should be) (?P<v>.+)"),
+           r"(?:the )?(?:mood|tone|vibe|feel)(?::|=| should be| is| must be| needs to be)"
+           r" (?P<v>.+)",
+           r"(?:an? |the )?(?:mood|tone|vibe|feel|atmosphere) (?:(?:more|a bit|a little|much|"
+           r"slightly) )*(?P<v>%MOOD%(?: and %MOOD%)?|[a-z-]+(?: and [a-z-]+)?)"),
     # -- music: volume before brief
     *_rule(_calls(_call("set_music_volume", gain_db=MUTE_DB)),
            r"mute %MUSIC%|(?:remove|kill|drop|cut|turn off|disable|silence|lose) %MUSIC%",
            r"no %MUSIC%|%MUSIC% off|without (?:any )?%MUSIC%"),
     *_rule(_volume(0),
            r"(?:set |put |make )?%MUSIC%(?: volume| level| gain)?(?: to| at)? (?P<db>%DB%)",
+           r"%MUSIC%(?: volume| level| gain)?(?: should| needs to| must| can)? (?:be|sit|stay|go|"
+           r"come in) (?:at |to |down to |around )?(?P<db>%DB%)",
+           r"(?:bring|lower|raise|turn|drop|change|adjust|put|set|make|reduce|decrease|increase|"
+           r"boost|cut) %MUSIC%(?: volume| level| gain)? (?:down |up )?(?:to|at) (?P<db>%DB%)",
            r"(?:set |put )?(?:the )?(?:music )?(?:volume|gain|level)(?: of the music)? (?:to|at) "
            r"(?P<db>%DB%)"),
     *_rule(_volume(1),
            rf"(?:make )?%MUSIC% {_DOWN}(?:louder|up){_UP}",
+           r"(?:make )?%MUSIC% (?:should be |needs to be |must be |to be )?(?:by )?"
+           r"(?P<db>\d+(?:\.\d+)?) ?db (?:louder|up|higher)",
            rf"{_DOWN}louder(?: %MUSIC%)?{_UP}",
-           rf"(?:turn|bring|crank|pump) (?:up %MUSIC%|%MUSIC% up){_UP}",
-           rf"(?:raise|increase|boost) %MUSIC%(?: volume)?{_UP}"),
+           rf"(?:turn|bring|crank|pump|dial|kick|push) (?:up %MUSIC%|%MUSIC% up){_UP}",
+           rf"(?:raise|increase|boost) %MUSIC%(?: volume)?{_UP}",
+           r"(?:turn|bring) (?:it |the volume |the sound |the level )?up",
+           r"%MUSIC% (?:is )?(?:way |much |a bit |a little |slightly )?too "
+           r"(?:quiet|low|soft|weak)"),
     *_rule(_volume(-1),
            rf"(?:make )?%MUSIC% {_DOWN}(?:quieter|softer|lower|down){_UP}",
+           r"(?:make )?%MUSIC% (?:should be |needs to be |must be |to be )?(?:by )?"
+           r"(?P<db>\d+(?:\.\d+)?) ?db (?:quieter|softer|lower|down)",
            rf"{_DOWN}(?:quieter|softer)(?: %MUSIC%)?{_UP}",
-           rf"(?:turn|bring) (?:down %MUSIC%|%MUSIC% down){_UP}",
-           rf"(?:lower|reduce|decrease) %MUSIC%(?: volume)?{_UP}"),
+           rf"(?:turn|bring|knock|take|dial|pull|tone) (?:down %MUSIC%|%MUSIC% down){_UP}",
+           rf"(?:lower|reduce|decrease|drop|dip|cut) %MUSIC%(?: volume| level)?{_UP}",
+           r"(?:turn|bring) (?:it |the volume |the sound |the level )?down",
+           r"%MUSIC% (?:is )?(?:way |much |a bit |a little |slightly )?too (?:loud|high|strong)"),
     *_rule(_music(regenerate=True),
            r"(?:new|different|another|fresh|other) (?:music|track|song|soundtrack|score)"
            r"(?: (?:that'?s |: |but |as |to |into |- |so it'?s |and make it )?(?P<m>.+))?",
            r"%REGEN% %MUSIC%(?: (?:that'?s |: |but |as |to |into |- |so it'?s |and make it )?"
            r"(?P<m>.+))?"),
+    *_rule(_tempo,
+           r"(?:an? |the )?(?P<dir>faster|quicker|slower|higher|lower) (?:tempo|pace|bpm)(?P<bpm>)",
+           r"(?:change|set|make|put|bring|adjust|bump|push|take|raise|lower|drop|increase|decrease|"
+           r"speed|slow) (?:the )?(?:music |song |track |soundtrack )?(?:tempo|bpm)(?: of %MUSIC%)?"
+           r"(?: up| down)? "
+           r"(?:to |at )?"
+           r"(?P<bpm>\d{2,3})(?: ?bpm)?(?P<dir>)",
+           r"(?:speed|slow) %MUSIC% (?P<dir>up|down)(?: (?:to|at) (?P<bpm>\d{2,3})(?: ?bpm)?)?",
+           r"(?:the )?(?:music )?tempo ?(?::|=|at|to|of)? (?P<bpm>\d{2,3})(?: ?bpm)?(?P<dir>)",
+           r"(?:%MUSIC%|the tempo) (?:is )?(?:way |much |a bit |a little |slightly )?too "
+           r"(?P<dir>fast|quick|slow)(?P<bpm>)",
+           r"(?P<dir>speed|slow) (?:up|down) %MUSIC%(?: (?:to|at) (?P<bpm>\d{2,3})(?: ?bpm)?)?"),
     *_rule(_music(regenerate=False),
-           r"(?:make|change|switch|set|turn|have) %MUSIC% (?:to |into |be |sound |more |a bit )*"
-           r"(?P<m>.+?)",
+           r"(?:use|switch to|go with|go for|try|i want|let'?s have|have) (?:an? |some )?"
+           r"(?P<m>[^,;:]+?) (?:for|as) %MUSIC%",
+           r"(?:swap|switch|change|replace|trade) (?:out )?%MUSIC% (?:out )?(?:for|with) "
+           r"(?P<m>.+)",
+           r"(?:make|change|switch|set|turn|have|put) %MUSIC% "
+           r"(?:to |into |be |sound |more |a bit )*(?P<m>.+?)",
            r"%MUSIC%(?: should be| at|:|=| more| tempo(?: to)?)? (?P<m>.+)",
            r"(?:(?:use|try|play|give me|i want|go with|switch to|put on) )?(?:an? |some |more )?"
            r"(?P<m>[^;:]+? (?:music|soundtrack|track|song|score|tune)(?: .+)?)",
            r"(?:set |change )?(?:the )?(?P<m>tempo (?:to |at )?\d+(?: ?bpm)?)",
-           r"(?P<m>\d+ ?bpm)"),
+           r"(?P<m>\d+ ?bpm)",
+           r"(?P<m>\d+ ?beats? (?:per|a|an) minute)"),
     *_rule(_ask("How should the music change? e.g. 'calmer music', 'music at 90 bpm', "
                 "'new music'."), r"(?:change|fix) %MUSIC%"),
     # -- beats: timing, text, type, images, content, structure
+    *_rule(_move_beat,
+           r"(?:move|put|shift|bring|place) (?P<b>%BEAT%) (?:to )?(?:right )?(?P<to>after|before|"
+           r"in front of|ahead of|behind) (?P<b2>%BEAT%)",
+           r"(?P<b>%BEAT%) (?:should |must |needs to |has to )?(?:comes?|go(?:es)?|be|plays?"
+           r"|appears?|"
+           r"happens?) (?:right )?(?P<to>after|before) (?P<b2>%BEAT%)",
+           r"(?:(?:make|have|let) )?(?P<b>%BEAT%) (?:should |must |needs to )?(?:comes?|go(?:es)?"
+           r"|be|"
+           r"plays?|opens?|closes?) (?:at )?(?:the )?(?P<to>first|last|start|end|beginning)",
+           r"(?:make|have|let) (?P<b>%BEAT%) (?:comes?|go(?:es)?|plays?|appears?) (?:right )?"
+           r"(?P<to>after|before) (?P<b2>%BEAT%)",
+           r"(?:open|start|begin|lead|kick off) (?:with|on) (?P<b>%BEAT%)(?P<to>)",
+           r"(?:end|close|finish|wrap up) (?:with|on) (?P<b>%BEAT%)(?P<to>)"),
+    *_rule(_move_beat,
+           r"(?:move|put|place|insert|slot) (?P<b>%BEAT%) (?P<to>between) (?P<b2>%BEAT%) and "
+           r"(?:%BEAT%|%N%)",
+           r"(?:move|shift|bump|push|bring) (?P<b>%BEAT%) (?P<to>up|down|earlier|later|sooner|left|"
+           r"right|further)(?: by)?(?: (?P<n>%N%|one))?(?: (?:places?|positions?|slots?|spots?|"
+           r"steps?))?",
+           r"(?:move|shift|bump|push|bring) (?P<b>%BEAT%)(?: by)? (?P<n>%N%|one) (?:places?|"
+           r"positions?|slots?|spots?|steps?) (?P<to>up|down|earlier|later|sooner|left|right|"
+           r"further)"),
+    *_rule(_move_to_ordinal,
+           r"(?:make|move|put|bring|place) (?P<b>%BEAT%) (?:to |into |as |in |at )?(?:the )?"
+           r"(?P<ordpos>%ORD%) (?:beat|scene|one|shot|place|position|slot|spot)"),
+    *_rule(_beat_text,
+           r"(?P<b>%BEAT%) (?:should |must |needs to )?(?:says?|reads?|display|show the text)"
+           r"(?: :)? (?P<t>\"[^\"]+\"|'[^']+'|.+)",
+           r"(?:put|write|add|place|set|display|show) (?:the )?(?:(?:on-?screen )?(?:text|caption|"
+           r"words?|line|headline|copy) )?(?P<t>\"[^\"]+\"|'[^']+') (?:on|to|in|over|for|into|at) "
+           r"(?P<b>%BEAT%)",
+           r"(?:on|in|for|at) (?P<b>%BEAT%),? (?:write|put|say|add|use|display|show) (?:the )?"
+           r"(?:(?:on-?screen )?(?:words?|text|caption|line|headline|copy) )?(?P<t>\"[^\"]+\""
+           r"|'[^']+')",
+           r"(?:on|in|for|at) (?P<b>%BEAT%),? (?:write|put|say|add|use the text) "
+           r"(?P<t>\"[^\"]+\"|'[^']+'|.+)",
+           r"(?:on|in|for|at) (?P<b>%BEAT%),? (?:show|display) (?P<t>\"[^\"]+\"|'[^']+')",
+           r"(?P<b>%BEAT%) (?:should |must |needs to |has to )?(?:show|display|have) (?:the )?"
+           r"(?:(?:text|words?|caption) )?(?P<t>\"[^\"]+\"|'[^']+')",
+           r"(?:change|set|make|update|replace) (?:the )?(?:on-?screen )?(?:text|caption|headline|"
+           r"copy|line|words?) (?:on|of|for|in) (?P<b>%BEAT%) (?:to|with|into|:|as) (?P<t>.+)"),
+    *_rule(_beat_text,
+           r"(?:the )?(?:on-?screen )?(?:text|caption|headline|copy)(?: of| on| for| in| to| at)? "
+           r"(?P<b>%BEAT%) ?(?::|=|should be|should say|should read|is|says|reads) (?P<t>.+)"),
+    *_rule(_ask_length,
+           r"(?:give|allow) (?P<b>%BEAT%) (?:a bit |a little |some |much |a lot )?(?:more|less|"
+           r"extra) (?:time|room|screen time)",
+           r"(?:make|let) (?P<b>%BEAT%) (?:run |last |be )?(?:a bit |a little |much )?"
+           r"(?:longer|shorter)",
+           r"(?P<b>%BEAT%) (?:can|could|should|needs to|must|has to) (?:be|run|last) (?:a bit |a "
+           r"little |much )?(?:longer|shorter)"),
+    *_rule(_relative_length,
+           r"(?:make|cut|trim|shorten|lengthen|extend) (?P<b>%BEAT%) (?:by )?(?P<d>%DUR%) "
+           r"(?P<dir>shorter|longer)",
+           r"(?:shorten|trim|cut|lengthen|extend) (?P<b>%BEAT%) by (?P<d>%DUR%)(?P<dir>)"),
+    *_rule(_retime,
+           r"let (?P<b>%BEAT%) (?:last|run|be|take)(?: for)? (?P<d>%DUR%)(?: long)?",
+           r"(?P<b>%BEAT%) (?:should|must|needs to|has to|can|could) (?:only |just )?"
+           r"(?:be|last|run|"
+           r"take) (?:only |just |at most |max )?(?P<d>%DUR%)(?: long)?",
+           r"(?:give|allow) (?P<b>%BEAT%) (?:only |just )?(?P<d>%DUR%)",
+           r"(?:make|set|change|keep|cut|trim|shorten|lengthen|extend) (?P<b>%BEAT%) "
+           r"(?:to |down to |up to )?(?:be |last |run )?(?:only |just )?(?P<d>%DUR%)(?: long)?"),
     *_rule(_retime,
            r"(?:make|set|change|retime|shorten|lengthen|extend|trim|cut|give)(?: the (?:length|"
            r"duration) of)? (?P<b>%BEAT%)(?: (?:length|duration))?(?: to| at| last)? (?P<d>%DUR%)"
            r"(?: long)?",
-           r"(?P<b>%BEAT%) (?:should (?:be|last)|to|for|lasts?|:) (?P<d>%DUR%)(?: long)?"),
+           r"(?P<b>%BEAT%)(?: should (?:be|last)| to| for| lasts?| ?:| ?=) (?P<d>%DUR%)(?: long)?"),
     *_rule(_beat_text,
            r"(?:change|set|make|update|replace) (?:the )?(?:on-?screen )?(?:text|caption|headline|"
            r"copy|tagline|line|words?)(?: on| of| for| in) (?P<b>%BEAT%) (?:to|with|:) (?P<t>.+)",
            r"(?:change|set|update) (?P<b>%BEAT%) (?:on-?screen )?(?:text|caption|headline|copy) "
            r"to (?P<t>.+)",
-           r"(?P<b>%BEAT%) (?:on-?screen )?(?:text|caption|headline)(?: should (?:say|read|be)|:"
-           r"|=)? (?P<t>.+)",
+           r"(?P<b>%BEAT%) (?:on-?screen )?(?:text|caption|headline)"
+           r"(?: should (?:say|read|be)| to|:|=)? (?P<t>.+)",
            r"(?:make|have) (?P<b>%BEAT%) (?:say|read) (?P<t>.+)",
            r"(?:put|write|add) (?P<t>\"[^\"]+\"|'[^']+') (?:on|to|in|over) (?P<b>%BEAT%)",
            r"(?:remove|delete|drop|clear|no) (?:the )?(?:on-?screen )?(?:text|caption|headline)"
@@ -692,20 +1322,57 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:replace|swap) (?P<b>%BEAT%)(?: image| picture| photo)? with (?:this|that|the|my) ?"
            r"(?:uploaded |new |attached )?(?:image|picture|photo|pic|upload|one)?",
            r"(?:upload|attach) (?:an? |this )?(?:image |picture )?(?:for|to) (?P<b>%BEAT%)"),
+    *_rule(_calls(),
+           r"(?:i think |i feel )?(?:%BEATS%|%CHUNKS%) (?:looks?|is|seems?|feels?) "
+           r"(?:a bit |kind of |really |too |very |quite |so )?(?:off|wrong|bad|weird|ugly|"
+           r"boring|terrible|awful|strange|broken|meh|not (?:right|good|great|quite right))",
+           r"(?:i think |i feel )?(?:%BEATS%|%CHUNKS%) (?:looks?|is|seems?|feels?) (?:a bit |way |"
+           r"much |far |kind of )?too [a-z-]+",
+           r"i (?:don'?t|do not|really don'?t) (?:like|love) (?:%BEATS%|%CHUNKS%)",
+           r"(?:%BEATS%|%CHUNKS%) (?:doesn'?t|does not|don'?t) (?:work|look right|fit)"),
+    *_rule(_regen_ordinal,
+           r"%REGEN% (?:the )?(?P<o>%ORD%)(?: one)?(?: %VIA% (?P<p>.+))?"),
     *_rule(_regen_beats,
+           r"(?:make|do|draw|create|render|paint) (?P<b>%BEATS%)(?: image| picture| frame)? "
+           r"(?:anew|over|from scratch)(?P<p>)"),
+    *_rule(_regen_beats,
+           r"(?:give|have) (?P<b>%BEATS%)(?: image| picture| frame)? (?:another|a new|one more|a "
+           r"fresh) (?:try|go|take|shot|pass|attempt)(?: %VIA% (?P<p>.+))?"),
+    *_rule(_regen_all,
+           r"%REGEN% (?:everything|it all|all of (?:it|them)|all)(?: again)?(?: %VIA% (?P<p>.+))?"),
+    *_rule(_beat_content,
+           r"(?P<b>%BEAT%)(?: image| picture| frame)? (?:needs|could use|wants|should have|lacks) "
+           r"(?P<p>(?:more|less|a|an|some) .+)"),
+    *_rule(_regen_beats,
+           r"(?P<b>%BEATS%)(?: image| picture| frame)? (?:needs|need|should get|could use|wants|"
+           r"deserves) (?:redoing|a redo|regenerating|re-?doing|another (?:try|take|go|pass)|"
+           r"to be (?:redone|regenerated|redrawn))(?P<p>)",
+           r"%REGEN% (?:all (?:the )?(?:beats|images|frames|pictures)|every (?:beat|image|frame|"
+           r"picture)|the (?:whole |entire )?storyboard)(?P<b>) (?:except|but not|apart from|other "
+           r"than|besides|but) (?P<x>%BEATS%|(?:the )?%ORD% one)(?P<p>)",
            r"%REGEN% (?:all (?:the )?(?:beats|images|frames)|every (?:beat|image|frame)|the "
            r"(?:whole |entire )?storyboard)(?P<b>)(?: %VIA% (?P<p>.+))?",
-           r"%REGEN% (?P<b>%BEATS%)(?: image| picture| frame)?(?: %VIA% (?P<p>.+))?"),
+           r"%REGEN% (?P<b>%BEATS%)(?: image| picture| frame)?(?: %VIA% (?P<p>.+))?",
+           r"%REGEN% (?P<b>%BEATS%)(?: image| picture| frame)? (?:to|in) (?P<p>.+)",
+           r"%REGEN% (?P<b>%BEATS%)(?: image| picture| frame)? (?P<p>(?:(?:a bit|a little|much|"
+           r"even|way) )?(?:[a-z]+er|more [a-z]+)(?: and (?:[a-z]+er|more [a-z]+))?)"),
     *_rule(_beat_content,
            r"(?:make|turn|change|set|update|replace) (?P<b>%BEAT%)(?: description| image| picture"
            r"| scene| shot)? (?:into |to |with |be |show |to show |so (?:that )?it shows )?"
            r"(?P<p>.+)",
-           r"(?P<b>%BEAT%)(?: should (?:be|show|look like|feature|depict)| shows?|:| =| -) "
+           r"(?:swap|switch|trade|change|replace) (?:out )?(?P<b>%BEAT%)(?: image| picture|"
+           r" scene)? "
+           r"(?:out )?(?:for|with) (?P<p>.+)",
+           r"(?P<b>%BEAT%)(?: should (?:be|show|look like|feature|depict|have|contain|include)"
+           r"| shows?|:| =| -) "
            r"(?P<p>.+)",
-           r"show (?P<p>.+) (?:in|on) (?P<b>%BEAT%)"),
+           r"show (?P<p>.+) (?:in|on) (?P<b>%BEAT%)",
+           r"(?:in|on|for) (?P<b>%BEAT%),? (?:show|have|depict|feature|use) (?P<p>.+)"),
     *_rule(_add_beat,
            r"(?:add|insert|include|put in|append|throw in) (?:an? |another |one more |a new |new )?"
-           r"(?P<ty>%TYPE%)(?: beat| scene| shot)?(?P<rest> .+)?"),
+           r"(?P<ty>%TYPE%)(?: beat| scene| shot)?(?P<rest> .+)?",
+           r"(?:add|insert|include|append) (?:an? |another |one more |a new |new )?"
+           r"(?:beat|scene|shot) (?:of |for |with )?(?:an? |the )?(?P<ty>%TYPE%)(?P<rest> .+)?"),
     *_rule(_ask("What type of beat? One of: " + ", ".join(t.replace("_", " ") for t in BEAT_TYPES)
                 + "."),
            r"(?:add|insert|append) (?:an? |another |a new |one more )?(?:beat|scene|shot)(?: .+)?"),
@@ -716,10 +1383,16 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:move|put|shift|bring) (?P<b>%BEAT%) (?:to )?(?:the )?(?P<to>start|beginning|front|"
            r"top|end|bottom|first|last)",
            r"(?:move|put|shift) (?P<b>%BEAT%) (?P<to>after|before) (?P<b2>%BEAT%)",
-           r"(?:move|put|shift) (?P<b>%BEAT%) (?P<to>to|into) (?:position |slot |place |spot |"
-           r"beat )?(?P<pos>%N%)"),
+           r"(?:move|put|shift|bring|place) (?P<b>%BEAT%) (?:at|to) (?:the )?(?:very )?"
+           r"(?P<to>start|beginning|front|top|end|bottom)",
+           r"(?:move|put|shift|bring|push|pull) (?P<b>%BEAT%) (?:forward |back |up |down |earlier "
+           r"|later )?(?P<to>to|into|at|in) (?:position |slot |place |spot |beat )(?P<pos>%N%)",
+           r"(?:move|put|shift|bring|push|pull) (?P<b>%BEAT%) (?:forward |back |up |down |earlier "
+           r"|later )?(?P<to>to|into) (?:position |slot |place |spot |beat )?(?P<pos>%N%)"),
     *_rule(_swap_beats,
-           r"(?:swap|switch|exchange) (?P<b>%BEAT%)(?: and| with|,) (?P<b2>%BEAT%|%N%)"),
+           r"(?:swap|switch|exchange) (?P<b>%BEAT%)(?: and| with|,) (?P<b2>%BEAT%|%N%)",
+           r"(?:swap|switch|exchange) (?:the )?(?P<b>%ORD%) and (?:the )?(?P<b2>%ORD%) "
+           r"(?:beat|scene|shot|image)s"),
     # -- chunks
     *_rule(_regen_chunks,
            r"(?:use|try|switch to|go with|render) (?P<model>[\w.:-]+(?: [\w.]+){0,3}?)(?: model)?"
@@ -727,8 +1400,18 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:use|try|switch to|go with|render) (?P<model>%MODEL%)(?: model)? (?:for|on|in) "
            r"(?:all (?:the )?chunks|every chunk|all (?:the )?clips|all of them)(?P<c>)(?P<tail>)",
            r"%REGEN% (?:all (?:the )?chunks|every chunk|all (?:the )?clips|the whole video)(?P<c>)"
+           r" (?:except|but not|apart from|other than|besides|but) (?P<x>%CHUNKS%|(?:the )?%ORD%"
+           r" one)"
+           r"(?P<tail>)",
+           r"%REGEN% (?:all (?:the )?chunks|every chunk|all (?:the )?clips|the whole video)(?P<c>)"
            r"(?P<tail>(?: .*)?)",
            r"%REGEN% (?P<c>%CHUNKS%)(?P<tail>(?: .*)?)",
+           r"(?:give|have) (?P<c>%CHUNKS%) (?:another|a new|one more|a fresh) (?:try|go|take|shot|"
+           r"pass|attempt)(?P<tail>(?: .*)?)",
+           r"(?P<model>%MODEL%)(?: model)? (?:for|on) (?P<c>%CHUNKS%)(?P<tail>)",
+           r"(?:switch|change|move|put|set) (?P<c>%CHUNKS%) (?:over )?(?:to|onto)"
+           r" (?P<model>%MODEL%)"
+           r"(?: model)?(?P<tail>)",
            r"(?P<c>%CHUNK%) (?P<tail>(?:with|using|on|in|via) .+)",
            r"(?:make|change) (?P<c>%CHUNK%) (?P<tail>.+)"),
 ]
@@ -739,12 +1422,17 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
 _HEAD = re.compile(
     r"^(?:(?:please|pls|plz|kindly|(?:can|could|would|will) (?:you|we)|i'?d like(?: you)? to|"
     r"i would like(?: you)? to|i (?:want|need)(?: you)? to|let'?s|lets|now|just|so|hey|hi|hello|"
-    r"actually|ok(?:ay)?(?: so)?|yes|yeah|great|cool|nice|good|perfect|alright|well|maybe|oh|hmm+|"
+    r"(?:i'?d|i would|we'?d|we would) (?:like|love|prefer|rather(?: have)?)(?= (?!to\b)\S)|"
+    r"(?:i|we) (?:want|need|"
+    r"prefer)(?= (?!to\b)\S)|also|and|then|"
+    r"actually|ok(?:ay)?(?: so)?|yes|yeah|great|nice|perfect|alright|well|maybe|oh|hmm+|"
     r"um+)\b[ ,]*(?=\S))+",
     re.I,
 )
 _TAIL = re.compile(
-    r"(?:[ ,]*\b(?:please|pls|thanks|thank you|thx|for me|now|instead|again)\b)+[ .!?]*$|[ .!?]+$",
+    r"(?:[ ,]*\b(?:please|pls|thanks|thank you|thx|for me|now|instead|again|this time|a bit|"
+    r"a little|a touch|slightly|somewhat|from now on|from here on|overall|in general|throughout|"
+    r"everywhere|across the board)\b)+[ .!?]*$|[ .!?]+$",
     re.I,
 )
 _QUOTED = re.compile(r"""(?<!\w)(["'])(?:(?!\1).)+\1(?!\w)""")
@@ -757,12 +1445,13 @@ _POSSIBLE: dict[Phase, tuple[str, ...]] = {
     "plan": ("make it N seconds", "make beat N <what it shows>", "make beat N 4 seconds long",
              "add a <type> beat after beat N", "remove beat N", "move beat N to the start",
              "change the text on beat N to '…'", "warmer lighting", "use a black and gold palette",
-             "make it moodier", "change the product to …", "call it '…'", "calmer music",
-             "music at 90 bpm", "continue"),
+             "make it moodier", "warmer colours", "pan left in beat N", "change the product to …",
+             "rename the brand to …", "call it '…'", "calmer music", "music at 90 bpm",
+             "continue"),
     "storyboard": ("regenerate beat N [as …]", "use this image for beat N", "continue"),
     "chunks": ("regenerate chunk N [with kling|veo|hailuo|wan] [as …]", "continue"),
     "refine": ("regenerate the music [calmer|at 90 bpm]", "louder / quieter music",
-               "music at -6 dB", "mute the music", "continue"),
+               "music at -6 dB", "mute the music", "finish it"),
 }  # fmt: skip
 _ANYTIME = ("go back to the plan", "list branches", "switch to main-1", "compare main and main-1",
             "status", "show cost", "auto-continue")  # fmt: skip
@@ -784,6 +1473,8 @@ def possible(phase: Phase) -> str:
 def _clean(text: str) -> str:
     """NFKC, straight quotes, no control or format characters, single spaces."""
     text = unicodedata.normalize("NFKC", text).translate(str.maketrans("“”„‘’`", "\"\"\"'''"))
+    text = re.sub(r"\s*(?:→|->|=>)\s*", ": ", text)  # "brand → Lumen & Co"
+    text = re.sub(r"«\s*(.*?)\s*»", r'"\1"', text)  # « French quotes »
     dropped = {"Cc", "Cf", "Sk"}  # controls, format marks, emoji skin tones
     kept = [
         " " if ch.isspace() else ""
@@ -794,8 +1485,12 @@ def _clean(text: str) -> str:
 
 
 def _split(text: str) -> list[tuple[str, str]]:
-    """Clauses as (separator before it, clause), never splitting inside quotes."""
+    """Clauses as (separator before it, clause), never inside quotes or a list of references.
+
+    "the 2nd and 3rd images" and "beats 2, 3 and 5" name several targets of one request.
+    """
     quoted = [m.span() for m in _QUOTED.finditer(text)]
+    quoted += [m.span() for m in _REF_LIST.finditer(text)]
     out, start, sep = [], 0, ""
     for m in _SEP.finditer(text):
         if not any(a <= m.start() < b for a, b in quoted):
@@ -808,6 +1503,24 @@ def _split(text: str) -> list[tuple[str, str]]:
 def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     """The items one clause means, a problem with it, or None when no rule takes it."""
     clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
+    low = clause.lower()
+    if low.endswith(" anew") and _REGEN_START.match(clause):
+        clause = clause[: -len(" anew")]  # "generiere ... neu": regenerate ... (anew)
+    if re.search(r"\b(?:again|once more|one more time)\b", low):
+        clause = _AGAIN.sub(r"\1", clause)  # "render chunk 3 again using veo": the same request
+    clause = _APPROX.sub("", clause)  # "only 1.5 seconds", "around 90 bpm": the number
+    if re.match(r"(?:add|insert|append|put in) ", low):
+        clause = _ADD_WHERE_FIRST.sub(r"\1 \3 \2", clause)  # "add at the end an offer beat"
+    if "please" in low:
+        clause = _PLEASE_AFTER_TARGET.sub(r"\1", clause)  # "the music please 4 dB louder"
+    # "can the colours be more muted?" asks for the change: "make the colours more muted"
+    clause = re.sub(r"^(?:can|could|would|should) (the [a-z' ]+?|it) (?:be|get|look|feel|sound) ",
+                    r"make \1 ", clause, flags=re.I)  # fmt: skip
+    clause = re.sub(
+        r"^(\w+) (?:a bit|a little|slightly|somewhat) (?=the |my |our )", r"\1 ", clause
+    )
+    if "camera" in low:
+        clause = _CAMERA_SPLIT.sub(r"\1 \2", clause)  # "tilt the camera down" -> "tilt down"
     if not clause:
         return []
     for pattern, handler in RULES:
@@ -819,6 +1532,127 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
             if items is not None:
                 return items
     return None
+
+
+_REF_START = _compile(
+    rf"(?:{_BEAT}|{_CHUNK}|(?:the )?{_ORD} ones?\b|%MODEL%\b|(?:the )?(?:product|brand|title|"
+    r"music|soundtrack|palette|colou?rs|lighting|camera|mood)\b)"
+)
+_BARE = _compile(
+    r"(?:(?:but|and|a bit|a little|a lot|much|more|even|slightly|way|somewhat),? )*"
+    r"(?:%MOOD%|slower|faster|quicker)(?:,? (?:and |but )?(?:a bit |much |more |even )*"
+    r"(?:%MOOD%|slower|faster|quicker))*"
+)
+
+
+def _elliptic(prev: str, clause: str) -> list[str]:
+    """A clause that starts with a new target and no verb, completed with the verb before it.
+
+    "make beat 2 a sunset and beat 4 a forest": "beat 4 a forest" -> "make beat 4 a forest";
+    "use kling for chunk 2 and veo for chunk 5": "veo for chunk 5" -> "use veo for chunk 5";
+    "redo the second image and the fifth one" -> "redo the fifth image". A clause that does not
+    start with a beat, chunk, ordinal or model joins a value instead ("a dog and a cat").
+    """
+    head, body = _HEAD.sub("", prev).strip(), _HEAD.sub("", clause).strip()
+    new_value = re.match(r"""(["'])(?:(?!\1).)+\1""", body)
+    old_value = _QUOTED.search(head)
+    old_ref = _REF_START.search(head)
+    if new_value and old_value and old_ref:
+        # 'put "A" on the first beat and "B" on the second': "B" on the second beat
+        rest = body[new_value.end() :].strip()
+        noun = re.search(rf"{_BEAT_NOUN}|chunk|clip|segment", old_ref[0], re.I)
+        if rest and noun and not re.search(rf"{_BEAT_NOUN}|chunk|clip|segment", rest, re.I):
+            rest = f"{rest} {noun[0]}"
+        again = head[: old_value.start()] + new_value[0] + head[old_value.end() :]
+        if rest and (ref := re.search(r"\b(?:on|to|in|for|at) (.+)$", rest)):
+            again = (
+                again.replace(old_ref[0], ref[1], 1)
+                if old_ref.start() > old_value.start()
+                else again
+            )
+        return [again]
+    start = _REF_START.match(body)
+    if not start or not head:
+        return []
+    ref = _REF_START.search(head)
+    if ref and (noun := re.search(r"(beat|scene|shot|image|picture|frame|photo|chunk|clip|"
+                                  r"segment)", ref[0], re.I)):  # fmt: skip
+        body = re.sub(r"\bones?\b", noun[1], body, count=1)
+    verb = head.split()[0] + " "
+    prefix = head[: ref.start()] if ref and ref.start() > 0 else verb
+    model_first = bool(re.match(_FRAGMENTS["%MODEL%"], body, re.I))
+    heads = [verb, prefix] if model_first else [prefix, verb]
+    out = [h + body for h in dict.fromkeys(heads)]
+    start = _REF_START.match(body)
+    quote = re.search(r"[\"']", head)
+    if (start and ref and quote and ref.end() <= quote.start()
+            and re.match(r"\s*[\"']", body[start.end() :])):  # fmt: skip
+        # "the hook should say 'A' and the end card 'B'": the end card should say 'B'
+        middle = head[ref.end() : quote.start()]
+        out.insert(0, body[: start.end()] + middle + body[start.end() :].strip())
+    if start and start.end() < len(body):  # "beat 2 should show X and beat 3 Y": "beat 3: Y"
+        out.append(f"{body[: start.end()]}: {body[start.end() :].strip()}")
+    return out
+
+
+_PRONOUN = re.compile(
+    r"^(\S+(?: up| over| again)?) (?:it|that|this|that one|this one|them)\b(.*)$", re.I
+)
+#: Longest clause tried after joining pieces, characters (a description is at most 500): an
+#: unknown message is not re-parsed as it grows, so interpreting stays linear in its length.
+_MAX_CLAUSE_CHARS = 600
+_REF_ANY = _compile(r"(?:%BEATS%|%CHUNKS%)")
+_REF_LIST = _compile(r"\b(?:%BEATS%|%CHUNKS%)(?=[ ,.!?;]|$)")
+_STYLE_END = re.compile(
+    r"\b(?:lighting|light|lights|palette|colou?rs|tones|camera(?: work)?|"
+    r"mood|vibe|feel|music|soundtrack)[ .!?]*$",
+    re.I,
+)
+_APPROX = re.compile(r"\b(?:only|just|exactly|about|around|roughly|approximately|~) ?"
+                     r"(?=\d+(?:\.\d+)? ?"
+                     r"(?:s|secs?|seconds?|bpm|db)\b)", re.I)  # fmt: skip
+_CAMERA_SPLIT = re.compile(r"\b(pan|tilt|zoom|push|pull|dolly|move)(?: the)? camera "
+                           r"(left|right|up|down|in|out|back)\b", re.I)  # fmt: skip
+_ADD_WHERE_FIRST = _compile(
+    r"^(add|insert|append|put in) ((?:at|to) the (?:start|beginning|end|front)|(?:after|before) "
+    r"%BEAT%) ((?:an? |another |a new |one more )?%TYPE%.*)$"
+)
+_PLEASE_AFTER_TARGET = _compile(r"(%MUSIC%|%BEAT%|%CHUNK%) please\b")
+_REGEN_START = _compile(r"%REGEN%\b")
+_AGAIN = _compile(r"((?:%BEATS%|%CHUNKS%)) (?:again|once more|one more time)\b")
+_BARE_DUR = _compile(r"(?:(?:like|say|about|maybe|to|of|for|only|just) )*(?P<d>%DUR%)(?: long)?")
+_MODIFIER = _compile(
+    r"(?:something|anything|with|more|less|but|a bit|a little|slightly|much|kind of|sort of)\b.*"
+    r"|[a-z-]+(?:ier|er)(?: and [a-z-]+(?:ier|er))?"
+)
+
+
+def _style_of(result: list[_Item] | _Problem | None) -> str | None:
+    """The style target of a one-op result ("palette", "lighting", ...), else None."""
+    if not isinstance(result, list) or len(result) != 1 or not isinstance(result[0], _Op):
+        return None
+    op = result[0].args
+    if op.get("op") == "adjust_palette":
+        return "palette"
+    return str(op["field"]) if op.get("op") == "set_style" else None
+
+
+def _new_take(result: list[_Item] | _Problem | None) -> bool:
+    """A new image or chunk without a prompt yet ("redo image 5", then ", brighter")."""
+    return isinstance(result, list) and any(
+        isinstance(it, ToolCall)
+        and it.tool in ("regenerate_beat", "regenerate_chunk")
+        and it.args.get("prompt") is None
+        for it in result
+    )
+
+
+def _about_music(result: list[_Item] | _Problem | None) -> bool:
+    return isinstance(result, list) and any(
+        (isinstance(it, ToolCall) and it.tool in ("regenerate_music", "set_music_volume"))
+        or (isinstance(it, _Op) and it.args.get("op") == "set_music")
+        for it in result
+    )
 
 
 def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem | None]]:
@@ -833,19 +1667,92 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
     while i < len(pieces):
         clause = pieces[i][1]
         result, used = _parse(clause, ctx), i
+        prev_ok = bool(done) and isinstance(done[-1][1], list)
+        if result is None and prev_ok:
+            for candidate in _elliptic(done[-1][0], clause):
+                if (r := _parse(candidate, ctx)) is not None:
+                    result = r
+                    break
+        core = _HEAD.sub("", _TAIL.sub("", clause)).strip()
+        vague = done[-1][1] if done else None
+        if (isinstance(vague, _Vague) and vague.op == "retime_beat"
+                and (dm := _BARE_DUR.fullmatch(core))
+                and (bm := _REF_ANY.search(done[-1][0]))):  # fmt: skip
+            # "make beat 2 shorter, 3 seconds": the length of that beat
+            result = _parse(f"make {bm[0]} {dm['d']}", ctx)
+        recent = [c for c, _ in done[-3:] if len(c) <= _MAX_CLAUSE_CHARS]
+        named = [m[0] for c in recent for m in _REF_ANY.finditer(c)] if result is None else []
+        if result is None and named and (pm := _PRONOUN.match(core)):  # "..., redo it"
+            if (r := _parse(f"{pm[1]} {named[-1]}{pm[2]}", ctx)) is not None:
+                result = r
+        if result is None and named:  # "the 4th image looks off, try again": that image
+            for candidate in (f"{core} {named[-1]}", f"{core} in {named[-1]}"):
+                if (r := _parse(candidate, ctx)) is not None:
+                    result = r
+                    break
+        if prev_ok and _about_music(done[-1][1]) and re.search(r"\bit\b", core, re.I):
+            music = re.sub(r"\bit\b", "the music", core, count=1, flags=re.I)
+            if _about_music(r := _parse(music, ctx)):  # "... and make it calmer": the music
+                result = r
+        if (prev_ok and _about_music(done[-1][1])
+                and (_BARE.fullmatch(core) or _MODIFIER.fullmatch(core))
+                and not re.search(r"\b(?:louder|quieter)\b", core, re.I)
+                and not re.search(_FRAGMENTS["%DUR%"], core, re.I)):  # fmt: skip
+            joined = f"{done[-1][0]} {clause}"  # "regenerate the music, calmer": the music's
+            if _about_music(r := _parse(joined, ctx)):
+                done[-1] = (joined, r)
+                i += 1
+                continue
+        if (result is None and prev_ok and _about_music(done[-1][1]) and len(core.split()) <= 4
+                and core.split()[0].lower() not in _VERBS):  # fmt: skip
+            prev = done[-1][0]
+            tries = [prev + pieces[i][0] + clause, f"{prev} with {clause}", f"{prev} {clause}"]
+            for joined in tries:
+                if _about_music(r := _parse(joined, ctx)):  # "music: calm, acoustic guitar"
+                    done[-1] = (joined, r)
+                    break
+            else:
+                if _about_music(r := _parse(f"music with {clause}", ctx)):
+                    done.append((clause, r))  # "music: calm, 85 bpm, acoustic guitar"
+                    i += 1
+                    continue
+                joined = ""
+            if joined:
+                i += 1
+                continue
+        if prev_ok and _style_of(done[-1][1]) and _BARE.fullmatch(core):
+            joined = f"{done[-1][0]} and {core}"  # "make the palette darker and moodier"
+            if _style_of(r := _parse(joined, ctx)) == _style_of(done[-1][1]):
+                done[-1] = (joined, r)
+                i += 1
+                continue
+        if prev_ok and _new_take(done[-1][1]) and _BARE.fullmatch(core):
+            joined = f"{done[-1][0]} {clause}"  # "redo image 5, brighter": that image, brighter
+            if isinstance(r := _parse(joined, ctx), list) and not _new_take(r):
+                done[-1] = (joined, r)
+                i += 1
+                continue
         tries = ["back", "forward"]
         if (_HEAD.sub("", clause).split() or [""])[0].lower() in _VERBS:
             tries.reverse()
+        if (_BARE.fullmatch(core) and i + 1 < len(pieces)
+                and _STYLE_END.search(pieces[i + 1][1])):  # fmt: skip
+            joined = clause + pieces[i + 1][0] + pieces[i + 1][1]  # "softer, more natural light"
+            if isinstance(r := _parse(joined, ctx), list):
+                done.append((joined, r))
+                i += 2
+                continue
         for direction in tries if result is None else []:
             if direction == "forward":
                 for j in range(i + 1, min(i + 3, len(pieces))):
                     joined = clause + "".join(s + c for s, c in pieces[i + 1 : j + 1])
-                    if (r := _parse(joined, ctx)) is not None:
+                    if len(joined) <= _MAX_CLAUSE_CHARS and (r := _parse(joined, ctx)) is not None:
                         clause, result, used = joined, r, j
                         break
             elif done:
                 joined = done[-1][0] + pieces[i][0] + clause
-                if (r := _parse(joined, ctx)) is not None or done[-1][1] is None:
+                r = _parse(joined, ctx) if len(joined) <= _MAX_CLAUSE_CHARS else None
+                if r is not None or done[-1][1] is None:
                     done.pop()
                     clause, result = joined, r
             if result is not None:
@@ -922,6 +1829,18 @@ def _assemble(items: list[_Item], ctx: Context) -> list[ToolCall]:
         first, merged = calls.index(music[0]), _merge([c.args for c in music], lambda a: 1)[0]
         calls = [c for c in calls if c.tool != "regenerate_music"]
         calls.insert(first, _call("regenerate_music", **merged))
+    # "regenerate chunk 2 with kling and make it slower": one new take of chunk 2
+    for tool, key in (("regenerate_chunk", "chunk"), ("regenerate_beat", "beat")):
+        merged_calls: list[ToolCall] = []
+        for c in calls:
+            same = next((o for o in merged_calls if o.tool == tool == c.tool
+                         and o.args[key] == c.args[key]), None)  # fmt: skip
+            if same is None:
+                merged_calls.append(c)
+            else:
+                args = same.args | {k: v for k, v in c.args.items() if v is not None}
+                merged_calls[merged_calls.index(same)] = _call(tool, **args)
+        calls = merged_calls
     return [c for c in calls if c != _CONTINUE] + ([_CONTINUE] if _CONTINUE in calls else [])
 
 
@@ -955,12 +1874,27 @@ def interpret(text: str, ctx: Context) -> Interpretation:
             reply=f"{too_long}{MAX_TEXT_CHARS}). Ask for a few changes at a time."
         )
     clean = _clean(text)
+    reading = canonical(clean)
+    token = _READING.set(reading)
+    try:
+        return _interpret(reading, ctx)
+    finally:
+        _READING.reset(token)
+
+
+def _interpret(reading: Reading, ctx: Context) -> Interpretation:
+    clean = reading.text
     if not clean:
         return Interpretation(reply="What would you like to change? " + possible(ctx.phase))
     done = _clauses(clean, ctx)
-    problems = [str(r) for _, r in done if isinstance(r, _Problem)]
-    unknown = [c for c, r in done if r is None]
     items = [it for _, r in done if isinstance(r, list) for it in r]
+    given = {it.args["op"] for it in items if isinstance(it, _Op)}
+    problems = [
+        str(r)
+        for _, r in done
+        if isinstance(r, _Problem) and not (isinstance(r, _Vague) and r.op in given)
+    ]
+    unknown = [c for c, r in done if r is None]
     if not problems and not unknown:
         try:
             if calls := _assemble(items, ctx):
@@ -968,6 +1902,7 @@ def interpret(text: str, ctx: Context) -> Interpretation:
             unknown = [clean]
         except _Problem as exc:
             problems = [str(exc)]
+    unknown = [reading.original(c) for c in unknown]
     parts = problems + (
         [f"I did not understand {', '.join(map(_echo, unknown))}."] if unknown else []
     )

@@ -87,7 +87,9 @@ class Session:
         beats = len(spec.beats) if spec else 0
         chunks = sum(1 for name in st["artifacts"] if name.startswith("chunk_"))
         types = tuple(b.type for b in spec.beats) if spec else ()
-        return Context(phase=phase, beats=beats, chunks=chunks, beat_types=types)
+        return Context(
+            phase=phase, beats=beats, chunks=chunks, beat_types=types, branch=self.branch
+        )
 
     async def execute(
         self, calls: list[ToolCall], on_progress: OnProgress | None = None

@@ -51,7 +51,11 @@ class RegenerateChunkArgs(ToolArgs):
     """Render video chunk N again, optionally with another video model or prompt."""
 
     chunk: int = Field(ge=1, description="1-based chunk number")
-    model: Literal[VIDEO_MODELS] | None = None  # type: ignore[valid-type]
+    model: Literal[VIDEO_MODELS] | None = Field(  # type: ignore[valid-type]
+        default=None,
+        description="video model: 'local' or a model or alias of the Replicate catalog "
+        "(models.toml); None keeps the video's model",
+    )
     prompt: str | None = Field(default=None, min_length=1, max_length=1000)
 
 

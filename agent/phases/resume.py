@@ -188,6 +188,7 @@ async def _interpret(text: str, state: State, phase: Phase, deps: Deps) -> list[
         beats=len(spec.beats) if spec else 0,
         chunks=sum(1 for n in state.get("artifacts", {}) if n.startswith("chunk_")),
         beat_types=tuple(b.type for b in spec.beats) if spec else (),
+        branch=state.get("branch", "main"),
     )
     try:
         meaning = await interpret_message(deps.settings, text, ctx)

@@ -10,11 +10,15 @@ from pydantic import TypeAdapter
 
 from agent.edits import (
     NAMED_COLOURS,
+    PALETTE_SHIFTS,
     AddBeat,
+    AdjustPalette,
     MoveBeat,
     RemoveBeat,
     RetimeBeat,
     SetBeat,
+    SetBrand,
+    SetCamera,
     SetDuration,
     SetMusic,
     SetProduct,
@@ -22,6 +26,7 @@ from agent.edits import (
     SetTitle,
     SpecEdit,
     apply_edits,
+    shift_colour,
 )
 from agent.errors import NotFound, UserError
 from agent.providers.local.planner import plan_spec
@@ -325,6 +330,9 @@ def test_the_union_round_trips_through_json(spec: Spec) -> None:
         MoveBeat(beat=1, position=2),
         RetimeBeat(beat=1, duration_s=3),
         SetBeat(beat=2, description="Sparks fly.", type="hook"),
+        AdjustPalette(change="warmer"),
+        SetBrand(name="Bean & Leaf"),
+        SetCamera(beat=2, camera="pan-left"),
     ]
     raw = EDITS.dump_json(edits)
     back = EDITS.validate_json(raw)
@@ -359,6 +367,9 @@ def random_edit(rng: random.Random, n_beats: int) -> SpecEdit:
             type=rng.choice([None, kind]),
             on_screen_text=rng.choice([None, text]),
         ),
+        AdjustPalette(change=rng.choice(PALETTE_SHIFTS)),
+        SetBrand(name=rng.choice(["Bean & Leaf", "", "b" * 90])),
+        SetCamera(beat=beat, camera=rng.choice(["pan-left", "orbit", "static"])),
     ]
     return rng.choice(options)
 
@@ -378,3 +389,63 @@ def test_random_edit_sequences_give_a_valid_spec_or_a_user_error(spec: Spec) -> 
                 refused += 1
             EDITS.validate_json(EDITS.dump_json([edit]))  # every edit can be logged and replayed
     assert applied > 300 and refused > 100
+
+
+def hue_shift(before: str, after: str) -> tuple[int, int]:
+    """(red change, blue change) from one #rrggbb to another."""
+    return (int(after[1:3], 16) - int(before[1:3], 16), int(after[5:7], 16) - int(before[5:7], 16))
+
+
+def lightness(colour: str) -> float:
+    return sum(int(colour[i : i + 2], 16) for i in (1, 3, 5)) / 3
+
+
+def test_adjust_palette_moves_every_colour_of_the_current_palette(spec: Spec) -> None:
+    old = spec.style.palette
+    warm = check(AdjustPalette(change="warmer").apply(spec)).style.palette
+    assert len(warm) == len(old)
+    for a, b in zip(old, warm, strict=True):
+        red, blue = hue_shift(a, b)
+        assert red >= 0 and blue <= 0 and (red, blue) != (0, 0), (a, b)
+    cool = AdjustPalette(change="cooler").apply(spec).style.palette
+    assert all(hue_shift(a, b)[1] >= 0 for a, b in zip(old, cool, strict=True))
+    dark = AdjustPalette(change="darker").apply(spec).style.palette
+    assert all(lightness(b) <= lightness(a) for a, b in zip(old, dark, strict=True))
+    assert sum(map(lightness, dark)) < sum(map(lightness, old)) - 20
+    pastel = AdjustPalette(change="pastel").apply(spec).style.palette
+    assert sum(map(lightness, pastel)) > sum(map(lightness, old))
+
+
+def test_adjust_palette_names_the_new_colours_in_the_image_prompts(spec: Spec) -> None:
+    black = SetStyle(field="palette", value="black navy charcoal").apply(spec)
+    lighter = apply_edits(black, [AdjustPalette(change="lighter")] * 4)
+    assert "Palette: black" in black.beats[0].image_prompt
+    assert "Palette: black" not in lighter.beats[0].image_prompt
+
+
+def test_adjust_palette_at_a_limit_says_so(spec: Spec) -> None:
+    white = SetStyle(field="palette", value="white white white").apply(spec)
+    with pytest.raises(UserError, match="cannot get any lighter"):
+        AdjustPalette(change="lighter").apply(white)
+    assert shift_colour("#ffffff", "warmer") != "#ffffff"  # white can still be tinted
+
+
+def test_set_brand_renames_the_brand_and_its_mentions(spec: Spec) -> None:
+    assert spec.brand and any(spec.brand in b.image_prompt for b in spec.beats)
+    out = check(SetBrand(name="Bean & Leaf").apply(spec))
+    assert out.brand == "Bean & Leaf"
+    assert not any(spec.brand in b.image_prompt for b in out.beats)
+    assert any("Bean & Leaf" in b.image_prompt for b in out.beats)
+    with pytest.raises(UserError, match="brand must not be empty"):
+        SetBrand(name="  ").apply(spec)
+
+
+def test_set_camera_changes_one_beat_and_its_motion_prompt(spec: Spec) -> None:
+    out = check(SetCamera(beat=2, camera="pan-left").apply(spec))
+    assert out.beats[1].camera == "pan-left"
+    assert "pan left" in out.beats[1].motion_prompt.lower()
+    old_action = spec.beats[1].motion_prompt.partition(": ")[2]
+    assert out.beats[1].motion_prompt.endswith(old_action)
+    assert out.beats[2:] == spec.beats[2:] and out.beats[0] == spec.beats[0]
+    with pytest.raises(NotFound):
+        SetCamera(beat=12, camera="orbit").apply(spec)

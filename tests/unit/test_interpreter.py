@@ -6,11 +6,13 @@ video under review has 9 beats (types in TYPES) and 6 chunks unless a test says 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
-from tools.interpreter import MAX_TEXT_CHARS, Context, interpret
+from agent.providers.replicate.catalog import load_catalog
+from tools.interpreter import MAX_TEXT_CHARS, Context, interpret, possible
 
 TYPES = ("hook", "problem", "product_reveal", "feature_highlight", "lifestyle", "social_proof",
          "offer", "call_to_action", "logo_end_card")  # fmt: skip
@@ -409,3 +411,43 @@ def test_interpretation_is_deterministic() -> None:
     first = [interpret(t, ctx("storyboard")) for t in texts]
     again = [interpret(t, ctx("storyboard")) for t in reversed(texts)][::-1]
     assert first == again
+
+
+def test_every_video_model_of_the_catalog_is_understood_as_people_type_it() -> None:
+    catalog = load_catalog()
+    names = [m.name for m in catalog.of("video")]
+    names += [alias for alias, target in catalog.aliases.items() if target in names]
+    assert "kling-v2.1-pro" in names
+    for name in names:
+        typed = name.replace("-", " ").title()  # "Kling V2.1 Pro"
+        for text in (f"regenerate chunk 2 with {name}", f"use {typed} for chunk 3"):
+            chunk = 2 if text.startswith("regenerate") else 3
+            assert calls(text, ctx("chunks")) == [regen_chunk(chunk, name)], text
+
+
+def _variants(template: str) -> list[str]:
+    """Concrete messages for a suggestion such as "regenerate chunk N [with kling|veo] [as …]"."""
+    text = template.replace("N seconds", "20 seconds").replace("N", "2").replace("<type>", "offer")
+    text = re.sub(r"<[^>]+>", "a beach at sunset", text).replace("'…'", "'Hello'")
+    text = text.replace("…", "Trail Runner")
+    if m := re.fullmatch(r"(\w+) / (\w+) (.+)", text):  # "louder / quieter music"
+        return [f"{m[1]} {m[3]}", f"{m[2]} {m[3]}"]
+    out = [text]
+    for m in re.finditer(r" \[([^\]]+)\]", text):
+        alternatives = m[1].split("|")
+        lead = alternatives[0].split()[:-1] if " " in alternatives[0] else []
+        options = [alternatives[0]] + [" ".join([*lead, a]) for a in alternatives[1:]]
+        out = [o.replace(m[0], r) for o in out for r in ("", *(" " + x for x in options))]
+    return out
+
+
+@pytest.mark.parametrize("phase", ["plan", "storyboard", "chunks", "refine"])
+def test_every_suggestion_in_the_help_works(phase: str) -> None:
+    here, anytime = possible(phase).split(" Any time: ")  # type: ignore[arg-type]
+    suggestions = here.split("you can say: ", 1)[1].rstrip(".").split("; ")
+    suggestions += anytime.rstrip(".").split("; ")
+    assert len(suggestions) >= 8
+    for suggestion in suggestions:
+        for text in _variants(suggestion):
+            result = interpret(text, ctx(phase))
+            assert result.calls and result.reply is None, (suggestion, text, result.reply)

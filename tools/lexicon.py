@@ -1,0 +1,496 @@
+"""Per-language lexicons for the edit interpreter: French, German and Spanish words → slots.
+
+The grammar of :mod:`tools.interpreter` is written once, over English slot words (verbs such
+as *make*, *remove*, *regenerate*; targets such as *beat*, *image*, *music*, *palette*,
+*brand*; references such as *third*, *last*; units such as *seconds*, *dB*). Each lexicon
+maps the words of another language onto those slot words, so "supprime la deuxième scène",
+"lösche die zweite Szene" and "elimina la segunda escena" all read as "remove the second
+beat" to the grammar. Two rules of the other languages' word order are applied on top:
+German puts the verb (or its particle: "benenne ... um", "generiere ... neu") at the end,
+and French and Spanish put "plus"/"más" before an adjective ("plus calme" → "calmer").
+
+Values are never translated for good: :func:`canonical` keeps a map from the English reading
+back to the user's words, and :meth:`Reading.original` turns any value the grammar picked
+out (a description, on-screen text, a brand) back into exactly what the user wrote.
+Quoted text is never translated.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# fmt: off
+#: Word (or words) → slot word(s), per language. Keys are lower case without accents; "" drops
+#: a word that carries no slot (an article the grammar does not need).
+FRENCH: dict[str, str] = {
+    # verbs
+    "fais": "make", "faites": "make", "faire": "make", "rends": "make", "rendre": "make",
+    "fais-la": "make it", "fais-le": "make it", "rends-la": "make it", "rends-le": "make it",
+    "mets": "put", "mettez": "put", "mettre": "put", "passe": "switch", "passer": "switch",
+    "supprime": "remove", "supprimez": "remove", "supprimer": "remove", "enleve": "remove",
+    "retire": "remove", "efface": "remove", "refais": "regenerate", "refaites": "regenerate",
+    "refaire": "regenerate", "regenere": "regenerate", "regenerez": "regenerate",
+    "regenerer": "regenerate", "recree": "regenerate", "deplace": "move", "deplacez": "move",
+    "bouge": "move", "ajoute": "add", "ajoutez": "add", "ajouter": "add", "remplace": "replace",
+    "remplacez": "replace", "change": "change", "changez": "change", "changer": "change",
+    "modifie": "change", "renomme": "rename", "renommez": "rename", "utilise": "use",
+    "utilisez": "use", "prends": "use", "baisse": "lower", "baissez": "lower",
+    "augmente": "raise", "monte": "raise", "continue": "continue", "continuez": "continue",
+    "continuer": "continue", "suivant": "next", "vas-y": "go ahead", "allez-y": "go ahead",
+    "termine": "finish", "terminer": "finish", "on termine": "finish", "finis": "finish",
+    "finalise": "finish", "echange": "swap", "inverse": "swap", "compare": "compare",
+    "comparez": "compare", "coupe": "cut", "raccourcis": "shorten", "allonge": "extend",
+    "durer": "last", "dure": "last", "montre": "show", "affiche": "show", "ecris": "write",
+    "dois": "should", "doit": "should", "devrait": "should", "veux": "want", "voudrais": "want",
+    # targets
+    "scene": "beat", "scenes": "beat", "sequence": "beat", "plan n": "beat", "image": "image",
+    "images": "images", "photo": "photo", "clip": "clip", "clips": "clips", "extrait": "clip",
+    "musique": "music", "bande son": "soundtrack", "bande-son": "soundtrack",
+    "couleurs": "colours", "couleur": "colour", "palette": "palette", "lumiere": "lighting",
+    "eclairage": "lighting", "camera": "camera", "marque": "brand", "produit": "product",
+    "titre": "title", "texte": "text", "duree": "duration", "video": "video", "pub": "ad",
+    "publicite": "ad", "debut": "start", "fin": "end", "branche": "branch", "volume": "volume",
+    "cout": "cost", "tempo": "tempo", "ambiance": "mood", "ton": "tone",
+    # units, numbers, references
+    "secondes": "seconds", "seconde": "second", "sec": "seconds", "minute": "minute",
+    "premier": "first", "premiere": "first", "deuxieme": "second", "second": "second",
+    "seconde scene": "second beat", "troisieme": "third", "quatrieme": "fourth",
+    "cinquieme": "fifth", "sixieme": "sixth", "septieme": "seventh", "huitieme": "eighth",
+    "neuvieme": "ninth", "dixieme": "tenth", "dernier": "last", "derniere": "last",
+    "avant-dernier": "penultimate", "avant-derniere": "penultimate", "un": "a", "une": "a",
+    "deux": "two", "trois": "three", "quatre": "four", "cinq": "five", "six": "six",
+    "sept": "seven", "huit": "eight", "neuf": "nine", "dix": "ten", "quinze": "fifteen",
+    "vingt": "twenty", "trente": "thirty", "toutes les": "all the", "tous les": "all the",
+    # small words
+    "le": "the", "la": "the", "les": "the", "l'": "the", "des": "", "du": "", "de la": "",
+    "de": "", "d'": "", "en": "to", "a": "to", "au": "to the", "avec": "with", "pour": "for",
+    "sur": "on", "dans": "in", "apres": "after", "avant": "before", "et": "and", "puis": "then",
+    "plus": "more", "moins": "less", "tres": "very", "un peu": "a bit", "s'il te plait": "please",
+    "s'il vous plait": "please", "stp": "please", "svp": "please", "merci": "thanks",
+    "combien": "how much", "ca": "it", "a coute": "cost", "coute": "cost", "coutait": "cost",
+    "depense": "spent", "jusqu'ici": "so far", "jusqu'a present": "so far", "c'est": "it is",
+    "parfait": "perfect", "c'est parfait": "perfect", "c'est bon": "looks good",
+    "c'est fini": "done", "on a fini": "we're done", "ok": "ok", "oui": "yes", "pas": "not",
+    "avoir": "have", "ait": "have", "soit": "be", "etre": "be", "sont": "are", "j'aime": "i like",
+    "ca me va": "works for me", "ca marche": "that works",
+    "on continue": "continue", "retourne au": "go back to the", "reviens au": "go back to the",
+    "retour au": "back to the", "quelque chose de": "something", "detendu": "relaxed",
+    "detendue": "relaxed",
+    "passe a la suite": "next step", "passons a la suite": "next step", "la suite": "next step",
+    "etape suivante": "next step", "moi": "me", "pour moi": "for me", "nom": "name",
+    "par": "with", "montrer": "show",
+    "montre-moi": "show me", "afficher": "show",
+    "devraient": "should", "ne me plait pas": "is bad",
+    "ne me plaisent pas": "is bad", "refais-la": "regenerate it", "refais-le": "regenerate it",
+    "trop": "too", "s'appelle": "is called", "s'appellera": "will be called",
+    "maintenant": "now", "desormais": "now", "cette": "this", "ce": "this", "cet": "this",
+    "panoramique": "pan", "vers la gauche": "to the left", "vers la droite": "to the right",
+    "a gauche": "to the left", "a droite": "to the right", "gauche": "left", "droite": "right",
+    "vers le haut": "up", "vers le bas": "down", "zoom avant": "zoom in",
+    "zoom arriere": "zoom out",
+    "travelling avant": "push in", "travelling arriere": "pull out", "si": "if", "faisait": "make",
+    "faisions": "make", "me demander": "asking me", "demander": "asking", "exporte": "export",
+    "exporter": "export", "exportez": "export", "festif": "festive", "festive": "festive",
+    "en premier": "first", "en dernier": "last", "plus lumineuse": "brighter",
+    "plus lumineux": "brighter",
+    "sans": "without", "arrete": "stop", "s'arreter": "stopping", "jusqu'a la fin": "to the end",
+    "l'ensemble": "everything", "tout": "everything", "quoi": "what", "quel": "what",
+    "quelle": "what", "ou": "where", "en sommes-nous": "are we", "compare avec": "compare with",
+    # adjectives (a comparative follows "plus")
+    "calme": "calm", "chaud": "warm", "chaude": "warm", "chauds": "warm", "chaudes": "warm",
+    "froid": "cool", "froide": "cool", "froids": "cool", "froides": "cool", "sombre": "dark",
+    "sombres": "dark", "fonce": "dark", "foncees": "dark", "clair": "light", "claire": "light",
+    "claires": "light", "lent": "slow", "lente": "slow", "rapide": "fast", "doux": "soft",
+    "douce": "soft", "fort": "loud", "forte": "loud", "pastel": "pastel", "vives": "vivid",
+    "vif": "vivid", "energique": "energetic", "joyeux": "happy", "joyeuse": "happy",
+    "lumineux": "bright", "lumineuse": "bright", "elegant": "elegant",
+    "dramatique": "dramatic", "ludique": "playful", "epique": "epic", "romantique": "romantic",
+    "court": "short", "courte": "short", "courts": "short", "longue": "long",
+    "fini": "done", "finie": "done", "est": "is", "t'": "", "m'": "", "s'": "", "n'": "",
+    "arreter": "stopping", "pause": "pause", "on passe a": "switch to", "passons a": "switch to",
+    # beat types
+    "offre": "offer", "promo": "offer", "accroche": "hook", "probleme": "problem",
+    "temoignage": "testimonial", "appel a l'action": "call to action", "carte de fin": "end card",
+    "logo": "logo", "revelation du produit": "product reveal", "revelation": "reveal",
+    "mode de vie": "lifestyle", "avant/apres": "before/after",
+}
+
+GERMAN: dict[str, str] = {
+    # verbs (the particle of a split verb is dropped or becomes "again")
+    "mach": "make", "mache": "make", "macht": "make", "machen": "make", "lass": "make",
+    "gestalte": "make", "setze": "set", "setz": "set", "stelle": "set", "stell": "set",
+    "losche": "remove", "losch": "remove", "loschen": "remove", "entferne": "remove",
+    "entfernen": "remove", "streiche": "remove", "generiere": "regenerate",
+    "generier": "regenerate", "erstelle": "regenerate", "erzeuge": "regenerate", "neu": "anew",
+    "mir": "me",
+    "verschiebe": "move", "verschieb": "move", "schiebe": "move", "bewege": "move",
+    "fuge": "add", "hinzu": "", "ersetze": "replace", "ersetz": "replace", "andere": "change",
+    "aender": "change", "wechsle": "switch", "wechsel": "switch", "benenne": "rename",
+    "um": "", "nenne": "call", "nimm": "use", "nutze": "use", "verwende": "use",
+    "benutze": "use", "weiter": "continue", "mach weiter": "continue", "weitermachen": "continue",
+    "fertig": "done", "fertigstellen": "finish", "abschliessen": "finish",
+    "schliesse ab": "finish", "vergleiche": "compare", "tausche": "swap", "vertausche": "swap",
+    "senke": "lower", "erhohe": "raise", "kurze": "shorten", "verlangere": "extend",
+    "zeige": "show", "zeig": "show", "schreibe": "write", "schreib": "write", "soll": "should",
+    "sollte": "should", "dauern": "last", "dauert": "last",
+    # targets
+    "szene": "beat", "szenen": "beat", "einstellung": "beat", "bild": "image",
+    "bilder": "images", "foto": "photo", "clip": "clip", "clips": "clips", "musik": "music",
+    "soundtrack": "soundtrack", "farben": "colours", "farbe": "colour", "farbpalette": "palette",
+    "palette": "palette", "licht": "lighting", "beleuchtung": "lighting", "kamera": "camera",
+    "marke": "brand", "produkt": "product", "titel": "title", "text": "text",
+    "lange": "length", "dauer": "duration", "video": "video", "werbung": "ad", "spot": "spot",
+    "anfang": "start", "beginn": "start", "ende": "end", "schluss": "end", "zweig": "branch",
+    "kosten": "cost", "lautstarke": "volume", "stimmung": "mood",
+    # units, numbers, references
+    "sekunden": "seconds", "sekunde": "second", "sek": "seconds", "minute": "minute",
+    "erste": "first", "ersten": "first", "erstes": "first", "zweite": "second",
+    "zweiten": "second", "dritte": "third", "dritten": "third", "vierte": "fourth",
+    "vierten": "fourth", "funfte": "fifth", "funften": "fifth", "sechste": "sixth",
+    "sechsten": "sixth", "siebte": "seventh", "siebten": "seventh", "achte": "eighth",
+    "achten": "eighth", "neunte": "ninth", "neunten": "ninth", "letzte": "last",
+    "letzten": "last", "letztes": "last", "vorletzte": "penultimate", "vorletzten": "penultimate",
+    "zwei": "two", "drei": "three", "vier": "four", "funf": "five", "sechs": "six",
+    "sieben": "seven", "acht": "eight", "zehn": "ten", "zwolf": "twelve", "funfzehn": "fifteen",
+    "zwanzig": "twenty", "dreissig": "thirty", "alle": "all the",
+    # small words
+    "der": "the", "die": "the", "das": "the", "den": "the", "dem": "the", "des": "the",
+    "ein": "a", "eine": "a", "einen": "a", "einem": "a", "einer": "a", "es": "it",
+    "zu": "into", "mit": "with", "fur": "for", "auf": "to", "in": "in", "nach": "after",
+    "vor": "before", "und": "and", "dann": "then", "mehr": "more", "etwas": "a bit",
+    "bitte": "please", "danke": "thanks", "was": "what", "hat": "did", "gekostet": "cost",
+    "kostet": "cost", "bisher": "so far", "ausgegeben": "spent", "wie viel": "how much",
+    "wieviel": "how much", "perfekt": "perfect", "gut": "good", "passt": "looks good",
+    "ja": "yes", "ohne": "without", "anhalten": "stopping", "fragen": "asking",
+    "bis zum ende": "to the end", "an den anfang": "to the start", "ans ende": "to the end",
+    "an das ende": "to the end", "wir sind fertig": "we're done", "sind": "are", "wir": "we",
+    "wo": "where", "stehen": "are", "zwischen": "between", "lang": "long", "haben": "have",
+    "hast": "have", "habe": "have", "ist": "is", "wird": "will", "werden": "be", "sollen": "should",
+    "mochte": "want", "will": "want", "wollen": "want", "bekommen": "get", "kriegen": "get",
+    "zuruck zum": "back to the", "zuruck zur": "back to the", "geh zuruck zum": "go back to the",
+    "pastellig": "pastel", "pastelliger": "pastel", "pastelligere": "pastel", "hinter": "after",
+    "alles": "all", "alles klar": "ok", "entspannt": "relaxed",
+    "entspannter": "more relaxed", "bis": "to", "nachster schritt": "next step", "name": "name",
+    "durch": "with",
+    "heisst": "is called", "heissen": "be called",
+    "jetzt": "now", "nun": "now",
+    "diesen": "this", "diese": "this", "dieses": "this", "dieser": "this", "rendere": "regenerate",
+    "zu laut": "too loud", "zu leise": "too quiet", "zu schnell": "too fast",
+    "zu langsam": "too slow", "laut": "loud", "leise": "quiet", "duster": "dark", "dustere": "dark",
+    "kamerafahrt": "pan", "schwenk": "pan", "nach links": "left", "nach rechts": "right",
+    "nach oben": "up", "nach unten": "down", "heranzoomen": "zoom in", "reinzoomen": "zoom in",
+    "rauszoomen": "zoom out", "kannst du": "", "konntest du": "", "konnen sie": "",
+    "kurzen": "shorten", "pause": "pause", "exportiere": "export", "exportieren": "export",
+    # adjectives and comparatives
+    "ruhiger": "calmer", "ruhig": "calm", "ruhige": "calm", "warmer": "warmer",
+    "warmere": "warmer", "warm": "warm", "kuhler": "cooler", "kuhlere": "cooler",
+    "kalter": "cooler", "kaltere": "cooler", "dunkler": "darker", "dunklere": "darker",
+    "dunkel": "dark", "heller": "lighter", "hellere": "lighter", "leiser": "quieter",
+    "lauter": "louder", "schneller": "faster", "langsamer": "slower", "pastell": "pastel",
+    "pastellfarben": "pastel colours", "krafiger": "vivid", "kraftigere": "vivid",
+    "frohlich": "happy", "frohlicher": "happier", "energischer": "more energetic",
+    "dramatischer": "more dramatic", "verspielter": "more playful", "weicher": "softer",
+    "kurzer": "shorter", "langer": "longer", "kurz": "short", "von": "of", "sein": "be",
+    "anzuhalten": "stopping", "zu fragen": "asking", "nach vorne": "to the start",
+    "nach hinten": "to the end", "am ende": "at the end", "am anfang": "at the start",
+    # beat types
+    "angebot": "offer", "angebotsszene": "offer beat", "aufhanger": "hook", "problem": "problem",
+    "kundenstimme": "testimonial", "handlungsaufforderung": "call to action",
+    "endkarte": "end card", "abspann": "end card", "produktenthullung": "product reveal",
+}
+
+SPANISH: dict[str, str] = {
+    # verbs
+    "haz": "make", "hace": "make", "hacer": "make", "haga": "make", "haz que": "make",
+    "hazlo": "make it", "hazla": "make it", "pon": "put", "ponle": "put", "poner": "put",
+    "vuelve": "make", "elimina": "remove", "eliminar": "remove", "borra": "remove",
+    "quita": "remove", "quitar": "remove", "regenera": "regenerate", "regenerar": "regenerate",
+    "rehaz": "regenerate", "rehacer": "regenerate", "vuelve a generar": "regenerate",
+    "mueve": "move", "mover": "move", "anade": "add", "agrega": "add", "reemplaza": "replace",
+    "sustituye": "replace", "cambia": "change", "cambiar": "change", "renombra": "rename",
+    "llama": "call", "usa": "use", "utiliza": "use", "usar": "use", "baja": "lower",
+    "bajar": "lower", "sube": "raise", "subir": "raise", "sigue": "continue",
+    "continua": "continue", "continuar": "continue", "adelante": "go ahead",
+    "siguiente": "next", "termina": "finish", "terminar": "finish", "finaliza": "finish",
+    "hemos terminado": "we're done", "intercambia": "swap", "compara": "compare",
+    "corta": "cut", "acorta": "shorten", "alarga": "extend", "dure": "last", "durar": "last",
+    "muestra": "show", "escribe": "write", "debe": "should", "deberia": "should",
+    "quiero": "want", "sea": "be", "tenga": "have", "tener": "have", "tiene": "have",
+    "este": "this", "esta": "this", "es": "is", "esta bien": "looks good", "me gusta": "i like it",
+    "vuelve al": "go back to the", "vuelve a": "go back to", "volver al": "go back to the",
+    "regresa al": "go back to the", "algo": "something", "relajado": "relaxed",
+    "relajada": "relaxed", "ser": "be", "estar": "be",
+    "siguiente paso": "next step", "pasa al siguiente": "next",
+    "muestre": "show", "muestren": "show", "suene": "sound", "parezca": "look",
+    "nombre": "name", "por": "with", "demasiado": "too", "se llama": "is called", "ahora": "now",
+    "mostrar": "show", "paneo": "pan", "a la izquierda": "to the left",
+    "a la derecha": "to the right", "izquierda": "left", "derecha": "right",
+    "hacia arriba": "up", "hacia abajo": "down", "acercamiento": "zoom in",
+    "alejamiento": "zoom out", "puede": "can", "puedes": "can", "podrias": "can",
+    "preguntarme": "asking me", "ya esta": "done", "exporta": "export", "exportar": "export",
+    "festivo": "festive", "festiva": "festive", "mas luminosa": "brighter",
+    "mas luminoso": "brighter", "no me gusta": "i don't like",
+    # targets
+    "escena": "beat", "escenas": "beat", "toma": "shot", "imagen": "image",
+    "imagenes": "images", "foto": "photo", "clip": "clip", "clips": "clips", "musica": "music",
+    "banda sonora": "soundtrack", "colores": "colours", "color": "colour", "paleta": "palette",
+    "luz": "lighting", "iluminacion": "lighting", "camara": "camera", "marca": "brand",
+    "producto": "product", "titulo": "title", "texto": "text", "duracion": "duration",
+    "video": "video", "anuncio": "ad", "principio": "start", "inicio": "start", "final": "end",
+    "rama": "branch", "coste": "cost", "costo": "cost", "volumen": "volume", "ambiente": "mood",
+    # units, numbers, references
+    "segundos": "seconds", "segundo": "second", "seg": "seconds", "minuto": "minute",
+    "primer": "first", "primera": "first", "primero": "first", "segunda": "second",
+    "tercer": "third", "tercera": "third", "tercero": "third", "cuarta": "fourth",
+    "cuarto": "fourth", "quinta": "fifth", "quinto": "fifth", "sexta": "sixth",
+    "sexto": "sixth", "septima": "seventh", "septimo": "seventh", "octava": "eighth",
+    "octavo": "eighth", "novena": "ninth", "noveno": "ninth", "ultima": "last", "ultimo": "last",
+    "penultima": "penultimate", "penultimo": "penultimate", "una": "a", "uno": "one",
+    "dos": "two", "tres": "three", "cuatro": "four", "cinco": "five", "seis": "six",
+    "siete": "seven", "ocho": "eight", "nueve": "nine", "diez": "ten", "quince": "fifteen",
+    "veinte": "twenty", "treinta": "thirty", "todas las": "all the", "todos los": "all the",
+    # small words
+    "el": "the", "los": "the", "las": "the", "del": "of the", "al": "to the", "un": "a",
+    "unos": "", "unas": "", "que": "", "la": "the", "a": "to", "en": "in", "de": "",
+    "de la": "", "lo": "it", "¿": "", "¡": "", "con": "with", "para": "for",
+    "despues de": "after", "antes de": "before", "y": "and", "luego": "then", "mas": "more",
+    "menos": "less", "muy": "very", "un poco": "a bit", "por favor": "please",
+    "gracias": "thanks", "cuanto": "how much", "cuanto cuesta": "what is the cost",
+    "ha costado": "did it cost", "costado": "cost", "cuesta": "cost", "gastado": "spent",
+    "llevamos gastado": "have we spent", "hemos gastado": "have we spent",
+    "hasta ahora": "so far", "perfecto": "perfect", "listo": "ok", "vale": "ok", "si": "yes",
+    "sin": "without", "parar": "stopping", "preguntar": "asking", "hasta el final": "to the end",
+    "todo": "everything", "donde": "where", "estamos": "are we", "entre": "between",
+    # adjectives (a comparative follows "más")
+    "tranquila": "calm", "tranquilo": "calm", "calmada": "calm", "calida": "warm",
+    "calidos": "warm", "calidas": "warm", "calido": "warm", "fria": "cool", "frio": "cool",
+    "frios": "cool", "frias": "cool", "oscura": "dark", "oscuro": "dark", "oscuros": "dark",
+    "oscuras": "dark", "clara": "light", "claro": "light", "claros": "light", "lenta": "slow",
+    "lento": "slow", "rapida": "fast", "rapido": "fast", "suave": "soft", "fuerte": "loud",
+    "alta": "loud", "pastel": "pastel", "vivos": "vivid", "vivas": "vivid", "alegre": "happy",
+    "energica": "energetic", "energico": "energetic", "elegante": "elegant",
+    "dramatica": "dramatic", "divertida": "fun", "divertido": "fun", "mas corta": "shorter",
+    "mas corto": "shorter", "corto": "short", "larga": "long", "largo": "long",
+    # beat types
+    "oferta": "offer", "gancho": "hook", "problema": "problem", "testimonio": "testimonial",
+    "llamada a la accion": "call to action", "cierre": "end card", "tarjeta final": "end card",
+    "revelacion del producto": "product reveal", "estilo de vida": "lifestyle",
+}
+# fmt: on
+
+LEXICONS: dict[str, dict[str, str]] = {"fr": FRENCH, "de": GERMAN, "es": SPANISH}
+#: Words whose accent tells two slots apart; looked up as written, before folding.
+ACCENTED: dict[str, dict[str, str]] = {"es": {"está": "is", "están": "are", "esté": "is"}}
+#: Words that only one of the languages has, to tell which lexicon a message uses.
+_MARKERS = {lang: set(words) - {w for other in LEXICONS.values() if other is not words
+                                  for w in other}
+            for lang, words in LEXICONS.items()}  # fmt: skip
+#: Comparatives the reading forms from "plus"/"más"/"mehr" + adjective.
+_COMPARATIVE = {"short": "shorter", "long": "longer", "calm": "calmer", "warm": "warmer",
+                "cool": "cooler", "dark": "darker", "light": "lighter", "slow": "slower",
+                "fast": "faster", "soft": "softer", "loud": "louder", "happy": "happier",
+                "bright": "brighter"}  # fmt: skip
+_VERB_END = {"make", "remove", "regenerate", "move", "add", "replace", "change", "rename",
+             "use", "lower", "raise", "swap", "show", "set", "shorten", "extend", "last", "be",
+             "continue"}  # fmt: skip
+_MODALS = {"should", "want"}
+#: Inflection endings tried, longest first, when a word is not in a lexicon as written
+#: ("ruhigere" -> "ruhiger", "escenas" -> "escena").
+_ENDINGS = ("es", "en", "em", "e", "s", "n")
+#: English words: the slot words the lexicons read into, and common function words. A message
+#: with at least as many of these as of one language's own words is read as English.
+_ENGLISH = {w for lexicon in LEXICONS.values() for slot in lexicon.values() for w in slot.split()
+            } | set("""a an the it its to of in on at by for with and or is be make beat beats scene
+    shot image frame picture clip chunk music song track colours colors palette lighting light
+    please use set change remove delete add move swap regenerate redo new more less this that
+    my me we i you can could would should how what much are was""".split())  # fmt: skip
+_TOKEN = re.compile(r"\w+'|\w+(?:[-.]\w+)*|\S")
+_QUOTED = re.compile(r"""(?<!\w)(["'])(?:(?!\1).)+\1(?!\w)""")
+
+
+def _fold(word: str) -> str:
+    """Lower case without accents: "Régénère" → "regenere", "lösche" → "losche"."""
+    decomposed = unicodedata.normalize("NFKD", word.lower().replace("ß", "ss"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("’", "'")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A message read into slot words, with the way back to the user's words.
+
+    Attributes:
+        text: the English reading the grammar parses.
+        source: the message as the user wrote it (cleaned).
+        language: "en", "fr", "de" or "es".
+        segments: (reading, source) pieces in reading order; ``text`` is their readings
+            joined. An untranslated word reads as itself.
+    """
+
+    text: str
+    source: str
+    language: str
+    segments: tuple[tuple[str, str], ...] = ()
+
+    def original(self, value: str) -> str:
+        """The user's own words for a value taken out of :attr:`text` (itself if not found).
+
+        Args:
+            value: a substring of ``text`` (a description, on-screen text, a name).
+        """
+        at = self.text.find(value) if self.segments and value else -1
+        if at < 0:
+            return value
+        end, pos, out = at + len(value), 0, []
+        for reading, source in self.segments:
+            a, b = pos, pos + len(reading)
+            pos = b
+            if b <= at or a >= end:
+                continue
+            if reading == source:  # untranslated: exactly the part inside the value
+                out.append(source[max(at, a) - a : min(end, b) - a])
+            else:
+                out.append(source)
+        return "".join(out).strip()
+
+
+def _phrases(words: list[str]) -> list[str]:
+    """The two- and three-word keys of any lexicon in the message ("hemos terminado")."""
+    keys = {k for lexicon in LEXICONS.values() for k in lexicon if " " in k}
+    return [" ".join(words[i : i + n]) for n in (2, 3) for i in range(len(words) - n + 1)
+            if " ".join(words[i : i + n]) in keys]  # fmt: skip
+
+
+def _language(words: list[str]) -> str:
+    votes = {lang: sum(w in markers for w in words) for lang, markers in _MARKERS.items()}
+    best = max(votes, key=lambda k: votes[k])
+    if sum(w in _ENGLISH for w in words) > votes[best]:
+        return "en"
+    if votes[best] == 0:  # only shared words: any lexicon that knows most of them
+        known = {lang: sum(w in LEXICONS[lang] for w in words) for lang in LEXICONS}
+        best = max(known, key=lambda k: known[k])
+        return best if known[best] * 2 > len(words) and len(words) > 1 else "en"
+    return best
+
+
+def canonical(source: str) -> Reading:
+    """Read a message in French, German or Spanish as slot words; English is left as is.
+
+    Args:
+        source: the cleaned message (NFKC, straight quotes, single spaces).
+
+    Returns:
+        The reading; quoted text is copied unchanged and every value can be mapped back with
+        :meth:`Reading.original`.
+    """
+    quoted = [m.span() for m in _QUOTED.finditer(source)]
+    tokens = [m for m in _TOKEN.finditer(source) if not any(a <= m.start() < b for a, b in quoted)]
+    words = [_fold(m.group()) for m in tokens]
+    language = _language([w for w in words if w.isalpha()] + _phrases(words))
+    if language == "en":
+        return Reading(source, source, "en")
+    lexicon = LEXICONS[language]
+    longest = max(len(k.split()) for k in lexicon)
+    segments: list[list[str]] = []  # [reading, source]
+    pos, i = 0, 0
+
+    def keep(upto: int) -> None:
+        for m in re.finditer(r"\s+|[,;.!?]|[^\s,;.!?]+", source[pos:upto]):
+            text = " " if m.group().isspace() else m.group()
+            segments.append([text, m.group()])
+
+    while i < len(tokens):
+        for n in range(min(longest, len(tokens) - i), 0, -1):
+            span = tokens[i : i + n]
+            contiguous = all(span[k + 1].start() - span[k].end() <= 1 for k in range(n - 1))
+            key = " ".join(words[i : i + n]).replace(" '", "'").replace("' ", "'")
+            if contiguous and n == 1 and key not in lexicon and len(key) >= 5:
+                key = next((key[: -len(e)] for e in _ENDINGS
+                            if key.endswith(e) and key[: -len(e)] in lexicon), key)  # fmt: skip
+            if contiguous and n == 1 and span[0].group().lower() in ACCENTED.get(language, {}):
+                key = span[0].group().lower()
+                lexicon = {**lexicon, key: ACCENTED[language][key]}
+            if contiguous and key in lexicon:
+                start, end = span[0].start(), span[-1].end()
+                keep(start)
+                slot = lexicon[key]
+                if slot and source[end - 1 : end] == "'" and source[end : end + 1].isalnum():
+                    slot += " "  # "l'image" -> "the image"
+                segments.append([slot, source[start:end]])
+                pos, i = end, i + n
+                break
+        else:
+            i += 1
+    keep(len(source))
+    segments = _tidy(segments, verb_last=language == "de")
+    text = "".join(r for r, _ in segments)
+    return Reading(text, source, language, tuple((r, s) for r, s in segments))
+
+
+def _tidy(segments: list[list[str]], verb_last: bool) -> list[list[str]]:
+    """Word order and spacing of the reading, segment by segment (sources stay attached).
+
+    Dropped words leave no double spaces; "more calm" reads "calmer"; with ``verb_last``
+    (German), a clause that ends on a verb ("die Musik leiser machen") reads with the verb first.
+    """
+    out: list[list[str]] = []
+    for seg in segments:
+        if seg[0] == "" and out and out[-1][0] == " ":
+            out[-1][1] += seg[1]
+            continue
+        if seg[0] == " " and (not out or out[-1][0] in (" ", "")):
+            if out:
+                out[-1][1] += seg[1]
+            continue
+        out.append(seg)
+    out = [s for s in out if s[0] != "" or s[1].strip() == ""] or out
+    merged: list[list[str]] = []
+    for seg in out:
+        word = seg[0]
+        if (len(merged) >= 2 and merged[-1][0] == " " and merged[-2][0] == "more"
+                and word in _COMPARATIVE):  # fmt: skip
+            src = merged[-2][1] + merged[-1][1] + seg[1]
+            del merged[-2:]
+            merged.append([_COMPARATIVE[word], src])
+        else:
+            merged.append(seg)
+    while merged and merged[-1][0] == " ":
+        merged.pop()
+    # clauses: split at punctuation and "and"/"then"; a verb at the end moves to the front
+    clauses: list[list[list[str]]] = [[]]
+    for seg in merged:
+        clauses[-1].append(seg)
+        if seg[0] in (",", ";", ".", "!", "?", "and", "then"):
+            clauses.append([])
+    result: list[list[str]] = []
+    for clause in clauses:
+        body = [s for s in clause if s[0].strip()]
+        end = [s for s in body if s[0] not in ("again", "please", ",", ";", ".", "!", "?",
+                                               "and", "then")]  # fmt: skip
+        if verb_last and len(end) > 1 and end[-1][0] in _VERB_END:
+            verb = end[-1]
+            at = clause.index(verb)
+            rest = clause[:at] + clause[at + 1 :]
+            modal = next((k for k, s in enumerate(rest) if s[0] in _MODALS), None)
+            if modal is not None:  # "Szene 3 soll ... zeigen": "beat 3 should show ..."
+                clause = [*rest[: modal + 1], [" ", ""], verb, *rest[modal + 1 :]]
+            elif end[0][0] in _VERB_END:  # a split verb: "mach ... weiter" -> "continue ..."
+                first = clause.index(end[0])
+                clause = [*rest[:first], verb, *rest[first + 1 :]]
+            else:
+                while rest and rest[0][0] == " ":
+                    rest.pop(0)
+                clause = [verb, [" ", ""], *rest]
+            # drop a doubled space left where the verb was
+            cleaned: list[list[str]] = []
+            for s in clause:
+                if s[0] == " " and cleaned and cleaned[-1][0] == " ":
+                    cleaned[-1][1] += s[1]
+                    continue
+                cleaned.append(s)
+            clause = cleaned
+        result.extend(clause)
+    while result and result[-1][0] == " ":
+        result.pop()
+    return result
