@@ -50,6 +50,46 @@ ASPECT_SIZE_PX: dict[Aspect, tuple[int, int]] = {
     "1:1": (1080, 1080),
 }
 
+#: Product archetypes the storyboard draws, one per :attr:`Spec.category` (``""``: none found,
+#: drawn as a generic product). The offline planner maps a brief's product words to one of
+#: these (``agent/providers/local/data/categories.toml``); the OpenAI planner is told the list.
+CATEGORIES: tuple[str, ...] = (
+    "shoe",
+    "boot",
+    "bottle",
+    "can",
+    "cup",
+    "coffee",
+    "jar",
+    "tube",
+    "box",
+    "bag",
+    "phone",
+    "laptop",
+    "tablet",
+    "headphones",
+    "speaker",
+    "camera",
+    "watch",
+    "jewellery",
+    "perfume",
+    "sunglasses",
+    "cosmetic",
+    "garment",
+    "car",
+    "bike",
+    "lamp",
+    "furniture",
+    "candle",
+    "app_screen",
+    "card",
+    "bowl_of_food",
+    "pastry",
+    "toy",
+    "pet",
+    "suitcase",
+)
+
 #: Frame rate of every chunk, the stitched video and the final video (cinema standard).
 FPS = 24
 

@@ -8,8 +8,11 @@ Italian, Portuguese) and every field is capped to the limits of :class:`agent.sp
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from dataclasses import dataclass
+from importlib import resources
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,6 +33,28 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+class Facts(BaseModel):
+    """The facts a brief states, as written, each "" (or empty) when it states none.
+
+    Attributes:
+        url: a web address ("beanandleaf.com", "https://x.io/offer").
+        promo_code: the code after "code", "código", "Gutscheincode", "优惠码" … ("BEAN10").
+        tagline: the quoted line, or the line after "tagline", "slogan", "lema", "end on" ….
+        price: the price with its currency and any leading word ("only $8", "89 €", "¥249").
+        discount: a discount ("save 30%", "30% off", "-20 %").
+        scenes: what the brief asks the ad to show ("school run", "groceries", "rain").
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    url: str = Field(default="", max_length=120)
+    promo_code: str = Field(default="", max_length=40)
+    tagline: str = Field(default="", max_length=120)
+    price: str = Field(default="", max_length=40)
+    discount: str = Field(default="", max_length=40)
+    scenes: list[str] = Field(default_factory=list, max_length=6)
+
+
 class Brief(BaseModel):
     """What a one-line prompt says about the ad.
 
@@ -40,9 +65,13 @@ class Brief(BaseModel):
         mood: one normalised English mood word: energetic, calm, luxurious, playful,
             emotional, bold, minimal or warm.
         style_words: other style adjectives, normalised to English ("cinematic", "retro").
+        category: the product archetype (one of :data:`agent.spec.CATEGORIES`), "" if none.
+        sector: the kind of business (a ``[sector.*]`` of ``data/categories.toml``).
         duration_s: the length the prompt names, seconds, as written (not clamped to the
             6-60 s range); None if it names none.
+        aspect: the aspect ratio the prompt names in words or digits; None if none.
         language: ISO 639-1 guess of the prompt's language, "en" by default.
+        facts: URL, promo code, tagline, price, discount and scenes, as written.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -51,21 +80,34 @@ class Brief(BaseModel):
     brand: str = Field(default="", max_length=80)
     audience: str = Field(min_length=1, max_length=200)
     mood: str = Field(min_length=1, max_length=80)
+    category: str = Field(default="", max_length=40)
+    sector: str = "generic"
     style_words: list[str] = Field(default_factory=list, max_length=8)
     duration_s: float | None = None
+    aspect: str | None = None
     language: str = Field(default="en", pattern=r"^[a-z]{2}$")
+    facts: Facts = Field(default_factory=lambda: Facts())
+
+
+def load_toml(name: str) -> dict[str, Any]:
+    """A data file of this package (``agent/providers/local/data/<name>``), parsed.
+
+    Raises:
+        FileNotFoundError: the file is not installed with the package.
+    """
+    text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
+    return tomllib.loads(text)
 
 
 @dataclass(frozen=True)
-class Category:
-    """A product category, found from keywords in six languages.
+class Sector:
+    """How ads for a kind of product play (``data/categories.toml``).
 
     Attributes:
         name: short id ("footwear"); the planner keys its stock copy on it.
         audience: default audience; mood: default mood when the prompt names none.
         solves: whether the product fixes a problem (problem/agitation/before-after beats).
         cta: kind of call to action: shop, visit, try, book or drive.
-        keywords: casefolded, accent-free words; "_" joins the words of a phrase.
     """
 
     name: str
@@ -73,217 +115,108 @@ class Category:
     mood: str
     solves: bool
     cta: str
-    keywords: str = ""
 
 
-CATEGORIES: tuple[Category, ...] = (
-    Category(
-        "security",
-        "IT and security leaders",
-        "bold",
-        True,
-        "try",
-        "cybersecurity security antivirus vpn firewall ciberseguridad seguridad "
-        "cybersecurite securite sicherheit cybersicherheit sicurezza seguranca",
-    ),
-    Category(
-        "software",
-        "busy teams and business leaders",
-        "minimal",
-        True,
-        "try",
-        "software saas app platform crm cloud dashboard analytics startup aplicacion "
-        "plataforma logiciel application plateforme anwendung plattform applicazione "
-        "piattaforma aplicativo",
-    ),
-    Category(
-        "skincare",
-        "skincare-conscious adults",
-        "calm",
-        True,
-        "shop",
-        "skincare skin serum cream moisturizer moisturiser lotion makeup lipstick shampoo "
-        "cosmetic crema piel maquillaje hidratante creme soin peau maquillage hautpflege "
-        "pelle trucco pele maquiagem",
-    ),
-    Category(
-        "cleaning",
-        "busy households",
-        "playful",
-        True,
-        "shop",
-        "cleaner cleaning detergent vacuum mop soap dishwasher laundry stain limpieza "
-        "limpiador detergente aspiradora nettoyant lessive menage aspirateur reiniger "
-        "waschmittel putzmittel staubsauger detersivo pulizia limpeza",
-    ),
-    Category(
-        "finance",
-        "people planning their future",
-        "calm",
-        True,
-        "try",
-        "bank banking insurance loan mortgage credit_card investing investment fintech "
-        "savings banco seguro prestamo banque assurance pret versicherung kredit banca "
-        "assicurazione prestito emprestimo",
-    ),
-    Category(
-        "coffee",
-        "busy coffee lovers",
-        "warm",
-        False,
-        "visit",
-        "coffee espresso latte cappuccino cafe kaffee caffe",
-    ),
-    Category(
-        "beverage",
-        "health-minded shoppers",
-        "playful",
-        False,
-        "shop",
-        "milk oat_milk juice soda water beer wine tea smoothie drink kombucha leche zumo "
-        "jugo cerveza vino bebida lait jus biere vin boisson milch saft bier wein getrank "
-        "succo birra bevanda leite suco cerveja vinho",
-    ),
-    Category(
-        "food",
-        "local food lovers",
-        "warm",
-        False,
-        "visit",
-        "bread sourdough bakery pizza burger cake pastry chocolate snack cookie restaurant "
-        "croissant pasta sandwich panaderia pastel boulangerie gateau patisserie brot "
-        "backerei kuchen pane panetteria torta pao padaria bolo",
-    ),
-    Category(
-        "footwear",
-        "young urban runners",
-        "energetic",
-        False,
-        "shop",
-        "sneaker shoe trainer running_shoe boot zapatilla zapato tenis chaussure baskets "
-        "schuh schuhe turnschuh turnschuhe laufschuh laufschuhe scarpa scarpe sapato",
-    ),
-    Category(
-        "apparel",
-        "style-conscious shoppers",
-        "bold",
-        False,
-        "shop",
-        "jacket hoodie t-shirt tshirt shirt dress jeans clothing apparel fashion legging "
-        "sweater coat chaqueta ropa vestido camiseta veste robe vetement jacke kleid "
-        "kleidung giacca vestito abbigliamento roupa jaqueta",
-    ),
-    Category(
-        "luxury",
-        "discerning shoppers",
-        "luxurious",
-        False,
-        "shop",
-        "perfume fragrance cologne watch jewelry jewellery ring necklace handbag parfum "
-        "reloj joya montre bijou uhr schmuck orologio gioiello relogio joia",
-    ),
-    Category(
-        "car",
-        "modern drivers",
-        "bold",
-        False,
-        "drive",
-        "car suv truck ev sedan vehicle electric_car coche auto carro voiture wagen "
-        "automobile macchina",
-    ),
-    Category(
-        "tech",
-        "tech enthusiasts",
-        "minimal",
-        False,
-        "shop",
-        "phone smartphone laptop headphone earbud camera tablet speaker gadget smartwatch "
-        "console computer movil telefono portatil auricular telephone ordinateur casque "
-        "handy kopfhorer cuffie celular fone",
-    ),
-    Category(
-        "fitness",
-        "active people chasing goals",
-        "energetic",
-        False,
-        "shop",
-        "gym fitness workout protein yoga bike bicycle treadmill gimnasio entrenamiento "
-        "musculation fitnessstudio palestra allenamento academia treino",
-    ),
-    Category(
-        "home",
-        "homeowners who love comfort",
-        "calm",
-        False,
-        "shop",
-        "sofa chair furniture mattress bed lamp kitchen candle pillow mueble colchon lampara "
-        "vela meuble canape matelas bougie mobel matratze kerze kerzen mobili divano "
-        "materasso candela moveis colchao",
-    ),
-    Category(
-        "travel",
-        "travellers seeking their next escape",
-        "emotional",
-        False,
-        "book",
-        "hotel travel resort airline flight trip vacation holiday cruise viaje vacaciones "
-        "vuelo voyage vacances reise urlaub flug viaggio vacanza volo viagem ferias voo",
-    ),
-    Category(
-        "pets",
-        "pet parents",
-        "playful",
-        False,
-        "shop",
-        "dog cat pet puppy kitten perro gato mascota chien chiot hund katze haustier cane "
-        "gatto cucciolo cao cachorro",
-    ),
-    Category(
-        "toys",
-        "families and kids at heart",
-        "playful",
-        False,
-        "shop",
-        "toy game videogame puzzle juguete juego jouet jeu spielzeug spiel giocattolo gioco "
-        "brinquedo jogo",
-    ),
-)
+@dataclass(frozen=True)
+class Kind:
+    """What a product word says: the archetype drawn and the sector it plays in.
 
-#: The category used when nothing matches.
-GENERIC = Category("generic", "everyday customers", "energetic", False, "shop")
-_CATEGORY_BY_NAME = {c.name: c for c in (*CATEGORIES, GENERIC)}
+    Attributes:
+        archetype: one of :data:`agent.spec.CATEGORIES`, or "" (a service: nothing to hold).
+        sector: the :class:`Sector`.
+        word: the word of the brief that matched, as written ("zapatillas", "耳机").
+    """
 
-#: Known brands by folded name: (name, default product, category).
-_BRANDS: dict[str, tuple[str, ...]] = {
-    fold(b[0]): b
-    for b in (
-        tuple(x.replace("_", " ").split(":"))
-        for x in (
-            "Nike:sneakers:footwear Adidas:sneakers:footwear Puma:sneakers:footwear "
-            "Reebok:sneakers:footwear New_Balance:sneakers:footwear Asics:running_shoes:footwear "
-            "Converse:sneakers:footwear Apple:iPhone:tech Samsung:smartphone:tech "
-            "Google:Pixel_phone:tech "
-            "Sony:headphones:tech Bose:headphones:tech Tesla:electric_car:car BMW:car:car "
-            "Audi:car:car "
-            "Mercedes-Benz:car:car Mercedes:car:car Toyota:car:car Volkswagen:car:car "
-            "Ford:truck:car "
-            "Porsche:sports_car:car Coca-Cola:soda:beverage Pepsi:soda:beverage "
-            "Oatly:oat_milk:beverage "
-            "Red_Bull:energy_drink:beverage Heineken:beer:beverage Starbucks:coffee:coffee "
-            "Nespresso:coffee:coffee McDonald's:burger:food Rolex:watch:luxury "
-            "Chanel:perfume:luxury "
-            "Dior:perfume:luxury Gucci:handbag:luxury Louis_Vuitton:handbag:luxury "
-            "IKEA:furniture:home "
-            "Cartier:jewellery:luxury L'Oréal:skincare:skincare L'Oreal:skincare:skincare "
-            "Nivea:skin_cream:skincare LEGO:building_sets:toys Nintendo:game_console:toys "
-            "Spotify:music_app:software Airbnb:stays:travel Patagonia:jacket:apparel "
-            "Zara:fashion:apparel "
-            "Uniqlo:clothing:apparel Levi's:jeans:apparel Lululemon:leggings:apparel "
-            "Peloton:bike:fitness "
-            "Microsoft:software:software Salesforce:CRM:software "
-            "CrowdStrike:security_platform:security"
-        ).split()
+    archetype: str
+    sector: Sector
+    word: str = ""
+
+
+_CATEGORY_DATA = load_toml("categories.toml")
+SECTORS: dict[str, Sector] = {
+    name: Sector(name, **fields) for name, fields in _CATEGORY_DATA["sector"].items()
+}
+#: The sector used when nothing matches.
+GENERIC = SECTORS["generic"]
+
+
+def is_cjk(text: str) -> bool:
+    """Whether text holds Chinese characters or Japanese kana (written without spaces)."""
+    return any(
+        "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+        for ch in text
     )
+
+
+def _fold_keep_length(text: str) -> str:
+    """Lower-case and strip accents character by character, keeping every index in place."""
+    out = []
+    for ch in text:
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        base = base if len(base) == 1 else ch
+        low = base.lower()
+        out.append(low if len(low) == 1 else base)
+    return "".join(out)
+
+
+def lexicon_pattern(words: str | list[str], plurals: bool = False) -> str:
+    """A regex alternation for lexicon words, to search text folded by :func:`_fold_keep_length`.
+
+    Latin-script words match whole words ("_" joins the words of a phrase, across spaces or
+    hyphens; with ``plurals`` an "-s"/"-es" ending too); Chinese and Japanese words match
+    anywhere. Longer words come first, so the longest match wins at a position.
+    """
+    items = words.split() if isinstance(words, str) else words
+    alts = []
+    for w in sorted(set(items), key=len, reverse=True):
+        if is_cjk(w):
+            alts.append(re.escape(w))
+            continue
+        body = r"[\s-]+".join(re.escape(fold(part)) for part in w.split("_"))
+        ending = "(?:e?s)?" if plurals and len(w) >= 3 else ""
+        alts.append(rf"(?<![^\W_]){body}{ending}(?![^\W_])")
+    return "|".join(alts) or r"(?!x)x"
+
+
+_KIND_PATTERNS: list[tuple[re.Pattern[str], str, Sector]] = [
+    (re.compile(lexicon_pattern(k["words"], plurals=True)), k["archetype"], SECTORS[k["sector"]])
+    for k in _CATEGORY_DATA["kind"]
+]
+
+
+def kinds_in(text: str) -> list[tuple[int, int, Kind]]:
+    """Every product word in text, as (start, end, kind), in order of position."""
+    folded = _fold_keep_length(text)
+    found = []
+    for pattern, archetype, sector in _KIND_PATTERNS:
+        for m in pattern.finditer(folded):
+            found.append((m.start(), m.end(), Kind(archetype, sector, text[m.start() : m.end()])))
+    return sorted(found, key=lambda f: (f[0], -f[1]))
+
+
+def kind_of(text: str, language: str = "en") -> Kind | None:
+    """The product kind that text names: the longest product word, then the head noun's.
+
+    The head noun comes last in English, German, Chinese and Japanese ("running shoes",
+    "咖啡杯") and first in Spanish, French, Italian and Portuguese ("zapatillas de running").
+
+    Args:
+        text: a product name or a whole brief.
+        language: ISO 639-1 code of the text.
+
+    Returns:
+        The kind, or None when no product word is there.
+    """
+    found = kinds_in(text)
+    if not found:
+        return None
+    head_first = language in ("es", "fr", "it", "pt")
+    return max(found, key=lambda f: (f[1] - f[0], -f[0] if head_first else f[0]))[2]
+
+
+#: Known brands (folded name → (name as written, default product)).
+_BRANDS: dict[str, tuple[str, str]] = {
+    fold(name): (name, product) for name, product in load_toml("brands.toml").items()
 }
 _BRAND_RE = re.compile(
     r"(?<![\w'])("
@@ -291,6 +224,7 @@ _BRAND_RE = re.compile(
     + r")(?![\w'])",
     re.IGNORECASE,
 )
+_LEXICON = load_toml("lexicon.toml")
 
 #: Mood stems (casefolded, accent-free) → mood. A stem matches a word that starts with it;
 #: a stem ending in "=" must match the whole word.
@@ -395,6 +329,9 @@ _DURATION_RE = re.compile(
     r"|half[- ](?:a[- ])?minute)(?![\w])",
     re.IGNORECASE,
 )
+_CJK_DURATION_RE = re.compile(
+    r"(?P<num>\d{1,3}(?:\.\d)?|半)\s*(?P<unit>秒钟|秒鐘|秒間|秒|分钟|分鐘|分間|分(?![钟鐘間]))"
+)
 _DECADE_AFTER = re.compile(
     r"[\s-]*(?:style|vibe|aesthetic|look|era|retro|music|fashion|"
     r"inspired|nostalgi|theme|vintage|hip|pop|rock|disco|synth)",
@@ -412,7 +349,7 @@ _FOR = (
     r"for|about|promoting|showcasing|featuring|of|para|sobre|de|pour|sur|des|du|für|über|"
     r"zu|per|di|do|da"
 )
-_CLAUSE = r"[^,.;:!?()\[\]{}\n\"“”«»]"
+_CLAUSE = r"(?:[^,.;:!?()\[\]{}\n\"“”«»，。、；：！？「」『』]|(?<=\w)[.](?=\w))"
 _AD_FOR_RE = re.compile(
     rf"\b(?:{_AD_NOUNS})(?:\s+\w+){{0,2}}?\s+(?:{_FOR})\s+(?P<x>{_CLAUSE}+)", re.IGNORECASE
 )
@@ -535,6 +472,11 @@ def requested_duration_s(prompt: str) -> float | None:
         Seconds as written (not clamped to 6-60 s), or None if the prompt names no length.
     """
     text = clean_prompt(prompt)
+    for m in _CJK_DURATION_RE.finditer(text):  # "15秒", "1分钟", "半分钟"
+        scale = 1.0 if m["unit"].startswith("秒") else 60.0
+        seconds = 0.5 if m["num"] == "半" else float(m["num"])
+        if seconds > 0:
+            return seconds * scale
     for m in _duration_matches(text):
         if m.group("snum"):
             num, scale = m.group("snum"), 1.0
@@ -551,8 +493,8 @@ def requested_duration_s(prompt: str) -> float | None:
 
 
 def _phrase_tokens(phrase: str) -> list[str]:
-    toks = (_ELISION.sub("", raw.strip("'\"’‘`*_-–—/\\|<>#~^=+")) for raw in phrase.split())
-    return [t for t in toks if re.search(r"[^\W_]", t)]
+    toks = (_ELISION.sub("", raw.strip("'\"’‘`*_-–—/\\|<>#~^=")) for raw in phrase.split())
+    return [t for t in toks if re.search(r"[^\W_]", t) or t in ("&", "+")]
 
 
 def _is(tok: str, words: frozenset[str]) -> bool:
@@ -565,13 +507,17 @@ def _trim(toks: list[str], at_most: int) -> list[str]:
     """Drop leading filler and an owner ("my bakery's"), stop at a connector or style word."""
     while toks and (
         _is(toks[0], _FILLER)
+        or toks[0] in ("&", "+")
         or len(toks) > 1
         and toks[0][0].islower()
         and re.search(r"['’]s$", toks[0])
     ):
         toks = toks[1:]
     end = next((i for i, t in enumerate(toks) if _is(t, _STOP)), len(toks))
-    return toks[:end][:at_most]
+    toks = toks[:end][:at_most]
+    while toks and toks[-1] in ("&", "+"):
+        toks = toks[:-1]
+    return toks
 
 
 def _product_phrase(text: str) -> tuple[list[str], bool]:
@@ -588,51 +534,108 @@ def _product_phrase(text: str) -> tuple[list[str], bool]:
             return toks[max(start, len(toks) - 5) :], start == 0 and m.start("x") == 0
     for i, m in enumerate(re.finditer(f"{_CLAUSE}+", text)):  # a bare "oat milk", "X, Y hoodie"
         toks = _trim(_phrase_tokens(m[0]), 4)
-        if toks and (i == 0 and len(toks) <= 3 or _category_in(" ".join(toks))):
-            return toks, True
+        if toks and (i == 0 and len(toks) <= 3 or kinds_in(" ".join(toks))):
+            return toks, i == 0 and not text[: m.start()].strip(" ,")
     return [], False
 
 
-def _category_in(text: str) -> Category | None:
-    words = _words(text)
-    joined = " " + " ".join(words) + " "
-    for cat in CATEGORIES:
-        for kw in (k.replace("_", " ") for k in cat.keywords.split()):
-            plurals = (kw + "s", kw + "es") if len(kw) >= 4 else (kw + "s",)
-            if " " in kw and f" {kw} " in joined or any(w == kw or w in plurals for w in words):
-                return cat
-    return None
+def _has_digit(tok: str) -> bool:
+    return any(c.isdigit() for c in tok)
 
 
-def product_category(product: str, brand: str = "", prompt: str = "") -> Category:
-    """The category of a product: from its name, else its brand ("" for none), else the prompt.
+def _is_name(tok: str) -> bool:
+    """A token that can be part of a name: capitalised, a model code ("EQ.9", "X2"), "&"."""
+    return tok[:1].isupper() or _has_digit(tok) or tok in ("&", "+")
 
-    Returns :data:`GENERIC` when nothing matches.
+
+def _starts_kind(toks: list[str], i: int) -> bool:
+    """Whether a product word starts at token ``i`` ("Lippenbalsam", "stain remover")."""
+    rest = " ".join(toks[i:])
+    found = kinds_in(rest)
+    if any(start == 0 for start, _, _ in found):
+        return True
+    word = fold(toks[i])  # a German compound ending in a product word: "Wanderstiefel"
+    return any(end == len(toks[i]) and word.isalpha() for _, end, _ in kinds_in(toks[i]))
+
+
+def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[str], list[str]]:
+    """Split product tokens into the brand's and the product's ("Glow Up" / "lip balm").
+
+    A brand is a run of name tokens (capitalised words, model codes, "&") before the product
+    words, or after them in Spanish, French, Italian and Portuguese ("zapatillas Aurora"). A
+    model code and what follows stay with the product ("Tesla" / "Model 3").
     """
-    found = _category_in(product)
-    if found:
-        return found
-    if fold(brand) in _BRANDS:
-        return _CATEGORY_BY_NAME[_BRANDS[fold(brand)][2]]
-    return _category_in(prompt) or GENERIC
+    lead = 0
+    while lead < len(toks) and _is_name(toks[lead]) and not _starts_kind(toks, lead):
+        lead += 1
+    while lead and toks[lead - 1] in ("&", "+"):
+        lead -= 1
+    run, rest = toks[:lead], toks[lead:]
+    if run and all(t.isdigit() for t in run):
+        return [], toks
+    if run:
+        single_word = len(run) == 1 and run[0].istitle() and not _has_digit(run[0])
+        if (
+            at_start
+            and single_word
+            and not (rest and kinds_in(" ".join(rest)))
+            or language == "de"
+            and single_word
+            and not rest
+        ):
+            return [], toks  # a capital that only starts the sentence ("Stain remover spray")
+        model = next((i for i, t in enumerate(run) if _has_digit(t)), len(run))
+        if (
+            0 < model < len(run)
+            and run[model].isdigit()
+            and model >= 2
+            and run[model - 1].istitle()
+        ):
+            model -= 1  # "Tesla Model 3": the model's name goes with its number
+        if model == 0:
+            return run, rest
+        return run[:model], run[model:] + rest
+    tail = len(toks)
+    while tail > 0 and _is_name(toks[tail - 1]) and not _starts_kind(toks, tail - 1):
+        tail -= 1
+    if language in ("es", "fr", "it", "pt") and 0 < tail < len(toks):
+        run = toks[tail:]
+        names = [t for t in run if not _has_digit(t)] or run
+        models = [t for t in run if _has_digit(t) and names is not run]
+        return names, toks[:tail] + models
+    return [], toks
+
+
+_BY_BRAND_RE = re.compile(
+    r"(?:\b(?:by|from|von|par|brand|marca|marque|marke|marchio)\s+|(?:品牌|ブランド)[:：]?\s*)"
+    r"(?P<b>[A-Z0-9][\w'’.-]*(?:\s+(?:&|\+|[A-Z0-9][\w'’.-]*))*)"
+)
+_LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&+.'’-]*(?:\s+[A-Za-z0-9&+][A-Za-z0-9&+.'’-]*)*")
+
+
+def _join(words: list[str], cjk: bool) -> str:
+    out = ""
+    for w in words:
+        glue = "" if not out or cjk and (is_cjk(out[-1]) or is_cjk(w[:1])) else " "
+        out += glue + w
+    return out
 
 
 def _brand_and_product(text: str, language: str) -> tuple[str, str]:
-    toks, at_start = _product_phrase(text)
     known = next((_BRANDS[fold(m[1])] for m in _BRAND_RE.finditer(text) if m[1][0].isupper()), None)
+    if language in ("zh", "ja"):
+        return _brand_and_product_cjk(text, language, known)
+    toks, at_start = _product_phrase(text)
     brand = known[0] if known else ""
     if known:
         toks = _phrase_tokens(_BRAND_RE.sub(" ", " ".join(toks)))
-    elif len(toks) >= 2 and language != "de":
-        lower_rest = any(t[:1].islower() for t in toks[1:])
-        if toks[0].istitle() and lower_rest and not at_start and not _category_in(toks[0]):
-            brand, toks = toks[0], toks[1:]
-        elif (
-            language in ("es", "fr", "it", "pt")
-            and toks[-1].istitle()
-            and (at_start or toks[0][:1].islower())
-        ):
-            brand, toks = toks[-1], toks[:-1]
+        _, toks = _split_name(toks, False, language) if toks and _has_digit(toks[0]) else ([], toks)
+    else:
+        names, toks = _split_name(toks, at_start, language)
+        brand = " ".join(names)
+        if not brand and (m := _BY_BRAND_RE.search(text)):
+            brand = " ".join(_trim(_phrase_tokens(m["b"]), 4))
+            toks = _phrase_tokens(re.sub(re.escape(brand), " ", " ".join(toks))) or toks
     if (
         at_start
         and not brand
@@ -645,12 +648,67 @@ def _brand_and_product(text: str, language: str) -> tuple[str, str]:
     product = " ".join(toks).strip()
     if language == "en" and re.search(r"\b(?:sneaker|shoe|trainer|boot)$", product, re.I):
         product += "s"  # "a Nike sneaker ad" is about sneakers
-    if not product:
-        product = known[1] if known else "product"
+    if not product or product.lower() == brand.lower():
+        kind = kind_of(_BRAND_RE.sub(" ", text), language)
+        product = known[1] if known else kind.word if kind else "product"
     return brand[:80].strip(), product[:80].strip()
 
 
-def _audience(text: str, category: Category) -> str:
+def _brand_and_product_cjk(
+    text: str, language: str, known: tuple[str, str] | None
+) -> tuple[str, str]:
+    """Chinese and Japanese: the brand is a name in Latin letters, the product a product word."""
+    brand, model = (known[0], []) if known else ("", [])
+    for m in _LATIN_RUN.finditer(_BRAND_RE.sub(" ", text) if known else text):
+        toks = _phrase_tokens(m[0])
+        if not toks:
+            continue
+        names, rest = _split_name(toks, False, "en")
+        if known:
+            model = [t for t in toks if _has_digit(t)]
+        else:
+            brand, model = " ".join(names or toks), rest if names else []
+        break
+    kind = kind_of(text, language)
+    word = kind.word if kind else (known[1] if known else "")
+    product = _join([*model, word], cjk=True) if word else " ".join(model)
+    return brand[:80].strip(), (product or brand or "product")[:80].strip()
+
+
+def product_kind(product: str, brand: str = "", prompt: str = "", language: str = "en") -> Kind:
+    """The kind of a product: from its name, else its brand's usual product, else the prompt.
+
+    Args:
+        product: the product as the brief names it ("hiking boots", "耳机").
+        brand: the brand ("" for none).
+        prompt: the whole brief.
+        language: ISO 639-1 code of the brief.
+
+    Returns:
+        The :class:`Kind`; archetype "" and the generic sector when nothing matches.
+    """
+    found = kind_of(product, language)
+    if found is None and fold(brand) in _BRANDS:
+        found = kind_of(_BRANDS[fold(brand)][1])
+    return found or kind_of(prompt, language) or Kind("", GENERIC)
+
+
+def _keyword_audience(text: str) -> str:
+    m = re.search(
+        rf"(?:{lexicon_pattern(_LEXICON['facts']['audience'])})\s*(?:is|es|est|ist|[:：])?\s*"
+        r"(?P<a>[^,.;:!?()，。、；：！？]{2,80})",
+        _fold_keep_length(text),
+    )
+    if m:
+        words = _phrase_tokens(text[m.start("a") : m.end("a")])
+        while len(words) > 1 and fold(words[0]) in _FILLER:
+            words.pop(0)
+        return " ".join(words[:8])
+    m = re.search(r"(?P<a>[^\s、。，,「」：:]{1,15})(?:の方)?向け", text)  # Japanese "…向け"
+    return m["a"] if m else ""
+
+
+def _audience(text: str, sector: Sector) -> str:
     m = _AUDIENCE_RE.search(text)
     if m:
         words = _phrase_tokens(m.group("a"))
@@ -658,17 +716,236 @@ def _audience(text: str, category: Category) -> str:
             words.pop(0)
         if words:
             return " ".join(words)[:200]
-    return category.audience
+    return _keyword_audience(text)[:200] or sector.audience
+
+
+# --- facts: URL, promo code, tagline, price, scenes, aspect ratio ---------------------------
+
+_TLDS = (
+    "com net org io co app shop store de fr es it pt br cn jp uk eu ai dev me tv us ca au nl be "
+    "ch at mx ar cl pl se no dk fi ie nz in kr info biz online site xyz cafe coffee bike fit "
+    "studio design"
+).split()
+_URL_RE = re.compile(
+    r"(?<![\w@.])(?:https?://[^\s,;()<>\"“”«»「」]+|"
+    r"(?:www\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.(?:"
+    + "|".join(_TLDS)
+    + r")(?![\w-])(?:/[^\s,;()<>\"“”«»「」]*)?)",
+    re.IGNORECASE,
+)
+_QUOTES = (
+    ("“", "”"),
+    ("„", "“"),
+    ("„", "”"),
+    ("«", "»"),
+    ("»", "«"),
+    ("‹", "›"),
+    ("「", "」"),
+    ("『", "』"),
+    ("‘", "’"),
+    ('"', '"'),
+)
+_QUOTED_RE = re.compile(
+    "|".join(
+        rf"{re.escape(a)}\s*(?P<q{i}>[^{re.escape(a + b)}]{{1,118}}?)\s*{re.escape(b)}"
+        for i, (a, b) in enumerate(_QUOTES)
+    )
+    + r"|(?<![\w])'(?P<qs>[^'\n]{2,118}?)'(?![\w])"
+)
+_SENTENCE_END = r"[.;!?。！？\n]"
+_CUR_BEFORE = r"(?:US\$|R\$|A\$|C\$|HK\$|NT\$|[$€£¥₹₩₽]|(?:CHF|EUR|USD|GBP)\s?)"
+_CUR_AFTER = (
+    r"(?:€|\$|£|¥|円|元|块|美元|欧元|英镑|ユーロ|ドル|(?:EUR|USD|CHF|GBP|euros?|dollars?|"
+    r"pounds?|yen|reais|pesos?)(?![^\W_]))"
+)
+_AMOUNT = r"\d{1,3}(?:[.,\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_FACTS = _LEXICON["facts"]
+_LEAD = lexicon_pattern(_FACTS["price_lead"])
+_PRICE_RE = re.compile(
+    rf"(?:(?P<lead>{_LEAD})\s*)?(?:{_CUR_BEFORE}\s?(?:{_AMOUNT})(?:,-)?|"
+    rf"(?<![\w.,])(?:{_AMOUNT})\s?{_CUR_AFTER})",
+    re.IGNORECASE,
+)
+_DISCOUNT_WORDS = lexicon_pattern(_FACTS["discount"])
+_PCT = r"\d{1,2}(?:[.,]\d)?\s?%"
+_DISCOUNT_RE = re.compile(
+    rf"(?:(?:{_LEAD})\s*(?:up to\s+|hasta\s+(?:un\s+)?|jusqu'a\s+|bis zu\s+|fino al\s+|ate\s+)?"
+    rf"{_PCT}(?:\s?(?:{_DISCOUNT_WORDS}))?"
+    rf"|[-–−]\s?{_PCT}(?:\s?(?:{_DISCOUNT_WORDS}))?"
+    rf"|(?<![\w.,]){_PCT}\s?(?:{_DISCOUNT_WORDS})"
+    rf"|(?:{_DISCOUNT_WORDS})\s+(?:del\s+|de\s+|von\s+|of\s+|du\s+|di\s+|do\s+|da\s+)?{_PCT})",
+    re.IGNORECASE,
+)
+_CODE_RE = re.compile(
+    rf"(?:{lexicon_pattern(_FACTS['code'])})\s*(?:is\s+|es\s+|est\s+|ist\s+|è\s+|é\s+)?[:：]?\s*"
+    r"[\"'“”«»「]?(?P<code>[A-Za-z0-9][A-Za-z0-9_-]{2,19})(?![\w-])"
+)
+_TAGLINE_KEY = rf"(?:{lexicon_pattern(_FACTS['tagline'])})"
+_TAGLINE_END = rf"(?:{lexicon_pattern(_FACTS['tagline_end'])})"
+_TAGLINE_RE = re.compile(
+    rf"(?:{_TAGLINE_KEY}\s*(?:is|es|est|ist|è|é|[:：=-])?|{_TAGLINE_END}(?:\s+(?:the\s+)?"
+    rf"(?:line|words?|frase|phrase|satz))?\s*[:：]?)\s*(?P<t>[^\s].*?)\s*(?={_SENTENCE_END}|,\s|$)"
+)
+_SCENE_RE = re.compile(
+    rf"(?:{lexicon_pattern(_FACTS['scene'])})\s*[:：]?\s*(?P<s>[^.;!?。！？\n]+)"
+)
+_SCENE_AFTER_RE = re.compile(
+    rf"(?P<s>[^.;!?。！？\n]+?)(?:{'|'.join(map(re.escape, _FACTS['scene_after'].split()))})"
+)
+_SCENE_SPLIT = re.compile(
+    r"\s*(?:,|、|，|;|/)\s*|\s+(?:and|y|e|et|und|o|or|ou|oder|plus)\s+|\s*(?:和|与|及|と|や)\s*"
+)
+_ARTICLE = re.compile(
+    r"^(?:the|a|an|some|el|la|los|las|un|una|unos|unas|le|les|l['’]|des|du|der|die|das|den|"
+    r"dem|ein|eine|einen|il|lo|gli|i|o|os|as|um|uma)\s+",
+    re.IGNORECASE,
+)
+_SCENE_NOISE = re.compile(r"(?:的)?(?:场景|画面|镜头|シーン|場面)$")
+
+
+def _remove(text: str, start: int, end: int) -> str:
+    return f"{text[:start]} , {text[end:]}"
+
+
+def _take(pattern: re.Pattern[str], text: str, folded: bool = False) -> tuple[str, str]:
+    """The first match as written ("" for none) and the text without it.
+
+    With ``folded`` the pattern is searched in the text folded by :func:`_fold_keep_length`.
+    """
+    m = pattern.search(_fold_keep_length(text) if folded else text)
+    return (
+        (text[m.start() : m.end()].strip(), _remove(text, m.start(), m.end())) if m else ("", text)
+    )
+
+
+def _quoted(m: re.Match[str]) -> str:
+    return next(v for k, v in m.groupdict().items() if k.startswith("q") and v is not None)
+
+
+def _tagline(text: str) -> tuple[str, str]:
+    """The tagline (quoted, or after "tagline"/"slogan"/"end on" …) and the text without it."""
+    folded = _fold_keep_length(text)
+    for m in re.finditer(rf"{_TAGLINE_KEY}|{_TAGLINE_END}", folded):
+        j = m.end() + len(text[m.end() :]) - len(text[m.end() :].lstrip(" :：=-"))
+        if w := re.match(r"(?:is|es|est|ist|è|é)\s+", text[j:], re.IGNORECASE):
+            j += w.end()
+        if after := _QUOTED_RE.match(text, j):
+            return _quoted(after).strip(), _remove(text, m.start(), after.end())
+    said = _TAGLINE_RE.search(folded)
+    if said and said["t"].strip():
+        line = text[said.start("t") : said.end("t")].strip(" \"'“”«»「」")
+        return line, _remove(text, said.start(), said.end())
+    for q in _QUOTED_RE.finditer(text):
+        line = _quoted(q).strip()
+        if len(line.split()) >= 2 or is_cjk(line) and len(line) >= 3:
+            return line, _remove(text, q.start(), q.end())
+    return "", text
+
+
+def _scenes(text: str) -> tuple[list[str], str]:
+    """Scenes the brief asks to show, as written, and the text without them."""
+    m = _SCENE_RE.search(_fold_keep_length(text))
+    if m is None:
+        m = _SCENE_AFTER_RE.search(text)
+    if m is None:
+        return [], text
+    raw = text[m.start("s") : m.end("s")]
+    scenes = []
+    for part in _SCENE_SPLIT.split(raw):
+        part = _SCENE_NOISE.sub("", _ARTICLE.sub("", part.strip(" ,:-")))
+        words = _words(part)
+        if not part or not words and not is_cjk(part):
+            continue
+        if words and all(
+            _stem_lookup(w, _DESCRIPTIVE) or w in _FILLER or w in _STOP for w in words
+        ):
+            continue  # "energetic style", not a scene
+        scenes.append(part[:80])
+    return scenes[:6], _remove(text, m.start(), m.end()) if scenes else text
+
+
+_ASPECT_LEX = _LEXICON["aspect"]
+_RATIO_RE = re.compile(r"(?<![\d.])(16|9|1)\s*[:x×/]\s*(9|16|1)(?![\d.])")
+_ASPECT_WORDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(lexicon_pattern(words, plurals=False)), aspect)
+    for level in ("orientation", "platform")
+    for aspect, words in _ASPECT_LEX[level].items()
+]
+_FORMAT_AFTER = re.compile(r"\s*(?:format|formato|video|vídeo|mode|modus)\b", re.IGNORECASE)
+
+
+def _aspect(text: str) -> tuple[str | None, str]:
+    """The aspect ratio the text asks for, and the text without the words that said it."""
+    for m in _RATIO_RE.finditer(text):
+        ratio = f"{m[1]}:{m[2]}"
+        if ratio in ("16:9", "9:16", "1:1"):
+            return ratio, _remove(text, m.start(), m.end())
+    folded = _fold_keep_length(text)
+    found: str | None = None
+    for pattern, aspect in _ASPECT_WORDS:
+        for m in pattern.finditer(folded):
+            if found is None:
+                found = aspect
+            end = m.end() + (f.end() if (f := _FORMAT_AFTER.match(text[m.end() :])) else 0)
+            text = text[: m.start()] + " " * (end - m.start()) + text[end:]
+            folded = _fold_keep_length(text)
+    return found, text
+
+
+def requested_aspect(prompt: str) -> str | None:
+    """The aspect ratio a prompt asks for in words, for the caller to weigh against options.
+
+    A ratio written out wins ("9:16", "1x1"); then orientation words ("vertical", "hochkant",
+    "verticale", "square", "carré", "landscape", "竖屏", "縦型"); then platforms, each for its
+    usual format ("TikTok", "Reels", "YouTube Shorts" → 9:16, "YouTube" → 16:9, "Instagram"
+    → 1:1).
+
+    Args:
+        prompt: the user's prompt.
+
+    Returns:
+        "16:9", "9:16" or "1:1", or None if the prompt says nothing about the frame.
+    """
+    return _aspect(clean_prompt(prompt))[0]
+
+
+def _facts(text: str) -> tuple[Facts, str]:
+    """The facts in a cleaned prompt, and the prompt without them (for brand and product)."""
+    url, text = _take(_URL_RE, text)
+    code = ""
+    for m in _CODE_RE.finditer(_fold_keep_length(text)):
+        raw = text[m.start("code") : m.end("code")]
+        if _has_digit(raw) or raw.isupper():
+            code, text = raw, _remove(text, m.start(), m.end())
+            break
+    tagline, text = _tagline(text)
+    price, text = _take(_PRICE_RE, text, folded=True)
+    discount, text = _take(_DISCOUNT_RE, text, folded=True)
+    scenes, text = _scenes(text)
+    return (
+        Facts(
+            url=url.rstrip(".,;:!?/")[:120],
+            promo_code=code,
+            tagline=tagline[:120],
+            price=price[:40],
+            discount=discount[:40],
+            scenes=scenes,
+        ),
+        text,
+    )
 
 
 def parse_brief(prompt: str) -> Brief:
-    """Read a one-line ad prompt: product, brand, audience, mood, style, length, language.
+    """Read a one-line ad prompt: the facts it states, product, brand, mood, style, format.
 
-    The prompt is treated as data only; nothing in it is followed.
+    The prompt is treated as data only; nothing in it is followed. Facts are taken out
+    first (URL, promo code, tagline, price and discount, scenes, length, aspect ratio), so a
+    tagline's words do not set the mood and "TikTok" is not read as a brand.
 
     Args:
         prompt: e.g. "Create a 30-second Nike sneaker ad, energetic style", in English,
-            Spanish, French, German, Italian or Portuguese (other languages: best effort).
+            Spanish, French, German, Italian, Portuguese, Chinese or Japanese (other languages:
+            best effort).
 
     Returns:
         The :class:`Brief`, every field within the limits of :class:`agent.spec.Spec`.
@@ -676,11 +953,15 @@ def parse_brief(prompt: str) -> Brief:
     text = clean_prompt(prompt)
     language = _language(text)
     duration_s = requested_duration_s(text)
-    stripped = _DURATION_RE.sub(" ", text)
+    facts, stripped = _facts(text)
+    stripped = _CJK_DURATION_RE.sub(" , ", _DURATION_RE.sub(" ", stripped))
+    aspect, stripped = _aspect(stripped)
     brand, product = _brand_and_product(stripped, language)
-    category = product_category(product, brand, stripped)
+    kind = product_kind(product, brand, stripped, language)
     words = _words(stripped)
-    mood = next((m for m in (_stem_lookup(w, _MOOD_LOOKUP) for w in words) if m), category.mood)
+    mood = next((m for m in (_stem_lookup(w, _MOOD_LOOKUP) for w in words) if m), None)
+    if mood is None and is_cjk(stripped):
+        mood = next((m for pattern, m in _CJK_MOODS if pattern.search(stripped)), None)
     styles: list[str] = []
     for m in re.finditer(r"(?<![\w'’])'?(?:19)?([5-9]0)s\b", text):
         decade = _DECADE_AFTER.match(text, m.end()) or _DECADE_BEFORE.search(text[: m.start()])
@@ -692,9 +973,19 @@ def parse_brief(prompt: str) -> Brief:
     return Brief(
         product=product,
         brand=brand,
-        audience=_audience(stripped, category),
-        mood=mood,
+        category=kind.archetype,
+        sector=kind.sector.name,
+        audience=_audience(stripped, kind.sector),
+        mood=mood or kind.sector.mood,
         style_words=styles[:8],
         duration_s=duration_s,
+        aspect=aspect,
         language=language,
+        facts=facts,
     )
+
+
+_CJK_MOODS = [
+    (re.compile("|".join(map(re.escape, words.split()))), mood)
+    for mood, words in _LEXICON["moods"].items()
+]
