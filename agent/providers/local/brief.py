@@ -149,9 +149,15 @@ def is_cjk(text: str) -> bool:
 
 
 def _fold_keep_length(text: str) -> str:
-    """Lower-case and strip accents character by character, keeping every index in place."""
+    """Lower-case and strip accents character by character, keeping every index in place.
+
+    Only Latin-script letters lose their marks: Japanese kana keep theirs ("プ" is not "フ").
+    """
     out = []
     for ch in text:
+        if ord(ch) >= 0x2E80:
+            out.append(ch)
+            continue
         base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
         base = base if len(base) == 1 else ch
         low = base.lower()
@@ -164,11 +170,13 @@ def lexicon_pattern(words: str | list[str], plurals: bool = False) -> str:
 
     Latin-script words match whole words ("_" joins the words of a phrase, across spaces or
     hyphens; with ``plurals`` an "-s"/"-es" ending too); Chinese and Japanese words match
-    anywhere. Longer words come first, so the longest match wins at a position.
+    anywhere. Longer words come first, so the longest match wins at a position. A word written
+    ``=thé`` keeps its accents: it is left out here (:func:`_exact_pattern` matches it), since
+    without them it would be another word ("the").
     """
     items = words.split() if isinstance(words, str) else words
     alts = []
-    for w in sorted(set(items), key=len, reverse=True):
+    for w in sorted({w for w in items if not w.startswith("=")}, key=len, reverse=True):
         if is_cjk(w):
             alts.append(re.escape(w))
             continue
@@ -178,18 +186,30 @@ def lexicon_pattern(words: str | list[str], plurals: bool = False) -> str:
     return "|".join(alts) or r"(?!x)x"
 
 
-_KIND_PATTERNS: list[tuple[re.Pattern[str], str, Sector]] = [
-    (re.compile(lexicon_pattern(k["words"], plurals=True)), k["archetype"], SECTORS[k["sector"]])
+def _exact_pattern(words: str) -> str:
+    """The accent-keeping ``=word`` entries of a lexicon, to search lower-cased text."""
+    exact = sorted({w[1:].lower() for w in words.split() if w.startswith("=")}, key=len)
+    return "|".join(rf"(?<![^\W_]){re.escape(w)}s?(?![^\W_])" for w in reversed(exact))
+
+
+_KIND_PATTERNS: list[tuple[re.Pattern[str], re.Pattern[str] | None, str, Sector]] = [
+    (
+        re.compile(lexicon_pattern(k["words"], plurals=True)),
+        re.compile(exact) if (exact := _exact_pattern(k["words"])) else None,
+        k["archetype"],
+        SECTORS[k["sector"]],
+    )
     for k in _CATEGORY_DATA["kind"]
 ]
 
 
 def kinds_in(text: str) -> list[tuple[int, int, Kind]]:
     """Every product word in text, as (start, end, kind), in order of position."""
-    folded = _fold_keep_length(text)
+    folded, lower = _fold_keep_length(text), text.lower()
     found = []
-    for pattern, archetype, sector in _KIND_PATTERNS:
-        for m in pattern.finditer(folded):
+    for pattern, exact, archetype, sector in _KIND_PATTERNS:
+        matches = [*pattern.finditer(folded), *(exact.finditer(lower) if exact else ())]
+        for m in matches:
             found.append((m.start(), m.end(), Kind(archetype, sector, text[m.start() : m.end()])))
     return sorted(found, key=lambda f: (f[0], -f[1]))
 
@@ -207,11 +227,45 @@ def kind_of(text: str, language: str = "en") -> Kind | None:
     Returns:
         The kind, or None when no product word is there.
     """
+    best = _best_kind(text, language)
+    return best[2] if best else None
+
+
+def _best_kind(text: str, language: str) -> tuple[int, int, Kind] | None:
     found = kinds_in(text)
     if not found:
         return None
     head_first = language in ("es", "fr", "it", "pt")
-    return max(found, key=lambda f: (f[1] - f[0], -f[0] if head_first else f[0]))[2]
+    return max(found, key=lambda f: (f[1] - f[0], -f[0] if head_first else f[0]))
+
+
+#: Characters that end a Chinese or Japanese noun phrase when reading back from its head.
+_CJK_BREAK = set("的个款只为做一这那了和与及之の を は が に で と も や 、，。「」")
+
+
+def _noun_phrase(text: str, language: str) -> str:
+    """The product word of text with the words before it that name it ("team planning app").
+
+    Returns:
+        The phrase as written, "" when text has no product word.
+    """
+    best = _best_kind(text, language)
+    if best is None:
+        return ""
+    start, end, _ = best
+    if is_cjk(text[start:end]):
+        while start > 0 and end - start < 6 and "\u4e00" <= text[start - 1] <= "\u9fff":
+            if text[start - 1] in _CJK_BREAK:
+                break
+            start -= 1
+        return text[start:end]
+    clause = re.split(r"[,.;:!?()\[\]\n]", text[:start])[-1]
+    before = _trim(_phrase_tokens(clause), 8)
+    while before and (_is_name(before[0]) or _is(before[0], _FILLER | _STOP)):
+        before = before[1:]
+    if any(_is(t, _STOP) for t in before):
+        before = []
+    return " ".join([*before[-3:], text[start:end]])
 
 
 #: Known brands (folded name → (name as written, default product)).
@@ -493,7 +547,9 @@ def requested_duration_s(prompt: str) -> float | None:
 
 
 def _phrase_tokens(phrase: str) -> list[str]:
-    toks = (_ELISION.sub("", raw.strip("'\"’‘`*_-–—/\\|<>#~^=")) for raw in phrase.split())
+    toks = [raw.strip("'\"’‘`*_-–—/\\|<>#~^=") for raw in phrase.split()]
+    if toks:  # "l'olio d'oliva": the article goes, the "d'" of the name stays
+        toks[0] = _ELISION.sub("", toks[0])
     return [t for t in toks if re.search(r"[^\W_]", t) or t in ("&", "+")]
 
 
@@ -507,6 +563,7 @@ def _trim(toks: list[str], at_most: int) -> list[str]:
     """Drop leading filler and an owner ("my bakery's"), stop at a connector or style word."""
     while toks and (
         _is(toks[0], _FILLER)
+        and not any(e - s_ == len(toks[0]) for s_, e, _ in kinds_in(toks[0]))
         or toks[0] in ("&", "+")
         or len(toks) > 1
         and toks[0][0].islower()
@@ -584,14 +641,7 @@ def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[st
             and not rest
         ):
             return [], toks  # a capital that only starts the sentence ("Stain remover spray")
-        model = next((i for i, t in enumerate(run) if _has_digit(t)), len(run))
-        if (
-            0 < model < len(run)
-            and run[model].isdigit()
-            and model >= 2
-            and run[model - 1].istitle()
-        ):
-            model -= 1  # "Tesla Model 3": the model's name goes with its number
+        model = _model_at(run)
         if model == 0:
             return run, rest
         return run[:model], run[model:] + rest
@@ -600,14 +650,26 @@ def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[st
         tail -= 1
     if language in ("es", "fr", "it", "pt") and 0 < tail < len(toks):
         run = toks[tail:]
-        names = [t for t in run if not _has_digit(t)] or run
-        models = [t for t in run if _has_digit(t) and names is not run]
-        return names, toks[:tail] + models
+        model = _model_at(run) or len(run)
+        return run[:model], toks[:tail] + run[model:]
     return [], toks
 
 
+def _model_at(run: list[str]) -> int:
+    """Where a model name starts in a run of name tokens ("Tesla Model 3" → 1), else its end.
+
+    A model starts at the first token with a digit; a plain number takes the capitalised word
+    before it along ("Model 3", "Run 2") when a brand word stays before that.
+    """
+    model = next((i for i, t in enumerate(run) if _has_digit(t)), len(run))
+    if 2 <= model < len(run) and run[model].isdigit() and run[model - 1].istitle():
+        model -= 1
+    return model
+
+
+_BY_WORDS = r"by|from|von|par|brand|marca|marque|marke|marchio"
 _BY_BRAND_RE = re.compile(
-    r"(?:\b(?:by|from|von|par|brand|marca|marque|marke|marchio)\s+|(?:品牌|ブランド)[:：]?\s*)"
+    rf"(?:\b(?:{_BY_WORDS})\s+|(?:品牌|ブランド)[:：]?\s*)"
     r"(?P<b>[A-Z0-9][\w'’.-]*(?:\s+(?:&|\+|[A-Z0-9][\w'’.-]*))*)"
 )
 _LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&+.'’-]*(?:\s+[A-Za-z0-9&+][A-Za-z0-9&+.'’-]*)*")
@@ -635,7 +697,8 @@ def _brand_and_product(text: str, language: str) -> tuple[str, str]:
         brand = " ".join(names)
         if not brand and (m := _BY_BRAND_RE.search(text)):
             brand = " ".join(_trim(_phrase_tokens(m["b"]), 4))
-            toks = _phrase_tokens(re.sub(re.escape(brand), " ", " ".join(toks))) or toks
+            by = rf"(?:\b(?:{_BY_WORDS})\s+)?{re.escape(brand)}"
+            toks = _phrase_tokens(re.sub(by, " ", " ".join(toks))) or toks
     if (
         at_start
         and not brand
@@ -649,8 +712,8 @@ def _brand_and_product(text: str, language: str) -> tuple[str, str]:
     if language == "en" and re.search(r"\b(?:sneaker|shoe|trainer|boot)$", product, re.I):
         product += "s"  # "a Nike sneaker ad" is about sneakers
     if not product or product.lower() == brand.lower():
-        kind = kind_of(_BRAND_RE.sub(" ", text), language)
-        product = known[1] if known else kind.word if kind else "product"
+        phrase = _noun_phrase(_BRAND_RE.sub(" ", text), language)
+        product = known[1] if known else phrase or "product"
     return brand[:80].strip(), product[:80].strip()
 
 
@@ -669,8 +732,7 @@ def _brand_and_product_cjk(
         else:
             brand, model = " ".join(names or toks), rest if names else []
         break
-    kind = kind_of(text, language)
-    word = kind.word if kind else (known[1] if known else "")
+    word = _noun_phrase(text, language) or (known[1] if known else "")
     product = _join([*model, word], cjk=True) if word else " ".join(model)
     return brand[:80].strip(), (product or brand or "product")[:80].strip()
 
@@ -727,7 +789,7 @@ _TLDS = (
     "studio design"
 ).split()
 _URL_RE = re.compile(
-    r"(?<![\w@.])(?:https?://[^\s,;()<>\"“”«»「」]+|"
+    r"(?<![A-Za-z0-9@.-])(?:https?://[^\s,;()<>\"“”«»「」]+|"
     r"(?:www\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.(?:"
     + "|".join(_TLDS)
     + r")(?![\w-])(?:/[^\s,;()<>\"“”«»「」]*)?)",
@@ -800,6 +862,11 @@ _ARTICLE = re.compile(
     r"dem|ein|eine|einen|il|lo|gli|i|o|os|as|um|uma)\s+",
     re.IGNORECASE,
 )
+_DETERMINER = re.compile(
+    r"(?<![^\W_])(?:the|a|an|my|our|your|el|la|los|las|un|una|le|les|l['’]|ma|mon|notre|votre|"
+    r"der|die|das|ein|eine|il|lo|gli|o|os|as|um|uma)\s*$",
+    re.IGNORECASE,
+)
 _SCENE_NOISE = re.compile(r"(?:的)?(?:场景|画面|镜头|シーン|場面)$")
 
 
@@ -826,7 +893,7 @@ def _tagline(text: str) -> tuple[str, str]:
     """The tagline (quoted, or after "tagline"/"slogan"/"end on" …) and the text without it."""
     folded = _fold_keep_length(text)
     for m in re.finditer(rf"{_TAGLINE_KEY}|{_TAGLINE_END}", folded):
-        j = m.end() + len(text[m.end() :]) - len(text[m.end() :].lstrip(" :：=-"))
+        j = m.end() + len(text[m.end() :]) - len(text[m.end() :].lstrip(" :：=-はが"))
         if w := re.match(r"(?:is|es|est|ist|è|é)\s+", text[j:], re.IGNORECASE):
             j += w.end()
         if after := _QUOTED_RE.match(text, j):
@@ -844,7 +911,9 @@ def _tagline(text: str) -> tuple[str, str]:
 
 def _scenes(text: str) -> tuple[list[str], str]:
     """Scenes the brief asks to show, as written, and the text without them."""
-    m = _SCENE_RE.search(_fold_keep_length(text))
+    folded, pos = _fold_keep_length(text), 0
+    while (m := _SCENE_RE.search(folded, pos)) and _DETERMINER.search(text[: m.start()]):
+        pos = m.start() + 1  # "la montre Orion" names a watch; "montre le bureau" shows one
     if m is None:
         m = _SCENE_AFTER_RE.search(text)
     if m is None:
@@ -884,6 +953,9 @@ def _aspect(text: str) -> tuple[str | None, str]:
     found: str | None = None
     for pattern, aspect in _ASPECT_WORDS:
         for m in pattern.finditer(folded):
+            before = re.search(r"([A-Z][\w'’]*)\s+$", text[: m.start()])
+            if text[m.start()].isupper() and before and fold(before[1]) not in _FILLER:
+                continue  # a word in a name ("Times Square"), not a frame
             if found is None:
                 found = aspect
             end = m.end() + (f.end() if (f := _FORMAT_AFTER.match(text[m.end() :])) else 0)

@@ -309,19 +309,19 @@ class _Needs(NamedTuple):
 def _sequence(n: int, mood: str, solves: bool, needs: _Needs, rng: random.Random) -> list[BeatType]:
     """Beat types for an ad of ``n`` beats: opener, middle, offer, closers."""
     opener: BeatType = "emotional_moment" if mood == "emotional" else "hook"
-    closers: list[BeatType]
-    if n <= 3 or needs.offer and n <= 5:
-        if (needs.cta or needs.offer) and needs.end_card and n >= 3 + needs.offer:
-            closers = ["call_to_action", "logo_end_card"]
-        elif needs.end_card and not needs.offer:
-            closers = ["logo_end_card"]
-        elif needs.cta or needs.offer or rng.random() < 0.5:
-            closers = ["call_to_action"]
-        else:
-            closers = ["logo_end_card"]
-    else:
-        closers = ["call_to_action", "logo_end_card"]
-    offers: list[BeatType] = ["offer"] if needs.offer and n >= 3 else []
+    closers: list[BeatType] = ["call_to_action", "logo_end_card"]
+    offer_beat = needs.offer and n >= 3
+    if n <= 3 or needs.offer and n <= 5:  # room for one closer, or two that the facts need
+        room = n - 1
+        cta = needs.cta or needs.offer and not offer_beat
+        closers = [c for c, want in zip(closers, (cta, needs.end_card), strict=True) if want]
+        if offer_beat and len(closers) + 1 > room:  # the price goes on the call to action
+            offer_beat, closers = False, list(dict.fromkeys(["call_to_action", *closers]))
+        if not closers:
+            use_cta = needs.offer or rng.random() < 0.5
+            closers = ["call_to_action" if use_cta else "logo_end_card"]
+        closers = closers[: max(1, room)]
+    offers: list[BeatType] = ["offer"] if offer_beat else []
     musts: tuple[BeatType, ...] = ("lifestyle",) if needs.scenes else ()
     k = n - 1 - len(closers) - len(offers)
     middle = _middle(k, mood, solves, rng, skip=opener, musts=musts)
@@ -584,7 +584,7 @@ def plan_spec(prompt: str, duration_s: float, aspect: Aspect, seed: int) -> Spec
         )
         if i in scenes:
             scene = scenes[i]
-            description = f"{scene[:1].upper()}{scene[1:]}: {description}"
+            description = f"A scene of {scene}: {description}"
             image = f"A scene of {scene}, with {the}; {image}"
             action = f"{action}, in a scene of {scene}"
         elif kind == "lifestyle":
