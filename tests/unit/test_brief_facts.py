@@ -163,3 +163,14 @@ def test_options_from_the_brief(
     prompt: str, duration_s: float | None, aspect: str | None, expected: tuple[float, str]
 ) -> None:
     assert tuple(options_from_brief(prompt, duration_s, aspect)) == expected
+
+
+@pytest.mark.parametrize("duration_s", [6.0, 7.0, 8.0, 12.0])
+def test_a_short_ad_still_has_room_for_every_fact(duration_s: float) -> None:
+    brief = 'Aurora headphones, now $199, code AUR10 at aurora.io, tagline "Hear every detail"'
+    spec = plan_spec(brief, duration_s, "9:16", seed=0)
+    texts = {b.type: b.on_screen_text for b in spec.beats}
+    assert "$199" in texts.get("offer", texts["call_to_action"])
+    assert "AUR10" in texts["call_to_action"] and "aurora.io" in texts["call_to_action"]
+    assert texts["logo_end_card"] == "Hear every detail"
+    assert list(texts.values()).count("Hear every detail") == 1  # no hook repeating it

@@ -417,7 +417,9 @@ def _on_screen(
         "brand_story": [f"The {brief.brand} story" if brief.brand else ""],
         "emotional_moment": list(_MOODS["emotional"].hooks) if brief.mood == "emotional" else [""],
     }
-    return rng.choice(lines.get(kind, [""]))
+    said = fold(brief.facts.tagline).strip(" .!")
+    options = [x for x in lines.get(kind, [""]) if not said or fold(x).strip(" .!") != said]
+    return rng.choice(options or [""])  # never the tagline twice
 
 
 def _identity(brief: Brief) -> str:
@@ -526,6 +528,7 @@ def plan_spec(prompt: str, duration_s: float, aspect: Aspect, seed: int) -> Spec
         types = _sequence(distinct, mood, sector.solves, needs, _rng(seed, f"beats:{distinct}"))
         if sum(BEAT_LIBRARY[t].max_s for t in types) >= duration_s:
             n = distinct
+    n = max(n, 1 + needs.offer + (needs.cta or needs.offer) + needs.end_card)  # room for facts
     for _ in range(6):  # grow or shrink until the beats' ranges can cover the length
         types = _sequence(n, mood, sector.solves, needs, _rng(seed, f"beats:{n}"))
         if sum(BEAT_LIBRARY[t].max_s for t in types) < duration_s and n < 20:
