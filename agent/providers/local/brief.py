@@ -148,7 +148,7 @@ def is_cjk(text: str) -> bool:
     )
 
 
-def _fold_keep_length(text: str) -> str:
+def fold_same_length(text: str) -> str:
     """Lower-case and strip accents character by character, keeping every index in place.
 
     Only Latin-script letters lose their marks: Japanese kana keep theirs ("プ" is not "フ").
@@ -166,7 +166,7 @@ def _fold_keep_length(text: str) -> str:
 
 
 def lexicon_pattern(words: str | list[str], plurals: bool = False) -> str:
-    """A regex alternation for lexicon words, to search text folded by :func:`_fold_keep_length`.
+    """A regex alternation for lexicon words, to search text folded by :func:`fold_same_length`.
 
     Latin-script words match whole words ("_" joins the words of a phrase, across spaces or
     hyphens; with ``plurals`` an "-s"/"-es" ending too); Chinese and Japanese words match
@@ -205,7 +205,7 @@ _KIND_PATTERNS: list[tuple[re.Pattern[str], re.Pattern[str] | None, str, Sector]
 
 def kinds_in(text: str) -> list[tuple[int, int, Kind]]:
     """Every product word in text, as (start, end, kind), in order of position."""
-    folded, lower = _fold_keep_length(text), text.lower()
+    folded, lower = fold_same_length(text), text.lower()
     found = []
     for pattern, exact, archetype, sector in _KIND_PATTERNS:
         matches = [*pattern.finditer(folded), *(exact.finditer(lower) if exact else ())]
@@ -759,7 +759,7 @@ def _keyword_audience(text: str) -> str:
     m = re.search(
         rf"(?:{lexicon_pattern(_LEXICON['facts']['audience'])})\s*(?:is|es|est|ist|[:：])?\s*"
         r"(?P<a>[^,.;:!?()，。、；：！？]{2,80})",
-        _fold_keep_length(text),
+        fold_same_length(text),
     )
     if m:
         words = _phrase_tokens(text[m.start("a") : m.end("a")])
@@ -877,9 +877,9 @@ def _remove(text: str, start: int, end: int) -> str:
 def _take(pattern: re.Pattern[str], text: str, folded: bool = False) -> tuple[str, str]:
     """The first match as written ("" for none) and the text without it.
 
-    With ``folded`` the pattern is searched in the text folded by :func:`_fold_keep_length`.
+    With ``folded`` the pattern is searched in the text folded by :func:`fold_same_length`.
     """
-    m = pattern.search(_fold_keep_length(text) if folded else text)
+    m = pattern.search(fold_same_length(text) if folded else text)
     return (
         (text[m.start() : m.end()].strip(), _remove(text, m.start(), m.end())) if m else ("", text)
     )
@@ -891,7 +891,7 @@ def _quoted(m: re.Match[str]) -> str:
 
 def _tagline(text: str) -> tuple[str, str]:
     """The tagline (quoted, or after "tagline"/"slogan"/"end on" …) and the text without it."""
-    folded = _fold_keep_length(text)
+    folded = fold_same_length(text)
     for m in re.finditer(rf"{_TAGLINE_KEY}|{_TAGLINE_END}", folded):
         j = m.end() + len(text[m.end() :]) - len(text[m.end() :].lstrip(" :：=-はが"))
         if w := re.match(r"(?:is|es|est|ist|è|é)\s+", text[j:], re.IGNORECASE):
@@ -911,7 +911,7 @@ def _tagline(text: str) -> tuple[str, str]:
 
 def _scenes(text: str) -> tuple[list[str], str]:
     """Scenes the brief asks to show, as written, and the text without them."""
-    folded, pos = _fold_keep_length(text), 0
+    folded, pos = fold_same_length(text), 0
     while (m := _SCENE_RE.search(folded, pos)) and _DETERMINER.search(text[: m.start()]):
         pos = m.start() + 1  # "la montre Orion" names a watch; "montre le bureau" shows one
     if m is None:
@@ -949,7 +949,7 @@ def _aspect(text: str) -> tuple[str | None, str]:
         ratio = f"{m[1]}:{m[2]}"
         if ratio in ("16:9", "9:16", "1:1"):
             return ratio, _remove(text, m.start(), m.end())
-    folded = _fold_keep_length(text)
+    folded = fold_same_length(text)
     found: str | None = None
     for pattern, aspect in _ASPECT_WORDS:
         for m in pattern.finditer(folded):
@@ -960,7 +960,7 @@ def _aspect(text: str) -> tuple[str | None, str]:
                 found = aspect
             end = m.end() + (f.end() if (f := _FORMAT_AFTER.match(text[m.end() :])) else 0)
             text = text[: m.start()] + " " * (end - m.start()) + text[end:]
-            folded = _fold_keep_length(text)
+            folded = fold_same_length(text)
     return found, text
 
 
@@ -985,7 +985,7 @@ def _facts(text: str) -> tuple[Facts, str]:
     """The facts in a cleaned prompt, and the prompt without them (for brand and product)."""
     url, text = _take(_URL_RE, text)
     code = ""
-    for m in _CODE_RE.finditer(_fold_keep_length(text)):
+    for m in _CODE_RE.finditer(fold_same_length(text)):
         raw = text[m.start("code") : m.end("code")]
         if _has_digit(raw) or raw.isupper():
             code, text = raw, _remove(text, m.start(), m.end())

@@ -20,10 +20,19 @@ import re
 from typing import Any, NamedTuple
 
 from agent.providers.local.brief import SECTORS as _SECTORS
-from agent.providers.local.brief import Brief, fold, is_cjk, load_toml, parse_brief
+from agent.providers.local.brief import (
+    Brief,
+    fold,
+    fold_same_length,
+    is_cjk,
+    lexicon_pattern,
+    load_toml,
+    parse_brief,
+)
 from agent.providers.local.brief import requested_duration_s as requested_duration_s  # re-export
 from agent.spec import (
     BEAT_LIBRARY,
+    BEAT_TYPES,
     CAMERA_MOVES,
     MAX_DURATION_S,
     MIN_DURATION_S,
@@ -77,9 +86,6 @@ _COPY_DATA = load_toml("copy.toml")
 #: Stock on-screen phrases per language (``data/phrases.toml``).
 _PHRASES: dict[str, dict[str, str]] = load_toml("phrases.toml")
 
-#: The twelve tonics a key is chosen from (the key's spelling MusicBrief accepts).
-_TONICS = ("C", "C#", "D", "Eb", "E", "F", "F#", "G", "Ab", "A", "Bb", "B")
-
 
 class _Copy(NamedTuple):
     """Stock English copy for a product kind; ``local``: (hook, close) in the brief's language."""
@@ -114,88 +120,42 @@ def _phrase(key: str, language: str) -> str:
     return _PHRASES.get(language, {}).get(key, "")
 
 
-_OFFER_RE = re.compile(
-    r"\d\s*%|%\s*\d|\b(?:sale|discounts?|discounted|special offer|offer|deals?|coupons?|promo "
-    r"code|bogo|free shipping|black friday|cyber monday|ofertas?|descuentos?|rebajas?|"
-    r"promocion|soldes|remise|promotion|angebot|rabatt|sconto|sconti|saldi|offerta|desconto|"
-    r"promocao|liquidacao)\b"
-)
 _PERCENT_RE = re.compile(r"(\d{1,2})\s*%|%\s*(\d{1,2})")
 
-_DESCRIBE: dict[BeatType, str] = {
-    "hook": "A bold opening frame teases {the} behind a big headline to stop the scroll.",
-    "problem": "An everyday scene in muted tones shows {pain}, the problem {the} solves.",
-    "agitation": "Tight, tense framing makes {pain} impossible to ignore, until {the}.",
-    "product_reveal": "A single spotlight reveals {the}, centre frame against a dark backdrop.",
-    "hero_shot": "A low-angle hero shot puts {the} on a pedestal, rim light tracing the edges.",
-    "feature_highlight": "Callouts beside {the} spell out a key benefit: {feature}.",
-    "detail_closeup": "A macro close-up lingers on the material, texture and craft of {the}.",
-    "lifestyle": "In the real world, {scene}.",
-    "social_proof": "A five-star quote card shares what a happy customer says about {the}.",
-    "before_after": "A split frame shows life before {the} on the left and after on the right.",
-    "emotional_moment": "A warm, close moment between people, with {the} quietly part of it.",
-    "brand_story": "A film strip of moments tells the story behind {the}.",
-    "offer": "A bright badge announces the offer ({offer}) over {the}.",
-    "call_to_action": "A clear button-like panel invites viewers to act on {the}: {cta}.",
-    "logo_end_card": "The {mark} mark settles centred on the base colour, a tagline below.",
-}
-_ACTION: dict[BeatType, str] = {
-    "hook": "a burst of motion reveals {the} as the headline slams on",
-    "problem": "a person sighs, weighed down by {pain}",
-    "agitation": "the frame tightens and warning accents flicker around {pain}",
-    "product_reveal": "the spotlight snaps on over {the}, centre frame",
-    "hero_shot": "the pedestal turns slowly, rim light gliding across {the}",
-    "feature_highlight": "callout lines draw on beside {the}, naming {feature}",
-    "detail_closeup": "light rakes across the surface of {the}, revealing the texture",
-    "lifestyle": "{scene}, moving naturally",
-    "social_proof": "the quote card slides in beside {the} and five stars fill one by one",
-    "before_after": "a wipe sweeps from before to after, revealing the difference {the} makes",
-    "emotional_moment": "people share a quiet smile, {the} between them",
-    "brand_story": "film frames slide past, each a moment in the story of {the}",
-    "offer": "the offer badge pops in over {the} with a bounce",
-    "call_to_action": "the action panel pulses gently beside {the}",
-    "logo_end_card": "the {mark} mark resolves and settles as the tagline fades in",
-}
-_CAMERA_WORDS = {
-    "pan-left": "pan left",
-    "pan-right": "pan right",
-    "tilt-up": "tilt up",
-    "tilt-down": "tilt down",
-    "orbit": "orbit around the subject",
-}
-_FRAMING: dict[Aspect, str] = {
-    "16:9": "wide 16:9 frame",
-    "1:1": "square 1:1 frame",
-    "9:16": "vertical 9:16 frame, subject centred for mobile",
-}
+_BEATS = load_toml("beats.toml")
 
+
+def _by_beat(table: dict[str, Any]) -> dict[BeatType, Any]:
+    """A ``beats.toml`` table keyed by beat type, checked against the beat library."""
+    unknown = set(table) - set(BEAT_TYPES)
+    if unknown:
+        raise ValueError(f"beats.toml names unknown beat types: {sorted(unknown)}")
+    return {t: table[t] for t in BEAT_TYPES if t in table}
+
+
+_DESCRIBE: dict[BeatType, str] = _by_beat(_BEATS["describe"])
+_ACTION: dict[BeatType, str] = _by_beat(_BEATS["action"])
+_CAMERA_WORDS: dict[str, str] = _BEATS["camera_words"]
+_FRAMING: dict[str, str] = _BEATS["framing"]
 #: Middle beats: narrative order, base weight, extra copies allowed in long ads.
 _MIDDLE: dict[BeatType, tuple[float, float, int]] = {
-    "problem": (0, 0, 0),
-    "agitation": (1, 0, 0),
-    "product_reveal": (2, 3, 0),
-    "hero_shot": (3, 3, 1),
-    "before_after": (3.5, 0, 0),
-    "brand_story": (3.7, 1, 0),
-    "feature_highlight": (4, 3, 2),
-    "detail_closeup": (4.1, 2, 1),
-    "lifestyle": (4.2, 2.5, 1),
-    "emotional_moment": (6, 1, 0),
-    "social_proof": (7, 1.5, 0),
+    t: (float(v[0]), float(v[1]), int(v[2])) for t, v in _by_beat(_BEATS["middle"]).items()
 }
-_SOLVER_WEIGHT: dict[BeatType, float] = {"problem": 3, "agitation": 2, "before_after": 2.5}
+_SOLVER_WEIGHT: dict[BeatType, float] = _by_beat(_BEATS["solver_weight"])
 _MOOD_WEIGHT: dict[str, dict[BeatType, float]] = {
-    "energetic": {"lifestyle": 2, "feature_highlight": 1, "hero_shot": 1, "brand_story": -0.5},
-    "calm": {"detail_closeup": 2, "hero_shot": 2, "brand_story": 2, "lifestyle": -0.5},
-    "luxurious": {"detail_closeup": 2.5, "hero_shot": 2, "brand_story": 2, "social_proof": -1},
-    "playful": {"lifestyle": 2, "social_proof": 1, "feature_highlight": 1},
-    "emotional": {"emotional_moment": 3, "brand_story": 1.5, "lifestyle": 1},
-    "bold": {"hero_shot": 2, "feature_highlight": 1, "detail_closeup": 1},
-    "minimal": {"hero_shot": 2, "detail_closeup": 2, "lifestyle": -1},
-    "warm": {"lifestyle": 2, "brand_story": 2, "emotional_moment": 1, "detail_closeup": 1},
+    mood: _by_beat(table) for mood, table in _BEATS["mood_weight"].items()
 }
 #: Beat count by length, (seconds, beats) points interpolated linearly, before the mood factor.
-_COUNT_POINTS = ((6.0, 2.0), (10.0, 3.0), (15.0, 4.5), (30.0, 8.0), (45.0, 11.0), (60.0, 14.0))
+_COUNT_POINTS: tuple[tuple[float, float], ...] = tuple(
+    (float(a), float(b)) for a, b in _BEATS["count_points"]
+)
+#: Beats that can show a scene the brief names, in the order scenes are given to them.
+_SCENE_BEATS: tuple[BeatType, ...] = tuple(
+    _by_beat({t: t for t in _BEATS["scene_beats"]})[t] for t in _BEATS["scene_beats"]
+)
+#: The twelve tonics a key is chosen from (the spelling :class:`MusicBrief` accepts).
+_TONICS: tuple[str, ...] = tuple(_BEATS["tonics"])
+_OFFER_RE = re.compile(rf"\d\s*%|%\s*\d|{lexicon_pattern(_BEATS['offer_words'])}")
 
 
 def _rng(seed: int, topic: str) -> random.Random:
@@ -462,18 +422,6 @@ def _music(brief: Brief, look: _Mood, mood: str, seed: int) -> MusicBrief:
     )
 
 
-#: Beats that can show a scene the brief names, in the order scenes are given to them.
-_SCENE_BEATS: tuple[BeatType, ...] = (
-    "lifestyle",
-    "problem",
-    "emotional_moment",
-    "hook",
-    "feature_highlight",
-    "detail_closeup",
-    "hero_shot",
-)
-
-
 def _scene_plan(types: list[BeatType], scenes: list[str]) -> dict[int, str]:
     """Which beat shows which of the brief's scenes (several share a beat when beats run out)."""
     slots = [i for kind in _SCENE_BEATS for i, t in enumerate(types) if t == kind]
@@ -514,7 +462,7 @@ def plan_spec(prompt: str, duration_s: float, aspect: Aspect, seed: int) -> Spec
     sector = _SECTORS[brief.sector]
     facts = brief.facts
     needs = _Needs(
-        offer=bool(facts.price or facts.discount or _OFFER_RE.search(fold(prompt))),
+        offer=bool(facts.price or facts.discount or _OFFER_RE.search(fold_same_length(prompt))),
         cta=bool(facts.promo_code or facts.url),
         end_card=bool(facts.tagline),
         scenes=bool(facts.scenes),
