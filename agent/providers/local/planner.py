@@ -79,6 +79,9 @@ def _mood(fields: dict[str, Any]) -> _Mood:
     )
 
 
+#: Bump when the planner's output for a prompt changes, so memoised plans are not reused.
+PLANNER_VERSION = 2
+
 _MOOD_DATA = load_toml("moods.toml")
 _SECTOR_INSTRUMENTS: dict[str, list[str]] = _MOOD_DATA.pop("sector_instruments")
 _MOODS: dict[str, _Mood] = {name: _mood(fields) for name, fields in _MOOD_DATA.items()}
