@@ -174,3 +174,28 @@ def test_a_short_ad_still_has_room_for_every_fact(duration_s: float) -> None:
     assert "AUR10" in texts["call_to_action"] and "aurora.io" in texts["call_to_action"]
     assert texts["logo_end_card"] == "Hear every detail"
     assert list(texts.values()).count("Hear every detail") == 1  # no hook repeating it
+
+
+@pytest.mark.parametrize(
+    ("prompt", "base", "accent"),
+    [
+        ("Luxury perfume commercial, cinematic, black and gold", "#0d0d0d", "#c9a227"),
+        ("Anuncio de zapatillas rojas y blancas, enérgico", None, "#d7263d"),
+        ("为咖啡做一个广告，黑色和金色", "#0d0d0d", "#c9a227"),
+    ],
+)
+def test_colours_the_brief_names_lead_the_palette(
+    prompt: str, base: str | None, accent: str
+) -> None:
+    spec = plan_spec(prompt, 15.0, "16:9", seed=0)
+    if base:
+        assert spec.style.palette[0] == base
+    assert spec.style.palette[1] == accent
+    assert "Palette: " in spec.beats[0].image_prompt
+
+
+def test_a_colour_in_the_brand_is_not_a_colour_of_the_look() -> None:
+    plain = plan_spec("energy drink ad", 15.0, "16:9", seed=0)
+    branded = plan_spec("Red Bull energy drink ad", 15.0, "16:9", seed=0)
+    assert "#d7263d" not in branded.style.palette  # the lexicon's red
+    assert len(branded.style.palette) == len(plain.style.palette)

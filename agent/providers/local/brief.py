@@ -72,6 +72,8 @@ class Brief(BaseModel):
         aspect: the aspect ratio the prompt names in words or digits; None if none.
         language: ISO 639-1 guess of the prompt's language, "en" by default.
         facts: URL, promo code, tagline, price, discount and scenes, as written.
+        colours: colours the brief names for the look, as keys of :data:`COLOURS` ("black",
+            "gold"), in order; a colour inside the brand's name does not count.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -87,6 +89,7 @@ class Brief(BaseModel):
     aspect: str | None = None
     language: str = Field(default="en", pattern=r"^[a-z]{2}$")
     facts: Facts = Field(default_factory=lambda: Facts())
+    colours: list[str] = Field(default_factory=list, max_length=4)
 
 
 def load_toml(name: str) -> dict[str, Any]:
@@ -1054,7 +1057,27 @@ def parse_brief(prompt: str) -> Brief:
         aspect=aspect,
         language=language,
         facts=facts,
+        colours=_colours(stripped, brand),
     )
+
+
+#: Colour names → ``#rrggbb`` (``data/lexicon.toml`` ``[colours]``).
+COLOURS: dict[str, str] = {name: v[0] for name, v in _LEXICON["colours"].items()}
+_COLOUR_PATTERNS = [
+    (re.compile(lexicon_pattern(v[1], plurals=True)), name)
+    for name, v in _LEXICON["colours"].items()
+]
+
+
+def _colours(text: str, brand: str) -> list[str]:
+    """Colour names the text gives for the look, in order; a brand's name ("Red Bull") is not."""
+    if brand:
+        text = re.sub(re.escape(brand), " ", text, flags=re.IGNORECASE)
+    folded = fold_same_length(text)
+    found = sorted(
+        (m.start(), name) for pattern, name in _COLOUR_PATTERNS for m in pattern.finditer(folded)
+    )
+    return list(dict.fromkeys(name for _, name in found))[:4]
 
 
 _CJK_MOODS = [

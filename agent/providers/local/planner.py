@@ -19,8 +19,8 @@ import random
 import re
 from typing import Any, NamedTuple
 
-from agent.providers.local.brief import SECTORS as _SECTORS
 from agent.providers.local.brief import (
+    COLOURS,
     Brief,
     fold,
     fold_same_length,
@@ -29,6 +29,7 @@ from agent.providers.local.brief import (
     load_toml,
     parse_brief,
 )
+from agent.providers.local.brief import SECTORS as _SECTORS
 from agent.providers.local.brief import requested_duration_s as requested_duration_s  # re-export
 from agent.spec import (
     BEAT_LIBRARY,
@@ -403,13 +404,29 @@ def _turn(colour: str, degrees: float) -> str:
 def _palette(brief: Brief, look: _Mood, seed: int) -> tuple[str, list[str]]:
     """The mood's palette, its hues turned by up to ±24° by the brief's own words.
 
+    Colours the brief names lead: a dark one becomes the base, the others the accents, and the
+    mood's turned palette fills in.
+
     Returns:
         (words describing it, the colours as ``#rrggbb``).
     """
     rng = _rng(seed, f"palette:{_identity(brief)}")
     words, colours = rng.choice(look.palettes)
     turn = rng.uniform(-24.0, 24.0)
-    return words, [_turn(c, turn) for c in colours.split()]
+    turned = [_turn(c, turn) for c in colours.split()]
+    if not brief.colours:
+        return words, turned
+    named = [COLOURS[c] for c in brief.colours]  # the brief's colours lead, the mood's fill in
+    dark = [c for c in named if _lightness(c) < 0.25]
+    base = dark[0] if dark else turned[0]
+    rest = [c for c in named if c != base] + turned[1:]
+    return " and ".join(brief.colours), list(dict.fromkeys([base, *rest]))[:5]
+
+
+def _lightness(colour: str) -> float:
+    """HLS lightness of a ``#rrggbb`` colour, 0-1."""
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return colorsys.rgb_to_hls(r, g, b)[1]
 
 
 def _music(brief: Brief, look: _Mood, mood: str, seed: int) -> MusicBrief:
