@@ -199,3 +199,22 @@ def test_a_colour_in_the_brand_is_not_a_colour_of_the_look() -> None:
     branded = plan_spec("Red Bull energy drink ad", 15.0, "16:9", seed=0)
     assert "#d7263d" not in branded.style.palette  # the lexicon's red
     assert len(branded.style.palette) == len(plain.style.palette)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "audience", "product"),
+    [
+        ("an ad for sneakers targeting young runners", "young runners", "sneakers"),
+        ("Anuncio de café para madres ocupadas", "madres ocupadas", "café"),
+        ("Pub pour les jeunes parents, couches Doux", "jeunes parents", "couches"),
+        ("Spot für Bergwerk Wanderstiefel für junge Familien", "junge Familien", "Wanderstiefel"),
+        ("一个面向年轻妈妈的咖啡广告", "年轻妈妈", "咖啡"),
+        ("忙しい親向けのコーヒー広告", "忙しい親", "コーヒー"),
+        ("Make a one-minute heartfelt commercial for a family hotel", "family", "family hotel"),
+    ],
+)
+def test_the_audience_a_brief_names_is_kept_apart_from_the_product(
+    prompt: str, audience: str, product: str
+) -> None:
+    spec = plan_spec(prompt, 15.0, "16:9", seed=0)
+    assert (spec.audience, spec.product) == (audience, product)

@@ -410,6 +410,7 @@ _CLAUSE = r"(?:[^,.;:!?()\[\]{}\n\"“”«»，。、；：！？「」『』]|
 _AD_FOR_RE = re.compile(
     rf"\b(?:{_AD_NOUNS})(?:\s+\w+){{0,2}}?\s+(?:{_FOR})\s+(?P<x>{_CLAUSE}+)", re.IGNORECASE
 )
+_AD_NOUN_RE = re.compile(_AD_NOUNS, re.IGNORECASE)
 _X_AD_RE = re.compile(rf"(?P<x>{_CLAUSE}+?)\s+(?:{_AD_NOUNS})\b", re.IGNORECASE)
 _ELISION = re.compile(r"^(?:l|d|dell|all|nell|un)['’](?=\w)", re.IGNORECASE)
 
@@ -593,7 +594,7 @@ def _product_phrase(text: str) -> tuple[list[str], bool]:
         if start < len(toks):
             return toks[max(start, len(toks) - 5) :], start == 0 and m.start("x") == 0
     for i, m in enumerate(re.finditer(f"{_CLAUSE}+", text)):  # a bare "oat milk", "X, Y hoodie"
-        toks = _trim(_phrase_tokens(m[0]), 4)
+        toks = _trim([t for t in _phrase_tokens(m[0]) if not _AD_NOUN_RE.fullmatch(t)], 4)
         if toks and (i == 0 and len(toks) <= 3 or kinds_in(" ".join(toks))):
             return toks, i == 0 and not text[: m.start()].strip(" ,")
     return [], False
@@ -758,30 +759,57 @@ def product_kind(product: str, brand: str = "", prompt: str = "", language: str 
     return found or kind_of(prompt, language) or Kind("", GENERIC)
 
 
-def _keyword_audience(text: str) -> str:
+_AUDIENCE_LEX = _LEXICON["audience"]
+_AUDIENCE_BEFORE = frozenset(fold(w) for w in _AUDIENCE_LEX["before"].split() + ["for"])
+_FOR_PEOPLE_RE = re.compile(
+    rf"(?:{lexicon_pattern(_AUDIENCE_LEX['before'])})\s+"
+    rf"(?P<a>(?:(?!(?:{lexicon_pattern(_AUDIENCE_LEX['before'])})\s)[^\W\d_][\w'-]*\s+){{0,4}}"
+    rf"(?:{lexicon_pattern(_AUDIENCE_LEX['people'])}))"
+    r"(?![^\W_])"
+)
+
+
+_CLAUSE_END = re.compile(r"\s*(?:[,.;:!?()，。、；：！？]|$)")
+_TRAILING_WORDS = re.compile(r"(?:\s+[^\W\d_][\w'-]*){1,2}(?=\s*(?:[,.;:!?()，。、；：！？]|$))")
+
+
+def _stated_audience(text: str) -> tuple[str, int, int]:
+    """The audience a brief states, and its span when it stands alone in its clause.
+
+    Returns:
+        (audience, start, end); ("", -1, -1) when the brief states none; start and end are -1
+        too when the words run on into the clause ("for a family hotel" names a hotel).
+    """
+    folded = fold_same_length(text)
+    english = _AUDIENCE_RE.search(text)
+    found = english or _FOR_PEOPLE_RE.search(folded)
+    if found is not None:
+        end = found.end("a")
+        if not english and (tail := _TRAILING_WORDS.match(text, end)):  # "madres ocupadas"
+            end = tail.end()
+        words = _phrase_tokens(text[found.start("a") : end])
+        cut = [i for i, w in enumerate(words) if fold(w) in _AUDIENCE_BEFORE]
+        words = words[cut[-1] + 1 :] if cut else words
+        while len(words) > 1 and fold(words[0]) in _FILLER:
+            words.pop(0)
+        stop = next((i for i, w in enumerate(words) if i and _is(w, _STOP)), len(words))
+        if words[:stop]:
+            alone = _CLAUSE_END.match(text, end) is not None
+            span = (found.start(), end) if alone else (-1, -1)
+            return " ".join(words[:stop][:8]), *span
     m = re.search(
         rf"(?:{lexicon_pattern(_LEXICON['facts']['audience'])})\s*(?:is|es|est|ist|[:：])?\s*"
-        r"(?P<a>[^,.;:!?()，。、；：！？]{2,80})",
-        fold_same_length(text),
+        r"(?P<a>[^,.;:!?()，。、；：！？的]{2,80})",
+        folded,
     )
     if m:
         words = _phrase_tokens(text[m.start("a") : m.end("a")])
         while len(words) > 1 and fold(words[0]) in _FILLER:
             words.pop(0)
-        return " ".join(words[:8])
-    m = re.search(r"(?P<a>[^\s、。，,「」：:]{1,15})(?:の方)?向け", text)  # Japanese "…向け"
-    return m["a"] if m else ""
-
-
-def _audience(text: str, sector: Sector) -> str:
-    m = _AUDIENCE_RE.search(text)
-    if m:
-        words = _phrase_tokens(m.group("a"))
-        while len(words) > 1 and fold(words[0]) in _FILLER:
-            words.pop(0)
-        if words:
-            return " ".join(words)[:200]
-    return _keyword_audience(text)[:200] or sector.audience
+        return " ".join(words[:8]), m.start(), m.end()
+    if m := re.search(r"(?P<a>[^\s、。，,「」：:]{1,15})(?:の方)?向け", text):  # Japanese "…向け"
+        return m["a"], m.start(), m.end()
+    return "", -1, -1
 
 
 # --- facts: URL, promo code, tagline, price, scenes, aspect ratio ---------------------------
@@ -1031,8 +1059,10 @@ def parse_brief(prompt: str) -> Brief:
     facts, stripped = _facts(text)
     stripped = _CJK_DURATION_RE.sub(" , ", _DURATION_RE.sub(" ", stripped))
     aspect, stripped = _aspect(stripped)
-    brand, product = _brand_and_product(stripped, language)
-    kind = product_kind(product, brand, stripped, language)
+    audience, start, end = _stated_audience(stripped)
+    named = _remove(stripped, start, end) if start >= 0 else stripped
+    brand, product = _brand_and_product(named, language)
+    kind = product_kind(product, brand, named, language)
     words = _words(stripped)
     mood = next((m for m in (_stem_lookup(w, _MOOD_LOOKUP) for w in words) if m), None)
     if mood is None and is_cjk(stripped):
@@ -1050,7 +1080,7 @@ def parse_brief(prompt: str) -> Brief:
         brand=brand,
         category=kind.archetype,
         sector=kind.sector.name,
-        audience=_audience(stripped, kind.sector),
+        audience=(audience or kind.sector.audience)[:200],
         mood=mood or kind.sector.mood,
         style_words=styles[:8],
         duration_s=duration_s,
