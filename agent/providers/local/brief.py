@@ -284,65 +284,14 @@ _BRAND_RE = re.compile(
 _LEXICON = load_toml("lexicon.toml")
 
 #: Mood stems (casefolded, accent-free) → mood. A stem matches a word that starts with it;
-#: a stem ending in "=" must match the whole word.
-_MOOD_STEMS: dict[str, str] = {
-    "energetic": "energ dynam dinam upbeat hype= hyped punchy fast= faster sporty intens adrenal "
-    "explosiv schwungvoll vivace",
-    "calm": "calm tranquil seren peace paisib sooth relax relaj apais entspann gelassen ruhig "
-    "zen= chill= chilled gentle= rilass",
-    "luxurious": "luxur luxe luxus luxue luxuo lujo lujos luss premium eleg opulen upscale "
-    "high-end sophistic sofistic edel=",
-    "playful": "playful fun= funny whims quirk cheer joyful joyeu alegr allegr divert amus ludi "
-    "verspielt lustig frohlich giocos brincalh humor cute",
-    "emotional": "emot emoc emoz heartfelt heartwarm touching touchant conmov commov bewegend "
-    "beruhr nostalg inspiring inspiration inspirad inspirant inspirier ispira "
-    "sentiment",
-    "bold": "bold audac audaz atrevid ousad mutig kuhn edgy fierce dramat powerful potent puissan "
-    "kraftv epic episch gritty",
-    "minimal": "minimal sleek schlicht epure",
-    "warm": "warm cozy cosy calid acoged chaleur gemutl herzlich accogl aconcheg acolhed rustic "
-    "homely inviting",
+#: a stem ending in "=" must match the whole word (``data/lexicon.toml``).
+_MOOD_STEMS: dict[str, str] = dict(_LEXICON["mood_stems"])
+#: Style stems → normalised English style word.
+_STYLE_STEMS: dict[str, str] = {
+    stem: word for word, stems in _LEXICON["style_stems"].items() for stem in stems.split()
 }
-#: Style stems → normalised English style word, as "stem:word".
-_STYLE_STEMS: dict[str, str] = dict(
-    pair.split(":")
-    for pair in (
-        "cinema:cinematic filmisch:cinematic retro:retro vintage:vintage modern:modern "
-        "futuris:futuristic neon:neon pastel:pastel grainy:grainy documenta:documentary "
-        "dokumentar:documentary handheld:handheld slow-mo:slow-motion slowmo:slow-motion "
-        "animat:animated animad:animated cartoon:cartoon 3d=:3D dark=:dark moody:moody oscur:dark "
-        "sombre:dark dunkel:dark scur:dark colorful:colourful colourful:colourful "
-        "colorid:colourful colore:colourful bunt:colourful colorat:colourful natural:natural "
-        "organic:natural urban:urban urbain:urban dreamy:dreamy ethereal:dreamy surreal:surreal "
-        "vibrant:vibrant gritty:gritty"
-    ).split()
-)
-
 _LANG_STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        "the a an and for with of to in on my our your is ad create make style "
-        "seconds second commercial video please".split()
-    ),
-    "es": frozenset(
-        "el la los las un una y para con de del en mi nuestro nuestra es crea "
-        "crear anuncio segundos estilo que por".split()
-    ),
-    "fr": frozenset(
-        "le la les un une et pour avec de des du en mon ma notre est cree creer "
-        "creez publicite secondes style qui sur pub".split()
-    ),
-    "de": frozenset(
-        "der die das den dem ein eine einen und fur mit von zu im ist erstelle "
-        "erstellen werbung werbespot sekunden stil meine unser unsere".split()
-    ),
-    "it": frozenset(
-        "il lo la gli le un una uno e per con di del della in mio mia nostro "
-        "nostra crea creare pubblicita annuncio secondi stile che".split()
-    ),
-    "pt": frozenset(
-        "o a os as um uma e para com de do da dos das em meu minha nosso nossa "
-        "crie criar anuncio segundos estilo que".split()
-    ),
+    lang: frozenset(words.split()) for lang, words in _LEXICON["stopwords"].items()
 }
 #: Unicode-name prefixes of non-Latin scripts → language.
 _SCRIPTS = [
