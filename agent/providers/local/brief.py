@@ -195,10 +195,26 @@ def _exact_pattern(words: str) -> str:
     return "|".join(rf"(?<![^\W_]){re.escape(w)}s?(?![^\W_])" for w in reversed(exact))
 
 
-_KIND_PATTERNS: list[tuple[re.Pattern[str], re.Pattern[str] | None, str, Sector]] = [
+def _compound_pattern(words: str) -> str:
+    """Single Latin words of 5+ letters as the head of a longer compound ("Mineralwasser")."""
+    heads = sorted(
+        {fold(w) for w in words.split() if len(w) >= 5 and w.isalpha() and not is_cjk(w)},
+        key=len,
+        reverse=True,
+    )
+    body = "|".join(re.escape(w) for w in heads)
+    return (
+        rf"(?<![^\W\d_])(?P<mod>[^\W\d_]{{3,}}?)(?:{body})(?:e?n|e?s)?(?![^\W_])" if heads else ""
+    )
+
+
+_KIND_PATTERNS: list[
+    tuple[re.Pattern[str], re.Pattern[str] | None, re.Pattern[str] | None, str, Sector]
+] = [
     (
         re.compile(lexicon_pattern(k["words"], plurals=True)),
         re.compile(exact) if (exact := _exact_pattern(k["words"])) else None,
+        re.compile(compound) if (compound := _compound_pattern(k["words"])) else None,
         k["archetype"],
         SECTORS[k["sector"]],
     )
@@ -210,8 +226,10 @@ def kinds_in(text: str) -> list[tuple[int, int, Kind]]:
     """Every product word in text, as (start, end, kind), in order of position."""
     folded, lower = fold_same_length(text), text.lower()
     found = []
-    for pattern, exact, archetype, sector in _KIND_PATTERNS:
+    for pattern, exact, compound, archetype, sector in _KIND_PATTERNS:
         matches = [*pattern.finditer(folded), *(exact.finditer(lower) if exact else ())]
+        if compound:  # a capitalised compound noun ending in a product word: "Wanderstiefel"
+            matches += [m for m in compound.finditer(folded) if text[m.start()].isupper()]
         for m in matches:
             found.append((m.start(), m.end(), Kind(archetype, sector, text[m.start() : m.end()])))
     return sorted(found, key=lambda f: (f[0], -f[1]))
@@ -543,7 +561,7 @@ def _product_phrase(text: str) -> tuple[list[str], bool]:
         if start < len(toks):
             return toks[max(start, len(toks) - 5) :], start == 0 and m.start("x") == 0
     for i, m in enumerate(re.finditer(f"{_CLAUSE}+", text)):  # a bare "oat milk", "X, Y hoodie"
-        toks = _trim([t for t in _phrase_tokens(m[0]) if not _AD_NOUN_RE.fullmatch(t)], 4)
+        toks = _trim([t for t in _phrase_tokens(m[0]) if not _AD_NOUN_RE.fullmatch(t)], 6)
         if toks and (i == 0 and len(toks) <= 3 or kinds_in(" ".join(toks))):
             return toks, i == 0 and not text[: m.start()].strip(" ,")
     return [], False
@@ -646,9 +664,10 @@ def _brand_and_product(text: str, language: str) -> tuple[str, str]:
         toks = _phrase_tokens(_BRAND_RE.sub(" ", " ".join(toks)))
         _, toks = _split_name(toks, False, language) if toks and _has_digit(toks[0]) else ([], toks)
     else:
-        names, toks = _split_name(toks, at_start, language)
-        brand = " ".join(names)
-        if not brand and (m := _BY_BRAND_RE.search(text)):
+        by_brand = _BY_BRAND_RE.search(" ".join(toks))  # "the Pulse 3 watch from Vanta"
+        names, rest = ([], toks) if by_brand else _split_name(toks, at_start, language)
+        brand, toks = " ".join(names), rest
+        if not brand and (m := by_brand or _BY_BRAND_RE.search(text)):
             brand = " ".join(_trim(_phrase_tokens(m["b"]), 4))
             by = rf"(?:\b(?:{_BY_WORDS})\s+)?{re.escape(brand)}"
             toks = _phrase_tokens(re.sub(by, " ", " ".join(toks))) or toks
@@ -971,7 +990,11 @@ def _facts(text: str) -> tuple[Facts, str]:
             code, text = raw, _remove(text, m.start(), m.end())
             break
     tagline, text = _tagline(text)
-    price, text = _take(_PRICE_RE, text, folded=True)
+    prices = list(_PRICE_RE.finditer(fold_same_length(text)))
+    chosen = next((m for m in prices if m["lead"]), prices[0] if prices else None)
+    price = text[chosen.start() : chosen.end()].strip() if chosen else ""
+    if chosen:  # "was $299, now $249": the price with a word like "now" or "only" is the offer
+        text = _remove(text, chosen.start(), chosen.end())
     discount, text = _take(_DISCOUNT_RE, text, folded=True)
     scenes, text = _scenes(text)
     return (
