@@ -222,16 +222,21 @@ _KIND_PATTERNS: list[
 ]
 
 
-def kinds_in(text: str) -> list[tuple[int, int, Kind]]:
-    """Every product word in text, as (start, end, kind), in order of position."""
+def kinds_in(text: str, compounds: bool = True) -> list[tuple[int, int, Kind]]:
+    """Every product word in text, as (start, end, kind), in order of position.
+
+    With ``compounds``, a capitalised compound noun whose head is a product word counts too
+    ("Wanderstiefel", German); its span is the head's, its word the whole compound.
+    """
     folded, lower = fold_same_length(text), text.lower()
     found = []
     for pattern, exact, compound, archetype, sector in _KIND_PATTERNS:
-        matches = [*pattern.finditer(folded), *(exact.finditer(lower) if exact else ())]
-        if compound:  # a capitalised compound noun ending in a product word: "Wanderstiefel"
-            matches += [m for m in compound.finditer(folded) if text[m.start()].isupper()]
-        for m in matches:
+        for m in [*pattern.finditer(folded), *(exact.finditer(lower) if exact else ())]:
             found.append((m.start(), m.end(), Kind(archetype, sector, text[m.start() : m.end()])))
+        for m in compound.finditer(folded) if compound and compounds else ():
+            if text[m.start()].isupper():
+                kind = Kind(archetype, sector, text[m.start() : m.end()])
+                found.append((m.end("mod"), m.end(), kind))
     return sorted(found, key=lambda f: (f[0], -f[1]))
 
 
@@ -253,7 +258,7 @@ def kind_of(text: str, language: str = "en") -> Kind | None:
 
 
 def _best_kind(text: str, language: str) -> tuple[int, int, Kind] | None:
-    found = kinds_in(text)
+    found = kinds_in(text, compounds=language == "de")
     if not found:
         return None
     head_first = language in ("es", "fr", "it", "pt")
@@ -273,7 +278,8 @@ def _noun_phrase(text: str, language: str) -> str:
     best = _best_kind(text, language)
     if best is None:
         return ""
-    start, end, _ = best
+    _, end, kind = best
+    start = end - len(kind.word)  # a compound's whole word, not only its head
     if is_cjk(text[start:end]):
         while start > 0 and end - start < 6 and "\u4e00" <= text[start - 1] <= "\u9fff":
             if text[start - 1] in _CJK_BREAK:
@@ -576,14 +582,10 @@ def _is_name(tok: str) -> bool:
     return tok[:1].isupper() or _has_digit(tok) or tok in ("&", "+")
 
 
-def _starts_kind(toks: list[str], i: int) -> bool:
-    """Whether a product word starts at token ``i`` ("Lippenbalsam", "stain remover")."""
-    rest = " ".join(toks[i:])
-    found = kinds_in(rest)
-    if any(start == 0 for start, _, _ in found):
-        return True
-    word = fold(toks[i])  # a German compound ending in a product word: "Wanderstiefel"
-    return any(end == len(toks[i]) and word.isalpha() for _, end, _ in kinds_in(toks[i]))
+def _starts_kind(toks: list[str], i: int, language: str) -> bool:
+    """Whether a product word starts at token ``i`` ("stain remover", German "Lippenbalsam")."""
+    found = kinds_in(" ".join(toks[i:]), compounds=language == "de")
+    return any(start == 0 or start < len(toks[i]) == end for start, end, _ in found)
 
 
 def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[str], list[str]]:
@@ -594,7 +596,7 @@ def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[st
     model code and what follows stay with the product ("Tesla" / "Model 3").
     """
     lead = 0
-    while lead < len(toks) and _is_name(toks[lead]) and not _starts_kind(toks, lead):
+    while lead < len(toks) and _is_name(toks[lead]) and not _starts_kind(toks, lead, language):
         lead += 1
     while lead and toks[lead - 1] in ("&", "+"):
         lead -= 1
@@ -617,7 +619,7 @@ def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[st
             return run, rest
         return run[:model], run[model:] + rest
     tail = len(toks)
-    while tail > 0 and _is_name(toks[tail - 1]) and not _starts_kind(toks, tail - 1):
+    while tail > 0 and _is_name(toks[tail - 1]) and not _starts_kind(toks, tail - 1, language):
         tail -= 1
     if language in ("es", "fr", "it", "pt") and 0 < tail < len(toks):
         run = toks[tail:]
