@@ -384,7 +384,7 @@ _AD_FOR_RE = re.compile(
     rf"\b(?:{_AD_NOUNS})(?:\s+\w+){{0,2}}?\s+(?:{_FOR})\s+(?P<x>{_CLAUSE}+)", re.IGNORECASE
 )
 _AD_NOUN_RE = re.compile(_AD_NOUNS, re.IGNORECASE)
-_X_AD_RE = re.compile(rf"(?P<x>{_CLAUSE}+?)\s+(?:{_AD_NOUNS})\b", re.IGNORECASE)
+_X_AD_RE = re.compile(rf"(?P<x>{_CLAUSE}{{1,160}}?)\s+(?:{_AD_NOUNS})\b", re.IGNORECASE)
 _ELISION = re.compile(r"^(?:l|d|dell|all|nell|un)['’](?=\w)", re.IGNORECASE)
 
 #: Words skipped before a product name: stopwords, these, and meta words (the prompt is data).
@@ -538,6 +538,7 @@ def _is(tok: str, words: frozenset[str]) -> bool:
 
 def _trim(toks: list[str], at_most: int) -> list[str]:
     """Drop leading filler and an owner ("my bakery's"), stop at a connector or style word."""
+    toks = toks[:40]  # a product is named in a few words; the rest of a long clause is not it
     while toks and (
         _is(toks[0], _FILLER)
         and not any(e - s_ == len(toks[0]) for s_, e, _ in kinds_in(toks[0]))
