@@ -353,8 +353,9 @@ class Spec(BaseModel):
 
     The facts a brief states are kept as written, so each can land where an ad puts it:
     ``brand`` ("Bean & Leaf"), ``product`` (its name with any model number, "EQ.9"),
-    ``category`` (the product archetype the storyboard draws: "headphones", "shoe", …),
-    ``price`` with its currency as written ("$199", "89 €", "save 30%") for the offer beat,
+    ``category`` (one of :data:`CATEGORIES`, the product archetype the storyboard draws),
+    ``price`` with its currency and any word written with it ("$199", "89 €", "only $8",
+    "save 30%") for the offer beat (the call to action when the ad has none),
     ``promo_code`` and ``url`` for the call to action, ``tagline`` for the end card. Each is
     ``""`` when the brief does not state it.
 
