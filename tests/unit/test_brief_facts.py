@@ -218,3 +218,19 @@ def test_the_audience_a_brief_names_is_kept_apart_from_the_product(
 ) -> None:
     spec = plan_spec(prompt, 15.0, "16:9", seed=0)
     assert (spec.audience, spec.product) == (audience, product)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "brand", "product"),
+    [
+        ("A 20s ad for Mercedes EQ.9, vertical", "Mercedes", "EQ.9"),
+        ("EQ.9 e-bike ad, 15 seconds", "EQ.9", "e-bike"),
+        ("Sony WH-1000XM5 headphones ad", "Sony", "WH-1000XM5 headphones"),
+        ("Glow Up lip balm", "Glow Up", "lip balm"),
+        ("Crea un anuncio para Bean & Leaf, café de especialidad", "Bean & Leaf", "café"),
+        ("an ad for Blackwatch sunglasses", "Blackwatch", "sunglasses"),
+    ],
+)
+def test_brands_and_model_numbers_stay_whole(prompt: str, brand: str, product: str) -> None:
+    spec = plan_spec(prompt, 15.0, "16:9", seed=0)
+    assert (spec.brand, spec.product) == (brand, product)

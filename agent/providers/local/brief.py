@@ -665,7 +665,6 @@ def _brand_and_product(text: str, language: str) -> tuple[str, str]:
     brand = known[0] if known else ""
     if known:
         toks = _phrase_tokens(_BRAND_RE.sub(" ", " ".join(toks)))
-        _, toks = _split_name(toks, False, language) if toks and _has_digit(toks[0]) else ([], toks)
     else:
         by_brand = _BY_BRAND_RE.search(" ".join(toks))  # "the Pulse 3 watch from Vanta"
         names, rest = ([], toks) if by_brand else _split_name(toks, at_start, language)
