@@ -128,6 +128,13 @@ def test_a_long_ad_does_not_repeat_beats_to_fill_time() -> None:
         assert len(types) == len(set(types)), (case["text"], types)
 
 
+def test_a_60_second_ad_that_needs_a_type_twice_shows_something_new_each_time() -> None:
+    for case in DEV:
+        spec = plan_spec(case["text"], 60.0, "16:9", seed=1)
+        descriptions = [b.description for b in spec.beats]
+        assert len(descriptions) == len(set(descriptions)), case["text"]
+
+
 def test_same_mood_different_products_look_and_sound_different() -> None:
     a = plan_spec("A calm ad for Lumen candles", 15.0, "16:9", seed=0)
     b = plan_spec("A calm ad for Tidewater mattresses", 15.0, "16:9", seed=0)

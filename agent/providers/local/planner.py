@@ -96,7 +96,7 @@ class _Copy(NamedTuple):
 
     hook: str
     pain: str
-    scene: str
+    scenes: tuple[str, ...]  # the archetype's scene first, then its sector's
     quote: str
     features: tuple[str, str, str]
     close: str
@@ -105,13 +105,14 @@ class _Copy(NamedTuple):
 
 def _copy(archetype: str, sector: str, language: str) -> _Copy:
     """The copy for an archetype in a sector: the sector's lines, the archetype's overrides."""
-    lines = {**_COPY_DATA["sector"][sector], **_COPY_DATA["archetype"].get(archetype, {})}
+    own = _COPY_DATA["sector"][sector]
+    lines = {**own, **_COPY_DATA["archetype"].get(archetype, {})}
     local = _COPY_DATA["lang"].get(language, {}).get(sector)
     a, b, c = lines["features"]
     return _Copy(
         lines["hook"],
         lines["pain"],
-        lines["scene"],
+        tuple(dict.fromkeys([lines["scene"], own["scene"]])),
         lines["quote"],
         (a, b, c),
         lines["close"],
@@ -532,7 +533,7 @@ def plan_spec(prompt: str, duration_s: float, aspect: Aspect, seed: int) -> Spec
         "the": the,
         "pain": copy.pain,
         "mark": brand or name,
-        "scene": copy.scene.replace("{p}", the),
+        "scene": copy.scenes[0].replace("{p}", the),
         "offer": _offer_text(brief, prompt),
         "cta": _cta_text(brief, sector.cta, display, "offer" not in types),
         "feature": "",
@@ -543,11 +544,14 @@ def plan_spec(prompt: str, duration_s: float, aspect: Aspect, seed: int) -> Spec
     for i, (kind, length) in enumerate(zip(types, lengths, strict=True)):
         n_same = types[:i].count(kind)
         fields["feature"] = copy.features[n_same % 3].lower()
+        fields["scene"] = copy.scenes[n_same % len(copy.scenes)].replace("{p}", the)
         camera = _camera(kind, mood, beats[-1].camera if beats else "", rng)
         words = _CAMERA_WORDS.get(camera, camera)
         move = "Locked-off static shot" if camera == "static" else f"{look.speed} {words}"
         action = _ACTION[kind].format(**fields)
         description = _DESCRIBE[kind].format(**fields)
+        if n_same and any(b.description == _cap(description, 500) for b in beats):
+            description = f"From a new angle: {description[:1].lower()}{description[1:]}"
         image = (
             f"{BEAT_LIBRARY[kind].composition}, featuring {the}. Style: {style_words}, "
             f"{mood} mood. Palette: {palette_words}. Lighting: {look.lighting}. "
