@@ -2,7 +2,14 @@
 
 The prompt is data. Nothing in it is executed or obeyed: control characters are stripped,
 fields are picked out by small multilingual lexicons (English, Spanish, French, German,
-Italian, Portuguese) and every field is capped to the limits of :class:`agent.spec.Spec`.
+Italian, Portuguese, Chinese, Japanese) and every field is capped to the limits of
+:class:`agent.spec.Spec`.
+
+The facts a brief states are taken out first, as written: URL, promo code, tagline, price and
+discount, scenes to show, length, aspect ratio and audience. Brand and product are then read
+from what is left, so a tagline's words do not set the mood and "TikTok" is not a brand. The
+word lists live in ``data/`` (``categories.toml``: product words → archetype and sector;
+``brands.toml``; ``lexicon.toml``: fact, aspect, mood, style, colour and audience words).
 """
 
 from __future__ import annotations
