@@ -241,3 +241,14 @@ def test_the_audience_a_brief_names_is_kept_apart_from_the_product(
 def test_brands_and_model_numbers_stay_whole(prompt: str, brand: str, product: str) -> None:
     spec = plan_spec(prompt, 15.0, "16:9", seed=0)
     assert (spec.brand, spec.product) == (brand, product)
+
+
+def test_feature_lines_are_written_in_the_brief_s_language() -> None:
+    english, _ = _stock_lines()
+    seen = set()
+    for case in (c for c in DEV if c["language"] != "en"):
+        spec = plan_spec(case["text"], 30.0, "16:9", seed=0)
+        for beat in (b for b in spec.beats if b.type == "feature_highlight"):
+            assert beat.on_screen_text and beat.on_screen_text not in english, case["text"]
+            seen.add(case["language"])
+    assert seen == {"es", "fr", "de", "it", "pt", "zh", "ja"}

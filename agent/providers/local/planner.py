@@ -92,7 +92,10 @@ _PHRASES: dict[str, dict[str, str]] = load_toml("phrases.toml")
 
 
 class _Copy(NamedTuple):
-    """Stock English copy for a product kind; ``local``: (hook, close) in the brief's language."""
+    """Stock English copy for a product kind, and the lines it has in the brief's language.
+
+    ``local`` is (hook, close) in that language, ``local_features`` its three feature lines.
+    """
 
     hook: str
     pain: str
@@ -101,6 +104,7 @@ class _Copy(NamedTuple):
     features: tuple[str, str, str]
     close: str
     local: tuple[str, str] | None
+    local_features: tuple[str, ...]  # in the brief's language; () for English or none
 
 
 def _copy(archetype: str, sector: str, language: str) -> _Copy:
@@ -117,6 +121,7 @@ def _copy(archetype: str, sector: str, language: str) -> _Copy:
         (a, b, c),
         lines["close"],
         (local[0], local[1]) if local else None,
+        tuple(_COPY_DATA["features"].get(language, {}).get(sector, ())),
     )
 
 
@@ -372,6 +377,8 @@ def _on_screen(
     if lang != "en":
         if kind == "hook":
             return copy.local[0] if copy.local else display
+        if kind == "feature_highlight" and copy.local_features:
+            return copy.local_features[n_same % len(copy.local_features)]
         return display if kind == "product_reveal" else ""
     lines: dict[BeatType, list[str]] = {
         "hook": [copy.hook, copy.hook, *_MOODS[brief.mood].hooks],
