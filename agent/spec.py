@@ -52,6 +52,46 @@ ASPECT_SIZE_PX: dict[Aspect, tuple[int, int]] = {
     "1:1": (1080, 1080),
 }
 
+#: Product archetypes the storyboard draws, one per :attr:`Spec.category` (``""``: none found,
+#: drawn as a generic product). The offline planner maps a brief's product words to one of
+#: these (``agent/providers/local/data/categories.toml``); the OpenAI planner is told the list.
+CATEGORIES: tuple[str, ...] = (
+    "shoe",
+    "boot",
+    "bottle",
+    "can",
+    "cup",
+    "coffee",
+    "jar",
+    "tube",
+    "box",
+    "bag",
+    "phone",
+    "laptop",
+    "tablet",
+    "headphones",
+    "speaker",
+    "camera",
+    "watch",
+    "jewellery",
+    "perfume",
+    "sunglasses",
+    "cosmetic",
+    "garment",
+    "car",
+    "bike",
+    "lamp",
+    "furniture",
+    "candle",
+    "app_screen",
+    "card",
+    "bowl_of_food",
+    "pastry",
+    "toy",
+    "pet",
+    "suitcase",
+)
+
 #: Frame rate of every chunk, the stitched video and the final video (cinema standard).
 FPS = 24
 
@@ -315,8 +355,9 @@ class Spec(TextInput):
 
     The facts a brief states are kept as written, so each can land where an ad puts it:
     ``brand`` ("Bean & Leaf"), ``product`` (its name with any model number, "EQ.9"),
-    ``category`` (the product archetype the storyboard draws: "headphones", "shoe", …),
-    ``price`` with its currency as written ("$199", "89 €", "save 30%") for the offer beat,
+    ``category`` (one of :data:`CATEGORIES`, the product archetype the storyboard draws),
+    ``price`` with its currency and any word written with it ("$199", "89 €", "only $8",
+    "save 30%") for the offer beat (the call to action when the ad has none),
     ``promo_code`` and ``url`` for the call to action, ``tagline`` for the end card. Each is
     ``""`` when the brief does not state it.
 

@@ -16,8 +16,8 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sse_starlette import EventSourceResponse
 
+from agent.brief_options import options_from_brief
 from agent.errors import BranchBusy, UserError, WrongPhase
-from agent.providers.local.brief import parse_brief
 from agent.spec import Aspect
 from agent.state import MAX_PROMPT_CHARS, MAX_REFERENCE_IMAGES, Options, VideoRequest
 from agent.studio import Studio
@@ -54,10 +54,8 @@ class GenerateRequest(TextInput):
         max_length=MAX_REFERENCE_IMAGES,
         description="ids from POST /api/upload: product photos the storyboard draws from",
     )
-    duration_s: float | None = Field(
-        default=None, description="6-60 s; default: the length the prompt names, else 30"
-    )
-    aspect: Aspect = "16:9"
+    duration_s: float | None = Field(default=None, description="6-60 s; default from the prompt")
+    aspect: Aspect | None = Field(default=None, description="default from the prompt, else 16:9")
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
 
 
@@ -110,14 +108,12 @@ async def generate(body: GenerateRequest, user: User, studio: StudioDep) -> Gene
     photos = await asset_images(studio, user, body.reference_assets)
     brief = body.prompt if not body.description else f"{body.prompt}. {body.description}"
     try:
-        duration_s = body.duration_s
-        if duration_s is None:  # 0 is a length (refused by Options), not "unset"
-            duration_s = parse_brief(brief).duration_s or 30.0
+        duration_s, aspect = options_from_brief(brief, body.duration_s, body.aspect)
         request = VideoRequest(
             prompt=brief[:MAX_PROMPT_CHARS],
             options=Options(
                 duration_s=duration_s,
-                aspect=body.aspect,
+                aspect=aspect,
                 seed=body.seed,
                 video_model=body.model,
                 reference_images=tuple(photos),

@@ -23,10 +23,10 @@ from rich.table import Table
 from rich.tree import Tree
 
 from agent import db
+from agent.brief_options import options_from_brief
 from agent.compare import Comparison, compare
 from agent.deps import open_deps
 from agent.errors import ReelgraphError, StorageError, UserError
-from agent.providers.local.brief import parse_brief
 from agent.settings import Settings
 from agent.state import MAX_REFERENCE_IMAGES, Options, VideoRequest
 from agent.store import DISK_ERRNOS
@@ -182,7 +182,12 @@ def generate(
             "--duration", "-d", help="Length in seconds, 6-60 (default: from the prompt, else 30)."
         ),
     ] = None,
-    aspect: Annotated[str, typer.Option("--aspect", "-a", help="16:9, 9:16 or 1:1.")] = "16:9",
+    aspect: Annotated[
+        str | None,
+        typer.Option(
+            "--aspect", "-a", help="16:9, 9:16 or 1:1 (default: from the prompt, else 16:9)."
+        ),
+    ] = None,
     yolo: YoloOpt = False,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the offline providers.")] = 0,
     video_model: Annotated[
@@ -236,8 +241,7 @@ def generate(
         "budget_usd": budget,
     }
     try:
-        if duration is None:
-            duration = parse_brief(prompt).duration_s or 30.0 if prompt.strip() else 30.0
+        duration, aspect = options_from_brief(prompt, duration, aspect)
         request = VideoRequest(
             prompt=prompt,
             options=Options.model_validate(

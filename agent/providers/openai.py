@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from agent.errors import ProviderError, ProviderTimeout, UserError
 from agent.memo import Call
-from agent.spec import BEAT_LIBRARY, BEAT_TYPES, CAMERA_MOVES, Spec
+from agent.spec import BEAT_LIBRARY, BEAT_TYPES, CAMERA_MOVES, CATEGORIES, Spec
 from agent.state import Options
 
 if TYPE_CHECKING:
@@ -118,8 +118,24 @@ class PlanDraft(_Draft):
     """The plan of an ad as the model writes it (a Spec without length, aspect and timing)."""
 
     title: str = Field(description="at most 120 characters")
-    product: str = Field(description="the product advertised, at most 120 characters")
-    brand: str = Field(description="the brand, '' if none is given")
+    product: str = Field(
+        description="the product advertised with any model number, as the brief writes it"
+    )
+    brand: str = Field(description="the brand in full as written ('Bean & Leaf'), '' if none")
+    category: str = Field(
+        default="",
+        json_schema_extra={"enum": ["", *CATEGORIES]},
+        description="the product archetype the storyboard draws, '' if none fits",
+    )
+    price: str = Field(
+        default="",
+        description="the price or discount with its currency as written ('$199', '89 €',"
+        " 'save 30%'), '' if the brief gives none",
+    )
+    promo_code: str = Field(default="", description="the promo code as written, '' if none")
+    url: str = Field(default="", description="the web address as written, '' if none")
+    tagline: str = Field(default="", description="the brief's tagline or slogan, '' if none")
+    language: str = Field(default="en", description="ISO 639-1 code of the brief's language")
     audience: str = Field(description="who the ad is for, at most 200 characters")
     style: StyleDraft
     music: MusicDraft
@@ -182,7 +198,12 @@ def _system_message() -> str:
         "- beat durations are positive and sum EXACTLY to duration_s (use multiples of 0.5 s);\n"
         "- palette: 3-6 colours as #rrggbb; music tempo 60-180 BPM; key like 'A minor';\n"
         "- image prompts describe one still frame in the ad's style and aspect ratio;\n"
-        "- on-screen text at most 60 characters.\n"
+        "- on-screen text at most 60 characters, in the brief's language;\n"
+        "- keep every fact the brief states, as written, in its field and where an ad puts it:"
+        " the price on the offer beat's on-screen text, the promo code and URL on the"
+        " call_to_action's, the tagline on the logo_end_card's (not the brand again); scenes"
+        " the brief names appear in the descriptions and image prompts of the beats that show"
+        " them; never invent a price, code, URL or tagline the brief does not give.\n"
     )
 
 

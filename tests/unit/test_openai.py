@@ -90,7 +90,8 @@ async def test_plan_sends_the_brief_as_data_and_returns_a_valid_spec(
     assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
     schema = fmt["json_schema"]["schema"]
     assert set(schema["required"]) == {
-        "title", "product", "brand", "audience", "style", "music", "beats"
+        "title", "product", "brand", "category", "price", "promo_code", "url", "tagline",
+        "language", "audience", "style", "music", "beats"
     }  # fmt: skip
     assert "duration_s" not in schema["properties"] and "aspect" not in schema["properties"]
     system, user = body["messages"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import re
 
 import pytest
@@ -93,11 +94,11 @@ def test_the_nike_example_reads_like_an_energetic_sneaker_ad() -> None:
     assert (spec.brand, spec.product, spec.language) == ("Nike", "sneakers", "en")
     assert spec.style.mood == "energetic" and spec.music.key.endswith("minor")
     assert 120 <= spec.music.tempo_bpm <= 140
-    assert spec.music.instruments == ["drums", "synth bass", "synth stabs"]
+    assert spec.music.instruments[:3] == ["drums", "synth bass", "synth stabs"]
     assert spec.beats[0].type == "hook" and spec.beats[0].on_screen_text
     assert [b.type for b in spec.beats[-2:]] == ["call_to_action", "logo_end_card"]
     assert spec.beats[-2].on_screen_text == "Shop now"
-    assert spec.beats[-1].on_screen_text == "Nike"
+    assert spec.beats[-1].on_screen_text not in ("", "Nike", "Nike Sneakers")  # a line
     assert all("Nike sneakers" in b.description or "Nike" in b.description for b in spec.beats)
 
 
@@ -125,7 +126,9 @@ def test_energetic_ads_have_more_shorter_beats_than_calm_ones() -> None:
 def test_calm_and_luxury_favour_lingering_beats_and_solvers_get_a_problem() -> None:
     luxury = plan_spec("luxurious Rolex watch commercial", 30.0, "1:1", seed=2)
     assert {"hero_shot", "detail_closeup"} & {b.type for b in luxury.beats}
-    assert luxury.style.palette[1] in ("#c9a227", "#d4af37")  # gold accent
+    accent = luxury.style.palette[1]  # a gold accent: a saturated yellow-orange hue
+    hue, _, sat = colorsys.rgb_to_hls(*(int(accent[i : i + 2], 16) / 255 for i in (1, 3, 5)))
+    assert 20 <= hue * 360 <= 75 and sat > 0.4
     cleaner = plan_spec("an ad for a kitchen cleaning spray", 30.0, "16:9", seed=2)
     types = [b.type for b in cleaner.beats]
     assert "problem" in types and types.index("problem") < types.index("product_reveal")
@@ -165,8 +168,8 @@ def test_non_english_prompts_get_their_own_stock_phrases(prompt: str, cta: str) 
     spec = plan_spec(prompt, 30.0, "16:9", seed=0)
     texts = {b.type: b.on_screen_text for b in spec.beats}
     assert texts["call_to_action"] == cta
-    assert texts["logo_end_card"] == "Nike"
-    english = {"Shop now", "Ready. Set. Go.", "Feel the rush.", "Move faster."}
+    assert texts["logo_end_card"] not in ("", "Nike")  # the sign-off line, not the brand again
+    english = {"Shop now", "Ready. Set. Go.", "Feel the rush.", "Move faster.", "Go further."}
     assert not english & set(texts.values())
 
 

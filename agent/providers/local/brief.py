@@ -2,14 +2,24 @@
 
 The prompt is data. Nothing in it is executed or obeyed: control characters are stripped,
 fields are picked out by small multilingual lexicons (English, Spanish, French, German,
-Italian, Portuguese) and every field is capped to the limits of :class:`agent.spec.Spec`.
+Italian, Portuguese, Chinese, Japanese) and every field is capped to the limits of
+:class:`agent.spec.Spec`.
+
+The facts a brief states are taken out first, as written: URL, promo code, tagline, price and
+discount, scenes to show, length, aspect ratio and audience. Brand and product are then read
+from what is left, so a tagline's words do not set the mood and "TikTok" is not a brand. The
+word lists live in ``data/`` (``categories.toml``: product words → archetype and sector;
+``brands.toml``; ``lexicon.toml``: fact, aspect, mood, style, colour and audience words).
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from dataclasses import dataclass
+from importlib import resources
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,6 +40,28 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+class Facts(BaseModel):
+    """The facts a brief states, as written, each "" (or empty) when it states none.
+
+    Attributes:
+        url: a web address ("beanandleaf.com", "https://x.io/offer").
+        promo_code: the code after "code", "código", "Gutscheincode", "优惠码" … ("BEAN10").
+        tagline: the quoted line, or the line after "tagline", "slogan", "lema", "end on" ….
+        price: the price with its currency and any leading word ("only $8", "89 €", "¥249").
+        discount: a discount ("save 30%", "30% off", "-20 %").
+        scenes: what the brief asks the ad to show ("school run", "groceries", "rain").
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    url: str = Field(default="", max_length=120)
+    promo_code: str = Field(default="", max_length=40)
+    tagline: str = Field(default="", max_length=120)
+    price: str = Field(default="", max_length=40)
+    discount: str = Field(default="", max_length=40)
+    scenes: list[str] = Field(default_factory=list, max_length=6)
+
+
 class Brief(BaseModel):
     """What a one-line prompt says about the ad.
 
@@ -40,9 +72,15 @@ class Brief(BaseModel):
         mood: one normalised English mood word: energetic, calm, luxurious, playful,
             emotional, bold, minimal or warm.
         style_words: other style adjectives, normalised to English ("cinematic", "retro").
+        category: the product archetype (one of :data:`agent.spec.CATEGORIES`), "" if none.
+        sector: the kind of business (a ``[sector.*]`` of ``data/categories.toml``).
         duration_s: the length the prompt names, seconds, as written (not clamped to the
             6-60 s range); None if it names none.
+        aspect: the aspect ratio the prompt names in words or digits; None if none.
         language: ISO 639-1 guess of the prompt's language, "en" by default.
+        facts: URL, promo code, tagline, price, discount and scenes, as written.
+        colours: colours the brief names for the look, as keys of :data:`COLOURS` ("black",
+            "gold"), in order; a colour inside the brand's name does not count.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -51,21 +89,35 @@ class Brief(BaseModel):
     brand: str = Field(default="", max_length=80)
     audience: str = Field(min_length=1, max_length=200)
     mood: str = Field(min_length=1, max_length=80)
+    category: str = Field(default="", max_length=40)
+    sector: str = "generic"
     style_words: list[str] = Field(default_factory=list, max_length=8)
     duration_s: float | None = None
+    aspect: str | None = None
     language: str = Field(default="en", pattern=r"^[a-z]{2}$")
+    facts: Facts = Field(default_factory=lambda: Facts())
+    colours: list[str] = Field(default_factory=list, max_length=4)
+
+
+def load_toml(name: str) -> dict[str, Any]:
+    """A data file of this package (``agent/providers/local/data/<name>``), parsed.
+
+    Raises:
+        FileNotFoundError: the file is not installed with the package.
+    """
+    text = resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8")
+    return tomllib.loads(text)
 
 
 @dataclass(frozen=True)
-class Category:
-    """A product category, found from keywords in six languages.
+class Sector:
+    """How ads for a kind of product play (``data/categories.toml``).
 
     Attributes:
         name: short id ("footwear"); the planner keys its stock copy on it.
         audience: default audience; mood: default mood when the prompt names none.
         solves: whether the product fixes a problem (problem/agitation/before-after beats).
         cta: kind of call to action: shop, visit, try, book or drive.
-        keywords: casefolded, accent-free words; "_" joins the words of a phrase.
     """
 
     name: str
@@ -73,217 +125,186 @@ class Category:
     mood: str
     solves: bool
     cta: str
-    keywords: str = ""
 
 
-CATEGORIES: tuple[Category, ...] = (
-    Category(
-        "security",
-        "IT and security leaders",
-        "bold",
-        True,
-        "try",
-        "cybersecurity security antivirus vpn firewall ciberseguridad seguridad "
-        "cybersecurite securite sicherheit cybersicherheit sicurezza seguranca",
-    ),
-    Category(
-        "software",
-        "busy teams and business leaders",
-        "minimal",
-        True,
-        "try",
-        "software saas app platform crm cloud dashboard analytics startup aplicacion "
-        "plataforma logiciel application plateforme anwendung plattform applicazione "
-        "piattaforma aplicativo",
-    ),
-    Category(
-        "skincare",
-        "skincare-conscious adults",
-        "calm",
-        True,
-        "shop",
-        "skincare skin serum cream moisturizer moisturiser lotion makeup lipstick shampoo "
-        "cosmetic crema piel maquillaje hidratante creme soin peau maquillage hautpflege "
-        "pelle trucco pele maquiagem",
-    ),
-    Category(
-        "cleaning",
-        "busy households",
-        "playful",
-        True,
-        "shop",
-        "cleaner cleaning detergent vacuum mop soap dishwasher laundry stain limpieza "
-        "limpiador detergente aspiradora nettoyant lessive menage aspirateur reiniger "
-        "waschmittel putzmittel staubsauger detersivo pulizia limpeza",
-    ),
-    Category(
-        "finance",
-        "people planning their future",
-        "calm",
-        True,
-        "try",
-        "bank banking insurance loan mortgage credit_card investing investment fintech "
-        "savings banco seguro prestamo banque assurance pret versicherung kredit banca "
-        "assicurazione prestito emprestimo",
-    ),
-    Category(
-        "coffee",
-        "busy coffee lovers",
-        "warm",
-        False,
-        "visit",
-        "coffee espresso latte cappuccino cafe kaffee caffe",
-    ),
-    Category(
-        "beverage",
-        "health-minded shoppers",
-        "playful",
-        False,
-        "shop",
-        "milk oat_milk juice soda water beer wine tea smoothie drink kombucha leche zumo "
-        "jugo cerveza vino bebida lait jus biere vin boisson milch saft bier wein getrank "
-        "succo birra bevanda leite suco cerveja vinho",
-    ),
-    Category(
-        "food",
-        "local food lovers",
-        "warm",
-        False,
-        "visit",
-        "bread sourdough bakery pizza burger cake pastry chocolate snack cookie restaurant "
-        "croissant pasta sandwich panaderia pastel boulangerie gateau patisserie brot "
-        "backerei kuchen pane panetteria torta pao padaria bolo",
-    ),
-    Category(
-        "footwear",
-        "young urban runners",
-        "energetic",
-        False,
-        "shop",
-        "sneaker shoe trainer running_shoe boot zapatilla zapato tenis chaussure baskets "
-        "schuh schuhe turnschuh turnschuhe laufschuh laufschuhe scarpa scarpe sapato",
-    ),
-    Category(
-        "apparel",
-        "style-conscious shoppers",
-        "bold",
-        False,
-        "shop",
-        "jacket hoodie t-shirt tshirt shirt dress jeans clothing apparel fashion legging "
-        "sweater coat chaqueta ropa vestido camiseta veste robe vetement jacke kleid "
-        "kleidung giacca vestito abbigliamento roupa jaqueta",
-    ),
-    Category(
-        "luxury",
-        "discerning shoppers",
-        "luxurious",
-        False,
-        "shop",
-        "perfume fragrance cologne watch jewelry jewellery ring necklace handbag parfum "
-        "reloj joya montre bijou uhr schmuck orologio gioiello relogio joia",
-    ),
-    Category(
-        "car",
-        "modern drivers",
-        "bold",
-        False,
-        "drive",
-        "car suv truck ev sedan vehicle electric_car coche auto carro voiture wagen "
-        "automobile macchina",
-    ),
-    Category(
-        "tech",
-        "tech enthusiasts",
-        "minimal",
-        False,
-        "shop",
-        "phone smartphone laptop headphone earbud camera tablet speaker gadget smartwatch "
-        "console computer movil telefono portatil auricular telephone ordinateur casque "
-        "handy kopfhorer cuffie celular fone",
-    ),
-    Category(
-        "fitness",
-        "active people chasing goals",
-        "energetic",
-        False,
-        "shop",
-        "gym fitness workout protein yoga bike bicycle treadmill gimnasio entrenamiento "
-        "musculation fitnessstudio palestra allenamento academia treino",
-    ),
-    Category(
-        "home",
-        "homeowners who love comfort",
-        "calm",
-        False,
-        "shop",
-        "sofa chair furniture mattress bed lamp kitchen candle pillow mueble colchon lampara "
-        "vela meuble canape matelas bougie mobel matratze kerze kerzen mobili divano "
-        "materasso candela moveis colchao",
-    ),
-    Category(
-        "travel",
-        "travellers seeking their next escape",
-        "emotional",
-        False,
-        "book",
-        "hotel travel resort airline flight trip vacation holiday cruise viaje vacaciones "
-        "vuelo voyage vacances reise urlaub flug viaggio vacanza volo viagem ferias voo",
-    ),
-    Category(
-        "pets",
-        "pet parents",
-        "playful",
-        False,
-        "shop",
-        "dog cat pet puppy kitten perro gato mascota chien chiot hund katze haustier cane "
-        "gatto cucciolo cao cachorro",
-    ),
-    Category(
-        "toys",
-        "families and kids at heart",
-        "playful",
-        False,
-        "shop",
-        "toy game videogame puzzle juguete juego jouet jeu spielzeug spiel giocattolo gioco "
-        "brinquedo jogo",
-    ),
-)
+@dataclass(frozen=True)
+class Kind:
+    """What a product word says: the archetype drawn and the sector it plays in.
 
-#: The category used when nothing matches.
-GENERIC = Category("generic", "everyday customers", "energetic", False, "shop")
-_CATEGORY_BY_NAME = {c.name: c for c in (*CATEGORIES, GENERIC)}
+    Attributes:
+        archetype: one of :data:`agent.spec.CATEGORIES`, or "" (a service: nothing to hold).
+        sector: the :class:`Sector`.
+        word: the word of the brief that matched, as written ("zapatillas", "耳机").
+    """
 
-#: Known brands by folded name: (name, default product, category).
-_BRANDS: dict[str, tuple[str, ...]] = {
-    fold(b[0]): b
-    for b in (
-        tuple(x.replace("_", " ").split(":"))
-        for x in (
-            "Nike:sneakers:footwear Adidas:sneakers:footwear Puma:sneakers:footwear "
-            "Reebok:sneakers:footwear New_Balance:sneakers:footwear Asics:running_shoes:footwear "
-            "Converse:sneakers:footwear Apple:iPhone:tech Samsung:smartphone:tech "
-            "Google:Pixel_phone:tech "
-            "Sony:headphones:tech Bose:headphones:tech Tesla:electric_car:car BMW:car:car "
-            "Audi:car:car "
-            "Mercedes-Benz:car:car Mercedes:car:car Toyota:car:car Volkswagen:car:car "
-            "Ford:truck:car "
-            "Porsche:sports_car:car Coca-Cola:soda:beverage Pepsi:soda:beverage "
-            "Oatly:oat_milk:beverage "
-            "Red_Bull:energy_drink:beverage Heineken:beer:beverage Starbucks:coffee:coffee "
-            "Nespresso:coffee:coffee McDonald's:burger:food Rolex:watch:luxury "
-            "Chanel:perfume:luxury "
-            "Dior:perfume:luxury Gucci:handbag:luxury Louis_Vuitton:handbag:luxury "
-            "IKEA:furniture:home "
-            "Cartier:jewellery:luxury L'Oréal:skincare:skincare L'Oreal:skincare:skincare "
-            "Nivea:skin_cream:skincare LEGO:building_sets:toys Nintendo:game_console:toys "
-            "Spotify:music_app:software Airbnb:stays:travel Patagonia:jacket:apparel "
-            "Zara:fashion:apparel "
-            "Uniqlo:clothing:apparel Levi's:jeans:apparel Lululemon:leggings:apparel "
-            "Peloton:bike:fitness "
-            "Microsoft:software:software Salesforce:CRM:software "
-            "CrowdStrike:security_platform:security"
-        ).split()
+    archetype: str
+    sector: Sector
+    word: str = ""
+
+
+_CATEGORY_DATA = load_toml("categories.toml")
+SECTORS: dict[str, Sector] = {
+    name: Sector(name, **fields) for name, fields in _CATEGORY_DATA["sector"].items()
+}
+#: The sector used when nothing matches.
+GENERIC = SECTORS["generic"]
+
+
+def is_cjk(text: str) -> bool:
+    """Whether text holds Chinese characters or Japanese kana (written without spaces)."""
+    return any(
+        "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+        for ch in text
     )
+
+
+def fold_same_length(text: str) -> str:
+    """Lower-case and strip accents character by character, keeping every index in place.
+
+    Only Latin-script letters lose their marks: Japanese kana keep theirs ("プ" is not "フ").
+    """
+    out = []
+    for ch in text:
+        if ord(ch) >= 0x2E80:
+            out.append(ch)
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        base = base if len(base) == 1 else ch
+        low = base.lower()
+        out.append(low if len(low) == 1 else base)
+    return "".join(out)
+
+
+def lexicon_pattern(words: str | list[str], plurals: bool = False) -> str:
+    """A regex alternation for lexicon words, to search text folded by :func:`fold_same_length`.
+
+    Latin-script words match whole words ("_" joins the words of a phrase, across spaces or
+    hyphens; with ``plurals`` an "-s"/"-es" ending too); Chinese and Japanese words match
+    anywhere. Longer words come first, so the longest match wins at a position. A word written
+    ``=thé`` keeps its accents: it is left out here (:func:`_exact_pattern` matches it), since
+    without them it would be another word ("the").
+    """
+    items = words.split() if isinstance(words, str) else words
+    alts = []
+    for w in sorted({w for w in items if not w.startswith("=")}, key=len, reverse=True):
+        if is_cjk(w):
+            alts.append(re.escape(w))
+            continue
+        body = r"[\s-]+".join(re.escape(fold(part)) for part in w.split("_"))
+        ending = "(?:e?s)?" if plurals and len(w) >= 3 else ""
+        alts.append(rf"(?<![^\W_]){body}{ending}(?![^\W_])")
+    return "|".join(alts) or r"(?!x)x"
+
+
+def _exact_pattern(words: str) -> str:
+    """The accent-keeping ``=word`` entries of a lexicon, to search lower-cased text."""
+    exact = sorted({w[1:].lower() for w in words.split() if w.startswith("=")}, key=len)
+    return "|".join(rf"(?<![^\W_]){re.escape(w)}s?(?![^\W_])" for w in reversed(exact))
+
+
+def _compound_pattern(words: str) -> str:
+    """Single Latin words of 5+ letters as the head of a longer compound ("Mineralwasser")."""
+    heads = sorted(
+        {fold(w) for w in words.split() if len(w) >= 5 and w.isalpha() and not is_cjk(w)},
+        key=len,
+        reverse=True,
+    )
+    body = "|".join(re.escape(w) for w in heads)
+    return (
+        rf"(?<![^\W\d_])(?P<mod>[^\W\d_]{{3,}}?)(?:{body})(?:e?n|e?s)?(?![^\W_])" if heads else ""
+    )
+
+
+_KIND_PATTERNS: list[
+    tuple[re.Pattern[str], re.Pattern[str] | None, re.Pattern[str] | None, str, Sector]
+] = [
+    (
+        re.compile(lexicon_pattern(k["words"], plurals=True)),
+        re.compile(exact) if (exact := _exact_pattern(k["words"])) else None,
+        re.compile(compound) if (compound := _compound_pattern(k["words"])) else None,
+        k["archetype"],
+        SECTORS[k["sector"]],
+    )
+    for k in _CATEGORY_DATA["kind"]
+]
+
+
+def kinds_in(text: str, compounds: bool = True) -> list[tuple[int, int, Kind]]:
+    """Every product word in text, as (start, end, kind), in order of position.
+
+    With ``compounds``, a capitalised compound noun whose head is a product word counts too
+    ("Wanderstiefel", German); its span is the head's, its word the whole compound.
+    """
+    folded, lower = fold_same_length(text), text.lower()
+    found = []
+    for pattern, exact, compound, archetype, sector in _KIND_PATTERNS:
+        for m in [*pattern.finditer(folded), *(exact.finditer(lower) if exact else ())]:
+            found.append((m.start(), m.end(), Kind(archetype, sector, text[m.start() : m.end()])))
+        for m in compound.finditer(folded) if compound and compounds else ():
+            if text[m.start()].isupper():
+                kind = Kind(archetype, sector, text[m.start() : m.end()])
+                found.append((m.end("mod"), m.end(), kind))
+    return sorted(found, key=lambda f: (f[0], -f[1]))
+
+
+def kind_of(text: str, language: str = "en") -> Kind | None:
+    """The product kind that text names: the longest product word, then the head noun's.
+
+    The head noun comes last in English, German, Chinese and Japanese ("running shoes",
+    "咖啡杯") and first in Spanish, French, Italian and Portuguese ("zapatillas de running").
+
+    Args:
+        text: a product name or a whole brief.
+        language: ISO 639-1 code of the text.
+
+    Returns:
+        The kind, or None when no product word is there.
+    """
+    best = _best_kind(text, language)
+    return best[2] if best else None
+
+
+def _best_kind(text: str, language: str) -> tuple[int, int, Kind] | None:
+    found = kinds_in(text, compounds=language == "de")
+    if not found:
+        return None
+    head_first = language in ("es", "fr", "it", "pt")
+    return max(found, key=lambda f: (f[1] - f[0], -f[0] if head_first else f[0]))
+
+
+#: Characters that end a Chinese or Japanese noun phrase when reading back from its head.
+_CJK_BREAK = set("的个款只为做一这那了和与及之の を は が に で と も や 、，。「」")
+
+
+def _noun_phrase(text: str, language: str) -> str:
+    """The product word of text with the words before it that name it ("team planning app").
+
+    Returns:
+        The phrase as written, "" when text has no product word.
+    """
+    best = _best_kind(text, language)
+    if best is None:
+        return ""
+    _, end, kind = best
+    start = end - len(kind.word)  # a compound's whole word, not only its head
+    if is_cjk(text[start:end]):
+        while start > 0 and end - start < 6 and "\u4e00" <= text[start - 1] <= "\u9fff":
+            if text[start - 1] in _CJK_BREAK:
+                break
+            start -= 1
+        return text[start:end]
+    clause = re.split(r"[,.;:!?()\[\]\n]", text[:start])[-1]
+    before = _trim(_phrase_tokens(clause), 8)
+    while before and (_is_name(before[0]) or _is(before[0], _FILLER | _STOP)):
+        before = before[1:]
+    if any(_is(t, _STOP) for t in before):
+        before = []
+    return " ".join([*before[-3:], text[start:end]])
+
+
+#: Known brands (folded name → (name as written, default product)).
+_BRANDS: dict[str, tuple[str, str]] = {
+    fold(name): (name, product) for name, product in load_toml("brands.toml").items()
 }
 _BRAND_RE = re.compile(
     r"(?<![\w'])("
@@ -291,67 +312,17 @@ _BRAND_RE = re.compile(
     + r")(?![\w'])",
     re.IGNORECASE,
 )
+_LEXICON = load_toml("lexicon.toml")
 
 #: Mood stems (casefolded, accent-free) → mood. A stem matches a word that starts with it;
-#: a stem ending in "=" must match the whole word.
-_MOOD_STEMS: dict[str, str] = {
-    "energetic": "energ dynam dinam upbeat hype= hyped punchy fast= faster sporty intens adrenal "
-    "explosiv schwungvoll vivace",
-    "calm": "calm tranquil seren peace paisib sooth relax relaj apais entspann gelassen ruhig "
-    "zen= chill= chilled gentle= rilass",
-    "luxurious": "luxur luxe luxus luxue luxuo lujo lujos luss premium eleg opulen upscale "
-    "high-end sophistic sofistic edel=",
-    "playful": "playful fun= funny whims quirk cheer joyful joyeu alegr allegr divert amus ludi "
-    "verspielt lustig frohlich giocos brincalh humor cute",
-    "emotional": "emot emoc emoz heartfelt heartwarm touching touchant conmov commov bewegend "
-    "beruhr nostalg inspiring inspiration inspirad inspirant inspirier ispira "
-    "sentiment",
-    "bold": "bold audac audaz atrevid ousad mutig kuhn edgy fierce dramat powerful potent puissan "
-    "kraftv epic episch gritty",
-    "minimal": "minimal sleek schlicht epure",
-    "warm": "warm cozy cosy calid acoged chaleur gemutl herzlich accogl aconcheg acolhed rustic "
-    "homely inviting",
+#: a stem ending in "=" must match the whole word (``data/lexicon.toml``).
+_MOOD_STEMS: dict[str, str] = dict(_LEXICON["mood_stems"])
+#: Style stems → normalised English style word.
+_STYLE_STEMS: dict[str, str] = {
+    stem: word for word, stems in _LEXICON["style_stems"].items() for stem in stems.split()
 }
-#: Style stems → normalised English style word, as "stem:word".
-_STYLE_STEMS: dict[str, str] = dict(
-    pair.split(":")
-    for pair in (
-        "cinema:cinematic filmisch:cinematic retro:retro vintage:vintage modern:modern "
-        "futuris:futuristic neon:neon pastel:pastel grainy:grainy documenta:documentary "
-        "dokumentar:documentary handheld:handheld slow-mo:slow-motion slowmo:slow-motion "
-        "animat:animated animad:animated cartoon:cartoon 3d=:3D dark=:dark moody:moody oscur:dark "
-        "sombre:dark dunkel:dark scur:dark colorful:colourful colourful:colourful "
-        "colorid:colourful colore:colourful bunt:colourful colorat:colourful natural:natural "
-        "organic:natural urban:urban urbain:urban dreamy:dreamy ethereal:dreamy surreal:surreal "
-        "vibrant:vibrant gritty:gritty"
-    ).split()
-)
-
 _LANG_STOPWORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        "the a an and for with of to in on my our your is ad create make style "
-        "seconds second commercial video please".split()
-    ),
-    "es": frozenset(
-        "el la los las un una y para con de del en mi nuestro nuestra es crea "
-        "crear anuncio segundos estilo que por".split()
-    ),
-    "fr": frozenset(
-        "le la les un une et pour avec de des du en mon ma notre est cree creer "
-        "creez publicite secondes style qui sur pub".split()
-    ),
-    "de": frozenset(
-        "der die das den dem ein eine einen und fur mit von zu im ist erstelle "
-        "erstellen werbung werbespot sekunden stil meine unser unsere".split()
-    ),
-    "it": frozenset(
-        "il lo la gli le un una uno e per con di del della in mio mia nostro "
-        "nostra crea creare pubblicita annuncio secondi stile che".split()
-    ),
-    "pt": frozenset(
-        "o a os as um uma e para com de do da dos das em meu minha nosso nossa "
-        "crie criar anuncio segundos estilo que".split()
-    ),
+    lang: frozenset(words.split()) for lang, words in _LEXICON["stopwords"].items()
 }
 #: Unicode-name prefixes of non-Latin scripts → language.
 _SCRIPTS = [
@@ -395,6 +366,9 @@ _DURATION_RE = re.compile(
     r"|half[- ](?:a[- ])?minute)(?![\w])",
     re.IGNORECASE,
 )
+_CJK_DURATION_RE = re.compile(
+    r"(?P<num>\d{1,3}(?:\.\d)?|半)\s*(?P<unit>秒钟|秒鐘|秒間|秒|分钟|分鐘|分間|分(?![钟鐘間]))"
+)
 _DECADE_AFTER = re.compile(
     r"[\s-]*(?:style|vibe|aesthetic|look|era|retro|music|fashion|"
     r"inspired|nostalgi|theme|vintage|hip|pop|rock|disco|synth)",
@@ -412,11 +386,12 @@ _FOR = (
     r"for|about|promoting|showcasing|featuring|of|para|sobre|de|pour|sur|des|du|für|über|"
     r"zu|per|di|do|da"
 )
-_CLAUSE = r"[^,.;:!?()\[\]{}\n\"“”«»]"
+_CLAUSE = r"(?:[^,.;:!?()\[\]{}\n\"“”«»，。、；：！？「」『』]|(?<=\w)[.](?=\w))"
 _AD_FOR_RE = re.compile(
     rf"\b(?:{_AD_NOUNS})(?:\s+\w+){{0,2}}?\s+(?:{_FOR})\s+(?P<x>{_CLAUSE}+)", re.IGNORECASE
 )
-_X_AD_RE = re.compile(rf"(?P<x>{_CLAUSE}+?)\s+(?:{_AD_NOUNS})\b", re.IGNORECASE)
+_AD_NOUN_RE = re.compile(_AD_NOUNS, re.IGNORECASE)
+_X_AD_RE = re.compile(rf"(?P<x>{_CLAUSE}{{1,160}}?)\s+(?:{_AD_NOUNS})\b", re.IGNORECASE)
 _ELISION = re.compile(r"^(?:l|d|dell|all|nell|un)['’](?=\w)", re.IGNORECASE)
 
 #: Words skipped before a product name: stopwords, these, and meta words (the prompt is data).
@@ -535,6 +510,11 @@ def requested_duration_s(prompt: str) -> float | None:
         Seconds as written (not clamped to 6-60 s), or None if the prompt names no length.
     """
     text = clean_prompt(prompt)
+    for m in _CJK_DURATION_RE.finditer(text):  # "15秒", "1分钟", "半分钟"
+        scale = 1.0 if m["unit"].startswith("秒") else 60.0
+        seconds = 0.5 if m["num"] == "半" else float(m["num"])
+        if seconds > 0:
+            return seconds * scale
     for m in _duration_matches(text):
         if m.group("snum"):
             num, scale = m.group("snum"), 1.0
@@ -551,8 +531,10 @@ def requested_duration_s(prompt: str) -> float | None:
 
 
 def _phrase_tokens(phrase: str) -> list[str]:
-    toks = (_ELISION.sub("", raw.strip("'\"’‘`*_-–—/\\|<>#~^=+")) for raw in phrase.split())
-    return [t for t in toks if re.search(r"[^\W_]", t)]
+    toks = [raw.strip("'\"’‘`*_-–—/\\|<>#~^=") for raw in phrase.split()]
+    if toks:  # "l'olio d'oliva": the article goes, the "d'" of the name stays
+        toks[0] = _ELISION.sub("", toks[0])
+    return [t for t in toks if re.search(r"[^\W_]", t) or t in ("&", "+")]
 
 
 def _is(tok: str, words: frozenset[str]) -> bool:
@@ -563,15 +545,21 @@ def _is(tok: str, words: frozenset[str]) -> bool:
 
 def _trim(toks: list[str], at_most: int) -> list[str]:
     """Drop leading filler and an owner ("my bakery's"), stop at a connector or style word."""
+    toks = toks[:40]  # a product is named in a few words; the rest of a long clause is not it
     while toks and (
         _is(toks[0], _FILLER)
+        and not any(e - s_ == len(toks[0]) for s_, e, _ in kinds_in(toks[0]))
+        or toks[0] in ("&", "+")
         or len(toks) > 1
         and toks[0][0].islower()
         and re.search(r"['’]s$", toks[0])
     ):
         toks = toks[1:]
     end = next((i for i, t in enumerate(toks) if _is(t, _STOP)), len(toks))
-    return toks[:end][:at_most]
+    toks = toks[:end][:at_most]
+    while toks and toks[-1] in ("&", "+"):
+        toks = toks[:-1]
+    return toks
 
 
 def _product_phrase(text: str) -> tuple[list[str], bool]:
@@ -587,52 +575,111 @@ def _product_phrase(text: str) -> tuple[list[str], bool]:
         if start < len(toks):
             return toks[max(start, len(toks) - 5) :], start == 0 and m.start("x") == 0
     for i, m in enumerate(re.finditer(f"{_CLAUSE}+", text)):  # a bare "oat milk", "X, Y hoodie"
-        toks = _trim(_phrase_tokens(m[0]), 4)
-        if toks and (i == 0 and len(toks) <= 3 or _category_in(" ".join(toks))):
-            return toks, True
+        toks = _trim([t for t in _phrase_tokens(m[0]) if not _AD_NOUN_RE.fullmatch(t)], 6)
+        if toks and (i == 0 and len(toks) <= 3 or kinds_in(" ".join(toks))):
+            return toks, i == 0 and not text[: m.start()].strip(" ,")
     return [], False
 
 
-def _category_in(text: str) -> Category | None:
-    words = _words(text)
-    joined = " " + " ".join(words) + " "
-    for cat in CATEGORIES:
-        for kw in (k.replace("_", " ") for k in cat.keywords.split()):
-            plurals = (kw + "s", kw + "es") if len(kw) >= 4 else (kw + "s",)
-            if " " in kw and f" {kw} " in joined or any(w == kw or w in plurals for w in words):
-                return cat
-    return None
+def _has_digit(tok: str) -> bool:
+    return any(c.isdigit() for c in tok)
 
 
-def product_category(product: str, brand: str = "", prompt: str = "") -> Category:
-    """The category of a product: from its name, else its brand ("" for none), else the prompt.
+def _is_name(tok: str) -> bool:
+    """A token that can be part of a name: capitalised, a model code ("EQ.9", "X2"), "&"."""
+    return tok[:1].isupper() or _has_digit(tok) or tok in ("&", "+")
 
-    Returns :data:`GENERIC` when nothing matches.
+
+def _starts_kind(toks: list[str], i: int, language: str) -> bool:
+    """Whether a product word starts at token ``i`` ("stain remover", German "Lippenbalsam")."""
+    found = kinds_in(" ".join(toks[i:]), compounds=language == "de")
+    return any(start == 0 or start < len(toks[i]) == end for start, end, _ in found)
+
+
+def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[str], list[str]]:
+    """Split product tokens into the brand's and the product's ("Glow Up" / "lip balm").
+
+    A brand is a run of name tokens (capitalised words, model codes, "&") before the product
+    words, or after them in Spanish, French, Italian and Portuguese ("zapatillas Aurora"). A
+    model code and what follows stay with the product ("Tesla" / "Model 3").
     """
-    found = _category_in(product)
-    if found:
-        return found
-    if fold(brand) in _BRANDS:
-        return _CATEGORY_BY_NAME[_BRANDS[fold(brand)][2]]
-    return _category_in(prompt) or GENERIC
+    lead = 0
+    while lead < len(toks) and _is_name(toks[lead]) and not _starts_kind(toks, lead, language):
+        lead += 1
+    while lead and toks[lead - 1] in ("&", "+"):
+        lead -= 1
+    run, rest = toks[:lead], toks[lead:]
+    if run and all(t.isdigit() for t in run):
+        return [], toks
+    if run:
+        single_word = len(run) == 1 and run[0].istitle() and not _has_digit(run[0])
+        if (
+            at_start
+            and single_word
+            and not (rest and kinds_in(" ".join(rest)))
+            or language == "de"
+            and single_word
+            and not rest
+        ):
+            return [], toks  # a capital that only starts the sentence ("Stain remover spray")
+        model = _model_at(run)
+        if model == 0:
+            return run, rest
+        return run[:model], run[model:] + rest
+    tail = len(toks)
+    while tail > 0 and _is_name(toks[tail - 1]) and not _starts_kind(toks, tail - 1, language):
+        tail -= 1
+    if language in ("es", "fr", "it", "pt") and 0 < tail < len(toks):
+        run = toks[tail:]
+        model = _model_at(run) or len(run)
+        return run[:model], toks[:tail] + run[model:]
+    return [], toks
+
+
+def _model_at(run: list[str]) -> int:
+    """Where a model name starts in a run of name tokens ("Tesla Model 3" → 1), else its end.
+
+    A model starts at the first token with a digit; a plain number takes the capitalised word
+    before it along ("Model 3", "Run 2") when a brand word stays before that.
+    """
+    model = next((i for i, t in enumerate(run) if _has_digit(t)), len(run))
+    if 2 <= model < len(run) and run[model].isdigit() and run[model - 1].istitle():
+        model -= 1
+    return model
+
+
+_BY_WORDS = r"by|from|von|par|brand|marca|marque|marke|marchio"
+_BY_BRAND_RE = re.compile(
+    rf"(?:\b(?:{_BY_WORDS})\s+|(?:品牌|ブランド)[:：]?\s*)"
+    r"(?P<b>[A-Z0-9][\w'’.-]*(?:\s+(?:&|\+|[A-Z0-9][\w'’.-]*))*)"
+)
+_LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&+.'’-]*(?:\s+[A-Za-z0-9&+][A-Za-z0-9&+.'’-]*)*")
+
+
+def _join(words: list[str], cjk: bool) -> str:
+    out = ""
+    for w in words:
+        glue = "" if not out or cjk and (is_cjk(out[-1]) or is_cjk(w[:1])) else " "
+        out += glue + w
+    return out
 
 
 def _brand_and_product(text: str, language: str) -> tuple[str, str]:
-    toks, at_start = _product_phrase(text)
     known = next((_BRANDS[fold(m[1])] for m in _BRAND_RE.finditer(text) if m[1][0].isupper()), None)
+    if language in ("zh", "ja"):
+        return _brand_and_product_cjk(text, language, known)
+    toks, at_start = _product_phrase(text)
     brand = known[0] if known else ""
     if known:
         toks = _phrase_tokens(_BRAND_RE.sub(" ", " ".join(toks)))
-    elif len(toks) >= 2 and language != "de":
-        lower_rest = any(t[:1].islower() for t in toks[1:])
-        if toks[0].istitle() and lower_rest and not at_start and not _category_in(toks[0]):
-            brand, toks = toks[0], toks[1:]
-        elif (
-            language in ("es", "fr", "it", "pt")
-            and toks[-1].istitle()
-            and (at_start or toks[0][:1].islower())
-        ):
-            brand, toks = toks[-1], toks[:-1]
+    else:
+        by_brand = _BY_BRAND_RE.search(" ".join(toks))  # "the Pulse 3 watch from Vanta"
+        names, rest = ([], toks) if by_brand else _split_name(toks, at_start, language)
+        brand, toks = " ".join(names), rest
+        if not brand and (m := by_brand or _BY_BRAND_RE.search(text)):
+            brand = " ".join(_trim(_phrase_tokens(m["b"]), 4))
+            by = rf"(?:\b(?:{_BY_WORDS})\s+)?{re.escape(brand)}"
+            toks = _phrase_tokens(re.sub(by, " ", " ".join(toks))) or toks
     if (
         at_start
         and not brand
@@ -645,30 +692,344 @@ def _brand_and_product(text: str, language: str) -> tuple[str, str]:
     product = " ".join(toks).strip()
     if language == "en" and re.search(r"\b(?:sneaker|shoe|trainer|boot)$", product, re.I):
         product += "s"  # "a Nike sneaker ad" is about sneakers
-    if not product:
-        product = known[1] if known else "product"
+    if not product or product.lower() == brand.lower():
+        phrase = _noun_phrase(_BRAND_RE.sub(" ", text), language)
+        product = known[1] if known else phrase or "product"
     return brand[:80].strip(), product[:80].strip()
 
 
-def _audience(text: str, category: Category) -> str:
-    m = _AUDIENCE_RE.search(text)
-    if m:
-        words = _phrase_tokens(m.group("a"))
+def _brand_and_product_cjk(
+    text: str, language: str, known: tuple[str, str] | None
+) -> tuple[str, str]:
+    """Chinese and Japanese: the brand is a name in Latin letters, the product a product word."""
+    brand, model = (known[0], []) if known else ("", [])
+    for m in _LATIN_RUN.finditer(_BRAND_RE.sub(" ", text) if known else text):
+        toks = _phrase_tokens(m[0])
+        if not toks:
+            continue
+        names, rest = _split_name(toks, False, "en")
+        if known:
+            model = [t for t in toks if _has_digit(t)]
+        else:
+            brand, model = " ".join(names or toks), rest if names else []
+        break
+    word = _noun_phrase(text, language) or (known[1] if known else "")
+    product = _join([*model, word], cjk=True) if word else " ".join(model)
+    return brand[:80].strip(), (product or brand or "product")[:80].strip()
+
+
+def product_kind(product: str, brand: str = "", prompt: str = "", language: str = "en") -> Kind:
+    """The kind of a product: from its name, else its brand's usual product, else the prompt.
+
+    Args:
+        product: the product as the brief names it ("hiking boots", "耳机").
+        brand: the brand ("" for none).
+        prompt: the whole brief.
+        language: ISO 639-1 code of the brief.
+
+    Returns:
+        The :class:`Kind`; archetype "" and the generic sector when nothing matches.
+    """
+    found = kind_of(product, language)
+    if found is None and fold(brand) in _BRANDS:
+        found = kind_of(_BRANDS[fold(brand)][1])
+    return found or kind_of(prompt, language) or Kind("", GENERIC)
+
+
+_AUDIENCE_LEX = _LEXICON["audience"]
+_AUDIENCE_BEFORE = frozenset(fold(w) for w in _AUDIENCE_LEX["before"].split() + ["for"])
+_FOR_PEOPLE_RE = re.compile(
+    rf"(?:{lexicon_pattern(_AUDIENCE_LEX['before'])})\s+"
+    rf"(?P<a>(?:(?!(?:{lexicon_pattern(_AUDIENCE_LEX['before'])})\s)[^\W\d_][\w'-]*\s+){{0,4}}"
+    rf"(?:{lexicon_pattern(_AUDIENCE_LEX['people'])}))"
+    r"(?![^\W_])"
+)
+
+
+_CLAUSE_END = re.compile(r"\s*(?:[,.;:!?()，。、；：！？]|$)")
+_TRAILING_WORDS = re.compile(r"(?:\s+[^\W\d_][\w'-]*){1,2}(?=\s*(?:[,.;:!?()，。、；：！？]|$))")
+
+
+def _stated_audience(text: str) -> tuple[str, int, int]:
+    """The audience a brief states, and its span when it stands alone in its clause.
+
+    Returns:
+        (audience, start, end); ("", -1, -1) when the brief states none; start and end are -1
+        too when the words run on into the clause ("for a family hotel" names a hotel).
+    """
+    folded = fold_same_length(text)
+    english = _AUDIENCE_RE.search(text)
+    found = english or _FOR_PEOPLE_RE.search(folded)
+    if found is not None:
+        end = found.end("a")
+        if not english and (tail := _TRAILING_WORDS.match(text, end)):  # "madres ocupadas"
+            end = tail.end()
+        words = _phrase_tokens(text[found.start("a") : end])
+        cut = [i for i, w in enumerate(words) if fold(w) in _AUDIENCE_BEFORE]
+        words = words[cut[-1] + 1 :] if cut else words
         while len(words) > 1 and fold(words[0]) in _FILLER:
             words.pop(0)
-        if words:
-            return " ".join(words)[:200]
-    return category.audience
+        stop = next((i for i, w in enumerate(words) if i and _is(w, _STOP)), len(words))
+        if words[:stop]:
+            alone = _CLAUSE_END.match(text, end) is not None
+            span = (found.start(), end) if alone else (-1, -1)
+            return " ".join(words[:stop][:8]), *span
+    m = re.search(
+        rf"(?:{lexicon_pattern(_LEXICON['facts']['audience'])})\s*(?:is|es|est|ist|[:：])?\s*"
+        r"(?P<a>[^,.;:!?()，。、；：！？的]{2,80})",
+        folded,
+    )
+    if m:
+        words = _phrase_tokens(text[m.start("a") : m.end("a")])
+        while len(words) > 1 and fold(words[0]) in _FILLER:
+            words.pop(0)
+        return " ".join(words[:8]), m.start(), m.end()
+    if m := re.search(r"(?P<a>[^\s、。，,「」：:]{1,15})(?:の方)?向け", text):  # Japanese "…向け"
+        return m["a"], m.start(), m.end()
+    return "", -1, -1
+
+
+# --- facts: URL, promo code, tagline, price, scenes, aspect ratio ---------------------------
+
+_TLDS = (
+    "com net org io co app shop store de fr es it pt br cn jp uk eu ai dev me tv us ca au nl be "
+    "ch at mx ar cl pl se no dk fi ie nz in kr info biz online site xyz cafe coffee bike fit "
+    "studio design"
+).split()
+_URL_RE = re.compile(
+    r"(?<![A-Za-z0-9@.-])(?:https?://[^\s,;()<>\"“”«»「」]+|"
+    r"(?:www\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.(?:"
+    + "|".join(_TLDS)
+    + r")(?![\w-])(?:/[^\s,;()<>\"“”«»「」]*)?)",
+    re.IGNORECASE,
+)
+_QUOTES = (
+    ("“", "”"),
+    ("„", "“"),
+    ("„", "”"),
+    ("«", "»"),
+    ("»", "«"),
+    ("‹", "›"),
+    ("「", "」"),
+    ("『", "』"),
+    ("‘", "’"),
+    ('"', '"'),
+)
+_QUOTED_RE = re.compile(
+    "|".join(
+        rf"{re.escape(a)}\s*(?P<q{i}>[^{re.escape(a + b)}]{{1,118}}?)\s*{re.escape(b)}"
+        for i, (a, b) in enumerate(_QUOTES)
+    )
+    + r"|(?<![\w])'(?P<qs>[^'\n]{2,118}?)'(?![\w])"
+)
+_SENTENCE_END = r"[.;!?。！？\n]"
+_CUR_BEFORE = r"(?:US\$|R\$|A\$|C\$|HK\$|NT\$|[$€£¥₹₩₽]|(?:CHF|EUR|USD|GBP)\s?)"
+_CUR_AFTER = (
+    r"(?:€|\$|£|¥|円|元|块|美元|欧元|英镑|ユーロ|ドル|(?:EUR|USD|CHF|GBP|euros?|dollars?|"
+    r"pounds?|yen|reais|pesos?)(?![^\W_]))"
+)
+_AMOUNT = r"\d{1,3}(?:[.,\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_FACTS = _LEXICON["facts"]
+_LEAD = lexicon_pattern(_FACTS["price_lead"])
+_PRICE_RE = re.compile(
+    rf"(?:(?P<lead>{_LEAD})\s*)?(?:{_CUR_BEFORE}\s?(?:{_AMOUNT})(?:,-)?|"
+    rf"(?<![\w.,])(?:{_AMOUNT})\s?{_CUR_AFTER})",
+    re.IGNORECASE,
+)
+_DISCOUNT_WORDS = lexicon_pattern(_FACTS["discount"])
+_PCT = r"\d{1,2}(?:[.,]\d)?\s?%"
+_DISCOUNT_RE = re.compile(
+    rf"(?:(?:{_LEAD})\s*(?:up to\s+|hasta\s+(?:un\s+)?|jusqu'a\s+|bis zu\s+|fino al\s+|ate\s+)?"
+    rf"{_PCT}(?:\s?(?:{_DISCOUNT_WORDS}))?"
+    rf"|[-–−]\s?{_PCT}(?:\s?(?:{_DISCOUNT_WORDS}))?"
+    rf"|(?<![\w.,]){_PCT}\s?(?:{_DISCOUNT_WORDS})"
+    rf"|(?:{_DISCOUNT_WORDS})\s+(?:del\s+|de\s+|von\s+|of\s+|du\s+|di\s+|do\s+|da\s+)?{_PCT})",
+    re.IGNORECASE,
+)
+_CODE_RE = re.compile(
+    rf"(?:{lexicon_pattern(_FACTS['code'])})\s*(?:is\s+|es\s+|est\s+|ist\s+|è\s+|é\s+)?[:：]?\s*"
+    r"[\"'“”«»「]?(?P<code>[A-Za-z0-9][A-Za-z0-9_-]{2,19})(?![\w-])"
+)
+_TAGLINE_KEY = rf"(?:{lexicon_pattern(_FACTS['tagline'])})"
+_TAGLINE_END = rf"(?:{lexicon_pattern(_FACTS['tagline_end'])})"
+_TAGLINE_RE = re.compile(
+    rf"(?:{_TAGLINE_KEY}\s*(?:is|es|est|ist|è|é|[:：=-])?|{_TAGLINE_END}(?:\s+(?:the\s+)?"
+    rf"(?:line|words?|frase|phrase|satz))?\s*[:：]?)\s*(?P<t>[^\s].*?)\s*(?={_SENTENCE_END}|,\s|$)"
+)
+_SCENE_RE = re.compile(
+    rf"(?:{lexicon_pattern(_FACTS['scene'])})\s*[:：]?\s*(?P<s>[^.;!?。！？\n]+)"
+)
+_SCENE_AFTER_RE = re.compile(
+    rf"(?P<s>[^.;!?。！？\n]+?)(?:{'|'.join(map(re.escape, _FACTS['scene_after'].split()))})"
+)
+_SCENE_SPLIT = re.compile(
+    r"\s*(?:,|、|，|;|/)\s*|\s+(?:and|y|e|et|und|o|or|ou|oder|plus)\s+|\s*(?:和|与|及|と|や)\s*"
+)
+_ARTICLE = re.compile(
+    r"^(?:the|a|an|some|el|la|los|las|un|una|unos|unas|le|les|l['’]|des|du|der|die|das|den|"
+    r"dem|ein|eine|einen|il|lo|gli|i|o|os|as|um|uma)\s+",
+    re.IGNORECASE,
+)
+_DETERMINER = re.compile(
+    r"(?<![^\W_])(?:the|a|an|my|our|your|el|la|los|las|un|una|le|les|l['’]|ma|mon|notre|votre|"
+    r"der|die|das|ein|eine|il|lo|gli|o|os|as|um|uma)\s*$",
+    re.IGNORECASE,
+)
+_SCENE_NOISE = re.compile(r"(?:的)?(?:场景|画面|镜头|シーン|場面)$")
+
+
+def _remove(text: str, start: int, end: int) -> str:
+    return f"{text[:start]} , {text[end:]}"
+
+
+def _take(pattern: re.Pattern[str], text: str, folded: bool = False) -> tuple[str, str]:
+    """The first match as written ("" for none) and the text without it.
+
+    With ``folded`` the pattern is searched in the text folded by :func:`fold_same_length`.
+    """
+    m = pattern.search(fold_same_length(text) if folded else text)
+    return (
+        (text[m.start() : m.end()].strip(), _remove(text, m.start(), m.end())) if m else ("", text)
+    )
+
+
+def _quoted(m: re.Match[str]) -> str:
+    return next(v for k, v in m.groupdict().items() if k.startswith("q") and v is not None)
+
+
+def _tagline(text: str) -> tuple[str, str]:
+    """The tagline (quoted, or after "tagline"/"slogan"/"end on" …) and the text without it."""
+    folded = fold_same_length(text)
+    for m in re.finditer(rf"{_TAGLINE_KEY}|{_TAGLINE_END}", folded):
+        j = m.end() + len(text[m.end() :]) - len(text[m.end() :].lstrip(" :：=-はが"))
+        if w := re.match(r"(?:is|es|est|ist|è|é)\s+", text[j:], re.IGNORECASE):
+            j += w.end()
+        if after := _QUOTED_RE.match(text, j):
+            return _quoted(after).strip(), _remove(text, m.start(), after.end())
+    said = _TAGLINE_RE.search(folded)
+    if said and said["t"].strip():
+        line = text[said.start("t") : said.end("t")].strip(" \"'“”«»「」")
+        return line, _remove(text, said.start(), said.end())
+    for q in _QUOTED_RE.finditer(text):
+        line = _quoted(q).strip()
+        if len(line.split()) >= 2 or is_cjk(line) and len(line) >= 3:
+            return line, _remove(text, q.start(), q.end())
+    return "", text
+
+
+def _scenes(text: str) -> tuple[list[str], str]:
+    """Scenes the brief asks to show, as written, and the text without them."""
+    folded, pos = fold_same_length(text), 0
+    while (m := _SCENE_RE.search(folded, pos)) and _DETERMINER.search(text[: m.start()]):
+        pos = m.start() + 1  # "la montre Orion" names a watch; "montre le bureau" shows one
+    if m is None:
+        m = _SCENE_AFTER_RE.search(text)
+    if m is None:
+        return [], text
+    raw = text[m.start("s") : m.end("s")]
+    scenes = []
+    for part in _SCENE_SPLIT.split(raw):
+        part = _SCENE_NOISE.sub("", _ARTICLE.sub("", part.strip(" ,:-")))
+        words = _words(part)
+        if not part or not words and not is_cjk(part):
+            continue
+        if words and all(
+            _stem_lookup(w, _DESCRIPTIVE) or w in _FILLER or w in _STOP for w in words
+        ):
+            continue  # "energetic style", not a scene
+        scenes.append(part[:80])
+    return scenes[:6], _remove(text, m.start(), m.end()) if scenes else text
+
+
+_ASPECT_LEX = _LEXICON["aspect"]
+_RATIO_RE = re.compile(r"(?<![\d.])(16|9|1)\s*[:x×/]\s*(9|16|1)(?![\d.])")
+_ASPECT_WORDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(lexicon_pattern(words, plurals=False)), aspect)
+    for level in ("orientation", "platform")
+    for aspect, words in _ASPECT_LEX[level].items()
+]
+_FORMAT_AFTER = re.compile(r"\s*(?:format|formato|video|vídeo|mode|modus)\b", re.IGNORECASE)
+
+
+def _aspect(text: str) -> tuple[str | None, str]:
+    """The aspect ratio the text asks for, and the text without the words that said it."""
+    for m in _RATIO_RE.finditer(text):
+        ratio = f"{m[1]}:{m[2]}"
+        if ratio in ("16:9", "9:16", "1:1"):
+            return ratio, _remove(text, m.start(), m.end())
+    folded = fold_same_length(text)
+    found: str | None = None
+    for pattern, aspect in _ASPECT_WORDS:
+        for m in pattern.finditer(folded):
+            before = re.search(r"([A-Z][\w'’]*)\s+$", text[: m.start()])
+            if text[m.start()].isupper() and before and fold(before[1]) not in _FILLER:
+                continue  # a word in a name ("Times Square"), not a frame
+            if found is None:
+                found = aspect
+            end = m.end() + (f.end() if (f := _FORMAT_AFTER.match(text[m.end() :])) else 0)
+            text = text[: m.start()] + " " * (end - m.start()) + text[end:]
+            folded = fold_same_length(text)
+    return found, text
+
+
+def requested_aspect(prompt: str) -> str | None:
+    """The aspect ratio a prompt asks for in words, for the caller to weigh against options.
+
+    A ratio written out wins ("9:16", "1x1"); then orientation words ("vertical", "hochkant",
+    "verticale", "square", "carré", "landscape", "竖屏", "縦型"); then platforms, each for its
+    usual format ("TikTok", "Reels", "YouTube Shorts" → 9:16, "YouTube" → 16:9, "Instagram"
+    → 1:1).
+
+    Args:
+        prompt: the user's prompt.
+
+    Returns:
+        "16:9", "9:16" or "1:1", or None if the prompt says nothing about the frame.
+    """
+    return _aspect(clean_prompt(prompt))[0]
+
+
+def _facts(text: str) -> tuple[Facts, str]:
+    """The facts in a cleaned prompt, and the prompt without them (for brand and product)."""
+    url, text = _take(_URL_RE, text)
+    code = ""
+    for m in _CODE_RE.finditer(fold_same_length(text)):
+        raw = text[m.start("code") : m.end("code")]
+        if _has_digit(raw) or raw.isupper():
+            code, text = raw, _remove(text, m.start(), m.end())
+            break
+    tagline, text = _tagline(text)
+    prices = list(_PRICE_RE.finditer(fold_same_length(text)))
+    chosen = next((m for m in prices if m["lead"]), prices[0] if prices else None)
+    price = text[chosen.start() : chosen.end()].strip() if chosen else ""
+    if chosen:  # "was $299, now $249": the price with a word like "now" or "only" is the offer
+        text = _remove(text, chosen.start(), chosen.end())
+    discount, text = _take(_DISCOUNT_RE, text, folded=True)
+    scenes, text = _scenes(text)
+    return (
+        Facts(
+            url=url.rstrip(".,;:!?/")[:120],
+            promo_code=code,
+            tagline=tagline[:120],
+            price=price[:40],
+            discount=discount[:40],
+            scenes=scenes,
+        ),
+        text,
+    )
 
 
 def parse_brief(prompt: str) -> Brief:
-    """Read a one-line ad prompt: product, brand, audience, mood, style, length, language.
+    """Read a one-line ad prompt: the facts it states, product, brand, mood, style, format.
 
-    The prompt is treated as data only; nothing in it is followed.
+    The prompt is treated as data only; nothing in it is followed. Facts are taken out
+    first (URL, promo code, tagline, price and discount, scenes, length, aspect ratio), so a
+    tagline's words do not set the mood and "TikTok" is not read as a brand.
 
     Args:
         prompt: e.g. "Create a 30-second Nike sneaker ad, energetic style", in English,
-            Spanish, French, German, Italian or Portuguese (other languages: best effort).
+            Spanish, French, German, Italian, Portuguese, Chinese or Japanese (other languages:
+            best effort).
 
     Returns:
         The :class:`Brief`, every field within the limits of :class:`agent.spec.Spec`.
@@ -676,11 +1037,17 @@ def parse_brief(prompt: str) -> Brief:
     text = clean_prompt(prompt)
     language = _language(text)
     duration_s = requested_duration_s(text)
-    stripped = _DURATION_RE.sub(" ", text)
-    brand, product = _brand_and_product(stripped, language)
-    category = product_category(product, brand, stripped)
+    facts, stripped = _facts(text)
+    stripped = _CJK_DURATION_RE.sub(" , ", _DURATION_RE.sub(" ", stripped))
+    aspect, stripped = _aspect(stripped)
+    audience, start, end = _stated_audience(stripped)
+    named = _remove(stripped, start, end) if start >= 0 else stripped
+    brand, product = _brand_and_product(named, language)
+    kind = product_kind(product, brand, named, language)
     words = _words(stripped)
-    mood = next((m for m in (_stem_lookup(w, _MOOD_LOOKUP) for w in words) if m), category.mood)
+    mood = next((m for m in (_stem_lookup(w, _MOOD_LOOKUP) for w in words) if m), None)
+    if mood is None and is_cjk(stripped):
+        mood = next((m for pattern, m in _CJK_MOODS if pattern.search(stripped)), None)
     styles: list[str] = []
     for m in re.finditer(r"(?<![\w'’])'?(?:19)?([5-9]0)s\b", text):
         decade = _DECADE_AFTER.match(text, m.end()) or _DECADE_BEFORE.search(text[: m.start()])
@@ -692,9 +1059,39 @@ def parse_brief(prompt: str) -> Brief:
     return Brief(
         product=product,
         brand=brand,
-        audience=_audience(stripped, category),
-        mood=mood,
+        category=kind.archetype,
+        sector=kind.sector.name,
+        audience=(audience or kind.sector.audience)[:200],
+        mood=mood or kind.sector.mood,
         style_words=styles[:8],
         duration_s=duration_s,
+        aspect=aspect,
         language=language,
+        facts=facts,
+        colours=_colours(stripped, brand),
     )
+
+
+#: Colour names → ``#rrggbb`` (``data/lexicon.toml`` ``[colours]``).
+COLOURS: dict[str, str] = {name: v[0] for name, v in _LEXICON["colours"].items()}
+_COLOUR_PATTERNS = [
+    (re.compile(lexicon_pattern(v[1], plurals=True)), name)
+    for name, v in _LEXICON["colours"].items()
+]
+
+
+def _colours(text: str, brand: str) -> list[str]:
+    """Colour names the text gives for the look, in order; a brand's name ("Red Bull") is not."""
+    if brand:
+        text = re.sub(re.escape(brand), " ", text, flags=re.IGNORECASE)
+    folded = fold_same_length(text)
+    found = sorted(
+        (m.start(), name) for pattern, name in _COLOUR_PATTERNS for m in pattern.finditer(folded)
+    )
+    return list(dict.fromkeys(name for _, name in found))[:4]
+
+
+_CJK_MOODS = [
+    (re.compile("|".join(map(re.escape, words.split()))), mood)
+    for mood, words in _LEXICON["moods"].items()
+]

@@ -36,6 +36,7 @@ class LocalPlanner:
             "planner",
             {
                 "v": RENDERER_VERSION,
+                "planner": planner.PLANNER_VERSION,
                 "prompt": prompt,
                 "duration_s": options.duration_s,
                 "aspect": options.aspect,
