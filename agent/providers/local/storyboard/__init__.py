@@ -26,7 +26,6 @@ from agent.providers.local.storyboard.product import ARCHETYPES, product_kind
 from agent.providers.local.storyboard.scene import (
     INDOOR,
     Scene,
-    grade,
     paint_scene,
     parse_scene,
     weather,
@@ -117,7 +116,7 @@ def render_storyboard_frame(
     pal = _Palette.of(spec.style.palette)
     scene = beat_scene(spec, beat, prompt)
     ground_y = None
-    if scene.place is not None:
+    if scene.place is not None or scene.time is not None:
         ground_y = paint_scene(img, scene, pal, random.Random(f"{seed}:{beat.index}:scene"))
     ctx = _Ctx(
         img,
@@ -129,8 +128,6 @@ def render_storyboard_frame(
         ground_y,
     )
     region, font_px = _COMPOSERS[beat.type](ctx)
-    if scene.place is None and scene.time is not None:
-        grade(img, scene.time)
     if scene.weather is not None and scene.place not in INDOOR:
         weather(img, scene.weather, random.Random(f"{seed}:{beat.index}:weather"))
     lighting = spec.style.lighting.lower()

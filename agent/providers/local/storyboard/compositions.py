@@ -35,7 +35,7 @@ from agent.providers.local.storyboard.product import (
     _photo_layer,
     _product_layer,
 )
-from agent.providers.local.storyboard.text import _font, _label, title_safe_box
+from agent.providers.local.storyboard.text import _font, _label, draw_line, title_safe_box
 from agent.spec import BeatType
 
 
@@ -808,10 +808,9 @@ def _logo_end_card(c: _Ctx) -> tuple[Box, int]:
     )
     name = c.brand.strip() or "Brand"
     on_accent = _WHITE if _luminance(c.pal.accent) < 0.45 else _BLACK
-    d.text((cx, cy), name[0].upper(), font=_font(round(r * 1.1)), fill=on_accent, anchor="mm")
+    draw_line(d, (cx, cy), name[0].upper(), round(r * 1.1), on_accent)
     base_ink = _WHITE if _luminance(c.pal.base) < 0.45 else _BLACK
-    font = _font(round(s * 0.06))
-    d.text((cx, cy + r * 1.55), name.upper()[:24], font=font, fill=base_ink, anchor="mm")
+    draw_line(d, (cx, cy + r * 1.55), name.upper()[:24], round(s * 0.06), base_ink)
     d.line(
         [(cx - s * 0.08, cy + r * 2.2), (cx + s * 0.08, cy + r * 2.2)],
         fill=c.pal.accent,

@@ -186,10 +186,14 @@ def _cup(k: _Pen, steam: bool = False, coffee: bool = False) -> None:
 
 
 def _coffee(k: _Pen) -> None:
-    _cup(k, steam=True, coffee=True)
-    for x, y in ((0.02, 0.88), (0.86, 0.9)):
-        k.oval(x, y, x + 0.12, y + 0.08, (86, 52, 30))
-        k.line((50, 30, 18), 0.01, x + 0.02, y + 0.04, x + 0.1, y + 0.04)
+    """A takeaway cup: lid, tapered paper body, a sleeve with a bean on it."""
+    k.poly(k.body, 0.1, 0.14, 0.9, 0.14, 0.8, 1.0, 0.2, 1.0)
+    k.rect(0.02, 0.06, 0.98, 0.16, k.dark, 0.04)
+    k.rect(0.14, 0.0, 0.86, 0.08, _mix(k.dark, _WHITE, 0.2), 0.04)
+    k.poly(_mix(k.acc, (120, 80, 50), 0.45), 0.13, 0.4, 0.87, 0.4, 0.84, 0.7, 0.16, 0.7)
+    k.oval(0.4, 0.46, 0.6, 0.64, (86, 52, 30))
+    k.line((50, 30, 18), 0.015, 0.5, 0.47, 0.48, 0.63)
+    k.shine(0.2, 0.2, 0.26, 0.92)
 
 
 def _jar(k: _Pen) -> None:
@@ -256,14 +260,26 @@ def _screen(k: _Pen, x0: float, y0: float, x1: float, y1: float, app: bool) -> N
     )
 
 
-def _phone(k: _Pen, app: bool = False) -> None:
+def _phone(k: _Pen) -> None:
     k.rect(0, 0, 1, 1, k.dark, 0.14)
-    _screen(k, 0.06, 0.035, 0.94, 0.965, app)
+    _screen(k, 0.06, 0.035, 0.94, 0.965, False)
     k.rect(0.36, 0.05, 0.64, 0.075, _BLACK, 0.02)
 
 
 def _app_screen(k: _Pen) -> None:
-    _phone(k, app=True)
+    """An app window: title bar with three dots, a sidebar, a rising bar chart."""
+    k.rect(0.0, 0.0, 1.0, 1.0, _mix(k.hi, _WHITE, 0.6), 0.05)
+    k.rect(0.0, 0.0, 1.0, 0.14, k.dark, 0.05)
+    k.rect(0.0, 0.08, 1.0, 0.14, k.dark)
+    for i, colour in enumerate(((240, 90, 80), (245, 190, 60), (90, 200, 100))):
+        k.oval(0.04 + i * 0.06, 0.04, 0.08 + i * 0.06, 0.1, colour)
+    k.rect(0.0, 0.14, 0.24, 1.0, k.body, 0.0)
+    for i in range(4):
+        k.rect(0.04, 0.24 + i * 0.12, 0.2, 0.29 + i * 0.12, _mix(k.body, _WHITE, 0.5), 0.01)
+    for i in range(5):
+        top = 0.8 - 0.11 * i - 0.04 * (i % 2)
+        k.rect(0.32 + i * 0.13, top, 0.42 + i * 0.13, 0.9, k.acc, 0.01)
+    k.line(k.shade, 0.012, 0.3, 0.62, 0.5, 0.5, 0.66, 0.54, 0.94, 0.24)
 
 
 def _tablet(k: _Pen) -> None:
@@ -328,12 +344,50 @@ def _jewellery(k: _Pen) -> None:
 
 
 def _perfume(k: _Pen) -> None:
-    k.rect(0.34, 0.0, 0.66, 0.18, k.acc, 0.04)
-    k.rect(0.42, 0.17, 0.58, 0.26, _mix(k.hi, (200, 200, 200), 0.5))
-    k.rect(0.02, 0.24, 0.98, 1.0, (*_mix(k.body, _WHITE, 0.25), 225), 0.1)
-    k.rect(0.1, 0.44, 0.9, 0.94, (*k.body, 255), 0.06)
-    k.rect(0.24, 0.58, 0.76, 0.76, _mix(k.acc, _WHITE, 0.5), 0.02)
-    k.shine(0.08, 0.3, 0.16, 0.9)
+    k.oval(0.3, 0.0, 0.7, 0.3, k.acc)
+    k.oval(0.38, 0.04, 0.5, 0.12, (255, 255, 255, 110))
+    k.rect(0.42, 0.26, 0.58, 0.4, _mix(k.hi, (200, 200, 200), 0.5))
+    glass = (*_mix(k.body, _WHITE, 0.25), 225)
+    k.poly(
+        glass,
+        0.14,
+        0.38,
+        0.86,
+        0.38,
+        1.0,
+        0.52,
+        1.0,
+        0.86,
+        0.86,
+        1.0,
+        0.14,
+        1.0,
+        0.0,
+        0.86,
+        0.0,
+        0.52,
+    )
+    k.poly(
+        (*k.body, 255),
+        0.18,
+        0.46,
+        0.82,
+        0.46,
+        0.92,
+        0.56,
+        0.92,
+        0.84,
+        0.82,
+        0.94,
+        0.18,
+        0.94,
+        0.08,
+        0.84,
+        0.08,
+        0.56,
+    )
+    k.rect(0.26, 0.62, 0.74, 0.78, _mix(k.acc, _WHITE, 0.5), 0.02)
+    k.shine(0.1, 0.56, 0.16, 0.86)
 
 
 def _sunglasses(k: _Pen) -> None:
@@ -518,7 +572,7 @@ _ARCHETYPES: dict[str, tuple[Callable[[_Pen], None], float]] = {
     "bottle": (_bottle, 0.42),
     "can": (_can, 0.55),
     "cup": (_cup, 1.0),
-    "coffee": (_coffee, 1.0),
+    "coffee": (_coffee, 0.72),
     "jar": (_jar, 0.85),
     "tube": (_tube, 0.38),
     "box": (_box, 0.9),
@@ -531,7 +585,7 @@ _ARCHETYPES: dict[str, tuple[Callable[[_Pen], None], float]] = {
     "camera": (_camera, 1.45),
     "watch": (_watch, 0.55),
     "jewellery": (_jewellery, 0.85),
-    "perfume": (_perfume, 0.7),
+    "perfume": (_perfume, 0.82),
     "sunglasses": (_sunglasses, 2.4),
     "cosmetic": (_cosmetic, 0.4),
     "garment": (_garment, 1.05),
@@ -540,7 +594,7 @@ _ARCHETYPES: dict[str, tuple[Callable[[_Pen], None], float]] = {
     "lamp": (_lamp, 0.6),
     "furniture": (_furniture, 1.2),
     "candle": (_candle, 0.75),
-    "app_screen": (_app_screen, 0.5),
+    "app_screen": (_app_screen, 1.3),
     "card": (_card, 1.58),
     "bowl_of_food": (_bowl_of_food, 1.5),
     "pastry": (_pastry, 1.6),

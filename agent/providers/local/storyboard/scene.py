@@ -3,9 +3,8 @@
 :func:`parse_scene` reads a place ("beach", "city", "kitchen", ...), a time of day ("dawn",
 "day", "golden", "sunset", "night") and weather ("rain", "snow", "fog") from a beat's image
 prompt and description in any language the :mod:`.lexicon` knows. :func:`paint_scene` paints
-the place under the beat's composition, lit for the time; :func:`grade` tints a frame for the
-time when no place is named, and :func:`weather` lays rain, snow or fog over the finished
-picture.
+the place under the beat's composition, lit for the time (an open sky when only a time is
+named), and :func:`weather` lays rain, snow or fog over the finished picture.
 """
 
 from __future__ import annotations
@@ -113,7 +112,7 @@ _SKY: dict[str, tuple[RGB, RGB, RGB]] = {
     "day": ((52, 128, 222), (178, 214, 244), (255, 255, 250)),
     "golden": ((86, 118, 186), (255, 196, 112), (255, 214, 150)),
     "sunset": ((52, 34, 104), (255, 112, 58), (240, 150, 110)),
-    "night": ((6, 10, 32), (28, 40, 86), (70, 86, 140)),
+    "night": ((12, 24, 72), (54, 80, 156), (70, 86, 140)),
 }
 
 
@@ -186,6 +185,15 @@ class _Paint:
             x += step * self.s * self.rng.uniform(0.6, 1.3)
         pts.append((float(self.w), float(self.h)))
         self.d.polygon(pts, fill=colour)
+
+
+def _sky_only(p: _Paint) -> None:
+    """Open sky over low hills in the palette's colours: a time of day with no place."""
+    p.hy = round(p.h * 0.72)
+    p.sky()
+    hill = _lit(_mix(p.pal.support, _BLACK, 0.45), p.light)
+    p.ridge(p.hy, 0.1, 0.35, _mix(hill, p.low, 0.4), jag=False)
+    p.ground(_mix(hill, _BLACK, 0.3), hill)
 
 
 def _beach(p: _Paint) -> None:
@@ -525,6 +533,7 @@ def _home(p: _Paint) -> None:
 
 
 _PAINTERS: dict[str, Callable[[_Paint], None]] = {
+    "sky": _sky_only,
     "beach": _beach,
     "mountains": _mountains,
     "city": _city,
@@ -546,38 +555,21 @@ def paint_scene(img: Image.Image, scene: Scene, pal: _Palette, rng: random.Rando
 
     Args:
         img: the RGB frame to paint on, any size.
-        scene: the scene; ``scene.place`` must be set.
+        scene: the scene; with no place, an open sky for its time of day.
         pal: the spec's palette (crowds, screens, fabrics take its colours).
         rng: the frame's random source (window lights, trees, stars).
 
     Returns:
         The y in pixels of the ground line where people and products stand.
     """
-    assert scene.place in _PAINTERS, scene.place
     w, h = img.size
     top, low, light = _sky(scene)
     hy = round(h * (0.6 if h > w else 0.58))
     p = _Paint(
         img, ImageDraw.Draw(img, "RGBA"), scene, pal, rng, w, h, min(w, h), hy, top, low, light
     )
-    _PAINTERS[scene.place](p)
+    _PAINTERS[scene.place or "sky"](p)
     return p.hy
-
-
-#: Time of day -> (colour, opacity) of the grade on a frame with no place.
-_GRADE: dict[str, tuple[RGB, float]] = {
-    "dawn": ((255, 150, 170), 0.26),
-    "day": ((255, 250, 230), 0.16),
-    "golden": ((255, 170, 60), 0.3),
-    "sunset": ((255, 100, 40), 0.36),
-    "night": ((10, 20, 70), 0.55),
-}
-
-
-def grade(img: Image.Image, time: str) -> None:
-    """Tint the whole frame for ``time`` of day (a frame whose words name no place)."""
-    colour, opacity = _GRADE[time]
-    img.paste(Image.blend(img, Image.new("RGB", img.size, colour), opacity))
 
 
 def weather(img: Image.Image, kind: str, rng: random.Random) -> None:
