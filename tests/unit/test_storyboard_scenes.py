@@ -271,3 +271,18 @@ def test_a_missing_font_is_named_in_a_warning_and_never_drawn_as_boxes(
         layout = layout_text("跑得更远 Run", (1280, 720))
     assert "fonts-noto-cjk" in caplog.text
     assert layout.lines == ("Run",)
+
+
+def test_a_long_brand_name_in_any_script_fits_the_end_card() -> None:
+    spec = plan_spec("A 20s ad for Aurora headphones", 20.0, "9:16", 0)
+    spec = spec.model_copy(update={"brand": "ワイヤレスイヤホン「Oto」の広告、夕焼けの海辺で"})
+    end_card = next(b for b in spec.beats if b.type == "logo_end_card")
+    bare = spec.model_copy(update={"brand": "\u200b"})
+    for size_px in ((720, 1280), (1280, 720)):
+        named = np.asarray(render_storyboard_frame(spec, end_card, size_px, 0).image, np.int16)
+        plain = np.asarray(render_storyboard_frame(bare, end_card, size_px, 0).image, np.int16)
+        changed = np.abs(named - plain).sum(axis=2) > 60
+        columns = np.flatnonzero(changed.any(axis=0))
+        assert columns.size, "the name is drawn"
+        margin = size_px[0] // 10  # the title-safe area
+        assert columns[0] >= margin and columns[-1] < size_px[0] - margin

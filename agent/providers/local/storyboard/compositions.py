@@ -197,7 +197,11 @@ def _hook(c: _Ctx) -> tuple[Box, int]:
     d = c.draw()
     w, h, s = c.w, c.h, c.s
     k = 0.55 + c.rng.uniform(-0.05, 0.05)
-    d.polygon([(w * k, 0), (w, 0), (w, h), (w * (k - 0.25), h)], fill=c.pal.accent)
+    if c.scened:  # a thin accent stripe: the scene stays in view
+        band = [(w * (k + 0.3), 0), (w * (k + 0.34), 0), (w * (k + 0.09), h), (w * (k + 0.05), h)]
+        d.polygon(band, fill=_rgba(c.pal.accent, 0.85))
+    else:
+        d.polygon([(w * k, 0), (w, 0), (w, h), (w * (k - 0.25), h)], fill=c.pal.accent)
     d.ellipse(
         (w * 0.62 - s * 0.4, h * 0.45 - s * 0.4, w * 0.62 + s * 0.4, h * 0.45 + s * 0.4),
         outline=_rgba(_WHITE, 0.35),
@@ -810,7 +814,8 @@ def _logo_end_card(c: _Ctx) -> tuple[Box, int]:
     on_accent = _WHITE if _luminance(c.pal.accent) < 0.45 else _BLACK
     draw_line(d, (cx, cy), name[0].upper(), round(r * 1.1), on_accent)
     base_ink = _WHITE if _luminance(c.pal.base) < 0.45 else _BLACK
-    draw_line(d, (cx, cy + r * 1.55), name.upper()[:24], round(s * 0.06), base_ink)
+    sl, _, sr, _ = title_safe_box(c.img.size)
+    draw_line(d, (cx, cy + r * 1.55), name.upper(), round(s * 0.06), base_ink, max_width_px=sr - sl)
     d.line(
         [(cx - s * 0.08, cy + r * 2.2), (cx + s * 0.08, cy + r * 2.2)],
         fill=c.pal.accent,

@@ -5,8 +5,9 @@ Words are matched on a folded form of the text (casefolded, accents removed: "Ko
 inflection endings ("streets", "Schuhe", "zapatillas"); keys written in Chinese or Japanese
 are matched as substrings, since those scripts do not separate words with spaces.
 
-Languages: English, Spanish, French, German, Italian and Portuguese throughout, with Chinese and
-Japanese for the common words. The lists are data: a new word is a new entry, not new code.
+Languages: English, Spanish, French, German, Italian and Portuguese throughout, with Chinese,
+Japanese and Arabic for the common words. The lists are data: a new word is a new entry, not
+new code.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from functools import lru_cache
 #: Product category -> words that name it. The names are the storyboard's archetypes and match
 #: :data:`agent.spec.CATEGORIES` where the planner publishes one.
 CATEGORY_WORDS: dict[str, str] = {
-    "shoe": "shoe sneaker trainer running_shoe footwear sandal loafer heel espadrille zapatilla "
+    "shoe": "حذاء shoe sneaker trainer running_shoe footwear sandal loafer heel espadrille "
+    "zapatilla "
     "zapato tenis deportiva chaussure basket sneakers schuh turnschuh laufschuh sportschuh "
     "scarpa scarpe sapato sapatilha 鞋 运动鞋 跑鞋 スニーカー 靴 シューズ",
     "boot": "boot hiking_boot work_boot chelsea_boot bota botin bottine botte stiefel wanderschuh "
@@ -28,7 +30,8 @@ CATEGORY_WORDS: dict[str, str] = {
     "getrank saft milch wein bottiglia bevanda succo garrafa bebida suco 瓶 饮料 果汁 ボトル 飲料",
     "can": "can energy_drink beer seltzer lata cerveza canette biere dose bier lattina 罐 啤酒 缶",
     "cup": "cup mug tea matcha taza tasse becher tazza 杯 茶 カップ マグ お茶",
-    "coffee": "coffee espresso latte cappuccino cold_brew coffee_bean cafe kaffee caffe cafezinho "
+    "coffee": "قهوة coffee espresso latte cappuccino cold_brew coffee_bean cafe kaffee caffe "
+    "cafezinho "
     "咖啡 コーヒー",
     "jar": "jar honey jam peanut_butter spread yogurt cream_jar tarro miel mermelada pot confiture "
     "glas honig marmelade barattolo 罐子 蜂蜜 瓶詰め ジャム",
@@ -38,22 +41,24 @@ CATEGORY_WORDS: dict[str, str] = {
     "schachtel kiste paket geschenk scatola pacco caixa 盒 礼盒 箱 ギフト",
     "bag": "bag handbag backpack tote purse rucksack bolso bolsa mochila sac sac_a_dos tasche "
     "handtasche rucksack borsa zaino mochila 包 背包 手提包 バッグ リュック",
-    "phone": "phone smartphone iphone android mobile cellphone telefono movil celular telephone "
+    "phone": "هاتف جوال phone smartphone iphone android mobile cellphone telefono movil "
+    "celular telephone "
     "portable handy smartphone telefonino 手机 スマホ 携帯 電話",
     "laptop": "laptop notebook computer macbook chromebook ultrabook portatil ordenador "
     "ordinateur_portable rechner computer 笔记本电脑 电脑 ノートパソコン パソコン",
     "tablet": "tablet ipad e-reader kindle tableta tablette 平板 タブレット",
-    "headphones": "headphone earphone earbud headset airpod auricular cascos casque ecouteur "
+    "headphones": "سماعات headphone earphone earbud headset airpod auricular cascos casque "
+    "ecouteur "
     "kopfhorer ohrhorer kuffie cuffie fone_de_ouvido 耳机 ヘッドホン イヤホン",
     "speaker": "speaker soundbar smart_speaker altavoz bocina enceinte haut-parleur lautsprecher "
     "box altoparlante cassa 音箱 音响 スピーカー",
     "camera": "camera dslr mirrorless action_camera webcam camara appareil_photo kamera "
     "fotocamera 相机 カメラ",
-    "watch": "watch smartwatch wristwatch timepiece reloj montre uhr armbanduhr orologio "
+    "watch": "ساعة watch smartwatch wristwatch timepiece reloj montre uhr armbanduhr orologio "
     "relogio 手表 腕時計 時計",
     "jewellery": "jewellery jewelry ring necklace bracelet earring diamond joya anillo collar "
     "bijou bague collier schmuck ring kette gioiello anello joia 首饰 戒指 项链 指輪 ネックレス",
-    "perfume": "perfume fragrance cologne eau_de_parfum eau_de_toilette scent parfum colonia "
+    "perfume": "عطر perfume fragrance cologne eau_de_parfum eau_de_toilette scent parfum colonia "
     "duft profumo 香水",
     "sunglasses": "sunglasses sunglass shades eyewear glasses spectacles gafas_de_sol gafas lentes "
     "lunettes_de_soleil lunettes sonnenbrille brille occhiali_da_sole occhiali oculos_de_sol "
@@ -66,7 +71,8 @@ CATEGORY_WORDS: dict[str, str] = {
     "cardigan legging apparel clothing fashion scarf chaqueta sudadera camisa camiseta vestido "
     "abrigo ropa veste robe chemise manteau pull vetement jacke kleid hemd mantel pullover "
     "kleidung giacca vestito camicia cappotto maglia jaqueta roupa 衣服 夹克 外套 服 ジャケット",
-    "car": "car vehicle suv sedan ev electric_car hatchback truck pickup coupe automobile coche "
+    "car": "سيارة car vehicle suv sedan ev electric_car hatchback truck pickup coupe "
+    "automobile coche "
     "auto carro vehiculo voiture vehicule wagen fahrzeug auto macchina 汽车 车 車 自動車",
     "bike": "bike bicycle e-bike ebike cycle scooter motorbike motorcycle bicicleta bici moto "
     "velo bicyclette fahrrad rad motorrad bicicletta 自行车 单车 自転車 バイク",
@@ -99,24 +105,28 @@ CATEGORY_WORDS: dict[str, str] = {
 
 #: Scene places -> words that name them.
 PLACE_WORDS: dict[str, str] = {
-    "beach": "beach seaside shore shoreline coast ocean sea surf waves playa costa mar orilla "
+    "beach": "شاطئ بحر beach seaside shore shoreline coast ocean sea surf waves playa costa "
+    "mar orilla "
     "plage mer cote bord_de_mer strand meer kuste spiaggia mare praia 海滩 沙滩 海边 ビーチ 海辺",
-    "mountains": "mountain alps alpine peak summit ridge glacier trail hike hiking montana "
+    "mountains": "جبال جبل mountain alps alpine peak summit ridge glacier trail hike hiking "
+    "montana "
     "sierra cumbre montagne sommet alpes berg gebirge gipfel alpen montagna vetta montanha "
     "山 山峰 雪山 山頂 登山",
-    "city": "city street downtown urban skyline avenue boulevard sidewalk rooftop metropolis "
+    "city": "مدينة شارع city street downtown urban skyline avenue boulevard sidewalk rooftop "
+    "metropolis "
     "ciudad calle urbano avenida ville rue urbain trottoir stadt strasse innenstadt grossstadt "
     "citta strada cidade rua 城市 街道 都市 街",
-    "forest": "forest woods woodland jungle rainforest pine_trees bosque selva arboles foret "
+    "forest": "غابة forest woods woodland jungle rainforest pine_trees bosque selva arboles foret "
     "bois jungle wald walder dschungel foresta bosco floresta 森林 树林 森",
-    "desert": "desert dune sand_dunes sahara canyon desierto duna desert dune wuste dune "
+    "desert": "صحراء desert dune sand_dunes sahara canyon desierto duna desert dune wuste dune "
     "deserto 沙漠 砂漠",
     "countryside": "field meadow park countryside farm garden hills lawn vineyard campo prado "
     "parque jardin granja champ prairie campagne parc jardin ferme feld wiese garten "
     "bauernhof prato giardino 公园 田野 草地 公園 草原",
     "road": "road highway freeway motorway open_road carretera autopista route autoroute "
     "landstrasse autobahn strada autostrada estrada rodovia 公路 高速 道路",
-    "kitchen": "kitchen countertop cooking cocina cuisine kuche cucina cozinha 厨房 キッチン 台所",
+    "kitchen": "مطبخ kitchen countertop cooking cocina cuisine kuche cucina cozinha 厨房 "
+    "キッチン 台所",
     "office": "office workspace workplace coworking meeting_room boardroom oficina despacho "
     "bureau buro ufficio escritorio 办公室 オフィス",
     "gym": "gym fitness workout weights training gimnasio entrenamiento salle_de_sport "
@@ -132,7 +142,7 @@ PLACE_WORDS: dict[str, str] = {
 
 #: Times of day -> words that name them.
 TIME_WORDS: dict[str, str] = {
-    "dawn": "dawn sunrise daybreak first_light early_morning amanecer alba madrugada aube "
+    "dawn": "فجر dawn sunrise daybreak first_light early_morning amanecer alba madrugada aube "
     "aurore lever_du_soleil morgengrauen sonnenaufgang fruhmorgens tagesanbruch "
     "nascer_do_sol 黎明 日出 清晨 夜明け 朝焼け 早朝",
     "day": "noon midday daylight daytime afternoon morning sunny blue_sky mediodia soleado "
@@ -140,23 +150,23 @@ TIME_WORDS: dict[str, str] = {
     "vormittag mezzogiorno soleggiato pomeriggio meio-dia ensolarado 中午 白天 晴天 昼 晴れ",
     "golden": "golden_hour magic_hour late_afternoon hora_dorada heure_doree goldene_stunde "
     "ora_d'oro hora_dourada 黄金时刻 ゴールデンアワー",
-    "sunset": "sunset sundown dusk twilight evening atardecer puesta_de_sol ocaso anochecer "
+    "sunset": "غروب sunset sundown dusk twilight evening atardecer puesta_de_sol ocaso anochecer "
     "coucher_de_soleil coucher_du_soleil crepuscule soir soiree sonnenuntergang abend "
     "abenddammerung dammerung "
     "tramonto por_do_sol entardecer 日落 黄昏 夕阳 傍晚 夕日 夕焼け 夕方",
-    "night": "night midnight nighttime moonlight moonlit starry after_dark neon noche "
+    "night": "ليل ليلة night midnight nighttime moonlight moonlit starry after_dark neon noche "
     "nocturno medianoche nuit nocturne minuit nacht nachts mitternacht notte notturno noite "
     "夜 夜晚 晚上 夜景",
 }
 
 #: Weather -> words that name it.
 WEATHER_WORDS: dict[str, str] = {
-    "rain": "rain rainy raining rain-slick wet storm stormy drizzle downpour puddle lluvia "
+    "rain": "مطر rain rainy raining rain-slick wet storm stormy drizzle downpour puddle lluvia "
     "lluvioso tormenta llovizna pluie pluvieux orage averse regen regnerisch gewitter nass "
     "pioggia piovoso temporale chuva chuvoso 雨 下雨 暴雨",
-    "snow": "snow snowy snowfall snowing blizzard winter_wonderland nieve nevado nevando "
+    "snow": "ثلج snow snowy snowfall snowing blizzard winter_wonderland nieve nevado nevando "
     "invierno neige enneige hiver schnee verschneit schneefall neve nevoso inverno 雪 下雪 冬",
-    "fog": "fog foggy mist misty haze hazy niebla neblina bruma brouillard brume nebel "
+    "fog": "ضباب fog foggy mist misty haze hazy niebla neblina bruma brouillard brume nebel "
     "neblig dunst nebbia foschia nevoa 雾 霧 もや",
 }
 
@@ -169,7 +179,9 @@ _COLOUR_WORDS = frozenset(
 )
 #: Inflection endings tried on a word before looking it up ("streets", "zapatillas", "Schuhe").
 _ENDINGS = ("", "s", "es", "e", "en", "n")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+#: Scripts whose keys match as substrings: Chinese and Japanese write no spaces, and Arabic
+#: joins prefixes to its words ("لعطر", for perfume; "الصحراء", the desert).
+_CJK = re.compile(r"[\u0600-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 def fold(text: str) -> str:

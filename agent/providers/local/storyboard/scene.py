@@ -473,20 +473,41 @@ def _office(p: _Paint) -> None:
 
 
 def _gym(p: _Paint) -> None:
-    p.hy = round(p.h * 0.7)
+    """A gym: dark wall with an accent stripe, a squat rack with a loaded barbell, kettlebells."""
+    p.hy = round(p.h * 0.72)
     _room(p, (58, 60, 66), (34, 34, 38), window=False)
-    p.d.rectangle((0, p.h * 0.12, p.w, p.h * 0.16), fill=_mix(p.pal.accent, _BLACK, 0.2))
-    rack_y = p.hy - p.s * 0.12
-    p.d.rectangle((p.w * 0.05, rack_y, p.w * 0.95, rack_y + p.s * 0.02), fill=(120, 120, 128))
-    x = p.w * 0.07
-    while x < p.w * 0.93:
-        r = p.s * 0.035
-        for dx in (0, p.s * 0.08):
-            p.d.ellipse((x + dx - r, rack_y - 2 * r, x + dx + r, rack_y), fill=(20, 20, 22))
-        p.d.rectangle(
-            (x, rack_y - r * 1.15, x + p.s * 0.08, rack_y - r * 0.85), fill=(160, 160, 166)
+    p.d.rectangle((0, p.h * 0.2, p.w, p.h * 0.25), fill=_mix(p.pal.accent, _BLACK, 0.2))
+    for x in range(0, p.w, max(8, p.s // 6)):
+        p.d.line([(x, p.hy), (x - p.s * 0.1, p.h)], fill=(48, 48, 54), width=2)
+    steel = (150, 152, 160)
+    rx0, rx1 = p.w * 0.56, p.w * 0.56 + p.s * 0.62
+    for post in (rx0, rx1):
+        p.d.rectangle((post - p.s * 0.012, p.hy - p.s * 0.5, post + p.s * 0.012, p.hy), fill=steel)
+    bar_y = p.hy - p.s * 0.3
+    p.d.rectangle((rx0 - p.s * 0.12, bar_y - 3, rx1 + p.s * 0.12, bar_y + 3), fill=(200, 200, 206))
+    for plate in (rx0 - p.s * 0.08, rx1 + p.s * 0.05):
+        for k, colour in enumerate(((20, 20, 22), _mix(p.pal.accent, _BLACK, 0.3))):
+            dx = k * p.s * 0.03
+            p.d.rounded_rectangle(
+                (
+                    plate + dx,
+                    bar_y - p.s * (0.1 - 0.02 * k),
+                    plate + dx + p.s * 0.028,
+                    bar_y + p.s * (0.1 - 0.02 * k),
+                ),
+                radius=4,
+                fill=colour,
+            )
+    for i in range(3):
+        kx, r = p.w * 0.08 + i * p.s * 0.14, p.s * (0.045 + 0.008 * i)
+        p.d.ellipse((kx - r, p.hy - 2 * r, kx + r, p.hy), fill=(26, 26, 30))
+        p.d.arc(
+            (kx - r * 0.6, p.hy - 2.9 * r, kx + r * 0.6, p.hy - 1.5 * r),
+            180,
+            360,
+            fill=(26, 26, 30),
+            width=max(3, round(r * 0.3)),
         )
-        x += p.s * 0.14
     for lx in (0.25, 0.5, 0.75):
         p.d.rectangle(
             (p.w * lx - p.s * 0.08, 0, p.w * lx + p.s * 0.08, p.s * 0.015), fill=(250, 250, 240)

@@ -366,8 +366,12 @@ def draw_line(
     size_px: int,
     fill: tuple[int, ...],
     anchor: str = "mm",
+    max_width_px: int | None = None,
 ) -> None:
     """Draw one line of text in any script, centred (``anchor="mm"``) or left-aligned ("ls").
+
+    A line wider than ``max_width_px`` is drawn smaller (down to 10 px), then cut short
+    with "...".
 
     Args:
         draw: where to draw.
@@ -376,9 +380,18 @@ def draw_line(
         size_px: font size in pixels.
         fill: RGB or RGBA colour.
         anchor: "mm" (middle) or "ls" (left, baseline).
+        max_width_px: the widest the line may be, in pixels; None for no limit.
     """
     primary = _primary(text)
     text = _displayable(text, primary)
+    if max_width_px is not None:
+        while size_px > _MIN_FONT_PX and _line_width(size_px, text, primary) > max_width_px:
+            size_px = max(_MIN_FONT_PX, int(size_px * 0.9))
+        while len(text) > 1 and _line_width(size_px, text + "...", primary) > max_width_px:
+            text = text[:-1]
+            if _line_width(size_px, text + "...", primary) <= max_width_px:
+                text += "..."
+                break
     left, top, right, bottom = _line_ink(size_px, text, primary)
     x, y = xy
     if anchor == "mm":
