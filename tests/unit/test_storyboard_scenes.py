@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
+import agent.spec
 from agent.edits import SetBeat
 from agent.providers.base import ImageRequest
 from agent.providers.local.models import LocalImages
@@ -163,6 +164,10 @@ def test_the_product_words_pick_an_archetype_in_any_language(product: str, kind:
     assert product_kind(product) == kind
 
 
+def test_every_category_the_planner_may_set_has_a_drawing() -> None:
+    assert set(getattr(agent.spec, "CATEGORIES", ())) <= set(ARCHETYPES)
+
+
 def test_the_spec_category_wins_over_the_product_words() -> None:
     assert product_kind("Aurora", "sunglasses") == "sunglasses"
     assert product_kind("Aurora running shoes", "bag") == "bag"
@@ -269,7 +274,8 @@ def test_a_missing_font_is_named_in_a_warning_and_never_drawn_as_boxes(
 ) -> None:
     with caplog.at_level(logging.WARNING):
         layout = layout_text("跑得更远 Run", (1280, 720))
-    assert "fonts-noto-cjk" in caplog.text
+    warnings = [r.getMessage() for r in caplog.records if "fonts-noto-cjk" in r.getMessage()]
+    assert len(warnings) == 1 and "\n" not in warnings[0]
     assert layout.lines == ("Run",)
 
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw
 
 from agent.providers.local.storyboard.colour import _BLACK, _WHITE, RGB, _grey, _mix, _Palette
 from agent.providers.local.storyboard.lexicon import PLACE_WORDS, TIME_WORDS, WEATHER_WORDS, find
@@ -622,5 +622,4 @@ def weather(img: Image.Image, kind: str, rng: random.Random) -> None:
         for _ in range(int(w * h / s / s * 220)):
             x, y, r = rng.random() * w, rng.random() * h, s * rng.uniform(0.002, 0.008)
             d.ellipse((x - r, y - r, x + r, y + r), fill=rng.randrange(170, 250))
-        layer = layer.filter(ImageFilter.GaussianBlur(0.6))
     img.paste(_WHITE, (0, 0, w, h), layer)
