@@ -8,6 +8,7 @@ accent colours, drawn at 2x and reduced for smooth edges.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from PIL import Image, ImageDraw
@@ -68,7 +69,8 @@ class _Pen:
         self.d.line(self.p(*xy), fill=fill, width=max(2, round(width * self.w)))  # type: ignore[arg-type]
 
     def shine(self, x0: float, y0: float, x1: float, y1: float) -> None:
-        self.rect(x0, y0, x1, y1, (255, 255, 255, 70), (x1 - x0) / 2)
+        """A highlight strip, opaque: a translucent fill on a layer lets the frame through."""
+        self.rect(x0, y0, x1, y1, _mix(self.body, _WHITE, 0.4), (x1 - x0) / 2)
 
 
 def _shoe(k: _Pen) -> None:
@@ -248,7 +250,7 @@ def _screen(k: _Pen, x0: float, y0: float, x1: float, y1: float, app: bool) -> N
             x, y = x0 + ww * (0.12 + (i % 3) * 0.28), y0 + hh * (0.1 + (i // 3) * 0.14)
             k.rect(x, y, x + ww * 0.2, y + hh * 0.09, _mix(k.hi, k.acc, 0.2), 0.03)
     k.poly(
-        (255, 255, 255, 38),
+        _mix(_mix(k.acc, k.base, 0.35), _WHITE, 0.12),
         x0,
         y0 + hh * 0.5,
         x1,
@@ -396,7 +398,7 @@ def _sunglasses(k: _Pen) -> None:
     for x0 in (0.02, 0.54):
         k.rect(x0, 0.16, x0 + 0.44, 0.92, frame, 0.16)
         k.rect(x0 + 0.03, 0.22, x0 + 0.41, 0.86, _mix(k.acc, _BLACK, 0.45), 0.14)
-        k.poly((255, 255, 255, 70), x0 + 0.08, 0.3, x0 + 0.2, 0.26, x0 + 0.08, 0.6)
+        k.poly(_mix(k.acc, _WHITE, 0.2), x0 + 0.08, 0.3, x0 + 0.2, 0.26, x0 + 0.08, 0.6)
     k.d.arc(k.bx(0.42, 0.12, 0.58, 0.44), 200, 340, fill=frame, width=round(0.03 * k.w))
 
 
@@ -516,13 +518,25 @@ def _bowl_of_food(k: _Pen) -> None:
 
 
 def _pastry(k: _Pen) -> None:
+    """A croissant: five layered segments along a crescent, the middle one largest."""
     crust = _mix((214, 150, 70), k.body, 0.15)
-    for i, (x0, x1) in enumerate(((0.0, 0.3), (0.7, 1.0), (0.14, 0.44), (0.56, 0.86), (0.3, 0.7))):
-        y0 = 0.3 if i < 2 else (0.14 if i < 4 else 0.02)
-        k.oval(x0, y0, x1, 1.0 - y0 * 0.6, _mix(crust, _BLACK if i % 2 else _WHITE, 0.08 * i))
-    for x in (0.28, 0.5, 0.72):
-        k.line(_mix(crust, _BLACK, 0.35), 0.012, x - 0.04, 0.2, x + 0.04, 0.9)
-    k.shine(0.4, 0.1, 0.6, 0.2)
+    order = (0, 4, 1, 3, 2)  # the ends first, the middle on top
+    for i in order:
+        t = i / 4
+        angle = math.radians(200 + 140 * t)
+        cx, cy = 0.5 + 0.36 * math.cos(angle), 0.98 + 0.62 * math.sin(angle)
+        rx, ry = 0.09 + 0.07 * (1 - abs(t - 0.5) * 2), 0.2 + 0.14 * (1 - abs(t - 0.5) * 2)
+        tone = _mix(crust, _WHITE if i % 2 else _BLACK, 0.1)
+        k.oval(cx - rx, cy - ry, cx + rx, cy + ry, tone)
+        k.line(
+            _mix(crust, _BLACK, 0.35),
+            0.01,
+            cx - rx * 0.5,
+            cy - ry * 0.6,
+            cx + rx * 0.3,
+            cy + ry * 0.7,
+        )
+    k.oval(0.42, 0.1, 0.52, 0.16, _mix(crust, _WHITE, 0.45))
 
 
 def _toy(k: _Pen) -> None:
