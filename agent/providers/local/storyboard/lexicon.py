@@ -34,7 +34,7 @@ CATEGORY_WORDS: dict[str, str] = {
     "cafezinho "
     "咖啡 コーヒー",
     "jar": "jar honey jam peanut_butter spread yogurt cream_jar tarro miel mermelada pot confiture "
-    "glas honig marmelade barattolo 罐子 蜂蜜 瓶詰め ジャム",
+    "glas honig marmelade barattolo 罐子 蜂蜜 面霜 瓶詰め ジャム",
     "tube": "tube toothpaste sunscreen hand_cream ointment tubo pasta_de_dientes dentifrice "
     "creme_solaire zahnpasta sonnencreme tubetto 牙膏 防晒 歯磨き 日焼け止め",
     "box": "box package parcel gift kit subscription_box caja paquete regalo boite coffret cadeau "
@@ -70,7 +70,7 @@ CATEGORY_WORDS: dict[str, str] = {
     "garment": "garment jacket hoodie shirt t-shirt tshirt dress jeans coat sweater jumper "
     "cardigan legging apparel clothing fashion scarf chaqueta sudadera camisa camiseta vestido "
     "abrigo ropa veste robe chemise manteau pull vetement jacke kleid hemd mantel pullover "
-    "kleidung giacca vestito camicia cappotto maglia jaqueta roupa 衣服 夹克 外套 服 ジャケット",
+    "kleidung giacca vestito camicia cappotto maglia jaqueta roupa 衣服 夹克 外套 ジャケット",
     "car": "سيارة car vehicle suv sedan ev electric_car hatchback truck pickup coupe "
     "automobile coche "
     "auto carro vehiculo voiture vehicule wagen fahrzeug auto macchina 汽车 车 車 自動車",
@@ -90,7 +90,7 @@ CATEGORY_WORDS: dict[str, str] = {
     "bowl_of_food": "meal food bowl salad ramen noodle soup pizza burger taco sushi dish "
     "restaurant lunch dinner breakfast meal_kit cereal granola comida plato ensalada sopa "
     "repas plat salade soupe essen gemuse gericht salat suppe mahlzeit pasto piatto insalata "
-    "refeicao 食物 饭 面 拉面 料理 ラーメン ご飯",
+    "refeicao 食物 米饭 面条 拉面 料理 ラーメン ご飯",
     "pastry": "pastry croissant cake bakery bread cookie donut doughnut muffin cupcake "
     "chocolate dessert pastel panaderia galleta patisserie gateau boulangerie "
     "biscuit kuchen gebaeck backerei brot keks torta pane biscotto bolo pao 蛋糕 面包 "
@@ -137,7 +137,7 @@ PLACE_WORDS: dict[str, str] = {
     "fondo_blanco fond_blanc weisser_hintergrund sfondo_bianco fundo_branco 摄影棚 白背景 スタジオ",
     "home": "home living_room bedroom lounge apartment sofa couch casa salon sala hogar "
     "dormitorio maison chambre appartement wohnzimmer zuhause wohnung schlafzimmer "
-    "soggiorno 家 客厅 卧室 リビング 部屋",
+    "soggiorno 家里 客厅 卧室 リビング 部屋",
 }
 
 #: Times of day -> words that name them.
