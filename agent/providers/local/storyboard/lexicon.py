@@ -6,8 +6,8 @@ inflection endings ("streets", "Schuhe", "zapatillas"); keys written in Chinese 
 are matched as substrings, since those scripts do not separate words with spaces.
 
 Languages: English, Spanish, French, German, Italian and Portuguese throughout, with Chinese,
-Japanese and Arabic for the common words. The lists are data: a new word is a new entry, not
-new code.
+Japanese, Korean, Arabic and Hebrew for the common words. The lists are data: a new word is a
+new entry, not new code.
 """
 
 from __future__ import annotations
@@ -19,18 +19,21 @@ from functools import lru_cache
 #: Product category -> words that name it. The names are the storyboard's archetypes and match
 #: :data:`agent.spec.CATEGORIES` where the planner publishes one.
 CATEGORY_WORDS: dict[str, str] = {
-    "shoe": "حذاء shoe sneaker trainer running_shoe footwear sandal loafer heel espadrille "
+    "shoe": "신발 운동화 נעליים حذاء shoe sneaker trainer running_shoe footwear sandal loafer heel "
+    "espadrille "
     "zapatilla "
     "zapato tenis deportiva chaussure basket sneakers schuh turnschuh laufschuh sportschuh "
     "scarpa scarpe sapato sapatilha 鞋 运动鞋 跑鞋 スニーカー 靴 シューズ",
-    "boot": "boot hiking_boot work_boot chelsea_boot bota botin bottine botte stiefel wanderschuh "
+    "boot": "부츠 boot hiking_boot work_boot chelsea_boot bota botin bottine botte stiefel "
+    "wanderschuh "
     "stivale 靴子 登山靴 ブーツ",
     "bottle": "bottle water_bottle flask drink beverage juice smoothie kombucha milk oat_milk wine "
     "soda lemonade botella bebida zumo jugo leche vino bouteille boisson jus lait vin flasche "
     "getrank saft milch wein bottiglia bevanda succo garrafa bebida suco 瓶 饮料 果汁 ボトル 飲料",
     "can": "can energy_drink beer seltzer lata cerveza canette biere dose bier lattina 罐 啤酒 缶",
     "cup": "cup mug tea matcha taza tasse becher tazza 杯 茶 カップ マグ お茶",
-    "coffee": "قهوة coffee espresso latte cappuccino cold_brew coffee_bean cafe kaffee caffe "
+    "coffee": "커피 קפה قهوة coffee espresso latte cappuccino cold_brew coffee_bean cafe kaffee "
+    "caffe "
     "cafezinho "
     "咖啡 コーヒー",
     "jar": "jar honey jam peanut_butter spread yogurt cream_jar tarro miel mermelada pot confiture "
@@ -41,29 +44,35 @@ CATEGORY_WORDS: dict[str, str] = {
     "schachtel kiste paket geschenk scatola pacco caixa 盒 礼盒 箱 ギフト",
     "bag": "bag handbag backpack tote purse rucksack bolso bolsa mochila sac sac_a_dos tasche "
     "handtasche rucksack borsa zaino mochila 包 背包 手提包 バッグ リュック",
-    "phone": "هاتف جوال phone smartphone iphone android mobile cellphone telefono movil "
+    "phone": "스마트폰 휴대폰 סמארטפון هاتف جوال phone smartphone iphone android mobile cellphone "
+    "telefono movil "
     "celular telephone "
     "portable handy smartphone telefonino 手机 スマホ 携帯 電話",
     "laptop": "laptop notebook computer macbook chromebook ultrabook portatil ordenador "
     "ordinateur_portable rechner computer 笔记本电脑 电脑 ノートパソコン パソコン",
     "tablet": "tablet ipad e-reader kindle tableta tablette 平板 タブレット",
-    "headphones": "سماعات headphone earphone earbud headset airpod auricular cascos casque "
+    "headphones": "헤드폰 이어폰 אוזניות سماعات headphone earphone earbud headset airpod auricular "
+    "cascos casque "
     "ecouteur "
     "kopfhorer ohrhorer kuffie cuffie fone_de_ouvido 耳机 ヘッドホン イヤホン",
     "speaker": "speaker soundbar smart_speaker altavoz bocina enceinte haut-parleur lautsprecher "
     "box altoparlante cassa 音箱 音响 スピーカー",
     "camera": "camera dslr mirrorless action_camera webcam camara appareil_photo kamera "
     "fotocamera 相机 カメラ",
-    "watch": "ساعة watch smartwatch wristwatch timepiece reloj montre uhr armbanduhr orologio "
+    "watch": "손목시계 שעון ساعة watch smartwatch wristwatch timepiece reloj montre uhr armbanduhr "
+    "orologio "
     "relogio 手表 腕時計 時計",
     "jewellery": "jewellery jewelry ring necklace bracelet earring diamond joya anillo collar "
     "bijou bague collier schmuck ring kette gioiello anello joia 首饰 戒指 项链 指輪 ネックレス",
-    "perfume": "عطر perfume fragrance cologne eau_de_parfum eau_de_toilette scent parfum colonia "
+    "perfume": "향수 בושם عطر perfume fragrance cologne eau_de_parfum eau_de_toilette scent "
+    "parfum colonia "
     "duft profumo 香水",
     "sunglasses": "sunglasses sunglass shades eyewear glasses spectacles gafas_de_sol gafas lentes "
     "lunettes_de_soleil lunettes sonnenbrille brille occhiali_da_sole occhiali oculos_de_sol "
     "墨镜 太阳镜 眼镜 サングラス メガネ",
-    "cosmetic": "lipstick lip_balm lip_gloss mascara makeup cosmetic foundation blush nail_polish "
+    "cosmetic": "립스틱 화장품 שפתון lipstick lip_balm lip_gloss mascara makeup cosmetic "
+    "foundation "
+    "blush nail_polish "
     "concealer eyeliner pintalabios labial barra_de_labios balsamo_labial maquillaje "
     "rouge_a_levres baume_a_levres maquillage lippenstift lippenbalsam make-up schminke rossetto "
     "trucco batom 口红 唇膏 化妆品 口紅 リップ 化粧品",
@@ -71,7 +80,7 @@ CATEGORY_WORDS: dict[str, str] = {
     "cardigan legging apparel clothing fashion scarf chaqueta sudadera camisa camiseta vestido "
     "abrigo ropa veste robe chemise manteau pull vetement jacke kleid hemd mantel pullover "
     "kleidung giacca vestito camicia cappotto maglia jaqueta roupa 衣服 夹克 外套 ジャケット",
-    "car": "سيارة car vehicle suv sedan ev electric_car hatchback truck pickup coupe "
+    "car": "자동차 מכונית سيارة car vehicle suv sedan ev electric_car hatchback truck pickup coupe "
     "automobile coche "
     "auto carro vehiculo voiture vehicule wagen fahrzeug auto macchina 汽车 车 車 自動車",
     "bike": "bike bicycle e-bike ebike cycle scooter motorbike motorcycle bicicleta bici moto "
@@ -105,31 +114,40 @@ CATEGORY_WORDS: dict[str, str] = {
 
 #: Scene places -> words that name them.
 PLACE_WORDS: dict[str, str] = {
-    "beach": "شاطئ بحر beach seaside shore shoreline coast ocean sea surf waves playa costa "
+    "beach": "해변 바닷가 חוף شاطئ بحر beach seaside shore shoreline coast ocean sea surf waves "
+    "playa costa "
     "mar orilla "
     "plage mer cote bord_de_mer strand meer kuste spiaggia mare praia 海滩 沙滩 海边 ビーチ 海辺",
-    "mountains": "جبال جبل mountain alps alpine peak summit ridge glacier trail hike hiking "
+    "mountains": "산맥 설산 등산 הרים جبال جبل mountain alps alpine peak summit ridge glacier "
+    "trail "
+    "hike hiking "
     "montana "
     "sierra cumbre montagne sommet alpes berg gebirge gipfel alpen montagna vetta montanha "
     "山 山峰 雪山 山頂 登山",
-    "city": "مدينة شارع city street downtown urban skyline avenue boulevard sidewalk rooftop "
+    "city": "도시 거리 مدينة شارع city street downtown urban skyline avenue boulevard sidewalk "
+    "rooftop "
     "metropolis "
     "ciudad calle urbano avenida ville rue urbain trottoir stadt strasse innenstadt grossstadt "
     "citta strada cidade rua 城市 街道 都市 街",
-    "forest": "غابة forest woods woodland jungle rainforest pine_trees bosque selva arboles foret "
+    "forest": "숲 יער غابة forest woods woodland jungle rainforest pine_trees bosque selva "
+    "arboles foret "
     "bois jungle wald walder dschungel foresta bosco floresta 森林 树林 森",
-    "desert": "صحراء desert dune sand_dunes sahara canyon desierto duna desert dune wuste dune "
+    "desert": "사막 מדבר صحراء desert dune sand_dunes sahara canyon desierto duna desert dune "
+    "wuste dune "
     "deserto 沙漠 砂漠",
     "countryside": "field meadow park countryside farm garden hills lawn vineyard campo prado "
     "parque jardin granja champ prairie campagne parc jardin ferme feld wiese garten "
     "bauernhof prato giardino 公园 田野 草地 公園 草原",
     "road": "road highway freeway motorway open_road carretera autopista route autoroute "
     "landstrasse autobahn strada autostrada estrada rodovia 公路 高速 道路",
-    "kitchen": "مطبخ kitchen countertop cooking cocina cuisine kuche cucina cozinha 厨房 "
+    "kitchen": "주방 부엌 מטבח مطبخ kitchen countertop cooking cocina cuisine kuche cucina cozinha "
+    "厨房 "
     "キッチン 台所",
-    "office": "office workspace workplace coworking meeting_room boardroom oficina despacho "
+    "office": "사무실 משרד office workspace workplace coworking meeting_room boardroom oficina "
+    "despacho "
     "bureau buro ufficio escritorio 办公室 オフィス",
-    "gym": "gym fitness workout weights training gimnasio entrenamiento salle_de_sport "
+    "gym": "헬스장 체육관 gym fitness workout weights training gimnasio entrenamiento "
+    "salle_de_sport "
     "musculation fitnessstudio training palestra academia 健身房 健身 ジム",
     "stadium": "stadium arena pitch court estadio cancha stade terrain stadion "
     "spielfeld stadio estadio 体育场 球场 スタジアム",
@@ -142,7 +160,8 @@ PLACE_WORDS: dict[str, str] = {
 
 #: Times of day -> words that name them.
 TIME_WORDS: dict[str, str] = {
-    "dawn": "فجر dawn sunrise daybreak first_light early_morning amanecer alba madrugada aube "
+    "dawn": "새벽 일출 זריחה فجر dawn sunrise daybreak first_light early_morning amanecer alba "
+    "madrugada aube "
     "aurore lever_du_soleil morgengrauen sonnenaufgang fruhmorgens tagesanbruch "
     "nascer_do_sol 黎明 日出 清晨 夜明け 朝焼け 早朝",
     "day": "noon midday daylight daytime afternoon morning sunny blue_sky mediodia soleado "
@@ -150,23 +169,29 @@ TIME_WORDS: dict[str, str] = {
     "vormittag mezzogiorno soleggiato pomeriggio meio-dia ensolarado 中午 白天 晴天 昼 晴れ",
     "golden": "golden_hour magic_hour late_afternoon hora_dorada heure_doree goldene_stunde "
     "ora_d'oro hora_dourada 黄金时刻 ゴールデンアワー",
-    "sunset": "غروب sunset sundown dusk twilight evening atardecer puesta_de_sol ocaso anochecer "
+    "sunset": "일몰 노을 석양 שקיעה غروب sunset sundown dusk twilight evening atardecer "
+    "puesta_de_sol "
+    "ocaso anochecer "
     "coucher_de_soleil coucher_du_soleil crepuscule soir soiree sonnenuntergang abend "
     "abenddammerung dammerung "
     "tramonto por_do_sol entardecer 日落 黄昏 夕阳 傍晚 夕日 夕焼け 夕方",
-    "night": "ليل ليلة night midnight nighttime moonlight moonlit starry after_dark neon noche "
+    "night": "야경 밤거리 밤에 לילה ليل ليلة night midnight nighttime moonlight moonlit starry "
+    "after_dark neon noche "
     "nocturno medianoche nuit nocturne minuit nacht nachts mitternacht notte notturno noite "
     "夜 夜晚 晚上 夜景",
 }
 
 #: Weather -> words that name it.
 WEATHER_WORDS: dict[str, str] = {
-    "rain": "مطر rain rainy raining rain-slick wet storm stormy drizzle downpour puddle lluvia "
+    "rain": "빗속 비오는 גשם مطر rain rainy raining rain-slick wet storm stormy drizzle downpour "
+    "puddle lluvia "
     "lluvioso tormenta llovizna pluie pluvieux orage averse regen regnerisch gewitter nass "
     "pioggia piovoso temporale chuva chuvoso 雨 下雨 暴雨",
-    "snow": "ثلج snow snowy snowfall snowing blizzard winter_wonderland nieve nevado nevando "
+    "snow": "설경 눈밭 눈이 שלג ثلج snow snowy snowfall snowing blizzard winter_wonderland nieve "
+    "nevado nevando "
     "invierno neige enneige hiver schnee verschneit schneefall neve nevoso inverno 雪 下雪 冬",
-    "fog": "ضباب fog foggy mist misty haze hazy niebla neblina bruma brouillard brume nebel "
+    "fog": "안개 ערפל ضباب fog foggy mist misty haze hazy niebla neblina bruma brouillard brume "
+    "nebel "
     "neblig dunst nebbia foschia nevoa 雾 霧 もや",
 }
 
@@ -179,9 +204,10 @@ _COLOUR_WORDS = frozenset(
 )
 #: Inflection endings tried on a word before looking it up ("streets", "zapatillas", "Schuhe").
 _ENDINGS = ("", "s", "es", "e", "en", "n")
-#: Scripts whose keys match as substrings: Chinese and Japanese write no spaces, and Arabic
-#: joins prefixes to its words ("لعطر", for perfume; "الصحراء", the desert).
-_CJK = re.compile(r"[\u0600-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+#: Scripts whose keys match as substrings: Chinese and Japanese write no spaces, Arabic and
+#: Hebrew join prefixes to their words ("لعطر", for perfume; "בחוף", on the beach), Korean
+#: joins particles ("해변에서", at the beach).
+_CJK = re.compile(r"[\u0590-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 def fold(text: str) -> str:
