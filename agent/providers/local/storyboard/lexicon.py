@@ -2,8 +2,9 @@
 
 Words are matched on a folded form of the text (casefolded, accents removed: "Kopfhörer" ->
 "kopfhorer", "rouge à lèvres" -> "rouge_a_levres"), whole words only, with common plural and
-inflection endings ("streets", "Schuhe", "zapatillas"); keys written in Chinese or Japanese
-are matched as substrings, since those scripts do not separate words with spaces.
+inflection endings ("streets", "Schuhe", "zapatillas") and German compounds; keys written in
+Chinese, Japanese, Korean, Arabic or Hebrew are matched as substrings, since those scripts write
+no spaces or join particles and prefixes to their words.
 
 Languages: English, Spanish, French, German, Italian and Portuguese throughout, with Chinese,
 Japanese, Korean, Arabic and Hebrew for the common words. The lists are data: a new word is a
@@ -207,7 +208,7 @@ _ENDINGS = ("", "s", "es", "e", "en", "n")
 #: Scripts whose keys match as substrings: Chinese and Japanese write no spaces, Arabic and
 #: Hebrew join prefixes to their words ("لعطر", for perfume; "בחוף", on the beach), Korean
 #: joins particles ("해변에서", at the beach).
-_CJK = re.compile(r"[\u0590-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_SUBSTRING_SCRIPTS = re.compile(r"[\u0590-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 def fold(text: str) -> str:
@@ -218,21 +219,21 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=8)
 def _index(table: tuple[tuple[str, str], ...]) -> tuple[dict[tuple[str, ...], str], dict[str, str]]:
-    """Folded word sequences -> name, and Chinese/Japanese keys -> name, for one table.
+    """Folded word sequences -> name, and substring keys (CJK, Arabic, Hebrew) -> name.
 
     In the tables "_" joins the words of a phrase ("lip_balm"); a hyphen is a phrase too.
     """
     phrases: dict[tuple[str, ...], str] = {}
-    cjk: dict[str, str] = {}
+    by_substring: dict[str, str] = {}
     for name, words in table:
         for word in words.split():
-            if _CJK.search(word):
-                cjk.setdefault(word, name)
+            if _SUBSTRING_SCRIPTS.search(word):
+                by_substring.setdefault(word, name)
             else:
                 phrases.setdefault(
                     tuple(fold(word).replace("_", " ").replace("-", " ").split()), name
                 )
-    return phrases, cjk
+    return phrases, by_substring
 
 
 def _tokens(text: str) -> list[str]:
@@ -266,11 +267,12 @@ def find(text: str, table: dict[str, str]) -> list[tuple[int, int, str]]:
         table: name -> space-separated words (one of this module's tables).
 
     Returns:
-        (word position or character position for Chinese/Japanese, number of words in the key
-        that matched, name), in the order they occur. A scene word followed by a colour word
-        ("forest green", "midnight navy") is a colour and not counted.
+        (position, length, name) in the order they occur: position counts words, then
+        characters (after the last word) for substring keys; length is the key's words or
+        characters. A scene word followed by a colour word ("forest green", "midnight navy")
+        is a colour and not counted.
     """
-    phrases, cjk = _index(tuple(table.items()))
+    phrases, by_substring = _index(tuple(table.items()))
     toks = _tokens(text)
     hits: list[tuple[int, int, str]] = []
     i = 0
@@ -300,7 +302,7 @@ def find(text: str, table: dict[str, str]) -> list[tuple[int, int, str]]:
             i += n
         else:
             i += 1
-    for key, name in cjk.items():
+    for key, name in by_substring.items():
         at = text.find(key)
         if at >= 0:
             hits.append((len(toks) + at, len(key), name))
