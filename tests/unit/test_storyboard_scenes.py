@@ -106,7 +106,7 @@ SCENE_EDITS = [
     ("Desayuno en la cocina al amanecer.", "Una noche en la ciudad bajo la lluvia."),
     ("Dans un bureau, en plein jour.", "Au stade, la nuit."),
     ("Training im Fitnessstudio.", "Am Strand bei Sonnenuntergang."),
-    (None, "The same moment, at night."),
+    ("A hiker laces up the boots.", "The same moment, at night."),
 ]
 
 
