@@ -154,7 +154,8 @@ PLACE_WORDS: dict[str, str] = {
     "spielfeld stadio estadio 体育场 球场 スタジアム",
     "studio": "studio white_background cyclorama packshot estudio "
     "fondo_blanco fond_blanc weisser_hintergrund sfondo_bianco fundo_branco 摄影棚 白背景 スタジオ",
-    "home": "home living_room bedroom lounge apartment sofa couch casa salon sala hogar "
+    "home": "home window indoors interior living_room bedroom lounge apartment sofa couch casa "
+    "salon sala hogar "
     "dormitorio maison chambre appartement wohnzimmer zuhause wohnung schlafzimmer "
     "soggiorno 家里 客厅 卧室 リビング 部屋",
 }
