@@ -10,14 +10,13 @@ import pytest
 from PIL import Image
 
 from agent.providers.local.storyboard import (
-    _FONT_FILE,
     StoryboardFrame,
-    _has_glyph,
     layout_text,
     product_kind,
     render_storyboard_frame,
     title_safe_box,
 )
+from agent.providers.local.storyboard.text import _FONT_FILE, _has_glyph
 from agent.spec import (
     ASPECT_SIZE_PX,
     BEAT_LIBRARY,
@@ -238,15 +237,21 @@ def test_title_safe_box_is_the_central_80_percent() -> None:
 @pytest.mark.parametrize(
     ("product", "kind"),
     [
-        ("Trail running sneakers", "sneaker"),
-        ("Eau de parfum, 50 ml perfume", "bottle"),
-        ("Cold brew coffee drinks", "bottle"),
+        ("Trail running sneakers", "shoe"),
+        ("TrailMax hiking boots", "boot"),
+        ("Eau de parfum, 50 ml perfume", "perfume"),
+        ("Cold brew coffee", "coffee"),
         ("A budget Android phone", "phone"),
         ("Titanium dive watch", "watch"),
         ("Electric family car", "car"),
         ("Noise-cancelling headphones", "headphones"),
-        ("Cardigan knitted from merino", "box"),
-        ("Bio-Gemüsekiste im Abo", "box"),
+        ("Cardigan knitted from merino", "garment"),
+        ("Glow Up lip balm", "cosmetic"),
+        ("Polarised sunglasses", "sunglasses"),
+        ("zapatillas de running", "shoe"),
+        ("Kabellose Kopfhörer", "headphones"),
+        ("rouge à lèvres mat", "cosmetic"),
+        ("Concert tickets", "box"),
     ],
 )
 def test_product_kind_picks_a_silhouette_from_keywords(product: str, kind: str) -> None:

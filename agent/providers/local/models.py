@@ -21,7 +21,7 @@ from agent.spec import Spec
 from agent.state import Options
 
 #: Bump when a renderer's output changes, so memoised results of the old one are not reused.
-RENDERER_VERSION = 4
+RENDERER_VERSION = 5
 
 
 class LocalPlanner:
@@ -67,6 +67,7 @@ class LocalImages:
                 "prompt": req.prompt,
                 "style": spec.style.model_dump(mode="json"),
                 "product": spec.product,
+                "category": spec.category,
                 "brand": spec.brand,
                 "title": spec.title,
                 "size_px": list(req.size_px),
@@ -79,22 +80,17 @@ class LocalImages:
     async def draw(self, req: ImageRequest, dst: Path) -> None:
         """Render the beat's frame to a PNG.
 
-        A user's prompt (one that differs from the beat's) reaches the frame through its light
-        words ("a sunset on the beach" warms it, "at night" cools it); the seed varies the rest.
-        A product photo (``req.reference``) stands in for the drawn product.
+        A user's prompt (one that differs from the beat's) sets the frame's scene ("a sunset on
+        the beach", "at night in the rain"); the seed varies the rest. A product photo
+        (``req.reference``) stands in for the drawn product.
         """
         spec = req.spec
-        if req.prompt != req.beat.image_prompt:
-            lighting = f"{spec.style.lighting}; {req.prompt}"
-            spec = spec.model_copy(
-                update={"style": spec.style.model_copy(update={"lighting": lighting})}
-            )
 
         def render() -> None:
             photo = Image.open(req.reference) if req.reference is not None else None
             with photo or nullcontext():
                 frame = storyboard.render_storyboard_frame(
-                    spec, req.beat, req.size_px, req.seed, photo
+                    spec, req.beat, req.size_px, req.seed, photo, req.prompt
                 )
             frame.image.save(dst, format="PNG", compress_level=1)
 

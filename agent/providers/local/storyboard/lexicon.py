@@ -1,0 +1,310 @@
+"""One multilingual lexicon of the words the storyboard draws from: product categories and scenes.
+
+Words are matched on a folded form of the text (casefolded, accents removed: "Kopfhörer" ->
+"kopfhorer", "rouge à lèvres" -> "rouge_a_levres"), whole words only, with common plural and
+inflection endings ("streets", "Schuhe", "zapatillas") and German compounds; keys written in
+Chinese, Japanese, Korean, Arabic or Hebrew are matched as substrings, since those scripts write
+no spaces or join particles and prefixes to their words.
+
+Languages: English, Spanish, French, German, Italian and Portuguese throughout, with Chinese,
+Japanese, Korean, Arabic and Hebrew for the common words. The lists are data: a new word is a
+new entry, not new code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+#: Product category -> words that name it. The names are the storyboard's archetypes and match
+#: :data:`agent.spec.CATEGORIES` where the planner publishes one.
+CATEGORY_WORDS: dict[str, str] = {
+    "shoe": "신발 운동화 נעליים حذاء shoe sneaker trainer running_shoe footwear sandal loafer heel "
+    "espadrille "
+    "zapatilla "
+    "zapato tenis deportiva chaussure basket sneakers schuh turnschuh laufschuh sportschuh "
+    "scarpa scarpe sapato sapatilha 鞋 运动鞋 跑鞋 スニーカー 靴 シューズ",
+    "boot": "부츠 boot hiking_boot work_boot chelsea_boot bota botin bottine botte stiefel "
+    "wanderschuh "
+    "stivale 靴子 登山靴 ブーツ",
+    "bottle": "bottle water_bottle flask drink beverage juice smoothie kombucha milk oat_milk wine "
+    "soda lemonade botella bebida zumo jugo leche vino bouteille boisson jus lait vin flasche "
+    "getrank saft milch wein bottiglia bevanda succo garrafa bebida suco 瓶 饮料 果汁 ボトル 飲料",
+    "can": "can energy_drink beer seltzer lata cerveza canette biere dose bier lattina 罐 啤酒 缶",
+    "cup": "cup mug tea matcha taza tasse becher tazza 杯 茶 カップ マグ お茶",
+    "coffee": "커피 קפה قهوة coffee espresso latte cappuccino cold_brew coffee_bean cafe kaffee "
+    "caffe "
+    "cafezinho "
+    "咖啡 コーヒー",
+    "jar": "jar honey jam peanut_butter spread yogurt cream_jar tarro miel mermelada pot confiture "
+    "glas honig marmelade barattolo 罐子 蜂蜜 面霜 瓶詰め ジャム",
+    "tube": "tube toothpaste sunscreen hand_cream ointment tubo pasta_de_dientes dentifrice "
+    "creme_solaire zahnpasta sonnencreme tubetto 牙膏 防晒 歯磨き 日焼け止め",
+    "box": "box package parcel gift kit subscription_box caja paquete regalo boite coffret cadeau "
+    "schachtel kiste paket geschenk scatola pacco caixa 盒 礼盒 箱 ギフト",
+    "bag": "bag handbag backpack tote purse rucksack bolso bolsa mochila sac sac_a_dos tasche "
+    "handtasche rucksack borsa zaino mochila 包 背包 手提包 バッグ リュック",
+    "phone": "스마트폰 휴대폰 סמארטפון هاتف جوال phone smartphone iphone android mobile cellphone "
+    "telefono movil "
+    "celular telephone "
+    "portable handy smartphone telefonino 手机 スマホ 携帯 電話",
+    "laptop": "laptop notebook computer macbook chromebook ultrabook portatil ordenador "
+    "ordinateur_portable rechner computer 笔记本电脑 电脑 ノートパソコン パソコン",
+    "tablet": "tablet ipad e-reader kindle tableta tablette 平板 タブレット",
+    "headphones": "헤드폰 이어폰 אוזניות سماعات headphone earphone earbud headset airpod auricular "
+    "cascos casque "
+    "ecouteur "
+    "kopfhorer ohrhorer kuffie cuffie fone_de_ouvido 耳机 ヘッドホン イヤホン",
+    "speaker": "speaker soundbar smart_speaker altavoz bocina enceinte haut-parleur lautsprecher "
+    "box altoparlante cassa 音箱 音响 スピーカー",
+    "camera": "camera dslr mirrorless action_camera webcam camara appareil_photo kamera "
+    "fotocamera 相机 カメラ",
+    "watch": "손목시계 שעון ساعة watch smartwatch wristwatch timepiece reloj montre uhr armbanduhr "
+    "orologio "
+    "relogio 手表 腕時計 時計",
+    "jewellery": "jewellery jewelry ring necklace bracelet earring diamond joya anillo collar "
+    "bijou bague collier schmuck ring kette gioiello anello joia 首饰 戒指 项链 指輪 ネックレス",
+    "perfume": "향수 בושם عطر perfume fragrance cologne eau_de_parfum eau_de_toilette scent "
+    "parfum colonia "
+    "duft profumo 香水",
+    "sunglasses": "sunglasses sunglass shades eyewear glasses spectacles gafas_de_sol gafas lentes "
+    "lunettes_de_soleil lunettes sonnenbrille brille occhiali_da_sole occhiali oculos_de_sol "
+    "墨镜 太阳镜 眼镜 サングラス メガネ",
+    "cosmetic": "립스틱 화장품 שפתון lipstick lip_balm lip_gloss mascara makeup cosmetic "
+    "foundation "
+    "blush nail_polish "
+    "concealer eyeliner pintalabios labial barra_de_labios balsamo_labial maquillaje "
+    "rouge_a_levres baume_a_levres maquillage lippenstift lippenbalsam make-up schminke rossetto "
+    "trucco batom 口红 唇膏 化妆品 口紅 リップ 化粧品",
+    "garment": "garment jacket hoodie shirt t-shirt tshirt dress jeans coat sweater jumper "
+    "cardigan legging apparel clothing fashion scarf chaqueta sudadera camisa camiseta vestido "
+    "abrigo ropa veste robe chemise manteau pull vetement jacke kleid hemd mantel pullover "
+    "kleidung giacca vestito camicia cappotto maglia jaqueta roupa 衣服 夹克 外套 ジャケット",
+    "car": "자동차 מכונית سيارة car vehicle suv sedan ev electric_car hatchback truck pickup coupe "
+    "automobile coche "
+    "auto carro vehiculo voiture vehicule wagen fahrzeug auto macchina 汽车 车 車 自動車",
+    "bike": "bike bicycle e-bike ebike cycle scooter motorbike motorcycle bicicleta bici moto "
+    "velo bicyclette fahrrad rad motorrad bicicletta 自行车 单车 自転車 バイク",
+    "lamp": "lamp light_bulb lantern desk_lamp lampara luz lampe luminaire leuchte lampada "
+    "灯 台灯 ランプ 照明",
+    "furniture": "furniture chair sofa couch table desk armchair stool mueble silla mesa "
+    "meuble chaise canape fauteuil mobel stuhl tisch sessel sedia divano 家具 椅子 沙发",
+    "candle": "candle wax melt vela bougie kerze candela 蜡烛 キャンドル",
+    "app_screen": "app application software saas platform dashboard website web_app game "
+    "aplicacion plataforma logiciel application plateforme anwendung plattform "
+    "applicazione aplicativo 应用 软件 アプリ ソフト",
+    "card": "card credit_card debit_card bank banking fintech insurance loan wallet payment "
+    "tarjeta banco carte banque assurance karte bank kreditkarte versicherung carta banca "
+    "cartao 信用卡 银行 カード 銀行",
+    "bowl_of_food": "meal food bowl salad ramen noodle soup pizza burger taco sushi dish "
+    "restaurant lunch dinner breakfast meal_kit cereal granola comida plato ensalada sopa "
+    "repas plat salade soupe essen gemuse gericht salat suppe mahlzeit pasto piatto insalata "
+    "refeicao 食物 米饭 面条 拉面 料理 ラーメン ご飯",
+    "pastry": "pastry croissant cake bakery bread cookie donut doughnut muffin cupcake "
+    "chocolate dessert pastel panaderia galleta patisserie gateau boulangerie "
+    "biscuit kuchen gebaeck backerei brot keks torta pane biscotto bolo pao 蛋糕 面包 "
+    "ケーキ パン",
+    "toy": "toy game teddy lego doll puzzle plush juguete muneca jouet peluche spielzeug "
+    "puppe giocattolo brinquedo 玩具 おもちゃ",
+    "pet": "pet dog cat puppy kitten pet_food dog_food cat_food mascota perro gato animal "
+    "chien haustier hund katze gatto cachorro 宠物 狗 猫 ペット 犬",
+    "suitcase": "suitcase luggage carry-on trolley travel_bag maleta equipaje valise bagage "
+    "koffer gepack valigia mala 行李箱 スーツケース",
+}
+
+#: Scene places -> words that name them.
+PLACE_WORDS: dict[str, str] = {
+    "beach": "해변 바닷가 חוף شاطئ بحر beach seaside shore shoreline coast ocean sea surf waves "
+    "playa costa "
+    "mar orilla "
+    "plage mer cote bord_de_mer strand meer kuste spiaggia mare praia 海滩 沙滩 海边 ビーチ 海辺",
+    "mountains": "산맥 설산 등산 הרים جبال جبل mountain alps alpine peak summit ridge glacier "
+    "trail "
+    "hike hiking "
+    "montana "
+    "sierra cumbre montagne sommet alpes berg gebirge gipfel alpen montagna vetta montanha "
+    "山 山峰 雪山 山頂 登山",
+    "city": "도시 거리 مدينة شارع city street downtown urban skyline avenue boulevard sidewalk "
+    "rooftop "
+    "metropolis "
+    "ciudad calle urbano avenida ville rue urbain trottoir stadt strasse innenstadt grossstadt "
+    "citta strada cidade rua 城市 街道 都市 街",
+    "forest": "숲 יער غابة forest woods woodland jungle rainforest pine_trees bosque selva "
+    "arboles foret "
+    "bois jungle wald walder dschungel foresta bosco floresta 森林 树林 森",
+    "desert": "사막 מדבר صحراء desert dune sand_dunes sahara canyon desierto duna desert dune "
+    "wuste dune "
+    "deserto 沙漠 砂漠",
+    "countryside": "field meadow park countryside farm garden hills lawn vineyard campo prado "
+    "parque jardin granja champ prairie campagne parc jardin ferme feld wiese garten "
+    "bauernhof prato giardino 公园 田野 草地 公園 草原",
+    "road": "road highway freeway motorway open_road carretera autopista route autoroute "
+    "landstrasse autobahn strada autostrada estrada rodovia 公路 高速 道路",
+    "kitchen": "주방 부엌 מטבח مطبخ kitchen countertop cooking cocina cuisine kuche cucina cozinha "
+    "厨房 "
+    "キッチン 台所",
+    "office": "사무실 משרד office workspace workplace coworking meeting_room boardroom oficina "
+    "despacho "
+    "bureau buro ufficio escritorio 办公室 オフィス",
+    "gym": "헬스장 체육관 gym fitness workout weights training gimnasio entrenamiento "
+    "salle_de_sport "
+    "musculation fitnessstudio training palestra academia 健身房 健身 ジム",
+    "stadium": "stadium arena pitch court estadio cancha stade terrain stadion "
+    "spielfeld stadio estadio 体育场 球场 スタジアム",
+    "studio": "studio white_background cyclorama packshot estudio "
+    "fondo_blanco fond_blanc weisser_hintergrund sfondo_bianco fundo_branco 摄影棚 白背景 スタジオ",
+    "home": "home window indoors interior living_room bedroom lounge apartment sofa couch casa "
+    "salon sala hogar "
+    "dormitorio maison chambre appartement wohnzimmer zuhause wohnung schlafzimmer "
+    "soggiorno 家里 客厅 卧室 リビング 部屋",
+}
+
+#: Times of day -> words that name them.
+TIME_WORDS: dict[str, str] = {
+    "dawn": "새벽 일출 זריחה فجر dawn sunrise daybreak first_light early_morning amanecer alba "
+    "madrugada aube "
+    "aurore lever_du_soleil morgengrauen sonnenaufgang fruhmorgens tagesanbruch "
+    "nascer_do_sol 黎明 日出 清晨 夜明け 朝焼け 早朝",
+    "day": "noon midday daylight daytime afternoon morning sunny blue_sky mediodia soleado "
+    "tarde midi journee ensoleille apres-midi matin mittag mittags sonnig nachmittag "
+    "vormittag mezzogiorno soleggiato pomeriggio meio-dia ensolarado 中午 白天 晴天 昼 晴れ",
+    "golden": "golden_hour magic_hour late_afternoon hora_dorada heure_doree goldene_stunde "
+    "ora_d'oro hora_dourada 黄金时刻 ゴールデンアワー",
+    "sunset": "일몰 노을 석양 שקיעה غروب sunset sundown dusk twilight evening atardecer "
+    "puesta_de_sol "
+    "ocaso anochecer "
+    "coucher_de_soleil coucher_du_soleil crepuscule soir soiree sonnenuntergang abend "
+    "abenddammerung dammerung "
+    "tramonto por_do_sol entardecer 日落 黄昏 夕阳 傍晚 夕日 夕焼け 夕方",
+    "night": "야경 밤거리 밤에 לילה ليل ليلة night midnight nighttime moonlight moonlit starry "
+    "after_dark neon noche "
+    "nocturno medianoche nuit nocturne minuit nacht nachts mitternacht notte notturno noite "
+    "夜 夜晚 晚上 夜景",
+}
+
+#: Weather -> words that name it.
+WEATHER_WORDS: dict[str, str] = {
+    "rain": "빗속 비오는 גשם مطر rain rainy raining rain-slick wet storm stormy drizzle downpour "
+    "puddle lluvia "
+    "lluvioso tormenta llovizna pluie pluvieux orage averse regen regnerisch gewitter nass "
+    "pioggia piovoso temporale chuva chuvoso 雨 下雨 暴雨",
+    "snow": "설경 눈밭 눈이 שלג ثلج snow snowy snowfall snowing blizzard winter_wonderland nieve "
+    "nevado nevando "
+    "invierno neige enneige hiver schnee verschneit schneefall neve nevoso inverno 雪 下雪 冬",
+    "fog": "안개 ערפל ضباب fog foggy mist misty haze hazy niebla neblina bruma brouillard brume "
+    "nebel "
+    "neblig dunst nebbia foschia nevoa 雾 霧 もや",
+}
+
+#: Words that make a scene word a colour name ("forest green", "midnight navy", "snow white").
+_COLOUR_WORDS = frozenset(
+    "navy blue green red orange pink gold golden yellow white black grey gray beige brown "
+    "purple violet teal tan cream ivory azul verde rojo naranja rosa dorado blanco negro gris "
+    "bleu vert rouge rose dore blanc noir blau grun rot gelb weiss schwarz grau rosso giallo "
+    "bianco nero azzurro branco preto".split()
+)
+#: Inflection endings tried on a word before looking it up ("streets", "zapatillas", "Schuhe").
+_ENDINGS = ("", "s", "es", "e", "en", "n")
+#: Scripts whose keys match as substrings: Chinese and Japanese write no spaces, Arabic and
+#: Hebrew join prefixes to their words ("لعطر", for perfume; "בחוף", on the beach), Korean
+#: joins particles ("해변에서", at the beach).
+_SUBSTRING_SCRIPTS = re.compile(r"[\u0590-\u06ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def fold(text: str) -> str:
+    """Casefold ``text`` and drop accents ("Kopfhörer" -> "kopfhorer"); other scripts stay."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ß", "ss")
+
+
+@lru_cache(maxsize=8)
+def _index(table: tuple[tuple[str, str], ...]) -> tuple[dict[tuple[str, ...], str], dict[str, str]]:
+    """Folded word sequences -> name, and substring keys (CJK, Arabic, Hebrew) -> name.
+
+    In the tables "_" joins the words of a phrase ("lip_balm"); a hyphen is a phrase too.
+    """
+    phrases: dict[tuple[str, ...], str] = {}
+    by_substring: dict[str, str] = {}
+    for name, words in table:
+        for word in words.split():
+            if _SUBSTRING_SCRIPTS.search(word):
+                by_substring.setdefault(word, name)
+            else:
+                phrases.setdefault(
+                    tuple(fold(word).replace("_", " ").replace("-", " ").split()), name
+                )
+    return phrases, by_substring
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", fold(text).replace("-", " "))
+
+
+def _compound(token: str, phrases: dict[tuple[str, ...], str]) -> tuple[int, str] | None:
+    """A one-word key of 5 letters or more that ``token`` starts or ends with.
+
+    German and Dutch write compounds as one word ("Schneelandschaft", "Laufschuhe"); the
+    longest key found wins.
+    """
+    best: tuple[int, str] | None = None
+    for end in _ENDINGS:
+        if end and not token.endswith(end):
+            continue
+        stem = token[: len(token) - len(end)] if end else token
+        for cut in range(5, len(stem) - 2):
+            for part in (stem[:cut], stem[-cut:]):
+                name = phrases.get((part,))
+                if name is not None and (best is None or cut > best[0]):
+                    best = (cut, name)
+    return (1, best[1]) if best else None
+
+
+def find(text: str, table: dict[str, str]) -> list[tuple[int, int, str]]:
+    """Every name of ``table`` that ``text`` mentions, as (position, key length, name).
+
+    Args:
+        text: any text, any language.
+        table: name -> space-separated words (one of this module's tables).
+
+    Returns:
+        (position, length, name) in the order they occur: position counts words, then
+        characters (after the last word) for substring keys; length is the key's words or
+        characters. A scene word followed by a colour word ("forest green", "midnight navy")
+        is a colour and not counted.
+    """
+    phrases, by_substring = _index(tuple(table.items()))
+    toks = _tokens(text)
+    hits: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(toks):
+        found = None
+        for n in (3, 2, 1):
+            if i + n > len(toks):
+                continue
+            head, last = toks[i : i + n - 1], toks[i + n - 1]
+            for end in _ENDINGS:
+                if end and not last.endswith(end) or len(last) - len(end) < 2:
+                    continue
+                stem = last[: len(last) - len(end)] if end else last
+                name = phrases.get((*head, stem))
+                if name is not None:
+                    found = (n, name)
+                    break
+            if found:
+                break
+        if not found:
+            found = _compound(toks[i], phrases)
+        if found:
+            n, name = found
+            nxt = toks[i + n] if i + n < len(toks) else ""
+            if nxt not in _COLOUR_WORDS:
+                hits.append((i, n, name))
+            i += n
+        else:
+            i += 1
+    for key, name in by_substring.items():
+        at = text.find(key)
+        if at >= 0:
+            hits.append((len(toks) + at, len(key), name))
+    return sorted(hits)
