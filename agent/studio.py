@@ -20,7 +20,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
 from psycopg import AsyncConnection
 
-from agent import branches
+from agent import branches, effects
 from agent.branches import Branch
 from agent.deps import Deps
 from agent.editing import Edit, seed_values
@@ -334,14 +334,16 @@ class Studio:
         again: the memo answers for the rest.
 
         Returns:
-            The status of the branch that took the edit, with ``created_branch`` and
-            ``parent``.
+            The status of the branch that took the edit, with ``created_branch``,
+            ``parent``, and what the edit changed (:func:`agent.effects.summary`):
+            ``effect`` (``visible`` | ``partial`` | ``none`` | None) and ``effects``.
 
         Raises:
             NotFound: unknown video, branch, beat or chunk.
             WrongPhase: the branch has not reached the pause an edit belongs to, or is not
                 at a pause.
             BranchBusy: the branch is running.
+            UserError: an edit could not change anything (:func:`agent.effects.refuse_no_ops`).
         """
         if not edits:
             raise UserError("no edits to apply")
@@ -371,6 +373,7 @@ class Studio:
                 if snap.next == (f"review_{phase}",):
                     base = snap
                     break
+        await effects.refuse_no_ops(self.deps, dict(snapshot.values), edits)  # issue 14
         video = self.deps.registry.video(base.values["options"].video_model)
         values, phase, as_node = seed_values(dict(base.values), edits, video.clip_lengths_s)
         in_place = row.parent is not None and row.fork_phase == phase == at and row.phase == phase
@@ -396,7 +399,15 @@ class Studio:
             )
         await self.graph.aupdate_state(self._config(target), values, as_node=as_node)
         status = await self.run(video_id, user_id, target.name, on_progress=on_progress)
-        return {**status, "created_branch": not in_place, "parent": target.parent}
+        # What the edit visibly changed, against what was at the pause (agent/effects.py).
+        after = await self.graph.aget_state(self._config(target))
+        found = await effects.measure(self.deps, dict(snapshot.values), dict(after.values), edits)
+        return {
+            **status,
+            "created_branch": not in_place,
+            "parent": target.parent,
+            **effects.summary(found),
+        }
 
     async def branches(self, video_id: str, user_id: str) -> list[dict[str, Any]]:
         """The video's branch tree, oldest first: name, parent, fork point, status, phase."""

@@ -52,6 +52,12 @@ class EditResponse(BaseModel):
     branch_name: str | None = Field(description="the branch holding the edit")
     checkpoint_id: str | None = Field(default=None, description="the branch's new checkpoint")
     created_new_branch: bool = True
+    effects: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="what the edit changed, per artifact (agent/effects.py): artifact (file"
+        " name, 0-based), label (1-based), outcome (changed | slight | unchanged | pending),"
+        " amount, unit, message; empty while still rendering (202)",
+    )
 
 
 class RegenerateBeatRequest(BaseModel):
@@ -132,6 +138,7 @@ async def _edit(
         branch_name=result["branch"],
         checkpoint_id=head.id,
         created_new_branch=bool(result["created_branch"]),
+        effects=result.get("effects", []),
     )
 
 

@@ -450,6 +450,7 @@ async def edit(text: str, upload: Path | None) -> None:
             return await session.execute(result.calls, on_progress=progress)
         finally:
             said.extend(session.messages)
+            said.extend(render.effect_lines(session.effects))
             cl_state["auto_continue"] = session.auto_continue
 
     label = "Working" if tools & {"list_branches", "show_cost", "compare_branches"} else "Running"

@@ -168,3 +168,25 @@ def progress_text(phase: str, item: str, done: int, total: int) -> str:
     kind, _, number = item.rpartition("_")
     label = f"{kind} {int(number) + 1}" if kind and number.isdigit() else item
     return f"Running {phase}… {done}/{total}" + (f" ({label})" if label else "")
+
+
+def effect_lines(effects: list[dict[str, Any]]) -> list[str]:
+    """What an edit changed, one chat line per effect (:mod:`agent.effects`), numbered from 1.
+
+    A change the edit asked for is plain; one smaller than asked is a warning; an unchanged
+    result says so in bold with its reason, so a no-op never reads as a success.
+    """
+    lines = []
+    for e in effects:
+        message = e["message"][:1].upper() + e["message"][1:]
+        if not e["targeted"]:
+            lines.append(f"Note: {message}.")
+        elif e["outcome"] == "changed":
+            lines.append(f"{message}.")
+        elif e["outcome"] == "slight":
+            lines.append(f"**Only a small change.** {message}.")
+        elif e["outcome"] == "pending":
+            lines.append(f"{message}.")
+        else:
+            lines.append(f"**Nothing visible changed.** {message}.")
+    return lines

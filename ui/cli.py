@@ -20,6 +20,7 @@ from rich.tree import Tree
 
 from agent.compare import Comparison, compare
 from agent.deps import open_deps
+from agent.effects import verdict
 from agent.errors import ReelgraphError, UserError
 from agent.providers.local.brief import parse_brief
 from agent.settings import Settings
@@ -356,13 +357,34 @@ def edit(
         with PhaseProgress(err, enabled=not as_json) as bars:
             status = await session.execute(result.calls, on_progress=bars.update)
         calls = [c.model_dump(mode="json") for c in result.calls]
-        return {**status, "calls": calls, "messages": session.messages}
+        found = session.effects
+        return {
+            **status,
+            "calls": calls,
+            "messages": session.messages,
+            "effect": verdict(found),
+            "effects": found,
+        }
 
     status = _run(job)
     if not as_json:
         for line in status["messages"]:
             err.print(line, highlight=False, markup=False)
+        for effect in status["effects"]:
+            err.print(effect_line(effect), highlight=False, markup=False)
     _emit(status, as_json)
+    if status["effect"] == "none":  # a no-op is not a success: say why, exit 1
+        why = next(e["message"] for e in status["effects"] if e["targeted"])
+        err.print(f"error: the edit changed nothing: {why}", highlight=False, markup=False)
+        raise typer.Exit(1)
+
+
+def effect_line(effect: dict[str, Any]) -> str:
+    """One stderr line for an edit's effect: ``changed: beat 3 changed visibly (…)``."""
+    if not effect["targeted"]:
+        return f"note: {effect['message']}"
+    prefix = {"changed": "changed", "slight": "warning", "unchanged": "no change"}
+    return f"{prefix[effect['outcome']]}: {effect['message']}"
 
 
 @app.command("branches")
