@@ -286,38 +286,41 @@ def _quote(text: str, limit: int = 60) -> str:
     return f"'{text[: limit - 1]}…'" if len(text) > limit else f"'{text}'"
 
 
-def _picture_effect(
-    name: str, change: PictureChange, edit: Edit | None, ref: ArtifactRef, what: str
-) -> Effect:
+def _maker(name: str, state: dict[str, Any]) -> str:
+    """Who draws or animates artifact ``name`` on this branch, as a reply names it."""
+    image = name.startswith("beat_")
+    override = state.get("overrides", {}).get(name)
+    options = state["options"]
+    model = (override.model if override else None) or (
+        options.image_model if image else options.video_model
+    )
+    if model == "local":
+        return "the offline storyboard" if image else "the offline video model"
+    return f"the image model {model}" if image else f"the video model {model}"
+
+
+def _picture_effect(name: str, change: PictureChange, edit: Edit | None, maker: str) -> Effect:
     """Judge a picture (or video) change against what ``edit`` asked for (None: nothing)."""
     who = label(name)
     figures = f"mean change {change.mean_255:.1f}/255, {change.area_pct:.1f}% of the picture"
     prompt = getattr(edit, "prompt", None)
-    offline = ref.provider == "local"
+    outcome: Outcome
     if not change.visible:
         if edit is None:
-            outcome: Outcome = "unchanged"
-            message = f"{who} is unchanged"
+            outcome, message = "unchanged", f"{who} is unchanged"
         else:
-            if prompt and offline:
-                why = f"the offline {what} does not draw {_quote(prompt)}"
+            if isinstance(edit, ReplaceBeatImage):
+                why = "the image given is the one that was already there"
             elif prompt:
-                why = f"the model ({ref.model}) ignored {_quote(prompt)}"
-            elif offline:
-                why = f"the offline {what} made the same picture again"
+                why = f"{maker} does not show {_quote(prompt)}"
             else:
-                why = f"the model ({ref.model}) made the same picture again"
-            outcome, message = (
-                "unchanged",
-                f"{who} was redone but looks the same ({figures}): {why}",
-            )
+                why = f"{maker} made the same picture again"
+            outcome = "unchanged"
+            message = f"{who} was redone but looks the same ({figures}): {why}"
     elif edit is None:
-        outcome, message = (
-            "changed",
-            f"{who} changed too, although the edit did not name it ({figures})",
-        )
+        outcome = "changed"
+        message = f"{who} changed too, although the edit did not name it ({figures})"
     elif prompt and isinstance(edit, RegenerateBeat) and change.mean_255 < SCENE_MEAN_255:
-        maker = f"the offline {what}" if offline else f"the model ({ref.model})"
         outcome = "slight"
         message = (
             f"{who} changed only a little ({figures}, less than {SCENE_MEAN_255:g}/255 for a new"
@@ -416,7 +419,12 @@ async def _audio_effect(
 
 
 async def _compare(
-    deps: Deps, name: str, old: ArtifactRef, new: ArtifactRef, edit: Edit | None
+    deps: Deps,
+    name: str,
+    old: ArtifactRef,
+    new: ArtifactRef,
+    edit: Edit | None,
+    state: dict[str, Any],
 ) -> Effect:
     if name == "music" or name == "final" and isinstance(edit, SetMusicVolume):
         assert edit is not None
@@ -436,8 +444,7 @@ async def _compare(
         )
         if len(a) != len(b):  # a new length is a visible change whatever the frames show
             change = PictureChange(max(change.mean_255, VISIBLE_MEAN_255), change.area_pct)
-    what = "storyboard" if name.startswith("beat_") else "video model"
-    return _picture_effect(name, change, edit, new, what)
+    return _picture_effect(name, change, edit, _maker(name, state))
 
 
 async def measure(
@@ -487,12 +494,12 @@ async def measure(
                 Effect(name, label(name), True, "changed", None, "", f"{label(name)} is new")
             )
         else:
-            effects.append(await _compare(deps, name, old, new, edit))
+            effects.append(await _compare(deps, name, old, new, edit, after))
     named = {name for name, _ in targets}
     for name in sorted(n for n in new_arts if n.startswith("beat_") and n not in named):
         old, new = old_arts.get(name), new_arts.get(name)
         if old is not None and new is not None and old.sha256 != new.sha256:
-            effect = await _compare(deps, name, old, new, None)
+            effect = await _compare(deps, name, old, new, None, after)
             if effect.outcome != "unchanged":
                 effects.append(effect)
     return effects

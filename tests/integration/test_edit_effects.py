@@ -1,0 +1,314 @@
+"""Every edit has a visible, checked effect or says why not (issue 14, parts 3 and 6).
+
+At the command line: what an edit changed is reported per artifact, numbered from 1; an edit
+that changed nothing exits 1 with the reason; "louder music" on a music-only soundtrack is
+refused before anything forks, and "quieter music" makes the delivered file quieter.
+
+Every example the product suggests is parsed out of where users read it (README.md's command
+line section, chainlit.md, the interpreter's help for each pause), run through the
+interpreter at its pause of a short offline video, applied, and must change what it names.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+import pytest_asyncio
+from PIL import Image
+
+from agent.deps import open_deps
+from agent.errors import UserError
+from agent.settings import Settings
+from agent.state import PHASES, Options, Phase, VideoRequest
+from agent.studio import Studio
+from tests.conftest import REPO, Cli
+from tests.measure import measure
+from tools.interpreter import Context, possible
+from tools.llm_interpreter import interpret_message
+from tools.operations import EDIT_TOOLS, Session
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+BRIEF = "Energetic ad for a ceramic mug"
+
+
+def _photo(path: Path, size_px: tuple[int, int] = (1280, 720)) -> Path:
+    """A picture unlike any storyboard frame: diagonal stripes in three colours."""
+    w, h = size_px
+    yy, xx = np.mgrid[0:h, 0:w]
+    band = ((xx + yy) // 60) % 3
+    colours = np.array([(230, 60, 40), (30, 160, 90), (250, 220, 60)], np.uint8)
+    Image.fromarray(colours[band]).save(path)
+    return path
+
+
+# -- the command line ------------------------------------------------------------------------
+
+
+def test_a_storyboard_edit_reports_its_effect_numbered_from_one(cli: Cli) -> None:
+    vid = cli.json("generate", BRIEF, "--duration", "8", "--seed", "141")["video_id"]
+    paused = cli.json("continue", vid)
+    beats = sorted(n for n in paused["artifacts"] if n.startswith("beat_"))
+    assert len(beats) >= 3
+
+    proc = cli("edit", vid, "use this for beat 3", "--image", str(_photo(cli.home / "p.png")))
+    lines = proc.stderr.strip().splitlines()
+    said = [line for line in lines if "beat 3" in line]
+    assert said and said[0].startswith("changed: beat 3 changed visibly (mean change "), lines
+    assert not any(re.search(r"\bbeat_?0?2\b", line) for line in lines), "numbered from 1"
+
+    edited = json.loads(
+        cli("edit", vid, "use this for beat 2", "--image", str(cli.home / "p.png"), "--json")
+        .stdout
+    )  # fmt: skip
+    assert edited["effect"] == "visible"
+    (effect,) = edited["effects"]
+    assert (effect["artifact"], effect["label"], effect["outcome"]) == (
+        "beat_01", "beat 2", "changed"
+    )  # fmt: skip
+    assert effect["amount"] >= 20 and effect["unit"] == "/255"
+    for name in beats:  # the other beats are the pictures that were there
+        if name != "beat_01":
+            assert edited["artifacts"][name]["sha256"] == paused["artifacts"][name]["sha256"]
+
+
+def test_an_edit_that_changes_nothing_exits_1_with_the_reason(cli: Cli) -> None:
+    vid = cli.json("generate", BRIEF, "--duration", "6", "--seed", "142")["video_id"]
+    paused = cli.json("continue", vid)
+    same = Path(paused["artifacts"]["beat_00"]["path"])  # beat 1's own picture, given again
+
+    proc = cli("edit", vid, "use this for beat 1", "--image", str(same), check=False)
+    assert proc.returncode == 1, proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: the edit changed nothing: beat 1 was redone but looks the same")
+    assert "the image given is the one that was already there" in last
+
+    proc = cli("edit", vid, "use this for beat 1", "--image", str(same), "--json", check=False)
+    assert proc.returncode == 1
+    result = json.loads(proc.stdout)
+    assert result["effect"] == "none"
+    assert [(e["label"], e["outcome"], e["amount"]) for e in result["effects"]] == [
+        ("beat 1", "unchanged", 0.0)
+    ]
+
+
+def test_music_level_edits_change_the_file_or_say_why_not(cli: Cli) -> None:
+    done = cli.json("generate", BRIEF, "--duration", "6", "--seed", "143", "--yolo")
+    vid, final = done["video_id"], Path(done["final_video"])
+    assert measure(final).integrated_lufs == pytest.approx(-14, abs=1)
+
+    louder = cli("edit", vid, "louder music", check=False)
+    assert louder.returncode == 2
+    assert louder.stderr.strip().splitlines() == [
+        "error: the music is the whole soundtrack and the final mix is normalised to -14 LUFS,"
+        " so louder music would not change it; 'quieter music' turns the soundtrack down, or"
+        " regenerate the music with a more energetic brief"
+    ]
+    tree = json.loads(cli("branches", vid, "--json").stdout)["branches"]
+    assert [b["name"] for b in tree] == ["main"], "a refused edit forks nothing"
+
+    quieter = cli.json("edit", vid, "quieter music")
+    assert quieter["effect"] == "visible"
+    (effect,) = quieter["effects"]
+    assert effect["label"] == "the final video" and effect["outcome"] == "changed"
+    new = measure(Path(quieter["artifacts"]["final"]["path"]))
+    old_lufs = measure(final).integrated_lufs
+    assert old_lufs is not None and new.integrated_lufs is not None
+    assert new.integrated_lufs == pytest.approx(old_lufs - 3, abs=0.7)
+    assert effect["loudness_lufs"][1] == pytest.approx(new.integrated_lufs, abs=0.5)
+
+    back = cli.json("edit", vid, "louder music", "--branch", quieter["branch"])
+    assert back["effect"] == "visible", "back up to full level from -3 dB"
+    full = measure(Path(back["artifacts"]["final"]["path"]))
+    assert full.integrated_lufs == pytest.approx(old_lufs, abs=0.7)
+
+
+# -- every example the product suggests ------------------------------------------------------
+
+#: How a suggestion names the pause it belongs to ("after the plan:", "at the final video:").
+_PAUSE_WORDS: dict[str, Phase] = {
+    "plan": "plan", "storyboard": "storyboard", "chunks": "chunks", "chunk": "chunks",
+    "final": "refine", "refine": "refine", "music": "refine",
+}  # fmt: skip
+_PAUSE_LINE = re.compile(r"^- (?:at|after) the (\w+)[^:]*:(.*)$")
+
+
+@dataclass(frozen=True)
+class Example:
+    """One suggested message: where it was read, the pause it is for, an attached image."""
+
+    source: str
+    phase: Phase
+    text: str
+    photo: bool = False
+    model: str | None = None  # a model the suggestion names (may need a key to run)
+
+    def __str__(self) -> str:
+        return f"{self.source} @ {self.phase}: {self.text!r}"
+
+
+def _pause_items(markdown: str, quote: str, source: str) -> Iterator[Example]:
+    """Examples in ``- after the <pause>: <quote>x<quote>, …`` list items (continuations too)."""
+    items: list[str] = []
+    current: str | None = None
+    for line in [*markdown.splitlines(), ""]:
+        if _PAUSE_LINE.match(line):
+            if current is not None:
+                items.append(current)
+            current = line
+        elif current is not None and line.startswith("  ") and line.strip():
+            current += " " + line.strip()
+        elif current is not None:
+            items.append(current)
+            current = None
+    found = 0
+    q = re.escape(quote)
+    for item in items:
+        m = _PAUSE_LINE.match(item)
+        assert m, item
+        phase, body = _PAUSE_WORDS[m.group(1).lower()], m.group(2)
+        for said in re.finditer(rf"{q}([^{q}]+){q}(\s+with\s+`--image)?", body):
+            before = body[: said.start()][-40:]
+            photo = bool(said.group(2)) or "attach an image" in before
+            found += 1
+            yield Example(source, phase, said.group(1), photo=photo)
+    assert found, f"no examples found in {source}: has its layout changed?"
+
+
+def _section(markdown: str, title: str) -> str:
+    start = markdown.index(f"## {title}")
+    end = markdown.find("\n## ", start + 3)
+    return markdown[start : end if end > 0 else None]
+
+
+#: Fillers for the help's placeholders: ``<type>``, ``<what it shows>``, ``'…'``, ``as …``.
+_FILL = {"type": "hook", "quoted": "'Aurora Sunrise'", "scene": "a sunset on the beach",
+         "name": "Aurora"}  # fmt: skip
+
+
+def _fill(template: str) -> str:
+    """A help template's placeholders filled: ``N``, ``<type>``, ``<…>``, ``'…'``, ``as …``."""
+    text = re.sub(r"\bN seconds\b", "12 seconds", template)  # a length an ad can have
+    text = re.sub(r"\bN\b", "2", text)
+    text = text.replace("<type>", _FILL["type"])
+    text = re.sub(r"<[^>]+>", _FILL["scene"], text)
+    text = text.replace("'…'", _FILL["quoted"]).replace("as …", f"as {_FILL['scene']}")
+    return text.replace("…", _FILL["name"])
+
+
+def _expand(template: str) -> Iterator[tuple[str, str | None]]:
+    """Messages from a help template, with the model each names (or None).
+
+    ``x / y z`` gives ``x z`` and ``y z``; ``[a|b]`` gives the message without it and with
+    each alternative (``[with kling|veo]``: the leading word is shared); placeholders are
+    filled by :func:`_fill`.
+    """
+    text = _fill(template)
+    if slash := re.search(r"(\w+) / (\w+)", text):
+        for word in slash.groups():
+            yield from _expand(text[: slash.start()] + word + text[slash.end() :])
+        return
+    brackets = list(re.finditer(r" ?\[([^\]]+)\]", text))
+
+    def bare(s: str) -> str:
+        return re.sub(r" ?\[[^\]]+\]", "", s).strip()
+
+    yield bare(text), None
+    for br in brackets:
+        alts = br.group(1).split("|")
+        shared = len(alts) > 1 and " " in alts[0] and all(" " not in a for a in alts[1:])
+        lead = alts[0].split()[0] + " " if shared else ""
+        for i, alt in enumerate(alts):
+            phrase = alt if i == 0 else lead + alt
+            model = phrase.removeprefix("with ").strip() if lead == "with " else None
+            yield bare(text[: br.start()] + " " + phrase + text[br.end() :]), model
+
+
+def suggested_examples() -> list[Example]:
+    """Every example the product suggests, parsed from where users read it."""
+    readme = _section((REPO / "README.md").read_text(), "Command line")
+    chat = (REPO / "chainlit.md").read_text()
+    out = [*_pause_items(readme, '"', "README.md"), *_pause_items(chat, "*", "chainlit.md")]
+    for phase in PHASES:
+        said = possible(phase)
+        here = said.split("you can say:", 1)[1].split(". Any time:", 1)[0]
+        for template in here.split("; "):
+            for text, model in _expand(template.strip().rstrip(".")):
+                photo = "use this" in text
+                out.append(Example(f"help at {phase}", phase, text, photo=photo, model=model))
+    return list(dict.fromkeys(out))
+
+
+@pytest_asyncio.fixture
+async def studio(database_url: str, tmp_path: Path) -> AsyncIterator[Studio]:
+    settings = Settings(home=tmp_path / "home", database_url=database_url)
+    async with open_deps(settings) as deps:
+        yield Studio(deps)
+
+
+_seeds = itertools.count(144)
+
+
+async def _try(studio: Studio, vid: str, ex: Example, photo: Path) -> str | None:
+    """Run one example at its pause on a fork of ``main``; None if it works, else why not."""
+    st = await studio.status(vid, "tester")
+    spec = await studio.spec(vid, "tester")
+    assert spec is not None
+    chunks = sum(1 for n in st["artifacts"] if n.startswith("chunk_"))
+    ctx = Context(
+        phase=ex.phase,
+        beats=len(spec.beats),
+        chunks=chunks,
+        beat_types=tuple(b.type for b in spec.beats),
+    )
+    result = await interpret_message(studio.deps.settings, ex.text, ctx)
+    if not result.calls:
+        return f"the interpreter replied {result.reply!r}"
+    if not any(c.tool in EDIT_TOOLS for c in result.calls):
+        return None  # understood as a command (continue, status, …), nothing to render
+    session = Session(studio, "tester", vid, "main", upload=photo if ex.photo else None)
+    try:
+        await session.execute(result.calls)
+    except UserError as exc:
+        if ex.model and ex.model in str(exc):
+            return None  # a paid model with no key here: refused, naming it
+        return f"refused: {exc} (calls {[c.model_dump() for c in result.calls]})"
+    effects = session.effects
+    named = [e for e in effects if e["targeted"]]
+    revisit = all(c.tool == "revisit_phase" for c in result.calls if c.tool in EDIT_TOOLS)
+    if revisit:
+        return None
+    if not named or any(e["outcome"] != "changed" for e in named):
+        shown = "; ".join(e["message"] for e in named) or "no effect reported"
+        return f"{shown} (calls {[c.model_dump() for c in result.calls]})"
+    return None
+
+
+@pytest.mark.asyncio
+async def test_every_suggested_example_works(studio: Studio, tmp_path: Path) -> None:
+    examples = suggested_examples()
+    sources = {ex.source.split(" @")[0] for ex in examples}
+    assert {"README.md", "chainlit.md", "help at plan", "help at refine"} <= sources
+    assert any(ex.text == "make beat 3 a sunset on the beach" for ex in examples)
+
+    request = VideoRequest(prompt=BRIEF, options=Options(duration_s=8, seed=next(_seeds)))
+    vid = await studio.create_video(request, "tester")
+    done = await studio.run(vid, "tester", auto_continue=True)
+    assert done["status"] == "complete"
+    photo = _photo(tmp_path / "photo.png")
+
+    failures = []
+    for ex in examples:
+        why = await _try(studio, vid, ex, photo)
+        if why is not None:
+            failures.append(f"{ex}: {why}")
+    assert not failures, f"{len(failures)} of {len(examples)} examples fail:\n" + "\n".join(
+        failures
+    )
