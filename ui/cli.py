@@ -1,7 +1,7 @@
 """The ``reelgraph`` command line: generate, continue, status, videos, export, models, serve.
 
 Every command takes ``--json`` for scripts (one JSON object on stdout). Errors are one line on
-stderr; the exit code is 2 for bad input, 1 for a failed run.
+stderr; the exit code is 2 for bad input, 1 for a failed run or an edit that changed nothing.
 """
 
 from __future__ import annotations
@@ -347,7 +347,13 @@ def edit(
     yolo: YoloOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change a branch in your own words; the first edit at a pause forks a new branch."""
+    """Change a branch in your own words; the first edit at a pause forks a new branch.
+
+    For example: at the plan pause 'make it 15 seconds'; at the storyboard pause 'make beat 3
+    a sunset on the beach', 'use this for beat 2' with --image PHOTO; at the chunks pause
+    'regenerate chunk 2'; at the final video 'quieter music'. Beats and chunks count from 1.
+    Prints what the edit visibly changed; exits 1 if it changed nothing, saying why.
+    """
 
     async def job(studio: Studio, settings: Settings) -> dict[str, Any]:
         session = Session(studio, settings.user_id, video_id, branch, yolo, image)

@@ -5,7 +5,8 @@ that changed nothing exits 1 with the reason; "louder music" on a music-only sou
 refused before anything forks, and "quieter music" makes the delivered file quieter.
 
 Every example the product suggests is parsed out of where users read it (README.md's command
-line section, chainlit.md, the interpreter's help for each pause), run through the
+line section, chainlit.md, ``reelgraph edit --help``, the interpreter's help for each pause;
+its "any time" commands about branches and cost are not edits), run through the
 interpreter at its pause of a short offline video, applied, and must change what it names.
 """
 
@@ -14,6 +15,8 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,6 +185,23 @@ def _pause_items(markdown: str, quote: str, source: str) -> Iterator[Example]:
     assert found, f"no examples found in {source}: has its layout changed?"
 
 
+def _cli_help_items(command: str) -> Iterator[Example]:
+    """Examples in ``reelgraph <command> --help``: "at the <pause> 'x', 'y' with --image …"."""
+    help_text = subprocess.run(
+        [sys.executable, "-m", "ui.cli", command, "--help"],
+        cwd=REPO, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    found = 0
+    for part in " ".join(help_text.split()).split(";"):
+        if not (m := re.search(r"\bat the (\w+)", part)):
+            continue
+        for said in re.finditer(r"'([^']+)'(\s+with\s+--image)?", part[m.end() :]):
+            found += 1
+            yield Example(f"reelgraph {command} --help", _PAUSE_WORDS[m.group(1).lower()],
+                          said.group(1), photo=bool(said.group(2)))  # fmt: skip
+    assert found, f"no examples found in reelgraph {command} --help: has its layout changed?"
+
+
 def _section(markdown: str, title: str) -> str:
     start = markdown.index(f"## {title}")
     end = markdown.find("\n## ", start + 3)
@@ -235,7 +255,11 @@ def suggested_examples() -> list[Example]:
     """Every example the product suggests, parsed from where users read it."""
     readme = _section((REPO / "README.md").read_text(), "Command line")
     chat = (REPO / "chainlit.md").read_text()
-    out = [*_pause_items(readme, '"', "README.md"), *_pause_items(chat, "*", "chainlit.md")]
+    out = [
+        *_pause_items(readme, '"', "README.md"),
+        *_pause_items(chat, "*", "chainlit.md"),
+        *_cli_help_items("edit"),
+    ]
     for phase in PHASES:
         said = possible(phase)
         here = said.split("you can say:", 1)[1].split(". Any time:", 1)[0]
@@ -295,7 +319,7 @@ async def _try(studio: Studio, vid: str, ex: Example, photo: Path) -> str | None
 async def test_every_suggested_example_works(studio: Studio, tmp_path: Path) -> None:
     examples = suggested_examples()
     sources = {ex.source.split(" @")[0] for ex in examples}
-    assert {"README.md", "chainlit.md", "help at plan", "help at refine"} <= sources
+    assert {"README.md", "chainlit.md", "reelgraph edit --help", "help at refine"} <= sources
     assert any(ex.text == "make beat 3 a sunset on the beach" for ex in examples)
 
     request = VideoRequest(prompt=BRIEF, options=Options(duration_s=8, seed=next(_seeds)))
