@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 import numpy as np
 import pytest
 import pytest_asyncio
@@ -33,6 +37,7 @@ from agent.state import PHASES, Options, Phase, VideoRequest
 from agent.studio import Studio
 from tests.conftest import REPO, Cli
 from tests.measure import measure
+from tests.servers import free_port, serving
 from tools.interpreter import Context, possible
 from tools.llm_interpreter import interpret_message
 from tools.operations import EDIT_TOOLS, Session
@@ -131,6 +136,58 @@ def test_music_level_edits_change_the_file_or_say_why_not(cli: Cli) -> None:
     assert back["effect"] == "visible", "back up to full level from -3 dB"
     full = measure(Path(back["artifacts"]["final"]["path"]))
     assert full.integrated_lufs == pytest.approx(old_lufs, abs=0.7)
+
+
+# -- the HTTP API (the seed system's routes) --------------------------------------------------
+
+
+@pytest.fixture
+def api(database_url: str, tmp_path: Path) -> Iterator[httpx.Client]:
+    """``reelgraph serve`` on a free port, with a client that has a token."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url, "REELGRAPH_HOME": str(tmp_path / "api"),
+           "REELGRAPH_API_TOKENS": "effects-token:tester"}  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    argv = [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)]
+    with (
+        serving(argv, env, tmp_path / "server.log", f"{base}/api/openapi.json"),
+        httpx.Client(
+            base_url=base, headers={"Authorization": "Bearer effects-token"}, timeout=120
+        ) as client,
+    ):
+        yield client
+
+
+def _http_status(api: httpx.Client, vid: str, want: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 120
+    while True:
+        body: dict[str, Any] = api.get(f"/api/status/{vid}").json()
+        if body["status"] == want:
+            return body
+        assert body["status"] != "failed" and time.monotonic() < deadline, body
+        time.sleep(0.2)  # polling the status route, as the seed system's clients do
+
+
+def test_http_edit_responses_say_what_changed(api: httpx.Client, tmp_path: Path) -> None:
+    r = api.post("/api/generate", json={"prompt": f"An 8-second {BRIEF}", "model": "local"})
+    assert r.status_code == 200, r.text
+    vid = r.json()["video_id"]
+    cp1 = _http_status(api, vid, "paused_at_phase1")["current_checkpoint"]["checkpoint_id"]
+    assert api.post(f"/api/video/{vid}/continue", json={"checkpoint_id": cp1}).status_code == 200
+    cp2 = _http_status(api, vid, "paused_at_phase2")["current_checkpoint"]["checkpoint_id"]
+
+    photo = _photo(tmp_path / "photo.png").read_bytes()
+    r = api.post(
+        f"/api/video/{vid}/checkpoints/{cp2}/upload-image",
+        data={"beat_index": "1"},  # 0-based, the seed API's contract: beat 2
+        files={"image": ("photo.png", photo, "image/png")},
+    )
+    assert r.status_code == 200, r.text
+    (effect,) = r.json()["effects"]
+    assert (effect["artifact"], effect["label"], effect["outcome"]) == (
+        "beat_01", "beat 2", "changed"
+    )  # fmt: skip
+    assert effect["message"].startswith("beat 2 changed visibly") and effect["amount"] >= 20
 
 
 # -- every example the product suggests ------------------------------------------------------
