@@ -15,9 +15,19 @@ from typing import Any, Literal
 from PIL import Image, ImageDraw, ImageFont
 
 from agent.spec import Spec
+from agent.state import Phase
 
 #: Longest side of a storyboard thumbnail in the chat, pixels.
 THUMB_PX = 480
+
+#: The change the chat suggests at each pause; each one works there on a short ad
+#: (tests/integration/test_edit_effects.py runs them).
+SUGGESTED_EDIT: dict[Phase, str] = {
+    "plan": "make it 15 seconds",
+    "storyboard": "regenerate beat 2 as a sunset",
+    "chunks": "regenerate chunk 2",
+    "refine": "quieter music",
+}
 
 
 @dataclass(frozen=True)
@@ -190,3 +200,11 @@ def effect_lines(effects: list[dict[str, Any]]) -> list[str]:
         else:
             lines.append(f"**Nothing visible changed.** {message}.")
     return lines
+
+
+def invitation(phase: str | None) -> str:
+    """What a pause invites the user to do, with an example that works at ``phase``."""
+    example = next((text for at, text in SUGGESTED_EDIT.items() if at == phase), None)
+    if example is None:
+        return "Continue, or tell me what to change."
+    return f"Continue, or tell me what to change (for example *{example}*)."

@@ -5,7 +5,8 @@ that changed nothing exits 1 with the reason; "louder music" on a music-only sou
 refused before anything forks, and "quieter music" makes the delivered file quieter.
 
 Every example the product suggests is parsed out of where users read it (README.md's command
-line section, chainlit.md, ``reelgraph edit --help``, the interpreter's help for each pause;
+line section, chainlit.md, ``reelgraph edit --help``, the chat's invitation at each pause, the
+interpreter's help for each pause;
 its "any time" commands about branches and cost are not edits), run through the
 interpreter at its pause of a short offline video, applied, and must change what it names.
 """
@@ -41,6 +42,7 @@ from tests.servers import free_port, serving
 from tools.interpreter import Context, possible
 from tools.llm_interpreter import interpret_message
 from tools.operations import EDIT_TOOLS, Session
+from ui.chat_render import SUGGESTED_EDIT
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -316,7 +318,9 @@ def suggested_examples() -> list[Example]:
         *_pause_items(readme, '"', "README.md"),
         *_pause_items(chat, "*", "chainlit.md"),
         *_cli_help_items("edit"),
-    ]
+        *(Example("the chat's invitation", phase, text)
+          for phase, text in SUGGESTED_EDIT.items()),
+    ]  # fmt: skip
     for phase in PHASES:
         said = possible(phase)
         here = said.split("you can say:", 1)[1].split(". Any time:", 1)[0]

@@ -22,7 +22,7 @@ from agent.effects import (
 )
 from agent.phases.refine import TARGET_LUFS, mix_levels
 from agent.providers.local.planner import plan_spec
-from ui.chat_render import effect_lines
+from ui.chat_render import effect_lines, invitation
 from ui.cli import effect_line
 
 
@@ -132,3 +132,9 @@ def test_music_gain_moves_the_music_against_other_sound_or_the_soundtrack_level(
         0, music=True, other_audio=False
     )
     assert mix_levels(-60, music=True, other_audio=False)[0] == -60  # muted
+
+
+def test_the_chat_suggests_an_edit_that_belongs_to_the_pause() -> None:
+    assert invitation("storyboard").endswith("(for example *regenerate beat 2 as a sunset*).")
+    assert "beat" not in invitation("refine") and "music" in invitation("refine")
+    assert invitation(None) == "Continue, or tell me what to change."
