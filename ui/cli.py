@@ -389,8 +389,8 @@ def effect_line(effect: dict[str, Any]) -> str:
     """One stderr line for an edit's effect: ``changed: beat 3 changed visibly (…)``."""
     if not effect["targeted"]:
         return f"note: {effect['message']}"
-    prefix = {"changed": "changed", "slight": "warning", "unchanged": "no change"}
-    return f"{prefix[effect['outcome']]}: {effect['message']}"
+    prefix = {"slight": "warning", "unchanged": "no change", "pending": "next"}
+    return f"{prefix.get(effect['outcome'], effect['outcome'])}: {effect['message']}"
 
 
 @app.command("branches")

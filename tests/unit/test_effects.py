@@ -120,6 +120,8 @@ def test_the_chat_and_the_cli_say_plainly_when_nothing_changed() -> None:
     assert chat[2] == "Beat 3 changed."
     assert effect_line(_effect("unchanged")) == "no change: beat 3 unchanged"
     assert effect_line(_effect("slight")).startswith("warning: ")
+    assert effect_line(_effect("pending")) == "next: beat 3 pending"
+    assert effect_line(_effect("changed", targeted=False)) == "note: beat 3 changed"
 
 
 def test_music_gain_moves_the_music_against_other_sound_or_the_soundtrack_level() -> None:
