@@ -27,7 +27,7 @@ from agent.uploads import storyboard_png
 from ui.api_assets import read_upload
 from ui.api_checkpoints import Checkpoint, find, latest, phase_number
 from ui.api_core import StudioDep, User, start_background
-from ui.api_views import Views
+from ui.api_views import Views, seed_name
 from ui.chat_jobs import running_job
 
 #: How long an edit request waits for its regeneration before answering 202, seconds.
@@ -54,9 +54,9 @@ class EditResponse(BaseModel):
     created_new_branch: bool = True
     effects: list[dict[str, Any]] = Field(
         default_factory=list,
-        description="what the edit changed, per artifact (agent/effects.py): artifact (file"
-        " name, 0-based), label (1-based), outcome (changed | slight | unchanged | pending),"
-        " amount, unit, message; empty while still rendering (202)",
+        description="what the edit changed, per artifact (agent/effects.py): artifact (its"
+        " key in this API, 0-based: beat_1), label (1-based: beat 2), outcome (changed |"
+        " slight | unchanged | pending), amount, unit, message; empty while rendering (202)",
     )
 
 
@@ -138,7 +138,7 @@ async def _edit(
         branch_name=result["branch"],
         checkpoint_id=head.id,
         created_new_branch=bool(result["created_branch"]),
-        effects=result.get("effects", []),
+        effects=[{**e, "artifact": seed_name(e["artifact"])} for e in result.get("effects", [])],
     )
 
 

@@ -187,7 +187,7 @@ def test_http_edit_responses_say_what_changed(api: httpx.Client, tmp_path: Path)
     assert r.status_code == 200, r.text
     (effect,) = r.json()["effects"]
     assert (effect["artifact"], effect["label"], effect["outcome"]) == (
-        "beat_01", "beat 2", "changed"
+        "beat_1", "beat 2", "changed"
     )  # fmt: skip
     assert effect["message"].startswith("beat 2 changed visibly") and effect["amount"] >= 20
 
