@@ -32,9 +32,11 @@ import pytest_asyncio
 from PIL import Image
 
 from agent.deps import open_deps
+from agent.editing import RegenerateBeat
+from agent.effects import measure as measure_effects
 from agent.errors import UserError
 from agent.settings import Settings
-from agent.state import PHASES, Options, Phase, VideoRequest
+from agent.state import PHASES, ArtifactRef, Options, Phase, VideoRequest
 from agent.studio import Studio
 from tests.conftest import REPO, Cli
 from tests.measure import measure
@@ -339,6 +341,39 @@ async def studio(database_url: str, tmp_path: Path) -> AsyncIterator[Studio]:
 
 
 _seeds = itertools.count(144)
+
+
+@pytest.mark.asyncio
+async def test_a_picture_the_edit_did_not_name_is_reported_when_it_changes(
+    studio: Studio, tmp_path: Path
+) -> None:
+    """Scene edits must change the edited beat "and nothing else" (issue 14's acceptance)."""
+    store = studio.deps.store
+
+    def ref(name: str, path: Path) -> ArtifactRef:
+        sha, size = store.put_bytes(path.read_bytes(), ".png")
+        return ArtifactRef(
+            name=name,
+            key=f"t/{name}.png",
+            version=1,
+            sha256=sha,
+            mime="image/png",
+            size_bytes=size,
+            provider="local",
+            model="local",
+        )
+
+    grey = tmp_path / "grey.png"
+    Image.new("RGB", (320, 180), (128, 128, 128)).save(grey)
+    photo = _photo(tmp_path / "photo.png", (320, 180))
+    names = ("beat_00", "beat_01")
+    before = {"options": Options(), "artifacts": {n: ref(n, grey) for n in names}}
+    after = {"options": Options(), "artifacts": {n: ref(n, photo) for n in names}}
+    found = await measure_effects(studio.deps, before, after, [RegenerateBeat(beat=1)])
+    assert [(e.label, e.targeted, e.outcome) for e in found] == [
+        ("beat 1", True, "changed"), ("beat 2", False, "changed")
+    ]  # fmt: skip
+    assert found[1].message.startswith("beat 2 changed too, although the edit did not name it")
 
 
 async def _try(studio: Studio, vid: str, ex: Example, photo: Path) -> str | None:
