@@ -19,9 +19,10 @@ figure issue 14's acceptance asks of scene edits). Outcomes are ``changed``, ``s
 (changed, but less than asked) and ``unchanged``; :func:`summary` folds them into the
 edit's ``effect`` (:func:`verdict`): ``visible``, ``partial`` or ``none``.
 
-:func:`refuse_no_ops` runs before an edit forks and refuses edits that cannot change
-anything, with the reason (music volume on a video without music, or louder music when the
-music is the whole soundtrack, already at the loudness target).
+:func:`refuse_no_ops` runs before an edit forks and refuses edits known to change nothing,
+with the reason (a spec edit the spec already says, a beat's own picture given again, music
+volume on a video without music, or louder music when the music is the whole soundtrack,
+already at the loudness target).
 """
 
 from __future__ import annotations
@@ -45,8 +46,10 @@ from agent.editing import (
     RegenerateMusic,
     ReplaceBeatImage,
     SetMusicVolume,
+    Target,
     phase_of,
 )
+from agent.edits import SpecEdit
 from agent.errors import UserError
 from agent.phases.common import beat_name, chunk_name
 from agent.phases.refine import MUTE_DB, TARGET_LUFS, mix_levels
@@ -209,10 +212,11 @@ async def audio_samples(deps: Deps, path: Path) -> np.ndarray:
 async def refuse_no_ops(deps: Deps, values: dict[str, Any], edits: Sequence[Edit]) -> None:
     """Refuse, before anything forks, an edit that cannot change the result.
 
-    Today that is a music volume change that the mix would undo: a video with no music, or
-    louder music when the music is the whole soundtrack and already at the
-    :data:`~agent.phases.refine.TARGET_LUFS` loudness target (see
-    :func:`~agent.phases.refine.mix_levels`), or the gain it already has.
+    Known before any rendering: a spec edit that leaves the spec as it is (it already says
+    that); an image for a beat that is the picture the beat already has; a music volume
+    change that the mix would undo (see :func:`~agent.phases.refine.mix_levels`): on a video
+    without music, louder music when the music is the whole soundtrack and already at the
+    :data:`~agent.phases.refine.TARGET_LUFS` target, or the gain the music already has.
 
     Args:
         deps: the store and FFmpeg (to see whether the video has sound of its own).
@@ -221,36 +225,63 @@ async def refuse_no_ops(deps: Deps, values: dict[str, Any], edits: Sequence[Edit
 
     Raises:
         UserError: an edit would change nothing; the message says why and what would.
+        NotFound: an edit names a beat the video does not have.
     """
+    spec: Spec | None = values.get("spec")
+    arts: dict[str, ArtifactRef | None] = values.get("artifacts", {})
     for edit in edits:
-        if not isinstance(edit, SetMusicVolume):
-            continue
-        arts: dict[str, ArtifactRef | None] = values.get("artifacts", {})
-        music, stitched = arts.get("music"), arts.get("stitched")
-        if music is None:
-            why = (
-                "music is off for this video"
-                if not values["options"].music
-                else "the video model makes its own soundtrack, so no music was added"
-            )
-            raise UserError(f"there is no music to make louder or quieter: {why}")
-        other = False
-        if stitched is not None:
-            path = await asyncio.to_thread(deps.store.local_path, stitched.sha256)
-            other = (await asyncio.to_thread(deps.media.probe, path)).has_audio
-        old_gain = float(values.get("music_gain_db", 0.0))
-        before = mix_levels(old_gain, music=True, other_audio=other)
-        after = mix_levels(edit.gain_db, music=True, other_audio=other)
-        if before != after:
-            continue
-        if not other and edit.gain_db > old_gain:
-            raise UserError(
-                "the music is the whole soundtrack and the final mix is normalised to"
-                f" {TARGET_LUFS:g} LUFS, so louder music would not change it; 'quieter music'"
-                " turns the soundtrack down, or regenerate the music with a more energetic brief"
-            )
-        level = "muted" if old_gain <= MUTE_DB else f"at {old_gain:+g} dB"
-        raise UserError(f"the music is already {level}; nothing would change")
+        if isinstance(edit, EditSpec) and spec is not None:
+            if edit.apply(values, Target(spec, 0))["spec"] == spec:
+                asked = "; ".join(_op_words(op) for op in edit.ops) or "this spec"
+                raise UserError(f"the spec already says that ({asked}); nothing would change")
+        elif isinstance(edit, ReplaceBeatImage):
+            current = arts.get(beat_name(edit.beat - 1))
+            if current is not None and current.sha256 == edit.image.sha256:
+                raise UserError(
+                    f"that image is already beat {edit.beat}'s picture; nothing would change"
+                )
+        elif isinstance(edit, SetMusicVolume):
+            await _refuse_music_level(deps, values, edit)
+
+
+def _op_words(op: SpecEdit) -> str:
+    """A spec edit as a reply names it: ``set music mood 'calm'``."""
+    data = op.model_dump(exclude_none=True)
+    name = str(data.pop("op", "edit")).replace("_", " ")
+    words = [name]
+    for key, value in data.items():
+        shown = f"{value:g} s" if key.endswith("_s") and isinstance(value, float) else repr(value)
+        noun = key.removesuffix("_s").replace("_", " ")
+        words.append(shown if noun in name else f"{noun} {shown}")
+    return " ".join(words)
+
+
+async def _refuse_music_level(deps: Deps, values: dict[str, Any], edit: SetMusicVolume) -> None:
+    arts: dict[str, ArtifactRef | None] = values.get("artifacts", {})
+    music, stitched = arts.get("music"), arts.get("stitched")
+    if music is None:
+        why = (
+            "music is off for this video"
+            if not values["options"].music
+            else "the video model makes its own soundtrack, so no music was added"
+        )
+        raise UserError(f"there is no music to make louder or quieter: {why}")
+    other = False
+    if stitched is not None:
+        path = await asyncio.to_thread(deps.store.local_path, stitched.sha256)
+        other = (await asyncio.to_thread(deps.media.probe, path)).has_audio
+    old_gain = float(values.get("music_gain_db", 0.0))
+    before = mix_levels(old_gain, music=True, other_audio=other)
+    if before != mix_levels(edit.gain_db, music=True, other_audio=other):
+        return
+    if not other and edit.gain_db > old_gain:
+        raise UserError(
+            "the music is the whole soundtrack and the final mix is normalised to"
+            f" {TARGET_LUFS:g} LUFS, so louder music would not change it; 'quieter music'"
+            " turns the soundtrack down, or regenerate the music with a more energetic brief"
+        )
+    level = "muted" if old_gain <= MUTE_DB else f"at {old_gain:+g} dB"
+    raise UserError(f"the music is already {level}; nothing would change")
 
 
 # -- after an edit ----------------------------------------------------------------------------

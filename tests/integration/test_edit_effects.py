@@ -109,6 +109,15 @@ def test_an_edit_that_changes_nothing_exits_1_with_the_reason(cli: Cli) -> None:
     assert [(e["label"], e["outcome"], e["amount"]) for e in result["effects"]] == [
         ("beat 1", "unchanged", 0.0)
     ]
+    made = len(json.loads(cli("branches", vid, "--json").stdout)["branches"])
+
+    # Known before rendering: refused with the reason, and nothing forks.
+    same = cli("edit", vid, "make it 6 seconds", check=False)
+    assert same.returncode == 2
+    assert same.stderr.strip().splitlines() == [
+        "error: the spec already says that (set duration 6 s); nothing would change"
+    ]
+    assert len(json.loads(cli("branches", vid, "--json").stdout)["branches"]) == made
 
 
 def test_music_level_edits_change_the_file_or_say_why_not(cli: Cli) -> None:
