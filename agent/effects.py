@@ -403,7 +403,7 @@ def _spec_effect(before: Spec, after: Spec) -> Effect:
 
 
 async def _audio_effect(
-    deps: Deps, name: str, old: ArtifactRef, new: ArtifactRef, edit: Edit
+    deps: Deps, name: str, old: ArtifactRef, new: ArtifactRef, edit: Edit, old_gain_db: float
 ) -> Effect:
     """Compare two soundtracks (the music, or the final mix's audio)."""
     old_path = await asyncio.to_thread(deps.store.local_path, old.sha256)
@@ -428,13 +428,23 @@ async def _audio_effect(
             (await deps.media.loudness(new_path))[0],
         )
     audible = diff_db is not None and diff_db >= AUDIBLE_DIFF_DB
-    shown = "identical" if diff_db is None else f"difference at {diff_db:+.1f} dB"
+    if diff_db is None:
+        shown = "identical"
+    elif diff_db < 0:
+        shown = f"what changed is {-diff_db:.1f} dB below the old sound"
+    else:
+        shown = f"what changed is {diff_db:+.1f} dB against the old sound"
     level = (
         f"; the soundtrack is {loudness[1]:.1f} LUFS (was {loudness[0]:.1f})" if loudness else ""
     )
-    if audible:
-        what = "a different track" if isinstance(edit, RegenerateMusic) else "changed audibly"
-        message = f"{who}: {what} ({shown} against the old one){level}"
+    if audible and isinstance(edit, SetMusicVolume):
+        was = f"{old_gain_db:+g} dB" if old_gain_db > MUTE_DB else "muted"
+        now = f"{edit.gain_db:+g} dB" if edit.gain_db > MUTE_DB else "muted"
+        message = f"the music is now {now} (was {was}){level}"
+    elif audible and isinstance(edit, RegenerateMusic):
+        message = f"{who} is a different track{level}"
+    elif audible:
+        message = f"{who} sounds different ({shown}){level}"
     else:
         why = (
             "the music model made the same track again"
@@ -456,10 +466,11 @@ async def _compare(
     new: ArtifactRef,
     edit: Edit | None,
     state: dict[str, Any],
+    old_gain_db: float,
 ) -> Effect:
     if name == "music" or name == "final" and isinstance(edit, SetMusicVolume):
         assert edit is not None
-        return await _audio_effect(deps, name, old, new, edit)
+        return await _audio_effect(deps, name, old, new, edit, old_gain_db)
     if old.sha256 == new.sha256:
         change = PictureChange(0.0, 0.0)
     elif old.mime.startswith("image/"):
@@ -502,6 +513,7 @@ async def measure(
     new_arts: dict[str, ArtifactRef | None] = after.get("artifacts", {})
     effects: list[Effect] = []
     targets = _targets(edits)
+    gain = float(before.get("music_gain_db", 0.0))
     for name, edit in targets:
         if name == "spec":
             if before.get("spec") is not None and after.get("spec") is not None:
@@ -525,12 +537,12 @@ async def measure(
                 Effect(name, label(name), True, "changed", None, "", f"{label(name)} is new")
             )
         else:
-            effects.append(await _compare(deps, name, old, new, edit, after))
+            effects.append(await _compare(deps, name, old, new, edit, after, gain))
     named = {name for name, _ in targets}
     for name in sorted(n for n in new_arts if n.startswith("beat_") and n not in named):
         old, new = old_arts.get(name), new_arts.get(name)
         if old is not None and new is not None and old.sha256 != new.sha256:
-            effect = await _compare(deps, name, old, new, None, after)
+            effect = await _compare(deps, name, old, new, None, after, gain)
             if effect.outcome != "unchanged":
                 effects.append(effect)
     return effects
