@@ -13,6 +13,7 @@ interpreter at its pause of a short offline video, applied, and must change what
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -41,7 +42,7 @@ from agent.studio import Studio
 from tests.conftest import REPO, Cli
 from tests.measure import measure
 from tests.servers import free_port, serving
-from tools.interpreter import Context, possible
+from tools.interpreter import possible
 from tools.llm_interpreter import interpret_message
 from tools.operations import EDIT_TOOLS, Session
 from ui.chat_render import SUGGESTED_EDIT
@@ -112,9 +113,9 @@ def test_an_edit_that_changes_nothing_exits_1_with_the_reason(cli: Cli) -> None:
     made = len(json.loads(cli("branches", vid, "--json").stdout)["branches"])
 
     # Known before rendering: refused with the reason, and nothing forks.
-    same = cli("edit", vid, "make it 6 seconds", check=False)
-    assert same.returncode == 2
-    assert same.stderr.strip().splitlines() == [
+    refused = cli("edit", vid, "make it 6 seconds", check=False)
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == [
         "error: the spec already says that (set duration 6 s); nothing would change"
     ]
     assert len(json.loads(cli("branches", vid, "--json").stdout)["branches"]) == made
@@ -387,22 +388,14 @@ async def test_a_picture_the_edit_did_not_name_is_reported_when_it_changes(
 
 async def _try(studio: Studio, vid: str, ex: Example, photo: Path) -> str | None:
     """Run one example at its pause on a fork of ``main``; None if it works, else why not."""
-    st = await studio.status(vid, "tester")
-    spec = await studio.spec(vid, "tester")
-    assert spec is not None
-    chunks = sum(1 for n in st["artifacts"] if n.startswith("chunk_"))
-    ctx = Context(
-        phase=ex.phase,
-        beats=len(spec.beats),
-        chunks=chunks,
-        beat_types=tuple(b.type for b in spec.beats),
-    )
+    session = Session(studio, "tester", vid, "main", upload=photo if ex.photo else None)
+    # What the user sees at that pause: main has passed it, its beats and chunks are the same.
+    ctx = dataclasses.replace(await session.context(), phase=ex.phase)
     result = await interpret_message(studio.deps.settings, ex.text, ctx)
     if not result.calls:
         return f"the interpreter replied {result.reply!r}"
     if not any(c.tool in EDIT_TOOLS for c in result.calls):
         return None  # understood as a command (continue, status, …), nothing to render
-    session = Session(studio, "tester", vid, "main", upload=photo if ex.photo else None)
     try:
         await session.execute(result.calls)
     except UserError as exc:
