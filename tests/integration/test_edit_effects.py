@@ -401,6 +401,8 @@ async def _try(studio: Studio, vid: str, ex: Example, photo: Path) -> str | None
     except UserError as exc:
         if ex.model and ex.model in str(exc):
             return None  # a paid model with no key here: refused, naming it
+        if str(exc).startswith("the spec already says that"):
+            return None  # a filled-in template that this video already has (beat 2 pans left)
         return f"refused: {exc} (calls {[c.model_dump() for c in result.calls]})"
     effects = session.effects
     named = [e for e in effects if e["targeted"]]
