@@ -209,8 +209,8 @@ async def audio_samples(deps: Deps, path: Path) -> np.ndarray:
 # -- before an edit ---------------------------------------------------------------------------
 
 
-async def refuse_no_ops(deps: Deps, values: dict[str, Any], edits: Sequence[Edit]) -> None:
-    """Refuse, before anything forks, an edit that cannot change the result.
+async def refuse_no_ops(deps: Deps, values: dict[str, Any], edits: Sequence[Edit]) -> list[Edit]:
+    """Leave out, before anything forks, edits known to change nothing; refuse if all are.
 
     Known before any rendering: a spec edit that leaves the spec as it is (it already says
     that); an image for a beat that is the picture the beat already has; a music volume
@@ -223,25 +223,37 @@ async def refuse_no_ops(deps: Deps, values: dict[str, Any], edits: Sequence[Edit
         values: the branch's state at the pause the edits are made from.
         edits: the edits.
 
+    A message whose edits all change nothing is refused with every reason. One that also
+    asks for something else goes ahead without them (so a spec edit that changes nothing
+    does not send a beat's redraw back to the plan pause), and :func:`measure`, given every
+    edit asked for, reports the left-out ones as unchanged.
+
+    Returns:
+        The edits that may change something, in order.
+
     Raises:
-        UserError: an edit would change nothing; the message says why and what would.
+        UserError: the edits would change nothing; the message says why and what would.
         NotFound: an edit names a beat the video does not have.
     """
     spec: Spec | None = values.get("spec")
     arts: dict[str, ArtifactRef | None] = values.get("artifacts", {})
+    reasons: list[str | None] = []
     for edit in edits:
+        reason: str | None = None
         if isinstance(edit, EditSpec) and spec is not None:
             if edit.apply(values, Target(spec, 0))["spec"] == spec:
                 asked = "; ".join(_op_words(op) for op in edit.ops) or "this spec"
-                raise UserError(f"the spec already says that ({asked}); nothing would change")
+                reason = f"the spec already says that ({asked}); nothing would change"
         elif isinstance(edit, ReplaceBeatImage):
             current = arts.get(beat_name(edit.beat - 1))
             if current is not None and current.sha256 == edit.image.sha256:
-                raise UserError(
-                    f"that image is already beat {edit.beat}'s picture; nothing would change"
-                )
+                reason = f"that image is already beat {edit.beat}'s picture; nothing would change"
         elif isinstance(edit, SetMusicVolume):
-            await _refuse_music_level(deps, values, edit)
+            reason = await _music_level_no_op(deps, values, edit)
+        reasons.append(reason)
+    if reasons and all(reasons):
+        raise UserError("; ".join(r for r in reasons if r))
+    return [edit for edit, reason in zip(edits, reasons, strict=True) if reason is None]
 
 
 def _op_words(op: SpecEdit) -> str:
@@ -256,7 +268,10 @@ def _op_words(op: SpecEdit) -> str:
     return " ".join(words)
 
 
-async def _refuse_music_level(deps: Deps, values: dict[str, Any], edit: SetMusicVolume) -> None:
+async def _music_level_no_op(
+    deps: Deps, values: dict[str, Any], edit: SetMusicVolume
+) -> str | None:
+    """Why a music volume change would change nothing, or None if it would change the mix."""
     arts: dict[str, ArtifactRef | None] = values.get("artifacts", {})
     music, stitched = arts.get("music"), arts.get("stitched")
     if music is None:
@@ -265,7 +280,7 @@ async def _refuse_music_level(deps: Deps, values: dict[str, Any], edit: SetMusic
             if not values["options"].music
             else "the video model makes its own soundtrack, so no music was added"
         )
-        raise UserError(f"there is no music to make louder or quieter: {why}")
+        return f"there is no music to make louder or quieter: {why}"
     other = False
     if stitched is not None:
         path = await asyncio.to_thread(deps.store.local_path, stitched.sha256)
@@ -273,15 +288,15 @@ async def _refuse_music_level(deps: Deps, values: dict[str, Any], edit: SetMusic
     old_gain = float(values.get("music_gain_db", 0.0))
     before = mix_levels(old_gain, music=True, other_audio=other)
     if before != mix_levels(edit.gain_db, music=True, other_audio=other):
-        return
+        return None
     if not other and edit.gain_db > old_gain:
-        raise UserError(
+        return (
             "the music is the whole soundtrack and the final mix is normalised to"
             f" {TARGET_LUFS:g} LUFS, so louder music would not change it; 'quieter music'"
             " turns the soundtrack down, or regenerate the music with a more energetic brief"
         )
     level = "muted" if old_gain <= MUTE_DB else f"at {old_gain:+g} dB"
-    raise UserError(f"the music is already {level}; nothing would change")
+    return f"the music is already {level}; nothing would change"
 
 
 # -- after an edit ----------------------------------------------------------------------------

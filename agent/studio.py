@@ -343,7 +343,8 @@ class Studio:
             WrongPhase: the branch has not reached the pause an edit belongs to, or is not
                 at a pause.
             BranchBusy: the branch is running.
-            UserError: an edit could not change anything (:func:`agent.effects.refuse_no_ops`).
+            UserError: the edits could not change anything (:func:`agent.effects.refuse_no_ops`;
+                edits known to change nothing are left out when others can).
         """
         if not edits:
             raise UserError("no edits to apply")
@@ -366,6 +367,7 @@ class Studio:
                     f"{e.kind} is allowed from the {e.phase} pause on; branch {branch} is"
                     f" paused at {at} (continue to get there)"
                 )
+        asked, edits = edits, await effects.refuse_no_ops(self.deps, dict(snapshot.values), edits)
         phase = min((e.phase for e in edits), key=PHASES.index)
         base = snapshot
         if phase != at:
@@ -373,7 +375,6 @@ class Studio:
                 if snap.next == (f"review_{phase}",):
                     base = snap
                     break
-        await effects.refuse_no_ops(self.deps, dict(snapshot.values), edits)  # issue 14
         video = self.deps.registry.video(base.values["options"].video_model)
         values, phase, as_node = seed_values(dict(base.values), edits, video.clip_lengths_s)
         in_place = row.parent is not None and row.fork_phase == phase == at and row.phase == phase
@@ -401,7 +402,7 @@ class Studio:
         status = await self.run(video_id, user_id, target.name, on_progress=on_progress)
         # What the edit visibly changed, against what was at the pause (agent/effects.py).
         after = await self.graph.aget_state(self._config(target))
-        found = await effects.measure(self.deps, dict(snapshot.values), dict(after.values), edits)
+        found = await effects.measure(self.deps, dict(snapshot.values), dict(after.values), asked)
         return {
             **status,
             "created_branch": not in_place,

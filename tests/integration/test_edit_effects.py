@@ -120,6 +120,17 @@ def test_an_edit_that_changes_nothing_exits_1_with_the_reason(cli: Cli) -> None:
     ]
     assert len(json.loads(cli("branches", vid, "--json").stdout)["branches"]) == made
 
+    # With something else to do, the part that changes nothing is left out and reported: the
+    # new picture is made at the storyboard pause, not sent back to the plan.
+    photo = _photo(cli.home / "other.png")
+    both = cli("edit", vid, "make it 6 seconds, use this for beat 1", "--image", str(photo),
+               "--json")  # fmt: skip
+    mixed = json.loads(both.stdout)
+    assert (mixed["phase"], mixed["effect"]) == ("storyboard", "partial")
+    assert sorted((e["label"], e["outcome"]) for e in mixed["effects"]) == [
+        ("beat 1", "changed"), ("the spec", "unchanged")
+    ]  # fmt: skip
+
 
 def test_music_level_edits_change_the_file_or_say_why_not(cli: Cli) -> None:
     done = cli.json("generate", BRIEF, "--duration", "6", "--seed", "143", "--yolo")
