@@ -22,7 +22,7 @@ from langgraph.types import Command
 from psycopg import AsyncConnection
 from psycopg.rows import DictRow
 
-from agent import branches, db
+from agent import branches, db, effects
 from agent.branches import Branch
 from agent.db import DB_GONE_ERRORS
 from agent.deps import Deps
@@ -369,14 +369,17 @@ class Studio:
         again: the memo answers for the rest.
 
         Returns:
-            The status of the branch that took the edit, with ``created_branch`` and
-            ``parent``.
+            The status of the branch that took the edit, with ``created_branch``,
+            ``parent``, and what the edit changed (:func:`agent.effects.summary`):
+            ``effect`` (``visible`` | ``partial`` | ``none`` | None) and ``effects``.
 
         Raises:
             NotFound: unknown video, branch, beat or chunk.
             WrongPhase: the branch has not reached the pause an edit belongs to, or is not
                 at a pause.
             BranchBusy: the branch is running.
+            UserError: the edits could not change anything (:func:`agent.effects.refuse_no_ops`;
+                edits known to change nothing are left out when others can).
         """
         if not edits:
             raise UserError("no edits to apply")
@@ -399,6 +402,7 @@ class Studio:
                     f"{e.kind} is allowed from the {e.phase} pause on; branch {branch} is"
                     f" paused at {at} (continue to get there)"
                 )
+        asked, edits = edits, await effects.refuse_no_ops(self.deps, dict(snapshot.values), edits)
         phase = min((e.phase for e in edits), key=PHASES.index)
         base = snapshot
         if phase != at:
@@ -422,7 +426,15 @@ class Studio:
         else:
             target = await self._fork(row, base, phase, values, as_node)
         status = await self.run(video_id, user_id, target.name, on_progress=on_progress)
-        return {**status, "created_branch": not in_place, "parent": target.parent}
+        # What the edit visibly changed, against what was at the pause (agent/effects.py).
+        after = await self.graph.aget_state(self._config(target))
+        found = await effects.measure(self.deps, dict(snapshot.values), dict(after.values), asked)
+        return {
+            **status,
+            "created_branch": not in_place,
+            "parent": target.parent,
+            **effects.summary(found),
+        }
 
     async def _fork(
         self, parent: Branch, base: Any, phase: Phase, values: dict[str, Any], as_node: str

@@ -69,6 +69,7 @@ class Session:
         auto_continue: continue runs to the end instead of the next pause.
         upload: the file attached to the message, for ``replace_beat_image``.
         messages: what the operations said, in order.
+        effects: what each edit changed (:func:`agent.effects.summary`'s ``effects``), in order.
     """
 
     studio: Studio
@@ -78,6 +79,7 @@ class Session:
     auto_continue: bool = False
     upload: Path | None = None
     messages: list[str] = field(default_factory=list)
+    effects: list[dict[str, Any]] = field(default_factory=list)
 
     async def context(self) -> Context:
         """What the interpreter needs to know about the branch in view."""
@@ -112,6 +114,7 @@ class Session:
                 if st["created_branch"]:
                     self.messages.append(f"made branch {st['branch']} from {st['parent']}")
                 self.branch, pending = st["branch"], []
+                self.effects.extend(st.get("effects", []))
             await self._other(call, on_progress)
         return await self.studio.status(self.video_id, self.user_id, self.branch)
 

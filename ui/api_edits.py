@@ -35,7 +35,7 @@ from ui.api_checkpoints import (
     phase_number,
 )
 from ui.api_core import StudioDep, User, start_background
-from ui.api_views import Views
+from ui.api_views import Views, seed_name
 from ui.chat_jobs import running_job
 
 #: How long an edit request waits for its regeneration before answering 202, seconds.
@@ -60,6 +60,12 @@ class EditResponse(BaseModel):
     branch_name: str | None = Field(description="the branch holding the edit")
     checkpoint_id: str | None = Field(default=None, description="the branch's new checkpoint")
     created_new_branch: bool = True
+    effects: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="what the edit changed, per artifact (agent/effects.py): artifact (its"
+        " key in this API, 0-based: beat_1), label (1-based: beat 2), outcome (changed |"
+        " slight | unchanged | pending), amount, unit, message; empty while rendering (202)",
+    )
 
 
 class RegenerateBeatRequest(TextInput):
@@ -140,6 +146,7 @@ async def _edit(
         branch_name=result["branch"],
         checkpoint_id=head.id,
         created_new_branch=bool(result["created_branch"]),
+        effects=[{**e, "artifact": seed_name(e["artifact"])} for e in result.get("effects", [])],
     )
 
 

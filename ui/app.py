@@ -240,7 +240,7 @@ async def show(status: dict[str, Any]) -> None:
     parts.append(render.cost_line(status, payload))
     parts += [f"**Not for commercial use:** {note}" for note in status.get("licence_notes", [])]
     if status["status"] == "paused":
-        parts.append("Continue, or tell me what to change (for example *regenerate beat 2*).")
+        parts.append(render.invitation(status["phase"]))
     elements: list[Any] = []
     thumbs = settings().home / "chat" / "thumbs"
     for m in await asyncio.to_thread(render.media, status, thumbs, s.deps.store.local_path):
@@ -457,6 +457,7 @@ async def edit(text: str, upload: Path | None) -> None:
             return await session.execute(result.calls, on_progress=progress)
         finally:
             said.extend(session.messages)
+            said.extend(render.effect_lines(session.effects))
             cl_state["auto_continue"] = session.auto_continue
 
     label = "Working" if tools & {"list_branches", "show_cost", "compare_branches"} else "Running"

@@ -15,9 +15,19 @@ from typing import Any, Literal
 from PIL import Image, ImageDraw, ImageFont
 
 from agent.spec import Spec
+from agent.state import Phase
 
 #: Longest side of a storyboard thumbnail in the chat, pixels.
 THUMB_PX = 480
+
+#: The change the chat suggests at each pause; each one works there on a short ad
+#: (tests/integration/test_edit_effects.py runs them).
+SUGGESTED_EDIT: dict[Phase, str] = {
+    "plan": "make it 15 seconds",
+    "storyboard": "regenerate beat 2 as a sunset",
+    "chunks": "regenerate chunk 2",
+    "refine": "quieter music",
+}
 
 
 @dataclass(frozen=True)
@@ -168,3 +178,33 @@ def progress_text(phase: str, item: str, done: int, total: int) -> str:
     kind, _, number = item.rpartition("_")
     label = f"{kind} {int(number) + 1}" if kind and number.isdigit() else item
     return f"Running {phase}… {done}/{total}" + (f" ({label})" if label else "")
+
+
+def effect_lines(effects: list[dict[str, Any]]) -> list[str]:
+    """What an edit changed, one chat line per effect (:mod:`agent.effects`), numbered from 1.
+
+    A change the edit asked for is plain; one smaller than asked is a warning; an unchanged
+    result says so in bold with its reason, so a no-op never reads as a success.
+    """
+    lines = []
+    for e in effects:
+        message = e["message"][:1].upper() + e["message"][1:]
+        if not e["targeted"]:
+            lines.append(f"Note: {message}.")
+        elif e["outcome"] == "changed":
+            lines.append(f"{message}.")
+        elif e["outcome"] == "slight":
+            lines.append(f"**Only a small change.** {message}.")
+        elif e["outcome"] == "pending":
+            lines.append(f"{message}.")
+        else:
+            lines.append(f"**Nothing visible changed.** {message}.")
+    return lines
+
+
+def invitation(phase: str | None) -> str:
+    """What a pause invites the user to do, with an example that works at ``phase``."""
+    example = next((text for at, text in SUGGESTED_EDIT.items() if at == phase), None)
+    if example is None:
+        return "Continue, or tell me what to change."
+    return f"Continue, or tell me what to change (for example *{example}*)."

@@ -1,7 +1,7 @@
 """The ``reelgraph`` command line: generate, continue, status, videos, export, models, serve.
 
 Every command takes ``--json`` for scripts (one JSON object on stdout). Errors are one line on
-stderr; the exit code is 2 for bad input, 1 for a failed run.
+stderr; the exit code is 2 for bad input, 1 for a failed run or an edit that changed nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from agent import db
 from agent.brief_options import options_from_brief
 from agent.compare import Comparison, compare
 from agent.deps import open_deps
+from agent.effects import verdict
 from agent.errors import ReelgraphError, StorageError, UserError
 from agent.settings import Settings
 from agent.state import MAX_REFERENCE_IMAGES, Options, VideoRequest
@@ -465,7 +466,13 @@ def edit(
     yolo: YoloOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Change a branch in your own words; the first edit at a pause forks a new branch."""
+    """Change a branch in your own words; the first edit at a pause forks a new branch.
+
+    For example: at the plan pause 'make it 15 seconds'; at the storyboard pause 'make beat 3
+    a sunset on the beach', 'use this for beat 2' with --image PHOTO; at the chunks pause
+    'regenerate chunk 2'; at the final video 'quieter music'. Beats and chunks count from 1.
+    Prints what the edit visibly changed; exits 1 if it changed nothing, saying why.
+    """
     _plain(text, "the edit")
     if image is not None:
         try:  # a missing, unreadable or hostile image is refused before anything runs
@@ -481,13 +488,34 @@ def edit(
         with PhaseProgress(err, enabled=not as_json) as bars:
             status = await session.execute(result.calls, on_progress=bars.update)
         calls = [c.model_dump(mode="json") for c in result.calls]
-        return {**status, "calls": calls, "messages": session.messages}
+        found = session.effects
+        return {
+            **status,
+            "calls": calls,
+            "messages": session.messages,
+            "effect": verdict(found),
+            "effects": found,
+        }
 
     status = _run(job)
     if not as_json:
         for line in status["messages"]:
             err.print(line, highlight=False, markup=False)
+        for effect in status["effects"]:
+            err.print(effect_line(effect), highlight=False, markup=False)
     _emit(status, as_json)
+    if status["effect"] == "none":  # a no-op is not a success: say why, exit 1
+        why = next(e["message"] for e in status["effects"] if e["targeted"])
+        err.print(f"error: the edit changed nothing: {why}", highlight=False, markup=False)
+        raise typer.Exit(1)
+
+
+def effect_line(effect: dict[str, Any]) -> str:
+    """One stderr line for an edit's effect: ``changed: beat 3 changed visibly (…)``."""
+    if not effect["targeted"]:
+        return f"note: {effect['message']}"
+    prefix = {"slight": "warning", "unchanged": "no change", "pending": "next"}
+    return f"{prefix.get(effect['outcome'], effect['outcome'])}: {effect['message']}"
 
 
 @app.command("branches")

@@ -19,6 +19,33 @@ from agent.trust import guard
 TARGET_LUFS = -14.0
 #: Ceiling on the true peak, dBTP (EBU R128).
 TRUE_PEAK_DBTP = -1.0
+#: A music gain at or below this mutes the music, dB (``set_music_volume``'s floor).
+MUTE_DB = -60.0
+#: Quietest loudness a soundtrack is normalised to, LUFS (loudnorm's floor is -70).
+MIN_LUFS = -60.0
+
+
+def mix_levels(gain_db: float, *, music: bool, other_audio: bool) -> tuple[float, float]:
+    """How a music gain is applied: (gain on the music in the mix, dB; loudness target, LUFS).
+
+    With other sound in the mix (a video model's native audio), the gain moves the music
+    against it and the mix is normalised to :data:`TARGET_LUFS`. When the music is the whole
+    soundtrack, a gain before normalisation would be undone by it, so the gain sets the
+    soundtrack's loudness instead: at most :data:`TARGET_LUFS` (platforms turn louder audio
+    down, so "louder" than that cannot be heard), quieter by ``-gain_db``; at or below
+    :data:`MUTE_DB` the music is muted.
+
+    Args:
+        gain_db: the branch's music gain, dB (0 by default).
+        music: the mix has music.
+        other_audio: the mix has sound other than the music.
+
+    Returns:
+        (gain on the music before mixing in dB, integrated loudness target in LUFS).
+    """
+    if not music or other_audio or gain_db <= MUTE_DB:
+        return gain_db, TARGET_LUFS
+    return 0.0, max(MIN_LUFS, TARGET_LUFS + min(gain_db, 0.0))
 
 
 def soundtrack(state: State, registry: Registry) -> tuple[MusicProvider, MusicRequest] | None:
@@ -45,7 +72,8 @@ def soundtrack(state: State, registry: Registry) -> tuple[MusicProvider, MusicRe
 async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     """Compose the music (unless off, or the video model made its own audio) and mux the final.
 
-    The final video is H.264 + AAC, ``+faststart``, at -14 LUFS integrated and at most -1 dBTP.
+    The final video is H.264 + AAC, ``+faststart``, at -14 LUFS integrated and at most -1 dBTP
+    (quieter when a music-only soundtrack was turned down: :func:`mix_levels`).
     """
     deps = await guard(runtime, state)
     stitched = state["artifacts"]["stitched"]
@@ -64,9 +92,13 @@ async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
         updates["music"] = await rec.register("music", "mp3", "audio/mpeg", music)
         progress(runtime, "refine", "music", steps, reused=music.reused)
 
-    gain_db = state.get("music_gain_db", 0.0)
     stitched_path = deps.store.local_path(stitched.sha256)
     music_path = music.path if music else None
+    gain_db, target_lufs = mix_levels(
+        state.get("music_gain_db", 0.0),
+        music=music is not None,
+        other_audio=deps.media.probe(stitched_path).has_audio,
+    )
 
     async def finalize(dst: Path) -> None:
         await deps.media.finalize(
@@ -74,7 +106,7 @@ async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
             music_path,
             dst,
             gain_db=gain_db,
-            target_lufs=TARGET_LUFS,
+            target_lufs=target_lufs,
             true_peak_dbtp=TRUE_PEAK_DBTP,
         )
 
@@ -82,7 +114,7 @@ async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     call = Call(
         "ffmpeg",
         "finalize",
-        {"gain_db": gain_db, "lufs": TARGET_LUFS, "true_peak_dbtp": TRUE_PEAK_DBTP},
+        {"gain_db": gain_db, "lufs": target_lufs, "true_peak_dbtp": TRUE_PEAK_DBTP},
         inputs=inputs,
     )
     final = await rec.produce(call, "final", ".mp4", finalize)
