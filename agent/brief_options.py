@@ -30,7 +30,12 @@ class BriefOptions(NamedTuple):
 
 
 def options_from_brief(
-    prompt: str, duration_s: float | None = None, aspect: str | None = None
+    prompt: str,
+    duration_s: float | None = None,
+    aspect: str | None = None,
+    *,
+    fallback_duration_s: float | None = None,
+    fallback_aspect: str | None = None,
 ) -> BriefOptions:
     """Resolve a new video's length and aspect ratio: named options first, then the brief.
 
@@ -38,14 +43,19 @@ def options_from_brief(
         prompt: the user's brief (untrusted; only read).
         duration_s: the length the user named as an option, seconds; None if none.
         aspect: the aspect ratio the user named as an option; None if none.
+        fallback_duration_s: a length to use when neither the option nor the brief names
+            one (the chat's settings panel, which always holds a value), seconds.
+        fallback_aspect: the same for the aspect ratio.
 
     Returns:
         The length and aspect ratio, defaulting to :data:`DEFAULT_DURATION_S` and
-        :data:`DEFAULT_ASPECT` when neither names one.
+        :data:`DEFAULT_ASPECT` when nothing names one.
     """
     said = prompt.strip()
     if duration_s is None:
-        duration_s = (requested_duration_s(said) if said else None) or DEFAULT_DURATION_S
+        duration_s = (requested_duration_s(said) if said else None) or fallback_duration_s
     if aspect is None:
-        aspect = (requested_aspect(said) if said else None) or DEFAULT_ASPECT
-    return BriefOptions(duration_s, aspect)
+        aspect = (requested_aspect(said) if said else None) or fallback_aspect
+    return BriefOptions(
+        DEFAULT_DURATION_S if duration_s is None else duration_s, aspect or DEFAULT_ASPECT
+    )

@@ -37,8 +37,8 @@ from chainlit.types import ThreadDict
 from pydantic import ValidationError
 
 from agent import db
+from agent.brief_options import DEFAULT_DURATION_S, options_from_brief
 from agent.errors import ReelgraphError, UserError
-from agent.providers.local.brief import parse_brief
 from agent.state import Options, VideoRequest
 from agent.studio import ProgressEvent
 from agent.text import user_text
@@ -54,7 +54,6 @@ from ui.chat_jobs import Job, running_job, start_job
 #: (Socket.IO's default of 1 MB would drop the connection without a word).
 MAX_SOCKET_BYTES = 16 * 1024 * 1024
 ASPECTS = ["16:9", "9:16", "1:1"]
-DEFAULT_DURATION_S = 30
 
 sio.eio.max_http_buffer_size = MAX_SOCKET_BYTES
 #: What the browser sends instead of a message too long for the socket (public/reelgraph.js
@@ -377,18 +376,23 @@ async def _show_resumed(video_id: str, branch: str, handler: asyncio.Task[Any] |
 
 
 def request_for(brief: str, photos: tuple[str, ...] = ()) -> VideoRequest:
-    """The brief plus the chat settings; a length said in the brief wins over the slider.
+    """The brief plus the chat settings; a length or aspect said in the brief wins over them.
 
     ``photos`` are the stored product photos' SHA-256 (:attr:`Options.reference_images`).
     """
     opts = _get("options") or {}
-    duration = parse_brief(brief).duration_s if brief.strip() else None
+    slider = opts.get("duration")
+    duration_s, aspect = options_from_brief(
+        brief,
+        fallback_duration_s=None if slider is None else float(slider),
+        fallback_aspect=opts.get("aspect"),
+    )
     try:
         return VideoRequest(
             prompt=brief,
             options=Options(
-                duration_s=float(duration or opts.get("duration") or DEFAULT_DURATION_S),
-                aspect=opts.get("aspect") or "16:9",
+                duration_s=duration_s,
+                aspect=aspect,
                 video_model=opts.get("video_model") or "local",
                 reference_images=photos,
             ),

@@ -14,6 +14,7 @@ from langgraph.config import get_config
 from langgraph.runtime import Runtime
 from pydantic import ValidationError
 
+from agent.brief_options import options_from_brief
 from agent.deps import Deps
 from agent.phases.common import deps_of
 from agent.server.tree import Refused, server_user, tag_thread, thread_id
@@ -28,11 +29,13 @@ def _request(state: dict[str, Any]) -> VideoRequest:
     """
     if not isinstance(state.get("prompt"), str):
         raise Refused('the input needs a "prompt": describe the ad, e.g. "an 8-second tea ad"')
-    options = {k: state[k] for k in ("duration_s", "aspect") if state.get(k) is not None}
     try:
+        duration_s, aspect = options_from_brief(
+            state["prompt"], state.get("duration_s"), state.get("aspect")
+        )
         return VideoRequest(
             prompt=state["prompt"],
-            options=Options.model_validate(options),
+            options=Options.model_validate({"duration_s": duration_s, "aspect": aspect}),
             auto_continue=bool(state.get("auto_continue", False)),
         )
     except ValidationError as exc:

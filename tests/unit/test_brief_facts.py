@@ -172,6 +172,14 @@ def test_options_from_the_brief(
     assert tuple(options_from_brief(prompt, duration_s, aspect)) == expected
 
 
+def test_the_brief_wins_over_the_chat_panel_which_wins_over_the_defaults() -> None:
+    # The chat's settings panel always holds a value, so it is a fallback, not an option.
+    panel = {"fallback_duration_s": 12.0, "fallback_aspect": "1:1"}
+    assert tuple(options_from_brief("a 15-second vertical tea ad", **panel)) == (15.0, "9:16")
+    assert tuple(options_from_brief("an ad for tea", **panel)) == (12.0, "1:1")
+    assert tuple(options_from_brief("an ad for tea", 0.0, None, **panel)) == (0.0, "1:1")
+
+
 @pytest.mark.parametrize("duration_s", [6.0, 7.0, 8.0, 12.0])
 def test_a_short_ad_still_has_room_for_every_fact(duration_s: float) -> None:
     brief = 'Aurora headphones, now $199, code AUR10 at aurora.io, tagline "Hear every detail"'
