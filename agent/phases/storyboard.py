@@ -61,6 +61,7 @@ def beat_drawing(
         prompt=direction.prompt or beat.image_prompt,
         size_px=spec.size_px,
         seed=direction.seed(options.seed),
+        take=direction.take,
         reference=locate(photo) if photo else None,
         reference_sha256=photo,
     )

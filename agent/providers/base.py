@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from agent.memo import Call
 from agent.spec import Beat, CameraMove, MusicBrief, Spec
@@ -30,6 +30,8 @@ class ImageRequest(BaseModel):
             can (the offline renderer; FLUX dev on product beats); None to draw it from the
             spec alone.
         reference_sha256: its hash, set exactly when ``reference`` is.
+        take: how many times the user asked for another take of this image (0: the first);
+            the seed already varies with it, models that draw offline also reframe the shot.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -39,6 +41,7 @@ class ImageRequest(BaseModel):
     prompt: str
     size_px: tuple[int, int]
     seed: int
+    take: int = Field(default=0, ge=0)
     reference: Path | None = None
     reference_sha256: str | None = None
 

@@ -301,3 +301,17 @@ def test_a_long_brand_name_in_any_script_fits_the_end_card() -> None:
         assert columns.size, "the name is drawn"
         margin = size_px[0] // 10  # the title-safe area
         assert columns[0] >= margin and columns[-1] < size_px[0] - margin
+
+
+def test_another_take_is_framed_anew_under_the_same_text() -> None:
+    # "regenerate beat 2" with no new words: the retake must visibly differ, every take.
+    spec = plan_spec("Energetic ad for a ceramic mug", 8.0, "16:9", seed=0)
+    for beat in spec.beats:
+        first = np.asarray(render_storyboard_frame(spec, beat, (640, 360), 0).image, float)
+        for take in (1, 2):
+            seed = (7919 * take) % 2**31
+            frame = render_storyboard_frame(spec, beat, (640, 360), seed, take=take)
+            again = render_storyboard_frame(spec, beat, (640, 360), seed, take=take)
+            assert frame.image.tobytes() == again.image.tobytes()  # still deterministic
+            change = np.abs(np.asarray(frame.image, float) - first).mean()
+            assert change >= 2.0, (beat.type, take, change)

@@ -72,6 +72,7 @@ class LocalImages:
                 "title": spec.title,
                 "size_px": list(req.size_px),
                 "seed": req.seed,
+                "take": req.take,
             },
             inputs=(req.reference_sha256,) if req.reference_sha256 else (),
             unit="image",
@@ -81,8 +82,9 @@ class LocalImages:
         """Render the beat's frame to a PNG.
 
         A user's prompt (one that differs from the beat's) sets the frame's scene ("a sunset on
-        the beach", "at night in the rain"); the seed varies the rest. A product photo
-        (``req.reference``) stands in for the drawn product.
+        the beach", "at night in the rain"); the seed varies the rest, and another take is
+        framed anew (see :func:`~agent.providers.local.storyboard.render_storyboard_frame`).
+        A product photo (``req.reference``) stands in for the drawn product.
         """
         spec = req.spec
 
@@ -90,7 +92,7 @@ class LocalImages:
             photo = Image.open(req.reference) if req.reference is not None else None
             with photo or nullcontext():
                 frame = storyboard.render_storyboard_frame(
-                    spec, req.beat, req.size_px, req.seed, photo, req.prompt
+                    spec, req.beat, req.size_px, req.seed, photo, req.prompt, req.take
                 )
             frame.image.save(dst, format="PNG", compress_level=1)
 

@@ -91,6 +91,7 @@ def render_storyboard_frame(
     seed: int,
     photo: Image.Image | None = None,
     prompt: str | None = None,
+    take: int = 0,
 ) -> StoryboardFrame:
     """Render one beat's storyboard frame offline and report the text layout.
 
@@ -107,6 +108,10 @@ def render_storyboard_frame(
             drawn silhouette of the product's kind.
         prompt: the user's prompt for this beat, read for its scene before the beat's own
             image prompt and description.
+        take: how many times the user asked for another take (0: the first). A retake is
+            shot anew, as a camera operator would: the picture is reframed (pushed in 12-30 %
+            towards another point of the frame) under the same text, so it visibly differs
+            and keeps the beat's words.
 
     Returns:
         The frame and its text layout.
@@ -137,7 +142,21 @@ def render_storyboard_frame(
             if opacity:
                 img.paste(Image.blend(img, Image.new("RGB", size_px, colour), opacity))
             extra_vignette += vig
+    if take:
+        _reframe(img, random.Random(f"{seed}:{beat.index}:take:{take}"))
     _vignette(img, 0.3 + extra_vignette)
     layout = layout_text(beat.on_screen_text, size_px, region, font_px)
     _draw_text(img, layout)
     return StoryboardFrame(img, layout)
+
+
+def _reframe(img: Image.Image, rng: random.Random) -> None:
+    """Push in on the picture towards a point the seed picks (a retake's new framing), in place.
+
+    The zoom is 1.12-1.30x and the crop stays inside the frame, so no edge is invented.
+    """
+    w, h = img.size
+    zoom = rng.uniform(1.12, 1.30)
+    cw, ch = round(w / zoom), round(h / zoom)
+    x0, y0 = round(rng.random() * (w - cw)), round(rng.random() * (h - ch))
+    img.paste(img.crop((x0, y0, x0 + cw, y0 + ch)).resize((w, h), Image.Resampling.BICUBIC))
