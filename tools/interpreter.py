@@ -1450,7 +1450,7 @@ _POSSIBLE: dict[Phase, tuple[str, ...]] = {
              "continue"),
     "storyboard": ("regenerate beat N [as …]", "use this image for beat N", "continue"),
     "chunks": ("regenerate chunk N [with kling|veo|hailuo|wan] [as …]", "continue"),
-    "refine": ("regenerate the music [calmer|at 90 bpm]", "louder / quieter music",
+    "refine": ("regenerate the music [calmer|at 90 bpm]", "quieter music",
                "music at -6 dB", "mute the music", "finish it"),
 }  # fmt: skip
 _ANYTIME = ("go back to the plan", "list branches", "switch to main-1", "compare main and main-1",

@@ -343,7 +343,7 @@ def test_a_beat_named_by_type_needs_the_types_or_a_unique_match() -> None:
     [("plan", ["make it N seconds", "add a <type> beat after beat N", "continue"]),
      ("storyboard", ["regenerate beat N [as …]", "use this image for beat N", "continue"]),
      ("chunks", ["regenerate chunk N [with kling", "continue"]),
-     ("refine", ["regenerate the music", "louder / quieter music", "continue"])],
+     ("refine", ["regenerate the music", "quieter music", "continue"])],
 )  # fmt: skip
 def test_unmappable_text_lists_what_is_possible_here(phase: str, offers: list[str]) -> None:
     result = interpret("make it vertical", ctx(phase))
