@@ -17,6 +17,7 @@ import httpx
 import pytest
 import pytest_asyncio
 import respx
+from langchain_core.runnables.config import var_child_runnable_config
 from langgraph.runtime import Runtime
 
 from agent.deps import Deps, open_deps
@@ -49,15 +50,22 @@ async def deps(database_url: str, tmp_path: Path) -> AsyncIterator[Deps]:
         yield deps
 
 
-async def new_video(deps: Deps) -> str:
+async def new_video(deps: Deps, options: Options | None = None) -> str:
+    """A video of 'tester' with these options and a ``main`` branch on thread ``main-<id>``."""
     video_id = f"vid-{uuid.uuid4().hex[:10]}"
+    stored = options.model_dump_json() if options is not None else "{}"
     async with deps.pool.connection() as conn:
         await conn.execute(
             "INSERT INTO users (identifier) VALUES ('tester') ON CONFLICT DO NOTHING"
         )
         await conn.execute(
-            "INSERT INTO videos (id, user_id, prompt, options) VALUES (%s, 'tester', 'ad', '{}')",
-            (video_id,),
+            "INSERT INTO videos (id, user_id, prompt, options) VALUES (%s, 'tester', 'ad', %s)",
+            (video_id, stored),
+        )
+        await conn.execute(
+            """INSERT INTO branches (video_id, name, thread_id, status, phase)
+               VALUES (%s, 'main', %s, 'paused', 'storyboard')""",
+            (video_id, f"main-{video_id}"),
         )
     return video_id
 
@@ -164,14 +172,14 @@ async def test_hailuo_chunks_render_in_parallel_towards_the_next_storyboard_imag
     spec = two_beat_spec()
     jobs = plan_chunks(spec, (6.0, 10.0))
     assert [(j.beat_index, j.clip_s) for j in jobs] == [(0, 10.0), (0, 6.0), (1, 6.0)]
-    video_id = await new_video(deps)
+    options = Options(duration_s=16.0, video_model="hailuo", seed=5)
+    video_id = await new_video(deps, options)
     rec = deps.recorder(video_id, "tester", "main", "storyboard", None)
     images = {"beat_00": png("red"), "beat_01": png("blue")}
     artifacts: dict[str, ArtifactRef] = {
         name: await rec.keep(name, "png", "image/png", data, "local", "storyboard")
         for name, data in images.items()
     }
-    options = Options(duration_s=16.0, video_model="hailuo", seed=5)
 
     creates: list[dict[str, Any]] = []
     ids = iter(f"rg{n:010d}" for n in range(100))
@@ -194,6 +202,8 @@ async def test_hailuo_chunks_render_in_parallel_towards_the_next_storyboard_imag
             return_value=httpx.Response(200, content=clip_mp4)
         )
         runtime = Runtime(context=deps, stream_writer=lambda _: None)
+        # Nodes check their state against the run's thread (agent.trust.guard).
+        var_child_runnable_config.set({"configurable": {"thread_id": f"main-{video_id}"}})
         tasks = [
             BeatTask(
                 video_id=video_id,
