@@ -12,6 +12,7 @@ import logging
 import os
 import stat
 import tempfile
+import warnings
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -93,6 +94,8 @@ def _run(job: Callable[[Studio, Settings], Coroutine[Any, Any, T]]) -> T:
         except StorageError:
             # Tasks a lost database cut off end as the loop shuts down, with this same error.
             asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)
+            # LangGraph's executor drops the writes of tasks cancelled with it unawaited.
+            warnings.filterwarnings("ignore", "coroutine .* was never awaited", RuntimeWarning)
             raise
 
     # The pool logs each failed reconnection; a database that went away reaches the user as
