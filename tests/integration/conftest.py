@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import subprocess
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import imageio_ffmpeg
 import pytest
+import pytest_asyncio
+
+from agent.deps import open_deps
+from agent.settings import Settings
+from agent.studio import Studio
+
+#: Seeds no earlier run of the suite used, so the memo of a shared database never answers.
+FRESH_SEEDS: Iterator[int] = itertools.count(int.from_bytes(os.urandom(3), "big") * 100 + 7)
+
+
+@pytest_asyncio.fixture
+async def studio(database_url: str, tmp_path: Path) -> AsyncIterator[Studio]:
+    """A studio on the session's database with its own data directory."""
+    settings = Settings(home=tmp_path / "home", database_url=database_url)
+    async with open_deps(settings) as deps:
+        yield Studio(deps)
 
 
 @pytest.fixture(scope="module")

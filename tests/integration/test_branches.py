@@ -6,41 +6,28 @@ edit changed (the memo answers for the rest).
 
 from __future__ import annotations
 
-import itertools
-import os
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
-from agent.deps import open_deps
 from agent.editing import EditSpec, RegenerateBeat, RegenerateChunk, RevisitPhase, SetMusicVolume
 from agent.edits import SetDuration
 from agent.errors import NotFound, UserError, WrongPhase
-from agent.settings import Settings
 from agent.state import Options, VideoRequest
 from agent.studio import Studio
+from tests.integration.conftest import FRESH_SEEDS
 from tests.measure import measure
 from tools.interpreter import ToolCall
 from tools.operations import Session
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-_seeds: Iterator[int] = itertools.count(int.from_bytes(os.urandom(3), "big") * 100)
-
-
-@pytest_asyncio.fixture
-async def studio(database_url: str, tmp_path: Path) -> AsyncIterator[Studio]:
-    settings = Settings(home=tmp_path / "home", database_url=database_url)
-    async with open_deps(settings) as deps:
-        yield Studio(deps)
 
 
 async def paused_at_storyboard(studio: Studio, duration_s: float = 12) -> str:
     request = VideoRequest(
         prompt="Energetic ad for Oatly oat milk",
-        options=Options(duration_s=duration_s, seed=next(_seeds)),
+        options=Options(duration_s=duration_s, seed=next(FRESH_SEEDS)),
     )
     vid = await studio.create_video(request, "alice")
     await studio.run(vid, "alice")

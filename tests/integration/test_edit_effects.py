@@ -21,7 +21,7 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,14 +29,11 @@ from typing import Any
 import httpx
 import numpy as np
 import pytest
-import pytest_asyncio
 from PIL import Image
 
-from agent.deps import open_deps
 from agent.editing import RegenerateBeat
 from agent.effects import measure as measure_effects
 from agent.errors import UserError
-from agent.settings import Settings
 from agent.state import PHASES, ArtifactRef, Options, Phase, VideoRequest
 from agent.studio import Studio
 from tests.conftest import REPO, Cli
@@ -352,13 +349,6 @@ def suggested_examples() -> list[Example]:
                 photo = "use this" in text
                 out.append(Example(f"help at {phase}", phase, text, photo=photo, model=model))
     return list(dict.fromkeys(out))
-
-
-@pytest_asyncio.fixture
-async def studio(database_url: str, tmp_path: Path) -> AsyncIterator[Studio]:
-    settings = Settings(home=tmp_path / "home", database_url=database_url)
-    async with open_deps(settings) as deps:
-        yield Studio(deps)
 
 
 _seeds = itertools.count(144)

@@ -5,30 +5,15 @@ Real Postgres; the video pauses at the plan, so nothing is drawn or rendered.
 
 from __future__ import annotations
 
-import itertools
-import os
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
-
 import pytest
-import pytest_asyncio
 
-from agent.deps import open_deps
-from agent.settings import Settings
 from agent.state import Options, VideoRequest
 from agent.studio import Studio
+from tests.integration.conftest import FRESH_SEEDS
 from tools.interpreter import interpret
 from tools.operations import Session
 
 pytestmark = [pytest.mark.integration]
-_seeds: Iterator[int] = itertools.count(int.from_bytes(os.urandom(3), "big") * 100 + 7)
-
-
-@pytest_asyncio.fixture
-async def studio(database_url: str, tmp_path: Path) -> AsyncIterator[Studio]:
-    settings = Settings(home=tmp_path / "home", database_url=database_url)
-    async with open_deps(settings) as deps:
-        yield Studio(deps)
 
 
 async def say(session: Session, text: str) -> None:
@@ -45,7 +30,7 @@ def rgb(colour: str) -> tuple[int, int, int]:
 async def test_words_at_the_plan_pause_change_what_they_name(studio: Studio) -> None:
     request = VideoRequest(
         prompt="A calm 12 second ad for Nordic Brew cold coffee",
-        options=Options(duration_s=12, seed=next(_seeds)),
+        options=Options(duration_s=12, seed=next(FRESH_SEEDS)),
     )
     vid = await studio.create_video(request, "alice")
     st = await studio.run(vid, "alice")

@@ -8,36 +8,23 @@ through the app's graph, as a bug or a hand in the database could, and run the b
 
 from __future__ import annotations
 
-import itertools
-import os
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
-from agent.deps import open_deps
 from agent.errors import UserError
-from agent.settings import Settings
 from agent.state import ArtifactRef, Options, Override, VideoRequest
 from agent.studio import Studio
+from tests.integration.conftest import FRESH_SEEDS
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-_seeds: Iterator[int] = itertools.count(int.from_bytes(os.urandom(3), "big") * 100 + 7)
-
-
-@pytest_asyncio.fixture
-async def studio(database_url: str, tmp_path: Path) -> AsyncIterator[Studio]:
-    settings = Settings(home=tmp_path / "home", database_url=database_url)
-    async with open_deps(settings) as deps:
-        yield Studio(deps)
 
 
 async def _video(studio: Studio, user: str, phases: int) -> str:
     """A 6-second video of ``user`` run through ``phases`` pauses (1: plan, 2: storyboard)."""
     request = VideoRequest(
-        prompt="An ad for Acme lamps", options=Options(duration_s=6, seed=next(_seeds))
+        prompt="An ad for Acme lamps", options=Options(duration_s=6, seed=next(FRESH_SEEDS))
     )
     vid = await studio.create_video(request, user)
     for _ in range(phases):
@@ -135,7 +122,7 @@ async def test_a_path_as_a_digest_builds_no_video(studio: Studio, tmp_path: Path
 async def test_options_the_video_was_not_made_with_are_refused(studio: Studio) -> None:
     request = VideoRequest(
         prompt="An ad for Acme lamps",
-        options=Options(duration_s=6, seed=next(_seeds), budget_usd=0.0),
+        options=Options(duration_s=6, seed=next(FRESH_SEEDS), budget_usd=0.0),
     )
     vid = await studio.create_video(request, "dave")
     await studio.run(vid, "dave")
