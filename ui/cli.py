@@ -79,6 +79,31 @@ def _one_line(exc: ValidationError) -> str:
     return f"{where}: {msg}" if where else msg
 
 
+def _log_to_file(path: Path) -> None:
+    """Send library warnings (psycopg, the pool, LangGraph) to ``path`` instead of stderr.
+
+    The command reports its own failures as one line on stderr; a lost database otherwise adds
+    the pool's reconnection attempts and psycopg's "error ignored terminating" warnings there.
+    If the log cannot be opened the warnings are dropped, never shown half-way through output.
+    """
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == "reelgraph-cli"]:
+        root.removeHandler(old)
+        old.close()
+    handler: logging.Handler
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(path, encoding="utf-8", delay=True)
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
+    )
+    handler.setLevel(logging.WARNING)
+    handler.set_name("reelgraph-cli")
+    root.addHandler(handler)
+
+
 def _run(job: Callable[[Studio, Settings], Coroutine[Any, Any, T]]) -> T:
     """Open the studio, run ``job``, turn errors into one line and an exit code."""
     try:
@@ -98,9 +123,7 @@ def _run(job: Callable[[Studio, Settings], Coroutine[Any, Any, T]]) -> T:
             warnings.filterwarnings("ignore", "coroutine .* was never awaited", RuntimeWarning)
             raise
 
-    # The pool logs each failed reconnection; a database that went away reaches the user as
-    # one StorageError line instead (agent/db.py gone()).
-    logging.getLogger("psycopg.pool").setLevel(logging.CRITICAL)
+    _log_to_file(settings.home / "logs" / "cli.log")
     try:
         return asyncio.run(main())
     except UserError as exc:
