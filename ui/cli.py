@@ -12,7 +12,6 @@ import logging
 import os
 import stat
 import tempfile
-import warnings
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -80,10 +79,11 @@ def _one_line(exc: ValidationError) -> str:
 
 
 def _log_to_file(path: Path) -> None:
-    """Send library warnings (psycopg, the pool, LangGraph) to ``path`` instead of stderr.
+    """Send library log records and Python warnings to ``path`` instead of stderr.
 
-    The command reports its own failures as one line on stderr; a lost database otherwise adds
-    the pool's reconnection attempts and psycopg's "error ignored terminating" warnings there.
+    The command reports its own failures as one line on stderr. A lost database otherwise adds
+    the pool's reconnection attempts, psycopg's "error ignored terminating", asyncio's "Task
+    exception was never retrieved" and LangGraph's "coroutine … was never awaited" there.
     If the log cannot be opened the warnings are dropped, never shown half-way through output.
     """
     root = logging.getLogger()
@@ -102,6 +102,7 @@ def _log_to_file(path: Path) -> None:
     handler.setLevel(logging.WARNING)
     handler.set_name("reelgraph-cli")
     root.addHandler(handler)
+    logging.captureWarnings(True)
 
 
 def _run(job: Callable[[Studio, Settings], Coroutine[Any, Any, T]]) -> T:
@@ -113,15 +114,8 @@ def _run(job: Callable[[Studio, Settings], Coroutine[Any, Any, T]]) -> T:
         raise typer.Exit(2) from None
 
     async def main() -> T:
-        try:
-            async with open_deps(settings) as deps:
-                return await job(Studio(deps), settings)
-        except StorageError:
-            # Tasks a lost database cut off end as the loop shuts down, with this same error.
-            asyncio.get_running_loop().set_exception_handler(lambda loop, context: None)
-            # LangGraph's executor drops the writes of tasks cancelled with it unawaited.
-            warnings.filterwarnings("ignore", "coroutine .* was never awaited", RuntimeWarning)
-            raise
+        async with open_deps(settings) as deps:
+            return await job(Studio(deps), settings)
 
     _log_to_file(settings.home / "logs" / "cli.log")
     try:
