@@ -86,10 +86,18 @@ def _log_to_file(path: Path) -> None:
     exception was never retrieved" and LangGraph's "coroutine … was never awaited" there.
     If the log cannot be opened the warnings are dropped, never shown half-way through output.
     """
-    root = logging.getLogger()
-    for old in [h for h in root.handlers if h.get_name() == "reelgraph-cli"]:
-        root.removeHandler(old)
-        old.close()
+    root, ours = logging.getLogger(), logging.getLogger("agent")
+    for logger in (root, ours):
+        for old in [h for h in logger.handlers if h.get_name() == "reelgraph-cli"]:
+            logger.removeHandler(old)
+            old.close()
+    # reelgraph's own warnings (a missing font, a prediction that could not be cancelled) are
+    # meant for the user: they stay on stderr as one line each, and reach the log file too.
+    shown = logging.StreamHandler()
+    shown.setFormatter(logging.Formatter("warning: %(message)s"))
+    shown.setLevel(logging.WARNING)
+    shown.set_name("reelgraph-cli")
+    ours.addHandler(shown)
     handler: logging.Handler
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
