@@ -79,12 +79,13 @@ def _one_line(exc: ValidationError) -> str:
 
 
 def _log_to_file(path: Path) -> None:
-    """Send library log records and Python warnings to ``path`` instead of stderr.
+    """Log warnings to ``path``; only reelgraph's own (``agent.*``) also show on stderr.
 
     The command reports its own failures as one line on stderr. A lost database otherwise adds
     the pool's reconnection attempts, psycopg's "error ignored terminating", asyncio's "Task
-    exception was never retrieved" and LangGraph's "coroutine … was never awaited" there.
-    If the log cannot be opened the warnings are dropped, never shown half-way through output.
+    exception was never retrieved" and LangGraph's "coroutine … was never awaited" there, so
+    library records and Python warnings go to the file only. If the file cannot be opened they
+    are dropped, never shown half-way through output. Calling again replaces the handlers.
     """
     root, ours = logging.getLogger(), logging.getLogger("agent")
     for logger in (root, ours):
