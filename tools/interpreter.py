@@ -58,6 +58,7 @@ from pydantic import BaseModel, Field
 
 from agent.providers.replicate.catalog import load_catalog
 from agent.spec import BEAT_TYPES, MAX_DURATION_S, MIN_DURATION_S
+from tools.grammar import ATTRIBUTES, Patterns, normalise, rephrase
 from tools.lexicon import Reading, canonical
 
 Phase = Literal["plan", "storyboard", "chunks", "refine"]
@@ -138,6 +139,17 @@ class _Problem(Exception):
 _Item = ToolCall | _Op
 Handler = Callable[[re.Match[str], "Context"], list[_Item] | None]
 _ACK = ToolCall(tool="acknowledge")
+#: Tools that act on the whole run, never on a beat, chunk or the music.
+_PIPELINE = (
+    "continue_pipeline",
+    "set_auto_continue",
+    "status",
+    "show_cost",
+    "list_branches",
+    "revisit_phase",
+    "compare_branches",
+    "switch_branch",
+)
 _CONTINUE = ToolCall(tool="continue_pipeline")
 
 # --- vocabulary and regex fragments -----------------------------------------------------------
@@ -1521,8 +1533,23 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     )
     if "camera" in low:
         clause = _CAMERA_SPLIT.sub(r"\1 \2", clause)  # "tilt the camera down" -> "tilt down"
+    clause = normalise(clause)  # "brighten the lighting": make the lighting brighter
     if not clause:
         return []
+    commands, complete = rephrase(clause, _PATTERNS)
+    for command in commands if complete else []:  # a reading with a slot for every word
+        if (result := _rules(command, ctx)) is not None:
+            return result
+    if (result := _rules(clause, ctx)) is not None:
+        return result
+    for command in commands:  # no rule takes the clause: the grammar's reading of its slots
+        if (result := _rules(command, ctx)) is not None:
+            return result
+    return None
+
+
+def _rules(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
+    """The items the first phrase rule that takes ``clause`` gives, its problem, or None."""
     for pattern, handler in RULES:
         if m := pattern.fullmatch(clause):
             try:
@@ -1534,8 +1561,16 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     return None
 
 
+_PATTERNS = Patterns(
+    beats=_compile(r"\b(?:%BEATS%)(?!\w)"),
+    chunks=_compile(r"\b(?:%CHUNKS%)(?!\w)"),
+    model=_compile(r"\b%MODEL%(?!\w)"),
+    duration=_compile(r"\b%DUR%"),
+)
 _REF_START = _compile(
-    rf"(?:{_BEAT}|{_CHUNK}|(?:the )?{_ORD} ones?\b|%MODEL%\b|(?:the )?(?:product|brand|title|"
+    rf"(?:{_BEAT}|{_CHUNK}|(?:the )?{_ORD} ones?\b|"
+    rf"(?:the )?{_ORD}(?= (?:with|using|via|on|as|in|to)\b)|"
+    rf"%MODEL%\b|(?:the )?(?:product|brand|title|"
     r"music|soundtrack|palette|colou?rs|lighting|camera|mood)\b)"
 )
 _BARE = _compile(
@@ -1578,6 +1613,8 @@ def _elliptic(prev: str, clause: str) -> list[str]:
     if ref and (noun := re.search(r"(beat|scene|shot|image|picture|frame|photo|chunk|clip|"
                                   r"segment)", ref[0], re.I)):  # fmt: skip
         body = re.sub(r"\bones?\b", noun[1], body, count=1)
+        if m := re.match(rf"((?:the )?{_ORD}) (?=with|using|via|on|as|in|to\b)", body, re.I):
+            body = f"{m[1]} {noun[1]} {body[m.end() :]}"  # "and the fourth with hailuo"
     verb = head.split()[0] + " "
     prefix = head[: ref.start()] if ref and ref.start() > 0 else verb
     model_first = bool(re.match(_FRAGMENTS["%MODEL%"], body, re.I))
@@ -1681,7 +1718,16 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
             # "make beat 2 shorter, 3 seconds": the length of that beat
             result = _parse(f"make {bm[0]} {dm['d']}", ctx)
         recent = [c for c, _ in done[-3:] if len(c) <= _MAX_CLAUSE_CHARS]
-        named = [m[0] for c in recent for m in _REF_ANY.finditer(c)] if result is None else []
+        named = (
+            [
+                m[0]
+                for c in recent
+                for m in _REF_ANY.finditer(c)
+                if m[0].lower().removeprefix("the ") not in ATTRIBUTES
+            ]
+            if result is None
+            else []
+        )
         if result is None and named and (pm := _PRONOUN.match(core)):  # "..., redo it"
             if (r := _parse(f"{pm[1]} {named[-1]}{pm[2]}", ctx)) is not None:
                 result = r
@@ -1690,7 +1736,11 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
                 if (r := _parse(candidate, ctx)) is not None:
                     result = r
                     break
-        if prev_ok and _about_music(done[-1][1]) and re.search(r"\bit\b", core, re.I):
+        own_command = isinstance(result, list) and all(
+            isinstance(it, ToolCall) and it.tool in _PIPELINE for it in result
+        )  # "..., then finish it": "it" is the video, not the music
+        if (prev_ok and _about_music(done[-1][1]) and re.search(r"\bit\b", core, re.I)
+                and not own_command):  # fmt: skip
             music = re.sub(r"\bit\b", "the music", core, count=1, flags=re.I)
             if _about_music(r := _parse(music, ctx)):  # "... and make it calmer": the music
                 result = r

@@ -1,0 +1,242 @@
+"""Slot grammar of the offline interpreter: one clause → (target, attribute, value) → a command.
+
+A clause (already read into English slot words by :mod:`tools.lexicon`) is taken apart into
+slots, whatever their order:
+
+- **values** with a form of their own: quoted text, a video model name, a level in dB, a tempo
+  in BPM, a length in seconds, an ordinal that names a position ("second", "last");
+- **targets**: beats and chunks (as :mod:`tools.interpreter`'s reference patterns find them),
+  the music, the whole ad;
+- **attributes** from small word classes (:data:`ATTRIBUTES`): on-screen text, brand, product,
+  title, mood, lighting, camera, palette, level, tempo, length;
+- **directions** (louder/quieter, up/down), negated pauses ("don't stop", "without pausing"),
+  finishing words, and fillers that carry no slot.
+
+:func:`rephrase` maps the slots by one table (:func:`_table`) onto the interpreter's canonical
+command for them ("the hook needs the text 'X'" → ``change the text on the hook to 'X'``;
+"a little quieter on the music" → ``quieter music``), which the interpreter's rules then turn
+into tool calls, with their range checks. A reading is *complete* when every word of the
+clause was a slot or a filler: the interpreter trusts a complete reading before its phrase
+rules, and an incomplete one only for clauses no rule takes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+#: Attribute words → attribute. A clause may name several; :func:`_table` decides by priority.
+ATTRIBUTES: dict[str, str] = {
+    **dict.fromkeys("text texts caption captions subtitle headline overlay words wording "
+                    "say says saying read reads write written label".split(), "text"),
+    **dict.fromkeys("brand company maker".split(), "brand"),
+    **dict.fromkeys("product item".split(), "product"),
+    **dict.fromkeys("title".split(), "title"),
+    **dict.fromkeys("mood vibe vibes feel feeling atmosphere".split(), "mood"),
+    **dict.fromkeys("lighting light lights illumination".split(), "lighting"),
+    **dict.fromkeys("camera camerawork cinematography".split(), "camera"),
+    **dict.fromkeys("palette colours colors colour color tones".split(), "palette"),
+    **dict.fromkeys("volume level gain".split(), "level"),
+    **dict.fromkeys("tempo pace".split(), "tempo"),
+    **dict.fromkeys("length duration runtime".split(), "length"),
+}  # fmt: skip
+MUSIC = frozenset("music soundtrack track song score tune audio".split())
+WHOLE = frozenset("ad video spot film commercial thing whole entire overall everything "
+                  "throughout all".split())  # fmt: skip
+UP = frozenset("louder raise raised boost increase up higher bump".split())
+DOWN = frozenset("quieter lower lowered reduce decrease down cut softer-volume dip "
+                 "drop".split())  # fmt: skip
+NEGATION = frozenset("don't dont not no without never stop quit".split())
+PAUSES = frozenset("stop stopping pause pauses pausing approval approvals approve asking ask "
+                   "checking check waiting wait confirm confirmation confirming "
+                   "breaks".split())  # fmt: skip
+AUTO = frozenset("automatically auto autopilot yourself unattended".split())
+FINISH = frozenset("finish final finalise finalize export wrap done".split())
+RELATIVE = frozenset("longer shorter more less extra".split())
+SWAP = frozenset("swap switch exchange trade".split())
+ORDINALS = {w: i + 1 for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth".split())}  # fmt: skip
+#: Words that carry no slot: verbs of asking and making, articles, prepositions, degree words.
+FILLERS = frozenset(
+    "a an the of for to on in at by with and it its it's this that these is are be been being "
+    "should could would can will must might may shall make makes set change changed switch turn "
+    "give put get have has want need needs like i i'd we we'd me us you your our my let let's "
+    "please pls now just more much bit little slightly somewhat very really so some "
+    "lot tiny touch than there here go going keep use using called named name rename renamed "
+    "new now then also anymore any longer from onto into instead over time rest way look looks "
+    "sound sounds feels feel become becomes being do does doing try bring take render rendering "
+    "run runs running continue continuing proceed long lasts only exactly about around roughly "
+    "approximately maybe perhaps".split()
+)
+
+
+@dataclass
+class Slots:
+    """What one clause says, by slot (words in clause order)."""
+
+    quoted: str | None = None
+    model: str | None = None
+    db: float | None = None
+    bpm: int | None = None
+    duration: str | None = None
+    beats: list[str] = field(default_factory=list)
+    chunks: list[str] = field(default_factory=list)
+    attributes: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # every word left after the value slots
+    value: list[str] = field(default_factory=list)  # words of no class: a free value
+
+    def has(self, *words: str) -> bool:
+        """Whether any of ``words`` is in the clause (lower case)."""
+        return any(w in self.words for w in words)
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """The interpreter's patterns for the spans the grammar does not define itself."""
+
+    beats: re.Pattern[str]
+    chunks: re.Pattern[str]
+    model: re.Pattern[str]
+    duration: re.Pattern[str]
+
+
+_QUOTED = re.compile(r"""(?<!\w)(["'])((?:(?!\1).)+)\1(?!\w)""")
+_DB = re.compile(r"(?<![\w.])([+−-]?\d+(?:\.\d+)?) ?db\b", re.I)
+_BPM = re.compile(r"\b(\d{2,3}) ?(?:bpm|beats per minute|beats a minute)\b", re.I)
+_WORD = re.compile(r"[\w'&.+-]+")
+
+
+#: Verbs made from an adjective ("brighten the lighting"): the adjective they make more of.
+_VERB_ADJECTIVES = {"brighten": "brighter", "darken": "darker", "soften": "softer",
+                    "lighten": "lighter", "deepen": "deeper", "sharpen": "sharper",
+                    "warm up": "warmer", "cool down": "cooler", "calm down": "calmer",
+                    "liven up": "livelier"}  # fmt: skip
+_VERB_OBJECT = re.compile(
+    rf"^({'|'.join(_VERB_ADJECTIVES)}) ((?:the |my |our )?[\w ]+?)(?: (up|down))?$", re.I
+)
+
+
+def normalise(clause: str) -> str:
+    """A verb made from an adjective, in the grammar's word order.
+
+    "brighten the lighting" -> "make the lighting brighter" (the object is kept as written).
+    """
+    if (m := _VERB_OBJECT.match(clause)) and len(m[2].split()) <= 4:
+        return f"make {m[2]} {_VERB_ADJECTIVES[m[1].lower()]}"
+    return clause
+
+
+def read(clause: str, patterns: Patterns) -> Slots:
+    """The slots of one clause (slot words in English, as :mod:`tools.lexicon` reads them)."""
+    slots, rest = Slots(), clause
+    if m := _QUOTED.search(rest):
+        slots.quoted, rest = m[0], rest[: m.start()] + " " + rest[m.end() :]
+    for pattern, key in ((_DB, "db"), (_BPM, "bpm")):
+        if m := pattern.search(rest):
+            number = float(m[1].replace("−", "-"))
+            setattr(slots, key, int(number) if key == "bpm" else number)
+            rest = rest[: m.start()] + " " + rest[m.end() :]
+    if m := patterns.model.search(rest):
+        slots.model, rest = m[0], rest[: m.start()] + " " + rest[m.end() :]
+    if m := patterns.duration.search(rest):
+        slots.duration, rest = m[0], rest[: m.start()] + " " + rest[m.end() :]
+    for pattern, found in ((patterns.chunks, slots.chunks), (patterns.beats, slots.beats)):
+        for m in reversed(list(pattern.finditer(rest))):
+            if re.sub(r"^the ", "", m[0].strip().lower()) in ATTRIBUTES:
+                continue  # "the brand": an attribute, not the brand-story beat
+            found.insert(0, m[0].strip())
+            rest = rest[: m.start()] + " " + rest[m.end() :]
+    for word in _WORD.findall(rest):
+        low = word.lower().strip(".")
+        slots.words.append(low)
+        if low in ATTRIBUTES:
+            slots.attributes.append(ATTRIBUTES[low])
+        elif low in MUSIC:
+            slots.attributes.append("music")
+        elif not _known(low):
+            slots.value.append(word.strip("."))
+    return slots
+
+
+def _known(word: str) -> bool:
+    classes = (FILLERS, WHOLE, UP, DOWN, NEGATION, PAUSES, AUTO, FINISH, RELATIVE, SWAP, ORDINALS)
+    return any(word in c for c in classes)
+
+
+def rephrase(clause: str, patterns: Patterns) -> tuple[list[str], bool]:
+    """Canonical commands the clause may mean, best first, and whether its reading is complete.
+
+    Args:
+        clause: one clause in English slot words, without leading politeness.
+        patterns: the interpreter's beat, chunk, model and duration patterns.
+
+    Returns:
+        (commands, complete): commands in the interpreter's own phrasing, to be parsed by its
+        rules (which resolve references and check ranges); complete is True when no word of
+        the clause was left without a slot. ([], False) when the table has no row for it.
+    """
+    slots = read(clause, patterns)
+    commands = _table(slots)
+    return commands, not slots.value
+
+
+def _table(s: Slots) -> list[str]:  # noqa: C901, PLR0911, PLR0912 - one row per slot shape
+    """(target, attribute, value) → canonical commands; one row per shape, first match wins."""
+    attrs, beat = s.attributes, (s.beats[0] if len(s.beats) == 1 else None)
+    free = " ".join(s.value)
+    if s.value and not ({"brand", "camera", "lighting", "mood", "palette", "music"} & set(attrs)):
+        return []  # words no slot takes, and no row that takes a free value
+    if s.quoted and beat and not s.chunks and "text" in attrs:
+        return [f"change the text on {beat} to {s.quoted}"]
+    if s.quoted and not s.beats and not s.chunks:
+        for attr, command in (("brand", "rename the brand to"), ("product", "change the product "
+                              "to"), ("title", "call it")):  # fmt: skip
+            if attr in attrs:
+                return [f"{command} {s.quoted}"]
+    if "brand" in attrs and free and not s.beats and not s.quoted:
+        return [f"rename the brand to {free}"]
+    if s.has(*NEGATION) and s.has(*PAUSES) and not (s.beats or s.chunks or attrs):
+        return ["turn on auto-continue"]
+    if s.has(*AUTO) and not (s.beats or s.chunks or attrs or s.value):
+        return ["turn on auto-continue"]
+    if s.has(*FINISH) and not (s.beats or s.chunks or attrs or s.value or s.duration):
+        return ["finish it"]
+    if s.db is not None and not s.value and attrs and set(attrs) <= {"music", "level"}:
+        size = f"{abs(s.db):g}"
+        if s.has(*UP) and not s.has(*DOWN):
+            return [f"raise the music by {size} dB"]
+        if s.has(*DOWN) and not s.has(*UP):
+            return [f"lower the music by {size} dB"]
+        return [f"set the music to {s.db:g} dB"]
+    if s.bpm is not None and not s.value and attrs and set(attrs) <= {"music", "tempo"}:
+        return [f"music at {s.bpm} bpm"]
+    relative = s.has(*RELATIVE) or s.has("by")
+    if s.duration and not (relative or s.chunks or s.value) and set(attrs) <= {"length"}:
+        if beat:
+            return [f"make {beat} {s.duration} long"]
+        if not s.beats:
+            return [f"make it {s.duration}"]
+    if (
+        "music" in attrs
+        and not (s.beats or s.chunks or s.value)
+        and set(attrs) <= {"music", "level"}
+    ):
+        much = "much " if s.has("much", "way", "lot", "far") else ""
+        if s.has(*UP) and not s.has(*DOWN):
+            return [f"make the music {much}louder"]
+        if s.has(*DOWN) and not s.has(*UP):
+            return [f"make the music {much}quieter"]
+    if len(s.beats) == 2 and s.has(*SWAP) and not (attrs or s.value):
+        return [f"swap {s.beats[0]} and {s.beats[1]}"]
+    places = [ORDINALS[w] for w in s.words if w in ORDINALS] + [0 for w in s.words if w == "last"]
+    if beat and len(places) == 1 and not (attrs or s.value or s.duration or s.chunks):
+        to = "the end" if places[0] == 0 else f"position {places[0]}"
+        return [f"move {beat} to {to}"]
+    for attr in ("camera", "lighting", "mood"):
+        if attr in attrs and free and not (s.beats or s.chunks) and "music" not in attrs:
+            return [f"make the {attr} {free}"]
+    if "palette" in attrs and free and not (s.beats or s.chunks):
+        return [f"{free} colours"]
+    if attrs == ["music"] and free and not (s.beats or s.chunks):
+        return [f"change the music to {free}"]
+    return []
