@@ -30,7 +30,8 @@ ATTRIBUTES: dict[str, str] = {
     **dict.fromkeys("text texts caption captions subtitle headline overlay words wording "
                     "say says saying read reads write written label".split(), "text"),
     **dict.fromkeys("brand company maker".split(), "brand"),
-    **dict.fromkeys("product item".split(), "product"),
+    **dict.fromkeys("product item selling advertising promoting featuring".split(), "product"),
+    **dict.fromkeys("genre".split(), "music"),
     **dict.fromkeys("title".split(), "title"),
     **dict.fromkeys("mood vibe vibes feel feeling atmosphere".split(), "mood"),
     **dict.fromkeys("lighting light lights illumination".split(), "lighting"),
@@ -40,6 +41,15 @@ ATTRIBUTES: dict[str, str] = {
     **dict.fromkeys("tempo pace".split(), "tempo"),
     **dict.fromkeys("length duration runtime".split(), "length"),
 }  # fmt: skip
+#: Camera moves said as verbs ("pan left", "tilts up") and the directions that follow them.
+CAMERA_VERBS = frozenset("pan pans panning tilt tilts tilting zoom zooms zooming push pushes "
+                         "pull pulls dolly dollies orbit orbits orbiting".split())  # fmt: skip
+DIRECTIONS = frozenset("left right up down in out back".split())
+#: Camera styles for the whole ad ("shoot it handheld").
+CAMERA_STYLES = frozenset("handheld steadicam gimbal drone aerial tripod locked-off "
+                          "documentary".split())  # fmt: skip
+#: Positions said as words: the start (1) or the end (0).
+PLACES = {"start": 1, "beginning": 1, "front": 1, "end": 0, "last": 0}
 MUSIC = frozenset("music soundtrack track song score tune audio".split())
 WHOLE = frozenset("ad video spot film commercial thing whole entire overall everything "
                   "throughout all".split())  # fmt: skip
@@ -54,6 +64,9 @@ AUTO = frozenset("automatically auto autopilot yourself unattended".split())
 FINISH = frozenset("finish final finalise finalize export wrap done".split())
 RELATIVE = frozenset("longer shorter more less extra".split())
 SWAP = frozenset("swap switch exchange trade".split())
+COMPARE = frozenset("compare comparison better worse differ differs different difference "
+                    "differences diff versus vs or against between which branch branches "
+                    "changed".split())  # fmt: skip
 ORDINALS = {w: i + 1 for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth".split())}  # fmt: skip
 #: Words that carry no slot: verbs of asking and making, articles, prepositions, degree words.
@@ -66,7 +79,7 @@ FILLERS = frozenset(
     "new now then also anymore any longer from onto into instead over time rest way look looks "
     "sound sounds feels feel become becomes being do does doing try bring take render rendering "
     "run runs running continue continuing proceed long lasts only exactly about around roughly "
-    "approximately maybe perhaps".split()
+    "approximately maybe perhaps we're i'm it's we've".split()
 )
 
 
@@ -82,6 +95,7 @@ class Slots:
     beats: list[str] = field(default_factory=list)
     chunks: list[str] = field(default_factory=list)
     attributes: list[str] = field(default_factory=list)
+    branches: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # every word left after the value slots
     value: list[str] = field(default_factory=list)  # words of no class: a free value
 
@@ -101,8 +115,11 @@ class Patterns:
 
 
 _QUOTED = re.compile(r"""(?<!\w)(["'])((?:(?!\1).)+)\1(?!\w)""")
-_DB = re.compile(r"(?<![\w.])([+−-]?\d+(?:\.\d+)?) ?db\b", re.I)
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}  # fmt: skip
+_DB = re.compile(rf"(?<![\w.])([+−-]?\d+(?:\.\d+)?|{'|'.join(_NUMBER_WORDS)}) ?db\b", re.I)
 _BPM = re.compile(r"\b(\d{2,3}) ?(?:bpm|beats per minute|beats a minute)\b", re.I)
+_BRANCH = re.compile(r"\b(?:main|[a-z]+-\d+)\b(?![.-]\w)", re.I)
 _WORD = re.compile(r"[\w'&.+-]+")
 
 
@@ -133,9 +150,13 @@ def read(clause: str, patterns: Patterns) -> Slots:
         slots.quoted, rest = m[0], rest[: m.start()] + " " + rest[m.end() :]
     for pattern, key in ((_DB, "db"), (_BPM, "bpm")):
         if m := pattern.search(rest):
-            number = float(m[1].replace("−", "-"))
+            word = m[1].lower()
+            number = float(_NUMBER_WORDS.get(word, word.replace("−", "-")))
             setattr(slots, key, int(number) if key == "bpm" else number)
             rest = rest[: m.start()] + " " + rest[m.end() :]
+    for m in reversed(list(_BRANCH.finditer(rest))):
+        slots.branches.insert(0, m[0])
+        rest = rest[: m.start()] + " " + rest[m.end() :]
     if m := patterns.model.search(rest):
         slots.model, rest = m[0], rest[: m.start()] + " " + rest[m.end() :]
     if m := patterns.duration.search(rest):
@@ -159,7 +180,24 @@ def read(clause: str, patterns: Patterns) -> Slots:
 
 
 def _known(word: str) -> bool:
-    classes = (FILLERS, WHOLE, UP, DOWN, NEGATION, PAUSES, AUTO, FINISH, RELATIVE, SWAP, ORDINALS)
+    classes = (
+        FILLERS,
+        WHOLE,
+        UP,
+        DOWN,
+        NEGATION,
+        PAUSES,
+        AUTO,
+        FINISH,
+        RELATIVE,
+        SWAP,
+        ORDINALS,
+        COMPARE,
+        CAMERA_VERBS,
+        DIRECTIONS,
+        PLACES,
+        {"shoot", "film", "shot"},
+    )
     return any(word in c for c in classes)
 
 
@@ -184,8 +222,12 @@ def _table(s: Slots) -> list[str]:  # noqa: C901, PLR0911, PLR0912 - one row per
     """(target, attribute, value) → canonical commands; one row per shape, first match wins."""
     attrs, beat = s.attributes, (s.beats[0] if len(s.beats) == 1 else None)
     free = " ".join(s.value)
-    if s.value and not ({"brand", "camera", "lighting", "mood", "palette", "music"} & set(attrs)):
+    takes_free = {"brand", "product", "camera", "lighting", "mood", "palette", "music"}
+    camera = s.has(*CAMERA_VERBS) or any(w.lower() in CAMERA_STYLES for w in s.value)
+    if s.value and not (takes_free & set(attrs) or camera):
         return []  # words no slot takes, and no row that takes a free value
+    if len(s.branches) == 2 and s.has(*COMPARE) and not (attrs or s.beats or s.chunks):
+        return [f"compare {s.branches[0]} and {s.branches[1]}"]
     if s.quoted and beat and not s.chunks and "text" in attrs:
         return [f"change the text on {beat} to {s.quoted}"]
     if s.quoted and not s.beats and not s.chunks:
@@ -193,8 +235,10 @@ def _table(s: Slots) -> list[str]:  # noqa: C901, PLR0911, PLR0912 - one row per
                               "to"), ("title", "call it")):  # fmt: skip
             if attr in attrs:
                 return [f"{command} {s.quoted}"]
-    if "brand" in attrs and free and not s.beats and not s.quoted:
-        return [f"rename the brand to {free}"]
+    name = bool(s.value) and (s.value[0][:1].isupper() or any(c.isdigit() for c in free))
+    for attr, command in (("brand", "rename the brand to"), ("product", "change the product to")):
+        if attr in attrs and name and not (s.beats or s.chunks or s.quoted):
+            return [f"{command} {free}"]
     if s.has(*NEGATION) and s.has(*PAUSES) and not (s.beats or s.chunks or attrs):
         return ["turn on auto-continue"]
     if s.has(*AUTO) and not (s.beats or s.chunks or attrs or s.value):
@@ -228,10 +272,22 @@ def _table(s: Slots) -> list[str]:  # noqa: C901, PLR0911, PLR0912 - one row per
             return [f"make the music {much}quieter"]
     if len(s.beats) == 2 and s.has(*SWAP) and not (attrs or s.value):
         return [f"swap {s.beats[0]} and {s.beats[1]}"]
-    places = [ORDINALS[w] for w in s.words if w in ORDINALS] + [0 for w in s.words if w == "last"]
+    places = [ORDINALS.get(w, PLACES.get(w)) for w in s.words if w in ORDINALS or w in PLACES]
     if beat and len(places) == 1 and not (attrs or s.value or s.duration or s.chunks):
         to = "the end" if places[0] == 0 else f"position {places[0]}"
+        if s.has("before", "after"):
+            return []
         return [f"move {beat} to {to}"]
+    moves = [i for i, w in enumerate(s.words) if w in CAMERA_VERBS]
+    if beat and moves and not (s.chunks or s.duration or "music" in attrs):
+        verb = re.sub(r"(?:e?s|ing)$", "", s.words[moves[0]]).replace("dolli", "dolly")
+        after = [w for w in s.words[moves[0] + 1 :] if w in DIRECTIONS]
+        after = [w for w in after if w != "in"] or after  # "pans in beat 4 right": right
+        default = {"zoom": "in", "push": "in", "dolly": "in", "pull": "out"}.get(verb, "")
+        return [f"{verb} {after[0] if after else default} in {beat}".replace("  ", " ")]
+    styles = [w for w in s.value if w.lower() in CAMERA_STYLES]
+    if styles and not (s.beats or s.chunks or set(attrs) - {"camera"}):
+        return [f"make the camera {free}"]
     for attr in ("camera", "lighting", "mood"):
         if attr in attrs and free and not (s.beats or s.chunks) and "music" not in attrs:
             return [f"make the {attr} {free}"]

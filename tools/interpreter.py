@@ -166,7 +166,9 @@ _TYPE_ALIASES: dict[str, str] = {t.replace("_", " "): str(t) for t in BEAT_TYPES
     "detail close-up": "detail_closeup", "testimonial": "social_proof",
     "before/after": "before_after", "before and after": "before_after", "cta": "call_to_action",
     "call-to-action": "call_to_action", "end card": "logo_end_card", "logo": "logo_end_card",
-    "emotional": "emotional_moment", "brand": "brand_story",
+    "emotional": "emotional_moment", "brand": "brand_story", "intro": "hook", "opener": "hook",
+    "opening": "hook", "outro": "logo_end_card", "end screen": "logo_end_card",
+    "closing card": "logo_end_card", "logo card": "logo_end_card", "deal": "offer",
 }
 _MOODS = ("energetic calm moody dark bright playful luxurious premium elegant fun bold minimal "
           "minimalist warm cool cinematic dramatic happy upbeat serious sporty edgy retro "
@@ -1444,7 +1446,9 @@ _HEAD = re.compile(
 _TAIL = re.compile(
     r"(?:[ ,]*\b(?:please|pls|thanks|thank you|thx|for me|now|instead|again|this time|a bit|"
     r"a little|a touch|slightly|somewhat|from now on|from here on|overall|in general|throughout|"
-    r"everywhere|across the board)\b)+[ .!?]*$|[ .!?]+$",
+    r"everywhere|across the board|(?:across|throughout|for|in|over) (?:the |this )?(?:whole |"
+    r"entire )?(?:ad|video|spot|film|commercial|thing)|in (?:every|each|all) (?:the )?(?:beats?|"
+    r"scenes?|shots?))\b)+[ .!?]*$|[ .!?]+$",
     re.I,
 )
 _QUOTED = re.compile(r"""(?<!\w)(["'])(?:(?!\1).)+\1(?!\w)""")
