@@ -79,7 +79,8 @@ FILLERS = frozenset(
     "new now then also anymore any longer from onto into instead over time rest way look looks "
     "sound sounds feels feel become becomes being do does doing try bring take render rendering "
     "run runs running continue continuing proceed long lasts only exactly about around roughly "
-    "approximately maybe perhaps we're i'm it's we've".split()
+    "approximately maybe perhaps we're i'm it's we've move moved place shift again once "
+    "another".split()
 )
 
 
@@ -228,7 +229,8 @@ def _table(s: Slots) -> list[str]:  # noqa: C901, PLR0911, PLR0912 - one row per
         return []  # words no slot takes, and no row that takes a free value
     if len(s.branches) == 2 and s.has(*COMPARE) and not (attrs or s.beats or s.chunks):
         return [f"compare {s.branches[0]} and {s.branches[1]}"]
-    if s.quoted and beat and not s.chunks and "text" in attrs:
+    shown = "text" in attrs or s.has("show", "shows", "display", "displays", "anzeigen")
+    if s.quoted and beat and not s.chunks and shown:
         return [f"change the text on {beat} to {s.quoted}"]
     if s.quoted and not s.beats and not s.chunks:
         for attr, command in (("brand", "rename the brand to"), ("product", "change the product "
@@ -245,6 +247,8 @@ def _table(s: Slots) -> list[str]:  # noqa: C901, PLR0911, PLR0912 - one row per
         return ["turn on auto-continue"]
     if s.has(*FINISH) and not (s.beats or s.chunks or attrs or s.value or s.duration):
         return ["finish it"]
+    if s.chunks and s.model and not (s.beats or attrs or s.value or s.quoted):
+        return [f"regenerate {s.chunks[0]} with {s.model}"]
     if s.db is not None and not s.value and attrs and set(attrs) <= {"music", "level"}:
         size = f"{abs(s.db):g}"
         if s.has(*UP) and not s.has(*DOWN):

@@ -810,7 +810,8 @@ _FRAGMENTS["%MOVE%"] = (
 _FRAGMENTS["%SHIFT%"] = (r"(?:soft(?:er)?|warm(?:er)?|cool(?:er)?|cold(?:er)?|dark(?:er)?|deeper"
                          r"|light(?:er)?"
                          r"|paler|pastels?|vivid|saturated|bolder|punchier|richer|brighter|muted"
-                         r"|desaturated|duller|subdued|washed[ -]out)")  # fmt: skip
+                         r"|desaturated|duller|subdued|washed[ -]out|vibrant"
+                         r"|colou?rful)")  # fmt: skip
 _FRAGMENTS["%HUE%"] = r"(?:colou?rs|colou?r palette|palette|colou?r scheme|tones|hues|colou?r)"
 _FRAGMENTS["%MORE%"] = r"(?:(?:a bit|a little|a lot|much|slightly|even|way|somewhat) )?(?:more )?"
 #: Palette direction words -> agent.edits.PaletteShift.
@@ -824,6 +825,8 @@ _SHIFTS = {
     "pale": "lighter",
     "pastel": "pastel",
     "vivid": "vivid",
+    "vibran": "vivid",
+    "colo": "vivid",
     "saturat": "vivid",
     "bold": "vivid",
     "punch": "vivid",
@@ -1743,6 +1746,9 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
         own_command = isinstance(result, list) and all(
             isinstance(it, ToolCall) and it.tool in _PIPELINE for it in result
         )  # "..., then finish it": "it" is the video, not the music
+        own_command = own_command or (
+            isinstance(result, list) and bool(result) and _style_of(result) is None
+        )  # "make it 25 seconds"
         if (prev_ok and _about_music(done[-1][1]) and re.search(r"\bit\b", core, re.I)
                 and not own_command):  # fmt: skip
             music = re.sub(r"\bit\b", "the music", core, count=1, flags=re.I)
