@@ -491,8 +491,22 @@ def _relative_length(m: re.Match[str], ctx: Context) -> list[_Item]:
                  "retime_beat")  # fmt: skip
 
 
+_WITH_TEXT = re.compile(
+    r"^(?P<d>.+?),? (?:with|and|plus) (?:the |a )?(?:text|caption|words|headline|title)"
+    r"(?: of)?:? (?P<t>[\"'].+[\"'])$"
+    r"|^(?P<d2>.+?),? (?:that|which) (?:says|reads) (?P<t2>[\"'].+[\"'])$",
+    re.I,
+)
+
+
 def _set_beat(beat: int, **fields: str | None) -> _Op:
+    """A set_beat op; "a beach with the text 'Summer'" is a description and on-screen text."""
     empty = {"description": None, "type": None, "on_screen_text": None}
+    desc = fields.get("description")
+    if desc and not fields.get("on_screen_text") and (m := _WITH_TEXT.match(desc)):
+        text = _value(m["t"] or m["t2"])
+        if len(text) <= MAX_ON_SCREEN_CHARS:
+            fields = {**fields, "description": m["d"] or m["d2"], "on_screen_text": text}
     return _Op({"op": "set_beat", "beat": beat, **empty, **fields})
 
 
@@ -1802,6 +1816,8 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
                 done.append((joined, r))
                 i += 2
                 continue
+        if prev_ok and (result is None or isinstance(result, _Problem)):
+            result = _carried(done[-1][0], core, ctx) or result  # "..., and put 'X' on it"
         for direction in tries if result is None else []:
             if direction == "forward":
                 for j in range(i + 1, min(i + 3, len(pieces))):
@@ -1820,6 +1836,43 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
         done.append((clause, result))
         i = used + 1
     return done
+
+
+_IT = re.compile(r"\b(?:it|that one|this one)\b", re.I)
+
+
+def _carried(prev: str, core: str, ctx: Context) -> list[_Item] | None:
+    """A clause that cannot be read alone, read with the one target the clause before named.
+
+    "make beat 5 show a skateboarder and make it 3 seconds" (3 s is no ad length: beat 5's);
+    "beat 3 should be a rooftop at night and last 4 seconds"; "change beat 1 to a sunrise and
+    put 'Morning' on it"; "regenerate chunk 2 and use veo for it". Only per-beat and per-chunk
+    results are taken: a length, on-screen text, a camera move, a new take.
+    """
+    if _REF_ANY.search(core):
+        return None
+    refs = [m[0] for m in _REF_ANY.finditer(prev)
+            if m[0].lower().removeprefix("the ") not in ATTRIBUTES]  # fmt: skip
+    if len(refs) != 1:
+        return None
+    if _IT.search(core):
+        candidate = _IT.sub(refs[0], core, count=1)
+    elif dm := re.search(_FRAGMENTS["%DUR%"], core, re.I):
+        candidate = f"make {refs[0]} {dm[0]} long"
+    else:
+        return None
+    result = _parse(candidate, ctx)
+    if not isinstance(result, list) or not result:
+        return None
+    for it in result:
+        op = it.args if isinstance(it, _Op) else {}
+        per_target = (op.get("op") in ("retime_beat", "set_camera")
+                      or (op.get("op") == "set_beat" and op.get("on_screen_text"))
+                      or (isinstance(it, ToolCall)
+                          and it.tool in ("regenerate_chunk", "regenerate_beat")))  # fmt: skip
+        if not per_target:
+            return None
+    return result
 
 
 def _renumber(ops: list[dict[str, Any]], beats: int) -> list[dict[str, Any]]:
@@ -1876,7 +1929,18 @@ def _assemble(items: list[_Item], ctx: Context) -> list[ToolCall]:
     if all(it in (_ACK, _CONTINUE) for it in items):
         return [_CONTINUE] if items else []
     calls: list[ToolCall] = []
-    ops = [it.args for it in items if isinstance(it, _Op)]
+    ops: list[dict[str, Any]] = []
+    for op in (it.args for it in items if isinstance(it, _Op)):
+        last = ops[-1] if ops else {}
+        if (
+            op["op"] == last.get("op") == "set_beat"
+            and op["beat"] == last["beat"]
+            and not any(op.get(k) and last.get(k) for k in op if k not in ("op", "beat"))
+        ):
+            # "change beat 1 to a sunrise, and put 'Morning' on it": one new beat 1
+            ops[-1] = last | {k: v for k, v in op.items() if v is not None}
+        else:
+            ops.append(op)  # fmt: skip
     for it in items:
         if isinstance(it, _Op) and not any(c.tool == "edit_spec" for c in calls):
             ops = _merge(ops, lambda o: o["op"] if o["op"] in _ONCE else None)
