@@ -43,7 +43,8 @@ ATTRIBUTES: dict[str, str] = {
 }  # fmt: skip
 #: Camera moves said as verbs ("pan left", "tilts up") and the directions that follow them.
 CAMERA_VERBS = frozenset("pan pans panning tilt tilts tilting zoom zooms zooming push pushes "
-                         "pull pulls dolly dollies orbit orbits orbiting".split())  # fmt: skip
+                         "pull pulls dolly dollies orbit orbits orbiting "
+                         "static".split())  # fmt: skip
 DIRECTIONS = frozenset("left right up down in out back".split())
 #: Camera styles for the whole ad ("shoot it handheld").
 CAMERA_STYLES = frozenset("handheld steadicam gimbal drone aerial tripod locked-off "
@@ -56,10 +57,10 @@ WHOLE = frozenset("ad video spot film commercial thing whole entire overall ever
 UP = frozenset("louder raise raised boost increase up higher bump".split())
 DOWN = frozenset("quieter lower lowered reduce decrease down cut softer-volume dip "
                  "drop".split())  # fmt: skip
-NEGATION = frozenset("don't dont not no without never stop quit".split())
+NEGATION = frozenset("don't dont not no without never stop quit skip".split())
 PAUSES = frozenset("stop stopping pause pauses pausing approval approvals approve asking ask "
-                   "checking check waiting wait confirm confirmation confirming "
-                   "breaks".split())  # fmt: skip
+                   "checking check checks waiting wait confirm confirmation confirming "
+                   "review reviews breaks".split())  # fmt: skip
 AUTO = frozenset("automatically auto autopilot yourself unattended".split())
 FINISH = frozenset("finish final finalise finalize export wrap done".split())
 RELATIVE = frozenset("longer shorter more less extra".split())
@@ -80,7 +81,7 @@ FILLERS = frozenset(
     "sound sounds feels feel become becomes being do does doing try bring take render rendering "
     "run runs running continue continuing proceed long lasts only exactly about around roughly "
     "approximately maybe perhaps we're i'm it's we've move moved place shift again once "
-    "another".split()
+    "another stretch extend lengthen shorten trim expand how what what's".split()
 )
 
 
@@ -197,7 +198,7 @@ def _known(word: str) -> bool:
         CAMERA_VERBS,
         DIRECTIONS,
         PLACES,
-        {"shoot", "film", "shot"},
+        {"shoot", "film", "shot", "time", "keep"},
     )
     return any(word in c for c in classes)
 
@@ -287,7 +288,8 @@ def _table(s: Slots) -> list[str]:  # noqa: C901, PLR0911, PLR0912 - one row per
         verb = re.sub(r"(?:e?s|ing)$", "", s.words[moves[0]]).replace("dolli", "dolly")
         after = [w for w in s.words[moves[0] + 1 :] if w in DIRECTIONS]
         after = [w for w in after if w != "in"] or after  # "pans in beat 4 right": right
-        default = {"zoom": "in", "push": "in", "dolly": "in", "pull": "out"}.get(verb, "")
+        defaults = {"zoom": "in", "push": "in", "dolly": "in", "pull": "out", "static": "shot"}
+        default = defaults.get(verb, "")
         return [f"{verb} {after[0] if after else default} in {beat}".replace("  ", " ")]
     styles = [w for w in s.value if w.lower() in CAMERA_STYLES]
     if styles and not (s.beats or s.chunks or set(attrs) - {"camera"}):

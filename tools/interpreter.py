@@ -176,7 +176,7 @@ _MOODS = ("energetic calm moody dark bright playful luxurious premium elegant fu
           "modern classic vibrant soft sleek clean punchy fresh whimsical nostalgic funny quirky "
           "sophisticated youthful friendly cheerful inspiring uplifting powerful confident "
           "exciting dynamic chill cozy gentle raw mellow lively fierce tense hopeful sad somber "
-          "colorful colourful atmospheric grand").split()
+          "colorful colourful atmospheric grand hard harsh crisp sharp dim contrasty").split()
 _VERBS = set("use make add remove delete drop change set move swap switch exchange regenerate "
              "redo call name rename retitle title go compare show list turn put give try replace "
              "insert cut mute play shorten extend it rerender re-render remake retry reroll "
@@ -405,8 +405,8 @@ def _prompt(text: str) -> str:
 
 def _adjective(text: str) -> str:
     """Style words in base form: "a bit moodier" -> "moody", "much warmer" -> "warm"."""
-    t = re.sub(r"\b(?:a (?:bit|little|lot)|more|much|even|slightly|very|way|somewhat|something|"
-               r"anything|kind of|sort of)\b ?", "", _value(text).lower())  # fmt: skip
+    t = re.sub(r"\b(?:a (?:bit|little|lot|touch|tad)|more|much|even|slightly|very|way|somewhat|"
+               r"something|anything|kind of|sort of)\b ?", "", _value(text).lower())  # fmt: skip
     t = re.sub(r"^(?:(?:an?|the|some) )+", "", t.strip())
     words = [(w.rstrip(","), "," * w.endswith(",")) for w in t.replace(" ,", ",").split()]
     return " ".join(_base(w) + comma for w, comma in words).strip(" ,")
@@ -671,6 +671,10 @@ def _swap_beats(m: re.Match[str], ctx: Context) -> list[_Item]:
 def _spec_text(op: str, key: str) -> Handler:
     def handler(m: re.Match[str], ctx: Context) -> list[_Item]:
         value = _value(_own(m["v"]))
+        said = m.string[: m.start("v")].rstrip().lower()
+        if (op in ("set_product", "set_brand") and re.match(r"the [A-Z0-9]", value)
+                and not re.search(r"\b(?:to|as|into)$|:$", said)):  # fmt: skip
+            value = value[len("the ") :]  # "the product is now the Halo X2"; "... to" verbatim
         if not 1 <= len(value) <= 120:
             raise _Problem(f"A {key} is 1 to 120 characters.")
         return [_Op({"op": op, key: value})]
@@ -827,7 +831,10 @@ _FRAGMENTS["%SHIFT%"] = (r"(?:soft(?:er)?|warm(?:er)?|cool(?:er)?|cold(?:er)?|da
                          r"|desaturated|duller|subdued|washed[ -]out|vibrant"
                          r"|colou?rful)")  # fmt: skip
 _FRAGMENTS["%HUE%"] = r"(?:colou?rs|colou?r palette|palette|colou?r scheme|tones|hues|colou?r)"
-_FRAGMENTS["%MORE%"] = r"(?:(?:a bit|a little|a lot|much|slightly|even|way|somewhat) )?(?:more )?"
+_FRAGMENTS["%MORE%"] = (
+    r"(?:(?:a bit|a little|a lot|a touch|a tad|much|slightly|even|way|"
+    r"somewhat) )?(?:more )?"
+)
 #: Palette direction words -> agent.edits.PaletteShift.
 _SHIFTS = {
     "warm": "warmer",
@@ -1590,7 +1597,7 @@ _PATTERNS = Patterns(
 )
 _REF_START = _compile(
     rf"(?:{_BEAT}|{_CHUNK}|(?:the )?{_ORD} ones?\b|"
-    rf"(?:the )?{_ORD}(?= (?:with|using|via|on|as|in|to)\b)|"
+    rf"(?:the )?{_ORD}(?=$| (?:with|using|via|on|as|in|to)\b)|"
     rf"%MODEL%\b|(?:the )?(?:product|brand|title|"
     r"music|soundtrack|palette|colou?rs|lighting|camera|mood)\b)"
 )
@@ -1634,8 +1641,8 @@ def _elliptic(prev: str, clause: str) -> list[str]:
     if ref and (noun := re.search(r"(beat|scene|shot|image|picture|frame|photo|chunk|clip|"
                                   r"segment)", ref[0], re.I)):  # fmt: skip
         body = re.sub(r"\bones?\b", noun[1], body, count=1)
-        if m := re.match(rf"((?:the )?{_ORD}) (?=with|using|via|on|as|in|to\b)", body, re.I):
-            body = f"{m[1]} {noun[1]} {body[m.end() :]}"  # "and the fourth with hailuo"
+        if m := re.match(rf"((?:the )?{_ORD})(?=$| (?:with|using|via|on|as|in|to)\b)", body, re.I):
+            body = f"{m[1]} {noun[1]}{body[m.end() :]}"  # "and the fourth with hailuo"
     verb = head.split()[0] + " "
     prefix = head[: ref.start()] if ref and ref.start() > 0 else verb
     model_first = bool(re.match(_FRAGMENTS["%MODEL%"], body, re.I))
