@@ -1086,8 +1086,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:to |into |as |in |en |a |auf |zu |= ?|: ?)?(?P<v>.+)",
            r"(?:the |our |my )?(?:new )?brand(?:'s name| name)?(?: now)?"
            r"(?: (?:is|should be|will be|becomes)(?: actually| really| now)?"
-           r"(?: called| named)?(?: now)?|:| =|=) (?P<v>.+)",
-           r"(?:the )?brand(?: name)? to (?P<v>.+)"),
+           r"(?: called| named)?(?: now)?|:| =|=) (?P<v>.+)"),
     *_rule(_spec_text("set_product", "name"),
            r"(?:rename|call|name) (?:the )?product(?: name)? (?:to |into |as |in |en |a )?"
            r"(?P<v>.+)",
@@ -1133,9 +1132,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_duration,
            r"(?:could|can|should|would|will|shall) %IT% (?:be|last|run) (?P<d>%DUR%)(?: long)?",
            r"what if %IT% (?:was|were|is|lasted|ran) (?P<d>%DUR%)(?: long)?",
-           r"(?:like|say|maybe|about|around|say about|something like) (?P<d>%DUR%)(?: long)?",
-           r"(?:is|would|could|will) (?:an? )?(?P<d>%DUR%)(?: long)?(?: (?:ad|video|version))? "
-           r"(?:be )?(?:possible|ok|okay|work|doable|fine|an option)",
            r"(?:i (?:want|need|'?d like|would like)|give me|let'?s (?:do|have|make|try)|how about|"
            r"what about|maybe|try|go for|go with|make (?:it|this)|we need) (?:an? |just )?"
            r"(?P<d>%DUR%)(?: long)?(?: (?:ad|video|spot|version|cut|one|edit|commercial))?",
@@ -1153,9 +1149,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:change|switch|set|make|update) (?:the )?product(?: name)?(?: to| into| as| ?:) "
            r"(?P<v>.+)",
            r"(?:the )?product(?: name)? (?:is|should be|:|=) (?P<v>.+)",
-           r"(?:advertise|sell|feature|promote) (?P<v>.+?) instead",
-           r"(?:we'?re |we are |i'?m |i am |now )?(?:selling|advertising|promoting) (?:the |our )?"
-           r"(?P<v>.+?)(?: now| instead| from now on)?"),
+           r"(?:advertise|sell|feature|promote) (?P<v>.+?) instead"),
     *_rule(_spec_text("set_title", "title"),
            r"(?:call|name|title) (?:it|the (?:ad|video|spot)) (?P<v>.+)",
            r"(?:rename|retitle)(?: it| the (?:ad|video|spot))?(?: to| as)? (?P<v>.+)",
@@ -1174,9 +1168,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r" )?(?:an? |the |more )?(?P<v>[^;:]+?) "
            r"(?:lighting|light|lights)",
            r"(?:make|change|set) (?:the )?(?:lighting|light) (?:to |into |be |more )?(?P<v>.+)",
-           r"(?:lighting|light)(?::|=| should be) (?P<v>.+)",
-           r"(?:an? |the )?(?:lighting|light|lights) (?:(?:more|a bit|a little|much|slightly) )*"
-           r"(?P<v>%MOOD%(?: and %MOOD%)?|[a-z-]+(?: [a-z-]+)?)"),
+           r"(?:lighting|light)(?::|=| should be) (?P<v>.+)"),
     *_rule(_style("camera"),
            r"(?:(?:use|go with|go for|switch to|try|i want|give it|how about|with) )?(?:an? |the "
            r"|more )?(?P<v>[^,;:]+?) camera"
@@ -1201,11 +1193,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"|more |even |way |slightly )*%MOOD%)(?: and (?:more )?%MOOD%)?)",
            r"(?P<v>(?:(?:a (?:bit|little) |much )?more )%MOOD%)",
            r"(?:an? |the |more )?(?P<v>%MOOD%)(?: (?:mood|tone|vibes?|feel|style))?",
-           r"(?:change|set|make) the (?:mood|tone|vibe|feel) (?:to |more |be )?(?P<v>.+)",
-           r"(?:the )?(?:mood|tone|vibe|feel)(?::|=| should be| is| must be| needs to be)"
-           r" (?P<v>.+)",
-           r"(?:an? |the )?(?:mood|tone|vibe|feel|atmosphere) (?:(?:more|a bit|a little|much|"
-           r"slightly) )*(?P<v>%MOOD%(?: and %MOOD%)?|[a-z-]+(?: and [a-z-]+)?)"),
+           r"(?:change|set|make) the (?:mood|tone|vibe|feel) (?:to |more |be )?(?P<v>.+)"),
     # -- music: volume before brief
     *_rule(_calls(_call("set_music_volume", gain_db=MUTE_DB)),
            r"mute %MUSIC%|(?:remove|kill|drop|cut|turn off|disable|silence|lose) %MUSIC%",
@@ -1308,9 +1296,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?P<t>\"[^\"]+\"|'[^']+'|.+)",
            r"(?:on|in|for|at) (?P<b>%BEAT%),? (?:show|display) (?P<t>\"[^\"]+\"|'[^']+')",
            r"(?P<b>%BEAT%) (?:should |must |needs to |has to )?(?:show|display|have) (?:the )?"
-           r"(?:(?:text|words?|caption) )?(?P<t>\"[^\"]+\"|'[^']+')",
-           r"(?:change|set|make|update|replace) (?:the )?(?:on-?screen )?(?:text|caption|headline|"
-           r"copy|line|words?) (?:on|of|for|in) (?P<b>%BEAT%) (?:to|with|into|:|as) (?P<t>.+)"),
+           r"(?:(?:text|words?|caption) )?(?P<t>\"[^\"]+\"|'[^']+')"),
     *_rule(_beat_text,
            r"(?:the )?(?:on-?screen )?(?:text|caption|headline|copy)(?: of| on| for| in| to| at)? "
            r"(?P<b>%BEAT%) ?(?::|=|should be|should say|should read|is|says|reads) (?P<t>.+)"),
@@ -1418,8 +1404,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:remove|delete|drop|cut|kill|lose|get rid of|take out|scrap|ditch|skip) "
            r"(?P<b>%BEATS%)"),
     *_rule(_move_beat,
-           r"(?:move|put|shift|bring) (?P<b>%BEAT%) (?:to )?(?:the )?(?P<to>start|beginning|front|"
-           r"top|end|bottom|first|last)",
            r"(?:move|put|shift) (?P<b>%BEAT%) (?P<to>after|before) (?P<b2>%BEAT%)",
            r"(?:move|put|shift|bring|place) (?P<b>%BEAT%) (?:at|to) (?:the )?(?:very )?"
            r"(?P<to>start|beginning|front|top|end|bottom)",
