@@ -67,7 +67,16 @@ RELATIVE = frozenset("longer shorter more less extra".split())
 SWAP = frozenset("swap switch exchange trade".split())
 COMPARE = frozenset("compare comparison better worse differ differs different difference "
                     "differences diff versus vs or against between which branch branches "
-                    "changed".split())  # fmt: skip
+                    "changed side".split())  # fmt: skip
+#: Words that ask what the video cost.
+COST = frozenset("cost costs costed spent spend spending bill expensive breakdown money "
+                 "price".split())  # fmt: skip
+#: Phrases that hand the rest of the run over ("go on without me", "end to end").
+_HAND_OVER = re.compile(
+    r"\b(?:without me|without us|end to end|all the way(?: through)?|on "
+    r"(?:your|its) own|by (?:yourself|itself))\b",
+    re.I,
+)
 ORDINALS = {w: i + 1 for i, w in enumerate(
     "first second third fourth fifth sixth seventh eighth ninth tenth".split())}  # fmt: skip
 #: Words that carry no slot: verbs of asking and making, articles, prepositions, degree words.
@@ -81,7 +90,7 @@ FILLERS = frozenset(
     "sound sounds feels feel become becomes being do does doing try bring take render rendering "
     "run runs running continue continuing proceed long lasts only exactly about around roughly "
     "approximately maybe perhaps we're i'm it's we've move moved place shift again once "
-    "another stretch extend lengthen shorten trim expand how what what's".split()
+    "another stretch extend lengthen shorten trim expand how what what's show tell".split()
 )
 
 
@@ -195,6 +204,7 @@ def _known(word: str) -> bool:
         SWAP,
         ORDINALS,
         COMPARE,
+        COST,
         CAMERA_VERBS,
         DIRECTIONS,
         PLACES,
@@ -217,6 +227,8 @@ def rephrase(clause: str, patterns: Patterns) -> tuple[list[str], bool]:
     """
     slots = read(clause, patterns)
     commands = _table(slots)
+    if not commands and _HAND_OVER.search(clause) and not (slots.beats or slots.chunks):
+        commands = ["turn on auto-continue"]  # "you can go on without me"
     return commands, not slots.value
 
 
@@ -246,6 +258,8 @@ def _table(s: Slots) -> list[str]:  # noqa: C901, PLR0911, PLR0912 - one row per
         return ["turn on auto-continue"]
     if s.has(*AUTO) and not (s.beats or s.chunks or attrs or s.value):
         return ["turn on auto-continue"]
+    if s.has(*COST) and not (s.beats or s.chunks or attrs or s.value or s.quoted):
+        return ["show cost"]
     if s.has(*FINISH) and not (s.beats or s.chunks or attrs or s.value or s.duration):
         return ["finish it"]
     if s.chunks and s.model and not (s.beats or attrs or s.value or s.quoted):

@@ -181,7 +181,7 @@ GERMAN: dict[str, str] = {
     "diesen": "this", "diese": "this", "dieses": "this", "dieser": "this", "rendere": "regenerate",
     "zu laut": "too loud", "zu leise": "too quiet", "zu schnell": "too fast",
     "zu langsam": "too slow", "laut": "loud", "leise": "quiet", "duster": "dark", "dustere": "dark",
-    "anzeigen": "show", "zeigen": "show", "zeigt": "shows",
+    "finale": "final", "finalen": "final", "anzeigen": "show", "zeigen": "show", "zeigt": "shows",
     "kamerafahrt": "pan", "schwenk": "pan", "schwenkt": "pans",
     "schwenke": "pan", "schwenken": "pan", "neigt": "tilts", "nach links": "left",
     "nach rechts": "right",
