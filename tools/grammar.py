@@ -61,7 +61,7 @@ NEGATION = frozenset("don't dont not no without never stop quit skip".split())
 PAUSES = frozenset("stop stopping pause pauses pausing approval approvals approve asking ask "
                    "checking check checks waiting wait confirm confirmation confirming "
                    "review reviews breaks".split())  # fmt: skip
-AUTO = frozenset("automatically auto autopilot yourself unattended".split())
+AUTO = frozenset("automatically automatic auto autopilot yourself unattended".split())
 FINISH = frozenset("finish final finalise finalize export wrap done".split())
 RELATIVE = frozenset("longer shorter more less extra".split())
 SWAP = frozenset("swap switch exchange trade".split())
@@ -90,7 +90,7 @@ FILLERS = frozenset(
     "sound sounds feels feel become becomes being do does doing try bring take render rendering "
     "run runs running continue continuing proceed long lasts only exactly about around roughly "
     "approximately maybe perhaps we're i'm it's we've move moved place shift again once "
-    "another stretch extend lengthen shorten trim expand how what what's show tell".split()
+    "another stretch extend lengthen shorten trim expand how what what's show tell mode".split()
 )
 
 
@@ -226,13 +226,13 @@ def rephrase(clause: str, patterns: Patterns) -> tuple[list[str], bool]:
         the clause was left without a slot. ([], False) when the table has no row for it.
     """
     slots = read(clause, patterns)
-    commands = _table(slots)
+    commands = _table(slots, clause)
     if not commands and _HAND_OVER.search(clause) and not (slots.beats or slots.chunks):
         commands = ["turn on auto-continue"]  # "you can go on without me"
     return commands, not slots.value
 
 
-def _table(s: Slots) -> list[str]:  # noqa: C901, PLR0911, PLR0912 - one row per slot shape
+def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 - one row per slot shape
     """(target, attribute, value) → canonical commands; one row per shape, first match wins."""
     attrs, beat = s.attributes, (s.beats[0] if len(s.beats) == 1 else None)
     free = " ".join(s.value)
@@ -273,7 +273,15 @@ def _table(s: Slots) -> list[str]:  # noqa: C901, PLR0911, PLR0912 - one row per
         return [f"set the music to {s.db:g} dB"]
     if s.bpm is not None and not s.value and attrs and set(attrs) <= {"music", "tempo"}:
         return [f"music at {s.bpm} bpm"]
-    relative = s.has(*RELATIVE) or s.has("by")
+    relative = bool(
+        s.has("by", "add", "adding", "extra", "another", "plus")
+        or (
+            s.duration
+            and re.search(
+                re.escape(s.duration) + r",? ?(?:longer|shorter|more|less)\b", clause, re.I
+            )
+        )
+    )  # "two seconds longer" is relative; "shorter: 2 seconds" names the length
     if s.duration and not (relative or s.chunks or s.value) and set(attrs) <= {"length"}:
         if beat:
             return [f"make {beat} {s.duration} long"]

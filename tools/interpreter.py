@@ -1214,7 +1214,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            rf"(?:turn|bring|crank|pump|dial|kick|push) (?:up %MUSIC%|%MUSIC% up){_UP}",
            rf"(?:raise|increase|boost) %MUSIC%(?: volume)?{_UP}",
            r"(?:turn|bring) (?:it |the volume |the sound |the level )?up",
-           r"%MUSIC% (?:is )?(?:way |much |a bit |a little |slightly )?too "
+           r"%MUSIC% (?:is )?(?:(?P<much>way |much |far )|a bit |a little |slightly )?too "
            r"(?:quiet|low|soft|weak)"),
     *_rule(_volume(-1),
            rf"(?:make )?%MUSIC% {_DOWN}(?:quieter|softer|lower|down){_UP}",
@@ -1224,7 +1224,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            rf"(?:turn|bring|knock|take|dial|pull|tone) (?:down %MUSIC%|%MUSIC% down){_UP}",
            rf"(?:lower|reduce|decrease|drop|dip|cut) %MUSIC%(?: volume| level)?{_UP}",
            r"(?:turn|bring) (?:it |the volume |the sound |the level )?down",
-           r"%MUSIC% (?:is )?(?:way |much |a bit |a little |slightly )?too (?:loud|high|strong)"),
+           r"%MUSIC% (?:is )?(?:(?P<much>way |much |far )|a bit |a little |slightly )?too "
+           r"(?:loud|high|strong)"),
     *_rule(_music(regenerate=True),
            r"(?:new|different|another|fresh|other) (?:music|track|song|soundtrack|score)"
            r"(?: (?:that'?s |: |but |as |to |into |- |so it'?s |and make it )?(?P<m>.+))?",
@@ -1743,6 +1744,8 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
         if result is None and named and (pm := _PRONOUN.match(core)):  # "..., redo it"
             if (r := _parse(f"{pm[1]} {named[-1]}{pm[2]}", ctx)) is not None:
                 result = r
+                if done and done[-1][1] is None and named[-1] in done[-1][0]:
+                    done[-1] = (done[-1][0], [])  # "the final frame looks blurry": a remark
         if result is None and named:  # "the 4th image looks off, try again": that image
             for candidate in (f"{core} {named[-1]}", f"{core} in {named[-1]}"):
                 if (r := _parse(candidate, ctx)) is not None:

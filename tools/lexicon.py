@@ -319,6 +319,10 @@ _TOKEN = re.compile(r"\w+'|\w+(?:[-.]\w+)*|\S")
 _QUOTED = re.compile(r"""(?<!\w)(["'])(?:(?!\1).)+\1(?!\w)""")
 
 
+#: A German compound whose last part names a beat or image ("Hook-Szene", "Produktbild").
+_COMPOUND = re.compile(r"([a-z]{3,}?)-?s?(szene|szenen|bild|clip)")
+
+
 def _fold(word: str) -> str:
     """Lower case without accents: "Régénère" → "regenere", "lösche" → "losche"."""
     decomposed = unicodedata.normalize("NFKD", word.lower().replace("ß", "ss"))
@@ -417,6 +421,10 @@ def canonical(source: str) -> Reading:
             if contiguous and n == 1 and key not in lexicon and len(key) >= 5:
                 key = next((key[: -len(e)] for e in _ENDINGS
                             if key.endswith(e) and key[: -len(e)] in lexicon), key)  # fmt: skip
+            if (contiguous and n == 1 and key not in lexicon and language == "de"
+                    and (cm := _COMPOUND.fullmatch(key))):  # fmt: skip
+                # "Hook-Szene", "Angebotsszene": the first word, then the beat or image
+                lexicon = {**lexicon, key: f"{lexicon.get(cm[1], cm[1])} {lexicon[cm[2]]}"}
             if contiguous and n == 1 and span[0].group().lower() in ACCENTED.get(language, {}):
                 key = span[0].group().lower()
                 lexicon = {**lexicon, key: ACCENTED[language][key]}
