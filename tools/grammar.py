@@ -68,6 +68,9 @@ SWAP = frozenset("swap switch exchange trade".split())
 COMPARE = frozenset("compare comparison better worse differ differs different difference "
                     "differences diff versus vs or against between which branch branches "
                     "changed side".split())  # fmt: skip
+#: Values that say no direction ("make it look good"): a question, not an edit.
+VAGUE = frozenset("good better best nice nicer great greater awesome amazing perfect different "
+                  "interesting fine ok okay right special".split())  # fmt: skip
 #: Words that ask what the video cost.
 COST = frozenset("cost costs costed spent spend spending bill expensive breakdown money "
                  "price".split())  # fmt: skip

@@ -58,7 +58,7 @@ from pydantic import BaseModel, Field
 
 from agent.providers.replicate.catalog import load_catalog
 from agent.spec import BEAT_TYPES, MAX_DURATION_S, MIN_DURATION_S
-from tools.grammar import ATTRIBUTES, Patterns, normalise, rephrase
+from tools.grammar import ATTRIBUTES, VAGUE, Patterns, normalise, rephrase
 from tools.lexicon import Reading, canonical
 
 Phase = Literal["plan", "storyboard", "chunks", "refine"]
@@ -434,6 +434,17 @@ class _Vague(_Problem):
         self.op = op
 
 
+class _Remark(_Problem):
+    """A remark without a request ("I don't like the music").
+
+    Moot when a later clause acts on what it names ("..., redo it").
+    """
+
+
+def _complaint(m: re.Match[str], ctx: Context) -> list[_Item]:
+    raise _Remark(f"What should change about {_value(_own(m['x']))}? " + possible(ctx.phase))
+
+
 def _ask(reply: str, op: str = "") -> Handler:
     def handler(m: re.Match[str], ctx: Context) -> list[_Item]:
         raise _Vague(reply, op) if op else _Problem(reply)
@@ -669,9 +680,11 @@ def _swap_beats(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 
 def _spec_text(op: str, key: str) -> Handler:
-    def handler(m: re.Match[str], ctx: Context) -> list[_Item]:
+    def handler(m: re.Match[str], ctx: Context) -> list[_Item] | None:
         value = _value(_own(m["v"]))
         said = m.string[: m.start("v")].rstrip().lower()
+        if op in ("set_product", "set_brand") and re.fullmatch(r"(?:more )?[a-z]+er", value):
+            return None  # "make the brand bigger": a change to how it looks, not a name
         if (op in ("set_product", "set_brand") and re.match(r"the [A-Z0-9]", value)
                 and not re.search(r"\b(?:to|as|into)$|:$", said)):  # fmt: skip
             value = value[len("the ") :]  # "the product is now the Halo X2"; "... to" verbatim
@@ -682,11 +695,21 @@ def _spec_text(op: str, key: str) -> Handler:
     return handler
 
 
+_STYLE_EXAMPLE = {
+    "mood": "a calmer mood",
+    "lighting": "warmer lighting",
+    "camera": "a handheld camera",
+    "palette": "a black and gold palette",
+}
+
+
 def _style(field: str) -> Handler:
     def handler(m: re.Match[str], ctx: Context) -> list[_Item] | None:
         value = _adjective(m["v"])
         if not value or len(value.split()) > 6 or value.split()[0] in _VERBS:
             return None
+        if set(value.split()) <= VAGUE:  # "make it look good": which way?
+            raise _Problem(f"What {field} would you like? Say e.g. '{_STYLE_EXAMPLE[field]}'.")
         return [_Op({"op": "set_style", "field": field, "value": value})]
 
     return handler
@@ -911,6 +934,9 @@ _UP, _DOWN = (
 )
 # fmt: off
 RULES: list[tuple[re.Pattern[str], Handler]] = [
+    *_rule(_complaint,
+           r"(?:i |we )?(?:really )?(?:don'?t|do not|didn'?t) (?:like|love|want) (?P<x>.+)",
+           r"(?:i |we )(?:hate|dislike) (?P<x>.+)"),
     # -- flow: approvals, auto-continue, status, cost, help
     *_rule(_calls(_CONTINUE),
            r"continue|go ahead|next|proceed|approved?|ship it|carry on|move on|keep going|go on|go"
@@ -1744,13 +1770,14 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
         if result is None and named and (pm := _PRONOUN.match(core)):  # "..., redo it"
             if (r := _parse(f"{pm[1]} {named[-1]}{pm[2]}", ctx)) is not None:
                 result = r
-                if done and done[-1][1] is None and named[-1] in done[-1][0]:
-                    done[-1] = (done[-1][0], [])  # "the final frame looks blurry": a remark
         if result is None and named:  # "the 4th image looks off, try again": that image
             for candidate in (f"{core} {named[-1]}", f"{core} in {named[-1]}"):
                 if (r := _parse(candidate, ctx)) is not None:
                     result = r
                     break
+        if (isinstance(result, list) and named and done and named[-1] in done[-1][0]
+                and (done[-1][1] is None or isinstance(done[-1][1], _Remark))):  # fmt: skip
+            done[-1] = (done[-1][0], [])  # "the final frame looks blurry, redo it": a remark
         own_command = isinstance(result, list) and all(
             isinstance(it, ToolCall) and it.tool in _PIPELINE for it in result
         )  # "..., then finish it": "it" is the video, not the music

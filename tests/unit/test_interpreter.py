@@ -506,3 +506,22 @@ def test_a_later_command_after_a_music_edit_is_not_about_the_music() -> None:
     assert calls("slower music and make it 25 seconds", ctx("plan")) == [
         spec(music(bpm=80), op("set_duration", duration_s=25.0))
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "phase"),
+    [("make it look good", "plan"), ("I don't like the music", "plan"),
+     ("make the brand bigger", "plan"), ("I don't like it", "refine")],
+)  # fmt: skip
+def test_a_vague_request_or_a_bare_complaint_is_a_question_not_an_edit(
+    text: str, phase: str
+) -> None:
+    result = interpret(text, ctx(phase))
+    assert result.calls == []
+    assert result.reply
+
+
+def test_a_remark_before_a_request_about_the_same_target_is_not_in_the_way() -> None:
+    for text in ("I don't like the fourth image, try again", "the final frame looks off, redo it"):
+        target = 4 if "fourth" in text else 9
+        assert calls(text, ctx("storyboard")) == [regen_beat(target)], text
