@@ -238,6 +238,26 @@ def test_the_audience_a_brief_names_is_kept_apart_from_the_product(
 @pytest.mark.parametrize(
     ("prompt", "brand", "product"),
     [
+        ("Werbespot für Kopfhörer von Klangwerk, 20 Sekunden", "Klangwerk", "Kopfhörer"),
+        ("die neuen Laufschuhe der Marke Sprintex", "Sprintex", "Laufschuhe"),
+        ("Werbung für das Fahrrad Stadtflitzer S3", "Stadtflitzer", "Fahrrad S3"),
+        ("Anuncio de zapatillas de la marca Veloz", "Veloz", "zapatillas"),
+        ("Publicité pour le parfum de la marque Soleil Noir", "Soleil Noir", "parfum"),
+        ("Spot per le scarpe della marca Passo", "Passo", "scarpe"),
+        ("Anúncio de tênis da marca Corre", "Corre", "tênis"),
+        ("为品牌Lumo的耳机做一个广告", "Lumo", "耳机"),
+    ],
+)
+def test_a_brand_named_after_the_product_is_the_brand(
+    prompt: str, brand: str, product: str
+) -> None:
+    spec = plan_spec(prompt, 15.0, "16:9", seed=0)
+    assert (spec.brand, spec.product) == (brand, product)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "brand", "product"),
+    [
         ("A 20s ad for Mercedes EQ.9, vertical", "Mercedes", "EQ.9"),
         ("EQ.9 e-bike ad, 15 seconds", "EQ.9", "e-bike"),
         ("Sony WH-1000XM5 headphones ad", "Sony", "WH-1000XM5 headphones"),

@@ -210,9 +210,8 @@ def _compound_pattern(words: str) -> str:
         reverse=True,
     )
     body = "|".join(re.escape(w) for w in heads)
-    return (
-        rf"(?<![^\W\d_])(?P<mod>[^\W\d_]{{3,}}?)(?:{body})(?:e?n|e?s)?(?![^\W_])" if heads else ""
-    )
+    ending = r"(?:e?n|e?s|er|e)?"  # plurals and cases: -en, -n, -es, -s, -er, -e
+    return rf"(?<![^\W\d_])(?P<mod>[^\W\d_]{{3,}}?)(?:{body}){ending}(?![^\W_])" if heads else ""
 
 
 _KIND_PATTERNS: list[
@@ -601,7 +600,8 @@ def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[st
 
     A brand is a run of name tokens (capitalised words, model codes, "&") before the product
     words, or after them in Spanish, French, Italian and Portuguese ("zapatillas Aurora"). A
-    model code and what follows stay with the product ("Tesla" / "Model 3").
+    model code and what follows stay with the product ("Tesla" / "Model 3"). In German, a name
+    right after the product noun is an apposition naming the brand ("das Fahrrad Stadtflitzer").
     """
     lead = 0
     while lead < len(toks) and _is_name(toks[lead]) and not _starts_kind(toks, lead, language):
@@ -629,7 +629,10 @@ def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[st
     tail = len(toks)
     while tail > 0 and _is_name(toks[tail - 1]) and not _starts_kind(toks, tail - 1, language):
         tail -= 1
-    if language in ("es", "fr", "it", "pt") and 0 < tail < len(toks):
+    after_noun = language in ("es", "fr", "it", "pt") or (  # German "das Fahrrad Stadtflitzer"
+        language == "de" and 0 < tail and _starts_kind(toks, tail - 1, language)
+    )
+    if after_noun and 0 < tail < len(toks):
         run = toks[tail:]
         model = _model_at(run) or len(run)
         return run[:model], toks[:tail] + run[model:]
@@ -648,9 +651,16 @@ def _model_at(run: list[str]) -> int:
     return model
 
 
-_BY_WORDS = r"by|from|von|par|brand|marca|marque|marke|marchio"
+#: Words before a brand named after the product: "by X", "von X", and "brand" words with the
+#: article or preposition that joins them to the noun ("der Marke X", "de la marque X",
+#: "della marca X", "da marca X", "of the brand X"), matched in any case.
+_BY_LEAD = (
+    r"(?i:\b(?:(?:of\s+the|of|from\s+the|de\s+la|de|del|della|dello|dal|da|do|dos|das|der|"
+    r"des|du|von\s+der|vom|the)\s+)?(?:brand|label|company|marca|marque|marke|marchio|"
+    r"firma|hersteller|empresa|entreprise|azienda)\s+|\b(?:by|from|von|par)\s+)"
+)
 _BY_BRAND_RE = re.compile(
-    rf"(?:\b(?:{_BY_WORDS})\s+|(?:品牌|ブランド)[:：]?\s*)"
+    rf"(?:{_BY_LEAD}|(?:品牌|ブランド)[:：]?\s*)"
     r"(?P<b>[A-Z0-9][\w'’.-]*(?:\s+(?:&|\+|[A-Z0-9][\w'’.-]*))*)"
 )
 _LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&+.'’-]*(?:\s+[A-Za-z0-9&+][A-Za-z0-9&+.'’-]*)*")
@@ -678,7 +688,7 @@ def _brand_and_product(text: str, language: str) -> tuple[str, str]:
         brand, toks = " ".join(names), rest
         if not brand and (m := by_brand or _BY_BRAND_RE.search(text)):
             brand = " ".join(_trim(_phrase_tokens(m["b"]), 4))
-            by = rf"(?:\b(?:{_BY_WORDS})\s+)?{re.escape(brand)}"
+            by = rf"(?:{_BY_LEAD})?{re.escape(brand)}"
             toks = _phrase_tokens(re.sub(by, " ", " ".join(toks))) or toks
     if (
         at_start
