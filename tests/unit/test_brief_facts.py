@@ -280,3 +280,59 @@ def test_feature_lines_are_written_in_the_brief_s_language() -> None:
             assert beat.on_screen_text and beat.on_screen_text not in english, case["text"]
             seen.add(case["language"])
     assert seen == {"es", "fr", "de", "it", "pt", "zh", "ja"}
+
+
+@pytest.mark.parametrize(
+    ("prompt", "language", "brand", "product", "category", "price", "duration_s", "aspect"),
+    [
+        (
+            "إعلان أفقي لسيارة كهربائية من Nour، 30 ثانية، 120000 درهم",
+            "ar",
+            "Nour",
+            "سيارة كهربائية",
+            "car",
+            "120000 درهم",
+            30.0,
+            "16:9",
+        ),
+        (
+            "Bada 텀블러 20초 정사각형 광고, 25,000원",
+            "ko",
+            "Bada",
+            "텀블러",
+            "bottle",
+            "25,000원",
+            20.0,
+            "1:1",
+        ),
+        (
+            "פרסומת אנכית של 10 שניות למצלמה Or, רק ₪1200",
+            "he",
+            "Or",
+            "מצלמה",
+            "camera",
+            "רק ₪1200",
+            10.0,
+            "9:16",
+        ),
+    ],
+)
+def test_arabic_korean_and_hebrew_briefs_are_read(
+    prompt: str,
+    language: str,
+    brand: str,
+    product: str,
+    category: str,
+    price: str,
+    duration_s: float,
+    aspect: str,
+) -> None:
+    spec = plan_spec(prompt, 15.0, "16:9", seed=0)
+    assert (spec.language, spec.brand, spec.product, spec.category, spec.price) == (
+        language,
+        brand,
+        product,
+        category,
+        price,
+    )
+    assert (requested_duration_s(prompt), requested_aspect(prompt)) == (duration_s, aspect)

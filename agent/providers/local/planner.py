@@ -517,7 +517,7 @@ def plan_spec(prompt: str, duration_s: float, aspect: Aspect, seed: int) -> Spec
 
     product, brand = brief.product, brief.brand
     cjk = brief.language in ("zh", "ja")
-    romance = brief.language in ("es", "fr", "it", "pt")
+    romance = brief.language in ("es", "fr", "it", "pt", "ar", "he")  # the noun, then the name
     if not brand or fold(brand) in fold(product):
         name = product
     elif product == "product":
