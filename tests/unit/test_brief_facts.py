@@ -336,3 +336,46 @@ def test_arabic_korean_and_hebrew_briefs_are_read(
         price,
     )
     assert (requested_duration_s(prompt), requested_aspect(prompt)) == (duration_s, aspect)
+
+
+#: The languages with stock lines of their own, each with a word that makes an ad emotional.
+EMOTIONAL = {
+    "es": "emotivo",
+    "fr": "émouvant",
+    "de": "bewegend",
+    "it": "commovente",
+    "pt": "emocionante",
+    "zh": "感人",
+    "ja": "感動的",
+    "ko": "감동적인",
+    "ar": "مؤثر",
+    "he": "מרגש",
+}
+LANGUAGES = tuple(EMOTIONAL)
+
+
+def test_every_language_has_every_stock_line() -> None:
+    data = resources.files("agent.providers.local").joinpath("data")
+    copy = tomllib.loads(data.joinpath("copy.toml").read_text(encoding="utf-8"))
+    phrases = tomllib.loads(data.joinpath("phrases.toml").read_text(encoding="utf-8"))
+    for lang in LANGUAGES:
+        assert set(copy["lang"][lang]) == set(copy["sector"]), lang
+        assert set(copy["features"][lang]) == set(copy["sector"]), lang
+        assert set(phrases[lang]) == set(phrases["en"]), lang
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_planned_line_is_the_english_default(language: str) -> None:
+    english, _ = _stock_lines()
+    cases = [c for c in CASES if c["language"] == language]
+    assert cases
+    for case in cases:
+        for prompt in (case["text"], f"{EMOTIONAL[language]}, {case['text']}"):
+            for duration_s, seed in ((30.0, 0), (60.0, 1), (45.0, 2)):
+                spec = plan_spec(prompt, duration_s, "16:9", seed=seed)
+                assert spec.language == language
+                if prompt != case["text"]:
+                    assert spec.style.mood == "emotional", prompt
+                texts = [(b.type, b.on_screen_text) for b in spec.beats]
+                assert not [t for t in texts if t[1] in english], (prompt, texts)
+                assert all(t for kind, t in texts if kind in ("hook", "logo_end_card")), texts

@@ -509,11 +509,16 @@ _DESCRIPTIVE = {**_MOOD_LOOKUP, **_STYLE_STEMS}
 def _language(text: str) -> str:
     """Guess the ISO 639-1 language: by script, else by stopwords (en/es/fr/de/it/pt)."""
     letters = [ch for ch in text if ch.isalpha()]
-    for prefix, lang in _SCRIPTS:
-        hits = sum(1 for ch in letters if unicodedata.name(ch, "").startswith(prefix))
-        if letters and hits / len(letters) > 0.3:
-            kana = any(unicodedata.name(ch, "").startswith(("HIRA", "KATA")) for ch in letters)
-            return "ja" if lang == "zh" and kana else lang
+    hits: dict[str, int] = {}
+    for ch in letters:
+        name = unicodedata.name(ch, "")
+        lang = next((lang for prefix, lang in _SCRIPTS if name.startswith(prefix)), "")
+        if lang:
+            hits[lang] = hits.get(lang, 0) + 1
+    if hits.get("ja"):  # Japanese mixes kana and kanji (and Latin brand names)
+        hits["ja"] += hits.pop("zh", 0)
+    if hits and (top := max(hits, key=lambda lang: hits[lang])) and hits[top] / len(letters) > 0.3:
+        return top
     words = _words(text)
     scores = {lang: sum(w in stop for w in words) for lang, stop in _LANG_STOPWORDS.items()}
     best = max(scores, key=lambda lang: scores[lang])
@@ -1162,7 +1167,7 @@ def parse_brief(prompt: str) -> Brief:
     kind = product_kind(product, brand, named, language)
     words = _words(stripped)
     mood = next((m for m in (_stem_lookup(w, _MOOD_LOOKUP) for w in words) if m), None)
-    if mood is None and is_cjk(stripped):
+    if mood is None and (is_cjk(stripped) or language in ("ko", "ar", "he")):
         mood = next((m for pattern, m in _CJK_MOODS if pattern.search(stripped)), None)
     styles: list[str] = []
     for m in re.finditer(r"(?<![\w'’])'?(?:19)?([5-9]0)s\b", text):

@@ -81,7 +81,7 @@ def _mood(fields: dict[str, Any]) -> _Mood:
 
 
 #: Bump when the planner's output for a prompt changes, so memoised plans are not reused.
-PLANNER_VERSION = 2
+PLANNER_VERSION = 3
 
 _MOOD_DATA = load_toml("moods.toml")
 _SECTOR_INSTRUMENTS: dict[str, list[str]] = _MOOD_DATA.pop("sector_instruments")
@@ -372,14 +372,10 @@ def _on_screen(
         if brief.facts.tagline:
             return brief.facts.tagline
         return copy.close if lang == "en" else copy.local[1] if copy.local else ""
-    if kind == "social_proof":
-        return f"“{copy.quote}” ★★★★★" if lang == "en" else "★★★★★"
     if lang != "en":
-        if kind == "hook":
-            return copy.local[0] if copy.local else display
-        if kind == "feature_highlight" and copy.local_features:
-            return copy.local_features[n_same % len(copy.local_features)]
-        return display if kind == "product_reveal" else ""
+        return _on_screen_local(kind, brief, copy, display, n_same, rng)
+    if kind == "social_proof":
+        return f"“{copy.quote}” ★★★★★"
     lines: dict[BeatType, list[str]] = {
         "hook": [copy.hook, copy.hook, *_MOODS[brief.mood].hooks],
         "problem": [f"Tired of {copy.pain}?"],
@@ -391,6 +387,35 @@ def _on_screen(
     }
     said = fold(brief.facts.tagline).strip(" .!")
     options = [x for x in lines.get(kind, [""]) if not said or fold(x).strip(" .!") != said]
+    return rng.choice(options or [""])  # never the tagline twice
+
+
+def _on_screen_local(
+    kind: BeatType, brief: Brief, copy: _Copy, display: str, n_same: int, rng: random.Random
+) -> str:
+    """A beat's on-screen text in a language other than English; "" where the beat has none.
+
+    Lines come from ``copy.toml`` (``[lang.*]``, ``[features.*]``) and ``phrases.toml``.
+    """
+    lang = brief.language
+    open_q, close_q = ("「", "」") if lang in ("zh", "ja") else ("“", "”")
+    quote = _phrase("quote", lang)
+    lines: dict[BeatType, list[str]] = {
+        "hook": [copy.local[0] if copy.local else display],
+        "problem": [_phrase("problem", lang)],
+        "product_reveal": [_phrase("reveal", lang).replace("{name}", display) or display],
+        "feature_highlight": [
+            copy.local_features[n_same % len(copy.local_features)] if copy.local_features else ""
+        ],
+        "detail_closeup": ["", _phrase("detail", lang)] if n_same == 0 else [""],
+        "brand_story": [_phrase("story", lang).replace("{brand}", brief.brand)]
+        if brief.brand
+        else [""],
+        "social_proof": [f"{open_q}{quote}{close_q} ★★★★★" if quote else "★★★★★"],
+        "emotional_moment": [_phrase("moment", lang) if brief.mood == "emotional" else ""],
+    }
+    said = fold(brief.facts.tagline).strip(" .!。！")
+    options = [x for x in lines.get(kind, [""]) if not said or fold(x).strip(" .!。！") != said]
     return rng.choice(options or [""])  # never the tagline twice
 
 
