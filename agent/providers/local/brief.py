@@ -452,7 +452,9 @@ _FILLER = frozenset().union(
 _STOP = frozenset(
     "with in that which featuring targeting aimed showing using style for to so "
     "who where and con en estilo que para avec dans qui pour mit im fur stil per "
-    "nello stile che com em".split()
+    "nello stile che com em "
+    # where the ad is set ("boots on snowy mountains at dawn") is not the product's name
+    "on at near under across during sur sous auf am bei unter su sotto sobre bajo".split()
 )
 _PEOPLE = (
     r"people|runners?|moms|mums|dads|parents|famil(?:y|ies)|kids|teens|teenagers|students|"

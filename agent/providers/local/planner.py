@@ -31,6 +31,7 @@ from agent.providers.local.brief import (
 )
 from agent.providers.local.brief import SECTORS as _SECTORS
 from agent.providers.local.brief import requested_duration_s as requested_duration_s  # re-export
+from agent.providers.local.storyboard.scene import parse_scene
 from agent.spec import (
     BEAT_LIBRARY,
     BEAT_TYPES,
@@ -166,6 +167,28 @@ _SCENE_BEATS: tuple[BeatType, ...] = tuple(
 #: The twelve tonics a key is chosen from (the spelling :class:`MusicBrief` accepts).
 _TONICS: tuple[str, ...] = tuple(_BEATS["tonics"])
 _OFFER_RE = re.compile(rf"\d\s*%|%\s*\d|{lexicon_pattern(_BEATS['offer_words'])}")
+
+
+#: Beats that show the product in the ad's setting: the brief's first scene, else where its
+#: kind plays (``copy.toml``'s scene), so the storyboard draws them there.
+_SET_BEATS: frozenset[BeatType] = frozenset(
+    ("product_reveal", "feature_highlight", "social_proof", "offer", "call_to_action")
+)
+
+
+#: A scene's fields in words the storyboard reads back (``storyboard/lexicon.py``).
+_SETTING_WORDS = {"golden": "golden hour", "day": "daylight"}
+
+
+def _setting(prompt: str, product: str, brand: str) -> str:
+    """Where the brief sets the ad ("on snowy mountains at dawn"), in plain words; "" if nowhere.
+
+    Read with the storyboard's own scene words, so what the planner writes is what it draws.
+    """
+    scene = parse_scene(prompt, ignore=(product, brand))
+    # the place last: a scene word before a colour word reads as a colour ("forest green")
+    words = [_SETTING_WORDS.get(w, w) for w in (scene.time, scene.weather, scene.place) if w]
+    return ", ".join(words)
 
 
 def _rng(seed: int, topic: str) -> random.Random:
@@ -571,6 +594,10 @@ def plan_spec(prompt: str, duration_s: float, aspect: Aspect, seed: int) -> Spec
         "feature": "",
     }
 
+    named_setting = _setting(prompt, product, brand)  # "on snowy mountains at dawn"
+    setting = (
+        facts.scenes[0] if facts.scenes else named_setting or copy.scenes[0].replace("{p}", the)
+    )
     rng = _rng(seed, "beats")
     beats: list[Beat] = []
     for i, (kind, length) in enumerate(zip(types, lengths, strict=True)):
@@ -596,6 +623,8 @@ def plan_spec(prompt: str, duration_s: float, aspect: Aspect, seed: int) -> Spec
             action = f"{action}, in a scene of {scene}"
         elif kind == "lifestyle":
             image = f"{fields['scene'][:1].upper()}{fields['scene'][1:]}; {image}"
+        elif kind in _SET_BEATS or named_setting and kind != "logo_end_card":
+            image = f"Setting: {setting}; {image}"  # where the ad plays, not a void
         if kind == "offer":
             text = fields["offer"]
         elif kind == "call_to_action":
