@@ -304,6 +304,22 @@ def kind_of(text: str, language: str = "en") -> Kind | None:
     return best[2] if best else None
 
 
+def archetype_of(text: str) -> str:
+    """The archetype a product name's words name, in any language the reader knows.
+
+    One lexicon (``data/categories.toml``) serves the brief reader and the storyboard.
+
+    Args:
+        text: a product name ("Kabellose Kopfhörer", "zapatillas de running", "保温杯").
+
+    Returns:
+        One of :data:`agent.spec.CATEGORIES`, or "" when no product word is there or the word
+        names a service with nothing to draw.
+    """
+    kind = kind_of(text, _language(clean_prompt(text)))
+    return kind.archetype if kind else ""
+
+
 def _best_kind(text: str, language: str) -> tuple[int, int, Kind] | None:
     found = kinds_in(text, compounds=language == "de")
     if not found:
