@@ -379,3 +379,26 @@ def test_no_planned_line_is_the_english_default(language: str) -> None:
                 texts = [(b.type, b.on_screen_text) for b in spec.beats]
                 assert not [t for t in texts if t[1] in english], (prompt, texts)
                 assert all(t for kind, t in texts if kind in ("hook", "logo_end_card")), texts
+
+
+def _first_english_words() -> list[tuple[str, str]]:
+    """(product word, archetype): the first word of each product kind of the lexicon."""
+    data = resources.files("agent.providers.local").joinpath("data")
+    kinds = tomllib.loads(data.joinpath("categories.toml").read_text(encoding="utf-8"))["kind"]
+    return [(k["words"].split()[0].replace("_", " "), k["archetype"]) for k in kinds]
+
+
+@pytest.mark.parametrize(("word", "archetype"), _first_english_words())
+def test_copy_lines_fit_the_product_s_kind(word: str, archetype: str) -> None:
+    # no "Like running on air." for a coffee: a line written for one archetype stays with it
+    data = resources.files("agent.providers.local").joinpath("data")
+    copy = tomllib.loads(data.joinpath("copy.toml").read_text(encoding="utf-8"))
+    shared = {v for table in copy["sector"].values() for v in table.values() if isinstance(v, str)}
+    shared |= {line for table in copy["sector"].values() for line in table["features"]}
+    own = {a: lines - shared for a, lines in _stock_lines()[1].items()}
+    for seed in range(3):
+        spec = plan_spec(f"A 45 second ad for {word}", 45.0, "16:9", seed)
+        assert spec.category == archetype
+        for beat in spec.beats:
+            others = [a for a, lines in own.items() if beat.on_screen_text in lines]
+            assert not others or archetype in others, (beat.type, beat.on_screen_text, others)
