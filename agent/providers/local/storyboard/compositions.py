@@ -430,7 +430,8 @@ def _feature_highlight(c: _Ctx) -> tuple[Box, int]:
     w, h, s = c.w, c.h, c.s
     c.backdrop(lambda: _field(c.img.size, lambda x, y: x * 0.7 + y * 0.3, c.pal.base, c.pal.dark))
     sl, st, sr, sb = title_safe_box(c.img.size)
-    if c.tall:
+    stacked = c.h * 1.1 >= c.w  # square and tall frames: product above, callouts under it
+    if stacked:
         pbox = _place_product(c, (w // 2, round(h * 0.3)), round(w * 0.6), round(h * 0.28))
         lx0, ly0, lx1, ly1 = sl, round(h * 0.52), sr, round(h * 0.72)
     else:
@@ -478,7 +479,7 @@ def _feature_highlight(c: _Ctx) -> tuple[Box, int]:
             radius=s * 0.006,
             fill=_rgba(_WHITE, 0.45),
         )
-    region = (sl, ly1, sr, sb) if c.tall else (lx0, round(h * 0.58), sr, sb)
+    region = (sl, ly1, sr, sb) if stacked else (lx0, round(h * 0.58), sr, sb)
     return region, round(s * 0.065)
 
 
