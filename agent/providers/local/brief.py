@@ -399,6 +399,24 @@ _SECOND_WORDS = {
         ).split()
     )
 }
+_SECOND_WORDS.update(  # Arabic and Hebrew numbers in words ("ثلاثين ثانية", "עשרים שניות")
+    {
+        "عشر": 10,
+        "عشرة": 10,
+        "خمس عشرة": 15,
+        "خمسة عشر": 15,
+        "عشرين": 20,
+        "عشرون": 20,
+        "ثلاثين": 30,
+        "ثلاثون": 30,
+        "ستين": 60,
+        "עשר": 10,
+        "חמש עשרה": 15,
+        "עשרים": 20,
+        "שלושים": 30,
+        "שישים": 60,
+    }
+)
 _MINUTE_WORDS = {
     w: 2 if w in ("two", "dos", "deux", "zwei", "due", "dois") else 1
     for w in ("a an one un una uno une um uma ein eine einer two dos deux zwei due dois").split()
