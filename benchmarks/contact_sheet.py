@@ -3,10 +3,9 @@
 Plans each brief with the offline planner, draws every beat with the offline storyboard at
 its full size and shrinks it into a row under the brief. Prints the mean time per frame.
 
-Until the planner fills ``spec.category`` and carries the scenes a brief names into its beats
-(issue 14 part 1), the sheet stands in for it, and says so in the row's caption: the category
-comes from the brief's words through the storyboard's lexicon ("cat from brief"), and the
-brief is given as the regenerate prompt of the beats that show a setting ("scene from brief").
+The planner fills ``spec.category`` and writes the setting the brief names into the beats
+that show the product, so each row is exactly what a user of the offline providers gets. The
+caption gives the aspect, the archetype drawn and the brief's scene (place/time/weather).
 
     PYTHONPATH=$PWD .venv/bin/python benchmarks/contact_sheet.py [out/contact_sheet.png]
 """
@@ -20,12 +19,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 from agent.providers.local.planner import plan_spec
-from agent.providers.local.storyboard import (
-    beat_scene,
-    parse_scene,
-    product_kind,
-    render_storyboard_frame,
-)
+from agent.providers.local.storyboard import parse_scene, product_kind, render_storyboard_frame
 from agent.providers.local.storyboard.text import draw_line
 from agent.spec import Aspect
 
@@ -47,8 +41,6 @@ BRIEFS: list[tuple[str, float, Aspect]] = [
     ("إعلان لعطر الورد الفاخر في الصحراء عند الغروب", 15, "16:9"),
     ("Volt EV electric car on the open road at golden hour", 20, "16:9"),
 ]
-#: Beat types that show a setting, where the brief's scene goes when the plan names none.
-SETTING_BEATS = {"hook", "problem", "lifestyle", "emotional_moment", "before_after", "hero_shot"}
 ROW_H = 180
 CAPTION_H = 34
 GAP = 8
@@ -60,20 +52,10 @@ def main(dst: Path) -> None:
     frames, seconds = 0, 0.0
     for brief, duration_s, aspect in BRIEFS:
         spec = plan_spec(brief, duration_s, aspect, 0)
-        notes = []
-        if not spec.category:
-            kind = product_kind(spec.product)
-            kind = product_kind(brief) if kind == "box" else kind
-            spec = spec.model_copy(update={"category": kind})
-            notes.append("cat from brief")
-        stand_in = not any(beat_scene(spec, b).named for b in spec.beats)
-        if stand_in and parse_scene(brief).named:
-            notes.append("scene from brief")
         thumbs = []
         for beat in spec.beats:
-            prompt = brief if stand_in and beat.type in SETTING_BEATS else None
             t0 = time.perf_counter()
-            frame = render_storyboard_frame(spec, beat, spec.size_px, 0, prompt=prompt)
+            frame = render_storyboard_frame(spec, beat, spec.size_px, 0)
             seconds += time.perf_counter() - t0
             frames += 1
             w, h = frame.image.size
@@ -82,10 +64,10 @@ def main(dst: Path) -> None:
             )
         kind = product_kind(spec.product, spec.category)
         scene = parse_scene(brief)
-        caption = f"{brief[:64]}  [{aspect}, {kind}, {scene.place}/{scene.time}/{scene.weather}"
-        caption += "; " + ", ".join(notes) + "]" if notes else "]"
+        caption = f"{brief[:64]}  [{aspect}, {kind}, {scene.place}/{scene.time}/{scene.weather}]"
         rows.append((caption, thumbs))
-        print(f"{aspect:5} {kind:12} {scene} {spec.product!r} {notes}")
+        types = " ".join(b.type for b in spec.beats)
+        print(f"{aspect:5} {kind:12} {scene} {spec.product!r} {spec.brand!r}: {types}")
     width = max(sum(t.width + GAP for t in thumbs) for _, thumbs in rows) + GAP
     sheet = Image.new("RGB", (width, len(rows) * (ROW_H + CAPTION_H + GAP) + GAP), (24, 24, 28))
     draw = ImageDraw.Draw(sheet)

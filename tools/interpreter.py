@@ -58,6 +58,7 @@ from pydantic import BaseModel, Field
 
 from agent.providers.replicate.catalog import load_catalog
 from agent.spec import BEAT_TYPES, MAX_DURATION_S, MIN_DURATION_S
+from tools.grammar import ATTRIBUTES, VAGUE, Patterns, normalise, rephrase
 from tools.lexicon import Reading, canonical
 
 Phase = Literal["plan", "storyboard", "chunks", "refine"]
@@ -138,6 +139,17 @@ class _Problem(Exception):
 _Item = ToolCall | _Op
 Handler = Callable[[re.Match[str], "Context"], list[_Item] | None]
 _ACK = ToolCall(tool="acknowledge")
+#: Tools that act on the whole run, never on a beat, chunk or the music.
+_PIPELINE = (
+    "continue_pipeline",
+    "set_auto_continue",
+    "status",
+    "show_cost",
+    "list_branches",
+    "revisit_phase",
+    "compare_branches",
+    "switch_branch",
+)
 _CONTINUE = ToolCall(tool="continue_pipeline")
 
 # --- vocabulary and regex fragments -----------------------------------------------------------
@@ -154,7 +166,9 @@ _TYPE_ALIASES: dict[str, str] = {t.replace("_", " "): str(t) for t in BEAT_TYPES
     "detail close-up": "detail_closeup", "testimonial": "social_proof",
     "before/after": "before_after", "before and after": "before_after", "cta": "call_to_action",
     "call-to-action": "call_to_action", "end card": "logo_end_card", "logo": "logo_end_card",
-    "emotional": "emotional_moment", "brand": "brand_story",
+    "emotional": "emotional_moment", "brand": "brand_story", "intro": "hook", "opener": "hook",
+    "opening": "hook", "outro": "logo_end_card", "end screen": "logo_end_card",
+    "closing card": "logo_end_card", "logo card": "logo_end_card", "deal": "offer",
 }
 _MOODS = ("energetic calm moody dark bright playful luxurious premium elegant fun bold minimal "
           "minimalist warm cool cinematic dramatic happy upbeat serious sporty edgy retro "
@@ -162,7 +176,7 @@ _MOODS = ("energetic calm moody dark bright playful luxurious premium elegant fu
           "modern classic vibrant soft sleek clean punchy fresh whimsical nostalgic funny quirky "
           "sophisticated youthful friendly cheerful inspiring uplifting powerful confident "
           "exciting dynamic chill cozy gentle raw mellow lively fierce tense hopeful sad somber "
-          "colorful colourful atmospheric grand").split()
+          "colorful colourful atmospheric grand hard harsh crisp sharp dim contrasty").split()
 _VERBS = set("use make add remove delete drop change set move swap switch exchange regenerate "
              "redo call name rename retitle title go compare show list turn put give try replace "
              "insert cut mute play shorten extend it rerender re-render remake retry reroll "
@@ -391,8 +405,8 @@ def _prompt(text: str) -> str:
 
 def _adjective(text: str) -> str:
     """Style words in base form: "a bit moodier" -> "moody", "much warmer" -> "warm"."""
-    t = re.sub(r"\b(?:a (?:bit|little|lot)|more|much|even|slightly|very|way|somewhat|something|"
-               r"anything|kind of|sort of)\b ?", "", _value(text).lower())  # fmt: skip
+    t = re.sub(r"\b(?:a (?:bit|little|lot|touch|tad)|more|much|even|slightly|very|way|somewhat|"
+               r"something|anything|kind of|sort of)\b ?", "", _value(text).lower())  # fmt: skip
     t = re.sub(r"^(?:(?:an?|the|some) )+", "", t.strip())
     words = [(w.rstrip(","), "," * w.endswith(",")) for w in t.replace(" ,", ",").split()]
     return " ".join(_base(w) + comma for w, comma in words).strip(" ,")
@@ -418,6 +432,17 @@ class _Vague(_Problem):
     def __init__(self, reply: str, op: str) -> None:
         super().__init__(reply)
         self.op = op
+
+
+class _Remark(_Problem):
+    """A remark without a request ("I don't like the music").
+
+    Moot when a later clause acts on what it names ("..., redo it").
+    """
+
+
+def _complaint(m: re.Match[str], ctx: Context) -> list[_Item]:
+    raise _Remark(f"What should change about {_value(_own(m['x']))}? " + possible(ctx.phase))
 
 
 def _ask(reply: str, op: str = "") -> Handler:
@@ -477,8 +502,22 @@ def _relative_length(m: re.Match[str], ctx: Context) -> list[_Item]:
                  "retime_beat")  # fmt: skip
 
 
+_WITH_TEXT = re.compile(
+    r"^(?P<d>.+?),? (?:with|and|plus) (?:the |a )?(?:text|caption|words|headline|title)"
+    r"(?: of)?:? (?P<t>[\"'].+[\"'])$"
+    r"|^(?P<d2>.+?),? (?:that|which) (?:says|reads) (?P<t2>[\"'].+[\"'])$",
+    re.I,
+)
+
+
 def _set_beat(beat: int, **fields: str | None) -> _Op:
+    """A set_beat op; "a beach with the text 'Summer'" is a description and on-screen text."""
     empty = {"description": None, "type": None, "on_screen_text": None}
+    desc = fields.get("description")
+    if desc and not fields.get("on_screen_text") and (m := _WITH_TEXT.match(desc)):
+        text = _value(m["t"] or m["t2"])
+        if len(text) <= MAX_ON_SCREEN_CHARS:
+            fields = {**fields, "description": m["d"] or m["d2"], "on_screen_text": text}
     return _Op({"op": "set_beat", "beat": beat, **empty, **fields})
 
 
@@ -641,8 +680,14 @@ def _swap_beats(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 
 def _spec_text(op: str, key: str) -> Handler:
-    def handler(m: re.Match[str], ctx: Context) -> list[_Item]:
+    def handler(m: re.Match[str], ctx: Context) -> list[_Item] | None:
         value = _value(_own(m["v"]))
+        said = m.string[: m.start("v")].rstrip().lower()
+        if op in ("set_product", "set_brand") and re.fullmatch(r"(?:more )?[a-z]+er", value):
+            return None  # "make the brand bigger": a change to how it looks, not a name
+        if (op in ("set_product", "set_brand") and re.match(r"the [A-Z0-9]", value)
+                and not re.search(r"\b(?:to|as|into)$|:$", said)):  # fmt: skip
+            value = value[len("the ") :]  # "the product is now the Halo X2"; "... to" verbatim
         if not 1 <= len(value) <= 120:
             raise _Problem(f"A {key} is 1 to 120 characters.")
         return [_Op({"op": op, key: value})]
@@ -650,11 +695,21 @@ def _spec_text(op: str, key: str) -> Handler:
     return handler
 
 
+_STYLE_EXAMPLE = {
+    "mood": "a calmer mood",
+    "lighting": "warmer lighting",
+    "camera": "a handheld camera",
+    "palette": "a black and gold palette",
+}
+
+
 def _style(field: str) -> Handler:
     def handler(m: re.Match[str], ctx: Context) -> list[_Item] | None:
         value = _adjective(m["v"])
         if not value or len(value.split()) > 6 or value.split()[0] in _VERBS:
             return None
+        if set(value.split()) <= VAGUE:  # "make it look good": which way?
+            raise _Problem(f"What {field} would you like? Say e.g. '{_STYLE_EXAMPLE[field]}'.")
         return [_Op({"op": "set_style", "field": field, "value": value})]
 
     return handler
@@ -796,9 +851,13 @@ _FRAGMENTS["%MOVE%"] = (
 _FRAGMENTS["%SHIFT%"] = (r"(?:soft(?:er)?|warm(?:er)?|cool(?:er)?|cold(?:er)?|dark(?:er)?|deeper"
                          r"|light(?:er)?"
                          r"|paler|pastels?|vivid|saturated|bolder|punchier|richer|brighter|muted"
-                         r"|desaturated|duller|subdued|washed[ -]out)")  # fmt: skip
+                         r"|desaturated|duller|subdued|washed[ -]out|vibrant"
+                         r"|colou?rful)")  # fmt: skip
 _FRAGMENTS["%HUE%"] = r"(?:colou?rs|colou?r palette|palette|colou?r scheme|tones|hues|colou?r)"
-_FRAGMENTS["%MORE%"] = r"(?:(?:a bit|a little|a lot|much|slightly|even|way|somewhat) )?(?:more )?"
+_FRAGMENTS["%MORE%"] = (
+    r"(?:(?:a bit|a little|a lot|a touch|a tad|much|slightly|even|way|"
+    r"somewhat) )?(?:more )?"
+)
 #: Palette direction words -> agent.edits.PaletteShift.
 _SHIFTS = {
     "warm": "warmer",
@@ -810,6 +869,8 @@ _SHIFTS = {
     "pale": "lighter",
     "pastel": "pastel",
     "vivid": "vivid",
+    "vibran": "vivid",
+    "colo": "vivid",
     "saturat": "vivid",
     "bold": "vivid",
     "punch": "vivid",
@@ -873,6 +934,9 @@ _UP, _DOWN = (
 )
 # fmt: off
 RULES: list[tuple[re.Pattern[str], Handler]] = [
+    *_rule(_complaint,
+           r"(?:i |we )?(?:really )?(?:don'?t|do not|didn'?t) (?:like|love|want) (?P<x>.+)",
+           r"(?:i |we )(?:hate|dislike) (?P<x>.+)"),
     # -- flow: approvals, auto-continue, status, cost, help
     *_rule(_calls(_CONTINUE),
            r"continue|go ahead|next|proceed|approved?|ship it|carry on|move on|keep going|go on|go"
@@ -1048,8 +1112,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:to |into |as |in |en |a |auf |zu |= ?|: ?)?(?P<v>.+)",
            r"(?:the |our |my )?(?:new )?brand(?:'s name| name)?(?: now)?"
            r"(?: (?:is|should be|will be|becomes)(?: actually| really| now)?"
-           r"(?: called| named)?(?: now)?|:| =|=) (?P<v>.+)",
-           r"(?:the )?brand(?: name)? to (?P<v>.+)"),
+           r"(?: called| named)?(?: now)?|:| =|=) (?P<v>.+)"),
     *_rule(_spec_text("set_product", "name"),
            r"(?:rename|call|name) (?:the )?product(?: name)? (?:to |into |as |in |en |a )?"
            r"(?P<v>.+)",
@@ -1095,9 +1158,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_duration,
            r"(?:could|can|should|would|will|shall) %IT% (?:be|last|run) (?P<d>%DUR%)(?: long)?",
            r"what if %IT% (?:was|were|is|lasted|ran) (?P<d>%DUR%)(?: long)?",
-           r"(?:like|say|maybe|about|around|say about|something like) (?P<d>%DUR%)(?: long)?",
-           r"(?:is|would|could|will) (?:an? )?(?P<d>%DUR%)(?: long)?(?: (?:ad|video|version))? "
-           r"(?:be )?(?:possible|ok|okay|work|doable|fine|an option)",
            r"(?:i (?:want|need|'?d like|would like)|give me|let'?s (?:do|have|make|try)|how about|"
            r"what about|maybe|try|go for|go with|make (?:it|this)|we need) (?:an? |just )?"
            r"(?P<d>%DUR%)(?: long)?(?: (?:ad|video|spot|version|cut|one|edit|commercial))?",
@@ -1115,9 +1175,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:change|switch|set|make|update) (?:the )?product(?: name)?(?: to| into| as| ?:) "
            r"(?P<v>.+)",
            r"(?:the )?product(?: name)? (?:is|should be|:|=) (?P<v>.+)",
-           r"(?:advertise|sell|feature|promote) (?P<v>.+?) instead",
-           r"(?:we'?re |we are |i'?m |i am |now )?(?:selling|advertising|promoting) (?:the |our )?"
-           r"(?P<v>.+?)(?: now| instead| from now on)?"),
+           r"(?:advertise|sell|feature|promote) (?P<v>.+?) instead"),
     *_rule(_spec_text("set_title", "title"),
            r"(?:call|name|title) (?:it|the (?:ad|video|spot)) (?P<v>.+)",
            r"(?:rename|retitle)(?: it| the (?:ad|video|spot))?(?: to| as)? (?P<v>.+)",
@@ -1136,9 +1194,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r" )?(?:an? |the |more )?(?P<v>[^;:]+?) "
            r"(?:lighting|light|lights)",
            r"(?:make|change|set) (?:the )?(?:lighting|light) (?:to |into |be |more )?(?P<v>.+)",
-           r"(?:lighting|light)(?::|=| should be) (?P<v>.+)",
-           r"(?:an? |the )?(?:lighting|light|lights) (?:(?:more|a bit|a little|much|slightly) )*"
-           r"(?P<v>%MOOD%(?: and %MOOD%)?|[a-z-]+(?: [a-z-]+)?)"),
+           r"(?:lighting|light)(?::|=| should be) (?P<v>.+)"),
     *_rule(_style("camera"),
            r"(?:(?:use|go with|go for|switch to|try|i want|give it|how about|with) )?(?:an? |the "
            r"|more )?(?P<v>[^,;:]+?) camera"
@@ -1163,11 +1219,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"|more |even |way |slightly )*%MOOD%)(?: and (?:more )?%MOOD%)?)",
            r"(?P<v>(?:(?:a (?:bit|little) |much )?more )%MOOD%)",
            r"(?:an? |the |more )?(?P<v>%MOOD%)(?: (?:mood|tone|vibes?|feel|style))?",
-           r"(?:change|set|make) the (?:mood|tone|vibe|feel) (?:to |more |be )?(?P<v>.+)",
-           r"(?:the )?(?:mood|tone|vibe|feel)(?::|=| should be| is| must be| needs to be)"
-           r" (?P<v>.+)",
-           r"(?:an? |the )?(?:mood|tone|vibe|feel|atmosphere) (?:(?:more|a bit|a little|much|"
-           r"slightly) )*(?P<v>%MOOD%(?: and %MOOD%)?|[a-z-]+(?: and [a-z-]+)?)"),
+           r"(?:change|set|make) the (?:mood|tone|vibe|feel) (?:to |more |be )?(?P<v>.+)"),
     # -- music: volume before brief
     *_rule(_calls(_call("set_music_volume", gain_db=MUTE_DB)),
            r"mute %MUSIC%|(?:remove|kill|drop|cut|turn off|disable|silence|lose) %MUSIC%",
@@ -1188,7 +1240,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            rf"(?:turn|bring|crank|pump|dial|kick|push) (?:up %MUSIC%|%MUSIC% up){_UP}",
            rf"(?:raise|increase|boost) %MUSIC%(?: volume)?{_UP}",
            r"(?:turn|bring) (?:it |the volume |the sound |the level )?up",
-           r"%MUSIC% (?:is )?(?:way |much |a bit |a little |slightly )?too "
+           r"%MUSIC% (?:is )?(?:(?P<much>way |much |far )|a bit |a little |slightly )?too "
            r"(?:quiet|low|soft|weak)"),
     *_rule(_volume(-1),
            rf"(?:make )?%MUSIC% {_DOWN}(?:quieter|softer|lower|down){_UP}",
@@ -1198,7 +1250,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            rf"(?:turn|bring|knock|take|dial|pull|tone) (?:down %MUSIC%|%MUSIC% down){_UP}",
            rf"(?:lower|reduce|decrease|drop|dip|cut) %MUSIC%(?: volume| level)?{_UP}",
            r"(?:turn|bring) (?:it |the volume |the sound |the level )?down",
-           r"%MUSIC% (?:is )?(?:way |much |a bit |a little |slightly )?too (?:loud|high|strong)"),
+           r"%MUSIC% (?:is )?(?:(?P<much>way |much |far )|a bit |a little |slightly )?too "
+           r"(?:loud|high|strong)"),
     *_rule(_music(regenerate=True),
            r"(?:new|different|another|fresh|other) (?:music|track|song|soundtrack|score)"
            r"(?: (?:that'?s |: |but |as |to |into |- |so it'?s |and make it )?(?P<m>.+))?",
@@ -1270,9 +1323,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?P<t>\"[^\"]+\"|'[^']+'|.+)",
            r"(?:on|in|for|at) (?P<b>%BEAT%),? (?:show|display) (?P<t>\"[^\"]+\"|'[^']+')",
            r"(?P<b>%BEAT%) (?:should |must |needs to |has to )?(?:show|display|have) (?:the )?"
-           r"(?:(?:text|words?|caption) )?(?P<t>\"[^\"]+\"|'[^']+')",
-           r"(?:change|set|make|update|replace) (?:the )?(?:on-?screen )?(?:text|caption|headline|"
-           r"copy|line|words?) (?:on|of|for|in) (?P<b>%BEAT%) (?:to|with|into|:|as) (?P<t>.+)"),
+           r"(?:(?:text|words?|caption) )?(?P<t>\"[^\"]+\"|'[^']+')"),
     *_rule(_beat_text,
            r"(?:the )?(?:on-?screen )?(?:text|caption|headline|copy)(?: of| on| for| in| to| at)? "
            r"(?P<b>%BEAT%) ?(?::|=|should be|should say|should read|is|says|reads) (?P<t>.+)"),
@@ -1380,8 +1431,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:remove|delete|drop|cut|kill|lose|get rid of|take out|scrap|ditch|skip) "
            r"(?P<b>%BEATS%)"),
     *_rule(_move_beat,
-           r"(?:move|put|shift|bring) (?P<b>%BEAT%) (?:to )?(?:the )?(?P<to>start|beginning|front|"
-           r"top|end|bottom|first|last)",
            r"(?:move|put|shift) (?P<b>%BEAT%) (?P<to>after|before) (?P<b2>%BEAT%)",
            r"(?:move|put|shift|bring|place) (?P<b>%BEAT%) (?:at|to) (?:the )?(?:very )?"
            r"(?P<to>start|beginning|front|top|end|bottom)",
@@ -1432,7 +1481,9 @@ _HEAD = re.compile(
 _TAIL = re.compile(
     r"(?:[ ,]*\b(?:please|pls|thanks|thank you|thx|for me|now|instead|again|this time|a bit|"
     r"a little|a touch|slightly|somewhat|from now on|from here on|overall|in general|throughout|"
-    r"everywhere|across the board)\b)+[ .!?]*$|[ .!?]+$",
+    r"everywhere|across the board|(?:across|throughout|for|in|over) (?:the |this )?(?:whole |"
+    r"entire )?(?:ad|video|spot|film|commercial|thing)|in (?:every|each|all) (?:the )?(?:beats?|"
+    r"scenes?|shots?))\b)+[ .!?]*$|[ .!?]+$",
     re.I,
 )
 _QUOTED = re.compile(r"""(?<!\w)(["'])(?:(?!\1).)+\1(?!\w)""")
@@ -1521,8 +1572,23 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     )
     if "camera" in low:
         clause = _CAMERA_SPLIT.sub(r"\1 \2", clause)  # "tilt the camera down" -> "tilt down"
+    clause = normalise(clause)  # "brighten the lighting": make the lighting brighter
     if not clause:
         return []
+    commands, complete = rephrase(clause, _PATTERNS)
+    for command in commands if complete else []:  # a reading with a slot for every word
+        if (result := _rules(command, ctx)) is not None:
+            return result
+    if (result := _rules(clause, ctx)) is not None:
+        return result
+    for command in commands:  # no rule takes the clause: the grammar's reading of its slots
+        if (result := _rules(command, ctx)) is not None:
+            return result
+    return None
+
+
+def _rules(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
+    """The items the first phrase rule that takes ``clause`` gives, its problem, or None."""
     for pattern, handler in RULES:
         if m := pattern.fullmatch(clause):
             try:
@@ -1534,8 +1600,16 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     return None
 
 
+_PATTERNS = Patterns(
+    beats=_compile(r"\b(?:%BEATS%)(?!\w)"),
+    chunks=_compile(r"\b(?:%CHUNKS%)(?!\w)"),
+    model=_compile(r"\b%MODEL%(?!\w)"),
+    duration=_compile(r"\b%DUR%"),
+)
 _REF_START = _compile(
-    rf"(?:{_BEAT}|{_CHUNK}|(?:the )?{_ORD} ones?\b|%MODEL%\b|(?:the )?(?:product|brand|title|"
+    rf"(?:{_BEAT}|{_CHUNK}|(?:the )?{_ORD} ones?\b|"
+    rf"(?:the )?{_ORD}(?=$| (?:with|using|via|on|as|in|to)\b)|"
+    rf"%MODEL%\b|(?:the )?(?:product|brand|title|"
     r"music|soundtrack|palette|colou?rs|lighting|camera|mood)\b)"
 )
 _BARE = _compile(
@@ -1578,6 +1652,8 @@ def _elliptic(prev: str, clause: str) -> list[str]:
     if ref and (noun := re.search(r"(beat|scene|shot|image|picture|frame|photo|chunk|clip|"
                                   r"segment)", ref[0], re.I)):  # fmt: skip
         body = re.sub(r"\bones?\b", noun[1], body, count=1)
+        if m := re.match(rf"((?:the )?{_ORD})(?=$| (?:with|using|via|on|as|in|to)\b)", body, re.I):
+            body = f"{m[1]} {noun[1]}{body[m.end() :]}"  # "and the fourth with hailuo"
     verb = head.split()[0] + " "
     prefix = head[: ref.start()] if ref and ref.start() > 0 else verb
     model_first = bool(re.match(_FRAGMENTS["%MODEL%"], body, re.I))
@@ -1681,7 +1757,16 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
             # "make beat 2 shorter, 3 seconds": the length of that beat
             result = _parse(f"make {bm[0]} {dm['d']}", ctx)
         recent = [c for c, _ in done[-3:] if len(c) <= _MAX_CLAUSE_CHARS]
-        named = [m[0] for c in recent for m in _REF_ANY.finditer(c)] if result is None else []
+        named = (
+            [
+                m[0]
+                for c in recent
+                for m in _REF_ANY.finditer(c)
+                if m[0].lower().removeprefix("the ") not in ATTRIBUTES
+            ]
+            if result is None
+            else []
+        )
         if result is None and named and (pm := _PRONOUN.match(core)):  # "..., redo it"
             if (r := _parse(f"{pm[1]} {named[-1]}{pm[2]}", ctx)) is not None:
                 result = r
@@ -1690,7 +1775,17 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
                 if (r := _parse(candidate, ctx)) is not None:
                     result = r
                     break
-        if prev_ok and _about_music(done[-1][1]) and re.search(r"\bit\b", core, re.I):
+        if (isinstance(result, list) and named and done and named[-1] in done[-1][0]
+                and (done[-1][1] is None or isinstance(done[-1][1], _Remark))):  # fmt: skip
+            done[-1] = (done[-1][0], [])  # "the final frame looks blurry, redo it": a remark
+        own_command = isinstance(result, list) and all(
+            isinstance(it, ToolCall) and it.tool in _PIPELINE for it in result
+        )  # "..., then finish it": "it" is the video, not the music
+        own_command = own_command or (
+            isinstance(result, list) and bool(result) and _style_of(result) is None
+        )  # "make it 25 seconds"
+        if (prev_ok and _about_music(done[-1][1]) and re.search(r"\bit\b", core, re.I)
+                and not own_command):  # fmt: skip
             music = re.sub(r"\bit\b", "the music", core, count=1, flags=re.I)
             if _about_music(r := _parse(music, ctx)):  # "... and make it calmer": the music
                 result = r
@@ -1742,6 +1837,8 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
                 done.append((joined, r))
                 i += 2
                 continue
+        if prev_ok and (result is None or isinstance(result, _Problem)):
+            result = _carried(done[-1][0], core, ctx) or result  # "..., and put 'X' on it"
         for direction in tries if result is None else []:
             if direction == "forward":
                 for j in range(i + 1, min(i + 3, len(pieces))):
@@ -1760,6 +1857,43 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
         done.append((clause, result))
         i = used + 1
     return done
+
+
+_IT = re.compile(r"\b(?:it|that one|this one)\b", re.I)
+
+
+def _carried(prev: str, core: str, ctx: Context) -> list[_Item] | None:
+    """A clause that cannot be read alone, read with the one target the clause before named.
+
+    "make beat 5 show a skateboarder and make it 3 seconds" (3 s is no ad length: beat 5's);
+    "beat 3 should be a rooftop at night and last 4 seconds"; "change beat 1 to a sunrise and
+    put 'Morning' on it"; "regenerate chunk 2 and use veo for it". Only per-beat and per-chunk
+    results are taken: a length, on-screen text, a camera move, a new take.
+    """
+    if _REF_ANY.search(core):
+        return None
+    refs = [m[0] for m in _REF_ANY.finditer(prev)
+            if m[0].lower().removeprefix("the ") not in ATTRIBUTES]  # fmt: skip
+    if len(refs) != 1:
+        return None
+    if _IT.search(core):
+        candidate = _IT.sub(refs[0], core, count=1)
+    elif dm := re.search(_FRAGMENTS["%DUR%"], core, re.I):
+        candidate = f"make {refs[0]} {dm[0]} long"
+    else:
+        return None
+    result = _parse(candidate, ctx)
+    if not isinstance(result, list) or not result:
+        return None
+    for it in result:
+        op = it.args if isinstance(it, _Op) else {}
+        per_target = (op.get("op") in ("retime_beat", "set_camera")
+                      or (op.get("op") == "set_beat" and op.get("on_screen_text"))
+                      or (isinstance(it, ToolCall)
+                          and it.tool in ("regenerate_chunk", "regenerate_beat")))  # fmt: skip
+        if not per_target:
+            return None
+    return result
 
 
 def _renumber(ops: list[dict[str, Any]], beats: int) -> list[dict[str, Any]]:
@@ -1816,7 +1950,18 @@ def _assemble(items: list[_Item], ctx: Context) -> list[ToolCall]:
     if all(it in (_ACK, _CONTINUE) for it in items):
         return [_CONTINUE] if items else []
     calls: list[ToolCall] = []
-    ops = [it.args for it in items if isinstance(it, _Op)]
+    ops: list[dict[str, Any]] = []
+    for op in (it.args for it in items if isinstance(it, _Op)):
+        last = ops[-1] if ops else {}
+        if (
+            op["op"] == last.get("op") == "set_beat"
+            and op["beat"] == last["beat"]
+            and not any(op.get(k) and last.get(k) for k in op if k not in ("op", "beat"))
+        ):
+            # "change beat 1 to a sunrise, and put 'Morning' on it": one new beat 1
+            ops[-1] = last | {k: v for k, v in op.items() if v is not None}
+        else:
+            ops.append(op)  # fmt: skip
     for it in items:
         if isinstance(it, _Op) and not any(c.tool == "edit_spec" for c in calls):
             ops = _merge(ops, lambda o: o["op"] if o["op"] in _ONCE else None)

@@ -95,6 +95,7 @@ FRENCH: dict[str, str] = {
     "exporter": "export", "exportez": "export", "festif": "festive", "festive": "festive",
     "en premier": "first", "en dernier": "last", "plus lumineuse": "brighter",
     "plus lumineux": "brighter",
+    "automatiquement": "automatically", "je": "i", "j'": "i", "nous": "we",
     "sans": "without", "arrete": "stop", "s'arreter": "stopping", "jusqu'a la fin": "to the end",
     "l'ensemble": "everything", "tout": "everything", "quoi": "what", "quel": "what",
     "quelle": "what", "ou": "where", "en sommes-nous": "are we", "compare avec": "compare with",
@@ -166,6 +167,7 @@ GERMAN: dict[str, str] = {
     "ja": "yes", "ohne": "without", "anhalten": "stopping", "fragen": "asking",
     "bis zum ende": "to the end", "an den anfang": "to the start", "ans ende": "to the end",
     "an das ende": "to the end", "wir sind fertig": "we're done", "sind": "are", "wir": "we",
+    "ich": "i", "automatisch": "automatically",
     "wo": "where", "stehen": "are", "zwischen": "between", "lang": "long", "haben": "have",
     "hast": "have", "habe": "have", "ist": "is", "wird": "will", "werden": "be", "sollen": "should",
     "mochte": "want", "will": "want", "wollen": "want", "bekommen": "get", "kriegen": "get",
@@ -179,10 +181,14 @@ GERMAN: dict[str, str] = {
     "diesen": "this", "diese": "this", "dieses": "this", "dieser": "this", "rendere": "regenerate",
     "zu laut": "too loud", "zu leise": "too quiet", "zu schnell": "too fast",
     "zu langsam": "too slow", "laut": "loud", "leise": "quiet", "duster": "dark", "dustere": "dark",
-    "kamerafahrt": "pan", "schwenk": "pan", "nach links": "left", "nach rechts": "right",
+    "finale": "final", "finalen": "final", "anzeigen": "show", "zeigen": "show", "zeigt": "shows",
+    "kamerafahrt": "pan", "schwenk": "pan", "schwenkt": "pans",
+    "schwenke": "pan", "schwenken": "pan", "neigt": "tilts", "nach links": "left",
+    "nach rechts": "right",
     "nach oben": "up", "nach unten": "down", "heranzoomen": "zoom in", "reinzoomen": "zoom in",
     "rauszoomen": "zoom out", "kannst du": "", "konntest du": "", "konnen sie": "",
-    "kurzen": "shorten", "pause": "pause", "exportiere": "export", "exportieren": "export",
+    "kurzen": "shorten", "pause": "pause", "pausen": "pauses",
+    "exportiere": "export", "exportieren": "export",
     # adjectives and comparatives
     "ruhiger": "calmer", "ruhig": "calm", "ruhige": "calm", "warmer": "warmer",
     "warmere": "warmer", "warm": "warm", "kuhler": "cooler", "kuhlere": "cooler",
@@ -261,6 +267,7 @@ SPANISH: dict[str, str] = {
     "ha costado": "did it cost", "costado": "cost", "cuesta": "cost", "gastado": "spent",
     "llevamos gastado": "have we spent", "hemos gastado": "have we spent",
     "hasta ahora": "so far", "perfecto": "perfect", "listo": "ok", "vale": "ok", "si": "yes",
+    "yo": "i", "automaticamente": "automatically", "pausa": "pause", "pausas": "pauses",
     "sin": "without", "parar": "stopping", "preguntar": "asking", "hasta el final": "to the end",
     "todo": "everything", "donde": "where", "estamos": "are we", "entre": "between",
     # adjectives (a comparative follows "más")
@@ -305,9 +312,15 @@ _ENGLISH = {w for lexicon in LEXICONS.values() for slot in lexicon.values() for 
             } | set("""a an the it its to of in on at by for with and or is be make beat beats scene
     shot image frame picture clip chunk music song track colours colors palette lighting light
     please use set change remove delete add move swap regenerate redo new more less this that
-    my me we i you can could would should how what much are was""".split())  # fmt: skip
+    my me we i you can could would should how what much are was render final finish export
+    done ad video all everything up down too just now then also so very
+    really""".split())  # fmt: skip
 _TOKEN = re.compile(r"\w+'|\w+(?:[-.]\w+)*|\S")
 _QUOTED = re.compile(r"""(?<!\w)(["'])(?:(?!\1).)+\1(?!\w)""")
+
+
+#: A German compound whose last part names a beat or image ("Hook-Szene", "Produktbild").
+_COMPOUND = re.compile(r"([a-z]{3,}?)-?s?(szene|szenen|bild|clip)")
 
 
 def _fold(word: str) -> str:
@@ -408,6 +421,10 @@ def canonical(source: str) -> Reading:
             if contiguous and n == 1 and key not in lexicon and len(key) >= 5:
                 key = next((key[: -len(e)] for e in _ENDINGS
                             if key.endswith(e) and key[: -len(e)] in lexicon), key)  # fmt: skip
+            if (contiguous and n == 1 and key not in lexicon and language == "de"
+                    and (cm := _COMPOUND.fullmatch(key))):  # fmt: skip
+                # "Hook-Szene", "Angebotsszene": the first word, then the beat or image
+                lexicon = {**lexicon, key: f"{lexicon.get(cm[1], cm[1])} {lexicon[cm[2]]}"}
             if contiguous and n == 1 and span[0].group().lower() in ACCENTED.get(language, {}):
                 key = span[0].group().lower()
                 lexicon = {**lexicon, key: ACCENTED[language][key]}

@@ -451,3 +451,77 @@ def test_every_suggestion_in_the_help_works(phase: str) -> None:
         for text in _variants(suggestion):
             result = interpret(text, ctx(phase))
             assert result.calls and result.reply is None, (suggestion, text, result.reply)
+
+
+# -- the slot grammar: the same slots in any word order ---------------------------------------
+@pytest.mark.parametrize(
+    ("texts", "phase", "expected"),
+    [
+        (["the hook needs the text 'Up all night?'", "put the text 'Up all night?' on the hook",
+          "the text on the hook should read 'Up all night?'"],
+         "plan", [spec(beat(1, text="Up all night?"))]),
+        (["a little quieter on the music", "make the music quieter", "music a bit quieter"],
+         "refine", [call("set_music_volume", gain_db=-3.0)]),
+        (["beat 5 only needs 2 seconds", "give beat 5 2 seconds", "make beat 5 2 seconds long"],
+         "plan", [spec(op("retime_beat", beat=5, duration_s=2.0))]),
+        (["put the lifestyle beat second", "move the lifestyle beat up to second",
+          "move beat 5 to position 2"],
+         "plan", [spec(op("move_beat", beat=5, position=2))]),
+        (["crash zoom on beat 1", "zoom in on beat 1", "push in on the hook"],
+         "plan", [spec(op("set_camera", beat=1, camera="push-in"))]),
+        (["we're now selling the Aero 2 Pro", "change the product to Aero 2 Pro"],
+         "plan", [spec(op("set_product", name="Aero 2 Pro"))]),
+        (["which is better, main or main-1?", "compare main and main-1"],
+         "refine", [call("compare_branches", a="main", b="main-1")]),
+    ],
+)  # fmt: skip
+def test_the_same_slots_in_another_order_mean_the_same(
+    texts: list[str], phase: str, expected: list[Call]
+) -> None:
+    for text in texts:
+        assert calls(text, ctx(phase)) == expected, text
+
+
+def test_a_clause_without_its_target_takes_the_one_named_before() -> None:
+    assert calls("make beat 5 show a skateboarder and make it 3 seconds", ctx("plan")) == [
+        spec(beat(5, description="a skateboarder"), op("retime_beat", beat=5, duration_s=3.0))
+    ]
+    assert calls("change beat 1 to a sunrise, and put 'Good morning' on it", ctx("plan")) == [
+        spec(beat(1, description="a sunrise", text="Good morning"))
+    ]
+    assert calls("regenerate chunk 2 and use veo for it", ctx("chunks")) == [
+        call("regenerate_chunk", chunk=2, model="veo", prompt=None)
+    ]
+    # a clause that reads alone keeps its own meaning: "it" is the ad, 20 s is an ad length
+    assert calls("make beat 5 show a skateboarder and make it 20 seconds", ctx("plan")) == [
+        spec(beat(5, description="a skateboarder"), op("set_duration", duration_s=20.0))
+    ]
+
+
+def test_a_later_command_after_a_music_edit_is_not_about_the_music() -> None:
+    assert calls("turn the music down 4 dB and then finish it", ctx("refine")) == [
+        call("set_music_volume", gain_db=-4.0),
+        call("continue_pipeline"),
+    ]
+    assert calls("slower music and make it 25 seconds", ctx("plan")) == [
+        spec(music(bpm=80), op("set_duration", duration_s=25.0))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "phase"),
+    [("make it look good", "plan"), ("I don't like the music", "plan"),
+     ("make the brand bigger", "plan"), ("I don't like it", "refine")],
+)  # fmt: skip
+def test_a_vague_request_or_a_bare_complaint_is_a_question_not_an_edit(
+    text: str, phase: str
+) -> None:
+    result = interpret(text, ctx(phase))
+    assert result.calls == []
+    assert result.reply
+
+
+def test_a_remark_before_a_request_about_the_same_target_is_not_in_the_way() -> None:
+    for text in ("I don't like the fourth image, try again", "the final frame looks off, redo it"):
+        target = 4 if "fourth" in text else 9
+        assert calls(text, ctx("storyboard")) == [regen_beat(target)], text

@@ -21,6 +21,7 @@ from agent.providers.local.planner import plan_spec
 from agent.providers.local.storyboard import (
     ARCHETYPES,
     Scene,
+    beat_scene,
     layout_text,
     parse_scene,
     product_kind,
@@ -315,3 +316,53 @@ def test_another_take_is_framed_anew_under_the_same_text() -> None:
             assert frame.image.tobytes() == again.image.tobytes()  # still deterministic
             change = np.abs(np.asarray(frame.image, float) - first).mean()
             assert change >= 2.0, (beat.type, take, change)
+
+
+MID_AD = ("product_reveal", "feature_highlight", "social_proof", "offer", "call_to_action")
+
+
+def test_the_product_beats_are_drawn_in_the_setting_the_brief_names() -> None:
+    # "on the beach at sunset": the reveal, features, proof, offer and call to action show the
+    # product there, not on the dark backdrop they get when the brief names no setting.
+    brief = "Aurora headphones, now $199, code AUR10, {}30 seconds"
+    seen = set()
+    for seed in range(4):
+        set_there = plan_spec(brief.format("on the beach at sunset, "), 45.0, "16:9", seed)
+        nowhere = plan_spec(brief.format(""), 45.0, "16:9", seed)
+        for beat, plain in zip(set_there.beats, nowhere.beats, strict=True):
+            if beat.type not in MID_AD or beat.type != plain.type or beat.type in seen:
+                continue
+            seen.add(beat.type)
+            assert beat_scene(set_there, beat) == Scene("beach", "sunset", None), beat.type
+            there = render_storyboard_frame(set_there, beat, (640, 360), 0).image
+            void = render_storyboard_frame(nowhere, plain, (640, 360), 0).image
+            change = np.abs(np.asarray(there, float) - np.asarray(void, float)).mean()
+            assert change >= 20.0, (beat.type, change)
+    assert seen == set(MID_AD)
+
+
+def test_the_offer_puts_the_price_on_a_tag_beside_the_product() -> None:
+    spec = plan_spec("Aurora headphones, now $199, 20 seconds", 20.0, "16:9", 0)
+    offer = next(b for b in spec.beats if b.type == "offer")
+    frame = render_storyboard_frame(spec, offer, (1280, 720), 0)
+    assert " ".join(frame.text.lines) == "Now $199"
+    x0, y0, x1, y1 = frame.text.box_px
+    tag = np.asarray(frame.image.crop((x0, y0, x1, y1)), float)
+    yellowish = (tag[..., 0] > 180) & (tag[..., 1] > 140) & (tag[..., 2] < 120)
+    assert yellowish.mean() > 0.4  # the words sit on the tag
+    assert x0 > 1280 * 0.45  # beside the product, which stands on the left
+
+
+@pytest.mark.parametrize("name", ["飞跃", "ヤマ", "VELOZ", "עוז", "نور", "Bean & Leaf"])
+def test_the_end_card_name_fills_its_title_band_in_any_script(name: str) -> None:
+    spec = plan_spec("A 20s ad for Aurora headphones", 20.0, "16:9", 0)
+    end_card = next(b for b in spec.beats if b.type == "logo_end_card")
+    w, h = size_px = (1280, 720)
+    named = spec.model_copy(update={"brand": name})
+    bare = spec.model_copy(update={"brand": name[0] + "\u200b"})  # the same mark, no name
+    a = np.asarray(render_storyboard_frame(named, end_card, size_px, 0).image, float)
+    b = np.asarray(render_storyboard_frame(bare, end_card, size_px, 0).image, float)
+    rows = np.flatnonzero((np.abs(a - b).sum(axis=2) > 60).any(axis=1))
+    assert rows.size
+    ink_h = rows[-1] - rows[0] + 1
+    assert ink_h >= 0.06 * min(w, h), (name, ink_h)  # a band of 0.085 of the short side

@@ -2,8 +2,8 @@
 
 The prompt is data. Nothing in it is executed or obeyed: control characters are stripped,
 fields are picked out by small multilingual lexicons (English, Spanish, French, German,
-Italian, Portuguese, Chinese, Japanese) and every field is capped to the limits of
-:class:`agent.spec.Spec`.
+Italian, Portuguese, Chinese, Japanese, Korean, Arabic, Hebrew) and every field is capped to
+the limits of :class:`agent.spec.Spec`.
 
 The facts a brief states are taken out first, as written: URL, promo code, tagline, price and
 discount, scenes to show, length, aspect ratio and audience. Brand and product are then read
@@ -175,20 +175,61 @@ def fold_same_length(text: str) -> str:
     return "".join(out)
 
 
+def _script(word: str) -> str:
+    """The script a lexicon word is matched by: "cjk", "hangul", "semitic" or "latin"."""
+    if is_cjk(word):
+        return "cjk"
+    if any("\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" for ch in word):
+        return "hangul"
+    if any("\u0590" <= ch <= "\u06ff" for ch in word):
+        return "semitic"
+    return "latin"
+
+
+#: One-letter prefixes written joined to an Arabic or Hebrew word ("ل" for, "ال" the, Hebrew
+#: "ל" to, "ה" the, "ב" in, "ו" and, "מ" from, "ש" that, "כ" as), up to three of them.
+_SEMITIC_PREFIX = "[وفبلكالסובכלמשה]"
+_SEMITIC_BEFORE = "|".join(
+    [r"(?<![^\W_])", *(rf"(?<=(?<![^\W_]){_SEMITIC_PREFIX}{{{n}}})" for n in (1, 2, 3))]
+)
+#: Short endings (plural, feminine, possessive) after an Arabic or Hebrew word.
+_SEMITIC_AFTER = r"[اتةهيكنوימותהן]{0,2}(?![^\W_])"
+
+
+def _script_pattern(word: str) -> str:
+    """A Korean, Arabic or Hebrew lexicon word as a regex over folded text.
+
+    Korean particles follow a word with no space ("이어폰을") and compounds join without one
+    ("무선이어폰"), so a word of two or more syllables matches anywhere; Arabic and Hebrew join
+    one-letter prefixes and short endings to a word ("لسماعات", "לבקבוק").
+    """
+    if _script(word) == "hangul":  # folding would split syllables into letters
+        parts = [re.escape(part) for part in word.split("_")]
+        body = r"\s*".join(parts)
+        return body if len(word) >= 2 else rf"(?<![^\W_]){body}"
+    parts = [re.escape(fold(part)) for part in word.split("_")]
+    body = r"[\s-]+".join(parts)
+    return rf"(?:{_SEMITIC_BEFORE}){body}{_SEMITIC_AFTER}"
+
+
 def lexicon_pattern(words: str | list[str], plurals: bool = False) -> str:
     """A regex alternation for lexicon words, to search text folded by :func:`fold_same_length`.
 
     Latin-script words match whole words ("_" joins the words of a phrase, across spaces or
     hyphens; with ``plurals`` an "-s"/"-es" ending too); Chinese and Japanese words match
-    anywhere. Longer words come first, so the longest match wins at a position. A word written
-    ``=thé`` keeps its accents: it is left out here (:func:`_exact_pattern` matches it), since
-    without them it would be another word ("the").
+    anywhere; Korean, Arabic and Hebrew words with their particles or prefixes
+    (:func:`_script_pattern`). Longer words come first, so the longest match wins at a
+    position. A word written ``=thé`` keeps its accents: it is left out here
+    (:func:`_exact_pattern` matches it), since without them it would be another word ("the").
     """
     items = words.split() if isinstance(words, str) else words
     alts = []
     for w in sorted({w for w in items if not w.startswith("=")}, key=len, reverse=True):
         if is_cjk(w):
             alts.append(re.escape(w))
+            continue
+        if _script(w) != "latin":
+            alts.append(_script_pattern(w))
             continue
         body = r"[\s-]+".join(re.escape(fold(part)) for part in w.split("_"))
         ending = "(?:e?s)?" if plurals and len(w) >= 3 else ""
@@ -210,9 +251,8 @@ def _compound_pattern(words: str) -> str:
         reverse=True,
     )
     body = "|".join(re.escape(w) for w in heads)
-    return (
-        rf"(?<![^\W\d_])(?P<mod>[^\W\d_]{{3,}}?)(?:{body})(?:e?n|e?s)?(?![^\W_])" if heads else ""
-    )
+    ending = r"(?:e?n|e?s|er|e)?"  # plurals and cases: -en, -n, -es, -s, -er, -e
+    return rf"(?<![^\W\d_])(?P<mod>[^\W\d_]{{3,}}?)(?:{body}){ending}(?![^\W_])" if heads else ""
 
 
 _KIND_PATTERNS: list[
@@ -262,6 +302,22 @@ def kind_of(text: str, language: str = "en") -> Kind | None:
     """
     best = _best_kind(text, language)
     return best[2] if best else None
+
+
+def archetype_of(text: str) -> str:
+    """The archetype a product name's words name, in any language the reader knows.
+
+    One lexicon (``data/categories.toml``) serves the brief reader and the storyboard.
+
+    Args:
+        text: a product name ("Kabellose Kopfhörer", "zapatillas de running", "保温杯").
+
+    Returns:
+        One of :data:`agent.spec.CATEGORIES`, or "" when no product word is there or the word
+        names a service with nothing to draw.
+    """
+    kind = kind_of(text, _language(clean_prompt(text)))
+    return kind.archetype if kind else ""
 
 
 def _best_kind(text: str, language: str) -> tuple[int, int, Kind] | None:
@@ -343,6 +399,24 @@ _SECOND_WORDS = {
         ).split()
     )
 }
+_SECOND_WORDS.update(  # Arabic and Hebrew numbers in words ("ثلاثين ثانية", "עשרים שניות")
+    {
+        "عشر": 10,
+        "عشرة": 10,
+        "خمس عشرة": 15,
+        "خمسة عشر": 15,
+        "عشرين": 20,
+        "عشرون": 20,
+        "ثلاثين": 30,
+        "ثلاثون": 30,
+        "ستين": 60,
+        "עשר": 10,
+        "חמש עשרה": 15,
+        "עשרים": 20,
+        "שלושים": 30,
+        "שישים": 60,
+    }
+)
 _MINUTE_WORDS = {
     w: 2 if w in ("two", "dos", "deux", "zwei", "due", "dois") else 1
     for w in ("a an one un una uno une um uma ein eine einer two dos deux zwei due dois").split()
@@ -350,9 +424,9 @@ _MINUTE_WORDS = {
 _NUM = r"\d{1,3}(?:[.,]\d{1,2})?"
 _SEC_UNIT = (
     r"seconds?|secs?|sec\.|segundos?|segs?|secondes?|sekunden|sekunde|sek\.?|"
-    r"secondi|secondo|s"
+    r"secondi|secondo|ثانية|ثوان[يٍ]?|ثواني|초짜리|초|שניות|שנייה|s"
 )
-_MIN_UNIT = r"minutes?|mins?|minutos?|minuten|minuti|minuto|min\."
+_MIN_UNIT = r"minutes?|mins?|minutos?|minuten|minuti|minuto|min\.|دقيقة|دقائق|분짜리|분|דקות|דקה"
 
 
 def _alternatives(d: dict[str, int]) -> str:
@@ -412,7 +486,9 @@ _FILLER = frozenset().union(
 _STOP = frozenset(
     "with in that which featuring targeting aimed showing using style for to so "
     "who where and con en estilo que para avec dans qui pour mit im fur stil per "
-    "nello stile che com em".split()
+    "nello stile che com em "
+    # where the ad is set ("boots on snowy mountains at dawn") is not the product's name
+    "on at near under across during sur sous auf am bei unter su sotto sobre bajo".split()
 )
 _PEOPLE = (
     r"people|runners?|moms|mums|dads|parents|famil(?:y|ies)|kids|teens|teenagers|students|"
@@ -469,11 +545,16 @@ _DESCRIPTIVE = {**_MOOD_LOOKUP, **_STYLE_STEMS}
 def _language(text: str) -> str:
     """Guess the ISO 639-1 language: by script, else by stopwords (en/es/fr/de/it/pt)."""
     letters = [ch for ch in text if ch.isalpha()]
-    for prefix, lang in _SCRIPTS:
-        hits = sum(1 for ch in letters if unicodedata.name(ch, "").startswith(prefix))
-        if letters and hits / len(letters) > 0.3:
-            kana = any(unicodedata.name(ch, "").startswith(("HIRA", "KATA")) for ch in letters)
-            return "ja" if lang == "zh" and kana else lang
+    hits: dict[str, int] = {}
+    for ch in letters:
+        name = unicodedata.name(ch, "")
+        lang = next((lang for prefix, lang in _SCRIPTS if name.startswith(prefix)), "")
+        if lang:
+            hits[lang] = hits.get(lang, 0) + 1
+    if hits.get("ja"):  # Japanese mixes kana and kanji (and Latin brand names)
+        hits["ja"] += hits.pop("zh", 0)
+    if hits and (top := max(hits, key=lambda lang: hits[lang])) and hits[top] / len(letters) > 0.3:
+        return top
     words = _words(text)
     scores = {lang: sum(w in stop for w in words) for lang, stop in _LANG_STOPWORDS.items()}
     best = max(scores, key=lambda lang: scores[lang])
@@ -601,7 +682,8 @@ def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[st
 
     A brand is a run of name tokens (capitalised words, model codes, "&") before the product
     words, or after them in Spanish, French, Italian and Portuguese ("zapatillas Aurora"). A
-    model code and what follows stay with the product ("Tesla" / "Model 3").
+    model code and what follows stay with the product ("Tesla" / "Model 3"). In German, a name
+    right after the product noun is an apposition naming the brand ("das Fahrrad Stadtflitzer").
     """
     lead = 0
     while lead < len(toks) and _is_name(toks[lead]) and not _starts_kind(toks, lead, language):
@@ -629,7 +711,10 @@ def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[st
     tail = len(toks)
     while tail > 0 and _is_name(toks[tail - 1]) and not _starts_kind(toks, tail - 1, language):
         tail -= 1
-    if language in ("es", "fr", "it", "pt") and 0 < tail < len(toks):
+    after_noun = language in ("es", "fr", "it", "pt") or (  # German "das Fahrrad Stadtflitzer"
+        language == "de" and 0 < tail and _starts_kind(toks, tail - 1, language)
+    )
+    if after_noun and 0 < tail < len(toks):
         run = toks[tail:]
         model = _model_at(run) or len(run)
         return run[:model], toks[:tail] + run[model:]
@@ -648,9 +733,16 @@ def _model_at(run: list[str]) -> int:
     return model
 
 
-_BY_WORDS = r"by|from|von|par|brand|marca|marque|marke|marchio"
+#: Words before a brand named after the product: "by X", "von X", and "brand" words with the
+#: article or preposition that joins them to the noun ("der Marke X", "de la marque X",
+#: "della marca X", "da marca X", "of the brand X"), matched in any case.
+_BY_LEAD = (
+    r"(?i:\b(?:(?:of\s+the|of|from\s+the|de\s+la|de|del|della|dello|dal|da|do|dos|das|der|"
+    r"des|du|von\s+der|vom|the)\s+)?(?:brand|label|company|marca|marque|marke|marchio|"
+    r"firma|hersteller|empresa|entreprise|azienda)\s+|\b(?:by|from|von|par)\s+)"
+)
 _BY_BRAND_RE = re.compile(
-    rf"(?:\b(?:{_BY_WORDS})\s+|(?:品牌|ブランド)[:：]?\s*)"
+    rf"(?:{_BY_LEAD}|(?:品牌|ブランド)[:：]?\s*)"
     r"(?P<b>[A-Z0-9][\w'’.-]*(?:\s+(?:&|\+|[A-Z0-9][\w'’.-]*))*)"
 )
 _LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&+.'’-]*(?:\s+[A-Za-z0-9&+][A-Za-z0-9&+.'’-]*)*")
@@ -668,6 +760,8 @@ def _brand_and_product(text: str, language: str) -> tuple[str, str]:
     known = next((_BRANDS[fold(m[1])] for m in _BRAND_RE.finditer(text) if m[1][0].isupper()), None)
     if language in ("zh", "ja"):
         return _brand_and_product_cjk(text, language, known)
+    if language in ("ko", "ar", "he"):
+        return _brand_and_product_spaced(text, language, known)
     toks, at_start = _product_phrase(text)
     brand = known[0] if known else ""
     if known:
@@ -678,7 +772,7 @@ def _brand_and_product(text: str, language: str) -> tuple[str, str]:
         brand, toks = " ".join(names), rest
         if not brand and (m := by_brand or _BY_BRAND_RE.search(text)):
             brand = " ".join(_trim(_phrase_tokens(m["b"]), 4))
-            by = rf"(?:\b(?:{_BY_WORDS})\s+)?{re.escape(brand)}"
+            by = rf"(?:{_BY_LEAD})?{re.escape(brand)}"
             toks = _phrase_tokens(re.sub(by, " ", " ".join(toks))) or toks
     if (
         at_start
@@ -716,6 +810,60 @@ def _brand_and_product_cjk(
     word = _noun_phrase(text, language) or (known[1] if known else "")
     product = _join([*model, word], cjk=True) if word else " ".join(model)
     return brand[:80].strip(), (product or brand or "product")[:80].strip()
+
+
+#: Words that end a Korean, Arabic or Hebrew product phrase: "ad", "video", "length", "price",
+#: "of", "for", "with" and the like (``data/lexicon.toml`` ``[stopwords]``).
+_PHRASE_STOP = {
+    lang: frozenset(_LEXICON["stopwords"].get(lang, "").split()) for lang in ("ko", "ar", "he")
+}
+
+
+def _brand_and_product_spaced(
+    text: str, language: str, known: tuple[str, str] | None
+) -> tuple[str, str]:
+    """Korean, Arabic and Hebrew: the brand is a name in Latin letters, the product a phrase.
+
+    Korean puts modifiers before the noun ("무선 이어폰"), Arabic and Hebrew after it
+    ("سماعات لاسلكية", "נעלי ריצה"); the product word keeps one such word of its own script,
+    and drops the particles and one-letter prefixes joined to it ("이어폰을", "לנעלי").
+    """
+    brand, model = (known[0], []) if known else ("", [])
+    for m in _LATIN_RUN.finditer(_BRAND_RE.sub(" ", text) if known else text):
+        toks = [t for t in _phrase_tokens(m[0]) if not _AD_NOUN_RE.fullmatch(t)]
+        if not toks or all(t.isdigit() for t in toks):
+            continue
+        names, rest = _split_name(toks, False, "en")
+        if known:
+            model = [t for t in toks if _has_digit(t)]
+        else:
+            brand, model = " ".join(names or toks), rest if names else []
+        break
+    best = _best_kind(text, language)
+    if best is None:
+        product = known[1] if known else ""
+        return brand[:80].strip(), (" ".join(model) or product or brand or "product")[:80]
+    start, end, kind = best
+    stop = _PHRASE_STOP[language]
+    own = r"[\uac00-\ud7a3]+" if language == "ko" else r"[\u0590-\u06ff]+"
+    word = kind.word
+    if language == "ko":
+        before = re.search(rf"(?:^|\s)({own})\s+$", text[:start])
+        if before and before[1] not in stop and not _KO_PARTICLE.search(before[1]):
+            word = f"{before[1]} {word}"
+    else:
+        whole = re.match(rf"{own}", text[end:])  # the rest of the word: an ending
+        end += whole.end() if whole else 0
+        word = text[start:end]
+        after = re.match(rf"\s+({own})(?![^\W_])", text[end:])
+        if after and after[1] not in stop:
+            word = f"{word} {after[1]}"
+    product = " ".join([*model, word]) if model else word
+    return brand[:80].strip(), product[:80].strip()
+
+
+#: Korean endings that make a word a verb or a particle phrase, not a modifier of the noun.
+_KO_PARTICLE = re.compile(r"(?:을|를|이|가|은|는|에|에서|의|로|으로|해|해줘|줘|고|다)$")
 
 
 def product_kind(product: str, brand: str = "", prompt: str = "", language: str = "en") -> Kind:
@@ -800,7 +948,7 @@ _URL_RE = re.compile(
     r"(?<![A-Za-z0-9@.-])(?:https?://[^\s,;()<>\"“”«»「」]+|"
     r"(?:www\.)?[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.(?:"
     + "|".join(_TLDS)
-    + r")(?![\w-])(?:/[^\s,;()<>\"“”«»「」]*)?)",
+    + r"|(?-i:[a-z]{2}))(?![\w-])(?:/[^\s,;()<>\"“”«»「」]*)?)",
     re.IGNORECASE,
 )
 _QUOTES = (
@@ -823,9 +971,10 @@ _QUOTED_RE = re.compile(
     + r"|(?<![\w])'(?P<qs>[^'\n]{2,118}?)'(?![\w])"
 )
 _SENTENCE_END = r"[.;!?。！？\n]"
-_CUR_BEFORE = r"(?:US\$|R\$|A\$|C\$|HK\$|NT\$|[$€£¥₹₩₽]|(?:CHF|EUR|USD|GBP)\s?)"
+_CUR_BEFORE = r"(?:US\$|R\$|A\$|C\$|HK\$|NT\$|[$€£¥₹₩₽₪]|(?:CHF|EUR|USD|GBP)\s?)"
 _CUR_AFTER = (
-    r"(?:€|\$|£|¥|円|元|块|美元|欧元|英镑|ユーロ|ドル|(?:EUR|USD|CHF|GBP|euros?|dollars?|"
+    r"(?:€|\$|£|¥|₩|₪|円|元|块|美元|欧元|英镑|ユーロ|ドル|원|달러|유로|ש[\"״]ח|שקלים|שקל|"
+    r"ريالا?|ريال|درهما?|دينارا?|جنيها?|دولارا?|يورو|(?:EUR|USD|CHF|GBP|euros?|dollars?|"
     r"pounds?|yen|reais|pesos?)(?![^\W_]))"
 )
 _AMOUNT = r"\d{1,3}(?:[.,\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
@@ -859,11 +1008,14 @@ _TAGLINE_RE = re.compile(
 _SCENE_RE = re.compile(
     rf"(?:{lexicon_pattern(_FACTS['scene'])})\s*[:：]?\s*(?P<s>[^.;!?。！？\n]+)"
 )
-_SCENE_AFTER_RE = re.compile(
-    rf"(?P<s>[^.;!?。！？\n]+?)(?:{'|'.join(map(re.escape, _FACTS['scene_after'].split()))})"
+_SCENE_AFTER_RE = re.compile(  # Japanese and Korean: "雨を見せて", "일몰을 보여줘"
+    r"(?P<s>[^.;!?。！？\n,]+?)(?:"
+    + "|".join(r"\s*".join(map(re.escape, w.split("_"))) for w in _FACTS["scene_after"].split())
+    + ")"
 )
 _SCENE_SPLIT = re.compile(
     r"\s*(?:,|、|，|;|/)\s*|\s+(?:and|y|e|et|und|o|or|ou|oder|plus)\s+|\s*(?:和|与|及|と|や)\s*"
+    r"|(?<=[\uac00-\ud7a3])(?:과|와|및|랑|하고)\s+|\s+(?=[وו][^\W\d_]{2})"  # Korean, Arabic, Hebrew
 )
 _ARTICLE = re.compile(
     r"^(?:the|a|an|some|el|la|los|las|un|una|unos|unas|le|les|l['’]|des|du|der|die|das|den|"
@@ -927,6 +1079,7 @@ def _scenes(text: str) -> tuple[list[str], str]:
     if m is None:
         return [], text
     raw = text[m.start("s") : m.end("s")]
+    raw = re.sub(r"(?<=\s)[وו](?=[^\W\d_]{2})", "", raw)  # the "and" joined to a word
     scenes = []
     for part in _SCENE_SPLIT.split(raw):
         part = _SCENE_NOISE.sub("", _ARTICLE.sub("", part.strip(" ,:-")))
@@ -1019,6 +1172,10 @@ def _facts(text: str) -> tuple[Facts, str]:
     )
 
 
+#: Arabic comma, semicolon and question mark, read as their Latin counterparts.
+_PUNCTUATION = str.maketrans({"،": ",", "؛": ";", "؟": "?"})
+
+
 def parse_brief(prompt: str) -> Brief:
     """Read a one-line ad prompt: the facts it states, product, brand, mood, style, format.
 
@@ -1034,7 +1191,7 @@ def parse_brief(prompt: str) -> Brief:
     Returns:
         The :class:`Brief`, every field within the limits of :class:`agent.spec.Spec`.
     """
-    text = clean_prompt(prompt)
+    text = clean_prompt(prompt).translate(_PUNCTUATION)
     language = _language(text)
     duration_s = requested_duration_s(text)
     facts, stripped = _facts(text)
@@ -1046,7 +1203,7 @@ def parse_brief(prompt: str) -> Brief:
     kind = product_kind(product, brand, named, language)
     words = _words(stripped)
     mood = next((m for m in (_stem_lookup(w, _MOOD_LOOKUP) for w in words) if m), None)
-    if mood is None and is_cjk(stripped):
+    if mood is None and (is_cjk(stripped) or language in ("ko", "ar", "he")):
         mood = next((m for pattern, m in _CJK_MOODS if pattern.search(stripped)), None)
     styles: list[str] = []
     for m in re.finditer(r"(?<![\w'’])'?(?:19)?([5-9]0)s\b", text):

@@ -31,6 +31,7 @@ from agent.providers.local.brief import (
 )
 from agent.providers.local.brief import SECTORS as _SECTORS
 from agent.providers.local.brief import requested_duration_s as requested_duration_s  # re-export
+from agent.providers.local.storyboard.scene import parse_scene
 from agent.spec import (
     BEAT_LIBRARY,
     BEAT_TYPES,
@@ -81,7 +82,7 @@ def _mood(fields: dict[str, Any]) -> _Mood:
 
 
 #: Bump when the planner's output for a prompt changes, so memoised plans are not reused.
-PLANNER_VERSION = 2
+PLANNER_VERSION = 3
 
 _MOOD_DATA = load_toml("moods.toml")
 _SECTOR_INSTRUMENTS: dict[str, list[str]] = _MOOD_DATA.pop("sector_instruments")
@@ -166,6 +167,28 @@ _SCENE_BEATS: tuple[BeatType, ...] = tuple(
 #: The twelve tonics a key is chosen from (the spelling :class:`MusicBrief` accepts).
 _TONICS: tuple[str, ...] = tuple(_BEATS["tonics"])
 _OFFER_RE = re.compile(rf"\d\s*%|%\s*\d|{lexicon_pattern(_BEATS['offer_words'])}")
+
+
+#: Beats that show the product in the ad's setting: the brief's first scene, else where its
+#: kind plays (``copy.toml``'s scene), so the storyboard draws them there.
+_SET_BEATS: frozenset[BeatType] = frozenset(
+    ("product_reveal", "feature_highlight", "social_proof", "offer", "call_to_action")
+)
+
+
+#: A scene's fields in words the storyboard reads back (``storyboard/lexicon.py``).
+_SETTING_WORDS = {"golden": "golden hour", "day": "daylight"}
+
+
+def _setting(prompt: str, product: str, brand: str) -> str:
+    """Where the brief sets the ad ("on snowy mountains at dawn"), in plain words; "" if nowhere.
+
+    Read with the storyboard's own scene words, so what the planner writes is what it draws.
+    """
+    scene = parse_scene(prompt, ignore=(product, brand))
+    # the place last: a scene word before a colour word reads as a colour ("forest green")
+    words = [_SETTING_WORDS.get(w, w) for w in (scene.time, scene.weather, scene.place) if w]
+    return ", ".join(words)
 
 
 def _rng(seed: int, topic: str) -> random.Random:
@@ -372,14 +395,10 @@ def _on_screen(
         if brief.facts.tagline:
             return brief.facts.tagline
         return copy.close if lang == "en" else copy.local[1] if copy.local else ""
-    if kind == "social_proof":
-        return f"“{copy.quote}” ★★★★★" if lang == "en" else "★★★★★"
     if lang != "en":
-        if kind == "hook":
-            return copy.local[0] if copy.local else display
-        if kind == "feature_highlight" and copy.local_features:
-            return copy.local_features[n_same % len(copy.local_features)]
-        return display if kind == "product_reveal" else ""
+        return _on_screen_local(kind, brief, copy, display, n_same, rng)
+    if kind == "social_proof":
+        return f"“{copy.quote}” ★★★★★"
     lines: dict[BeatType, list[str]] = {
         "hook": [copy.hook, copy.hook, *_MOODS[brief.mood].hooks],
         "problem": [f"Tired of {copy.pain}?"],
@@ -391,6 +410,35 @@ def _on_screen(
     }
     said = fold(brief.facts.tagline).strip(" .!")
     options = [x for x in lines.get(kind, [""]) if not said or fold(x).strip(" .!") != said]
+    return rng.choice(options or [""])  # never the tagline twice
+
+
+def _on_screen_local(
+    kind: BeatType, brief: Brief, copy: _Copy, display: str, n_same: int, rng: random.Random
+) -> str:
+    """A beat's on-screen text in a language other than English; "" where the beat has none.
+
+    Lines come from ``copy.toml`` (``[lang.*]``, ``[features.*]``) and ``phrases.toml``.
+    """
+    lang = brief.language
+    open_q, close_q = ("「", "」") if lang in ("zh", "ja") else ("“", "”")
+    quote = _phrase("quote", lang)
+    lines: dict[BeatType, list[str]] = {
+        "hook": [copy.local[0] if copy.local else display],
+        "problem": [_phrase("problem", lang)],
+        "product_reveal": [_phrase("reveal", lang).replace("{name}", display) or display],
+        "feature_highlight": [
+            copy.local_features[n_same % len(copy.local_features)] if copy.local_features else ""
+        ],
+        "detail_closeup": ["", _phrase("detail", lang)] if n_same == 0 else [""],
+        "brand_story": [_phrase("story", lang).replace("{brand}", brief.brand)]
+        if brief.brand
+        else [""],
+        "social_proof": [f"{open_q}{quote}{close_q} ★★★★★" if quote else "★★★★★"],
+        "emotional_moment": [_phrase("moment", lang) if brief.mood == "emotional" else ""],
+    }
+    said = fold(brief.facts.tagline).strip(" .!。！")
+    options = [x for x in lines.get(kind, [""]) if not said or fold(x).strip(" .!。！") != said]
     return rng.choice(options or [""])  # never the tagline twice
 
 
@@ -517,7 +565,7 @@ def plan_spec(prompt: str, duration_s: float, aspect: Aspect, seed: int) -> Spec
 
     product, brand = brief.product, brief.brand
     cjk = brief.language in ("zh", "ja")
-    romance = brief.language in ("es", "fr", "it", "pt")
+    romance = brief.language in ("es", "fr", "it", "pt", "ar", "he")  # the noun, then the name
     if not brand or fold(brand) in fold(product):
         name = product
     elif product == "product":
@@ -546,6 +594,10 @@ def plan_spec(prompt: str, duration_s: float, aspect: Aspect, seed: int) -> Spec
         "feature": "",
     }
 
+    named_setting = _setting(prompt, product, brand)  # "on snowy mountains at dawn"
+    setting = (
+        facts.scenes[0] if facts.scenes else named_setting or copy.scenes[0].replace("{p}", the)
+    )
     rng = _rng(seed, "beats")
     beats: list[Beat] = []
     for i, (kind, length) in enumerate(zip(types, lengths, strict=True)):
@@ -571,6 +623,8 @@ def plan_spec(prompt: str, duration_s: float, aspect: Aspect, seed: int) -> Spec
             action = f"{action}, in a scene of {scene}"
         elif kind == "lifestyle":
             image = f"{fields['scene'][:1].upper()}{fields['scene'][1:]}; {image}"
+        elif kind in _SET_BEATS or named_setting and kind != "logo_end_card":
+            image = f"Setting: {setting}; {image}"  # where the ad plays, not a void
         if kind == "offer":
             text = fields["offer"]
         elif kind == "call_to_action":

@@ -35,7 +35,13 @@ from agent.providers.local.storyboard.product import (
     _photo_layer,
     _product_layer,
 )
-from agent.providers.local.storyboard.text import _font, _label, draw_line, title_safe_box
+from agent.providers.local.storyboard.text import (
+    _font,
+    _label,
+    draw_line,
+    fit_line_px,
+    title_safe_box,
+)
 from agent.spec import BeatType
 
 
@@ -307,8 +313,53 @@ def _agitation(c: _Ctx) -> tuple[Box, int]:
     return (0, round(cy + r * 0.95), w, h), round(s * 0.08)
 
 
+def _pedestal(c: _Ctx, cx: float, top: float, half_w: float, height: float) -> None:
+    """A round pedestal whose top face is centred on (``cx``, ``top``), with its shadow."""
+    d = c.draw()
+    _soft_shadow(
+        c.img,
+        (
+            round(cx - half_w * 1.2),
+            round(top + height * 1.4),
+            round(cx + half_w * 1.2),
+            round(top + height * 2.6),
+        ),
+        c.s / 30,
+        0.6,
+        ellipse=True,
+    )
+    side = _mix(c.pal.support, _BLACK, 0.35)
+    d.rectangle((cx - half_w, top, cx + half_w, top + height * 2), fill=side)
+    d.ellipse((cx - half_w, top + height * 1.5, cx + half_w, top + height * 2.5), fill=side)
+    d.ellipse(
+        (cx - half_w, top - height * 0.5, cx + half_w, top + height * 0.5),
+        fill=_mix(c.pal.support, _WHITE, 0.25),
+    )
+
+
 def _product_reveal(c: _Ctx) -> tuple[Box, int]:
     w, h, s = c.w, c.h, c.s
+    if c.scened:  # unveiled on a pedestal standing in the scene, under a spotlight
+        sl, st, sr, sb = title_safe_box(c.img.size)
+        gy = c.ground_y if c.ground_y is not None else round(h * 0.7)
+        top = min(max(gy, round(h * 0.62)), round(sb - s * 0.12))
+        _pedestal(c, w / 2, top, s * 0.22, s * 0.05)
+        ph_px = round(min(s * 0.42, top - st - s * 0.14))
+        mh = min(ph_px, round(s * 0.5 / _product_aspect(c)))
+        box = _place_product(
+            c,
+            (w // 2 + c.jitter(0.02), round(top - mh / 2)),
+            round(s * 0.5),
+            ph_px,
+            glow=_mix(c.pal.accent, _WHITE, 0.4),
+            floor=False,
+        )
+        beam = Image.new("L", c.img.size, 0)
+        ImageDraw.Draw(beam).polygon(
+            [(w / 2 - s * 0.05, 0), (w / 2 + s * 0.05, 0), (box[2], top), (box[0], top)], fill=60
+        )
+        c.img.paste(_WHITE, (0, 0, w, h), beam.filter(ImageFilter.GaussianBlur(s / 40)))
+        return (sl, st, sr, max(st + s // 10, box[1] - s // 40)), round(s * 0.07)
     cy = 0.42 + c.rng.uniform(-0.02, 0.02)
     c.backdrop(
         lambda: _radial(
@@ -379,7 +430,8 @@ def _feature_highlight(c: _Ctx) -> tuple[Box, int]:
     w, h, s = c.w, c.h, c.s
     c.backdrop(lambda: _field(c.img.size, lambda x, y: x * 0.7 + y * 0.3, c.pal.base, c.pal.dark))
     sl, st, sr, sb = title_safe_box(c.img.size)
-    if c.tall:
+    stacked = c.h * 1.1 >= c.w  # square and tall frames: product above, callouts under it
+    if stacked:
         pbox = _place_product(c, (w // 2, round(h * 0.3)), round(w * 0.6), round(h * 0.28))
         lx0, ly0, lx1, ly1 = sl, round(h * 0.52), sr, round(h * 0.72)
     else:
@@ -387,6 +439,12 @@ def _feature_highlight(c: _Ctx) -> tuple[Box, int]:
         lx0, ly0, lx1, ly1 = round(w * 0.58), st, sr, round(h * 0.55)
     d = c.draw()
     lw = max(2, s // 260)
+    if c.scened:  # a dark glass panel keeps the callouts legible over the scene
+        d.rounded_rectangle(
+            (lx0 - s * 0.02, ly0 - s * 0.01, lx1 + s * 0.01, ly1 + s * 0.01),
+            radius=s // 40,
+            fill=_rgba(_mix(c.pal.dark, _BLACK, 0.5), 0.6),
+        )
     for i in range(3):
         ly = round(ly0 + (i + 0.5) * (ly1 - ly0) / 3)
         ax = pbox[0] + (pbox[2] - pbox[0]) * (0.35 + 0.2 * i + c.rng.uniform(-0.05, 0.05))
@@ -421,7 +479,7 @@ def _feature_highlight(c: _Ctx) -> tuple[Box, int]:
             radius=s * 0.006,
             fill=_rgba(_WHITE, 0.45),
         )
-    region = (sl, ly1, sr, sb) if c.tall else (lx0, round(h * 0.58), sr, sb)
+    region = (sl, ly1, sr, sb) if stacked else (lx0, round(h * 0.58), sr, sb)
     return region, round(s * 0.065)
 
 
@@ -536,7 +594,31 @@ def _lifestyle(c: _Ctx) -> tuple[Box, int]:
     return (sl, st, sr2, round(hy - fh - s * 0.03)), round(s * 0.075)
 
 
+def _social_proof_in_scene(c: _Ctx) -> tuple[Box, int]:
+    """Stars and the customer's words on a glass card over the scene, the product above."""
+    w, h, s = c.w, c.h, c.s
+    sl, st, sr, sb = title_safe_box(c.img.size)
+    card_top = round(h * (0.58 if c.tall else 0.5))
+    _place_product(
+        c,
+        (w // 2 + c.jitter(0.02), round((st + card_top) / 2)),
+        round(s * 0.45),
+        round((card_top - st) * 0.85),
+    )
+    card = (sl, card_top, sr, sb)
+    _soft_shadow(c.img, card, s / 25, 0.5, offset_px=(0, s // 50), radius_px=s // 30)
+    d = c.draw()
+    d.rounded_rectangle(card, radius=s // 30, fill=_rgba(_mix(c.pal.dark, _BLACK, 0.5), 0.78))
+    sy, sr2 = card[1] + s * 0.06, s * 0.03
+    for i in range(5):
+        _star(d, ((card[0] + card[2]) / 2 + (i - 2) * sr2 * 2.4, sy), sr2, 0.45, 5, (245, 180, 30))
+    inner = (card[0] + s // 25, round(sy + sr2 * 1.6), card[2] - s // 25, card[3] - s // 40)
+    return inner, round(s * 0.065)
+
+
 def _social_proof(c: _Ctx) -> tuple[Box, int]:
+    if c.scened:
+        return _social_proof_in_scene(c)
     w, h, s = c.w, c.h, c.s
     c.backdrop(lambda: _field(c.img.size, lambda x, y: y * 0.8 + x * 0.2, c.pal.base, c.pal.dark))
     d = c.draw()
@@ -711,47 +793,68 @@ def _brand_story(c: _Ctx) -> tuple[Box, int]:
 
 
 def _offer(c: _Ctx) -> tuple[Box, int]:
+    """The product with a price tag tied to it; the offer's words go on the tag."""
     w, h, s = c.w, c.h, c.s
     bright = _mix(c.pal.accent, _WHITE, 0.3)
     c.backdrop(lambda: _radial(c.img.size, bright, c.pal.base, reach=0.75))
     d = c.draw()
-    rays, turn = 18, c.rng.uniform(0, 20)
-    for i in range(rays):
-        a0, a1 = math.radians(turn + i * 360 / rays), math.radians(turn + (i + 0.5) * 360 / rays)
-        d.polygon(
-            [
-                (w / 2, h / 2),
-                (w / 2 + 2 * w * math.cos(a0), h / 2 + 2 * w * math.sin(a0)),
-                (w / 2 + 2 * w * math.cos(a1), h / 2 + 2 * w * math.sin(a1)),
-            ],
-            fill=_rgba(_WHITE, 0.1),
-        )
-    px = w * (0.22 if not c.tall else 0.5)
-    py = h * (0.62 if not c.tall else 0.76)
-    _place_product(c, (round(px), round(py)), round(s * 0.45), round(s * 0.3))
-    r = s * 0.3
-    cx, cy = w * (0.58 if not c.tall else 0.5), h * (0.46 if not c.tall else 0.4)
-    badge = (
+    turn = c.rng.uniform(0, 20)
+    if not c.scened:  # the sale's sunburst, only on the composition's own backdrop
+        rays = 18
+        for i in range(rays):
+            a0 = math.radians(turn + i * 360 / rays)
+            a1 = math.radians(turn + (i + 0.5) * 360 / rays)
+            d.polygon(
+                [
+                    (w / 2, h / 2),
+                    (w / 2 + 2 * w * math.cos(a0), h / 2 + 2 * w * math.sin(a0)),
+                    (w / 2 + 2 * w * math.cos(a1), h / 2 + 2 * w * math.sin(a1)),
+                ],
+                fill=_rgba(_WHITE, 0.1),
+            )
+    sl, st, sr, sb = title_safe_box(c.img.size)
+    if c.tall:
+        pbox = _place_product(c, (w // 2, round(h * 0.64)), round(s * 0.6), round(h * 0.3))
+        th, x0, x1 = s * 0.3, sl + s * 0.02, sr - s * 0.02
+        y0 = max(st + s * 0.02, pbox[1] - th - s * 0.12)
+    else:
+        pbox = _place_product(c, (round(w * 0.32), round(h * 0.56)), round(s * 0.5), round(h * 0.5))
+        th = s * 0.28
+        x0 = max(pbox[2] + s * 0.06, w * 0.48)
+        x1 = min(sr, x0 + s * 0.8)
+        y0 = max(st, pbox[1] + s * 0.02)
+    y1, ym = y0 + th, y0 + th / 2
+    tag_colour = (
         _mix(c.pal.support, (255, 210, 40), 0.5)
         if _contrast(_luminance(c.pal.accent), _luminance((255, 210, 40))) < 1.5
         else (255, 210, 40)
     )
+    tip = th * 0.38
+    shape = [(x0 + tip, y0), (x1, y0), (x1, y1), (x0 + tip, y1), (x0, ym)]
     _soft_shadow(
         c.img,
-        (round(cx - r), round(cy - r), round(cx + r), round(cy + r)),
-        s / 25,
+        (round(x0), round(y0), round(x1), round(y1)),
+        s / 40,
         0.5,
-        ellipse=True,
-        offset_px=(0, s // 40),
+        offset_px=(0, s // 50),
     )
-    _star(d, (cx, cy), r, 0.86, 20, badge, turn_deg=turn)
+    d = c.draw()
+    hole = (x0 + tip * 0.7, ym)
+    anchor = (pbox[2] - (pbox[2] - pbox[0]) * 0.2, pbox[1] + (pbox[3] - pbox[1]) * 0.15)
+    lw = max(2, s // 260)
+    d.line([anchor, hole], fill=_WHITE, width=lw)  # the string, under the tag
+    d.polygon(shape, fill=tag_colour)
+    d.line([*shape, shape[0]], fill=_rgba(_WHITE, 0.8), width=lw)
+    hr = th * 0.07
     d.ellipse(
-        (cx - r * 0.78, cy - r * 0.78, cx + r * 0.78, cy + r * 0.78),
-        outline=_rgba(_WHITE, 0.8),
-        width=max(2, s // 200),
+        (hole[0] - hr, hole[1] - hr, hole[0] + hr, hole[1] + hr), fill=_mix(c.pal.base, _BLACK, 0.3)
     )
-    q = round(r * 0.66)
-    return (round(cx) - q, round(cy) - q, round(cx) + q, round(cy) + q), round(s * 0.08)
+    return (
+        round(x0 + tip + th * 0.08),
+        round(y0 + th * 0.1),
+        round(x1 - th * 0.1),
+        round(y1 - th * 0.1),
+    ), round(th * 0.4)
 
 
 def _call_to_action(c: _Ctx) -> tuple[Box, int]:
@@ -815,13 +918,17 @@ def _logo_end_card(c: _Ctx) -> tuple[Box, int]:
     draw_line(d, (cx, cy), name[0].upper(), round(r * 1.1), on_accent)
     base_ink = _WHITE if _luminance(c.pal.base) < 0.45 else _BLACK
     sl, _, sr, _ = title_safe_box(c.img.size)
-    draw_line(d, (cx, cy + r * 1.55), name.upper(), round(s * 0.06), base_ink, max_width_px=sr - sl)
+    # the title band under the mark: the name fills it, whatever its script and length
+    shown = name.upper()
+    band_w, band_h = min(sr - sl, s * 1.1) * 0.8, s * 0.085
+    name_px = fit_line_px(shown, band_w, band_h)
+    draw_line(d, (cx, cy + r * 1.85), shown, name_px, base_ink, max_width_px=sr - sl)
     d.line(
-        [(cx - s * 0.08, cy + r * 2.2), (cx + s * 0.08, cy + r * 2.2)],
+        [(cx - s * 0.08, cy + r * 2.6), (cx + s * 0.08, cy + r * 2.6)],
         fill=c.pal.accent,
         width=max(2, s // 250),
     )
-    return (0, round(cy + r * 2.35), w, h), round(s * 0.05)
+    return (0, round(cy + r * 2.75), w, h), round(s * 0.05)
 
 
 _COMPOSERS: dict[BeatType, _Composer] = {

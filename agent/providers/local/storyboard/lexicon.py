@@ -1,4 +1,8 @@
-"""One multilingual lexicon of the words the storyboard draws from: product categories and scenes.
+"""The multilingual lexicon of the scene words the storyboard draws from: place, time, weather.
+
+Product words live in one place for the whole planner and storyboard,
+``agent/providers/local/data/categories.toml`` (read through
+:func:`agent.providers.local.brief.archetype_of`).
 
 Words are matched on a folded form of the text (casefolded, accents removed: "Kopfhörer" ->
 "kopfhorer", "rouge à lèvres" -> "rouge_a_levres"), whole words only, with common plural and
@@ -16,102 +20,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-
-#: Product category -> words that name it. The names are the storyboard's archetypes and match
-#: :data:`agent.spec.CATEGORIES` where the planner publishes one.
-CATEGORY_WORDS: dict[str, str] = {
-    "shoe": "신발 운동화 נעליים حذاء shoe sneaker trainer running_shoe footwear sandal loafer heel "
-    "espadrille "
-    "zapatilla "
-    "zapato tenis deportiva chaussure basket sneakers schuh turnschuh laufschuh sportschuh "
-    "scarpa scarpe sapato sapatilha 鞋 运动鞋 跑鞋 スニーカー 靴 シューズ",
-    "boot": "부츠 boot hiking_boot work_boot chelsea_boot bota botin bottine botte stiefel "
-    "wanderschuh "
-    "stivale 靴子 登山靴 ブーツ",
-    "bottle": "bottle water_bottle flask drink beverage juice smoothie kombucha milk oat_milk wine "
-    "soda lemonade botella bebida zumo jugo leche vino bouteille boisson jus lait vin flasche "
-    "getrank saft milch wein bottiglia bevanda succo garrafa bebida suco 瓶 饮料 果汁 ボトル 飲料",
-    "can": "can energy_drink beer seltzer lata cerveza canette biere dose bier lattina 罐 啤酒 缶",
-    "cup": "cup mug tea matcha taza tasse becher tazza 杯 茶 カップ マグ お茶",
-    "coffee": "커피 קפה قهوة coffee espresso latte cappuccino cold_brew coffee_bean cafe kaffee "
-    "caffe "
-    "cafezinho "
-    "咖啡 コーヒー",
-    "jar": "jar honey jam peanut_butter spread yogurt cream_jar tarro miel mermelada pot confiture "
-    "glas honig marmelade barattolo 罐子 蜂蜜 面霜 瓶詰め ジャム",
-    "tube": "tube toothpaste sunscreen hand_cream ointment tubo pasta_de_dientes dentifrice "
-    "creme_solaire zahnpasta sonnencreme tubetto 牙膏 防晒 歯磨き 日焼け止め",
-    "box": "box package parcel gift kit subscription_box caja paquete regalo boite coffret cadeau "
-    "schachtel kiste paket geschenk scatola pacco caixa 盒 礼盒 箱 ギフト",
-    "bag": "bag handbag backpack tote purse rucksack bolso bolsa mochila sac sac_a_dos tasche "
-    "handtasche rucksack borsa zaino mochila 包 背包 手提包 バッグ リュック",
-    "phone": "스마트폰 휴대폰 סמארטפון هاتف جوال phone smartphone iphone android mobile cellphone "
-    "telefono movil "
-    "celular telephone "
-    "portable handy smartphone telefonino 手机 スマホ 携帯 電話",
-    "laptop": "laptop notebook computer macbook chromebook ultrabook portatil ordenador "
-    "ordinateur_portable rechner computer 笔记本电脑 电脑 ノートパソコン パソコン",
-    "tablet": "tablet ipad e-reader kindle tableta tablette 平板 タブレット",
-    "headphones": "헤드폰 이어폰 אוזניות سماعات headphone earphone earbud headset airpod auricular "
-    "cascos casque "
-    "ecouteur "
-    "kopfhorer ohrhorer kuffie cuffie fone_de_ouvido 耳机 ヘッドホン イヤホン",
-    "speaker": "speaker soundbar smart_speaker altavoz bocina enceinte haut-parleur lautsprecher "
-    "box altoparlante cassa 音箱 音响 スピーカー",
-    "camera": "camera dslr mirrorless action_camera webcam camara appareil_photo kamera "
-    "fotocamera 相机 カメラ",
-    "watch": "손목시계 שעון ساعة watch smartwatch wristwatch timepiece reloj montre uhr armbanduhr "
-    "orologio "
-    "relogio 手表 腕時計 時計",
-    "jewellery": "jewellery jewelry ring necklace bracelet earring diamond joya anillo collar "
-    "bijou bague collier schmuck ring kette gioiello anello joia 首饰 戒指 项链 指輪 ネックレス",
-    "perfume": "향수 בושם عطر perfume fragrance cologne eau_de_parfum eau_de_toilette scent "
-    "parfum colonia "
-    "duft profumo 香水",
-    "sunglasses": "sunglasses sunglass shades eyewear glasses spectacles gafas_de_sol gafas lentes "
-    "lunettes_de_soleil lunettes sonnenbrille brille occhiali_da_sole occhiali oculos_de_sol "
-    "墨镜 太阳镜 眼镜 サングラス メガネ",
-    "cosmetic": "립스틱 화장품 שפתון lipstick lip_balm lip_gloss mascara makeup cosmetic "
-    "foundation "
-    "blush nail_polish "
-    "concealer eyeliner pintalabios labial barra_de_labios balsamo_labial maquillaje "
-    "rouge_a_levres baume_a_levres maquillage lippenstift lippenbalsam make-up schminke rossetto "
-    "trucco batom 口红 唇膏 化妆品 口紅 リップ 化粧品",
-    "garment": "garment jacket hoodie shirt t-shirt tshirt dress jeans coat sweater jumper "
-    "cardigan legging apparel clothing fashion scarf chaqueta sudadera camisa camiseta vestido "
-    "abrigo ropa veste robe chemise manteau pull vetement jacke kleid hemd mantel pullover "
-    "kleidung giacca vestito camicia cappotto maglia jaqueta roupa 衣服 夹克 外套 ジャケット",
-    "car": "자동차 מכונית سيارة car vehicle suv sedan ev electric_car hatchback truck pickup coupe "
-    "automobile coche "
-    "auto carro vehiculo voiture vehicule wagen fahrzeug auto macchina 汽车 车 車 自動車",
-    "bike": "bike bicycle e-bike ebike cycle scooter motorbike motorcycle bicicleta bici moto "
-    "velo bicyclette fahrrad rad motorrad bicicletta 自行车 单车 自転車 バイク",
-    "lamp": "lamp light_bulb lantern desk_lamp lampara luz lampe luminaire leuchte lampada "
-    "灯 台灯 ランプ 照明",
-    "furniture": "furniture chair sofa couch table desk armchair stool mueble silla mesa "
-    "meuble chaise canape fauteuil mobel stuhl tisch sessel sedia divano 家具 椅子 沙发",
-    "candle": "candle wax melt vela bougie kerze candela 蜡烛 キャンドル",
-    "app_screen": "app application software saas platform dashboard website web_app game "
-    "aplicacion plataforma logiciel application plateforme anwendung plattform "
-    "applicazione aplicativo 应用 软件 アプリ ソフト",
-    "card": "card credit_card debit_card bank banking fintech insurance loan wallet payment "
-    "tarjeta banco carte banque assurance karte bank kreditkarte versicherung carta banca "
-    "cartao 信用卡 银行 カード 銀行",
-    "bowl_of_food": "meal food bowl salad ramen noodle soup pizza burger taco sushi dish "
-    "restaurant lunch dinner breakfast meal_kit cereal granola comida plato ensalada sopa "
-    "repas plat salade soupe essen gemuse gericht salat suppe mahlzeit pasto piatto insalata "
-    "refeicao 食物 米饭 面条 拉面 料理 ラーメン ご飯",
-    "pastry": "pastry croissant cake bakery bread cookie donut doughnut muffin cupcake "
-    "chocolate dessert pastel panaderia galleta patisserie gateau boulangerie "
-    "biscuit kuchen gebaeck backerei brot keks torta pane biscotto bolo pao 蛋糕 面包 "
-    "ケーキ パン",
-    "toy": "toy game teddy lego doll puzzle plush juguete muneca jouet peluche spielzeug "
-    "puppe giocattolo brinquedo 玩具 おもちゃ",
-    "pet": "pet dog cat puppy kitten pet_food dog_food cat_food mascota perro gato animal "
-    "chien haustier hund katze gatto cachorro 宠物 狗 猫 ペット 犬",
-    "suitcase": "suitcase luggage carry-on trolley travel_bag maleta equipaje valise bagage "
-    "koffer gepack valigia mala 行李箱 スーツケース",
-}
 
 #: Scene places -> words that name them.
 PLACE_WORDS: dict[str, str] = {

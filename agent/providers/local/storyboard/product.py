@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from PIL import Image, ImageDraw
 
+from agent.providers.local.brief import archetype_of
 from agent.providers.local.storyboard.colour import _BLACK, _WHITE, _mix, _Palette
-from agent.providers.local.storyboard.lexicon import CATEGORY_WORDS, find
 
 #: Products drawn beside a person rather than held in a hand.
 LARGE = frozenset({"car", "bike", "furniture", "suitcase", "lamp", "pet"})
@@ -28,15 +28,14 @@ def product_kind(product: str, category: str = "") -> str:
         category: the spec's category; used when it names an archetype.
 
     Returns:
-        One of :data:`ARCHETYPES`: the category, else the longest (then last) category word
-        in ``product``, else "box", a generic package.
+        One of :data:`ARCHETYPES`: the category, else the archetype of the longest product
+        word in ``product`` (``data/categories.toml``, shared with the brief reader), else
+        "box", a generic package.
     """
     if category in ARCHETYPES:
         return category
-    hits = find(product, CATEGORY_WORDS)
-    if not hits:
-        return "box"
-    return max(hits, key=lambda hit: (hit[1], hit[0]))[2]
+    kind = archetype_of(product)  # the brief reader's lexicon, data/categories.toml
+    return kind if kind in ARCHETYPES else "box"
 
 
 class _Pen:

@@ -359,6 +359,30 @@ def _metrics(size_px: int, primary: str) -> tuple[int, int]:
     return max(m[0] for m in ms), max(m[1] for m in ms)
 
 
+def fit_line_px(text: str, max_width_px: float, max_height_px: float) -> int:
+    """The largest font size at which one line's ink fits a band, by the glyphs' own metrics.
+
+    Scripts differ in how much of the em their glyphs fill (Chinese and Japanese characters
+    fill it, Latin capitals about 70 %), so a size fixed in pixels draws a two-character
+    Chinese name far smaller than a Latin one; measuring the ink makes each fill the band.
+
+    Args:
+        text: the line, in any script.
+        max_width_px: the band's width in pixels.
+        max_height_px: the band's height in pixels (the ink's height, ascent to descent).
+
+    Returns:
+        The font size in pixels, at least the smallest size drawn (10 px).
+    """
+    primary = _primary(text)
+    shown = _displayable(text, primary)
+    left, top, right, bottom = _line_ink(100, shown, primary)
+    if right <= left or bottom <= top:
+        return _MIN_FONT_PX
+    scale = min(max_width_px / (right - left), max_height_px / (bottom - top))
+    return max(_MIN_FONT_PX, int(100 * scale))
+
+
 def draw_line(
     draw: ImageDraw.ImageDraw,
     xy: tuple[float, float],

@@ -1,0 +1,329 @@
+"""Slot grammar of the offline interpreter: one clause → (target, attribute, value) → a command.
+
+A clause (already read into English slot words by :mod:`tools.lexicon`) is taken apart into
+slots, whatever their order:
+
+- **values** with a form of their own: quoted text, a video model name, a level in dB, a tempo
+  in BPM, a length in seconds, an ordinal that names a position ("second", "last");
+- **targets**: beats and chunks (as :mod:`tools.interpreter`'s reference patterns find them),
+  the music, the whole ad;
+- **attributes** from small word classes (:data:`ATTRIBUTES`): on-screen text, brand, product,
+  title, mood, lighting, camera, palette, level, tempo, length;
+- **directions** (louder/quieter, up/down), negated pauses ("don't stop", "without pausing"),
+  finishing words, and fillers that carry no slot.
+
+:func:`rephrase` maps the slots by one table (:func:`_table`) onto the interpreter's canonical
+command for them ("the hook needs the text 'X'" → ``change the text on the hook to 'X'``;
+"a little quieter on the music" → ``quieter music``), which the interpreter's rules then turn
+into tool calls, with their range checks. A reading is *complete* when every word of the
+clause was a slot or a filler: the interpreter trusts a complete reading before its phrase
+rules, and an incomplete one only for clauses no rule takes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+#: Attribute words → attribute. A clause may name several; :func:`_table` decides by priority.
+ATTRIBUTES: dict[str, str] = {
+    **dict.fromkeys("text texts caption captions subtitle headline overlay words wording "
+                    "say says saying read reads write written label".split(), "text"),
+    **dict.fromkeys("brand company maker".split(), "brand"),
+    **dict.fromkeys("product item selling advertising promoting featuring".split(), "product"),
+    **dict.fromkeys("genre".split(), "music"),
+    **dict.fromkeys("title".split(), "title"),
+    **dict.fromkeys("mood vibe vibes feel feeling atmosphere".split(), "mood"),
+    **dict.fromkeys("lighting light lights illumination".split(), "lighting"),
+    **dict.fromkeys("camera camerawork cinematography".split(), "camera"),
+    **dict.fromkeys("palette colours colors colour color tones".split(), "palette"),
+    **dict.fromkeys("volume level gain".split(), "level"),
+    **dict.fromkeys("tempo pace".split(), "tempo"),
+    **dict.fromkeys("length duration runtime".split(), "length"),
+}  # fmt: skip
+#: Camera moves said as verbs ("pan left", "tilts up") and the directions that follow them.
+CAMERA_VERBS = frozenset("pan pans panning tilt tilts tilting zoom zooms zooming push pushes "
+                         "pull pulls dolly dollies orbit orbits orbiting "
+                         "static".split())  # fmt: skip
+DIRECTIONS = frozenset("left right up down in out back".split())
+#: Camera styles for the whole ad ("shoot it handheld").
+CAMERA_STYLES = frozenset("handheld steadicam gimbal drone aerial tripod locked-off "
+                          "documentary".split())  # fmt: skip
+#: Positions said as words: the start (1) or the end (0).
+PLACES = {"start": 1, "beginning": 1, "front": 1, "end": 0, "last": 0}
+MUSIC = frozenset("music soundtrack track song score tune audio".split())
+WHOLE = frozenset("ad video spot film commercial thing whole entire overall everything "
+                  "throughout all".split())  # fmt: skip
+UP = frozenset("louder raise raised boost increase up higher bump".split())
+DOWN = frozenset("quieter lower lowered reduce decrease down cut softer-volume dip "
+                 "drop".split())  # fmt: skip
+NEGATION = frozenset("don't dont not no without never stop quit skip".split())
+PAUSES = frozenset("stop stopping pause pauses pausing approval approvals approve asking ask "
+                   "checking check checks waiting wait confirm confirmation confirming "
+                   "review reviews breaks".split())  # fmt: skip
+AUTO = frozenset("automatically automatic auto autopilot yourself unattended".split())
+FINISH = frozenset("finish final finalise finalize export wrap done".split())
+RELATIVE = frozenset("longer shorter more less extra".split())
+SWAP = frozenset("swap switch exchange trade".split())
+COMPARE = frozenset("compare comparison better worse differ differs different difference "
+                    "differences diff versus vs or against between which branch branches "
+                    "changed side".split())  # fmt: skip
+#: Values that say no direction ("make it look good"): a question, not an edit.
+VAGUE = frozenset("good better best nice nicer great greater awesome amazing perfect different "
+                  "interesting fine ok okay right special".split())  # fmt: skip
+#: Words that ask what the video cost.
+COST = frozenset("cost costs costed spent spend spending bill expensive breakdown money "
+                 "price".split())  # fmt: skip
+#: Phrases that hand the rest of the run over ("go on without me", "end to end").
+_HAND_OVER = re.compile(
+    r"\b(?:without me|without us|end to end|all the way(?: through)?|on "
+    r"(?:your|its) own|by (?:yourself|itself))\b",
+    re.I,
+)
+ORDINALS = {w: i + 1 for i, w in enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth".split())}  # fmt: skip
+#: Words that carry no slot: verbs of asking and making, articles, prepositions, degree words.
+FILLERS = frozenset(
+    "a an the of for to on in at by with and it its it's this that these is are be been being "
+    "should could would can will must might may shall make makes set change changed switch turn "
+    "give put get have has want need needs like i i'd we we'd me us you your our my let let's "
+    "please pls now just more much bit little slightly somewhat very really so some "
+    "lot tiny touch than there here go going keep use using called named name rename renamed "
+    "new now then also anymore any longer from onto into instead over time rest way look looks "
+    "sound sounds feels feel become becomes being do does doing try bring take render rendering "
+    "run runs running continue continuing proceed long lasts only exactly about around roughly "
+    "approximately maybe perhaps we're i'm it's we've move moved place shift again once "
+    "another stretch extend lengthen shorten trim expand how what what's show tell mode".split()
+)
+
+
+@dataclass
+class Slots:
+    """What one clause says, by slot (words in clause order)."""
+
+    quoted: str | None = None
+    model: str | None = None
+    db: float | None = None
+    bpm: int | None = None
+    duration: str | None = None
+    beats: list[str] = field(default_factory=list)
+    chunks: list[str] = field(default_factory=list)
+    attributes: list[str] = field(default_factory=list)
+    branches: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # every word left after the value slots
+    value: list[str] = field(default_factory=list)  # words of no class: a free value
+
+    def has(self, *words: str) -> bool:
+        """Whether any of ``words`` is in the clause (lower case)."""
+        return any(w in self.words for w in words)
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """The interpreter's patterns for the spans the grammar does not define itself."""
+
+    beats: re.Pattern[str]
+    chunks: re.Pattern[str]
+    model: re.Pattern[str]
+    duration: re.Pattern[str]
+
+
+_QUOTED = re.compile(r"""(?<!\w)(["'])((?:(?!\1).)+)\1(?!\w)""")
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}  # fmt: skip
+_DB = re.compile(rf"(?<![\w.])([+−-]?\d+(?:\.\d+)?|{'|'.join(_NUMBER_WORDS)}) ?db\b", re.I)
+_BPM = re.compile(r"\b(\d{2,3}) ?(?:bpm|beats per minute|beats a minute)\b", re.I)
+_BRANCH = re.compile(r"\b(?:main|[a-z]+-\d+)\b(?![.-]\w)", re.I)
+_WORD = re.compile(r"[\w'&.+-]+")
+
+
+#: Verbs made from an adjective ("brighten the lighting"): the adjective they make more of.
+_VERB_ADJECTIVES = {"brighten": "brighter", "darken": "darker", "soften": "softer",
+                    "lighten": "lighter", "deepen": "deeper", "sharpen": "sharper",
+                    "warm up": "warmer", "cool down": "cooler", "calm down": "calmer",
+                    "liven up": "livelier"}  # fmt: skip
+_VERB_OBJECT = re.compile(
+    rf"^({'|'.join(_VERB_ADJECTIVES)}) ((?:the |my |our )?[\w ]+?)(?: (up|down))?$", re.I
+)
+
+
+def normalise(clause: str) -> str:
+    """A verb made from an adjective, in the grammar's word order.
+
+    "brighten the lighting" -> "make the lighting brighter" (the object is kept as written).
+    """
+    if (m := _VERB_OBJECT.match(clause)) and len(m[2].split()) <= 4:
+        return f"make {m[2]} {_VERB_ADJECTIVES[m[1].lower()]}"
+    return clause
+
+
+def read(clause: str, patterns: Patterns) -> Slots:
+    """The slots of one clause (slot words in English, as :mod:`tools.lexicon` reads them)."""
+    slots, rest = Slots(), clause
+    if m := _QUOTED.search(rest):
+        slots.quoted, rest = m[0], rest[: m.start()] + " " + rest[m.end() :]
+    for pattern, key in ((_DB, "db"), (_BPM, "bpm")):
+        if m := pattern.search(rest):
+            word = m[1].lower()
+            number = float(_NUMBER_WORDS.get(word, word.replace("−", "-")))
+            setattr(slots, key, int(number) if key == "bpm" else number)
+            rest = rest[: m.start()] + " " + rest[m.end() :]
+    for m in reversed(list(_BRANCH.finditer(rest))):
+        slots.branches.insert(0, m[0])
+        rest = rest[: m.start()] + " " + rest[m.end() :]
+    if m := patterns.model.search(rest):
+        slots.model, rest = m[0], rest[: m.start()] + " " + rest[m.end() :]
+    if m := patterns.duration.search(rest):
+        slots.duration, rest = m[0], rest[: m.start()] + " " + rest[m.end() :]
+    for pattern, found in ((patterns.chunks, slots.chunks), (patterns.beats, slots.beats)):
+        for m in reversed(list(pattern.finditer(rest))):
+            if re.sub(r"^the ", "", m[0].strip().lower()) in ATTRIBUTES:
+                continue  # "the brand": an attribute, not the brand-story beat
+            found.insert(0, m[0].strip())
+            rest = rest[: m.start()] + " " + rest[m.end() :]
+    for word in _WORD.findall(rest):
+        low = word.lower().strip(".")
+        slots.words.append(low)
+        if low in ATTRIBUTES:
+            slots.attributes.append(ATTRIBUTES[low])
+        elif low in MUSIC:
+            slots.attributes.append("music")
+        elif not _known(low):
+            slots.value.append(word.strip("."))
+    return slots
+
+
+def _known(word: str) -> bool:
+    classes = (
+        FILLERS,
+        WHOLE,
+        UP,
+        DOWN,
+        NEGATION,
+        PAUSES,
+        AUTO,
+        FINISH,
+        RELATIVE,
+        SWAP,
+        ORDINALS,
+        COMPARE,
+        COST,
+        CAMERA_VERBS,
+        DIRECTIONS,
+        PLACES,
+        {"shoot", "film", "shot", "time", "keep"},
+    )
+    return any(word in c for c in classes)
+
+
+def rephrase(clause: str, patterns: Patterns) -> tuple[list[str], bool]:
+    """Canonical commands the clause may mean, best first, and whether its reading is complete.
+
+    Args:
+        clause: one clause in English slot words, without leading politeness.
+        patterns: the interpreter's beat, chunk, model and duration patterns.
+
+    Returns:
+        (commands, complete): commands in the interpreter's own phrasing, to be parsed by its
+        rules (which resolve references and check ranges); complete is True when no word of
+        the clause was left without a slot. ([], False) when the table has no row for it.
+    """
+    slots = read(clause, patterns)
+    commands = _table(slots, clause)
+    if not commands and _HAND_OVER.search(clause) and not (slots.beats or slots.chunks):
+        commands = ["turn on auto-continue"]  # "you can go on without me"
+    return commands, not slots.value
+
+
+def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 - one row per slot shape
+    """(target, attribute, value) → canonical commands; one row per shape, first match wins."""
+    attrs, beat = s.attributes, (s.beats[0] if len(s.beats) == 1 else None)
+    free = " ".join(s.value)
+    takes_free = {"brand", "product", "camera", "lighting", "mood", "palette", "music"}
+    camera = s.has(*CAMERA_VERBS) or any(w.lower() in CAMERA_STYLES for w in s.value)
+    if s.value and not (takes_free & set(attrs) or camera):
+        return []  # words no slot takes, and no row that takes a free value
+    if len(s.branches) == 2 and s.has(*COMPARE) and not (attrs or s.beats or s.chunks):
+        return [f"compare {s.branches[0]} and {s.branches[1]}"]
+    shown = "text" in attrs or s.has("show", "shows", "display", "displays", "anzeigen")
+    if s.quoted and beat and not s.chunks and shown:
+        return [f"change the text on {beat} to {s.quoted}"]
+    if s.quoted and not s.beats and not s.chunks:
+        for attr, command in (("brand", "rename the brand to"), ("product", "change the product "
+                              "to"), ("title", "call it")):  # fmt: skip
+            if attr in attrs:
+                return [f"{command} {s.quoted}"]
+    name = bool(s.value) and (s.value[0][:1].isupper() or any(c.isdigit() for c in free))
+    for attr, command in (("brand", "rename the brand to"), ("product", "change the product to")):
+        if attr in attrs and name and not (s.beats or s.chunks or s.quoted):
+            return [f"{command} {free}"]
+    if s.has(*NEGATION) and s.has(*PAUSES) and not (s.beats or s.chunks or attrs):
+        return ["turn on auto-continue"]
+    if s.has(*AUTO) and not (s.beats or s.chunks or attrs or s.value):
+        return ["turn on auto-continue"]
+    if s.has(*COST) and not (s.beats or s.chunks or attrs or s.value or s.quoted):
+        return ["show cost"]
+    if s.has(*FINISH) and not (s.beats or s.chunks or attrs or s.value or s.duration):
+        return ["finish it"]
+    if s.chunks and s.model and not (s.beats or attrs or s.value or s.quoted):
+        return [f"regenerate {s.chunks[0]} with {s.model}"]
+    if s.db is not None and not s.value and attrs and set(attrs) <= {"music", "level"}:
+        size = f"{abs(s.db):g}"
+        if s.has(*UP) and not s.has(*DOWN):
+            return [f"raise the music by {size} dB"]
+        if s.has(*DOWN) and not s.has(*UP):
+            return [f"lower the music by {size} dB"]
+        return [f"set the music to {s.db:g} dB"]
+    if s.bpm is not None and not s.value and attrs and set(attrs) <= {"music", "tempo"}:
+        return [f"music at {s.bpm} bpm"]
+    relative = bool(
+        s.has("by", "add", "adding", "extra", "another", "plus")
+        or (
+            s.duration
+            and re.search(
+                re.escape(s.duration) + r",? ?(?:longer|shorter|more|less)\b", clause, re.I
+            )
+        )
+    )  # "two seconds longer" is relative; "shorter: 2 seconds" names the length
+    if s.duration and not (relative or s.chunks or s.value) and set(attrs) <= {"length"}:
+        if beat:
+            return [f"make {beat} {s.duration} long"]
+        if not s.beats:
+            return [f"make it {s.duration}"]
+    if (
+        "music" in attrs
+        and not (s.beats or s.chunks or s.value)
+        and set(attrs) <= {"music", "level"}
+    ):
+        much = "much " if s.has("much", "way", "lot", "far") else ""
+        if s.has(*UP) and not s.has(*DOWN):
+            return [f"make the music {much}louder"]
+        if s.has(*DOWN) and not s.has(*UP):
+            return [f"make the music {much}quieter"]
+    if len(s.beats) == 2 and s.has(*SWAP) and not (attrs or s.value):
+        return [f"swap {s.beats[0]} and {s.beats[1]}"]
+    places = [ORDINALS.get(w, PLACES.get(w)) for w in s.words if w in ORDINALS or w in PLACES]
+    if beat and len(places) == 1 and not (attrs or s.value or s.duration or s.chunks):
+        to = "the end" if places[0] == 0 else f"position {places[0]}"
+        if s.has("before", "after"):
+            return []
+        return [f"move {beat} to {to}"]
+    moves = [i for i, w in enumerate(s.words) if w in CAMERA_VERBS]
+    if beat and moves and not (s.chunks or s.duration or "music" in attrs):
+        verb = re.sub(r"(?:e?s|ing)$", "", s.words[moves[0]]).replace("dolli", "dolly")
+        after = [w for w in s.words[moves[0] + 1 :] if w in DIRECTIONS]
+        after = [w for w in after if w != "in"] or after  # "pans in beat 4 right": right
+        defaults = {"zoom": "in", "push": "in", "dolly": "in", "pull": "out", "static": "shot"}
+        default = defaults.get(verb, "")
+        return [f"{verb} {after[0] if after else default} in {beat}".replace("  ", " ")]
+    styles = [w for w in s.value if w.lower() in CAMERA_STYLES]
+    if styles and not (s.beats or s.chunks or set(attrs) - {"camera"}):
+        return [f"make the camera {free}"]
+    for attr in ("camera", "lighting", "mood"):
+        if attr in attrs and free and not (s.beats or s.chunks) and "music" not in attrs:
+            return [f"make the {attr} {free}"]
+    if "palette" in attrs and free and not (s.beats or s.chunks):
+        return [f"{free} colours"]
+    if attrs == ["music"] and free and not (s.beats or s.chunks):
+        return [f"change the music to {free}"]
+    return []
