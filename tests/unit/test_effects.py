@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from agent.editing import EditSpec, Target
 from agent.edits import SetBeat, SetDuration, SetStyle, apply_edits
 from agent.effects import (
     AUDIBLE_DIFF_DB,
     SCENE_MEAN_255,
+    at_pause,
     difference_db,
     image_change,
     label,
+    pending_check,
     picture_change,
     spec_changes,
     verdict,
@@ -140,3 +145,24 @@ def test_the_chat_suggests_an_edit_that_belongs_to_the_pause() -> None:
     assert invitation("storyboard").endswith("(for example *regenerate beat 2 as a sunset*).")
     assert "beat" not in invitation("refine") and "music" in invitation("refine")
     assert invitation(None) == "Continue, or tell me what to change."
+
+
+@pytest.mark.asyncio
+async def test_an_edit_is_measured_at_the_pause_it_leads_to_after_a_trip_through_json() -> None:
+    """The LangGraph server keeps what an edit was made from in the state (forks as JSON)."""
+    spec = plan_spec("Calm ad for a ceramic mug", 8, "16:9", 77)
+    edit = EditSpec(ops=[SetStyle(field="mood", value="playful")])
+    before = {"spec": spec, "artifacts": {}, "music_gain_db": 0.0}
+    check = json.loads(json.dumps(pending_check(before, [edit], "plan")))
+    after = {"spec": edit.apply(before, Target(spec, 0))["spec"], "artifacts": {},
+             "phase": "plan", "edit_check": check}  # fmt: skip
+    no_deps: Any = None  # a spec edit's effect reads no file
+    found = await at_pause(no_deps, after, "plan")
+    assert found["effect"] == "visible"
+    assert [(e["label"], e["outcome"]) for e in found["effects"]] == [("the spec", "changed")]
+    assert "style mood" in found["effects"][0]["message"]
+    # only at the pause the edit leads to, and nothing where no edit led
+    assert await at_pause(no_deps, after, "storyboard") == {"effect": None, "effects": []}
+    assert await at_pause(no_deps, {**after, "edit_check": None}, "plan") == {
+        "effect": None, "effects": []
+    }  # fmt: skip
