@@ -210,6 +210,30 @@ def test_http_edit_responses_say_what_changed(api: httpx.Client, tmp_path: Path)
         "beat_1", "beat 2", "changed"
     )  # fmt: skip
     assert effect["message"].startswith("beat 2 changed visibly") and effect["amount"] >= 20
+    assert r.json()["effect"] == "visible"
+
+    def branches() -> set[str]:
+        listed = api.get(f"/api/video/{vid}/checkpoints").json()["checkpoints"]
+        return {c["branch_name"] for c in listed}
+
+    made = branches()
+    cp_new = r.json()["checkpoint_id"]
+    again = api.post(
+        f"/api/video/{vid}/checkpoints/{cp_new}/upload-image",
+        data={"beat_index": "1"},
+        files={"image": ("photo.png", photo, "image/png")},
+    )
+    assert again.status_code == 422, again.text
+    assert again.json()["detail"] == "that image is already beat 2's picture; nothing would change"
+    assert branches() == made, "a refused edit forks nothing"
+
+    # the seed API's 0-based index is explained as users count too
+    missing = api.post(
+        f"/api/video/{vid}/checkpoints/{cp2}/regenerate-beat", json={"beat_index": 40}
+    )
+    assert missing.status_code == 404, missing.text
+    assert missing.json()["detail"].startswith("beat_index 40 (beat 41) does not exist; ")
+    assert re.search(r"has beats 1-\d+ \(beat_index 0-\d+\)$", missing.json()["detail"])
 
 
 # -- every example the product suggests ------------------------------------------------------
