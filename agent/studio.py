@@ -550,6 +550,7 @@ class Studio:
                 "size_bytes": ref.size_bytes,
                 "path": str(self.deps.store.root / ref.key),
                 "url": self.deps.store.url(ref.key),
+                "label": effects.label(name),  # as users count, from 1: beat_00 is beat 1
             }
             for name, ref in sorted(values.get("artifacts", {}).items())
         }

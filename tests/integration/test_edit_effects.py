@@ -67,6 +67,13 @@ def test_a_storyboard_edit_reports_its_effect_numbered_from_one(cli: Cli) -> Non
     paused = cli.json("continue", vid)
     beats = sorted(n for n in paused["artifacts"] if n.startswith("beat_"))
     assert len(beats) >= 3
+    # the status counts from 1; the files keep the seed's 0-based names
+    assert [paused["artifacts"][n]["label"] for n in beats[:2]] == ["beat 1", "beat 2"]
+    wide = Cli({**cli.env, "COLUMNS": "500"}, cli.home)  # one line per row, paths whole
+    rows = [line.split() for line in wide("status", vid).stdout.splitlines()]
+    first = next(r for r in rows if r[:2] == ["beat", "1"])
+    assert first[3].endswith("/beat_00_v1.png"), first
+    assert not any(r and r[0].startswith(("beat_", "chunk_")) for r in rows)
 
     proc = cli("edit", vid, "use this for beat 3", "--image", str(_photo(cli.home / "p.png")))
     lines = proc.stderr.strip().splitlines()
@@ -196,7 +203,12 @@ def test_http_edit_responses_say_what_changed(api: httpx.Client, tmp_path: Path)
     vid = r.json()["video_id"]
     cp1 = _http_status(api, vid, "paused_at_phase1")["current_checkpoint"]["checkpoint_id"]
     assert api.post(f"/api/video/{vid}/continue", json={"checkpoint_id": cp1}).status_code == 200
-    cp2 = _http_status(api, vid, "paused_at_phase2")["current_checkpoint"]["checkpoint_id"]
+    at2 = _http_status(api, vid, "paused_at_phase2")["current_checkpoint"]
+    cp2 = at2["checkpoint_id"]
+    # the seed API's keys are 0-based (its contract); each artifact says how users count it
+    assert (at2["artifacts"]["beat_0"]["label"], at2["artifacts"]["beat_1"]["label"]) == (
+        "beat 1", "beat 2"
+    )  # fmt: skip
 
     photo = _photo(tmp_path / "photo.png").read_bytes()
     r = api.post(
