@@ -51,7 +51,7 @@ from agent.editing import (
     phase_of,
 )
 from agent.edits import SpecEdit
-from agent.errors import UserError
+from agent.errors import ReelgraphError, UserError
 from agent.phases.common import beat_name, chunk_name
 from agent.phases.refine import MUTE_DB, TARGET_LUFS, mix_levels
 from agent.spec import Spec
@@ -632,16 +632,16 @@ async def at_pause(deps: Deps, state: Mapping[str, Any], phase: Phase) -> dict[s
         phase: the pause.
 
     Returns:
-        :func:`summary` of :func:`measure` (``{"effect", "effects"}``); ``{"effect": None,
-        "effects": []}`` when no edit led to this pause.
-
-    Raises:
-        MediaError: FFmpeg cannot decode an artifact.
-        StorageError: an artifact cannot be read.
+        :func:`summary` of :func:`measure` (``{"effect", "effects"}``) and ``effect_error``
+        (None); ``{"effect": None, "effects": [], "effect_error": None}`` when no edit led to
+        this pause. A measurement that fails (an artifact the store cannot read or FFmpeg
+        cannot decode) is no effect, with ``effect_error`` saying why: the pause it is shown
+        at must stay usable.
     """
+    none: dict[str, Any] = {"effect": None, "effects": [], "effect_error": None}
     check: Mapping[str, Any] | None = state.get("edit_check")
     if not check or check.get("phase") != phase:
-        return {"effect": None, "effects": []}
+        return none
     old = check["before"]
     before = {
         "artifacts": {n: ArtifactRef.model_validate(r) for n, r in old["artifacts"].items()},
@@ -649,4 +649,8 @@ async def at_pause(deps: Deps, state: Mapping[str, Any], phase: Phase) -> dict[s
         "music_gain_db": old["music_gain_db"],
     }
     edits = _EDITS.validate_python(check["edits"])
-    return summary(await measure(deps, before, dict(state), edits))
+    try:
+        found = await measure(deps, before, dict(state), edits)
+    except ReelgraphError as exc:
+        return {**none, "effect_error": f"what the edit changed could not be measured: {exc}"}
+    return {**summary(found), "effect_error": None}

@@ -64,11 +64,11 @@ async def pause_payload(state: State, phase: Phase, deps: Deps) -> dict[str, Any
         the last resume was not used, or None), ``"fork"`` (the branch a fork resume just
         made: ``{thread_id, branch, parent, phase}``, or None), ``"effect"`` and
         ``"effects"`` (what the edit that led here changed, measured against the pause it
-        was made from: :func:`agent.effects.at_pause`; None and ``[]`` if no edit did)``}``.
+        was made from: :func:`agent.effects.at_pause`; None and ``[]`` if no edit did),
+        ``"effect_error"`` (None, or why it could not be measured)``}``.
 
     Raises:
-        StorageError: the database cannot be reached, or an artifact cannot be read.
-        MediaError: an edited artifact cannot be decoded to measure it.
+        StorageError: the database cannot be reached.
     """
     usage = await branch_usage(deps.pool, state["video_id"], state["branch"])
     next_phase = NEXT_PHASE[phase]

@@ -167,6 +167,7 @@ async def test_a_client_makes_edits_and_forks_a_video(connect: Connect, cli: Cli
     assert _versions(board2, "beat_") == {**beats, "beat_01": 2}
     # what the edit changed, measured against the pause it was made from, numbered from 1
     assert board2["effect"] in ("visible", "partial"), board2["effects"]
+    assert board2["effect_error"] is None
     (effect,) = board2["effects"]
     assert (effect["artifact"], effect["label"], effect["unit"]) == ("beat_01", "beat 2", "/255")
     assert effect["outcome"] in ("changed", "slight") and effect["amount"] >= 2, effect
