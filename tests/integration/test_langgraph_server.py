@@ -247,18 +247,35 @@ async def test_a_client_makes_edits_and_forks_a_video(connect: Connect, cli: Cli
     assert "final" not in still["artifacts"]
     chunks = await _resume(alice, tid, {"action": "continue"})
     assert chunks["phase"] == "chunks" and chunks["branch"] == "main"
+    assert chunks["artifacts"]["chunk_00"]["label"] == "chunk 1"
+
+    # at the final video: the music is the whole soundtrack, at the loudness target, so
+    # "louder" is refused with why; "quieter" is measured on the delivered mix
+    final = await _resume(alice, tid, {"action": "continue"})
+    assert final["phase"] == "refine"
+    louder = await _resume(alice, tid, {"text": "louder music"})
+    assert louder["error"] is not None and louder["error"].startswith(
+        "the music is the whole soundtrack"
+    ), louder["error"]
+    assert louder["artifacts"] == final["artifacts"]
+    quieter = await _resume(alice, tid, {"text": "quieter music"})
+    assert (quieter["error"], quieter["effect"]) == (None, "visible"), quieter
+    (mix,) = quieter["effects"]
+    assert (mix["label"], mix["outcome"], mix["unit"]) == ("the final video", "changed", "dB")
+    before_lufs, after_lufs = mix["loudness_lufs"]
+    assert after_lufs < before_lufs - 2, mix
 
     # the command line lists what the server made, where each branch is
     as_alice = Cli({**cli.env, "REELGRAPH_USER": "alice"}, cli.home)
     listed = as_alice.json("branches", video_id)["branches"]
     assert {b["name"]: (b["status"], b["phase"]) for b in listed} == {
-        "main": ("paused", "chunks"),
+        "main": ("paused", "refine"),
         "main-1": ("complete", "refine"),
         "main-2": ("paused", "storyboard"),
     }
     mine = {v["video_id"]: v for v in as_alice.json("videos")["videos"]}
     assert mine[video_id]["title"] == values["spec"]["title"]
-    assert (mine[video_id]["status"], mine[video_id]["phase"]) == ("paused", "chunks")
+    assert (mine[video_id]["status"], mine[video_id]["phase"]) == ("paused", "refine")
 
 
 async def _history(client: LangGraphClient, thread_id: str) -> Any:
