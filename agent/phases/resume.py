@@ -92,7 +92,12 @@ def resume_shapes(allowed: list[str]) -> dict[str, Any]:
         "continue": {"action": "continue", "auto_continue": False},
         "edit": {
             "action": "edit",
-            "calls": [{"tool": f"one of {tools}", "args": "that tool's arguments"}],
+            "calls": [
+                {
+                    "tool": f"one of {tools}",
+                    "args": "that tool's arguments; beats and chunks count from 1",
+                }
+            ],
         },
         "text": {"text": "a change request in plain words"},
         "fork": {

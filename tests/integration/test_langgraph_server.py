@@ -130,6 +130,7 @@ async def test_a_client_makes_edits_and_forks_a_video(connect: Connect, cli: Cli
     assert (plan["phase"], plan["branch"]) == ("plan", "main")
     assert plan["allowed"] == ["continue", "edit_spec"]
     assert set(plan["resume"]) == {"continue", "edit", "text", "fork"} and plan["error"] is None
+    assert "beats and chunks count from 1" in plan["resume"]["edit"]["calls"][0]["args"]
     video_id = plan["video_id"]
     values = (await alice.threads.get_state(tid))["values"]
     assert values["options"]["duration_s"] == 8 and values["spec"]["duration_s"] == 8
