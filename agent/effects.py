@@ -36,6 +36,7 @@ from typing import Any, Literal
 
 import numpy as np
 from PIL import Image
+from pydantic import TypeAdapter
 
 from agent.deps import Deps
 from agent.editing import (
@@ -50,11 +51,11 @@ from agent.editing import (
     phase_of,
 )
 from agent.edits import SpecEdit
-from agent.errors import UserError
+from agent.errors import ReelgraphError, UserError
 from agent.phases.common import beat_name, chunk_name
 from agent.phases.refine import MUTE_DB, TARGET_LUFS, mix_levels
 from agent.spec import Spec
-from agent.state import ArtifactRef
+from agent.state import ArtifactRef, Phase
 
 #: A pixel counts as changed when some channel moved by at least this much, 1/255 steps.
 PIXEL_STEP_255 = 32
@@ -584,3 +585,72 @@ def summary(effects: Sequence[Effect]) -> dict[str, Any]:
     """The edit's effect for its status: ``{"effect": verdict(...), "effects": [...]}``."""
     found = [e.as_dict() for e in effects]
     return {"effect": verdict(found), "effects": found}
+
+
+# -- across a run: an edit made at one pause, measured at the next -----------------------------
+
+_EDITS: TypeAdapter[list[Edit]] = TypeAdapter(list[Edit])
+
+
+def pending_check(before: Mapping[str, Any], edits: Sequence[Edit], phase: Phase) -> dict[str, Any]:
+    """What to keep in the state until the pause an edit re-runs to, to measure it there.
+
+    The LangGraph server applies an edit in one run (a resume) and reaches the pause where
+    its result shows in the same or another run (a fork is run by the client afterwards),
+    so what :func:`measure` needs travels in the branch's state, as JSON (the server seeds
+    forks through its HTTP client): the artifacts, spec and music gain at the pause the edit
+    was made from, every edit asked for, and the phase whose pause shows the result.
+
+    Args:
+        before: the branch's state at the pause the edit was made from.
+        edits: every edit asked for (those :func:`refuse_no_ops` left out too).
+        phase: the pause the re-run stops at (:func:`agent.editing.seed_values`' phase).
+
+    Returns:
+        ``{"phase", "edits", "before": {"artifacts", "spec", "music_gain_db"}}``, JSON-able.
+    """
+    arts: Mapping[str, ArtifactRef | None] = before.get("artifacts", {})
+    spec: Spec | None = before.get("spec")
+    return {
+        "phase": phase,
+        "edits": _EDITS.dump_python(list(edits), mode="json"),
+        "before": {
+            "artifacts": {n: r.model_dump(mode="json") for n, r in arts.items() if r is not None},
+            "spec": None if spec is None else spec.model_dump(mode="json"),
+            "music_gain_db": float(before.get("music_gain_db", 0.0)),
+        },
+    }
+
+
+async def at_pause(deps: Deps, state: Mapping[str, Any], phase: Phase) -> dict[str, Any]:
+    """The effect of the edit that led to this pause, from :func:`pending_check`'s record.
+
+    Args:
+        deps: the store and FFmpeg.
+        state: the branch's state at the ``phase`` pause, with ``edit_check`` (or without:
+            no edit led here).
+        phase: the pause.
+
+    Returns:
+        :func:`summary` of :func:`measure` (``{"effect", "effects"}``) and ``effect_error``
+        (None); ``{"effect": None, "effects": [], "effect_error": None}`` when no edit led to
+        this pause. A measurement that fails (an artifact the store cannot read or FFmpeg
+        cannot decode) is no effect, with ``effect_error`` saying why: the pause it is shown
+        at must stay usable.
+    """
+    none: dict[str, Any] = {"effect": None, "effects": [], "effect_error": None}
+    check: Mapping[str, Any] | None = state.get("edit_check")
+    if not check or check.get("phase") != phase:
+        return none
+    old = check["before"]
+    before = {
+        "artifacts": {n: ArtifactRef.model_validate(r) for n, r in old["artifacts"].items()},
+        "spec": None if old["spec"] is None else Spec.model_validate(old["spec"]),
+        "music_gain_db": old["music_gain_db"],
+    }
+    edits = _EDITS.validate_python(check["edits"])
+    try:
+        found = await measure(deps, before, dict(state), edits)
+    except ReelgraphError as exc:
+        return {**none, "effect_error": f"what the edit changed could not be measured: {exc}"}
+    return {**summary(found), "effect_error": None}

@@ -234,6 +234,9 @@ class State(TypedDict, total=False):
             next pause's payload.
         forked: private, one step only: the branch a fork resume just made (``thread_id``,
             ``branch``, ``parent``, ``phase``), shown in the next pause's payload.
+        edit_check: private, until the next pause is answered: what the LangGraph server's
+            last edit was made from, measured at the pause it re-runs to
+            (:func:`agent.effects.pending_check`, JSON); not copied into forks.
     """
 
     video_id: str
@@ -250,6 +253,7 @@ class State(TypedDict, total=False):
     goto: Annotated[str | None, EphemeralValue]
     review_error: Annotated[str | None, EphemeralValue]
     forked: Annotated[dict[str, str] | None, EphemeralValue]
+    edit_check: dict[str, Any] | None
 
 
 class AdmitInput(State, total=False):

@@ -412,6 +412,7 @@ class Studio:
                     break
         video = self.deps.registry.video(base.values["options"].video_model)
         values, phase, as_node = seed_values(dict(base.values), edits, video.clip_lengths_s)
+        values["edit_check"] = None  # a LangGraph server edit's record is not for this edit
         in_place = row.parent is not None and row.fork_phase == phase == at and row.phase == phase
         if values["spec"] != base.values["spec"]:
             rec = self.deps.recorder(video_id, user_id, branch, "plan", None)
@@ -550,6 +551,7 @@ class Studio:
                 "size_bytes": ref.size_bytes,
                 "path": str(self.deps.store.root / ref.key),
                 "url": self.deps.store.url(ref.key),
+                "label": effects.label(name),  # as users count, from 1: beat_00 is beat 1
             }
             for name, ref in sorted(values.get("artifacts", {}).items())
         }

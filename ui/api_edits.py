@@ -60,6 +60,12 @@ class EditResponse(BaseModel):
     branch_name: str | None = Field(description="the branch holding the edit")
     checkpoint_id: str | None = Field(default=None, description="the branch's new checkpoint")
     created_new_branch: bool = True
+    effect: str | None = Field(
+        default=None,
+        description="the edit's effect in one word (agent/effects.py): visible (everything it"
+        " named changed), partial (some of it changed less than asked, or not at all), none"
+        " (nothing it named changed: the effects say why); null while rendering (202)",
+    )
     effects: list[dict[str, Any]] = Field(
         default_factory=list,
         description="what the edit changed, per artifact (agent/effects.py): artifact (its"
@@ -146,6 +152,7 @@ async def _edit(
         branch_name=result["branch"],
         checkpoint_id=head.id,
         created_new_branch=bool(result["created_branch"]),
+        effect=result.get("effect"),
         effects=[{**e, "artifact": seed_name(e["artifact"])} for e in result.get("effects", [])],
     )
 
@@ -303,9 +310,7 @@ async def regenerate_chunk(
     )
     chunks = sorted(n for n in cp.artifacts if n.startswith("chunk_"))
     if not 0 <= body.chunk_index < len(chunks):
-        raise NotFound(
-            f"chunk_index {body.chunk_index} does not exist; {cp.id} has chunks 0-{len(chunks) - 1}"
-        )
+        raise NotFound(_missing("chunk", body.chunk_index, len(chunks), cp.id))
     if body.model_override:
         studio.deps.registry.video(body.model_override)  # unknown → UserError listing known
     edit = RegenerateChunk(chunk=body.chunk_index + 1, model=body.model_override)
@@ -315,4 +320,17 @@ async def regenerate_chunk(
 def _check_beat(cp: Checkpoint, beat_index: int) -> None:
     beats = len((cp.spec or {}).get("beats", []))
     if not 0 <= beat_index < beats:
-        raise NotFound(f"beat_index {beat_index} does not exist; {cp.id} has beats 0-{beats - 1}")
+        raise NotFound(_missing("beat", beat_index, beats, cp.id))
+
+
+def _missing(kind: str, index: int, count: int, checkpoint: str) -> str:
+    """Why a 0-based ``<kind>_index`` names nothing, counted as users count too (from 1).
+
+    ``beat_index 9 (beat 10) does not exist; cp-… has beats 1-9 (beat_index 0-8)``.
+    """
+    if count == 0:
+        return f"{kind}_index {index} does not exist; {checkpoint} has no {kind}s"
+    return (
+        f"{kind}_index {index} ({kind} {index + 1}) does not exist; {checkpoint} has {kind}s"
+        f" 1-{count} ({kind}_index 0-{count - 1})"
+    )

@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import Request
 
+from agent import effects
 from agent.state import PHASES, ArtifactRef
 from agent.studio import Studio
 from ui.api_checkpoints import Checkpoint, latest, phase_number, tree, video_checkpoints
@@ -50,7 +51,11 @@ class Views:
         return self
 
     def artifact(self, name: str, ref: ArtifactRef) -> dict[str, Any]:
-        """One artifact: ``{"artifact_id", "name", "s3_url", "version", "mime", "size_bytes"}``."""
+        """One artifact: ``{"artifact_id", "name", "s3_url", "version", "mime", "size_bytes", …}``.
+
+        ``name`` is the file's 0-based name (``beat_00``); ``label`` counts from 1, as users
+        do (``beat 1``).
+        """
         art_id = self.ids.get((ref.name, ref.version)) or self.ids.get((name, ref.version))
         return {
             "artifact_id": art_id,
@@ -59,6 +64,7 @@ class Views:
             "version": ref.version,
             "mime": ref.mime,
             "size_bytes": ref.size_bytes,
+            "label": effects.label(name),
         }
 
     def checkpoint(self, cp: Checkpoint) -> dict[str, Any]:

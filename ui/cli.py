@@ -337,8 +337,8 @@ def status(
     if not as_json and st["artifacts"]:
         t = Table("artifact", "version", "path", box=None)
         t.columns[2].overflow = "fold"
-        for name, a in st["artifacts"].items():
-            t.add_row(name, str(a["version"]), a["path"])
+        for a in st["artifacts"].values():  # beat 1 …, its file keeps the 0-based beat_00_v1
+            t.add_row(a["label"], str(a["version"]), a["path"])
         out.print(t)
 
 

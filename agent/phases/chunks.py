@@ -375,9 +375,9 @@ async def chunks(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     assert spec is not None
     jobs = plan_chunks(spec, deps.registry.video(state["options"].video_model).clip_lengths_s)
     names = [chunk_name(j.index) for j in jobs]
-    missing = [n for n in names if n not in state["artifacts"]]
-    if missing:
-        raise ReelgraphError(f"chunks incomplete: {missing} missing")
+    missing = [j.index + 1 for j in jobs if chunk_name(j.index) not in state["artifacts"]]
+    if missing:  # numbered as users count, from 1
+        raise ReelgraphError(f"chunks incomplete: chunks {missing} missing")
     refs = [state["artifacts"][n] for n in names]
     paths = [deps.store.local_path(r.sha256) for r in refs]
     rec = recorder(runtime, state, "chunks")

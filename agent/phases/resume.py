@@ -18,6 +18,12 @@ history): the edit classes of :mod:`agent.editing` compute the new values, and t
 back to regenerate what changed (the memo reuses the rest), then pauses again. A resume the
 graph cannot use (unknown action, bad arguments, an edit not allowed at this pause, text it
 cannot map) changes nothing: the run pauses at the same review again with ``error`` set.
+
+Edits are checked as ``reelgraph edit`` checks them (:mod:`agent.effects`, one
+implementation for every door): edits known to change nothing are refused before anything
+is applied or forked, with the reason in ``error`` (and no branch is made); the pause the
+edit leads to (on this thread, or on the fork when the client runs it) measures what it
+re-rendered against what was here and says so in its payload's ``effect`` and ``effects``.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from agent import effects
 from agent.deps import Deps
 from agent.editing import (
     Edit,
@@ -71,9 +78,11 @@ class Unusable(Exception):
     """A resume value the graph cannot use; the message goes into the next pause."""
 
 
-#: Makes a fork of the paused branch with these edits applied (none: the same pause) and
-#: returns what the pause payload says of it (``thread_id``, ``branch``, ``parent``, ``phase``).
-Forker = Callable[[list[Edit]], Awaitable[dict[str, str]]]
+#: Makes a fork of the paused branch with the edits asked for (first list; its next pause
+#: measures them) of which the second list is applied (the first less the edits known to
+#: change nothing; both empty: the same pause), and returns what the pause payload says of
+#: it (``thread_id``, ``branch``, ``parent``, ``phase``).
+Forker = Callable[[list[Edit], list[Edit]], Awaitable[dict[str, str]]]
 
 
 def resume_shapes(allowed: list[str]) -> dict[str, Any]:
@@ -83,7 +92,12 @@ def resume_shapes(allowed: list[str]) -> dict[str, Any]:
         "continue": {"action": "continue", "auto_continue": False},
         "edit": {
             "action": "edit",
-            "calls": [{"tool": f"one of {tools}", "args": "that tool's arguments"}],
+            "calls": [
+                {
+                    "tool": f"one of {tools}",
+                    "args": "that tool's arguments; beats and chunks count from 1",
+                }
+            ],
         },
         "text": {"text": "a change request in plain words"},
         "fork": {
@@ -199,11 +213,27 @@ async def _interpret(text: str, state: State, phase: Phase, deps: Deps) -> list[
     return meaning.calls
 
 
-async def _apply(edits: list[Edit], state: State, phase: Phase, deps: Deps) -> dict[str, Any]:
-    """The state update that applies ``edits`` on this thread and re-runs what they change."""
+async def _without_no_ops(edits: list[Edit], state: State, deps: Deps) -> list[Edit]:
+    """``edits`` less those known to change nothing (:func:`agent.effects.refuse_no_ops`).
+
+    Raises:
+        Unusable: every edit would change nothing (the reason), or one does not apply.
+    """
+    try:
+        return await effects.refuse_no_ops(deps, dict(state), edits)
+    except (ReelgraphError, ValueError) as exc:
+        raise Unusable(str(exc)) from None
+
+
+async def _apply(asked: list[Edit], edits: list[Edit], state: State, deps: Deps) -> dict[str, Any]:
+    """The state update that applies ``edits`` on this thread and re-runs what they change.
+
+    ``asked`` is every edit the client asked for (``edits`` without the no-ops): the next
+    pause measures them all (:func:`agent.effects.pending_check`).
+    """
     video = deps.registry.video(state["options"].video_model)
     try:
-        values, _, as_node = seed_values(dict(state), edits, video.clip_lengths_s)
+        values, pause, as_node = seed_values(dict(state), edits, video.clip_lengths_s)
     except (ReelgraphError, ValueError) as exc:
         raise Unusable(str(exc)) from None
     if values["spec"] != state.get("spec"):
@@ -212,7 +242,8 @@ async def _apply(edits: list[Edit], state: State, phase: Phase, deps: Deps) -> d
         ref = await rec.keep("spec", "json", "application/json", data, "user", "edit")
         values["artifacts"] = {**values["artifacts"], "spec": ref}
     update = {k: v for k, v in values.items() if k not in PRIVATE_KEYS}
-    return {**update, "goto": NEXT_AFTER[as_node], "review_error": None}
+    check = effects.pending_check(state, asked, pause)
+    return {**update, "goto": NEXT_AFTER[as_node], "review_error": None, "edit_check": check}
 
 
 async def _fork(
@@ -232,12 +263,13 @@ async def _fork(
     go = [c.tool for c in calls if c.tool in ("continue_pipeline", "set_auto_continue")]
     if go:
         raise Unusable(f"{go[0]} is not an edit: fork first, then continue the new thread")
-    edits = [_edit(c, phase, allowed, deps) for c in calls]
+    asked = [_edit(c, phase, allowed, deps) for c in calls]
+    edits = await _without_no_ops(asked, state, deps) if asked else []
     try:
-        made = await fork(edits)
+        made = await fork(asked, edits)
     except (ReelgraphError, ValueError) as exc:
         raise Unusable(f"the fork failed: {exc}") from None
-    return {"goto": f"review_{phase}", "review_error": None, "forked": made}
+    return {"goto": f"review_{phase}", "review_error": None, "forked": made, "edit_check": None}
 
 
 async def resolve(
@@ -263,8 +295,19 @@ async def resolve(
         An update for the review node: ``goto`` (None → the next phase; a node → re-run from
         there; ``review_<phase>`` → pause again) and ``review_error`` (why the value was not
         used, or None), plus any changed state; after a fork, ``forked`` names the new
-        branch.
+        branch; ``edit_check`` is what the next pause measures (None: no edit led there).
     """
+    return {"edit_check": None, **await _resolve(answer, state, phase, allowed, deps, fork)}
+
+
+async def _resolve(
+    answer: Any,
+    state: State,
+    phase: Phase,
+    allowed: tuple[str, ...],
+    deps: Deps,
+    fork: Forker | None,
+) -> dict[str, Any]:
     try:
         kind, content = _parse(answer)
         if kind == "fork":
@@ -273,11 +316,11 @@ async def resolve(
             return {"auto_continue": True, "goto": None} if content else {"goto": None}
         calls = content if kind == "edit" else await _interpret(content, state, phase, deps)
         go = [c for c in calls if c.tool in ("continue_pipeline", "set_auto_continue")]
-        edits = [_edit(c, phase, allowed, deps) for c in calls if c not in go]
-        if edits and go:
+        asked = [_edit(c, phase, allowed, deps) for c in calls if c not in go]
+        if asked and go:
             raise Unusable("send the edit alone, then continue once you have seen its result")
-        if edits:
-            return await _apply(edits, state, phase, deps)
+        if asked:
+            return await _apply(asked, await _without_no_ops(asked, state, deps), state, deps)
         auto = [_args(c) for c in go if c.tool == "set_auto_continue"]
         on = bool(auto and getattr(auto[-1], "enabled", False))
         if any(c.tool == "continue_pipeline" for c in go) or on:

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from agent import branches
+from agent import branches, effects
 from agent.deps import Deps
 from agent.errors import UserError
 from agent.phases import forecast, resume
@@ -55,13 +55,17 @@ async def pause_payload(state: State, phase: Phase, deps: Deps) -> dict[str, Any
     would refuse to run (an unknown model, a clip the model cannot make).
 
     Returns:
-        ``{"video_id", "branch", "phase", "next_phase", "artifacts"`` (name → ``{key,
-        version, mime}``), ``"cost_usd"`` (spent on the branch so far, USD),
+        ``{"video_id", "branch", "phase", "next_phase", "artifacts"`` (name, as files are
+        named, 0-based: ``beat_00`` → ``{key, version, mime, label}``, ``label`` as users
+        count, from 1: ``beat 1``), ``"cost_usd"`` (spent on the branch so far, USD),
         ``"estimate_next_usd"``, ``"estimate_error"`` (None, or why there is no estimate),
         ``"allowed"`` (``continue`` and the edit tools of this pause), ``"resume"`` (the
         resume values a client may send, see :mod:`agent.phases.resume`), ``"error"`` (why
         the last resume was not used, or None), ``"fork"`` (the branch a fork resume just
-        made: ``{thread_id, branch, parent, phase}``, or None)``}``.
+        made: ``{thread_id, branch, parent, phase}``, or None), ``"effect"`` and
+        ``"effects"`` (what the edit that led here changed, measured against the pause it
+        was made from: :func:`agent.effects.at_pause`; None and ``[]`` if no edit did),
+        ``"effect_error"`` (None, or why it could not be measured)``}``.
 
     Raises:
         StorageError: the database cannot be reached.
@@ -79,7 +83,12 @@ async def pause_payload(state: State, phase: Phase, deps: Deps) -> dict[str, Any
         "phase": phase,
         "next_phase": next_phase,
         "artifacts": {
-            name: {"key": ref.key, "version": ref.version, "mime": ref.mime}
+            name: {
+                "key": ref.key,
+                "version": ref.version,
+                "mime": ref.mime,
+                "label": effects.label(name),
+            }  # fmt: skip
             for name, ref in sorted(state.get("artifacts", {}).items())
         },
         "cost_usd": usage["cost_usd"],
@@ -89,6 +98,7 @@ async def pause_payload(state: State, phase: Phase, deps: Deps) -> dict[str, Any
         "resume": resume.resume_shapes(list(ALLOWED[phase])),
         "error": state.get("review_error"),
         "fork": state.get("forked"),
+        **await effects.at_pause(deps, state, phase),
     }
 
 
@@ -155,7 +165,7 @@ def make_review(phase: Phase, door: Door | None = None) -> ReviewNode:
         if door is not None:
             await door.paused(deps, state, phase, moving_on=bool(state.get("auto_continue")))
         if state.get("auto_continue"):
-            return {"goto": None}
+            return {"goto": None, "edit_check": None}
         answer = interrupt(await pause_payload(state, phase, deps))
         forker = None if door is None else door.forker(deps, state, phase, runtime)
         update = await resume.resolve(answer, state, phase, ALLOWED[phase], deps, forker)

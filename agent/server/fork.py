@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from psycopg import errors as pg_errors
 from pydantic_core import to_jsonable_python
 
-from agent import branches
+from agent import branches, effects
 from agent.branches import child_name
 from agent.deps import Deps
 from agent.editing import Edit, seed_values
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 #: Keys of a thread's values that are not copied into a fork: one-step routing channels and
 #: the served graph's input-only keys.
-_NOT_COPIED = frozenset({*PRIVATE_KEYS, "duration_s", "aspect"})
+_NOT_COPIED = frozenset({*PRIVATE_KEYS, "edit_check", "duration_s", "aspect"})
 #: Tries at a free branch name when another fork takes the same one at the same moment.
 _NAME_TRIES = 3
 
@@ -95,6 +95,7 @@ async def fork_thread(
     deps: Deps,
     state: State,
     phase: Phase,
+    asked: list[Edit],
     edits: list[Edit],
     *,
     owner: str,
@@ -109,7 +110,10 @@ async def fork_thread(
         deps: the run's dependencies.
         state: the parent's state at the ``phase`` pause.
         phase: the pause.
-        edits: edits to apply on the new branch (none: it pauses at the same review).
+        asked: every edit the client asked for: the fork's next pause measures what they
+            changed against this pause (:func:`agent.effects.at_pause`).
+        edits: the edits to apply on the new branch (``asked`` less those known to change
+            nothing, :func:`agent.effects.refuse_no_ops`; none: it pauses at the same review).
         owner: the caller, stamped as the new thread's owner.
         checkpoint_id: the parent's checkpoint at the pause (recorded as the fork point).
 
@@ -122,15 +126,17 @@ async def fork_thread(
     """
     parent = state["branch"]
     video_id = state["video_id"]
+    check = None
     if edits:
         video = deps.registry.video(state["options"].video_model)
-        values, _, as_node = seed_values(dict(state), edits, video.clip_lengths_s)
+        values, pause, as_node = seed_values(dict(state), edits, video.clip_lengths_s)
+        check = effects.pending_check(state, asked, pause)
     else:
         values, as_node = dict(state), seed_node(phase)
     for _ in range(_NAME_TRIES):
         names = [b.name for b in await branches.list_branches(deps.pool, video_id)]
         name = child_name(names, parent)
-        seeded = fork_values(values, name)
+        seeded = {**fork_values(values, name), "edit_check": check}
         if seeded.get("spec") != state.get("spec"):
             rec = deps.recorder(video_id, state["user_id"], name, "plan", None)
             data = seeded["spec"].model_dump_json(indent=2).encode()

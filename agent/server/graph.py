@@ -46,9 +46,9 @@ class ServerDoor:
         # the checkpoint this task runs from: the pause (the root graph's, in the map)
         checkpoint = ((config.get("configurable") or {}).get("checkpoint_map") or {}).get("")
 
-        async def fork(edits: list[Edit]) -> dict[str, str]:
+        async def fork(asked: list[Edit], edits: list[Edit]) -> dict[str, str]:
             return await fork_thread(
-                deps, state, phase, edits, owner=owner, checkpoint_id=checkpoint
+                deps, state, phase, asked, edits, owner=owner, checkpoint_id=checkpoint
             )
 
         return fork

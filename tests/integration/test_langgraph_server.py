@@ -130,16 +130,35 @@ async def test_a_client_makes_edits_and_forks_a_video(connect: Connect, cli: Cli
     assert (plan["phase"], plan["branch"]) == ("plan", "main")
     assert plan["allowed"] == ["continue", "edit_spec"]
     assert set(plan["resume"]) == {"continue", "edit", "text", "fork"} and plan["error"] is None
+    assert "beats and chunks count from 1" in plan["resume"]["edit"]["calls"][0]["args"]
     video_id = plan["video_id"]
     values = (await alice.threads.get_state(tid))["values"]
     assert values["options"]["duration_s"] == 8 and values["spec"]["duration_s"] == 8
     meta = (await alice.threads.get(tid))["metadata"]
     assert (meta["video_id"], meta["branch"], meta["owner"]) == (video_id, "main", "alice")
+    assert (plan["effect"], plan["effects"]) == (None, []), "no edit led here"
+
+    # an edit that would change nothing is answered as one, with its reason, and nothing is
+    # applied or forked: structured, in plain words, or asked of a fork
+    same = {"tool": "edit_spec", "args": {"ops": [{"op": "set_duration", "duration_s": 8}]}}
+    no_op = "the spec already says that (set duration 8 s); nothing would change"
+    for ask in (
+        {"action": "edit", "calls": [same]},
+        {"text": "make it 8 seconds"},
+        {"action": "fork", "calls": [same]},
+    ):
+        refused = await _resume(alice, tid, ask)
+        assert (refused["phase"], refused["error"], refused["fork"]) == ("plan", no_op, None)
+        assert refused["artifacts"] == plan["artifacts"] and refused["effect"] is None
+    assert len(await alice.threads.search(metadata={"video_id": video_id})) == 1
 
     board = await _resume(alice, tid, {"action": "continue"})
-    assert board["phase"] == "storyboard"
+    assert board["phase"] == "storyboard" and board["effect"] is None
     beats = _versions(board, "beat_")
     assert len(beats) >= 2 and set(beats.values()) == {1}
+    # numbered as users count: file names keep the 0-based names, labels count from 1
+    assert board["artifacts"]["beat_00"]["label"] == "beat 1"
+    assert board["artifacts"]["beat_01"]["label"] == "beat 2"
 
     # a structured edit: beat 2 drawn again, the others untouched, paused again
     call = {"tool": "regenerate_beat", "args": {"beat": 2, "prompt": "a sunset"}}
@@ -147,6 +166,13 @@ async def test_a_client_makes_edits_and_forks_a_video(connect: Connect, cli: Cli
     board2 = await _resume(alice, tid, edit)
     assert (board2["phase"], board2["error"]) == ("storyboard", None)
     assert _versions(board2, "beat_") == {**beats, "beat_01": 2}
+    # what the edit changed, measured against the pause it was made from, numbered from 1
+    assert board2["effect"] in ("visible", "partial"), board2["effects"]
+    assert board2["effect_error"] is None
+    (effect,) = board2["effects"]
+    assert (effect["artifact"], effect["label"], effect["unit"]) == ("beat_01", "beat 2", "/255")
+    assert effect["outcome"] in ("changed", "slight") and effect["amount"] >= 2, effect
+    assert effect["message"].startswith("beat 2 changed"), effect
     others = [n for n in beats if n != "beat_01"]
     assert all(board2["artifacts"][n]["key"] == board["artifacts"][n]["key"] for n in others)
 
@@ -154,6 +180,7 @@ async def test_a_client_makes_edits_and_forks_a_video(connect: Connect, cli: Cli
     board3 = await _resume(alice, tid, {"text": "regenerate beat 1 with a sunset"})
     assert board3["error"] is None
     assert _versions(board3, "beat_") == {**beats, "beat_00": 2, "beat_01": 2}
+    assert [e["label"] for e in board3["effects"]] == ["beat 1"], board3["effects"]
 
     # resumes the graph cannot use change nothing and say why, at the same pause
     for bad, why in [
@@ -168,6 +195,7 @@ async def test_a_client_makes_edits_and_forks_a_video(connect: Connect, cli: Cli
         assert refused["phase"] == "storyboard"
         assert why in refused["error"], refused["error"]
         assert refused["artifacts"] == board3["artifacts"]
+        assert refused["effect"] is None, "a refused resume made nothing to measure"
     history = [c async for c in _history(alice, tid)]
     assert len(history) > 5, "earlier checkpoints stay in the thread's history"
 
@@ -176,6 +204,7 @@ async def test_a_client_makes_edits_and_forks_a_video(connect: Connect, cli: Cli
     again = await _resume(alice, tid, {"action": "fork"})
     assert (again["phase"], again["branch"], again["error"]) == ("storyboard", "main", None)
     assert again["artifacts"] == board3["artifacts"], "the parent is unchanged"
+    assert again["effect"] is None
     made = again["fork"]
     assert (made["branch"], made["parent"], made["phase"]) == ("main-1", "main", "storyboard")
     fid = made["thread_id"]
@@ -195,6 +224,8 @@ async def test_a_client_makes_edits_and_forks_a_video(connect: Connect, cli: Cli
     main2 = await _pause(alice, edited["thread_id"])
     assert (main2["phase"], main2["branch"]) == ("storyboard", "main-2")
     assert main2["artifacts"]["beat_00"]["version"] == 3
+    assert main2["effect"] in ("visible", "partial"), main2["effects"]
+    assert [(e["label"], e["targeted"]) for e in main2["effects"]] == [("beat 1", True)]
     assert _versions(main2, "beat_") == {**_versions(board3, "beat_"), "beat_00": 3}
 
     tree = await alice.threads.search(metadata={"video_id": video_id})
@@ -217,18 +248,35 @@ async def test_a_client_makes_edits_and_forks_a_video(connect: Connect, cli: Cli
     assert "final" not in still["artifacts"]
     chunks = await _resume(alice, tid, {"action": "continue"})
     assert chunks["phase"] == "chunks" and chunks["branch"] == "main"
+    assert chunks["artifacts"]["chunk_00"]["label"] == "chunk 1"
+
+    # at the final video: the music is the whole soundtrack, at the loudness target, so
+    # "louder" is refused with why; "quieter" is measured on the delivered mix
+    final = await _resume(alice, tid, {"action": "continue"})
+    assert final["phase"] == "refine"
+    louder = await _resume(alice, tid, {"text": "louder music"})
+    assert louder["error"] is not None and louder["error"].startswith(
+        "the music is the whole soundtrack"
+    ), louder["error"]
+    assert louder["artifacts"] == final["artifacts"]
+    quieter = await _resume(alice, tid, {"text": "quieter music"})
+    assert (quieter["error"], quieter["effect"]) == (None, "visible"), quieter
+    (mix,) = quieter["effects"]
+    assert (mix["label"], mix["outcome"], mix["unit"]) == ("the final video", "changed", "dB")
+    before_lufs, after_lufs = mix["loudness_lufs"]
+    assert after_lufs < before_lufs - 2, mix
 
     # the command line lists what the server made, where each branch is
     as_alice = Cli({**cli.env, "REELGRAPH_USER": "alice"}, cli.home)
     listed = as_alice.json("branches", video_id)["branches"]
     assert {b["name"]: (b["status"], b["phase"]) for b in listed} == {
-        "main": ("paused", "chunks"),
+        "main": ("paused", "refine"),
         "main-1": ("complete", "refine"),
         "main-2": ("paused", "storyboard"),
     }
     mine = {v["video_id"]: v for v in as_alice.json("videos")["videos"]}
     assert mine[video_id]["title"] == values["spec"]["title"]
-    assert (mine[video_id]["status"], mine[video_id]["phase"]) == ("paused", "chunks")
+    assert (mine[video_id]["status"], mine[video_id]["phase"]) == ("paused", "refine")
 
 
 async def _history(client: LangGraphClient, thread_id: str) -> Any:

@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from agent.editing import EditSpec, RegenerateBeat, Target
 from agent.edits import SetBeat, SetDuration, SetStyle, apply_edits
 from agent.effects import (
     AUDIBLE_DIFF_DB,
     SCENE_MEAN_255,
+    at_pause,
     difference_db,
     image_change,
     label,
+    pending_check,
     picture_change,
     spec_changes,
     verdict,
 )
 from agent.phases.refine import TARGET_LUFS, mix_levels
 from agent.providers.local.planner import plan_spec
+from agent.state import ArtifactRef, Options
+from agent.store import LocalStore
 from ui.chat_render import effect_lines, invitation
 from ui.cli import effect_line
 
@@ -140,3 +148,47 @@ def test_the_chat_suggests_an_edit_that_belongs_to_the_pause() -> None:
     assert invitation("storyboard").endswith("(for example *regenerate beat 2 as a sunset*).")
     assert "beat" not in invitation("refine") and "music" in invitation("refine")
     assert invitation(None) == "Continue, or tell me what to change."
+
+
+@pytest.mark.asyncio
+async def test_an_edit_is_measured_at_the_pause_it_leads_to_after_a_trip_through_json() -> None:
+    """The LangGraph server keeps what an edit was made from in the state (forks as JSON)."""
+    spec = plan_spec("Calm ad for a ceramic mug", 8, "16:9", 77)
+    edit = EditSpec(ops=[SetStyle(field="mood", value="playful")])
+    before = {"spec": spec, "artifacts": {}, "music_gain_db": 0.0}
+    check = json.loads(json.dumps(pending_check(before, [edit], "plan")))
+    after = {"spec": edit.apply(before, Target(spec, 0))["spec"], "artifacts": {},
+             "phase": "plan", "edit_check": check}  # fmt: skip
+    no_deps: Any = None  # a spec edit's effect reads no file
+    found = await at_pause(no_deps, after, "plan")
+    assert found["effect"] == "visible"
+    assert [(e["label"], e["outcome"]) for e in found["effects"]] == [("the spec", "changed")]
+    assert "style mood" in found["effects"][0]["message"]
+    # only at the pause the edit leads to, and nothing where no edit led
+    nothing = {"effect": None, "effects": [], "effect_error": None}
+    assert await at_pause(no_deps, after, "storyboard") == nothing
+    assert await at_pause(no_deps, {**after, "edit_check": None}, "plan") == nothing
+
+
+@pytest.mark.asyncio
+async def test_a_pause_whose_edit_cannot_be_measured_says_why_and_stays_usable(
+    tmp_path: Path,
+) -> None:
+    store = LocalStore(tmp_path / "store")
+    grey, _ = store.put_bytes(b"not a picture at all", ".png")
+    missing = "ab" * 32  # a digest the store never held
+
+    def ref(sha: str) -> ArtifactRef:
+        return ArtifactRef(
+            name="beat_00", key="t/beat_00_v1.png", version=1, sha256=sha, mime="image/png",
+            size_bytes=1, provider="local", model="local",
+        )  # fmt: skip
+
+    before = {"artifacts": {"beat_00": ref(missing)}, "music_gain_db": 0.0}
+    check = pending_check(before, [RegenerateBeat(beat=1)], "storyboard")
+    after = {"artifacts": {"beat_00": ref(grey)}, "phase": "storyboard", "options": Options(),
+             "edit_check": check}  # fmt: skip
+    deps: Any = SimpleNamespace(store=store)  # only the store is read before the failure
+    found = await at_pause(deps, after, "storyboard")
+    assert (found["effect"], found["effects"]) == (None, [])
+    assert found["effect_error"].startswith("what the edit changed could not be measured: blob ")
