@@ -142,6 +142,9 @@ class Views:
             "cost_usd": await self._video_cost_usd(),
             "branch": branch,
             "title": st["title"],
+            "next_phase": st["next_phase"],
+            "estimate_next_usd": st["estimate_next_usd"],
+            "estimate_error": st["estimate_error"],
             "error": st["error"] if state == "failed" else None,
             "usage": st["usage"],
         }

@@ -23,13 +23,13 @@ from rich.table import Table
 from rich.tree import Tree
 
 from agent import db
-from agent.brief_options import options_from_brief
 from agent.compare import Comparison, compare
 from agent.deps import open_deps
 from agent.effects import verdict
 from agent.errors import ReelgraphError, StorageError, UserError
+from agent.service.videos import video_request
 from agent.settings import Settings
-from agent.state import MAX_REFERENCE_IMAGES, Options, VideoRequest
+from agent.state import MAX_REFERENCE_IMAGES, Options
 from agent.store import DISK_ERRNOS
 from agent.studio import Studio
 from agent.text import text_problem, user_text
@@ -150,6 +150,9 @@ def _emit(status: dict[str, Any], as_json: bool) -> None:
     )
     u = status["usage"]
     t.add_row("usage", f"{u['calls']} calls, {u['reused']} reused, ${u['cost_usd']:.2f}")
+    if status.get("next_phase") and status.get("estimate_next_usd") is not None:
+        why = f" ({status['estimate_error']})" if status.get("estimate_error") else ""
+        t.add_row("next", f"{status['next_phase']}: ${status['estimate_next_usd']:.2f}{why}")
     if status.get("final_video"):
         t.add_row("final", status["final_video"])
     if status.get("error"):
@@ -254,30 +257,21 @@ def generate(
             checked_image(data, f"--reference {p.name}")
     except UserError as exc:
         raise _fail(str(exc)) from None
-    chosen = {
-        "video_model": video_model,
-        "image_model": image_model,
-        "music_model": music_model,
-        "planner": planner,
-        "budget_usd": budget,
-    }
     try:
-        duration, aspect = options_from_brief(prompt, duration, aspect)
-        request = VideoRequest(
-            prompt=prompt,
-            options=Options.model_validate(
-                {
-                    "duration_s": duration,
-                    "aspect": aspect,
-                    "seed": seed,
-                    **{k: v for k, v in chosen.items() if v is not None},
-                }
-            ),
+        request = video_request(
+            prompt,
             auto_continue=yolo,
+            duration_s=duration,
+            aspect=aspect,
+            seed=seed,
+            video_model=video_model,
+            image_model=image_model,
+            music_model=music_model,
+            planner=planner,
+            budget_usd=budget,
         )
-    except ValidationError as exc:
-        err.print(f"error: {_one_line(exc)}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
+    except UserError as exc:
+        raise _fail(str(exc)) from None
 
     async def job(studio: Studio, settings: Settings) -> dict[str, Any]:
         shas = [
