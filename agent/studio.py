@@ -24,7 +24,7 @@ from psycopg.rows import DictRow
 from agent import branches, db, effects
 from agent.branches import Branch
 from agent.db import DB_GONE_ERRORS
-from agent.deps import Deps
+from agent.deps import Deps, open_deps
 from agent.editing import Edit, seed_values
 from agent.errors import (
     BranchBusy,
@@ -37,7 +37,9 @@ from agent.errors import (
 from agent.graph import build_graph
 from agent.providers.replicate.catalog import load_catalog
 from agent.service import videos
+from agent.service.records import Records
 from agent.service.status import ArtifactInfo, BranchStatus, Usage
+from agent.settings import Settings
 from agent.spec import Spec
 from agent.state import PHASES, Options, Phase, State, VideoRequest
 from agent.uploads import reference_png
@@ -88,6 +90,24 @@ class Studio:
         """Compile the graph with the deps' checkpointer."""
         self.deps = deps
         self.graph = build_graph(deps.saver)
+        #: Assets, artifact ids, costs and pauses, for the doors (:class:`Records`).
+        self.records = Records(deps, self.graph)
+
+    @classmethod
+    @asynccontextmanager
+    async def open(cls, settings: Settings) -> AsyncIterator[Studio]:
+        """A studio over deps built from ``settings`` (database, store, providers), closed after.
+
+        Raises:
+            StorageError: the database cannot be started or reached.
+        """
+        async with open_deps(settings) as deps:
+            yield cls(deps)
+
+    def video_models(self) -> list[str]:
+        """The video models registered here, the default for new videos first."""
+        first = self.deps.registry.defaults.get("video_model", "local")
+        return sorted(self.deps.registry.videos, key=lambda m: (m != first, m))
 
     # -- videos ---------------------------------------------------------------------------
 

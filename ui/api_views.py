@@ -90,14 +90,7 @@ class Views:
 
     async def current_branch(self) -> str:
         """The branch a plain status request follows: the one that changed last."""
-        async with self.studio.deps.pool.connection() as conn:
-            cur = await conn.execute(
-                """SELECT name FROM branches WHERE video_id = %s
-                   ORDER BY updated_at DESC, created_at DESC LIMIT 1""",
-                (self.video_id,),
-            )
-            row = await cur.fetchone()
-        return str(row["name"]) if row else "main"
+        return await self.studio.records.latest_branch(self.video_id)
 
     async def status(self, branch: str | None = None) -> dict[str, Any]:
         """The seed API's status body for ``branch`` (default: :meth:`current_branch`).
@@ -139,7 +132,7 @@ class Views:
                 if b["status"] in ("running", "paused")
             ],
             "final_video_url": final_url,
-            "cost_usd": await self._video_cost_usd(),
+            "cost_usd": await self.studio.records.video_cost_usd(self.video_id),
             "branch": branch,
             "title": st["title"],
             "next_phase": st["next_phase"],
@@ -148,15 +141,6 @@ class Views:
             "error": st["error"] if state == "failed" else None,
             "usage": st["usage"],
         }
-
-    async def _video_cost_usd(self) -> float:
-        async with self.studio.deps.pool.connection() as conn:
-            cur = await conn.execute(
-                "SELECT coalesce(sum(cost_usd), 0) AS usd FROM cost_events WHERE video_id = %s",
-                (self.video_id,),
-            )
-            row = await cur.fetchone()
-        return round(float(row["usd"]) if row else 0.0, 6)
 
 
 def _seed_status(st: dict[str, Any], video_id: str, branch: str) -> tuple[str, Any]:

@@ -24,7 +24,6 @@ from rich.tree import Tree
 
 from agent import db
 from agent.compare import Comparison, compare
-from agent.deps import open_deps
 from agent.effects import verdict
 from agent.errors import ReelgraphError, StorageError, UserError
 from agent.service.videos import video_request
@@ -114,8 +113,8 @@ def _run(job: Callable[[Studio, Settings], Coroutine[Any, Any, T]]) -> T:
         raise typer.Exit(2) from None
 
     async def main() -> T:
-        async with open_deps(settings) as deps:
-            return await job(Studio(deps), settings)
+        async with Studio.open(settings) as studio:
+            return await job(studio, settings)
 
     _log_to_file(settings.home / "logs" / "cli.log")
     try:
