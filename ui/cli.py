@@ -602,39 +602,16 @@ def models(
     Priced on the spec the offline planner writes for a sneaker ad of this length; prices and
     latencies from the model catalog (agent/providers/replicate/models.toml, with sources).
     """
-    from agent.estimate import ad_estimate
-    from agent.providers.local.models import LocalPlanner
-    from agent.providers.replicate.catalog import load_catalog
+    from agent.service.pricing import model_prices
 
     try:
         options = Options.model_validate({"duration_s": duration, "aspect": aspect})
     except ValidationError as exc:
         err.print(f"error: {_one_line(exc)}", markup=False, highlight=False)
         raise typer.Exit(2) from None
-    spec = asyncio.run(LocalPlanner().plan("A sneaker ad, energetic style", options))
-    catalog = load_catalog()
-    videos = [m for m in catalog.models.values() if m.capability == "video"]
-    rows: list[dict[str, Any]] = []
-    for m in videos:
-        if aspect not in m.aspect_ratios:
-            continue
-        e = ad_estimate(spec, catalog, m.name)
-        rows.append(
-            {
-                "model": f"replicate:{m.name}",
-                "clip_lengths_s": list(m.clip_lengths_s),
-                "end_frame": bool(m.end_image_input),
-                "price_usd_per_s": m.price_usd,
-                "chunks": e.chunks,
-                "billed_video_s": e.billed_video_s,
-                "cost_usd": e.cost_usd,
-                "wall_min": round(e.wall_s / 60, 1),
-                "sequential_wall_min": round(e.sequential_wall_s / 60, 1),
-                "commercial_use": e.commercial_use,
-            }
-        )
+    beats, rows = asyncio.run(model_prices(options))
     if as_json:
-        typer.echo(json.dumps({"duration_s": duration, "beats": len(spec.beats), "models": rows}))
+        typer.echo(json.dumps({"duration_s": duration, "beats": beats, "models": rows}))
         return
     t = Table("replicate:", "clips (s)", "end frame", "$/s", "chunks", "billed s", "ad $",
               "time (min)", "sequential (min)")  # fmt: skip
@@ -652,7 +629,7 @@ def models(
         )
     out.print(t)
     err.print(
-        f"A {duration:g}-second {aspect} ad of {len(spec.beats)} beats, with FLUX schnell images"
+        f"A {duration:g}-second {aspect} ad of {beats} beats, with FLUX schnell images"
         " and MusicGen music (CC-BY-NC: not for commercial use). `local` costs $0.00.",
         highlight=False,
     )
