@@ -146,11 +146,15 @@ def child_name(existing: list[str], parent: str) -> str:
 
 
 async def set_title(pool: Pool, video_id: str, branch: str, spec: Spec | None) -> None:
-    """The video's title follows its ``main`` branch's spec; other branches leave it alone."""
+    """The video's title follows its ``main`` branch's spec; other branches leave it alone.
+
+    A title the user gave when creating the video (``videos.title_given``) is kept.
+    """
     if spec is None or branch != "main":
         return
     async with pool.connection() as conn:
         await conn.execute(
-            "UPDATE videos SET title = %s WHERE id = %s AND title IS DISTINCT FROM %s",
+            """UPDATE videos SET title = %s WHERE id = %s AND NOT title_given
+               AND title IS DISTINCT FROM %s""",
             (spec.title, video_id, spec.title),
         )

@@ -16,6 +16,7 @@ import signal
 import time
 import warnings
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,8 @@ from agent.settings import Settings
 #: A pool of connections whose rows are dicts.
 Pool = AsyncConnectionPool[AsyncConnection[DictRow]]
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema.sql"
+#: The app's tables, shipped inside the package (read through :mod:`importlib.resources`).
+SCHEMA = resources.files("agent") / "sql" / "schema.sql"
 
 #: Advisory lock id that serialises schema set-up between processes.
 _SCHEMA_LOCK = 0x7265656C  # "reel"
@@ -164,8 +166,8 @@ DB_GONE_ERRORS: tuple[type[BaseException], ...] = (psycopg.OperationalError, Poo
 
 
 def schema_version(saver: AsyncPostgresSaver) -> str:
-    """What a set-up database records: a hash of ``schema.sql`` and LangGraph's migrations."""
-    h = hashlib.sha256(SCHEMA_PATH.read_bytes())
+    """What a set-up database records: a hash of the schema and LangGraph's migrations."""
+    h = hashlib.sha256(SCHEMA.read_bytes())
     for migration in saver.MIGRATIONS:
         h.update(b"\0" + migration.encode())
     return h.hexdigest()
@@ -182,9 +184,9 @@ async def _current(conn: AsyncConnection[DictRow], version: str) -> bool:
 
 
 async def setup(pool: Pool, saver: AsyncPostgresSaver, *, wait_s: float = 120) -> None:
-    """Apply ``schema.sql`` and LangGraph's checkpoint migrations, once per database.
+    """Apply ``agent/sql/schema.sql`` and LangGraph's checkpoint migrations, once per database.
 
-    A database already set up with this ``schema.sql`` and these migrations (the row in
+    A database already set up with this ``agent/sql/schema.sql`` and these migrations (the row in
     ``reelgraph_schema``) is left alone after one query. Otherwise one process sets it up
     while the others wait, and the waiting cannot deadlock: LangGraph's migrations run
     ``CREATE INDEX CONCURRENTLY``, which waits for every open transaction in the database,
@@ -236,7 +238,7 @@ async def _setup_locked(
     try:
         if await _current(conn, version):
             return
-        await conn.execute(SCHEMA_PATH.read_text(encoding="utf-8").encode(), prepare=False)
+        await conn.execute(SCHEMA.read_text(encoding="utf-8").encode(), prepare=False)
         await AsyncPostgresSaver(conn, serde=serde).setup()
         await conn.execute(
             """CREATE TABLE IF NOT EXISTS reelgraph_schema (

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import difflib
-import json
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
@@ -25,7 +24,7 @@ from psycopg.rows import DictRow
 from agent import branches, db, effects
 from agent.branches import Branch
 from agent.db import DB_GONE_ERRORS
-from agent.deps import Deps
+from agent.deps import Deps, open_deps
 from agent.editing import Edit, seed_values
 from agent.errors import (
     BranchBusy,
@@ -37,6 +36,10 @@ from agent.errors import (
 )
 from agent.graph import build_graph
 from agent.providers.replicate.catalog import load_catalog
+from agent.service import videos
+from agent.service.records import Records
+from agent.service.status import ArtifactInfo, BranchStatus, Usage
+from agent.settings import Settings
 from agent.spec import Spec
 from agent.state import PHASES, Options, Phase, State, VideoRequest
 from agent.uploads import reference_png
@@ -87,48 +90,46 @@ class Studio:
         """Compile the graph with the deps' checkpointer."""
         self.deps = deps
         self.graph = build_graph(deps.saver)
+        #: Assets, artifact ids, costs and pauses, for the doors (:class:`Records`).
+        self.records = Records(deps, self.graph)
+
+    @classmethod
+    @asynccontextmanager
+    async def open(cls, settings: Settings) -> AsyncIterator[Studio]:
+        """A studio over deps built from ``settings`` (database, store, providers), closed after.
+
+        Raises:
+            StorageError: the database cannot be started or reached.
+        """
+        async with open_deps(settings) as deps:
+            yield cls(deps)
+
+    def video_models(self) -> list[str]:
+        """The video models registered here, the default for new videos first."""
+        first = self.deps.registry.defaults.get("video_model", "local")
+        return sorted(self.deps.registry.videos, key=lambda m: (m != first, m))
 
     # -- videos ---------------------------------------------------------------------------
 
-    async def create_video(self, request: VideoRequest, user_id: str) -> str:
+    async def create_video(
+        self, request: VideoRequest, user_id: str, *, title: str | None = None
+    ) -> str:
         """Record a new video with its ``main`` branch; nothing runs yet.
 
         Model options the request leaves unset take the registry's defaults (the real models
-        when their keys are set, else ``local``).
+        when their keys are set, else ``local``); see :func:`agent.service.videos.create_video`.
+        Build the request with :func:`agent.service.videos.video_request`.
+
+        Args:
+            request: the brief and the options the user named.
+            user_id: the owner.
+            title: a title the user gave (kept for good; else the title follows the spec).
 
         Raises:
             UserError: a provider named in the options is unknown, or a reference image is
                 not in the store (add it with :meth:`add_reference_image`).
         """
-        reg = self.deps.registry
-        opts = reg.with_defaults(request.options)
-        reg.planner(opts.planner), reg.image(opts.image_model)
-        reg.video(opts.video_model), reg.music_model(opts.music_model)
-        for sha in opts.reference_images:
-            if not await asyncio.to_thread(self.deps.store.has_blob, sha):
-                raise UserError(f"reference image {sha[:12]}… is not stored; upload it first")
-        video_id = str(uuid.uuid4())
-        async with self.deps.pool.connection() as conn, conn.transaction():
-            await conn.execute(
-                'INSERT INTO users ("identifier") VALUES (%s) ON CONFLICT DO NOTHING', (user_id,)
-            )
-            await conn.execute(
-                "INSERT INTO videos (id, user_id, prompt, options) VALUES (%s, %s, %s, %s)",
-                (
-                    video_id,
-                    user_id,
-                    request.prompt,
-                    json.dumps(
-                        {**opts.model_dump(mode="json"), "auto_continue": request.auto_continue}
-                    ),
-                ),
-            )
-            await conn.execute(
-                """INSERT INTO branches (video_id, name, thread_id, status, phase)
-                   VALUES (%s, 'main', %s, 'paused', NULL)""",
-                (video_id, str(uuid.uuid4())),
-            )
-        return video_id
+        return await videos.create_video(self.deps, request, user_id, title=title)
 
     async def add_reference_image(self, data: bytes, what: str) -> str:
         """Check a product photo, re-encode it and store it by content.
@@ -514,18 +515,21 @@ class Studio:
     # -- status ---------------------------------------------------------------------------
 
     async def status(self, video_id: str, user_id: str, branch: str = "main") -> dict[str, Any]:
-        """Where a branch is, what it made, what it cost.
+        """:meth:`branch_status` as plain JSON-ready data (the fields of :class:`BranchStatus`)."""
+        return (await self.branch_status(video_id, user_id, branch)).as_dict()
 
-        Returns:
-            ``{"video_id", "branch", "thread_id", "status"`` (paused | running | complete |
-            failed), ``"phase"`` (plan | storyboard | chunks | refine | None before the first
-            run), ``"title", "prompt", "options", "artifacts"`` (name → ``{key, version, path,
-            url, sha256, mime, size_bytes}``; ``url`` is presigned for an S3 store, ``file://``
-            for a local one; ``path`` is where this machine's cache keeps it, which an S3
-            store fills on demand: read through :meth:`local_file`), ``"usage"`` (``{calls,
-            reused, cost_usd, phases}``), ``"licence_notes"`` (``"<model>: <licence>"`` per
-            chosen model whose weights forbid commercial use), ``"final_video"`` (a path once
-            complete), ``"error"``, ``"allowed"``}.
+    async def branch_status(
+        self, video_id: str, user_id: str, branch: str = "main"
+    ) -> BranchStatus:
+        """Where a branch is, what it made, what it cost, what continuing would cost.
+
+        ``path`` of an artifact is where this machine's cache keeps it, which an S3 store
+        fills on demand: read through :meth:`local_file`. ``estimate_next_usd`` is the pause's
+        own estimate (:func:`agent.phases.review.pause_payload`), so every door shows the
+        number the chat and the LangGraph server show.
+
+        Raises:
+            NotFound: unknown video (or someone else's) or branch.
         """
         video = await self.video(video_id, user_id)
         row = await branches.get(self.deps.pool, video_id, branch)
@@ -533,48 +537,58 @@ class Studio:
         values: dict[str, Any] = dict(snapshot.values or {})
         status, phase, error = row.status, row.phase, row.error
         allowed: list[str] = []
+        next_phase: Phase | None = None
+        estimate: float | None = None
+        estimate_error: str | None = None
         if snapshot.interrupts:
             payload = snapshot.interrupts[0].value
             status, phase, error, allowed = "paused", payload["phase"], None, payload["allowed"]
+            next_phase = payload.get("next_phase")
+            estimate = payload.get("estimate_next_usd")
+            estimate_error = payload.get("estimate_error")
         elif values and not snapshot.next:
-            status, phase = "complete", values.get("phase")
+            status, phase, estimate = "complete", values.get("phase"), 0.0
         elif status == "running" and not await self._is_running(row):
             status, error = "failed", CUT_OFF
         elif not values and status != "failed":
             status, allowed = "paused", ["continue"]  # created, not started
         artifacts = {
-            name: {
-                "key": ref.key,
-                "version": ref.version,
-                "sha256": ref.sha256,
-                "mime": ref.mime,
-                "size_bytes": ref.size_bytes,
-                "path": str(self.deps.store.root / ref.key),
-                "url": self.deps.store.url(ref.key),
-                "label": effects.label(name),  # as users count, from 1: beat_00 is beat 1
-            }
+            name: ArtifactInfo(
+                key=ref.key,
+                version=ref.version,
+                sha256=ref.sha256,
+                mime=ref.mime,
+                size_bytes=ref.size_bytes,
+                path=str(self.deps.store.root / ref.key),
+                url=self.deps.store.url(ref.key),
+                label=effects.label(name),  # as users count, from 1: beat_00 is beat 1
+            )
             for name, ref in sorted(values.get("artifacts", {}).items())
         }
         spec = values.get("spec")
         final = artifacts.get("final")
-        return {
-            "video_id": video_id,
-            "branch": branch,
-            "thread_id": row.thread_id,
-            "status": status,
-            "phase": phase if phase in PHASES else None,
-            "title": spec.title if spec else None,
-            "prompt": video["prompt"],
-            "options": video["options"],
-            "artifacts": artifacts,
-            "usage": await branch_usage(self.deps.pool, video_id, branch),
-            "licence_notes": load_catalog().licence_notes(
+        given = video["title"] if video.get("title_given") else None
+        return BranchStatus(
+            video_id=video_id,
+            branch=branch,
+            thread_id=row.thread_id,
+            status=status,
+            phase=phase if phase in PHASES else None,
+            title=given or (spec.title if spec else None),
+            prompt=video["prompt"],
+            options=video["options"],
+            artifacts=artifacts,
+            usage=Usage.model_validate(await branch_usage(self.deps.pool, video_id, branch)),
+            licence_notes=load_catalog().licence_notes(
                 str(video["options"][f]) for f in REMOTE_FIELDS if video["options"].get(f)
             ),
-            "final_video": final["path"] if final and status == "complete" else None,
-            "error": error,
-            "allowed": allowed,
-        }
+            final_video=final.path if final and status == "complete" else None,
+            error=error,
+            allowed=allowed,
+            next_phase=next_phase,
+            estimate_next_usd=estimate,
+            estimate_error=estimate_error,
+        )
 
     async def _is_running(self, row: Branch) -> bool:
         async with self.deps.pool.connection() as conn:
@@ -590,14 +604,14 @@ class Studio:
             NotFound: unknown video or branch.
             UserError: the branch has no final video yet.
         """
-        st = await self.status(video_id, user_id, branch)
-        if not st["final_video"]:
+        st = await self.branch_status(video_id, user_id, branch)
+        if not st.final_video:
             raise UserError(
-                f"branch {branch} has no final video yet (status {st['status']}, phase"
-                f" {st['phase']}); `reelgraph continue {video_id}` runs it on"
+                f"branch {branch} has no final video yet (status {st.status}, phase"
+                f" {st.phase}); `reelgraph continue {video_id}` runs it on"
             )
         dst.parent.mkdir(parents=True, exist_ok=True)
-        src = await self.local_file(st["artifacts"]["final"]["sha256"])
+        src = await self.local_file(st.artifacts["final"].sha256)
         dst.write_bytes(src.read_bytes())
         return dst
 

@@ -128,7 +128,7 @@ class Session:
                 return await self._upload(beat)
             case RegenerateChunkArgs(chunk=chunk, model=model, prompt=prompt):
                 if model:
-                    self.studio.deps.registry.video(model)  # unknown → UserError
+                    self.studio.records.check_video_model(model)  # unknown → UserError
                 return RegenerateChunk(chunk=chunk, model=model, prompt=prompt)
             case RegenerateMusicArgs(mood=mood, tempo_bpm=tempo_bpm, prompt=prompt):
                 return RegenerateMusic(mood=mood, tempo_bpm=tempo_bpm, prompt=prompt)
@@ -146,11 +146,10 @@ class Session:
         if spec is None:
             raise UserError("there is no storyboard to put an image in yet")
         png = storyboard_png(path, spec.size_px)
-        rec = self.studio.deps.recorder(
-            self.video_id, self.user_id, self.branch, "storyboard", None
-        )
         name = f"beat_{beat - 1:02d}" if 1 <= beat <= len(spec.beats) else "upload"
-        ref = await rec.keep(name, "png", "image/png", png, "upload", "user")
+        ref = await self.studio.records.keep_upload(
+            self.video_id, self.user_id, self.branch, name, png
+        )
         return ReplaceBeatImage(beat=beat, image=ref)
 
     async def _other(self, call: ToolCall, on_progress: OnProgress | None) -> None:

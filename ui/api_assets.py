@@ -9,13 +9,13 @@ passed as ``reference_assets`` to ``/api/generate``, become the video's referenc
 from __future__ import annotations
 
 import asyncio
-import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, File, HTTPException, UploadFile, status
 from pydantic import BaseModel
 
-from agent.errors import NotFound, UserError
+from agent.errors import UserError
+from agent.service.records import Upload
 from agent.studio import Studio
 from agent.text import without_bad_text
 from agent.uploads import MAX_UPLOAD_BYTES, reference_png
@@ -72,21 +72,9 @@ async def upload(
             checked.append((filename, *await asyncio.to_thread(reference_png, data, what)))
         except UserError as exc:
             raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
-    ids = []
-    async with studio.deps.pool.connection() as conn, conn.transaction():
-        await conn.execute(
-            'INSERT INTO users ("identifier") VALUES (%s) ON CONFLICT DO NOTHING', (user,)
-        )
-        for filename, png, (width, height) in checked:
-            sha, size = studio.deps.store.put_bytes(png, ".png")
-            asset_id = str(uuid.uuid4())
-            await conn.execute(
-                """INSERT INTO assets (id, user_id, filename, mime, sha256, size_bytes,
-                                       width_px, height_px)
-                   VALUES (%s, %s, %s, 'image/png', %s, %s, %s, %s)""",
-                (asset_id, user, filename, sha, size, width, height),
-            )
-            ids.append(asset_id)
+    ids = await studio.records.add_assets(
+        user, [Upload(filename, png, size_px) for filename, png, size_px in checked]
+    )
     return UploadResponse(asset_ids=ids)
 
 
@@ -96,34 +84,14 @@ async def asset_images(studio: Studio, user_id: str, asset_ids: list[str]) -> li
     Raises:
         NotFound: an id that is not one of the user's assets (named in the message).
     """
-    if not asset_ids:
-        return []
-    async with studio.deps.pool.connection() as conn:
-        cur = await conn.execute(
-            "SELECT id, sha256 FROM assets WHERE user_id = %s AND id = ANY(%s)",
-            (user_id, asset_ids),
-        )
-        mine = {r["id"]: r["sha256"] for r in await cur.fetchall()}
-    missing = [a for a in asset_ids if a not in mine]
-    if missing:
-        raise NotFound(f"unknown reference asset(s) {', '.join(missing)}; POST /api/upload first")
-    return list(dict.fromkeys(mine[a] for a in asset_ids))
+    return await studio.records.asset_images(user_id, asset_ids)
 
 
 async def attach_assets(studio: Studio, video_id: str, asset_ids: list[str]) -> None:
     """Record the video's reference assets, in order."""
-    async with studio.deps.pool.connection() as conn, conn.transaction():
-        for position, asset_id in enumerate(dict.fromkeys(asset_ids)):
-            await conn.execute(
-                "INSERT INTO video_assets (video_id, asset_id, position) VALUES (%s, %s, %s)",
-                (video_id, asset_id, position),
-            )
+    await studio.records.attach_assets(video_id, asset_ids)
 
 
 async def video_assets(studio: Studio, video_id: str) -> list[str]:
     """The video's reference asset ids, in order."""
-    async with studio.deps.pool.connection() as conn:
-        cur = await conn.execute(
-            "SELECT asset_id FROM video_assets WHERE video_id = %s ORDER BY position", (video_id,)
-        )
-        return [r["asset_id"] for r in await cur.fetchall()]
+    return await studio.records.video_assets(video_id)

@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from fastapi import Depends, Path
-from langchain_core.runnables import RunnableConfig
 
-from agent import branches
 from agent.errors import NotFound
 from agent.state import PHASES, ArtifactRef, Phase
 from agent.studio import Studio
@@ -105,29 +103,20 @@ async def video_checkpoints(studio: Studio, video_id: str, user_id: str) -> list
     """
     await studio.video(video_id, user_id)
     found: list[Checkpoint] = []
-    for row in await branches.list_branches(studio.deps.pool, video_id):
-        cfg: RunnableConfig = {"configurable": {"thread_id": row.thread_id}}
-        mine: list[Checkpoint] = []
-        head = True
-        async for snap in studio.graph.aget_state_history(cfg):
-            nxt = snap.next
-            if len(nxt) == 1 and nxt[0].startswith("review_"):
-                phase: Phase = nxt[0].removeprefix("review_")  # type: ignore[assignment]
-                spec = snap.values.get("spec")
-                mine.append(
-                    Checkpoint(
-                        id=PREFIX + str(snap.config["configurable"]["checkpoint_id"]),
-                        branch=row.name,
-                        phase=phase,
-                        pending=head and bool(snap.interrupts),
-                        created_at=str(snap.created_at),
-                        parent_id=None,
-                        artifacts=dict(snap.values.get("artifacts", {})),
-                        spec=spec.model_dump(mode="json") if spec is not None else None,
-                    )
-                )
-            head = False
-        mine.reverse()
+    for row, pauses in await studio.records.pauses(video_id):
+        mine = [
+            Checkpoint(
+                id=PREFIX + p.checkpoint_id,
+                branch=row.name,
+                phase=p.phase,
+                pending=p.pending,
+                created_at=p.created_at,
+                parent_id=None,
+                artifacts=p.artifacts,
+                spec=p.spec.model_dump(mode="json") if p.spec is not None else None,
+            )
+            for p in pauses
+        ]
         fork = PREFIX + row.fork_checkpoint_id if row.fork_checkpoint_id else None
         for i, cp in enumerate(mine):
             cp.parent_id = mine[i - 1].id if i else fork

@@ -158,14 +158,7 @@ async def _edit(
 
 
 async def _new_branch(studio: Studio, video_id: str, parent: str, since: datetime) -> str | None:
-    async with studio.deps.pool.connection() as conn:
-        cur = await conn.execute(
-            """SELECT name FROM branches WHERE video_id = %s AND parent = %s
-               AND created_at >= %s ORDER BY created_at DESC LIMIT 1""",
-            (video_id, parent, since),
-        )
-        row = await cur.fetchone()
-    return str(row["name"]) if row else parent
+    return await studio.records.newest_child(video_id, parent, since) or parent
 
 
 _BASE = "/api/video/{video_id}/checkpoints/{checkpoint_id}"
@@ -286,8 +279,7 @@ async def upload_image(
     except UserError as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, str(exc)) from None
     name = f"beat_{beat_index:02d}"
-    rec = studio.deps.recorder(video_id, user, cp.branch, "storyboard", None)
-    ref = await rec.keep(name, "png", "image/png", png, "upload", "user")
+    ref = await studio.records.keep_upload(video_id, user, cp.branch, name, png)
     return await _edit(
         request, studio, views, cp, ReplaceBeatImage(beat=beat_index + 1, image=ref), name
     )
@@ -312,7 +304,7 @@ async def regenerate_chunk(
     if not 0 <= body.chunk_index < len(chunks):
         raise NotFound(_missing("chunk", body.chunk_index, len(chunks), cp.id))
     if body.model_override:
-        studio.deps.registry.video(body.model_override)  # unknown → UserError listing known
+        studio.records.check_video_model(body.model_override)  # unknown → UserError listing known
     edit = RegenerateChunk(chunk=body.chunk_index + 1, model=body.model_override)
     return await _edit(request, studio, views, cp, edit, f"chunk_{body.chunk_index:02d}")
 

@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import re
 import time
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, status
 from fastapi.responses import FileResponse
@@ -49,11 +49,7 @@ def signature(artifact_id: str, expires: int) -> str:
 
 async def artifact_ids(studio: Studio, video_id: str) -> dict[tuple[str, int], str]:
     """``(name, version) -> art-…`` for every artifact of a video."""
-    async with studio.deps.pool.connection() as conn:
-        cur = await conn.execute(
-            "SELECT id, name, version FROM artifacts WHERE video_id = %s", (video_id,)
-        )
-        return {(r["name"], int(r["version"])): r["id"] for r in await cur.fetchall()}
+    return await studio.records.artifact_ids(video_id)
 
 
 def link(request: Request, studio: Studio, ref: ArtifactRef, artifact_id: str | None) -> str | None:
@@ -62,11 +58,9 @@ def link(request: Request, studio: Studio, ref: ArtifactRef, artifact_id: str | 
     The store's own presigned URL if it makes one (S3), else a signed link to
     :func:`download`. None if the artifact has no id (it was never registered).
     """
-    presign = getattr(studio.deps.store, "url", None)
-    if callable(presign):
-        url = presign(ref.key)
-        if isinstance(url, str) and url.startswith(("http://", "https://")):
-            return url
+    url = studio.records.presigned_url(ref.key)
+    if url is not None:
+        return url
     if artifact_id is None:
         return None
     # Quantised expiry: a link stays the same for a few minutes (caches, change detection).
@@ -109,22 +103,11 @@ async def download(
                     status.HTTP_401_UNAUTHORIZED, "the link has expired or its signature is wrong"
                 )
         owner = current_user(credentials)
-    row = await _artifact(studio, artifact_id, owner)
-    path = studio.deps.store.local_path(row["sha256"])
-    filename = row["key"].rsplit("/", 1)[-1]
-    return FileResponse(
-        path, media_type=row["mime"], filename=filename, content_disposition_type="inline"
-    )
-
-
-async def _artifact(studio: Studio, artifact_id: str, owner: str | None) -> dict[str, Any]:
-    async with studio.deps.pool.connection() as conn:
-        cur = await conn.execute(
-            """SELECT a.sha256, a.mime, a.key, v.user_id FROM artifacts a
-               JOIN videos v ON v.id = a.video_id WHERE a.id = %s""",
-            (artifact_id,),
-        )
-        row = await cur.fetchone()
-    if row is None or (owner is not None and row["user_id"] != owner):
+    row = await studio.records.artifact(artifact_id)
+    if row is None or (owner is not None and row.user_id != owner):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no artifact {artifact_id!r}")
-    return dict(row)
+    path = await studio.records.local_file(row.sha256)
+    filename = row.key.rsplit("/", 1)[-1]
+    return FileResponse(
+        path, media_type=row.mime, filename=filename, content_disposition_type="inline"
+    )

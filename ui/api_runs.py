@@ -13,13 +13,13 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette import EventSourceResponse
 
-from agent.brief_options import options_from_brief
-from agent.errors import BranchBusy, UserError, WrongPhase
+from agent.errors import BranchBusy, WrongPhase
+from agent.service.videos import video_request
 from agent.spec import Aspect
-from agent.state import MAX_PROMPT_CHARS, MAX_REFERENCE_IMAGES, Options, VideoRequest
+from agent.state import MAX_PROMPT_CHARS, MAX_REFERENCE_IMAGES
 from agent.studio import Studio
 from agent.text import TextInput
 from ui.api_assets import asset_images, attach_assets
@@ -47,7 +47,12 @@ class GenerateRequest(TextInput):
     prompt: str = Field(max_length=MAX_PROMPT_CHARS, examples=["Create a 30-second Nike ad"])
     title: str | None = Field(default=None, max_length=120)
     description: str | None = Field(default=None, max_length=1000)
-    model: str = Field(default="local", max_length=80, description="video model name or alias")
+    model: str | None = Field(
+        default=None,
+        max_length=80,
+        description="video model name or alias; default: the registry's default (hailuo-02"
+        " with REPLICATE_API_TOKEN set, else local), as the command line picks it",
+    )
     auto_continue: bool = False
     reference_assets: list[str] = Field(
         default_factory=list,
@@ -107,27 +112,17 @@ async def generate(body: GenerateRequest, user: User, studio: StudioDep) -> Gene
     """Create a video and start its run in the background (to the first pause, or the end)."""
     photos = await asset_images(studio, user, body.reference_assets)
     brief = body.prompt if not body.description else f"{body.prompt}. {body.description}"
-    try:
-        duration_s, aspect = options_from_brief(brief, body.duration_s, body.aspect)
-        request = VideoRequest(
-            prompt=brief[:MAX_PROMPT_CHARS],
-            options=Options(
-                duration_s=duration_s,
-                aspect=aspect,
-                seed=body.seed,
-                video_model=body.model,
-                reference_images=tuple(photos),
-            ),
-            auto_continue=body.auto_continue,
-        )
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"] if p != "options")
-        raise UserError(f"{where}: {first['msg'].removeprefix('Value error, ')}") from None
-    video_id = await studio.create_video(request, user)  # unknown model → UserError
-    if body.title:
-        async with studio.deps.pool.connection() as conn:
-            await conn.execute("UPDATE videos SET title = %s WHERE id = %s", (body.title, video_id))
+    request = video_request(
+        brief[:MAX_PROMPT_CHARS],
+        auto_continue=body.auto_continue,
+        duration_s=body.duration_s,
+        aspect=body.aspect,
+        seed=body.seed,
+        video_model=body.model,
+        reference_images=tuple(photos) or None,
+    )
+    # unknown model → UserError
+    video_id = await studio.create_video(request, user, title=body.title)
     await attach_assets(studio, video_id, body.reference_assets)
     _run_in_background(studio, video_id, user, "main", body.auto_continue)
     return GenerateResponse(video_id=video_id)

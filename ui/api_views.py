@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import Request
 
 from agent import effects
+from agent.service.status import BranchStatus
 from agent.state import PHASES, ArtifactRef
 from agent.studio import Studio
 from ui.api_checkpoints import Checkpoint, latest, phase_number, tree, video_checkpoints
@@ -96,14 +97,7 @@ class Views:
 
     async def current_branch(self) -> str:
         """The branch a plain status request follows: the one that changed last."""
-        async with self.studio.deps.pool.connection() as conn:
-            cur = await conn.execute(
-                """SELECT name FROM branches WHERE video_id = %s
-                   ORDER BY updated_at DESC, created_at DESC LIMIT 1""",
-                (self.video_id,),
-            )
-            row = await cur.fetchone()
-        return str(row["name"]) if row else "main"
+        return await self.studio.records.latest_branch(self.video_id)
 
     async def status(self, branch: str | None = None) -> dict[str, Any]:
         """The seed API's status body for ``branch`` (default: :meth:`current_branch`).
@@ -112,10 +106,10 @@ class Views:
             NotFound: unknown video (or someone else's) or branch.
         """
         branch = branch or await self.current_branch()
-        st = await self.studio.status(self.video_id, self.user_id, branch)
-        state, phase = _seed_status(st, self.video_id, branch)
+        st = await self.studio.branch_status(self.video_id, self.user_id, branch)
+        state, phase, error = _seed_status(st, self.video_id, branch)
         head = latest(self.checkpoints, branch)
-        final = st["artifacts"].get("final")
+        final = st.artifacts.get("final")
         if final is not None and (head is None or "final" not in head.artifacts):
             # The run finished after load() read the checkpoints: read them again, so a
             # "complete" status always comes with its final video's link.
@@ -123,7 +117,7 @@ class Views:
             head = latest(self.checkpoints, branch)
         final_url = None
         if final is not None and state in ("complete", "paused_at_phase4"):
-            final_url = final.get("url") if str(final.get("url", "")).startswith("http") else None
+            final_url = final.url if final.url.startswith(("http://", "https://")) else None
             ref = head.artifacts.get("final") if head else None
             if final_url is None and ref is not None:
                 final_url = self.artifact("final", ref)["s3_url"]
@@ -145,40 +139,31 @@ class Views:
                 if b["status"] in ("running", "paused")
             ],
             "final_video_url": final_url,
-            "cost_usd": await self._video_cost_usd(),
+            "cost_usd": await self.studio.records.video_cost_usd(self.video_id),
             "branch": branch,
-            "title": st["title"],
-            "error": st["error"] if state == "failed" else None,
-            "usage": st["usage"],
+            "title": st.title,
+            "next_phase": st.next_phase,
+            "estimate_next_usd": st.estimate_next_usd,
+            "estimate_error": st.estimate_error,
+            "error": error if state == "failed" else None,
+            "usage": st.usage.model_dump(mode="json"),
         }
 
-    async def _video_cost_usd(self) -> float:
-        async with self.studio.deps.pool.connection() as conn:
-            cur = await conn.execute(
-                "SELECT coalesce(sum(cost_usd), 0) AS usd FROM cost_events WHERE video_id = %s",
-                (self.video_id,),
-            )
-            row = await cur.fetchone()
-        return round(float(row["usd"]) if row else 0.0, 6)
 
-
-def _seed_status(st: dict[str, Any], video_id: str, branch: str) -> tuple[str, Any]:
-    """(seed status, phase or None) of a Studio status."""
-    phase = st["phase"]
-    if st["status"] == "complete":
-        return "complete", phase or "refine"
-    if st["status"] == "failed":
-        return "failed", phase
-    if st["status"] == "running":
-        return "running", phase
+def _seed_status(st: BranchStatus, video_id: str, branch: str) -> tuple[str, Any, str | None]:
+    """(seed status, phase or None, error or None) of a Studio status."""
+    phase, error = st.phase, st.error
+    if st.status == "complete":
+        return "complete", phase or "refine", error
+    if st.status in ("failed", "running"):
+        return st.status, phase, error
     if phase is None:  # created; nothing ran yet
-        if failure_of(video_id, branch) and not running_job(video_id, branch):
-            st["error"] = failure_of(video_id, branch)
-            return "failed", None
-        return "queued", None
+        if (failed := failure_of(video_id, branch)) and not running_job(video_id, branch):
+            return "failed", None, failed
+        return "queued", None, error
     if running_job(video_id, branch):
-        return "running", phase
-    return f"paused_at_phase{phase_number(phase)}", phase
+        return "running", phase, error
+    return f"paused_at_phase{phase_number(phase)}", phase, error
 
 
 def _progress(state: str, phase: Any, video_id: str, branch: str) -> float:

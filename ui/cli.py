@@ -23,13 +23,12 @@ from rich.table import Table
 from rich.tree import Tree
 
 from agent import db
-from agent.brief_options import options_from_brief
 from agent.compare import Comparison, compare
-from agent.deps import open_deps
 from agent.effects import verdict
 from agent.errors import ReelgraphError, StorageError, UserError
+from agent.service.videos import video_request
 from agent.settings import Settings
-from agent.state import MAX_REFERENCE_IMAGES, Options, VideoRequest
+from agent.state import MAX_REFERENCE_IMAGES, Options
 from agent.store import DISK_ERRNOS
 from agent.studio import Studio
 from agent.text import text_problem, user_text
@@ -123,8 +122,8 @@ def _run(job: Callable[[Studio, Settings], Coroutine[Any, Any, T]]) -> T:
         raise typer.Exit(2) from None
 
     async def main() -> T:
-        async with open_deps(settings) as deps:
-            return await job(Studio(deps), settings)
+        async with Studio.open(settings) as studio:
+            return await job(studio, settings)
 
     _log_to_file(settings.home / "logs" / "cli.log")
     try:
@@ -159,6 +158,9 @@ def _emit(status: dict[str, Any], as_json: bool) -> None:
     )
     u = status["usage"]
     t.add_row("usage", f"{u['calls']} calls, {u['reused']} reused, ${u['cost_usd']:.2f}")
+    if status.get("next_phase") and status.get("estimate_next_usd") is not None:
+        why = f" ({status['estimate_error']})" if status.get("estimate_error") else ""
+        t.add_row("next", f"{status['next_phase']}: ${status['estimate_next_usd']:.2f}{why}")
     if status.get("final_video"):
         t.add_row("final", status["final_video"])
     if status.get("error"):
@@ -263,30 +265,21 @@ def generate(
             checked_image(data, f"--reference {p.name}")
     except UserError as exc:
         raise _fail(str(exc)) from None
-    chosen = {
-        "video_model": video_model,
-        "image_model": image_model,
-        "music_model": music_model,
-        "planner": planner,
-        "budget_usd": budget,
-    }
     try:
-        duration, aspect = options_from_brief(prompt, duration, aspect)
-        request = VideoRequest(
-            prompt=prompt,
-            options=Options.model_validate(
-                {
-                    "duration_s": duration,
-                    "aspect": aspect,
-                    "seed": seed,
-                    **{k: v for k, v in chosen.items() if v is not None},
-                }
-            ),
+        request = video_request(
+            prompt,
             auto_continue=yolo,
+            duration_s=duration,
+            aspect=aspect,
+            seed=seed,
+            video_model=video_model,
+            image_model=image_model,
+            music_model=music_model,
+            planner=planner,
+            budget_usd=budget,
         )
-    except ValidationError as exc:
-        err.print(f"error: {_one_line(exc)}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
+    except UserError as exc:
+        raise _fail(str(exc)) from None
 
     async def job(studio: Studio, settings: Settings) -> dict[str, Any]:
         shas = [
@@ -618,39 +611,16 @@ def models(
     Priced on the spec the offline planner writes for a sneaker ad of this length; prices and
     latencies from the model catalog (agent/providers/replicate/models.toml, with sources).
     """
-    from agent.estimate import ad_estimate
-    from agent.providers.local.models import LocalPlanner
-    from agent.providers.replicate.catalog import load_catalog
+    from agent.service.pricing import model_prices
 
     try:
         options = Options.model_validate({"duration_s": duration, "aspect": aspect})
     except ValidationError as exc:
         err.print(f"error: {_one_line(exc)}", markup=False, highlight=False)
         raise typer.Exit(2) from None
-    spec = asyncio.run(LocalPlanner().plan("A sneaker ad, energetic style", options))
-    catalog = load_catalog()
-    videos = [m for m in catalog.models.values() if m.capability == "video"]
-    rows: list[dict[str, Any]] = []
-    for m in videos:
-        if aspect not in m.aspect_ratios:
-            continue
-        e = ad_estimate(spec, catalog, m.name)
-        rows.append(
-            {
-                "model": f"replicate:{m.name}",
-                "clip_lengths_s": list(m.clip_lengths_s),
-                "end_frame": bool(m.end_image_input),
-                "price_usd_per_s": m.price_usd,
-                "chunks": e.chunks,
-                "billed_video_s": e.billed_video_s,
-                "cost_usd": e.cost_usd,
-                "wall_min": round(e.wall_s / 60, 1),
-                "sequential_wall_min": round(e.sequential_wall_s / 60, 1),
-                "commercial_use": e.commercial_use,
-            }
-        )
+    beats, rows = asyncio.run(model_prices(options))
     if as_json:
-        typer.echo(json.dumps({"duration_s": duration, "beats": len(spec.beats), "models": rows}))
+        typer.echo(json.dumps({"duration_s": duration, "beats": beats, "models": rows}))
         return
     t = Table("replicate:", "clips (s)", "end frame", "$/s", "chunks", "billed s", "ad $",
               "time (min)", "sequential (min)")  # fmt: skip
@@ -668,7 +638,7 @@ def models(
         )
     out.print(t)
     err.print(
-        f"A {duration:g}-second {aspect} ad of {len(spec.beats)} beats, with FLUX schnell images"
+        f"A {duration:g}-second {aspect} ad of {beats} beats, with FLUX schnell images"
         " and MusicGen music (CC-BY-NC: not for commercial use). `local` costs $0.00.",
         highlight=False,
     )

@@ -13,7 +13,6 @@ import contextvars
 import logging
 from contextlib import AsyncExitStack
 
-from agent.deps import open_deps
 from agent.settings import Settings
 from agent.studio import Studio
 
@@ -43,8 +42,7 @@ async def studio() -> Studio:
     global _studio, _recovery
     async with _lock:
         if _studio is None:
-            deps = await _stack.enter_async_context(open_deps(settings()))
-            _studio = Studio(deps)
+            _studio = await _stack.enter_async_context(Studio.open(settings()))
             # An empty context: the request or chat session that opened the studio owns
             # nothing of the recovery, and its end cancels nothing.
             _recovery = asyncio.get_running_loop().create_task(

@@ -6,23 +6,21 @@ state filled, so this node does nothing for them.
 
 from __future__ import annotations
 
-import json
-import uuid
 from typing import Any
 
 from langgraph.config import get_config
 from langgraph.runtime import Runtime
-from pydantic import ValidationError
 
-from agent.brief_options import options_from_brief
 from agent.deps import Deps
+from agent.errors import UserError
 from agent.phases.common import deps_of
 from agent.server.tree import Refused, server_user, tag_thread, thread_id
-from agent.state import AdmitInput, Options, VideoRequest
+from agent.service.videos import create_video, stored_options, video_request
+from agent.state import AdmitInput, VideoRequest
 
 
 def _request(state: dict[str, Any]) -> VideoRequest:
-    """The client's input as a validated request.
+    """The client's input as a validated request (:func:`agent.service.videos.video_request`).
 
     Raises:
         Refused: no prompt, an empty or too long one, a bad duration or aspect ratio.
@@ -30,43 +28,14 @@ def _request(state: dict[str, Any]) -> VideoRequest:
     if not isinstance(state.get("prompt"), str):
         raise Refused('the input needs a "prompt": describe the ad, e.g. "an 8-second tea ad"')
     try:
-        duration_s, aspect = options_from_brief(
-            state["prompt"], state.get("duration_s"), state.get("aspect")
-        )
-        return VideoRequest(
-            prompt=state["prompt"],
-            options=Options.model_validate({"duration_s": duration_s, "aspect": aspect}),
+        return video_request(
+            state["prompt"],
+            duration_s=state.get("duration_s"),
+            aspect=state.get("aspect"),
             auto_continue=bool(state.get("auto_continue", False)),
         )
-    except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in err["loc"] if p != "options") or "input"
-        raise Refused(f"bad input: {where}: {err['msg'].removeprefix('Value error, ')}") from None
-
-
-async def _record(deps: Deps, request: VideoRequest, user: str, thread: str) -> str:
-    """Create the video and its ``main`` branch on this thread (once per thread)."""
-    async with deps.pool.connection() as conn, conn.transaction():
-        cur = await conn.execute("SELECT video_id FROM branches WHERE thread_id = %s", (thread,))
-        row = await cur.fetchone()
-        if row is not None:  # this node ran before and the run was cut off
-            return str(row["video_id"])
-        video_id = str(uuid.uuid4())
-        options = request.options.model_dump(mode="json")
-        options["auto_continue"] = request.auto_continue
-        await conn.execute(
-            'INSERT INTO users ("identifier") VALUES (%s) ON CONFLICT DO NOTHING', (user,)
-        )
-        await conn.execute(
-            "INSERT INTO videos (id, user_id, prompt, options) VALUES (%s, %s, %s, %s)",
-            (video_id, user, request.prompt, json.dumps(options)),
-        )
-        await conn.execute(
-            """INSERT INTO branches (video_id, name, thread_id, status, phase)
-               VALUES (%s, 'main', %s, 'paused', NULL)""",
-            (video_id, thread),
-        )
-    return video_id
+    except UserError as exc:
+        raise Refused(f"bad input: {exc}") from None
 
 
 async def admit(state: AdmitInput, *, runtime: Runtime[Deps]) -> dict[str, Any]:
@@ -77,7 +46,9 @@ async def admit(state: AdmitInput, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     "auto_continue": bool}``, all but the prompt optional. The owner is the authenticated
     user (the local user on a server without auth). The video and its ``main`` branch (this
     thread) are recorded in our tables, the thread's metadata gets ``video_id`` and
-    ``branch``, and the state is filled as :class:`~agent.studio.Studio` fills it.
+    ``branch``, and the state is filled as :class:`~agent.studio.Studio` fills it. The
+    video is created as every door creates one (:func:`agent.service.videos.create_video`):
+    model options take the registry's defaults, so with keys set it uses the real models.
 
     Raises:
         Refused: bad input; or input sent to a thread that already holds a video (resume
@@ -97,7 +68,8 @@ async def admit(state: AdmitInput, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     deps = await deps_of(runtime)
     owner = user or deps.settings.user_id
     thread = thread_id(config)
-    video_id = await _record(deps, request, owner, thread)
+    video_id = await create_video(deps, request, owner, thread_id=thread)
+    options = await stored_options(deps, video_id)
     if user is not None:
         await tag_thread(thread, {"video_id": video_id, "branch": "main"})
     return {
@@ -105,7 +77,7 @@ async def admit(state: AdmitInput, *, runtime: Runtime[Deps]) -> dict[str, Any]:
         "user_id": owner,
         "branch": "main",
         "prompt": request.prompt,
-        "options": request.options,
+        "options": options,
         "auto_continue": request.auto_continue,
         "spec": None,
         "artifacts": {},

@@ -60,10 +60,17 @@ async def studio(database_url: str, tmp_path: Path) -> AsyncIterator[Studio]:
 
 
 async def pause(studio: Studio, st: dict[str, Any]) -> dict[str, Any]:
-    """The payload of the pause the branch is at (what the chat and the server API show)."""
+    """The payload of the pause the branch is at (what the chat and the server API show).
+
+    The branch's status (``st``) must report the same estimate.
+    """
     assert st["status"] == "paused", st
     snapshot = await studio.graph.aget_state({"configurable": {"thread_id": st["thread_id"]}})
     payload: dict[str, Any] = snapshot.interrupts[0].value
+    # every door's status carries the pause's estimate (the CLI's --json, the HTTP API)
+    assert st["next_phase"] == payload["next_phase"]
+    assert st["estimate_next_usd"] == payload["estimate_next_usd"]
+    assert st["estimate_error"] == payload["estimate_error"]
     return payload
 
 

@@ -19,6 +19,9 @@ CREATE TABLE IF NOT EXISTS videos (
     created_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS videos_user_idx ON videos (user_id, created_at DESC);
+-- title_given: the user named the title when creating the video (the HTTP API's "title"); it
+-- is kept as is. Otherwise the title follows the main branch's spec.
+ALTER TABLE videos ADD COLUMN IF NOT EXISTS title_given boolean NOT NULL DEFAULT false;
 
 -- A branch is one LangGraph thread. main has no parent; a fork records where it came from.
 CREATE TABLE IF NOT EXISTS branches (
