@@ -19,6 +19,7 @@ import random
 import re
 from typing import Any, NamedTuple
 
+from agent.providers.local import voiceover
 from agent.providers.local.brief import (
     COLOURS,
     Brief,
@@ -81,7 +82,7 @@ def _mood(fields: dict[str, Any]) -> _Mood:
 
 
 #: Bump when the planner's output for a prompt changes, so memoised plans are not reused.
-PLANNER_VERSION = 2
+PLANNER_VERSION = 3
 
 _MOOD_DATA = load_toml("moods.toml")
 _SECTOR_INSTRUMENTS: dict[str, list[str]] = _MOOD_DATA.pop("sector_instruments")
@@ -592,7 +593,7 @@ def plan_spec(prompt: str, duration_s: float, aspect: Aspect, seed: int) -> Spec
         )
 
     dur = f"{duration_s:g}s"
-    return Spec(
+    spec = Spec(
         title=_cap(f"{display} — {mood.capitalize()} {dur}", 120),
         product=_cap(product, 120),
         brand=_cap(brand, 80),
@@ -609,3 +610,4 @@ def plan_spec(prompt: str, duration_s: float, aspect: Aspect, seed: int) -> Spec
         music=_music(brief, look, mood, seed),
         beats=retile(beats),
     )
+    return voiceover.with_lines(spec)
