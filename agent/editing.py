@@ -13,12 +13,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from agent.edits import SetMusic, SpecEdit, apply_edits
+from agent.edits import SetMusic, SetVoiceover, SpecEdit, apply_edits
 from agent.errors import NotFound
 from agent.phases.chunks import plan_chunks
 from agent.phases.common import beat_name, chunk_name
-from agent.spec import Spec
-from agent.state import PHASES, ArtifactRef, Override, Phase
+from agent.spec import MAX_VOICEOVER_CHARS, Spec
+from agent.state import PHASES, ArtifactRef, Options, Override, Phase, Subtitles
 from agent.text import TextInput
 
 #: The node a re-run of each phase is seeded after (its fan-out or generation runs next).
@@ -193,6 +193,77 @@ class SetMusicVolume(_Edit):
         return {**values, "music_gain_db": self.gain_db}
 
 
+class ChangeMusicLevel(_Edit):
+    """Move the music's gain by ``change_db`` (against the voice, when there is one)."""
+
+    kind: Literal["change_music_level"] = "change_music_level"
+    change_db: float = Field(ge=-24, le=24)
+
+    @property
+    def phase(self) -> Phase:
+        """The mix belongs to the refine pause."""
+        return "refine"
+
+    def apply(self, values: dict[str, Any], target: Target) -> dict[str, Any]:
+        """The gain moved, kept within set_music_volume's range (-60..12 dB)."""
+        gain = float(values.get("music_gain_db", 0.0)) + self.change_db
+        return {**values, "music_gain_db": min(12.0, max(-60.0, gain))}
+
+
+class SetVoiceoverLine(_Edit):
+    """Give beat ``beat`` (1-based) a new voiceover line ("" for none); only it is re-spoken."""
+
+    kind: Literal["set_voiceover"] = "set_voiceover"
+    beat: int
+    text: str = Field(max_length=MAX_VOICEOVER_CHARS)
+
+    @property
+    def phase(self) -> Phase:
+        """The voice is made in refine."""
+        return "refine"
+
+    def apply(self, values: dict[str, Any], target: Target) -> dict[str, Any]:
+        """The spec with the beat's new line."""
+        spec = apply_edits(target.spec, [SetVoiceover(beat=self.beat, text=self.text)])
+        return {**values, "spec": spec}
+
+
+class SetVoiceAndCaptions(_Edit):
+    """Voiceover on or off, another voice, captions burned/soft/off or resized.
+
+    Fields left as None keep their value; ``caption_scale_by`` multiplies the caption size
+    (1.25 bigger, 0.8 smaller), kept within 0.5-2.0 of the default.
+    """
+
+    kind: Literal["set_voice_captions"] = "set_voice_captions"
+    voiceover: bool | None = None
+    voice: str | None = Field(default=None, min_length=1, max_length=40)
+    subtitles: Subtitles | None = None
+    caption_scale_by: float | None = Field(default=None, gt=0, le=4)
+
+    @property
+    def phase(self) -> Phase:
+        """The voice and captions are made in refine."""
+        return "refine"
+
+    def apply(self, values: dict[str, Any], target: Target) -> dict[str, Any]:
+        """The options changed."""
+        options: Options = Options.model_validate(values["options"])
+        update: dict[str, Any] = {}
+        if self.voiceover is not None:
+            update["voiceover"] = self.voiceover
+        if self.voice is not None:
+            update.update(voice=self.voice, voiceover=True)
+        if self.subtitles is not None:
+            update["subtitles"] = self.subtitles
+        if self.caption_scale_by is not None:
+            scale = round(options.caption_scale * self.caption_scale_by, 3)
+            update["caption_scale"] = min(2.0, max(0.5, scale))
+            if options.subtitles != "burn" and self.subtitles is None:
+                update["subtitles"] = "burn"
+        return {**values, "options": options.model_copy(update=update)}
+
+
 class RevisitPhase(_Edit):
     """Go back to an earlier pause of this branch, changing nothing."""
 
@@ -216,6 +287,9 @@ Edit = Annotated[
     | RegenerateChunk
     | RegenerateMusic
     | SetMusicVolume
+    | ChangeMusicLevel
+    | SetVoiceoverLine
+    | SetVoiceAndCaptions
     | RevisitPhase,
     Field(discriminator="kind"),
 ]

@@ -25,6 +25,7 @@ from agent.errors import NotFound, UserError
 from agent.spec import (
     BEAT_LIBRARY,
     MAX_DURATION_S,
+    MAX_VOICEOVER_CHARS,
     MIN_DURATION_S,
     Beat,
     BeatType,
@@ -137,7 +138,10 @@ def _subject(spec: Spec) -> str:
 
 def _map_text(spec: Spec, change: Callable[[str], str], fields: Sequence[str]) -> list[Beat]:
     """The spec's beats with ``change`` applied to the named text fields (capped to limits)."""
-    limits = {"description": 500, "image_prompt": 1000, "motion_prompt": 1000, "on_screen_text": 60}
+    limits = {
+        "description": 500, "image_prompt": 1000, "motion_prompt": 1000, "on_screen_text": 60,
+        "voiceover": MAX_VOICEOVER_CHARS,
+    }  # fmt: skip
     return [
         b.model_copy(update={f: _cap(change(getattr(b, f)), limits[f]) for f in fields})
         for b in spec.beats
@@ -341,7 +345,7 @@ class SetProduct(_Edit):
     def apply(self, spec: Spec) -> Spec:
         """Return ``spec`` with the product renamed; UserError for an empty name."""
         new, old = _text(self.name, 120, "product name"), spec.product
-        fields = ["description", "image_prompt", "motion_prompt", "on_screen_text"]
+        fields = ["description", "image_prompt", "motion_prompt", "on_screen_text", "voiceover"]
         beats = _map_text(spec, lambda t: _replace_name(t, old, new), fields)
         title = _cap(_replace_name(spec.title, old, new), 120)
         return _rebuild(spec, beats, product=new, title=title)
@@ -654,7 +658,7 @@ class SetBrand(_Edit):
         new, old = _text(self.name, 80, "brand"), spec.brand
         if not old:
             return _rebuild(spec, brand=new)
-        fields = ["description", "image_prompt", "motion_prompt", "on_screen_text"]
+        fields = ["description", "image_prompt", "motion_prompt", "on_screen_text", "voiceover"]
         beats = _map_text(spec, lambda t: _replace_name(t, old, new), fields)
         title = _cap(_replace_name(spec.title, old, new), 120)
         product = _cap(_replace_name(spec.product, old, new), 120)
@@ -684,6 +688,30 @@ class SetCamera(_Edit):
         return _rebuild(spec, beats)
 
 
+class SetVoiceover(_Edit):
+    """Give one beat a new voiceover line, or none.
+
+    The line is spoken as written; a line longer than the beat at a natural rate spills
+    into the next beat's silence (the refine phase never overlaps two lines).
+
+    Attributes:
+        beat: the 1-based beat number.
+        text: the line, in the spec's language; ``""`` for no line on this beat. Whitespace
+            is collapsed; at most :data:`agent.spec.MAX_VOICEOVER_CHARS` characters.
+    """
+
+    op: Literal["set_voiceover"] = "set_voiceover"
+    beat: int
+    text: str = Field(max_length=MAX_VOICEOVER_CHARS)
+
+    def apply(self, spec: Spec) -> Spec:
+        """Return ``spec`` with the beat's line; NotFound for an unknown beat."""
+        i = _index(spec, self.beat)
+        beats = list(spec.beats)
+        beats[i] = beats[i].model_copy(update={"voiceover": " ".join(self.text.split())})
+        return _rebuild(spec, beats)
+
+
 SpecEdit = Annotated[
     SetDuration
     | SetStyle
@@ -697,7 +725,8 @@ SpecEdit = Annotated[
     | SetBeat
     | AdjustPalette
     | SetBrand
-    | SetCamera,
+    | SetCamera
+    | SetVoiceover,
     Field(discriminator="op"),
 ]
 """Any spec edit; JSON objects are told apart by their ``op``."""

@@ -45,6 +45,10 @@ def check_prompt(prompt: str) -> str:
     return text
 
 
+#: What becomes of the voiceover lines as text: burned in (plus a soft track), soft, off.
+Subtitles = Literal["burn", "soft", "off"]
+
+
 class Options(TextInput):
     """How a video is made (DESIGN.md §1). Its strings are plain text (:class:`TextInput`).
 
@@ -87,7 +91,7 @@ class Options(TextInput):
         default=None, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$"
     )
     voice_model: str = "local"
-    subtitles: Literal["burn", "soft", "off"] = "burn"
+    subtitles: Subtitles = "burn"
     caption_scale: float = Field(default=1.0, ge=0.5, le=2.0, allow_inf_nan=False)
     budget_usd: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     reference_images: tuple[Sha256, ...] = Field(default=(), max_length=MAX_REFERENCE_IMAGES)

@@ -19,7 +19,13 @@ from sse_starlette import EventSourceResponse
 from agent.brief_options import options_from_brief
 from agent.errors import BranchBusy, UserError, WrongPhase
 from agent.spec import Aspect
-from agent.state import MAX_PROMPT_CHARS, MAX_REFERENCE_IMAGES, Options, VideoRequest
+from agent.state import (
+    MAX_PROMPT_CHARS,
+    MAX_REFERENCE_IMAGES,
+    Options,
+    Subtitles,
+    VideoRequest,
+)
 from agent.studio import Studio
 from agent.text import TextInput
 from ui.api_assets import asset_images, attach_assets
@@ -57,6 +63,13 @@ class GenerateRequest(TextInput):
     duration_s: float | None = Field(default=None, description="6-60 s; default from the prompt")
     aspect: Aspect | None = Field(default=None, description="default from the prompt, else 16:9")
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    voiceover: bool = Field(default=True, description="speak each beat's voiceover line")
+    subtitles: Subtitles = Field(
+        default="burn", description="burned-in captions (and a soft track), soft only, or off"
+    )
+    voice: str | None = Field(
+        default=None, max_length=40, description="voice name; default: the speech model's"
+    )
 
 
 class GenerateResponse(BaseModel):
@@ -116,6 +129,9 @@ async def generate(body: GenerateRequest, user: User, studio: StudioDep) -> Gene
                 aspect=aspect,
                 seed=body.seed,
                 video_model=body.model,
+                voiceover=body.voiceover,
+                subtitles=body.subtitles,
+                voice=body.voice,
                 reference_images=tuple(photos),
             ),
             auto_continue=body.auto_continue,

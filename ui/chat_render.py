@@ -69,14 +69,14 @@ def _cell(text: str) -> str:
 def spec_markdown(spec: Spec) -> str:
     """The spec as a table of beats, then the style and the music brief."""
     rows = [
-        "| Beat | Type | Time | Description | On-screen text |",
-        "|---:|---|---|---|---|",
+        "| Beat | Type | Time | Description | On-screen text | Voiceover |",
+        "|---:|---|---|---|---|---|",
     ]
     for b in spec.beats:
         end = b.start_s + b.duration_s
         rows.append(
             f"| {b.index + 1} | {_cell(b.type)} | {b.start_s:.1f}–{end:.1f} s"
-            f" | {_cell(b.description)} | {_cell(b.on_screen_text)} |"
+            f" | {_cell(b.description)} | {_cell(b.on_screen_text)} | {_cell(b.voiceover)} |"
         )
     s, m = spec.style, spec.music
     return "\n".join(
