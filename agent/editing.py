@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from agent.edits import SetMusic, SetVoiceover, SpecEdit, apply_edits
-from agent.errors import NotFound
+from agent.edits import SetCaptions, SetMusic, SetVoice, SetVoiceover, SpecEdit, apply_edits
+from agent.errors import NotFound, UserError
 from agent.phases.chunks import plan_chunks
 from agent.phases.common import beat_name, chunk_name
 from agent.spec import MAX_VOICEOVER_CHARS, Spec
@@ -232,7 +232,8 @@ class SetVoiceAndCaptions(_Edit):
     """Voiceover on or off, another voice, captions burned/soft/off or resized.
 
     Fields left as None keep their value; ``caption_scale_by`` multiplies the caption size
-    (1.25 bigger, 0.8 smaller), kept within 0.5-2.0 of the default.
+    (1.25 bigger, 0.8 smaller) and burns the captions in if they were not. The settings live
+    in the branch's spec (:class:`~agent.spec.Voice`, :class:`~agent.spec.Captions`).
     """
 
     kind: Literal["set_voice_captions"] = "set_voice_captions"
@@ -247,21 +248,20 @@ class SetVoiceAndCaptions(_Edit):
         return "refine"
 
     def apply(self, values: dict[str, Any], target: Target) -> dict[str, Any]:
-        """The options changed."""
-        options: Options = Options.model_validate(values["options"])
-        update: dict[str, Any] = {}
-        if self.voiceover is not None:
-            update["voiceover"] = self.voiceover
-        if self.voice is not None:
-            update.update(voice=self.voice, voiceover=True)
-        if self.subtitles is not None:
-            update["subtitles"] = self.subtitles
-        if self.caption_scale_by is not None:
-            scale = round(options.caption_scale * self.caption_scale_by, 3)
-            update["caption_scale"] = min(2.0, max(0.5, scale))
-            if options.subtitles != "burn" and self.subtitles is None:
-                update["subtitles"] = "burn"
-        return {**values, "options": options.model_copy(update=update)}
+        """The spec with the voice and captions changed."""
+        ops: list[SpecEdit] = []
+        if self.voiceover is not None or self.voice is not None:
+            ops.append(SetVoice(enabled=self.voiceover, name=self.voice))
+        mode = self.subtitles
+        if self.caption_scale_by is not None and mode is None:
+            options = Options.model_validate(values["options"])
+            if (target.spec.captions.mode or options.subtitles) != "burn":
+                mode = "burn"
+        if mode is not None or self.caption_scale_by is not None:
+            ops.append(SetCaptions(mode=mode, scale_by=self.caption_scale_by))
+        if not ops:
+            raise UserError("say what to change: voiceover, voice or captions")
+        return {**values, "spec": apply_edits(target.spec, ops)}
 
 
 class RevisitPhase(_Edit):

@@ -30,9 +30,11 @@ from agent.spec import (
     Beat,
     BeatType,
     CameraMove,
+    Captions,
     MusicBrief,
     Spec,
     Style,
+    Voice,
     retile,
 )
 
@@ -712,6 +714,55 @@ class SetVoiceover(_Edit):
         return _rebuild(spec, beats)
 
 
+class SetVoice(_Edit):
+    """Turn the voiceover on or off on this spec, or name its voice.
+
+    Attributes:
+        enabled: False for no voiceover, True to speak the lines; None keeps the setting.
+        name: a voice of the speech model (checked when the lines are spoken); None keeps it.
+    """
+
+    op: Literal["set_voice"] = "set_voice"
+    enabled: bool | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=40)
+
+    def apply(self, spec: Spec) -> Spec:
+        """Return ``spec`` with the voice changed; UserError if nothing is asked."""
+        if self.enabled is None and self.name is None:
+            raise UserError("set_voice needs enabled or a voice name")
+        update: dict[str, object] = {}
+        if self.enabled is not None:
+            update["enabled"] = self.enabled
+        if self.name is not None:
+            update.update(name=self.name, enabled=True)
+        voice = Voice.model_validate({**spec.voice.model_dump(), **update})
+        return _rebuild(spec, voice=voice)
+
+
+class SetCaptions(_Edit):
+    """Show the lines burned in, as a soft track only, or not at all; or resize captions.
+
+    Attributes:
+        mode: ``burn``, ``soft`` or ``off``; None keeps it.
+        scale_by: multiplies the captions' size (1.25 bigger, 0.8 smaller); the result is
+            kept within 0.25-4 of the generate option (the refine phase caps it at 0.5-2 of
+            the default size).
+    """
+
+    op: Literal["set_captions"] = "set_captions"
+    mode: Literal["burn", "soft", "off"] | None = None
+    scale_by: float | None = Field(default=None, gt=0, le=4)
+
+    def apply(self, spec: Spec) -> Spec:
+        """Return ``spec`` with the captions changed; UserError if nothing is asked."""
+        if self.mode is None and self.scale_by is None:
+            raise UserError("set_captions needs a mode or a scale")
+        old = spec.captions
+        scale = old.scale if self.scale_by is None else old.scale * self.scale_by
+        captions = Captions(mode=self.mode or old.mode, scale=min(4.0, max(0.25, scale)))
+        return _rebuild(spec, captions=captions)
+
+
 SpecEdit = Annotated[
     SetDuration
     | SetStyle
@@ -726,7 +777,9 @@ SpecEdit = Annotated[
     | AdjustPalette
     | SetBrand
     | SetCamera
-    | SetVoiceover,
+    | SetVoiceover
+    | SetVoice
+    | SetCaptions,
     Field(discriminator="op"),
 ]
 """Any spec edit; JSON objects are told apart by their ``op``."""

@@ -191,7 +191,7 @@ class Session:
                 raise UserError(f"unknown voice {name!r}; known: {', '.join(speaker.voices)}")
             return name
         spec = await self.studio.spec(self.video_id, self.user_id, self.branch)
-        current = options.get("voice") or (spec.voice.name if spec else "") or speaker.voices[0]
+        current = (spec.voice.name if spec else "") or options.get("voice") or speaker.voices[0]
         others = [v for v in speaker.voices if v != current]
         if not others:
             raise UserError(

@@ -24,7 +24,8 @@ from agent.phases.common import override, progress, recorder
 from agent.providers.base import MusicProvider, MusicRequest, SpeechRequest, VoiceProvider
 from agent.providers.local.voiceover import speaking_time_s
 from agent.providers.registry import Registry
-from agent.state import State
+from agent.spec import Spec
+from agent.state import Options, State, Subtitles
 from agent.trust import guard
 
 #: Integrated loudness of the final mix, LUFS (streaming platforms' common target, EBU R128 s1).
@@ -88,10 +89,41 @@ def soundtrack(state: State, registry: Registry) -> tuple[MusicProvider, MusicRe
     return composer, req
 
 
+@dataclass(frozen=True)
+class VoiceSettings:
+    """The branch's voice and caption settings: the spec's (set by edits) over the options'.
+
+    Attributes:
+        speak: the lines are spoken.
+        voice: the voice asked for, or None for the speech model's default.
+        subtitles: ``burn``, ``soft`` or ``off``.
+        caption_scale: burned captions' size against the default for the aspect ratio.
+    """
+
+    speak: bool
+    voice: str | None
+    subtitles: Subtitles
+    caption_scale: float
+
+    @classmethod
+    def of(cls, spec: Spec, options: Options) -> VoiceSettings:
+        """The settings of a branch with this spec, in a video made with these options."""
+        enabled = spec.voice.enabled
+        return cls(
+            speak=options.voiceover if enabled is None else enabled,
+            voice=spec.voice.name or options.voice,
+            subtitles=spec.captions.mode or options.subtitles,
+            caption_scale=min(2.0, max(0.5, options.caption_scale * spec.captions.scale)),
+        )
+
+
 def _has_lines(state: State) -> bool:
-    spec, options = state["spec"], state["options"]
-    wanted = options.voiceover or options.subtitles != "off"
-    return spec is not None and wanted and any(b.voiceover.strip() for b in spec.beats)
+    spec = state["spec"]
+    if spec is None:
+        return False
+    wanted = VoiceSettings.of(spec, state["options"])
+    on = wanted.speak or wanted.subtitles != "off"
+    return on and any(b.voiceover.strip() for b in spec.beats)
 
 
 def voice_for(state: State, registry: Registry) -> tuple[VoiceProvider, str] | None:
@@ -106,10 +138,11 @@ def voice_for(state: State, registry: Registry) -> tuple[VoiceProvider, str] | N
     """
     spec, options = state["spec"], state["options"]
     assert spec is not None, "voiceover before the plan exists"
-    if not options.voiceover or not any(b.voiceover.strip() for b in spec.beats):
+    wanted = VoiceSettings.of(spec, options)
+    if not wanted.speak or not any(b.voiceover.strip() for b in spec.beats):
         return None
     speaker = registry.voice_model(options.voice_model)
-    name = options.voice or spec.voice.name or speaker.voices[0]
+    name = wanted.voice or speaker.voices[0]
     if name not in speaker.voices:
         raise UserError(
             f"unknown voice {name!r} for speech model {speaker.name!r};"
@@ -159,7 +192,8 @@ async def voiceover(state: State, deps: Deps, rec: Recorder) -> Voiceover:
     spec, options = state["spec"], state["options"]
     assert spec is not None, "voiceover before the plan exists"
     lines = [b for b in spec.beats if b.voiceover.strip()]
-    if not lines or (not options.voiceover and options.subtitles == "off"):
+    wanted = VoiceSettings.of(spec, options)
+    if not lines or (not wanted.speak and wanted.subtitles == "off"):
         return Voiceover(None, [], None, {})
     speaking = voice_for(state, deps.registry)
     updates: dict[str, Any] = {}
@@ -279,8 +313,9 @@ async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     )
     if voice is not None and music is not None:
         gain_db += MUSIC_BED_DB
-    srt = spoken.subtitles if options.subtitles != "off" else None
-    burn = srt is not None and options.subtitles == "burn"
+    wanted = VoiceSettings.of(spec, options)
+    srt = spoken.subtitles if wanted.subtitles != "off" else None
+    burn = srt is not None and wanted.subtitles == "burn"
     work = Path(tempfile.mkdtemp(prefix="reelgraph-captions-"))
     try:
         family = ""
@@ -289,7 +324,7 @@ async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
         if burn:
             fonts, family = captions.fonts_dir(spec.language, work)
             ass = work / "captions.ass"
-            captions.write_ass(spoken.cues, ass, spec.size_px, family, options.caption_scale)
+            captions.write_ass(spoken.cues, ass, spec.size_px, family, wanted.caption_scale)
 
         async def finalize(dst: Path) -> None:
             await deps.media.finalize(
@@ -313,8 +348,8 @@ async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
             params.update(
                 v=2,
                 voice=voice is not None,
-                subtitles=options.subtitles if srt else "off",
-                caption_scale=options.caption_scale if burn else None,
+                subtitles=wanted.subtitles if srt else "off",
+                caption_scale=wanted.caption_scale if burn else None,
                 font=family,
                 size_px=list(spec.size_px),
             )

@@ -37,8 +37,6 @@ WORDS_PER_S: Final = 2.5
 CHARS_PER_S: Final[dict[str, float]] = {"zh": 4.5, "ja": 7.0}
 #: Share of a beat a line may fill; the rest is the breath before and after it.
 FILL: Final = 0.85
-#: The offline voice (hibari's bundled ``heart``), named on English specs.
-OFFLINE_VOICE: Final = "heart"
 
 #: The role of each beat type in the script.
 ROLE: Final[dict[BeatType, str]] = {
@@ -146,8 +144,8 @@ def line_for(spec: Spec, beat: Beat, n_same: int = 0) -> str:
 def with_lines(spec: Spec) -> Spec:
     """``spec`` with a voiceover line on every beat and its voice set (the planner's hook).
 
-    The voice is :data:`OFFLINE_VOICE` for English and the speech model's default otherwise
-    (``""``); its language is the spec's.
+    The voice's name is left ``""`` (the ``voice`` option, else the speech model's default);
+    its language is the spec's.
     """
     seen: dict[str, int] = {}
     beats = []
@@ -155,5 +153,5 @@ def with_lines(spec: Spec) -> Spec:
         role = ROLE[beat.type]
         beats.append(beat.model_copy(update={"voiceover": line_for(spec, beat, seen.get(role, 0))}))
         seen[role] = seen.get(role, 0) + 1
-    voice = Voice(name=OFFLINE_VOICE if spec.language == "en" else "", language=spec.language)
+    voice = Voice(language=spec.language)
     return Spec.model_validate({**spec.model_dump(), "beats": beats, "voice": voice})
