@@ -103,7 +103,7 @@ def _clean(text: str) -> str:
     return " ".join(text.replace(" · ", ", ").split()).rstrip(".。!！")
 
 
-def line_for(spec: Spec, beat: Beat, n_same: int = 0) -> str:
+def line_for(spec: Spec, beat: Beat, n_same: int = 0, used: frozenset[str] = frozenset()) -> str:
     """The voiceover line of one beat: the fullest stock line that fits it, or ``""``.
 
     Args:
@@ -111,6 +111,7 @@ def line_for(spec: Spec, beat: Beat, n_same: int = 0) -> str:
         beat: the beat; its type picks the role, its duration the length of the line.
         n_same: how many beats of the same role came before (varies the line so two
             feature beats do not say the same thing).
+        used: lines earlier beats already say; none is said twice.
 
     Returns:
         A line speakable within :data:`FILL` of the beat, or ``""`` when the language has no
@@ -130,7 +131,8 @@ def line_for(spec: Spec, beat: Beat, n_same: int = 0) -> str:
         if any(f"{{{key}}}" in template and not value for key, value in fields.items()):
             continue
         line = " ".join(template.format(**fields).split())
-        if line and line not in candidates:
+        line = line[:1].upper() + line[1:]
+        if line and line not in candidates and line not in used:
             candidates.append(line)
     budget_s = beat.duration_s * FILL
     fitting = [c for c in candidates if speaking_time_s(c, spec.language) <= budget_s]
@@ -148,10 +150,13 @@ def with_lines(spec: Spec) -> Spec:
     its language is the spec's.
     """
     seen: dict[str, int] = {}
+    used: set[str] = set()
     beats = []
     for beat in spec.beats:
         role = ROLE[beat.type]
-        beats.append(beat.model_copy(update={"voiceover": line_for(spec, beat, seen.get(role, 0))}))
+        line = line_for(spec, beat, seen.get(role, 0), frozenset(used))
+        beats.append(beat.model_copy(update={"voiceover": line}))
         seen[role] = seen.get(role, 0) + 1
+        used.add(line)
     voice = Voice(language=spec.language)
     return Spec.model_validate({**spec.model_dump(), "beats": beats, "voice": voice})
