@@ -22,6 +22,7 @@ from agent.captions import SAFE_MARGIN
 from agent.editing import SetVoiceAndCaptions, SetVoiceoverLine
 from agent.state import Options, VideoRequest
 from agent.studio import Studio
+from tests.conftest import Cli
 from tests.integration.conftest import FRESH_SEEDS
 from tests.measure import measure
 
@@ -164,3 +165,25 @@ async def test_lines_are_spoken_at_their_beats_captioned_and_mixed(studio: Studi
     mp4 = measure(soft)
     assert mp4.integrated_lufs == pytest.approx(-14.0, abs=1.0)
     assert mp4.peak_dbfs is not None and mp4.peak_dbfs <= -0.9
+
+
+def test_the_cli_turns_the_voice_and_captions_off_and_shows_the_lines(cli: Cli) -> None:
+    bad = cli("generate", BRIEF, "--subtitles", "loud", check=False)
+    assert bad.returncode == 2 and "subtitles" in bad.stderr and len(bad.stderr.splitlines()) == 1
+
+    seed = str(next(FRESH_SEEDS))
+    st = cli.json(
+        "generate", BRIEF, "--duration", "8", "--yolo", "--seed", seed,
+        "--no-voiceover", "--subtitles", "off",
+    )  # fmt: skip
+    assert st["status"] == "complete"
+    assert "voiceover" not in st["artifacts"] and "subtitles" not in st["artifacts"]
+    final, stitched = Path(st["final_video"]), Path(st["artifacts"]["stitched"]["path"])
+    assert "Subtitle:" not in _streams(final)
+    for t_s in (1.0, 4.0, 7.0):
+        assert _caption_change(final, stitched, t_s) < 0.002
+    mp4 = measure(final)
+    assert mp4.integrated_lufs == pytest.approx(-14.0, abs=1.0)
+
+    table = cli("status", st["video_id"]).stdout
+    assert "voiceover" in table and "sneakers" in table, "the beats table shows the lines"
