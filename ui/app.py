@@ -253,7 +253,9 @@ async def show(status: dict[str, Any]) -> None:
             )
         elif m.kind == "audio":
             elements.append(
-                cl.Audio(path=str(m.path), name=m.name, display="inline", mime="audio/mpeg")
+                cl.Audio(
+                    path=str(m.path), name=m.name, display="inline", mime=m.mime or "audio/mpeg"
+                )
             )
         else:
             elements.append(

@@ -168,3 +168,20 @@ def test_the_offline_voice_speaks_english_only_and_says_so(
     with caplog.at_level(logging.WARNING):
         assert voice_for(_state(es, Options()), registry) is None
     assert "does not speak 'es'" in caplog.text and "subtitles only" in caplog.text
+
+
+def test_the_chat_plays_the_voiceover_and_shows_the_lines(tmp_path: Path) -> None:
+    from ui.chat_render import media, spec_markdown
+
+    spec = _spec()
+    table = spec_markdown(spec)
+    assert "| Voiceover |" in table and spec.beats[0].voiceover in table
+    arts = {
+        name: {"sha256": name * 8}
+        for name in ("final", "music", "voiceover", "subtitles", "stitched")
+    }
+    status = {"phase": "refine", "status": "paused", "artifacts": arts, "title": "t",
+              "branch": "main"}  # fmt: skip
+    shown = media(status, tmp_path, lambda sha: tmp_path / sha)
+    voice = [m for m in shown if m.name == "Voiceover"]
+    assert len(voice) == 1 and voice[0].kind == "audio" and voice[0].mime == "audio/wav"
