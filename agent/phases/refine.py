@@ -271,10 +271,15 @@ def _write_stem(dst: Path, cues: list[Cue], pcm: dict[int, np.ndarray], total_s:
 
 
 async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
-    """Compose the music (unless off, or the video model made its own audio) and mux the final.
+    """Compose the music, speak the voiceover, write subtitles and mux the final video.
 
-    The final video is H.264 + AAC, ``+faststart``, at -14 LUFS integrated and at most -1 dBTP
-    (quieter when a music-only soundtrack was turned down: :func:`mix_levels`).
+    Music is made unless off or the video model made its own audio; the lines are spoken
+    and captioned as :func:`voiceover` and :class:`VoiceSettings` say. With a voice the
+    music sits :data:`MUSIC_BED_DB` under it and is ducked while it speaks. The final video
+    is H.264 + AAC, ``+faststart``, at -14 LUFS integrated and at most -1 dBTP (quieter when
+    a music-only soundtrack was turned down: :func:`mix_levels`), with a soft ``mov_text``
+    track unless subtitles are off and captions burned in when they are ``burn`` (one
+    encode, in the same FFmpeg pass as the mux).
     """
     deps = await guard(runtime, state)
     stitched = state["artifacts"]["stitched"]
