@@ -308,6 +308,13 @@ def generate(
         raise typer.Exit(2) from None
 
     async def job(studio: Studio, settings: Settings) -> dict[str, Any]:
+        registry = studio.deps.registry
+        speaker = registry.voice_model(registry.with_defaults(request.options).voice_model)
+        if voice is not None and voice not in speaker.voices:  # say so before any work
+            known = ", ".join(speaker.voices)
+            raise UserError(
+                f"unknown voice {voice!r} for speech model {speaker.name!r}; known: {known}"
+            )
         shas = [
             await studio.add_reference_image(data, f"--reference {path.name}")
             for path, data in zip(photos, photo_bytes, strict=True)

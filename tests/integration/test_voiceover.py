@@ -176,6 +176,11 @@ async def test_lines_are_spoken_at_their_beats_captioned_and_mixed(studio: Studi
 def test_the_cli_turns_the_voice_and_captions_off_and_shows_the_lines(cli: Cli) -> None:
     bad = cli("generate", BRIEF, "--subtitles", "loud", check=False)
     assert bad.returncode == 2 and "subtitles" in bad.stderr and len(bad.stderr.splitlines()) == 1
+    wrong = cli("generate", BRIEF, "--voice-model", "local", "--voice", "nova", check=False)
+    assert wrong.returncode == 2
+    assert (
+        wrong.stderr.strip() == "error: unknown voice 'nova' for speech model 'local'; known: heart"
+    )
 
     seed = str(next(FRESH_SEEDS))
     st = cli.json(
