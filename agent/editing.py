@@ -13,12 +13,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from agent.edits import SetMusic, SpecEdit, apply_edits
-from agent.errors import NotFound
+from agent.edits import SetCaptions, SetMusic, SetVoice, SetVoiceover, SpecEdit, apply_edits
+from agent.errors import NotFound, UserError
 from agent.phases.chunks import plan_chunks
 from agent.phases.common import beat_name, chunk_name
-from agent.spec import Spec
-from agent.state import PHASES, ArtifactRef, Override, Phase
+from agent.spec import MAX_VOICEOVER_CHARS, Spec
+from agent.state import PHASES, ArtifactRef, Options, Override, Phase, Subtitles
 from agent.text import TextInput
 
 #: The node a re-run of each phase is seeded after (its fan-out or generation runs next).
@@ -193,6 +193,77 @@ class SetMusicVolume(_Edit):
         return {**values, "music_gain_db": self.gain_db}
 
 
+class ChangeMusicLevel(_Edit):
+    """Move the music's gain by ``change_db`` (against the voice, when there is one)."""
+
+    kind: Literal["change_music_level"] = "change_music_level"
+    change_db: float = Field(ge=-24, le=24)
+
+    @property
+    def phase(self) -> Phase:
+        """The mix belongs to the refine pause."""
+        return "refine"
+
+    def apply(self, values: dict[str, Any], target: Target) -> dict[str, Any]:
+        """The gain moved, kept within set_music_volume's range (-60..12 dB)."""
+        gain = float(values.get("music_gain_db", 0.0)) + self.change_db
+        return {**values, "music_gain_db": min(12.0, max(-60.0, gain))}
+
+
+class SetVoiceoverLine(_Edit):
+    """Give beat ``beat`` (1-based) a new voiceover line ("" for none); only it is re-spoken."""
+
+    kind: Literal["set_voiceover"] = "set_voiceover"
+    beat: int
+    text: str = Field(max_length=MAX_VOICEOVER_CHARS)
+
+    @property
+    def phase(self) -> Phase:
+        """The voice is made in refine."""
+        return "refine"
+
+    def apply(self, values: dict[str, Any], target: Target) -> dict[str, Any]:
+        """The spec with the beat's new line."""
+        spec = apply_edits(target.spec, [SetVoiceover(beat=self.beat, text=self.text)])
+        return {**values, "spec": spec}
+
+
+class SetVoiceAndCaptions(_Edit):
+    """Voiceover on or off, another voice, captions burned/soft/off or resized.
+
+    Fields left as None keep their value; ``caption_scale_by`` multiplies the caption size
+    (1.25 bigger, 0.8 smaller) and burns the captions in if they were not. The settings live
+    in the branch's spec (:class:`~agent.spec.Voice`, :class:`~agent.spec.Captions`).
+    """
+
+    kind: Literal["set_voice_captions"] = "set_voice_captions"
+    voiceover: bool | None = None
+    voice: str | None = Field(default=None, min_length=1, max_length=40)
+    subtitles: Subtitles | None = None
+    caption_scale_by: float | None = Field(default=None, gt=0, le=4)
+
+    @property
+    def phase(self) -> Phase:
+        """The voice and captions are made in refine."""
+        return "refine"
+
+    def apply(self, values: dict[str, Any], target: Target) -> dict[str, Any]:
+        """The spec with the voice and captions changed."""
+        ops: list[SpecEdit] = []
+        if self.voiceover is not None or self.voice is not None:
+            ops.append(SetVoice(enabled=self.voiceover, name=self.voice))
+        mode = self.subtitles
+        if self.caption_scale_by is not None and mode is None:
+            options = Options.model_validate(values["options"])
+            if (target.spec.captions.mode or options.subtitles) != "burn":
+                mode = "burn"
+        if mode is not None or self.caption_scale_by is not None:
+            ops.append(SetCaptions(mode=mode, scale_by=self.caption_scale_by))
+        if not ops:
+            raise UserError("say what to change: voiceover, voice or captions")
+        return {**values, "spec": apply_edits(target.spec, ops)}
+
+
 class RevisitPhase(_Edit):
     """Go back to an earlier pause of this branch, changing nothing."""
 
@@ -216,6 +287,9 @@ Edit = Annotated[
     | RegenerateChunk
     | RegenerateMusic
     | SetMusicVolume
+    | ChangeMusicLevel
+    | SetVoiceoverLine
+    | SetVoiceAndCaptions
     | RevisitPhase,
     Field(discriminator="kind"),
 ]

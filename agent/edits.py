@@ -25,13 +25,16 @@ from agent.errors import NotFound, UserError
 from agent.spec import (
     BEAT_LIBRARY,
     MAX_DURATION_S,
+    MAX_VOICEOVER_CHARS,
     MIN_DURATION_S,
     Beat,
     BeatType,
     CameraMove,
+    Captions,
     MusicBrief,
     Spec,
     Style,
+    Voice,
     retile,
 )
 
@@ -137,7 +140,10 @@ def _subject(spec: Spec) -> str:
 
 def _map_text(spec: Spec, change: Callable[[str], str], fields: Sequence[str]) -> list[Beat]:
     """The spec's beats with ``change`` applied to the named text fields (capped to limits)."""
-    limits = {"description": 500, "image_prompt": 1000, "motion_prompt": 1000, "on_screen_text": 60}
+    limits = {
+        "description": 500, "image_prompt": 1000, "motion_prompt": 1000, "on_screen_text": 60,
+        "voiceover": MAX_VOICEOVER_CHARS,
+    }  # fmt: skip
     return [
         b.model_copy(update={f: _cap(change(getattr(b, f)), limits[f]) for f in fields})
         for b in spec.beats
@@ -341,7 +347,7 @@ class SetProduct(_Edit):
     def apply(self, spec: Spec) -> Spec:
         """Return ``spec`` with the product renamed; UserError for an empty name."""
         new, old = _text(self.name, 120, "product name"), spec.product
-        fields = ["description", "image_prompt", "motion_prompt", "on_screen_text"]
+        fields = ["description", "image_prompt", "motion_prompt", "on_screen_text", "voiceover"]
         beats = _map_text(spec, lambda t: _replace_name(t, old, new), fields)
         title = _cap(_replace_name(spec.title, old, new), 120)
         return _rebuild(spec, beats, product=new, title=title)
@@ -654,7 +660,7 @@ class SetBrand(_Edit):
         new, old = _text(self.name, 80, "brand"), spec.brand
         if not old:
             return _rebuild(spec, brand=new)
-        fields = ["description", "image_prompt", "motion_prompt", "on_screen_text"]
+        fields = ["description", "image_prompt", "motion_prompt", "on_screen_text", "voiceover"]
         beats = _map_text(spec, lambda t: _replace_name(t, old, new), fields)
         title = _cap(_replace_name(spec.title, old, new), 120)
         product = _cap(_replace_name(spec.product, old, new), 120)
@@ -684,6 +690,79 @@ class SetCamera(_Edit):
         return _rebuild(spec, beats)
 
 
+class SetVoiceover(_Edit):
+    """Give one beat a new voiceover line, or none.
+
+    The line is spoken as written; a line longer than the beat at a natural rate spills
+    into the next beat's silence (the refine phase never overlaps two lines).
+
+    Attributes:
+        beat: the 1-based beat number.
+        text: the line, in the spec's language; ``""`` for no line on this beat. Whitespace
+            is collapsed; at most :data:`agent.spec.MAX_VOICEOVER_CHARS` characters.
+    """
+
+    op: Literal["set_voiceover"] = "set_voiceover"
+    beat: int
+    text: str = Field(max_length=MAX_VOICEOVER_CHARS)
+
+    def apply(self, spec: Spec) -> Spec:
+        """Return ``spec`` with the beat's line; NotFound for an unknown beat."""
+        i = _index(spec, self.beat)
+        beats = list(spec.beats)
+        beats[i] = beats[i].model_copy(update={"voiceover": " ".join(self.text.split())})
+        return _rebuild(spec, beats)
+
+
+class SetVoice(_Edit):
+    """Turn the voiceover on or off on this spec, or name its voice.
+
+    Attributes:
+        enabled: False for no voiceover, True to speak the lines; None keeps the setting.
+        name: a voice of the speech model (checked when the lines are spoken); None keeps it.
+    """
+
+    op: Literal["set_voice"] = "set_voice"
+    enabled: bool | None = None
+    name: str | None = Field(default=None, min_length=1, max_length=40)
+
+    def apply(self, spec: Spec) -> Spec:
+        """Return ``spec`` with the voice changed; UserError if nothing is asked."""
+        if self.enabled is None and self.name is None:
+            raise UserError("set_voice needs enabled or a voice name")
+        update: dict[str, object] = {}
+        if self.enabled is not None:
+            update["enabled"] = self.enabled
+        if self.name is not None:
+            update.update(name=self.name, enabled=True)
+        voice = Voice.model_validate({**spec.voice.model_dump(), **update})
+        return _rebuild(spec, voice=voice)
+
+
+class SetCaptions(_Edit):
+    """Show the lines burned in, as a soft track only, or not at all; or resize captions.
+
+    Attributes:
+        mode: ``burn``, ``soft`` or ``off``; None keeps it.
+        scale_by: multiplies the captions' size (1.25 bigger, 0.8 smaller); the result is
+            kept within 0.25-4 of the generate option (the refine phase caps it at 0.5-2 of
+            the default size).
+    """
+
+    op: Literal["set_captions"] = "set_captions"
+    mode: Literal["burn", "soft", "off"] | None = None
+    scale_by: float | None = Field(default=None, gt=0, le=4)
+
+    def apply(self, spec: Spec) -> Spec:
+        """Return ``spec`` with the captions changed; UserError if nothing is asked."""
+        if self.mode is None and self.scale_by is None:
+            raise UserError("set_captions needs a mode or a scale")
+        old = spec.captions
+        scale = old.scale if self.scale_by is None else old.scale * self.scale_by
+        captions = Captions(mode=self.mode or old.mode, scale=min(4.0, max(0.25, scale)))
+        return _rebuild(spec, captions=captions)
+
+
 SpecEdit = Annotated[
     SetDuration
     | SetStyle
@@ -697,7 +776,10 @@ SpecEdit = Annotated[
     | SetBeat
     | AdjustPalette
     | SetBrand
-    | SetCamera,
+    | SetCamera
+    | SetVoiceover
+    | SetVoice
+    | SetCaptions,
     Field(discriminator="op"),
 ]
 """Any spec edit; JSON objects are told apart by their ``op``."""

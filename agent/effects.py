@@ -282,8 +282,8 @@ async def _music_level_no_op(
             else "the video model makes its own soundtrack, so no music was added"
         )
         return f"there is no music to make louder or quieter: {why}"
-    other = False
-    if stitched is not None:
+    other = arts.get("voiceover") is not None  # a voice: the gain moves music against it
+    if stitched is not None and not other:
         path = await asyncio.to_thread(deps.store.local_path, stitched.sha256)
         other = (await asyncio.to_thread(deps.media.probe, path)).has_audio
     old_gain = float(values.get("music_gain_db", 0.0))

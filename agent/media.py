@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Final
 
 import av
+import numpy as np
 from PIL import Image
 
 from agent.errors import MediaError
@@ -660,6 +661,25 @@ class Media:
             raise MediaError("no ebur128 summary in ffmpeg output", self.command(args), _tail(err))
         return float(lufs.group(1)), float(peak.group(1))
 
+    async def decode_mono(self, path: Path, rate_hz: int = _AUDIO_RATE_HZ) -> np.ndarray:
+        """Decode a file's first audio stream to mono float32 samples.
+
+        Args:
+            path: any audio file FFmpeg reads (a WAV from a speech model).
+            rate_hz: sample rate of the result, Hz.
+
+        Returns:
+            Samples in [-1, 1] (float32, shape ``(n,)``).
+
+        Raises:
+            MediaError: the file cannot be read or has no audio.
+        """
+        out, _ = await self._exec(
+            ["-i", path, "-map", "0:a:0", "-ac", "1", "-ar", str(rate_hz), "-f", "f32le",
+             "pipe:1"]
+        )  # fmt: skip
+        return np.frombuffer(out, dtype="<f4").copy()
+
     async def finalize(
         self,
         video: Path,
@@ -668,34 +688,46 @@ class Media:
         gain_db: float = 0.0,
         target_lufs: float = -14.0,
         true_peak_dbtp: float = -1.0,
+        *,
+        voice: Path | None = None,
+        subtitles: Path | None = None,
+        captions: Path | None = None,
+        fonts_dir: Path | None = None,
     ) -> tuple[float, float] | None:
-        """Mix, loudness-normalise and mux the deliverable MP4.
+        """Mix, loudness-normalise and mux the deliverable MP4, captions in the same pass.
 
-        The audio is the music (``gain_db`` applied) plus the video's own audio if it has some
-        (e.g. a model with native audio), summed without level scaling, each trimmed or padded
-        with silence to the video's exact length. The mix is normalised with FFmpeg's
-        ``loudnorm`` in two passes (EBU R128 / ITU-R BS.1770): pass 1 measures with
-        ``print_format=json``; pass 2 applies the measured values with ``linear=true``, i.e.
-        one gain for the whole track, so the music's dynamics are kept. A true-peak limiter
-        (``alimiter`` at 4x oversampling, 192 kHz) then holds the peaks below a ceiling. The
-        result is encoded as AAC 192 kbit/s, 48 kHz stereo; the video stream is copied, not
-        re-encoded; ``+faststart`` puts the index first.
+        The audio is the music (``gain_db`` applied) plus the voice stem plus the video's own
+        audio if it has some (e.g. a model with native audio), summed without level scaling,
+        each trimmed or padded with silence to the video's exact length. With a voice, the
+        music is ducked under it with FFmpeg's ``sidechaincompress`` keyed on the voice
+        (threshold -26 dBFS, ratio 6:1, attack 10 ms, release 300 ms: about 8-10 dB less music
+        while a line is spoken, back within a third of a second after it). The mix is
+        normalised with FFmpeg's ``loudnorm`` in two passes (EBU R128 / ITU-R BS.1770): pass 1
+        measures with ``print_format=json``; pass 2 applies the measured values with
+        ``linear=true``, i.e. one gain for the whole track, so the dynamics are kept. A
+        true-peak limiter (``alimiter`` at 4x oversampling, 192 kHz) then holds the peaks below
+        a ceiling. The audio is encoded as AAC 192 kbit/s, 48 kHz stereo, on its own; the last
+        FFmpeg pass muxes it (stream copy) with the video and the subtitles, ``+faststart``.
 
         Why a limiter after loudnorm: AAC encoding raises true peaks (by up to ~1 dB with
         FFmpeg's native encoder, measured), so the ceiling before encoding is
         ``true_peak_dbtp - 1.5`` dB, and loudnorm runs with ``TP=0`` so it stays linear unless
-        the gain would clip. The delivered file is measured again (:meth:`loudness`) and pass 2
-        redone if needed (at most four encodes; typical music lands on the first): a true peak
-        over the target lowers the ceiling by the excess; a loudness more than 0.5 LU short
-        (limiting very peaky audio lowers it) raises loudnorm's aim by the shortfall. The
-        encode kept is the one closest to ``target_lufs`` among those within the peak limit.
-        Audio with a crest factor far above ~15 dB (isolated hits over near-silence) cannot be
-        limited up to -14 LUFS without pumping and is delivered quieter, never louder or above
-        the peak limit; the returned measurement says by how much.
+        the gain would clip. The encoded audio is measured again (:meth:`loudness`) and pass 2
+        redone if needed (at most four audio encodes; typical music lands on the first): a true
+        peak over the target lowers the ceiling by the excess; a loudness more than 0.5 LU
+        short raises loudnorm's aim by the shortfall. The encode kept is the one closest to
+        ``target_lufs`` among those within the peak limit. Audio with a crest factor far above
+        ~15 dB cannot be limited up to -14 LUFS without pumping and is delivered quieter, never
+        louder or above the peak limit; the returned measurement says by how much.
 
-        Behaviour without audio: if ``music`` is None and the video has no audio, the output
-        is the video remuxed with ``+faststart`` and **no audio track** (no silent track is
-        invented). A mix quieter than -70 LUFS (silence) is encoded as is, not amplified.
+        Captions: ``captions`` (an ASS file) are burned in with libass's ``subtitles`` filter,
+        fonts from ``fonts_dir``; the video is then encoded once (:data:`X264_ARGS`), in the
+        same pass as the mux. Without them the video stream is copied. ``subtitles`` (an SRT
+        file) becomes a soft ``mov_text`` track.
+
+        Behaviour without audio: if there is no music, no voice and the video has no audio,
+        the output has **no audio track** (no silent track is invented). A mix quieter than
+        -70 LUFS (silence) is encoded as is, not amplified.
 
         Args:
             video: the stitched video (canonical H.264 MP4).
@@ -706,13 +738,17 @@ class Media:
                 most social platforms normalise to).
             true_peak_dbtp: maximum true peak of the delivered AAC track, dBTP (-1 per the
                 AES TD1004 streaming recommendation and EBU R128 s1).
+            voice: the voice stem (a WAV as long as the video), or None.
+            subtitles: an SRT file for a soft ``mov_text`` track, or None.
+            captions: an ASS file to burn into the picture, or None.
+            fonts_dir: where libass finds the captions' font (required with ``captions``).
 
         Returns:
             (integrated loudness in LUFS, true peak in dBTP) of the delivered audio, measured
             with :meth:`loudness`; None if the output has no audio track or is silent.
 
         Raises:
-            ValueError: a target is outside what loudnorm accepts.
+            ValueError: a target is outside what loudnorm accepts, or captions without fonts.
             MediaError: a file cannot be read, FFmpeg failed, or no encode had its true peak
                 at or under ``true_peak_dbtp``.
         """
@@ -720,6 +756,8 @@ class Media:
             raise ValueError(f"target_lufs must be in [-70, -5], got {target_lufs}")
         if not -9.0 <= true_peak_dbtp <= 0.0:
             raise ValueError(f"true_peak_dbtp must be in [-9, 0], got {true_peak_dbtp}")
+        if captions is not None and fonts_dir is None:
+            raise ValueError("burned captions need fonts_dir")
         vinfo = self.probe(video)
         if not vinfo.has_video:
             raise MediaError(f"{video} has no video stream", ["av.open", os.fspath(video)], "")
@@ -730,82 +768,154 @@ class Media:
         chains: list[str] = []
         fit = f"{_AUDIO_FORMAT},apad=whole_len={samples},atrim=end_sample={samples}"
         if vinfo.has_audio:
-            chains.append(f"[0:a:0]{fit}")
+            chains.append(f"[0:a:0]{fit}[va]")
+        music_label = ""
         if music is not None:
             if not self.probe(music).has_audio:
                 raise MediaError(f"{music} has no audio stream", ["av.open", os.fspath(music)], "")
             inputs += ["-i", music]
-            chains.append(f"[1:a:0]volume={gain_db:.3f}dB,{fit}")
+            music_label = f"[{len(inputs) // 2 - 1}:a:0]"
+        if voice is not None:
+            if not self.probe(voice).has_audio:
+                raise MediaError(f"{voice} has no audio stream", ["av.open", os.fspath(voice)], "")
+            inputs += ["-i", voice]
+            chains.append(f"[{len(inputs) // 2 - 1}:a:0]{fit},asplit=2[key][vo]")
+        if music_label:
+            chains.append(f"{music_label}volume={gain_db:.3f}dB,{fit}[mu]")
+            if voice is not None:
+                chains.append(
+                    "[mu][key]sidechaincompress=threshold=0.05:ratio=6:attack=10:release=300"
+                    ":makeup=1[md]"
+                )
+        labels = [lab for lab, on in (("[va]", vinfo.has_audio), ("[vo]", voice is not None),
+                                      ("[md]" if voice is not None else "[mu]", bool(music_label)))
+                  if on]  # fmt: skip
+        if voice is not None and not music_label:
+            chains.append("[key]anullsink")
+        if len(labels) > 1:
+            mix = ";".join(chains) + f";{''.join(labels)}amix=inputs={len(labels)}:normalize=0[mix]"
+        elif labels:
+            mix = ";".join(chains) + f";{labels[0]}anull[mix]"
+        else:
+            mix = ""
 
         async with _atomic(dst) as tmp:
-            if not chains:
-                await self._exec(["-i", video, "-map", "0:v:0", "-c", "copy", *FASTSTART, tmp])
-                return None
-            if len(chains) == 2:
-                mix = f"{chains[0]}[va];{chains[1]}[ma];[va][ma]amix=inputs=2:normalize=0[mix]"
-            else:
-                mix = f"{chains[0]}[mix]"
-
-            measured = await self._loudnorm_json([
-                *inputs, "-filter_complex",
-                f"{mix};[mix]loudnorm=I={target_lufs}:TP={true_peak_dbtp}:LRA=50"
-                ":print_format=json[out]",
-                "-map", "[out]", "-f", "null", "-",
-            ])  # fmt: skip
-
-            def mux(audio_filter: str, out: Path) -> list[str | os.PathLike[str]]:
-                return [
-                    *inputs, "-filter_complex", audio_filter, "-map", "0:v:0", "-map", "[out]",
-                    "-c:v", "copy", *AUDIO_ARGS, *FASTSTART, out,
-                ]  # fmt: skip
-
-            if float(measured["input_i"]) <= _SILENCE_LUFS:
-                await self._exec(mux(f"{mix};[mix]anull[out]", tmp))
-                return None
-
-            lra = min(50.0, max(7.0, float(measured["input_lra"]) + 1.0))
-            aim_lufs, ceiling_dbtp = target_lufs, true_peak_dbtp - _AAC_PEAK_MARGIN_DB
-            best: tuple[float, float] | None = None  # (lufs, peak) of the encode at tmp
-            last: tuple[float, float] = (0.0, 0.0)
-            attempt = tmp.with_name(f"{tmp.stem}.try{tmp.suffix}")
+            audio = tmp.with_name(f"{tmp.stem}.audio.m4a")
             try:
-                for _ in range(_FINALIZE_ATTEMPTS):
-                    limit = max(10 ** (ceiling_dbtp / 20), 0.0625)
-                    # TP=0 and an LRA target above the measured range keep loudnorm linear
-                    # unless the gain would clip; the limiter does the peak control.
-                    norm = (
-                        f"{mix};[mix]loudnorm=I={aim_lufs:.2f}:TP=0:LRA={lra}"
-                        f":measured_I={measured['input_i']}:measured_TP={measured['input_tp']}"
-                        f":measured_LRA={measured['input_lra']}"
-                        f":measured_thresh={measured['input_thresh']}"
-                        f":offset={measured['target_offset']}:linear=true,"
-                        f"aresample=192000,alimiter=limit={limit:.6f}:level=0:latency=1,"
-                        f"{_AUDIO_FORMAT}[out]"
-                    )
-                    await self._exec(mux(norm, attempt))
-                    last = lufs, peak_dbtp = await self.loudness(attempt)
-                    if peak_dbtp <= true_peak_dbtp and (
-                        best is None or abs(lufs - target_lufs) < abs(best[0] - target_lufs)
-                    ):
-                        os.replace(attempt, tmp)
-                        best = last
-                    if best is not None and abs(best[0] - target_lufs) <= 0.5:
-                        break
-                    if peak_dbtp > true_peak_dbtp:
-                        ceiling_dbtp -= peak_dbtp - true_peak_dbtp + 0.2
-                    elif lufs < target_lufs:
-                        aim_lufs = min(-5.0, aim_lufs + (target_lufs - lufs))
+                best = await self._final_audio(
+                    inputs, mix, audio, target_lufs, true_peak_dbtp
+                ) if mix else None  # fmt: skip
+                await self._mux(video, audio if mix else None, tmp, subtitles, captions, fonts_dir)
             finally:
                 with contextlib.suppress(FileNotFoundError):
-                    attempt.unlink()
-            if best is None:
-                raise MediaError(
-                    f"true peak still {last[1]:.1f} dBTP, above {true_peak_dbtp} dBTP, after"
-                    f" {_FINALIZE_ATTEMPTS} encodes",
-                    self.command(mux(norm, tmp)),
-                    "",
-                )
+                    audio.unlink()
             return best
+
+    async def _mux(
+        self,
+        video: Path,
+        audio: Path | None,
+        out: Path,
+        subtitles: Path | None,
+        captions: Path | None,
+        fonts_dir: Path | None,
+    ) -> None:
+        """The one pass that writes the deliverable MP4.
+
+        The video is copied, or encoded once with the captions burned in; the encoded audio
+        is copied; the SRT becomes a soft ``mov_text`` track.
+        """
+        args: list[str | os.PathLike[str]] = ["-i", video]
+        maps: list[str | os.PathLike[str]] = ["-map", "0:v:0"]
+        if audio is not None:
+            args += ["-i", audio]
+            maps += ["-map", f"{len(args) // 2 - 1}:a:0"]
+        if subtitles is not None:
+            args += ["-i", subtitles]
+            maps += ["-map", f"{len(args) // 2 - 1}:s:0"]
+        codecs: list[str | os.PathLike[str]] = ["-c:a", "copy"] if audio is not None else []
+        if subtitles is not None:
+            codecs += ["-c:s", "mov_text"]
+        if captions is not None and fonts_dir is not None:
+            burn = (
+                f"subtitles=filename={_filter_quote(captions)}"
+                f":fontsdir={_filter_quote(fonts_dir)},{CANONICAL_VF}"
+            )
+            codecs += ["-vf", burn, *X264_ARGS, *self._threads()]
+        else:
+            codecs += ["-c:v", "copy"]
+        await self._exec([*args, *maps, *codecs, *FASTSTART, out])
+
+    async def _final_audio(
+        self,
+        inputs: list[str | os.PathLike[str]],
+        mix: str,
+        out: Path,
+        target_lufs: float,
+        true_peak_dbtp: float,
+    ) -> tuple[float, float] | None:
+        """Normalise and encode the mix ``[mix]`` to AAC at ``out``; see :meth:`finalize`."""
+        measured = await self._loudnorm_json([
+            *inputs, "-filter_complex",
+            f"{mix};[mix]loudnorm=I={target_lufs}:TP={true_peak_dbtp}:LRA=50"
+            ":print_format=json[out]",
+            "-map", "[out]", "-f", "null", "-",
+        ])  # fmt: skip
+
+        def encode(audio_filter: str, dst: Path) -> list[str | os.PathLike[str]]:
+            return [
+                *inputs, "-filter_complex", audio_filter, "-map", "[out]", "-vn", *AUDIO_ARGS,
+                "-f", "mp4", dst,
+            ]  # fmt: skip
+
+        if float(measured["input_i"]) <= _SILENCE_LUFS:
+            await self._exec(encode(f"{mix};[mix]anull[out]", out))
+            return None
+
+        lra = min(50.0, max(7.0, float(measured["input_lra"]) + 1.0))
+        aim_lufs, ceiling_dbtp = target_lufs, true_peak_dbtp - _AAC_PEAK_MARGIN_DB
+        best: tuple[float, float] | None = None  # (lufs, peak) of the encode at out
+        last: tuple[float, float] = (0.0, 0.0)
+        attempt = out.with_name(f"{out.stem}.try{out.suffix}")
+        norm = ""
+        try:
+            for _ in range(_FINALIZE_ATTEMPTS):
+                limit = max(10 ** (ceiling_dbtp / 20), 0.0625)
+                # TP=0 and an LRA target above the measured range keep loudnorm linear
+                # unless the gain would clip; the limiter does the peak control.
+                norm = (
+                    f"{mix};[mix]loudnorm=I={aim_lufs:.2f}:TP=0:LRA={lra}"
+                    f":measured_I={measured['input_i']}:measured_TP={measured['input_tp']}"
+                    f":measured_LRA={measured['input_lra']}"
+                    f":measured_thresh={measured['input_thresh']}"
+                    f":offset={measured['target_offset']}:linear=true,"
+                    f"aresample=192000,alimiter=limit={limit:.6f}:level=0:latency=1,"
+                    f"{_AUDIO_FORMAT}[out]"
+                )
+                await self._exec(encode(norm, attempt))
+                last = lufs, peak_dbtp = await self.loudness(attempt)
+                if peak_dbtp <= true_peak_dbtp and (
+                    best is None or abs(lufs - target_lufs) < abs(best[0] - target_lufs)
+                ):
+                    os.replace(attempt, out)
+                    best = last
+                if best is not None and abs(best[0] - target_lufs) <= 0.5:
+                    break
+                if peak_dbtp > true_peak_dbtp:
+                    ceiling_dbtp -= peak_dbtp - true_peak_dbtp + 0.2
+                elif lufs < target_lufs:
+                    aim_lufs = min(-5.0, aim_lufs + (target_lufs - lufs))
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                attempt.unlink()
+        if best is None:
+            raise MediaError(
+                f"true peak still {last[1]:.1f} dBTP, above {true_peak_dbtp} dBTP, after"
+                f" {_FINALIZE_ATTEMPTS} encodes",
+                self.command(encode(norm, out)),
+                "",
+            )
+        return best
 
     async def _loudnorm_json(self, args: list[str | os.PathLike[str]]) -> dict[str, str]:
         """Run a loudnorm measuring pass and return its JSON report."""
@@ -861,6 +971,18 @@ def _even_size(size_px: tuple[int, int]) -> tuple[int, int]:
     if w <= 0 or h <= 0 or w % 2 or h % 2:
         raise ValueError(f"size_px must be positive and even for yuv420p, got {w}x{h}")
     return int(w), int(h)
+
+
+def _filter_quote(path: Path) -> str:
+    """A path as a filter option value; only plain paths are accepted (no quoting levels).
+
+    Raises:
+        ValueError: the path has characters the filter graph would need escaped.
+    """
+    text = os.fspath(path)
+    if not re.fullmatch(r"[A-Za-z0-9_./+-]+", text):
+        raise ValueError(f"a filter path must be plain ([A-Za-z0-9_./+-]): {text!r}")
+    return text
 
 
 def _concat_quote(path: Path) -> str:

@@ -312,6 +312,43 @@ class MusicBrief(BaseModel):
     instruments: list[str] = Field(min_length=1, max_length=8)
 
 
+#: Longest voiceover line of one beat, characters (about 65 English words: 26 s at 150 wpm).
+MAX_VOICEOVER_CHARS = 400
+
+
+class Voice(BaseModel):
+    """The voice that reads the voiceover, as the plan and its edits set it.
+
+    Attributes:
+        name: a voice of the speech model (``heart`` for the offline voice, ``alloy``,
+            ``nova``, … for OpenAI's); ``""`` for the generate option ``voice``, else the
+            model's default voice.
+        language: ISO 639-1 code of the lines it reads (the spec's language).
+        enabled: False turns the voiceover off on this branch, True on; None follows the
+            generate option ``voiceover``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str = Field(default="", max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")
+    language: str = Field(default="en", pattern=r"^[a-z]{2}$")
+    enabled: bool | None = None
+
+
+class Captions(BaseModel):
+    """How the lines are shown as text, as edits set it on a branch.
+
+    Attributes:
+        mode: ``burn``, ``soft`` or ``off``; None follows the generate option ``subtitles``.
+        scale: size of burned captions against the generate option ``caption_scale``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    mode: Literal["burn", "soft", "off"] | None = None
+    scale: float = Field(default=1.0, ge=0.25, le=4.0, allow_inf_nan=False)
+
+
 class Beat(BaseModel):
     """One beat of the ad.
 
@@ -325,6 +362,9 @@ class Beat(BaseModel):
         motion_prompt: prompt for the video model.
         camera: camera move over the beat.
         on_screen_text: text shown on screen ("" for none), at most 60 characters.
+        voiceover: the line the voice speaks over the beat, in the spec's language ("" for
+            none), at most :data:`MAX_VOICEOVER_CHARS` characters; written to fit the beat at
+            a natural speaking rate (:mod:`agent.providers.local.voiceover`).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -338,6 +378,7 @@ class Beat(BaseModel):
     motion_prompt: str = Field(min_length=1, max_length=1000)
     camera: CameraMove
     on_screen_text: str = Field(default="", max_length=60)
+    voiceover: str = Field(default="", max_length=MAX_VOICEOVER_CHARS)
 
     @property
     def end_s(self) -> float:
@@ -359,7 +400,8 @@ class Spec(TextInput):
     ``price`` with its currency and any word written with it ("$199", "89 €", "only $8",
     "save 30%") for the offer beat (the call to action when the ad has none),
     ``promo_code`` and ``url`` for the call to action, ``tagline`` for the end card. Each is
-    ``""`` when the brief does not state it.
+    ``""`` when the brief does not state it. ``voice`` names the voice that reads the beats'
+    ``voiceover`` lines, and their language; ``captions`` how they are shown.
 
     Raises:
         pydantic.ValidationError: beats out of order, gaps or overlaps, or durations that do
@@ -383,6 +425,8 @@ class Spec(TextInput):
     duration_s: float = Field(ge=MIN_DURATION_S, le=MAX_DURATION_S)
     aspect: Aspect = "16:9"
     beats: list[Beat] = Field(min_length=1, max_length=30)
+    voice: Voice = Voice()
+    captions: Captions = Captions()
 
     @model_validator(mode="after")
     def _beats_tile_the_timeline(self) -> Spec:

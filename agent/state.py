@@ -45,6 +45,10 @@ def check_prompt(prompt: str) -> str:
     return text
 
 
+#: What becomes of the voiceover lines as text: burned in (plus a soft track), soft, off.
+Subtitles = Literal["burn", "soft", "off"]
+
+
 class Options(TextInput):
     """How a video is made (DESIGN.md §1). Its strings are plain text (:class:`TextInput`).
 
@@ -54,6 +58,15 @@ class Options(TextInput):
         seed: seed of every offline provider; same prompt and seed → same ad.
         planner, image_model, video_model, music_model: provider names from the registry.
         music: add a soundtrack in the refine phase.
+        voiceover: speak the beats' voiceover lines in the refine phase.
+        voice: the voice that speaks them (a name the speech model knows); None for the
+            spec's voice, or the model's default.
+        voice_model: the speech provider's registry name.
+        subtitles: ``burn`` draws captions into the picture (and adds a soft track), ``soft``
+            adds only a soft ``mov_text`` track, ``off`` neither; the SRT file is made
+            whenever there are lines.
+        caption_scale: size of burned captions against the default for the aspect ratio
+            (1.0), 0.5-2.0.
         budget_usd: cap on the video's total spend, a finite number; ``None`` for no cap.
         reference_images: product photos, as SHA-256 digests of PNGs in the artifact store
             (at most :data:`MAX_REFERENCE_IMAGES`; checked and re-encoded on the way in by
@@ -73,6 +86,13 @@ class Options(TextInput):
     video_model: str = "local"
     music_model: str = "local"
     music: bool = True
+    voiceover: bool = True
+    voice: str | None = Field(
+        default=None, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$"
+    )
+    voice_model: str = "local"
+    subtitles: Subtitles = "burn"
+    caption_scale: float = Field(default=1.0, ge=0.5, le=2.0, allow_inf_nan=False)
     budget_usd: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     reference_images: tuple[Sha256, ...] = Field(default=(), max_length=MAX_REFERENCE_IMAGES)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from agent.editing import (
+    ChangeMusicLevel,
     Edit,
     EditSpec,
     RegenerateBeat,
@@ -20,13 +21,17 @@ from agent.editing import (
     ReplaceBeatImage,
     RevisitPhase,
     SetMusicVolume,
+    SetVoiceAndCaptions,
+    SetVoiceoverLine,
 )
+from agent.edits import SetVoiceover
 from agent.errors import UserError
 from agent.state import Phase
 from agent.studio import OnProgress, Studio
 from agent.uploads import storyboard_png
 from tools.interpreter import Context, ToolCall
 from tools.schemas import (
+    ChangeMusicLevelArgs,
     CompareBranchesArgs,
     ContinuePipelineArgs,
     EditSpecArgs,
@@ -37,12 +42,18 @@ from tools.schemas import (
     ReplaceBeatImageArgs,
     RevisitPhaseArgs,
     SetAutoContinueArgs,
+    SetCaptionsArgs,
     SetMusicVolumeArgs,
+    SetVoiceArgs,
+    SetVoiceoverArgs,
     ShowCostArgs,
     StatusArgs,
     SwitchBranchArgs,
     tool_args,
 )
+
+#: How much "bigger captions" scales them (and "smaller" by its inverse).
+CAPTION_STEP = 1.25
 
 EDIT_TOOLS = frozenset(
     {
@@ -52,6 +63,10 @@ EDIT_TOOLS = frozenset(
         "regenerate_chunk",
         "regenerate_music",
         "set_music_volume",
+        "change_music_level",
+        "set_voiceover",
+        "set_voice",
+        "set_captions",
         "revisit_phase",
     }
 )
@@ -134,9 +149,57 @@ class Session:
                 return RegenerateMusic(mood=mood, tempo_bpm=tempo_bpm, prompt=prompt)
             case SetMusicVolumeArgs(gain_db=gain_db):
                 return SetMusicVolume(gain_db=gain_db)
+            case ChangeMusicLevelArgs(change_db=change_db):
+                return ChangeMusicLevel(change_db=change_db)
+            case SetVoiceoverArgs(beat=beat, text=text):
+                return await self._voiceover_line(beat, text)
+            case SetVoiceArgs(enabled=enabled, voice=voice):
+                if not enabled:
+                    return SetVoiceAndCaptions(voiceover=False)
+                return SetVoiceAndCaptions(voiceover=True, voice=await self._voice(voice))
+            case SetCaptionsArgs(mode=mode, size=size):
+                if mode is None and size is None:
+                    raise UserError("say captions on, soft, off, bigger or smaller")
+                scale = {None: None, "bigger": CAPTION_STEP, "smaller": 1 / CAPTION_STEP}[size]
+                return SetVoiceAndCaptions(subtitles=mode, caption_scale_by=scale)
             case RevisitPhaseArgs(phase=phase):
                 return RevisitPhase(to=phase)
         raise UserError(f"{call.tool} is not an edit")
+
+    async def _voiceover_line(self, beat: int, text: str) -> Edit:
+        """The edit that sets a beat's line at the branch's pause.
+
+        At the refine pause it is a refine edit (only the line is re-spoken); before it, a
+        spec edit of the plan (the storyboard and chunks are reused: their keys ignore lines).
+        """
+        st = await self.studio.status(self.video_id, self.user_id, self.branch)
+        if st["phase"] == "refine":
+            return SetVoiceoverLine(beat=beat, text=text)
+        return EditSpec(ops=[SetVoiceover(beat=beat, text=text)])
+
+    async def _voice(self, name: str | None) -> str:
+        """``name`` checked against the branch's speech model, or its next voice if None.
+
+        Raises:
+            UserError: an unknown voice, or no other voice to switch to.
+        """
+        st = await self.studio.status(self.video_id, self.user_id, self.branch)
+        options = st["options"]  # the video's options: its speech model is the branch's
+        speaker = self.studio.deps.registry.voice_model(options.get("voice_model") or "local")
+        if name is not None:
+            if name not in speaker.voices:
+                raise UserError(f"unknown voice {name!r}; known: {', '.join(speaker.voices)}")
+            return name
+        spec = await self.studio.spec(self.video_id, self.user_id, self.branch)
+        current = (spec.voice.name if spec else "") or options.get("voice") or speaker.voices[0]
+        others = [v for v in speaker.voices if v != current]
+        if not others:
+            raise UserError(
+                f"the {speaker.name} speech model has one voice ({current}); with"
+                " OPENAI_API_KEY set, OpenAI's voices are available"
+            )
+        at = speaker.voices.index(current) if current in speaker.voices else -1
+        return speaker.voices[(at + 1) % len(speaker.voices)]
 
     async def _upload(self, beat: int) -> ReplaceBeatImage:
         path = self.upload

@@ -13,6 +13,8 @@ from pydantic import ConfigDict, Field, ValidationError
 
 from agent.edits import SpecEdit
 from agent.errors import UserError
+from agent.spec import MAX_VOICEOVER_CHARS
+from agent.state import Subtitles
 from agent.text import TextInput
 from tools.interpreter import MUTE_DB, VIDEO_MODELS, Phase, ToolCall
 
@@ -73,6 +75,51 @@ class SetMusicVolumeArgs(ToolArgs):
     gain_db: float = Field(ge=MUTE_DB, le=12)
 
 
+class ChangeMusicLevelArgs(ToolArgs):
+    """Make the music louder (+) or quieter (-) by some dB, against the voiceover if any.
+
+    For "music louder/quieter under the voice", "turn the music down 3 dB"; without a number,
+    ±3 dB is a clearly audible step.
+    """
+
+    change_db: float = Field(ge=-24, le=24, description="dB; positive is louder")
+
+
+class SetVoiceoverArgs(ToolArgs):
+    """Change what the narrator says over beat N (refine pause: only that line is re-spoken).
+
+    For "beat 2 should say …", "change the voiceover of beat 3 to …", "no line on beat 4"
+    (text "").
+    """
+
+    beat: int = Field(ge=1, description="1-based beat number")
+    text: str = Field(max_length=MAX_VOICEOVER_CHARS, description="the new line; '' for none")
+
+
+class SetVoiceArgs(ToolArgs):
+    """Turn the voiceover off or on, or use another voice (at the refine pause).
+
+    For "no voiceover" (enabled false), "bring the voice back" (enabled true), "another
+    voice" (voice None: the speech model's next voice), "use the nova voice" (voice "nova").
+    """
+
+    enabled: bool = True
+    voice: str | None = Field(
+        default=None, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$"
+    )
+
+
+class SetCaptionsArgs(ToolArgs):
+    """Burned-in captions on, soft only, or off; or bigger/smaller (at the refine pause).
+
+    For "captions off" (mode off), "subtitles as a track only" (mode soft), "burn the
+    captions in" (mode burn), "bigger captions" (size bigger), "smaller subtitles".
+    """
+
+    mode: Subtitles | None = None
+    size: Literal["bigger", "smaller"] | None = None
+
+
 class RevisitPhaseArgs(ToolArgs):
     """Go back to an earlier phase's pause (forks a branch from there)."""
 
@@ -123,6 +170,10 @@ TOOLS: dict[str, type[ToolArgs]] = {
     "regenerate_chunk": RegenerateChunkArgs,
     "regenerate_music": RegenerateMusicArgs,
     "set_music_volume": SetMusicVolumeArgs,
+    "change_music_level": ChangeMusicLevelArgs,
+    "set_voiceover": SetVoiceoverArgs,
+    "set_voice": SetVoiceArgs,
+    "set_captions": SetCaptionsArgs,
     "revisit_phase": RevisitPhaseArgs,
     "continue_pipeline": ContinuePipelineArgs,
     "set_auto_continue": SetAutoContinueArgs,

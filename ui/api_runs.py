@@ -19,7 +19,7 @@ from sse_starlette import EventSourceResponse
 from agent.errors import BranchBusy, WrongPhase
 from agent.service.videos import video_request
 from agent.spec import Aspect
-from agent.state import MAX_PROMPT_CHARS, MAX_REFERENCE_IMAGES
+from agent.state import MAX_PROMPT_CHARS, MAX_REFERENCE_IMAGES, Subtitles
 from agent.studio import Studio
 from agent.text import TextInput
 from ui.api_assets import asset_images, attach_assets
@@ -62,6 +62,13 @@ class GenerateRequest(TextInput):
     duration_s: float | None = Field(default=None, description="6-60 s; default from the prompt")
     aspect: Aspect | None = Field(default=None, description="default from the prompt, else 16:9")
     seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    voiceover: bool = Field(default=True, description="speak each beat's voiceover line")
+    subtitles: Subtitles = Field(
+        default="burn", description="burned-in captions (and a soft track), soft only, or off"
+    )
+    voice: str | None = Field(
+        default=None, max_length=40, description="voice name; default: the speech model's"
+    )
 
 
 class GenerateResponse(BaseModel):
@@ -119,6 +126,9 @@ async def generate(body: GenerateRequest, user: User, studio: StudioDep) -> Gene
         aspect=body.aspect,
         seed=body.seed,
         video_model=body.model,
+        voiceover=body.voiceover,
+        subtitles=body.subtitles,
+        voice=body.voice,
         reference_images=tuple(photos) or None,
     )
     # unknown model → UserError

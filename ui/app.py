@@ -31,7 +31,7 @@ from typing import Any
 import chainlit as cl
 from chainlit.data import get_data_layer
 from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
-from chainlit.input_widget import Select, Slider
+from chainlit.input_widget import Select, Slider, Switch
 from chainlit.server import sio
 from chainlit.types import ThreadDict
 from pydantic import ValidationError
@@ -253,7 +253,9 @@ async def show(status: dict[str, Any]) -> None:
             )
         elif m.kind == "audio":
             elements.append(
-                cl.Audio(path=str(m.path), name=m.name, display="inline", mime="audio/mpeg")
+                cl.Audio(
+                    path=str(m.path), name=m.name, display="inline", mime=m.mime or "audio/mpeg"
+                )
             )
         else:
             elements.append(
@@ -321,6 +323,13 @@ async def send_settings() -> None:
                 ),
                 Select(id="aspect", label="Aspect ratio", values=ASPECTS, initial_index=0),
                 Select(id="video_model", label="Video model", values=models, initial_index=0),
+                Switch(id="voiceover", label="Voiceover", initial=True),
+                Select(
+                    id="subtitles",
+                    label="Subtitles",
+                    values=["burn", "soft", "off"],
+                    initial_index=0,
+                ),
             ]  # fmt: skip
         )
     )
@@ -394,6 +403,8 @@ def request_for(brief: str, photos: tuple[str, ...] = ()) -> VideoRequest:
                 duration_s=duration_s,
                 aspect=aspect,
                 video_model=opts.get("video_model") or "local",
+                voiceover=bool(opts.get("voiceover", True)),
+                subtitles=opts.get("subtitles") or "burn",
                 reference_images=photos,
             ),
         )

@@ -32,11 +32,12 @@ SUGGESTED_EDIT: dict[Phase, str] = {
 
 @dataclass(frozen=True)
 class Media:
-    """One file to show: kind, label, path on disk."""
+    """One file to show: kind, label, path on disk, media type ("" for the kind's usual)."""
 
     kind: Literal["image", "video", "audio", "file"]
     name: str
     path: Path
+    mime: str = ""
 
 
 #: A code span, left as it is by :func:`escape_directives`.
@@ -69,14 +70,14 @@ def _cell(text: str) -> str:
 def spec_markdown(spec: Spec) -> str:
     """The spec as a table of beats, then the style and the music brief."""
     rows = [
-        "| Beat | Type | Time | Description | On-screen text |",
-        "|---:|---|---|---|---|",
+        "| Beat | Type | Time | Description | On-screen text | Voiceover |",
+        "|---:|---|---|---|---|---|",
     ]
     for b in spec.beats:
         end = b.start_s + b.duration_s
         rows.append(
             f"| {b.index + 1} | {_cell(b.type)} | {b.start_s:.1f}–{end:.1f} s"
-            f" | {_cell(b.description)} | {_cell(b.on_screen_text)} |"
+            f" | {_cell(b.description)} | {_cell(b.on_screen_text)} | {_cell(b.voiceover)} |"
         )
     s, m = spec.style, spec.music
     return "\n".join(
@@ -159,6 +160,8 @@ def media(status: dict[str, Any], thumbs: Path, local: Callable[[str], Path]) ->
             out.append(Media("video", "Final video", file("final")))
         if "music" in arts:
             out.append(Media("audio", "Music", file("music")))
+        if "voiceover" in arts:
+            out.append(Media("audio", "Voiceover", file("voiceover"), "audio/wav"))
         if "final" in arts:
             title = "".join(c if c.isalnum() else "-" for c in (status["title"] or "reelgraph"))
             name = f"{title.strip('-')[:60] or 'reelgraph'}-{status['branch']}.mp4"

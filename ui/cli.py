@@ -28,6 +28,7 @@ from agent.effects import verdict
 from agent.errors import ReelgraphError, StorageError, UserError
 from agent.service.videos import video_request
 from agent.settings import Settings
+from agent.spec import Spec
 from agent.state import MAX_REFERENCE_IMAGES, Options
 from agent.store import DISK_ERRNOS
 from agent.studio import Studio
@@ -240,6 +241,29 @@ def generate(
     planner: Annotated[
         str | None, typer.Option("--planner", help="local, or openai with OPENAI_API_KEY set.")
     ] = None,
+    voiceover: Annotated[
+        bool | None,
+        typer.Option("--voiceover/--no-voiceover", help="Speak each beat's line (default: on)."),
+    ] = None,
+    subtitles: Annotated[
+        str | None,
+        typer.Option(
+            "--subtitles",
+            help="burn (captions in the picture and a soft track; default), soft (a track"
+            " players can turn on) or off.",
+        ),
+    ] = None,
+    voice: Annotated[
+        str | None,
+        typer.Option(
+            "--voice",
+            help="The voice: heart offline; alloy, nova, … with OPENAI_API_KEY set.",
+        ),
+    ] = None,
+    voice_model: Annotated[
+        str | None,
+        typer.Option("--voice-model", help="local, or openai with OPENAI_API_KEY set."),
+    ] = None,
     budget: Annotated[
         float | None,
         typer.Option("--budget", help="Cap on the video's spend, USD; a call past it stops."),
@@ -277,6 +301,10 @@ def generate(
             music_model=music_model,
             planner=planner,
             budget_usd=budget,
+            voiceover=voiceover,
+            subtitles=subtitles,
+            voice=voice,
+            voice_model=voice_model,
         )
     except UserError as exc:
         raise _fail(str(exc)) from None
@@ -322,11 +350,21 @@ def status(
 ) -> None:
     """Show where a branch is, its artifacts and what it cost."""
 
-    async def job(studio: Studio, settings: Settings) -> dict[str, Any]:
-        return await studio.status(video_id, settings.user_id, branch)
+    async def job(studio: Studio, settings: Settings) -> tuple[dict[str, Any], Spec | None]:
+        st = await studio.status(video_id, settings.user_id, branch)
+        return st, await studio.spec(video_id, settings.user_id, branch)
 
-    st = _run(job)
+    st, spec = _run(job)
     _emit(st, as_json)
+    if not as_json and spec is not None:
+        beats = Table("beat", "type", "time", "on screen", "voiceover", box=None)
+        beats.columns[4].overflow = "fold"
+        for b in spec.beats:
+            beats.add_row(
+                str(b.number), b.type, f"{b.start_s:.1f}–{b.end_s:.1f} s",
+                b.on_screen_text or "—", b.voiceover or "—",
+            )  # fmt: skip
+        out.print(beats)
     if not as_json and st["artifacts"]:
         t = Table("artifact", "version", "path", box=None)
         t.columns[2].overflow = "fold"

@@ -1,18 +1,31 @@
-"""Phase 4: music, mix, loudness, the final MP4."""
+"""Phase 4: music, voiceover, subtitles, mix, loudness, the final MP4."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import logging
+import shutil
+import tempfile
+import wave
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from langgraph.runtime import Runtime
 
+from agent import captions
+from agent.captions import Cue
 from agent.deps import Deps
-from agent.memo import Blob, Call
+from agent.errors import UserError
+from agent.memo import Blob, Call, Recorder
 from agent.phases.common import override, progress, recorder
-from agent.providers.base import MusicProvider, MusicRequest
+from agent.providers.base import MusicProvider, MusicRequest, SpeechRequest, VoiceProvider
+from agent.providers.local.voiceover import speaking_time_s
 from agent.providers.registry import Registry
-from agent.state import State
+from agent.spec import Spec
+from agent.state import Options, State, Subtitles
 from agent.trust import guard
 
 #: Integrated loudness of the final mix, LUFS (streaming platforms' common target, EBU R128 s1).
@@ -23,6 +36,13 @@ TRUE_PEAK_DBTP = -1.0
 MUTE_DB = -60.0
 #: Quietest loudness a soundtrack is normalised to, LUFS (loudnorm's floor is -70).
 MIN_LUFS = -60.0
+#: The music's level under a voiceover before ducking, dB against the user's gain: a bed the
+#: voice sits on; the sidechain ducking takes it further down while a line is spoken.
+MUSIC_BED_DB = -6.0
+#: Sample rate of the voice stem, Hz (the final mix's).
+VOICE_RATE_HZ = 48_000
+
+log = logging.getLogger(__name__)
 
 
 def mix_levels(gain_db: float, *, music: bool, other_audio: bool) -> tuple[float, float]:
@@ -69,11 +89,197 @@ def soundtrack(state: State, registry: Registry) -> tuple[MusicProvider, MusicRe
     return composer, req
 
 
-async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
-    """Compose the music (unless off, or the video model made its own audio) and mux the final.
+@dataclass(frozen=True)
+class VoiceSettings:
+    """The branch's voice and caption settings: the spec's (set by edits) over the options'.
 
-    The final video is H.264 + AAC, ``+faststart``, at -14 LUFS integrated and at most -1 dBTP
-    (quieter when a music-only soundtrack was turned down: :func:`mix_levels`).
+    Attributes:
+        speak: the lines are spoken.
+        voice: the voice asked for, or None for the speech model's default.
+        subtitles: ``burn``, ``soft`` or ``off``.
+        caption_scale: burned captions' size against the default for the aspect ratio.
+    """
+
+    speak: bool
+    voice: str | None
+    subtitles: Subtitles
+    caption_scale: float
+
+    @classmethod
+    def of(cls, spec: Spec, options: Options) -> VoiceSettings:
+        """The settings of a branch with this spec, in a video made with these options."""
+        enabled = spec.voice.enabled
+        return cls(
+            speak=options.voiceover if enabled is None else enabled,
+            voice=spec.voice.name or options.voice,
+            subtitles=spec.captions.mode or options.subtitles,
+            caption_scale=min(2.0, max(0.5, options.caption_scale * spec.captions.scale)),
+        )
+
+
+def _has_lines(state: State) -> bool:
+    spec = state["spec"]
+    if spec is None:
+        return False
+    wanted = VoiceSettings.of(spec, state["options"])
+    on = wanted.speak or wanted.subtitles != "off"
+    return on and any(b.voiceover.strip() for b in spec.beats)
+
+
+def voice_for(state: State, registry: Registry) -> tuple[VoiceProvider, str] | None:
+    """The speech model and voice that read the lines, or None when nothing is spoken.
+
+    Nothing is spoken when the options turn the voiceover off, no beat has a line, or the
+    speech model does not pronounce the spec's language (the offline voice reads English
+    only; a warning is logged and the subtitles are still made).
+
+    Raises:
+        UserError: an unknown speech model or voice (the message lists the known ones).
+    """
+    spec, options = state["spec"], state["options"]
+    assert spec is not None, "voiceover before the plan exists"
+    wanted = VoiceSettings.of(spec, options)
+    if not wanted.speak or not any(b.voiceover.strip() for b in spec.beats):
+        return None
+    speaker = registry.voice_model(options.voice_model)
+    name = wanted.voice or speaker.voices[0]
+    if name not in speaker.voices:
+        raise UserError(
+            f"unknown voice {name!r} for speech model {speaker.name!r};"
+            f" known: {', '.join(speaker.voices)}"
+        )
+    if speaker.languages is not None and spec.language not in speaker.languages:
+        log.warning(
+            "the %s voice does not speak %r (only %s): no voiceover, subtitles only;"
+            " with OPENAI_API_KEY set, OpenAI's speech model reads it",
+            speaker.name,
+            spec.language,
+            ", ".join(speaker.languages),
+        )
+        return None
+    return speaker, name
+
+
+@dataclass(frozen=True)
+class Voiceover:
+    """What the voice phase of refine made.
+
+    Attributes:
+        stem: the voice stem (a WAV as long as the video), or None when nothing is spoken.
+        cues: the lines on the timeline (from the synthesised audio, or estimated when no
+            voice speaks them).
+        subtitles: the SRT file, or None when there are no cues.
+        updates: artifact name → reference, for the state.
+    """
+
+    stem: Blob | None
+    cues: list[Cue]
+    subtitles: Blob | None
+    updates: dict[str, Any]
+
+
+async def voiceover(state: State, deps: Deps, rec: Recorder) -> Voiceover:
+    """Speak each beat's line (one memoised call per line), lay them out, write subtitles.
+
+    Each line is its own call keyed on its text, voice and seed, so editing one beat's line
+    re-synthesises that line only. Cues take their lengths from the synthesised audio; with
+    no voice, from :func:`~agent.providers.local.voiceover.speaking_time_s`.
+
+    Raises:
+        UserError: an unknown speech model or voice.
+        ProviderError: the speech model failed.
+    """
+    spec, options = state["spec"], state["options"]
+    assert spec is not None, "voiceover before the plan exists"
+    lines = [b for b in spec.beats if b.voiceover.strip()]
+    wanted = VoiceSettings.of(spec, options)
+    if not lines or (not wanted.speak and wanted.subtitles == "off"):
+        return Voiceover(None, [], None, {})
+    speaking = voice_for(state, deps.registry)
+    updates: dict[str, Any] = {}
+    stem: Blob | None = None
+    if speaking is None:
+        timed = [
+            (b.index, b.start_s, b.voiceover, speaking_time_s(b.voiceover, spec.language))
+            for b in lines
+        ]
+        cues = captions.place(timed, spec.duration_s)
+    else:
+        speaker, name = speaking
+        clips: list[tuple[Blob, np.ndarray]] = []
+        for beat in lines:
+            req = SpeechRequest(
+                text=beat.voiceover, voice=name, language=spec.language, seed=options.seed
+            )
+
+            async def speak(dst: Path, req: SpeechRequest = req) -> None:
+                await speaker.speak(req, dst)
+
+            blob = await rec.produce(
+                speaker.describe(req), f"voice_{beat.index:02d}", ".wav", speak
+            )
+            clips.append((blob, await deps.media.decode_mono(blob.path, VOICE_RATE_HZ)))
+        timed = [
+            (b.index, b.start_s, b.voiceover, len(pcm) / VOICE_RATE_HZ)
+            for b, (_, pcm) in zip(lines, clips, strict=True)
+        ]
+        cues = captions.place(timed, spec.duration_s)
+        by_beat = {b.index: pcm for b, (_, pcm) in zip(lines, clips, strict=True)}
+        layout = [[c.beat_index, c.start_s, c.end_s] for c in cues]
+
+        async def mix_stem(dst: Path) -> None:
+            await asyncio.to_thread(_write_stem, dst, cues, by_beat, spec.duration_s)
+
+        call = Call(
+            "local",
+            "voice-stem",
+            {"layout": layout, "duration_s": spec.duration_s, "rate_hz": VOICE_RATE_HZ},
+            inputs=tuple(blob.sha256 for blob, _ in clips),
+        )
+        stem = await rec.produce(call, "voiceover", ".wav", mix_stem)
+        updates["voiceover"] = await rec.register("voiceover", "wav", "audio/wav", stem)
+    subtitles: Blob | None = None
+    if cues:
+        text = "".join(f"{c.start_s}|{c.end_s}|{c.text}\n" for c in cues)
+
+        async def write(dst: Path) -> None:
+            await asyncio.to_thread(captions.write_srt, cues, dst)
+
+        call = Call(
+            "local", "srt", {"cues": hashlib.sha256(text.encode()).hexdigest()}, unit="file"
+        )
+        subtitles = await rec.produce(call, "subtitles", ".srt", write)
+        updates["subtitles"] = await rec.register(
+            "subtitles", "srt", "application/x-subrip", subtitles
+        )
+    return Voiceover(stem, cues, subtitles, updates)
+
+
+def _write_stem(dst: Path, cues: list[Cue], pcm: dict[int, np.ndarray], total_s: float) -> None:
+    """Place each cue's audio at its start in a silent mono track of ``total_s``; 16-bit WAV."""
+    out = np.zeros(round(total_s * VOICE_RATE_HZ), dtype=np.float32)
+    for cue in cues:
+        start = round(cue.start_s * VOICE_RATE_HZ)
+        n = max(0, min(len(pcm[cue.beat_index]), round(cue.end_s * VOICE_RATE_HZ) - start))
+        out[start : start + n] += pcm[cue.beat_index][:n]
+    samples = (np.clip(out, -1.0, 1.0) * 32767.0).astype("<i2")
+    with wave.open(str(dst), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(VOICE_RATE_HZ)
+        w.writeframes(samples.tobytes())
+
+
+async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
+    """Compose the music, speak the voiceover, write subtitles and mux the final video.
+
+    Music is made unless off or the video model made its own audio; the lines are spoken
+    and captioned as :func:`voiceover` and :class:`VoiceSettings` say. With a voice the
+    music sits :data:`MUSIC_BED_DB` under it and is ducked while it speaks. The final video
+    is H.264 + AAC, ``+faststart``, at -14 LUFS integrated and at most -1 dBTP (quieter when
+    a music-only soundtrack was turned down: :func:`mix_levels`), with a soft ``mov_text``
+    track unless subtitles are off and captions burned in when they are ``burn`` (one
+    encode, in the same FFmpeg pass as the mux).
     """
     deps = await guard(runtime, state)
     stitched = state["artifacts"]["stitched"]
@@ -81,7 +287,7 @@ async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     updates: dict[str, Any] = {}
     music: Blob | None = None
     scoring = soundtrack(state, deps.registry)
-    steps = 1 if scoring is None else 2
+    steps = (1 if scoring is None else 2) + (1 if _has_lines(state) else 0)
     if scoring is not None:
         composer, req = scoring
 
@@ -92,32 +298,70 @@ async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
         updates["music"] = await rec.register("music", "mp3", "audio/mpeg", music)
         progress(runtime, "refine", "music", steps, reused=music.reused)
 
+    spoken = await voiceover(state, deps, rec)
+    updates.update(spoken.updates)
+    if spoken.updates:
+        progress(runtime, "refine", "voiceover", steps, reused=all(
+            b.reused for b in (spoken.stem, spoken.subtitles) if b is not None
+        ))  # fmt: skip
+
+    options = state["options"]
+    spec = state["spec"]
+    assert spec is not None
     stitched_path = deps.store.local_path(stitched.sha256)
     music_path = music.path if music else None
+    voice = spoken.stem
     gain_db, target_lufs = mix_levels(
         state.get("music_gain_db", 0.0),
         music=music is not None,
-        other_audio=deps.media.probe(stitched_path).has_audio,
+        other_audio=voice is not None or deps.media.probe(stitched_path).has_audio,
     )
+    if voice is not None and music is not None:
+        gain_db += MUSIC_BED_DB
+    wanted = VoiceSettings.of(spec, options)
+    srt = spoken.subtitles if wanted.subtitles != "off" else None
+    burn = srt is not None and wanted.subtitles == "burn"
+    work = Path(tempfile.mkdtemp(prefix="reelgraph-captions-"))
+    try:
+        family = ""
+        fonts: Path | None = None
+        ass: Path | None = None
+        if burn:
+            fonts, family = captions.fonts_dir(spec.language, work)
+            ass = work / "captions.ass"
+            captions.write_ass(spoken.cues, ass, spec.size_px, family, wanted.caption_scale)
 
-    async def finalize(dst: Path) -> None:
-        await deps.media.finalize(
-            stitched_path,
-            music_path,
-            dst,
-            gain_db=gain_db,
-            target_lufs=target_lufs,
-            true_peak_dbtp=TRUE_PEAK_DBTP,
-        )
+        async def finalize(dst: Path) -> None:
+            await deps.media.finalize(
+                stitched_path,
+                music_path,
+                dst,
+                gain_db=gain_db,
+                target_lufs=target_lufs,
+                true_peak_dbtp=TRUE_PEAK_DBTP,
+                voice=voice.path if voice else None,
+                subtitles=srt.path if srt else None,
+                captions=ass,
+                fonts_dir=fonts,
+            )
 
-    inputs = (stitched.sha256,) + ((music.sha256,) if music else ())
-    call = Call(
-        "ffmpeg",
-        "finalize",
-        {"gain_db": gain_db, "lufs": target_lufs, "true_peak_dbtp": TRUE_PEAK_DBTP},
-        inputs=inputs,
-    )
-    final = await rec.produce(call, "final", ".mp4", finalize)
+        inputs = (stitched.sha256,) + tuple(b.sha256 for b in (music, voice, srt) if b is not None)
+        params: dict[str, Any] = {
+            "gain_db": gain_db, "lufs": target_lufs, "true_peak_dbtp": TRUE_PEAK_DBTP,
+        }  # fmt: skip
+        if voice is not None or srt is not None:
+            params.update(
+                v=2,
+                voice=voice is not None,
+                subtitles=wanted.subtitles if srt else "off",
+                caption_scale=wanted.caption_scale if burn else None,
+                font=family,
+                size_px=list(spec.size_px),
+            )
+        call = Call("ffmpeg", "finalize", params, inputs=inputs)
+        final = await rec.produce(call, "final", ".mp4", finalize)
+    finally:
+        await asyncio.to_thread(shutil.rmtree, work, True)
     updates["final"] = await rec.register("final", "mp4", "video/mp4", final)
     progress(runtime, "refine", "final", steps, reused=final.reused)
     return {"artifacts": updates, "phase": "refine"}

@@ -1,4 +1,4 @@
-"""One small interface per capability: planner, image, video, music.
+"""One small interface per capability: planner, image, video, music, voice.
 
 Each provider describes a request as a memoisable :class:`~agent.memo.Call` (parameters that
 decide the output, input hashes, units and price) and performs it with one async method that
@@ -97,6 +97,24 @@ class MusicRequest(BaseModel):
     seed: int
 
 
+class SpeechRequest(BaseModel):
+    """One voiceover line to speak.
+
+    Attributes:
+        text: the line, in ``language``.
+        voice: a name from the provider's ``voices``.
+        language: ISO 639-1 code of the line.
+        seed: sampling seed (offline voices vary their breath noise with it).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str = Field(min_length=1, max_length=1000)
+    voice: str
+    language: str = Field(pattern=r"^[a-z]{2}$")
+    seed: int = 0
+
+
 class PlannerProvider(Protocol):
     """Turns a brief into a :class:`Spec`."""
 
@@ -165,4 +183,25 @@ class MusicProvider(Protocol):
 
     async def compose(self, req: MusicRequest, dst: Path) -> None:
         """Write an MP3 of exactly ``req.duration_s`` to ``dst``."""
+        ...
+
+
+class VoiceProvider(Protocol):
+    """Speaks voiceover lines (text to speech).
+
+    Attributes:
+        voices: the voice names it speaks with; the first is its default.
+        languages: ISO 639-1 codes it pronounces, or None for any language.
+    """
+
+    name: str
+    voices: tuple[str, ...]
+    languages: tuple[str, ...] | None
+
+    def describe(self, req: SpeechRequest) -> Call:
+        """The memoisable call for this line."""
+        ...
+
+    async def speak(self, req: SpeechRequest, dst: Path) -> None:
+        """Write the spoken line to ``dst`` as a WAV file (any rate, mono or stereo)."""
         ...

@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from agent.errors import ProviderError, ProviderTimeout, UserError
 from agent.memo import Call
+from agent.providers.base import SpeechRequest
 from agent.spec import BEAT_LIBRARY, BEAT_TYPES, CAMERA_MOVES, CATEGORIES, Spec
 from agent.state import Options
 
@@ -38,6 +40,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_MODEL",
+    "OpenAISpeech",
+    "SPEECH_MODEL",
+    "UnavailableSpeech",
     "DEFAULT_TIMEOUT_S",
     "OpenAIPlanner",
     "PRICES_USD_PER_MTOK",
@@ -112,6 +117,12 @@ class BeatDraft(_Draft):
     motion_prompt: str = Field(description="prompt for the video model: the motion in the shot")
     camera: str = Field(json_schema_extra={"enum": list(CAMERA_MOVES)}, description="camera move")
     on_screen_text: str = Field(description="text on screen, at most 60 characters, '' for none")
+    voiceover: str = Field(
+        default="",
+        description="the line the narrator speaks over this beat, in the brief's language,"
+        " short enough to say within the beat (about 2.5 words or 4.5 Chinese characters per"
+        " second), '' for none",
+    )
 
 
 class PlanDraft(_Draft):
@@ -153,8 +164,15 @@ def draft_to_spec(draft: PlanDraft, options: Options) -> Spec:
         beats.append({**beat.model_dump(), "index": i, "start_s": round(t, 3)})  # retile's rule
         t += beat.duration_s
     content = draft.model_dump(exclude={"beats"})
+    voice = {"name": "", "language": draft.language}  # the speech model's default voice
     return Spec.model_validate(
-        {**content, "beats": beats, "duration_s": options.duration_s, "aspect": options.aspect}
+        {
+            **content,
+            "beats": beats,
+            "voice": voice,
+            "duration_s": options.duration_s,
+            "aspect": options.aspect,
+        }
     )
 
 
@@ -199,6 +217,9 @@ def _system_message() -> str:
         "- palette: 3-6 colours as #rrggbb; music tempo 60-180 BPM; key like 'A minor';\n"
         "- image prompts describe one still frame in the ad's style and aspect ratio;\n"
         "- on-screen text at most 60 characters, in the brief's language;\n"
+        "- a voiceover line per beat in the brief's language, speakable inside the beat at a"
+        " natural ad-read pace (2.5 words per second; 4.5 characters per second in Chinese, 7"
+        " in Japanese), leaving a breath; '' for a beat with no line;\n"
         "- keep every fact the brief states, as written, in its field and where an ad puts it:"
         " the price on the offer beat's on-screen text, the promo code and URL on the"
         " call_to_action's, the tagline on the logo_end_card's (not the brand again); scenes"
@@ -428,5 +449,97 @@ class UnavailablePlanner:
         raise UserError(str(self._error))
 
     async def plan(self, prompt: str, options: Options) -> Spec:
+        """Raises the UserError."""
+        raise UserError(str(self._error))
+
+
+# --- speech ---------------------------------------------------------------------------------
+
+#: OpenAI's speech model (``POST /v1/audio/speech``). The SDK (3.54) lists every speech model
+#: as deprecated with a shutdown announced for 2027-01-06; change this name then.
+SPEECH_MODEL = "gpt-4o-mini-tts"
+#: The built-in voices of the speech endpoint (the SDK's documentation of ``voice``).
+SPEECH_VOICES: tuple[str, ...] = (
+    "alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer",
+    "verse", "marin", "cedar",
+)  # fmt: skip
+#: Estimated price, USD per minute of speech (gpt-4o-mini-tts, https://openai.com/api/pricing/,
+#: read November 2026); billed by tokens, so this is an estimate for budgets.
+SPEECH_USD_PER_MIN = 0.015
+#: Characters of text spoken per second, to estimate a line's length (150 wpm x ~6 chars).
+_CHARS_PER_S = 15.0
+
+
+class OpenAISpeech:
+    """Speaks voiceover lines with OpenAI's speech endpoint (any language the model reads).
+
+    Attributes:
+        name: ``openai``.
+        voices: :data:`SPEECH_VOICES`; the first, ``alloy``, is the default.
+        languages: None: the model reads the line in whatever language it is written.
+    """
+
+    name = "openai"
+    voices: tuple[str, ...] = SPEECH_VOICES
+    languages: tuple[str, ...] | None = None
+
+    def __init__(self, client: AsyncOpenAI, model: str = SPEECH_MODEL) -> None:
+        """Speak with ``model`` through ``client`` (see :func:`make_client`)."""
+        self._client = client
+        self.model = model
+
+    def describe(self, req: SpeechRequest) -> Call:
+        """The call for one line: text and voice; priced from its estimated length."""
+        minutes = len(req.text) / _CHARS_PER_S / 60
+        return Call(
+            "openai",
+            self.model,
+            {"text": req.text, "voice": req.voice, "format": "wav"},
+            units=len(req.text),
+            unit="character",
+            cost_usd=round(minutes * SPEECH_USD_PER_MIN, 6),
+        )
+
+    async def speak(self, req: SpeechRequest, dst: Path) -> None:
+        """Write the line as the WAV file the endpoint returns (24 kHz mono).
+
+        Raises:
+            UserError: an unknown voice.
+            ProviderError: an API error or an answer that is not a WAV file.
+            ProviderTimeout: the request passed its deadline (after retries).
+        """
+        import openai
+
+        if req.voice not in self.voices:
+            raise UserError(f"unknown OpenAI voice {req.voice!r}; known: {', '.join(self.voices)}")
+        what = f"openai:{self.model} speech"
+        try:
+            answer = await self._client.audio.speech.create(
+                model=self.model, voice=req.voice, input=req.text, response_format="wav"
+            )
+        except openai.OpenAIError as exc:
+            raise translate(exc, what) from exc
+        data = answer.content
+        if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+            raise ProviderError(f"{what} failed: the answer is not a WAV file")
+        dst.write_bytes(data)
+
+
+class UnavailableSpeech:
+    """Stands in for OpenAI's speech model when a key is set but no client can be built."""
+
+    name = "openai"
+    voices: tuple[str, ...] = SPEECH_VOICES
+    languages: tuple[str, ...] | None = None
+
+    def __init__(self, error: UserError) -> None:
+        """Raise ``error`` whenever the voice is used."""
+        self._error = error
+
+    def describe(self, req: SpeechRequest) -> Call:
+        """Raises the UserError."""
+        raise UserError(str(self._error))
+
+    async def speak(self, req: SpeechRequest, dst: Path) -> None:
         """Raises the UserError."""
         raise UserError(str(self._error))

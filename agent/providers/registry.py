@@ -14,8 +14,15 @@ from typing import TYPE_CHECKING, TypeVar
 
 from agent.errors import UserError
 from agent.media import Media
-from agent.providers.base import ImageProvider, MusicProvider, PlannerProvider, VideoProvider
+from agent.providers.base import (
+    ImageProvider,
+    MusicProvider,
+    PlannerProvider,
+    VideoProvider,
+    VoiceProvider,
+)
 from agent.providers.local.models import LocalImages, LocalMusic, LocalPlanner, LocalVideo
+from agent.providers.local.speech import LocalVoice
 from agent.state import Options
 
 if TYPE_CHECKING:
@@ -38,7 +45,7 @@ class Registry:
     """The providers available in this process, by capability and name.
 
     Attributes:
-        planners, images, videos, music: registry name → provider.
+        planners, images, videos, music, voices: registry name → provider.
         aliases: short names users type → registry names (``hailuo`` →
             ``replicate:hailuo-02``), resolved by every lookup.
         defaults: the model each :class:`~agent.state.Options` field takes when a request
@@ -50,6 +57,7 @@ class Registry:
     images: dict[str, ImageProvider] = field(default_factory=dict)
     videos: dict[str, VideoProvider] = field(default_factory=dict)
     music: dict[str, MusicProvider] = field(default_factory=dict)
+    voices: dict[str, VoiceProvider] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
 
@@ -78,6 +86,10 @@ class Registry:
         """The music model called ``name``. Raises UserError if unknown."""
         return _pick("music model", self.music, name, self.aliases)
 
+    def voice_model(self, name: str) -> VoiceProvider:
+        """The speech model called ``name``. Raises UserError if unknown."""
+        return _pick("speech model", self.voices, name, self.aliases)
+
 
 def default_registry(
     media: Media, settings: Settings | None = None, pool: Pool | None = None
@@ -89,9 +101,10 @@ def default_registry(
         settings: with ``openai_api_key`` set, the OpenAI planner is registered as ``openai``
             and ``openai:<openai_model>``; with ``replicate_api_token`` set, the Replicate
             image, video and music models as ``replicate:<name>`` plus their aliases.
-            These become the defaults of unset options: ``openai`` plans, FLUX schnell draws,
-            Hailuo-02 animates and MusicGen scores (see ``Registry.defaults``); without keys
-            everything stays ``local``.
+            With the OpenAI key, OpenAI's speech model is registered as ``openai`` too.
+            These become the defaults of unset options: ``openai`` plans and speaks, FLUX
+            schnell draws, Hailuo-02 animates and MusicGen scores (see
+            ``Registry.defaults``); without keys everything stays ``local``.
         pool: the database, where paid providers journal their prediction ids.
     """
     registry = Registry(
@@ -99,20 +112,27 @@ def default_registry(
         images={"local": LocalImages()},
         videos={"local": LocalVideo(media)},
         music={"local": LocalMusic(media)},
+        voices={"local": LocalVoice()},
     )
     key = settings.openai_api_key if settings is not None else None
     if settings is not None and key is not None and key.get_secret_value():
         from agent.providers import openai as openai_provider
 
         planner: PlannerProvider
+        voice: VoiceProvider
         try:
             client = openai_provider.make_client(key, settings.openai_base_url)
             planner = openai_provider.OpenAIPlanner(client, settings.openai_model)
+            voice = openai_provider.OpenAISpeech(client)
         except UserError as exc:  # e.g. the openai package is missing: say so when chosen
             planner = openai_provider.UnavailablePlanner(exc)
+            voice = openai_provider.UnavailableSpeech(exc)
         registry.planners["openai"] = planner
         registry.planners[f"openai:{settings.openai_model}"] = planner
         registry.defaults["planner"] = "openai"
+        registry.voices["openai"] = voice
+        registry.voices[f"openai:{openai_provider.SPEECH_MODEL}"] = voice
+        registry.defaults["voice_model"] = "openai"
     token = settings.replicate_api_token if settings is not None else None
     if settings is not None and token is not None and token.get_secret_value():
         from agent.providers import replicate

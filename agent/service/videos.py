@@ -56,7 +56,8 @@ def video_request(
         fallback_aspect: aspect ratio when neither option nor brief names one.
         **named: :class:`~agent.state.Options` fields (``duration_s``, ``aspect``, ``seed``,
             ``video_model``, ``image_model``, ``music_model``, ``planner``, ``budget_usd``,
-            ``music``, ``reference_images``); None means "not named".
+            ``music``, ``reference_images``, ``voiceover``, ``subtitles``, ``voice``,
+            ``voice_model``); None means "not named".
 
     Raises:
         UserError: a field is invalid (one line: ``duration_s: Input should be …``).
@@ -107,13 +108,19 @@ async def create_video(
         The video's id.
 
     Raises:
-        UserError: a provider named in the options is unknown, or a reference image is not in
-            the store.
+        UserError: a provider named in the options is unknown, the voice is not one of the
+            speech model's, or a reference image is not in the store.
     """
     reg = deps.registry
     opts = reg.with_defaults(request.options)
     reg.planner(opts.planner), reg.image(opts.image_model)
     reg.video(opts.video_model), reg.music_model(opts.music_model)
+    speaker = reg.voice_model(opts.voice_model)
+    if opts.voice is not None and opts.voice not in speaker.voices:
+        known = ", ".join(speaker.voices)
+        raise UserError(
+            f"unknown voice {opts.voice!r} for speech model {speaker.name!r}; known: {known}"
+        )
     for sha in opts.reference_images:
         if not await asyncio.to_thread(deps.store.has_blob, sha):
             raise UserError(f"reference image {sha[:12]}… is not stored; upload it first")

@@ -127,7 +127,10 @@ def test_an_edit_that_changes_nothing_exits_1_with_the_reason(cli: Cli) -> None:
 
 
 def test_music_level_edits_change_the_file_or_say_why_not(cli: Cli) -> None:
-    done = cli.json("generate", BRIEF, "--duration", "6", "--seed", "143", "--yolo")
+    done = cli.json(
+        "generate", BRIEF, "--duration", "6", "--seed", "143", "--yolo",
+        "--no-voiceover", "--subtitles", "off",  # the music is the whole soundtrack
+    )  # fmt: skip
     vid, final = done["video_id"], Path(done["final_video"])
     assert measure(final).integrated_lufs == pytest.approx(-14, abs=1)
 

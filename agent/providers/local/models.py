@@ -63,7 +63,9 @@ class LocalImages:
             "storyboard",
             {
                 "v": RENDERER_VERSION,
-                "beat": beat.model_dump(mode="json", exclude={"start_s", "duration_s"}),
+                "beat": beat.model_dump(
+                    mode="json", exclude={"start_s", "duration_s", "voiceover"}
+                ),
                 "prompt": req.prompt,
                 "style": spec.style.model_dump(mode="json"),
                 "product": spec.product,

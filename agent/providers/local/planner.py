@@ -19,6 +19,7 @@ import random
 import re
 from typing import Any, NamedTuple
 
+from agent.providers.local import voiceover
 from agent.providers.local.brief import (
     COLOURS,
     Brief,
@@ -646,7 +647,7 @@ def plan_spec(prompt: str, duration_s: float, aspect: Aspect, seed: int) -> Spec
         )
 
     dur = f"{duration_s:g}s"
-    return Spec(
+    spec = Spec(
         title=_cap(f"{display} — {mood.capitalize()} {dur}", 120),
         product=_cap(product, 120),
         brand=_cap(brand, 80),
@@ -663,3 +664,4 @@ def plan_spec(prompt: str, duration_s: float, aspect: Aspect, seed: int) -> Spec
         music=_music(brief, look, mood, seed),
         beats=retile(beats),
     )
+    return voiceover.with_lines(spec)
