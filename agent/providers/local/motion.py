@@ -260,8 +260,13 @@ async def render_clip(
     duration_s: float = CLIP_S,
     fps: int = FPS,
     motion_strength: float = 1.0,
+    frames: int | None = None,
+    skip_frames: int = 0,
 ) -> None:
     """Animate a still with a camera move and write a canonical H.264 chunk.
+
+    Only the frames kept are drawn and encoded: ``frames`` frames from frame ``skip_frames``
+    on, each the same as in the whole clip (the move is planned over the whole clip).
 
     Args:
         media: the FFmpeg wrapper that encodes the frames.
@@ -274,25 +279,36 @@ async def render_clip(
         duration_s: clip length, seconds; the clip has ``round(duration_s * fps)`` frames.
         fps: frame rate.
         motion_strength: scales the move; 0 is static, 1 the default amplitude.
+        frames: how many frames to write; None for the rest of the clip.
+        skip_frames: the clip's frames left out before the first one written.
 
     Raises:
-        ValueError: a non-positive duration, odd size, or unknown camera move.
+        ValueError: a non-positive duration, odd size, unknown camera move, or a frame range
+            outside the clip.
         PIL.UnidentifiedImageError: ``start_image`` is not an image Pillow reads.
         MediaError: FFmpeg failed.
     """
-    frames = round(duration_s * fps)
-    if frames < 1:
+    total = round(duration_s * fps)
+    if total < 1:
         raise ValueError(f"duration_s * fps must give at least one frame, got {duration_s} s")
+    count = total - skip_frames if frames is None else frames
+    if skip_frames < 0 or count < 1 or skip_frames + count > total:
+        raise ValueError(
+            f"frames {skip_frames}..{skip_frames + count - 1} are not inside a clip of {total}"
+        )
     w, h = size_px
     if w <= 0 or h <= 0 or w % 2 or h % 2:
         raise ValueError(f"size_px must be positive and even, got {w}x{h}")
-    path = camera_path(camera, frames, seed, motion_strength)
-    max_zoom = max(win.zoom for win in path)
+    path = camera_path(camera, total, seed, motion_strength)
+    max_zoom = max(win.zoom for win in path)  # of the whole clip, so kept frames are the same
 
     def generate() -> Iterator[bytes]:
         with Image.open(io.BytesIO(start_image)) as image:
             planes = _Planes(image, (w, h), max_zoom)
-        for window in path:
-            yield planes.frame(window, (w, h))
+        previous: tuple[Window, bytes] | None = None
+        for window in path[skip_frames : skip_frames + count]:
+            if previous is None or previous[0] != window:  # a static shot is drawn once
+                previous = (window, planes.frame(window, (w, h)))
+            yield previous[1]
 
     await media.encode_frames(generate(), dst, (w, h), fps)
