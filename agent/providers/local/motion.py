@@ -10,7 +10,8 @@ Smooth, sub-pixel motion
     ``Image.resize(size, BILINEAR, box=(x0, y0, x1, y1))`` (the box may be fractional and
     Pillow antialiases when shrinking), separately on the Y plane at full size and on the Cb
     and Cr planes at half size, which is exactly the ``yuv420p`` layout piped to FFmpeg's
-    stdin. Frames are made in a worker thread while FFmpeg encodes.
+    stdin. Frames are drawn on a few threads (Pillow releases the GIL while it resamples) while
+    FFmpeg encodes, and only the frames a chunk keeps are drawn at all.
 
 Colour
     The start image is converted once to BT.709 limited-range Y'CbCr (the matrix and range the
@@ -38,8 +39,11 @@ from __future__ import annotations
 
 import io
 import math
+import os
 import random
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -250,6 +254,30 @@ def _to_ycbcr709(
     return plane(y), plane(half(cb)), plane(half(cr))
 
 
+#: Threads drawing one clip's frames: Pillow releases the GIL while it resamples, so on an
+#: otherwise idle machine the frames of one clip are drawn on every core, not one.
+_DRAW_THREADS: Final = max(1, min(4, os.cpu_count() or 1))
+
+
+def _in_order(planes: _Planes, windows: list[Window], size_px: tuple[int, int]) -> Iterator[bytes]:
+    """The frames of ``windows``, in order, drawn a few at a time on :data:`_DRAW_THREADS`.
+
+    At most ``2 * _DRAW_THREADS`` frames are in flight (bounded memory). A window equal to the
+    previous one (a static shot) reuses its frame instead of drawing it again.
+    """
+    with ThreadPoolExecutor(_DRAW_THREADS, thread_name_prefix="motion-draw") as pool:
+        pending: deque[Future[bytes]] = deque()
+        previous: tuple[Window, Future[bytes]] | None = None
+        for window in windows:
+            if previous is None or previous[0] != window:
+                previous = (window, pool.submit(planes.frame, window, size_px))
+            pending.append(previous[1])
+            if len(pending) >= 2 * _DRAW_THREADS:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
 async def render_clip(
     media: Media,
     start_image: bytes,
@@ -305,10 +333,6 @@ async def render_clip(
     def generate() -> Iterator[bytes]:
         with Image.open(io.BytesIO(start_image)) as image:
             planes = _Planes(image, (w, h), max_zoom)
-        previous: tuple[Window, bytes] | None = None
-        for window in path[skip_frames : skip_frames + count]:
-            if previous is None or previous[0] != window:  # a static shot is drawn once
-                previous = (window, planes.frame(window, (w, h)))
-            yield previous[1]
+        yield from _in_order(planes, path[skip_frames : skip_frames + count], (w, h))
 
     await media.encode_frames(generate(), dst, (w, h), fps)
