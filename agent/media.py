@@ -499,11 +499,13 @@ class Media:
     async def last_frame(self, src: Path) -> bytes:
         """The final frame of a video as PNG bytes (RGB, the video's size).
 
-        Exact, not a seek approximation: FFmpeg seeks to the keyframe before the last 0.5 s,
-        decodes every frame from there and pipes them out as uncompressed BMP; the last one
-        is kept. (If the last 0.5 s holds no frame start, e.g. a slideshow, the whole file is
-        decoded.) YUV is converted with the stream's matrix (BT.709 for our chunks), the
-        inverse of what the motion renderer used.
+        Exact, not a seek approximation: FFmpeg seeks to the keyframe before the last 0.5 s and
+        decodes every frame from there. For a canonical chunk (a keyframe at least every
+        2 s, so at most ~60 frames held in memory) the ``reverse`` filter hands over only the
+        last one, so one frame is converted and piped; any other video pipes them all out as
+        uncompressed BMP and the last one is kept. (If the last 0.5 s holds no frame start,
+        e.g. a slideshow, the whole file is decoded that way.) YUV is converted with the
+        stream's matrix (BT.709 for our chunks), the inverse of what the motion renderer used.
 
         Args:
             src: a video file.
@@ -518,8 +520,10 @@ class Media:
             "-map", "0:v:0", "-an", "-sws_flags", "bicubic+accurate_rnd+full_chroma_int",
             "-pix_fmt", "bgr24", "-c:v", "bmp", "-f", "image2pipe", "pipe:1",
         ]  # fmt: skip
-        for seek in (["-sseof", "-0.5"], []):
-            args = [*seek, "-i", os.fspath(src), *decode]
+        last_only = ["-vf", "reverse", "-frames:v", "1"]
+        canonical = await self.is_canonical(src, self._video_params(src).size_px)
+        for seek, pick in ((["-sseof", "-0.5"], last_only if canonical else []), ([], [])):
+            args = [*seek, "-i", os.fspath(src), *pick, *decode]
             bmp = _last_bmp(await self.run(args))
             if bmp is not None:
                 return await asyncio.to_thread(_bmp_to_png, bmp)

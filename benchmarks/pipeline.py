@@ -1,10 +1,18 @@
 """Benchmark: wall time of an offline --yolo 30-second 16:9 run, per phase and in total.
 
-Baseline, measured in the same run: FFmpeg encoding a plain 30-second clip at the same size
-(libx264 veryfast). Figures are printed as seconds and as ratios to the baseline, since
-machines here are shared and noisy.
+Baseline, measured in each run just before the pipeline: FFmpeg encoding a plain 30-second
+clip at the same size (:data:`agent.media.X264_ARGS`, libx264 veryfast). Figures are printed
+as seconds and as ratios to that baseline, since machines here are shared and noisy; CPU
+seconds (this process and the FFmpeg processes it waited for) are printed too, as they depend
+less on what else the machine is doing.
 
-    .venv/bin/python benchmarks/pipeline.py [--runs N]
+The phases and their steps come from the run's own progress events, so a new phase or step
+(a voiceover, captions) shows up by itself: every event's time since the previous event
+belongs to its phase, and to its step (the item's name, with a trailing ``_NN`` folded, so
+``chunk_00`` ... ``chunk_09`` are one step ``chunk_*``). Events of parallel work interleave,
+so a step's time is the wall time spent until it finished, not its own CPU time.
+
+    .venv/bin/python benchmarks/pipeline.py [--runs N] [--cli]
 
 Uses a fresh data directory and embedded PostgreSQL (so the memo starts empty), unless
 ``DATABASE_URL`` is set. A fresh seed per run keeps the memo from answering.
@@ -15,49 +23,125 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from agent.db import embedded_server
 from agent.deps import open_deps
 from agent.settings import Settings
-from agent.spec import ASPECT_SIZE_PX
-from agent.state import PHASES, Options, VideoRequest
+from agent.spec import ASPECT_SIZE_PX, Aspect
+from agent.state import Options, VideoRequest
 from agent.studio import ProgressEvent, Studio
 
 PROMPT = "Create a 30-second Nike sneaker ad, energetic style"
+DURATION_S = 30.0
+ASPECT: Aspect = "16:9"
 
 
-async def in_process(settings: Settings, seed: int) -> dict[str, float]:
+@dataclass(frozen=True)
+class Mark:
+    """One progress event as the benchmark saw it.
+
+    Attributes:
+        phase: the event's phase.
+        item: what finished (``chunk_03``, ``final``).
+        wall_s: ``time.perf_counter()`` when it arrived, seconds.
+        cpu_s: CPU seconds used so far by this process and its finished children.
+    """
+
+    phase: str
+    item: str
+    wall_s: float
+    cpu_s: float
+
+
+def cpu_now_s() -> float:
+    """User + system CPU seconds of this process and of the child processes it waited for."""
+    own, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def step_name(item: str) -> str:
+    """The step an item belongs to: ``chunk_07`` → ``chunk_*``, ``final`` → ``final``."""
+    return re.sub(r"_\d+$", "_*", item) or "(start)"
+
+
+def split_times(
+    marks: Iterable[Mark], start_wall_s: float, start_cpu_s: float
+) -> dict[str, dict[str, tuple[float, float]]]:
+    """Wall and CPU seconds per phase and step, from a run's progress events.
+
+    Each event's share is the time since the previous event (the first's, since the start);
+    it goes to the event's phase and step. The shares add up to the time of the last event.
+
+    Args:
+        marks: the events, in arrival order.
+        start_wall_s: ``time.perf_counter()`` when the run started.
+        start_cpu_s: :func:`cpu_now_s` when the run started.
+
+    Returns:
+        ``{phase: {step: (wall_s, cpu_s)}}``, phases and steps in the order first seen; each
+        phase also has a ``""`` entry with its total.
+    """
+    out: dict[str, dict[str, tuple[float, float]]] = {}
+    wall, cpu = start_wall_s, start_cpu_s
+    for m in marks:
+        dw, dc = m.wall_s - wall, m.cpu_s - cpu
+        wall, cpu = m.wall_s, m.cpu_s
+        steps = out.setdefault(m.phase, {"": (0.0, 0.0)})
+        for key in ("", step_name(m.item)):
+            w0, c0 = steps.get(key, (0.0, 0.0))
+            steps[key] = (w0 + dw, c0 + dc)
+    return out
+
+
+@dataclass(frozen=True)
+class RunTimes:
+    """One benchmark run: the baseline and the pipeline, wall and CPU seconds."""
+
+    baseline: tuple[float, float]
+    total: tuple[float, float]
+    phases: dict[str, dict[str, tuple[float, float]]]
+
+
+async def in_process(settings: Settings, seed: int) -> RunTimes:
+    """Encode the baseline, then run the offline pipeline with ``--yolo``, timing both."""
     async with open_deps(settings) as deps:
         studio = Studio(deps)
         base = Path(tempfile.mkdtemp()) / "plain.mp4"
-        t = time.perf_counter()
-        await deps.media.encode_plain(base, 30.0, ASPECT_SIZE_PX["16:9"])
-        baseline = time.perf_counter() - t
+        t, c = time.perf_counter(), cpu_now_s()
+        await deps.media.encode_plain(base, DURATION_S, ASPECT_SIZE_PX[ASPECT])
+        baseline = (time.perf_counter() - t, cpu_now_s() - c)
 
-        last: dict[str, float] = {}
+        marks: list[Mark] = []
 
         def seen(e: ProgressEvent) -> None:
-            last[e.phase] = time.perf_counter()
+            marks.append(Mark(e.phase, e.item, time.perf_counter(), cpu_now_s()))
 
+        options = Options(seed=seed, duration_s=DURATION_S, aspect=ASPECT)
         vid = await studio.create_video(
-            VideoRequest(prompt=PROMPT, options=Options(seed=seed), auto_continue=True), "bench"
+            VideoRequest(prompt=PROMPT, options=options, auto_continue=True), "bench"
         )
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), cpu_now_s()
         st = await studio.run(vid, "bench", auto_continue=True, on_progress=seen)
-        total = time.perf_counter() - start
+        total = (time.perf_counter() - start, cpu_now_s() - start_cpu)
         assert st["status"] == "complete", st
-        marks = [start] + [last[p] for p in PHASES]
-        phases = {p: marks[i + 1] - marks[i] for i, p in enumerate(PHASES)}
-        return {"baseline": baseline, "total": total, **phases}
+        return RunTimes(baseline, total, split_times(marks, start, start_cpu))
 
 
 def cli_wall(env: dict[str, str], seed: int) -> float:
+    """Wall seconds of ``reelgraph generate --yolo`` from process start to MP4."""
     t = time.perf_counter()
     subprocess.run(
         [
@@ -78,33 +162,56 @@ def cli_wall(env: dict[str, str], seed: int) -> float:
     return time.perf_counter() - t
 
 
+def report(rows: list[RunTimes]) -> list[str]:
+    """The table: medians over runs of seconds and of ratios to each run's own baseline."""
+
+    def line(label: str, pairs: list[tuple[float, float]]) -> str:
+        wall = statistics.median(w for w, _ in pairs)
+        cpu = statistics.median(c for _, c in pairs)
+        ratio = statistics.median(w / r.baseline[0] for (w, _), r in zip(pairs, rows, strict=True))
+        cpu_ratio = statistics.median(
+            c / r.baseline[1] for (_, c), r in zip(pairs, rows, strict=True)
+        )
+        return f"  {label:<24} {wall:7.2f} s {ratio:5.2f}x   {cpu:7.2f} s {cpu_ratio:5.2f}x"
+
+    size = "x".join(map(str, ASPECT_SIZE_PX[ASPECT]))
+    out = [
+        f"offline --yolo, {DURATION_S:g} s {ASPECT}, {len(rows)} run(s); medians of wall and CPU"
+        " seconds, and of ratios to each run's own baseline",
+        f"  {'':<24} {'wall':>9} {'ratio':>6}   {'CPU':>9} {'ratio':>6}",
+        line(f"baseline (x264 {size})", [r.baseline for r in rows]),
+    ]
+    phases = list(dict.fromkeys(p for r in rows for p in r.phases))
+    for phase in phases:
+        steps = list(dict.fromkeys(s for r in rows for s in r.phases.get(phase, {})))
+        out.append(line(phase, [r.phases.get(phase, {}).get("", (0.0, 0.0)) for r in rows]))
+        for step in steps[1:]:
+            pairs = [r.phases.get(phase, {}).get(step, (0.0, 0.0)) for r in rows]
+            out.append(line(f"  {step}", pairs))
+    out.append(line("total", [r.total for r in rows]))
+    return out
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
+    """Run the benchmark and print the table."""
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1, help="runs to take the median of")
+    parser.add_argument("--cli", action="store_true", help="also time the CLI end to end")
     args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be >= 1")
     home = Path(tempfile.mkdtemp(prefix="reelgraph-bench-"))
     url = os.environ.get("DATABASE_URL") or embedded_server(home / "pg", stop_at_exit=True)
     settings = Settings(home=home, database_url=url)
-    env = {
-        **os.environ,
-        "REELGRAPH_HOME": str(home),
-        "DATABASE_URL": url,
-        "REELGRAPH_USER": "bench",
-    }
     seed0 = int(time.time()) % 100_000 * 10
     rows = [asyncio.run(in_process(settings, seed0 + i)) for i in range(args.runs)]
-    clis = [cli_wall(env, seed0 + 1000 + i) for i in range(args.runs)]
-    base = statistics.median(r["baseline"] for r in rows)
-    print(
-        f"offline --yolo, 30 s 16:9, {args.runs} runs, median wall seconds"
-        f" (ratio to the plain-encode baseline)"
-    )
-    print(f"  baseline: plain 30 s 1280x720 x264 encode  {base:6.2f} s  (1.00x)")
-    for key in (*PHASES, "total"):
-        v = statistics.median(r[key] for r in rows)
-        print(f"  {key:<10} {v:6.2f} s  ({v / base:4.2f}x)")
-    c = statistics.median(clis)
-    print(f"  CLI end to end (process start to MP4)      {c:6.2f} s  ({c / base:4.2f}x)")
+    print("\n".join(report(rows)))
+    if args.cli:
+        env = {**os.environ, "REELGRAPH_HOME": str(home), "DATABASE_URL": url}
+        env["REELGRAPH_USER"] = "bench"
+        clis = [cli_wall(env, seed0 + 1000 + i) for i in range(args.runs)]
+        c = statistics.median(clis)
+        print(f"  CLI end to end (process start to MP4)  {c:7.2f} s")
 
 
 if __name__ == "__main__":

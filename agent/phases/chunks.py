@@ -5,6 +5,9 @@ the model's grid; the first chunk of a beat starts from its storyboard image, la
 the previous chunk's last frame, and the last one is trimmed so the beat lasts exactly its
 number of frames. Beats render in parallel; the chunks of one beat render in order.
 
+A ``frame_exact`` model (the local one) is asked for just the frames a chunk keeps, and its
+clip is the chunk: nothing is drawn or encoded to be trimmed away, nor encoded twice.
+
 When the beat's video model takes an end frame (Hailuo-02 ``last_frame_image``, Kling pro
 ``end_image``, Veo 3.1 ``last_frame``), nothing has to wait for a previous chunk: every chunk
 starts from the beat's storyboard image, the beat's last chunk ends on the *next* beat's
@@ -241,6 +244,16 @@ async def render_beat(task: BeatTask, *, runtime: Runtime[Deps]) -> dict[str, An
     return await _render_chained(task, video, runtime)
 
 
+def frame_exact(model: VideoProvider) -> bool:
+    """Whether ``model`` renders just the frames a chunk keeps, as a canonical chunk.
+
+    Such a model (the local one) is asked for the chunk's frames (``ClipRequest.frames`` and
+    ``skip_frames``), and its clip is the chunk: no frame is drawn or encoded only to be
+    trimmed, and nothing is encoded twice.
+    """
+    return getattr(model, "frame_exact", False) is True
+
+
 class _BeatChunks(NamedTuple):
     """What rendering one beat's chunks starts from."""
 
@@ -273,12 +286,15 @@ async def _render_chained(
     refs = {}
     for k, job in enumerate(mine):
         _, name, model, req = chunk_clip(task, beat, job, k, video, deps.registry, frame, None)
+        exact = frame_exact(model)
+        if exact:  # only the frames the chunk keeps: the clip is the chunk
+            req = req.model_copy(update={"frames": job.frames, "skip_frames": job.skip_frames})
 
         async def animate(dst: Path, req: ClipRequest = req, model: VideoProvider = model) -> None:
             await model.animate(req, dst)
 
         clip = await rec.produce(model.describe(req), name, ".mp4", animate)
-        chunk = await _conform(runtime, rec, name, job, clip, spec)
+        chunk = clip if exact else await _conform(runtime, rec, name, job, clip, spec)
         refs[name] = await rec.register(name, "mp4", "video/mp4", chunk)
         progress(runtime, "chunks", name, len(jobs) + 1, reused=clip.reused)  # + the stitch
         if k == len(mine) - 1:

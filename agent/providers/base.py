@@ -66,6 +66,10 @@ class ClipRequest(BaseModel):
         clip_s: clip length, one of the model's ``clip_lengths_s``.
         size_px: (width, height) wanted.
         seed: sampling seed.
+        frames: how many frames of the clip the chunk keeps, from ``skip_frames`` on; None
+            keeps the whole clip. Only set for a model whose ``frame_exact`` attribute is
+            True: it renders just those frames (the same ones the whole clip would have).
+        skip_frames: frames of the clip dropped before the kept ones.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -79,6 +83,8 @@ class ClipRequest(BaseModel):
     seed: int
     end_image: Path | None = None
     end_sha256: str | None = None
+    frames: int | None = Field(default=None, ge=1)
+    skip_frames: int = Field(default=0, ge=0)
 
 
 class MusicRequest(BaseModel):
@@ -145,6 +151,10 @@ class ImageProvider(Protocol):
 
 class VideoProvider(Protocol):
     """Animates a start image into a clip.
+
+    A model may also have a ``frame_exact`` attribute: True when it renders only the frames a
+    request's ``frames`` and ``skip_frames`` ask for, as a canonical chunk (see
+    :mod:`agent.media`) that needs no trimming. Models without it make whole clips.
 
     Attributes:
         native_audio: makes its own soundtrack.

@@ -235,6 +235,35 @@ def test_render_clip_rejects_odd_sizes(media: Media, disc_png: bytes, tmp_path: 
         run(render_clip(media, disc_png, "static", (641, 360), tmp_path / "x.mp4", seed=0))
 
 
+def test_a_frame_range_renders_only_those_frames_of_the_whole_clip(
+    media: Media, clip120: Path, stripes_png: bytes, tmp_path: Path
+) -> None:
+    """What a chained, trimmed chunk keeps is drawn alone: canonical, the same pictures."""
+    dst = tmp_path / "part.mp4"
+    run(render_clip(media, stripes_png, "pan-left", HD, dst, seed=9, frames=60, skip_frames=1))
+    assert media.probe(dst).frames == 60
+    assert run(media.is_canonical(dst, HD)), "the part is a chunk as it is, no conform needed"
+    got, whole = luma_frames(dst), luma_frames(clip120)
+    for i in (0, 30, 59):  # each is frame i + 1 of the whole clip, not a neighbour
+        err = [float(np.abs(got[i].astype(int) - w.astype(int)).mean()) for w in whole[i : i + 3]]
+        # two encodes of one picture differ by ~2 levels; the neighbours by ~12
+        assert err[1] < 3.0 and 4 * err[1] < min(err[0], err[2]), (i, err)
+
+
+@pytest.mark.parametrize(("frames", "skip_frames"), [(120, 1), (0, 0), (1, 120)])
+def test_a_frame_range_outside_the_clip_is_refused(
+    media: Media, disc_png: bytes, frames: int, skip_frames: int, tmp_path: Path
+) -> None:
+    dst = tmp_path / "x.mp4"
+    with pytest.raises(ValueError, match="not inside a clip of 120"):
+        run(
+            render_clip(
+                media, disc_png, "static", HD, dst, 0, frames=frames, skip_frames=skip_frames
+            )
+        )
+    assert not dst.exists()
+
+
 # ------------------------------------------------------------------ conform, last frame, stitch
 
 

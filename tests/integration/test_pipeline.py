@@ -114,42 +114,51 @@ def test_without_yolo_it_pauses_at_each_phase(cli: Cli) -> None:
 
 
 def _finished_chunks(conn: psycopg.Connection[tuple[object, ...]], video_id: str) -> set[str]:
+    # a chunk is finished once it is an artifact (however it was made: the local model's
+    # clip is the chunk itself, another model's clip is conformed first)
     rows = conn.execute(
-        "SELECT DISTINCT artifact FROM cost_events WHERE video_id = %s"
-        " AND phase = 'chunks' AND model = 'conform'",
+        "SELECT DISTINCT name FROM artifacts WHERE video_id = %s AND name LIKE 'chunk\\_%%'",
         (video_id,),
     ).fetchall()
     return {str(r[0]) for r in rows}
 
 
-def _wait_for_chunks(cli: Cli, prompt: str, count: int, timeout_s: float) -> str | None:
-    """Poll the database until the newest video with ``prompt`` has ``count`` finished chunks."""
-    deadline, video_id = time.monotonic() + timeout_s, None
-    with psycopg.connect(cli.env["DATABASE_URL"], autocommit=True) as conn:
-        while time.monotonic() < deadline:
-            try:
-                row = conn.execute(
-                    "SELECT id FROM videos WHERE prompt = %s ORDER BY created_at DESC LIMIT 1",
-                    (prompt,),
-                ).fetchone()
-            except psycopg.errors.UndefinedTable:  # the first command is still setting up
-                row = None
-            if row:
-                video_id = str(row[0])
-                if len(_finished_chunks(conn, video_id)) >= count:
-                    return video_id
-            time.sleep(0.02)
+def _wait_for_chunks(
+    cli: Cli, prompt: str, count: int, timeout_s: float, hold: psycopg.Connection[Any]
+) -> str | None:
+    """Wait until the newest video with ``prompt`` has ``count`` finished chunks, then hold it.
+
+    Each look takes a SHARE lock on ``artifacts`` in a transaction on ``hold``; when enough
+    chunks are there the transaction stays open, so the run cannot register another chunk
+    (it waits) until ``hold`` rolls back: the run is caught in its chunk phase, whatever the
+    speed of the machine.
+    """
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            hold.execute("LOCK TABLE artifacts IN SHARE MODE")
+            row = hold.execute(
+                "SELECT id FROM videos WHERE prompt = %s ORDER BY created_at DESC LIMIT 1",
+                (prompt,),
+            ).fetchone()
+        except psycopg.errors.UndefinedTable:  # the first command is still setting up
+            row = None
+        if row and len(_finished_chunks(hold, str(row[0]))) >= count:
+            return str(row[0])
+        hold.rollback()
+        time.sleep(0.02)
     return None
 
 
 def test_kill_during_chunks_then_continue_renders_no_finished_chunk_again(cli: Cli) -> None:
     prompt = "Energetic 30-second ad for TrailBlaze running shoes"
-    # one beat at a time: the chunk phase lasts long enough to look at it and kill it
+    # one beat at a time, held after two chunks (see _wait_for_chunks) while we look and kill
     proc = cli.popen(
         "generate", prompt, "--yolo", "--seed", "4242", "--json", REELGRAPH_MAX_CONCURRENCY="1"
     )
+    hold = psycopg.connect(cli.env["DATABASE_URL"])
     try:
-        video_id = _wait_for_chunks(cli, prompt, 2, timeout_s=120)
+        video_id = _wait_for_chunks(cli, prompt, 2, timeout_s=120, hold=hold)
         assert video_id is not None, "the run never finished two chunks"
         # while it runs, others see it running and cannot run the same branch
         running = cli.json("status", video_id)
@@ -157,11 +166,11 @@ def test_kill_during_chunks_then_continue_renders_no_finished_chunk_again(cli: C
         busy = cli("continue", video_id, check=False)
         assert busy.returncode == 2 and "running elsewhere" in busy.stderr
         assert proc.poll() is None, "the run ended before it could be killed"
+        finished_before = _finished_chunks(hold, video_id)
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-    with psycopg.connect(cli.env["DATABASE_URL"], autocommit=True) as conn:
-        finished_before = _finished_chunks(conn, video_id)
+        hold.close()
     cut = cli.json("status", video_id)
     assert cut["status"] == "failed" and "cut off" in cut["error"]
 
@@ -185,11 +194,13 @@ def test_kill_during_chunks_then_continue_renders_no_finished_chunk_again(cli: C
 def test_a_starting_server_finishes_runs_that_were_cut_off(cli: Cli) -> None:
     prompt = "Playful 10-second ad for Fizzy lemonade"
     proc = cli.popen("generate", prompt, "--yolo", "--seed", "4343", "--json")
+    hold = psycopg.connect(cli.env["DATABASE_URL"])
     try:
-        video_id = _wait_for_chunks(cli, prompt, 1, timeout_s=120)
+        video_id = _wait_for_chunks(cli, prompt, 1, timeout_s=120, hold=hold)
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
+        hold.close()
     assert video_id is not None
 
     async def start_up() -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""The schedule benchmark's simulated paid providers: prices, memo keys, waits, bounds."""
+"""The benchmarks: the schedule's simulated paid providers, the pipeline's phase times."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from agent.providers.base import ClipRequest, ImageRequest
 from agent.providers.local.models import LocalImages, LocalVideo
 from agent.providers.local.planner import plan_spec
 from agent.settings import Settings
+from benchmarks.pipeline import Mark, split_times
 from benchmarks.schedule import (
     DOCUMENTED,
     Meter,
@@ -76,3 +77,20 @@ def test_the_bound_of_a_sequential_schedule_sums_every_wait() -> None:
     par = lower_bound_min(SPEC, facts, "kling-v2.1", 16)
     assert seq == pytest.approx((n * (3.0 + 180.0) + 60.0) / 60)
     assert par == pytest.approx((3.0 + 180.0 + 60.0) / 60)
+
+
+def test_the_pipeline_benchmark_times_every_phase_and_step_it_hears_of() -> None:
+    marks = [
+        Mark("plan", "spec", 10.5, 1.0),
+        Mark("chunks", "chunk_00", 12.0, 2.0),
+        Mark("chunks", "chunk_01", 13.0, 3.5),
+        Mark("chunks", "stitched", 13.25, 3.75),
+        Mark("refine", "voiceover", 14.0, 4.0),  # a step no list names appears by itself
+        Mark("refine", "final", 16.0, 6.0),
+    ]
+    times = split_times(marks, start_wall_s=10.0, start_cpu_s=0.5)
+    assert list(times) == ["plan", "chunks", "refine"]
+    assert times["plan"][""] == (0.5, 0.5)
+    assert times["chunks"] == {"": (2.75, 2.75), "chunk_*": (2.5, 2.5), "stitched": (0.25, 0.25)}
+    assert list(times["refine"]) == ["", "voiceover", "final"]
+    assert sum(p[""][0] for p in times.values()) == 6.0, "the phases add up to the run"

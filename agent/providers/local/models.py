@@ -102,29 +102,37 @@ class LocalImages:
 
 
 class LocalVideo:
-    """FFmpeg motion renderer: 5-second clips with the beat's camera move."""
+    """FFmpeg motion renderer: 5-second clips with the beat's camera move.
+
+    It is ``frame_exact``: asked for some of a clip's frames, it draws and encodes only those,
+    as a canonical chunk, so no frame is made to be trimmed away.
+    """
 
     name = "local"
     clip_lengths_s: tuple[float, ...] = (motion.CLIP_S,)
     end_frame = False
     native_audio = False
+    frame_exact = True
 
     def __init__(self, media: Media) -> None:
         """Render with this FFmpeg."""
         self._media = media
 
     def describe(self, req: ClipRequest) -> Call:
-        """The call for one clip: start image, camera, length, size, seed."""
+        """The call for one clip: start image, camera, length, size, seed, frames kept."""
+        params: dict[str, object] = {
+            "v": RENDERER_VERSION,
+            "camera": req.camera,
+            "clip_s": req.clip_s,
+            "size_px": list(req.size_px),
+            "seed": req.seed,
+        }
+        if req.frames is not None:
+            params |= {"frames": req.frames, "skip_frames": req.skip_frames}
         return Call(
             "local",
             "motion",
-            {
-                "v": RENDERER_VERSION,
-                "camera": req.camera,
-                "clip_s": req.clip_s,
-                "size_px": list(req.size_px),
-                "seed": req.seed,
-            },
+            params,
             inputs=(req.start_sha256,),
             units=req.clip_s,
             unit="second",
@@ -140,6 +148,8 @@ class LocalVideo:
             dst,
             seed=req.seed,
             duration_s=req.clip_s,
+            frames=req.frames,
+            skip_frames=req.skip_frames if req.frames is not None else 0,
         )
 
 
