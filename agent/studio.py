@@ -519,12 +519,12 @@ class Studio:
             ``{"video_id", "branch", "thread_id", "status"`` (paused | running | complete |
             failed), ``"phase"`` (plan | storyboard | chunks | refine | None before the first
             run), ``"title", "prompt", "options", "artifacts"`` (name → ``{key, version, path,
-            url, sha256, mime, size_bytes, provider, model}``; ``url`` is presigned for an S3
-            store, ``file://`` for a local one; ``path`` is where this machine's cache keeps it,
-            which an S3 store fills on demand: read through :meth:`local_file`), ``"usage"``
-            (``{calls, reused, cost_usd, phases}``), ``"licence_notes"``
-            (``"<model>: <licence>"`` per chosen model whose weights forbid commercial use),
-            ``"final_video"`` (a path once complete), ``"error"``, ``"allowed"``}.
+            url, sha256, mime, size_bytes}``; ``url`` is presigned for an S3 store, ``file://``
+            for a local one; ``path`` is where this machine's cache keeps it, which an S3
+            store fills on demand: read through :meth:`local_file`), ``"usage"`` (``{calls,
+            reused, cost_usd, phases}``), ``"licence_notes"`` (``"<model>: <licence>"`` per
+            chosen model whose weights forbid commercial use), ``"final_video"`` (a path once
+            complete), ``"error"``, ``"allowed"``}.
         """
         video = await self.video(video_id, user_id)
         row = await branches.get(self.deps.pool, video_id, branch)
@@ -548,8 +548,6 @@ class Studio:
                 "sha256": ref.sha256,
                 "mime": ref.mime,
                 "size_bytes": ref.size_bytes,
-                "provider": ref.provider,
-                "model": ref.model,
                 "path": str(self.deps.store.root / ref.key),
                 "url": self.deps.store.url(ref.key),
             }

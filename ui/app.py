@@ -1,15 +1,20 @@
 """The reelgraph chat: ``chainlit run ui/app.py`` from the repository root.
 
-One chat thread is one video. The first message is the brief; each phase then pauses and the
-chat shows what it made (spec table, numbered storyboard, chunks, final video and music) with
-Continue / Auto-continue / Branches buttons. Free text goes to the edit interpreter; an image
-attached with "use this for beat 2" replaces that frame.
+One chat thread is one video. The landing page names the product and offers starter briefs;
+the settings panel stays open beside the chat. The first message is the brief (its words set
+length and shape, and the panel then shows them); each phase runs with one live progress step
+("beat 3 of 9 drawn") and pauses, and the chat shows what it made (spec table, storyboard in
+beat order, the stitched preview then a table of its chunks, the final video with music and a
+download) with Continue / Auto-continue / Branches buttons, or, once the final video exists,
+Branches / Compare. Free text goes to the edit interpreter; an image attached with "use this
+for beat 2" replaces that frame.
 
 Runs live outside the websocket session: each is an ``asyncio`` task in a process-wide
 registry keyed by (video, branch), created with an empty context, so a page reload or a closed
 tab stops nothing. Whatever a session shows is rendered from the branch's graph state
 (``Studio.status``), so a resumed thread shows the current pause, or follows the run still
-going. The thread's video id and branch are kept in Chainlit's thread metadata.
+going. The thread's video id and branch are kept in Chainlit's thread metadata; without logins
+(no history) a reloaded page picks up the video of the session it replaced.
 
 Auth: with ``CHAINLIT_AUTH_SECRET`` and ``REELGRAPH_CHAT_USERS="alice:pw,bob:pw"`` set, users
 log in with a password, chat history is stored by Chainlit's SQLAlchemy data layer in the same
@@ -281,6 +286,12 @@ async def say_with_media(
             return
 
 
+def _overrides(values: Any) -> dict[str, dict[str, Any]]:
+    """The branch's per-artifact directions (a chunk's other model), as plain dicts."""
+    found = (values or {}).get("overrides") or {}
+    return {name: {"model": getattr(o, "model", None)} for name, o in found.items()}
+
+
 async def chunk_spans(
     status: dict[str, Any], spec: Spec | None
 ) -> list[tuple[int, float, float]] | None:
@@ -313,8 +324,12 @@ async def show(status: dict[str, Any]) -> None:
         parts.append("**Storyboard**, numbered by beat:")
     elif status["phase"] == "chunks":
         parts.append(
-            "**Stitched preview** below, then its chunks (click one to open it):\n\n"
-            + render.chunk_table(status, await chunk_spans(status, spec))
+            "**Chunks** of the preview above (click one to open it):\n\n"
+            + render.chunk_table(
+                {**status, "overrides": _overrides(snap.values)},
+                await chunk_spans(status, spec),
+                str(status["options"].get("video_model") or "local"),
+            )
         )
     elif final:
         parts.append(
@@ -329,6 +344,12 @@ async def show(status: dict[str, Any]) -> None:
         parts.append(render.invitation(status["phase"]))
     thumbs = settings().home / "chat" / "thumbs"
     found = await asyncio.to_thread(render.media, status, thumbs, s.deps.store.local_path)
+    if status["phase"] == "chunks" and not final:
+        # Chainlit puts a message's media below its text: the preview goes in a message of
+        # its own, so it comes first and the compact list of chunks follows it.
+        preview = [element(m) for m in found if m.kind == "video"]
+        await say_with_media(f"{parts.pop(0)}\n\n**Stitched preview**", preview)
+        found = [m for m in found if m.kind != "video"]
     await say_with_media("\n\n".join(parts), [element(m) for m in found], actions(status))
 
 
@@ -459,7 +480,7 @@ async def _starters(user: cl.User | None = None, language: str | None = None) ->
 @cl.on_chat_start
 async def _start() -> None:
     await send_settings()
-    if _layer() is None and (last := reopen.pop(user_id(), None)):
+    if cl.context.session.user is None and (last := reopen.pop(user_id(), None)):
         # Without logins there is no history: a reloaded page picks up where it was.
         await remember(*last)
         asyncio.get_running_loop().create_task(_show_resumed(*last, None))

@@ -204,38 +204,38 @@ def download_name(status: dict[str, Any]) -> str:
     return f"{title.strip('-')[:60] or 'reelgraph'}-{status['branch']}.mp4"
 
 
-def chunk_table(status: dict[str, Any], spans_s: list[tuple[int, float, float]] | None) -> str:
+def chunk_table(
+    status: dict[str, Any], spans_s: list[tuple[int, float, float]] | None, model: str
+) -> str:
     """The chunks as a compact table: chunk (named as its file), beat, time range, model.
 
     Args:
-        status: the branch's status (:meth:`agent.studio.Studio.status`); each chunk
-            artifact's ``model`` names the video model that made it.
+        status: the branch's status (:meth:`agent.studio.Studio.status`).
         spans_s: per chunk in playback order, ``(beat index, start_s, end_s)`` on the ad's
             timeline (from :func:`agent.phases.chunks.plan_chunks`); ``None`` when unknown,
             and then the table has no beat and time columns.
+        model: the branch's video model; a chunk regenerated with another model says so in
+            ``status["overrides"]`` (artifact name → ``{"model": ...}``), when given.
     """
     arts = status["artifacts"]
+    overrides: dict[str, dict[str, Any]] = status.get("overrides") or {}
     chunks = _numbered(arts, "chunk_")
     if spans_s is not None and len(spans_s) != len(chunks):
         spans_s = None
+
+    def model_of(name: str) -> str:
+        return f"`{(overrides.get(name) or {}).get('model') or model}`"
+
     if spans_s is None:
         rows = ["| Chunk | Model |", "|---|---|"]
-        rows += [f"| {chunk_name(n)} | {_cell(_model(arts[a]))} |" for n, a in chunks]
+        rows += [f"| {chunk_name(n)} | {model_of(a)} |" for n, a in chunks]
     else:
         rows = ["| Chunk | Beat | Time | Model |", "|---|---:|---|---|"]
         for (n, a), (beat, start_s, end_s) in zip(chunks, spans_s, strict=True):
             rows.append(
-                f"| {chunk_name(n)} | {beat + 1} | {start_s:.1f}–{end_s:.1f} s"
-                f" | {_cell(_model(arts[a]))} |"
+                f"| {chunk_name(n)} | {beat + 1} | {start_s:.1f}–{end_s:.1f} s | {model_of(a)} |"
             )
     return "\n".join(rows)
-
-
-def _model(art: dict[str, Any]) -> str:
-    provider, model = art.get("provider") or "", art.get("model") or ""
-    if provider and model and not model.startswith(provider):
-        return f"`{provider}:{model}`"
-    return f"`{model or provider or 'unknown'}`"
 
 
 def is_final(status: dict[str, Any]) -> bool:
