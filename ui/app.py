@@ -445,7 +445,7 @@ async def send_settings(chosen: dict[str, Any] | None = None) -> None:
     first = registry.defaults.get("video_model", "local")
     models = sorted(registry.videos, key=lambda m: (m != first, m))
     chosen = chosen or {}
-    duration = chosen.get("duration", DEFAULT_DURATION_S)
+    duration = chosen.get("duration") or DEFAULT_DURATION_S
     aspect = chosen.get("aspect") if chosen.get("aspect") in ASPECTS else ASPECTS[0]
     model = chosen.get("video_model") if chosen.get("video_model") in models else models[0]
     values = await _send_settings(
@@ -477,13 +477,31 @@ async def _starters(user: cl.User | None = None, language: str | None = None) ->
     return [cl.Starter(label=label, message=brief) for label, brief in render.STARTERS]
 
 
+async def send_video_settings(video_id: str) -> None:
+    """The settings panel showing what a video was made with (its brief's choices)."""
+    try:
+        options = (await (await studio()).video(video_id, user_id()))["options"]
+    except UserError:
+        await send_settings()
+        return
+    await send_settings(
+        {
+            "duration": options.get("duration_s"),
+            "aspect": options.get("aspect"),
+            "video_model": options.get("video_model"),
+        }
+    )
+
+
 @cl.on_chat_start
 async def _start() -> None:
-    await send_settings()
     if cl.context.session.user is None and (last := reopen.pop(user_id(), None)):
         # Without logins there is no history: a reloaded page picks up where it was.
+        await send_video_settings(last[0])
         await remember(*last)
         asyncio.get_running_loop().create_task(_show_resumed(*last, None))
+    else:
+        await send_settings()
 
 
 @cl.on_chat_end
@@ -501,18 +519,19 @@ async def _settings_update(values: dict[str, Any]) -> None:
 
 @cl.on_chat_resume
 async def _resume(thread: ThreadDict) -> None:
-    await send_settings()
     # Chainlit restores the session from the thread's metadata; read it directly if not.
     metadata = thread.get("metadata")
     if not isinstance(metadata, dict):
         metadata = {}
     video_id = _get("video_id") or metadata.get("video_id")
     if isinstance(video_id, str):
+        await send_video_settings(video_id)
         branch = str(_get("branch") or metadata.get("branch") or "main")
         await remember(video_id, branch)
         handler = asyncio.current_task()
         asyncio.get_running_loop().create_task(_show_resumed(video_id, branch, handler))
     else:
+        await send_settings()
         log.warning("resumed thread %s has no video in its metadata", thread.get("id"))
 
 

@@ -6,6 +6,7 @@ up the session's latest video with its media; New chat starts a new one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,6 +40,9 @@ def test_without_logins_a_reload_shows_the_latest_video_and_new_chat_starts_over
         chat.page.reload()
         board = chat.pause("main", "paused at storyboard")
         expect(board.locator(".inline-image")).to_have_count(beats)
+        # The settings panel shows what the video was made with (8 s), not the defaults.
+        settings = chat.page.locator("#chat-settings-sidebar-content")
+        expect(settings).to_contain_text(re.compile(r"brief says\)\s*8(?!\d)"))
         chat.shot("08-reload-without-logins")
         chat.page.locator("#new-chat-button").click()
         chat.page.locator("#confirm").click()
