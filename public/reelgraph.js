@@ -63,3 +63,36 @@
     return send.call(this, data);
   };
 })();
+
+// reelgraph: the landing page says what the product is, under its logo, above the composer.
+// Chainlit's welcome screen shows a logo, the composer and the starters; this adds the name and
+// one sentence, and puts them back if React re-renders the screen.
+(() => {
+  const TAGLINE =
+    "Turn a one-line brief into a video ad: reelgraph plans it, draws a storyboard, renders " +
+    "the video and adds music, pausing after each step for your changes.";
+
+  const addIntro = () => {
+    const screen = document.getElementById("welcome-screen");
+    if (!screen || document.getElementById("reelgraph-intro")) return;
+    const intro = document.createElement("div");
+    intro.id = "reelgraph-intro";
+    intro.style.cssText = "text-align:center;max-width:40rem;margin:0 auto 0.5rem;";
+    const name = document.createElement("h1");
+    name.textContent = "reelgraph";
+    name.style.cssText = "font-size:1.75rem;font-weight:700;margin-bottom:0.25rem;";
+    const line = document.createElement("p");
+    line.id = "reelgraph-tagline";
+    line.textContent = TAGLINE;
+    line.style.cssText = "opacity:0.8;";
+    intro.append(name, line);
+    const logo = screen.querySelector("img");
+    if (logo && logo.parentElement === screen) logo.after(intro);
+    else screen.prepend(intro);
+  };
+
+  new MutationObserver(addIntro).observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+  });
+})();

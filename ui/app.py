@@ -1,15 +1,20 @@
 """The reelgraph chat: ``chainlit run ui/app.py`` from the repository root.
 
-One chat thread is one video. The first message is the brief; each phase then pauses and the
-chat shows what it made (spec table, numbered storyboard, chunks, final video and music) with
-Continue / Auto-continue / Branches buttons. Free text goes to the edit interpreter; an image
-attached with "use this for beat 2" replaces that frame.
+One chat thread is one video. The landing page names the product and offers starter briefs;
+the settings panel stays open beside the chat. The first message is the brief (its words set
+length and shape, and the panel then shows them); each phase runs with one live progress step
+("beat 3 of 9 drawn") and pauses, and the chat shows what it made (spec table, storyboard in
+beat order, the stitched preview then a table of its chunks, the final video with music and a
+download) with Continue / Auto-continue / Branches buttons, or, once the final video exists,
+Branches / Compare. Free text goes to the edit interpreter; an image attached with "use this
+for beat 2" replaces that frame.
 
 Runs live outside the websocket session: each is an ``asyncio`` task in a process-wide
 registry keyed by (video, branch), created with an empty context, so a page reload or a closed
 tab stops nothing. Whatever a session shows is rendered from the branch's graph state
 (``Studio.status``), so a resumed thread shows the current pause, or follows the run still
-going. The thread's video id and branch are kept in Chainlit's thread metadata.
+going. The thread's video id and branch are kept in Chainlit's thread metadata; without logins
+(no history) a reloaded page picks up the video of the session it replaced.
 
 Auth: with ``CHAINLIT_AUTH_SECRET`` and ``REELGRAPH_CHAT_USERS="alice:pw,bob:pw"`` set, users
 log in with a password, chat history is stored by Chainlit's SQLAlchemy data layer in the same
@@ -29,17 +34,21 @@ from pathlib import Path
 from typing import Any
 
 import chainlit as cl
+from chainlit.context import local_steps
 from chainlit.data import get_data_layer
 from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 from chainlit.input_widget import Select, Slider, Switch
 from chainlit.server import sio
 from chainlit.types import ThreadDict
-from pydantic import ValidationError
+from chainlit.utils import utc_now
 
 from agent import db
-from agent.brief_options import DEFAULT_DURATION_S, options_from_brief
+from agent.brief_options import DEFAULT_DURATION_S
 from agent.errors import ReelgraphError, UserError
-from agent.state import Options, VideoRequest
+from agent.phases.chunks import plan_chunks
+from agent.service.videos import video_request
+from agent.spec import FPS, Spec
+from agent.state import VideoRequest
 from agent.studio import ProgressEvent
 from agent.text import user_text
 from agent.uploads import read_image_file
@@ -76,6 +85,11 @@ def _set(key: str, value: Any) -> None:
 
 def _layer() -> Any:
     return get_data_layer()  # type: ignore[no-untyped-call]
+
+
+def _utc_now() -> str:
+    stamp: str = utc_now()  # type: ignore[no-untyped-call]
+    return stamp
 
 
 async def _send(msg: cl.Message) -> None:
@@ -116,6 +130,9 @@ def _drop_chainlit_ci_key() -> None:
 _drop_chainlit_ci_key()
 settings = process.settings
 studio = process.studio
+#: Without logins (no chat history): per user, the video and branch of the last session that
+#: closed by a page reload or a closed tab rather than by New chat, shown by the next session.
+reopen: dict[str, tuple[str, str]] = {}
 
 
 @cl.on_app_shutdown
@@ -201,9 +218,22 @@ async def say(content: str, **kwargs: Any) -> None:
 
 
 def actions(status: dict[str, Any]) -> list[cl.Action]:
-    """Continue, Auto-continue (when paused) and Branches for this branch."""
+    """The buttons under a branch's state.
+
+    Paused (or failed) before the final video: Continue, Auto-continue, Branches. With the
+    final video (complete, or at the refine review, where only music edits are left): Branches
+    and Compare; nothing to continue.
+    """
     payload = {"branch": status["branch"]}
     out = []
+    if render.is_final(status):
+        return [
+            cl.Action(name="branches", payload=payload, label="Branches"),
+            cl.Action(
+                name="compare", payload=payload, label="Compare",
+                tooltip="This branch next to another: storyboards and final videos",
+            ),
+        ]  # fmt: skip
     if status["status"] in ("paused", "failed"):
         out += [
             cl.Action(
@@ -218,6 +248,67 @@ def actions(status: dict[str, Any]) -> list[cl.Action]:
     return out
 
 
+def element(m: render.Media) -> Any:
+    """The Chainlit element that shows ``m``.
+
+    Players for the preview and the final video; a file chip per chunk (compact; a click opens
+    or saves it).
+    """
+    path = str(m.path)
+    if m.kind == "image":
+        return cl.Image(path=path, name=m.name, display="inline", size="medium")
+    if m.kind == "video":
+        return cl.Video(path=path, name=m.name, display="inline", mime="video/mp4")
+    if m.kind == "chunk":
+        # A small file chip, not a player: Chainlit opens every side element in a panel.
+        return cl.File(path=path, name=m.name, display="inline", mime="video/mp4")
+    if m.kind == "audio":
+        return cl.Audio(path=path, name=m.name, display="inline", mime=m.mime or "audio/mpeg")
+    return cl.File(path=path, name=m.name, display="inline", mime="video/mp4")
+
+
+async def say_with_media(
+    content: str, elements: list[Any], buttons: list[cl.Action] | None = None
+) -> None:
+    """Send a message, then its elements one by one, in order.
+
+    Chainlit's ``Message.send`` sends elements concurrently and the browser lays them out in
+    the order they arrive: a storyboard showed as 3, 4, 5, 1, 2 after an edit (the new frame's
+    copy finished last). Sent in turn, they keep the order given.
+    """
+    msg = cl.Message(content=content, actions=buttons or [])
+    await deliver(msg)
+    for el in elements:
+        try:
+            await el.send(for_id=msg.id)
+        except Exception:
+            log.warning("could not send %s to the chat session", el.name, exc_info=True)
+            return
+
+
+def _overrides(values: Any) -> dict[str, dict[str, Any]]:
+    """The branch's per-artifact directions (a chunk's other model), as plain dicts."""
+    found = (values or {}).get("overrides") or {}
+    return {name: {"model": getattr(o, "model", None)} for name, o in found.items()}
+
+
+async def chunk_spans(
+    status: dict[str, Any], spec: Spec | None
+) -> list[tuple[int, float, float]] | None:
+    """Per chunk: (beat index, start_s, end_s) on the ad's timeline, or None if unknown here."""
+    if spec is None:
+        return None
+    try:
+        video = (await studio()).deps.registry.video(str(status["options"]["video_model"]))
+    except (UserError, KeyError):
+        return None
+    spans, frame = [], 0
+    for job in plan_chunks(spec, video.clip_lengths_s):
+        spans.append((job.beat_index, frame / FPS, (frame + job.frames) / FPS))
+        frame += job.frames
+    return spans
+
+
 async def show(status: dict[str, Any]) -> None:
     """Render a branch where it is: spec, storyboard, chunks or final, cost, buttons."""
     s = await studio()
@@ -225,55 +316,98 @@ async def show(status: dict[str, Any]) -> None:
     spec = await s.spec(status["video_id"], uid, status["branch"])
     snap = await s.graph.aget_state({"configurable": {"thread_id": status["thread_id"]}})
     payload: dict[str, Any] = dict(snap.interrupts[0].value) if snap.interrupts else {}
+    final = render.is_final(status)
     parts = [render.headline(status)]
     if status["phase"] == "plan" and spec is not None:
         parts.append(render.spec_markdown(spec))
     elif status["phase"] == "storyboard":
         parts.append("**Storyboard**, numbered by beat:")
     elif status["phase"] == "chunks":
-        parts.append("**Video chunks**, then all of them stitched:")
-    elif status["status"] == "complete" or status["phase"] == "refine":
-        parts.append("**Final video**, its music and a download:")
+        parts.append(
+            "**Chunks** of the preview above (click one to open it):\n\n"
+            + render.chunk_table(
+                {**status, "overrides": _overrides(snap.values)},
+                await chunk_spans(status, spec),
+                str(status["options"].get("video_model") or "local"),
+            )
+        )
+    elif final:
+        parts.append(
+            "**Final video**, its music and a download. Ask for *quieter music* or another"
+            " edit to make a new branch; **Branches** and **Compare** show the others."
+        )
     if status["status"] == "failed" and status["error"]:
         parts.append(f"The run stopped: {status['error']}. Continue resumes it.")
     parts.append(render.cost_line(status, payload))
     parts += [f"**Not for commercial use:** {note}" for note in status.get("licence_notes", [])]
-    if status["status"] == "paused":
+    if status["status"] == "paused" and not final:
         parts.append(render.invitation(status["phase"]))
-    elements: list[Any] = []
     thumbs = settings().home / "chat" / "thumbs"
-    for m in await asyncio.to_thread(render.media, status, thumbs, s.deps.store.local_path):
-        if m.kind == "image":
-            elements.append(
-                cl.Image(path=str(m.path), name=m.name, display="inline", size="medium")
-            )
-        elif m.kind == "video":
-            elements.append(
-                cl.Video(path=str(m.path), name=m.name, display="inline", mime="video/mp4")
-            )
-        elif m.kind == "audio":
-            elements.append(
-                cl.Audio(
-                    path=str(m.path), name=m.name, display="inline", mime=m.mime or "audio/mpeg"
-                )
-            )
-        else:
-            elements.append(
-                cl.File(path=str(m.path), name=m.name, display="inline", mime="video/mp4")
-            )
-    await say("\n\n".join(parts), elements=elements, actions=actions(status))
+    found = await asyncio.to_thread(render.media, status, thumbs, s.deps.store.local_path)
+    if status["phase"] == "chunks" and not final:
+        # Chainlit puts a message's media below its text: the preview goes in a message of
+        # its own, so it comes first and the compact list of chunks follows it.
+        preview = [element(m) for m in found if m.kind == "video"]
+        await say_with_media(f"{parts.pop(0)}\n\n**Stitched preview**", preview)
+        found = [m for m in found if m.kind != "video"]
+    await say_with_media("\n\n".join(parts), [element(m) for m in found], actions(status))
+
+
+def _parent_id() -> str | None:
+    """The step a message sent here would nest under (Chainlit's rule in ``Message``).
+
+    A progress step nests under the same parent as the pause message that follows it, so the
+    two show in the order they were sent (a reply to a typed brief nests under it).
+    """
+    steps = local_steps.get() or []
+    return str(steps[-1].id) if steps else None
+
+
+async def _send_step(step: cl.Step, update: bool) -> None:
+    try:
+        await (step.update() if update else step.send())  # type: ignore[no-untyped-call]
+    except Exception:
+        log.warning("could not show progress in the chat session", exc_info=True)
 
 
 async def follow(job: Job) -> None:
-    """Show a job's progress in this session, then the pause it reaches (or its error)."""
-    msg = cl.Message(content=f"{job.label}…")
-    await deliver(msg)
-    last = msg.content
+    """Show a job's progress in this session, one live step per phase, then where it stops.
+
+    Each phase the run reaches gets a step whose text follows the studio's progress events
+    (``beat 3 of 9 drawn``, ``chunk 5 of 12 rendered``); the step ends when the next phase
+    starts or the run stops. Then the pause it reached is shown (or its error).
+    """
+    steps: dict[str, cl.Step] = {}
+    shown: dict[str, str] = {}
+
+    async def sync(finished: bool) -> None:
+        for i, p in enumerate(list(job.phases)):
+            line = render.phase_progress(p.phase, p.item, p.done, p.total)
+            ended = finished or i < len(job.phases) - 1
+            key = f"{line}|{ended}"
+            if shown.get(p.phase) == key:
+                continue
+            step = steps.get(p.phase)
+            if step is None:
+                title = render.PHASE_TITLES.get(p.phase, p.phase)
+                step = steps[p.phase] = cl.Step(
+                    name=title,
+                    type="tool",
+                    parent_id=_parent_id(),
+                    default_open=True,
+                    show_input=False,
+                )
+                step.start = _utc_now()
+            step.output = line
+            if ended:
+                step.end = _utc_now()
+            await _send_step(step, update=p.phase in shown)
+            shown[p.phase] = key
+
     while not job.task.done():
         await asyncio.wait({job.task}, timeout=0.5)
-        if job.progress and job.progress != last:
-            last = msg.content = job.progress
-            await deliver(msg, update=True)
+        await sync(finished=False)
+    await sync(finished=True)
     try:
         status = job.task.result()
     except UserError as exc:
@@ -289,8 +423,6 @@ async def follow(job: Job) -> None:
         log.exception("run %s failed", job.label)
         await say(f"Something went wrong ({type(exc).__name__}). Continue retries it.")
         return
-    msg.content = f"{job.label}: done."
-    await deliver(msg, update=True)
     for line in job.messages:
         await say(line)
     if status.get("video_id") == _get("video_id"):
@@ -301,34 +433,45 @@ async def follow(job: Job) -> None:
 # -- chat handlers ---------------------------------------------------------------------------
 
 
-async def send_settings() -> None:
+async def send_settings(chosen: dict[str, Any] | None = None) -> None:
     """The chat settings (for the next brief): duration, aspect ratio, video model.
 
     The video models are those registered in this process: ``local``, plus the paid ones
     whose keys are set; the default (Hailuo-02 with a Replicate token) comes first.
+    ``chosen`` (``{"duration", "aspect", "video_model"}``) sets the values shown: what the
+    brief chose, so the panel never disagrees with the video being made.
     """
     registry = (await studio()).deps.registry
     first = registry.defaults.get("video_model", "local")
     models = sorted(registry.videos, key=lambda m: (m != first, m))
+    chosen = chosen or {}
+    duration = chosen.get("duration") or DEFAULT_DURATION_S
+    aspect = chosen.get("aspect") if chosen.get("aspect") in ASPECTS else ASPECTS[0]
+    model = chosen.get("video_model") if chosen.get("video_model") in models else models[0]
     values = await _send_settings(
         cl.ChatSettings(
             [
                 Slider(
                     id="duration",
                     label="Duration, seconds (unless the brief says)",
-                    initial=DEFAULT_DURATION_S,
+                    initial=float(duration),
                     min=6,
                     max=60,
                     step=1,
                 ),
-                Select(id="aspect", label="Aspect ratio", values=ASPECTS, initial_index=0),
-                Select(id="video_model", label="Video model", values=models, initial_index=0),
-                Switch(id="voiceover", label="Voiceover", initial=True),
+                Select(
+                    id="aspect",
+                    label="Aspect ratio (unless the brief says)",
+                    values=ASPECTS,
+                    initial_value=aspect,
+                ),
+                Select(id="video_model", label="Video model", values=models, initial_value=model),
+                Switch(id="voiceover", label="Voiceover", initial=chosen.get("voiceover", True)),
                 Select(
                     id="subtitles",
                     label="Subtitles",
                     values=["burn", "soft", "off"],
-                    initial_index=0,
+                    initial_value=chosen.get("subtitles") or "burn",
                 ),
             ]  # fmt: skip
         )
@@ -336,9 +479,44 @@ async def send_settings() -> None:
     _set("options", dict(values))
 
 
+@cl.set_starters
+async def _starters(user: cl.User | None = None, language: str | None = None) -> list[cl.Starter]:
+    return [cl.Starter(label=label, message=brief) for label, brief in render.STARTERS]
+
+
+async def send_video_settings(video_id: str) -> None:
+    """The settings panel showing what a video was made with (its brief's choices)."""
+    try:
+        options = (await (await studio()).video(video_id, user_id()))["options"]
+    except UserError:
+        await send_settings()
+        return
+    await send_settings(
+        {
+            "duration": options.get("duration_s"),
+            "aspect": options.get("aspect"),
+            "video_model": options.get("video_model"),
+        }
+    )
+
+
 @cl.on_chat_start
 async def _start() -> None:
-    await send_settings()
+    if cl.context.session.user is None and (last := reopen.pop(user_id(), None)):
+        # Without logins there is no history: a reloaded page picks up where it was.
+        await send_video_settings(last[0])
+        await remember(*last)
+        asyncio.get_running_loop().create_task(_show_resumed(*last, None))
+    else:
+        await send_settings()
+
+
+@cl.on_chat_end
+async def _end() -> None:
+    """Remember a reloaded (not a New chat) session's video, for the page that comes next."""
+    video_id, session = _get("video_id"), cl.context.session
+    if isinstance(video_id, str) and not getattr(session, "to_clear", True):
+        reopen[user_id()] = (video_id, str(_get("branch") or "main"))
 
 
 @cl.on_settings_update
@@ -348,18 +526,19 @@ async def _settings_update(values: dict[str, Any]) -> None:
 
 @cl.on_chat_resume
 async def _resume(thread: ThreadDict) -> None:
-    await send_settings()
     # Chainlit restores the session from the thread's metadata; read it directly if not.
     metadata = thread.get("metadata")
     if not isinstance(metadata, dict):
         metadata = {}
     video_id = _get("video_id") or metadata.get("video_id")
     if isinstance(video_id, str):
+        await send_video_settings(video_id)
         branch = str(_get("branch") or metadata.get("branch") or "main")
         await remember(video_id, branch)
         handler = asyncio.current_task()
         asyncio.get_running_loop().create_task(_show_resumed(video_id, branch, handler))
     else:
+        await send_settings()
         log.warning("resumed thread %s has no video in its metadata", thread.get("id"))
 
 
@@ -388,29 +567,22 @@ def request_for(brief: str, photos: tuple[str, ...] = ()) -> VideoRequest:
     """The brief plus the chat settings; a length or aspect said in the brief wins over them.
 
     ``photos`` are the stored product photos' SHA-256 (:attr:`Options.reference_images`).
+    Settings the user never touched take the registry's defaults when the video is created.
+
+    Raises:
+        UserError: a setting is invalid (one line).
     """
     opts = _get("options") or {}
     slider = opts.get("duration")
-    duration_s, aspect = options_from_brief(
+    return video_request(
         brief,
         fallback_duration_s=None if slider is None else float(slider),
         fallback_aspect=opts.get("aspect"),
+        video_model=opts.get("video_model"),
+        voiceover=opts.get("voiceover"),
+        subtitles=opts.get("subtitles"),
+        reference_images=photos or None,
     )
-    try:
-        return VideoRequest(
-            prompt=brief,
-            options=Options(
-                duration_s=duration_s,
-                aspect=aspect,
-                video_model=opts.get("video_model") or "local",
-                voiceover=bool(opts.get("voiceover", True)),
-                subtitles=opts.get("subtitles") or "burn",
-                reference_images=photos,
-            ),
-        )
-    except ValidationError as exc:
-        msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
-        raise UserError(msg) from None
 
 
 async def new_video(brief: str, photo: Path | None) -> None:
@@ -426,6 +598,16 @@ async def new_video(brief: str, photo: Path | None) -> None:
         request = request_for(brief, (sha,))
     video_id = await s.create_video(request, uid)
     await remember(video_id, "main")
+    o = request.options
+    await send_settings(
+        {
+            "duration": o.duration_s,
+            "aspect": o.aspect,
+            "video_model": o.video_model,
+            "voiceover": o.voiceover,
+            "subtitles": o.subtitles,
+        }
+    )
     if photo is not None:
         await say("The storyboard will show the attached image as the product.")
 
@@ -550,20 +732,88 @@ async def _branches(action: cl.Action) -> None:
         await say(str(exc))
         return
     current = _get("branch") or "main"
-    lines = ["**Branches**", ""]
+    buttons = []
     for b in tree:
-        depth = b["name"].count("-")
-        mark = " ← in view" if b["name"] == current else ""
-        fork = f", forked at {b['fork_phase']}" if b["parent"] else ""
-        lines.append(
-            f"{'  ' * depth}- `{b['name']}` — {b['status']} at {b['phase'] or '—'}{fork}{mark}"
-        )
-    switch = [
-        cl.Action(name="switch", payload={"branch": b["name"]}, label=f"Switch to {b['name']}")
-        for b in tree
-        if b["name"] != current
+        if b["name"] == current:
+            continue
+        name = b["name"]
+        buttons += [
+            cl.Action(name="switch", payload={"branch": name}, label=f"Switch to {name}"),
+            cl.Action(
+                name="compare", payload={"branch": current, "other": name},
+                label=f"Compare with {name}",
+            ),
+        ]  # fmt: skip
+    await say(render.branch_tree(tree, current), actions=buttons)
+
+
+@cl.action_callback("compare")
+async def _compare(action: cl.Action) -> None:
+    """Two branches side by side: spec changes, storyboards (beats aligned), final videos.
+
+    Without ``other`` in the payload, the branch is compared with its parent (``main`` with
+    its newest child).
+    """
+    video_id = _get("video_id")
+    if not isinstance(video_id, str):
+        await say("Send a brief first.")
+        return
+    s, uid = await studio(), user_id()
+    a = str(action.payload.get("branch") or _get("branch") or "main")
+    try:
+        tree = await s.branches(video_id, uid)
+        other = action.payload.get("other")
+        if not other:
+            row = next((b for b in tree if b["name"] == a), None)
+            kids = [b["name"] for b in tree if b["parent"] == a]
+            other = (row or {}).get("parent") or (kids[-1] if kids else None)
+        if not other:
+            await say(f"`{a}` is the only branch: make a change to have another to compare.")
+            return
+        pair = [await s.status(video_id, uid, name) for name in (a, str(other))]
+        diff = await s.compare_specs(video_id, uid, a, str(other))
+    except UserError as exc:
+        await say(str(exc))
+        return
+    found = await asyncio.to_thread(_side_by_side, pair, s.deps.store.local_path)
+    changed = diff.count("\n+") + diff.count("\n-") if diff else 0
+    lines = [
+        f"### `{a}` and `{other}` side by side",
+        "The specs are the same."
+        if not diff
+        else f"The specs differ in {changed // 2 or 1}"
+        " place(s):\n\n```diff\n" + "\n".join(diff.splitlines()[2:40]) + "\n```",
     ]
-    await say("\n".join(lines), actions=switch)
+    if not found:
+        lines.append("Neither branch has a storyboard yet.")
+    await say_with_media("\n\n".join(lines), [element(m) for m in found])
+
+
+def _side_by_side(pair: list[dict[str, Any]], local: Callable[[str], Path]) -> list[render.Media]:
+    """The storyboards of two branches in one image, and their final videos (blocks)."""
+    out: list[render.Media] = []
+    rows = []
+    for st in pair:
+        beats = [local(st["artifacts"][n]["sha256"]) for _, n in render.numbered(st, "beat_")]
+        if beats:
+            rows.append((st["branch"], beats))
+    if rows:
+        digest = "-".join(st["artifacts"].get("beat_00", {}).get("sha256", "x")[:8] for st in pair)
+        path = settings().home / "chat" / "compare" / f"{digest}-{len(rows)}.png"
+        names = " / ".join(name for name, _ in rows)
+        out.append(
+            render.Media(
+                "image", f"Storyboards {names}", render.storyboards_side_by_side(rows, path)
+            )
+        )
+    for st in pair:
+        if "final" in st["artifacts"]:
+            out.append(
+                render.Media(
+                    "video", f"Final {st['branch']}", local(st["artifacts"]["final"]["sha256"])
+                )
+            )
+    return out
 
 
 @cl.action_callback("switch")

@@ -22,12 +22,31 @@ Work = Callable[[Callable[[ProgressEvent], None], list[str]], Coroutine[Any, Any
 
 
 @dataclass
+class PhaseProgress:
+    """How far a phase of a running job is: ``done`` of ``total`` items, the last one named."""
+
+    phase: str
+    done: int
+    total: int
+    item: str
+
+
+@dataclass
 class Job:
-    """A run in the background: the task, its latest progress line, what it said."""
+    """A run in the background: the task, its progress per phase, what it said.
+
+    Attributes:
+        label: what the run does (``Planning``, ``Running``).
+        task: the run; its result is the branch's status.
+        progress: the latest progress line (``Running storyboard… 3/9 (beat 3)``).
+        phases: progress of each phase the run has reached, in the order reached.
+        messages: lines the run said (an edit's effects), shown when it ends.
+    """
 
     label: str
     task: asyncio.Task[dict[str, Any]]
     progress: str = ""
+    phases: list[PhaseProgress] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
 
 
@@ -52,8 +71,14 @@ def start_job(
     messages: list[str] = []
 
     def on_progress(e: ProgressEvent) -> None:
-        counts[e.phase] = counts.get(e.phase, 0) + 1
-        job.progress = render.progress_text(e.phase, e.item, counts[e.phase], e.total)
+        # A phase announces itself with an empty item, then one event per finished item.
+        done = counts[e.phase] = counts.get(e.phase, 0) + (1 if e.item else 0)
+        job.progress = render.progress_text(e.phase, e.item, done, e.total)
+        step = PhaseProgress(e.phase, min(done, e.total), e.total, e.item)
+        if job.phases and job.phases[-1].phase == e.phase:
+            job.phases[-1] = step
+        else:
+            job.phases.append(step)
 
     # An empty context: nothing of the session that started it (Chainlit's context var) leaks
     # in, and the session going away cancels nothing.

@@ -30,11 +30,20 @@ SUGGESTED_EDIT: dict[Phase, str] = {
 }
 
 
+#: Example briefs on the landing page (label, brief): each says its length and shape in words,
+#: as users do, and the brief's words set them (:func:`agent.brief_options.options_from_brief`).
+STARTERS = [
+    ("Vertical sneaker reel", "A 15-second vertical ad for Lumen running shoes, energetic style"),
+    ("Cold brew, 30 s", "A 30-second ad for Acme cold brew coffee, warm morning mood"),
+    ("Square bakery teaser", "An 8-second square ad for Crumb bakery's new croissant, playful"),
+]
+
+
 @dataclass(frozen=True)
 class Media:
     """One file to show: kind, label, path on disk, media type ("" for the kind's usual)."""
 
-    kind: Literal["image", "video", "audio", "file"]
+    kind: Literal["image", "video", "chunk", "audio", "file"]
     name: str
     path: Path
     mime: str = ""
@@ -131,8 +140,35 @@ def numbered_thumb(src: Path, number: int, cache: Path) -> Path:
     return out
 
 
+def numbered(status: dict[str, Any], prefix: str) -> list[tuple[int, str]]:
+    """:func:`_numbered` over a branch status's artifacts."""
+    return _numbered(status["artifacts"], prefix)
+
+
+def _numbered(arts: dict[str, dict[str, Any]], prefix: str) -> list[tuple[int, str]]:
+    """``(number as users count it, artifact name)`` for ``beat_00``, ``beat_01``…, in order.
+
+    Sorted by the number itself, so ``beat_10`` comes after ``beat_9`` whatever the padding.
+    """
+    out = []
+    for name in arts:
+        rest = name.removeprefix(prefix)
+        if name.startswith(prefix) and rest.isdigit():
+            out.append((int(rest) + 1, name))
+    return sorted(out)
+
+
+def chunk_name(number: int) -> str:
+    """The chat's name of chunk ``number`` (1-based), unique and not a prefix of another."""
+    return f"chunk-{number}.mp4"
+
+
 def media(status: dict[str, Any], thumbs: Path, local: Callable[[str], Path]) -> list[Media]:
-    """The files to show for the branch's phase: storyboard, chunks, or final video and music.
+    """The files to show for the branch's phase, in the order users read them.
+
+    Storyboard: one numbered thumbnail per beat, beat 1 first. Chunks: the stitched preview,
+    then each chunk (kind ``"chunk"``: a file, not a player, named by :func:`chunk_name`). Refine or
+    complete: the final video, its music, a download.
 
     ``local`` maps an artifact's sha256 to a local file (``ArtifactStore.local_path``, which
     downloads from S3 on a cold cache), so this blocks: run it in a thread.
@@ -145,16 +181,14 @@ def media(status: dict[str, Any], thumbs: Path, local: Callable[[str], Path]) ->
 
     out: list[Media] = []
     if phase == "storyboard":
-        for name in sorted(n for n in arts if n.startswith("beat_")):
-            n = int(name.removeprefix("beat_")) + 1
+        for n, name in _numbered(arts, "beat_"):
             path = numbered_thumb(file(name), n, thumbs / arts[name]["sha256"][:16])
             out.append(Media("image", f"Beat {n}", path))
     elif phase == "chunks":
-        for name in sorted(n for n in arts if n.startswith("chunk_")):
-            n = int(name.removeprefix("chunk_")) + 1
-            out.append(Media("video", f"Chunk {n}", file(name)))
         if "stitched" in arts:
-            out.append(Media("video", "Stitched", file("stitched")))
+            out.append(Media("video", "Stitched preview", file("stitched")))
+        for n, name in _numbered(arts, "chunk_"):
+            out.append(Media("chunk", chunk_name(n), file(name)))
     elif phase == "refine" or done:
         if "final" in arts:
             out.append(Media("video", "Final video", file("final")))
@@ -163,15 +197,64 @@ def media(status: dict[str, Any], thumbs: Path, local: Callable[[str], Path]) ->
         if "voiceover" in arts:
             out.append(Media("audio", "Voiceover", file("voiceover"), "audio/wav"))
         if "final" in arts:
-            title = "".join(c if c.isalnum() else "-" for c in (status["title"] or "reelgraph"))
-            name = f"{title.strip('-')[:60] or 'reelgraph'}-{status['branch']}.mp4"
-            out.append(Media("file", name, file("final")))
+            out.append(Media("file", download_name(status), file("final")))
     return out
 
 
+def download_name(status: dict[str, Any]) -> str:
+    """``<title>-<branch>.mp4``: the final video's file name for a download."""
+    title = "".join(c if c.isalnum() else "-" for c in (status["title"] or "reelgraph"))
+    return f"{title.strip('-')[:60] or 'reelgraph'}-{status['branch']}.mp4"
+
+
+def chunk_table(
+    status: dict[str, Any], spans_s: list[tuple[int, float, float]] | None, model: str
+) -> str:
+    """The chunks as a compact table: chunk (named as its file), beat, time range, model.
+
+    Args:
+        status: the branch's status (:meth:`agent.studio.Studio.status`).
+        spans_s: per chunk in playback order, ``(beat index, start_s, end_s)`` on the ad's
+            timeline (from :func:`agent.phases.chunks.plan_chunks`); ``None`` when unknown,
+            and then the table has no beat and time columns.
+        model: the branch's video model; a chunk regenerated with another model says so in
+            ``status["overrides"]`` (artifact name → ``{"model": ...}``), when given.
+    """
+    arts = status["artifacts"]
+    overrides: dict[str, dict[str, Any]] = status.get("overrides") or {}
+    chunks = _numbered(arts, "chunk_")
+    if spans_s is not None and len(spans_s) != len(chunks):
+        spans_s = None
+
+    def model_of(name: str) -> str:
+        return f"`{(overrides.get(name) or {}).get('model') or model}`"
+
+    if spans_s is None:
+        rows = ["| Chunk | Model |", "|---|---|"]
+        rows += [f"| {chunk_name(n)} | {model_of(a)} |" for n, a in chunks]
+    else:
+        rows = ["| Chunk | Beat | Time | Model |", "|---|---:|---|---|"]
+        for (n, a), (beat, start_s, end_s) in zip(chunks, spans_s, strict=True):
+            rows.append(
+                f"| {chunk_name(n)} | {beat + 1} | {start_s:.1f}–{end_s:.1f} s | {model_of(a)} |"
+            )
+    return "\n".join(rows)
+
+
+def is_final(status: dict[str, Any]) -> bool:
+    """True once the branch has its final video: complete, or paused at the refine review."""
+    return bool(
+        status["status"] == "complete"
+        or (status["status"] == "paused" and status["phase"] == "refine")
+    )
+
+
 def headline(status: dict[str, Any]) -> str:
-    """One line: title, branch, where it is."""
-    where = status["status"] + (f" at {status['phase']}" if status["phase"] else "")
+    """One line: title, branch, where it is (``complete`` once the final video exists)."""
+    if is_final(status):
+        where = "complete"
+    else:
+        where = status["status"] + (f" at {status['phase']}" if status["phase"] else "")
     title = status["title"] or status["prompt"][:60]
     return f"### {_cell(title)}\nBranch `{status['branch']}` — {where}"
 
@@ -181,6 +264,38 @@ def progress_text(phase: str, item: str, done: int, total: int) -> str:
     kind, _, number = item.rpartition("_")
     label = f"{kind} {int(number) + 1}" if kind and number.isdigit() else item
     return f"Running {phase}… {done}/{total}" + (f" ({label})" if label else "")
+
+
+#: The title of each phase's progress step in the chat.
+PHASE_TITLES = {
+    "plan": "Plan",
+    "storyboard": "Storyboard",
+    "chunks": "Video chunks",
+    "refine": "Music and final mix",
+}
+
+
+def phase_progress(phase: str, item: str, done: int, total: int) -> str:
+    """What a phase has done so far, as users count: ``beat 3 of 9 drawn``.
+
+    Args:
+        phase: plan, storyboard, chunks or refine.
+        item: the item that finished last (``beat_02``, ``chunk_04``, ``stitched``, ``music``).
+        done: items finished in this phase so far.
+        total: items in the phase (the chunks phase counts its stitch as one more).
+    """
+    if phase == "plan":
+        return "spec written" if done else "writing the spec"
+    if phase == "storyboard":
+        return f"beat {done} of {total} drawn"
+    if phase == "chunks":
+        chunks = max(total - 1, 1)
+        if item == "stitched":
+            return f"{chunks} of {chunks} chunks rendered and stitched"
+        return f"chunk {min(done, chunks)} of {chunks} rendered"
+    if phase == "refine":
+        return "final video mixed" if item == "final" else "music made, mixing the final video"
+    return f"{done} of {total} done"
 
 
 def effect_lines(effects: list[dict[str, Any]]) -> list[str]:
@@ -211,3 +326,76 @@ def invitation(phase: str | None) -> str:
     if example is None:
         return "Continue, or tell me what to change."
     return f"Continue, or tell me what to change (for example *{example}*)."
+
+
+def branch_tree(tree: list[dict[str, Any]], current: str) -> str:
+    """The branches as an indented tree, each child under its parent, oldest first.
+
+    Args:
+        tree: :meth:`agent.studio.Studio.branches` rows (``name``, ``parent``, ``status``,
+            ``phase``, ``fork_phase``).
+        current: the branch in view, marked.
+    """
+    children: dict[str | None, list[dict[str, Any]]] = {}
+    names = {b["name"] for b in tree}
+    for b in tree:
+        parent = b["parent"] if b["parent"] in names else None
+        children.setdefault(parent, []).append(b)
+    lines = ["**Branches**", ""]
+
+    def walk(parent: str | None, depth: int) -> None:
+        for b in children.get(parent, []):
+            where = (
+                "complete" if b["status"] == "complete" else f"{b['status']} at {b['phase'] or '—'}"
+            )
+            fork = f", forked from `{b['parent']}` at {b['fork_phase']}" if b["parent"] else ""
+            mark = " ← in view" if b["name"] == current else ""
+            lines.append(f"{'    ' * depth}- `{b['name']}`: {where}{fork}{mark}")
+            walk(b["name"], depth + 1)
+
+    walk(None, 0)
+    return "\n".join(lines)
+
+
+def storyboards_side_by_side(
+    rows: list[tuple[str, list[Path]]], out: Path, height_px: int = 160
+) -> Path:
+    """One image: a labelled row of numbered storyboard frames per branch, beats aligned.
+
+    Args:
+        rows: per branch, its name and its frames in beat order.
+        out: where to write the PNG.
+        height_px: height of each frame in the image, pixels.
+    """
+    label_px = max(90, height_px // 2 + 40)
+    pad = 8
+    scaled: list[tuple[str, list[Image.Image]]] = []
+    for name, frames in rows:
+        ims: list[Image.Image] = []
+        for n, path in enumerate(frames, start=1):
+            with Image.open(path) as im:
+                frame: Image.Image = im.convert("RGB")
+            frame = frame.resize((max(1, frame.width * height_px // frame.height), height_px))
+            draw = ImageDraw.Draw(frame)
+            font = ImageFont.load_default(size=max(14, height_px // 7))
+            box = draw.textbbox((0, 0), str(n), font=font)
+            draw.rectangle((0, 0, box[2] - box[0] + 8, box[3] - box[1] + 8), fill=(0, 0, 0))
+            draw.text((4 - box[0], 4 - box[1]), str(n), fill=(255, 255, 255), font=font)
+            ims.append(frame)
+        scaled.append((name, ims))
+    width = label_px + max((sum(i.width + pad for i in ims) for _, ims in scaled), default=0)
+    sheet = Image.new("RGB", (width, len(scaled) * (height_px + pad) + pad), (255, 255, 255))
+    draw = ImageDraw.Draw(sheet)
+    font = ImageFont.load_default(size=18)
+    for row, (name, ims) in enumerate(scaled):
+        y = pad + row * (height_px + pad)
+        draw.text((pad, y + height_px // 2 - 10), name, fill=(0, 0, 0), font=font)
+        x = label_px
+        for frame_im in ims:
+            sheet.paste(frame_im, (x, y))
+            x += frame_im.width + pad
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    sheet.save(tmp, format="PNG")
+    tmp.replace(out)
+    return out

@@ -67,7 +67,7 @@ def test_a_17_mb_message_and_control_characters_get_a_reply(server: Server) -> N
             page.locator("#password").fill(USERS["alice"])
             page.locator("button[type=submit]").click()
             expect(page.locator("#chat-input")).to_be_visible(timeout=60_000)
-            expect(page.locator("#chat-settings-open-modal")).to_be_visible()
+            expect(page.locator("#chat-settings-sidebar-content")).to_contain_text("Duration")
 
             type_in("'tea ad, '.repeat(2125000)")  # 17,000,000 characters (17 MB)
             wait_reply("That message is too long (17,000,000 characters; the limit is 2,000)")

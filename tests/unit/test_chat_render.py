@@ -1,10 +1,23 @@
-"""The chat's Markdown helpers (ui.chat_render), without a browser."""
+"""What the chat shows (ui.chat_render), without a browser: Markdown, order, labels."""
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
+from typing import Any
 
-from ui.chat_render import escape_directives
+import pytest
+from PIL import Image
+
+from ui.chat_render import (
+    branch_tree,
+    chunk_table,
+    escape_directives,
+    headline,
+    is_final,
+    media,
+    phase_progress,
+    storyboards_side_by_side,
+)
 
 
 @pytest.mark.parametrize(
@@ -31,3 +44,104 @@ def test_model_names_survive_chainlit_markdown(markdown: str, shown: str) -> Non
 def test_escaping_twice_changes_nothing() -> None:
     once = escape_directives("a:b `c:d` e:f")
     assert escape_directives(once) == once
+
+
+# -- what each pause shows ----------------------------------------------------------------------
+
+
+def _status(phase: str, status: str = "paused", **arts: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "phase": phase,
+        "status": status,
+        "branch": "main-1",
+        "title": "Acme Tea",
+        "prompt": "an ad",
+        "artifacts": arts,
+    }
+
+
+def _art(sha: str, model: str = "local", provider: str = "local") -> dict[str, Any]:
+    return {"sha256": sha, "provider": provider, "model": model}
+
+
+def _frame(tmp_path: Path, sha: str) -> Path:
+    path = tmp_path / f"{sha}.png"
+    if not path.exists():
+        Image.new("RGB", (320, 180), (40, 80, 120)).save(path)
+    return path
+
+
+def test_storyboard_is_in_beat_order_numbered_from_one(tmp_path: Path) -> None:
+    # Twelve beats, listed out of order: beat_10 must not come before beat_02.
+    arts = {f"beat_{i:02d}": _art(f"s{i}") for i in (10, 2, 0, 11, 1, 3, 4, 5, 6, 7, 8, 9)}
+    shown = media(_status("storyboard", **arts), tmp_path / "thumbs", lambda s: _frame(tmp_path, s))
+    assert [m.name for m in shown] == [f"Beat {n}" for n in range(1, 13)]
+    assert {m.kind for m in shown} == {"image"}
+
+
+def test_chunks_show_the_stitched_preview_first_then_each_chunk_on_demand(tmp_path: Path) -> None:
+    arts = {"chunk_01": _art("c1"), "stitched": _art("st"), "chunk_00": _art("c0")}
+    shown = media(_status("chunks", **arts), tmp_path, lambda s: tmp_path / s)
+    assert [(m.kind, m.name) for m in shown] == [
+        ("video", "Stitched preview"),
+        ("chunk", "chunk-1.mp4"),
+        ("chunk", "chunk-2.mp4"),
+    ]
+
+
+def test_chunk_table_labels_beat_time_and_model() -> None:
+    st = _status("chunks", chunk_00=_art("a"), chunk_01=_art("b"), chunk_02=_art("c"))
+    st["overrides"] = {"chunk_01": {"model": "replicate:kling-v2.1"}, "beat_00": {"model": None}}
+    table = chunk_table(st, [(0, 0.0, 3.0), (1, 3.0, 8.0), (1, 8.0, 10.0)], "local")
+    lines = table.splitlines()
+    assert lines[0] == "| Chunk | Beat | Time | Model |"
+    assert lines[2] == "| chunk-1.mp4 | 1 | 0.0–3.0 s | `local` |"
+    assert lines[3] == "| chunk-2.mp4 | 2 | 3.0–8.0 s | `replicate:kling-v2.1` |"
+    assert lines[4].startswith("| chunk-3.mp4 | 2 | 8.0–10.0 s |")
+    # A timeline that does not match the chunks (another grid) is left out, not misapplied.
+    assert "Beat" not in chunk_table(st, [(0, 0.0, 3.0)], "local")
+
+
+def test_the_final_pause_reads_complete() -> None:
+    assert "— complete" in headline(_status("refine"))
+    assert is_final(_status("refine")) and is_final(_status(None, "complete"))  # type: ignore[arg-type]
+    assert "— paused at chunks" in headline(_status("chunks"))
+    assert not is_final(_status("refine", "running"))
+
+
+@pytest.mark.parametrize(
+    ("phase", "item", "done", "total", "line"),
+    [
+        ("storyboard", "beat_02", 3, 9, "beat 3 of 9 drawn"),
+        ("chunks", "chunk_04", 5, 13, "chunk 5 of 12 rendered"),  # 12 chunks + the stitch
+        ("chunks", "stitched", 13, 13, "12 of 12 chunks rendered and stitched"),
+        ("refine", "final", 2, 2, "final video mixed"),
+        ("plan", "spec", 1, 1, "spec written"),
+    ],
+)
+def test_progress_lines_count_as_users_do(
+    phase: str, item: str, done: int, total: int, line: str
+) -> None:
+    assert phase_progress(phase, item, done, total) == line
+
+
+def test_branch_tree_nests_children_under_their_parent() -> None:
+    def row(name: str, parent: str | None, status: str = "paused") -> dict[str, Any]:
+        return {"name": name, "parent": parent, "status": status, "phase": "chunks",
+                "fork_phase": "storyboard"}  # fmt: skip
+
+    tree = [row("main", None), row("main-1", "main"), row("main-2", "main", "complete"),
+            row("main-1-1", "main-1")]  # fmt: skip
+    lines = branch_tree(tree, "main-1").splitlines()[2:]
+    assert [line.split("`")[1] for line in lines] == ["main", "main-1", "main-1-1", "main-2"]
+    indents = [len(line) - len(line.lstrip()) for line in lines]
+    assert indents == [0, 4, 8, 4]
+    assert lines[1].endswith("← in view") and "complete" in lines[3]
+
+
+def test_storyboards_side_by_side_is_one_image_with_a_row_per_branch(tmp_path: Path) -> None:
+    a = [_frame(tmp_path, "a1"), _frame(tmp_path, "a2")]
+    out = storyboards_side_by_side([("main", a), ("main-1", a)], tmp_path / "cmp.png", 90)
+    with Image.open(out) as im:
+        assert im.height == 2 * 90 + 3 * 8
+        assert im.width > 2 * 160
