@@ -256,7 +256,7 @@ class State(TypedDict, total=False):
             ``branch``, ``parent``, ``phase``), shown in the next pause's payload.
         edit_check: private, until the next pause is answered: what the LangGraph server's
             last edit was made from, measured at the pause it re-runs to
-            (:func:`agent.effects.pending_check`, JSON); not copied into forks.
+            (:func:`agent.phases.effects.pending_check`, JSON); not copied into forks.
     """
 
     video_id: str

@@ -21,7 +21,7 @@ from langgraph.types import Command
 from psycopg import AsyncConnection
 from psycopg.rows import DictRow
 
-from agent import branches, db, effects
+from agent import branches, db
 from agent.branches import Branch
 from agent.db import DB_GONE_ERRORS
 from agent.deps import Deps, open_deps
@@ -35,6 +35,7 @@ from agent.errors import (
     WrongPhase,
 )
 from agent.graph import build_graph
+from agent.phases import effects
 from agent.providers.replicate.catalog import load_catalog
 from agent.service import videos
 from agent.service.records import Records
@@ -371,7 +372,7 @@ class Studio:
 
         Returns:
             The status of the branch that took the edit, with ``created_branch``,
-            ``parent``, and what the edit changed (:func:`agent.effects.summary`):
+            ``parent``, and what the edit changed (:func:`agent.phases.effects.summary`):
             ``effect`` (``visible`` | ``partial`` | ``none`` | None) and ``effects``.
 
         Raises:
@@ -379,8 +380,9 @@ class Studio:
             WrongPhase: the branch has not reached the pause an edit belongs to, or is not
                 at a pause.
             BranchBusy: the branch is running.
-            UserError: the edits could not change anything (:func:`agent.effects.refuse_no_ops`;
-                edits known to change nothing are left out when others can).
+            UserError: the edits could not change anything
+                (:func:`agent.phases.effects.refuse_no_ops`; edits known to change nothing are
+                left out when others can).
         """
         if not edits:
             raise UserError("no edits to apply")

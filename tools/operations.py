@@ -84,7 +84,8 @@ class Session:
         auto_continue: continue runs to the end instead of the next pause.
         upload: the file attached to the message, for ``replace_beat_image``.
         messages: what the operations said, in order.
-        effects: what each edit changed (:func:`agent.effects.summary`'s ``effects``), in order.
+        effects: what each edit changed (:func:`agent.phases.effects.summary`'s ``effects``),
+            in order.
     """
 
     studio: Studio

@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi import Request
 
-from agent import effects
+from agent.phases import effects
 from agent.service.status import BranchStatus
 from agent.state import PHASES, ArtifactRef
 from agent.studio import Studio

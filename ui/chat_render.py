@@ -299,7 +299,9 @@ def phase_progress(phase: str, item: str, done: int, total: int) -> str:
 
 
 def effect_lines(effects: list[dict[str, Any]]) -> list[str]:
-    """What an edit changed, one chat line per effect (:mod:`agent.effects`), numbered from 1.
+    """What an edit changed, one chat line per effect, numbered from 1.
+
+    Effects as :mod:`agent.phases.effects` measures them.
 
     A change the edit asked for is plain; one smaller than asked is a warning; an unchanged
     result says so in bold with its reason, so a no-op never reads as a success.

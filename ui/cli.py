@@ -24,8 +24,8 @@ from rich.tree import Tree
 
 from agent import db
 from agent.compare import Comparison, compare
-from agent.effects import verdict
 from agent.errors import ReelgraphError, StorageError, UserError
+from agent.phases.effects import verdict
 from agent.service.videos import video_request
 from agent.settings import Settings
 from agent.spec import Spec

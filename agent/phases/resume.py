@@ -19,7 +19,7 @@ back to regenerate what changed (the memo reuses the rest), then pauses again. A
 graph cannot use (unknown action, bad arguments, an edit not allowed at this pause, text it
 cannot map) changes nothing: the run pauses at the same review again with ``error`` set.
 
-Edits are checked as ``reelgraph edit`` checks them (:mod:`agent.effects`, one
+Edits are checked as ``reelgraph edit`` checks them (:mod:`agent.phases.effects`, one
 implementation for every door): edits known to change nothing are refused before anything
 is applied or forked, with the reason in ``error`` (and no branch is made); the pause the
 edit leads to (on this thread, or on the fork when the client runs it) measures what it
@@ -33,7 +33,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from agent import effects
 from agent.deps import Deps
 from agent.editing import (
     Edit,
@@ -46,6 +45,7 @@ from agent.editing import (
     seed_values,
 )
 from agent.errors import ReelgraphError, UserError
+from agent.phases import effects
 from agent.state import PHASES, PRIVATE_KEYS, Phase, State
 from tools.interpreter import Context, ToolCall
 from tools.llm_interpreter import interpret_message
@@ -214,7 +214,7 @@ async def _interpret(text: str, state: State, phase: Phase, deps: Deps) -> list[
 
 
 async def _without_no_ops(edits: list[Edit], state: State, deps: Deps) -> list[Edit]:
-    """``edits`` less those known to change nothing (:func:`agent.effects.refuse_no_ops`).
+    """``edits`` less those known to change nothing (:func:`agent.phases.effects.refuse_no_ops`).
 
     Raises:
         Unusable: every edit would change nothing (the reason), or one does not apply.
@@ -229,7 +229,7 @@ async def _apply(asked: list[Edit], edits: list[Edit], state: State, deps: Deps)
     """The state update that applies ``edits`` on this thread and re-runs what they change.
 
     ``asked`` is every edit the client asked for (``edits`` without the no-ops): the next
-    pause measures them all (:func:`agent.effects.pending_check`).
+    pause measures them all (:func:`agent.phases.effects.pending_check`).
     """
     video = deps.registry.video(state["options"].video_model)
     try:

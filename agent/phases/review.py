@@ -16,10 +16,10 @@ from typing import Any, Protocol
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
-from agent import branches, effects
+from agent import branches
 from agent.deps import Deps
 from agent.errors import UserError
-from agent.phases import forecast, resume
+from agent.phases import effects, forecast, resume
 from agent.state import Phase, State
 from agent.trust import guard
 from agent.usage import branch_usage
@@ -64,7 +64,7 @@ async def pause_payload(state: State, phase: Phase, deps: Deps) -> dict[str, Any
         the last resume was not used, or None), ``"fork"`` (the branch a fork resume just
         made: ``{thread_id, branch, parent, phase}``, or None), ``"effect"`` and
         ``"effects"`` (what the edit that led here changed, measured against the pause it
-        was made from: :func:`agent.effects.at_pause`; None and ``[]`` if no edit did),
+        was made from: :func:`agent.phases.effects.at_pause`; None and ``[]`` if no edit did),
         ``"effect_error"`` (None, or why it could not be measured)``}``.
 
     Raises:

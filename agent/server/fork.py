@@ -27,11 +27,12 @@ from typing import TYPE_CHECKING, Any
 from psycopg import errors as pg_errors
 from pydantic_core import to_jsonable_python
 
-from agent import branches, effects
+from agent import branches
 from agent.branches import child_name
 from agent.deps import Deps
 from agent.editing import Edit, seed_values
 from agent.errors import StorageError
+from agent.phases import effects
 from agent.server.tree import as_server
 from agent.state import PHASES, PRIVATE_KEYS, Phase, State
 
@@ -111,9 +112,10 @@ async def fork_thread(
         state: the parent's state at the ``phase`` pause.
         phase: the pause.
         asked: every edit the client asked for: the fork's next pause measures what they
-            changed against this pause (:func:`agent.effects.at_pause`).
+            changed against this pause (:func:`agent.phases.effects.at_pause`).
         edits: the edits to apply on the new branch (``asked`` less those known to change
-            nothing, :func:`agent.effects.refuse_no_ops`; none: it pauses at the same review).
+            nothing, :func:`agent.phases.effects.refuse_no_ops`; none: it pauses at the same
+            review).
         owner: the caller, stamped as the new thread's owner.
         checkpoint_id: the parent's checkpoint at the pause (recorded as the fork point).
 

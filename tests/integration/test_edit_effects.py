@@ -27,7 +27,7 @@ import pytest
 from PIL import Image
 
 from agent.editing import RegenerateBeat
-from agent.effects import measure as measure_effects
+from agent.phases.effects import measure as measure_effects
 from agent.state import ArtifactRef, Options
 from agent.studio import Studio
 from tests.conftest import Cli

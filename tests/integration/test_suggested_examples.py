@@ -10,7 +10,7 @@ branches and cost are not edits) and the examples its replies give ("Say e.g. 'â
 Each edit example is interpreted at the pause it is suggested for, on one short offline video
 made once for all of them (its ``main`` has passed every pause, so an edit forks from the
 pause it belongs to), applied through the same session the chat and ``reelgraph edit`` use,
-and must change what it names, as measured (:mod:`agent.effects`). Examples from the
+and must change what it names, as measured (:mod:`agent.phases.effects`). Examples from the
 interpreter's replies name no pause: they are tried at the final video, where every edit is
 allowed. Each example brief must plan a video at the command line, as long as it says.
 """

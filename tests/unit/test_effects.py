@@ -14,7 +14,7 @@ from PIL import Image
 
 from agent.editing import EditSpec, RegenerateBeat, Target
 from agent.edits import SetBeat, SetDuration, SetStyle, apply_edits
-from agent.effects import (
+from agent.phases.effects import (
     AUDIBLE_DIFF_DB,
     SCENE_MEAN_255,
     at_pause,
