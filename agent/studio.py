@@ -38,6 +38,7 @@ from agent.graph import build_graph
 from agent.phases import effects
 from agent.providers.replicate.catalog import load_catalog
 from agent.service import videos
+from agent.service.chat import Views
 from agent.service.records import Records
 from agent.service.status import ArtifactInfo, BranchStatus, Usage
 from agent.settings import Settings
@@ -93,6 +94,8 @@ class Studio:
         self.graph = build_graph(deps.saver)
         #: Assets, artifact ids, costs and pauses, for the doors (:class:`Records`).
         self.records = Records(deps, self.graph)
+        #: Chunk timings, pause payloads and voices, for the doors (:class:`Views`).
+        self.views = Views(deps, self.graph)
 
     @classmethod
     @asynccontextmanager

@@ -186,7 +186,7 @@ class Session:
         """
         st = await self.studio.status(self.video_id, self.user_id, self.branch)
         options = st["options"]  # the video's options: its speech model is the branch's
-        speaker = self.studio.deps.registry.voice_model(options.get("voice_model") or "local")
+        speaker = self.studio.views.speech_model(options.get("voice_model") or "local")
         if name is not None:
             if name not in speaker.voices:
                 raise UserError(f"unknown voice {name!r}; known: {', '.join(speaker.voices)}")

@@ -45,9 +45,8 @@ from chainlit.utils import utc_now
 from agent import db
 from agent.brief_options import DEFAULT_DURATION_S
 from agent.errors import ReelgraphError, UserError
-from agent.phases.chunks import plan_chunks
 from agent.service.videos import video_request
-from agent.spec import FPS, Spec
+from agent.spec import Spec
 from agent.state import VideoRequest
 from agent.studio import ProgressEvent
 from agent.text import user_text
@@ -286,27 +285,15 @@ async def say_with_media(
             return
 
 
-def _overrides(values: Any) -> dict[str, dict[str, Any]]:
-    """The branch's per-artifact directions (a chunk's other model), as plain dicts."""
-    found = (values or {}).get("overrides") or {}
-    return {name: {"model": getattr(o, "model", None)} for name, o in found.items()}
-
-
 async def chunk_spans(
     status: dict[str, Any], spec: Spec | None
 ) -> list[tuple[int, float, float]] | None:
     """Per chunk: (beat index, start_s, end_s) on the ad's timeline, or None if unknown here."""
-    if spec is None:
+    model = (status.get("options") or {}).get("video_model")
+    if spec is None or not model:
         return None
-    try:
-        video = (await studio()).deps.registry.video(str(status["options"]["video_model"]))
-    except (UserError, KeyError):
-        return None
-    spans, frame = [], 0
-    for job in plan_chunks(spec, video.clip_lengths_s):
-        spans.append((job.beat_index, frame / FPS, (frame + job.frames) / FPS))
-        frame += job.frames
-    return spans
+    spans = (await studio()).views.chunk_spans(spec, str(model))
+    return None if spans is None else [(c.beat_index, c.start_s, c.end_s) for c in spans]
 
 
 async def show(status: dict[str, Any]) -> None:
@@ -314,8 +301,8 @@ async def show(status: dict[str, Any]) -> None:
     s = await studio()
     uid = user_id()
     spec = await s.spec(status["video_id"], uid, status["branch"])
-    snap = await s.graph.aget_state({"configurable": {"thread_id": status["thread_id"]}})
-    payload: dict[str, Any] = dict(snap.interrupts[0].value) if snap.interrupts else {}
+    pause = await s.views.pause(status["thread_id"])
+    payload = pause.payload
     final = render.is_final(status)
     parts = [render.headline(status)]
     if status["phase"] == "plan" and spec is not None:
@@ -326,7 +313,7 @@ async def show(status: dict[str, Any]) -> None:
         parts.append(
             "**Chunks** of the preview above (click one to open it):\n\n"
             + render.chunk_table(
-                {**status, "overrides": _overrides(snap.values)},
+                {**status, "overrides": pause.overrides},
                 await chunk_spans(status, spec),
                 str(status["options"].get("video_model") or "local"),
             )
@@ -343,7 +330,7 @@ async def show(status: dict[str, Any]) -> None:
     if status["status"] == "paused" and not final:
         parts.append(render.invitation(status["phase"]))
     thumbs = settings().home / "chat" / "thumbs"
-    found = await asyncio.to_thread(render.media, status, thumbs, s.deps.store.local_path)
+    found = await asyncio.to_thread(render.media, status, thumbs, s.records.local_path)
     if status["phase"] == "chunks" and not final:
         # Chainlit puts a message's media below its text: the preview goes in a message of
         # its own, so it comes first and the compact list of chunks follows it.
@@ -441,9 +428,7 @@ async def send_settings(chosen: dict[str, Any] | None = None) -> None:
     ``chosen`` (``{"duration", "aspect", "video_model"}``) sets the values shown: what the
     brief chose, so the panel never disagrees with the video being made.
     """
-    registry = (await studio()).deps.registry
-    first = registry.defaults.get("video_model", "local")
-    models = sorted(registry.videos, key=lambda m: (m != first, m))
+    models = (await studio()).video_models()
     chosen = chosen or {}
     duration = chosen.get("duration") or DEFAULT_DURATION_S
     aspect = chosen.get("aspect") if chosen.get("aspect") in ASPECTS else ASPECTS[0]
@@ -775,7 +760,7 @@ async def _compare(action: cl.Action) -> None:
     except UserError as exc:
         await say(str(exc))
         return
-    found = await asyncio.to_thread(_side_by_side, pair, s.deps.store.local_path)
+    found = await asyncio.to_thread(_side_by_side, pair, s.records.local_path)
     changed = diff.count("\n+") + diff.count("\n-") if diff else 0
     lines = [
         f"### `{a}` and `{other}` side by side",

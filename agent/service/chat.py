@@ -1,0 +1,115 @@
+"""What a door shows at a pause beyond the branch's status: chunk timings, pause payloads, voices.
+
+The chat renders a pause from :meth:`agent.studio.Studio.status` plus a few facts that live in
+the registry or the graph's checkpoint: where each chunk sits on the ad's timeline, the pause's
+own payload (its estimate for the next phase) and the per-artifact directions a user gave, and
+the voices of a speech model. Doors ask here instead of reaching into the deps or the graph.
+Reached as :attr:`agent.studio.Studio.views`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from langgraph.graph.state import CompiledStateGraph
+
+from agent.deps import Deps
+from agent.errors import UserError
+from agent.phases.chunks import plan_chunks
+from agent.spec import FPS, Spec
+
+
+@dataclass(frozen=True)
+class ChunkSpan:
+    """Where one chunk sits on the ad's timeline.
+
+    Attributes:
+        beat_index: the beat it belongs to (0-based, as in the spec).
+        start_s: its first frame's time, seconds from the ad's start.
+        end_s: the time just after its last frame, seconds.
+    """
+
+    beat_index: int
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class PauseView:
+    """What a branch's newest checkpoint holds beyond its status.
+
+    Attributes:
+        payload: the pending interrupt's payload (:func:`agent.phases.review.pause_payload`:
+            phase, estimate of the next phase, allowed actions), or empty when the branch is
+            not interrupted.
+        overrides: artifact name (``chunk_03``) → the user's direction for it, as plain data
+            (``{"model": "replicate:kling-v2.1"}``; None where the direction names no model).
+    """
+
+    payload: dict[str, Any]
+    overrides: dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class SpeechModel:
+    """A registered speech model.
+
+    Attributes:
+        name: its registry name.
+        voices: the voices it speaks with; the first is its default.
+    """
+
+    name: str
+    voices: tuple[str, ...]
+
+
+class Views:
+    """Read-only facts for the doors over one set of :class:`Deps` and the studio's graph."""
+
+    def __init__(self, deps: Deps, graph: CompiledStateGraph[Any, Any, Any, Any]) -> None:
+        """Bind the deps (registry) and the graph (to read checkpoints)."""
+        self._deps = deps
+        self._graph = graph
+
+    def chunk_spans(self, spec: Spec, video_model: str) -> list[ChunkSpan] | None:
+        """Each chunk's beat and time span, as the chunks phase cuts ``spec`` for the model.
+
+        Args:
+            spec: the branch's plan.
+            video_model: the registry name of the video model (its clip lengths set the cut).
+
+        Returns:
+            The spans in playback order (the frame grid of :data:`agent.spec.FPS`), or None
+            when ``video_model`` is not registered in this process (its keys are not set).
+        """
+        try:
+            video = self._deps.registry.video(video_model)
+        except UserError:
+            return None
+        spans, frame = [], 0
+        for job in plan_chunks(spec, video.clip_lengths_s):
+            spans.append(ChunkSpan(job.beat_index, frame / FPS, (frame + job.frames) / FPS))
+            frame += job.frames
+        return spans
+
+    async def pause(self, thread_id: str) -> PauseView:
+        """The pause payload and the per-artifact directions at a branch's newest checkpoint.
+
+        The caller checks the video's owner first (``thread_id`` comes from a status
+        :meth:`agent.studio.Studio.status` gave the owner).
+        """
+        snap = await self._graph.aget_state({"configurable": {"thread_id": thread_id}})
+        payload: dict[str, Any] = dict(snap.interrupts[0].value) if snap.interrupts else {}
+        found = (snap.values or {}).get("overrides") or {}
+        overrides = {name: {"model": getattr(o, "model", None)} for name, o in found.items()}
+        return PauseView(payload, overrides)
+
+    def speech_model(self, name: str) -> SpeechModel:
+        """The registered speech model ``name`` and its voices.
+
+        Raises:
+            UserError: no such speech model here (the message lists the known ones).
+        """
+        speaker = self._deps.registry.voice_model(name)
+        return SpeechModel(speaker.name, tuple(speaker.voices))
