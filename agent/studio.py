@@ -38,7 +38,7 @@ from agent.graph import build_graph
 from agent.phases import effects
 from agent.providers.replicate.catalog import load_catalog
 from agent.service import videos
-from agent.service.chat import Views
+from agent.service.chat import ChatFiles, Views
 from agent.service.records import Records
 from agent.service.status import ArtifactInfo, BranchStatus, Usage
 from agent.settings import Settings
@@ -96,6 +96,8 @@ class Studio:
         self.records = Records(deps, self.graph)
         #: Chunk timings, pause payloads and voices, for the doors (:class:`Views`).
         self.views = Views(deps, self.graph)
+        #: The chat history's media, owner-checked (:class:`ChatFiles`).
+        self.chat_files = ChatFiles(deps)
 
     @classmethod
     @asynccontextmanager

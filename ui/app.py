@@ -18,8 +18,10 @@ going. The thread's video id and branch are kept in Chainlit's thread metadata; 
 
 Auth: with ``CHAINLIT_AUTH_SECRET`` and ``REELGRAPH_CHAT_USERS="alice:pw,bob:pw"`` set, users
 log in with a password, chat history is stored by Chainlit's SQLAlchemy data layer in the same
-PostgreSQL (tables in ``schema.sql``), and each user reaches only their own videos (the
-studio checks the owner on every call) and threads and files (Chainlit checks the author).
+PostgreSQL (tables in ``schema.sql``), its images and videos in the artifact store
+(``ui/chat_storage.py``), and each user reaches only their own videos (the studio checks the
+owner on every call), threads and live files (Chainlit checks the author) and history media
+(the file route checks the thread's user).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from chainlit.context import local_steps
 from chainlit.data import get_data_layer
 from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 from chainlit.input_widget import Select, Slider, Switch
-from chainlit.server import sio
+from chainlit.server import app, sio
 from chainlit.types import ThreadDict
 from chainlit.utils import utc_now
 
@@ -57,6 +59,7 @@ from tools.operations import Session
 from ui import chat_render as render
 from ui import process
 from ui.chat_jobs import Job, running_job, start_job
+from ui.chat_storage import ArtifactStorageClient, add_file_route
 
 #: Largest chat message the socket accepts, bytes; longer texts are refused with a reply
 #: (Socket.IO's default of 1 MB would drop the connection without a word).
@@ -174,7 +177,14 @@ if chat_users():
 
     @cl.data_layer
     def _data_layer() -> SQLAlchemyDataLayer:
-        return SQLAlchemyDataLayer(conninfo=asyncpg_url(db.database_url(settings())))
+        # The storage client keeps the history's images and videos, so reopened threads show
+        # them (without one, Chainlit saves no elements at all).
+        return SQLAlchemyDataLayer(
+            conninfo=asyncpg_url(db.database_url(settings())),
+            storage_provider=ArtifactStorageClient(studio),
+        )
+
+    add_file_route(app, studio)
 
 
 def user_id() -> str:

@@ -30,6 +30,10 @@ SUGGESTED_EDIT: dict[Phase, str] = {
 }
 
 
+#: Where the browser fetches a chat history's image or video by element id (ui/chat_storage.py
+#: serves it, owner-checked), relative to the chat's root.
+FILE_ROUTE = "/reelgraph/chat-file"
+
 #: Example briefs on the landing page (label, brief): each says its length and shape in words,
 #: as users do, and the brief's words set them (:func:`agent.brief_options.options_from_brief`).
 STARTERS = [

@@ -1,0 +1,117 @@
+"""The chat history's media: a Chainlit storage client over the artifact store, owner-checked.
+
+With logins, Chainlit's data layer saves each image and video a message shows, through a
+storage client, so a reopened thread can show them again. This one keeps the bytes in
+reelgraph's artifact store (:class:`agent.service.chat.ChatFiles`; content-addressed, so an
+artifact shown in the chat costs no second copy) and gives the browser a URL on this server,
+``/reelgraph/chat-file/<element id>``, that answers only the logged-in user whose thread shows
+the element (401 without a login, 404 for anyone else, as for a file that does not exist).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from chainlit.auth import get_current_user
+from chainlit.data.storage_clients.base import BaseStorageClient
+from fastapi import Depends, FastAPI, HTTPException
+from fastapi.responses import FileResponse
+
+from agent.errors import NotFound
+from agent.studio import Studio
+from ui.chat_render import FILE_ROUTE
+
+#: Where the browser fetches a history element (relative to the chat's root).
+ROUTE = FILE_ROUTE
+
+OpenStudio = Callable[[], Awaitable[Studio]]
+
+
+def element_id_of(object_key: str) -> str:
+    """The element id in an object key ``<sha256>/<user id>/<element id>[/<name>]``.
+
+    Raises:
+        NotFound: the key has no element id where one belongs.
+    """
+    parts = object_key.split("/")
+    if len(parts) < 3 or not parts[2]:
+        raise NotFound(f"not a chat file key: {object_key[:80]!r}")
+    return parts[2]
+
+
+class ArtifactStorageClient(BaseStorageClient):
+    """Chainlit's storage client for the chat history, over the studio's artifact store."""
+
+    def __init__(self, studio: OpenStudio) -> None:
+        """Use the studio ``studio()`` opens (the process's, opened on first use)."""
+        self._studio = studio
+
+    async def upload_file(
+        self,
+        object_key: str,
+        data: bytes | str,
+        mime: str = "application/octet-stream",
+        overwrite: bool = True,
+        content_disposition: str | None = None,
+    ) -> dict[str, Any]:
+        """Keep an element's bytes; Chainlit records the returned key and URL in its row.
+
+        Args:
+            object_key: Chainlit's key, ``<user id>/<element id>/<name>``.
+            data: the content (text is stored as UTF-8).
+            mime: its media type (Chainlit keeps it in the element's row; served from there).
+            overwrite: ignored: blobs are content-addressed, never overwritten.
+            content_disposition: ignored: the file route serves elements inline.
+
+        Returns:
+            ``{"object_key": "<sha256>/<object_key>", "url": "/reelgraph/chat-file/<id>"}``.
+
+        Raises:
+            StorageError: the store cannot be written (Chainlit logs it; the chat goes on).
+        """
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        key = await (await self._studio()).chat_files.keep(raw, object_key)
+        return {"object_key": key, "url": await self.get_read_url(key)}
+
+    async def delete_file(self, object_key: str) -> bool:
+        """Forget an element's file: nothing to do here.
+
+        The blob may be an artifact or another element's too (content-addressed), so it stays;
+        access goes with the element's row, which Chainlit deletes.
+        """
+        return True
+
+    async def get_read_url(self, object_key: str) -> str:
+        """The URL the browser loads the element from (this server's owner-checked route)."""
+        return f"{ROUTE}/{quote(element_id_of(object_key), safe='')}"
+
+    async def close(self) -> None:
+        """Nothing to close: the studio is the process's (closed at shutdown)."""
+
+
+def add_file_route(app: FastAPI, studio: OpenStudio) -> None:
+    """Serve history elements at :data:`ROUTE` on Chainlit's app, owner-checked.
+
+    The route goes first in the app's routes: Chainlit's catch-all page route
+    (``/{full_path:path}``) would otherwise answer it with the page.
+    """
+
+    async def chat_file(
+        element_id: str, user: Annotated[Any, Depends(get_current_user)]
+    ) -> FileResponse:
+        if user is None:
+            raise HTTPException(status_code=401, detail="log in to see chat files")
+        try:
+            path, mime = await (await studio()).chat_files.owned(element_id, user.identifier)
+        except NotFound:
+            raise HTTPException(status_code=404, detail="Not found") from None
+        return FileResponse(
+            path,
+            media_type=mime,
+            headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private"},
+        )
+
+    app.add_api_route(f"{ROUTE}/{{element_id}}", chat_file, methods=["GET"])
+    app.router.routes.insert(0, app.router.routes.pop())
