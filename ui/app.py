@@ -435,8 +435,8 @@ async def send_settings(chosen: dict[str, Any] | None = None) -> None:
 
     The video models are those registered in this process: ``local``, plus the paid ones
     whose keys are set; the default (Hailuo-02 with a Replicate token) comes first.
-    ``chosen`` (``{"duration", "aspect", "video_model"}``) sets the values shown: what the
-    brief chose, so the panel never disagrees with the video being made.
+    ``chosen`` (``{"duration", "aspect", "video_model", "voiceover", "subtitles"}``) sets the
+    values shown: what the brief chose, so the panel never disagrees with the video being made.
     """
     models = (await studio()).video_models()
     chosen = chosen or {}
@@ -461,7 +461,11 @@ async def send_settings(chosen: dict[str, Any] | None = None) -> None:
                     initial_value=aspect,
                 ),
                 Select(id="video_model", label="Video model", values=models, initial_value=model),
-                Switch(id="voiceover", label="Voiceover", initial=chosen.get("voiceover", True)),
+                Switch(
+                    id="voiceover",
+                    label="Voiceover",
+                    initial=chosen.get("voiceover") is not False,
+                ),
                 Select(
                     id="subtitles",
                     label="Subtitles",
@@ -491,6 +495,8 @@ async def send_video_settings(video_id: str) -> None:
             "duration": options.get("duration_s"),
             "aspect": options.get("aspect"),
             "video_model": options.get("video_model"),
+            "voiceover": options.get("voiceover"),
+            "subtitles": options.get("subtitles"),
         }
     )
 
