@@ -96,3 +96,30 @@
     subtree: true,
   });
 })();
+
+// reelgraph: a reloaded or reopened thread keeps the chat session its buttons talk to.
+//
+// Chainlit's page (2.12) may open two sessions when it loads a thread: its connect() is
+// debounced per render, so the call made before AutoResumeThread reset the session id (a
+// fresh session, no thread) still fires, 200 ms before the call for the thread. Each first
+// awaits a POST to /set-session-cookie, then opens its socket and closes the page's previous
+// one. When the stale call's answer comes back last, its socket replaces the thread's: the page
+// still shows the thread, but its buttons post with the thread's session id, whose socket is
+// closed, so the run a click starts never shows (the "lost click"). The newest connect is the
+// one the page means, so the answer to a superseded /set-session-cookie POST is never handed
+// over: the stale connect stops there and opens no socket.
+(() => {
+  const fetch0 = window.fetch;
+  let latest = 0;
+  const never = () => new Promise(() => {});
+  window.fetch = function (input, init) {
+    const result = fetch0.call(this, input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    if (!url.includes("/set-session-cookie")) return result;
+    const mine = ++latest;
+    return result.then(
+      (response) => (mine === latest ? response : never()),
+      (error) => (mine === latest ? Promise.reject(error) : never()),
+    );
+  };
+})();
