@@ -59,7 +59,7 @@ from tools.operations import Session
 from ui import chat_render as render
 from ui import process
 from ui.chat_jobs import Job, running_job, start_job
-from ui.chat_storage import ArtifactStorageClient, add_file_route
+from ui.chat_storage import ArtifactStorageClient, HistoryDataLayer, add_file_route, ordered_id
 
 #: Largest chat message the socket accepts, bytes; longer texts are refused with a reply
 #: (Socket.IO's default of 1 MB would drop the connection without a word).
@@ -178,8 +178,8 @@ if chat_users():
     @cl.data_layer
     def _data_layer() -> SQLAlchemyDataLayer:
         # The storage client keeps the history's images and videos, so reopened threads show
-        # them (without one, Chainlit saves no elements at all).
-        return SQLAlchemyDataLayer(
+        # them (without one, Chainlit saves no elements at all), in the order they were sent.
+        return HistoryDataLayer(
             conninfo=asyncpg_url(db.database_url(settings())),
             storage_provider=ArtifactStorageClient(studio),
         )
@@ -263,17 +263,20 @@ def element(m: render.Media) -> Any:
     Players for the preview and the final video; a file chip per chunk (compact; a click opens
     or saves it).
     """
-    path = str(m.path)
+    # Ids in the order made: a reopened thread shows its elements in the order sent.
+    common: dict[str, Any] = {
+        "path": str(m.path), "name": m.name, "id": ordered_id(), "display": "inline",
+    }  # fmt: skip
     if m.kind == "image":
-        return cl.Image(path=path, name=m.name, display="inline", size="medium")
+        return cl.Image(**common, size="medium")
     if m.kind == "video":
-        return cl.Video(path=path, name=m.name, display="inline", mime="video/mp4")
+        return cl.Video(**common, mime="video/mp4")
     if m.kind == "chunk":
         # A small file chip, not a player: Chainlit opens every side element in a panel.
-        return cl.File(path=path, name=m.name, display="inline", mime="video/mp4")
+        return cl.File(**common, mime="video/mp4")
     if m.kind == "audio":
-        return cl.Audio(path=path, name=m.name, display="inline", mime=m.mime or "audio/mpeg")
-    return cl.File(path=path, name=m.name, display="inline", mime="video/mp4")
+        return cl.Audio(**common, mime=m.mime or "audio/mpeg")
+    return cl.File(**common, mime="video/mp4")
 
 
 async def say_with_media(

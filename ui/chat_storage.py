@@ -6,16 +6,27 @@ reelgraph's artifact store (:class:`agent.service.chat.ChatFiles`; content-addre
 artifact shown in the chat costs no second copy) and gives the browser a URL on this server,
 ``/reelgraph/chat-file/<element id>``, that answers only the logged-in user whose thread shows
 the element (401 without a login, 404 for anyone else, as for a file that does not exist).
+
+Chainlit saves a message's elements in concurrent tasks and reads them back in no set order, so
+a reopened storyboard came back as 2, 1, 3. Elements get ids that sort in the order they were
+made (:func:`ordered_id`), and :class:`HistoryDataLayer` hands a thread's elements back sorted
+by id: in the order the chat sent them.
 """
 
 from __future__ import annotations
 
+import itertools
+import os
+import time
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from chainlit.auth import get_current_user
+from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 from chainlit.data.storage_clients.base import BaseStorageClient
+from chainlit.types import ThreadDict
 from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import FileResponse
 
@@ -27,6 +38,32 @@ from ui.chat_render import FILE_ROUTE
 ROUTE = FILE_ROUTE
 
 OpenStudio = Callable[[], Awaitable[Studio]]
+
+_last_us = 0
+_tie = itertools.count()
+
+
+def ordered_id() -> str:
+    """A UUID-shaped id whose text sorts in the order the ids were made in this process.
+
+    The first 64 bits are microseconds since the epoch (never the same twice here), then 16
+    bits of a counter and 48 random bits, so ids from several processes do not collide.
+    """
+    global _last_us
+    _last_us = max(time.time_ns() // 1000, _last_us + 1)
+    tail = ((next(_tie) & 0xFFFF) << 48) | int.from_bytes(os.urandom(6), "big")
+    return str(uuid.UUID(int=(_last_us << 64) | tail))
+
+
+class HistoryDataLayer(SQLAlchemyDataLayer):
+    """Chainlit's SQLAlchemy data layer, giving a thread's elements back in the order sent."""
+
+    async def get_thread(self, thread_id: str) -> ThreadDict | None:
+        """The thread with its steps, and its elements sorted by id (:func:`ordered_id`)."""
+        thread: ThreadDict | None = await super().get_thread(thread_id)
+        if thread is not None and thread.get("elements"):
+            thread["elements"] = sorted(thread["elements"] or [], key=lambda e: str(e["id"]))
+        return thread
 
 
 def element_id_of(object_key: str) -> str:
