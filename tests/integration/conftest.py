@@ -7,6 +7,7 @@ import os
 import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import imageio_ffmpeg
 import pytest
@@ -15,6 +16,7 @@ import pytest_asyncio
 from agent.deps import open_deps
 from agent.settings import Settings
 from agent.studio import Studio
+from tests.integration.chat_browser import Chat, Server, chat_server, launch_chromium, tab
 
 #: Seeds no earlier run of the suite used, so the memo of a shared database never answers.
 FRESH_SEEDS: Iterator[int] = itertools.count(int.from_bytes(os.urandom(3), "big") * 100 + 7)
@@ -39,3 +41,40 @@ def clip_mp4(tmp_path_factory: pytest.TempPathFactory) -> bytes:
         check=True,
     )  # fmt: skip
     return path.read_bytes()
+
+
+# -- the chat in a browser (tests/integration/test_chat*.py) ---------------------------------
+
+
+@pytest.fixture(scope="session")
+def chat_site(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One Chainlit chat server with password logins for alice and bob, for the session."""
+    with chat_server(tmp_path_factory.mktemp("chat-home"), database_url, logins=True) as s:
+        yield s
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's chromium under Playwright, for the session (skips if it is missing)."""
+    with launch_chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def chat(chromium: Any, chat_site: Server) -> Iterator[Chat]:
+    """A fresh browser context on the chat, logged in as alice."""
+    with tab(chromium, chat_site, "alice") as c:
+        yield c
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A failed test with a ``chat`` shows what the server and the page said.
+
+    A fixture never sees its test's exception, so this is where a CI failure gets its log.
+    """
+    report = yield
+    chat = getattr(item, "funcargs", {}).get("chat")
+    if report.when == "call" and report.failed and isinstance(chat, Chat):
+        report.sections.append(("chat server and page", chat.detail()))
+    return report

@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_chat import BRIEF, Chat, Server, browser, chat_server
+from tests.integration.chat_browser import BRIEF, Server, chat_server, tab
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-__all__ = ["browser"]  # the module-scoped chromium, shared with test_chat
 
 
 @pytest.fixture(scope="module")
@@ -25,14 +24,11 @@ def open_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 def test_without_logins_a_reload_shows_the_latest_video_and_new_chat_starts_over(
-    browser: Any, open_server: Server
+    chromium: Any, open_server: Server
 ) -> None:
     from playwright.sync_api import expect
 
-    context = browser.new_context(viewport={"width": 1400, "height": 1200})
-    try:
-        chat = Chat(context.new_page(), open_server)
-        chat.open(user=None)
+    with tab(chromium, open_server, user=None) as chat:
         chat.send(BRIEF)
         chat.pause("main", "paused at plan")
         chat.click("Continue")
@@ -48,5 +44,3 @@ def test_without_logins_a_reload_shows_the_latest_video_and_new_chat_starts_over
         chat.page.locator("#confirm").click()
         expect(chat.page.locator("#starters button").first).to_be_visible()
         expect(chat.assistant()).to_have_count(0)
-    finally:
-        context.close()
