@@ -11,6 +11,7 @@ artifact a reviewer looks at.
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -275,24 +276,52 @@ def test_branches_show_as_a_tree_with_switch_and_compare(chat: Chat) -> None:
 
 @pytest.fixture(scope="module")
 def alices_thread(chromium: Any, chat_site: Server) -> dict[str, str]:
-    """A thread of alice's at the storyboard pause: its id, a storyboard image's URL."""
+    """A thread of alice's at the storyboard pause, its frames saved in the history.
+
+    Returns its id, a live storyboard image's URL and the number of beats.
+    """
+    from playwright.sync_api import expect
+
     context = chromium.new_context(viewport={"width": 1280, "height": 1000})
     context.set_default_timeout(PHASE_MS)
     c = Chat(context.new_page(), chat_site)
     try:
         c.open("alice")
         c.send(BRIEF)
+        beats = _beats(c)
         c.pause("main", "paused at plan")
         c.page.wait_for_url("**/thread/**")
         c.click("Continue")
         images = c.pause("main", "paused at storyboard").locator(".inline-image")
+        expect(images).to_have_count(beats)
+        thread_id = c.page.url.rstrip("/").rsplit("/", 1)[-1]
+        _wait_saved(chat_site, thread_id, beats)
         return {
-            "thread_id": c.page.url.rstrip("/").rsplit("/", 1)[-1],
+            "thread_id": thread_id,
             "element_url": str(images.last.get_attribute("src")),
-            "beats": str(images.count()),
+            "beats": str(beats),
         }
     finally:
         context.close()
+
+
+def _wait_saved(server: Server, thread_id: str, elements: int, within_s: float = 60) -> None:
+    """Wait until Chainlit has saved ``elements`` media of the thread (it saves in tasks)."""
+
+    async def saved(studio: Studio) -> int:
+        async with studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                'SELECT count(*) AS n FROM elements WHERE "threadId" = %s'
+                ' AND "objectKey" IS NOT NULL',
+                (thread_id,),
+            )
+            row = await cur.fetchone()
+        return int(row["n"]) if row else 0
+
+    deadline = time.monotonic() + within_s
+    while (n := server.studio_call(saved)) < elements:
+        assert time.monotonic() < deadline, f"{n} of {elements} media saved in {within_s} s"
+        time.sleep(0.25)
 
 
 def test_bob_cannot_reach_alices_thread_or_files(
