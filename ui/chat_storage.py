@@ -26,6 +26,8 @@ from urllib.parse import quote
 from chainlit.auth import get_current_user
 from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 from chainlit.data.storage_clients.base import BaseStorageClient
+from chainlit.data.utils import queue_until_user_message
+from chainlit.element import Element
 from chainlit.types import ThreadDict
 from fastapi import Depends, FastAPI, HTTPException
 from fastapi.responses import FileResponse
@@ -56,7 +58,19 @@ def ordered_id() -> str:
 
 
 class HistoryDataLayer(SQLAlchemyDataLayer):
-    """Chainlit's SQLAlchemy data layer, giving a thread's elements back in the order sent."""
+    """Chainlit's SQLAlchemy data layer: elements saved after their thread, read back in order.
+
+    Chainlit saves the first message's thread, steps and elements in concurrent tasks; a step
+    upserts its thread first, an element did not, so an image attached to the first message
+    could be inserted before its thread existed and was lost to a foreign-key error.
+    """
+
+    @queue_until_user_message()  # type: ignore[no-untyped-call,untyped-decorator]
+    async def create_element(self, element: Element) -> None:
+        """Save an element, its thread's row first (as Chainlit's ``create_step`` does)."""
+        if element.thread_id and element.for_id:
+            await self.update_thread(element.thread_id)
+        await super().create_element(element)
 
     async def get_thread(self, thread_id: str) -> ThreadDict | None:
         """The thread with its steps, and its elements sorted by id (:func:`ordered_id`)."""
