@@ -27,8 +27,12 @@ from dataclasses import dataclass, field
 
 #: Attribute words → attribute. A clause may name several; :func:`_table` decides by priority.
 ATTRIBUTES: dict[str, str] = {
-    **dict.fromkeys("text texts caption captions subtitle headline overlay words wording "
-                    "say says saying read reads write written label".split(), "text"),
+    **dict.fromkeys("text texts headline overlay words wording say says saying read reads "
+                    "write written label".split(), "text"),
+    **dict.fromkeys("caption captions subtitle subtitles subs".split(), "captions"),
+    **dict.fromkeys("voice voices voiceover voiceovers voice-over vo narration narrator "
+                    "narrators narrate narrated speaker speech spoken speak speaks "
+                    "speaking".split(), "voice"),
     **dict.fromkeys("brand company maker".split(), "brand"),
     **dict.fromkeys("product item selling advertising promoting featuring".split(), "product"),
     **dict.fromkeys("genre".split(), "music"),
@@ -58,6 +62,32 @@ UP = frozenset("louder raise raised boost increase up higher bump".split())
 DOWN = frozenset("quieter lower lowered reduce decrease down cut softer-volume dip "
                  "drop".split())  # fmt: skip
 NEGATION = frozenset("don't dont not no without never stop quit skip".split())
+#: Words that turn something off or take it away ("captions off", "drop the narration").
+OFF = frozenset("off remove removed hide disable disabled drop kill mute muted delete lose "
+                "none rid".split())  # fmt: skip
+#: Words that turn something (back) on.
+ON = frozenset("on back enable enabled restore".split())
+#: Words that ask for another one of something ("a different voice").
+OTHER = frozenset("another different other next alternative".split())
+#: Caption settings: size and mode words (:data:`SetCaptionsArgs` of :mod:`tools.schemas`).
+CAPTION_WORDS = {
+    **dict.fromkeys("bigger larger big large huge enlarge increase".split(), "bigger"),
+    **dict.fromkeys("smaller small tiny shrink reduce".split(), "smaller"),
+    **dict.fromkeys("soft track optional toggle toggleable selectable separate".split(), "soft"),
+    **dict.fromkeys("burn burned burnt burn-in burned-in hard hardcoded hard-coded baked "
+                    "permanent onscreen on-screen visible".split(), "burn"),
+}  # fmt: skip
+#: Words that set the music against something else in the mix ("under the voice").
+RELATION = frozenset("under underneath beneath below behind against relative compared "
+                     "versus vs over above".split())  # fmt: skip
+#: Loudness as a complaint about what is named first: it covers the other (the music "drowns
+#: out the voice"), or it cannot be heard (the voice is "hard to hear", "buried").
+COVERS = frozenset("overpowering overpowers overpower drowns drown drowning buries bury masks "
+                   "masking covers swamps".split())  # fmt: skip
+COVERED = frozenset("hear heard audible inaudible drowned buried masked swamped "
+                    "lost".split())  # fmt: skip
+#: Adjectives of level, a complaint after "too" ("the voice is too quiet").
+LOUD, QUIET = frozenset({"loud"}), frozenset("quiet faint weak low soft".split())
 PAUSES = frozenset("stop stopping pause pauses pausing approval approvals approve asking ask "
                    "checking check checks waiting wait confirm confirmation confirming "
                    "review reviews breaks".split())  # fmt: skip
@@ -77,7 +107,8 @@ COST = frozenset("cost costs costed spent spend spending bill expensive breakdow
 #: Phrases that hand the rest of the run over ("go on without me", "end to end").
 _HAND_OVER = re.compile(
     r"\b(?:without me|without us|end to end|all the way(?: through)?|on "
-    r"(?:your|its) own|by (?:yourself|itself))\b",
+    r"(?:your|its) own|by (?:yourself|itself)|(?:run|go|continue|keep going|carry on|finish)\b"
+    r".*\b(?:to|until|till) the (?:end|finish))\b",
     re.I,
 )
 ORDINALS = {w: i + 1 for i, w in enumerate(
@@ -185,12 +216,20 @@ def read(clause: str, patterns: Patterns) -> Slots:
         low = word.lower().strip(".")
         slots.words.append(low)
         if low in ATTRIBUTES:
-            slots.attributes.append(ATTRIBUTES[low])
+            attribute = ATTRIBUTES[low]
+            if attribute == "captions" and slots.beats:
+                attribute = "text"  # "the caption on beat 3": that beat's on-screen text
+            slots.attributes.append(attribute)
         elif low in MUSIC:
             slots.attributes.append("music")
         elif not _known(low):
             slots.value.append(word.strip("."))
     return slots
+
+
+#: Words of no class that still carry no free value ("too", "silent", "this version").
+_OTHER_KNOWN = frozenset("shoot film shot time keep too can't cannot barely hardly one version "
+                         "current mix nothing silent silence empty blank as".split())  # fmt: skip
 
 
 def _known(word: str) -> bool:
@@ -211,7 +250,16 @@ def _known(word: str) -> bool:
         CAMERA_VERBS,
         DIRECTIONS,
         PLACES,
-        {"shoot", "film", "shot", "time", "keep"},
+        OFF,
+        ON,
+        OTHER,
+        CAPTION_WORDS,
+        RELATION,
+        COVERS,
+        COVERED,
+        LOUD,
+        QUIET,
+        _OTHER_KNOWN,
     )
     return any(word in c for c in classes)
 
@@ -235,14 +283,95 @@ def rephrase(clause: str, patterns: Patterns) -> tuple[list[str], bool]:
     return commands, not slots.value
 
 
+def _level_against_voice(s: Slots) -> list[str]:
+    """The music's level against the voice, as a signed step in dB; [] if no level is said.
+
+    The first of music and voice named is what the direction words are about: "the music
+    down 4 dB under the narration" is -4, "the voice is too quiet" and "I can't hear the
+    narrator over the music" are the music down (-3 without a number).
+    """
+    words = s.words
+    targets = [(i, 1 if w in MUSIC else -1) for i, w in enumerate(words)
+               if w in MUSIC or ATTRIBUTES.get(w) == "voice"]  # fmt: skip
+    # a target after "under", "against", "over the" is the reference, not what changes
+    main = [t for t in targets if not ({*words[max(0, t[0] - 2) : t[0]]} & RELATION)] or targets
+    subject = main[0][1]  # +1: the music; -1: the voice
+    if s.has(*UP) != s.has(*DOWN):
+        louder = 1 if s.has(*UP) else -1
+        at = next(i for i, w in enumerate(words) if w in UP or w in DOWN)
+        before = [t for t in main if t[0] < at]
+        subject = before[-1][1] if before else subject  # "the voice is fine, music up 2 dB"
+    elif s.has(*COVERS) or s.has("too") and s.has(*LOUD):
+        louder = -1  # what is named first is too loud
+    elif s.has(*COVERED) or s.has("too") and s.has(*QUIET):
+        louder = 1  # what is named first cannot be heard
+    else:
+        return []
+    size = abs(s.db) if s.db is not None else 6 if s.has("much", "way", "lot", "far") else 3
+    sign = louder * subject
+    return [f"music against the voice by {sign * size:+g} dB"]
+
+
+def _voice_and_captions(s: Slots) -> list[str]:  # noqa: PLR0911 - one row per request
+    """Rows for the voiceover and the captions (issue 13's edits).
+
+    A beat's line ("the voiceover on beat 3 should be 'X'", "no narration on the hook"), the
+    voice on, off, another or a named one, the music's level against the voice, and the
+    captions' mode (burned in, soft track, off) or size.
+    """
+    attrs = s.attributes
+    beat = s.beats[0] if len(s.beats) == 1 else None
+    off = s.has(*NEGATION) or s.has(*OFF)
+    if "captions" in attrs and "voice" not in attrs:
+        music = [w for w in s.words if w in MUSIC and w != "track"]  # "as a soft track"
+        if s.beats or s.chunks or s.value or s.quoted or music:
+            return []
+        sizes = {CAPTION_WORDS[w] for w in s.words if CAPTION_WORDS.get(w) in ("bigger", "smaller")}
+        modes = {CAPTION_WORDS[w] for w in s.words if CAPTION_WORDS.get(w) in ("soft", "burn")}
+        if len(sizes) == 1:
+            return [f"captions {sizes.pop()}"]
+        if "soft" in modes:
+            return ["captions soft"]
+        if "burn" in modes:
+            return ["captions soft" if off else "captions burn"]
+        if off:
+            return ["captions off"]
+        return ["captions burn"] if s.has(*ON) else []
+    if "music" in attrs or s.db is not None or s.has(*UP, *DOWN, *COVERS, *COVERED):
+        if s.beats or s.chunks or s.value or s.quoted:
+            return []
+        return _level_against_voice(s)
+    if beat and not s.chunks and not s.value:
+        if s.quoted:
+            return [f"voiceover of {beat} to {s.quoted}"]
+        if off or s.has("nothing", "silent", "silence", "empty"):
+            return [f"voiceover of {beat} to nothing"]
+        return []
+    if s.beats or s.chunks or s.quoted or set(attrs) - {"voice"}:
+        return []
+    if len(s.value) == 1 and not off:
+        return [f"voiceover voice {s.value[0].lower()}"]  # "use the nova voice"
+    if s.value:
+        return []
+    if s.has(*OTHER) or s.has("change", "switch", "swap", "new"):
+        return ["voiceover another voice"]
+    if off:
+        return ["voiceover off"]
+    return ["voiceover on"] if s.has(*ON) else []
+
+
 def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 - one row per slot shape
     """(target, attribute, value) → canonical commands; one row per shape, first match wins."""
     attrs, beat = s.attributes, (s.beats[0] if len(s.beats) == 1 else None)
     free = " ".join(s.value)
-    takes_free = {"brand", "product", "camera", "lighting", "mood", "palette", "music"}
+    takes_free = {"brand", "product", "camera", "lighting", "mood", "palette", "music", "voice"}
     camera = s.has(*CAMERA_VERBS) or any(w.lower() in CAMERA_STYLES for w in s.value)
     if s.value and not (takes_free & set(attrs) or camera):
         return []  # words no slot takes, and no row that takes a free value
+    if "voice" in attrs or "captions" in attrs:
+        return _voice_and_captions(s)
+    if s.quoted and beat and set(attrs) == {"text"} and s.has("say", "says", "saying"):
+        return [f"say {s.quoted} on {beat}"]  # spoken or shown: the pause decides
     if len(s.branches) == 2 and s.has(*COMPARE) and not (attrs or s.beats or s.chunks):
         return [f"compare {s.branches[0]} and {s.branches[1]}"]
     shown = "text" in attrs or s.has("show", "shows", "display", "displays", "anzeigen")
@@ -259,7 +388,7 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
             return [f"{command} {free}"]
     if s.has(*NEGATION) and s.has(*PAUSES) and not (s.beats or s.chunks or attrs):
         return ["turn on auto-continue"]
-    if s.has(*AUTO) and not (s.beats or s.chunks or attrs or s.value):
+    if s.has(*AUTO) and not (s.beats or s.chunks or attrs or s.value or s.has(*OFF)):
         return ["turn on auto-continue"]
     if s.has(*COST) and not (s.beats or s.chunks or attrs or s.value or s.quoted):
         return ["show cost"]

@@ -57,7 +57,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from agent.providers.replicate.catalog import load_catalog
-from agent.spec import BEAT_TYPES, MAX_DURATION_S, MIN_DURATION_S
+from agent.spec import BEAT_TYPES, MAX_DURATION_S, MAX_VOICEOVER_CHARS, MIN_DURATION_S
 from tools.grammar import ATTRIBUTES, VAGUE, Patterns, normalise, rephrase
 from tools.lexicon import Reading, canonical
 
@@ -277,6 +277,7 @@ _FRAGMENTS = {
     "%VIA%": r"(?:with|showing|to show|into|so (?:that )?it shows|featuring|but|where|as|:|-|,)",
     "%NAME%": r"[a-z0-9][\w.-]*",
     "%DB%": r"[+−-]?\d+(?:\.\d+)? ?db",
+    "%QUOTED%": r"\"[^\"]+\"|'[^']+'",
 }
 
 
@@ -927,6 +928,46 @@ def _move_to_ordinal(m: re.Match[str], ctx: Context) -> list[_Item]:
     return [_move(beat, index, ctx.beats)]
 
 
+def _say(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """A beat that should "say 'X'": the spoken line at the refine pause, shown text before.
+
+    The refine pause is where the voiceover is heard and changed (only that line is
+    re-spoken); before it, "say" is what the beat shows, as it always was.
+    """
+    if ctx.phase == "refine":
+        return _voiceover(m, ctx)
+    return _beat_text(m, ctx)
+
+
+def _voiceover(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """A beat's voiceover line, or none ("nothing")."""
+    text = "" if m["t"].lower() == "nothing" else _value(_own(m["t"]))
+    if len(text) > MAX_VOICEOVER_CHARS:
+        raise _Problem(f"A voiceover line is at most {MAX_VOICEOVER_CHARS} characters.")
+    return [_call("set_voiceover", beat=_ref(m["b"], ctx, "beat"), text=text)]
+
+
+def _voice(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """The voiceover off, on, another voice or a named one (checked when it is applied)."""
+    what = m["v"].lower()
+    if what in ("off", "on"):
+        return [_call("set_voice", enabled=what == "on")]
+    voice = None if what == "another voice" else what.removeprefix("voice ")
+    return [_call("set_voice", enabled=True, voice=voice)]
+
+
+def _captions(m: re.Match[str], ctx: Context) -> list[_Item]:
+    x = m["x"].lower()
+    if x in ("bigger", "smaller"):
+        return [_call("set_captions", size=x)]
+    return [_call("set_captions", mode=x)]
+
+
+def _level_step(m: re.Match[str], ctx: Context) -> list[_Item]:
+    change = _within(float(m["db"]), -24, 24, "A change of the music's level in dB")
+    return [_call("change_music_level", change_db=change)]
+
+
 _AUTO = _call("set_auto_continue", enabled=True)
 _UP, _DOWN = (
     r"(?: (?:by )?(?P<db>\d+(?:\.\d+)?) ?db)?",
@@ -1221,6 +1262,12 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:an? |the |more )?(?P<v>%MOOD%)(?: (?:mood|tone|vibes?|feel|style))?",
            r"(?:change|set|make) the (?:mood|tone|vibe|feel) (?:to |more |be )?(?P<v>.+)"),
     # -- music: volume before brief
+    # -- voiceover and captions (the grammar's canonical phrasings, tools.grammar)
+    *_rule(_say, r"say (?P<t>%QUOTED%) on (?P<b>%BEAT%)"),
+    *_rule(_voiceover, r"voiceover of (?P<b>%BEAT%) to (?P<t>%QUOTED%|nothing)"),
+    *_rule(_voice, r"voiceover (?P<v>off|on|another voice|voice [\w.-]+)"),
+    *_rule(_captions, r"captions (?P<x>off|soft|burn|bigger|smaller)"),
+    *_rule(_level_step, r"music against the voice by (?P<db>[+-]\d+(?:\.\d+)?) db"),
     *_rule(_calls(_call("set_music_volume", gain_db=MUTE_DB)),
            r"mute %MUSIC%|(?:remove|kill|drop|cut|turn off|disable|silence|lose) %MUSIC%",
            r"no %MUSIC%|%MUSIC% off|without (?:any )?%MUSIC%"),

@@ -116,6 +116,22 @@ FRENCH: dict[str, str] = {
     "temoignage": "testimonial", "appel a l'action": "call to action", "carte de fin": "end card",
     "logo": "logo", "revelation du produit": "product reveal", "revelation": "reveal",
     "mode de vie": "lifestyle", "avant/apres": "before/after",
+    # voiceover, captions, the mix
+    "voix": "voice", "voix off": "voiceover", "voix-off": "voiceover", "narrateur": "narrator",
+    "narratrice": "narrator", "commentaire": "voiceover",
+    "sous-titres": "subtitles", "sous-titre": "subtitle", "sous titres": "subtitles",
+    "legendes": "captions", "legende": "caption", "sous": "under", "derriere": "behind",
+    "par rapport a": "against", "par rapport au": "against the", "face a": "against",
+    "grand": "big", "grande": "big", "grands": "big", "grandes": "big", "petit": "small",
+    "petite": "small", "petits": "small", "petites": "small", "incruste": "burned",
+    "incrustes": "burned", "incrustez": "burn", "incruster": "burn", "desactive": "disable",
+    "desactiver": "disable", "activez": "enable", "activer": "enable", "coupe la": "cut the",
+    "autre": "another", "differente": "different", "nouvelle": "new", "nouveau": "new",
+    "jusqu'au bout": "to the end", "bout": "end", "jusqu'au": "to the",
+    "entend": "hear", "entendre": "hear", "couvre": "covers",
+    "meilleure": "better", "meilleur": "better", "quelle branche": "which branch",
+    "prochaine etape": "next step", "va couter": "will cost", "coutera": "will cost",
+    "arrete-toi": "stop", "t'arreter": "stopping",
 }
 
 GERMAN: dict[str, str] = {
@@ -205,6 +221,24 @@ GERMAN: dict[str, str] = {
     "angebot": "offer", "angebotsszene": "offer beat", "aufhanger": "hook", "problem": "problem",
     "kundenstimme": "testimonial", "handlungsaufforderung": "call to action",
     "endkarte": "end card", "abspann": "end card", "produktenthullung": "product reveal",
+    # voiceover, captions, the mix (a split verb's particle: "schalte ... aus" -> "turn ... off")
+    "stimme": "voice", "sprecher": "narrator", "sprecherin": "narrator", "erzahler": "narrator",
+    "erzahlerin": "narrator", "sprechertext": "voiceover", "off-stimme": "voiceover",
+    "untertitel": "subtitles", "unter": "under", "uber": "over",
+    "gegenuber": "against", "im verhaltnis zur": "against the", "relativ zur": "against the",
+    "grosser": "bigger", "grossere": "bigger", "gross": "big", "kleiner": "smaller",
+    "kleinere": "smaller", "klein": "small", "keine": "no", "kein": "no", "keinen": "no",
+    "aus": "off", "weg": "off", "schalte": "turn", "schalt": "turn", "dreh": "turn",
+    "drehe": "turn", "lauf": "run", "laufe": "run", "lass es": "make it", "einfach": "just",
+    "eingebrannt": "burned", "einbrennen": "burn", "brenne": "burn", "deaktiviere": "disable",
+    "aktiviere": "enable", "stoppe": "stop", "halte": "stop", "halt": "stop",
+    "andere stimme": "another voice", "anderen stimme": "another voice",
+    "neue": "new", "neuen": "new", "neues": "new", "stil": "style",
+    "horen": "hear", "hort": "hear", "verstehen": "hear",
+    "ubertont": "drowns", "besser": "better", "welcher": "which", "welche": "which",
+    "nachste": "next", "nachsten": "next", "schritt": "step", "kosten wird": "will cost",
+    "nachfragen": "asking", "zwischendurch": "", "unterbrechungen": "pauses",
+    "pausieren": "pausing", "durchlaufen": "run to the end",
 }
 
 SPANISH: dict[str, str] = {
@@ -284,6 +318,25 @@ SPANISH: dict[str, str] = {
     "oferta": "offer", "gancho": "hook", "problema": "problem", "testimonio": "testimonial",
     "llamada a la accion": "call to action", "cierre": "end card", "tarjeta final": "end card",
     "revelacion del producto": "product reveal", "estilo de vida": "lifestyle",
+    # voiceover, captions, the mix
+    "voz": "voice", "voz en off": "voiceover", "voces": "voices", "locucion": "voiceover",
+    "locutor": "narrator", "locutora": "narrator", "narrador": "narrator",
+    "narradora": "narrator", "narracion": "narration", "subtitulos": "subtitles",
+    "subtitulo": "subtitle", "respecto a": "against", "respecto de": "against",
+    "con respecto a": "against", "frente a": "against", "bajo": "under", "debajo de": "under",
+    "por debajo de": "under", "sobre": "over", "grande": "big", "grandes": "big",
+    "pequeno": "small", "pequena": "small", "pequenos": "small", "pequenas": "small",
+    "desactiva": "disable", "activa": "enable", "apaga": "turn off", "enciende": "turn on",
+    "otra": "another", "otro": "another", "diferente": "different", "distinta": "different",
+    "distinto": "different", "nueva": "new", "nuevo": "new", "incrusta": "burn",
+    "incrustados": "burned", "quemados": "burned", "estilo": "style", "genero": "genre",
+    "ritmo": "tempo", "se oye": "hear", "oye": "hear", "oir": "hear",
+    "tapa": "covers", "mejor": "better", "cual": "which", "proximo": "next",
+    "proximo paso": "next step", "costara": "will cost", "va a costar": "will cost",
+    "detenerte": "stopping", "detente": "stop", "pararte": "stopping",
+    "todo seguido": "straight through",
+    "de principio a fin": "end to end", "preguntes": "ask", "pares": "stop",
+    "baja la": "lower the", "sube la": "raise the",
 }
 # fmt: on
 
