@@ -94,10 +94,16 @@ PAUSES = frozenset("stop stopping pause pauses pausing approval approvals approv
 AUTO = frozenset("automatically automatic auto autopilot yourself unattended".split())
 FINISH = frozenset("finish final finalise finalize export wrap done".split())
 RELATIVE = frozenset("longer shorter more less extra".split())
+#: Verbs that change a length ("shorten the hook by a second").
+RESIZE = frozenset("shorten shortened lengthen lengthened extend extended trim stretch "
+                   "by".split())  # fmt: skip
 SWAP = frozenset("swap switch exchange trade".split())
 COMPARE = frozenset("compare comparison better worse differ differs different difference "
                     "differences diff versus vs or against between which branch branches "
                     "changed side".split())  # fmt: skip
+#: Words that ask how two versions differ or which is better (not only name a branch).
+CONTRAST = frozenset("compare comparison better worse best differ differs different difference "
+                     "differences diff changed".split())  # fmt: skip
 #: Values that say no direction ("make it look good"): a question, not an edit.
 VAGUE = frozenset("good better best nice nicer great greater awesome amazing perfect different "
                   "interesting fine ok okay right special".split())  # fmt: skip
@@ -337,7 +343,7 @@ def _voice_and_captions(s: Slots) -> list[str]:  # noqa: PLR0911 - one row per r
         if off:
             return ["captions off"]
         return ["captions burn"] if s.has(*ON) else []
-    if "music" in attrs or s.db is not None or s.has(*UP, *DOWN, *COVERS, *COVERED):
+    if "music" in attrs or s.db is not None or s.has(*UP, *DOWN, *COVERS, *COVERED, "too"):
         if s.beats or s.chunks or s.value or s.quoted:
             return []
         return _level_against_voice(s)
@@ -374,6 +380,11 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
         return [f"say {s.quoted} on {beat}"]  # spoken or shown: the pause decides
     if len(s.branches) == 2 and s.has(*COMPARE) and not (attrs or s.beats or s.chunks):
         return [f"compare {s.branches[0]} and {s.branches[1]}"]
+    if len(s.branches) < 2 and s.has(*CONTRAST) and not (attrs or s.beats or s.chunks):
+        if s.branches:  # "what's different between this branch and main?"
+            return [f"compare with {s.branches[0]}"]
+        if s.has("branch", "branches"):  # "which branch is better?"
+            return ["compare the branches"]
     shown = "text" in attrs or s.has("show", "shows", "display", "displays", "anzeigen")
     if s.quoted and beat and not s.chunks and shown:
         return [f"change the text on {beat} to {s.quoted}"]
@@ -427,15 +438,15 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
         much = "much " if s.has("much", "way", "lot", "far") else ""
         if s.has(*UP) and not s.has(*DOWN):
             return [f"make the music {much}louder"]
-        if s.has(*DOWN) and not s.has(*UP):
-            return [f"make the music {much}quieter"]
+        if (s.has(*DOWN) or s.has(*COVERS)) and not s.has(*UP):
+            return [f"make the music {much}quieter"]  # also "the music drowns everything"
     if len(s.beats) == 2 and s.has(*SWAP) and not (attrs or s.value):
         return [f"swap {s.beats[0]} and {s.beats[1]}"]
     places = [ORDINALS.get(w, PLACES.get(w)) for w in s.words if w in ORDINALS or w in PLACES]
     if beat and len(places) == 1 and not (attrs or s.value or s.duration or s.chunks):
         to = "the end" if places[0] == 0 else f"position {places[0]}"
-        if s.has("before", "after"):
-            return []
+        if s.has("before", "after") or s.has(*RELATIVE, *RESIZE):
+            return []  # "shorten the hook by a second": a length, not a place
         return [f"move {beat} to {to}"]
     moves = [i for i, w in enumerate(s.words) if w in CAMERA_VERBS]
     if beat and moves and not (s.chunks or s.duration or "music" in attrs):

@@ -409,6 +409,8 @@ def _adjective(text: str) -> str:
     t = re.sub(r"\b(?:a (?:bit|little|lot|touch|tad)|more|much|even|slightly|very|way|somewhat|"
                r"something|anything|kind of|sort of)\b ?", "", _value(text).lower())  # fmt: skip
     t = re.sub(r"^(?:(?:an?|the|some) )+", "", t.strip())
+    # "a track that's more relaxed": the adjective after a relative clause's verb
+    t = re.sub(r"^(?:that|which|who)(?:'s| is| are| sounds?| feels?| looks?)? ", "", t)
     words = [(w.rstrip(","), "," * w.endswith(",")) for w in t.replace(" ,", ",").split()]
     return " ".join(_base(w) + comma for w, comma in words).strip(" ,")
 
@@ -538,7 +540,12 @@ def _beat_type(m: re.Match[str], ctx: Context) -> list[_Item]:
 def _beat_content(m: re.Match[str], ctx: Context) -> list[_Item]:
     """At plan, the beat's description; later, a new storyboard image with that prompt."""
     beat, prompt = _ref(m["b"], ctx, "beat"), _prompt(m["p"])
-    if re.fullmatch(r"(?:a (?:bit|little) |much )?(?:shorter|longer)", _value(m["p"]), re.I):
+    if re.fullmatch(
+        r"(?:a (?:bit|little) |much )?(?:shorter|longer)|(?:twice|half|double|"
+        r"triple|\w+ times) as (?:long|short)",
+        _value(m["p"]),
+        re.I,
+    ):
         ask = f"How long should beat {beat} be? Say e.g. 'make beat {beat} 4 seconds'."
         raise _Vague(ask, "retime_beat")
     if ctx.phase == "plan":
@@ -922,6 +929,14 @@ def _compare(m: re.Match[str], ctx: Context) -> list[_Item]:
     return [_call("compare_branches", a=a, b=m["b"])]
 
 
+def _compare_default(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """Two branches not named: the branch in view against main, or a question on main."""
+    if ctx.branch == "main":
+        raise _Problem("Which branches? Say e.g. 'compare main and main-1' ('list branches' "
+                       "shows them).")  # fmt: skip
+    return [_call("compare_branches", a=ctx.branch, b="main")]
+
+
 def _move_to_ordinal(m: re.Match[str], ctx: Context) -> list[_Item]:
     beat, word = _ref(m["b"], ctx, "beat"), m["ordpos"].lower()
     index = _ref(f"the {word} beat", ctx, "beat") - 1
@@ -1096,6 +1111,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:branch )?(?P<b>%NAME%)",
            r"(?:diff|show the diff(?:erence)?) (?:between )?(?P<a>%NAME%) (?:and|vs\.?) "
            r"(?P<b>%NAME%)"),
+    *_rule(_compare_default, r"compare the branches"),
     *_rule(_compare,
            r"(?:compare|diff)(?: (?:it|this|this one|this branch|the current branch|my branch|"
            r"this version))? (?:with|to|against|and|vs\.?|versus) (?:branch )?(?P<b>%NAME%)",

@@ -131,7 +131,8 @@ FRENCH: dict[str, str] = {
     "entend": "hear", "entendre": "hear", "couvre": "covers",
     "meilleure": "better", "meilleur": "better", "quelle branche": "which branch",
     "prochaine etape": "next step", "va couter": "will cost", "coutera": "will cost",
-    "arrete-toi": "stop", "t'arreter": "stopping",
+    "arrete-toi": "stop", "t'arreter": "stopping", "plutot": "", "ne": "not",
+    "demande": "ask", "demandes": "ask", "plus rien": "anymore", "plus jamais": "anymore",
 }
 
 GERMAN: dict[str, str] = {
@@ -176,7 +177,8 @@ GERMAN: dict[str, str] = {
     "der": "the", "die": "the", "das": "the", "den": "the", "dem": "the", "des": "the",
     "ein": "a", "eine": "a", "einen": "a", "einem": "a", "einer": "a", "es": "it",
     "zu": "into", "mit": "with", "fur": "for", "auf": "to", "in": "in", "nach": "after",
-    "vor": "before", "und": "and", "dann": "then", "mehr": "more", "etwas": "a bit",
+    "vor": "before", "und": "and", "dann": "then", "mehr": "more", "weniger": "less",
+    "etwas": "a bit",
     "bitte": "please", "danke": "thanks", "was": "what", "hat": "did", "gekostet": "cost",
     "kostet": "cost", "bisher": "so far", "ausgegeben": "spent", "wie viel": "how much",
     "wieviel": "how much", "perfekt": "perfect", "gut": "good", "passt": "looks good",
@@ -238,7 +240,11 @@ GERMAN: dict[str, str] = {
     "ubertont": "drowns", "besser": "better", "welcher": "which", "welche": "which",
     "nachste": "next", "nachsten": "next", "schritt": "step", "kosten wird": "will cost",
     "nachfragen": "asking", "zwischendurch": "", "unterbrechungen": "pauses",
-    "pausieren": "pausing", "durchlaufen": "run to the end",
+    "pausieren": "pausing", "durchlaufen": "run to the end", "runter": "down",
+    "herunter": "down", "hoch": "up", "rauf": "up", "herauf": "up", "eher": "", "lieber": "",
+    "im": "in the", "mich": "me", "uns": "us", "frag": "ask", "frage": "ask", "nicht": "not",
+    "nicht mehr": "not anymore",
+    "hor auf": "stop", "hore auf": "stop", "welcher zweig": "which branch",
 }
 
 SPANISH: dict[str, str] = {
@@ -336,7 +342,8 @@ SPANISH: dict[str, str] = {
     "detenerte": "stopping", "detente": "stop", "pararte": "stopping",
     "todo seguido": "straight through",
     "de principio a fin": "end to end", "preguntes": "ask", "pares": "stop",
-    "baja la": "lower the", "sube la": "raise the",
+    "baja la": "lower the", "sube la": "raise the", "te": "", "detengas": "stop",
+    "pares de": "stop", "mas bien": "", "que rama": "which branch", "cual rama": "which branch",
 }
 # fmt: on
 
@@ -352,6 +359,10 @@ _COMPARATIVE = {"short": "shorter", "long": "longer", "calm": "calmer", "warm": 
                 "cool": "cooler", "dark": "darker", "light": "lighter", "slow": "slower",
                 "fast": "faster", "soft": "softer", "loud": "louder", "happy": "happier",
                 "bright": "brighter"}  # fmt: skip
+#: Opposites the reading forms from "moins"/"menos"/"weniger" + adjective ("less loud").
+_LESS = {"loud": "quieter", "fast": "slower", "slow": "faster", "dark": "lighter",
+         "light": "darker", "bright": "darker", "warm": "cooler", "cool": "warmer",
+         "long": "shorter", "short": "longer", "big": "smaller", "small": "bigger"}  # fmt: skip
 _VERB_END = {"make", "remove", "regenerate", "move", "add", "replace", "change", "rename",
              "use", "lower", "raise", "swap", "show", "set", "shorten", "extend", "last", "be",
              "continue"}  # fmt: skip
@@ -374,6 +385,58 @@ _QUOTED = re.compile(r"""(?<!\w)(["'])(?:(?!\1).)+\1(?!\w)""")
 
 #: A German compound whose last part names a beat or image ("Hook-Szene", "Produktbild").
 _COMPOUND = re.compile(r"([a-z]{3,}?)-?s?(szene|szenen|bild|clip)")
+
+
+#: A Spanish verb with its object pronouns attached ("bájala", "cámbiale", "pónmelo"), or a
+#: French imperative with its pronoun after a hyphen ("baisse-la", "refais-les").
+_CLITIC = re.compile(r"(?P<verb>\w{2,}?)(?:me|te|se|nos)?(?:la|lo|las|los|le|les)"
+                     r"|(?P<verb2>\w{2,}?)(?:me|te|nos)"
+                     r"|(?P<verb3>[\w']+)-(?:la|le|les|lui|leur|moi|nous|en|y)")  # fmt: skip
+#: Slot words a clitic can follow: verbs of the grammar.
+_CLITIC_VERBS = {
+    "make",
+    "remove",
+    "regenerate",
+    "move",
+    "add",
+    "replace",
+    "change",
+    "rename",
+    "use",
+    "lower",
+    "raise",
+    "swap",
+    "show",
+    "set",
+    "shorten",
+    "extend",
+    "put",
+    "call",
+    "write",
+    "cut",
+    "turn",
+    "finish",
+    "continue",
+    "export",
+    "compare",
+}
+#: What a clitic's verb may be followed by without "it": an article or preposition names the
+#: object itself ("cámbiale el título": change the title).
+_OBJECT_FOLLOWS = {"the", "a", "to the", "to", "of the", "", "with"}
+
+
+def _clitic(key: str, following: str, lexicon: dict[str, str]) -> str | None:
+    """The reading of a verb with an attached pronoun, or None if ``key`` is not one.
+
+    "bajala" -> "lower it"; "cambiale" before "el titulo" -> "change" (the object follows).
+    """
+    if not (m := _CLITIC.fullmatch(key)):
+        return None
+    stem = m["verb"] or m["verb2"] or m["verb3"]
+    verb = lexicon.get(stem)
+    if verb is None or verb.split()[0] not in _CLITIC_VERBS:
+        return None
+    return verb if lexicon.get(following, following) in _OBJECT_FOLLOWS else f"{verb} it"
 
 
 def _fold(word: str) -> str:
@@ -474,6 +537,13 @@ def canonical(source: str) -> Reading:
             if contiguous and n == 1 and key not in lexicon and len(key) >= 5:
                 key = next((key[: -len(e)] for e in _ENDINGS
                             if key.endswith(e) and key[: -len(e)] in lexicon), key)  # fmt: skip
+            if (
+                contiguous
+                and n == 1
+                and key not in lexicon
+                and (slot := _clitic(key, words[i + 1] if i + 1 < len(words) else "", lexicon))
+            ):  # "bájala", "súbele", "baisse-la": the verb and "it"
+                lexicon = {**lexicon, key: slot}
             if (contiguous and n == 1 and key not in lexicon and language == "de"
                     and (cm := _COMPOUND.fullmatch(key))):  # fmt: skip
                 # "Hook-Szene", "Angebotsszene": the first word, then the beat or image
@@ -518,11 +588,12 @@ def _tidy(segments: list[list[str]], verb_last: bool) -> list[list[str]]:
     merged: list[list[str]] = []
     for seg in out:
         word = seg[0]
-        if (len(merged) >= 2 and merged[-1][0] == " " and merged[-2][0] == "more"
-                and word in _COMPARATIVE):  # fmt: skip
+        degree = merged[-2][0] if len(merged) >= 2 and merged[-1][0] == " " else ""
+        table = {"more": _COMPARATIVE, "less": _LESS}.get(degree, {})
+        if word in table:
             src = merged[-2][1] + merged[-1][1] + seg[1]
             del merged[-2:]
-            merged.append([_COMPARATIVE[word], src])
+            merged.append([table[word], src])
         else:
             merged.append(seg)
     while merged and merged[-1][0] == " ":

@@ -541,8 +541,9 @@ def test_a_remark_before_a_request_about_the_same_target_is_not_in_the_way() -> 
         ("subtitles as a soft track", "refine", call("set_captions", mode="soft", size=None)),
         ("I can't hear the narrator over the music", "refine",
          call("change_music_level", change_db=-3.0)),
-        ("the voice is too loud, bring the music up 4 dB", "refine",
-         call("change_music_level", change_db=4.0)),
+        ("the voice is too loud", "refine", call("change_music_level", change_db=3.0)),
+        ("mach die Musik unter dem Sprecher 4 dB leiser", "refine",
+         call("change_music_level", change_db=-4.0)),
     ],
 )  # fmt: skip
 def test_voice_and_caption_edits_fit_their_tools(text: str, phase: str, expected: Call) -> None:
