@@ -1078,10 +1078,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?: are we (?:in|at|on))?"),
     *_rule(_calls(_call("show_cost")),
            r"(?:show |what'?s |what is |how much is )?(?:me )?(?:the )?(?:total )?(?:cost|costs|"
-           r"spend|spending|bill)(?: so far)?",
-           r"what did (?:it|this|that|all this) cost(?: so far)?|how much (?:did|has|does|will) "
-           r"(?:it|this|that) cost(?: so far)?",
-           r"how much (?:have i|did i|has been|did we|have we) spen[dt](?: so far)?"),
+           r"spend|spending|bill)(?: so far)?"),
     *_rule(_calls(_call("show_cost")),
            r"(?:how much|what)\b.*\b(?:cost|costs|costing|spen[dt]|spending|money|paid|pay|bill|"
            r"budget|charged|used|expensive|pricey|damage|tab|tally)\b.*",
@@ -1185,7 +1182,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:to |into |be |a bit )?%MORE%(?P<sh>%SHIFT%)(?: and (?:more )?[a-z-]+)",
            r"(?:make |change |turn |shift |set |push )?(?:the |an? )?%HUE% %MORE%"
            r"(?:to |into |be |a bit )?%MORE%(?P<sh>%SHIFT%)",
-           r"go (?P<sh>%SHIFT%)",
            r"(?:make )?(?:the )?%HUE% (?P<sh>pop)(?: more| out)?",
            r"(?:make |change |turn |set )?(?:the )?%HUE% (?:a bit |a little |much |slightly )?"
            r"(?:to be |be )?less (?P<lsh>%SHIFT%)(?P<sh>)",
@@ -1260,13 +1256,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:to |into |be |more )?(?P<v>.+)",
            r"camera(?: work)?(?::|=| should be) (?P<v>.+)"),
     *_rule(_style("mood"),
-           r"(?:give|make) (?:it|the (?:whole )?(?:ad|video|spot|thing)) "
-           r"(?:an? |more of an? |more )?(?P<v>[^,;:]+?) "
-           r"(?:feel|vibe|mood|tone|look|atmosphere|energy)(?: overall)?",
-           r"(?:make|let) (?:it|everything|the (?:whole )?(?:ad|video|spot|thing)) (?:feel|look"
-           r"|seem|"
-           r"sound) (?P<v>(?:(?:a bit|a little|much|more|even|way|slightly) )*[a-z-]+"
-           r"(?: and (?:more )?[a-z-]+)?)",
            r"(?:%IT%|the whole (?:ad|video|thing|spot)|everything|the (?:ad|video)) "
            r"(?:should |needs to |must |to )?(?:feel|look|seem|be|sound)s? "
            r"(?P<v>(?:(?:a bit|a little|much|more|even|way|slightly) )*%MOOD%"
@@ -1328,13 +1317,10 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:to |at )?"
            r"(?P<bpm>\d{2,3})(?: ?bpm)?(?P<dir>)",
            r"(?:speed|slow) %MUSIC% (?P<dir>up|down)(?: (?:to|at) (?P<bpm>\d{2,3})(?: ?bpm)?)?",
-           r"(?:the )?(?:music )?tempo ?(?::|=|at|to|of)? (?P<bpm>\d{2,3})(?: ?bpm)?(?P<dir>)",
            r"(?:%MUSIC%|the tempo) (?:is )?(?:way |much |a bit |a little |slightly )?too "
            r"(?P<dir>fast|quick|slow)(?P<bpm>)",
            r"(?P<dir>speed|slow) (?:up|down) %MUSIC%(?: (?:to|at) (?P<bpm>\d{2,3})(?: ?bpm)?)?"),
     *_rule(_music(regenerate=False),
-           r"(?:use|switch to|go with|go for|try|i want|let'?s have|have) (?:an? |some )?"
-           r"(?P<m>[^,;:]+?) (?:for|as) %MUSIC%",
            r"(?:swap|switch|change|replace|trade) (?:out )?%MUSIC% (?:out )?(?:for|with) "
            r"(?P<m>.+)",
            r"(?:make|change|switch|set|turn|have|put) %MUSIC% "
@@ -1393,8 +1379,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_ask_length,
            r"(?:give|allow) (?P<b>%BEAT%) (?:a bit |a little |some |much |a lot )?(?:more|less|"
            r"extra) (?:time|room|screen time)",
-           r"(?:make|let) (?P<b>%BEAT%) (?:run |last |be )?(?:a bit |a little |much )?"
-           r"(?:longer|shorter)",
            r"(?P<b>%BEAT%) (?:can|could|should|needs to|must|has to) (?:be|run|last) (?:a bit |a "
            r"little |much )?(?:longer|shorter)"),
     *_rule(_relative_length,
