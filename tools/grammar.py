@@ -63,7 +63,7 @@ DOWN = frozenset("quieter lower lowered reduce decrease down cut softer-volume d
                  "drop".split())  # fmt: skip
 NEGATION = frozenset("don't dont not no without never stop quit skip".split())
 #: Words that turn something off or take it away ("captions off", "drop the narration").
-OFF = frozenset("off remove removed hide disable disabled drop kill mute muted delete lose "
+OFF = frozenset("off remove removed hide disable disabled drop kill mute muted delete lose cut "
                 "none rid".split())  # fmt: skip
 #: Words that turn something (back) on.
 ON = frozenset("on back enable enabled restore".split())
@@ -235,7 +235,8 @@ def read(clause: str, patterns: Patterns) -> Slots:
 
 #: Words of no class that still carry no free value ("too", "silent", "this version").
 _OTHER_KNOWN = frozenset("shoot film shot time keep too can't cannot barely hardly one version "
-                         "current mix nothing silent silence empty blank as".split())  # fmt: skip
+                         "current mix nothing silent silence empty blank as "
+                         "background".split())  # fmt: skip
 
 
 def _known(word: str) -> bool:
@@ -343,7 +344,10 @@ def _voice_and_captions(s: Slots) -> list[str]:  # noqa: PLR0911 - one row per r
         if off:
             return ["captions off"]
         return ["captions burn"] if s.has(*ON) else []
-    if "music" in attrs or s.db is not None or s.has(*UP, *DOWN, *COVERS, *COVERED, "too"):
+    cut = {"cut", "drop", "dip"} if "music" not in attrs and s.db is None else set()
+    if s.has(*OFF) and not (s.has(*(UP | DOWN) - cut) or "music" in attrs or s.db is not None):
+        pass  # "cut the narration": the voice off, below
+    elif "music" in attrs or s.db is not None or s.has(*UP, *DOWN, *COVERS, *COVERED, "too"):
         if s.beats or s.chunks or s.value or s.quoted:
             return []
         return _level_against_voice(s)

@@ -1837,6 +1837,7 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
             if _about_music(r := _parse(music, ctx)):  # "... and make it calmer": the music
                 result = r
         if (prev_ok and _about_music(done[-1][1])
+                and not (own_command and not _about_music(result))  # "with bigger captions"
                 and (_BARE.fullmatch(core) or _MODIFIER.fullmatch(core))
                 and not re.search(r"\b(?:louder|quieter)\b", core, re.I)
                 and not re.search(_FRAGMENTS["%DUR%"], core, re.I)):  # fmt: skip

@@ -132,6 +132,7 @@ FRENCH: dict[str, str] = {
     "meilleure": "better", "meilleur": "better", "quelle branche": "which branch",
     "prochaine etape": "next step", "va couter": "will cost", "coutera": "will cost",
     "arrete-toi": "stop", "t'arreter": "stopping", "plutot": "", "ne": "not",
+    "dire": "say", "dise": "say", "dit": "say",
     "demande": "ask", "demandes": "ask", "plus rien": "anymore", "plus jamais": "anymore",
 }
 
@@ -244,7 +245,8 @@ GERMAN: dict[str, str] = {
     "herunter": "down", "hoch": "up", "rauf": "up", "herauf": "up", "eher": "", "lieber": "",
     "im": "in the", "mich": "me", "uns": "us", "frag": "ask", "frage": "ask", "nicht": "not",
     "nicht mehr": "not anymore",
-    "hor auf": "stop", "hore auf": "stop", "welcher zweig": "which branch",
+    "hor auf": "stop", "hore auf": "stop", "sagen": "say", "sagt": "say", "nur": "only",
+    "als": "as", "spur": "track", "welcher zweig": "which branch",
 }
 
 SPANISH: dict[str, str] = {
@@ -343,6 +345,7 @@ SPANISH: dict[str, str] = {
     "todo seguido": "straight through",
     "de principio a fin": "end to end", "preguntes": "ask", "pares": "stop",
     "baja la": "lower the", "sube la": "raise the", "te": "", "detengas": "stop",
+    "decir": "say", "diga": "say", "dice": "say",
     "pares de": "stop", "mas bien": "", "que rama": "which branch", "cual rama": "which branch",
 }
 # fmt: on
@@ -358,12 +361,12 @@ _MARKERS = {lang: set(words) - {w for other in LEXICONS.values() if other is not
 _COMPARATIVE = {"short": "shorter", "long": "longer", "calm": "calmer", "warm": "warmer",
                 "cool": "cooler", "dark": "darker", "light": "lighter", "slow": "slower",
                 "fast": "faster", "soft": "softer", "loud": "louder", "happy": "happier",
-                "bright": "brighter"}  # fmt: skip
+                "bright": "brighter", "big": "bigger", "small": "smaller"}  # fmt: skip
 #: Opposites the reading forms from "moins"/"menos"/"weniger" + adjective ("less loud").
 _LESS = {"loud": "quieter", "fast": "slower", "slow": "faster", "dark": "lighter",
          "light": "darker", "bright": "darker", "warm": "cooler", "cool": "warmer",
          "long": "shorter", "short": "longer", "big": "smaller", "small": "bigger"}  # fmt: skip
-_VERB_END = {"make", "remove", "regenerate", "move", "add", "replace", "change", "rename",
+_VERB_END = {"make", "remove", "regenerate", "move", "add", "replace", "change", "rename", "say",
              "use", "lower", "raise", "swap", "show", "set", "shorten", "extend", "last", "be",
              "continue"}  # fmt: skip
 _MODALS = {"should", "want"}
