@@ -1607,6 +1607,7 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     if re.search(r"\b(?:again|once more|one more time)\b", low):
         clause = _AGAIN.sub(r"\1", clause)  # "render chunk 3 again using veo": the same request
     clause = _APPROX.sub("", clause)  # "only 1.5 seconds", "around 90 bpm": the number
+    clause = _INSTEAD.sub(lambda m: f"{m['new']} {m['u1'] or m['u2']}", clause)  # "15, not 30 s"
     if re.match(r"(?:add|insert|append|put in) ", low):
         clause = _ADD_WHERE_FIRST.sub(r"\1 \3 \2", clause)  # "add at the end an offer beat"
     if "please" in low:
@@ -1730,6 +1731,11 @@ _STYLE_END = re.compile(
     r"\b(?:lighting|light|lights|palette|colou?rs|tones|camera(?: work)?|"
     r"mood|vibe|feel|music|soundtrack)[ .!?]*$",
     re.I,
+)
+#: "15 instead of 30 seconds", "20s rather than 30s": the new value with its unit.
+_INSTEAD = _compile(
+    r"\b(?P<new>%N%) ?(?P<u1>s|secs?|seconds?|bpm|db)?,? (?:instead of|rather than|not) %N% ?"
+    r"(?P<u2>s|secs?|seconds?|bpm|db)\b"
 )
 _APPROX = re.compile(r"\b(?:only|just|exactly|about|around|roughly|approximately|~) ?"
                      r"(?=\d+(?:\.\d+)? ?"
