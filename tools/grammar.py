@@ -235,7 +235,7 @@ def read(clause: str, patterns: Patterns) -> Slots:
 
 #: Words of no class that still carry no free value ("too", "silent", "this version").
 _OTHER_KNOWN = frozenset("shoot film shot time keep too can't cannot barely hardly one version "
-                         "current mix nothing silent silence empty blank as "
+                         "current mix nothing silent silence empty blank as style "
                          "background".split())  # fmt: skip
 
 
@@ -468,6 +468,6 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
             return [f"make the {attr} {free}"]
     if "palette" in attrs and free and not (s.beats or s.chunks):
         return [f"{free} colours"]
-    if attrs == ["music"] and free and not (s.beats or s.chunks):
+    if set(attrs) == {"music"} and free and not (s.beats or s.chunks):
         return [f"change the music to {free}"]
     return []

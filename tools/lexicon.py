@@ -107,7 +107,7 @@ FRENCH: dict[str, str] = {
     "douce": "soft", "fort": "loud", "forte": "loud", "pastel": "pastel", "vives": "vivid",
     "vif": "vivid", "energique": "energetic", "joyeux": "happy", "joyeuse": "happy",
     "lumineux": "bright", "lumineuse": "bright", "elegant": "elegant",
-    "dramatique": "dramatic", "ludique": "playful", "epique": "epic", "romantique": "romantic",
+    "dramatique": "dramatic", "ludique": "playful", "romantique": "romantic",
     "court": "short", "courte": "short", "courts": "short", "longue": "long",
     "fini": "done", "finie": "done", "est": "is", "t'": "", "m'": "", "s'": "", "n'": "",
     "arreter": "stopping", "pause": "pause", "on passe a": "switch to", "passons a": "switch to",
@@ -132,7 +132,12 @@ FRENCH: dict[str, str] = {
     "meilleure": "better", "meilleur": "better", "quelle branche": "which branch",
     "prochaine etape": "next step", "va couter": "will cost", "coutera": "will cost",
     "arrete-toi": "stop", "t'arreter": "stopping", "plutot": "", "ne": "not",
-    "dire": "say", "dise": "say", "dit": "say",
+    "dire": "say", "dise": "say", "dit": "say", "pourrais-tu": "", "peux-tu": "",
+    "pouvez-vous": "", "pourriez-vous": "", "baisser": "lower", "monter": "raise",
+    "augmenter": "raise", "enlever": "remove", "difference": "difference",
+    "c'est combien": "what is the cost", "ca fait combien": "what is the cost",
+    "d'un coup": "", "une demi-minute": "half a minute", "demi-minute": "half a minute",
+    "battements par minute": "beats per minute",
     "demande": "ask", "demandes": "ask", "plus rien": "anymore", "plus jamais": "anymore",
 }
 
@@ -246,7 +251,10 @@ GERMAN: dict[str, str] = {
     "im": "in the", "mich": "me", "uns": "us", "frag": "ask", "frage": "ask", "nicht": "not",
     "nicht mehr": "not anymore",
     "hor auf": "stop", "hore auf": "stop", "sagen": "say", "sagt": "say", "nur": "only",
-    "als": "as", "spur": "track", "welcher zweig": "which branch",
+    "als": "as", "spur": "track", "raus": "out", "heraus": "out", "generieren": "regenerate",
+    "erzeugen": "regenerate", "halbe": "half", "eine halbe minute": "half a minute",
+    "schlage pro minute": "beats per minute", "unterschied": "difference", "auf einmal": "",
+    "welcher zweig": "which branch",
 }
 
 SPANISH: dict[str, str] = {
@@ -345,12 +353,25 @@ SPANISH: dict[str, str] = {
     "todo seguido": "straight through",
     "de principio a fin": "end to end", "preguntes": "ask", "pares": "stop",
     "baja la": "lower the", "sube la": "raise the", "te": "", "detengas": "stop",
-    "decir": "say", "diga": "say", "dice": "say",
+    "decir": "say", "diga": "say", "dice": "say", "pulsaciones por minuto": "beats per minute",
+    "pulsaciones": "beats per minute", "ppm": "beats per minute", "medio minuto": "half a minute",
+    "diferencia": "difference", "de una vez": "",
     "pares de": "stop", "mas bien": "", "que rama": "which branch", "cual rama": "which branch",
 }
 # fmt: on
 
 LEXICONS: dict[str, dict[str, str]] = {"fr": FRENCH, "de": GERMAN, "es": SPANISH}
+#: German verbs with a particle at the clause's end ("nimm die Musik raus"): (verb, particle) →
+#: the reading of the whole verb; the particle then reads as nothing.
+SEPARABLE: dict[tuple[str, str], str] = {
+    ("nimm", "raus"): "remove", ("nimm", "heraus"): "remove", ("nimm", "weg"): "remove",
+    ("lass", "weg"): "remove", ("mach", "aus"): "turn off", ("schalte", "aus"): "turn off",
+    ("schalt", "aus"): "turn off", ("schalte", "ab"): "turn off", ("stell", "ab"): "turn off",
+    ("schalte", "ein"): "turn on", ("schalt", "ein"): "turn on", ("schalte", "an"): "turn on",
+    ("mach", "an"): "turn on", ("dreh", "auf"): "turn up", ("drehe", "auf"): "turn up",
+    ("dreh", "runter"): "turn down", ("drehe", "runter"): "turn down", ("stell", "um"): "switch",
+    ("stelle", "um"): "switch", ("nimm", "auf"): "record", ("fang", "an"): "start",
+}  # fmt: skip
 #: Words whose accent tells two slots apart; looked up as written, before folding.
 ACCENTED: dict[str, dict[str, str]] = {"es": {"está": "is", "están": "are", "esté": "is"}}
 #: Words that only one of the languages has, to tell which lexicon a message uses.
@@ -425,7 +446,7 @@ _CLITIC_VERBS = {
 }
 #: What a clitic's verb may be followed by without "it": an article or preposition names the
 #: object itself ("cámbiale el título": change the title).
-_OBJECT_FOLLOWS = {"the", "a", "to the", "to", "of the", "", "with"}
+_OBJECT_FOLLOWS = {"the", "to the", "of the", "to"}
 
 
 def _clitic(key: str, following: str, lexicon: dict[str, str]) -> str | None:
@@ -523,6 +544,8 @@ def canonical(source: str) -> Reading:
     if language == "en":
         return Reading(source, source, "en")
     lexicon = LEXICONS[language]
+    if language == "de":
+        lexicon = _separable(words, lexicon)
     longest = max(len(k.split()) for k in lexicon)
     segments: list[list[str]] = []  # [reading, source]
     pos, i = 0, 0
@@ -569,6 +592,21 @@ def canonical(source: str) -> Reading:
     segments = _tidy(segments, verb_last=language == "de")
     text = "".join(r for r, _ in segments)
     return Reading(text, source, language, tuple((r, s) for r, s in segments))
+
+
+def _separable(words: list[str], lexicon: dict[str, str]) -> dict[str, str]:
+    """``lexicon`` with the message's split verbs read whole ("dreh ... auf" → "turn up")."""
+    clauses: list[list[str]] = [[]]
+    for word in words:
+        if word in {",", ".", ";", "!", "?", "und", "dann"}:
+            clauses.append([])
+        elif word.isalpha():
+            clauses[-1].append(word)
+    for clause in clauses:
+        body = [w for w in clause if w not in ("bitte", "mal", "doch")]
+        if len(body) >= 2 and (reading := SEPARABLE.get((body[0], body[-1]))):
+            lexicon = {**lexicon, body[0]: reading, body[-1]: ""}
+    return lexicon
 
 
 def _tidy(segments: list[list[str]], verb_last: bool) -> list[list[str]]:
