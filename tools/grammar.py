@@ -218,6 +218,7 @@ def read(clause: str, patterns: Patterns) -> Slots:
                 continue  # "the brand": an attribute, not the brand-story beat
             found.insert(0, m[0].strip())
             rest = rest[: m.start()] + " " + rest[m.end() :]
+    rest = re.sub(r"\bbrand[ -]new\b", "new", rest, flags=re.I)  # not the brand
     for word in _WORD.findall(rest):
         low = word.lower().strip(".")
         slots.words.append(low)
@@ -230,13 +231,16 @@ def read(clause: str, patterns: Patterns) -> Slots:
             slots.attributes.append("music")
         elif not _known(low):
             slots.value.append(word.strip("."))
+    if {"music", "voice"} <= set(slots.attributes):  # "the music softer under the voice"
+        slots.value = [w for w in slots.value if w.lower() != "softer"]
     return slots
 
 
 #: Words of no class that still carry no free value ("too", "silent", "this version").
 _OTHER_KNOWN = frozenset("shoot film shot time keep too can't cannot barely hardly one version "
                          "current mix nothing silent silence empty blank as style "
-                         "background".split())  # fmt: skip
+                         "background gets got getting entirely completely altogether totally "
+                         "fully but them".split())  # fmt: skip
 
 
 def _known(word: str) -> bool:
@@ -303,9 +307,10 @@ def _level_against_voice(s: Slots) -> list[str]:
     # a target after "under", "against", "over the" is the reference, not what changes
     main = [t for t in targets if not ({*words[max(0, t[0] - 2) : t[0]]} & RELATION)] or targets
     subject = main[0][1]  # +1: the music; -1: the voice
-    if s.has(*UP) != s.has(*DOWN):
+    down = s.has(*DOWN, "softer")  # against the voice, "softer" is a level
+    if s.has(*UP) != down:
         louder = 1 if s.has(*UP) else -1
-        at = next(i for i, w in enumerate(words) if w in UP or w in DOWN)
+        at = next(i for i, w in enumerate(words) if w in UP or w in DOWN or w == "softer")
         before = [t for t in main if t[0] < at]
         subject = before[-1][1] if before else subject  # "the voice is fine, music up 2 dB"
     elif s.has(*COVERS) or s.has("too") and s.has(*LOUD):
@@ -347,7 +352,11 @@ def _voice_and_captions(s: Slots) -> list[str]:  # noqa: PLR0911 - one row per r
     cut = {"cut", "drop", "dip"} if "music" not in attrs and s.db is None else set()
     if s.has(*OFF) and not (s.has(*(UP | DOWN) - cut) or "music" in attrs or s.db is not None):
         pass  # "cut the narration": the voice off, below
-    elif "music" in attrs or s.db is not None or s.has(*UP, *DOWN, *COVERS, *COVERED, "too"):
+    elif (
+        "music" in attrs
+        or s.db is not None
+        or s.has(*UP, *DOWN, *COVERS, *COVERED, "too", "softer")
+    ):
         if s.beats or s.chunks or s.value or s.quoted:
             return []
         return _level_against_voice(s)

@@ -408,7 +408,7 @@ def _adjective(text: str) -> str:
     """Style words in base form: "a bit moodier" -> "moody", "much warmer" -> "warm"."""
     t = re.sub(r"\b(?:a (?:bit|little|lot|touch|tad)|more|much|even|slightly|very|way|somewhat|"
                r"something|anything|kind of|sort of)\b ?", "", _value(text).lower())  # fmt: skip
-    t = re.sub(r"^(?:(?:an?|the|some) )+", "", t.strip())
+    t = re.sub(r"^(?:(?:an?|the|some|new|fresh) )+", "", t.strip())
     # "a track that's more relaxed": the adjective after a relative clause's verb
     t = re.sub(r"^(?:that|which|who)(?:'s| is| are| sounds?| feels?| looks?)? ", "", t)
     words = [(w.rstrip(","), "," * w.endswith(",")) for w in t.replace(" ,", ",").split()]
@@ -745,8 +745,9 @@ def _music_brief(text: str) -> tuple[str | None, int | None, list[str] | None] |
         else:
             parts = [re.sub(r"^(?:an?|the|some|more) ", "", p) for p in raw]
             instruments = [p for p in parts if p] or None
-    if tm := re.search(r"\b(slower|slow|faster|fast|quicker|quick)\b(?: tempo| pace)?", t):
-        bpm = bpm or (SLOW_BPM if tm[1].startswith("slow") else FAST_BPM)
+    if tm := re.search(r"\b(too )?(slower|slow|faster|fast|quicker|quick)\b(?: tempo| pace)?", t):
+        slow = tm[2].startswith("slow") != bool(tm[1])  # "too fast": slower
+        bpm = bpm or (SLOW_BPM if slow else FAST_BPM)
         t = t.replace(tm[0], " ")
     t = re.sub(
         r"\b(?:and|music|soundtrack|track|song|score|tune|tempo|at|to|be|more|sounding|beat|for|"
@@ -1607,6 +1608,7 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     if re.search(r"\b(?:again|once more|one more time)\b", low):
         clause = _AGAIN.sub(r"\1", clause)  # "render chunk 3 again using veo": the same request
     clause = _APPROX.sub("", clause)  # "only 1.5 seconds", "around 90 bpm": the number
+    clause = re.sub(r"\bbrand[ -]new\b", "new", clause, flags=re.I)  # not the brand
     clause = _INSTEAD.sub(lambda m: f"{m['new']} {m['u1'] or m['u2']}", clause)  # "15, not 30 s"
     if re.match(r"(?:add|insert|append|put in) ", low):
         clause = _ADD_WHERE_FIRST.sub(r"\1 \3 \2", clause)  # "add at the end an offer beat"
