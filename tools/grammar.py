@@ -336,7 +336,8 @@ def _voice_and_captions(s: Slots) -> list[str]:  # noqa: PLR0911 - one row per r
     off = s.has(*NEGATION) or s.has(*OFF)
     if "captions" in attrs and "voice" not in attrs:
         music = [w for w in s.words if w in MUSIC and w != "track"]  # "as a soft track"
-        if s.beats or s.chunks or s.value or s.quoted or music:
+        asks = [w for w in s.value if w.lower() not in ("add", "include", "want")]
+        if s.beats or s.chunks or asks or s.quoted or music:
             return []
         sizes = {CAPTION_WORDS[w] for w in s.words if CAPTION_WORDS.get(w) in ("bigger", "smaller")}
         modes = {CAPTION_WORDS[w] for w in s.words if CAPTION_WORDS.get(w) in ("soft", "burn")}
@@ -348,7 +349,7 @@ def _voice_and_captions(s: Slots) -> list[str]:  # noqa: PLR0911 - one row per r
             return ["captions soft" if off else "captions burn"]
         if off:
             return ["captions off"]
-        return ["captions burn"] if s.has(*ON) else []
+        return ["captions burn"] if s.has(*ON) or asks != s.value else []  # "add subtitles"
     cut = {"cut", "drop", "dip"} if "music" not in attrs and s.db is None else set()
     if s.has(*OFF) and not (s.has(*(UP | DOWN) - cut) or "music" in attrs or s.db is not None):
         pass  # "cut the narration": the voice off, below
@@ -368,8 +369,11 @@ def _voice_and_captions(s: Slots) -> list[str]:  # noqa: PLR0911 - one row per r
         return []
     if s.beats or s.chunks or s.quoted or set(attrs) - {"voice"}:
         return []
-    if len(s.value) == 1 and not off:
-        return [f"voiceover voice {s.value[0].lower()}"]  # "use the nova voice"
+    name = s.value[0].lower() if len(s.value) == 1 else ""
+    at = s.words.index(name) if name in s.words else -1
+    near = {*s.words[max(0, at - 1) : at], *s.words[at + 1 : at + 2], *s.words[at - 2 : at]}
+    if name and not off and {"voice", "voices"} & near:
+        return [f"voiceover voice {name}"]  # "use the nova voice", "voice to nova"
     if s.value:
         return []
     if s.has(*OTHER) or s.has("change", "switch", "swap", "new"):
@@ -383,13 +387,24 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
     """(target, attribute, value) → canonical commands; one row per shape, first match wins."""
     attrs, beat = s.attributes, (s.beats[0] if len(s.beats) == 1 else None)
     free = " ".join(s.value)
-    takes_free = {"brand", "product", "camera", "lighting", "mood", "palette", "music", "voice"}
+    takes_free = {
+        "brand",
+        "product",
+        "camera",
+        "lighting",
+        "mood",
+        "palette",
+        "music",
+        "voice",
+        "captions",
+    }
     camera = s.has(*CAMERA_VERBS) or any(w.lower() in CAMERA_STYLES for w in s.value)
     if s.value and not (takes_free & set(attrs) or camera):
         return []  # words no slot takes, and no row that takes a free value
     if "voice" in attrs or "captions" in attrs:
         return _voice_and_captions(s)
-    if s.quoted and beat and set(attrs) == {"text"} and s.has("say", "says", "saying"):
+    said = {w for w in s.words if ATTRIBUTES.get(w) in ("text", "captions")}
+    if s.quoted and beat and set(attrs) == {"text"} and said <= {"say", "says", "saying"} and said:
         return [f"say {s.quoted} on {beat}"]  # spoken or shown: the pause decides
     if len(s.branches) == 2 and s.has(*COMPARE) and not (attrs or s.beats or s.chunks):
         return [f"compare {s.branches[0]} and {s.branches[1]}"]

@@ -560,6 +560,15 @@ def test_voice_and_caption_edits_fit_their_tools(text: str, phase: str, expected
         tool_args(c)  # raises UserError if the arguments do not fit
 
 
+def test_named_text_stays_on_screen_and_adjectives_are_no_voice() -> None:
+    """At refine, "the caption on the hook say 'Hi'" is shown text; "slower" names no voice."""
+    assert calls("make the caption on the hook say 'Hi'", ctx("refine")) == [
+        spec(op("set_beat", beat=1, description=None, type=None, on_screen_text="Hi"))
+    ]
+    assert calls("make the narration slower", ctx("refine")) == []
+    assert calls("add subtitles", ctx("refine")) == [call("set_captions", mode="burn")]
+
+
 def test_say_on_a_beat_is_on_screen_text_before_refine() -> None:
     """Before the refine pause, "beat 2 should say 'X'" is what the beat shows."""
     assert calls("beat 2 should say 'Run further'", ctx("plan")) == [
