@@ -32,6 +32,13 @@ prompt, a title, on-screen text) travel on, as values. Choices made here:
   is ``set_music`` before refine and ``regenerate_music`` at refine; a camera move is a spec
   edit for a beat (``set_camera``) and a new take for a chunk.
 * Relative colour words ("warmer colours") are ``adjust_palette``; named colours are a palette.
+* The voiceover and captions (issue 13) are their own tools at any pause: ``set_voiceover``
+  for a beat's line, ``set_voice`` (off, on, another or a named voice), ``set_captions``
+  (burn, soft, off, bigger, smaller) and ``change_music_level`` when the music's level is
+  said against the voice ("2 dB quieter under the narration", "I can't hear the narrator");
+  a level said of the music alone stays ``set_music_volume``. "Beat 2 should say 'X'" is the
+  spoken line at the refine pause and on-screen text before it; naming the text or caption
+  keeps it on screen.
 * Auto-continue on is ``set_auto_continue`` then ``continue_pipeline``; off is
   ``set_auto_continue`` alone. Finishing ("finish it", "we're done") continues at the refine
   pause and runs to the end without pausing before it. Acknowledgements continue only when they
