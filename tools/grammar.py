@@ -194,6 +194,84 @@ def normalise(clause: str) -> str:
     return clause
 
 
+#: Verbs that change what a beat's picture shows ("put beat 2 on a beach", "turn beat 1 into a
+#: forest", "redo beat 8 in a stadium"); the scene follows one of :data:`SCENE_PREPOSITIONS`.
+#: "make ... off/from beat N" is German's "mach aus Szene N ..." as :mod:`tools.lexicon` reads it.
+REDRAW_VERBS = frozenset(
+    "make put place set move take turn transform convert regenerate redo redraw rerender "
+    "re-render render draw show change switch".split()
+)
+#: Prepositions that lead from a beat to the scene it should show ("an" only before an article:
+#: German's "an einen Strand").
+SCENE_PREPOSITIONS = r"(?:into|in|onto|on|at|to|as|an(?= (?:a|an|the)\b))"
+#: Where a beat goes when it is moved rather than redrawn ("move beat 3 to position 6").
+_PLACE_WORDS = (
+    r"(?:(?:the )?(?:position|place|slot|spot|number|no\.?) ?\d+|\d+(?:st|nd|rd|th)?"
+    r"|(?:the )?(?:start|beginning|front|end|back|top|bottom|middle)|(?:right |just )?"
+    r"(?:after|before|behind|ahead of|between|next to)\b.*|(?:the )?(?:\w+ )?"
+    r"(?:place|position|slot|spot)|(?:the )?(?:first|second|third|fourth|fifth|sixth|"
+    r"seventh|eighth|ninth|tenth|last|penultimate)(?: one)?)"
+)
+#: Words of a move by places ("move beat 3 two places later").
+_MOVED = r"\b(?:places?|positions?|slots?|spots?|earlier|later|forwards?|backwards?)$"
+#: Words that make a free-standing description something else than a scene.
+_NOT_SCENE = frozenset().union(UP, DOWN, OFF - {"cut"}, RELATIVE, PAUSES, FINISH, AUTO, MUSIC,
+                               WHOLE - {"all"}, COST, RESIZE, SWAP)  # fmt: skip
+_LOOK = r"(?:should|must|needs? to|has to|could|can) (?:look|feel|be|seem|show)(?: like)? "
+
+
+def redraw(clause: str, patterns: Patterns, *, whole: bool = False) -> str | None:
+    """A request to show a beat as another scene, as the canonical ``make <beat> <scene>``.
+
+    The clause is a verb of :data:`REDRAW_VERBS` (or none), one beat, a preposition of
+    :data:`SCENE_PREPOSITIONS` (or, after a verb, none) and the scene: "put beat 2 on a rooftop",
+    "beat 6 into a park", "take the third beat to a market". The colon binds a beat to its scene
+    ("beat 4: a city street at night"), as does "beat 3 should look …". With ``whole`` the
+    clause is a whole message, whose scene may hold commas and "and" ("beat 2 moody and dark,
+    candlelit"); then the scene must carry no slot of another request (an attribute, a value
+    with a form of its own, another target, a direction).
+
+    Args:
+        clause: one clause (or with ``whole``, one message) in the grammar's English slot words.
+        patterns: the interpreter's reference patterns.
+        whole: whether ``clause`` is a whole message not yet split into clauses.
+
+    Returns:
+        ``make <beat> <scene>``, or None when the clause is no such request (a move to a
+        position, a length, another request).
+    """
+    text = clause.strip().rstrip("?.! ")
+    verb = re.match(rf"(?:(?:please|could you|can you|would you) )?({'|'.join(REDRAW_VERBS)}) "
+                    r"(?:(?:off|from) )?", text, re.I)  # fmt: skip
+    rest = text[verb.end() :] if verb else text
+    ref = patterns.beats.match(rest)
+    if ref is None or re.search(r"(?:,| and| &)\s*$", ref[0]) or re.search(r",| and | & ", ref[0]):
+        return None
+    after = rest[ref.end() :]
+    link = re.match(rf"\s*(?::|(?: please)? {SCENE_PREPOSITIONS} |,? {_LOOK})\s*", after, re.I)
+    if link is None and not verb and not whole:
+        return None
+    scene = after[link.end() :] if link else after.strip()
+    if link is None and verb and verb[1].lower() != "make":
+        return None  # "show beat 3", "redo the second image and the fifth": no scene
+    if (not scene or re.match(r"[\d.,]", scene) or re.fullmatch(_PLACE_WORDS, scene, re.I)
+            or re.search(_MOVED, scene, re.I)):  # fmt: skip
+        return None  # "move beat 3 to position 6", "beat 2 to 4 seconds": not a scene
+    if whole and any(w in REDRAW_VERBS or w in ("it", "redo-it") for w in
+                     re.findall(r"[\w']+", scene.lower())):  # fmt: skip
+        return None  # "the last frame looks blurry, redo it": a remark, then a request
+    slots = read(scene, patterns)
+    looks = {"lighting", "mood", "palette"} if link else set()  # "beat 4: warm lighting"
+    if (set(slots.attributes) - looks or slots.quoted or slots.model or slots.db is not None
+                or slots.bpm or slots.duration or slots.beats or slots.chunks or slots.branches
+            or any(w in _NOT_SCENE for w in slots.words)):  # fmt: skip
+        return None
+    if whole and not (link or verb):
+        if not re.search(r",| and ", scene):
+            return None  # "beat 2 moody": the interpreter's rules, clause by clause
+    return f"make {ref[0].strip()} {scene.strip()}"
+
+
 def read(clause: str, patterns: Patterns) -> Slots:
     """The slots of one clause (slot words in English, as :mod:`tools.lexicon` reads them)."""
     slots, rest = Slots(), clause

@@ -65,7 +65,7 @@ from pydantic import BaseModel, Field
 
 from agent.providers.replicate.catalog import load_catalog
 from agent.spec import BEAT_TYPES, MAX_DURATION_S, MAX_VOICEOVER_CHARS, MIN_DURATION_S
-from tools.grammar import ATTRIBUTES, VAGUE, Patterns, normalise, rephrase
+from tools.grammar import ATTRIBUTES, VAGUE, Patterns, normalise, redraw, rephrase
 from tools.lexicon import Reading, canonical
 
 Phase = Literal["plan", "storyboard", "chunks", "refine"]
@@ -1632,6 +1632,9 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     clause = normalise(clause)  # "brighten the lighting": make the lighting brighter
     if not clause:
         return []
+    if (scene := redraw(clause, _PATTERNS)) is not None:  # "put beat 2 on a beach"
+        if (result := _rules(scene, ctx)) is not None:
+            return result
     commands, complete = rephrase(clause, _PATTERNS)
     for command in commands if complete else []:  # a reading with a slot for every word
         if (result := _rules(command, ctx)) is not None:
@@ -2094,6 +2097,10 @@ def _interpret(reading: Reading, ctx: Context) -> Interpretation:
     clean = reading.text
     if not clean:
         return Interpretation(reply="What would you like to change? " + possible(ctx.phase))
+    scene = redraw(_HEAD.sub("", _TAIL.sub("", clean)).strip(), _PATTERNS, whole=True)
+    if scene is not None and isinstance(whole := _rules(scene, ctx), list) and whole:
+        if calls := _assemble(whole, ctx):  # "beat 2: moody and dark, candlelit": one beat
+            return Interpretation(calls=calls)
     done = _clauses(clean, ctx)
     items = [it for _, r in done if isinstance(r, list) for it in r]
     given = {it.args["op"] for it in items if isinstance(it, _Op)}

@@ -28,7 +28,8 @@ FRENCH: dict[str, str] = {
     # verbs
     "fais": "make", "faites": "make", "faire": "make", "rends": "make", "rendre": "make",
     "fais-la": "make it", "fais-le": "make it", "rends-la": "make it", "rends-le": "make it",
-    "mets": "put", "mettez": "put", "mettre": "put", "passe": "switch", "passer": "switch",
+    "mets": "put", "transforme": "turn", "transformez": "turn", "transformer": "turn",
+    "convertis": "turn", "mettez": "put", "mettre": "put", "passe": "switch", "passer": "switch",
     "supprime": "remove", "supprimez": "remove", "supprimer": "remove", "enleve": "remove",
     "retire": "remove", "efface": "remove", "refais": "regenerate", "refaites": "regenerate",
     "refaire": "regenerate", "regenere": "regenerate", "regenerez": "regenerate",
@@ -145,7 +146,8 @@ FRENCH: dict[str, str] = {
 GERMAN: dict[str, str] = {
     # verbs (the particle of a split verb is dropped or becomes "again")
     "mach": "make", "mache": "make", "macht": "make", "machen": "make", "lass": "make",
-    "gestalte": "make", "setze": "set", "setz": "set", "stelle": "set", "stell": "set",
+    "gestalte": "make", "verwandle": "turn", "verwandel": "turn", "verwandeln": "turn",
+    "setze": "set", "setz": "set", "stelle": "set", "stell": "set",
     "losche": "remove", "losch": "remove", "loschen": "remove", "entferne": "remove",
     "entfernen": "remove", "streiche": "remove", "generiere": "regenerate",
     "generier": "regenerate", "erstelle": "regenerate", "erzeuge": "regenerate", "neu": "anew",
@@ -261,7 +263,9 @@ GERMAN: dict[str, str] = {
 SPANISH: dict[str, str] = {
     # verbs
     "haz": "make", "hace": "make", "hacer": "make", "haga": "make", "haz que": "make",
-    "hazlo": "make it", "hazla": "make it", "pon": "put", "ponle": "put", "poner": "put",
+    "hazlo": "make it", "hazla": "make it", "pon": "put", "convierte": "turn",
+    "convertir": "turn", "conviertan": "turn", "lleva": "take", "llevar": "take",
+    "ponle": "put", "poner": "put",
     "vuelve": "make", "elimina": "remove", "eliminar": "remove", "borra": "remove",
     "quita": "remove", "quitar": "remove", "regenera": "regenerate", "regenerar": "regenerate",
     "rehaz": "regenerate", "rehacer": "regenerate", "vuelve a generar": "regenerate",
