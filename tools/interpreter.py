@@ -1610,8 +1610,9 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     """The items one clause means, a problem with it, or None when no rule takes it."""
     clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
     low = clause.lower()
-    if low.endswith(" anew") and _REGEN_START.match(clause):
-        clause = clause[: -len(" anew")]  # "generiere ... neu": regenerate ... (anew)
+    if re.search(r" anew\b", low) and (_REGEN_START.match(clause) or low.startswith("make ")):
+        # "generiere ... neu", "mach ... neu": regenerate ...; "anew" says how, never what
+        clause = re.sub(r"^make ", "regenerate ", re.sub(r" anew\b", "", clause), flags=re.I)
     if re.search(r"\b(?:again|once more|one more time)\b", low):
         clause = _AGAIN.sub(r"\1", clause)  # "render chunk 3 again using veo": the same request
     clause = _APPROX.sub("", clause)  # "only 1.5 seconds", "around 90 bpm": the number

@@ -134,8 +134,9 @@ FRENCH: dict[str, str] = {
     "prochaine etape": "next step", "va couter": "will cost", "coutera": "will cost",
     "arrete-toi": "stop", "t'arreter": "stopping", "plutot": "", "ne": "not", "entre": "between",
     "qu'est-ce qui": "what", "qu'est-ce que": "what",
-    "dire": "say", "dise": "say", "dit": "say", "pourrais-tu": "", "peux-tu": "",
-    "pouvez-vous": "", "pourriez-vous": "", "baisser": "lower", "monter": "raise",
+    "dire": "say", "dise": "say", "dit": "say", "pourrais-tu": "", "peux-tu": "", "tu peux": "",
+    "tu pourrais": "", "vous pouvez": "", "pouvez-vous": "", "pourriez-vous": "",
+    "baisser": "lower", "monter": "raise",
     "augmenter": "raise", "enlever": "remove", "difference": "difference",
     "c'est combien": "what is the cost", "ca fait combien": "what is the cost",
     "d'un coup": "", "une demi-minute": "half a minute", "demi-minute": "half a minute",
@@ -151,6 +152,7 @@ GERMAN: dict[str, str] = {
     "losche": "remove", "losch": "remove", "loschen": "remove", "entferne": "remove",
     "entfernen": "remove", "streiche": "remove", "generiere": "regenerate",
     "generier": "regenerate", "erstelle": "regenerate", "erzeuge": "regenerate", "neu": "anew",
+    "sanft": "gentle",
     "mir": "me",
     "verschiebe": "move", "verschieb": "move", "schiebe": "move", "bewege": "move",
     "fuge": "add", "hinzu": "", "ersetze": "replace", "ersetz": "replace", "andere": "change",
@@ -217,6 +219,7 @@ GERMAN: dict[str, str] = {
     "kurzen": "shorten", "pause": "pause", "pausen": "pauses",
     "exportiere": "export", "exportieren": "export",
     # adjectives and comparatives
+    "sanfter": "gentler", "sanftere": "gentler",
     "ruhiger": "calmer", "ruhig": "calm", "ruhige": "calm", "warmer": "warmer",
     "warmere": "warmer", "warm": "warm", "kuhler": "cooler", "kuhlere": "cooler",
     "kalter": "cooler", "kaltere": "cooler", "dunkler": "darker", "dunklere": "darker",
@@ -387,7 +390,8 @@ _MARKERS = {lang: set(words) - {w for other in LEXICONS.values() if other is not
 _COMPARATIVE = {"short": "shorter", "long": "longer", "calm": "calmer", "warm": "warmer",
                 "cool": "cooler", "dark": "darker", "light": "lighter", "slow": "slower",
                 "fast": "faster", "soft": "softer", "loud": "louder", "happy": "happier",
-                "bright": "brighter", "big": "bigger", "small": "smaller"}  # fmt: skip
+                "bright": "brighter", "big": "bigger", "small": "smaller",
+                "gentle": "gentler"}  # fmt: skip
 #: Opposites the reading forms from "moins"/"menos"/"weniger" + adjective ("less loud").
 _LESS = {"loud": "quieter", "fast": "slower", "slow": "faster", "dark": "lighter",
          "light": "darker", "bright": "darker", "warm": "cooler", "cool": "warmer",
