@@ -68,6 +68,10 @@ OFF = frozenset("off remove removed hide disable disabled drop kill mute muted d
 #: Words that turn something (back) on.
 ON = frozenset("on back enable enabled restore".split())
 #: Words that ask for another one of something ("a different voice").
+#: Words that describe a kind of voice rather than name one ("a female voice", "a deeper voice").
+VOICE_KINDS = frozenset("male female man woman man's woman's men's women's masculine feminine "
+                        "boy girl child kid deep deeper low lower high higher older younger "
+                        "british american australian".split())  # fmt: skip
 OTHER = frozenset("another different other next alternative".split())
 #: Caption settings: size and mode words (:data:`SetCaptionsArgs` of :mod:`tools.schemas`).
 CAPTION_WORDS = {
@@ -199,7 +203,8 @@ def normalise(clause: str) -> str:
 #: "make ... off/from beat N" is German's "mach aus Szene N ..." as :mod:`tools.lexicon` reads it.
 REDRAW_VERBS = frozenset(
     "make put place set move take turn transform convert regenerate redo redraw rerender "
-    "re-render render draw show change switch".split()
+    "re-render render draw show change switch bring send drop relocate shift stage shoot "
+    "film".split()
 )
 #: Prepositions that lead from a beat to the scene it should show ("an" only before an article:
 #: German's "an einen Strand").
@@ -450,6 +455,8 @@ def _voice_and_captions(s: Slots) -> list[str]:  # noqa: PLR0911 - one row per r
     name = s.value[0].lower() if len(s.value) == 1 else ""
     at = s.words.index(name) if name in s.words else -1
     near = {*s.words[max(0, at - 1) : at], *s.words[at + 1 : at + 2], *s.words[at - 2 : at]}
+    if name in VOICE_KINDS and not off:
+        return [f"voiceover kind {name}"]  # "a female voice": a kind, never a voice's name
     if name and not off and {"voice", "voices"} & near:
         return [f"voiceover voice {name}"]  # "use the nova voice", "voice to nova"
     if s.value:

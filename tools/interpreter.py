@@ -979,6 +979,15 @@ def _voice(m: re.Match[str], ctx: Context) -> list[_Item]:
     return [_call("set_voice", enabled=True, voice=voice)]
 
 
+def _voice_kind(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """A kind of voice ("a female voice"): voices are picked by name, so say how."""
+    raise _Problem(
+        f"A voice is chosen by its name, not by a kind such as '{m['k'].lower()}': the speech "
+        "models do not describe their voices by kind, and the offline one has a single voice. "
+        "Say e.g. 'use the nova voice' (with a speech model that has it) or 'another voice'."
+    )
+
+
 def _captions(m: re.Match[str], ctx: Context) -> list[_Item]:
     x = m["x"].lower()
     if x in ("bigger", "smaller"):
@@ -1279,6 +1288,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_say, r"say (?P<t>%QUOTED%) on (?P<b>%BEAT%)"),
     *_rule(_voiceover, r"voiceover of (?P<b>%BEAT%) to (?P<t>%QUOTED%|nothing)"),
     *_rule(_voice, r"voiceover (?P<v>off|on|another voice|voice [\w.-]+)"),
+    *_rule(_voice_kind, r"voiceover kind (?P<k>[\w']+)"),
     *_rule(_captions, r"captions (?P<x>off|soft|burn|bigger|smaller)"),
     *_rule(_level_step, r"music against the voice by (?P<db>[+-]\d+(?:\.\d+)?) db"),
     *_rule(_calls(_call("set_music_volume", gain_db=MUTE_DB)),
