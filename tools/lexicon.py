@@ -540,6 +540,11 @@ def _language(words: list[str]) -> str:
     return best
 
 
+#: Nouns that name a beat only before its number ("mets le plan 4 ...": shot 4), elsewhere
+#: another word ("retour au plan": the plan).
+_BEFORE_NUMBER = {"fr": {"plan": "beat"}, "es": {"plano": "beat"}}
+
+
 def canonical(source: str) -> Reading:
     """Read a message in French, German or Spanish as slot words; English is left as is.
 
@@ -590,6 +595,9 @@ def canonical(source: str) -> Reading:
             if contiguous and n == 1 and span[0].group().lower() in ACCENTED.get(language, {}):
                 key = span[0].group().lower()
                 lexicon = {**lexicon, key: ACCENTED[language][key]}
+            numbered = _BEFORE_NUMBER.get(language, {}).get(key)
+            if n == 1 and numbered and i + 1 < len(words) and words[i + 1].isdigit():
+                lexicon = {**lexicon, key: numbered}  # "le plan 4": shot 4, not the plan
             if contiguous and key in lexicon:
                 start, end = span[0].start(), span[-1].end()
                 keep(start)
