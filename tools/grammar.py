@@ -27,8 +27,12 @@ from dataclasses import dataclass, field
 
 #: Attribute words → attribute. A clause may name several; :func:`_table` decides by priority.
 ATTRIBUTES: dict[str, str] = {
-    **dict.fromkeys("text texts caption captions subtitle headline overlay words wording "
-                    "say says saying read reads write written label".split(), "text"),
+    **dict.fromkeys("text texts headline overlay words wording say says saying read reads "
+                    "write written label".split(), "text"),
+    **dict.fromkeys("caption captions subtitle subtitles subs".split(), "captions"),
+    **dict.fromkeys("voice voices voiceover voiceovers voice-over vo narration narrator "
+                    "narrators narrate narrated speaker speech spoken speak speaks "
+                    "speaking".split(), "voice"),
     **dict.fromkeys("brand company maker".split(), "brand"),
     **dict.fromkeys("product item selling advertising promoting featuring".split(), "product"),
     **dict.fromkeys("genre".split(), "music"),
@@ -58,16 +62,52 @@ UP = frozenset("louder raise raised boost increase up higher bump".split())
 DOWN = frozenset("quieter lower lowered reduce decrease down cut softer-volume dip "
                  "drop".split())  # fmt: skip
 NEGATION = frozenset("don't dont not no without never stop quit skip".split())
+#: Words that turn something off or take it away ("captions off", "drop the narration").
+OFF = frozenset("off remove removed hide disable disabled drop kill mute muted delete lose cut "
+                "none rid".split())  # fmt: skip
+#: Words that turn something (back) on.
+ON = frozenset("on back enable enabled restore".split())
+#: Words that ask for another one of something ("a different voice").
+#: Words that describe a kind of voice rather than name one ("a female voice", "a deeper voice").
+VOICE_KINDS = frozenset("male female man woman man's woman's men's women's masculine feminine "
+                        "boy girl child kid deep deeper low lower high higher older younger "
+                        "british american australian".split())  # fmt: skip
+OTHER = frozenset("another different other next alternative".split())
+#: Caption settings: size and mode words (:data:`SetCaptionsArgs` of :mod:`tools.schemas`).
+CAPTION_WORDS = {
+    **dict.fromkeys("bigger larger big large huge enlarge increase".split(), "bigger"),
+    **dict.fromkeys("smaller small tiny shrink reduce".split(), "smaller"),
+    **dict.fromkeys("soft track optional toggle toggleable selectable separate".split(), "soft"),
+    **dict.fromkeys("burn burned burnt burn-in burned-in hard hardcoded hard-coded baked "
+                    "permanent onscreen on-screen visible".split(), "burn"),
+}  # fmt: skip
+#: Words that set the music against something else in the mix ("under the voice").
+RELATION = frozenset("under underneath beneath below behind against relative compared "
+                     "versus vs over above".split())  # fmt: skip
+#: Loudness as a complaint about what is named first: it covers the other (the music "drowns
+#: out the voice"), or it cannot be heard (the voice is "hard to hear", "buried").
+COVERS = frozenset("overpowering overpowers overpower drowns drown drowning buries bury masks "
+                   "masking covers swamps".split())  # fmt: skip
+COVERED = frozenset("hear heard audible inaudible drowned buried masked swamped "
+                    "lost".split())  # fmt: skip
+#: Adjectives of level, a complaint after "too" ("the voice is too quiet").
+LOUD, QUIET = frozenset({"loud"}), frozenset("quiet faint weak low soft".split())
 PAUSES = frozenset("stop stopping pause pauses pausing approval approvals approve asking ask "
                    "checking check checks waiting wait confirm confirmation confirming "
                    "review reviews breaks".split())  # fmt: skip
 AUTO = frozenset("automatically automatic auto autopilot yourself unattended".split())
 FINISH = frozenset("finish final finalise finalize export wrap done".split())
 RELATIVE = frozenset("longer shorter more less extra".split())
+#: Verbs that change a length ("shorten the hook by a second").
+RESIZE = frozenset("shorten shortened lengthen lengthened extend extended trim stretch "
+                   "by".split())  # fmt: skip
 SWAP = frozenset("swap switch exchange trade".split())
 COMPARE = frozenset("compare comparison better worse differ differs different difference "
                     "differences diff versus vs or against between which branch branches "
                     "changed side".split())  # fmt: skip
+#: Words that ask how two versions differ or which is better (not only name a branch).
+CONTRAST = frozenset("compare comparison better worse best differ differs different difference "
+                     "differences diff changed".split())  # fmt: skip
 #: Values that say no direction ("make it look good"): a question, not an edit.
 VAGUE = frozenset("good better best nice nicer great greater awesome amazing perfect different "
                   "interesting fine ok okay right special".split())  # fmt: skip
@@ -77,7 +117,8 @@ COST = frozenset("cost costs costed spent spend spending bill expensive breakdow
 #: Phrases that hand the rest of the run over ("go on without me", "end to end").
 _HAND_OVER = re.compile(
     r"\b(?:without me|without us|end to end|all the way(?: through)?|on "
-    r"(?:your|its) own|by (?:yourself|itself))\b",
+    r"(?:your|its) own|by (?:yourself|itself)|(?:run|go|continue|keep going|carry on|finish)\b"
+    r".*\b(?:to|until|till) the (?:end|finish))\b",
     re.I,
 )
 ORDINALS = {w: i + 1 for i, w in enumerate(
@@ -157,6 +198,85 @@ def normalise(clause: str) -> str:
     return clause
 
 
+#: Verbs that change what a beat's picture shows ("put beat 2 on a beach", "turn beat 1 into a
+#: forest", "redo beat 8 in a stadium"); the scene follows one of :data:`SCENE_PREPOSITIONS`.
+#: "make ... off/from beat N" is German's "mach aus Szene N ..." as :mod:`tools.lexicon` reads it.
+REDRAW_VERBS = frozenset(
+    "make put place set move take turn transform convert regenerate redo redraw rerender "
+    "re-render render draw show change switch bring send drop relocate shift stage shoot "
+    "film".split()
+)
+#: Prepositions that lead from a beat to the scene it should show ("an" only before an article:
+#: German's "an einen Strand").
+SCENE_PREPOSITIONS = r"(?:into|in|onto|on|at|to|as|an(?= (?:a|an|the)\b))"
+#: Where a beat goes when it is moved rather than redrawn ("move beat 3 to position 6").
+_PLACE_WORDS = (
+    r"(?:(?:the )?(?:position|place|slot|spot|number|no\.?) ?\d+|\d+(?:st|nd|rd|th)?"
+    r"|(?:the )?(?:start|beginning|front|end|back|top|bottom|middle)|(?:right |just )?"
+    r"(?:after|before|behind|ahead of|between|next to)\b.*|(?:the )?(?:\w+ )?"
+    r"(?:place|position|slot|spot)|(?:the )?(?:first|second|third|fourth|fifth|sixth|"
+    r"seventh|eighth|ninth|tenth|last|penultimate)(?: one)?)"
+)
+#: Words of a move by places ("move beat 3 two places later").
+_MOVED = r"\b(?:places?|positions?|slots?|spots?|earlier|later|forwards?|backwards?)$"
+#: Words that make a free-standing description something else than a scene.
+_NOT_SCENE = frozenset().union(UP, DOWN, OFF - {"cut"}, RELATIVE, PAUSES, FINISH, AUTO, MUSIC,
+                               WHOLE - {"all"}, COST, RESIZE, SWAP)  # fmt: skip
+_LOOK = r"(?:should|must|needs? to|has to|could|can) (?:look|feel|be|seem|show)(?: like)? "
+
+
+def redraw(clause: str, patterns: Patterns, *, whole: bool = False) -> str | None:
+    """A request to show a beat as another scene, as the canonical ``make <beat> <scene>``.
+
+    The clause is a verb of :data:`REDRAW_VERBS` (or none), one beat, a preposition of
+    :data:`SCENE_PREPOSITIONS` (or, after a verb, none) and the scene: "put beat 2 on a rooftop",
+    "beat 6 into a park", "take the third beat to a market". The colon binds a beat to its scene
+    ("beat 4: a city street at night"), as does "beat 3 should look …". With ``whole`` the
+    clause is a whole message, whose scene may hold commas and "and" ("beat 2 moody and dark,
+    candlelit"); then the scene must carry no slot of another request (an attribute, a value
+    with a form of its own, another target, a direction).
+
+    Args:
+        clause: one clause (or with ``whole``, one message) in the grammar's English slot words.
+        patterns: the interpreter's reference patterns.
+        whole: whether ``clause`` is a whole message not yet split into clauses.
+
+    Returns:
+        ``make <beat> <scene>``, or None when the clause is no such request (a move to a
+        position, a length, another request).
+    """
+    text = clause.strip().rstrip("?.! ")
+    verb = re.match(rf"(?:(?:please|could you|can you|would you) )?({'|'.join(REDRAW_VERBS)}) "
+                    r"(?:(?:off|from) )?", text, re.I)  # fmt: skip
+    rest = text[verb.end() :] if verb else text
+    ref = patterns.beats.match(rest)
+    if ref is None or re.search(r"(?:,| and| &)\s*$", ref[0]) or re.search(r",| and | & ", ref[0]):
+        return None
+    after = rest[ref.end() :]
+    link = re.match(rf"\s*(?::|(?: please)? {SCENE_PREPOSITIONS} |,? {_LOOK})\s*", after, re.I)
+    if link is None and not verb and not whole:
+        return None
+    scene = after[link.end() :] if link else after.strip()
+    if link is None and verb and verb[1].lower() != "make":
+        return None  # "show beat 3", "redo the second image and the fifth": no scene
+    if (not scene or re.match(r"[\d.,]", scene) or re.fullmatch(_PLACE_WORDS, scene, re.I)
+            or re.search(_MOVED, scene, re.I)):  # fmt: skip
+        return None  # "move beat 3 to position 6", "beat 2 to 4 seconds": not a scene
+    if whole and any(w in REDRAW_VERBS or w in ("it", "redo-it") for w in
+                     re.findall(r"[\w']+", scene.lower())):  # fmt: skip
+        return None  # "the last frame looks blurry, redo it": a remark, then a request
+    slots = read(scene, patterns)
+    looks = {"lighting", "mood", "palette"} if link else set()  # "beat 4: warm lighting"
+    if (set(slots.attributes) - looks or slots.quoted or slots.model or slots.db is not None
+                or slots.bpm or slots.duration or slots.beats or slots.chunks or slots.branches
+            or any(w in _NOT_SCENE for w in slots.words)):  # fmt: skip
+        return None
+    if whole and not (link or verb):
+        if not re.search(r",| and ", scene):
+            return None  # "beat 2 moody": the interpreter's rules, clause by clause
+    return f"make {ref[0].strip()} {scene.strip()}"
+
+
 def read(clause: str, patterns: Patterns) -> Slots:
     """The slots of one clause (slot words in English, as :mod:`tools.lexicon` reads them)."""
     slots, rest = Slots(), clause
@@ -181,16 +301,29 @@ def read(clause: str, patterns: Patterns) -> Slots:
                 continue  # "the brand": an attribute, not the brand-story beat
             found.insert(0, m[0].strip())
             rest = rest[: m.start()] + " " + rest[m.end() :]
+    rest = re.sub(r"\bbrand[ -]new\b", "new", rest, flags=re.I)  # not the brand
     for word in _WORD.findall(rest):
         low = word.lower().strip(".")
         slots.words.append(low)
         if low in ATTRIBUTES:
-            slots.attributes.append(ATTRIBUTES[low])
+            attribute = ATTRIBUTES[low]
+            if attribute == "captions" and slots.beats:
+                attribute = "text"  # "the caption on beat 3": that beat's on-screen text
+            slots.attributes.append(attribute)
         elif low in MUSIC:
             slots.attributes.append("music")
         elif not _known(low):
             slots.value.append(word.strip("."))
+    if {"music", "voice"} <= set(slots.attributes):  # "the music softer under the voice"
+        slots.value = [w for w in slots.value if w.lower() != "softer"]
     return slots
+
+
+#: Words of no class that still carry no free value ("too", "silent", "this version").
+_OTHER_KNOWN = frozenset("shoot film shot time keep too can't cannot barely hardly one version "
+                         "current mix nothing silent silence empty blank as style "
+                         "background gets got getting entirely completely altogether totally "
+                         "fully but them".split())  # fmt: skip
 
 
 def _known(word: str) -> bool:
@@ -211,7 +344,16 @@ def _known(word: str) -> bool:
         CAMERA_VERBS,
         DIRECTIONS,
         PLACES,
-        {"shoot", "film", "shot", "time", "keep"},
+        OFF,
+        ON,
+        OTHER,
+        CAPTION_WORDS,
+        RELATION,
+        COVERS,
+        COVERED,
+        LOUD,
+        QUIET,
+        _OTHER_KNOWN,
     )
     return any(word in c for c in classes)
 
@@ -235,16 +377,127 @@ def rephrase(clause: str, patterns: Patterns) -> tuple[list[str], bool]:
     return commands, not slots.value
 
 
+def _level_against_voice(s: Slots) -> list[str]:
+    """The music's level against the voice, as a signed step in dB; [] if no level is said.
+
+    The first of music and voice named is what the direction words are about: "the music
+    down 4 dB under the narration" is -4, "the voice is too quiet" and "I can't hear the
+    narrator over the music" are the music down (-3 without a number).
+    """
+    words = s.words
+    targets = [(i, 1 if w in MUSIC else -1) for i, w in enumerate(words)
+               if w in MUSIC or ATTRIBUTES.get(w) == "voice"]  # fmt: skip
+    # a target after "under", "against", "over the" is the reference, not what changes
+    main = [t for t in targets if not ({*words[max(0, t[0] - 2) : t[0]]} & RELATION)] or targets
+    subject = main[0][1]  # +1: the music; -1: the voice
+    down = s.has(*DOWN, "softer")  # against the voice, "softer" is a level
+    if s.has(*UP) != down:
+        louder = 1 if s.has(*UP) else -1
+        at = next(i for i, w in enumerate(words) if w in UP or w in DOWN or w == "softer")
+        before = [t for t in main if t[0] < at]
+        subject = before[-1][1] if before else subject  # "the voice is fine, music up 2 dB"
+    elif s.has(*COVERS) or s.has("too") and s.has(*LOUD):
+        louder = -1  # what is named first is too loud
+    elif s.has(*COVERED) or s.has("too") and s.has(*QUIET):
+        louder = 1  # what is named first cannot be heard
+    else:
+        return []
+    size = abs(s.db) if s.db is not None else 6 if s.has("much", "way", "lot", "far") else 3
+    sign = louder * subject
+    return [f"music against the voice by {sign * size:+g} dB"]
+
+
+def _voice_and_captions(s: Slots) -> list[str]:  # noqa: PLR0911 - one row per request
+    """Rows for the voiceover and the captions (issue 13's edits).
+
+    A beat's line ("the voiceover on beat 3 should be 'X'", "no narration on the hook"), the
+    voice on, off, another or a named one, the music's level against the voice, and the
+    captions' mode (burned in, soft track, off) or size.
+    """
+    attrs = s.attributes
+    beat = s.beats[0] if len(s.beats) == 1 else None
+    off = s.has(*NEGATION) or s.has(*OFF)
+    if "captions" in attrs and "voice" not in attrs:
+        music = [w for w in s.words if w in MUSIC and w != "track"]  # "as a soft track"
+        asks = [w for w in s.value if w.lower() not in ("add", "include", "want")]
+        if s.beats or s.chunks or asks or s.quoted or music:
+            return []
+        sizes = {CAPTION_WORDS[w] for w in s.words if CAPTION_WORDS.get(w) in ("bigger", "smaller")}
+        modes = {CAPTION_WORDS[w] for w in s.words if CAPTION_WORDS.get(w) in ("soft", "burn")}
+        if len(sizes) == 1:
+            return [f"captions {sizes.pop()}"]
+        if "soft" in modes:
+            return ["captions soft"]
+        if "burn" in modes:
+            return ["captions soft" if off else "captions burn"]
+        if off:
+            return ["captions off"]
+        return ["captions burn"] if s.has(*ON) or asks != s.value else []  # "add subtitles"
+    cut = {"cut", "drop", "dip"} if "music" not in attrs and s.db is None else set()
+    if s.has(*OFF) and not (s.has(*(UP | DOWN) - cut) or "music" in attrs or s.db is not None):
+        pass  # "cut the narration": the voice off, below
+    elif (
+        "music" in attrs
+        or s.db is not None
+        or s.has(*UP, *DOWN, *COVERS, *COVERED, "too", "softer")
+    ):
+        if s.beats or s.chunks or s.value or s.quoted:
+            return []
+        return _level_against_voice(s)
+    if beat and not s.chunks and not s.value:
+        if s.quoted:
+            return [f"voiceover of {beat} to {s.quoted}"]
+        if off or s.has("nothing", "silent", "silence", "empty"):
+            return [f"voiceover of {beat} to nothing"]
+        return []
+    if s.beats or s.chunks or s.quoted or set(attrs) - {"voice"}:
+        return []
+    name = s.value[0].lower() if len(s.value) == 1 else ""
+    at = s.words.index(name) if name in s.words else -1
+    near = {*s.words[max(0, at - 1) : at], *s.words[at + 1 : at + 2], *s.words[at - 2 : at]}
+    if name in VOICE_KINDS and not off:
+        return [f"voiceover kind {name}"]  # "a female voice": a kind, never a voice's name
+    if name and not off and {"voice", "voices"} & near:
+        return [f"voiceover voice {name}"]  # "use the nova voice", "voice to nova"
+    if s.value:
+        return []
+    if s.has(*OTHER) or s.has("change", "switch", "swap", "new"):
+        return ["voiceover another voice"]
+    if off:
+        return ["voiceover off"]
+    return ["voiceover on"] if s.has(*ON) else []
+
+
 def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 - one row per slot shape
     """(target, attribute, value) → canonical commands; one row per shape, first match wins."""
     attrs, beat = s.attributes, (s.beats[0] if len(s.beats) == 1 else None)
     free = " ".join(s.value)
-    takes_free = {"brand", "product", "camera", "lighting", "mood", "palette", "music"}
+    takes_free = {
+        "brand",
+        "product",
+        "camera",
+        "lighting",
+        "mood",
+        "palette",
+        "music",
+        "voice",
+        "captions",
+    }
     camera = s.has(*CAMERA_VERBS) or any(w.lower() in CAMERA_STYLES for w in s.value)
     if s.value and not (takes_free & set(attrs) or camera):
         return []  # words no slot takes, and no row that takes a free value
+    if "voice" in attrs or "captions" in attrs:
+        return _voice_and_captions(s)
+    said = {w for w in s.words if ATTRIBUTES.get(w) in ("text", "captions")}
+    if s.quoted and beat and set(attrs) == {"text"} and said <= {"say", "says", "saying"} and said:
+        return [f"say {s.quoted} on {beat}"]  # spoken or shown: the pause decides
     if len(s.branches) == 2 and s.has(*COMPARE) and not (attrs or s.beats or s.chunks):
         return [f"compare {s.branches[0]} and {s.branches[1]}"]
+    if len(s.branches) < 2 and s.has(*CONTRAST) and not (attrs or s.beats or s.chunks):
+        if s.branches:  # "what's different between this branch and main?"
+            return [f"compare with {s.branches[0]}"]
+        if s.has("branch", "branches"):  # "which branch is better?"
+            return ["compare the branches"]
     shown = "text" in attrs or s.has("show", "shows", "display", "displays", "anzeigen")
     if s.quoted and beat and not s.chunks and shown:
         return [f"change the text on {beat} to {s.quoted}"]
@@ -259,7 +512,7 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
             return [f"{command} {free}"]
     if s.has(*NEGATION) and s.has(*PAUSES) and not (s.beats or s.chunks or attrs):
         return ["turn on auto-continue"]
-    if s.has(*AUTO) and not (s.beats or s.chunks or attrs or s.value):
+    if s.has(*AUTO) and not (s.beats or s.chunks or attrs or s.value or s.has(*OFF)):
         return ["turn on auto-continue"]
     if s.has(*COST) and not (s.beats or s.chunks or attrs or s.value or s.quoted):
         return ["show cost"]
@@ -298,15 +551,15 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
         much = "much " if s.has("much", "way", "lot", "far") else ""
         if s.has(*UP) and not s.has(*DOWN):
             return [f"make the music {much}louder"]
-        if s.has(*DOWN) and not s.has(*UP):
-            return [f"make the music {much}quieter"]
+        if (s.has(*DOWN) or s.has(*COVERS)) and not s.has(*UP):
+            return [f"make the music {much}quieter"]  # also "the music drowns everything"
     if len(s.beats) == 2 and s.has(*SWAP) and not (attrs or s.value):
         return [f"swap {s.beats[0]} and {s.beats[1]}"]
     places = [ORDINALS.get(w, PLACES.get(w)) for w in s.words if w in ORDINALS or w in PLACES]
     if beat and len(places) == 1 and not (attrs or s.value or s.duration or s.chunks):
         to = "the end" if places[0] == 0 else f"position {places[0]}"
-        if s.has("before", "after"):
-            return []
+        if s.has("before", "after") or s.has(*RELATIVE, *RESIZE):
+            return []  # "shorten the hook by a second": a length, not a place
         return [f"move {beat} to {to}"]
     moves = [i for i, w in enumerate(s.words) if w in CAMERA_VERBS]
     if beat and moves and not (s.chunks or s.duration or "music" in attrs):
@@ -324,6 +577,6 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
             return [f"make the {attr} {free}"]
     if "palette" in attrs and free and not (s.beats or s.chunks):
         return [f"{free} colours"]
-    if attrs == ["music"] and free and not (s.beats or s.chunks):
+    if set(attrs) == {"music"} and free and not (s.beats or s.chunks):
         return [f"change the music to {free}"]
     return []

@@ -32,6 +32,13 @@ prompt, a title, on-screen text) travel on, as values. Choices made here:
   is ``set_music`` before refine and ``regenerate_music`` at refine; a camera move is a spec
   edit for a beat (``set_camera``) and a new take for a chunk.
 * Relative colour words ("warmer colours") are ``adjust_palette``; named colours are a palette.
+* The voiceover and captions (issue 13) are their own tools at any pause: ``set_voiceover``
+  for a beat's line, ``set_voice`` (off, on, another or a named voice), ``set_captions``
+  (burn, soft, off, bigger, smaller) and ``change_music_level`` when the music's level is
+  said against the voice ("2 dB quieter under the narration", "I can't hear the narrator");
+  a level said of the music alone stays ``set_music_volume``. "Beat 2 should say 'X'" is the
+  spoken line at the refine pause and on-screen text before it; naming the text or caption
+  keeps it on screen.
 * Auto-continue on is ``set_auto_continue`` then ``continue_pipeline``; off is
   ``set_auto_continue`` alone. Finishing ("finish it", "we're done") continues at the refine
   pause and runs to the end without pausing before it. Acknowledgements continue only when they
@@ -57,8 +64,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from agent.providers.replicate.catalog import load_catalog
-from agent.spec import BEAT_TYPES, MAX_DURATION_S, MIN_DURATION_S
-from tools.grammar import ATTRIBUTES, VAGUE, Patterns, normalise, rephrase
+from agent.spec import BEAT_TYPES, MAX_DURATION_S, MAX_VOICEOVER_CHARS, MIN_DURATION_S
+from tools.grammar import ATTRIBUTES, VAGUE, Patterns, normalise, redraw, rephrase
 from tools.lexicon import Reading, canonical
 
 Phase = Literal["plan", "storyboard", "chunks", "refine"]
@@ -277,6 +284,7 @@ _FRAGMENTS = {
     "%VIA%": r"(?:with|showing|to show|into|so (?:that )?it shows|featuring|but|where|as|:|-|,)",
     "%NAME%": r"[a-z0-9][\w.-]*",
     "%DB%": r"[+−-]?\d+(?:\.\d+)? ?db",
+    "%QUOTED%": r"\"[^\"]+\"|'[^']+'",
 }
 
 
@@ -407,7 +415,9 @@ def _adjective(text: str) -> str:
     """Style words in base form: "a bit moodier" -> "moody", "much warmer" -> "warm"."""
     t = re.sub(r"\b(?:a (?:bit|little|lot|touch|tad)|more|much|even|slightly|very|way|somewhat|"
                r"something|anything|kind of|sort of)\b ?", "", _value(text).lower())  # fmt: skip
-    t = re.sub(r"^(?:(?:an?|the|some) )+", "", t.strip())
+    t = re.sub(r"^(?:(?:an?|the|some|new|fresh) )+", "", t.strip())
+    # "a track that's more relaxed": the adjective after a relative clause's verb
+    t = re.sub(r"^(?:that|which|who)(?:'s| is| are| sounds?| feels?| looks?)? ", "", t)
     words = [(w.rstrip(","), "," * w.endswith(",")) for w in t.replace(" ,", ",").split()]
     return " ".join(_base(w) + comma for w, comma in words).strip(" ,")
 
@@ -537,7 +547,12 @@ def _beat_type(m: re.Match[str], ctx: Context) -> list[_Item]:
 def _beat_content(m: re.Match[str], ctx: Context) -> list[_Item]:
     """At plan, the beat's description; later, a new storyboard image with that prompt."""
     beat, prompt = _ref(m["b"], ctx, "beat"), _prompt(m["p"])
-    if re.fullmatch(r"(?:a (?:bit|little) |much )?(?:shorter|longer)", _value(m["p"]), re.I):
+    if re.fullmatch(
+        r"(?:a (?:bit|little) |much )?(?:shorter|longer)|(?:twice|half|double|"
+        r"triple|\w+ times) as (?:long|short)",
+        _value(m["p"]),
+        re.I,
+    ):
         ask = f"How long should beat {beat} be? Say e.g. 'make beat {beat} 4 seconds'."
         raise _Vague(ask, "retime_beat")
     if ctx.phase == "plan":
@@ -737,8 +752,9 @@ def _music_brief(text: str) -> tuple[str | None, int | None, list[str] | None] |
         else:
             parts = [re.sub(r"^(?:an?|the|some|more) ", "", p) for p in raw]
             instruments = [p for p in parts if p] or None
-    if tm := re.search(r"\b(slower|slow|faster|fast|quicker|quick)\b(?: tempo| pace)?", t):
-        bpm = bpm or (SLOW_BPM if tm[1].startswith("slow") else FAST_BPM)
+    if tm := re.search(r"\b(too )?(slower|slow|faster|fast|quicker|quick)\b(?: tempo| pace)?", t):
+        slow = tm[2].startswith("slow") != bool(tm[1])  # "too fast": slower
+        bpm = bpm or (SLOW_BPM if slow else FAST_BPM)
         t = t.replace(tm[0], " ")
     t = re.sub(
         r"\b(?:and|music|soundtrack|track|song|score|tune|tempo|at|to|be|more|sounding|beat|for|"
@@ -921,10 +937,67 @@ def _compare(m: re.Match[str], ctx: Context) -> list[_Item]:
     return [_call("compare_branches", a=a, b=m["b"])]
 
 
+def _compare_default(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """Two branches not named: the branch in view against main, or a question on main."""
+    if ctx.branch == "main":
+        raise _Problem("Which branches? Say e.g. 'compare main and main-1' ('list branches' "
+                       "shows them).")  # fmt: skip
+    return [_call("compare_branches", a=ctx.branch, b="main")]
+
+
 def _move_to_ordinal(m: re.Match[str], ctx: Context) -> list[_Item]:
     beat, word = _ref(m["b"], ctx, "beat"), m["ordpos"].lower()
     index = _ref(f"the {word} beat", ctx, "beat") - 1
     return [_move(beat, index, ctx.beats)]
+
+
+def _say(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """A beat that should "say 'X'": the spoken line at the refine pause, shown text before.
+
+    The refine pause is where the voiceover is heard and changed (only that line is
+    re-spoken); before it, "say" is what the beat shows, as it always was.
+    """
+    if ctx.phase == "refine":
+        return _voiceover(m, ctx)
+    return _beat_text(m, ctx)
+
+
+def _voiceover(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """A beat's voiceover line, or none ("nothing")."""
+    text = "" if m["t"].lower() == "nothing" else _value(_own(m["t"]))
+    if len(text) > MAX_VOICEOVER_CHARS:
+        raise _Problem(f"A voiceover line is at most {MAX_VOICEOVER_CHARS} characters.")
+    return [_call("set_voiceover", beat=_ref(m["b"], ctx, "beat"), text=text)]
+
+
+def _voice(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """The voiceover off, on, another voice or a named one (checked when it is applied)."""
+    what = m["v"].lower()
+    if what in ("off", "on"):
+        return [_call("set_voice", enabled=what == "on")]
+    voice = None if what == "another voice" else what.removeprefix("voice ")
+    return [_call("set_voice", enabled=True, voice=voice)]
+
+
+def _voice_kind(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """A kind of voice ("a female voice"): voices are picked by name, so say how."""
+    raise _Problem(
+        f"A voice is chosen by its name, not by a kind such as '{m['k'].lower()}': the speech "
+        "models do not describe their voices by kind, and the offline one has a single voice. "
+        "Say e.g. 'use the nova voice' (with a speech model that has it) or 'another voice'."
+    )
+
+
+def _captions(m: re.Match[str], ctx: Context) -> list[_Item]:
+    x = m["x"].lower()
+    if x in ("bigger", "smaller"):
+        return [_call("set_captions", size=x)]
+    return [_call("set_captions", mode=x)]
+
+
+def _level_step(m: re.Match[str], ctx: Context) -> list[_Item]:
+    change = _within(float(m["db"]), -24, 24, "A change of the music's level in dB")
+    return [_call("change_music_level", change_db=change)]
 
 
 _AUTO = _call("set_auto_continue", enabled=True)
@@ -1022,10 +1095,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?: are we (?:in|at|on))?"),
     *_rule(_calls(_call("show_cost")),
            r"(?:show |what'?s |what is |how much is )?(?:me )?(?:the )?(?:total )?(?:cost|costs|"
-           r"spend|spending|bill)(?: so far)?",
-           r"what did (?:it|this|that|all this) cost(?: so far)?|how much (?:did|has|does|will) "
-           r"(?:it|this|that) cost(?: so far)?",
-           r"how much (?:have i|did i|has been|did we|have we) spen[dt](?: so far)?"),
+           r"spend|spending|bill)(?: so far)?"),
     *_rule(_calls(_call("show_cost")),
            r"(?:how much|what)\b.*\b(?:cost|costs|costing|spen[dt]|spending|money|paid|pay|bill|"
            r"budget|charged|used|expensive|pricey|damage|tab|tally)\b.*",
@@ -1055,6 +1125,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:branch )?(?P<b>%NAME%)",
            r"(?:diff|show the diff(?:erence)?) (?:between )?(?P<a>%NAME%) (?:and|vs\.?) "
            r"(?P<b>%NAME%)"),
+    *_rule(_compare_default, r"compare the branches"),
     *_rule(_compare,
            r"(?:compare|diff)(?: (?:it|this|this one|this branch|the current branch|my branch|"
            r"this version))? (?:with|to|against|and|vs\.?|versus) (?:branch )?(?P<b>%NAME%)",
@@ -1128,7 +1199,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:to |into |be |a bit )?%MORE%(?P<sh>%SHIFT%)(?: and (?:more )?[a-z-]+)",
            r"(?:make |change |turn |shift |set |push )?(?:the |an? )?%HUE% %MORE%"
            r"(?:to |into |be |a bit )?%MORE%(?P<sh>%SHIFT%)",
-           r"go (?P<sh>%SHIFT%)",
            r"(?:make )?(?:the )?%HUE% (?P<sh>pop)(?: more| out)?",
            r"(?:make |change |turn |set )?(?:the )?%HUE% (?:a bit |a little |much |slightly )?"
            r"(?:to be |be )?less (?P<lsh>%SHIFT%)(?P<sh>)",
@@ -1203,13 +1273,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:to |into |be |more )?(?P<v>.+)",
            r"camera(?: work)?(?::|=| should be) (?P<v>.+)"),
     *_rule(_style("mood"),
-           r"(?:give|make) (?:it|the (?:whole )?(?:ad|video|spot|thing)) "
-           r"(?:an? |more of an? |more )?(?P<v>[^,;:]+?) "
-           r"(?:feel|vibe|mood|tone|look|atmosphere|energy)(?: overall)?",
-           r"(?:make|let) (?:it|everything|the (?:whole )?(?:ad|video|spot|thing)) (?:feel|look"
-           r"|seem|"
-           r"sound) (?P<v>(?:(?:a bit|a little|much|more|even|way|slightly) )*[a-z-]+"
-           r"(?: and (?:more )?[a-z-]+)?)",
            r"(?:%IT%|the whole (?:ad|video|thing|spot)|everything|the (?:ad|video)) "
            r"(?:should |needs to |must |to )?(?:feel|look|seem|be|sound)s? "
            r"(?P<v>(?:(?:a bit|a little|much|more|even|way|slightly) )*%MOOD%"
@@ -1221,6 +1284,13 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:an? |the |more )?(?P<v>%MOOD%)(?: (?:mood|tone|vibes?|feel|style))?",
            r"(?:change|set|make) the (?:mood|tone|vibe|feel) (?:to |more |be )?(?P<v>.+)"),
     # -- music: volume before brief
+    # -- voiceover and captions (the grammar's canonical phrasings, tools.grammar)
+    *_rule(_say, r"say (?P<t>%QUOTED%) on (?P<b>%BEAT%)"),
+    *_rule(_voiceover, r"voiceover of (?P<b>%BEAT%) to (?P<t>%QUOTED%|nothing)"),
+    *_rule(_voice, r"voiceover (?P<v>off|on|another voice|voice [\w.-]+)"),
+    *_rule(_voice_kind, r"voiceover kind (?P<k>[\w']+)"),
+    *_rule(_captions, r"captions (?P<x>off|soft|burn|bigger|smaller)"),
+    *_rule(_level_step, r"music against the voice by (?P<db>[+-]\d+(?:\.\d+)?) db"),
     *_rule(_calls(_call("set_music_volume", gain_db=MUTE_DB)),
            r"mute %MUSIC%|(?:remove|kill|drop|cut|turn off|disable|silence|lose) %MUSIC%",
            r"no %MUSIC%|%MUSIC% off|without (?:any )?%MUSIC%"),
@@ -1265,13 +1335,10 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:to |at )?"
            r"(?P<bpm>\d{2,3})(?: ?bpm)?(?P<dir>)",
            r"(?:speed|slow) %MUSIC% (?P<dir>up|down)(?: (?:to|at) (?P<bpm>\d{2,3})(?: ?bpm)?)?",
-           r"(?:the )?(?:music )?tempo ?(?::|=|at|to|of)? (?P<bpm>\d{2,3})(?: ?bpm)?(?P<dir>)",
            r"(?:%MUSIC%|the tempo) (?:is )?(?:way |much |a bit |a little |slightly )?too "
            r"(?P<dir>fast|quick|slow)(?P<bpm>)",
            r"(?P<dir>speed|slow) (?:up|down) %MUSIC%(?: (?:to|at) (?P<bpm>\d{2,3})(?: ?bpm)?)?"),
     *_rule(_music(regenerate=False),
-           r"(?:use|switch to|go with|go for|try|i want|let'?s have|have) (?:an? |some )?"
-           r"(?P<m>[^,;:]+?) (?:for|as) %MUSIC%",
            r"(?:swap|switch|change|replace|trade) (?:out )?%MUSIC% (?:out )?(?:for|with) "
            r"(?P<m>.+)",
            r"(?:make|change|switch|set|turn|have|put) %MUSIC% "
@@ -1330,8 +1397,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_ask_length,
            r"(?:give|allow) (?P<b>%BEAT%) (?:a bit |a little |some |much |a lot )?(?:more|less|"
            r"extra) (?:time|room|screen time)",
-           r"(?:make|let) (?P<b>%BEAT%) (?:run |last |be )?(?:a bit |a little |much )?"
-           r"(?:longer|shorter)",
            r"(?P<b>%BEAT%) (?:can|could|should|needs to|must|has to) (?:be|run|last) (?:a bit |a "
            r"little |much )?(?:longer|shorter)"),
     *_rule(_relative_length,
@@ -1555,11 +1620,14 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     """The items one clause means, a problem with it, or None when no rule takes it."""
     clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
     low = clause.lower()
-    if low.endswith(" anew") and _REGEN_START.match(clause):
-        clause = clause[: -len(" anew")]  # "generiere ... neu": regenerate ... (anew)
+    if re.search(r" anew\b", low) and (_REGEN_START.match(clause) or low.startswith("make ")):
+        # "generiere ... neu", "mach ... neu": regenerate ...; "anew" says how, never what
+        clause = re.sub(r"^make ", "regenerate ", re.sub(r" anew\b", "", clause), flags=re.I)
     if re.search(r"\b(?:again|once more|one more time)\b", low):
         clause = _AGAIN.sub(r"\1", clause)  # "render chunk 3 again using veo": the same request
     clause = _APPROX.sub("", clause)  # "only 1.5 seconds", "around 90 bpm": the number
+    clause = re.sub(r"\bbrand[ -]new\b", "new", clause, flags=re.I)  # not the brand
+    clause = _INSTEAD.sub(lambda m: f"{m['new']} {m['u1'] or m['u2']}", clause)  # "15, not 30 s"
     if re.match(r"(?:add|insert|append|put in) ", low):
         clause = _ADD_WHERE_FIRST.sub(r"\1 \3 \2", clause)  # "add at the end an offer beat"
     if "please" in low:
@@ -1575,6 +1643,9 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     clause = normalise(clause)  # "brighten the lighting": make the lighting brighter
     if not clause:
         return []
+    if (scene := redraw(clause, _PATTERNS)) is not None:  # "put beat 2 on a beach"
+        if (result := _rules(scene, ctx)) is not None:
+            return result
     commands, complete = rephrase(clause, _PATTERNS)
     for command in commands if complete else []:  # a reading with a slot for every word
         if (result := _rules(command, ctx)) is not None:
@@ -1684,6 +1755,11 @@ _STYLE_END = re.compile(
     r"mood|vibe|feel|music|soundtrack)[ .!?]*$",
     re.I,
 )
+#: "15 instead of 30 seconds", "20s rather than 30s": the new value with its unit.
+_INSTEAD = _compile(
+    r"\b(?P<new>%N%) ?(?P<u1>s|secs?|seconds?|bpm|db)?,? (?:instead of|rather than|not) %N% ?"
+    r"(?P<u2>s|secs?|seconds?|bpm|db)\b"
+)
 _APPROX = re.compile(r"\b(?:only|just|exactly|about|around|roughly|approximately|~) ?"
                      r"(?=\d+(?:\.\d+)? ?"
                      r"(?:s|secs?|seconds?|bpm|db)\b)", re.I)  # fmt: skip
@@ -1790,6 +1866,7 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
             if _about_music(r := _parse(music, ctx)):  # "... and make it calmer": the music
                 result = r
         if (prev_ok and _about_music(done[-1][1])
+                and not (own_command and not _about_music(result))  # "with bigger captions"
                 and (_BARE.fullmatch(core) or _MODIFIER.fullmatch(core))
                 and not re.search(r"\b(?:louder|quieter)\b", core, re.I)
                 and not re.search(_FRAGMENTS["%DUR%"], core, re.I)):  # fmt: skip
@@ -2031,6 +2108,10 @@ def _interpret(reading: Reading, ctx: Context) -> Interpretation:
     clean = reading.text
     if not clean:
         return Interpretation(reply="What would you like to change? " + possible(ctx.phase))
+    scene = redraw(_HEAD.sub("", _TAIL.sub("", clean)).strip(), _PATTERNS, whole=True)
+    if scene is not None and isinstance(whole := _rules(scene, ctx), list) and whole:
+        if calls := _assemble(whole, ctx):  # "beat 2: moody and dark, candlelit": one beat
+            return Interpretation(calls=calls)
     done = _clauses(clean, ctx)
     items = [it for _, r in done if isinstance(r, list) for it in r]
     given = {it.args["op"] for it in items if isinstance(it, _Op)}

@@ -28,7 +28,8 @@ FRENCH: dict[str, str] = {
     # verbs
     "fais": "make", "faites": "make", "faire": "make", "rends": "make", "rendre": "make",
     "fais-la": "make it", "fais-le": "make it", "rends-la": "make it", "rends-le": "make it",
-    "mets": "put", "mettez": "put", "mettre": "put", "passe": "switch", "passer": "switch",
+    "mets": "put", "transforme": "turn", "transformez": "turn", "transformer": "turn",
+    "convertis": "turn", "mettez": "put", "mettre": "put", "passe": "switch", "passer": "switch",
     "supprime": "remove", "supprimez": "remove", "supprimer": "remove", "enleve": "remove",
     "retire": "remove", "efface": "remove", "refais": "regenerate", "refaites": "regenerate",
     "refaire": "regenerate", "regenere": "regenerate", "regenerez": "regenerate",
@@ -104,10 +105,11 @@ FRENCH: dict[str, str] = {
     "froid": "cool", "froide": "cool", "froids": "cool", "froides": "cool", "sombre": "dark",
     "sombres": "dark", "fonce": "dark", "foncees": "dark", "clair": "light", "claire": "light",
     "claires": "light", "lent": "slow", "lente": "slow", "rapide": "fast", "doux": "soft",
+    "feminine": "female", "feminin": "female", "masculine": "male", "masculin": "male",
     "douce": "soft", "fort": "loud", "forte": "loud", "pastel": "pastel", "vives": "vivid",
     "vif": "vivid", "energique": "energetic", "joyeux": "happy", "joyeuse": "happy",
     "lumineux": "bright", "lumineuse": "bright", "elegant": "elegant",
-    "dramatique": "dramatic", "ludique": "playful", "epique": "epic", "romantique": "romantic",
+    "dramatique": "dramatic", "ludique": "playful", "romantique": "romantic",
     "court": "short", "courte": "short", "courts": "short", "longue": "long",
     "fini": "done", "finie": "done", "est": "is", "t'": "", "m'": "", "s'": "", "n'": "",
     "arreter": "stopping", "pause": "pause", "on passe a": "switch to", "passons a": "switch to",
@@ -116,15 +118,42 @@ FRENCH: dict[str, str] = {
     "temoignage": "testimonial", "appel a l'action": "call to action", "carte de fin": "end card",
     "logo": "logo", "revelation du produit": "product reveal", "revelation": "reveal",
     "mode de vie": "lifestyle", "avant/apres": "before/after",
+    # voiceover, captions, the mix
+    "voix": "voice", "voix off": "voiceover", "voix-off": "voiceover", "narrateur": "narrator",
+    "narratrice": "narrator", "commentaire": "voiceover",
+    "sous-titres": "subtitles", "sous-titre": "subtitle", "sous titres": "subtitles",
+    "legendes": "captions", "legende": "caption", "sous": "under", "derriere": "behind",
+    "par rapport a": "against", "par rapport au": "against the", "face a": "against",
+    "grand": "big", "grande": "big", "grands": "big", "grandes": "big", "petit": "small",
+    "petite": "small", "petits": "small", "petites": "small", "incruste": "burned",
+    "incrustes": "burned", "incrustez": "burn", "incruster": "burn", "desactive": "disable",
+    "desactiver": "disable", "activez": "enable", "activer": "enable", "coupe la": "cut the",
+    "autre": "another", "differente": "different", "nouvelle": "new", "nouveau": "new",
+    "jusqu'au bout": "to the end", "bout": "end", "jusqu'au": "to the",
+    "entend": "hear", "entendre": "hear", "couvre": "covers",
+    "meilleure": "better", "meilleur": "better", "quelle branche": "which branch",
+    "prochaine etape": "next step", "va couter": "will cost", "coutera": "will cost",
+    "arrete-toi": "stop", "t'arreter": "stopping", "plutot": "", "ne": "not", "entre": "between",
+    "qu'est-ce qui": "what", "qu'est-ce que": "what",
+    "dire": "say", "dise": "say", "dit": "say", "pourrais-tu": "", "peux-tu": "", "tu peux": "",
+    "tu pourrais": "", "vous pouvez": "", "pouvez-vous": "", "pourriez-vous": "",
+    "baisser": "lower", "monter": "raise",
+    "augmenter": "raise", "enlever": "remove", "difference": "difference",
+    "c'est combien": "what is the cost", "ca fait combien": "what is the cost",
+    "d'un coup": "", "une demi-minute": "half a minute", "demi-minute": "half a minute",
+    "battements par minute": "beats per minute",
+    "demande": "ask", "demandes": "ask", "plus rien": "anymore", "plus jamais": "anymore",
 }
 
 GERMAN: dict[str, str] = {
     # verbs (the particle of a split verb is dropped or becomes "again")
     "mach": "make", "mache": "make", "macht": "make", "machen": "make", "lass": "make",
-    "gestalte": "make", "setze": "set", "setz": "set", "stelle": "set", "stell": "set",
+    "gestalte": "make", "verwandle": "turn", "verwandel": "turn", "verwandeln": "turn",
+    "setze": "set", "setz": "set", "stelle": "set", "stell": "set",
     "losche": "remove", "losch": "remove", "loschen": "remove", "entferne": "remove",
     "entfernen": "remove", "streiche": "remove", "generiere": "regenerate",
     "generier": "regenerate", "erstelle": "regenerate", "erzeuge": "regenerate", "neu": "anew",
+    "sanft": "gentle",
     "mir": "me",
     "verschiebe": "move", "verschieb": "move", "schiebe": "move", "bewege": "move",
     "fuge": "add", "hinzu": "", "ersetze": "replace", "ersetz": "replace", "andere": "change",
@@ -160,7 +189,8 @@ GERMAN: dict[str, str] = {
     "der": "the", "die": "the", "das": "the", "den": "the", "dem": "the", "des": "the",
     "ein": "a", "eine": "a", "einen": "a", "einem": "a", "einer": "a", "es": "it",
     "zu": "into", "mit": "with", "fur": "for", "auf": "to", "in": "in", "nach": "after",
-    "vor": "before", "und": "and", "dann": "then", "mehr": "more", "etwas": "a bit",
+    "vor": "before", "und": "and", "dann": "then", "mehr": "more", "weniger": "less",
+    "etwas": "a bit",
     "bitte": "please", "danke": "thanks", "was": "what", "hat": "did", "gekostet": "cost",
     "kostet": "cost", "bisher": "so far", "ausgegeben": "spent", "wie viel": "how much",
     "wieviel": "how much", "perfekt": "perfect", "gut": "good", "passt": "looks good",
@@ -190,6 +220,8 @@ GERMAN: dict[str, str] = {
     "kurzen": "shorten", "pause": "pause", "pausen": "pauses",
     "exportiere": "export", "exportieren": "export",
     # adjectives and comparatives
+    "weibliche": "female", "weiblich": "female", "mannliche": "male", "mannlich": "male",
+    "sanfter": "gentler", "sanftere": "gentler",
     "ruhiger": "calmer", "ruhig": "calm", "ruhige": "calm", "warmer": "warmer",
     "warmere": "warmer", "warm": "warm", "kuhler": "cooler", "kuhlere": "cooler",
     "kalter": "cooler", "kaltere": "cooler", "dunkler": "darker", "dunklere": "darker",
@@ -205,12 +237,40 @@ GERMAN: dict[str, str] = {
     "angebot": "offer", "angebotsszene": "offer beat", "aufhanger": "hook", "problem": "problem",
     "kundenstimme": "testimonial", "handlungsaufforderung": "call to action",
     "endkarte": "end card", "abspann": "end card", "produktenthullung": "product reveal",
+    # voiceover, captions, the mix (a split verb's particle: "schalte ... aus" -> "turn ... off")
+    "stimme": "voice", "sprecher": "narrator", "sprecherin": "narrator", "erzahler": "narrator",
+    "erzahlerin": "narrator", "sprechertext": "voiceover", "off-stimme": "voiceover",
+    "untertitel": "subtitles", "unter": "under", "uber": "over",
+    "gegenuber": "against", "im verhaltnis zur": "against the", "relativ zur": "against the",
+    "grosser": "bigger", "grossere": "bigger", "gross": "big", "kleiner": "smaller",
+    "kleinere": "smaller", "klein": "small", "keine": "no", "kein": "no", "keinen": "no",
+    "aus": "off", "weg": "off", "schalte": "turn", "schalt": "turn", "dreh": "turn",
+    "drehe": "turn", "lauf": "run", "laufe": "run", "lass es": "make it", "einfach": "just",
+    "eingebrannt": "burned", "einbrennen": "burn", "brenne": "burn", "deaktiviere": "disable",
+    "aktiviere": "enable", "stoppe": "stop", "halte": "stop", "halt": "stop",
+    "andere stimme": "another voice", "anderen stimme": "another voice",
+    "neue": "new", "neuen": "new", "neues": "new", "stil": "style",
+    "horen": "hear", "hort": "hear", "verstehen": "hear",
+    "ubertont": "drowns", "besser": "better", "welcher": "which", "welche": "which",
+    "nachste": "next", "nachsten": "next", "schritt": "step", "kosten wird": "will cost",
+    "nachfragen": "asking", "zwischendurch": "", "unterbrechungen": "pauses",
+    "pausieren": "pausing", "durchlaufen": "run to the end", "runter": "down",
+    "herunter": "down", "hoch": "up", "rauf": "up", "herauf": "up", "eher": "", "lieber": "",
+    "im": "in the", "mich": "me", "uns": "us", "frag": "ask", "frage": "ask", "nicht": "not",
+    "nicht mehr": "not anymore",
+    "hor auf": "stop", "hore auf": "stop", "sagen": "say", "sagt": "say", "nur": "only",
+    "als": "as", "spur": "track", "raus": "out", "heraus": "out", "generieren": "regenerate",
+    "erzeugen": "regenerate", "halbe": "half", "eine halbe minute": "half a minute",
+    "schlage pro minute": "beats per minute", "unterschied": "difference", "auf einmal": "",
+    "welcher zweig": "which branch",
 }
 
 SPANISH: dict[str, str] = {
     # verbs
     "haz": "make", "hace": "make", "hacer": "make", "haga": "make", "haz que": "make",
-    "hazlo": "make it", "hazla": "make it", "pon": "put", "ponle": "put", "poner": "put",
+    "hazlo": "make it", "hazla": "make it", "pon": "put", "convierte": "turn",
+    "convertir": "turn", "conviertan": "turn", "lleva": "take", "llevar": "take",
+    "ponle": "put", "poner": "put",
     "vuelve": "make", "elimina": "remove", "eliminar": "remove", "borra": "remove",
     "quita": "remove", "quitar": "remove", "regenera": "regenerate", "regenerar": "regenerate",
     "rehaz": "regenerate", "rehacer": "regenerate", "vuelve a generar": "regenerate",
@@ -275,7 +335,9 @@ SPANISH: dict[str, str] = {
     "calidos": "warm", "calidas": "warm", "calido": "warm", "fria": "cool", "frio": "cool",
     "frios": "cool", "frias": "cool", "oscura": "dark", "oscuro": "dark", "oscuros": "dark",
     "oscuras": "dark", "clara": "light", "claro": "light", "claros": "light", "lenta": "slow",
-    "lento": "slow", "rapida": "fast", "rapido": "fast", "suave": "soft", "fuerte": "loud",
+    "lento": "slow", "rapida": "fast", "rapido": "fast", "suave": "soft",
+    "femenina": "female", "masculina": "male",
+    "fuerte": "loud",
     "alta": "loud", "pastel": "pastel", "vivos": "vivid", "vivas": "vivid", "alegre": "happy",
     "energica": "energetic", "energico": "energetic", "elegante": "elegant",
     "dramatica": "dramatic", "divertida": "fun", "divertido": "fun", "mas corta": "shorter",
@@ -284,10 +346,44 @@ SPANISH: dict[str, str] = {
     "oferta": "offer", "gancho": "hook", "problema": "problem", "testimonio": "testimonial",
     "llamada a la accion": "call to action", "cierre": "end card", "tarjeta final": "end card",
     "revelacion del producto": "product reveal", "estilo de vida": "lifestyle",
+    # voiceover, captions, the mix
+    "voz": "voice", "voz en off": "voiceover", "voces": "voices", "locucion": "voiceover",
+    "locutor": "narrator", "locutora": "narrator", "narrador": "narrator",
+    "narradora": "narrator", "narracion": "narration", "subtitulos": "subtitles",
+    "subtitulo": "subtitle", "respecto a": "against", "respecto de": "against",
+    "con respecto a": "against", "frente a": "against", "bajo": "under", "debajo de": "under",
+    "por debajo de": "under", "sobre": "over", "grande": "big", "grandes": "big",
+    "pequeno": "small", "pequena": "small", "pequenos": "small", "pequenas": "small",
+    "desactiva": "disable", "activa": "enable", "apaga": "turn off", "enciende": "turn on",
+    "otra": "another", "otro": "another", "diferente": "different", "distinta": "different",
+    "distinto": "different", "nueva": "new", "nuevo": "new", "incrusta": "burn",
+    "incrustados": "burned", "quemados": "burned", "estilo": "style", "genero": "genre",
+    "ritmo": "tempo", "se oye": "hear", "oye": "hear", "oir": "hear",
+    "tapa": "covers", "mejor": "better", "cual": "which", "proximo": "next",
+    "proximo paso": "next step", "costara": "will cost", "va a costar": "will cost",
+    "detenerte": "stopping", "detente": "stop", "pararte": "stopping",
+    "todo seguido": "straight through",
+    "de principio a fin": "end to end", "preguntes": "ask", "pares": "stop",
+    "baja la": "lower the", "sube la": "raise the", "te": "", "detengas": "stop",
+    "decir": "say", "diga": "say", "dice": "say", "pulsaciones por minuto": "beats per minute",
+    "pulsaciones": "beats per minute", "ppm": "beats per minute", "medio minuto": "half a minute",
+    "diferencia": "difference", "de una vez": "",
+    "pares de": "stop", "mas bien": "", "que rama": "which branch", "cual rama": "which branch",
 }
 # fmt: on
 
 LEXICONS: dict[str, dict[str, str]] = {"fr": FRENCH, "de": GERMAN, "es": SPANISH}
+#: German verbs with a particle at the clause's end ("nimm die Musik raus"): (verb, particle) →
+#: the reading of the whole verb; the particle then reads as nothing.
+SEPARABLE: dict[tuple[str, str], str] = {
+    ("nimm", "raus"): "remove", ("nimm", "heraus"): "remove", ("nimm", "weg"): "remove",
+    ("lass", "weg"): "remove", ("mach", "aus"): "turn off", ("schalte", "aus"): "turn off",
+    ("schalt", "aus"): "turn off", ("schalte", "ab"): "turn off", ("stell", "ab"): "turn off",
+    ("schalte", "ein"): "turn on", ("schalt", "ein"): "turn on", ("schalte", "an"): "turn on",
+    ("mach", "an"): "turn on", ("dreh", "auf"): "turn up", ("drehe", "auf"): "turn up",
+    ("dreh", "runter"): "turn down", ("drehe", "runter"): "turn down", ("stell", "um"): "switch",
+    ("stelle", "um"): "switch", ("nimm", "auf"): "record", ("fang", "an"): "start",
+}  # fmt: skip
 #: Words whose accent tells two slots apart; looked up as written, before folding.
 ACCENTED: dict[str, dict[str, str]] = {"es": {"está": "is", "están": "are", "esté": "is"}}
 #: Words that only one of the languages has, to tell which lexicon a message uses.
@@ -298,8 +394,13 @@ _MARKERS = {lang: set(words) - {w for other in LEXICONS.values() if other is not
 _COMPARATIVE = {"short": "shorter", "long": "longer", "calm": "calmer", "warm": "warmer",
                 "cool": "cooler", "dark": "darker", "light": "lighter", "slow": "slower",
                 "fast": "faster", "soft": "softer", "loud": "louder", "happy": "happier",
-                "bright": "brighter"}  # fmt: skip
-_VERB_END = {"make", "remove", "regenerate", "move", "add", "replace", "change", "rename",
+                "bright": "brighter", "big": "bigger", "small": "smaller",
+                "gentle": "gentler"}  # fmt: skip
+#: Opposites the reading forms from "moins"/"menos"/"weniger" + adjective ("less loud").
+_LESS = {"loud": "quieter", "fast": "slower", "slow": "faster", "dark": "lighter",
+         "light": "darker", "bright": "darker", "warm": "cooler", "cool": "warmer",
+         "long": "shorter", "short": "longer", "big": "smaller", "small": "bigger"}  # fmt: skip
+_VERB_END = {"make", "remove", "regenerate", "move", "add", "replace", "change", "rename", "say",
              "use", "lower", "raise", "swap", "show", "set", "shorten", "extend", "last", "be",
              "continue"}  # fmt: skip
 _MODALS = {"should", "want"}
@@ -321,6 +422,58 @@ _QUOTED = re.compile(r"""(?<!\w)(["'])(?:(?!\1).)+\1(?!\w)""")
 
 #: A German compound whose last part names a beat or image ("Hook-Szene", "Produktbild").
 _COMPOUND = re.compile(r"([a-z]{3,}?)-?s?(szene|szenen|bild|clip)")
+
+
+#: A Spanish verb with its object pronouns attached ("bájala", "cámbiale", "pónmelo"), or a
+#: French imperative with its pronoun after a hyphen ("baisse-la", "refais-les").
+_CLITIC = re.compile(r"(?P<verb>\w{2,}?)(?:me|te|se|nos)?(?:la|lo|las|los|le|les)"
+                     r"|(?P<verb2>\w{2,}?)(?:me|te|nos)"
+                     r"|(?P<verb3>[\w']+)-(?:la|le|les|lui|leur|moi|nous|en|y)")  # fmt: skip
+#: Slot words a clitic can follow: verbs of the grammar.
+_CLITIC_VERBS = {
+    "make",
+    "remove",
+    "regenerate",
+    "move",
+    "add",
+    "replace",
+    "change",
+    "rename",
+    "use",
+    "lower",
+    "raise",
+    "swap",
+    "show",
+    "set",
+    "shorten",
+    "extend",
+    "put",
+    "call",
+    "write",
+    "cut",
+    "turn",
+    "finish",
+    "continue",
+    "export",
+    "compare",
+}
+#: What a clitic's verb may be followed by without "it": an article or preposition names the
+#: object itself ("cámbiale el título": change the title).
+_OBJECT_FOLLOWS = {"the", "to the", "of the", "to"}
+
+
+def _clitic(key: str, following: str, lexicon: dict[str, str]) -> str | None:
+    """The reading of a verb with an attached pronoun, or None if ``key`` is not one.
+
+    "bajala" -> "lower it"; "cambiale" before "el titulo" -> "change" (the object follows).
+    """
+    if not (m := _CLITIC.fullmatch(key)):
+        return None
+    stem = m["verb"] or m["verb2"] or m["verb3"]
+    verb = lexicon.get(stem)
+    if verb is None or verb.split()[0] not in _CLITIC_VERBS:
+        return None
+    return verb if lexicon.get(following, following) in _OBJECT_FOLLOWS else f"{verb} it"
 
 
 def _fold(word: str) -> str:
@@ -387,6 +540,11 @@ def _language(words: list[str]) -> str:
     return best
 
 
+#: Nouns that name a beat only before its number ("mets le plan 4 ...": shot 4), elsewhere
+#: another word ("retour au plan": the plan).
+_BEFORE_NUMBER = {"fr": {"plan": "beat"}, "es": {"plano": "beat"}}
+
+
 def canonical(source: str) -> Reading:
     """Read a message in French, German or Spanish as slot words; English is left as is.
 
@@ -404,6 +562,8 @@ def canonical(source: str) -> Reading:
     if language == "en":
         return Reading(source, source, "en")
     lexicon = LEXICONS[language]
+    if language == "de":
+        lexicon = _separable(words, lexicon)
     longest = max(len(k.split()) for k in lexicon)
     segments: list[list[str]] = []  # [reading, source]
     pos, i = 0, 0
@@ -421,6 +581,13 @@ def canonical(source: str) -> Reading:
             if contiguous and n == 1 and key not in lexicon and len(key) >= 5:
                 key = next((key[: -len(e)] for e in _ENDINGS
                             if key.endswith(e) and key[: -len(e)] in lexicon), key)  # fmt: skip
+            if (
+                contiguous
+                and n == 1
+                and key not in lexicon
+                and (slot := _clitic(key, words[i + 1] if i + 1 < len(words) else "", lexicon))
+            ):  # "bájala", "súbele", "baisse-la": the verb and "it"
+                lexicon = {**lexicon, key: slot}
             if (contiguous and n == 1 and key not in lexicon and language == "de"
                     and (cm := _COMPOUND.fullmatch(key))):  # fmt: skip
                 # "Hook-Szene", "Angebotsszene": the first word, then the beat or image
@@ -428,6 +595,9 @@ def canonical(source: str) -> Reading:
             if contiguous and n == 1 and span[0].group().lower() in ACCENTED.get(language, {}):
                 key = span[0].group().lower()
                 lexicon = {**lexicon, key: ACCENTED[language][key]}
+            numbered = _BEFORE_NUMBER.get(language, {}).get(key)
+            if n == 1 and numbered and i + 1 < len(words) and words[i + 1].isdigit():
+                lexicon = {**lexicon, key: numbered}  # "le plan 4": shot 4, not the plan
             if contiguous and key in lexicon:
                 start, end = span[0].start(), span[-1].end()
                 keep(start)
@@ -443,6 +613,21 @@ def canonical(source: str) -> Reading:
     segments = _tidy(segments, verb_last=language == "de")
     text = "".join(r for r, _ in segments)
     return Reading(text, source, language, tuple((r, s) for r, s in segments))
+
+
+def _separable(words: list[str], lexicon: dict[str, str]) -> dict[str, str]:
+    """``lexicon`` with the message's split verbs read whole ("dreh ... auf" → "turn up")."""
+    clauses: list[list[str]] = [[]]
+    for word in words:
+        if word in {",", ".", ";", "!", "?", "und", "dann"}:
+            clauses.append([])
+        elif word.isalpha():
+            clauses[-1].append(word)
+    for clause in clauses:
+        body = [w for w in clause if w not in ("bitte", "mal", "doch")]
+        if len(body) >= 2 and (reading := SEPARABLE.get((body[0], body[-1]))):
+            lexicon = {**lexicon, body[0]: reading, body[-1]: ""}
+    return lexicon
 
 
 def _tidy(segments: list[list[str]], verb_last: bool) -> list[list[str]]:
@@ -465,11 +650,12 @@ def _tidy(segments: list[list[str]], verb_last: bool) -> list[list[str]]:
     merged: list[list[str]] = []
     for seg in out:
         word = seg[0]
-        if (len(merged) >= 2 and merged[-1][0] == " " and merged[-2][0] == "more"
-                and word in _COMPARATIVE):  # fmt: skip
+        degree = merged[-2][0] if len(merged) >= 2 and merged[-1][0] == " " else ""
+        table = {"more": _COMPARATIVE, "less": _LESS}.get(degree, {})
+        if word in table:
             src = merged[-2][1] + merged[-1][1] + seg[1]
             del merged[-2:]
-            merged.append([_COMPARATIVE[word], src])
+            merged.append([table[word], src])
         else:
             merged.append(seg)
     while merged and merged[-1][0] == " ":

@@ -525,3 +525,52 @@ def test_a_remark_before_a_request_about_the_same_target_is_not_in_the_way() -> 
     for text in ("I don't like the fourth image, try again", "the final frame looks off, redo it"):
         target = 4 if "fourth" in text else 9
         assert calls(text, ctx("storyboard")) == [regen_beat(target)], text
+
+
+# -- voiceover and captions (issue 13's edits) ------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "phase", "expected"),
+    [
+        ("beat 2 should say 'Run further'", "refine", call("set_voiceover", beat=2,
+                                                           text="Run further")),
+        ("the narrator should be silent on the hook", "plan", call("set_voiceover", beat=1,
+                                                                    text="")),
+        ("turn the voiceover off", "refine", call("set_voice", enabled=False)),
+        ("switch to the echo voice", "refine", call("set_voice", enabled=True, voice="echo")),
+        ("larger subtitles", "refine", call("set_captions", mode=None, size="bigger")),
+        ("subtitles as a soft track", "refine", call("set_captions", mode="soft", size=None)),
+        ("I can't hear the narrator over the music", "refine",
+         call("change_music_level", change_db=-3.0)),
+        ("the voice is too loud", "refine", call("change_music_level", change_db=3.0)),
+        ("mach die Musik unter dem Sprecher 4 dB leiser", "refine",
+         call("change_music_level", change_db=-4.0)),
+    ],
+)  # fmt: skip
+def test_voice_and_caption_edits_fit_their_tools(text: str, phase: str, expected: Call) -> None:
+    """Each edit maps to its tool, and its arguments pass the tool's own schema (as run)."""
+    from tools.schemas import tool_args
+
+    result = interpret(text, ctx(phase))
+    got = [c.model_dump() for c in result.calls]
+    want = {k: v for k, v in expected["args"].items() if v is not None}
+    assert [(c["tool"], {k: v for k, v in c["args"].items() if v is not None}) for c in got] == [
+        (expected["tool"], want)
+    ], result.reply
+    for c in result.calls:
+        tool_args(c)  # raises UserError if the arguments do not fit
+
+
+def test_named_text_stays_on_screen_and_adjectives_are_no_voice() -> None:
+    """At refine, "the caption on the hook say 'Hi'" is shown text; "slower" names no voice."""
+    assert calls("make the caption on the hook say 'Hi'", ctx("refine")) == [
+        spec(op("set_beat", beat=1, description=None, type=None, on_screen_text="Hi"))
+    ]
+    assert calls("make the narration slower", ctx("refine")) == []
+    assert calls("add subtitles", ctx("refine")) == [call("set_captions", mode="burn")]
+
+
+def test_say_on_a_beat_is_on_screen_text_before_refine() -> None:
+    """Before the refine pause, "beat 2 should say 'X'" is what the beat shows."""
+    assert calls("beat 2 should say 'Run further'", ctx("plan")) == [
+        spec(op("set_beat", beat=2, description=None, type=None, on_screen_text="Run further"))
+    ]
