@@ -2,9 +2,10 @@
 
 :func:`render_clip` animates a start image with one of the spec's camera moves and encodes it
 as a canonical chunk (see :mod:`agent.media`). It is deterministic for a seed, needs no
-network. A 5 s 720p clip (120 frames) cost about 1.4-1.8 CPU-s of Pillow resampling and
-1.0-1.3 CPU-s of x264 in one measurement here (storyboard graphics encode cheaply, so drawing
-the frames costs more than encoding them); only the frames a chunk keeps are made.
+network. A 5 s 720p clip (120 frames) cost about 1.9-2.1 CPU-s of drawing (Pillow
+resampling and feeding FFmpeg) and 3.2-3.3 CPU-s of FFmpeg (x264 veryfast) on the loaded
+shared machine here; x264 superfast (:data:`agent.media.X264_ARGS`) takes about 0.6x of that.
+Only the frames a chunk keeps are made.
 
 Smooth, sub-pixel motion
     FFmpeg's ``zoompan`` and ``crop`` place the window on whole pixels, so slow moves step and
@@ -32,9 +33,10 @@ Velocity: constant, no ease
 Where each move starts
     ``push-in`` and ``static`` start on the whole start image (frame 0 is the start image), so
     chained push-ins continue seamlessly. Pans, tilts and the orbit work at a fixed zoom
-    (~1.12) to have a margin to travel over, and ``pull-out`` ends on the whole image, so those
-    moves start on a crop of it: chaining them shows a small jump at the boundary. For the local
-    model, render a long beat as one clip (``duration_s`` = the beat's length) instead.
+    (about 1.06-1.2, by :func:`framing`) to have a margin to travel over, and ``pull-out``
+    ends on the whole image, so those moves start on a crop of it: chaining them shows a small
+    jump at the boundary. For the local model, render a long beat as one clip
+    (``duration_s`` = the beat's length) instead.
 """
 
 from __future__ import annotations
