@@ -225,12 +225,20 @@ class VideoInput(TypedDict, total=False):
         duration_s: length of the ad, 6-60 s (default 30).
         aspect: ``16:9`` (default), ``9:16`` or ``1:1``.
         auto_continue: run to the end without pausing (default false).
+        voiceover: speak the beats' lines (default true).
+        subtitles: ``burn`` (default), ``soft`` or ``off``; see :class:`Options`.
+        voice: the voice that speaks the lines (default: the speech model's first).
+        caption_scale: burned captions' size against the default, 0.5-2.0 (default 1.0).
     """
 
     prompt: str
     duration_s: float
     aspect: Aspect
     auto_continue: bool
+    voiceover: bool
+    subtitles: Subtitles
+    voice: str
+    caption_scale: float
 
 
 class State(TypedDict, total=False):
@@ -281,6 +289,10 @@ class AdmitInput(State, total=False):
 
     duration_s: float
     aspect: Aspect
+    voiceover: bool
+    subtitles: Subtitles
+    voice: str
+    caption_scale: float
 
 
 #: State keys that clients never see (not in ``get_state`` values; see :class:`Output`).

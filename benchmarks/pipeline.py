@@ -1,16 +1,21 @@
 """Benchmark: wall time of an offline --yolo 30-second 16:9 run, per phase and in total.
 
-Baseline, measured in each run just before the pipeline: FFmpeg encoding a plain 30-second
-clip at the same size (:data:`agent.media.X264_ARGS`, libx264 veryfast). Figures are printed
-as seconds and as ratios to that baseline, since machines here are shared and noisy; CPU
-seconds (this process and the FFmpeg processes it waited for) are printed too, as they depend
-less on what else the machine is doing.
+Baseline, measured in each run just before and just after the pipelines (their mean, so a
+change in the machine's load during the run weighs on both sides): FFmpeg encoding a plain
+30-second clip at the same size (:data:`agent.media.BASELINE_X264_ARGS`, libx264 veryfast).
+Figures are printed as seconds and as ratios to that baseline, since machines here are shared
+and noisy; CPU seconds (this process and the FFmpeg processes it waited for) are printed too,
+as they depend less on what else the machine is doing.
 
 The phases and their steps come from the run's own progress events, so a new phase or step
 (a voiceover, captions) shows up by itself: every event's time since the previous event
 belongs to its phase, and to its step (the item's name, with a trailing ``_NN`` folded, so
 ``chunk_00`` ... ``chunk_09`` are one step ``chunk_*``). Events of parallel work interleave,
 so a step's time is the wall time spent until it finished, not its own CPU time.
+
+Each run makes the ad twice after the baseline, with music and voiceover both times: once
+with captions burned in (the default) and once without captions (``subtitles="off"``), each
+with its own seed, so the two ratios come from one run on one machine state.
 
     .venv/bin/python benchmarks/pipeline.py [--runs N] [--cli]
 
@@ -38,12 +43,14 @@ from agent.db import embedded_server
 from agent.deps import open_deps
 from agent.settings import Settings
 from agent.spec import ASPECT_SIZE_PX, Aspect
-from agent.state import Options, VideoRequest
+from agent.state import Options, Subtitles, VideoRequest
 from agent.studio import ProgressEvent, Studio
 
 PROMPT = "Create a 30-second Nike sneaker ad, energetic style"
 DURATION_S = 30.0
 ASPECT: Aspect = "16:9"
+#: The pipeline variants each run makes: label → subtitles option.
+VARIANTS: dict[str, Subtitles] = {"with burned captions": "burn", "without captions": "off"}
 
 
 @dataclass(frozen=True)
@@ -107,37 +114,54 @@ def split_times(
 
 
 @dataclass(frozen=True)
-class RunTimes:
-    """One benchmark run: the baseline and the pipeline, wall and CPU seconds."""
+class PipelineTimes:
+    """One pipeline run: its total and its phases, wall and CPU seconds."""
 
-    baseline: tuple[float, float]
     total: tuple[float, float]
     phases: dict[str, dict[str, tuple[float, float]]]
 
 
+@dataclass(frozen=True)
+class RunTimes:
+    """One benchmark run: the baseline and each variant's pipeline, wall and CPU seconds."""
+
+    baseline: tuple[float, float]
+    variants: dict[str, PipelineTimes]
+
+
 async def in_process(settings: Settings, seed: int) -> RunTimes:
-    """Encode the baseline, then run the offline pipeline with ``--yolo``, timing both."""
+    """Encode the baseline, then run the offline pipeline with ``--yolo`` per variant."""
     async with open_deps(settings) as deps:
         studio = Studio(deps)
         base = Path(tempfile.mkdtemp()) / "plain.mp4"
-        t, c = time.perf_counter(), cpu_now_s()
-        await deps.media.encode_plain(base, DURATION_S, ASPECT_SIZE_PX[ASPECT])
-        baseline = (time.perf_counter() - t, cpu_now_s() - c)
 
-        marks: list[Mark] = []
+        async def plain() -> tuple[float, float]:
+            t, c = time.perf_counter(), cpu_now_s()
+            await deps.media.encode_plain(base, DURATION_S, ASPECT_SIZE_PX[ASPECT])
+            return time.perf_counter() - t, cpu_now_s() - c
 
-        def seen(e: ProgressEvent) -> None:
-            marks.append(Mark(e.phase, e.item, time.perf_counter(), cpu_now_s()))
+        before = await plain()
+        variants: dict[str, PipelineTimes] = {}
+        for k, (label, subtitles) in enumerate(VARIANTS.items()):
+            marks: list[Mark] = []
 
-        options = Options(seed=seed, duration_s=DURATION_S, aspect=ASPECT)
-        vid = await studio.create_video(
-            VideoRequest(prompt=PROMPT, options=options, auto_continue=True), "bench"
-        )
-        start, start_cpu = time.perf_counter(), cpu_now_s()
-        st = await studio.run(vid, "bench", auto_continue=True, on_progress=seen)
-        total = (time.perf_counter() - start, cpu_now_s() - start_cpu)
-        assert st["status"] == "complete", st
-        return RunTimes(baseline, total, split_times(marks, start, start_cpu))
+            def seen(e: ProgressEvent, marks: list[Mark] = marks) -> None:
+                marks.append(Mark(e.phase, e.item, time.perf_counter(), cpu_now_s()))
+
+            options = Options(
+                seed=seed + 100 * k, duration_s=DURATION_S, aspect=ASPECT, subtitles=subtitles
+            )
+            vid = await studio.create_video(
+                VideoRequest(prompt=PROMPT, options=options, auto_continue=True), "bench"
+            )
+            start, start_cpu = time.perf_counter(), cpu_now_s()
+            st = await studio.run(vid, "bench", auto_continue=True, on_progress=seen)
+            total = (time.perf_counter() - start, cpu_now_s() - start_cpu)
+            assert st["status"] == "complete", st
+            variants[label] = PipelineTimes(total, split_times(marks, start, start_cpu))
+        after = await plain()
+        baseline = ((before[0] + after[0]) / 2, (before[1] + after[1]) / 2)
+        return RunTimes(baseline, variants)
 
 
 def cli_wall(env: dict[str, str], seed: int) -> float:
@@ -181,14 +205,17 @@ def report(rows: list[RunTimes]) -> list[str]:
         f"  {'':<24} {'wall':>9} {'ratio':>6}   {'CPU':>9} {'ratio':>6}",
         line(f"baseline (x264 {size})", [r.baseline for r in rows]),
     ]
-    phases = list(dict.fromkeys(p for r in rows for p in r.phases))
-    for phase in phases:
-        steps = list(dict.fromkeys(s for r in rows for s in r.phases.get(phase, {})))
-        out.append(line(phase, [r.phases.get(phase, {}).get("", (0.0, 0.0)) for r in rows]))
-        for step in steps[1:]:
-            pairs = [r.phases.get(phase, {}).get(step, (0.0, 0.0)) for r in rows]
-            out.append(line(f"  {step}", pairs))
-    out.append(line("total", [r.total for r in rows]))
+    for label in VARIANTS:
+        runs = [r.variants[label] for r in rows]
+        out.append(f"  {label}:")
+        phases = list(dict.fromkeys(p for r in runs for p in r.phases))
+        for phase in phases:
+            steps = list(dict.fromkeys(s for r in runs for s in r.phases.get(phase, {})))
+            out.append(line(phase, [r.phases.get(phase, {}).get("", (0.0, 0.0)) for r in runs]))
+            for step in steps[1:]:
+                pairs = [r.phases.get(phase, {}).get(step, (0.0, 0.0)) for r in runs]
+                out.append(line(f"  {step}", pairs))
+        out.append(line(f"total, {label}", [r.total for r in runs]))
     return out
 
 

@@ -30,7 +30,7 @@ from langgraph.types import Send
 
 from agent.deps import Deps
 from agent.errors import ReelgraphError
-from agent.media import X264_ARGS
+from agent.media import X264_ARGS, X264_ID
 from agent.memo import Blob, Call, Recorder
 from agent.phases.common import (
     BeatTask,
@@ -354,6 +354,7 @@ async def _conform(
             "skip_frames": job.skip_frames,
             "size_px": list(spec.size_px),
             "fps": FPS,
+            "x264": X264_ID,
         },
         inputs=(clip.sha256,),
     )
@@ -380,7 +381,8 @@ async def _retime(
              "-r", str(FPS), "-frames:v", str(frames), *X264_ARGS, "-an", str(dst)]
         )  # fmt: skip
 
-    call = Call("ffmpeg", "retime", {"frames": frames, "fps": FPS}, inputs=(clip.sha256,))
+    params = {"frames": frames, "fps": FPS, "x264": X264_ID}
+    call = Call("ffmpeg", "retime", params, inputs=(clip.sha256,))
     return await rec.produce(call, name, ".mp4", retime)
 
 

@@ -11,7 +11,11 @@ and says whether it changed and by how much:
 - video chunks: the same two figures over frames sampled at :data:`SAMPLE_FPS`;
 - audio (the music, the final mix): the level of the difference signal relative to the old
   audio, dB (``-inf`` for identical sound), and for the final mix its integrated loudness;
-- the spec: the fields that differ.
+- the spec: the fields that differ;
+- voice edits (a beat's line, another voice, no voiceover): the voice stem's difference
+  level, as for audio; with the voice turned off or on, the final mix's;
+- caption edits (burned, soft or off, bigger or smaller): the caption area's pixels
+  (:data:`CAPTION_ROWS`) of the final video, and whether it carries a soft subtitle track.
 
 Each measure is judged against a threshold for "visibly changed"; a redraw from a new
 prompt is expected to change the picture like a new scene (:data:`SCENE_MEAN_255`, the
@@ -22,7 +26,8 @@ edit's ``effect`` (:func:`verdict`): ``visible``, ``partial`` or ``none``.
 :func:`refuse_no_ops` runs before an edit forks and refuses edits known to change nothing,
 with the reason (a spec edit the spec already says, a beat's own picture given again, music
 volume on a video without music, or louder music when the music is the whole soundtrack,
-already at the loudness target).
+already at the loudness target, a voice or caption setting the video already has, such as
+captions off when they are off, or a caption size when no caption is burned in).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import av
 import numpy as np
 from PIL import Image
 from pydantic import TypeAdapter
@@ -47,13 +53,15 @@ from agent.editing import (
     RegenerateMusic,
     ReplaceBeatImage,
     SetMusicVolume,
+    SetVoiceAndCaptions,
+    SetVoiceoverLine,
     Target,
     phase_of,
 )
-from agent.edits import SpecEdit
+from agent.edits import SetCaptions, SetVoice, SetVoiceover, SpecEdit
 from agent.errors import ReelgraphError, UserError
 from agent.phases.common import beat_name, chunk_name
-from agent.phases.refine import MUTE_DB, TARGET_LUFS, mix_levels
+from agent.phases.refine import MUTE_DB, TARGET_LUFS, VoiceSettings, mix_levels
 from agent.spec import Spec
 from agent.state import ArtifactRef, Phase
 
@@ -68,6 +76,10 @@ VISIBLE_AREA_PCT = 1.0
 SCENE_MEAN_255 = 20.0
 #: Frames per second sampled from a video to compare it, and their width, pixels.
 SAMPLE_FPS, SAMPLE_WIDTH_PX = 4, 320
+#: The rows burned captions can occupy, as shares of the frame's height from the top: the
+#: lower part of the frame down to the title-safe bottom margin (agent.captions), with room
+#: for two lines at twice the default size.
+CAPTION_ROWS = (0.55, 0.92)
 #: Sample rate audio is compared at, Hz (mono).
 AUDIO_RATE_HZ = 16_000
 #: Difference signal level, relative to the old audio, at or above which audio has audibly
@@ -241,9 +253,12 @@ async def refuse_no_ops(deps: Deps, values: dict[str, Any], edits: Sequence[Edit
     reasons: list[str | None] = []
     for edit in edits:
         reason: str | None = None
-        if isinstance(edit, EditSpec) and spec is not None:
-            if edit.apply(values, Target(spec, 0))["spec"] == spec:
-                asked = "; ".join(_op_words(op) for op in edit.ops) or "this spec"
+        if isinstance(edit, (EditSpec, SetVoiceoverLine, SetVoiceAndCaptions)) and spec is not None:
+            after = edit.apply(values, Target(spec, 0))["spec"]
+            reason = _voice_no_op(spec, after, values["options"], edit)
+            if reason is None and after == spec:
+                ops = edit.ops if isinstance(edit, EditSpec) else []
+                asked = "; ".join(_op_words(op) for op in ops) or edit.kind.replace("_", " ")
                 reason = f"the spec already says that ({asked}); nothing would change"
         elif isinstance(edit, ReplaceBeatImage):
             current = arts.get(beat_name(edit.beat - 1))
@@ -255,6 +270,78 @@ async def refuse_no_ops(deps: Deps, values: dict[str, Any], edits: Sequence[Edit
     if reasons and all(reasons):
         raise UserError("; ".join(r for r in reasons if r))
     return [edit for edit, reason in zip(edits, reasons, strict=True) if reason is None]
+
+
+@dataclass(frozen=True)
+class VoiceParts:
+    """What a voice or caption edit asks for.
+
+    Attributes:
+        line: a beat's voiceover line.
+        voice: the voiceover on or off, or another voice.
+        captions: burned, soft or off, or their size.
+        sized: their size.
+        other: anything else (a spec edit's other ops).
+    """
+
+    line: bool
+    voice: bool
+    captions: bool
+    sized: bool
+    other: bool
+
+
+def voice_parts(edit: Edit) -> VoiceParts:
+    """What ``edit`` asks of the voiceover and the captions (all False: nothing)."""
+    if isinstance(edit, SetVoiceoverLine):
+        return VoiceParts(True, False, False, False, False)
+    if isinstance(edit, SetVoiceAndCaptions):
+        return VoiceParts(
+            False,
+            edit.voiceover is not None or edit.voice is not None,
+            edit.subtitles is not None or edit.caption_scale_by is not None,
+            edit.caption_scale_by is not None,
+            False,
+        )
+    if isinstance(edit, EditSpec):
+        return VoiceParts(
+            any(isinstance(op, SetVoiceover) for op in edit.ops),
+            any(isinstance(op, SetVoice) for op in edit.ops),
+            any(isinstance(op, SetCaptions) for op in edit.ops),
+            any(isinstance(op, SetCaptions) and op.scale_by is not None for op in edit.ops),
+            any(not isinstance(op, (SetVoiceover, SetVoice, SetCaptions)) for op in edit.ops),
+        )
+    return VoiceParts(False, False, False, False, True)
+
+
+def _voice_no_op(before: Spec, after: Spec, options: Any, edit: Edit) -> str | None:
+    """Why voice and caption settings would change nothing, or None if they would.
+
+    Only for edits of the voice and the captions alone (no line, nothing else): the
+    settings the refine phase uses (:class:`~agent.phases.refine.VoiceSettings`) are
+    compared, so captions off when they are off, the voiceover off when it is off, or a
+    caption size at its cap are refused; so is a new caption size when no caption is burned
+    in (it would not show).
+    """
+    parts = voice_parts(edit)
+    if parts.line or parts.other or not (parts.voice or parts.captions):
+        return None
+    old, new = VoiceSettings.of(before, options), VoiceSettings.of(after, options)
+    shown = (
+        f"voiceover {'on' if new.speak else 'off'}"
+        + (f" ({new.voice})" if new.speak and new.voice else "")
+        + f", captions {new.subtitles}"
+        + (f" at {new.caption_scale:g}x" if new.subtitles == "burn" else "")
+    )
+    if old == new:
+        return f"the video already has that ({shown}); nothing would change"
+    only_size = old == VoiceSettings(new.speak, new.voice, new.subtitles, old.caption_scale)
+    if parts.sized and only_size and new.subtitles != "burn":
+        return (
+            f"captions are {new.subtitles}, not burned into the picture, so their size would"
+            " not show; ask for burned captions first"
+        )
+    return None
 
 
 def _op_words(op: SpecEdit) -> str:
@@ -317,6 +404,11 @@ def _targets(edits: Sequence[Edit]) -> list[tuple[str, Edit]]:
             out.setdefault("final", edit)
         elif isinstance(edit, EditSpec):
             out.setdefault("spec", edit)
+        parts = voice_parts(edit)
+        if parts.line or parts.voice:
+            out.setdefault("voiceover", edit)
+        if parts.line or parts.captions:
+            out.setdefault("captions", edit)
     return list(out.items())
 
 
@@ -325,7 +417,9 @@ def label(name: str) -> str:
     kind, _, number = name.rpartition("_")
     if kind in ("beat", "chunk") and number.isdigit():
         return f"{kind} {int(number) + 1}"
-    return {"final": "the final video", "stitched": "the stitched video"}.get(name, f"the {name}")
+    return {
+        "final": "the final video", "stitched": "the stitched video", "captions": "the captions",
+    }.get(name, f"the {name}")  # fmt: skip
 
 
 def _quote(text: str, limit: int = 60) -> str:
@@ -475,6 +569,125 @@ async def _audio_effect(
     )  # fmt: skip
 
 
+def _shows(name: str, before: Mapping[str, Any], after: Mapping[str, Any], edit: Edit) -> bool:
+    """Whether a voice edit can show in ``name`` (``voiceover`` or ``captions``).
+
+    A line change is heard only when a voice speaks, before or after, and seen only when
+    captions are burned in; an edit of the voice or the captions themselves always counts.
+    """
+    parts = voice_parts(edit)
+    if parts.voice if name == "voiceover" else parts.captions:
+        return True
+    options = after.get("options") or before.get("options")  # edits leave options as they are
+    if options is None:
+        return True
+    settings = [
+        VoiceSettings.of(state["spec"], options)
+        for state in (before, after)
+        if state.get("spec") is not None
+    ]
+    if name == "voiceover":
+        return any(s.speak for s in settings)
+    return any(s.subtitles == "burn" for s in settings)
+
+
+async def _audio_diff_db(deps: Deps, old: ArtifactRef, new: ArtifactRef) -> float | None:
+    """Difference level of two artifacts' audio, dB against the old (None: identical)."""
+    if old.sha256 == new.sha256:
+        return None
+    a = await audio_samples(deps, await asyncio.to_thread(deps.store.local_path, old.sha256))
+    b = await audio_samples(deps, await asyncio.to_thread(deps.store.local_path, new.sha256))
+    return difference_db(a, b)
+
+
+async def _voice_effect(
+    deps: Deps,
+    old_arts: Mapping[str, ArtifactRef | None],
+    new_arts: Mapping[str, ArtifactRef | None],
+) -> Effect:
+    """A voice edit's effect: the voice stem's difference level.
+
+    When the voiceover was turned on or off, the final mix's difference level instead.
+    """
+    who = "the voiceover"
+    old, new = old_arts.get("voiceover"), new_arts.get("voiceover")
+    if old is not None and new is not None:
+        diff_db = await _audio_diff_db(deps, old, new)
+        if diff_db is not None and diff_db >= AUDIBLE_DIFF_DB:
+            return Effect("voiceover", who, True, "changed", round(diff_db, 2), "dB",
+                          f"{who} sounds different (what changed is {diff_db:+.1f} dB"
+                          " against the old voice)")  # fmt: skip
+        shown = "identical" if diff_db is None else f"{diff_db:+.1f} dB"
+        return Effect("voiceover", who, True, "unchanged",
+                      None if diff_db is None else round(diff_db, 2), "dB",
+                      f"{who} was redone but sounds the same ({shown})")  # fmt: skip
+    if old is None and new is None:
+        return Effect("voiceover", who, True, "unchanged", None, "dB",
+                      "there is no voiceover: no line is spoken on this branch")  # fmt: skip
+    was_final, now_final = old_arts.get("final"), new_arts.get("final")
+    turned = "off" if new is None else "on"
+    if was_final is None or now_final is None:
+        return Effect("voiceover", who, True, "unchanged", None, "dB",
+                      f"{who} is {turned}, but the final video was not made")  # fmt: skip
+    diff_db = await _audio_diff_db(deps, was_final, now_final)
+    if diff_db is not None and diff_db >= AUDIBLE_DIFF_DB:
+        mixed = f"the final mix changed by {diff_db:+.1f} dB"
+        return Effect("voiceover", who, True, "changed", round(diff_db, 2), "dB",
+                      f"{who} is {turned} ({mixed})")  # fmt: skip
+    return Effect("voiceover", who, True, "unchanged", None, "dB",
+                  f"{who} is {turned}, but the final mix sounds the same")  # fmt: skip
+
+
+def caption_area(frames: np.ndarray) -> np.ndarray:
+    """The rows of sampled frames (n, height, width, 3) burned captions can occupy."""
+    h = frames.shape[1]
+    top, bottom = (round(h * share) for share in CAPTION_ROWS)
+    return frames[:, top:bottom]
+
+
+def _soft_track(path: Path) -> bool:
+    with av.open(str(path)) as container:
+        return any(s.type == "subtitle" for s in container.streams)
+
+
+async def _caption_effect(
+    deps: Deps,
+    old_arts: Mapping[str, ArtifactRef | None],
+    new_arts: Mapping[str, ArtifactRef | None],
+) -> Effect:
+    """A caption edit's effect: the final video's caption area pixels and soft track."""
+    who = "the captions"
+    old, new = old_arts.get("final"), new_arts.get("final")
+    if old is None or new is None:
+        return Effect("captions", who, True, "unchanged", None, "/255",
+                      "the final video was not made")  # fmt: skip
+    old_path = await asyncio.to_thread(deps.store.local_path, old.sha256)
+    new_path = await asyncio.to_thread(deps.store.local_path, new.sha256)
+    if old.sha256 == new.sha256:
+        change = PictureChange(0.0, 0.0)
+    else:
+        a, b = await video_frames(deps, old_path), await video_frames(deps, new_path)
+        n = min(len(a), len(b))
+        change = (
+            picture_change(caption_area(a[:n]), caption_area(b[:n]))
+            if a.shape[1:] == b.shape[1:]
+            else PictureChange(255.0, 100.0)
+        )
+    was, now = await asyncio.gather(
+        asyncio.to_thread(_soft_track, old_path), asyncio.to_thread(_soft_track, new_path)
+    )
+    track = "" if was == now else (" and it has a soft subtitle track now" if now else
+                                   " and it has no soft subtitle track now")  # fmt: skip
+    figures = f"{change.mean_255:.1f}/255 mean, {change.area_pct:.1f} % of the caption area"
+    if change.visible or was != now:
+        return Effect("captions", who, True, "changed", round(change.mean_255, 2), "/255",
+                      f"{who} changed on screen ({figures}){track}",
+                      area_pct=round(change.area_pct, 2))  # fmt: skip
+    return Effect("captions", who, True, "unchanged", round(change.mean_255, 2), "/255",
+                  f"{who} look the same on screen ({figures}) and the subtitle track is as"
+                  " it was", area_pct=round(change.area_pct, 2))  # fmt: skip
+
+
 async def _compare(
     deps: Deps,
     name: str,
@@ -534,6 +747,21 @@ async def measure(
         if name == "spec":
             if before.get("spec") is not None and after.get("spec") is not None:
                 effects.append(_spec_effect(before["spec"], after["spec"]))
+            continue
+        if name in ("voiceover", "captions"):
+            if not _shows(name, before, after, edit):
+                continue
+            if after.get("phase") != "refine":
+                later = (
+                    f"{label(name)} {'is' if name == 'voiceover' else 'are'} made at the refine"
+                    f" phase; the branch is paused at {after.get('phase')}, continue it to get"
+                    " there"
+                )
+                effects.append(Effect(name, label(name), True, "pending", None, "", later))
+            elif name == "voiceover":
+                effects.append(await _voice_effect(deps, old_arts, new_arts))
+            else:
+                effects.append(await _caption_effect(deps, old_arts, new_arts))
             continue
         old, new = old_arts.get(name), new_arts.get(name)
         if new is None and after.get("phase") != phase_of(name):

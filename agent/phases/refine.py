@@ -300,6 +300,9 @@ async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
 
     spoken = await voiceover(state, deps, rec)
     updates.update(spoken.updates)
+    for name in ("voiceover", "subtitles"):  # turned off on this branch: not listed any more
+        if name not in spoken.updates and name in state["artifacts"]:
+            updates[name] = None
     if spoken.updates:
         progress(runtime, "refine", "voiceover", steps, reused=all(
             b.reused for b in (spoken.stem, spoken.subtitles) if b is not None

@@ -18,12 +18,19 @@ from agent.server.tree import Refused, server_user, tag_thread, thread_id
 from agent.service.videos import create_video, stored_options, video_request
 from agent.state import AdmitInput, VideoRequest
 
+#: Input keys passed to :func:`~agent.service.videos.video_request` as options, unchanged.
+_VOICE_KEYS = ("voiceover", "subtitles", "voice", "caption_scale")
+
 
 def _request(state: dict[str, Any]) -> VideoRequest:
     """The client's input as a validated request (:func:`agent.service.videos.video_request`).
 
+    The voice and caption options (``voiceover``, ``subtitles``, ``voice``,
+    ``caption_scale``) go through the same validation as the CLI's and the HTTP API's.
+
     Raises:
-        Refused: no prompt, an empty or too long one, a bad duration or aspect ratio.
+        Refused: no prompt, an empty or too long one, a bad duration, aspect ratio or voice
+            or caption option.
     """
     if not isinstance(state.get("prompt"), str):
         raise Refused('the input needs a "prompt": describe the ad, e.g. "an 8-second tea ad"')
@@ -33,6 +40,7 @@ def _request(state: dict[str, Any]) -> VideoRequest:
             duration_s=state.get("duration_s"),
             aspect=state.get("aspect"),
             auto_continue=bool(state.get("auto_continue", False)),
+            **{key: state.get(key) for key in _VOICE_KEYS},
         )
     except UserError as exc:
         raise Refused(f"bad input: {exc}") from None
@@ -43,10 +51,11 @@ async def admit(state: AdmitInput, *, runtime: Runtime[Deps]) -> dict[str, Any]:
 
     Input (the served graph's input schema, :class:`agent.state.VideoInput`):
     ``{"prompt": str, "duration_s": 6-60, "aspect": "16:9" | "9:16" | "1:1",
-    "auto_continue": bool}``, all but the prompt optional. The owner is the authenticated
-    user (the local user on a server without auth). The video and its ``main`` branch (this
-    thread) are recorded in our tables, the thread's metadata gets ``video_id`` and
-    ``branch``, and the state is filled as :class:`~agent.studio.Studio` fills it. The
+    "auto_continue": bool, "voiceover": bool, "subtitles": "burn" | "soft" | "off",
+    "voice": str, "caption_scale": 0.5-2.0}``, all but the prompt optional. The owner is the
+    authenticated user (the local user on a server without auth). The video and its ``main``
+    branch (this thread) are recorded in our tables, the thread's metadata gets ``video_id``
+    and ``branch``, and the state is filled as :class:`~agent.studio.Studio` fills it. The
     video is created as every door creates one (:func:`agent.service.videos.create_video`):
     model options take the registry's defaults, so with keys set it uses the real models.
 

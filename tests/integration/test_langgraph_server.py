@@ -289,11 +289,15 @@ async def _history(client: LangGraphClient, thread_id: str) -> Any:
 async def test_threads_belong_to_their_owner(connect: Connect) -> None:
     alice, bob = connect(ALICE), connect(BOB)
     tid = (await alice.threads.create())["thread_id"]
+    voice = {"voiceover": False, "subtitles": "soft", "voice": "heart", "caption_scale": 1.5}
     await alice.runs.wait(
-        tid, "reelgraph", input={"prompt": "a 6-second ad for Acme socks", "duration_s": 6},
+        tid, "reelgraph",
+        input={"prompt": "a 6-second ad for Acme socks", "duration_s": 6, **voice},
         raise_error=True,
     )  # fmt: skip
     video_id = (await _pause(alice, tid))["video_id"]
+    options = (await alice.threads.get_state(tid))["values"]["options"]
+    assert {k: options[k] for k in voice} == voice, "the voice and caption options were taken"
 
     for attempt in (
         bob.threads.get(tid),
@@ -320,6 +324,8 @@ async def test_bad_input_is_a_clear_error(connect: Connect) -> None:
         ({"prompt": "   "}, "prompt is empty"),
         ({"prompt": "x" * 3000}, "the limit is 2000"),
         ({"prompt": "a tea ad", "aspect": "4:3"}, "aspect"),
+        ({"prompt": "a tea ad", "subtitles": "loud"}, "subtitles"),
+        ({"prompt": "a tea ad", "caption_scale": 9}, "caption_scale"),
         ({"duration_s": 8}, 'needs a "prompt"'),
     ]:
         tid = (await alice.threads.create())["thread_id"]

@@ -45,9 +45,9 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 BRIEF = "Energetic ad for a ceramic mug"
 #: The seed of the one video every edit example runs on, fixed so that the test gives the same
-#: answer every run. Not every seed works: the offline video model's new take of a chunk
-#: differs from the old one only by its camera's amplitude (±10 %; a static shot not at all),
-#: so "regenerate chunk 2" is measured as unchanged on some seeds (a product gap, reported).
+#: answer every run. The offline video model's new take of a chunk is a new framing of its
+#: camera move (agent.providers.local.motion.framing), but a static shot has one framing:
+#: on a seed whose chunk 2 is static, "regenerate chunk 2" rightly changes nothing.
 EXAMPLES_SEED = 144
 
 

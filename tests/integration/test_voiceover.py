@@ -20,6 +20,8 @@ import pytest
 
 from agent.captions import GAP_S, SAFE_MARGIN
 from agent.editing import SetVoiceAndCaptions, SetVoiceoverLine
+from agent.errors import UserError
+from agent.phases.effects import AUDIBLE_DIFF_DB
 from agent.state import Options, VideoRequest
 from agent.studio import Studio
 from tests.conftest import Cli
@@ -156,6 +158,12 @@ async def test_lines_are_spoken_at_their_beats_captioned_and_mixed(studio: Studi
     )
     branch = edited["branch"]
     assert branch != "main"
+    # measured, not assumed: the new line in the voice stem, the captions gone from the picture
+    found = {e["artifact"]: e for e in edited["effects"]}
+    assert edited["effect"] == "visible", edited["effects"]
+    assert found["voiceover"]["outcome"] == "changed"
+    assert found["voiceover"]["amount"] >= AUDIBLE_DIFF_DB
+    assert found["captions"]["outcome"] == "changed" and found["captions"]["area_pct"] > 1.0
     done = await studio.run(vid, "tester", branch, auto_continue=True)
     assert done["status"] == "complete"
     assert await _new_lines(studio, vid, branch) == [f"voice_{target.index:02d}"]
@@ -171,6 +179,9 @@ async def test_lines_are_spoken_at_their_beats_captioned_and_mixed(studio: Studi
     mp4 = measure(soft)
     assert mp4.integrated_lufs == pytest.approx(-14.0, abs=1.0)
     assert mp4.peak_dbfs is not None and mp4.peak_dbfs <= -0.9
+    # asking again for what the branch already has is refused before anything runs
+    with pytest.raises(UserError, match="already has that"):
+        await studio.edit(vid, "tester", branch, [SetVoiceAndCaptions(subtitles="soft")])
 
 
 def test_the_cli_turns_the_voice_and_captions_off_and_shows_the_lines(cli: Cli) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -12,17 +13,20 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from agent.editing import EditSpec, RegenerateBeat, Target
-from agent.edits import SetBeat, SetDuration, SetStyle, apply_edits
+from agent.editing import EditSpec, RegenerateBeat, SetVoiceAndCaptions, Target
+from agent.edits import SetBeat, SetCaptions, SetDuration, SetStyle, SetVoice, apply_edits
+from agent.errors import UserError
 from agent.phases.effects import (
     AUDIBLE_DIFF_DB,
     SCENE_MEAN_255,
     at_pause,
+    caption_area,
     difference_db,
     image_change,
     label,
     pending_check,
     picture_change,
+    refuse_no_ops,
     spec_changes,
     verdict,
 )
@@ -192,3 +196,48 @@ async def test_a_pause_whose_edit_cannot_be_measured_says_why_and_stays_usable(
     found = await at_pause(deps, after, "storyboard")
     assert (found["effect"], found["effects"]) == (None, [])
     assert found["effect_error"].startswith("what the edit changed could not be measured: blob ")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize(
+    ("subtitles", "voiceover", "ops", "why"),
+    [
+        ("off", True, [SetCaptions(mode="off")], "already has that (voiceover on, captions off)"),
+        ("burn", False, [SetVoice(enabled=False)], "already has that (voiceover off"),
+        ("burn", True, [SetVoice(name="heart")], "nothing would change"),
+        ("burn", True, [SetCaptions(scale_by=1.5), SetCaptions(scale_by=1.5)], None),
+        ("soft", True, [SetCaptions(scale_by=1.25)], "not burned into the picture"),
+        ("off", True, [SetCaptions(mode="burn", scale_by=1.25)], None),
+        ("soft", True, SetVoiceAndCaptions(subtitles="soft"), "captions soft"),
+        ("soft", False, SetVoiceAndCaptions(voiceover=False), "voiceover off, captions soft"),
+        ("soft", True, SetVoiceAndCaptions(caption_scale_by=1.25), None),  # burns them in
+        ("burn", True, SetVoiceAndCaptions(subtitles="off"), None),
+    ],
+)
+async def test_voice_and_caption_settings_the_video_already_has_are_refused(
+    subtitles: str, voiceover: bool, ops: Any, why: str | None
+) -> None:
+    spec = plan_spec("Calm ad for a ceramic mug", 8, "16:9", 77)
+    spec = apply_edits(spec, [SetVoice(name="heart")]) if "heart" in str(ops) else spec
+    if not voiceover:  # the generate option turned the voice off
+        spec = spec.model_copy(update={"voice": spec.voice.model_copy(update={"enabled": None})})
+    options = Options(subtitles=subtitles, voiceover=voiceover)  # type: ignore[arg-type]
+    values = {"spec": spec, "options": options, "artifacts": {}, "music_gain_db": 0.0}
+    edit = ops if isinstance(ops, SetVoiceAndCaptions) else EditSpec(ops=ops)
+    no_deps: Any = None  # spec edits read no file
+    if why is None:
+        assert await refuse_no_ops(no_deps, values, [edit]) == [edit]
+    else:
+        with pytest.raises(UserError, match=re.escape(why)):
+            await refuse_no_ops(no_deps, values, [edit])
+
+
+def test_caption_edits_are_measured_in_the_caption_area() -> None:
+    frames = np.zeros((4, 180, 320, 3), np.uint8)
+    burned = frames.copy()
+    burned[:, 140:150, 100:220] = 255  # a line of white text above the bottom margin
+    area = caption_area(frames)
+    assert area.shape[1] == round(180 * 0.92) - round(180 * 0.55)
+    change = picture_change(area, caption_area(burned))
+    whole = picture_change(frames, burned)
+    assert change.visible and change.area_pct > 2 * whole.area_pct

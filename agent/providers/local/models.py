@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from agent.media import Media
+from agent.media import X264_ID, Media
 from agent.memo import Call
 from agent.providers.base import ClipRequest, ImageRequest, MusicRequest
 from agent.providers.local import motion, music, planner, storyboard
@@ -126,6 +126,7 @@ class LocalVideo:
             "clip_s": req.clip_s,
             "size_px": list(req.size_px),
             "seed": req.seed,
+            "x264": X264_ID,  # the clip is a canonical chunk: stitched with others like it
         }
         if req.frames is not None:
             params |= {"frames": req.frames, "skip_frames": req.skip_frames}

@@ -2,9 +2,10 @@
 
 :func:`render_clip` animates a start image with one of the spec's camera moves and encodes it
 as a canonical chunk (see :mod:`agent.media`). It is deterministic for a seed, needs no
-network. A 5 s 720p clip (120 frames) cost about 1.4-1.8 CPU-s of Pillow resampling and
-1.0-1.3 CPU-s of x264 in one measurement here (storyboard graphics encode cheaply, so drawing
-the frames costs more than encoding them); only the frames a chunk keeps are made.
+network. A 5 s 720p clip (120 frames) cost about 1.9-2.1 CPU-s of drawing (Pillow
+resampling and feeding FFmpeg) and 3.2-3.3 CPU-s of FFmpeg (x264 veryfast) on the loaded
+shared machine here; x264 superfast (:data:`agent.media.X264_ARGS`) takes about 0.6x of that.
+Only the frames a chunk keeps are made.
 
 Smooth, sub-pixel motion
     FFmpeg's ``zoompan`` and ``crop`` place the window on whole pixels, so slow moves step and
@@ -32,9 +33,10 @@ Velocity: constant, no ease
 Where each move starts
     ``push-in`` and ``static`` start on the whole start image (frame 0 is the start image), so
     chained push-ins continue seamlessly. Pans, tilts and the orbit work at a fixed zoom
-    (~1.12) to have a margin to travel over, and ``pull-out`` ends on the whole image, so those
-    moves start on a crop of it: chaining them shows a small jump at the boundary. For the local
-    model, render a long beat as one clip (``duration_s`` = the beat's length) instead.
+    (about 1.06-1.2, by :func:`framing`) to have a margin to travel over, and ``pull-out``
+    ends on the whole image, so those moves start on a crop of it: chaining them shows a small
+    jump at the boundary. For the local model, render a long beat as one clip
+    (``duration_s`` = the beat's length) instead.
 """
 
 from __future__ import annotations
@@ -57,7 +59,9 @@ from PIL import Image, ImageOps
 from agent.media import Media
 from agent.spec import FPS, CameraMove
 
-__all__ = ["CLIP_S", "Window", "camera_path", "render_clip"]
+__all__ = [
+    "CLIP_S", "FRAMINGS", "TAKE_SEED_STRIDE", "Window", "camera_path", "framing", "render_clip",
+]  # fmt: skip
 
 #: The local model makes 5-second clips, like Kling and Wan.
 CLIP_S: Final = 5.0
@@ -69,6 +73,25 @@ PAN_ZOOM: Final = 1.12
 #: Base zoom of the orbit, and the extra zoom at the top of its arc.
 ORBIT_ZOOM: Final = 1.10
 ORBIT_ARC: Final = 0.04
+
+#: Framings a camera move is shot with; a seed picks one (:func:`framing`), and each new take
+#: of a chunk moves to the next, so a regeneration is a new shot, not the same one again.
+FRAMINGS: Final = 4
+#: The seed step between two takes of a chunk (``agent.state.Override.seed`` adds it per
+#: take); seeds one step apart have consecutive framings.
+TAKE_SEED_STRIDE: Final = 7919
+
+#: Per framing: (amplitude factor, zoom anchor (x, y) of push-in and pull-out, position of
+#: pans and tilts across their margin (0 = left/top edge, 1 = right/bottom), orbit direction).
+#: Framing 0 is the classic centred move; the others push towards a third of the frame, move
+#: further, sit at another edge of the margin, circle the other way (the orbit rises in the
+#: framings placed at or past the margin's middle, dips in the others).
+_FRAMING: Final[tuple[tuple[float, tuple[float, float], float, float], ...]] = (
+    (1.0, (0.5, 0.5), 0.5, 1.0),
+    (1.6, (0.3, 0.3), 0.1, -1.0),
+    (1.3, (0.7, 0.35), 0.9, -1.0),
+    (0.5, (0.45, 0.75), 0.3, 1.0),
+)
 
 # BT.709 luma coefficients (ITU-R BT.709-6, item 3.2).
 _KR: Final = 0.2126
@@ -103,15 +126,26 @@ class Window:
         return (x0, y0, x0 + w, y0 + h)
 
 
+def framing(seed: int) -> int:
+    """The framing (0 to :data:`FRAMINGS` - 1) a seed shoots its camera move with.
+
+    It is ``seed // TAKE_SEED_STRIDE`` modulo :data:`FRAMINGS`, so the chunks of one beat
+    (seeds ``base + k``) share a framing and every take of a chunk, up to :data:`FRAMINGS` - 1
+    regenerations, gets a framing unlike all the takes before it.
+    """
+    return (seed // TAKE_SEED_STRIDE) % FRAMINGS
+
+
 def camera_path(
     camera: CameraMove, frames: int, seed: int, motion_strength: float = 1.0
 ) -> list[Window]:
     """The window of every frame for a camera move (pure; no images involved).
 
     Progress runs linearly from frame 0 to the last frame (see the module docstring for why
-    there is no easing). The seed varies the amplitude by ±10 %, the zoom anchor of push-in and
-    pull-out by ±5 % of the frame, the cross-axis drift of pans and tilts, and the orbit's
-    direction, deterministically.
+    there is no easing). The seed picks the shot's :func:`framing` (how far the move goes,
+    where a zoom heads, where a pan sits across the frame, which way an orbit turns), and
+    varies it a little: the amplitude by ±10 %, the zoom anchor by ±5 % of the frame, the
+    cross-axis drift of pans and tilts, deterministically. A static shot has one framing.
 
     Args:
         camera: the move.
@@ -130,10 +164,10 @@ def camera_path(
     if motion_strength < 0:
         raise ValueError(f"motion_strength must be >= 0, got {motion_strength}")
     rng = random.Random(seed)
-    amp = rng.uniform(0.9, 1.1) * motion_strength
-    ax, ay = 0.5 + rng.uniform(-0.05, 0.05), 0.5 + rng.uniform(-0.05, 0.05)
+    reach, (fx, fy), across, direction = _FRAMING[framing(seed)]
+    amp = rng.uniform(0.9, 1.1) * reach * motion_strength
+    ax, ay = fx + rng.uniform(-0.05, 0.05), fy + rng.uniform(-0.05, 0.05)
     drift = rng.uniform(-0.3, 0.3)
-    direction = rng.choice((-1.0, 1.0))
     progress = [i / (frames - 1) if frames > 1 else 0.0 for i in range(frames)]
 
     def anchored(zoom: float) -> Window:
@@ -151,7 +185,8 @@ def camera_path(
 
     push = math.log(1.0 + (PUSH_ZOOM - 1.0) * amp)
     pan_zoom = 1.0 + (PAN_ZOOM - 1.0) * amp
-    side = 0.5 + 0.5 * drift  # where the cross axis sits in its margin, drifting slightly
+    # Where the cross axis sits in its margin, drifting slightly.
+    side = min(max(across + 0.2 * drift, 0.0), 0.9)
     if camera == "static":
         return [Window(0.5, 0.5, 1.0) for _ in progress]
     if camera == "push-in":
@@ -169,13 +204,14 @@ def camera_path(
     if camera == "orbit":
         base = 1.0 + (ORBIT_ZOOM - 1.0) * amp
         arc = ORBIT_ARC * amp
+        lift = 1.0 if across >= 0.5 else -1.0
         out = []
         for p in progress:
             zoom = base * (1.0 + arc * math.sin(math.pi * p))
             # Travel within the base zoom's margin (the arc only adds margin), with a slight
             # vertical lift in the middle, like a camera circling on a crane.
             fx = 0.5 + direction * 0.45 * (2.0 * p - 1.0)
-            fy = 0.5 - 0.35 * math.sin(math.pi * p)
+            fy = 0.5 - lift * 0.35 * math.sin(math.pi * p)
             margin = 1.0 - 1.0 / base
             out.append(Window(margin * fx + 0.5 / base, margin * fy + 0.5 / base, zoom))
         return out
