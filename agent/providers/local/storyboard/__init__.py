@@ -28,6 +28,7 @@ from agent.providers.local.storyboard.scene import (
     Scene,
     paint_scene,
     parse_scene,
+    time_light,
     weather,
 )
 from agent.providers.local.storyboard.text import (
@@ -121,7 +122,7 @@ def render_storyboard_frame(
     pal = _Palette.of(spec.style.palette)
     scene = beat_scene(spec, beat, prompt)
     ground_y = None
-    if scene.place is not None or scene.time is not None:
+    if scene.named:
         ground_y = paint_scene(img, scene, pal, random.Random(f"{seed}:{beat.index}:scene"))
     ctx = _Ctx(
         img,
@@ -135,6 +136,7 @@ def render_storyboard_frame(
     region, font_px = _COMPOSERS[beat.type](ctx)
     if scene.weather is not None and scene.place not in INDOOR:
         weather(img, scene.weather, random.Random(f"{seed}:{beat.index}:weather"))
+    time_light(img, scene)
     lighting = spec.style.lighting.lower()
     extra_vignette = 0.0
     for words, colour, opacity, vig in _LIGHTING:
