@@ -402,3 +402,31 @@ def test_the_end_card_name_fills_its_title_band_in_any_script(name: str) -> None
     assert rows.size
     ink_h = rows[-1] - rows[0] + 1
     assert ink_h >= 0.06 * min(w, h), (name, ink_h)  # a band of 0.085 of the short side
+
+
+def test_the_social_proof_card_draws_its_stars_once() -> None:
+    spec = plan_spec("A 30s ad for TrailMax hiking boots", 30.0, "16:9", 0)
+    beat = spec.beats[3].model_copy(
+        update={"type": "social_proof", "on_screen_text": "“Best boots I own” ★★★★★"}
+    )
+    frame = render_storyboard_frame(spec, beat, (640, 360), 0)
+    assert " ".join(frame.text.lines) == "“Best boots I own”"  # the card draws the rating
+
+
+def test_the_detail_closeup_is_a_macro_of_the_product_not_a_stand_in() -> None:
+    """Each archetype's close-up is its own picture, and shows more of it than the hero shot."""
+    spec = plan_spec("A 30s ad for TrailMax hiking boots", 30.0, "16:9", 0)
+    beat = spec.beats[3].model_copy(update={"type": "detail_closeup", "on_screen_text": ""})
+    size_px = (480, 270)
+    frames = {
+        kind: np.asarray(
+            render_storyboard_frame(
+                spec.model_copy(update={"category": kind}), beat, size_px, 0
+            ).image,
+            dtype=np.int16,
+        )
+        for kind in ("boot", "bottle", "watch", "garment", "pastry", "phone")
+    }
+    for (a, x), (b, y) in itertools.combinations(frames.items(), 2):
+        change = float(np.abs(x - y).mean())
+        assert change >= 10.0, f"the {a} and {b} close-ups differ by {change:.1f}/255 only"

@@ -15,6 +15,7 @@ storyboard. Rendering is deterministic for a given ``(spec, beat, prompt, size_p
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 
 from PIL import Image
@@ -39,6 +40,9 @@ from agent.providers.local.storyboard.text import (
     title_safe_box,
 )
 from agent.spec import Beat, Spec
+
+#: A rating written as stars ("★★★★★", "★★★★☆", "⭐⭐⭐"), which the social-proof beat draws.
+_RATING = re.compile(r"[\u2605\u2606\u2b50\ufe0f]+")
 
 __all__ = [
     "ARCHETYPES",
@@ -147,7 +151,10 @@ def render_storyboard_frame(
     if take:
         _reframe(img, random.Random(f"{seed}:{beat.index}:take:{take}"))
     _vignette(img, 0.3 + extra_vignette)
-    layout = layout_text(beat.on_screen_text, size_px, region, font_px)
+    text = beat.on_screen_text
+    if beat.type == "social_proof":  # the composition draws the rating: stars once, not twice
+        text = " ".join(_RATING.sub(" ", text).split())
+    layout = layout_text(text, size_px, region, font_px)
     _draw_text(img, layout)
     return StoryboardFrame(img, layout)
 

@@ -15,8 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageEnhance
 
 from agent.providers.local.storyboard.colour import _BLACK, _WHITE, RGB, _grey, _mix, _Palette
 from agent.providers.local.storyboard.lexicon import PLACE_WORDS, TIME_WORDS, WEATHER_WORDS, find
@@ -656,13 +655,13 @@ def _grade(
         share: how much of ``colour`` replaces the picture, 0-1.
         desaturate: how far towards grey (0 keeps the colours, 1 is grey).
     """
-    px = np.asarray(img, dtype=np.float32)
-    if desaturate:
-        grey = px @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
-        px = px + (grey[..., None] - px) * desaturate
-    px = px * np.array(gain, dtype=np.float32)
-    px = px * (1 - share) + np.array(colour, dtype=np.float32) * share
-    img.paste(Image.fromarray(np.clip(px + 0.5, 0, 255).astype(np.uint8), "RGB"))
+    src = ImageEnhance.Color(img).enhance(1 - desaturate) if desaturate else img
+    lut = [
+        min(255, round(v * g * (1 - share) + c * share))
+        for g, c in zip(gain, colour, strict=True)
+        for v in range(256)
+    ]
+    img.paste(src.point(lut))
 
 
 def time_light(img: Image.Image, scene: Scene) -> None:
