@@ -822,7 +822,9 @@ _PHRASE_STOP = {
 def _brand_and_product_spaced(
     text: str, language: str, known: tuple[str, str] | None
 ) -> tuple[str, str]:
-    """Korean, Arabic and Hebrew: the brand is a name in Latin letters, the product a phrase.
+    """Korean, Arabic and Hebrew: the brand is a Latin or own-script name, the product a phrase.
+
+    A brand in the brief's own script follows a brand word (:func:`own_script_brand`).
 
     Korean puts modifiers before the noun ("무선 이어폰"), Arabic and Hebrew after it
     ("سماعات لاسلكية", "נעלי ריצה"); the product word keeps one such word of its own script,
@@ -839,6 +841,11 @@ def _brand_and_product_spaced(
         else:
             brand, model = " ".join(names or toks), rest if names else []
         break
+    if not brand:
+        brand = own_script_brand(text, language)
+        if brand:  # the brand words are not the product's
+            lead = "|".join(map(re.escape, " ".join(_LEXICON["brand_lead"].values()).split()))
+            text = re.sub(rf"(?:(?:{lead})\s+)?{re.escape(brand)}\S*(?:\s+(?:{lead}))?", " ", text)
     best = _best_kind(text, language)
     if best is None:
         product = known[1] if known else ""
@@ -864,6 +871,70 @@ def _brand_and_product_spaced(
 
 #: Korean endings that make a word a verb or a particle phrase, not a modifier of the noun.
 _KO_PARTICLE = re.compile(r"(?:을|를|이|가|은|는|에|에서|의|로|으로|해|해줘|줘|고|다)$")
+#: The definite article joined to Arabic and Hebrew words.
+_DEFINITE = {"ar": "ال", "he": "ה", "ko": "\0"}
+#: Letters of each script a brand may be written in (Hangul; Hebrew; Arabic).
+_OWN_LETTERS = {
+    "ko": "\uac00-\ud7a3",
+    "he": "\u05d0-\u05ea\u05f0-\u05f4",
+    "ar": "\u0620-\u064a\u066e-\u06d3",
+}
+
+
+def own_script_brand(text: str, language: str) -> str:
+    """A brand written in Korean, Arabic or Hebrew letters after (or before) a brand word.
+
+    The grammar (words in ``data/lexicon.toml`` ``[brand_lead]``): a brand word ("المنتج من
+    علامة صباح", "של המותג אור", "브랜드 햇살의 커피") and then the name, one or two words of
+    the brief's script up to a stopword or punctuation; in Korean also the name and then the
+    brand word ("햇살 브랜드의 커피"). A Korean particle joined to the name ("햇살의") is
+    dropped. In Arabic and Hebrew a second word that is a product word, or that carries the
+    definite article after a first word without it ("نور الفاخرة", "אור החדש"), is read as the
+    product or an adjective, not as part of the name (so a two-word name such as "نجمة
+    الصحراء" keeps only its first word: a known limit).
+
+    Args:
+        text: the brief, cleaned.
+        language: "ko", "ar" or "he"; any other language gives "".
+
+    Returns:
+        The brand as written, or "" when no brand word names one.
+    """
+    letters = _OWN_LETTERS.get(language)
+    if letters is None:
+        return ""
+    lead = _LEXICON["brand_lead"]
+    stop = _PHRASE_STOP[language]
+    word = rf"[{letters}]+"
+    before = "|".join(map(re.escape, lead.get(f"{language}_before", "").split()))
+    for m in re.finditer(rf"(?<![{letters}])(?:{before})\s+({word}(?:\s+{word})?)", text):
+        kept: list[str] = []
+        for w in m[1].split():
+            if w in stop or (kept and language == "ko" and _KO_PARTICLE.search(kept[-1])):
+                break
+            kept.append(w)
+        if kept and language == "ko":
+            kept = kept[:1]
+            kept[0] = _KO_PARTICLE.sub("", kept[0]) or kept[0]
+        elif len(kept) == 2 and (
+            _best_kind(kept[1], language) is not None
+            or (
+                kept[1].startswith(_DEFINITE[language])
+                and not kept[0].startswith(_DEFINITE[language])
+            )
+        ):
+            # "علامة صباح قهوة": the second word is the product; "علامة نور الفاخرة", "המותג
+            # אור החדש": a second word with the article after a name without it is an
+            # adjective agreeing with the product, not part of the name
+            kept = kept[:1]
+        if kept:
+            return " ".join(kept)
+    after = "|".join(map(re.escape, lead.get(f"{language}_after", "").split()))
+    if after:
+        named = re.search(rf"({word})\s+(?:{after})(?![{letters}])", text)
+        if named and named[1] not in stop:
+            return _KO_PARTICLE.sub("", named[1]) or named[1]
+    return ""
 
 
 def product_kind(product: str, brand: str = "", prompt: str = "", language: str = "en") -> Kind:
