@@ -212,11 +212,12 @@ def _script_pattern(word: str) -> str:
     return rf"(?:{_SEMITIC_BEFORE}){body}{_SEMITIC_AFTER}"
 
 
-def lexicon_pattern(words: str | list[str], plurals: bool = False) -> str:
+def lexicon_pattern(words: str | list[str], plurals: bool = False, endings: str = "") -> str:
     """A regex alternation for lexicon words, to search text folded by :func:`fold_same_length`.
 
     Latin-script words match whole words ("_" joins the words of a phrase, across spaces or
-    hyphens; with ``plurals`` an "-s"/"-es" ending too); Chinese and Japanese words match
+    hyphens; with ``plurals`` an "-s"/"-es" ending too, with ``endings`` (a regex alternation)
+    one of those on a word of six letters or more); Chinese and Japanese words match
     anywhere; Korean, Arabic and Hebrew words with their particles or prefixes
     (:func:`_script_pattern`). Longer words come first, so the longest match wins at a
     position. A word written ``=thé`` keeps its accents: it is left out here
@@ -233,6 +234,8 @@ def lexicon_pattern(words: str | list[str], plurals: bool = False) -> str:
             continue
         body = r"[\s-]+".join(re.escape(fold(part)) for part in w.split("_"))
         ending = "(?:e?s)?" if plurals and len(w) >= 3 else ""
+        if endings and len(w) >= 6 and "_" not in w:
+            ending = f"(?:{endings})?"
         alts.append(rf"(?<![^\W_]){body}{ending}(?![^\W_])")
     return "|".join(alts) or r"(?!x)x"
 
@@ -542,6 +545,11 @@ _MOOD_LOOKUP = {stem: mood for mood, stems in _MOOD_STEMS.items() for stem in st
 _DESCRIPTIVE = {**_MOOD_LOOKUP, **_STYLE_STEMS}
 
 
+#: Letters that only one of the Latin-script languages writes ("ã" Portuguese, "ñ" Spanish,
+#: "ß" German, "œ" French): each counts as two stopwords of its language.
+_LANG_LETTERS = {"pt": "ãõ", "es": "ñ¿¡", "de": "ß", "fr": "œ"}
+
+
 def _language(text: str) -> str:
     """Guess the ISO 639-1 language: by script, else by stopwords (en/es/fr/de/it/pt)."""
     letters = [ch for ch in text if ch.isalpha()]
@@ -557,6 +565,8 @@ def _language(text: str) -> str:
         return top
     words = _words(text)
     scores = {lang: sum(w in stop for w in words) for lang, stop in _LANG_STOPWORDS.items()}
+    for lang, marks in _LANG_LETTERS.items():  # letters only one of the languages writes
+        scores[lang] += 2 * sum(ch in marks for ch in text.casefold())
     best = max(scores, key=lambda lang: scores[lang])
     return best if best != "en" and scores[best] >= 2 and scores[best] > scores["en"] else "en"
 
@@ -1166,9 +1176,12 @@ def _scenes(text: str) -> tuple[list[str], str]:
 
 
 _ASPECT_LEX = _LEXICON["aspect"]
+#: Endings an adjective takes in German, French, Spanish, Italian and Portuguese
+#: ("quadratischer", "verticales", "quadrate"): a frame word matches with any of them.
+_ADJECTIVE_ENDINGS = "e|en|er|es|em|s|a|as|i|o|os"
 _RATIO_RE = re.compile(r"(?<![\d.])(16|9|1)\s*[:x×/]\s*(9|16|1)(?![\d.])")
 _ASPECT_WORDS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(lexicon_pattern(words, plurals=False)), aspect)
+    (re.compile(lexicon_pattern(words, endings=_ADJECTIVE_ENDINGS)), aspect)
     for level in ("orientation", "platform")
     for aspect, words in _ASPECT_LEX[level].items()
 ]
