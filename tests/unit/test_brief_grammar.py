@@ -29,3 +29,51 @@ def test_an_italian_price_keeps_its_lead_words() -> None:
 def test_letters_only_one_language_writes_decide_between_close_languages() -> None:
     assert parse_brief("Anúncio de 15 segundos para o pão Trigo, por R$ 9").language == "pt"
     assert parse_brief("Anuncio de 15 segundos para la piña Dulce, por 3 €").language == "es"
+
+
+@pytest.mark.parametrize(
+    ("text", "price"),
+    [
+        ("A 20s ad for Larkspur tents, from $420 to $310", "$310"),
+        ("Spot pour la lampe Noor, de 95 € à 70 €", "70 €"),
+        ("Spot per il casco Raggio, da 80 € a 59 €", "59 €"),
+        ("Spot für die Jacke Nordlicht, von 240 € auf 180 €", "180 €"),
+        ("Anuncio de la mochila Ruta, 60 € - 45 €", "45 €"),
+        ("A 15s ad for Larkspur tents, only $310, 20% off accessories", "only $310"),
+    ],
+)
+def test_from_an_old_price_to_a_new_one_the_offer_is_the_new_one(text: str, price: str) -> None:
+    assert parse_brief(text).facts.price == price
+
+
+@pytest.mark.parametrize(
+    ("text", "price"),
+    [
+        ("给木森的保温杯做一个广告，售价129元", "售价129元"),
+        ("木森保温杯广告，59元", "59元"),
+        ("カエデの水筒の広告、たったの2980円", "たったの2980円"),
+    ],
+)
+def test_a_price_written_right_after_chinese_or_japanese_words_is_kept(
+    text: str, price: str
+) -> None:
+    assert parse_brief(text).facts.price == price
+
+
+@pytest.mark.parametrize(
+    ("text", "tagline"),
+    [
+        (
+            "Ad for Larkspur tents. Tagline: Pitch it, sleep, repeat. 20 seconds.",
+            "Pitch it, sleep, repeat",
+        ),
+        (
+            "Ad for Larkspur tents, slogan: Go far, go light, 15 seconds, vertical",
+            "Go far, go light",
+        ),
+        ("Pub pour Noor, slogan : La nuit, enfin douce, carré", "La nuit, enfin douce"),
+        ("Ad for Larkspur tents, slogan: Go far, larkspur.com", "Go far"),
+    ],
+)
+def test_an_unquoted_tagline_runs_past_commas_up_to_the_next_fact(text: str, tagline: str) -> None:
+    assert parse_brief(text).facts.tagline == tagline

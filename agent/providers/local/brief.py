@@ -1063,7 +1063,7 @@ _FACTS = _LEXICON["facts"]
 _LEAD = lexicon_pattern(_FACTS["price_lead"])
 _PRICE_RE = re.compile(
     rf"(?:(?P<lead>{_LEAD})\s*)?(?:{_CUR_BEFORE}\s?(?:{_AMOUNT})(?:,-)?|"
-    rf"(?<![\w.,])(?:{_AMOUNT})\s?{_CUR_AFTER})",
+    rf"(?<![.,])(?<![^\W\u3040-\u30ff\u3400-\u9fff])(?:{_AMOUNT})\s?{_CUR_AFTER})",
     re.IGNORECASE,
 )
 _DISCOUNT_WORDS = lexicon_pattern(_FACTS["discount"])
@@ -1130,6 +1130,21 @@ def _quoted(m: re.Match[str]) -> str:
     return next(v for k, v in m.groupdict().items() if k.startswith("q") and v is not None)
 
 
+def _tagline_end(text: str, end: int) -> int:
+    """Where an unquoted tagline that reaches ``end`` really ends (an index in ``text``).
+
+    It runs on past commas ("Open it, and the world opens too") to the end of the sentence,
+    up to the first comma-separated part that holds a digit (a length, a price, a model),
+    names a frame ("vertical") or a URL: those are other facts.
+    """
+    while m := re.match(r",\s+([^,.;!?。！？\n]+)", text[end:]):
+        part = m[1]
+        if any(c.isdigit() for c in part) or requested_aspect(part) or _URL_RE.search(part):
+            break
+        end += m.end()
+    return end
+
+
 def _tagline(text: str) -> tuple[str, str]:
     """The tagline (quoted, or after "tagline"/"slogan"/"end on" …) and the text without it."""
     folded = fold_same_length(text)
@@ -1141,8 +1156,9 @@ def _tagline(text: str) -> tuple[str, str]:
             return _quoted(after).strip(), _remove(text, m.start(), after.end())
     said = _TAGLINE_RE.search(folded)
     if said and said["t"].strip():
-        line = text[said.start("t") : said.end("t")].strip(" \"'“”«»「」")
-        return line, _remove(text, said.start(), said.end())
+        end = _tagline_end(text, said.end("t"))
+        line = text[said.start("t") : end].strip(" \"'“”«»「」,，")
+        return line, _remove(text, said.start(), end)
     for q in _QUOTED_RE.finditer(text):
         line = _quoted(q).strip()
         if len(line.split()) >= 2 or is_cjk(line) and len(line) >= 3:
@@ -1226,6 +1242,21 @@ def requested_aspect(prompt: str) -> str | None:
     return _aspect(clean_prompt(prompt))[0]
 
 
+#: What joins an old price to the new one: "to", "à", "a", "auf", "→", "-" (``[facts]``).
+_TO_PRICE_RE = re.compile(rf"\s*(?:[-–→>]+|{lexicon_pattern(_FACTS['price_to'])})\s*$", re.I)
+
+
+def _new_price(
+    text: str, price: re.Match[str], prices: list[re.Match[str]]
+) -> re.Match[str] | None:
+    """The price right after ``price`` when only a word like "to" / "à" joins them, else None."""
+    later = next((m for m in prices if m.start() >= price.end()), None)
+    if later is None:
+        return None
+    between = fold_same_length(text[price.end() : later.start()])
+    return later if len(between) <= 12 and _TO_PRICE_RE.fullmatch(between) else None
+
+
 def _facts(text: str) -> tuple[Facts, str]:
     """The facts in a cleaned prompt, and the prompt without them (for brand and product)."""
     url, text = _take(_URL_RE, text)
@@ -1238,6 +1269,8 @@ def _facts(text: str) -> tuple[Facts, str]:
     tagline, text = _tagline(text)
     prices = list(_PRICE_RE.finditer(fold_same_length(text)))
     chosen = next((m for m in prices if m["lead"]), prices[0] if prices else None)
+    while chosen and (later := _new_price(text, chosen, prices)):
+        chosen = later  # "de 450 € à 390 €", "from $899 to $749": the offer is the new price
     price = text[chosen.start() : chosen.end()].strip() if chosen else ""
     if chosen:  # "was $299, now $249": the price with a word like "now" or "only" is the offer
         text = _remove(text, chosen.start(), chosen.end())
