@@ -77,3 +77,34 @@ def test_a_price_written_right_after_chinese_or_japanese_words_is_kept(
 )
 def test_an_unquoted_tagline_runs_past_commas_up_to_the_next_fact(text: str, tagline: str) -> None:
     assert parse_brief(text).facts.tagline == tagline
+
+
+@pytest.mark.parametrize(
+    ("text", "brand", "product"),
+    [
+        (
+            "Anuncio para la mesa Roble Alto de Muebles Sierra Norte, 15 segundos",
+            "Muebles Sierra Norte",
+            "mesa Roble Alto",
+        ),
+        ("Pub pour la lampe Noor de la marque Atelier Sur, carrée", "Atelier Sur", "lampe Noor"),
+        (
+            "Spot per il casco Raggio di Officina Vento, 20 secondi",
+            "Officina Vento",
+            "casco Raggio",
+        ),
+        ("Vídeo para o tênis Onda 3 da marca Passo Leve", "Passo Leve", "tênis Onda 3"),
+        ("Pub pour le sac à dos Cime 30 de Maison Pic", "Maison Pic", "sac à dos Cime 30"),
+    ],
+)
+def test_a_brand_after_of_keeps_all_its_words_and_leaves_the_product(
+    text: str, brand: str, product: str
+) -> None:
+    brief = parse_brief(text)
+    assert (brief.brand, brief.product) == (brand, product)
+
+
+def test_an_ads_own_of_names_its_occasion_not_the_brand() -> None:
+    assert parse_brief("Anuncio de Navidad para las zapatillas Ruta de Vuelo Sur").brand == (
+        "Vuelo Sur"
+    )

@@ -755,6 +755,20 @@ _BY_BRAND_RE = re.compile(
     rf"(?:{_BY_LEAD}|(?:品牌|ブランド)[:：]?\s*)"
     r"(?P<b>[A-Z0-9][\w'’.-]*(?:\s+(?:&|\+|[A-Z0-9][\w'’.-]*))*)"
 )
+#: A brand joined to the product noun by a bare "of" in Spanish, French, Italian and
+#: Portuguese ("la lámpara Orbe de Casa Lumbre", "la borsa Duomo di Pelletteria Serena"): the
+#: whole run of capitalised words (and "&") after it, which a lower-case "de" never starts.
+_NAME_RUN = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+(?:&|\+|[A-ZÀ-ÖØ-Þ0-9][\w'’.-]*))*"
+_OF_WORDS = {
+    "es": "de|del",
+    "fr": "de|du|d['’]",
+    "it": "di|del|della|dello|dei|degli",
+    "pt": "de|da|do|dos|das",
+}
+_OF_BRAND_RE = {
+    lang: re.compile(rf"(?:{_BY_LEAD}|(?<![^\W_])(?:{words})(?:\s+|(?<=['’])))(?P<b>{_NAME_RUN})")
+    for lang, words in _OF_WORDS.items()
+}
 _LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&+.'’-]*(?:\s+[A-Za-z0-9&+][A-Za-z0-9&+.'’-]*)*")
 
 
@@ -772,6 +786,19 @@ def _brand_and_product(text: str, language: str) -> tuple[str, str]:
         return _brand_and_product_cjk(text, language, known)
     if language in ("ko", "ar", "he"):
         return _brand_and_product_spaced(text, language, known)
+    of = next(
+        (  # "Anuncio de Navidad para …": an ad's "of" names its occasion, not a brand
+            m
+            for m in (_OF_BRAND_RE[language].finditer(text) if language in _OF_BRAND_RE else ())
+            if not _AD_NOUN_RE.fullmatch((text[: m.start()].split() or [""])[-1])
+        ),
+        None,
+    )
+    if not known and of:
+        brand = " ".join(_phrase_tokens(of["b"].rstrip(".")))[:80]
+        toks, _ = _product_phrase(_remove(text, of.start(), of.end()))
+        toks = [t for t in toks if fold(t) != fold(brand)]
+        return brand, " ".join(toks).strip() or _noun_phrase(text, language) or "product"
     toks, at_start = _product_phrase(text)
     brand = known[0] if known else ""
     if known:
