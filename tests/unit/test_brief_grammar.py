@@ -108,3 +108,27 @@ def test_an_ads_own_of_names_its_occasion_not_the_brand() -> None:
     assert parse_brief("Anuncio de Navidad para las zapatillas Ruta de Vuelo Sur").brand == (
         "Vuelo Sur"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "brand", "product"),
+    [
+        ("A 15s ad for Marlow's Tern 2 kayak", "Marlow", "Tern 2 kayak"),
+        ("Ad for Quillon Paper Company notebooks, vertical", "Quillon Paper Company", "notebooks"),
+        (
+            "Teaser film for the Orca 5 drone by Lind & Berg, 20 seconds",
+            "Lind & Berg",
+            "Orca 5 drone",
+        ),
+        (
+            "Promo film for the Sable Mini speaker from Hart & Vale. Only $59",
+            "Hart & Vale",
+            "Sable Mini speaker",
+        ),
+    ],
+)
+def test_possessives_company_words_and_by_runs_bound_the_brand(
+    text: str, brand: str, product: str
+) -> None:
+    brief = parse_brief(text)
+    assert (brief.brand, brief.product) == (brand, product)

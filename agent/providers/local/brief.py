@@ -457,13 +457,20 @@ _AD_NOUNS = (
     r"ads?|adverts?|advertisements?|commercials?|spots?|promos?|videos?|teasers?|"
     r"campaigns?|clips?|anuncios?|comerciales|publicidad|publicités?|pubs?|annonces?|"
     r"réclames?|werbung|werbespots?|werbevideos?|werbefilme?|anzeigen?|pubblicità|"
-    r"annunci|anúncios?|propagandas?|vídeos?"
+    r"annunci|anúncios?|propagandas?|vídeos?|films?"
 )
 _FOR = (
     r"for|about|promoting|showcasing|featuring|of|para|sobre|de|pour|sur|des|du|für|über|"
     r"zu|per|di|do|da"
 )
-_CLAUSE = r"(?:[^,.;:!?()\[\]{}\n\"“”«»，。、；：！？「」『』]|(?<=\w)[.](?=\w))"
+#: Words that end a company's name ("Harbor Lane Coffee Co.", "Kranich GmbH"), whose dot
+#: does not end a clause (``data/lexicon.toml`` ``[brand_lead] company_after``).
+_COMPANY = _LEXICON["brand_lead"]["company_after"].split()
+_CLAUSE = (
+    r"(?:[^,.;:!?()\[\]{}\n\"“”«»，。、；：！？「」『』]|(?<=\w)[.](?=\w)|"
+    + "|".join(rf"(?i:(?<=\b{w}))[.]" for w in _COMPANY if w.isascii())
+    + ")"
+)
 _AD_FOR_RE = re.compile(
     rf"\b(?:{_AD_NOUNS})(?:\s+\w+){{0,2}}?\s+(?:{_FOR})\s+(?P<x>{_CLAUSE}+)", re.IGNORECASE
 )
@@ -656,7 +663,7 @@ def _trim(toks: list[str], at_most: int) -> list[str]:
 def _product_phrase(text: str) -> tuple[list[str], bool]:
     """Tokens naming the product, and whether they start the prompt."""
     m = _AD_FOR_RE.search(text)  # "an ad for X"
-    if m and (toks := _trim(_phrase_tokens(m.group("x")), 6)):
+    if m and (toks := _trim(_phrase_tokens(m.group("x")), 8)):
         return toks, False
     for m in _X_AD_RE.finditer(text):  # "a X ad"
         toks = _phrase_tokens(m.group("x"))
@@ -695,6 +702,13 @@ def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[st
     model code and what follows stay with the product ("Tesla" / "Model 3"). In German, a name
     right after the product noun is an apposition naming the brand ("das Fahrrad Stadtflitzer").
     """
+    for i, tok in enumerate(toks[:-1]):  # "Tidewell's Drift 40 backpack", "Harbor Lane Co. cans"
+        if not _is_name(tok):
+            break
+        if re.search(r"['’]s$", tok):
+            return [*toks[:i], tok[:-2]], toks[i + 1 :]
+        if i and fold(tok.rstrip(".")) in _COMPANY:
+            return toks[: i + 1], toks[i + 1 :]
     lead = 0
     while lead < len(toks) and _is_name(toks[lead]) and not _starts_kind(toks, lead, language):
         lead += 1
@@ -808,7 +822,12 @@ def _brand_and_product(text: str, language: str) -> tuple[str, str]:
         names, rest = ([], toks) if by_brand else _split_name(toks, at_start, language)
         brand, toks = " ".join(names), rest
         if not brand and (m := by_brand or _BY_BRAND_RE.search(text)):
-            brand = " ".join(_trim(_phrase_tokens(m["b"]), 4))
+            if m is by_brand:  # the run as the brief writes it, not cut with the phrase
+                m = next((f for f in _BY_BRAND_RE.finditer(text) if f["b"].startswith(m["b"])), m)
+            run = re.split(r"[.!?]\s", m["b"])[0]  # a run stops at a sentence's end
+            if fold(run.split()[-1].rstrip(".")) not in _COMPANY:
+                run = run.rstrip(".")
+            brand = " ".join(_trim(_phrase_tokens(run), 4))
             by = rf"(?:{_BY_LEAD})?{re.escape(brand)}"
             toks = _phrase_tokens(re.sub(by, " ", " ".join(toks))) or toks
     if (
