@@ -132,3 +132,25 @@ def test_possessives_company_words_and_by_runs_bound_the_brand(
 ) -> None:
     brief = parse_brief(text)
     assert (brief.brand, brief.product) == (brand, product)
+
+
+@pytest.mark.parametrize(
+    ("text", "brand", "product"),
+    [
+        ("帮山岚的保温杯做一个广告", "山岚", "保温杯"),
+        ("为「白鹭」的台灯「微光 5」做一个20秒广告", "白鹭", "微光 5"),
+        ("「カエデ」のヘッドホンの広告、15秒", "カエデ", "ヘッドホン"),
+        ("ヒバリの腕時計「朝凪」の広告", "ヒバリ", "朝凪"),
+        ("品牌Lumo的耳机，30秒广告", "Lumo", "耳机"),
+    ],
+)
+def test_a_chinese_or_japanese_owner_is_the_brand_and_a_quoted_name_the_product(
+    text: str, brand: str, product: str
+) -> None:
+    brief = parse_brief(text)
+    assert (brief.brand, brief.product, brief.facts.tagline) == (brand, product, "")
+
+
+def test_a_price_after_an_old_chinese_price_is_the_offer_and_no_digit_is_the_brand() -> None:
+    brief = parse_brief("鹤鸣的茶壶，原价299元，现价199元")
+    assert (brief.brand, brief.facts.price) == ("鹤鸣", "现价199元")

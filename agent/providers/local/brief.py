@@ -848,14 +848,59 @@ def _brand_and_product(text: str, language: str) -> tuple[str, str]:
     return brand[:80].strip(), product[:80].strip()
 
 
+#: A Chinese or Japanese owner: a name, quoted or not, before 的 / の ("星河的耳机",
+#: "「ミナト」の腕時計"), after the start of a clause or a verb like 为 / 给.
+_CJK_OWNER_RE = re.compile(
+    r"(?:^|(?<=[\s,.;:!?，。、；：！？为给給帮替]))"
+    r"(?P<b>「[^」]{1,16}」|『[^』]{1,16}』|[^\s\d的の「」『』，。、；：,.;:!?为给給帮替]{1,8}?)(?:的|の)"
+)
+#: A quoted name ("「潮風 2」") right after a product word or 的 / の names the product's model.
+_CJK_NAME_RE = re.compile(r"(?:的|の)?[「『](?P<n>[^」』]{1,16})[」』]")
+
+
+def _cjk_owner(text: str) -> tuple[str, int] | None:
+    """The brand a Chinese or Japanese brief writes as the owner of a product, and its end.
+
+    Returns:
+        The name without its quotes and where its 的 / の ends in ``text``; None when no
+        owner is followed by a product word or a quoted name.
+    """
+    for m in _CJK_OWNER_RE.finditer(text):
+        after = text[m.end() :]
+        name = re.sub(r"^(?:品牌|ブランド)[:：]?", "", m["b"].strip("「」『』 "))
+        if m["b"][0] not in "「『" and not all(is_cjk(c) for c in name):
+            continue  # a Latin name is read as one (:func:`_brand_and_product_cjk`)
+        if not name or _best_kind(name, "zh") and name == _noun_phrase(name, "zh"):
+            continue  # "耳机的…": a product word is no brand
+        if after[:1] in "「『" or any(start == 0 for start, _, _ in kinds_in(after[:12])):
+            return name, m.end()
+    return None
+
+
 def _brand_and_product_cjk(
     text: str, language: str, known: tuple[str, str] | None
 ) -> tuple[str, str]:
-    """Chinese and Japanese: the brand is a name in Latin letters, the product a product word."""
+    """Chinese and Japanese: the brand is an owner before 的 / の or a name in Latin letters.
+
+    The product is a quoted name after the brand or a product word ("「潮風 2」"), else the
+    product word with the words before it.
+    """
+    owner = None if known else _cjk_owner(text)
+    if owner:
+        brand, end = owner
+        name = _CJK_NAME_RE.search(text, end)
+        if name and (
+            name.start() == end
+            or any(e == name.start() for _, e, _ in kinds_in(text[: name.start()]))
+        ):
+            return brand[:80], name["n"].strip()[:80]
+        return brand[:80], _noun_phrase(text[end:], language) or _noun_phrase(
+            text, language
+        ) or brand
     brand, model = (known[0], []) if known else ("", [])
     for m in _LATIN_RUN.finditer(_BRAND_RE.sub(" ", text) if known else text):
         toks = _phrase_tokens(m[0])
-        if not toks:
+        if not toks or all(t.isdigit() for t in toks):
             continue
         names, rest = _split_name(toks, False, "en")
         if known:
@@ -1207,6 +1252,13 @@ def _tagline(text: str) -> tuple[str, str]:
         return line, _remove(text, said.start(), end)
     for q in _QUOTED_RE.finditer(text):
         line = _quoted(q).strip()
+        if text[q.end() : q.end() + 1] in ("的", "の") or text[q.start() - 1 : q.start()] in (
+            "的",
+            "の",
+        ):
+            continue  # a name that owns or is owned ("「ミナト」の腕時計"), not a tagline
+        if any(e == q.start() for _, e, _ in kinds_in(text[: q.start()])) and is_cjk(line):
+            continue  # a product word's own name ("耳机「律动 S3」")
         if len(line.split()) >= 2 or is_cjk(line) and len(line) >= 3:
             return line, _remove(text, q.start(), q.end())
     return "", text
