@@ -154,3 +154,18 @@ def test_a_chinese_or_japanese_owner_is_the_brand_and_a_quoted_name_the_product(
 def test_a_price_after_an_old_chinese_price_is_the_offer_and_no_digit_is_the_brand() -> None:
     brief = parse_brief("鹤鸣的茶壶，原价299元，现价199元")
     assert (brief.brand, brief.facts.price) == ("鹤鸣", "现价199元")
+
+
+@pytest.mark.parametrize(
+    ("text", "brand", "product"),
+    [
+        ("Coffee Orla espresso beans ad, only $12", "Coffee Orla", "espresso beans"),
+        ("Voyage Lumen luggage set ad, 20 seconds", "Voyage Lumen", "luggage set"),
+        ("Shoe Haven sneakers ad", "Shoe Haven", "sneakers"),
+    ],
+)
+def test_a_common_word_leading_a_name_stays_in_the_brand(
+    text: str, brand: str, product: str
+) -> None:
+    brief = parse_brief(text)
+    assert (brief.brand, brief.product) == (brand, product)

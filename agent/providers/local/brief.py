@@ -710,7 +710,18 @@ def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[st
         if i and fold(tok.rstrip(".")) in _COMPANY:
             return toks[: i + 1], toks[i + 1 :]
     lead = 0
-    while lead < len(toks) and _is_name(toks[lead]) and not _starts_kind(toks, lead, language):
+    while (
+        lead < len(toks)
+        and _is_name(toks[lead])
+        and (
+            not _starts_kind(toks, lead, language)
+            or lead == 0  # a common word leading a name: "Voyages Corail", "Maison Verlaine"
+            and language != "de"  # German capitalises every noun: "Fahrrad Stadtflitzer"
+            and len(toks) > 2
+            and toks[1].istitle()
+            and not _starts_kind(toks, 1, language)
+        )
+    ):
         lead += 1
     while lead and toks[lead - 1] in ("&", "+"):
         lead -= 1
