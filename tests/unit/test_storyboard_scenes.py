@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw
 
 import agent.spec
 from agent.edits import SetBeat
+from agent.phases.effects import SCENE_MEAN_255
 from agent.providers.base import ImageRequest
 from agent.providers.local.models import LocalImages
 from agent.providers.local.planner import plan_spec
@@ -82,6 +83,14 @@ def test_a_new_prompt_sets_the_scene_and_is_not_mixed_with_an_old_place() -> Non
     assert parse_scene("at night", "On the beach.") == Scene("beach", "night", None)
 
 
+def test_weather_takes_an_indoor_beat_outside_and_a_snowstorm_is_snow() -> None:
+    kitchen = "Breakfast in a sunlit kitchen."
+    assert parse_scene("in the rain", kitchen) == Scene(None, None, "rain")
+    assert parse_scene("at night", kitchen) == Scene("kitchen", "night", None)
+    assert parse_scene("a snowstorm") == Scene(None, None, "snow")
+    assert parse_scene("ein Schneesturm in den Bergen") == Scene("mountains", None, "snow")
+
+
 # ------------------------------------------------------------------------- scene edits
 
 BRIEF = "A 30s ad for TrailMax hiking boots, adventurous, for weekend hikers"
@@ -137,6 +146,33 @@ def test_a_regenerate_prompt_redraws_the_beat_in_its_scene(tmp_path: Path) -> No
     new_key, after = _draw(spec, 2, tmp_path, prompt="make it a sunset on the beach")
     assert new_key != key
     assert float(np.abs(before - after).mean()) >= 20.0
+
+
+LIGHT_AND_WEATHER_BRIEFS = [
+    "Kettle & Co. stainless steel kettle, cosy morning vibe",
+    "Lumina vitamin C serum for glowing skin, elegant and minimal",
+    "Voltix electric scooter for city commuters, energetic",
+]
+LIGHT_AND_WEATHER_PROMPTS = [
+    "in the rain", "a snowstorm", "foggy", "at dawn", "golden hour", "at night", "at sunset",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("brief", LIGHT_AND_WEATHER_BRIEFS)
+def test_a_time_of_day_or_weather_alone_makes_a_new_picture(brief: str) -> None:
+    """The words name no place: the time's light and the weather still change the whole frame.
+
+    Drawn as the same take (no reframing), so the change is the scene's own.
+    """
+    spec = plan_spec(brief, 15.0, "16:9", 0)
+    beat = spec.beats[1]
+    size_px = (480, 270)
+    before = np.asarray(render_storyboard_frame(spec, beat, size_px, 0).image, dtype=np.int16)
+    for prompt in LIGHT_AND_WEATHER_PROMPTS:
+        frame = render_storyboard_frame(spec, beat, size_px, 0, prompt=prompt)
+        after = np.asarray(frame.image, dtype=np.int16)
+        change = float(np.abs(before - after).mean())
+        assert change >= SCENE_MEAN_255, f"{prompt!r} changed {beat.type} by {change:.1f}/255"
 
 
 # ------------------------------------------------------------------------------ products
@@ -366,3 +402,31 @@ def test_the_end_card_name_fills_its_title_band_in_any_script(name: str) -> None
     assert rows.size
     ink_h = rows[-1] - rows[0] + 1
     assert ink_h >= 0.06 * min(w, h), (name, ink_h)  # a band of 0.085 of the short side
+
+
+def test_the_social_proof_card_draws_its_stars_once() -> None:
+    spec = plan_spec("A 30s ad for TrailMax hiking boots", 30.0, "16:9", 0)
+    beat = spec.beats[3].model_copy(
+        update={"type": "social_proof", "on_screen_text": "“Best boots I own” ★★★★★"}
+    )
+    frame = render_storyboard_frame(spec, beat, (640, 360), 0)
+    assert " ".join(frame.text.lines) == "“Best boots I own”"  # the card draws the rating
+
+
+def test_the_detail_closeup_is_a_macro_of_the_product_not_a_stand_in() -> None:
+    """Each archetype's close-up is its own picture, and shows more of it than the hero shot."""
+    spec = plan_spec("A 30s ad for TrailMax hiking boots", 30.0, "16:9", 0)
+    beat = spec.beats[3].model_copy(update={"type": "detail_closeup", "on_screen_text": ""})
+    size_px = (480, 270)
+    frames = {
+        kind: np.asarray(
+            render_storyboard_frame(
+                spec.model_copy(update={"category": kind}), beat, size_px, 0
+            ).image,
+            dtype=np.int16,
+        )
+        for kind in ("boot", "bottle", "watch", "garment", "pastry", "phone")
+    }
+    for (a, x), (b, y) in itertools.combinations(frames.items(), 2):
+        change = float(np.abs(x - y).mean())
+        assert change >= 10.0, f"the {a} and {b} close-ups differ by {change:.1f}/255 only"

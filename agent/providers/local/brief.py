@@ -212,11 +212,12 @@ def _script_pattern(word: str) -> str:
     return rf"(?:{_SEMITIC_BEFORE}){body}{_SEMITIC_AFTER}"
 
 
-def lexicon_pattern(words: str | list[str], plurals: bool = False) -> str:
+def lexicon_pattern(words: str | list[str], plurals: bool = False, endings: str = "") -> str:
     """A regex alternation for lexicon words, to search text folded by :func:`fold_same_length`.
 
     Latin-script words match whole words ("_" joins the words of a phrase, across spaces or
-    hyphens; with ``plurals`` an "-s"/"-es" ending too); Chinese and Japanese words match
+    hyphens; with ``plurals`` an "-s"/"-es" ending too, with ``endings`` (a regex alternation)
+    one of those on a word of six letters or more); Chinese and Japanese words match
     anywhere; Korean, Arabic and Hebrew words with their particles or prefixes
     (:func:`_script_pattern`). Longer words come first, so the longest match wins at a
     position. A word written ``=thé`` keeps its accents: it is left out here
@@ -233,6 +234,8 @@ def lexicon_pattern(words: str | list[str], plurals: bool = False) -> str:
             continue
         body = r"[\s-]+".join(re.escape(fold(part)) for part in w.split("_"))
         ending = "(?:e?s)?" if plurals and len(w) >= 3 else ""
+        if endings and len(w) >= 6 and "_" not in w:
+            ending = f"(?:{endings})?"
         alts.append(rf"(?<![^\W_]){body}{ending}(?![^\W_])")
     return "|".join(alts) or r"(?!x)x"
 
@@ -454,13 +457,20 @@ _AD_NOUNS = (
     r"ads?|adverts?|advertisements?|commercials?|spots?|promos?|videos?|teasers?|"
     r"campaigns?|clips?|anuncios?|comerciales|publicidad|publicités?|pubs?|annonces?|"
     r"réclames?|werbung|werbespots?|werbevideos?|werbefilme?|anzeigen?|pubblicità|"
-    r"annunci|anúncios?|propagandas?|vídeos?"
+    r"annunci|anúncios?|propagandas?|vídeos?|films?"
 )
 _FOR = (
     r"for|about|promoting|showcasing|featuring|of|para|sobre|de|pour|sur|des|du|für|über|"
     r"zu|per|di|do|da"
 )
-_CLAUSE = r"(?:[^,.;:!?()\[\]{}\n\"“”«»，。、；：！？「」『』]|(?<=\w)[.](?=\w))"
+#: Words that end a company's name ("Harbor Lane Coffee Co.", "Kranich GmbH"), whose dot
+#: does not end a clause (``data/lexicon.toml`` ``[brand_lead] company_after``).
+_COMPANY = _LEXICON["brand_lead"]["company_after"].split()
+_CLAUSE = (
+    r"(?:[^,.;:!?()\[\]{}\n\"“”«»，。、；：！？「」『』]|(?<=\w)[.](?=\w)|"
+    + "|".join(rf"(?i:(?<=\b{w}))[.]" for w in _COMPANY if w.isascii())
+    + ")"
+)
 _AD_FOR_RE = re.compile(
     rf"\b(?:{_AD_NOUNS})(?:\s+\w+){{0,2}}?\s+(?:{_FOR})\s+(?P<x>{_CLAUSE}+)", re.IGNORECASE
 )
@@ -542,6 +552,11 @@ _MOOD_LOOKUP = {stem: mood for mood, stems in _MOOD_STEMS.items() for stem in st
 _DESCRIPTIVE = {**_MOOD_LOOKUP, **_STYLE_STEMS}
 
 
+#: Letters that only one of the Latin-script languages writes ("ã" Portuguese, "ñ" Spanish,
+#: "ß" German, "œ" French): each counts as two stopwords of its language.
+_LANG_LETTERS = {"pt": "ãõ", "es": "ñ¿¡", "de": "ß", "fr": "œ"}
+
+
 def _language(text: str) -> str:
     """Guess the ISO 639-1 language: by script, else by stopwords (en/es/fr/de/it/pt)."""
     letters = [ch for ch in text if ch.isalpha()]
@@ -557,6 +572,8 @@ def _language(text: str) -> str:
         return top
     words = _words(text)
     scores = {lang: sum(w in stop for w in words) for lang, stop in _LANG_STOPWORDS.items()}
+    for lang, marks in _LANG_LETTERS.items():  # letters only one of the languages writes
+        scores[lang] += 2 * sum(ch in marks for ch in text.casefold())
     best = max(scores, key=lambda lang: scores[lang])
     return best if best != "en" and scores[best] >= 2 and scores[best] > scores["en"] else "en"
 
@@ -646,7 +663,7 @@ def _trim(toks: list[str], at_most: int) -> list[str]:
 def _product_phrase(text: str) -> tuple[list[str], bool]:
     """Tokens naming the product, and whether they start the prompt."""
     m = _AD_FOR_RE.search(text)  # "an ad for X"
-    if m and (toks := _trim(_phrase_tokens(m.group("x")), 6)):
+    if m and (toks := _trim(_phrase_tokens(m.group("x")), 8)):
         return toks, False
     for m in _X_AD_RE.finditer(text):  # "a X ad"
         toks = _phrase_tokens(m.group("x"))
@@ -685,8 +702,26 @@ def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[st
     model code and what follows stay with the product ("Tesla" / "Model 3"). In German, a name
     right after the product noun is an apposition naming the brand ("das Fahrrad Stadtflitzer").
     """
+    for i, tok in enumerate(toks[:-1]):  # "Tidewell's Drift 40 backpack", "Harbor Lane Co. cans"
+        if not _is_name(tok):
+            break
+        if re.search(r"['’]s$", tok):
+            return [*toks[:i], tok[:-2]], toks[i + 1 :]
+        if i and fold(tok.rstrip(".")) in _COMPANY:
+            return toks[: i + 1], toks[i + 1 :]
     lead = 0
-    while lead < len(toks) and _is_name(toks[lead]) and not _starts_kind(toks, lead, language):
+    while (
+        lead < len(toks)
+        and _is_name(toks[lead])
+        and (
+            not _starts_kind(toks, lead, language)
+            or lead == 0  # a common word leading a name: "Voyages Corail", "Maison Verlaine"
+            and language != "de"  # German capitalises every noun: "Fahrrad Stadtflitzer"
+            and len(toks) > 2
+            and toks[1].istitle()
+            and not _starts_kind(toks, 1, language)
+        )
+    ):
         lead += 1
     while lead and toks[lead - 1] in ("&", "+"):
         lead -= 1
@@ -745,6 +780,20 @@ _BY_BRAND_RE = re.compile(
     rf"(?:{_BY_LEAD}|(?:品牌|ブランド)[:：]?\s*)"
     r"(?P<b>[A-Z0-9][\w'’.-]*(?:\s+(?:&|\+|[A-Z0-9][\w'’.-]*))*)"
 )
+#: A brand joined to the product noun by a bare "of" in Spanish, French, Italian and
+#: Portuguese ("la lámpara Orbe de Casa Lumbre", "la borsa Duomo di Pelletteria Serena"): the
+#: whole run of capitalised words (and "&") after it, which a lower-case "de" never starts.
+_NAME_RUN = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+(?:&|\+|[A-ZÀ-ÖØ-Þ0-9][\w'’.-]*))*"
+_OF_WORDS = {
+    "es": "de|del",
+    "fr": "de|du|d['’]",
+    "it": "di|del|della|dello|dei|degli",
+    "pt": "de|da|do|dos|das",
+}
+_OF_BRAND_RE = {
+    lang: re.compile(rf"(?:{_BY_LEAD}|(?<![^\W_])(?:{words})(?:\s+|(?<=['’])))(?P<b>{_NAME_RUN})")
+    for lang, words in _OF_WORDS.items()
+}
 _LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&+.'’-]*(?:\s+[A-Za-z0-9&+][A-Za-z0-9&+.'’-]*)*")
 
 
@@ -762,6 +811,19 @@ def _brand_and_product(text: str, language: str) -> tuple[str, str]:
         return _brand_and_product_cjk(text, language, known)
     if language in ("ko", "ar", "he"):
         return _brand_and_product_spaced(text, language, known)
+    of = next(
+        (  # "Anuncio de Navidad para …": an ad's "of" names its occasion, not a brand
+            m
+            for m in (_OF_BRAND_RE[language].finditer(text) if language in _OF_BRAND_RE else ())
+            if not _AD_NOUN_RE.fullmatch((text[: m.start()].split() or [""])[-1])
+        ),
+        None,
+    )
+    if not known and of:
+        brand = " ".join(_phrase_tokens(of["b"].rstrip(".")))[:80]
+        toks, _ = _product_phrase(_remove(text, of.start(), of.end()))
+        toks = [t for t in toks if fold(t) != fold(brand)]
+        return brand, " ".join(toks).strip() or _noun_phrase(text, language) or "product"
     toks, at_start = _product_phrase(text)
     brand = known[0] if known else ""
     if known:
@@ -771,7 +833,12 @@ def _brand_and_product(text: str, language: str) -> tuple[str, str]:
         names, rest = ([], toks) if by_brand else _split_name(toks, at_start, language)
         brand, toks = " ".join(names), rest
         if not brand and (m := by_brand or _BY_BRAND_RE.search(text)):
-            brand = " ".join(_trim(_phrase_tokens(m["b"]), 4))
+            if m is by_brand:  # the run as the brief writes it, not cut with the phrase
+                m = next((f for f in _BY_BRAND_RE.finditer(text) if f["b"].startswith(m["b"])), m)
+            run = re.split(r"[.!?]\s", m["b"])[0]  # a run stops at a sentence's end
+            if fold(run.split()[-1].rstrip(".")) not in _COMPANY:
+                run = run.rstrip(".")
+            brand = " ".join(_trim(_phrase_tokens(run), 4))
             by = rf"(?:{_BY_LEAD})?{re.escape(brand)}"
             toks = _phrase_tokens(re.sub(by, " ", " ".join(toks))) or toks
     if (
@@ -792,14 +859,59 @@ def _brand_and_product(text: str, language: str) -> tuple[str, str]:
     return brand[:80].strip(), product[:80].strip()
 
 
+#: A Chinese or Japanese owner: a name, quoted or not, before 的 / の ("星河的耳机",
+#: "「ミナト」の腕時計"), after the start of a clause or a verb like 为 / 给.
+_CJK_OWNER_RE = re.compile(
+    r"(?:^|(?<=[\s,.;:!?，。、；：！？为给給帮替]))"
+    r"(?P<b>「[^」]{1,16}」|『[^』]{1,16}』|[^\s\d的の「」『』，。、；：,.;:!?为给給帮替]{1,8}?)(?:的|の)"
+)
+#: A quoted name ("「潮風 2」") right after a product word or 的 / の names the product's model.
+_CJK_NAME_RE = re.compile(r"(?:的|の)?[「『](?P<n>[^」』]{1,16})[」』]")
+
+
+def _cjk_owner(text: str) -> tuple[str, int] | None:
+    """The brand a Chinese or Japanese brief writes as the owner of a product, and its end.
+
+    Returns:
+        The name without its quotes and where its 的 / の ends in ``text``; None when no
+        owner is followed by a product word or a quoted name.
+    """
+    for m in _CJK_OWNER_RE.finditer(text):
+        after = text[m.end() :]
+        name = re.sub(r"^(?:品牌|ブランド)[:：]?", "", m["b"].strip("「」『』 "))
+        if m["b"][0] not in "「『" and not all(is_cjk(c) for c in name):
+            continue  # a Latin name is read as one (:func:`_brand_and_product_cjk`)
+        if not name or _best_kind(name, "zh") and name == _noun_phrase(name, "zh"):
+            continue  # "耳机的…": a product word is no brand
+        if after[:1] in "「『" or any(start == 0 for start, _, _ in kinds_in(after[:12])):
+            return name, m.end()
+    return None
+
+
 def _brand_and_product_cjk(
     text: str, language: str, known: tuple[str, str] | None
 ) -> tuple[str, str]:
-    """Chinese and Japanese: the brand is a name in Latin letters, the product a product word."""
+    """Chinese and Japanese: the brand is an owner before 的 / の or a name in Latin letters.
+
+    The product is a quoted name after the brand or a product word ("「潮風 2」"), else the
+    product word with the words before it.
+    """
+    owner = None if known else _cjk_owner(text)
+    if owner:
+        brand, end = owner
+        name = _CJK_NAME_RE.search(text, end)
+        if name and (
+            name.start() == end
+            or any(e == name.start() for _, e, _ in kinds_in(text[: name.start()]))
+        ):
+            return brand[:80], name["n"].strip()[:80]
+        return brand[:80], _noun_phrase(text[end:], language) or _noun_phrase(
+            text, language
+        ) or brand
     brand, model = (known[0], []) if known else ("", [])
     for m in _LATIN_RUN.finditer(_BRAND_RE.sub(" ", text) if known else text):
         toks = _phrase_tokens(m[0])
-        if not toks:
+        if not toks or all(t.isdigit() for t in toks):
             continue
         names, rest = _split_name(toks, False, "en")
         if known:
@@ -822,7 +934,9 @@ _PHRASE_STOP = {
 def _brand_and_product_spaced(
     text: str, language: str, known: tuple[str, str] | None
 ) -> tuple[str, str]:
-    """Korean, Arabic and Hebrew: the brand is a name in Latin letters, the product a phrase.
+    """Korean, Arabic and Hebrew: the brand is a Latin or own-script name, the product a phrase.
+
+    A brand in the brief's own script follows a brand word (:func:`own_script_brand`).
 
     Korean puts modifiers before the noun ("무선 이어폰"), Arabic and Hebrew after it
     ("سماعات لاسلكية", "נעלי ריצה"); the product word keeps one such word of its own script,
@@ -839,6 +953,11 @@ def _brand_and_product_spaced(
         else:
             brand, model = " ".join(names or toks), rest if names else []
         break
+    if not brand:
+        brand = own_script_brand(text, language)
+        if brand:  # the brand words are not the product's
+            lead = "|".join(map(re.escape, " ".join(_LEXICON["brand_lead"].values()).split()))
+            text = re.sub(rf"(?:(?:{lead})\s+)?{re.escape(brand)}\S*(?:\s+(?:{lead}))?", " ", text)
     best = _best_kind(text, language)
     if best is None:
         product = known[1] if known else ""
@@ -864,6 +983,70 @@ def _brand_and_product_spaced(
 
 #: Korean endings that make a word a verb or a particle phrase, not a modifier of the noun.
 _KO_PARTICLE = re.compile(r"(?:을|를|이|가|은|는|에|에서|의|로|으로|해|해줘|줘|고|다)$")
+#: The definite article joined to Arabic and Hebrew words.
+_DEFINITE = {"ar": "ال", "he": "ה", "ko": "\0"}
+#: Letters of each script a brand may be written in (Hangul; Hebrew; Arabic).
+_OWN_LETTERS = {
+    "ko": "\uac00-\ud7a3",
+    "he": "\u05d0-\u05ea\u05f0-\u05f4",
+    "ar": "\u0620-\u064a\u066e-\u06d3",
+}
+
+
+def own_script_brand(text: str, language: str) -> str:
+    """A brand written in Korean, Arabic or Hebrew letters after (or before) a brand word.
+
+    The grammar (words in ``data/lexicon.toml`` ``[brand_lead]``): a brand word ("المنتج من
+    علامة صباح", "של המותג אור", "브랜드 햇살의 커피") and then the name, one or two words of
+    the brief's script up to a stopword or punctuation; in Korean also the name and then the
+    brand word ("햇살 브랜드의 커피"). A Korean particle joined to the name ("햇살의") is
+    dropped. In Arabic and Hebrew a second word that is a product word, or that carries the
+    definite article after a first word without it ("نور الفاخرة", "אור החדש"), is read as the
+    product or an adjective, not as part of the name (so a two-word name such as "نجمة
+    الصحراء" keeps only its first word: a known limit).
+
+    Args:
+        text: the brief, cleaned.
+        language: "ko", "ar" or "he"; any other language gives "".
+
+    Returns:
+        The brand as written, or "" when no brand word names one.
+    """
+    letters = _OWN_LETTERS.get(language)
+    if letters is None:
+        return ""
+    lead = _LEXICON["brand_lead"]
+    stop = _PHRASE_STOP[language]
+    word = rf"[{letters}]+"
+    before = "|".join(map(re.escape, lead.get(f"{language}_before", "").split()))
+    for m in re.finditer(rf"(?<![{letters}])(?:{before})\s+({word}(?:\s+{word})?)", text):
+        kept: list[str] = []
+        for w in m[1].split():
+            if w in stop or (kept and language == "ko" and _KO_PARTICLE.search(kept[-1])):
+                break
+            kept.append(w)
+        if kept and language == "ko":
+            kept = kept[:1]
+            kept[0] = _KO_PARTICLE.sub("", kept[0]) or kept[0]
+        elif len(kept) == 2 and (
+            _best_kind(kept[1], language) is not None
+            or (
+                kept[1].startswith(_DEFINITE[language])
+                and not kept[0].startswith(_DEFINITE[language])
+            )
+        ):
+            # "علامة صباح قهوة": the second word is the product; "علامة نور الفاخرة", "המותג
+            # אור החדש": a second word with the article after a name without it is an
+            # adjective agreeing with the product, not part of the name
+            kept = kept[:1]
+        if kept:
+            return " ".join(kept)
+    after = "|".join(map(re.escape, lead.get(f"{language}_after", "").split()))
+    if after:
+        named = re.search(rf"({word})\s+(?:{after})(?![{letters}])", text)
+        if named and named[1] not in stop:
+            return _KO_PARTICLE.sub("", named[1]) or named[1]
+    return ""
 
 
 def product_kind(product: str, brand: str = "", prompt: str = "", language: str = "en") -> Kind:
@@ -982,7 +1165,7 @@ _FACTS = _LEXICON["facts"]
 _LEAD = lexicon_pattern(_FACTS["price_lead"])
 _PRICE_RE = re.compile(
     rf"(?:(?P<lead>{_LEAD})\s*)?(?:{_CUR_BEFORE}\s?(?:{_AMOUNT})(?:,-)?|"
-    rf"(?<![\w.,])(?:{_AMOUNT})\s?{_CUR_AFTER})",
+    rf"(?<![.,])(?<![^\W\u3040-\u30ff\u3400-\u9fff])(?:{_AMOUNT})\s?{_CUR_AFTER})",
     re.IGNORECASE,
 )
 _DISCOUNT_WORDS = lexicon_pattern(_FACTS["discount"])
@@ -1049,6 +1232,21 @@ def _quoted(m: re.Match[str]) -> str:
     return next(v for k, v in m.groupdict().items() if k.startswith("q") and v is not None)
 
 
+def _tagline_end(text: str, end: int) -> int:
+    """Where an unquoted tagline that reaches ``end`` really ends (an index in ``text``).
+
+    It runs on past commas ("Open it, and the world opens too") to the end of the sentence,
+    up to the first comma-separated part that holds a digit (a length, a price, a model),
+    names a frame ("vertical") or a URL: those are other facts.
+    """
+    while m := re.match(r",\s+([^,.;!?。！？\n]+)", text[end:]):
+        part = m[1]
+        if any(c.isdigit() for c in part) or requested_aspect(part) or _URL_RE.search(part):
+            break
+        end += m.end()
+    return end
+
+
 def _tagline(text: str) -> tuple[str, str]:
     """The tagline (quoted, or after "tagline"/"slogan"/"end on" …) and the text without it."""
     folded = fold_same_length(text)
@@ -1060,10 +1258,18 @@ def _tagline(text: str) -> tuple[str, str]:
             return _quoted(after).strip(), _remove(text, m.start(), after.end())
     said = _TAGLINE_RE.search(folded)
     if said and said["t"].strip():
-        line = text[said.start("t") : said.end("t")].strip(" \"'“”«»「」")
-        return line, _remove(text, said.start(), said.end())
+        end = _tagline_end(text, said.end("t"))
+        line = text[said.start("t") : end].strip(" \"'“”«»「」,，")
+        return line, _remove(text, said.start(), end)
     for q in _QUOTED_RE.finditer(text):
         line = _quoted(q).strip()
+        if text[q.end() : q.end() + 1] in ("的", "の") or text[q.start() - 1 : q.start()] in (
+            "的",
+            "の",
+        ):
+            continue  # a name that owns or is owned ("「ミナト」の腕時計"), not a tagline
+        if any(e == q.start() for _, e, _ in kinds_in(text[: q.start()])) and is_cjk(line):
+            continue  # a product word's own name ("耳机「律动 S3」")
         if len(line.split()) >= 2 or is_cjk(line) and len(line) >= 3:
             return line, _remove(text, q.start(), q.end())
     return "", text
@@ -1095,9 +1301,12 @@ def _scenes(text: str) -> tuple[list[str], str]:
 
 
 _ASPECT_LEX = _LEXICON["aspect"]
+#: Endings an adjective takes in German, French, Spanish, Italian and Portuguese
+#: ("quadratischer", "verticales", "quadrate"): a frame word matches with any of them.
+_ADJECTIVE_ENDINGS = "e|en|er|es|em|s|a|as|i|o|os"
 _RATIO_RE = re.compile(r"(?<![\d.])(16|9|1)\s*[:x×/]\s*(9|16|1)(?![\d.])")
 _ASPECT_WORDS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(lexicon_pattern(words, plurals=False)), aspect)
+    (re.compile(lexicon_pattern(words, endings=_ADJECTIVE_ENDINGS)), aspect)
     for level in ("orientation", "platform")
     for aspect, words in _ASPECT_LEX[level].items()
 ]
@@ -1142,6 +1351,21 @@ def requested_aspect(prompt: str) -> str | None:
     return _aspect(clean_prompt(prompt))[0]
 
 
+#: What joins an old price to the new one: "to", "à", "a", "auf", "→", "-" (``[facts]``).
+_TO_PRICE_RE = re.compile(rf"\s*(?:[-–→>]+|{lexicon_pattern(_FACTS['price_to'])})\s*$", re.I)
+
+
+def _new_price(
+    text: str, price: re.Match[str], prices: list[re.Match[str]]
+) -> re.Match[str] | None:
+    """The price right after ``price`` when only a word like "to" / "à" joins them, else None."""
+    later = next((m for m in prices if m.start() >= price.end()), None)
+    if later is None:
+        return None
+    between = fold_same_length(text[price.end() : later.start()])
+    return later if len(between) <= 12 and _TO_PRICE_RE.fullmatch(between) else None
+
+
 def _facts(text: str) -> tuple[Facts, str]:
     """The facts in a cleaned prompt, and the prompt without them (for brand and product)."""
     url, text = _take(_URL_RE, text)
@@ -1154,6 +1378,8 @@ def _facts(text: str) -> tuple[Facts, str]:
     tagline, text = _tagline(text)
     prices = list(_PRICE_RE.finditer(fold_same_length(text)))
     chosen = next((m for m in prices if m["lead"]), prices[0] if prices else None)
+    while chosen and (later := _new_price(text, chosen, prices)):
+        chosen = later  # "de 450 € à 390 €", "from $899 to $749": the offer is the new price
     price = text[chosen.start() : chosen.end()].strip() if chosen else ""
     if chosen:  # "was $299, now $249": the price with a word like "now" or "only" is the offer
         text = _remove(text, chosen.start(), chosen.end())

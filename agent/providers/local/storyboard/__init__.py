@@ -15,6 +15,7 @@ storyboard. Rendering is deterministic for a given ``(spec, beat, prompt, size_p
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 
 from PIL import Image
@@ -28,6 +29,7 @@ from agent.providers.local.storyboard.scene import (
     Scene,
     paint_scene,
     parse_scene,
+    time_light,
     weather,
 )
 from agent.providers.local.storyboard.text import (
@@ -38,6 +40,9 @@ from agent.providers.local.storyboard.text import (
     title_safe_box,
 )
 from agent.spec import Beat, Spec
+
+#: A rating written as stars ("★★★★★", "★★★★☆", "⭐⭐⭐"), which the social-proof beat draws.
+_RATING = re.compile(r"[\u2605\u2606\u2b50\ufe0f]+")
 
 __all__ = [
     "ARCHETYPES",
@@ -121,7 +126,7 @@ def render_storyboard_frame(
     pal = _Palette.of(spec.style.palette)
     scene = beat_scene(spec, beat, prompt)
     ground_y = None
-    if scene.place is not None or scene.time is not None:
+    if scene.named:
         ground_y = paint_scene(img, scene, pal, random.Random(f"{seed}:{beat.index}:scene"))
     ctx = _Ctx(
         img,
@@ -135,6 +140,7 @@ def render_storyboard_frame(
     region, font_px = _COMPOSERS[beat.type](ctx)
     if scene.weather is not None and scene.place not in INDOOR:
         weather(img, scene.weather, random.Random(f"{seed}:{beat.index}:weather"))
+    time_light(img, scene)
     lighting = spec.style.lighting.lower()
     extra_vignette = 0.0
     for words, colour, opacity, vig in _LIGHTING:
@@ -145,7 +151,10 @@ def render_storyboard_frame(
     if take:
         _reframe(img, random.Random(f"{seed}:{beat.index}:take:{take}"))
     _vignette(img, 0.3 + extra_vignette)
-    layout = layout_text(beat.on_screen_text, size_px, region, font_px)
+    text = beat.on_screen_text
+    if beat.type == "social_proof":  # the composition draws the rating: stars once, not twice
+        text = " ".join(_RATING.sub(" ", text).split())
+    layout = layout_text(text, size_px, region, font_px)
     _draw_text(img, layout)
     return StoryboardFrame(img, layout)
 

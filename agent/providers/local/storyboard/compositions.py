@@ -22,6 +22,7 @@ from agent.providers.local.storyboard.colour import (
     _Palette,
     _rgba,
 )
+from agent.providers.local.storyboard.macro import macro_layer
 from agent.providers.local.storyboard.paint import (
     _field,
     _paste_layer,
@@ -484,70 +485,42 @@ def _feature_highlight(c: _Ctx) -> tuple[Box, int]:
 
 
 def _detail_closeup(c: _Ctx) -> tuple[Box, int]:
+    """A macro shot: the product's most detailed part fills the frame, its material visible.
+
+    The backdrop (or the scene) falls out of focus behind it; focus marks frame the shot.
+    """
     w, h, s = c.w, c.h, c.s
     c.backdrop(lambda: _radial(c.img.size, c.pal.body, _mix(c.pal.base, _BLACK, 0.3), reach=0.8))
-    step = max(6, s // 40)
-    for colour, opacity, sign in ((_mix(c.pal.body, _WHITE, 0.3), 0.18, 1), (_BLACK, 0.12, -1)):
-        tile = Image.new("L", (step * 8, step * 8), 0)
-        for i in range(-8, 17):
-            ImageDraw.Draw(tile).line(
-                [(i * step, 0), (i * step + sign * step * 8, step * 8)],
-                fill=round(255 * opacity),
-                width=max(1, step // 3),
-            )
-        mask = Image.new("L", c.img.size, 0)
-        for ty in range(0, h, tile.height):
-            for tx in range(0, w, tile.width):
-                mask.paste(tile, (tx, ty))
-        c.img.paste(colour, (0, 0, w, h), mask)
+    c.img.paste(c.img.filter(ImageFilter.GaussianBlur(s / 40)))
+    aspect = _product_aspect(c)
+    height = max(16, round(min(h * 0.95, w * 0.95 / aspect)))
+    if c.photo is not None:
+        layer, kind = _photo_layer(c.photo, height), "photo"
+    else:
+        layer, kind = _product_layer(c.kind, height, c.pal), c.kind
+    macro, (fx, fy) = macro_layer(layer, kind, c.img.size, c.rng)
+    c.img.paste(macro, (0, 0), macro)
+    # the set's colour spills over what is out of focus, none at the focus point
+    spill = _field(c.img.size, lambda x, y: np.hypot(x - fx / w, y - fy / h) * 1.6, _BLACK, _WHITE)
+    c.img.paste(
+        Image.blend(c.img, Image.new("RGB", c.img.size, c.pal.base), 0.45),
+        (0, 0),
+        spill.convert("L"),
+    )
     d = c.draw()
-    sy = h * (0.66 + c.rng.uniform(-0.04, 0.04))
-    dash = s * 0.03
-    x = 0.0
-    while x < w:
-        d.line([(x, sy), (x + dash, sy - s * 0.006)], fill=c.pal.accent, width=max(3, s // 110))
-        x += dash * 1.7
-    cx, cy, r = w / 2 + c.jitter(0.05), h * 0.42, s * 0.24
-    _soft_shadow(
-        c.img,
-        (round(cx - r), round(cy - r), round(cx + r), round(cy + r)),
-        s / 25,
-        0.6,
-        ellipse=True,
-        offset_px=(s // 60, s // 40),
-    )
-    d.ellipse(
-        (cx - r, cy - r, cx + r, cy + r),
-        fill=_mix(c.pal.body, _WHITE, 0.15),
-        outline=_WHITE,
-        width=max(3, s // 110),
-    )
-    for j in range(-6, 7):
-        y = cy + j * r / 7
-        half = math.sqrt(max(0.0, r * r - (j * r / 7) ** 2)) * 0.92
-        d.line(
-            [(cx - half, y), (cx + half, y + r * 0.08)],
-            fill=_rgba(c.pal.body, 0.9),
-            width=max(2, s // 150),
-        )
-    d.arc(
-        (cx - r * 0.8, cy - r * 0.8, cx + r * 0.8, cy + r * 0.8),
-        200,
-        250,
-        fill=_rgba(_WHITE, 0.7),
-        width=max(3, s // 120),
-    )
+    ring = s * 0.09
+    d.ellipse((fx - ring, fy - ring, fx + ring, fy + ring), outline=_rgba(_WHITE, 0.55), width=2)
     a, m = s * 0.06, s * 0.12
-    for fx, fy, sx, sy2 in (
+    for cx, cy, sx, sy2 in (
         (m, m, 1, 1),
         (w - m, m, -1, 1),
         (m, h - m, 1, -1),
         (w - m, h - m, -1, -1),
     ):
         d.line(
-            [(fx, fy + a * sy2), (fx, fy), (fx + a * sx, fy)], fill=_WHITE, width=max(2, s // 200)
+            [(cx, cy + a * sy2), (cx, cy), (cx + a * sx, cy)], fill=_WHITE, width=max(2, s // 200)
         )
-    return (0, round(cy + r + s * 0.05), w, h), round(s * 0.065)
+    return (0, round(h * 0.72), w, h), round(s * 0.065)
 
 
 def _hills(c: _Ctx, hy: int) -> None:

@@ -97,7 +97,9 @@ WEATHER_WORDS: dict[str, str] = {
     "puddle lluvia "
     "lluvioso tormenta llovizna pluie pluvieux orage averse regen regnerisch gewitter nass "
     "pioggia piovoso temporale chuva chuvoso 雨 下雨 暴雨",
-    "snow": "설경 눈밭 눈이 שלג ثلج snow snowy snowfall snowing blizzard winter_wonderland nieve "
+    "snow": "설경 눈밭 눈이 שלג ثلج snow snowy snowfall snowing snowstorm snow_storm blizzard "
+    "winter_wonderland schneesturm tormenta_de_nieve tempete_de_neige bufera_di_neve nevasca "
+    "nieve "
     "nevado nevando "
     "invierno neige enneige hiver schnee verschneit schneefall neve nevoso inverno 雪 下雪 冬",
     "fog": "안개 ערפל ضباب fog foggy mist misty haze hazy niebla neblina bruma brouillard brume "

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageEnhance
 
 from agent.providers.local.storyboard.colour import _BLACK, _WHITE, RGB, _grey, _mix, _Palette
 from agent.providers.local.storyboard.lexicon import PLACE_WORDS, TIME_WORDS, WEATHER_WORDS, find
@@ -75,7 +75,9 @@ def parse_scene(*texts: str, ignore: tuple[str, ...] = ()) -> Scene:
     The first text that names anything sets the scene; a later text fills what it left
     unsaid only when it names no other place (an image prompt "at sunset" and a description
     "on the beach" make a beach at sunset; a new prompt "a sunset on the beach" is not mixed
-    with an old description's "rain-slick city streets").
+    with an old description's "rain-slick city streets"). Weather falls outdoors: a first
+    text that names weather but no place does not take a room (kitchen, office, ...) from a
+    later one, so "in the rain" over a kitchen beat paints open air in the rain.
 
     Args:
         texts: the words to read, most authoritative first (the image prompt, then the
@@ -96,11 +98,10 @@ def parse_scene(*texts: str, ignore: tuple[str, ...] = ()) -> Scene:
         if not scene.named:
             scene = found
         elif found.place is None or scene.place in (None, found.place):
-            scene = Scene(
-                scene.place or found.place,
-                scene.time or found.time,
-                scene.weather or found.weather,
-            )
+            place = scene.place or found.place
+            if scene.place is None and scene.weather is not None and place in INDOOR:
+                place = None  # weather falls outdoors: "in the rain" takes a room outside
+            scene = Scene(place, scene.time or found.time, scene.weather or found.weather)
     return scene
 
 
@@ -611,7 +612,7 @@ def weather(img: Image.Image, kind: str, rng: random.Random) -> None:
     layer = Image.new("L", (w, h), 0)
     d = ImageDraw.Draw(layer)
     if kind == "rain":
-        img.paste(Image.blend(img, Image.new("RGB", img.size, (40, 48, 64)), 0.22))
+        _grade(img, (0.62, 0.68, 0.8), (40, 48, 64), 0.12, desaturate=0.45)
         for _ in range(int(w * h / s / s * 260)):
             x, y = rng.random() * (w + s * 0.2), rng.random() * h
             n = s * rng.uniform(0.03, 0.07)
@@ -619,7 +620,65 @@ def weather(img: Image.Image, kind: str, rng: random.Random) -> None:
                 [(x, y), (x - n * 0.25, y + n)], fill=rng.randrange(90, 170), width=max(1, s // 500)
             )
     else:
+        _grade(img, (1.0, 1.0, 1.0), (226, 234, 246), 0.3, desaturate=0.3)
         for _ in range(int(w * h / s / s * 220)):
             x, y, r = rng.random() * w, rng.random() * h, s * rng.uniform(0.002, 0.008)
             d.ellipse((x - r, y - r, x + r, y + r), fill=rng.randrange(170, 250))
     img.paste(_WHITE, (0, 0, w, h), layer)
+
+
+#: Time of day -> (multiplier per channel, colour of the light, share of that light), the
+#: light a scene's time casts over the whole finished picture: the product and the people in
+#: it stand in that light too, as in a photograph (night is dark and blue, dawn pink, golden
+#: hour amber, sunset orange). Daylight is the neutral light every other picture is drawn in.
+_TIME_LIGHT: dict[str, tuple[tuple[float, float, float], RGB, float]] = {
+    "dawn": ((0.9, 0.8, 0.88), (250, 160, 176), 0.3),
+    "golden": ((1.0, 0.9, 0.74), (255, 180, 84), 0.3),
+    "sunset": ((0.9, 0.72, 0.66), (255, 112, 58), 0.28),
+    "night": ((0.4, 0.46, 0.72), (20, 30, 80), 0.12),
+}
+
+
+def _grade(
+    img: Image.Image,
+    gain: tuple[float, float, float],
+    colour: RGB,
+    share: float,
+    desaturate: float = 0.0,
+) -> None:
+    """Relight ``img`` in place: grey it by ``desaturate``, scale each channel, mix in ``colour``.
+
+    Args:
+        img: an RGB image.
+        gain: per-channel multipliers (1.0 keeps the channel).
+        colour: the light's colour, mixed in by ``share`` (0-1).
+        share: how much of ``colour`` replaces the picture, 0-1.
+        desaturate: how far towards grey (0 keeps the colours, 1 is grey).
+    """
+    src = ImageEnhance.Color(img).enhance(1 - desaturate) if desaturate else img
+    lut = [
+        min(255, round(v * g * (1 - share) + c * share))
+        for g, c in zip(gain, colour, strict=True)
+        for v in range(256)
+    ]
+    img.paste(src.point(lut))
+
+
+def time_light(img: Image.Image, scene: Scene) -> None:
+    """Light the finished picture for ``scene``'s time of day, in place (see :data:`_TIME_LIGHT`).
+
+    Indoors the light is half as strong: a room keeps its lamps.
+
+    Args:
+        img: the RGB frame, before its on-screen text is drawn.
+        scene: the beat's scene; no time (or daytime) leaves the picture as it is.
+    """
+    light = _TIME_LIGHT.get(scene.time or "day")
+    if light is None:
+        return
+    gain, colour, share = light
+    if scene.place in INDOOR:
+        r, g, b = ((1 + k) / 2 for k in gain)
+        gain = (r, g, b)
+        share /= 2
+    _grade(img, gain, colour, share)
