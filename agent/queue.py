@@ -617,6 +617,7 @@ class Queue:
                 update_heartbeat_interval=self.heartbeat_s,
                 stalled_worker_timeout=self.stalled_after_s,
                 listen_notify=False,
+                abort_job_polling_interval=1.0,
             )
         finally:
             self._hooks.pop(job.job_id, None)

@@ -821,8 +821,22 @@ def models(
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.", min=1, max=65535)] = 8000,
+    no_worker: Annotated[
+        bool,
+        typer.Option(
+            "--no-worker",
+            help="Only enqueue runs; `reelgraph worker` processes run them (default: this"
+            " server runs them too).",
+        ),
+    ] = False,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", min=1, max=64, help="Runs at once here.")
+    ] = 4,
 ) -> None:
-    """Serve the HTTP API (the seed system's /api/ routes) with uvicorn until interrupted."""
+    """Serve the HTTP API (the seed system's /api/ routes) with uvicorn until interrupted.
+
+    Runs go on the job queue; unless --no-worker, this process runs them too.
+    """
     try:
         import uvicorn
     except ImportError:
@@ -839,6 +853,9 @@ def serve(
             ' set it like "token1:alice,token2:bob"',
             highlight=False,
         )
+    from ui import api_core
+
+    api_core.WORKER.enabled, api_core.WORKER.concurrency = not no_worker, concurrency
     uvicorn.run("ui.api:app", host=host, port=port, log_level="info")
 
 
