@@ -77,6 +77,7 @@ CREATE TABLE IF NOT EXISTS reelgraph_job_runs (
     job_id      bigint NOT NULL,
     thread_id   text NOT NULL,
     worker      text NOT NULL,
+    from_checkpoint text,
     started_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
     ended_at    timestamptz,
     outcome     text
@@ -406,7 +407,16 @@ class Queue:
         job_id = context.job.id
         assert job_id is not None  # a fetched job has its id
         thread_id = context.job.lock or ""
-        audit = await self._audit_start(job_id, thread_id)
+        head, paused = await self.studio.head(video_id, branch)
+        first = await self._first_start(job_id)
+        audit = await self._audit_start(job_id, thread_id, head)
+        if first is not None and paused and head != first:
+            # An earlier attempt reached its pause and died before the queue heard of it:
+            # running again would go on past the pause the user asked to stop at.
+            log.warning("job %s already reached its pause; not running it again", job_id)
+            await self._audit_end(audit, "already ran")
+            self._outcomes[job_id] = await self.studio.status(video_id, user_id, branch)
+            return
         hook = self._hooks.get(job_id)
 
         def on_progress(event: ProgressEvent) -> None:
@@ -447,12 +457,23 @@ class Queue:
         finally:
             await self._audit_end(audit, outcome)
 
-    async def _audit_start(self, job_id: int, thread_id: str) -> int:
+    async def _first_start(self, job_id: int) -> str | None:
+        """The checkpoint the job's first attempt started from (None: this is the first)."""
         async with self.studio.deps.pool.connection() as conn:
             cur = await conn.execute(
-                """INSERT INTO reelgraph_job_runs (job_id, thread_id, worker)
-                   VALUES (%s, %s, %s) RETURNING id""",
-                (job_id, thread_id, self.worker_name),
+                """SELECT coalesce(from_checkpoint, '') AS cp FROM reelgraph_job_runs
+                   WHERE job_id = %s ORDER BY id LIMIT 1""",
+                (job_id,),
+            )
+            row = await cur.fetchone()
+        return str(row["cp"]) if row else None
+
+    async def _audit_start(self, job_id: int, thread_id: str, head: str | None) -> int:
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """INSERT INTO reelgraph_job_runs (job_id, thread_id, worker, from_checkpoint)
+                   VALUES (%s, %s, %s, %s) RETURNING id""",
+                (job_id, thread_id, self.worker_name, head),
             )
             row = await cur.fetchone()
         assert row is not None

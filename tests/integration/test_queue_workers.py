@@ -9,12 +9,14 @@ killed run must resume from its checkpoint (nothing finished is made again), and
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -22,6 +24,9 @@ import psycopg
 import pytest
 from typer.testing import CliRunner
 
+from agent.queue import Queue
+from agent.service.videos import video_request
+from agent.studio import Studio
 from tests.conftest import REPO, Cli
 from tests.integration.conftest import FRESH_SEEDS
 from ui.cli import app
@@ -178,3 +183,44 @@ def test_eight_detached_runs_on_three_workers_survive_a_killed_worker(
         conn.close()
     finals = [_invoke(cli, "status", v) for v in videos]
     assert all(f["status"] == "complete" and f["final_video"] for f in finals)
+
+
+@pytest.mark.asyncio
+async def test_a_run_tried_again_after_it_paused_does_not_go_past_its_pause(
+    studio: Studio,
+) -> None:
+    """A worker that dies after its run paused, before the queue heard, leaves a job to retry.
+
+    Running it again must not continue past the pause the user asked to stop at.
+    """
+    request = video_request("A 6-second ad for Oak tables", duration_s=6, seed=next(FRESH_SEEDS))
+    video = await studio.create_video(request, "tester")
+    own = f"test-{uuid.uuid4().hex[:8]}"
+    async with Queue.open(studio) as queue:
+
+        async def work() -> None:
+            await queue.app.run_worker_async(
+                queues=[own], wait=False, install_signal_handlers=False, listen_notify=False
+            )
+
+        job = await queue.enqueue(video, "tester", queue=own)
+        await work()
+        paused = await studio.head(video)
+        assert paused[1] and (await studio.status(video, "tester"))["phase"] == "plan"
+        # as if its worker died after the pause: the job is still 'doing', the reaper retries it
+        async with studio.deps.pool.connection() as conn:
+            await conn.execute(
+                "UPDATE procrastinate_jobs SET status = 'doing' WHERE id = %s", (job.job_id,)
+            )
+        await queue.app.job_manager.retry_job_by_id_async(
+            job.job_id, retry_at=datetime.datetime.now(datetime.UTC)
+        )
+        await work()
+        assert await studio.head(video) == paused, "the retried run went on past its pause"
+        async with studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT outcome FROM reelgraph_job_runs WHERE job_id = %s ORDER BY id",
+                (job.job_id,),
+            )
+            outcomes = [r["outcome"] for r in await cur.fetchall()]
+        assert outcomes == ["succeeded", "already ran"]
