@@ -224,3 +224,53 @@ async def test_a_run_tried_again_after_it_paused_does_not_go_past_its_pause(
             )
             outcomes = [r["outcome"] for r in await cur.fetchall()]
         assert outcomes == ["succeeded", "already ran"]
+
+
+def test_a_worker_stopped_with_sigterm_hands_its_run_back_to_the_queue(cli: Cli) -> None:
+    """SIGTERM past ``--grace``: the run goes back to the queue and another worker finishes it."""
+    seed = str(next(FRESH_SEEDS))
+    first = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", *WORKER_ARGS[:-1], "0"],  # --grace 0
+        env=cli.env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    second: list[subprocess.Popen[bytes]] = []
+    try:
+        queued = _invoke(
+            cli, "generate", "A 6-second ad for Wren bicycles", "--duration", "6", "--yolo",
+            "--seed", seed, "--detach",
+        )  # fmt: skip
+        video, job_id = queued["video_id"], queued["job_id"]
+
+        def past_plan() -> bool | None:
+            st = _invoke(cli, "status", video)
+            if st["status"] == "complete":
+                pytest.fail("the run finished before the worker could be stopped")
+            return True if st["status"] == "running" and st["phase"] != "plan" else None
+
+        _until("the run to pass its plan", past_plan, 300)
+        first.terminate()
+        assert first.wait(timeout=60) == 0, "the worker did not stop cleanly on SIGTERM"
+        back = _invoke(cli, "status", video)
+        assert (back["status"], back["job_id"]) == ("queued", job_id), back
+        second = _workers(cli, 1)
+
+        def finished() -> dict[str, Any] | None:
+            st = _invoke(cli, "status", video)
+            return st if st["status"] in ("complete", "failed") else None
+
+        assert _until("the run to finish on the second worker", finished, 300)["status"] == (
+            "complete"
+        )
+    finally:
+        for p in [first, *second]:
+            if p.poll() is None:
+                p.terminate()
+                p.wait(timeout=60)
+    with psycopg.connect(cli.env["DATABASE_URL"]) as conn:
+        outcomes = conn.execute(
+            "SELECT outcome FROM reelgraph_job_runs WHERE job_id = %s ORDER BY id", (job_id,)
+        ).fetchall()
+    assert [o for (o,) in outcomes] == ["handed back", "succeeded"]
