@@ -67,6 +67,12 @@ BACKOFF_S = 5.0
 #: Seconds ``cancel`` waits for a running job to stop.
 CANCEL_WAIT_S = 30.0
 
+#: Seconds a foreground command waits, after its run ended, for the queue to record the end.
+RECORD_WAIT_S = 3.0
+
+#: Seconds a job's end waits to be written to the audit table before it is given up.
+AUDIT_WAIT_S = 3.0
+
 #: Advisory lock id that serialises the queue's schema set-up between processes.
 _QUEUE_SCHEMA_LOCK = 0x72717565  # "rque"
 
@@ -187,6 +193,7 @@ class Queue:
         )
         self._hooks: dict[int, Callable[[ProgressEvent], None]] = {}
         self._outcomes: dict[int, dict[str, Any] | BaseException] = {}
+        self._ended: dict[int, asyncio.Event] = {}
 
     @classmethod
     @asynccontextmanager
@@ -455,6 +462,8 @@ class Queue:
             self._outcomes[job_id] = exc
             raise
         finally:
+            if (ended := self._ended.get(job_id)) is not None:
+                ended.set()
             await self._audit_end(audit, outcome)
 
     async def _first_start(self, job_id: int) -> str | None:
@@ -480,8 +489,10 @@ class Queue:
         return int(row["id"])
 
     async def _audit_end(self, audit_id: int, outcome: str) -> None:
-        with suppress(Exception):  # the audit never hides the run's own outcome
-            async with self.studio.deps.pool.connection() as conn:
+        # The audit never hides nor holds up the run's own outcome (a database gone away
+        # would keep a pooled connection waiting for 20 s).
+        with suppress(Exception):
+            async with asyncio.timeout(AUDIT_WAIT_S), self.studio.deps.pool.connection() as conn:
                 await conn.execute(
                     """UPDATE reelgraph_job_runs SET ended_at = clock_timestamp(), outcome = %s
                        WHERE id = %s""",
@@ -561,7 +572,10 @@ class Queue:
                     await manager.retry_job_by_id_async(job_id, retry_at=utils.utcnow())
             except pq_exceptions.ConnectorException:
                 continue  # another worker re-queued it first, or it finished
-            log.warning("re-queued job %s of a worker that stopped", job_id)
+            if attached:
+                log.info("ended job %s of a command that stopped", job_id)
+            else:
+                log.warning("re-queued job %s of a worker that stopped", job_id)
             handled.append(job_id)
         return handled
 
@@ -627,20 +641,27 @@ class Queue:
         )
         if on_progress:
             self._hooks[job.job_id] = on_progress
+        ended = self._ended[job.job_id] = asyncio.Event()
+        worker = asyncio.ensure_future(self._work_here(own))
+        waiter = asyncio.ensure_future(ended.wait())
         try:
-            await self.app.run_worker_async(
-                queues=[own],
-                wait=False,
-                concurrency=1,
-                name=self.worker_name,
-                install_signal_handlers=False,
-                shutdown_graceful_timeout=0,
-                update_heartbeat_interval=self.heartbeat_s,
-                stalled_worker_timeout=self.stalled_after_s,
-                listen_notify=False,
-                abort_job_polling_interval=1.0,
-            )
+            await asyncio.wait({worker, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            if not worker.done():  # the run ended: give the queue a moment to record it
+                await asyncio.wait({worker}, timeout=RECORD_WAIT_S)
+            if worker.done():
+                worker.result()
+            else:
+                # It cannot record it (the database went away): the run's outcome is known,
+                # and a job left running is cleared by the next command or worker.
+                worker.cancel()
+        except pq_exceptions.ProcrastinateException as exc:
+            # The queue's own statements failed (the database went away mid-run): the run's
+            # outcome, if it has one, says more; else say it as every command does.
+            if job.job_id not in self._outcomes:
+                raise db.gone(exc.__cause__ or exc, video_id) from exc
         finally:
+            waiter.cancel()
+            self._ended.pop(job.job_id, None)
             self._hooks.pop(job.job_id, None)
             if job.job_id not in self._outcomes:  # it never started (or we were stopped)
                 with suppress(Exception):
@@ -651,6 +672,21 @@ class Queue:
         if isinstance(outcome, BaseException):
             raise outcome
         return outcome
+
+    async def _work_here(self, own: str) -> None:
+        """Run the jobs of this process's own queue, then stop."""
+        await self.app.run_worker_async(
+            queues=[own],
+            wait=False,
+            concurrency=1,
+            name=self.worker_name,
+            install_signal_handlers=False,
+            shutdown_graceful_timeout=0,
+            update_heartbeat_interval=self.heartbeat_s,
+            stalled_worker_timeout=self.stalled_after_s,
+            listen_notify=False,
+            abort_job_polling_interval=1.0,
+        )
 
 
 def _alive(pid: int) -> bool:
