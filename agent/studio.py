@@ -251,6 +251,17 @@ class Studio:
             raise db.gone(exc, video_id) from exc
         return await self.status(video_id, user_id, branch)
 
+    async def head(self, video_id: str, branch: str = "main") -> tuple[str | None, bool]:
+        """The branch's newest checkpoint id (None before it has run), and if it is a pause.
+
+        For the job queue: a run that is tried again compares these with what its first
+        attempt started from, so a run that already reached its pause is not run on past it.
+        """
+        row = await branches.get(self.deps.pool, video_id, branch)
+        snapshot = await self.graph.aget_state(self._config(row))
+        checkpoint = (snapshot.config or {}).get("configurable", {}).get("checkpoint_id")
+        return (str(checkpoint) if checkpoint else None), bool(snapshot.interrupts)
+
     async def resume_cut_off(self, on_progress: OnProgress | None = None) -> list[dict[str, Any]]:
         """Finish every run that a crash cut off (DESIGN.md §5), for servers at start-up.
 

@@ -2,14 +2,18 @@
 
 The studio is opened on the first request (and closed by the app's lifespan), so the app works
 both under ``reelgraph serve`` and mounted as custom routes of the LangGraph server, whose
-lifespan may start before the database is wanted. Runs never execute inside a request: they go
-to :mod:`ui.chat_jobs`, tasks with an empty context that outlive the request that started them.
+lifespan may start before the database is wanted. Runs never execute inside a request: they are
+jobs on the queue (:mod:`agent.queue`), which this process's worker (unless ``reelgraph serve
+--no-worker``) or any ``reelgraph worker`` runs. A request only enqueues and answers, holding
+no connection across a run. Edits still run as :mod:`ui.chat_jobs` tasks of this process.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hmac
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -18,11 +22,12 @@ from fastapi import Depends, HTTPException, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from agent.db import DB_GONE_ERRORS, gone
+from agent.queue import Queue
 from agent.settings import Settings
 from agent.state import PHASES, Phase
 from agent.studio import ProgressEvent, Studio
 from ui import process
-from ui.chat_jobs import Job, running_job, start_job
+from ui.chat_jobs import Job, start_job
 
 
 def settings() -> Settings:
@@ -44,8 +49,76 @@ async def get_studio() -> AsyncIterator[Studio]:
         raise gone(exc) from exc
 
 
+@dataclass
+class WorkerConfig:
+    """Whether this process runs queued runs itself, and how many at once.
+
+    ``reelgraph serve --no-worker`` turns it off (runs then wait for ``reelgraph worker``
+    processes); ``--concurrency N`` sets how many.
+    """
+
+    enabled: bool = True
+    concurrency: int = 4
+    grace_s: float = 10.0
+
+
+#: This process's worker settings (set by ``reelgraph serve`` before the app starts).
+WORKER = WorkerConfig()
+
+log = logging.getLogger("reelgraph.server")
+_queue: Queue | None = None
+_queue_cm: Any = None
+_worker: asyncio.Task[None] | None = None
+_queue_lock = asyncio.Lock()
+
+
+async def get_queue() -> Queue:
+    """The process's job queue, opened on first use; starts the in-process worker if enabled.
+
+    Raises:
+        StorageError: the database cannot be reached or set up.
+    """
+    global _queue, _queue_cm, _worker
+    studio = await process.studio()
+    async with _queue_lock:
+        if _queue is None or _queue.studio is not studio:
+            cm = Queue.open(studio, on_progress=_track)
+            _queue = await cm.__aenter__()
+            _queue_cm = cm
+            if WORKER.enabled:
+                # An empty context: the request that opened the queue owns nothing of it.
+                _worker = asyncio.get_running_loop().create_task(
+                    _work(_queue), context=contextvars.Context()
+                )
+        return _queue
+
+
+async def _work(queue: Queue) -> None:
+    try:
+        await queue.work(
+            concurrency=WORKER.concurrency, grace_s=WORKER.grace_s, install_signal_handlers=False
+        )
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("the in-process worker stopped")
+
+
 async def close_studio() -> None:
-    """Close the studio's connections (at shutdown); the next request opens it again."""
+    """Stop the worker, close the queue and the studio (at shutdown); reopened on next use.
+
+    The worker gets its grace period to finish running jobs, then hands them back to the
+    queue (another worker, or this server's next start, resumes them).
+    """
+    global _queue, _queue_cm, _worker
+    async with _queue_lock:
+        if _worker is not None:
+            _worker.cancel()
+            await asyncio.gather(_worker, return_exceptions=True)
+        _worker = None
+        if _queue_cm is not None:
+            await _queue_cm.__aexit__(None, None, None)
+        _queue, _queue_cm = None, None
     await process.close()
 
 
@@ -79,6 +152,7 @@ def current_user(
 
 User = Annotated[str, Depends(current_user)]
 StudioDep = Annotated[Studio, Depends(get_studio)]
+QueueDep = Annotated[Queue, Depends(get_queue)]
 
 
 # -- background runs ------------------------------------------------------------------------
@@ -104,8 +178,19 @@ _failures: dict[tuple[str, str], str] = {}
 
 
 def progress_of(video_id: str, branch: str) -> Progress | None:
-    """The progress of a run of this branch in this process, if one is going."""
-    return _progress.get((video_id, branch)) if running_job(video_id, branch) else None
+    """The progress of the latest run of this branch in this process (a job or an edit)."""
+    return _progress.get((video_id, branch))
+
+
+def _track(video_id: str, branch: str, e: ProgressEvent) -> None:
+    """Record a queued run's progress (the in-process worker calls this on each event)."""
+    key = (video_id, branch)
+    p = _progress.get(key)
+    if p is None or p.phase != e.phase:
+        p = _progress[key] = Progress(e.phase, total=e.total)
+    p.total = e.total
+    if e.item:
+        p.done += 1
 
 
 def failure_of(video_id: str, branch: str) -> str | None:

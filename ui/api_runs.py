@@ -1,8 +1,9 @@
 """Generation, status (polled and streamed), checkpoints and continuing: the seed API's core.
 
-``POST /api/generate`` and ``POST …/continue`` start runs in background jobs (see
-:mod:`ui.api_core`) and answer at once; clients follow them on ``GET /api/status/{video_id}``
-or its server-sent-event stream.
+``POST /api/generate`` and ``POST …/continue`` put runs on the job queue (:mod:`agent.queue`)
+and answer at once with the job and its position; a worker (this server's own unless
+``reelgraph serve --no-worker``, or any ``reelgraph worker``) runs them. Clients follow them
+on ``GET /api/status/{video_id}`` or its server-sent-event stream.
 """
 
 from __future__ import annotations
@@ -24,9 +25,8 @@ from agent.studio import Studio
 from agent.text import TextInput
 from ui.api_assets import asset_images, attach_assets
 from ui.api_checkpoints import CheckpointId, VideoId, find, latest
-from ui.api_core import StudioDep, User, start_background
+from ui.api_core import QueueDep, StudioDep, User
 from ui.api_views import Views
-from ui.chat_jobs import running_job
 
 #: How often a status stream looks for changes, seconds.
 STREAM_POLL_S = 0.5
@@ -77,6 +77,10 @@ class GenerateResponse(BaseModel):
     video_id: str
     status: str = "queued"
     message: str = "Video generation started"
+    job_id: int | None = Field(default=None, description="the run's job on the queue")
+    queue_position: int | None = Field(
+        default=None, description="1 = next to start; null once a worker has taken it"
+    )
 
 
 class ContinueRequest(TextInput):
@@ -97,26 +101,14 @@ class ContinueResponse(BaseModel):
     created_new_branch: bool = False
 
 
-def _run_in_background(
-    studio: Studio, video_id: str, user: str, branch: str, auto_continue: bool
-) -> None:
-    if running_job(video_id, branch):
-        raise BranchBusy(f"branch {branch} is already running")
-
-    async def work(on_progress: Any) -> dict[str, Any]:
-        return await studio.run(
-            video_id, user, branch, auto_continue=auto_continue, on_progress=on_progress
-        )
-
-    start_background(video_id, branch, f"run of {branch}", work)
-
-
 @router.post(
     "/api/generate",
     responses={404: {"description": "unknown reference asset"}, 422: {"description": "-"}},
 )
-async def generate(body: GenerateRequest, user: User, studio: StudioDep) -> GenerateResponse:
-    """Create a video and start its run in the background (to the first pause, or the end)."""
+async def generate(
+    body: GenerateRequest, user: User, studio: StudioDep, queue: QueueDep
+) -> GenerateResponse:
+    """Create a video and queue its run (to the first pause, or the end); answers at once."""
     photos = await asset_images(studio, user, body.reference_assets)
     brief = body.prompt if not body.description else f"{body.prompt}. {body.description}"
     request = video_request(
@@ -134,8 +126,10 @@ async def generate(body: GenerateRequest, user: User, studio: StudioDep) -> Gene
     # unknown model → UserError
     video_id = await studio.create_video(request, user, title=body.title)
     await attach_assets(studio, video_id, body.reference_assets)
-    _run_in_background(studio, video_id, user, "main", body.auto_continue)
-    return GenerateResponse(video_id=video_id)
+    job = await queue.enqueue(video_id, user, "main", auto_continue=body.auto_continue)
+    return GenerateResponse(
+        video_id=video_id, job_id=job.job_id, queue_position=job.position or None
+    )
 
 
 BranchQuery = Annotated[
@@ -233,9 +227,14 @@ async def get_checkpoint(
     responses={**_NOT_FOUND, 409: {"description": "not paused there, or running"}},
 )
 async def continue_video(
-    video_id: VideoId, body: ContinueRequest, request: Request, user: User, studio: StudioDep
+    video_id: VideoId,
+    body: ContinueRequest,
+    request: Request,
+    user: User,
+    studio: StudioDep,
+    queue: QueueDep,
 ) -> ContinueResponse:
-    """Continue the branch paused at the checkpoint, in the background.
+    """Queue the continuation of the branch paused at the checkpoint; answers at once.
 
     Continuing from phase 3 runs refine to the end (the seed system had no pause after it). A
     branch whose run failed after its newest checkpoint is retried from there.
@@ -243,8 +242,8 @@ async def continue_video(
     views = await Views(request, studio, video_id, user).load()
     cp = find(views.checkpoints, body.checkpoint_id, video_id)
     head = latest(views.checkpoints, cp.branch)
-    if running_job(video_id, cp.branch):
-        raise BranchBusy(f"branch {cp.branch} is running")
+    if (waiting := await queue.job_of(video_id, cp.branch)) is not None:
+        raise BranchBusy(f"branch {cp.branch} is {waiting.status} (job {waiting.job_id})")
     if not cp.pending:
         st = await studio.status(video_id, user, cp.branch)
         if head is None or head.id != cp.id or st["status"] != "failed":
@@ -253,6 +252,6 @@ async def continue_video(
                 f"branch {cp.branch} is not paused at {cp.id}; it is {st['status']} at {where}"
             )
     auto = body.auto_continue or cp.phase == "chunks"
-    _run_in_background(studio, video_id, user, cp.branch, auto)
-    nxt = cp.phase_number + 1
+    await queue.enqueue(video_id, user, cp.branch, auto_continue=auto)
+    nxt = cp.phase_number + 1  # the seed's shape: the job is on the branch's status
     return ContinueResponse(next_phase=nxt if nxt <= 4 else None, branch_name=cp.branch)

@@ -26,6 +26,7 @@ from agent import db
 from agent.compare import Comparison, compare
 from agent.errors import ReelgraphError, StorageError, UserError
 from agent.phases.effects import verdict
+from agent.queue import Enqueued, Queue
 from agent.service.videos import video_request
 from agent.settings import Settings
 from agent.spec import Spec
@@ -144,6 +145,39 @@ def _run(job: Callable[[Studio, Settings], Coroutine[Any, Any, T]]) -> T:
         raise typer.Exit(130) from None
 
 
+def _run_queued(job: Callable[[Queue, Settings], Coroutine[Any, Any, T]]) -> T:
+    """:func:`_run` with the studio's job queue open too (runs, status, cancel, worker)."""
+
+    async def with_queue(studio: Studio, settings: Settings) -> T:
+        async with Queue.open(studio) as queue:
+            return await job(queue, settings)
+
+    return _run(with_queue)
+
+
+def _emit_queued(status: dict[str, Any], job: Enqueued, as_json: bool) -> None:
+    """Say that a run was queued: ``status: queued`` and its position (or JSON)."""
+    body = {
+        **status,
+        "status": job.status,
+        "job_id": job.job_id,
+        "queue_position": job.position or None,
+    }
+    if as_json:
+        typer.echo(json.dumps(body, default=str))
+        return
+    where = f" (position {job.position} in the queue)" if job.position else ""
+    joined = ", joining the run already waiting" if job.existing else ""
+    out.print(f"video: {status['video_id']}", highlight=False)
+    out.print(f"branch: {status['branch']}", highlight=False)
+    out.print(f"job: {job.job_id}", highlight=False)
+    out.print(f"status: {job.status}{where}{joined}", highlight=False)
+    err.print(
+        f"follow: reelgraph status {status['video_id']}   (a `reelgraph worker` runs it)",
+        highlight=False,
+    )
+
+
 def _emit(status: dict[str, Any], as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps(status, default=str))
@@ -157,6 +191,8 @@ def _emit(status: dict[str, Any], as_json: bool) -> None:
     t.add_row(
         "status", f"{status['status']}" + (f" at {status['phase']}" if status["phase"] else "")
     )
+    if status.get("queue_position"):
+        t.add_row("queue", f"position {status['queue_position']} (job {status['job_id']})")
     u = status["usage"]
     t.add_row("usage", f"{u['calls']} calls, {u['reused']} reused, ${u['cost_usd']:.2f}")
     if status.get("next_phase") and status.get("estimate_next_usd") is not None:
@@ -179,12 +215,23 @@ def _emit(status: dict[str, Any], as_json: bool) -> None:
 
 
 async def _run_branch(
-    studio: Studio, video_id: str, user_id: str, branch: str, yolo: bool, show: bool
+    queue: Queue, video_id: str, user_id: str, branch: str, yolo: bool, show: bool
 ) -> dict[str, Any]:
+    """Run the branch here, as a job of the queue (same lock as every worker's jobs)."""
     with PhaseProgress(err, enabled=show) as bars:
-        return await studio.run(
+        return await queue.run_here(
             video_id, user_id, branch, auto_continue=yolo, on_progress=bars.update
         )
+
+
+DetachOpt = Annotated[
+    bool,
+    typer.Option(
+        "--detach",
+        help="Queue the run and return at once (`reelgraph worker` runs it);"
+        " prints status: queued and the position in the queue.",
+    ),
+]
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -277,6 +324,7 @@ def generate(
             f" repeat for up to {MAX_REFERENCE_IMAGES} (the first is drawn).",
         ),
     ] = None,
+    detach: DetachOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Create a video and run it to its first pause (to the end with --yolo)."""
@@ -309,7 +357,8 @@ def generate(
     except UserError as exc:
         raise _fail(str(exc)) from None
 
-    async def job(studio: Studio, settings: Settings) -> dict[str, Any]:
+    async def job(queue: Queue, settings: Settings) -> tuple[dict[str, Any], Enqueued | None]:
+        studio = queue.studio
         shas = [
             await studio.add_reference_image(data, f"--reference {path.name}")
             for path, data in zip(photos, photo_bytes, strict=True)
@@ -320,11 +369,22 @@ def generate(
         video_id = await studio.create_video(
             request.model_copy(update={"options": options}), settings.user_id
         )
+        if detach:
+            queued = await queue.enqueue(video_id, settings.user_id, "main", auto_continue=yolo)
+            return await studio.status(video_id, settings.user_id), queued
         if not as_json:
             err.print(f"video {video_id}", highlight=False)
-        return await _run_branch(studio, video_id, settings.user_id, "main", yolo, not as_json)
+        st = await _run_branch(queue, video_id, settings.user_id, "main", yolo, not as_json)
+        return st, None
 
-    _emit(_run(job), as_json)
+    _emit_run(*_run_queued(job), as_json)
+
+
+def _emit_run(status: dict[str, Any], queued: Enqueued | None, as_json: bool) -> None:
+    if queued is None:
+        _emit(status, as_json)
+    else:
+        _emit_queued(status, queued, as_json)
 
 
 @app.command("continue")
@@ -332,14 +392,89 @@ def continue_(
     video_id: VideoArg,
     branch: BranchOpt = "main",
     yolo: YoloOpt = False,
+    detach: DetachOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Run a branch to its next pause; also finishes a phase that a crash cut off."""
 
-    async def job(studio: Studio, settings: Settings) -> dict[str, Any]:
-        return await _run_branch(studio, video_id, settings.user_id, branch, yolo, not as_json)
+    async def job(queue: Queue, settings: Settings) -> tuple[dict[str, Any], Enqueued | None]:
+        user = settings.user_id
+        if detach:
+            queued = await queue.enqueue(video_id, user, branch, auto_continue=yolo)
+            return await queue.studio.status(video_id, user, branch), queued
+        return await _run_branch(queue, video_id, user, branch, yolo, not as_json), None
 
-    _emit(_run(job), as_json)
+    _emit_run(*_run_queued(job), as_json)
+
+
+@app.command()
+def cancel(
+    video_id: VideoArg,
+    branch: BranchOpt = "main",
+    as_json: JsonOpt = False,
+) -> None:
+    """Cancel a branch's run: a queued one is removed, a running one aborted.
+
+    The branch keeps everything up to its last pause; `reelgraph continue` runs it on.
+    """
+
+    async def job(queue: Queue, settings: Settings) -> tuple[list[Any], dict[str, Any]]:
+        done = await queue.cancel(video_id, settings.user_id, branch)
+        return done, await queue.status(video_id, settings.user_id, branch)
+
+    done, st = _run_queued(job)
+    jobs = [{"job_id": c.job_id, "was": c.was, "stopped": c.done} for c in done]
+    if as_json:
+        typer.echo(json.dumps({**st, "cancelled": jobs}, default=str))
+        return
+    if not jobs:
+        err.print(f"nothing to cancel: branch {branch} has no queued or running run")
+    for c in jobs:
+        what = "removed from the queue" if c["was"] == "queued" else "aborted"
+        late = "" if c["stopped"] else " (still stopping)"
+        out.print(f"job {c['job_id']}: {c['was']}, {what}{late}", highlight=False)
+    _emit(st, False)
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", min=1, max=64, help="Runs at once.")
+    ] = 1,
+    grace: Annotated[
+        float,
+        typer.Option(
+            "--grace",
+            min=0,
+            help="Seconds running jobs get to finish on SIGTERM before they go back to the"
+            " queue (another worker resumes them from their last checkpoint).",
+        ),
+    ] = 30.0,
+    heartbeat: Annotated[
+        float, typer.Option("--heartbeat", min=0.1, help="Seconds between heartbeats.")
+    ] = 10.0,
+    stalled_after: Annotated[
+        float,
+        typer.Option(
+            "--stalled-after",
+            min=0.3,
+            help="Seconds without a heartbeat after which a worker counts as dead and its"
+            " jobs are re-queued (at least three heartbeats).",
+        ),
+    ] = 30.0,
+) -> None:
+    """Run queued runs until stopped (SIGINT/SIGTERM: finish, or hand back after --grace)."""
+
+    async def job(studio: Studio, settings: Settings) -> None:
+        async with Queue.open(
+            studio, heartbeat_s=heartbeat, stalled_after_s=stalled_after
+        ) as queue:
+            err.print(
+                f"worker {queue.worker_name}: taking runs, {concurrency} at once", highlight=False
+            )
+            await queue.work(concurrency=concurrency, grace_s=grace)
+
+    _run(job)
 
 
 @app.command()
@@ -350,11 +485,11 @@ def status(
 ) -> None:
     """Show where a branch is, its artifacts and what it cost."""
 
-    async def job(studio: Studio, settings: Settings) -> tuple[dict[str, Any], Spec | None]:
-        st = await studio.status(video_id, settings.user_id, branch)
-        return st, await studio.spec(video_id, settings.user_id, branch)
+    async def job(queue: Queue, settings: Settings) -> tuple[dict[str, Any], Spec | None]:
+        st = await queue.status(video_id, settings.user_id, branch)
+        return st, await queue.studio.spec(video_id, settings.user_id, branch)
 
-    st, spec = _run(job)
+    st, spec = _run_queued(job)
     _emit(st, as_json)
     if not as_json and spec is not None:
         beats = Table("beat", "type", "time", "on screen", "voiceover", box=None)
@@ -686,8 +821,22 @@ def models(
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="TCP port.", min=1, max=65535)] = 8000,
+    no_worker: Annotated[
+        bool,
+        typer.Option(
+            "--no-worker",
+            help="Only enqueue runs; `reelgraph worker` processes run them (default: this"
+            " server runs them too).",
+        ),
+    ] = False,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", min=1, max=64, help="Runs at once here.")
+    ] = 4,
 ) -> None:
-    """Serve the HTTP API (the seed system's /api/ routes) with uvicorn until interrupted."""
+    """Serve the HTTP API (the seed system's /api/ routes) with uvicorn until interrupted.
+
+    Runs go on the job queue; unless --no-worker, this process runs them too.
+    """
     try:
         import uvicorn
     except ImportError:
@@ -704,6 +853,9 @@ def serve(
             ' set it like "token1:alice,token2:bob"',
             highlight=False,
         )
+    from ui import api_core
+
+    api_core.WORKER.enabled, api_core.WORKER.concurrency = not no_worker, concurrency
     uvicorn.run("ui.api:app", host=host, port=port, log_level="info")
 
 

@@ -1,0 +1,773 @@
+"""Runs as jobs on a Procrastinate queue in the project's database (issue 11, "The queue").
+
+One job per run of a branch. Every job carries the branch's thread id as its Procrastinate
+``lock`` (no two jobs of one branch run at once, in any process) and as its ``queueing_lock``
+(a second request while one waits collapses into the waiting job). The job calls
+:meth:`agent.studio.Studio.run`, which takes the branch's run lock (a PostgreSQL advisory lock,
+the one the LangGraph server's runs take too), so one run per branch holds across the queue's
+workers, foreground commands and the LangGraph server alike.
+
+Workers (``reelgraph worker``, or one inside ``reelgraph serve``) send heartbeats; each one
+re-queues, at start and every :attr:`Queue.stalled_after_s` / 2 seconds, the jobs of workers
+whose heartbeat stopped (Procrastinate's ``get_stalled_jobs`` + ``retry_job``). A re-queued
+run resumes from its last checkpoint and the memo answers for every finished item, so no paid
+call is made twice. Transient errors (:data:`TRANSIENT`) are retried with exponential
+backoff; any other error fails the job, and the run has recorded it in the branch's status.
+
+A foreground command (``reelgraph generate`` without ``--detach``) defers its job to a queue
+of its own and runs it in its own process (:meth:`Queue.run_here`), so a laptop needs no
+worker. Every job, wherever it runs, writes a row to ``reelgraph_job_runs`` (job, branch
+thread, worker, start, end, outcome): the audit that shows which worker ran what, and when.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import procrastinate
+from procrastinate import exceptions as pq_exceptions
+from procrastinate import utils
+from procrastinate.job_context import AbortReason, JobContext
+from procrastinate.jobs import Job, Status
+from procrastinate.retry import BaseRetryStrategy, RetryDecision
+from procrastinate.schema import SchemaManager
+from psycopg import AsyncConnection
+
+from agent import branches, db
+from agent.errors import BranchBusy, ProviderTimeout, ReelgraphError, StorageError
+from agent.studio import ProgressEvent, Studio
+
+log = logging.getLogger("agent.queue")
+
+#: The queue every worker takes runs from.
+RUNS = "runs"
+
+#: The task's name, as stored in each job row.
+TASK = "reelgraph.run_branch"
+
+#: Errors worth another attempt later: a provider past its deadline, and a branch that
+#: another runtime (the LangGraph server, a foreground command) is running right now.
+TRANSIENT: tuple[type[BaseException], ...] = (ProviderTimeout, BranchBusy)
+
+#: Attempts of a job that keeps failing with a transient error, the first included.
+MAX_ATTEMPTS = 5
+
+#: First wait before retrying a transient failure, seconds; doubled on each attempt.
+BACKOFF_S = 5.0
+
+#: Seconds ``cancel`` waits for a running job to stop.
+CANCEL_WAIT_S = 30.0
+
+#: Seconds a foreground command waits, after its run ended, for the queue to record the end.
+RECORD_WAIT_S = 3.0
+
+#: Seconds a job's end waits to be written to the audit table before it is given up.
+AUDIT_WAIT_S = 3.0
+
+#: Advisory lock id that serialises the queue's schema set-up between processes.
+_QUEUE_SCHEMA_LOCK = 0x72717565  # "rque"
+
+#: The audit of who ran what: one row per attempt of a job.
+_AUDIT_DDL = """
+CREATE TABLE IF NOT EXISTS reelgraph_job_runs (
+    id          bigserial PRIMARY KEY,
+    job_id      bigint NOT NULL,
+    thread_id   text NOT NULL,
+    worker      text NOT NULL,
+    from_checkpoint text,
+    started_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+    ended_at    timestamptz,
+    outcome     text
+);
+CREATE INDEX IF NOT EXISTS reelgraph_job_runs_job ON reelgraph_job_runs (job_id);
+"""
+
+Action = Literal["run"]
+JobState = Literal["queued", "running"]
+
+
+@dataclass(frozen=True)
+class Enqueued:
+    """A run waiting in (or taken from) the queue.
+
+    Attributes:
+        job_id: the job's id (``procrastinate_jobs.id``).
+        position: 1 for the next job a worker takes, 2 after it, …; 0 once it runs.
+        existing: True if an equal request was already waiting and this one joined it.
+    """
+
+    job_id: int
+    position: int
+    existing: bool = False
+
+    @property
+    def status(self) -> JobState:
+        """``queued`` while it waits, ``running`` once a worker has it."""
+        return "running" if self.position == 0 else "queued"
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """What ``cancel`` did to one job of the branch.
+
+    Attributes:
+        job_id: the job.
+        was: ``queued`` (removed before it ran) or ``running`` (aborted).
+        done: True once the job has stopped (a running one may take a moment).
+    """
+
+    job_id: int
+    was: JobState
+    done: bool
+
+
+class HandedBack(Exception):
+    """A worker stopping (SIGTERM past its grace period) handed its job back to the queue."""
+
+
+class Retry(BaseRetryStrategy):
+    """When a failed job runs again: hand-backs at once, transient errors with backoff.
+
+    A foreground job (``attached``) is never retried: its command reports the error and
+    exits, and the user runs it again.
+    """
+
+    def get_retry_decision(self, *, exception: BaseException, job: Job) -> RetryDecision | None:
+        """The retry of a job that raised ``exception`` (None: it fails for good)."""
+        if job.task_kwargs.get("attached"):
+            return None
+        if isinstance(exception, HandedBack):
+            return RetryDecision(retry_in={"seconds": 0})
+        if isinstance(exception, TRANSIENT) and job.attempts + 1 < MAX_ATTEMPTS:
+            return RetryDecision(retry_in={"seconds": int(BACKOFF_S * 2**job.attempts)})
+        return None
+
+
+#: Called with (video_id, branch, event) for every progress event of a job run here.
+ProgressListener = Callable[[str, str, ProgressEvent], None]
+
+
+class Queue:
+    """The studio's runs as Procrastinate jobs: enqueue, work, cancel, position, reap.
+
+    Open it with :meth:`open`; one per process is enough (it holds a small pool of its own).
+    """
+
+    def __init__(
+        self,
+        studio: Studio,
+        *,
+        heartbeat_s: float = 10.0,
+        stalled_after_s: float = 30.0,
+        on_progress: ProgressListener | None = None,
+    ) -> None:
+        """Build the queue over ``studio``'s database (not connected until :meth:`open`).
+
+        Args:
+            studio: the studio whose runs the jobs are.
+            heartbeat_s: seconds between a worker's heartbeats.
+            stalled_after_s: seconds without a heartbeat after which a worker counts as dead
+                and its jobs are re-queued (at least three heartbeats).
+            on_progress: told of every progress event of every job run in this process.
+        """
+        self.studio = studio
+        self.heartbeat_s = heartbeat_s
+        self.stalled_after_s = max(stalled_after_s, 3 * heartbeat_s)
+        self.on_progress = on_progress
+        self.worker_name = f"{socket.gethostname()}:{os.getpid()}"
+        url = studio.deps.pool.conninfo
+        self.app = procrastinate.App(
+            connector=procrastinate.PsycopgConnector(conninfo=url, min_size=1, max_size=4)
+        )
+        self.task = self.app.task(name=TASK, pass_context=True, queue=RUNS, retry=Retry())(
+            self._run_job
+        )
+        self._hooks: dict[int, Callable[[ProgressEvent], None]] = {}
+        self._outcomes: dict[int, dict[str, Any] | BaseException] = {}
+        self._ended: dict[int, asyncio.Event] = {}
+
+    @classmethod
+    @asynccontextmanager
+    async def open(cls, studio: Studio, **kwargs: Any) -> AsyncIterator[Queue]:
+        """A queue over ``studio``'s database, its schema set up, closed after.
+
+        Args:
+            studio: the studio.
+            **kwargs: as for :class:`Queue`.
+
+        Raises:
+            StorageError: the database cannot be reached or set up.
+        """
+        queue = cls(studio, **kwargs)
+        await setup(studio.deps.pool)
+        try:
+            await queue.app.open_async()
+        except Exception as exc:
+            raise StorageError(f"cannot open the job queue: {exc}") from exc
+        try:
+            yield queue
+        finally:
+            await queue.app.close_async()
+
+    # -- enqueueing ------------------------------------------------------------------------
+
+    async def enqueue(
+        self,
+        video_id: str,
+        user_id: str,
+        branch: str = "main",
+        *,
+        auto_continue: bool = False,
+        queue: str = RUNS,
+        attached: bool = False,
+    ) -> Enqueued:
+        """Queue a run of the branch to its next pause (to the end with ``auto_continue``).
+
+        A request equal to one already waiting for this branch joins it (``existing``).
+
+        Args:
+            video_id: the video.
+            user_id: its owner.
+            branch: the branch to run.
+            auto_continue: run through every remaining phase.
+            queue: the queue to wait in (:data:`RUNS`, or a foreground command's own).
+            attached: a foreground command runs the job itself and reports its errors (no
+                retries).
+
+        Returns:
+            The job and its position.
+
+        Raises:
+            NotFound: unknown video (or someone else's) or branch.
+            BranchBusy: a different request for this branch is already waiting.
+        """
+        await self.studio.video(video_id, user_id)
+        row = await branches.get(self.studio.deps.pool, video_id, branch)
+        kwargs: dict[str, Any] = {
+            "video_id": video_id,
+            "user_id": user_id,
+            "branch": branch,
+            "action": "run",
+            "auto_continue": auto_continue,
+            "attached": attached,
+        }
+        deferrer = self.task.configure(lock=row.thread_id, queueing_lock=row.thread_id, queue=queue)
+        try:
+            job_id = await deferrer.defer_async(**kwargs)
+        except pq_exceptions.AlreadyEnqueued:
+            waiting = await self._waiting_job(row.thread_id)
+            if waiting is None:  # it started meanwhile: queue behind it
+                job_id = await deferrer.defer_async(**kwargs)
+            else:
+                same = all(waiting[1].get(k) == v for k, v in kwargs.items() if k != "attached")
+                if attached or not same or waiting[2] != queue:
+                    raise BranchBusy(
+                        f"branch {branch} of video {video_id} already has a run waiting"
+                        f" (job {waiting[0]}); `reelgraph cancel {video_id}` removes it"
+                    ) from None
+                return Enqueued(waiting[0], await self.position(waiting[0]), existing=True)
+        return Enqueued(job_id, await self.position(job_id))
+
+    async def _waiting_job(self, thread_id: str) -> tuple[int, dict[str, Any], str] | None:
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """SELECT id, args, queue_name FROM procrastinate_jobs
+                   WHERE queueing_lock = %s AND status = 'todo'""",
+                (thread_id,),
+            )
+            row = await cur.fetchone()
+        return (int(row["id"]), dict(row["args"]), str(row["queue_name"])) if row else None
+
+    async def position(self, job_id: int) -> int:
+        """Where a job stands: 1 is next, 0 is running (or finished), -1 no such job."""
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """SELECT j.status, (SELECT count(*) FROM procrastinate_jobs o
+                        WHERE o.queue_name = j.queue_name AND o.status = 'todo'
+                          AND (o.priority > j.priority
+                               OR (o.priority = j.priority AND o.id < j.id))) AS ahead
+                   FROM procrastinate_jobs j WHERE j.id = %s""",
+                (job_id,),
+            )
+            row = await cur.fetchone()
+        if row is None:
+            return -1
+        return int(row["ahead"]) + 1 if row["status"] == "todo" else 0
+
+    async def job_of(self, video_id: str, branch: str) -> Enqueued | None:
+        """The branch's job that waits or runs now, if any (the oldest)."""
+        row = await branches.get(self.studio.deps.pool, video_id, branch)
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """SELECT id FROM procrastinate_jobs WHERE lock = %s
+                   AND status IN ('todo', 'doing') ORDER BY status = 'doing' DESC, id LIMIT 1""",
+                (row.thread_id,),
+            )
+            found = await cur.fetchone()
+        if found is None:
+            return None
+        job_id = int(found["id"])
+        return Enqueued(job_id, await self.position(job_id))
+
+    async def status(self, video_id: str, user_id: str, branch: str = "main") -> dict[str, Any]:
+        """:meth:`Studio.status`, with ``queued`` and ``queue_position`` while a job waits.
+
+        Also ``job_id`` of the branch's waiting or running job (None when there is none).
+        """
+        st = await self.studio.status(video_id, user_id, branch)
+        job = await self.job_of(video_id, branch)
+        st["job_id"] = job.job_id if job else None
+        st["queue_position"] = job.position if job and job.position > 0 else None
+        if job and job.position > 0:
+            st["status"], st["error"] = "queued", None
+        return st
+
+    # -- cancelling ------------------------------------------------------------------------
+
+    async def cancel(
+        self, video_id: str, user_id: str, branch: str = "main", *, wait_s: float = CANCEL_WAIT_S
+    ) -> list[Cancelled]:
+        """Remove the branch's waiting jobs and abort its running one.
+
+        An aborted run stops where it is; the branch keeps every checkpoint up to its last
+        pause (and the items that finished since, which the memo reuses), and ``continue``
+        runs it on from there.
+
+        Args:
+            video_id: the video.
+            user_id: its owner.
+            branch: the branch.
+            wait_s: how long to wait for a running job to stop, seconds.
+
+        Returns:
+            What happened to each job (empty when nothing waited or ran).
+
+        Raises:
+            NotFound: unknown video (or someone else's) or branch.
+        """
+        await self.studio.video(video_id, user_id)
+        row = await branches.get(self.studio.deps.pool, video_id, branch)
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """SELECT id, status FROM procrastinate_jobs
+                   WHERE lock = %s AND status IN ('todo', 'doing') ORDER BY id""",
+                (row.thread_id,),
+            )
+            jobs = [(int(r["id"]), str(r["status"])) for r in await cur.fetchall()]
+        done: list[Cancelled] = []
+        for job_id, state in jobs:
+            await self.app.job_manager.cancel_job_by_id_async(job_id, abort=True)
+            was: JobState = "queued" if state == "todo" else "running"
+            stopped = was == "queued" or await self._stopped(job_id, wait_s)
+            done.append(Cancelled(job_id, was, stopped))
+        if any(c.was == "running" for c in done):
+            await self._settle_cancelled(row.video_id, row.name)
+        return done
+
+    async def _stopped(self, job_id: int, wait_s: float) -> bool:
+        """Wait (polling, up to ``wait_s``) for a job to leave ``doing``."""
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            status = await self.app.job_manager.get_job_status_async(job_id)
+            if status != Status.DOING:
+                return True
+            await asyncio.sleep(0.2)
+        return False
+
+    async def _settle_cancelled(self, video_id: str, branch: str) -> None:
+        """Say why an aborted run stopped, rather than the bare CancelledError it recorded."""
+        row = await branches.get(self.studio.deps.pool, video_id, branch)
+        if row.status in ("failed", "running"):
+            await branches.set_status(
+                self.studio.deps.pool,
+                video_id,
+                branch,
+                "failed",
+                error=f"cancelled; `reelgraph continue {video_id}"
+                + (f" --branch {branch}" if branch != "main" else "")
+                + "` runs it on from its last pause, keeping finished work",
+            )
+
+    # -- working ---------------------------------------------------------------------------
+
+    async def _run_job(
+        self,
+        context: JobContext,
+        *,
+        video_id: str,
+        user_id: str,
+        branch: str,
+        action: str = "run",
+        auto_continue: bool = False,
+        attached: bool = False,
+    ) -> None:
+        """The task: run the branch, recording the attempt in ``reelgraph_job_runs``."""
+        job_id = context.job.id
+        assert job_id is not None  # a fetched job has its id
+        thread_id = context.job.lock or ""
+        head, paused = await self.studio.head(video_id, branch)
+        first = await self._first_start(job_id)
+        audit = await self._audit_start(job_id, thread_id, head)
+        if first is not None and paused and head != first:
+            # An earlier attempt reached its pause and died before the queue heard of it:
+            # running again would go on past the pause the user asked to stop at.
+            log.warning("job %s already reached its pause; not running it again", job_id)
+            await self._audit_end(audit, "already ran")
+            self._outcomes[job_id] = await self.studio.status(video_id, user_id, branch)
+            return
+        hook = self._hooks.get(job_id)
+
+        def on_progress(event: ProgressEvent) -> None:
+            if hook:
+                hook(event)
+            if self.on_progress:
+                self.on_progress(video_id, branch, event)
+
+        outcome = "failed"
+        try:
+            result = await self.studio.run(
+                video_id, user_id, branch, auto_continue=auto_continue, on_progress=on_progress
+            )
+            self._outcomes[job_id] = result
+            outcome = "succeeded"
+        except asyncio.CancelledError:
+            reason = context.abort_reason()
+            if reason is AbortReason.USER_REQUEST:
+                outcome = "cancelled"
+                self._outcomes[job_id] = ReelgraphError(
+                    f"the run was cancelled; `reelgraph continue {video_id}` runs it on"
+                )
+                raise pq_exceptions.JobAborted("cancelled by the user") from None
+            if reason is AbortReason.SHUTDOWN:
+                outcome = "handed back"
+                self._outcomes[job_id] = ReelgraphError(
+                    f"stopped; `reelgraph continue {video_id}` runs it on, keeping finished work"
+                )
+                raise HandedBack("the worker stopped; the run goes back to the queue") from None
+            raise
+        except BranchBusy as exc:
+            outcome = "busy"  # the graph did not run here: another runtime holds the branch
+            self._outcomes[job_id] = exc
+            raise
+        except BaseException as exc:
+            self._outcomes[job_id] = exc
+            raise
+        finally:
+            if (ended := self._ended.get(job_id)) is not None:
+                ended.set()
+            await self._audit_end(audit, outcome)
+
+    async def _first_start(self, job_id: int) -> str | None:
+        """The checkpoint the job's first attempt started from (None: this is the first)."""
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """SELECT coalesce(from_checkpoint, '') AS cp FROM reelgraph_job_runs
+                   WHERE job_id = %s ORDER BY id LIMIT 1""",
+                (job_id,),
+            )
+            row = await cur.fetchone()
+        return str(row["cp"]) if row else None
+
+    async def _audit_start(self, job_id: int, thread_id: str, head: str | None) -> int:
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """INSERT INTO reelgraph_job_runs (job_id, thread_id, worker, from_checkpoint)
+                   VALUES (%s, %s, %s, %s) RETURNING id""",
+                (job_id, thread_id, self.worker_name, head),
+            )
+            row = await cur.fetchone()
+        assert row is not None
+        return int(row["id"])
+
+    async def _audit_end(self, audit_id: int, outcome: str) -> None:
+        # The audit never hides nor holds up the run's own outcome (a database gone away
+        # would keep a pooled connection waiting for 20 s).
+        with suppress(Exception):
+            async with asyncio.timeout(AUDIT_WAIT_S), self.studio.deps.pool.connection() as conn:
+                await conn.execute(
+                    """UPDATE reelgraph_job_runs SET ended_at = clock_timestamp(), outcome = %s
+                       WHERE id = %s""",
+                    (outcome, audit_id),
+                )
+
+    async def work(
+        self,
+        *,
+        concurrency: int = 1,
+        grace_s: float = 30.0,
+        queues: list[str] | None = None,
+        install_signal_handlers: bool = True,
+    ) -> None:
+        """Run jobs until stopped (SIGINT/SIGTERM, or this coroutine cancelled).
+
+        Re-queues stalled jobs at start and every ``stalled_after_s / 2`` seconds.
+
+        Args:
+            concurrency: how many runs at once.
+            grace_s: on stop, how long running jobs get to finish before they are handed
+                back to the queue (another worker resumes them from their last checkpoint).
+            queues: queues to take jobs from (default :data:`RUNS`).
+            install_signal_handlers: stop gracefully on SIGINT/SIGTERM.
+        """
+        reaper = asyncio.get_running_loop().create_task(self._reap_forever())
+        try:
+            await self.app.run_worker_async(
+                queues=queues or [RUNS],
+                concurrency=concurrency,
+                name=self.worker_name,
+                shutdown_graceful_timeout=grace_s,
+                update_heartbeat_interval=self.heartbeat_s,
+                stalled_worker_timeout=self.stalled_after_s,
+                install_signal_handlers=install_signal_handlers,
+                fetch_job_polling_interval=2.0,
+                abort_job_polling_interval=1.0,
+            )
+        finally:
+            reaper.cancel()
+            with suppress(asyncio.CancelledError):
+                await reaper
+
+    async def _reap_forever(self) -> None:
+        while True:
+            try:
+                await self.retry_stalled()
+            except Exception:
+                log.exception("re-queuing stalled jobs failed; trying again")
+            await asyncio.sleep(self.stalled_after_s / 2)
+
+    async def retry_stalled(self) -> list[int]:
+        """Re-queue the jobs of workers that stopped sending heartbeats.
+
+        A worker on this machine whose process is gone counts as dead at once (its audit row
+        names it); elsewhere, after :attr:`stalled_after_s` without a heartbeat. A dead
+        foreground command's job is failed rather than re-queued (nothing else takes jobs from
+        its queue): its branch shows as cut off, and ``continue`` resumes it.
+
+        Returns:
+            The ids of the jobs handled.
+        """
+        manager = self.app.job_manager
+        stalled = await manager.get_stalled_jobs(
+            task_name=TASK, seconds_since_heartbeat=self.stalled_after_s
+        )
+        ids = {j.id for j in stalled if j.id is not None}
+        ids.update(await self._jobs_of_dead_local_workers())
+        handled = []
+        for job_id in sorted(ids):
+            attached = await self._is_attached(job_id)
+            await self._close_audit(job_id)
+            try:
+                if attached:
+                    await manager.finish_job_by_id_async(job_id, Status.FAILED, delete_job=False)
+                else:
+                    await manager.retry_job_by_id_async(job_id, retry_at=utils.utcnow())
+            except pq_exceptions.ConnectorException:
+                continue  # another worker re-queued it first, or it finished
+            if attached:
+                log.info("ended job %s of a command that stopped", job_id)
+            else:
+                log.warning("re-queued job %s of a worker that stopped", job_id)
+            handled.append(job_id)
+        return handled
+
+    async def _close_audit(self, job_id: int) -> None:
+        """End the open audit rows of a job whose worker died (before it runs again)."""
+        async with self.studio.deps.pool.connection() as conn:
+            await conn.execute(
+                """UPDATE reelgraph_job_runs SET ended_at = clock_timestamp(),
+                          outcome = 'worker stopped'
+                   WHERE job_id = %s AND ended_at IS NULL""",
+                (job_id,),
+            )
+
+    async def _is_attached(self, job_id: int) -> bool:
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute("SELECT args FROM procrastinate_jobs WHERE id = %s", (job_id,))
+            row = await cur.fetchone()
+        return bool(row and dict(row["args"]).get("attached"))
+
+    async def _jobs_of_dead_local_workers(self) -> list[int]:
+        """Running jobs whose open audit row names a process of this machine that is gone."""
+        host = socket.gethostname()
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """SELECT DISTINCT ON (a.job_id) a.job_id, a.worker, a.ended_at
+                   FROM reelgraph_job_runs a JOIN procrastinate_jobs j ON j.id = a.job_id
+                   WHERE j.status = 'doing' ORDER BY a.job_id, a.id DESC"""
+            )
+            rows = await cur.fetchall()
+        dead = []
+        for r in rows:
+            name, _, pid = str(r["worker"]).rpartition(":")
+            if r["ended_at"] is None and name == host and pid.isdigit() and not _alive(int(pid)):
+                dead.append(int(r["job_id"]))
+        return dead
+
+    async def run_here(
+        self,
+        video_id: str,
+        user_id: str,
+        branch: str = "main",
+        *,
+        auto_continue: bool = False,
+        on_progress: Callable[[ProgressEvent], None] | None = None,
+    ) -> dict[str, Any]:
+        """Run the branch in this process, as a job of the queue (a foreground command).
+
+        The job goes to a queue only this process takes from, so it runs now and here, under
+        the same branch lock as every worker's jobs. Jobs that dead processes left running on
+        this branch are cleared first (:meth:`retry_stalled`).
+
+        Returns:
+            The branch's status afterwards.
+
+        Raises:
+            BranchBusy: another process runs the branch, or a run of it waits in the queue.
+            Whatever the run raises (:meth:`Studio.run`).
+        """
+        await self.retry_stalled()
+        own = f"here-{uuid.uuid4().hex[:12]}"
+        job = await self.enqueue(
+            video_id, user_id, branch, auto_continue=auto_continue, queue=own, attached=True
+        )
+        if on_progress:
+            self._hooks[job.job_id] = on_progress
+        ended = self._ended[job.job_id] = asyncio.Event()
+        worker = asyncio.ensure_future(self._work_here(own))
+        waiter = asyncio.ensure_future(ended.wait())
+        try:
+            await asyncio.wait({worker, waiter}, return_when=asyncio.FIRST_COMPLETED)
+            if not worker.done():  # the run ended: give the queue a moment to record it
+                await asyncio.wait({worker}, timeout=RECORD_WAIT_S)
+            if worker.done():
+                worker.result()
+            else:
+                # It cannot record it (the database went away): the run's outcome is known,
+                # and a job left running is cleared by the next command or worker.
+                worker.cancel()
+        except pq_exceptions.ProcrastinateException as exc:
+            # The queue's own statements failed (the database went away mid-run): the run's
+            # outcome, if it has one, says more; else say it as every command does.
+            if job.job_id not in self._outcomes:
+                raise db.gone(exc.__cause__ or exc, video_id) from exc
+        finally:
+            waiter.cancel()
+            self._ended.pop(job.job_id, None)
+            self._hooks.pop(job.job_id, None)
+            if job.job_id not in self._outcomes:  # it never started (or we were stopped)
+                with suppress(Exception):
+                    await self.app.job_manager.cancel_job_by_id_async(job.job_id, delete_job=True)
+        outcome = self._outcomes.pop(job.job_id, None)
+        if outcome is None:
+            raise BranchBusy(f"branch {branch} of video {video_id} is running elsewhere")
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    async def _work_here(self, own: str) -> None:
+        """Run the jobs of this process's own queue, then stop."""
+        await self.app.run_worker_async(
+            queues=[own],
+            wait=False,
+            concurrency=1,
+            name=self.worker_name,
+            install_signal_handlers=False,
+            shutdown_graceful_timeout=0,
+            update_heartbeat_interval=self.heartbeat_s,
+            stalled_worker_timeout=self.stalled_after_s,
+            listen_notify=False,
+            abort_job_polling_interval=1.0,
+        )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+async def setup(pool: db.Pool, *, wait_s: float = 120) -> None:
+    """Create Procrastinate's tables and the audit table, once per database.
+
+    Like :func:`agent.db.setup`: a database already set up costs one query; otherwise one
+    process applies the schema on the very connection that holds the set-up lock while the
+    others poll ``pg_try_advisory_lock`` (never a blocking ``pg_advisory_lock``, which would
+    sit in an open transaction; NOTES.md, "A deadlock seen here").
+
+    Raises:
+        StorageError: the database cannot be reached, or another process held the set-up
+            lock for longer than ``wait_s``.
+    """
+    try:
+        async with pool.connection() as conn:
+            if await _queue_ready(conn):
+                return
+        conn = await db.connect(pool)
+        try:
+            deadline = time.monotonic() + wait_s
+            while True:
+                cur = await conn.execute(
+                    "SELECT pg_try_advisory_lock(%s) AS ok", (_QUEUE_SCHEMA_LOCK,)
+                )
+                got = await cur.fetchone()
+                if got and got["ok"]:
+                    break
+                if await _queue_ready(conn):
+                    return
+                if time.monotonic() > deadline:
+                    raise StorageError(
+                        f"another process has been setting up the job queue for over"
+                        f" {wait_s:.0f} s; look for a stuck reelgraph process"
+                    )
+                await asyncio.sleep(0.1)
+            try:
+                if not await _queue_ready(conn):
+                    cur = await conn.execute(
+                        "SELECT to_regclass('procrastinate_jobs') IS NOT NULL AS ok"
+                    )
+                    have = await cur.fetchone()
+                    if not (have and have["ok"]):
+                        schema = SchemaManager.get_schema()
+                        await conn.execute(schema.encode(), prepare=False)
+                    await conn.execute(_AUDIT_DDL.encode(), prepare=False)
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(%s)", (_QUEUE_SCHEMA_LOCK,))
+        finally:
+            await conn.close()
+    except db.DB_GONE_ERRORS as exc:
+        raise db.gone(exc) from exc
+
+
+async def _queue_ready(conn: AsyncConnection[Any]) -> bool:
+    cur = await conn.execute(
+        """SELECT to_regclass('procrastinate_jobs') IS NOT NULL
+                  AND to_regclass('reelgraph_job_runs') IS NOT NULL AS ok"""
+    )
+    row = await cur.fetchone()
+    return bool(row and row["ok"])
+
+
+__all__ = [
+    "RUNS",
+    "TASK",
+    "TRANSIENT",
+    "Cancelled",
+    "Enqueued",
+    "HandedBack",
+    "Queue",
+    "Retry",
+    "setup",
+]

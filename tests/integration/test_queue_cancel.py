@@ -1,0 +1,111 @@
+"""``reelgraph cancel`` on a queued run and on a running one, against a real worker process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+import psycopg
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import REPO, Cli
+from tests.integration.conftest import FRESH_SEEDS
+from ui.cli import app
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+T = TypeVar("T")
+
+
+def _until(what: str, check: Callable[[], T | None], timeout_s: float) -> T:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        found = check()
+        if found is not None:
+            return found
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout_s:.0f} s waiting for {what}")
+        time.sleep(0.3)
+
+
+def _invoke(cli: Cli, *args: str) -> dict[str, Any]:
+    result = CliRunner().invoke(app, [*args, "--json"], env=cli.env)
+    assert result.exit_code == 0, f"reelgraph {' '.join(args)}: {result.output}"
+    body: dict[str, Any] = json.loads(result.stdout)
+    return body
+
+
+def _job_status(cli: Cli, job_id: int) -> str:
+    with psycopg.connect(cli.env["DATABASE_URL"]) as conn:
+        row = conn.execute("SELECT status FROM procrastinate_jobs WHERE id = %s", (job_id,))
+        found = row.fetchone()
+    assert found is not None
+    return str(found[0])
+
+
+def test_cancel_removes_a_queued_run(cli: Cli) -> None:
+    seed = str(next(FRESH_SEEDS))
+    queued = _invoke(
+        cli, "generate", "A 6-second ad for Quill pens", "--duration", "6", "--seed", seed,
+        "--detach",
+    )  # fmt: skip
+    video = queued["video_id"]
+    assert _invoke(cli, "status", video)["status"] == "queued"  # no worker runs here
+    done = _invoke(cli, "cancel", video)
+    assert [(c["job_id"], c["was"]) for c in done["cancelled"]] == [(queued["job_id"], "queued")]
+    assert _job_status(cli, queued["job_id"]) == "cancelled"
+    after = _invoke(cli, "status", video)
+    assert (after["status"], after["queue_position"], after["phase"]) == ("paused", None, None)
+    assert _invoke(cli, "cancel", video)["cancelled"] == []  # nothing left to cancel
+
+
+@pytest.fixture
+def worker(cli: Cli) -> Iterator[subprocess.Popen[bytes]]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "worker", "--heartbeat", "1", "--stalled-after", "6"],
+        env=cli.env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def test_cancel_aborts_a_running_run_and_the_branch_keeps_its_last_pause(
+    cli: Cli, worker: subprocess.Popen[bytes]
+) -> None:
+    seed = str(next(FRESH_SEEDS))
+    queued = _invoke(
+        cli, "generate", "A 6-second ad for Tern kayaks", "--duration", "6", "--seed", seed,
+        "--yolo", "--detach",
+    )  # fmt: skip
+    video, job_id = queued["video_id"], queued["job_id"]
+
+    def past_plan() -> dict[str, Any] | None:
+        st = _invoke(cli, "status", video)
+        if st["status"] == "complete":
+            pytest.fail("the run finished before it could be cancelled")
+        return st if st["status"] == "running" and st["phase"] != "plan" else None
+
+    _until("the run to pass its plan", past_plan, 300)
+    done = _invoke(cli, "cancel", video)
+    assert [(c["job_id"], c["was"], c["stopped"]) for c in done["cancelled"]] == [
+        (job_id, "running", True)
+    ]
+    assert _job_status(cli, job_id) == "aborted"
+    st = _invoke(cli, "status", video)
+    assert st["status"] == "failed" and "cancelled" in st["error"]
+    assert st["final_video"] is None
+    assert "spec" in st["artifacts"], "the plan made before the cancel was lost"
+    assert worker.poll() is None, "cancelling a run stopped the worker"
