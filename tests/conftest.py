@@ -197,9 +197,13 @@ class Cli:
         return self._checked(args, proc, check)
 
     def process(
-        self, *args: str, check: bool = True, timeout: float = 300
+        self, *args: str, check: bool = True, timeout: float | None = None
     ) -> subprocess.CompletedProcess[str]:
-        """Run ``python -m ui.cli *args`` in its own process; ``timeout`` in seconds."""
+        """Run ``python -m ui.cli *args`` in its own process.
+
+        ``timeout`` (seconds) defaults to none: the test's own timeout (pytest-timeout) ends a
+        command that hangs, and the process is killed with it.
+        """
         proc = subprocess.run(
             [sys.executable, "-m", "ui.cli", *args],
             env=self.env,
