@@ -52,7 +52,16 @@ def pytest_configure(config: pytest.Config) -> None:
     for name in list(os.environ):
         if name.startswith(_HOST_PREFIXES) or name in _HOST_NAMES:
             HOST_ENV[name] = os.environ.pop(name)
+    # a pytest-xdist worker starts from the environment cleaned above: its host values come
+    # from the controller (see pytest_configure_node)
+    HOST_ENV.update(getattr(config, "workerinput", {}).get("reelgraph_host_env", {}))
     os.environ.update(OPENAI_API_KEY="", REPLICATE_API_TOKEN="", CHAINLIT_ENV_FILE=os.devnull)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist: hand each worker the host's settings, for its tests marked ``live``."""
+    node.workerinput["reelgraph_host_env"] = dict(HOST_ENV)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
