@@ -8,14 +8,18 @@ servers and CLI processes it starts, sees none of the host's keys or stores
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import ipaddress
 import json
+import logging
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +52,16 @@ def pytest_configure(config: pytest.Config) -> None:
     for name in list(os.environ):
         if name.startswith(_HOST_PREFIXES) or name in _HOST_NAMES:
             HOST_ENV[name] = os.environ.pop(name)
+    # a pytest-xdist worker starts from the environment cleaned above: its host values come
+    # from the controller (see pytest_configure_node)
+    HOST_ENV.update(getattr(config, "workerinput", {}).get("reelgraph_host_env", {}))
     os.environ.update(OPENAI_API_KEY="", REPLICATE_API_TOKEN="", CHAINLIT_ENV_FILE=os.devnull)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """pytest-xdist: hand each worker the host's settings, for its tests marked ``live``."""
+    node.workerinput["reelgraph_host_env"] = dict(HOST_ENV)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -133,16 +146,73 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.rmtree(root, ignore_errors=True)
 
 
+def run_in_process(args: tuple[str, ...], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run ``reelgraph *args`` in this process with typer's ``CliRunner``, as a process would.
+
+    The command sees ``env`` as its environment, empty stdin, and its own stdout and stderr.
+    What a real process would add is added: an exception nothing handled ends in a traceback
+    on stderr and exit code 1, so a test asserting "one line on stderr" still catches it. The
+    logging handlers and warning capture the command installs (``_log_to_file``) are undone
+    afterwards, so the next test's logging is its own.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return _invoke(args, env)
+    # called from a coroutine (an async test): the command runs its own event loop, so it
+    # runs on another thread while this one waits, as it would wait for a process
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(_invoke, args, env).result()
+
+
+def _invoke(args: tuple[str, ...], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    from typer.testing import CliRunner
+
+    from ui.cli import app
+
+    root, ours = logging.getLogger(), logging.getLogger("agent")
+    kept = {id(h) for h in root.handlers + ours.handlers}
+    capturing = getattr(logging, "_warnings_showwarning", None) is not None
+    try:
+        result = CliRunner().invoke(app, list(args), env=env, prog_name="reelgraph")
+    finally:
+        for logger in (root, ours):
+            for handler in [h for h in logger.handlers if id(h) not in kept]:
+                logger.removeHandler(handler)
+                handler.close()
+        logging.captureWarnings(capturing)
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    argv = ["reelgraph", *args]
+    return subprocess.CompletedProcess(argv, result.exit_code, result.stdout, stderr)
+
+
 @dataclass
 class Cli:
-    """Runs ``reelgraph`` as a user would, in its own process, against the test database."""
+    """Runs ``reelgraph`` against the test database, in-process or in its own process.
+
+    Calling it runs the command in-process (:func:`run_in_process`): the same typer app, the
+    same exit codes, stdout and stderr, without a Python start-up and imports (2-4 s) per
+    command. :meth:`process` and :meth:`popen` start a real process, for what only a process
+    shows: being killed, resource limits, the console script's own start-up.
+    """
 
     env: dict[str, str]
     home: Path
 
-    def __call__(
-        self, *args: str, check: bool = True, timeout: float = 300
+    def __call__(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        proc = run_in_process(args, self.env)
+        return self._checked(args, proc, check)
+
+    def process(
+        self, *args: str, check: bool = True, timeout: float | None = None
     ) -> subprocess.CompletedProcess[str]:
+        """Run ``python -m ui.cli *args`` in its own process.
+
+        ``timeout`` (seconds) defaults to none: the test's own timeout (pytest-timeout) ends a
+        command that hangs, and the process is killed with it.
+        """
         proc = subprocess.run(
             [sys.executable, "-m", "ui.cli", *args],
             env=self.env,
@@ -151,6 +221,12 @@ class Cli:
             text=True,
             timeout=timeout,
         )
+        return self._checked(args, proc, check)
+
+    @staticmethod
+    def _checked(
+        args: tuple[str, ...], proc: subprocess.CompletedProcess[str], check: bool
+    ) -> subprocess.CompletedProcess[str]:
         if check and proc.returncode != 0:
             raise AssertionError(
                 f"reelgraph {' '.join(args)} exited {proc.returncode}:\n{proc.stderr}"
@@ -170,6 +246,25 @@ class Cli:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+
+
+@dataclass(frozen=True)
+class ApiServer:
+    """A running ``reelgraph serve``: its base URL, its data directory, one token per user."""
+
+    url: str
+    home: Path
+    users: tuple[str, ...]
+
+    def token(self, user: str) -> str:
+        """The bearer token that signs ``user`` in (one of :attr:`users`)."""
+        if user not in self.users:
+            raise KeyError(f"the test server has no user {user!r}; it has {self.users}")
+        return f"{user}-token"
+
+    def auth(self, user: str) -> dict[str, str]:
+        """The ``Authorization`` header of ``user``."""
+        return {"Authorization": f"Bearer {self.token(user)}"}
 
 
 @pytest.fixture(scope="session")

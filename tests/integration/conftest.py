@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import subprocess
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from agent.deps import open_deps
 from agent.settings import Settings
 from agent.studio import Studio
 from tests.integration.chat_browser import Chat, Server, chat_server, launch_chromium, tab
+from tests.conftest import ApiServer
+from tests.servers import free_port, serving
 
 #: Seeds no earlier run of the suite used, so the memo of a shared database never answers.
 FRESH_SEEDS: Iterator[int] = itertools.count(int.from_bytes(os.urandom(3), "big") * 100 + 7)
@@ -78,3 +81,29 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.when == "call" and report.failed and isinstance(chat, Chat):
         report.sections.append(("chat server and page", chat.detail()))
     return report
+#: The users of the shared :func:`api_server`: each test module signs in as its own, so what
+#: one module makes never shows in another's lists.
+API_USERS = ("alice", "bob", "briefer", "tester")
+
+
+@pytest.fixture(scope="session")
+def api_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiServer]:
+    """One ``reelgraph serve`` for the session, on a free loopback port, in its own process.
+
+    It serves the session's database with its own ``REELGRAPH_HOME`` and the default
+    settings; a test that needs other settings (keys, pool sizes, a stopped database) starts
+    its own. Users sign in with ``api_server.auth(user)``, ``user`` one of :data:`API_USERS`.
+    """
+    home = tmp_path_factory.mktemp("api-home")
+    port = free_port()
+    server = ApiServer(f"http://127.0.0.1:{port}", home, API_USERS)
+    tokens = ",".join(f"{server.token(user)}:{user}" for user in API_USERS)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REELGRAPH_HOME": str(home),
+        "REELGRAPH_API_TOKENS": tokens,
+    }
+    argv = [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)]
+    with serving(argv, env, home / "server.log", f"{server.url}/api/openapi.json"):
+        yield server

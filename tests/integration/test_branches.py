@@ -24,7 +24,7 @@ from tools.operations import Session
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
-async def paused_at_storyboard(studio: Studio, duration_s: float = 12) -> str:
+async def paused_at_storyboard(studio: Studio, duration_s: float = 8) -> str:
     request = VideoRequest(
         prompt="Energetic ad for Oatly oat milk",
         options=Options(duration_s=duration_s, seed=next(FRESH_SEEDS)),
@@ -64,7 +64,7 @@ async def test_regenerating_a_beat_forks_and_rerenders_only_that_beat(studio: St
     assert done_main["status"] == done_fork["status"] == "complete"
     assert done_main["final_video"] != done_fork["final_video"]
     for st in (done_main, done_fork):
-        assert measure(Path(st["final_video"])).duration_s == pytest.approx(12.0, abs=0.1)
+        assert measure(Path(st["final_video"])).duration_s == pytest.approx(8.0, abs=0.1)
     # on main-1 only beat 2's chunks were rendered again
     beat2 = [n for n in done_fork["artifacts"] if n.startswith("chunk_")]
     same = [n for n in beat2 if done_fork["artifacts"][n] == done_main["artifacts"][n]]
@@ -106,13 +106,13 @@ async def test_further_edits_at_the_same_pause_stay_on_the_new_branch(studio: St
 
 @pytest.mark.asyncio
 async def test_a_spec_edit_after_the_plan_forks_from_the_plan_checkpoint(studio: Studio) -> None:
-    vid = await paused_at_storyboard(studio, 12)
-    st = await studio.edit(vid, "alice", "main", [EditSpec(ops=[SetDuration(duration_s=8)])])
+    vid = await paused_at_storyboard(studio, 8)
+    st = await studio.edit(vid, "alice", "main", [EditSpec(ops=[SetDuration(duration_s=6)])])
     assert (st["branch"], st["status"], st["phase"]) == ("main-1", "paused", "plan")
     assert set(st["artifacts"]) == {"spec"}, "later artifacts do not belong to the new plan"
     assert st["artifacts"]["spec"]["version"] == 2
     done = await studio.run(st["video_id"], "alice", "main-1", auto_continue=True)
-    assert measure(Path(done["final_video"])).duration_s == pytest.approx(8.0, abs=0.1)
+    assert measure(Path(done["final_video"])).duration_s == pytest.approx(6.0, abs=0.1)
 
 
 @pytest.mark.asyncio

@@ -7,18 +7,14 @@ on the call to action, the tagline on the end card (issue 14).
 from __future__ import annotations
 
 import json
-import os
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import Cli
-from tests.servers import free_port, serving
+from tests.conftest import ApiServer, Cli
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -26,7 +22,6 @@ BRIEF = (
     "Aurora headphones, a 10-second vertical ad for TikTok, now $199, code AUR10, "
     'tagline "Hear every detail"'
 )
-TOKEN = "brief-token"
 
 
 def _facts_in(spec: dict[str, Any]) -> None:
@@ -58,23 +53,6 @@ def test_cli_reads_length_and_aspect_from_the_brief_and_options_win(cli: Cli) ->
     assert (named["options"]["duration_s"], named["options"]["aspect"]) == (8.0, "1:1")
 
 
-@pytest.fixture(scope="module")
-def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``reelgraph serve`` on a free loopback port; yields its base URL."""
-    home = tmp_path_factory.mktemp("brief-api-home")
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REELGRAPH_HOME": str(home),
-        "REELGRAPH_API_TOKENS": f"{TOKEN}:briefer",
-    }
-    base = f"http://127.0.0.1:{port}"
-    argv = [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)]
-    with serving(argv, env, home / "server.log", f"{base}/api/openapi.json"):
-        yield base
-
-
 def _planned(client: httpx.Client, body: dict[str, Any]) -> dict[str, Any]:
     """Start a video over HTTP and return its plan once it pauses after phase 1."""
     r = client.post("/api/generate", json=body)
@@ -92,9 +70,11 @@ def _planned(client: httpx.Client, body: dict[str, Any]) -> dict[str, Any]:
     return spec
 
 
-def test_http_api_reads_length_and_aspect_from_the_brief_and_fields_win(server: str) -> None:
+def test_http_api_reads_length_and_aspect_from_the_brief_and_fields_win(
+    api_server: ApiServer,
+) -> None:
     with httpx.Client(
-        base_url=server, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60
+        base_url=api_server.url, headers=api_server.auth("briefer"), timeout=60
     ) as client:
         spec = _planned(client, {"prompt": BRIEF, "seed": 5})
         assert (spec["duration_s"], spec["aspect"]) == (10.0, "9:16")

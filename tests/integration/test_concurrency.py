@@ -217,7 +217,7 @@ def test_a_run_whose_database_stops_ends_with_one_line(fresh_home: Path, sig: in
     command that resumes, and that command does (it starts the server again).
     """
     proc = subprocess.Popen(
-        _reelgraph("generate", "A 20-second ad for a pencil", "--duration", "20", "--yolo"),
+        _reelgraph("generate", "An 8-second ad for a pencil", "--duration", "8", "--yolo"),
         cwd=REPO,
         env=_env(fresh_home),
         stdout=subprocess.PIPE,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -17,40 +15,27 @@ import pytest
 from PIL import Image
 
 from tests.bombs import BOMBS, png_bomb, ztxt
+from tests.conftest import ApiServer
 from tests.measure import photo_share
-from tests.servers import free_port, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-ALICE, BOB = "alice-token", "bob-token"
+
+@pytest.fixture(scope="module")
+def server(api_server: ApiServer) -> str:
+    """The session's ``reelgraph serve``; its base URL."""
+    return api_server.url
 
 
 @pytest.fixture(scope="module")
-def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``reelgraph serve`` on a free loopback port; yields its base URL."""
-    home = tmp_path_factory.mktemp("api-home")
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "REELGRAPH_HOME": str(home),
-        "REELGRAPH_API_TOKENS": f"{ALICE}:alice,{BOB}:bob",
-    }
-    base = f"http://127.0.0.1:{port}"
-    argv = [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)]
-    with serving(argv, env, home / "server.log", f"{base}/api/openapi.json"):
-        yield base
-
-
-@pytest.fixture(scope="module")
-def alice(server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server, headers=_auth(ALICE), timeout=120) as c:
+def alice(api_server: ApiServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=api_server.url, headers=api_server.auth("alice"), timeout=120) as c:
         yield c
 
 
 @pytest.fixture(scope="module")
-def bob(server: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server, headers=_auth(BOB), timeout=120) as c:
+def bob(api_server: ApiServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=api_server.url, headers=api_server.auth("bob"), timeout=120) as c:
         yield c
 
 

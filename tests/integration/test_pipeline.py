@@ -25,7 +25,8 @@ NIKE = "Create a 30-second Nike sneaker ad, energetic style"
 
 
 def test_yolo_makes_a_30_second_mp4_with_loud_normalised_music(cli: Cli) -> None:
-    st = cli.json("generate", NIKE, "--yolo", "--seed", "1")
+    # the golden run: the README's first command, in its own process as a user runs it
+    st = json.loads(cli.process("generate", NIKE, "--yolo", "--seed", "1", "--json").stdout)
     assert st["status"] == "complete"
     assert st["phase"] == "refine"
     mp4 = measure(Path(st["final_video"]))
@@ -65,7 +66,7 @@ def test_duration_and_aspect_options(cli: Cli) -> None:
         "generate",
         "A calm ad for chamomile tea",
         "--duration",
-        "15",
+        "8",
         "--aspect",
         "9:16",
         "--yolo",
@@ -73,7 +74,7 @@ def test_duration_and_aspect_options(cli: Cli) -> None:
         "2",
     )
     mp4 = measure(Path(st["final_video"]))
-    assert mp4.duration_s == pytest.approx(15.0, abs=0.1)
+    assert mp4.duration_s == pytest.approx(8.0, abs=0.1)
     assert mp4.size_px == (720, 1280)
     assert mp4.audio_codec == "aac"
     assert mp4.integrated_lufs == pytest.approx(-14.0, abs=1.0)
@@ -151,7 +152,7 @@ def _wait_for_chunks(
 
 
 def test_kill_during_chunks_then_continue_renders_no_finished_chunk_again(cli: Cli) -> None:
-    prompt = "Energetic 30-second ad for TrailBlaze running shoes"
+    prompt = "Energetic 8-second ad for TrailBlaze running shoes"  # three chunks
     # one beat at a time, held after two chunks (see _wait_for_chunks) while we look and kill
     proc = cli.popen(
         "generate", prompt, "--yolo", "--seed", "4242", "--json", REELGRAPH_MAX_CONCURRENCY="1"
@@ -176,7 +177,7 @@ def test_kill_during_chunks_then_continue_renders_no_finished_chunk_again(cli: C
 
     st = cli.json("continue", video_id, "--yolo")
     assert st["status"] == "complete"
-    assert measure(Path(st["final_video"])).duration_s == pytest.approx(30.0, abs=0.1)
+    assert measure(Path(st["final_video"])).duration_s == pytest.approx(8.0, abs=0.1)
     with psycopg.connect(cli.env["DATABASE_URL"], autocommit=True) as conn:
         rendered = conn.execute(
             "SELECT artifact, count(*) FROM cost_events WHERE video_id = %s AND phase = 'chunks'"
@@ -192,7 +193,7 @@ def test_kill_during_chunks_then_continue_renders_no_finished_chunk_again(cli: C
 
 
 def test_a_starting_server_finishes_runs_that_were_cut_off(cli: Cli) -> None:
-    prompt = "Playful 10-second ad for Fizzy lemonade"
+    prompt = "Playful 8-second ad for Fizzy lemonade"
     proc = cli.popen("generate", prompt, "--yolo", "--seed", "4343", "--json")
     hold = psycopg.connect(cli.env["DATABASE_URL"])
     try:
@@ -211,7 +212,7 @@ def test_a_starting_server_finishes_runs_that_were_cut_off(cli: Cli) -> None:
     finished = asyncio.run(start_up())
     mine = [st for st in finished if st["video_id"] == video_id]
     assert len(mine) == 1 and mine[0]["status"] == "complete"
-    assert measure(Path(mine[0]["final_video"])).duration_s == pytest.approx(10.0, abs=0.1)
+    assert measure(Path(mine[0]["final_video"])).duration_s == pytest.approx(8.0, abs=0.1)
     assert cli.json("status", video_id)["status"] == "complete"
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,8 +20,7 @@ from agent.providers.replicate.catalog import load_catalog
 from agent.settings import Settings
 from agent.spec import Spec
 from agent.state import Options
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.conftest import run_in_process
 
 
 def _spec(duration_s: float) -> Spec:
@@ -83,13 +82,8 @@ def test_keys_make_the_real_models_the_defaults_but_an_explicit_choice_stays() -
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ui.cli", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """``reelgraph *args`` in-process (it needs no database), as :class:`tests.conftest.Cli`."""
+    return run_in_process(args, dict(os.environ))
 
 
 def test_models_lists_every_video_model_that_makes_the_aspect_ratio() -> None:
@@ -105,8 +99,6 @@ def test_models_lists_every_video_model_that_makes_the_aspect_ratio() -> None:
 
 
 def test_remote_models_run_every_beat_of_an_ad_in_one_wave() -> None:
-    import os
-
     auto = Settings(home=Path("/nonexistent"))
     assert auto.concurrency(remote=False) == (os.cpu_count() or 2)
     spec = _spec(60)  # the most beats an ad can have
