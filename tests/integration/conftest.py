@@ -17,8 +17,8 @@ import pytest_asyncio
 from agent.deps import open_deps
 from agent.settings import Settings
 from agent.studio import Studio
-from tests.integration.chat_browser import Chat, Server, chat_server, launch_chromium, tab
 from tests.conftest import ApiServer
+from tests.integration.chat_browser import Chat, Server, chat_server, launch_chromium, tab
 from tests.servers import free_port, serving
 
 #: Seeds no earlier run of the suite used, so the memo of a shared database never answers.
@@ -81,6 +81,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.when == "call" and report.failed and isinstance(chat, Chat):
         report.sections.append(("chat server and page", chat.detail()))
     return report
+
+
 #: The users of the shared :func:`api_server`: each test module signs in as its own, so what
 #: one module makes never shows in another's lists.
 API_USERS = ("alice", "bob", "briefer", "tester")
