@@ -7,6 +7,7 @@ compiled graph and the run lock (one run per branch at a time, any number of bra
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import difflib
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
@@ -342,9 +343,19 @@ class Studio:
         its status on this connection too, so a failure is recorded however busy the pool is.
         """
         conn = await db.connect(self.deps.pool)
+        locked = False
         try:
-            yield conn if await _try_lock(conn, row.thread_id) else None
+            locked = await _try_lock(conn, row.thread_id)
+            yield conn if locked else None
         finally:
+            if locked and not conn.broken:
+                # Unlock before closing: the server frees a closed session's locks only
+                # when its backend exits, after close() returns, so a next run could
+                # still find the branch busy.
+                with contextlib.suppress(psycopg.Error):
+                    await conn.execute(
+                        "SELECT pg_advisory_unlock(hashtext(%s))", (f"run:{row.thread_id}",)
+                    )
             await conn.close()
 
     def _config(self, row: Branch) -> RunnableConfig:
