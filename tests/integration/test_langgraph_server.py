@@ -123,7 +123,7 @@ async def test_a_client_makes_edits_and_forks_a_video(connect: Connect, cli: Cli
     await alice.runs.wait(
         tid,
         "reelgraph",
-        input={"prompt": "an 8-second ad for Acme tea", "duration_s": 8},
+        input={"prompt": "an 8-second ad for Acme tea", "duration_s": 8, "voiceover": False},
         raise_error=True,
     )
     plan = await _pause(alice, tid)
@@ -250,7 +250,7 @@ async def test_a_client_makes_edits_and_forks_a_video(connect: Connect, cli: Cli
     assert chunks["phase"] == "chunks" and chunks["branch"] == "main"
     assert chunks["artifacts"]["chunk_00"]["label"] == "chunk 1"
 
-    # at the final video: the music is the whole soundtrack, at the loudness target, so
+    # at the final video (no voiceover): the music is the whole soundtrack, at the target, so
     # "louder" is refused with why; "quieter" is measured on the delivered mix
     final = await _resume(alice, tid, {"action": "continue"})
     assert final["phase"] == "refine"
