@@ -56,9 +56,14 @@ def chat_site(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> It
         yield s
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    """Debian's chromium under Playwright, for the session (skips if it is missing)."""
+    """Debian's chromium under Playwright, for one test module (skips if it is missing).
+
+    Not for the session: Playwright's sync API drives its event loop from greenlets on this
+    thread, so while it is open asyncio sees a running loop here, and every later
+    ``pytest.mark.asyncio`` test would fail with "cannot be called from a running event loop".
+    """
     with launch_chromium() as b:
         yield b
 
