@@ -24,6 +24,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from chainlit.auth import get_current_user
+from chainlit.config import config
 from chainlit.data.sql_alchemy import SQLAlchemyDataLayer
 from chainlit.data.storage_clients.base import BaseStorageClient
 from chainlit.data.utils import queue_until_user_message
@@ -38,6 +39,17 @@ from ui.chat_render import FILE_ROUTE
 
 #: Where the browser fetches a history element (relative to the chat's root).
 ROUTE = FILE_ROUTE
+
+
+def served_route() -> str:
+    """:data:`ROUTE` under the chat's root path, as the server answers and the browser asks.
+
+    ``chainlit run --root-path /studio`` (for a proxy that mounts the chat under ``/studio``)
+    prefixes every Chainlit route; the file route and the URLs handed out follow it, e.g.
+    ``/studio/reelgraph/chat-file``. Without a root path it is :data:`ROUTE`.
+    """
+    return f"{config.run.root_path.rstrip('/')}{ROUTE}"
+
 
 OpenStudio = Callable[[], Awaitable[Studio]]
 
@@ -136,14 +148,14 @@ class ArtifactStorageClient(BaseStorageClient):
 
     async def get_read_url(self, object_key: str) -> str:
         """The URL the browser loads the element from (this server's owner-checked route)."""
-        return f"{ROUTE}/{quote(element_id_of(object_key), safe='')}"
+        return f"{served_route()}/{quote(element_id_of(object_key), safe='')}"
 
     async def close(self) -> None:
         """Nothing to close: the studio is the process's (closed at shutdown)."""
 
 
 def add_file_route(app: FastAPI, studio: OpenStudio) -> None:
-    """Serve history elements at :data:`ROUTE` on Chainlit's app, owner-checked.
+    """Serve history elements at :func:`served_route` on Chainlit's app, owner-checked.
 
     The route goes first in the app's routes: Chainlit's catch-all page route
     (``/{full_path:path}``) would otherwise answer it with the page.
@@ -164,5 +176,5 @@ def add_file_route(app: FastAPI, studio: OpenStudio) -> None:
             headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "private"},
         )
 
-    app.add_api_route(f"{ROUTE}/{{element_id}}", chat_file, methods=["GET"])
+    app.add_api_route(f"{served_route()}/{{element_id}}", chat_file, methods=["GET"])
     app.router.routes.insert(0, app.router.routes.pop())
