@@ -225,6 +225,16 @@ _NOT_SCENE = frozenset().union(UP, DOWN, OFF - {"cut"}, RELATIVE, PAUSES, FINISH
 _LOOK = r"(?:should|must|needs? to|has to|could|can) (?:look|feel|be|seem|show)(?: like)? "
 
 
+#: A second target said without its noun after a separator ("..., and 6 as a market", "and the
+#: fifth one into a park"): the start of another clause, never part of a scene.
+_ELLIPTIC_TARGET = re.compile(
+    r"(?:,|;| and| then)\s+(?:and\s+)?(?:the\s+)?(?:\d+(?:st|nd|rd|th)?|"
+    + "|".join([*ORDINALS, "last"])
+    + r")(?: one\b|\s*(?::|\b(?:as|into|in|on|at|to|with)\b))",
+    re.I,
+)
+
+
 def redraw(clause: str, patterns: Patterns, *, whole: bool = False) -> str | None:
     """A request to show a beat as another scene, as the canonical ``make <beat> <scene>``.
 
@@ -262,6 +272,8 @@ def redraw(clause: str, patterns: Patterns, *, whole: bool = False) -> str | Non
     if (not scene or re.match(r"[\d.,]", scene) or re.fullmatch(_PLACE_WORDS, scene, re.I)
             or re.search(_MOVED, scene, re.I)):  # fmt: skip
         return None  # "move beat 3 to position 6", "beat 2 to 4 seconds": not a scene
+    if whole and _ELLIPTIC_TARGET.search(scene):
+        return None  # "beat 2 as a harbour, and 6 as a market": a second target, clause by clause
     if whole and any(w in REDRAW_VERBS or w in ("it", "redo-it") for w in
                      re.findall(r"[\w']+", scene.lower())):  # fmt: skip
         return None  # "the last frame looks blurry, redo it": a remark, then a request
@@ -323,7 +335,7 @@ def read(clause: str, patterns: Patterns) -> Slots:
 _OTHER_KNOWN = frozenset("shoot film shot time keep too can't cannot barely hardly one version "
                          "current mix nothing silent silence empty blank as style "
                          "background gets got getting entirely completely altogether totally "
-                         "fully but them".split())  # fmt: skip
+                         "fully but them phase phases step steps stage stages".split())  # fmt: skip
 
 
 def _known(word: str) -> bool:

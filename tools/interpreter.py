@@ -475,7 +475,7 @@ _FRAME = set(
     okay fine better doable just only like say around roughly approximately to get bring down up
     in run runs last lasts keep please then rather prefer think need want into at most max maximum
     more than no so under below within less of and on making doing having going think enough
-    plenty right good perfect sufficient""".split()
+    plenty right good perfect sufficient also too leave done doable fit manage""".split()
 )
 _FRAMED_DUR = _compile(r"(?P<pre>.*?)\b(?P<d>%DUR%)(?P<post>.*)")
 
@@ -1540,6 +1540,7 @@ _HEAD = re.compile(
     r"(?:i|we) (?:want|need|"
     r"prefer)(?= (?!to\b)\S)|also|and|then|"
     r"actually|ok(?:ay)?(?: so)?|yes|yeah|great|nice|perfect|alright|well|maybe|oh|hmm+|"
+    r"from (?:now|here) on|going forward|henceforth|"
     r"um+)\b[ ,]*(?=\S))+",
     re.I,
 )
@@ -1616,8 +1617,25 @@ def _split(text: str) -> list[tuple[str, str]]:
     return [(s, c) for s, c in out if c.strip()]
 
 
+#: A clause that opens on a beat or chunk and says "again" or "anew" but no verb ("Clip 3
+#: nochmal mit Veo", "clip 2 with wan anew", "the seventh image again, as a snowy forest").
+_AGAIN_LEAD = _compile(
+    r"^(?P<r>(?:%BEATS%|%CHUNKS%))(?P<mid>(?: (?:with|using|on|via) (?:the )?%MODEL%)?),? "
+    r"(?:again|anew|once more|one more time)\b,?(?P<rest>.*)$"
+)
+
+
+def _again(clause: str) -> str:
+    """A verbless "<target> again ..." as "regenerate <target> ..."; other clauses unchanged."""
+    if m := _AGAIN_LEAD.match(clause.strip()):
+        return f"regenerate {m['r']}{m['mid']}{m['rest']}"
+    return clause
+
+
 def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     """The items one clause means, a problem with it, or None when no rule takes it."""
+    if (lead := _HEAD.sub("", clause).strip()) != (again := _again(lead)):
+        clause = again  # "Clip 1 nochmal": regenerate chunk 1
     clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
     low = clause.lower()
     if re.search(r" anew\b", low) and (_REGEN_START.match(clause) or low.startswith("make ")):
@@ -1716,12 +1734,21 @@ def _elliptic(prev: str, clause: str) -> list[str]:
                 else again
             )
         return [again]
+    target = _REF_ANY.search(head)  # the beat or chunk the first clause is about
+    noun = re.search(r"(beat|scene|shot|image|picture|frame|photo|chunk|clip|segment)",
+                     target[0] if target else "", re.I)  # fmt: skip
+    if noun:
+        # a number alone stands for the same kind of target: "and 6 as a market", "and the 7
+        # with a desert", "and hailuo for 4"
+        body = _BARE_REF.sub(lambda m: f"{noun[1]} {m['n'] or m['n2']}", body, count=1)
     start = _REF_START.match(body)
     if not start or not head:
         return []
+    if target and (too := _TOO.fullmatch(body)) and (new := _REF_ANY.fullmatch(too["r"])):
+        # "redo chunk 2 with kling and chunk 5 too": the same request for chunk 5
+        return [head[: target.start()] + new[0] + head[target.end() :]]
     ref = _REF_START.search(head)
-    if ref and (noun := re.search(r"(beat|scene|shot|image|picture|frame|photo|chunk|clip|"
-                                  r"segment)", ref[0], re.I)):  # fmt: skip
+    if noun:
         body = re.sub(r"\bones?\b", noun[1], body, count=1)
         if m := re.match(rf"((?:the )?{_ORD})(?=$| (?:with|using|via|on|as|in|to)\b)", body, re.I):
             body = f"{m[1]} {noun[1]}{body[m.end() :]}"  # "and the fourth with hailuo"
@@ -1729,6 +1756,8 @@ def _elliptic(prev: str, clause: str) -> list[str]:
     prefix = head[: ref.start()] if ref and ref.start() > 0 else verb
     model_first = bool(re.match(_FRAGMENTS["%MODEL%"], body, re.I))
     heads = [verb, prefix] if model_first else [prefix, verb]
+    if model_first and ref and ref.start() == 0:
+        heads = [""]  # "veo for clip 1, and hailuo for 4": the clause says it all
     out = [h + body for h in dict.fromkeys(heads)]
     start = _REF_START.match(body)
     quote = re.search(r"[\"']", head)
@@ -1742,6 +1771,14 @@ def _elliptic(prev: str, clause: str) -> list[str]:
     return out
 
 
+#: A number alone where a beat or chunk is meant, in a clause after one named it: at the
+#: start before a preposition ("6 as a market"), or at the end after one ("hailuo for 4").
+_BARE_REF = _compile(
+    r"^(?:the )?(?P<n>\d+)(?= (?:with|using|via|on|as|in|into|to)\b)"
+    r"|(?:(?<=\bfor )|(?<=\bon )|(?<=\bto )|(?<=\bin ))(?P<n2>\d+)$"
+)
+#: A clause that asks for the same again with another target ("and chunk 5 too").
+_TOO = _compile(r"(?:also |and )?(?P<r>.+?),? (?:too|as well|also)")
 _PRONOUN = re.compile(
     r"^(\S+(?: up| over| again)?) (?:it|that|this|that one|this one|them)\b(.*)$", re.I
 )
@@ -2108,7 +2145,7 @@ def _interpret(reading: Reading, ctx: Context) -> Interpretation:
     clean = reading.text
     if not clean:
         return Interpretation(reply="What would you like to change? " + possible(ctx.phase))
-    scene = redraw(_HEAD.sub("", _TAIL.sub("", clean)).strip(), _PATTERNS, whole=True)
+    scene = redraw(_again(_HEAD.sub("", _TAIL.sub("", clean)).strip()), _PATTERNS, whole=True)
     if scene is not None and isinstance(whole := _rules(scene, ctx), list) and whole:
         if calls := _assemble(whole, ctx):  # "beat 2: moody and dark, candlelit": one beat
             return Interpretation(calls=calls)

@@ -143,6 +143,14 @@ FRENCH: dict[str, str] = {
     "d'un coup": "", "une demi-minute": "half a minute", "demi-minute": "half a minute",
     "battements par minute": "beats per minute",
     "demande": "ask", "demandes": "ask", "plus rien": "anymore", "plus jamais": "anymore",
+    # a scene after "comme", a standing instruction, steps, "too", a length as a question
+    "comme": "as", "a partir de maintenant": "from now on", "des maintenant": "from now on",
+    "dorenavant": "from now on", "a partir d'ici": "from now on", "etape": "step",
+    "etapes": "steps", "phase": "phase", "phases": "phases", "aussi": "too",
+    "le faire": "make it", "la faire": "make it", "en premiere position": "first",
+    "en derniere position": "last", "a la fin": "to the end", "au debut": "to the start",
+    "place": "place", "position": "position", "laisser": "leave", "laisse": "leave",
+    "qu'ai-je change": "what changed", "change entre": "changed between", "versus": "versus",
 }
 
 GERMAN: dict[str, str] = {
@@ -263,6 +271,14 @@ GERMAN: dict[str, str] = {
     "erzeugen": "regenerate", "halbe": "half", "eine halbe minute": "half a minute",
     "schlage pro minute": "beats per minute", "unterschied": "difference", "auf einmal": "",
     "welcher zweig": "which branch",
+    # again, too, a standing instruction, steps, a length as a question
+    "nochmal": "again", "noch einmal": "again", "nochmals": "again", "erneut": "again",
+    "auch": "too", "ebenfalls": "too", "ab jetzt": "from now on", "von jetzt an": "from now on",
+    "ab sofort": "from now on", "von nun an": "from now on", "kunftig": "from now on",
+    "phase": "phase", "phasen": "phases", "schritte": "steps", "schritten": "steps",
+    "schieb": "move", "geht das": "can it be", "geht es": "can it be", "lassen": "leave",
+    "an die erste stelle": "to the start", "an erster stelle": "first",
+    "position": "position", "geandert": "changed", "versus": "versus", "gegen": "against",
 }
 
 SPANISH: dict[str, str] = {
@@ -369,6 +385,15 @@ SPANISH: dict[str, str] = {
     "pulsaciones": "beats per minute", "ppm": "beats per minute", "medio minuto": "half a minute",
     "diferencia": "difference", "de una vez": "",
     "pares de": "stop", "mas bien": "", "que rama": "which branch", "cual rama": "which branch",
+    # a scene after "como", a standing instruction, steps, "too", a length as a question
+    "como": "as", "a partir de ahora": "from now on", "de ahora en adelante": "from now on",
+    "desde ahora": "from now on", "fase": "phase", "fases": "phases", "paso": "step",
+    "pasos": "steps", "tambien": "too", "se puede": "can it", "se podria": "can it",
+    "dejar": "leave", "dejarlo": "leave it", "dejarla": "leave it", "deja": "leave",
+    "coloca": "put", "colocar": "put", "situa": "put", "lugar": "place", "posicion": "position",
+    "sitio": "place", "cambio": "changed", "cambie": "changed", "cambiaste": "changed",
+    "versus": "versus", "contra": "against", "en primer lugar": "first",
+    "en ultimo lugar": "last", "al principio": "to the start", "al final": "to the end",
 }
 # fmt: on
 
