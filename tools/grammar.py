@@ -61,6 +61,15 @@ WHOLE = frozenset("ad video spot film commercial thing whole entire overall ever
 UP = frozenset("louder raise raised boost increase up higher bump".split())
 DOWN = frozenset("quieter lower lowered reduce decrease down cut softer-volume dip "
                  "drop".split())  # fmt: skip
+#: Directions of a step in the music's level, for a gain in dB ("pull the music back by 5 dB",
+#: "nudge it up 2 dB"); the last one said wins ("bring it back up").
+GAIN_UP = UP | {"louder"}
+GAIN_DOWN = DOWN | {"back", "quieter", "duck", "ducked", "tame"}
+#: Verbs that move or place a level and say nothing of their own ("nudge", "sit", "dial").
+GAIN_VERBS = frozenset("nudge nudged sit sits sitting dial ease knock crank pump tone "
+                       "pull pulled push pushed".split())  # fmt: skip
+#: Words that silence the music ("the music completely off", "mute the soundtrack").
+SILENCE = frozenset("off mute muted silence silent silenced kill".split())
 NEGATION = frozenset("don't dont not no without never stop quit skip".split())
 #: Words that turn something off or take it away ("captions off", "drop the narration").
 OFF = frozenset("off remove removed hide disable disabled drop kill mute muted delete lose cut "
@@ -145,6 +154,7 @@ class Slots:
     quoted: str | None = None
     model: str | None = None
     db: float | None = None
+    db_absolute: bool = False  # the level is said as a place ("at -15 dB"), not a step
     bpm: int | None = None
     duration: str | None = None
     beats: list[str] = field(default_factory=list)
@@ -172,7 +182,10 @@ class Patterns:
 _QUOTED = re.compile(r"""(?<!\w)(["'])((?:(?!\1).)+)\1(?!\w)""")
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}  # fmt: skip
-_DB = re.compile(rf"(?<![\w.])([+−-]?\d+(?:\.\d+)?|{'|'.join(_NUMBER_WORDS)}) ?db\b", re.I)
+_DB = re.compile(rf"(?<![\w.])([+−-]?\d+(?:\.\d+)?|{'|'.join(_NUMBER_WORDS)}) ?"
+                 r"(?:dbs?|decibels?)\b", re.I)  # fmt: skip
+#: Words before a level that say where it sits, not how far it moves ("at -15 dB").
+_AT_LEVEL = re.compile(r"(?:\b(?:at|to|around|of)|[:=])\s*$", re.I)
 _BPM = re.compile(r"\b(\d{2,3}) ?(?:bpm|beats per minute|beats a minute)\b", re.I)
 _BRANCH = re.compile(r"\b(?:main|[a-z]+-\d+)\b(?![.-]\w)", re.I)
 _WORD = re.compile(r"[\w'&.+-]+")
@@ -299,6 +312,8 @@ def read(clause: str, patterns: Patterns) -> Slots:
             word = m[1].lower()
             number = float(_NUMBER_WORDS.get(word, word.replace("−", "-")))
             setattr(slots, key, int(number) if key == "bpm" else number)
+            if key == "db":
+                slots.db_absolute = bool(_AT_LEVEL.search(rest[: m.start()]))
             rest = rest[: m.start()] + " " + rest[m.end() :]
     for m in reversed(list(_BRANCH.finditer(rest))):
         slots.branches.insert(0, m[0])
@@ -336,6 +351,7 @@ _OTHER_KNOWN = frozenset("shoot film shot time keep too can't cannot barely hard
                          "current mix nothing silent silence empty blank as style "
                          "background gets got getting entirely completely altogether totally "
                          "fully but them phase phases step steps stage stages".split())  # fmt: skip
+_OTHER_KNOWN = _OTHER_KNOWN | GAIN_VERBS | GAIN_DOWN | SILENCE
 
 
 def _known(word: str) -> bool:
@@ -480,6 +496,22 @@ def _voice_and_captions(s: Slots) -> list[str]:  # noqa: PLR0911 - one row per r
     return ["voiceover on"] if s.has(*ON) else []
 
 
+def _gain(s: Slots) -> str:
+    """The music's gain as the interpreter's command: a level where it sits, or a step.
+
+    "at -15 dB", "to -8 dB", "music -10 dB" (a sign, no direction) name the gain itself; a
+    direction word ("pull back", "nudge up", "drop", "louder") makes the number a step of that
+    sign ("by 5 dB"). The step is the gain it gives from the neutral 0 dB mix, which is what
+    ``set_music_volume`` sets (the interpreter does not see the current gain).
+    """
+    directions = [w for w in s.words if w in GAIN_UP or w in GAIN_DOWN]
+    if s.db_absolute or not directions or s.db is None:
+        return f"set the music to {s.db or 0:g} dB"
+    size = f"{abs(s.db):g}"
+    up = directions[-1] in GAIN_UP and not (directions[-1] == "up" and s.has("pull", "tone"))
+    return f"raise the music by {size} dB" if up else f"lower the music by {size} dB"
+
+
 def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 - one row per slot shape
     """(target, attribute, value) → canonical commands; one row per shape, first match wins."""
     attrs, beat = s.attributes, (s.beats[0] if len(s.beats) == 1 else None)
@@ -533,12 +565,14 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
     if s.chunks and s.model and not (s.beats or attrs or s.value or s.quoted):
         return [f"regenerate {s.chunks[0]} with {s.model}"]
     if s.db is not None and not s.value and attrs and set(attrs) <= {"music", "level"}:
-        size = f"{abs(s.db):g}"
-        if s.has(*UP) and not s.has(*DOWN):
-            return [f"raise the music by {size} dB"]
-        if s.has(*DOWN) and not s.has(*UP):
-            return [f"lower the music by {size} dB"]
-        return [f"set the music to {s.db:g} dB"]
+        return [_gain(s)]
+    if (
+        "music" in attrs
+        and set(attrs) <= {"music", "level"}
+        and s.has(*SILENCE)
+        and not (s.has(*GAIN_UP) or s.beats or s.chunks or s.value or s.quoted)
+    ):
+        return ["mute the music"]  # "turn the music completely off"
     if s.bpm is not None and not s.value and attrs and set(attrs) <= {"music", "tempo"}:
         return [f"music at {s.bpm} bpm"]
     relative = bool(
