@@ -65,7 +65,7 @@ from pydantic import BaseModel, Field
 
 from agent.providers.replicate.catalog import load_catalog
 from agent.spec import BEAT_TYPES, MAX_DURATION_S, MAX_VOICEOVER_CHARS, MIN_DURATION_S
-from tools.grammar import ATTRIBUTES, VAGUE, Patterns, normalise, redraw, rephrase
+from tools.grammar import ATTRIBUTES, VAGUE, Patterns, base_of, normalise, redraw, rephrase
 from tools.lexicon import Reading, canonical
 
 Phase = Literal["plan", "storyboard", "chunks", "refine"]
@@ -424,9 +424,7 @@ def _adjective(text: str) -> str:
 
 def _base(word: str) -> str:
     """An adjective's base form: "moodier" -> "moody", "jazzier" -> "jazzy", "calmer" -> "calm"."""
-    if word in _BASE:
-        return _BASE[word]
-    return word[:-3] + "y" if len(word) > 5 and word.endswith("ier") else word
+    return _BASE.get(word) or base_of(word)
 
 
 # --- handlers: each maps a match to items, raises _Problem, or returns None (not mine) --------
@@ -728,6 +726,20 @@ def _style(field: str) -> Handler:
         return [_Op({"op": "set_style", "field": field, "value": value})]
 
     return handler
+
+
+#: Comparatives that name another slot than the mood: a level, a tempo, a length, a size, a
+#: place in time, or no direction at all.
+_NOT_MOOD = frozenset("louder quieter faster slower quicker shorter longer bigger smaller "
+                      "larger higher lower later earlier sooner better worse".split())  # fmt: skip
+
+
+def _mood_comparative(m: re.Match[str], ctx: Context) -> list[_Item] | None:
+    """The whole ad's mood from any comparative ("make the whole thing a little snappier")."""
+    word = m["v"].split()[-1].lower()
+    if word in _NOT_MOOD or base_of(word) == word:
+        return None
+    return _style("mood")(m, ctx)
 
 
 def _music_brief(text: str) -> tuple[str | None, int | None, list[str] | None] | None:
@@ -1277,6 +1289,13 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:should |needs to |must |to )?(?:feel|look|seem|be|sound)s? "
            r"(?P<v>(?:(?:a bit|a little|much|more|even|way|slightly) )*%MOOD%"
            r"(?: and (?:more )?%MOOD%)?)"),
+    *_rule(_mood_comparative,
+           r"(?:make|keep) (?:it|the (?:whole |entire )?(?:ad|video|spot|thing|film|commercial)|"
+           r"everything) (?:feel |look |be |seem )?(?P<v>(?:(?:a (?:bit|little|lot|touch|tad)"
+           r"|much|even|way|slightly|somewhat) )*[a-z]+er)",
+           r"(?:%IT%|the whole (?:ad|video|thing|spot)|everything) (?:should |needs to |must |to )?"
+           r"(?:feel|look|seem|be|sound)s? (?P<v>(?:(?:a bit|a little|much|even|way|slightly) )*"
+           r"[a-z]+er)"),
     *_rule(_style("mood"),
            r"make (?:it|the (?:ad|video|spot|whole thing)) (?P<v>(?:(?:a (?:bit|little|lot) |much "
            r"|more |even |way |slightly )*%MOOD%)(?: and (?:more )?%MOOD%)?)",
