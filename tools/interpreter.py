@@ -1332,10 +1332,13 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"%MUSIC% (?:is )?(?:(?P<much>way |much |far )|a bit |a little |slightly )?too "
            r"(?:quiet|low|soft|weak)"),
     *_rule(_volume(-1),
-           rf"(?:make )?%MUSIC% {_DOWN}(?:quieter|softer|lower|down){_UP}",
+           rf"(?:make )?%MUSIC% {_DOWN}(?:quieter|lower|down){_UP}",
+           # "softer" music is a gentler mood; only with a number is it a level
+           r"(?:make )?%MUSIC% (?:by )?(?P<db>\d+(?:\.\d+)?) ?db softer",
+           r"(?:make )?%MUSIC% softer (?:by )?(?P<db>\d+(?:\.\d+)?) ?db",
            r"(?:make )?%MUSIC% (?:should be |needs to be |must be |to be )?(?:by )?"
            r"(?P<db>\d+(?:\.\d+)?) ?db (?:quieter|softer|lower|down)",
-           rf"{_DOWN}(?:quieter|softer)(?: %MUSIC%)?{_UP}",
+           rf"{_DOWN}quieter(?: %MUSIC%)?{_UP}",
            rf"(?:turn|bring|knock|take|dial|pull|tone) (?:down %MUSIC%|%MUSIC% down){_UP}",
            rf"(?:lower|reduce|decrease|drop|dip|cut) %MUSIC%(?: volume| level)?{_UP}",
            r"(?:turn|bring) (?:it |the volume |the sound |the level )?down",
