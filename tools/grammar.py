@@ -113,7 +113,7 @@ RESIZE = frozenset("shorten shortened lengthen lengthened extend extended trim s
 SWAP = frozenset("swap switch exchange trade".split())
 COMPARE = frozenset("compare comparison better worse differ differs different difference "
                     "differences diff versus vs or against between which branch branches "
-                    "changed side".split())  # fmt: skip
+                    "changed side stack stacks compares measure measures".split())  # fmt: skip
 #: Words that ask how two versions differ or which is better (not only name a branch).
 CONTRAST = frozenset("compare comparison better worse best differ differs different difference "
                      "differences diff changed".split())  # fmt: skip
@@ -391,7 +391,8 @@ def read(clause: str, patterns: Patterns) -> Slots:
 _OTHER_KNOWN = frozenset("shoot film shot time keep too can't cannot barely hardly one version "
                          "current mix nothing silent silence empty blank as style "
                          "background gets got getting entirely completely altogether totally "
-                         "fully but them phase phases step steps stage stages".split())  # fmt: skip
+                         "fully but them phase phases step steps stage stages did didn't "
+                         "made".split())  # fmt: skip
 _OTHER_KNOWN = _OTHER_KNOWN | GAIN_VERBS | GAIN_DOWN | SILENCE
 
 

@@ -1375,8 +1375,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
                 "'new music'."), r"(?:change|fix) %MUSIC%"),
     # -- beats: timing, text, type, images, content, structure
     *_rule(_move_beat,
-           r"(?:move|put|shift|bring|place) (?P<b>%BEAT%) (?:to )?(?:right )?(?P<to>after|before|"
-           r"in front of|ahead of|behind) (?P<b2>%BEAT%)",
+           r"(?:move|put|shift|bring|place|slot|slide|stick) (?P<b>%BEAT%) (?:to )?(?P<to>after|"
+           r"before|in front of|ahead of|behind) (?P<b2>%BEAT%)",
            r"(?P<b>%BEAT%) (?:should |must |needs to |has to )?(?:comes?|go(?:es)?|be|plays?"
            r"|appears?|"
            r"happens?) (?:right )?(?P<to>after|before) (?P<b2>%BEAT%)",
@@ -1388,8 +1388,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:open|start|begin|lead|kick off) (?:with|on) (?P<b>%BEAT%)(?P<to>)",
            r"(?:end|close|finish|wrap up) (?:with|on) (?P<b>%BEAT%)(?P<to>)"),
     *_rule(_move_beat,
-           r"(?:move|put|place|insert|slot) (?P<b>%BEAT%) (?P<to>between) (?P<b2>%BEAT%) and "
-           r"(?:%BEAT%|%N%)",
            r"(?:move|shift|bump|push|bring) (?P<b>%BEAT%) (?P<to>up|down|earlier|later|sooner|left|"
            r"right|further)(?: by)?(?: (?P<n>%N%|one))?(?: (?:places?|positions?|slots?|spots?|"
            r"steps?))?",
@@ -1647,6 +1645,23 @@ _AGAIN_LEAD = _compile(
 )
 
 
+#: A place next to a beat, said with a degree word ("just before the offer", "right after").
+_NEXT_TO = re.compile(r"\b(?:just|right|immediately|directly|straight) (after|before|behind|"
+                      r"ahead of|in front of)\b", re.I)  # fmt: skip
+#: A place between two beats ("between beats 5 and 6", "between the hook and the problem").
+_BETWEEN = _compile(r"\bbetween (?P<a>%BEAT%),? and (?:the )?(?:%BEAT%|%N%)(?!\w)")
+
+
+def _position(clause: str) -> str:
+    """Where a beat goes, as the rules say it: "between beats 5 and 6" is "after beat 5".
+
+    A new or moved beat goes right after the first of the two named; "just/right/immediately
+    before X" is "before X".
+    """
+    clause = _NEXT_TO.sub(r"\1", clause)
+    return _BETWEEN.sub(lambda m: f"after {m['a']}", clause)
+
+
 def _again(clause: str) -> str:
     """A verbless "<target> again ..." as "regenerate <target> ..."; other clauses unchanged."""
     if m := _AGAIN_LEAD.match(clause.strip()):
@@ -1666,6 +1681,8 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     if re.search(r"\b(?:again|once more|one more time)\b", low):
         clause = _AGAIN.sub(r"\1", clause)  # "render chunk 3 again using veo": the same request
     clause = _APPROX.sub("", clause)  # "only 1.5 seconds", "around 90 bpm": the number
+    if re.search(r"\b(?:between|before|after|behind|ahead|front)\b", low):
+        clause = _position(clause)  # "between beats 5 and 6": after beat 5
     clause = re.sub(r"\bbrand[ -]new\b", "new", clause, flags=re.I)  # not the brand
     clause = _INSTEAD.sub(lambda m: f"{m['new']} {m['u1'] or m['u2']}", clause)  # "15, not 30 s"
     if re.match(r"(?:add|insert|append|put in) ", low):

@@ -279,6 +279,7 @@ GERMAN: dict[str, str] = {
     "schieb": "move", "geht das": "can it be", "geht es": "can it be", "lassen": "leave",
     "an die erste stelle": "to the start", "an erster stelle": "first",
     "position": "position", "geandert": "changed", "versus": "versus", "gegen": "against",
+    "sich": "", "verandert": "changed",
 }
 
 SPANISH: dict[str, str] = {
