@@ -392,7 +392,7 @@ _OTHER_KNOWN = frozenset("shoot film shot time keep too can't cannot barely hard
                          "current mix nothing silent silence empty blank as style "
                          "background gets got getting entirely completely altogether totally "
                          "fully but them phase phases step steps stage stages did didn't "
-                         "made".split())  # fmt: skip
+                         "each every after made".split())  # fmt: skip
 _OTHER_KNOWN = _OTHER_KNOWN | GAIN_VERBS | GAIN_DOWN | SILENCE
 
 

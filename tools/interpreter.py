@@ -1302,6 +1302,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?P<v>(?:(?:a (?:bit|little) |much )?more )%MOOD%)",
            r"(?:an? |the |more )?(?P<v>%MOOD%)(?: (?:mood|tone|vibes?|feel|style))?",
            r"(?:change|set|make) the (?:mood|tone|vibe|feel) (?:to |more |be )?(?P<v>.+)"),
+    *_rule(_mood_comparative,
+           r"(?:an? |the )?(?P<v>(?:(?:a bit|a little|much|even|way|slightly) )*[a-z]+er)"
+           r"(?: (?:mood|tone|vibes?|feel|look|style|atmosphere))?"),
     # -- music: volume before brief
     # -- voiceover and captions (the grammar's canonical phrasings, tools.grammar)
     *_rule(_say, r"say (?P<t>%QUOTED%) on (?P<b>%BEAT%)"),
@@ -1662,6 +1665,14 @@ def _position(clause: str) -> str:
     return _BETWEEN.sub(lambda m: f"after {m['a']}", clause)
 
 
+def _anew(clause: str) -> str:
+    """ "generiere ... neu", "mach ... neu": regenerate ...; "anew" says how, never what."""
+    low = clause.lower()
+    if re.search(r" anew\b", low) and (_REGEN_START.match(clause) or low.startswith("make ")):
+        return re.sub(r"^make ", "regenerate ", re.sub(r" anew\b", "", clause), flags=re.I)
+    return clause
+
+
 def _again(clause: str) -> str:
     """A verbless "<target> again ..." as "regenerate <target> ..."; other clauses unchanged."""
     if m := _AGAIN_LEAD.match(clause.strip()):
@@ -1675,9 +1686,7 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
         clause = again  # "Clip 1 nochmal": regenerate chunk 1
     clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
     low = clause.lower()
-    if re.search(r" anew\b", low) and (_REGEN_START.match(clause) or low.startswith("make ")):
-        # "generiere ... neu", "mach ... neu": regenerate ...; "anew" says how, never what
-        clause = re.sub(r"^make ", "regenerate ", re.sub(r" anew\b", "", clause), flags=re.I)
+    clause = _anew(clause)
     if re.search(r"\b(?:again|once more|one more time)\b", low):
         clause = _AGAIN.sub(r"\1", clause)  # "render chunk 3 again using veo": the same request
     clause = _APPROX.sub("", clause)  # "only 1.5 seconds", "around 90 bpm": the number
@@ -2184,7 +2193,8 @@ def _interpret(reading: Reading, ctx: Context) -> Interpretation:
     clean = reading.text
     if not clean:
         return Interpretation(reply="What would you like to change? " + possible(ctx.phase))
-    scene = redraw(_again(_HEAD.sub("", _TAIL.sub("", clean)).strip()), _PATTERNS, whole=True)
+    whole_text = _anew(_again(_HEAD.sub("", _TAIL.sub("", clean)).strip()))
+    scene = redraw(whole_text, _PATTERNS, whole=True)
     if scene is not None and isinstance(whole := _rules(scene, ctx), list) and whole:
         if calls := _assemble(whole, ctx):  # "beat 2: moody and dark, candlelit": one beat
             return Interpretation(calls=calls)

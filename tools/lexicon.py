@@ -137,6 +137,8 @@ FRENCH: dict[str, str] = {
     "qu'est-ce qui": "what", "qu'est-ce que": "what",
     "dire": "say", "dise": "say", "dit": "say", "pourrais-tu": "", "peux-tu": "", "tu peux": "",
     "tu pourrais": "", "vous pouvez": "", "pouvez-vous": "", "pourriez-vous": "",
+    "peut-on": "can we", "on peut": "can we", "peut": "can", "peux": "can", "pourrait": "could",
+    "est-ce que": "", "est-ce qu'": "",
     "baisser": "lower", "monter": "raise",
     "augmenter": "raise", "enlever": "remove", "difference": "difference",
     "c'est combien": "what is the cost", "ca fait combien": "what is the cost",
@@ -279,7 +281,8 @@ GERMAN: dict[str, str] = {
     "schieb": "move", "geht das": "can it be", "geht es": "can it be", "lassen": "leave",
     "an die erste stelle": "to the start", "an erster stelle": "first",
     "position": "position", "geandert": "changed", "versus": "versus", "gegen": "against",
-    "sich": "", "verandert": "changed",
+    "sich": "", "verandert": "changed", "kann": "can", "konnte": "could", "man": "",
+    "bei": "at",
 }
 
 SPANISH: dict[str, str] = {
@@ -393,7 +396,7 @@ SPANISH: dict[str, str] = {
     "dejar": "leave", "dejarlo": "leave it", "dejarla": "leave it", "deja": "leave",
     "coloca": "put", "colocar": "put", "situa": "put", "lugar": "place", "posicion": "position",
     "sitio": "place", "cambio": "changed", "cambie": "changed", "cambiaste": "changed",
-    "versus": "versus", "contra": "against", "en primer lugar": "first",
+    "versus": "versus", "contra": "against", "en primer lugar": "first", "hay": "there is",
     "en ultimo lugar": "last", "al principio": "to the start", "al final": "to the end",
 }
 # fmt: on
@@ -428,8 +431,8 @@ _LESS = {"loud": "quieter", "fast": "slower", "slow": "faster", "dark": "lighter
          "long": "shorter", "short": "longer", "big": "smaller", "small": "bigger"}  # fmt: skip
 _VERB_END = {"make", "remove", "regenerate", "move", "add", "replace", "change", "rename", "say",
              "use", "lower", "raise", "swap", "show", "set", "shorten", "extend", "last", "be",
-             "continue"}  # fmt: skip
-_MODALS = {"should", "want"}
+             "continue", "leave"}  # fmt: skip
+_MODALS = {"should", "want", "can", "could"}
 #: Inflection endings tried, longest first, when a word is not in a lexicon as written
 #: ("ruhigere" -> "ruhiger", "escenas" -> "escena").
 _ENDINGS = ("es", "en", "em", "e", "s", "n")
