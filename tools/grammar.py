@@ -70,6 +70,8 @@ GAIN_VERBS = frozenset("nudge nudged sit sits sitting dial ease knock crank pump
                        "pull pulled push pushed".split())  # fmt: skip
 #: Words that silence the music ("the music completely off", "mute the soundtrack").
 SILENCE = frozenset("off mute muted silence silent silenced kill".split())
+#: Words that make a cut a whole one ("cut the music completely": off).
+TOTAL = frozenset("completely entirely altogether totally fully".split())
 NEGATION = frozenset("don't dont not no without never stop quit skip".split())
 #: Words that turn something off or take it away ("captions off", "drop the narration").
 OFF = frozenset("off remove removed hide disable disabled drop kill mute muted delete lose cut "
@@ -611,7 +613,7 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
     if (
         "music" in attrs
         and set(attrs) <= {"music", "level"}
-        and s.has(*SILENCE)
+        and (s.has(*SILENCE) or s.has(*OFF) and s.has(*TOTAL))
         and not (s.has(*GAIN_UP) or s.beats or s.chunks or s.value or s.quoted)
     ):
         return ["mute the music"]  # "turn the music completely off"

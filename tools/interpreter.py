@@ -1378,8 +1378,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
                 "'new music'."), r"(?:change|fix) %MUSIC%"),
     # -- beats: timing, text, type, images, content, structure
     *_rule(_move_beat,
-           r"(?:move|put|shift|bring|place|slot|slide|stick) (?P<b>%BEAT%) (?:to )?(?P<to>after|"
-           r"before|in front of|ahead of|behind) (?P<b2>%BEAT%)",
+           r"(?:move|put|shift|bring|place|slot|slide|stick|set) (?P<b>%BEAT%) (?:to )?"
+           r"(?P<to>after|before|in front of|ahead of|behind) (?P<b2>%BEAT%)",
            r"(?P<b>%BEAT%) (?:should |must |needs to |has to )?(?:comes?|go(?:es)?|be|plays?"
            r"|appears?|"
            r"happens?) (?:right )?(?P<to>after|before) (?P<b2>%BEAT%)",
@@ -1643,8 +1643,8 @@ def _split(text: str) -> list[tuple[str, str]]:
 #: A clause that opens on a beat or chunk and says "again" or "anew" but no verb ("Clip 3
 #: nochmal mit Veo", "clip 2 with wan anew", "the seventh image again, as a snowy forest").
 _AGAIN_LEAD = _compile(
-    r"^(?P<r>(?:%BEATS%|%CHUNKS%))(?P<mid>(?: (?:with|using|on|via) (?:the )?%MODEL%)?),? "
-    r"(?:again|anew|once more|one more time)\b,?(?P<rest>.*)$"
+    r"^(?P<r>(?:%BEATS%|%CHUNKS%))(?P<mid>(?: (?:with|using|on|via) (?:the )?%MODEL%)?),?"
+    r"(?: please)? (?:again|anew|once more|one more time)\b,?(?P<rest>.*)$"
 )
 
 
@@ -1666,7 +1666,7 @@ def _position(clause: str) -> str:
 
 
 def _anew(clause: str) -> str:
-    """ "generiere ... neu", "mach ... neu": regenerate ...; "anew" says how, never what."""
+    """A new take for German's "generiere ... neu", "mach ... neu"; "anew" says how, not what."""
     low = clause.lower()
     if re.search(r" anew\b", low) and (_REGEN_START.match(clause) or low.startswith("make ")):
         return re.sub(r"^make ", "regenerate ", re.sub(r" anew\b", "", clause), flags=re.I)

@@ -153,6 +153,9 @@ FRENCH: dict[str, str] = {
     "en derniere position": "last", "a la fin": "to the end", "au debut": "to the start",
     "place": "place", "position": "position", "laisser": "leave", "laisse": "leave",
     "qu'ai-je change": "what changed", "change entre": "changed between", "versus": "versus",
+    "juste": "just", "tout de suite": "right", "completement": "completely",
+    "entierement": "completely", "decibels": "decibels", "decibel": "decibel", "vue": "image",
+    "cliche": "photo", "vignette": "frame", "muette": "muted", "muet": "muted",
 }
 
 GERMAN: dict[str, str] = {
@@ -282,6 +285,10 @@ GERMAN: dict[str, str] = {
     "an die erste stelle": "to the start", "an erster stelle": "first",
     "position": "position", "geandert": "changed", "versus": "versus", "gegen": "against",
     "sich": "", "verandert": "changed", "kann": "can", "konnte": "could", "man": "",
+    "noch mal": "again", "direkt": "right", "gleich": "right", "unmittelbar": "immediately",
+    "komplett": "completely", "ganz": "completely", "vollig": "completely", "dezibel": "decibels",
+    "stumm": "mute", "stummschalten": "mute", "aufnahme": "shot", "standbild": "still",
+    "einzelbild": "frame", "frame": "frame",
     "bei": "at",
 }
 
@@ -397,6 +404,9 @@ SPANISH: dict[str, str] = {
     "coloca": "put", "colocar": "put", "situa": "put", "lugar": "place", "posicion": "position",
     "sitio": "place", "cambio": "changed", "cambie": "changed", "cambiaste": "changed",
     "versus": "versus", "contra": "against", "en primer lugar": "first", "hay": "there is",
+    "justo": "just", "inmediatamente": "immediately", "completamente": "completely",
+    "totalmente": "completely", "decibelios": "decibels", "decibelio": "decibel",
+    "fotograma": "frame", "fotogramas": "frames", "cuadro": "picture", "silencia": "mute",
     "en ultimo lugar": "last", "al principio": "to the start", "al final": "to the end",
 }
 # fmt: on
@@ -406,7 +416,8 @@ LEXICONS: dict[str, dict[str, str]] = {"fr": FRENCH, "de": GERMAN, "es": SPANISH
 #: the reading of the whole verb; the particle then reads as nothing.
 SEPARABLE: dict[tuple[str, str], str] = {
     ("nimm", "raus"): "remove", ("nimm", "heraus"): "remove", ("nimm", "weg"): "remove",
-    ("lass", "weg"): "remove", ("mach", "aus"): "turn off", ("schalte", "aus"): "turn off",
+    ("lass", "weg"): "remove", ("fuge", "ein"): "add", ("fug", "ein"): "add",
+    ("mach", "aus"): "turn off", ("schalte", "aus"): "turn off",
     ("schalt", "aus"): "turn off", ("schalte", "ab"): "turn off", ("stell", "ab"): "turn off",
     ("schalte", "ein"): "turn on", ("schalt", "ein"): "turn on", ("schalte", "an"): "turn on",
     ("mach", "an"): "turn on", ("dreh", "auf"): "turn up", ("drehe", "auf"): "turn up",
@@ -435,7 +446,7 @@ _VERB_END = {"make", "remove", "regenerate", "move", "add", "replace", "change",
 _MODALS = {"should", "want", "can", "could"}
 #: Inflection endings tried, longest first, when a word is not in a lexicon as written
 #: ("ruhigere" -> "ruhiger", "escenas" -> "escena").
-_ENDINGS = ("es", "en", "em", "e", "s", "n")
+_ENDINGS = ("es", "en", "em", "e", "s", "n", "r")
 #: English words: the slot words the lexicons read into, and common function words. A message
 #: with at least as many of these as of one language's own words is read as English.
 _ENGLISH = {w for lexicon in LEXICONS.values() for slot in lexicon.values() for w in slot.split()
@@ -569,6 +580,11 @@ def _language(words: list[str]) -> str:
     return best
 
 
+#: English ordinals a lexicon reads into ("le quatrième plan": the fourth shot).
+_ORDINAL_WORDS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth "
+                           "last penultimate".split())  # fmt: skip
+#: A number written as an ordinal in French ("4e", "4ème", "1er") or Spanish ("4º", "4ª").
+_NUMBERED = re.compile(r"(\d+)(?:e|eme|er|ere|re|o|a)")
 #: Nouns that name a beat only before its number ("mets le plan 4 ...": shot 4), elsewhere
 #: another word ("retour au plan": the plan).
 _BEFORE_NUMBER = {"fr": {"plan": "beat"}, "es": {"plano": "beat"}}
@@ -624,8 +640,11 @@ def canonical(source: str) -> Reading:
             if contiguous and n == 1 and span[0].group().lower() in ACCENTED.get(language, {}):
                 key = span[0].group().lower()
                 lexicon = {**lexicon, key: ACCENTED[language][key]}
+            if n == 1 and (om := _NUMBERED.fullmatch(key)):
+                lexicon = {**lexicon, key: f"{om[1]}th"}  # "la 4e image", "la 4a escena"
             numbered = _BEFORE_NUMBER.get(language, {}).get(key)
-            if n == 1 and numbered and i + 1 < len(words) and words[i + 1].isdigit():
+            ordinal = i > 0 and lexicon.get(words[i - 1], "") in _ORDINAL_WORDS
+            if n == 1 and numbered and (ordinal or i + 1 < len(words) and words[i + 1].isdigit()):
                 lexicon = {**lexicon, key: numbered}  # "le plan 4": shot 4, not the plan
             if contiguous and key in lexicon:
                 start, end = span[0].start(), span[-1].end()
