@@ -1075,8 +1075,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:stop|quit) (?:pausing|asking(?: me)?|stopping|checking(?: with me)?)",
            r"(?:turn on |enable |switch on |use )?auto[ -]?(?:pilot|mode|run)(?: on)?",
            r"(?:there'?s )?no need to (?:check|ask)(?: with me| me)?(?: anymore)?",
-           r"(?:just )?(?:do|run|make|render|finish) (?:everything|it all|all of it|the rest)"
-           r"(?: for me)?",
            r"(?:(?:you )?(?:can )?(?:do|handle|finish|take) (?:the rest|it from here)|"
            r"i trust you|surprise me)"),
     *_rule(_finish,
@@ -1219,7 +1217,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"|go more |a bit |a little |more |slightly |much "
            r"|an? "
            r")*(?P<sh>pastels?)(?: look| feel| vibe| style| tones?| colou?rs| palette)?",
-           r"(?P<sh>warm|cool|tone) (?:the )?%HUE% (?:up|down|off)(?: a bit| a little| slightly)?",
            r"(?:give|make) (?:the )?%HUE% (?:an? )?%MORE%(?P<sh>%SHIFT%) (?:feel|look|tone|vibe|"
            r"touch|cast)",
            r"(?P<sh>warm|cool|tone) (?:up|down) (?:the )?%HUE%",
@@ -1227,8 +1224,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"deepen|enrich) (?:the )?%HUE%(?: a bit| a little| slightly)?"),
     # -- the whole ad: duration, product, title, style
     *_rule(_duration,
-           r"(?:make|set|change|cut|trim|shorten|lengthen|extend|bring|keep)(?: %IT%)?(?: down| up"
-           r"| back)?(?: to| at)? (?P<d>%DUR%)(?: long| total| in total| overall| max)?",
            r"%IT% (?:should be|to|is|at|:|should last|should run|lasts|runs) (?P<d>%DUR%)"
            r"(?: long)?",
            r"(?:switch|go|change|move) (?:it )?to (?P<d>%DUR%)",
@@ -1284,11 +1279,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:make|change|set) (?:the )?camera(?: work| moves?| movements?| language| style)? "
            r"(?:to |into |be |more )?(?P<v>.+)",
            r"camera(?: work)?(?::|=| should be) (?P<v>.+)"),
-    *_rule(_style("mood"),
-           r"(?:%IT%|the whole (?:ad|video|thing|spot)|everything|the (?:ad|video)) "
-           r"(?:should |needs to |must |to )?(?:feel|look|seem|be|sound)s? "
-           r"(?P<v>(?:(?:a bit|a little|much|more|even|way|slightly) )*%MOOD%"
-           r"(?: and (?:more )?%MOOD%)?)"),
     *_rule(_mood_comparative,
            r"(?:make|keep) (?:it|the (?:whole |entire )?(?:ad|video|spot|thing|film|commercial)|"
            r"everything) (?:feel |look |be |seem )?(?P<v>(?:(?:a (?:bit|little|lot|touch|tad)"
@@ -1299,7 +1289,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_style("mood"),
            r"make (?:it|the (?:ad|video|spot|whole thing)) (?P<v>(?:(?:a (?:bit|little|lot) |much "
            r"|more |even |way |slightly )*%MOOD%)(?: and (?:more )?%MOOD%)?)",
-           r"(?P<v>(?:(?:a (?:bit|little) |much )?more )%MOOD%)",
            r"(?:an? |the |more )?(?P<v>%MOOD%)(?: (?:mood|tone|vibes?|feel|style))?",
            r"(?:change|set|make) the (?:mood|tone|vibe|feel) (?:to |more |be )?(?P<v>.+)"),
     *_rule(_mood_comparative,
@@ -1317,7 +1306,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"mute %MUSIC%|(?:remove|kill|drop|cut|turn off|disable|silence|lose) %MUSIC%",
            r"no %MUSIC%|%MUSIC% off|without (?:any )?%MUSIC%"),
     *_rule(_volume(0),
-           r"(?:set |put |make )?%MUSIC%(?: volume| level| gain)?(?: to| at)? (?P<db>%DB%)",
            r"%MUSIC%(?: volume| level| gain)?(?: should| needs to| must| can)? (?:be|sit|stay|go|"
            r"come in) (?:at |to |down to |around )?(?P<db>%DB%)",
            r"(?:bring|lower|raise|turn|drop|change|adjust|put|set|make|reduce|decrease|increase|"
@@ -1431,9 +1419,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?P<b>%BEAT%) (?:should|must|needs to|has to|can|could) (?:only |just )?"
            r"(?:be|last|run|"
            r"take) (?:only |just |at most |max )?(?P<d>%DUR%)(?: long)?",
-           r"(?:give|allow) (?P<b>%BEAT%) (?:only |just )?(?P<d>%DUR%)",
-           r"(?:make|set|change|keep|cut|trim|shorten|lengthen|extend) (?P<b>%BEAT%) "
-           r"(?:to |down to |up to )?(?:be |last |run )?(?:only |just )?(?P<d>%DUR%)(?: long)?"),
+           r"(?:give|allow) (?P<b>%BEAT%) (?:only |just )?(?P<d>%DUR%)"),
     *_rule(_retime,
            r"(?:make|set|change|retime|shorten|lengthen|extend|trim|cut|give)(?: the (?:length|"
            r"duration) of)? (?P<b>%BEAT%)(?: (?:length|duration))?(?: to| at| last)? (?P<d>%DUR%)"
@@ -1508,7 +1494,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"show (?P<p>.+) (?:in|on) (?P<b>%BEAT%)",
            r"(?:in|on|for) (?P<b>%BEAT%),? (?:show|have|depict|feature|use) (?P<p>.+)"),
     *_rule(_add_beat,
-           r"(?:add|insert|include|put in|append|throw in) (?:an? |another |one more |a new |new )?"
+           r"(?:add|insert|include|put in|append|throw in|squeeze|slip|fit) (?:in )?"
+           r"(?:an? |another |one more |a new |new )?"
            r"(?P<ty>%TYPE%)(?: beat| scene| shot)?(?P<rest> .+)?",
            r"(?:add|insert|include|append) (?:an? |another |one more |a new |new )?"
            r"(?:beat|scene|shot) (?:of |for |with )?(?:an? |the )?(?P<ty>%TYPE%)(?P<rest> .+)?"),
@@ -1652,7 +1639,7 @@ _AGAIN_LEAD = _compile(
 _NEXT_TO = re.compile(r"\b(?:just|right|immediately|directly|straight) (after|before|behind|"
                       r"ahead of|in front of)\b", re.I)  # fmt: skip
 #: A place between two beats ("between beats 5 and 6", "between the hook and the problem").
-_BETWEEN = _compile(r"\bbetween (?P<a>%BEAT%),? and (?:the )?(?:%BEAT%|%N%)(?!\w)")
+_BETWEEN = _compile(r"\b(?:in )?between (?P<a>%BEAT%),? and (?:the )?(?:%BEAT%|%N%)(?!\w)")
 
 
 def _position(clause: str) -> str:

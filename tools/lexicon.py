@@ -404,6 +404,7 @@ SPANISH: dict[str, str] = {
     "coloca": "put", "colocar": "put", "situa": "put", "lugar": "place", "posicion": "position",
     "sitio": "place", "cambio": "changed", "cambie": "changed", "cambiaste": "changed",
     "versus": "versus", "contra": "against", "en primer lugar": "first", "hay": "there is",
+    "y si": "what if", "dejamos": "leave", "dejas": "leave", "ponemos": "put", "hacemos": "make",
     "justo": "just", "inmediatamente": "immediately", "completamente": "completely",
     "totalmente": "completely", "decibelios": "decibels", "decibelio": "decibel",
     "fotograma": "frame", "fotogramas": "frames", "cuadro": "picture", "silencia": "mute",
