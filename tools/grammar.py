@@ -184,7 +184,7 @@ class Patterns:
 _QUOTED = re.compile(r"""(?<!\w)(["'])((?:(?!\1).)+)\1(?!\w)""")
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}  # fmt: skip
-_DB = re.compile(rf"(?<![\w.])([+−-]?\d+(?:\.\d+)?|{'|'.join(_NUMBER_WORDS)}) ?"
+_DB = re.compile(rf"(?<![\w.])((?:minus |plus )?[+−-]?\d+(?:\.\d+)?|{'|'.join(_NUMBER_WORDS)}) ?"
                  r"(?:dbs?|decibels?)\b", re.I)  # fmt: skip
 #: Words before a level that say where it sits, not how far it moves ("at -15 dB").
 _AT_LEVEL = re.compile(r"(?:\b(?:at|to|around|of)|[:=])\s*$", re.I)
@@ -286,7 +286,7 @@ _LOOK = r"(?:should|must|needs? to|has to|could|can) (?:look|feel|be|seem|show)(
 _ELLIPTIC_TARGET = re.compile(
     r"(?:,|;| and| then)\s+(?:and\s+)?(?:the\s+)?(?:\d+(?:st|nd|rd|th)?|"
     + "|".join([*ORDINALS, "last"])
-    + r")(?: one\b|\s*(?::|\b(?:as|into|in|on|at|to|with)\b))",
+    + r")(?: one\b|\s*(?::|\b(?:as|into|in|on|at|to|with|a|an)\b))",
     re.I,
 )
 
@@ -353,7 +353,8 @@ def read(clause: str, patterns: Patterns) -> Slots:
     for pattern, key in ((_DB, "db"), (_BPM, "bpm")):
         if m := pattern.search(rest):
             word = m[1].lower()
-            number = float(_NUMBER_WORDS.get(word, word.replace("−", "-")))
+            word = word.replace("minus ", "-").replace("plus ", "+").replace("−", "-")
+            number = float(_NUMBER_WORDS.get(word, word))
             setattr(slots, key, int(number) if key == "bpm" else number)
             if key == "db":
                 slots.db_absolute = bool(_AT_LEVEL.search(rest[: m.start()]))
@@ -613,7 +614,13 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
     if (
         "music" in attrs
         and set(attrs) <= {"music", "level"}
-        and (s.has(*SILENCE) or s.has(*OFF) and s.has(*TOTAL))
+        and (
+            s.has(*SILENCE)
+            or s.has(*OFF)
+            and s.has(*TOTAL)
+            or s.has("no", "without")
+            and not s.has(*GAIN_DOWN)
+        )
         and not (s.has(*GAIN_UP) or s.beats or s.chunks or s.value or s.quoted)
     ):
         return ["mute the music"]  # "turn the music completely off"

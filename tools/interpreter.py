@@ -473,7 +473,8 @@ _FRAME = set(
     okay fine better doable just only like say around roughly approximately to get bring down up
     in run runs last lasts keep please then rather prefer think need want into at most max maximum
     more than no so under below within less of and on making doing having going think enough
-    plenty right good perfect sufficient also too leave done doable fit manage""".split()
+    plenty right good perfect sufficient also too leave done doable fit manage shorten cut trim
+    lengthen extend""".split()
 )
 _FRAMED_DUR = _compile(r"(?P<pre>.*?)\b(?P<d>%DUR%)(?P<post>.*)")
 
@@ -1292,6 +1293,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:an? |the |more )?(?P<v>%MOOD%)(?: (?:mood|tone|vibes?|feel|style))?",
            r"(?:change|set|make) the (?:mood|tone|vibe|feel) (?:to |more |be )?(?P<v>.+)"),
     *_rule(_mood_comparative,
+           r"(?:(?:give (?:it|the (?:ad|video|whole thing))|go for|i'?d like|i want) )?"
            r"(?:an? |the )?(?P<v>(?:(?:a bit|a little|much|even|way|slightly) )*[a-z]+er)"
            r"(?: (?:mood|tone|vibes?|feel|look|style|atmosphere))?"),
     # -- music: volume before brief
@@ -1809,7 +1811,7 @@ def _elliptic(prev: str, clause: str) -> list[str]:
 #: A number alone where a beat or chunk is meant, in a clause after one named it: at the
 #: start before a preposition ("6 as a market"), or at the end after one ("hailuo for 4").
 _BARE_REF = _compile(
-    r"^(?:the )?(?P<n>\d+)(?= (?:with|using|via|on|as|in|into|to)\b)"
+    r"^(?:the )?(?P<n>\d+)(?= (?:with|using|via|on|as|in|into|to|a|an)\b)"
     r"|(?:(?<=\bfor )|(?<=\bon )|(?<=\bto )|(?<=\bin ))(?P<n2>\d+)$"
 )
 #: A clause that asks for the same again with another target ("and chunk 5 too").
