@@ -291,6 +291,10 @@ _ELLIPTIC_TARGET = re.compile(
 )
 
 
+#: Another request for the same thing after a separator ("..., and do the same for beat 5").
+_SAME_AGAIN = re.compile(r"(?:,|;| and| then)\s+(?:and\s+)?(?:do |make it )?(?:the )?same\b", re.I)
+
+
 def redraw(clause: str, patterns: Patterns, *, whole: bool = False) -> str | None:
     """A request to show a beat as another scene, as the canonical ``make <beat> <scene>``.
 
@@ -328,7 +332,7 @@ def redraw(clause: str, patterns: Patterns, *, whole: bool = False) -> str | Non
     if (not scene or re.match(r"[\d.,]", scene) or re.fullmatch(_PLACE_WORDS, scene, re.I)
             or re.search(_MOVED, scene, re.I)):  # fmt: skip
         return None  # "move beat 3 to position 6", "beat 2 to 4 seconds": not a scene
-    if whole and _ELLIPTIC_TARGET.search(scene):
+    if whole and (_ELLIPTIC_TARGET.search(scene) or _SAME_AGAIN.search(scene)):
         return None  # "beat 2 as a harbour, and 6 as a market": a second target, clause by clause
     if whole and any(w in REDRAW_VERBS or w in ("it", "redo-it") for w in
                      re.findall(r"[\w']+", scene.lower())):  # fmt: skip

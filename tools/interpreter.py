@@ -1669,8 +1669,19 @@ def _again(clause: str) -> str:
     return clause
 
 
+#: Words that make a request a standing instruction ("from now on, just keep going").
+_STANDING = re.compile(r"\b(?:from (?:now|here) on|going forward|henceforth)\b", re.I)
+
+
 def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     """The items one clause means, a problem with it, or None when no rule takes it."""
+    result = _parse_clause(clause, ctx)
+    if result == [_CONTINUE] and _STANDING.search(clause):
+        return [_AUTO, _CONTINUE]  # going on is for every pause to come
+    return result
+
+
+def _parse_clause(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     if (lead := _HEAD.sub("", clause).strip()) != (again := _again(lead)):
         clause = again  # "Clip 1 nochmal": regenerate chunk 1
     clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
@@ -1778,12 +1789,13 @@ def _elliptic(prev: str, clause: str) -> list[str]:
         # a number alone stands for the same kind of target: "and 6 as a market", "and the 7
         # with a desert", "and hailuo for 4"
         body = _BARE_REF.sub(lambda m: f"{noun[1]} {m['n'] or m['n2']}", body, count=1)
+    too = _TOO.fullmatch(body)
+    if target and too and (new := _REF_ANY.fullmatch(too["r"] or too["r2"])):
+        # "redo chunk 2 with kling and chunk 5 too": the same request for chunk 5
+        return [head[: target.start()] + new[0] + head[target.end() :]]
     start = _REF_START.match(body)
     if not start or not head:
         return []
-    if target and (too := _TOO.fullmatch(body)) and (new := _REF_ANY.fullmatch(too["r"])):
-        # "redo chunk 2 with kling and chunk 5 too": the same request for chunk 5
-        return [head[: target.start()] + new[0] + head[target.end() :]]
     ref = _REF_START.search(head)
     if noun:
         body = re.sub(r"\bones?\b", noun[1], body, count=1)
@@ -1814,8 +1826,12 @@ _BARE_REF = _compile(
     r"^(?:the )?(?P<n>\d+)(?= (?:with|using|via|on|as|in|into|to|a|an)\b)"
     r"|(?:(?<=\bfor )|(?<=\bon )|(?<=\bto )|(?<=\bin ))(?P<n2>\d+)$"
 )
-#: A clause that asks for the same again with another target ("and chunk 5 too").
-_TOO = _compile(r"(?:also |and )?(?P<r>.+?),? (?:too|as well|also)")
+#: A clause that asks for the same again with another target ("and chunk 5 too", "do the same
+#: for beat 5", "same for the CTA").
+_TOO = _compile(
+    r"(?:also |and )?(?P<r>.+?),? (?:too|as well|also)"
+    r"|(?:and )?(?:do |make it )?(?:the )?same (?:thing )?(?:for|with|to|on) (?P<r2>.+)"
+)
 _PRONOUN = re.compile(
     r"^(\S+(?: up| over| again)?) (?:it|that|this|that one|this one|them)\b(.*)$", re.I
 )

@@ -286,7 +286,8 @@ GERMAN: dict[str, str] = {
     "an die erste stelle": "to the start", "an erster stelle": "first",
     "position": "position", "geandert": "changed", "versus": "versus", "gegen": "against",
     "passt das": "does it fit", "passt es": "does it fit", "lasst sich": "can",
-    "sich": "", "verandert": "changed", "kann": "can", "konnte": "could", "man": "",
+    "konnen": "can", "gehen": "go", "sich": "", "verandert": "changed", "kann": "can",
+    "konnte": "could", "man": "",
     "noch mal": "again", "direkt": "right", "gleich": "right", "unmittelbar": "immediately",
     "komplett": "completely", "ganz": "completely", "vollig": "completely", "dezibel": "decibels",
     "stumm": "mute", "stummschalten": "mute", "aufnahme": "shot", "standbild": "still",
@@ -446,7 +447,7 @@ _LESS = {"loud": "quieter", "fast": "slower", "slow": "faster", "dark": "lighter
          "long": "shorter", "short": "longer", "big": "smaller", "small": "bigger"}  # fmt: skip
 _VERB_END = {"make", "remove", "regenerate", "move", "add", "replace", "change", "rename", "say",
              "use", "lower", "raise", "swap", "show", "set", "shorten", "extend", "last", "be",
-             "continue", "leave"}  # fmt: skip
+             "continue", "leave", "go"}  # fmt: skip
 _MODALS = {"should", "want", "can", "could"}
 #: Inflection endings tried, longest first, when a word is not in a lexicon as written
 #: ("ruhigere" -> "ruhiger", "escenas" -> "escena").
