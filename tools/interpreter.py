@@ -1889,6 +1889,17 @@ def _new_take(result: list[_Item] | _Problem | None) -> bool:
     )
 
 
+_THEM = re.compile(r"\b(?:them|they|it)\b", re.I)
+
+
+def _about_captions(result: list[_Item] | _Problem | None) -> bool:
+    return (
+        isinstance(result, list)
+        and bool(result)
+        and all(isinstance(it, ToolCall) and it.tool == "set_captions" for it in result)
+    )
+
+
 def _about_music(result: list[_Item] | _Problem | None) -> bool:
     return isinstance(result, list) and any(
         (isinstance(it, ToolCall) and it.tool in ("regenerate_music", "set_music_volume"))
@@ -1950,6 +1961,10 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
         own_command = own_command or (
             isinstance(result, list) and bool(result) and _style_of(result) is None
         )  # "make it 25 seconds"
+        if prev_ok and _about_captions(done[-1][1]) and _THEM.search(core):
+            captions = _THEM.sub("the captions", core, count=1)
+            if _about_captions(r := _parse(captions, ctx)):  # "..., keep them as a soft track"
+                result = r
         if (prev_ok and _about_music(done[-1][1]) and re.search(r"\bit\b", core, re.I)
                 and not own_command):  # fmt: skip
             music = re.sub(r"\bit\b", "the music", core, count=1, flags=re.I)
