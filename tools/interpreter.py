@@ -1789,6 +1789,8 @@ def _elliptic(prev: str, clause: str) -> list[str]:
         # a number alone stands for the same kind of target: "and 6 as a market", "and the 7
         # with a desert", "and hailuo for 4"
         body = _BARE_REF.sub(lambda m: f"{noun[1]} {m['n'] or m['n2']}", body, count=1)
+        if not re.search(rf"\b{_BEAT_NOUN}|chunk|clip|segment", body, re.I):
+            body = re.sub(rf"\b((?:the )?{_ORD})$", rf"\1 {noun[1]}", body, flags=re.I)
     too = _TOO.fullmatch(body)
     if target and too and (new := _REF_ANY.fullmatch(too["r"] or too["r2"])):
         # "redo chunk 2 with kling and chunk 5 too": the same request for chunk 5
@@ -1823,7 +1825,7 @@ def _elliptic(prev: str, clause: str) -> list[str]:
 #: A number alone where a beat or chunk is meant, in a clause after one named it: at the
 #: start before a preposition ("6 as a market"), or at the end after one ("hailuo for 4").
 _BARE_REF = _compile(
-    r"^(?:the )?(?P<n>\d+)(?= (?:with|using|via|on|as|in|into|to|a|an)\b)"
+    r"^(?:the )?(?P<n>\d+)(?= (?:with|using|via|on|as|in|into|to|a|an|too|also|as well)\b)"
     r"|(?:(?<=\bfor )|(?<=\bon )|(?<=\bto )|(?<=\bin ))(?P<n2>\d+)$"
 )
 #: A clause that asks for the same again with another target ("and chunk 5 too", "do the same
