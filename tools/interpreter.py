@@ -1236,9 +1236,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_duration,
            r"(?:could|can|should|would|will|shall) %IT% (?:be|last|run) (?P<d>%DUR%)(?: long)?",
            r"what if %IT% (?:was|were|is|lasted|ran) (?P<d>%DUR%)(?: long)?",
-           r"(?:i (?:want|need|'?d like|would like)|give me|let'?s (?:do|have|make|try)|how about|"
-           r"what about|maybe|try|go for|go with|make (?:it|this)|we need) (?:an? |just )?"
-           r"(?P<d>%DUR%)(?: long)?(?: (?:ad|video|spot|version|cut|one|edit|commercial))?",
            r"(?:make|set|change|cut|trim|shorten|lengthen|extend|bring|keep|let) %IT%(?: down| up| "
            r"back)? (?:last|run|be|take)(?: for)? (?P<d>%DUR%)(?: long)?"),
     (_FRAMED_DUR, _framed_duration),
