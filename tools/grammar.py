@@ -64,7 +64,7 @@ DOWN = frozenset("quieter lower lowered reduce decrease down cut softer-volume d
 #: Directions of a step in the music's level, for a gain in dB ("pull the music back by 5 dB",
 #: "nudge it up 2 dB"); the last one said wins ("bring it back up").
 GAIN_UP = UP | {"louder"}
-GAIN_DOWN = DOWN | {"back", "quieter", "duck", "ducked", "tame"}
+GAIN_DOWN = DOWN | {"back", "quieter", "softer", "duck", "ducked", "tame"}  # "3 dB softer"
 #: Verbs that move or place a level and say nothing of their own ("nudge", "sit", "dial").
 GAIN_VERBS = frozenset("nudge nudged sit sits sitting dial ease knock crank pump tone "
                        "pull pulled push pushed".split())  # fmt: skip
@@ -400,7 +400,8 @@ _OTHER_KNOWN = frozenset("shoot film shot time keep too can't cannot barely hard
                          "background gets got getting entirely completely altogether totally "
                          "fully but them phase phases step steps stage stages did didn't "
                          "each every after made".split())  # fmt: skip
-_OTHER_KNOWN = _OTHER_KNOWN | GAIN_VERBS | GAIN_DOWN | SILENCE
+# "softer" stays a free value ("softer lighting"); with a level in dB it is a step down
+_OTHER_KNOWN = _OTHER_KNOWN | GAIN_VERBS | GAIN_DOWN - {"softer"} | SILENCE
 
 
 def _known(word: str) -> bool:
@@ -451,7 +452,8 @@ def rephrase(clause: str, patterns: Patterns) -> tuple[list[str], bool]:
     commands = _table(slots, clause)
     if not commands and _HAND_OVER.search(clause) and not (slots.beats or slots.chunks):
         commands = ["turn on auto-continue"]  # "you can go on without me"
-    return commands, not slots.value
+    level_step = slots.db is not None and {w.lower() for w in slots.value} <= {"softer"}
+    return commands, not slots.value or level_step  # "the music softer by 2 dB": a step
 
 
 def _level_against_voice(s: Slots) -> list[str]:
@@ -613,7 +615,8 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
         return ["finish it"]
     if s.chunks and s.model and not (s.beats or attrs or s.value or s.quoted):
         return [f"regenerate {s.chunks[0]} with {s.model}"]
-    if s.db is not None and not s.value and attrs and set(attrs) <= {"music", "level"}:
+    if (s.db is not None and attrs and set(attrs) <= {"music", "level"}
+            and not {w.lower() for w in s.value} - {"softer"}):  # fmt: skip
         return [_gain(s)]
     if (
         "music" in attrs

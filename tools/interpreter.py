@@ -1323,9 +1323,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:quiet|low|soft|weak)"),
     *_rule(_volume(-1),
            rf"(?:make )?%MUSIC% {_DOWN}(?:quieter|lower|down){_UP}",
-           # "softer" music is a gentler mood; only with a number is it a level
-           r"(?:make )?%MUSIC% (?:by )?(?P<db>\d+(?:\.\d+)?) ?db softer",
-           r"(?:make )?%MUSIC% softer (?:by )?(?P<db>\d+(?:\.\d+)?) ?db",
            r"(?:make )?%MUSIC% (?:should be |needs to be |must be |to be )?(?:by )?"
            r"(?P<db>\d+(?:\.\d+)?) ?db (?:quieter|softer|lower|down)",
            rf"{_DOWN}quieter(?: %MUSIC%)?{_UP}",
