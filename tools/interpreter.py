@@ -13,6 +13,13 @@ Deterministic (DESIGN.md §4), in four steps:
    the music, image or style just named ("regenerate the music, calmer"); a pronoun or a
    verb-only clause acts on the last target named ("the 4th image looks off, try again"); a
    clause nothing takes is joined to a neighbour and tried again ("a black and gold palette").
+   Ellipsis is read by kind, not by phrase: after a clause that named a beat or chunk, a bare
+   number or ordinal is the same kind of target ("regenerate beat 2 as X, and 6 as Y",
+   "hailuo for 4", "kling for the last"); "<target> too", "do the same for <target>" repeat
+   the whole request; a verbless "<target> again/nochmal [with <model>]" is a new take.
+   Places are normalised before the rules: "between beats 5 and 6" is "after beat 5", "just /
+   right / immediately before X" is "before X"; beats named by type resolve against
+   :attr:`Context.beat_types`.
 3. **Grammar**: each clause is matched in full against :data:`RULES`, ordered
    ``(pattern, handler)`` pairs written over shared fragments (``%BEAT%`` with numbers,
    ordinals, "the last", "the penultimate", beat types and ranges; ``%CHUNK%``; ``%DUR%``;
@@ -32,6 +39,13 @@ prompt, a title, on-screen text) travel on, as values. Choices made here:
   is ``set_music`` before refine and ``regenerate_music`` at refine; a camera move is a spec
   edit for a beat (``set_camera``) and a new take for a chunk.
 * Relative colour words ("warmer colours") are ``adjust_palette``; named colours are a palette.
+  Other comparatives set the base value a style field takes ("a punchier mood" -> "punchy",
+  "smoother camera" -> "smooth"), by spelling rules (:func:`tools.grammar.base_of`).
+* The music's gain in dB (``set_music_volume``, the gain itself): "at/to N dB" or a signed
+  number alone is the level; a direction word with a number ("pull back by 5 dB", "nudge up
+  2 dB") is a step from the neutral 0 dB mix, since the current gain is not known here; "off",
+  "mute", "no music" are the floor (:data:`MUTE_DB`). For music, "softer/suave/doux/sanft"
+  is a gentler mood; only loud/quiet words (or a number) change its level.
 * The voiceover and captions (issue 13) are their own tools at any pause: ``set_voiceover``
   for a beat's line, ``set_voice`` (off, on, another or a named voice), ``set_captions``
   (burn, soft, off, bigger, smaller) and ``change_music_level`` when the music's level is
