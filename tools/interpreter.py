@@ -1834,7 +1834,7 @@ def _elliptic(prev: str, clause: str) -> list[str]:
 #: start before a preposition ("6 as a market"), or at the end after one ("hailuo for 4").
 _BARE_REF = _compile(
     r"^(?:the )?(?P<n>\d+)(?= (?:with|using|via|on|as|in|into|to|a|an|too|also|as well)\b)"
-    r"|(?:(?<=\bfor )|(?<=\bon )|(?<=\bto )|(?<=\bin ))(?P<n2>\d+)$"
+    r"|(?:(?<=\bfor )|(?<=\bon )|(?<=\bto )|(?<=\bin ))(?:the )?(?P<n2>\d+)$"
 )
 #: A clause that asks for the same again with another target ("and chunk 5 too", "do the same
 #: for beat 5", "same for the CTA").
