@@ -1565,7 +1565,7 @@ _HEAD = re.compile(
     re.I,
 )
 _TAIL = re.compile(
-    r"(?:[ ,]*\b(?:please|pls|thanks|thank you|thx|for me|now|instead|again|this time|a bit|"
+    r"(?:[ ,]*\b(?:please|pls|thanks|thank you|thx|for me|now|just|instead|again|this time|a bit|"
     r"a little|a touch|slightly|somewhat|from now on|from here on|overall|in general|throughout|"
     r"everywhere|across the board|(?:across|throughout|for|in|over) (?:the |this )?(?:whole |"
     r"entire )?(?:ad|video|spot|film|commercial|thing)|in (?:every|each|all) (?:the )?(?:beats?|"
@@ -1683,13 +1683,6 @@ _STANDING = re.compile(r"\b(?:from (?:now|here) on|going forward|henceforth)\b",
 
 def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     """The items one clause means, a problem with it, or None when no rule takes it."""
-    result = _parse_clause(clause, ctx)
-    if result == [_CONTINUE] and _STANDING.search(clause):
-        return [_AUTO, _CONTINUE]  # going on is for every pause to come
-    return result
-
-
-def _parse_clause(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     if (lead := _HEAD.sub("", clause).strip()) != (again := _again(lead)):
         clause = again  # "Clip 1 nochmal": regenerate chunk 1
     clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
@@ -2239,7 +2232,9 @@ def _interpret(reading: Reading, ctx: Context) -> Interpretation:
     unknown = [c for c, r in done if r is None]
     if not problems and not unknown:
         try:
-            if calls := _assemble(items, ctx):
+            if (calls := _assemble(items, ctx)) == [_CONTINUE] and _STANDING.search(clean):
+                calls = [_AUTO, _CONTINUE]  # "from now on, keep going": at every pause to come
+            if calls:
                 return Interpretation(calls=calls)
             unknown = [clean]
         except _Problem as exc:

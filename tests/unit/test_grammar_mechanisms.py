@@ -51,6 +51,12 @@ def _spec(*ops: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
          [("regenerate_chunk", {"chunk": 5, "model": "kling-v2.1"})]),
         ("regenera el segundo fotograma como un tejado nevado", "storyboard",
          [("regenerate_beat", {"beat": 2, "prompt": "un tejado nevado"})]),
+        ("redraw image 4 as a pier, then do the same for image 9", "storyboard",
+         [("regenerate_beat", {"beat": 4, "prompt": "a pier"}),
+          ("regenerate_beat", {"beat": 9, "prompt": "a pier"})]),
+        ("wan pour le clip 3 et kling pour le 5", "chunks",
+         [("regenerate_chunk", {"chunk": 3, "model": "wan"}),
+          ("regenerate_chunk", {"chunk": 5, "model": "kling"})]),
     ],
 )  # fmt: skip
 def test_a_second_clause_inherits_what_it_leaves_out(
@@ -137,6 +143,21 @@ def test_a_standing_instruction_not_to_stop_turns_auto_continue_on(text: str) ->
         ("set_auto_continue", {"enabled": True}),
         ("continue_pipeline", {}),
     ]
+
+
+def test_from_now_on_makes_going_on_a_standing_instruction() -> None:
+    assert _calls("from here on, just carry on", "plan") == [
+        ("set_auto_continue", {"enabled": True}),
+        ("continue_pipeline", {}),
+    ]
+    assert _calls("carry on", "plan") == [("continue_pipeline", {})]
+
+
+@pytest.mark.parametrize("text", ["une voix de femme", "voz de hombre", "eine Männerstimme"])
+def test_a_kind_of_voice_in_fr_es_de_is_answered_not_taken_for_a_name(text: str) -> None:
+    ctx = Context(phase="refine", beats=9, chunks=6)
+    result = interpret(text, ctx)
+    assert result.calls == [] and "single voice" in (result.reply or "")
 
 
 def test_every_versioned_model_of_the_registry_is_read_after_nochmal() -> None:
