@@ -1304,9 +1304,11 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:an? |the |more )?(?P<v>%MOOD%)(?: (?:mood|tone|vibes?|feel|style))?",
            r"(?:change|set|make) the (?:mood|tone|vibe|feel) (?:to |more |be )?(?P<v>.+)"),
     *_rule(_mood_comparative,
+           # a comparative alone must look like one: -ier, a degree word, or a style noun
            r"(?:(?:give (?:it|the (?:ad|video|whole thing))|go for|i'?d like|i want) )?"
            r"(?:an? |the )?(?P<v>(?:(?:a bit|a little|much|even|way|slightly) )*[a-z]+er)"
-           r"(?: (?:mood|tone|vibes?|feel|look|style|atmosphere))?"),
+           r" (?:mood|tone|vibes?|feel|look|style|atmosphere)",
+           r"(?P<v>(?:(?:a bit|a little|much|even|way|slightly) )+[a-z]+er|[a-z]+ier)"),
     # -- music: volume before brief
     # -- voiceover and captions (the grammar's canonical phrasings, tools.grammar)
     *_rule(_say, r"say (?P<t>%QUOTED%) on (?P<b>%BEAT%)"),
