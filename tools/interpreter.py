@@ -1378,7 +1378,9 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
                 "'new music'."), r"(?:change|fix) %MUSIC%"),
     # -- beats: timing, text, type, images, content, structure
     *_rule(_move_beat,
-           r"(?:move|put|shift|bring|place|slot|slide|stick|set) (?P<b>%BEAT%) (?:to )?"
+           r"(?:move|put|shift|bring|place|slot|slide|stick|set) (?P<b>%BEAT%) "
+           r"(?:(?:forward|back|up|down|earlier|later) )?(?:so (?:that )?it (?:sits|goes|comes) )?"
+           r"(?:to (?:sit |go |come |be |land )?)?"
            r"(?P<to>after|before|in front of|ahead of|behind) (?P<b2>%BEAT%)",
            r"(?P<b>%BEAT%) (?:should |must |needs to |has to )?(?:comes?|go(?:es)?|be|plays?"
            r"|appears?|"
@@ -1748,7 +1750,7 @@ _PATTERNS = Patterns(
 )
 _REF_START = _compile(
     rf"(?:{_BEAT}|{_CHUNK}|(?:the )?{_ORD} ones?\b|"
-    rf"(?:the )?{_ORD}(?=$| (?:with|using|via|on|as|in|to)\b)|"
+    rf"(?:the )?{_ORD}(?=$| (?:with|using|via|on|as|in|to|a|an)\b)|"
     rf"%MODEL%\b|(?:the )?(?:product|brand|title|"
     r"music|soundtrack|palette|colou?rs|lighting|camera|mood)\b)"
 )
@@ -1804,7 +1806,8 @@ def _elliptic(prev: str, clause: str) -> list[str]:
     ref = _REF_START.search(head)
     if noun:
         body = re.sub(r"\bones?\b", noun[1], body, count=1)
-        if m := re.match(rf"((?:the )?{_ORD})(?=$| (?:with|using|via|on|as|in|to)\b)", body, re.I):
+        if m := re.match(rf"((?:the )?{_ORD})(?=$| (?:with|using|via|on|as|in|to|a|an)\b)", body,
+                         re.I):  # fmt: skip
             body = f"{m[1]} {noun[1]}{body[m.end() :]}"  # "and the fourth with hailuo"
     verb = head.split()[0] + " "
     prefix = head[: ref.start()] if ref and ref.start() > 0 else verb
