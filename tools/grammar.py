@@ -61,6 +61,17 @@ WHOLE = frozenset("ad video spot film commercial thing whole entire overall ever
 UP = frozenset("louder raise raised boost increase up higher bump".split())
 DOWN = frozenset("quieter lower lowered reduce decrease down cut softer-volume dip "
                  "drop".split())  # fmt: skip
+#: Directions of a step in the music's level, for a gain in dB ("pull the music back by 5 dB",
+#: "nudge it up 2 dB"); the last one said wins ("bring it back up").
+GAIN_UP = UP | {"louder"}
+GAIN_DOWN = DOWN | {"back", "quieter", "softer", "duck", "ducked", "tame"}  # "3 dB softer"
+#: Verbs that move or place a level and say nothing of their own ("nudge", "sit", "dial").
+GAIN_VERBS = frozenset("nudge nudged sit sits sitting dial ease knock crank pump tone "
+                       "pull pulled push pushed".split())  # fmt: skip
+#: Words that silence the music ("the music completely off", "mute the soundtrack").
+SILENCE = frozenset("off mute muted silence silent silenced kill".split())
+#: Words that make a cut a whole one ("cut the music completely": off).
+TOTAL = frozenset("completely entirely altogether totally fully".split())
 NEGATION = frozenset("don't dont not no without never stop quit skip".split())
 #: Words that turn something off or take it away ("captions off", "drop the narration").
 OFF = frozenset("off remove removed hide disable disabled drop kill mute muted delete lose cut "
@@ -104,7 +115,7 @@ RESIZE = frozenset("shorten shortened lengthen lengthened extend extended trim s
 SWAP = frozenset("swap switch exchange trade".split())
 COMPARE = frozenset("compare comparison better worse differ differs different difference "
                     "differences diff versus vs or against between which branch branches "
-                    "changed side".split())  # fmt: skip
+                    "changed side stack stacks compares measure measures".split())  # fmt: skip
 #: Words that ask how two versions differ or which is better (not only name a branch).
 CONTRAST = frozenset("compare comparison better worse best differ differs different difference "
                      "differences diff changed".split())  # fmt: skip
@@ -145,6 +156,7 @@ class Slots:
     quoted: str | None = None
     model: str | None = None
     db: float | None = None
+    db_absolute: bool = False  # the level is said as a place ("at -15 dB"), not a step
     bpm: int | None = None
     duration: str | None = None
     beats: list[str] = field(default_factory=list)
@@ -172,7 +184,10 @@ class Patterns:
 _QUOTED = re.compile(r"""(?<!\w)(["'])((?:(?!\1).)+)\1(?!\w)""")
 _NUMBER_WORDS = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}  # fmt: skip
-_DB = re.compile(rf"(?<![\w.])([+−-]?\d+(?:\.\d+)?|{'|'.join(_NUMBER_WORDS)}) ?db\b", re.I)
+_DB = re.compile(rf"(?<![\w.])((?:minus |plus )?[+−-]?\d+(?:\.\d+)?|{'|'.join(_NUMBER_WORDS)}) ?"
+                 r"(?:dbs?|decibels?)\b", re.I)  # fmt: skip
+#: Words before a level that say where it sits, not how far it moves ("at -15 dB").
+_AT_LEVEL = re.compile(r"(?:\b(?:at|to|around|of)|[:=])\s*$", re.I)
 _BPM = re.compile(r"\b(\d{2,3}) ?(?:bpm|beats per minute|beats a minute)\b", re.I)
 _BRANCH = re.compile(r"\b(?:main|[a-z]+-\d+)\b(?![.-]\w)", re.I)
 _WORD = re.compile(r"[\w'&.+-]+")
@@ -186,6 +201,47 @@ _VERB_ADJECTIVES = {"brighten": "brighter", "darken": "darker", "soften": "softe
 _VERB_OBJECT = re.compile(
     rf"^({'|'.join(_VERB_ADJECTIVES)}) ((?:the |my |our )?[\w ]+?)(?: (up|down))?$", re.I
 )
+
+
+#: Words ending in "-er" or "-ier" that are no comparative (nouns and adjectives of their own,
+#: often colours, materials and seasons: "amber lighting", "a summer mood").
+NOT_COMPARATIVE = frozenset(
+    "amber silver copper leather lavender timber ember embers summer winter glitter shimmer "
+    "thunder powder water paper poster master monster cinder feather weather butter letter "
+    "matter banner hammer tiger river never ever over under other rather either neither "
+    "whether clever bitter sober tender proper eager slender sinister super hyper inner outer "
+    "upper lower former latter further after thriller sticker cover glacier frontier "
+    "premier cashier soldier barrier courier drier".split()
+)  # fmt: skip
+_VOWELS = "aeiou"
+
+
+def base_of(word: str) -> str:
+    """An adjective's base form from its comparative, by English spelling rules.
+
+    "moodier" -> "moody", "punchier" -> "punchy", "smoother" -> "smooth", "bigger" -> "big",
+    "wider" -> "wide", "gentler" -> "gentle", "slower" -> "slow"; any other word (and the
+    words of :data:`NOT_COMPARATIVE`) unchanged. The style fields take base values, so "a
+    punchier mood" asks for the mood "punchy".
+    """
+    w = word.lower()
+    if w in NOT_COMPARATIVE or len(w) < 5 or not w.endswith("er"):
+        return word
+    stem = w[:-2]
+    if w.endswith("ier") and len(w) > 5 and w[-4] not in _VOWELS:
+        return w[:-3] + "y"  # moodier, punchier, snappier, grittier
+    if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] in "bdgmnpt":
+        return stem[:-1]  # bigger, hotter, slimmer
+    if stem.endswith("l") and len(stem) >= 4 and stem[-2] not in _VOWELS and stem[-2] != "l":
+        return stem + "e"  # gentler, simpler, subtler
+    if (len(stem) >= 3 and stem[-1] not in _VOWELS + "wxy" and stem[-2] in _VOWELS
+            and stem[-3] not in _VOWELS):  # fmt: skip
+        return stem + "e"  # wider, finer, paler, cuter
+    if stem[-1] == "u":
+        return stem + "e"  # bluer, truer
+    if stem[-1] in _VOWELS:
+        return word  # "-eer", "-oer": no comparative
+    return stem  # smoother, darker, warmer, slower, quieter
 
 
 def normalise(clause: str) -> str:
@@ -225,6 +281,20 @@ _NOT_SCENE = frozenset().union(UP, DOWN, OFF - {"cut"}, RELATIVE, PAUSES, FINISH
 _LOOK = r"(?:should|must|needs? to|has to|could|can) (?:look|feel|be|seem|show)(?: like)? "
 
 
+#: A second target said without its noun after a separator ("..., and 6 as a market", "and the
+#: fifth one into a park"): the start of another clause, never part of a scene.
+_ELLIPTIC_TARGET = re.compile(
+    r"(?:,|;| and| then)\s+(?:and\s+)?(?:the\s+)?(?:\d+(?:st|nd|rd|th)?|"
+    + "|".join([*ORDINALS, "last"])
+    + r")(?: one\b|\s*(?::|\b(?:as|into|in|on|at|to|with|a|an)\b))",
+    re.I,
+)
+
+
+#: Another request for the same thing after a separator ("..., and do the same for beat 5").
+_SAME_AGAIN = re.compile(r"(?:,|;| and| then)\s+(?:and\s+)?(?:do |make it )?(?:the )?same\b", re.I)
+
+
 def redraw(clause: str, patterns: Patterns, *, whole: bool = False) -> str | None:
     """A request to show a beat as another scene, as the canonical ``make <beat> <scene>``.
 
@@ -262,6 +332,8 @@ def redraw(clause: str, patterns: Patterns, *, whole: bool = False) -> str | Non
     if (not scene or re.match(r"[\d.,]", scene) or re.fullmatch(_PLACE_WORDS, scene, re.I)
             or re.search(_MOVED, scene, re.I)):  # fmt: skip
         return None  # "move beat 3 to position 6", "beat 2 to 4 seconds": not a scene
+    if whole and (_ELLIPTIC_TARGET.search(scene) or _SAME_AGAIN.search(scene)):
+        return None  # "beat 2 as a harbour, and 6 as a market": a second target, clause by clause
     if whole and any(w in REDRAW_VERBS or w in ("it", "redo-it") for w in
                      re.findall(r"[\w']+", scene.lower())):  # fmt: skip
         return None  # "the last frame looks blurry, redo it": a remark, then a request
@@ -285,8 +357,11 @@ def read(clause: str, patterns: Patterns) -> Slots:
     for pattern, key in ((_DB, "db"), (_BPM, "bpm")):
         if m := pattern.search(rest):
             word = m[1].lower()
-            number = float(_NUMBER_WORDS.get(word, word.replace("−", "-")))
+            word = word.replace("minus ", "-").replace("plus ", "+").replace("−", "-")
+            number = float(_NUMBER_WORDS.get(word, word))
             setattr(slots, key, int(number) if key == "bpm" else number)
+            if key == "db":
+                slots.db_absolute = bool(_AT_LEVEL.search(rest[: m.start()]))
             rest = rest[: m.start()] + " " + rest[m.end() :]
     for m in reversed(list(_BRANCH.finditer(rest))):
         slots.branches.insert(0, m[0])
@@ -323,7 +398,10 @@ def read(clause: str, patterns: Patterns) -> Slots:
 _OTHER_KNOWN = frozenset("shoot film shot time keep too can't cannot barely hardly one version "
                          "current mix nothing silent silence empty blank as style "
                          "background gets got getting entirely completely altogether totally "
-                         "fully but them".split())  # fmt: skip
+                         "fully but them phase phases step steps stage stages did didn't "
+                         "each every after made".split())  # fmt: skip
+# "softer" stays a free value ("softer lighting"); with a level in dB it is a step down
+_OTHER_KNOWN = _OTHER_KNOWN | GAIN_VERBS | GAIN_DOWN - {"softer"} | SILENCE
 
 
 def _known(word: str) -> bool:
@@ -374,7 +452,8 @@ def rephrase(clause: str, patterns: Patterns) -> tuple[list[str], bool]:
     commands = _table(slots, clause)
     if not commands and _HAND_OVER.search(clause) and not (slots.beats or slots.chunks):
         commands = ["turn on auto-continue"]  # "you can go on without me"
-    return commands, not slots.value
+    level_step = slots.db is not None and {w.lower() for w in slots.value} <= {"softer"}
+    return commands, not slots.value or level_step  # "the music softer by 2 dB": a step
 
 
 def _level_against_voice(s: Slots) -> list[str]:
@@ -468,6 +547,22 @@ def _voice_and_captions(s: Slots) -> list[str]:  # noqa: PLR0911 - one row per r
     return ["voiceover on"] if s.has(*ON) else []
 
 
+def _gain(s: Slots) -> str:
+    """The music's gain as the interpreter's command: a level where it sits, or a step.
+
+    "at -15 dB", "to -8 dB", "music -10 dB" (a sign, no direction) name the gain itself; a
+    direction word ("pull back", "nudge up", "drop", "louder") makes the number a step of that
+    sign ("by 5 dB"). The step is the gain it gives from the neutral 0 dB mix, which is what
+    ``set_music_volume`` sets (the interpreter does not see the current gain).
+    """
+    directions = [w for w in s.words if w in GAIN_UP or w in GAIN_DOWN]
+    if s.db_absolute or not directions or s.db is None:
+        return f"set the music to {s.db or 0:g} dB"
+    size = f"{abs(s.db):g}"
+    up = directions[-1] in GAIN_UP and not (directions[-1] == "up" and s.has("pull", "tone"))
+    return f"raise the music by {size} dB" if up else f"lower the music by {size} dB"
+
+
 def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 - one row per slot shape
     """(target, attribute, value) → canonical commands; one row per shape, first match wins."""
     attrs, beat = s.attributes, (s.beats[0] if len(s.beats) == 1 else None)
@@ -520,13 +615,22 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
         return ["finish it"]
     if s.chunks and s.model and not (s.beats or attrs or s.value or s.quoted):
         return [f"regenerate {s.chunks[0]} with {s.model}"]
-    if s.db is not None and not s.value and attrs and set(attrs) <= {"music", "level"}:
-        size = f"{abs(s.db):g}"
-        if s.has(*UP) and not s.has(*DOWN):
-            return [f"raise the music by {size} dB"]
-        if s.has(*DOWN) and not s.has(*UP):
-            return [f"lower the music by {size} dB"]
-        return [f"set the music to {s.db:g} dB"]
+    if (s.db is not None and attrs and set(attrs) <= {"music", "level"}
+            and not {w.lower() for w in s.value} - {"softer"}):  # fmt: skip
+        return [_gain(s)]
+    if (
+        "music" in attrs
+        and set(attrs) <= {"music", "level"}
+        and (
+            s.has(*SILENCE)
+            or s.has(*OFF)
+            and s.has(*TOTAL)
+            or s.has("no", "without")
+            and not s.has(*GAIN_DOWN)
+        )
+        and not (s.has(*GAIN_UP) or s.beats or s.chunks or s.value or s.quoted)
+    ):
+        return ["mute the music"]  # "turn the music completely off"
     if s.bpm is not None and not s.value and attrs and set(attrs) <= {"music", "tempo"}:
         return [f"music at {s.bpm} bpm"]
     relative = bool(

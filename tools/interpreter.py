@@ -13,6 +13,13 @@ Deterministic (DESIGN.md §4), in four steps:
    the music, image or style just named ("regenerate the music, calmer"); a pronoun or a
    verb-only clause acts on the last target named ("the 4th image looks off, try again"); a
    clause nothing takes is joined to a neighbour and tried again ("a black and gold palette").
+   Ellipsis is read by kind, not by phrase: after a clause that named a beat or chunk, a bare
+   number or ordinal is the same kind of target ("regenerate beat 2 as X, and 6 as Y",
+   "hailuo for 4", "kling for the last"); "<target> too", "do the same for <target>" repeat
+   the whole request; a verbless "<target> again/nochmal [with <model>]" is a new take.
+   Places are normalised before the rules: "between beats 5 and 6" is "after beat 5", "just /
+   right / immediately before X" is "before X"; beats named by type resolve against
+   :attr:`Context.beat_types`.
 3. **Grammar**: each clause is matched in full against :data:`RULES`, ordered
    ``(pattern, handler)`` pairs written over shared fragments (``%BEAT%`` with numbers,
    ordinals, "the last", "the penultimate", beat types and ranges; ``%CHUNK%``; ``%DUR%``;
@@ -32,6 +39,13 @@ prompt, a title, on-screen text) travel on, as values. Choices made here:
   is ``set_music`` before refine and ``regenerate_music`` at refine; a camera move is a spec
   edit for a beat (``set_camera``) and a new take for a chunk.
 * Relative colour words ("warmer colours") are ``adjust_palette``; named colours are a palette.
+  Other comparatives set the base value a style field takes ("a punchier mood" -> "punchy",
+  "smoother camera" -> "smooth"), by spelling rules (:func:`tools.grammar.base_of`).
+* The music's gain in dB (``set_music_volume``, the gain itself): "at/to N dB" or a signed
+  number alone is the level; a direction word with a number ("pull back by 5 dB", "nudge up
+  2 dB") is a step from the neutral 0 dB mix, since the current gain is not known here; "off",
+  "mute", "no music" are the floor (:data:`MUTE_DB`). For music, "softer/suave/doux/sanft"
+  is a gentler mood; only loud/quiet words (or a number) change its level.
 * The voiceover and captions (issue 13) are their own tools at any pause: ``set_voiceover``
   for a beat's line, ``set_voice`` (off, on, another or a named voice), ``set_captions``
   (burn, soft, off, bigger, smaller) and ``change_music_level`` when the music's level is
@@ -65,7 +79,7 @@ from pydantic import BaseModel, Field
 
 from agent.providers.replicate.catalog import load_catalog
 from agent.spec import BEAT_TYPES, MAX_DURATION_S, MAX_VOICEOVER_CHARS, MIN_DURATION_S
-from tools.grammar import ATTRIBUTES, VAGUE, Patterns, normalise, redraw, rephrase
+from tools.grammar import ATTRIBUTES, VAGUE, Patterns, base_of, normalise, redraw, rephrase
 from tools.lexicon import Reading, canonical
 
 Phase = Literal["plan", "storyboard", "chunks", "refine"]
@@ -424,9 +438,7 @@ def _adjective(text: str) -> str:
 
 def _base(word: str) -> str:
     """An adjective's base form: "moodier" -> "moody", "jazzier" -> "jazzy", "calmer" -> "calm"."""
-    if word in _BASE:
-        return _BASE[word]
-    return word[:-3] + "y" if len(word) > 5 and word.endswith("ier") else word
+    return _BASE.get(word) or base_of(word)
 
 
 # --- handlers: each maps a match to items, raises _Problem, or returns None (not mine) --------
@@ -475,7 +487,8 @@ _FRAME = set(
     okay fine better doable just only like say around roughly approximately to get bring down up
     in run runs last lasts keep please then rather prefer think need want into at most max maximum
     more than no so under below within less of and on making doing having going think enough
-    plenty right good perfect sufficient""".split()
+    plenty right good perfect sufficient also too leave done doable fit manage shorten cut trim
+    lengthen extend""".split()
 )
 _FRAMED_DUR = _compile(r"(?P<pre>.*?)\b(?P<d>%DUR%)(?P<post>.*)")
 
@@ -728,6 +741,20 @@ def _style(field: str) -> Handler:
         return [_Op({"op": "set_style", "field": field, "value": value})]
 
     return handler
+
+
+#: Comparatives that name another slot than the mood: a level, a tempo, a length, a size, a
+#: place in time, or no direction at all.
+_NOT_MOOD = frozenset("louder quieter faster slower quicker shorter longer bigger smaller "
+                      "larger higher lower later earlier sooner better worse".split())  # fmt: skip
+
+
+def _mood_comparative(m: re.Match[str], ctx: Context) -> list[_Item] | None:
+    """The whole ad's mood from any comparative ("make the whole thing a little snappier")."""
+    word = m["v"].split()[-1].lower()
+    if word in _NOT_MOOD or base_of(word) == word:
+        return None
+    return _style("mood")(m, ctx)
 
 
 def _music_brief(text: str) -> tuple[str | None, int | None, list[str] | None] | None:
@@ -1063,8 +1090,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:stop|quit) (?:pausing|asking(?: me)?|stopping|checking(?: with me)?)",
            r"(?:turn on |enable |switch on |use )?auto[ -]?(?:pilot|mode|run)(?: on)?",
            r"(?:there'?s )?no need to (?:check|ask)(?: with me| me)?(?: anymore)?",
-           r"(?:just )?(?:do|run|make|render|finish) (?:everything|it all|all of it|the rest)"
-           r"(?: for me)?",
            r"(?:(?:you )?(?:can )?(?:do|handle|finish|take) (?:the rest|it from here)|"
            r"i trust you|surprise me)"),
     *_rule(_finish,
@@ -1207,7 +1232,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"|go more |a bit |a little |more |slightly |much "
            r"|an? "
            r")*(?P<sh>pastels?)(?: look| feel| vibe| style| tones?| colou?rs| palette)?",
-           r"(?P<sh>warm|cool|tone) (?:the )?%HUE% (?:up|down|off)(?: a bit| a little| slightly)?",
            r"(?:give|make) (?:the )?%HUE% (?:an? )?%MORE%(?P<sh>%SHIFT%) (?:feel|look|tone|vibe|"
            r"touch|cast)",
            r"(?P<sh>warm|cool|tone) (?:up|down) (?:the )?%HUE%",
@@ -1215,8 +1239,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"deepen|enrich) (?:the )?%HUE%(?: a bit| a little| slightly)?"),
     # -- the whole ad: duration, product, title, style
     *_rule(_duration,
-           r"(?:make|set|change|cut|trim|shorten|lengthen|extend|bring|keep)(?: %IT%)?(?: down| up"
-           r"| back)?(?: to| at)? (?P<d>%DUR%)(?: long| total| in total| overall| max)?",
            r"%IT% (?:should be|to|is|at|:|should last|should run|lasts|runs) (?P<d>%DUR%)"
            r"(?: long)?",
            r"(?:switch|go|change|move) (?:it )?to (?P<d>%DUR%)",
@@ -1228,9 +1250,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
     *_rule(_duration,
            r"(?:could|can|should|would|will|shall) %IT% (?:be|last|run) (?P<d>%DUR%)(?: long)?",
            r"what if %IT% (?:was|were|is|lasted|ran) (?P<d>%DUR%)(?: long)?",
-           r"(?:i (?:want|need|'?d like|would like)|give me|let'?s (?:do|have|make|try)|how about|"
-           r"what about|maybe|try|go for|go with|make (?:it|this)|we need) (?:an? |just )?"
-           r"(?P<d>%DUR%)(?: long)?(?: (?:ad|video|spot|version|cut|one|edit|commercial))?",
            r"(?:make|set|change|cut|trim|shorten|lengthen|extend|bring|keep|let) %IT%(?: down| up| "
            r"back)? (?:last|run|be|take)(?: for)? (?P<d>%DUR%)(?: long)?"),
     (_FRAMED_DUR, _framed_duration),
@@ -1272,17 +1291,24 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:make|change|set) (?:the )?camera(?: work| moves?| movements?| language| style)? "
            r"(?:to |into |be |more )?(?P<v>.+)",
            r"camera(?: work)?(?::|=| should be) (?P<v>.+)"),
-    *_rule(_style("mood"),
-           r"(?:%IT%|the whole (?:ad|video|thing|spot)|everything|the (?:ad|video)) "
-           r"(?:should |needs to |must |to )?(?:feel|look|seem|be|sound)s? "
-           r"(?P<v>(?:(?:a bit|a little|much|more|even|way|slightly) )*%MOOD%"
-           r"(?: and (?:more )?%MOOD%)?)"),
+    *_rule(_mood_comparative,
+           r"(?:make|keep) (?:it|the (?:whole |entire )?(?:ad|video|spot|thing|film|commercial)|"
+           r"everything) (?:feel |look |be |seem )?(?P<v>(?:(?:a (?:bit|little|lot|touch|tad)"
+           r"|much|even|way|slightly|somewhat) )*[a-z]+er)",
+           r"(?:%IT%|the whole (?:ad|video|thing|spot)|everything) (?:should |needs to |must |to )?"
+           r"(?:feel|look|seem|be|sound)s? (?P<v>(?:(?:a bit|a little|much|even|way|slightly) )*"
+           r"[a-z]+er)"),
     *_rule(_style("mood"),
            r"make (?:it|the (?:ad|video|spot|whole thing)) (?P<v>(?:(?:a (?:bit|little|lot) |much "
            r"|more |even |way |slightly )*%MOOD%)(?: and (?:more )?%MOOD%)?)",
-           r"(?P<v>(?:(?:a (?:bit|little) |much )?more )%MOOD%)",
            r"(?:an? |the |more )?(?P<v>%MOOD%)(?: (?:mood|tone|vibes?|feel|style))?",
            r"(?:change|set|make) the (?:mood|tone|vibe|feel) (?:to |more |be )?(?P<v>.+)"),
+    *_rule(_mood_comparative,
+           # a comparative alone must look like one: -ier, a degree word, or a style noun
+           r"(?:(?:give (?:it|the (?:ad|video|whole thing))|go for|i'?d like|i want) )?"
+           r"(?:an? |the )?(?P<v>(?:(?:a bit|a little|much|even|way|slightly) )*[a-z]+er)"
+           r" (?:mood|tone|vibes?|feel|look|style|atmosphere)",
+           r"(?P<v>(?:(?:a bit|a little|much|even|way|slightly) )+[a-z]+er|[a-z]+ier)"),
     # -- music: volume before brief
     # -- voiceover and captions (the grammar's canonical phrasings, tools.grammar)
     *_rule(_say, r"say (?P<t>%QUOTED%) on (?P<b>%BEAT%)"),
@@ -1295,7 +1321,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"mute %MUSIC%|(?:remove|kill|drop|cut|turn off|disable|silence|lose) %MUSIC%",
            r"no %MUSIC%|%MUSIC% off|without (?:any )?%MUSIC%"),
     *_rule(_volume(0),
-           r"(?:set |put |make )?%MUSIC%(?: volume| level| gain)?(?: to| at)? (?P<db>%DB%)",
            r"%MUSIC%(?: volume| level| gain)?(?: should| needs to| must| can)? (?:be|sit|stay|go|"
            r"come in) (?:at |to |down to |around )?(?P<db>%DB%)",
            r"(?:bring|lower|raise|turn|drop|change|adjust|put|set|make|reduce|decrease|increase|"
@@ -1313,10 +1338,10 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"%MUSIC% (?:is )?(?:(?P<much>way |much |far )|a bit |a little |slightly )?too "
            r"(?:quiet|low|soft|weak)"),
     *_rule(_volume(-1),
-           rf"(?:make )?%MUSIC% {_DOWN}(?:quieter|softer|lower|down){_UP}",
+           rf"(?:make )?%MUSIC% {_DOWN}(?:quieter|lower|down){_UP}",
            r"(?:make )?%MUSIC% (?:should be |needs to be |must be |to be )?(?:by )?"
            r"(?P<db>\d+(?:\.\d+)?) ?db (?:quieter|softer|lower|down)",
-           rf"{_DOWN}(?:quieter|softer)(?: %MUSIC%)?{_UP}",
+           rf"{_DOWN}quieter(?: %MUSIC%)?{_UP}",
            rf"(?:turn|bring|knock|take|dial|pull|tone) (?:down %MUSIC%|%MUSIC% down){_UP}",
            rf"(?:lower|reduce|decrease|drop|dip|cut) %MUSIC%(?: volume| level)?{_UP}",
            r"(?:turn|bring) (?:it |the volume |the sound |the level )?down",
@@ -1353,8 +1378,10 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
                 "'new music'."), r"(?:change|fix) %MUSIC%"),
     # -- beats: timing, text, type, images, content, structure
     *_rule(_move_beat,
-           r"(?:move|put|shift|bring|place) (?P<b>%BEAT%) (?:to )?(?:right )?(?P<to>after|before|"
-           r"in front of|ahead of|behind) (?P<b2>%BEAT%)",
+           r"(?:move|put|shift|bring|place|slot|slide|stick|set) (?P<b>%BEAT%) "
+           r"(?:(?:forward|back|up|down|earlier|later) )?(?:so (?:that )?it (?:sits|goes|comes) )?"
+           r"(?:to (?:sit |go |come |be |land )?)?"
+           r"(?P<to>after|before|in front of|ahead of|behind) (?P<b2>%BEAT%)",
            r"(?P<b>%BEAT%) (?:should |must |needs to |has to )?(?:comes?|go(?:es)?|be|plays?"
            r"|appears?|"
            r"happens?) (?:right )?(?P<to>after|before) (?P<b2>%BEAT%)",
@@ -1366,8 +1393,6 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?:open|start|begin|lead|kick off) (?:with|on) (?P<b>%BEAT%)(?P<to>)",
            r"(?:end|close|finish|wrap up) (?:with|on) (?P<b>%BEAT%)(?P<to>)"),
     *_rule(_move_beat,
-           r"(?:move|put|place|insert|slot) (?P<b>%BEAT%) (?P<to>between) (?P<b2>%BEAT%) and "
-           r"(?:%BEAT%|%N%)",
            r"(?:move|shift|bump|push|bring) (?P<b>%BEAT%) (?P<to>up|down|earlier|later|sooner|left|"
            r"right|further)(?: by)?(?: (?P<n>%N%|one))?(?: (?:places?|positions?|slots?|spots?|"
            r"steps?))?",
@@ -1408,9 +1433,7 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"(?P<b>%BEAT%) (?:should|must|needs to|has to|can|could) (?:only |just )?"
            r"(?:be|last|run|"
            r"take) (?:only |just |at most |max )?(?P<d>%DUR%)(?: long)?",
-           r"(?:give|allow) (?P<b>%BEAT%) (?:only |just )?(?P<d>%DUR%)",
-           r"(?:make|set|change|keep|cut|trim|shorten|lengthen|extend) (?P<b>%BEAT%) "
-           r"(?:to |down to |up to )?(?:be |last |run )?(?:only |just )?(?P<d>%DUR%)(?: long)?"),
+           r"(?:give|allow) (?P<b>%BEAT%) (?:only |just )?(?P<d>%DUR%)"),
     *_rule(_retime,
            r"(?:make|set|change|retime|shorten|lengthen|extend|trim|cut|give)(?: the (?:length|"
            r"duration) of)? (?P<b>%BEAT%)(?: (?:length|duration))?(?: to| at| last)? (?P<d>%DUR%)"
@@ -1485,7 +1508,8 @@ RULES: list[tuple[re.Pattern[str], Handler]] = [
            r"show (?P<p>.+) (?:in|on) (?P<b>%BEAT%)",
            r"(?:in|on|for) (?P<b>%BEAT%),? (?:show|have|depict|feature|use) (?P<p>.+)"),
     *_rule(_add_beat,
-           r"(?:add|insert|include|put in|append|throw in) (?:an? |another |one more |a new |new )?"
+           r"(?:add|insert|include|put in|append|throw in|squeeze|slip|fit) (?:in )?"
+           r"(?:an? |another |one more |a new |new )?"
            r"(?P<ty>%TYPE%)(?: beat| scene| shot)?(?P<rest> .+)?",
            r"(?:add|insert|include|append) (?:an? |another |one more |a new |new )?"
            r"(?:beat|scene|shot) (?:of |for |with )?(?:an? |the )?(?P<ty>%TYPE%)(?P<rest> .+)?"),
@@ -1540,11 +1564,12 @@ _HEAD = re.compile(
     r"(?:i|we) (?:want|need|"
     r"prefer)(?= (?!to\b)\S)|also|and|then|"
     r"actually|ok(?:ay)?(?: so)?|yes|yeah|great|nice|perfect|alright|well|maybe|oh|hmm+|"
+    r"from (?:now|here) on|going forward|henceforth|"
     r"um+)\b[ ,]*(?=\S))+",
     re.I,
 )
 _TAIL = re.compile(
-    r"(?:[ ,]*\b(?:please|pls|thanks|thank you|thx|for me|now|instead|again|this time|a bit|"
+    r"(?:[ ,]*\b(?:please|pls|thanks|thank you|thx|for me|now|just|instead|again|this time|a bit|"
     r"a little|a touch|slightly|somewhat|from now on|from here on|overall|in general|throughout|"
     r"everywhere|across the board|(?:across|throughout|for|in|over) (?:the |this )?(?:whole |"
     r"entire )?(?:ad|video|spot|film|commercial|thing)|in (?:every|each|all) (?:the )?(?:beats?|"
@@ -1616,16 +1641,62 @@ def _split(text: str) -> list[tuple[str, str]]:
     return [(s, c) for s, c in out if c.strip()]
 
 
-def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
-    """The items one clause means, a problem with it, or None when no rule takes it."""
-    clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
+#: A clause that opens on a beat or chunk and says "again" or "anew" but no verb ("Clip 3
+#: nochmal mit Veo", "clip 2 with wan anew", "the seventh image again, as a snowy forest").
+_AGAIN_LEAD = _compile(
+    r"^(?P<r>(?:%BEATS%|%CHUNKS%))(?P<mid>(?: (?:with|using|on|via) (?:the )?%MODEL%)?),?"
+    r"(?: please)? (?:again|anew|once more|one more time)\b,?(?P<rest>.*)$"
+)
+
+
+#: A place next to a beat, said with a degree word ("just before the offer", "right after").
+_NEXT_TO = re.compile(r"\b(?:just|right|immediately|directly|straight) (after|before|behind|"
+                      r"ahead of|in front of)\b", re.I)  # fmt: skip
+#: A place between two beats ("between beats 5 and 6", "between the hook and the problem").
+_BETWEEN = _compile(r"\b(?:in )?between (?P<a>%BEAT%),? and (?:the )?(?:%BEAT%|%N%)(?!\w)")
+
+
+def _position(clause: str) -> str:
+    """Where a beat goes, as the rules say it: "between beats 5 and 6" is "after beat 5".
+
+    A new or moved beat goes right after the first of the two named; "just/right/immediately
+    before X" is "before X".
+    """
+    clause = _NEXT_TO.sub(r"\1", clause)
+    return _BETWEEN.sub(lambda m: f"after {m['a']}", clause)
+
+
+def _anew(clause: str) -> str:
+    """A new take for German's "generiere ... neu", "mach ... neu"; "anew" says how, not what."""
     low = clause.lower()
     if re.search(r" anew\b", low) and (_REGEN_START.match(clause) or low.startswith("make ")):
-        # "generiere ... neu", "mach ... neu": regenerate ...; "anew" says how, never what
-        clause = re.sub(r"^make ", "regenerate ", re.sub(r" anew\b", "", clause), flags=re.I)
+        return re.sub(r"^make ", "regenerate ", re.sub(r" anew\b", "", clause), flags=re.I)
+    return clause
+
+
+def _again(clause: str) -> str:
+    """A verbless "<target> again ..." as "regenerate <target> ..."; other clauses unchanged."""
+    if m := _AGAIN_LEAD.match(clause.strip()):
+        return f"regenerate {m['r']}{m['mid']}{m['rest']}"
+    return clause
+
+
+#: Words that make a request a standing instruction ("from now on, just keep going").
+_STANDING = re.compile(r"\b(?:from (?:now|here) on|going forward|henceforth)\b", re.I)
+
+
+def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
+    """The items one clause means, a problem with it, or None when no rule takes it."""
+    if (lead := _HEAD.sub("", clause).strip()) != (again := _again(lead)):
+        clause = again  # "Clip 1 nochmal": regenerate chunk 1
+    clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
+    low = clause.lower()
+    clause = _anew(clause)
     if re.search(r"\b(?:again|once more|one more time)\b", low):
         clause = _AGAIN.sub(r"\1", clause)  # "render chunk 3 again using veo": the same request
     clause = _APPROX.sub("", clause)  # "only 1.5 seconds", "around 90 bpm": the number
+    if re.search(r"\b(?:between|before|after|behind|ahead|front)\b", low):
+        clause = _position(clause)  # "between beats 5 and 6": after beat 5
     clause = re.sub(r"\bbrand[ -]new\b", "new", clause, flags=re.I)  # not the brand
     clause = _INSTEAD.sub(lambda m: f"{m['new']} {m['u1'] or m['u2']}", clause)  # "15, not 30 s"
     if re.match(r"(?:add|insert|append|put in) ", low):
@@ -1679,7 +1750,7 @@ _PATTERNS = Patterns(
 )
 _REF_START = _compile(
     rf"(?:{_BEAT}|{_CHUNK}|(?:the )?{_ORD} ones?\b|"
-    rf"(?:the )?{_ORD}(?=$| (?:with|using|via|on|as|in|to)\b)|"
+    rf"(?:the )?{_ORD}(?=$| (?:with|using|via|on|as|in|to|a|an)\b)|"
     rf"%MODEL%\b|(?:the )?(?:product|brand|title|"
     r"music|soundtrack|palette|colou?rs|lighting|camera|mood)\b)"
 )
@@ -1716,19 +1787,34 @@ def _elliptic(prev: str, clause: str) -> list[str]:
                 else again
             )
         return [again]
+    target = _REF_ANY.search(head)  # the beat or chunk the first clause is about
+    noun = re.search(r"(beat|scene|shot|image|picture|frame|photo|chunk|clip|segment)",
+                     target[0] if target else "", re.I)  # fmt: skip
+    if noun:
+        # a number alone stands for the same kind of target: "and 6 as a market", "and the 7
+        # with a desert", "and hailuo for 4"
+        body = _BARE_REF.sub(lambda m: f"{noun[1]} {m['n'] or m['n2']}", body, count=1)
+        if not re.search(rf"\b{_BEAT_NOUN}|chunk|clip|segment", body, re.I):
+            body = re.sub(rf"\b((?:the )?{_ORD})$", rf"\1 {noun[1]}", body, flags=re.I)
+    too = _TOO.fullmatch(body)
+    if target and too and (new := _REF_ANY.fullmatch(too["r"] or too["r2"])):
+        # "redo chunk 2 with kling and chunk 5 too": the same request for chunk 5
+        return [head[: target.start()] + new[0] + head[target.end() :]]
     start = _REF_START.match(body)
     if not start or not head:
         return []
     ref = _REF_START.search(head)
-    if ref and (noun := re.search(r"(beat|scene|shot|image|picture|frame|photo|chunk|clip|"
-                                  r"segment)", ref[0], re.I)):  # fmt: skip
+    if noun:
         body = re.sub(r"\bones?\b", noun[1], body, count=1)
-        if m := re.match(rf"((?:the )?{_ORD})(?=$| (?:with|using|via|on|as|in|to)\b)", body, re.I):
+        if m := re.match(rf"((?:the )?{_ORD})(?=$| (?:with|using|via|on|as|in|to|a|an)\b)", body,
+                         re.I):  # fmt: skip
             body = f"{m[1]} {noun[1]}{body[m.end() :]}"  # "and the fourth with hailuo"
     verb = head.split()[0] + " "
     prefix = head[: ref.start()] if ref and ref.start() > 0 else verb
     model_first = bool(re.match(_FRAGMENTS["%MODEL%"], body, re.I))
     heads = [verb, prefix] if model_first else [prefix, verb]
+    if model_first and ref and ref.start() == 0:
+        heads = [""]  # "veo for clip 1, and hailuo for 4": the clause says it all
     out = [h + body for h in dict.fromkeys(heads)]
     start = _REF_START.match(body)
     quote = re.search(r"[\"']", head)
@@ -1742,6 +1828,18 @@ def _elliptic(prev: str, clause: str) -> list[str]:
     return out
 
 
+#: A number alone where a beat or chunk is meant, in a clause after one named it: at the
+#: start before a preposition ("6 as a market"), or at the end after one ("hailuo for 4").
+_BARE_REF = _compile(
+    r"^(?:the )?(?P<n>\d+)(?= (?:with|using|via|on|as|in|into|to|a|an|too|also|as well)\b)"
+    r"|(?:(?<=\bfor )|(?<=\bon )|(?<=\bto )|(?<=\bin ))(?:the )?(?P<n2>\d+)$"
+)
+#: A clause that asks for the same again with another target ("and chunk 5 too", "do the same
+#: for beat 5", "same for the CTA").
+_TOO = _compile(
+    r"(?:also |and )?(?P<r>.+?),? (?:too|as well|also)"
+    r"|(?:and )?(?:do |make it )?(?:the )?same (?:thing )?(?:for|with|to|on) (?P<r2>.+)"
+)
 _PRONOUN = re.compile(
     r"^(\S+(?: up| over| again)?) (?:it|that|this|that one|this one|them)\b(.*)$", re.I
 )
@@ -1796,6 +1894,17 @@ def _new_take(result: list[_Item] | _Problem | None) -> bool:
         and it.tool in ("regenerate_beat", "regenerate_chunk")
         and it.args.get("prompt") is None
         for it in result
+    )
+
+
+_THEM = re.compile(r"\b(?:them|they|it)\b", re.I)
+
+
+def _about_captions(result: list[_Item] | _Problem | None) -> bool:
+    return (
+        isinstance(result, list)
+        and bool(result)
+        and all(isinstance(it, ToolCall) and it.tool == "set_captions" for it in result)
     )
 
 
@@ -1860,6 +1969,10 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
         own_command = own_command or (
             isinstance(result, list) and bool(result) and _style_of(result) is None
         )  # "make it 25 seconds"
+        if prev_ok and _about_captions(done[-1][1]) and _THEM.search(core):
+            captions = _THEM.sub("the captions", core, count=1)
+            if _about_captions(r := _parse(captions, ctx)):  # "..., keep them as a soft track"
+                result = r
         if (prev_ok and _about_music(done[-1][1]) and re.search(r"\bit\b", core, re.I)
                 and not own_command):  # fmt: skip
             music = re.sub(r"\bit\b", "the music", core, count=1, flags=re.I)
@@ -2108,7 +2221,8 @@ def _interpret(reading: Reading, ctx: Context) -> Interpretation:
     clean = reading.text
     if not clean:
         return Interpretation(reply="What would you like to change? " + possible(ctx.phase))
-    scene = redraw(_HEAD.sub("", _TAIL.sub("", clean)).strip(), _PATTERNS, whole=True)
+    whole_text = _anew(_again(_HEAD.sub("", _TAIL.sub("", clean)).strip()))
+    scene = redraw(whole_text, _PATTERNS, whole=True)
     if scene is not None and isinstance(whole := _rules(scene, ctx), list) and whole:
         if calls := _assemble(whole, ctx):  # "beat 2: moody and dark, candlelit": one beat
             return Interpretation(calls=calls)
@@ -2123,7 +2237,9 @@ def _interpret(reading: Reading, ctx: Context) -> Interpretation:
     unknown = [c for c, r in done if r is None]
     if not problems and not unknown:
         try:
-            if calls := _assemble(items, ctx):
+            if (calls := _assemble(items, ctx)) == [_CONTINUE] and _STANDING.search(clean):
+                calls = [_AUTO, _CONTINUE]  # "from now on, keep going": at every pause to come
+            if calls:
                 return Interpretation(calls=calls)
             unknown = [clean]
         except _Problem as exc:

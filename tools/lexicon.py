@@ -137,12 +137,27 @@ FRENCH: dict[str, str] = {
     "qu'est-ce qui": "what", "qu'est-ce que": "what",
     "dire": "say", "dise": "say", "dit": "say", "pourrais-tu": "", "peux-tu": "", "tu peux": "",
     "tu pourrais": "", "vous pouvez": "", "pouvez-vous": "", "pourriez-vous": "",
+    "peut-on": "can we", "on peut": "can we", "peut": "can", "peux": "can", "pourrait": "could",
+    "est-ce que": "", "est-ce qu'": "",
     "baisser": "lower", "monter": "raise",
     "augmenter": "raise", "enlever": "remove", "difference": "difference",
     "c'est combien": "what is the cost", "ca fait combien": "what is the cost",
     "d'un coup": "", "une demi-minute": "half a minute", "demi-minute": "half a minute",
     "battements par minute": "beats per minute",
     "demande": "ask", "demandes": "ask", "plus rien": "anymore", "plus jamais": "anymore",
+    # a scene after "comme", a standing instruction, steps, "too", a length as a question
+    "comme": "as", "a partir de maintenant": "from now on", "des maintenant": "from now on",
+    "dorenavant": "from now on", "a partir d'ici": "from now on", "etape": "step",
+    "etapes": "steps", "phase": "phase", "phases": "phases", "aussi": "too",
+    "le faire": "make it", "la faire": "make it", "en premiere position": "first",
+    "en derniere position": "last", "a la fin": "to the end", "au debut": "to the start",
+    "place": "place", "position": "position", "laisser": "leave", "laisse": "leave",
+    "qu'ai-je change": "what changed", "change entre": "changed between", "versus": "versus",
+    "tenir": "fit", "tiendrait": "fit", "tient": "fit",
+    "juste": "just", "homme": "man", "femme": "woman", "tout de suite": "right",
+    "completement": "completely",
+    "entierement": "completely", "decibels": "decibels", "decibel": "decibel", "vue": "image",
+    "cliche": "photo", "vignette": "frame", "muette": "muted", "muet": "muted",
 }
 
 GERMAN: dict[str, str] = {
@@ -263,6 +278,23 @@ GERMAN: dict[str, str] = {
     "erzeugen": "regenerate", "halbe": "half", "eine halbe minute": "half a minute",
     "schlage pro minute": "beats per minute", "unterschied": "difference", "auf einmal": "",
     "welcher zweig": "which branch",
+    # again, too, a standing instruction, steps, a length as a question
+    "nochmal": "again", "noch einmal": "again", "nochmals": "again", "erneut": "again",
+    "auch": "too", "ebenfalls": "too", "ab jetzt": "from now on", "von jetzt an": "from now on",
+    "ab sofort": "from now on", "von nun an": "from now on", "kunftig": "from now on",
+    "phase": "phase", "phasen": "phases", "schritte": "steps", "schritten": "steps",
+    "schieb": "move", "geht das": "can it be", "geht es": "can it be", "lassen": "leave",
+    "an die erste stelle": "to the start", "an erster stelle": "first",
+    "position": "position", "geandert": "changed", "versus": "versus", "gegen": "against",
+    "passt das": "does it fit", "passt es": "does it fit", "lasst sich": "can",
+    "mann": "man", "frau": "woman", "mannerstimme": "male voice", "frauenstimme": "female voice",
+    "konnen": "can", "gehen": "go", "sich": "", "verandert": "changed", "kann": "can",
+    "konnte": "could", "man": "",
+    "noch mal": "again", "direkt": "right", "gleich": "right", "unmittelbar": "immediately",
+    "komplett": "completely", "ganz": "completely", "vollig": "completely", "dezibel": "decibels",
+    "stumm": "mute", "stummschalten": "mute", "aufnahme": "shot", "standbild": "still",
+    "einzelbild": "frame", "frame": "frame",
+    "bei": "at",
 }
 
 SPANISH: dict[str, str] = {
@@ -369,6 +401,23 @@ SPANISH: dict[str, str] = {
     "pulsaciones": "beats per minute", "ppm": "beats per minute", "medio minuto": "half a minute",
     "diferencia": "difference", "de una vez": "",
     "pares de": "stop", "mas bien": "", "que rama": "which branch", "cual rama": "which branch",
+    # a scene after "como", a standing instruction, steps, "too", a length as a question
+    "como": "as", "a partir de ahora": "from now on", "de ahora en adelante": "from now on",
+    "desde ahora": "from now on", "fase": "phase", "fases": "phases", "paso": "step",
+    "pasos": "steps", "tambien": "too", "se puede": "can it", "se podria": "can it",
+    "dejar": "leave", "dejarlo": "leave it", "dejarla": "leave it", "deja": "leave",
+    "coloca": "put", "colocar": "put", "situa": "put", "lugar": "place", "posicion": "position",
+    "sitio": "place", "cambio": "changed", "cambie": "changed", "cambiaste": "changed",
+    "versus": "versus", "contra": "against", "en primer lugar": "first", "hay": "there is",
+    "podemos": "can we", "podriamos": "could we", "cabe": "fit", "cabria": "fit",
+    "y si": "what if", "dejamos": "leave", "dejas": "leave", "ponemos": "put", "hacemos": "make",
+    "justo": "just", "despues del": "after the", "despues": "after", "antes del": "before the",
+    "antes": "before", "por completo": "completely", "ha cambiado": "changed",
+    "hombre": "man", "mujer": "woman", "masculino": "male", "femenino": "female",
+    "inmediatamente": "immediately", "completamente": "completely",
+    "totalmente": "completely", "decibelios": "decibels", "decibelio": "decibel",
+    "fotograma": "frame", "fotogramas": "frames", "cuadro": "picture", "silencia": "mute",
+    "en ultimo lugar": "last", "al principio": "to the start", "al final": "to the end",
 }
 # fmt: on
 
@@ -377,7 +426,8 @@ LEXICONS: dict[str, dict[str, str]] = {"fr": FRENCH, "de": GERMAN, "es": SPANISH
 #: the reading of the whole verb; the particle then reads as nothing.
 SEPARABLE: dict[tuple[str, str], str] = {
     ("nimm", "raus"): "remove", ("nimm", "heraus"): "remove", ("nimm", "weg"): "remove",
-    ("lass", "weg"): "remove", ("mach", "aus"): "turn off", ("schalte", "aus"): "turn off",
+    ("lass", "weg"): "remove", ("fuge", "ein"): "add", ("fug", "ein"): "add",
+    ("mach", "aus"): "turn off", ("schalte", "aus"): "turn off",
     ("schalt", "aus"): "turn off", ("schalte", "ab"): "turn off", ("stell", "ab"): "turn off",
     ("schalte", "ein"): "turn on", ("schalt", "ein"): "turn on", ("schalte", "an"): "turn on",
     ("mach", "an"): "turn on", ("dreh", "auf"): "turn up", ("drehe", "auf"): "turn up",
@@ -402,11 +452,11 @@ _LESS = {"loud": "quieter", "fast": "slower", "slow": "faster", "dark": "lighter
          "long": "shorter", "short": "longer", "big": "smaller", "small": "bigger"}  # fmt: skip
 _VERB_END = {"make", "remove", "regenerate", "move", "add", "replace", "change", "rename", "say",
              "use", "lower", "raise", "swap", "show", "set", "shorten", "extend", "last", "be",
-             "continue"}  # fmt: skip
-_MODALS = {"should", "want"}
+             "continue", "leave", "go"}  # fmt: skip
+_MODALS = {"should", "want", "can", "could"}
 #: Inflection endings tried, longest first, when a word is not in a lexicon as written
 #: ("ruhigere" -> "ruhiger", "escenas" -> "escena").
-_ENDINGS = ("es", "en", "em", "e", "s", "n")
+_ENDINGS = ("es", "en", "em", "e", "s", "n", "r")
 #: English words: the slot words the lexicons read into, and common function words. A message
 #: with at least as many of these as of one language's own words is read as English.
 _ENGLISH = {w for lexicon in LEXICONS.values() for slot in lexicon.values() for w in slot.split()
@@ -540,6 +590,11 @@ def _language(words: list[str]) -> str:
     return best
 
 
+#: English ordinals a lexicon reads into ("le quatrième plan": the fourth shot).
+_ORDINAL_WORDS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth "
+                           "last penultimate".split())  # fmt: skip
+#: A number written as an ordinal in French ("4e", "4ème", "1er") or Spanish ("4º", "4ª").
+_NUMBERED = re.compile(r"(\d+)(?:e|eme|er|ere|re|o|a)")
 #: Nouns that name a beat only before its number ("mets le plan 4 ...": shot 4), elsewhere
 #: another word ("retour au plan": the plan).
 _BEFORE_NUMBER = {"fr": {"plan": "beat"}, "es": {"plano": "beat"}}
@@ -595,8 +650,11 @@ def canonical(source: str) -> Reading:
             if contiguous and n == 1 and span[0].group().lower() in ACCENTED.get(language, {}):
                 key = span[0].group().lower()
                 lexicon = {**lexicon, key: ACCENTED[language][key]}
+            if n == 1 and (om := _NUMBERED.fullmatch(key)):
+                lexicon = {**lexicon, key: f"{om[1]}th"}  # "la 4e image", "la 4a escena"
             numbered = _BEFORE_NUMBER.get(language, {}).get(key)
-            if n == 1 and numbered and i + 1 < len(words) and words[i + 1].isdigit():
+            ordinal = i > 0 and lexicon.get(words[i - 1], "") in _ORDINAL_WORDS
+            if n == 1 and numbered and (ordinal or i + 1 < len(words) and words[i + 1].isdigit()):
                 lexicon = {**lexicon, key: numbered}  # "le plan 4": shot 4, not the plan
             if contiguous and key in lexicon:
                 start, end = span[0].start(), span[-1].end()

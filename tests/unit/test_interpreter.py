@@ -217,7 +217,8 @@ CASES: list[tuple[str, str, list[Call]]] = [
     ("make the music louder", "refine", [volume(3.0)]),
     ("much louder music", "refine", [volume(6.0)]),
     ("quieter", "refine", [volume(-3.0)]),
-    ("softer music", "refine", [volume(-3.0)]),
+    ("softer music", "refine", [regen_music("soft")]),  # a gentler mood, not a level
+    ("the music 3 dB softer", "refine", [volume(-3.0)]),
     ("music at -6 dB", "refine", [volume(-6.0)]),
     ("turn the music down by 6 dB", "refine", [volume(-6.0)]),
     ("mute the music", "refine", [volume(-60.0)]),

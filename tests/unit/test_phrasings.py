@@ -4,8 +4,8 @@ The set is ``tests/fixtures/phrasings.toml``: each case is a message, the pause 
 and the tool calls a user means by it (no calls for a request that must be refused). A case
 counts as right only when the calls are exactly those, in order. ``dev`` cases were looked at
 while building the grammar; each ``held*`` split was written after the grammar of its day and
-run once untuned; its first-run accuracy is recorded in the fixture's header (``held15`` was
-the last, 11/40 = 0.275; its misses were then fixed by kind, so no split here is unseen any
+run once untuned; its first-run accuracy is recorded in the fixture's header (``held16`` was
+the last, 14/43 = 0.326; its misses were then fixed by kind, so no split here is unseen any
 more).
 Each split's accuracy is printed (``pytest -s``); the assertion (>= 0.95) is on all cases
 together, so it guards against regressions, not against unseen phrasings.

@@ -1,0 +1,169 @@
+"""The grammar's general mechanisms, each at the door a user meets (:func:`interpret`).
+
+Ellipsis across clauses, places between and next to beats, comparatives in base form, the
+music's gain in dB, and "softer" music as a mood. Each case is worded unlike the phrasing
+set's, so a mechanism that only knew those phrasings fails here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tools.grammar import base_of
+from tools.interpreter import VIDEO_MODELS, Context, interpret
+
+TYPES = ("hook", "problem", "product_reveal", "feature_highlight", "lifestyle", "social_proof",
+         "offer", "call_to_action", "logo_end_card")  # fmt: skip
+
+
+def _without_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value]
+    return value
+
+
+def _calls(text: str, phase: str) -> list[tuple[str, dict[str, Any]]]:
+    ctx = Context(phase=phase, beats=9, chunks=6, beat_types=TYPES)  # type: ignore[arg-type]
+    return [(c.tool, _without_none(c.args)) for c in interpret(text, ctx).calls]
+
+
+def _spec(*ops: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [("edit_spec", {"ops": [{k: v for k, v in o.items() if v is not None} for o in ops]})]
+
+
+@pytest.mark.parametrize(
+    ("text", "phase", "expected"),
+    [
+        ("redo picture 3 as an orchard in spring, and 8 as a ferry deck", "storyboard",
+         [("regenerate_beat", {"beat": 3, "prompt": "an orchard in spring"}),
+          ("regenerate_beat", {"beat": 8, "prompt": "a ferry deck"})]),
+        ("wan for segment 2, and kling for 6", "chunks",
+         [("regenerate_chunk", {"chunk": 2, "model": "wan"}),
+          ("regenerate_chunk", {"chunk": 6, "model": "kling"})]),
+        ("rerender clip 1 with hailuo 2.3 and clip 4 as well", "chunks",
+         [("regenerate_chunk", {"chunk": 1, "model": "hailuo-2.3"}),
+          ("regenerate_chunk", {"chunk": 4, "model": "hailuo-2.3"})]),
+        ("Clip 5 noch mal mit Kling 2.1", "chunks",
+         [("regenerate_chunk", {"chunk": 5, "model": "kling-v2.1"})]),
+        ("regenera el segundo fotograma como un tejado nevado", "storyboard",
+         [("regenerate_beat", {"beat": 2, "prompt": "un tejado nevado"})]),
+        ("redraw image 4 as a pier, then do the same for image 9", "storyboard",
+         [("regenerate_beat", {"beat": 4, "prompt": "a pier"}),
+          ("regenerate_beat", {"beat": 9, "prompt": "a pier"})]),
+        ("wan pour le clip 3 et kling pour le 5", "chunks",
+         [("regenerate_chunk", {"chunk": 3, "model": "wan"}),
+          ("regenerate_chunk", {"chunk": 5, "model": "kling"})]),
+    ],
+)  # fmt: skip
+def test_a_second_clause_inherits_what_it_leaves_out(
+    text: str, phase: str, expected: list[tuple[str, dict[str, Any]]]
+) -> None:
+    assert _calls(text, phase) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("squeeze a product reveal in between beats 6 and 7",
+         _spec({"op": "add_beat", "type": "product_reveal", "position": 7})),
+        ("put the end card immediately after the problem",
+         _spec({"op": "move_beat", "beat": 9, "position": 3})),
+        ("slide the hook right before the CTA",
+         _spec({"op": "move_beat", "beat": 1, "position": 7})),
+    ],
+)  # fmt: skip
+def test_places_between_and_next_to_beats_named_by_type(
+    text: str, expected: list[tuple[str, dict[str, Any]]]
+) -> None:
+    assert _calls(text, "plan") == expected
+
+
+@pytest.mark.parametrize(
+    ("word", "base"),
+    [("crunchier", "crunchy"), ("slimmer", "slim"), ("subtler", "subtle"), ("ruder", "rude"),
+     ("harsher", "harsh"), ("amber", "amber"), ("summer", "summer"), ("silver", "silver")],
+)  # fmt: skip
+def test_comparatives_fold_to_their_base_and_nouns_in_er_do_not(word: str, base: str) -> None:
+    assert base_of(word) == base
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [("a breezier mood", "mood", "breezy"), ("make the camera jerkier", "camera", "jerky"),
+     ("hazier lighting", "lighting", "hazy")],
+)  # fmt: skip
+def test_a_comparative_sets_the_base_value_of_its_style_field(
+    text: str, field: str, value: str
+) -> None:
+    assert _calls(text, "plan") == _spec({"op": "set_style", "field": field, "value": value})
+
+
+@pytest.mark.parametrize(
+    ("text", "gain_db"),
+    [
+        ("ease the soundtrack back by 7 decibels", -7.0),  # a step down
+        ("could the music sit around -18 dB?", -18.0),  # where it sits
+        ("raise the track to -4 dB", -4.0),  # a place, whatever the verb
+        ("score +1.5dB", 1.5),
+        ("kill the music entirely", -60.0),
+        ("baja la música 5 decibelios", -5.0),
+    ],
+)
+def test_the_music_gain_in_db_with_any_verb(text: str, gain_db: float) -> None:
+    assert _calls(text, "refine") == [("set_music_volume", {"gain_db": gain_db})]
+
+
+def test_softer_music_is_a_gentler_mood_and_a_level_only_with_a_number() -> None:
+    assert _calls("la música un poco más suave", "refine") == [
+        ("regenerate_music", {"mood": "soft"})
+    ]
+    assert _calls("the music 4 dB softer", "refine") == [("set_music_volume", {"gain_db": -4.0})]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["¿y si lo dejamos en 25 segundos?", "geht das auch in 25 Sekunden?",
+     "on peut le faire en 25 secondes ?"],
+)  # fmt: skip
+def test_a_length_asked_as_a_question(text: str) -> None:
+    assert _calls(text, "plan") == _spec({"op": "set_duration", "duration_s": 25.0})
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["going forward, never stop between steps", "desde ahora no te detengas entre pasos",
+     "ab sofort nicht mehr zwischen den Schritten anhalten"],
+)  # fmt: skip
+def test_a_standing_instruction_not_to_stop_turns_auto_continue_on(text: str) -> None:
+    assert _calls(text, "storyboard") == [
+        ("set_auto_continue", {"enabled": True}),
+        ("continue_pipeline", {}),
+    ]
+
+
+def test_from_now_on_makes_going_on_a_standing_instruction() -> None:
+    assert _calls("from here on, just carry on", "plan") == [
+        ("set_auto_continue", {"enabled": True}),
+        ("continue_pipeline", {}),
+    ]
+    assert _calls("carry on", "plan") == [("continue_pipeline", {})]
+
+
+@pytest.mark.parametrize("text", ["une voix de femme", "voz de hombre", "eine Männerstimme"])
+def test_a_kind_of_voice_in_fr_es_de_is_answered_not_taken_for_a_name(text: str) -> None:
+    ctx = Context(phase="refine", beats=9, chunks=6)
+    result = interpret(text, ctx)
+    assert result.calls == [] and "single voice" in (result.reply or "")
+
+
+def test_every_versioned_model_of_the_registry_is_read_after_nochmal() -> None:
+    """Model ids come from the catalog; a version typed with spaces maps onto its id."""
+    for name in VIDEO_MODELS:
+        typed = name.replace("-", " ").replace(" v2", " 2")
+        assert _calls(f"Clip 2 nochmal mit {typed}", "chunks") == [
+            ("regenerate_chunk", {"chunk": 2, "model": name})
+        ], typed
