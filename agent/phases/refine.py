@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import shutil
@@ -204,17 +205,32 @@ async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     music: Blob | None = None
     scoring = soundtrack(state, deps.registry)
     steps = (1 if scoring is None else 2) + (1 if has_lines(state["spec"], state["options"]) else 0)
-    if scoring is not None:
+
+    async def score() -> Blob | None:
+        if scoring is None:
+            return None
         composer, req = scoring
 
         async def compose(dst: Path) -> None:
             await composer.compose(req, dst)
 
-        music = await rec.produce(composer.describe(req), "music", ".mp3", compose)
+        return await rec.produce(composer.describe(req), "music", ".mp3", compose)
+
+    # The music and the voice do not depend on each other: made at once, on two cores.
+    scored = asyncio.ensure_future(score())
+    try:
+        spoken = await voiceover(state, deps, rec)
+        music = await scored
+    finally:
+        if not scored.done():
+            scored.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await scored
+        elif not scored.cancelled():
+            scored.exception()  # seen: when the voice failed, its error is the one raised
+    if music is not None:
         updates["music"] = await rec.register("music", "mp3", "audio/mpeg", music)
         progress(runtime, "refine", "music", steps, reused=music.reused)
-
-    spoken = await voiceover(state, deps, rec)
     updates.update(spoken.updates)
     for name in ("voiceover", "subtitles"):  # turned off on this branch: not listed any more
         if name not in spoken.updates and name in state["artifacts"]:
