@@ -44,6 +44,9 @@ GAP_S: Final = 0.1
 TAIL_S: Final = 0.05
 #: Shortest cue worth showing, seconds.
 MIN_CUE_S: Final = 0.3
+#: Version of :func:`caption_image`'s drawing; bump when drawn captions look different, so
+#: memoised chunks with the old ones are not reused.
+DRAWING_VERSION: Final = 2
 
 _SYSTEM_FONTS: Final = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 #: (file name, family libass matches) per language written outside Latin/Greek/Cyrillic.
@@ -209,9 +212,9 @@ def _font(path: Path, family: str, size: int) -> ImageFont.FreeTypeFont:
     """The font at a libass font size: libass fits ascender + descender into ``size``."""
     engine = ImageFont.Layout.RAQM if features.check_feature("raqm") else ImageFont.Layout.BASIC
     index = _TTC_INDEX.get(family, 0)
-    probe = ImageFont.truetype(os.fspath(path), size, index=index, layout_engine=engine)
-    ascent, descent = probe.getmetrics()
-    em_px = max(1, round(size * size / max(1, ascent + descent)))
+    probe = ImageFont.truetype(os.fspath(path), 1000, index=index, layout_engine=engine)
+    ascent, descent = probe.getmetrics()  # at 1000 px, so whole-pixel rounding is negligible
+    em_px = max(1, round(size * 1000 / max(1, ascent + descent)))
     return ImageFont.truetype(os.fspath(path), em_px, index=index, layout_engine=engine)
 
 

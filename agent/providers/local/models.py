@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from agent import captions
 from agent.media import X264_ID, Media
 from agent.memo import Call
 from agent.providers.base import ClipRequest, ImageRequest, MusicRequest
@@ -131,7 +132,10 @@ class LocalVideo:
         if req.frames is not None:
             params |= {"frames": req.frames, "skip_frames": req.skip_frames}
         if req.captions is not None and req.captions.cues:
-            params |= {"captions": req.captions.model_dump(mode="json")}
+            params |= {
+                "captions": req.captions.model_dump(mode="json"),
+                "drawing": captions.DRAWING_VERSION,
+            }
         return Call(
             "local",
             "motion",
