@@ -2,10 +2,11 @@
 
 :func:`render_clip` animates a start image with one of the spec's camera moves and encodes it
 as a canonical chunk (see :mod:`agent.media`). It is deterministic for a seed, needs no
-network. A 5 s 720p clip (120 frames) cost about 1.9-2.1 CPU-s of drawing (Pillow
-resampling and feeding FFmpeg) and 3.2-3.3 CPU-s of FFmpeg (x264 veryfast) on the loaded
-shared machine here; x264 superfast (:data:`agent.media.X264_ARGS`) takes about 0.6x of that.
-Only the frames a chunk keeps are made.
+network. A 5 s 720p clip (120 frames) cost about 1.25-1.7 CPU-s of drawing (Pillow
+resampling, 7 ms of it per frame the luma plane's, and feeding FFmpeg) and 1.7-2.0 CPU-s of
+FFmpeg (x264 superfast, :data:`agent.media.X264_ARGS`) on the loaded shared machine here
+(December 2026); captions drawn in add no measurable CPU. Only the frames a chunk keeps are
+made.
 
 Smooth, sub-pixel motion
     FFmpeg's ``zoompan`` and ``crop`` place the window on whole pixels, so slow moves step and
