@@ -10,8 +10,9 @@ language the speech model does not pronounce), the cues are timed from the lines
 documented speaking rate (:func:`~agent.providers.local.voiceover.speaking_time_s`).
 
 The beats of one ad render in parallel and each needs every cue (a line may run past its
-beat), so :func:`spoken_lines` runs once per event loop for a given set of lines and the
-other callers wait for its result instead of speaking the same lines again.
+beat), so :func:`spoken_lines` runs once per event loop for a given branch, phase and set of
+lines, and the other callers wait for its result instead of speaking the same lines again
+(each branch still files its own cost events).
 """
 
 from __future__ import annotations
@@ -145,7 +146,7 @@ async def spoken_lines(spec: Spec, options: Options, deps: Deps, rec: Recorder) 
     lines = [b for b in spec.beats if b.voiceover.strip()]
     who = None if speaking is None else (speaking[0].name, speaking[1], options.voice_model)
     ident = json.dumps(
-        [who, spec.language, spec.duration_s, options.seed,
+        [rec.video_id, rec.branch, rec.phase, who, spec.language, spec.duration_s, options.seed,
          [(b.index, b.start_s, b.voiceover) for b in lines]],
         default=str,
     )  # fmt: skip
