@@ -214,12 +214,20 @@ async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
         async def compose(dst: Path) -> None:
             await composer.compose(req, dst)
 
-        return await rec.produce(composer.describe(req), "music", ".mp3", compose)
+        made = await rec.produce(composer.describe(req), "music", ".mp3", compose)
+        updates["music"] = await rec.register("music", "mp3", "audio/mpeg", made)
+        progress(runtime, "refine", "music", steps, reused=made.reused)
+        return made
 
-    # The music and the voice do not depend on each other: made at once, on two cores.
+    # The music and the voice do not depend on each other: made at once, on two cores; each
+    # reports its progress when it is done.
     scored = asyncio.ensure_future(score())
     try:
         spoken = await voiceover(state, deps, rec)
+        if spoken.updates:
+            progress(runtime, "refine", "voiceover", steps, reused=all(
+                b.reused for b in (spoken.stem, spoken.subtitles) if b is not None
+            ))  # fmt: skip
         music = await scored
     finally:
         if not scored.done():
@@ -228,17 +236,10 @@ async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
                 await scored
         elif not scored.cancelled():
             scored.exception()  # seen: when the voice failed, its error is the one raised
-    if music is not None:
-        updates["music"] = await rec.register("music", "mp3", "audio/mpeg", music)
-        progress(runtime, "refine", "music", steps, reused=music.reused)
     updates.update(spoken.updates)
     for name in ("voiceover", "subtitles"):  # turned off on this branch: not listed any more
         if name not in spoken.updates and name in state["artifacts"]:
             updates[name] = None
-    if spoken.updates:
-        progress(runtime, "refine", "voiceover", steps, reused=all(
-            b.reused for b in (spoken.stem, spoken.subtitles) if b is not None
-        ))  # fmt: skip
 
     options = state["options"]
     spec = state["spec"]
