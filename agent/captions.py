@@ -11,17 +11,26 @@ size follows the frame's short side (:data:`CAPTION_SIZE`): 40 px on 1280x720 an
 59 px on 1080x1080, times the user's ``caption_scale``. The font has the language's glyphs:
 DejaVu Sans Bold (Latin, Greek, Cyrillic; shipped in matplotlib's wheel) or the Noto faces the
 storyboard uses for other scripts.
+
+Two ways to put captions in the picture, one style: :func:`write_ass` for libass (FFmpeg's
+``subtitles`` filter re-encodes a finished video with them: what refine does for clips from
+real video models), and :func:`caption_image` for the offline motion renderer, which draws
+them into its frames as it makes them, so the video is encoded once. Both place the text by
+the same rules (size, outline, margins, bottom centre) from the same cues.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Final
 
 import pysubs2
+from PIL import Image, ImageDraw, ImageFont, features
 
 #: Caption height against the frame's short side (at ``caption_scale`` 1.0).
 CAPTION_SIZE: Final = 0.055
@@ -35,6 +44,9 @@ GAP_S: Final = 0.1
 TAIL_S: Final = 0.05
 #: Shortest cue worth showing, seconds.
 MIN_CUE_S: Final = 0.3
+#: Version of :func:`caption_image`'s drawing; bump when drawn captions look different, so
+#: memoised chunks with the old ones are not reused.
+DRAWING_VERSION: Final = 2
 
 _SYSTEM_FONTS: Final = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 #: (file name, family libass matches) per language written outside Latin/Greek/Cyrillic.
@@ -48,6 +60,12 @@ _NOTO: Final[dict[str, tuple[str, str]]] = {
     "th": ("NotoSansThai-Bold.ttf", "Noto Sans Thai"),
     "hi": ("NotoSansDevanagari-Bold.ttf", "Noto Sans Devanagari"),
 }
+#: Face of each family inside the Noto CJK collection (``NotoSansCJK-Bold.ttc``).
+_TTC_INDEX: Final[dict[str, int]] = {
+    "Noto Sans CJK JP": 0, "Noto Sans CJK KR": 1, "Noto Sans CJK SC": 2, "Noto Sans CJK TC": 3,
+}  # fmt: skip
+#: Languages written without spaces between words: wrapped between any two characters.
+_UNSPACED: Final = frozenset({"ja", "zh", "th"})
 
 
 @dataclass(frozen=True)
@@ -182,3 +200,116 @@ def write_ass(
         marginv=round(height * SAFE_MARGIN),
     )
     subs.save(os.fspath(path), format_="ass", encoding="utf-8")
+
+
+def caption_outline_px(size_px: tuple[int, int], scale: float = 1.0) -> float:
+    """Width of the black outline around the captions' letters, pixels (ASS ``Outline``)."""
+    return max(1.0, caption_size_px(size_px, scale) / 12)
+
+
+@cache
+def _font(path: Path, family: str, size: int) -> ImageFont.FreeTypeFont:
+    """The font at a libass font size: libass fits ascender + descender into ``size``."""
+    engine = ImageFont.Layout.RAQM if features.check_feature("raqm") else ImageFont.Layout.BASIC
+    index = _TTC_INDEX.get(family, 0)
+    probe = ImageFont.truetype(os.fspath(path), 1000, index=index, layout_engine=engine)
+    ascent, descent = probe.getmetrics()  # at 1000 px, so whole-pixel rounding is negligible
+    em_px = max(1, round(size * 1000 / max(1, ascent + descent)))
+    return ImageFont.truetype(os.fspath(path), em_px, index=index, layout_engine=engine)
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width_px: float, unspaced: bool) -> list[str]:
+    """Break ``text`` into lines no wider than ``width_px`` (a long word stays whole).
+
+    Greedy over words (characters for languages written without spaces), then evened out:
+    the same number of lines, each as close to the same width as the words allow, as
+    libass's smart wrapping (``WrapStyle 0``) does.
+    """
+    units = list(text) if unspaced else text.split()
+    sep = "" if unspaced else " "
+    if not units:
+        return []
+
+    def fits(parts: list[str], limit: float) -> list[str] | None:
+        lines: list[str] = []
+        for unit in parts:
+            candidate = f"{lines[-1]}{sep}{unit}" if lines else unit
+            if lines and font.getlength(candidate) <= limit:
+                lines[-1] = candidate
+            else:
+                lines.append(unit)
+        return lines
+
+    greedy = fits(units, width_px) or []
+    if len(greedy) < 2:
+        return greedy
+    low, high = width_px / len(greedy), width_px  # the narrowest width that keeps the count
+    for _ in range(12):
+        mid = (low + high) / 2
+        if len(fits(units, mid) or []) <= len(greedy):
+            high = mid
+        else:
+            low = mid
+    return [line.strip() for line in fits(units, high) or greedy]
+
+
+@dataclass(frozen=True)
+class CaptionImage:
+    """One caption drawn for the motion renderer.
+
+    Attributes:
+        image: RGBA, white letters with a black outline on transparency; even width and
+            height.
+        left_px, top_px: where its top-left corner goes on the frame, both even (so it lines
+            up with the half-size chroma planes of ``yuv420p``).
+    """
+
+    image: Image.Image
+    left_px: int
+    top_px: int
+
+
+def caption_image(
+    text: str, size_px: tuple[int, int], language: str, scale: float = 1.0
+) -> CaptionImage:
+    """Draw one caption as libass draws :func:`write_ass`'s style, for a frame of ``size_px``.
+
+    Same font (:func:`font_for`), size (:func:`caption_size_px`, as libass sizes fonts:
+    ascender + descender), outline (:func:`caption_outline_px`), wrapping inside the
+    title-safe width, centred, its last line's box :data:`SAFE_MARGIN` of the height above
+    the bottom. Scripts written right to left or with joined letters are shaped with raqm.
+
+    Args:
+        text: the cue's text.
+        size_px: (width, height) of the video, pixels.
+        language: ISO 639-1 code (picks the font).
+        scale: the user's caption scale (1.0 default).
+
+    Raises:
+        FileNotFoundError: the language's font is not installed (names the package).
+    """
+    width, height = size_px
+    path, family = font_for(language)
+    font = _font(path, family, caption_size_px(size_px, scale))
+    stroke = round(caption_outline_px(size_px, scale))
+    margin = round(width * SAFE_MARGIN)
+    lines = _wrap(text, font, width - 2 * margin - 2 * stroke, language in _UNSPACED) or [""]
+    ascent, descent = font.getmetrics()
+    line_h = ascent + descent
+    boxes = [font.getbbox(line, stroke_width=stroke) for line in lines]
+    text_w = math.ceil(max(b[2] - b[0] for b in boxes))
+    img_w = min(width, text_w + 2 * stroke + 4)
+    img_h = line_h * len(lines) + 2 * stroke + 4
+    img_w, img_h = img_w + img_w % 2, img_h + img_h % 2
+    image = Image.new("RGBA", (img_w, img_h), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    for k, (line, box) in enumerate(zip(lines, boxes, strict=True)):
+        x = (img_w - (box[2] - box[0])) / 2 - box[0]
+        y = stroke + 2 + k * line_h
+        draw.text(
+            (x, y), line, font=font, fill=(255, 255, 255, 255),
+            stroke_width=stroke, stroke_fill=(0, 0, 0, 255),
+        )  # fmt: skip
+    left = max(0, (width - img_w) // 2)
+    top = max(0, height - round(height * SAFE_MARGIN) - img_h + stroke + 2)
+    return CaptionImage(image, left - left % 2, top - top % 2)

@@ -25,26 +25,33 @@ Uses a fresh data directory and embedded PostgreSQL (so the memo starts empty), 
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import os
-import re
-import resource
-import statistics
-import subprocess
 import sys
-import tempfile
-import time
-from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
 
-from agent.db import embedded_server
-from agent.deps import open_deps
-from agent.settings import Settings
-from agent.spec import ASPECT_SIZE_PX, Aspect
-from agent.state import Options, Subtitles, VideoRequest
-from agent.studio import ProgressEvent, Studio
+# Run as a script, this file's directory comes first on sys.path, and ``benchmarks/queue.py``
+# would stand in for the standard library's ``queue`` (which psycopg imports): put the
+# repository there instead.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [os.path.dirname(_HERE)] + [p for p in sys.path if os.path.abspath(p or ".") != _HERE]
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import re  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Iterable  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from agent.db import embedded_server  # noqa: E402
+from agent.deps import open_deps  # noqa: E402
+from agent.settings import Settings  # noqa: E402
+from agent.spec import ASPECT_SIZE_PX, Aspect  # noqa: E402
+from agent.state import Options, Subtitles, VideoRequest  # noqa: E402
+from agent.studio import ProgressEvent, Studio  # noqa: E402
 
 PROMPT = "Create a 30-second Nike sneaker ad, energetic style"
 DURATION_S = 30.0

@@ -6,7 +6,15 @@ the previous chunk's last frame, and the last one is trimmed so the beat lasts e
 number of frames. Beats render in parallel; the chunks of one beat render in order.
 
 A ``frame_exact`` model (the local one) is asked for just the frames a chunk keeps, and its
-clip is the chunk: nothing is drawn or encoded to be trimmed away, nor encoded twice.
+clip is the chunk: nothing is drawn or encoded to be trimmed away, nor encoded twice. When
+every chunk of the ad comes from such a model and the captions are burned in, the model
+draws them into its frames too (:func:`drawn_captions`): the lines are spoken here first
+(:func:`agent.phases.voicing.spoken_lines`, memoised; refine gets the same audio and cues),
+and refine only muxes. A chained chunk then starts from its predecessor's last frame as
+drawn, without captions (the model's ``last_frame``), not from a decoded captioned one.
+Refine re-derives the chunks with the branch's caption settings (:func:`picture`): the
+memo answers when nothing changed; a caption edit there ("bigger captions", "captions off",
+a new line) re-renders the chunks whose captions change, and the stitch.
 
 When the beat's video model takes an end frame (Hailuo-02 ``last_frame_image``, Kling pro
 ``end_image``, Veo 3.1 ``last_frame``), nothing has to wait for a previous chunk: every chunk
@@ -20,7 +28,7 @@ last frames both survive the trim (DESIGN.md §1).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -28,9 +36,10 @@ from typing import Any, NamedTuple
 from langgraph.runtime import Runtime
 from langgraph.types import Send
 
+from agent.captions import Cue
 from agent.deps import Deps
 from agent.errors import ReelgraphError
-from agent.media import X264_ARGS, X264_ID
+from agent.media import X264_ARGS, X264_ID, Media
 from agent.memo import Blob, Call, Recorder
 from agent.phases.common import (
     BeatTask,
@@ -42,7 +51,8 @@ from agent.phases.common import (
     progress,
     recorder,
 )
-from agent.providers.base import ClipRequest, VideoProvider
+from agent.phases.voicing import VoiceSettings, spoken_lines
+from agent.providers.base import CaptionCue, CaptionTrack, ClipRequest, VideoProvider
 from agent.providers.registry import Registry
 from agent.spec import FPS, Beat, Spec
 from agent.state import ArtifactRef, State
@@ -277,37 +287,204 @@ async def _beat_chunks(task: BeatTask, video: VideoProvider, runtime: Runtime[De
     return _BeatChunks(deps, spec, beat, jobs, mine, rec, start)
 
 
-async def _render_chained(
-    task: BeatTask, video: VideoProvider, runtime: Runtime[Deps]
-) -> dict[str, Any]:
-    """The beat's chunks in order, each starting from the previous chunk's last frame."""
-    deps, spec, beat, jobs, mine, rec, start = await _beat_chunks(task, video, runtime)
+def drawn_captions(task: State | BeatTask, registry: Registry) -> bool:
+    """Whether the video model draws the burned captions into the chunks itself.
+
+    True when captions are burned in, some beat has a line, the ad's chunks are chained (no
+    end frames) and every chunk's model (overrides included) is :func:`frame_exact`.
+    Otherwise the chunks are clean and refine burns the captions in (one more encode).
+
+    Raises:
+        UserError: a video model is unknown.
+    """
+    spec, options = task["spec"], task["options"]
+    if spec is None or VoiceSettings.of(spec, options).subtitles != "burn":
+        return False
+    if not any(b.voiceover.strip() for b in spec.beats):
+        return False
+    return _all_frame_exact(task, registry)
+
+
+def _all_frame_exact(task: State | BeatTask, registry: Registry) -> bool:
+    spec = task["spec"]
+    assert spec is not None
+    video = registry.video(task["options"].video_model)
+    if video.end_frame:
+        return False
+    for job in plan_chunks(spec, video.clip_lengths_s):
+        direction = override(task, chunk_name(job.index))
+        if not frame_exact(registry.video(direction.model) if direction.model else video):
+            return False
+    return True
+
+
+def chunk_captions(
+    cues: list[Cue], spec: Spec, jobs: list[ChunkJob], job: ChunkJob, scale: float
+) -> CaptionTrack | None:
+    """The cues on one chunk, timed from its first frame; None when none is on it.
+
+    Args:
+        cues: the ad's cues (seconds from the ad's start).
+        spec: the plan (language of the captions).
+        jobs: every chunk of the ad, from :func:`plan_chunks`.
+        job: the chunk.
+        scale: the branch's caption scale.
+    """
+    first = sum(j.frames for j in jobs[: job.index])
+    start_s, end_s = first / FPS, (first + job.frames) / FPS
+    on = [
+        CaptionCue(
+            text=c.text,
+            start_s=round(max(c.start_s, start_s) - start_s, 6),
+            end_s=round(min(c.end_s, end_s) - start_s, 6),
+        )
+        for c in cues
+        if c.start_s < end_s and c.end_s > start_s
+    ]
+    if not on:
+        return None
+    return CaptionTrack(language=spec.language, scale=scale, cues=tuple(on))
+
+
+async def _drawn_cues(task: State | BeatTask, deps: Deps, rec: Recorder) -> list[Cue] | None:
+    """The ad's cues when the model draws the captions (:func:`drawn_captions`), else None."""
+    spec = task["spec"]
+    if spec is None or not drawn_captions(task, deps.registry):
+        return None
+    return (await spoken_lines(spec, task["options"], deps, rec)).cues
+
+
+#: Called with each chunk as it is made: (name, the model's clip, the chunk).
+ChunkDone = Callable[[str, Blob, Blob], Awaitable[None]]
+
+
+async def chained_chunks(
+    task: State | BeatTask,
+    beat_index: int,
+    video: VideoProvider,
+    deps: Deps,
+    rec: Recorder,
+    cues: list[Cue] | None,
+    done: ChunkDone,
+) -> None:
+    """Make one beat's chunks in order, each from the previous chunk's last frame.
+
+    Args:
+        task: the branch's state, or the beat's fan-out task.
+        beat_index: the beat.
+        video: the branch's video model.
+        deps: the run's dependencies.
+        rec: the recorder the calls are filed with.
+        cues: the ad's cues to draw in (:func:`_drawn_cues`), or None for clean chunks.
+        done: called with each chunk, in order.
+
+    Raises:
+        UserError: an override's video model is unknown.
+        ProviderError, MediaError: a clip or its conform failed.
+    """
+    spec = task["spec"]
+    assert spec is not None, "chunks before the plan exists"
+    beat = spec.beats[beat_index]
+    jobs = plan_chunks(spec, video.clip_lengths_s)
+    mine = [j for j in jobs if j.beat_index == beat.index]
+    start = task["artifacts"][beat_name(beat.index)]
+    scale = VoiceSettings.of(spec, task["options"]).caption_scale
     frame = Frame(start.sha256, deps.store.local_path(start.sha256))
-    refs = {}
     for k, job in enumerate(mine):
         _, name, model, req = chunk_clip(task, beat, job, k, video, deps.registry, frame, None)
         exact = frame_exact(model)
         if exact:  # only the frames the chunk keeps: the clip is the chunk
             req = req.model_copy(update={"frames": job.frames, "skip_frames": job.skip_frames})
+        clean = req
+        if exact and cues is not None:
+            req = req.model_copy(update={"captions": chunk_captions(cues, spec, jobs, job, scale)})
 
         async def animate(dst: Path, req: ClipRequest = req, model: VideoProvider = model) -> None:
             await model.animate(req, dst)
 
         clip = await rec.produce(model.describe(req), name, ".mp4", animate)
-        chunk = clip if exact else await _conform(runtime, rec, name, job, clip, spec)
-        refs[name] = await rec.register(name, "mp4", "video/mp4", chunk)
-        progress(runtime, "chunks", name, len(jobs) + 1, reused=clip.reused)  # + the stitch
+        chunk = clip if exact else await _conform(deps.media, rec, name, job, clip, spec)
+        await done(name, clip, chunk)
         if k == len(mine) - 1:
             break
+        drawn = getattr(model, "last_frame", None) if exact else None
+        if drawn is not None:  # the frame as drawn, never with captions on it
 
-        async def last_frame(dst: Path, src: Path = chunk.path) -> None:
-            dst.write_bytes(await deps.media.last_frame(src))
+            async def draw_last(dst: Path, req: ClipRequest = clean, model: Any = model) -> None:
+                await model.last_frame(req, dst)
 
-        last = await rec.produce(
-            Call("ffmpeg", "last_frame", {}, inputs=(chunk.sha256,)), name, ".png", last_frame
-        )
+            describe: Any = getattr(model, "describe_last_frame")  # noqa: B009
+            last = await rec.produce(describe(clean), name, ".png", draw_last)
+        else:
+
+            async def last_frame(dst: Path, src: Path = chunk.path) -> None:
+                dst.write_bytes(await deps.media.last_frame(src))
+
+            call = Call("ffmpeg", "last_frame", {}, inputs=(chunk.sha256,))
+            last = await rec.produce(call, name, ".png", last_frame)
         frame = Frame(last.sha256, last.path)
+
+
+async def _render_chained(
+    task: BeatTask, video: VideoProvider, runtime: Runtime[Deps]
+) -> dict[str, Any]:
+    """The beat's chunks in order, each starting from the previous chunk's last frame."""
+    deps, _, beat, jobs, _, rec, _ = await _beat_chunks(task, video, runtime)
+    cues = await _drawn_cues(task, deps, rec)
+    refs: dict[str, ArtifactRef] = {}
+
+    async def done(name: str, clip: Blob, chunk: Blob) -> None:
+        refs[name] = await rec.register(name, "mp4", "video/mp4", chunk)
+        progress(runtime, "chunks", name, len(jobs) + 1, reused=clip.reused)  # + the stitch
+
+    await chained_chunks(task, beat.index, video, deps, rec, cues, done)
     return {"artifacts": refs}
+
+
+async def picture(state: State, deps: Deps, rec: Recorder) -> tuple[dict[str, Blob], Blob] | None:
+    """The chunks and stitched video with the branch's caption settings, for refine.
+
+    For an ad whose chunks are all drawn by :func:`frame_exact` models (so captions may be in
+    them), the chunks are made again through the memo with the captions the branch wants now
+    (:func:`drawn_captions`): unchanged ones are answered by the memo, a caption edit
+    re-renders the chunks whose captions change. None for any other ad: its chunks are clean
+    and refine burns captions in itself.
+
+    Returns:
+        (chunk name → chunk, the stitched video), or None.
+
+    Raises:
+        UserError: a video model is unknown.
+        ProviderError, MediaError: rendering or stitching failed.
+    """
+    spec = state["spec"]
+    assert spec is not None, "refine before the plan exists"
+    if not _all_frame_exact(state, deps.registry):
+        return None
+    video = deps.registry.video(state["options"].video_model)
+    cues = await _drawn_cues(state, deps, rec)
+    made: dict[str, Blob] = {}
+
+    async def done(name: str, clip: Blob, chunk: Blob) -> None:
+        made[name] = chunk
+
+    await asyncio.gather(*(
+        chained_chunks(state, beat.index, video, deps, rec, cues, done) for beat in spec.beats
+    ))  # fmt: skip
+    jobs = plan_chunks(spec, video.clip_lengths_s)
+    blobs = [made[chunk_name(j.index)] for j in jobs]
+    return made, await _stitch(deps, rec, blobs)
+
+
+async def _stitch(deps: Deps, rec: Recorder, blobs: list[Blob] | list[ArtifactRef]) -> Blob:
+    """The chunks stitched in order, by stream copy (memoised on their hashes)."""
+    paths = [deps.store.local_path(b.sha256) for b in blobs]
+
+    async def stitch(dst: Path) -> None:
+        await deps.media.stitch(paths, dst)
+
+    call = Call("ffmpeg", "stitch", {"fps": FPS}, inputs=tuple(b.sha256 for b in blobs))
+    return await rec.produce(call, "stitched", ".mp4", stitch)
 
 
 async def _render_to_end_frames(
@@ -328,7 +505,7 @@ async def _render_to_end_frames(
         timed = clip
         if req.end_image is not None:  # keep both the start and the end frame
             timed = await _retime(runtime, rec, name, clip, job.frames + job.skip_frames)
-        chunk = await _conform(runtime, rec, name, job, timed, spec)
+        chunk = await _conform(deps.media, rec, name, job, timed, spec)
         ref = await rec.register(name, "mp4", "video/mp4", chunk)
         progress(runtime, "chunks", name, len(jobs) + 1, reused=clip.reused)  # + the stitch
         return name, ref
@@ -338,10 +515,9 @@ async def _render_to_end_frames(
 
 
 async def _conform(
-    runtime: Runtime[Deps], rec: Recorder, name: str, job: ChunkJob, clip: Blob, spec: Spec
+    media: Media, rec: Recorder, name: str, job: ChunkJob, clip: Blob, spec: Spec
 ) -> Blob:
     """The chunk: ``job.frames`` frames of ``clip`` (after ``job.skip_frames``), ad-sized."""
-    media = opened(runtime).media
 
     async def conform(dst: Path) -> None:
         await media.conform(clip.path, dst, job.frames, spec.size_px, job.skip_frames)
@@ -397,14 +573,8 @@ async def chunks(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     if missing:  # numbered as users count, from 1
         raise ReelgraphError(f"chunks incomplete: chunks {missing} missing")
     refs = [state["artifacts"][n] for n in names]
-    paths = [deps.store.local_path(r.sha256) for r in refs]
     rec = recorder(runtime, state, "chunks")
-
-    async def stitch(dst: Path) -> None:
-        await deps.media.stitch(paths, dst)
-
-    call = Call("ffmpeg", "stitch", {"fps": FPS}, inputs=tuple(r.sha256 for r in refs))
-    blob = await rec.produce(call, "stitched", ".mp4", stitch)
+    blob = await _stitch(deps, rec, refs)
     ref = await rec.register("stitched", "mp4", "video/mp4", blob)
     progress(runtime, "chunks", "stitched", len(jobs) + 1)
     return {"artifacts": {"stitched": ref}, "phase": "chunks"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import logging
 import shutil
@@ -18,15 +19,19 @@ from langgraph.runtime import Runtime
 from agent import captions
 from agent.captions import Cue
 from agent.deps import Deps
-from agent.errors import UserError
 from agent.memo import Blob, Call, Recorder
+from agent.phases import chunks, voicing
 from agent.phases.common import override, progress, recorder
-from agent.providers.base import MusicProvider, MusicRequest, SpeechRequest, VoiceProvider
-from agent.providers.local.voiceover import speaking_time_s
+from agent.phases.voicing import VOICE_RATE_HZ, VoiceSettings, has_lines, spoken_lines
+from agent.providers.base import MusicProvider, MusicRequest, VoiceProvider
 from agent.providers.registry import Registry
-from agent.spec import Spec
-from agent.state import Options, State, Subtitles
+from agent.state import State
 from agent.trust import guard
+
+__all__ = [
+    "MIN_LUFS", "MUSIC_BED_DB", "MUTE_DB", "TARGET_LUFS", "TRUE_PEAK_DBTP", "VOICE_RATE_HZ",
+    "VoiceSettings", "Voiceover", "mix_levels", "refine", "soundtrack", "voice_for", "voiceover",
+]  # fmt: skip
 
 #: Integrated loudness of the final mix, LUFS (streaming platforms' common target, EBU R128 s1).
 TARGET_LUFS = -14.0
@@ -39,8 +44,6 @@ MIN_LUFS = -60.0
 #: The music's level under a voiceover before ducking, dB against the user's gain: a bed the
 #: voice sits on; the sidechain ducking takes it further down while a line is spoken.
 MUSIC_BED_DB = -6.0
-#: Sample rate of the voice stem, Hz (the final mix's).
-VOICE_RATE_HZ = 48_000
 
 log = logging.getLogger(__name__)
 
@@ -89,75 +92,11 @@ def soundtrack(state: State, registry: Registry) -> tuple[MusicProvider, MusicRe
     return composer, req
 
 
-@dataclass(frozen=True)
-class VoiceSettings:
-    """The branch's voice and caption settings: the spec's (set by edits) over the options'.
-
-    Attributes:
-        speak: the lines are spoken.
-        voice: the voice asked for, or None for the speech model's default.
-        subtitles: ``burn``, ``soft`` or ``off``.
-        caption_scale: burned captions' size against the default for the aspect ratio.
-    """
-
-    speak: bool
-    voice: str | None
-    subtitles: Subtitles
-    caption_scale: float
-
-    @classmethod
-    def of(cls, spec: Spec, options: Options) -> VoiceSettings:
-        """The settings of a branch with this spec, in a video made with these options."""
-        enabled = spec.voice.enabled
-        return cls(
-            speak=options.voiceover if enabled is None else enabled,
-            voice=spec.voice.name or options.voice,
-            subtitles=spec.captions.mode or options.subtitles,
-            caption_scale=min(2.0, max(0.5, options.caption_scale * spec.captions.scale)),
-        )
-
-
-def _has_lines(state: State) -> bool:
-    spec = state["spec"]
-    if spec is None:
-        return False
-    wanted = VoiceSettings.of(spec, state["options"])
-    on = wanted.speak or wanted.subtitles != "off"
-    return on and any(b.voiceover.strip() for b in spec.beats)
-
-
 def voice_for(state: State, registry: Registry) -> tuple[VoiceProvider, str] | None:
-    """The speech model and voice that read the lines, or None when nothing is spoken.
-
-    Nothing is spoken when the options turn the voiceover off, no beat has a line, or the
-    speech model does not pronounce the spec's language (the offline voice reads English
-    only; a warning is logged and the subtitles are still made).
-
-    Raises:
-        UserError: an unknown speech model or voice (the message lists the known ones).
-    """
-    spec, options = state["spec"], state["options"]
+    """The speech model and voice that read the state's lines (see :mod:`.voicing`)."""
+    spec = state["spec"]
     assert spec is not None, "voiceover before the plan exists"
-    wanted = VoiceSettings.of(spec, options)
-    if not wanted.speak or not any(b.voiceover.strip() for b in spec.beats):
-        return None
-    speaker = registry.voice_model(options.voice_model)
-    name = wanted.voice or speaker.voices[0]
-    if name not in speaker.voices:
-        raise UserError(
-            f"unknown voice {name!r} for speech model {speaker.name!r};"
-            f" known: {', '.join(speaker.voices)}"
-        )
-    if speaker.languages is not None and spec.language not in speaker.languages:
-        log.warning(
-            "the %s voice does not speak %r (only %s): no voiceover, subtitles only;"
-            " with OPENAI_API_KEY set, OpenAI's speech model reads it",
-            speaker.name,
-            spec.language,
-            ", ".join(speaker.languages),
-        )
-        return None
-    return speaker, name
+    return voicing.voice_for(spec, state["options"], registry)
 
 
 @dataclass(frozen=True)
@@ -181,9 +120,9 @@ class Voiceover:
 async def voiceover(state: State, deps: Deps, rec: Recorder) -> Voiceover:
     """Speak each beat's line (one memoised call per line), lay them out, write subtitles.
 
-    Each line is its own call keyed on its text, voice and seed, so editing one beat's line
-    re-synthesises that line only. Cues take their lengths from the synthesised audio; with
-    no voice, from :func:`~agent.providers.local.voiceover.speaking_time_s`.
+    The lines and their cues come from :func:`~agent.phases.voicing.spoken_lines` (the same
+    memoised calls the chunks phase made when it drew the captions in), so every artifact
+    has the same cue times. Editing one beat's line re-synthesises that line only.
 
     Raises:
         UserError: an unknown speech model or voice.
@@ -191,40 +130,14 @@ async def voiceover(state: State, deps: Deps, rec: Recorder) -> Voiceover:
     """
     spec, options = state["spec"], state["options"]
     assert spec is not None, "voiceover before the plan exists"
-    lines = [b for b in spec.beats if b.voiceover.strip()]
-    wanted = VoiceSettings.of(spec, options)
-    if not lines or (not wanted.speak and wanted.subtitles == "off"):
+    if not has_lines(spec, options):
         return Voiceover(None, [], None, {})
-    speaking = voice_for(state, deps.registry)
+    spoken = await spoken_lines(spec, options, deps, rec)
+    cues = spoken.cues
     updates: dict[str, Any] = {}
     stem: Blob | None = None
-    if speaking is None:
-        timed = [
-            (b.index, b.start_s, b.voiceover, speaking_time_s(b.voiceover, spec.language))
-            for b in lines
-        ]
-        cues = captions.place(timed, spec.duration_s)
-    else:
-        speaker, name = speaking
-        clips: list[tuple[Blob, np.ndarray]] = []
-        for beat in lines:
-            req = SpeechRequest(
-                text=beat.voiceover, voice=name, language=spec.language, seed=options.seed
-            )
-
-            async def speak(dst: Path, req: SpeechRequest = req) -> None:
-                await speaker.speak(req, dst)
-
-            blob = await rec.produce(
-                speaker.describe(req), f"voice_{beat.index:02d}", ".wav", speak
-            )
-            clips.append((blob, await deps.media.decode_mono(blob.path, VOICE_RATE_HZ)))
-        timed = [
-            (b.index, b.start_s, b.voiceover, len(pcm) / VOICE_RATE_HZ)
-            for b, (_, pcm) in zip(lines, clips, strict=True)
-        ]
-        cues = captions.place(timed, spec.duration_s)
-        by_beat = {b.index: pcm for b, (_, pcm) in zip(lines, clips, strict=True)}
+    if spoken.clips:
+        by_beat = {index: pcm for index, (_, pcm) in spoken.clips.items()}
         layout = [[c.beat_index, c.start_s, c.end_s] for c in cues]
 
         async def mix_stem(dst: Path) -> None:
@@ -234,8 +147,9 @@ async def voiceover(state: State, deps: Deps, rec: Recorder) -> Voiceover:
             "local",
             "voice-stem",
             {"layout": layout, "duration_s": spec.duration_s, "rate_hz": VOICE_RATE_HZ},
-            inputs=tuple(blob.sha256 for blob, _ in clips),
-        )
+            inputs=tuple(spoken.clips[b.index][0].sha256 for b in spec.beats
+                         if b.index in spoken.clips),
+        )  # fmt: skip
         stem = await rec.produce(call, "voiceover", ".wav", mix_stem)
         updates["voiceover"] = await rec.register("voiceover", "wav", "audio/wav", stem)
     subtitles: Blob | None = None
@@ -278,8 +192,11 @@ async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     music sits :data:`MUSIC_BED_DB` under it and is ducked while it speaks. The final video
     is H.264 + AAC, ``+faststart``, at -14 LUFS integrated and at most -1 dBTP (quieter when
     a music-only soundtrack was turned down: :func:`mix_levels`), with a soft ``mov_text``
-    track unless subtitles are off and captions burned in when they are ``burn`` (one
-    encode, in the same FFmpeg pass as the mux).
+    track unless subtitles are off. Burned captions: when the local video model made every
+    chunk, it drew them into its frames (:func:`agent.phases.chunks.picture` makes the chunks
+    again through the memo with this branch's caption settings, so a caption edit re-renders
+    only the chunks whose captions change) and the video stream is copied; otherwise they
+    are burned in here (one encode, in the same FFmpeg pass as the mux).
     """
     deps = await guard(runtime, state)
     stitched = state["artifacts"]["stitched"]
@@ -287,30 +204,57 @@ async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
     updates: dict[str, Any] = {}
     music: Blob | None = None
     scoring = soundtrack(state, deps.registry)
-    steps = (1 if scoring is None else 2) + (1 if _has_lines(state) else 0)
-    if scoring is not None:
+    steps = (1 if scoring is None else 2) + (1 if has_lines(state["spec"], state["options"]) else 0)
+
+    async def score() -> Blob | None:
+        if scoring is None:
+            return None
         composer, req = scoring
 
         async def compose(dst: Path) -> None:
             await composer.compose(req, dst)
 
-        music = await rec.produce(composer.describe(req), "music", ".mp3", compose)
-        updates["music"] = await rec.register("music", "mp3", "audio/mpeg", music)
-        progress(runtime, "refine", "music", steps, reused=music.reused)
+        made = await rec.produce(composer.describe(req), "music", ".mp3", compose)
+        updates["music"] = await rec.register("music", "mp3", "audio/mpeg", made)
+        progress(runtime, "refine", "music", steps, reused=made.reused)
+        return made
 
-    spoken = await voiceover(state, deps, rec)
+    # The music and the voice do not depend on each other: made at once, on two cores; each
+    # reports its progress when it is done.
+    scored = asyncio.ensure_future(score())
+    try:
+        spoken = await voiceover(state, deps, rec)
+        if spoken.updates:
+            progress(runtime, "refine", "voiceover", steps, reused=all(
+                b.reused for b in (spoken.stem, spoken.subtitles) if b is not None
+            ))  # fmt: skip
+        music = await scored
+    finally:
+        if not scored.done():
+            scored.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await scored
+        elif not scored.cancelled():
+            scored.exception()  # seen: when the voice failed, its error is the one raised
     updates.update(spoken.updates)
     for name in ("voiceover", "subtitles"):  # turned off on this branch: not listed any more
         if name not in spoken.updates and name in state["artifacts"]:
             updates[name] = None
-    if spoken.updates:
-        progress(runtime, "refine", "voiceover", steps, reused=all(
-            b.reused for b in (spoken.stem, spoken.subtitles) if b is not None
-        ))  # fmt: skip
 
     options = state["options"]
     spec = state["spec"]
     assert spec is not None
+    # Chunks drawn by the local model carry burned captions in their frames: make them (and
+    # the stitch) with this branch's caption settings; the memo answers when nothing changed.
+    drawn = await chunks.picture(state, deps, rec)
+    in_picture = chunks.drawn_captions(state, deps.registry)
+    if drawn is not None:
+        made, stitched_blob = drawn
+        if stitched_blob.sha256 != stitched.sha256:
+            for name, blob in made.items():
+                updates[name] = await rec.register(name, "mp4", "video/mp4", blob)
+            stitched = await rec.register("stitched", "mp4", "video/mp4", stitched_blob)
+            updates["stitched"] = stitched
     stitched_path = deps.store.local_path(stitched.sha256)
     music_path = music.path if music else None
     voice = spoken.stem
@@ -323,7 +267,7 @@ async def refine(state: State, *, runtime: Runtime[Deps]) -> dict[str, Any]:
         gain_db += MUSIC_BED_DB
     wanted = VoiceSettings.of(spec, options)
     srt = spoken.subtitles if wanted.subtitles != "off" else None
-    burn = srt is not None and wanted.subtitles == "burn"
+    burn = srt is not None and wanted.subtitles == "burn" and not in_picture
     work = Path(tempfile.mkdtemp(prefix="reelgraph-captions-"))
     try:
         family = ""

@@ -52,6 +52,37 @@ class ImageRequest(BaseModel):
         return self
 
 
+class CaptionCue(BaseModel):
+    """One caption on a clip.
+
+    Attributes:
+        text: the line.
+        start_s, end_s: when it is on, seconds from the clip's first kept frame.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    start_s: float = Field(ge=0)
+    end_s: float = Field(ge=0)
+
+
+class CaptionTrack(BaseModel):
+    """Captions a ``frame_exact`` video model draws into a clip (burned captions, one encode).
+
+    Attributes:
+        language: ISO 639-1 code of the text (picks the font).
+        scale: the user's caption size against the default for the aspect ratio.
+        cues: the captions on the clip, in order.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    language: str
+    scale: float = 1.0
+    cues: tuple[CaptionCue, ...] = ()
+
+
 class ClipRequest(BaseModel):
     """One clip from a video model.
 
@@ -70,6 +101,7 @@ class ClipRequest(BaseModel):
             keeps the whole clip. Only set for a model whose ``frame_exact`` attribute is
             True: it renders just those frames (the same ones the whole clip would have).
         skip_frames: frames of the clip dropped before the kept ones.
+        captions: captions to draw into the kept frames; only for a ``frame_exact`` model.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -85,6 +117,7 @@ class ClipRequest(BaseModel):
     end_sha256: str | None = None
     frames: int | None = Field(default=None, ge=1)
     skip_frames: int = Field(default=0, ge=0)
+    captions: CaptionTrack | None = None
 
 
 class MusicRequest(BaseModel):

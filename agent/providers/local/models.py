@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from agent import captions
 from agent.media import X264_ID, Media
 from agent.memo import Call
 from agent.providers.base import ClipRequest, ImageRequest, MusicRequest
@@ -130,6 +131,11 @@ class LocalVideo:
         }
         if req.frames is not None:
             params |= {"frames": req.frames, "skip_frames": req.skip_frames}
+        if req.captions is not None and req.captions.cues:
+            params |= {
+                "captions": req.captions.model_dump(mode="json"),
+                "drawing": captions.DRAWING_VERSION,
+            }
         return Call(
             "local",
             "motion",
@@ -151,6 +157,32 @@ class LocalVideo:
             duration_s=req.clip_s,
             frames=req.frames,
             skip_frames=req.skip_frames if req.frames is not None else 0,
+            captions=req.captions,
+        )
+
+    def describe_last_frame(self, req: ClipRequest) -> Call:
+        """The call for the last frame of ``req``'s clip, as drawn, without captions."""
+        clip = self.describe(req.model_copy(update={"captions": None}))
+        last = req.skip_frames + req.frames - 1 if req.frames is not None else None
+        return Call(
+            "local",
+            "motion-last-frame",
+            {**clip.params, "frame": last},
+            inputs=clip.inputs,
+            unit="image",
+        )
+
+    async def last_frame(self, req: ClipRequest, dst: Path) -> None:
+        """Write the last kept frame of ``req``'s clip, without captions, as a PNG."""
+        last = req.skip_frames + req.frames - 1 if req.frames is not None else None
+        await motion.render_last_frame(
+            req.start_image.read_bytes(),
+            req.camera,
+            req.size_px,
+            dst,
+            seed=req.seed,
+            duration_s=req.clip_s,
+            frame=last,
         )
 
 

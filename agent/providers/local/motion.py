@@ -2,10 +2,11 @@
 
 :func:`render_clip` animates a start image with one of the spec's camera moves and encodes it
 as a canonical chunk (see :mod:`agent.media`). It is deterministic for a seed, needs no
-network. A 5 s 720p clip (120 frames) cost about 1.9-2.1 CPU-s of drawing (Pillow
-resampling and feeding FFmpeg) and 3.2-3.3 CPU-s of FFmpeg (x264 veryfast) on the loaded
-shared machine here; x264 superfast (:data:`agent.media.X264_ARGS`) takes about 0.6x of that.
-Only the frames a chunk keeps are made.
+network. A 5 s 720p clip (120 frames) cost about 1.25-1.7 CPU-s of drawing (Pillow
+resampling, 7 ms of it per frame the luma plane's, and feeding FFmpeg) and 1.7-2.0 CPU-s of
+FFmpeg (x264 superfast, :data:`agent.media.X264_ARGS`) on the loaded shared machine here
+(December 2026); captions drawn in add no measurable CPU. Only the frames a chunk keeps are
+made.
 
 Smooth, sub-pixel motion
     FFmpeg's ``zoompan`` and ``crop`` place the window on whole pixels, so slow moves step and
@@ -15,6 +16,14 @@ Smooth, sub-pixel motion
     and Cr planes at half size, which is exactly the ``yuv420p`` layout piped to FFmpeg's
     stdin. Frames are drawn on a few threads (Pillow releases the GIL while it resamples) while
     FFmpeg encodes, and only the frames a chunk keeps are drawn at all.
+
+Captions drawn in
+    With ``captions`` (a :class:`~agent.providers.base.CaptionTrack`), each cue is drawn once
+    by :func:`agent.captions.caption_image` (the style libass burns in) and laid over the
+    frames it is on, in Y'CbCr (alpha-blended, the chroma planes at half size), before they
+    are piped to FFmpeg: burned captions cost a few milliseconds per captioned frame instead
+    of decoding and encoding the finished video again. :func:`render_last_frame` gives a
+    clip's last frame without them, so a chained clip never starts from a captioned frame.
 
 Colour
     The start image is converted once to BT.709 limited-range Y'CbCr (the matrix and range the
@@ -41,12 +50,13 @@ Where each move starts
 
 from __future__ import annotations
 
+import asyncio
 import io
 import math
 import os
 import random
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,11 +66,14 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageOps
 
+from agent.captions import caption_image
 from agent.media import Media
+from agent.providers.base import CaptionTrack
 from agent.spec import FPS, CameraMove
 
 __all__ = [
     "CLIP_S", "FRAMINGS", "TAKE_SEED_STRIDE", "Window", "camera_path", "framing", "render_clip",
+    "render_last_frame",
 ]  # fmt: skip
 
 #: The local model makes 5-second clips, like Kling and Wan.
@@ -236,8 +249,46 @@ class _Planes:
         self.size = (bw, bh)
         self.y, self.cb, self.cr = _to_ycbcr709(np.asarray(base, dtype=np.float32))
 
-    def frame(self, window: Window, size_px: tuple[int, int]) -> bytes:
-        """One ``yuv420p`` frame of the window, resampled at sub-pixel precision."""
+    def frame(
+        self, window: Window, size_px: tuple[int, int], overlays: Sequence[_Overlay] = ()
+    ) -> bytes:
+        """One ``yuv420p`` frame of the window, resampled at sub-pixel precision.
+
+        ``overlays`` (captions) are blended over it, in order.
+        """
+        y, cb, cr = self.planes(window, size_px)
+        if not overlays:
+            return b"".join((y.tobytes(), cb.tobytes(), cr.tobytes()))
+        w, h = size_px
+        buf = bytearray(b"".join((y.tobytes(), cb.tobytes(), cr.tobytes())))
+        flat = np.frombuffer(buf, dtype=np.uint8)
+        luma = flat[: w * h].reshape(h, w)
+        blue = flat[w * h : w * h + (w // 2) * (h // 2)].reshape(h // 2, w // 2)
+        red = flat[w * h + (w // 2) * (h // 2) :].reshape(h // 2, w // 2)
+        for overlay in overlays:
+            overlay.blend(luma, blue, red)
+        return bytes(buf)
+
+    def rgb(self, window: Window, size_px: tuple[int, int]) -> Image.Image:
+        """The frame of the window as RGB (BT.709 limited range converted back)."""
+        y, cb, cr = self.planes(window, size_px)
+        size = y.size
+        full = [np.asarray(y, dtype=np.float32)] + [
+            np.asarray(p.resize(size, Image.Resampling.BILINEAR), dtype=np.float32)
+            for p in (cb, cr)
+        ]
+        luma = (full[0] - 16.0) / 219.0
+        pb, pr = (full[1] - 128.0) / 224.0, (full[2] - 128.0) / 224.0
+        r = luma + 2.0 * (1.0 - _KR) * pr
+        b = luma + 2.0 * (1.0 - _KB) * pb
+        g = (luma - _KR * r - _KB * b) / _KG
+        rgb = np.stack([r, g, b], axis=-1) * 255.0
+        return Image.fromarray(np.clip(np.rint(rgb), 0, 255).astype(np.uint8), mode="RGB")
+
+    def planes(
+        self, window: Window, size_px: tuple[int, int]
+    ) -> tuple[Image.Image, Image.Image, Image.Image]:
+        """Y, Cb, Cr of the window's frame (Cb and Cr at half size)."""
         w, h = size_px
         x0, y0, x1, y1 = window.box(*self.size)
         # Chroma samples sit on even luma columns ("left" siting), so the chroma window starts
@@ -247,11 +298,62 @@ class _Planes:
         cx0 = min(max(x0 / 2 + 0.25 * (1.0 - scale), 0.0), self.size[0] / 2 - cw)
         half = (cx0, y0 / 2, cx0 + cw, y1 / 2)
         bilinear = Image.Resampling.BILINEAR
-        return b"".join((
-            self.y.resize((w, h), bilinear, box=(x0, y0, x1, y1)).tobytes(),
-            self.cb.resize((w // 2, h // 2), bilinear, box=half).tobytes(),
-            self.cr.resize((w // 2, h // 2), bilinear, box=half).tobytes(),
-        ))  # fmt: skip
+        return (
+            self.y.resize((w, h), bilinear, box=(x0, y0, x1, y1)),
+            self.cb.resize((w // 2, h // 2), bilinear, box=half),
+            self.cr.resize((w // 2, h // 2), bilinear, box=half),
+        )
+
+
+class _Overlay:
+    """A caption ready to blend: premultiplied Y'CbCr and alpha, at full and half size."""
+
+    def __init__(self, image: Image.Image, left_px: int, top_px: int, size_px: tuple[int, int]):
+        w, h = size_px
+        rgba = np.asarray(image.convert("RGBA"), dtype=np.float32) / 255.0
+        # Only the part inside the frame, from even coordinates (chroma is half size).
+        x0, y0 = left_px - left_px % 2, top_px - top_px % 2
+        rgba = rgba[: max(0, h - y0), : max(0, w - x0)]
+        rgba = rgba[: rgba.shape[0] // 2 * 2, : rgba.shape[1] // 2 * 2]
+        alpha = rgba[..., 3]
+        r, g, b = rgba[..., 0], rgba[..., 1], rgba[..., 2]
+        luma = _KR * r + _KG * g + _KB * b
+        cb = 128.0 + 224.0 * (b - luma) / (2.0 * (1.0 - _KB))
+        cr = 128.0 + 224.0 * (r - luma) / (2.0 * (1.0 - _KR))
+
+        def half(a: NDArray[np.float32]) -> NDArray[np.float32]:
+            return np.asarray(
+                0.25 * (a[0::2, 0::2] + a[1::2, 0::2] + a[0::2, 1::2] + a[1::2, 1::2]),
+                dtype=np.float32,
+            )
+
+        self.x, self.y = x0, y0
+        self.alpha = alpha
+        self.luma = (16.0 + 219.0 * luma) * alpha  # premultiplied
+        self.alpha_half = half(alpha)
+        self.cb = half(cb * alpha)
+        self.cr = half(cr * alpha)
+
+    def blend(
+        self, luma: NDArray[np.uint8], blue: NDArray[np.uint8], red: NDArray[np.uint8]
+    ) -> None:
+        """Lay the caption over one frame's planes, in place."""
+        h, w = self.alpha.shape
+        if not h or not w:
+            return
+        y, x = self.y, self.x
+        _over(luma[y : y + h, x : x + w], self.luma, self.alpha)
+        hy, hx, hh, hw = y // 2, x // 2, h // 2, w // 2
+        _over(blue[hy : hy + hh, hx : hx + hw], self.cb, self.alpha_half)
+        _over(red[hy : hy + hh, hx : hx + hw], self.cr, self.alpha_half)
+
+
+def _over(
+    plane: NDArray[np.uint8], premultiplied: NDArray[np.float32], alpha: NDArray[np.float32]
+) -> None:
+    """``plane = premultiplied + plane * (1 - alpha)``, rounded, in place."""
+    mixed = premultiplied + plane.astype(np.float32) * (1.0 - alpha)
+    plane[...] = np.clip(np.rint(mixed), 0, 255).astype(np.uint8)
 
 
 def _flatten(image: Image.Image) -> Image.Image:
@@ -297,18 +399,27 @@ def _to_ycbcr709(
 _DRAW_THREADS: Final = max(1, min(4, os.cpu_count() or 1))
 
 
-def _in_order(planes: _Planes, windows: list[Window], size_px: tuple[int, int]) -> Iterator[bytes]:
+def _in_order(
+    planes: _Planes,
+    windows: list[Window],
+    size_px: tuple[int, int],
+    overlays: Sequence[tuple[int, int, _Overlay]] = (),
+) -> Iterator[bytes]:
     """The frames of ``windows``, in order, drawn a few at a time on :data:`_DRAW_THREADS`.
 
-    At most ``2 * _DRAW_THREADS`` frames are in flight (bounded memory). A window equal to the
-    previous one (a static shot) reuses its frame instead of drawing it again.
+    ``overlays`` are (first frame, end frame (exclusive), caption), frames counted in
+    ``windows``. At most ``2 * _DRAW_THREADS`` frames are in flight (bounded memory). A frame
+    equal to the previous one (a static shot, the same captions) reuses it instead of
+    drawing it again.
     """
     with ThreadPoolExecutor(_DRAW_THREADS, thread_name_prefix="motion-draw") as pool:
         pending: deque[Future[bytes]] = deque()
-        previous: tuple[Window, Future[bytes]] | None = None
-        for window in windows:
-            if previous is None or previous[0] != window:
-                previous = (window, pool.submit(planes.frame, window, size_px))
+        previous: tuple[object, Future[bytes]] | None = None
+        for i, window in enumerate(windows):
+            on = tuple(o for first, end, o in overlays if first <= i < end)
+            key = (window, tuple(map(id, on)))
+            if previous is None or previous[0] != key:
+                previous = (key, pool.submit(planes.frame, window, size_px, on))
             pending.append(previous[1])
             if len(pending) >= 2 * _DRAW_THREADS:
                 yield pending.popleft().result()
@@ -328,11 +439,14 @@ async def render_clip(
     motion_strength: float = 1.0,
     frames: int | None = None,
     skip_frames: int = 0,
+    captions: CaptionTrack | None = None,
 ) -> None:
     """Animate a still with a camera move and write a canonical H.264 chunk.
 
     Only the frames kept are drawn and encoded: ``frames`` frames from frame ``skip_frames``
-    on, each the same as in the whole clip (the move is planned over the whole clip).
+    on, each the same as in the whole clip (the move is planned over the whole clip). A cue
+    of ``captions`` is on the kept frames whose time (from the first kept frame, ``i / fps``)
+    is in ``[start_s, end_s)``, as libass shows an event.
 
     Args:
         media: the FFmpeg wrapper that encodes the frames.
@@ -347,6 +461,7 @@ async def render_clip(
         motion_strength: scales the move; 0 is static, 1 the default amplitude.
         frames: how many frames to write; None for the rest of the clip.
         skip_frames: the clip's frames left out before the first one written.
+        captions: cues to draw in, timed from the first kept frame; None for none.
 
     Raises:
         ValueError: a non-positive duration, odd size, unknown camera move, or a frame range
@@ -371,6 +486,64 @@ async def render_clip(
     def generate() -> Iterator[bytes]:
         with Image.open(io.BytesIO(start_image)) as image:
             planes = _Planes(image, (w, h), max_zoom)
-        yield from _in_order(planes, path[skip_frames : skip_frames + count], (w, h))
+        overlays = []
+        for cue in captions.cues if captions is not None else ():
+            first = max(0, math.ceil(cue.start_s * fps - 1e-6))
+            end = min(count, math.ceil(cue.end_s * fps - 1e-6))
+            if first < end:
+                assert captions is not None
+                drawn = caption_image(cue.text, (w, h), captions.language, captions.scale)
+                overlays.append(
+                    (first, end, _Overlay(drawn.image, drawn.left_px, drawn.top_px, (w, h)))
+                )
+        yield from _in_order(planes, path[skip_frames : skip_frames + count], (w, h), overlays)
 
     await media.encode_frames(generate(), dst, (w, h), fps)
+
+
+async def render_last_frame(
+    start_image: bytes,
+    camera: CameraMove,
+    size_px: tuple[int, int],
+    dst: Path,
+    seed: int,
+    duration_s: float = CLIP_S,
+    fps: int = FPS,
+    motion_strength: float = 1.0,
+    frame: int | None = None,
+) -> None:
+    """Write one frame of a clip, without captions, as a PNG (what a chained clip starts from).
+
+    It is the frame :func:`render_clip` draws with the same arguments, before x264: chained
+    clips start from the drawn frame, not from a decoded one with captions in it.
+
+    Args:
+        start_image: PNG or JPEG bytes, as for :func:`render_clip`.
+        camera: the move.
+        size_px: (width, height), both even.
+        dst: the PNG to write.
+        seed: variation seed.
+        duration_s: clip length, seconds.
+        fps: frame rate.
+        motion_strength: scales the move.
+        frame: the clip's frame number (0-based); None for its last frame.
+
+    Raises:
+        ValueError: odd size, unknown move, or a frame outside the clip.
+    """
+    total = round(duration_s * fps)
+    index = total - 1 if frame is None else frame
+    if not 0 <= index < total:
+        raise ValueError(f"frame {index} is not inside a clip of {total}")
+    w, h = size_px
+    if w <= 0 or h <= 0 or w % 2 or h % 2:
+        raise ValueError(f"size_px must be positive and even, got {w}x{h}")
+    path = camera_path(camera, total, seed, motion_strength)
+    max_zoom = max(win.zoom for win in path)
+
+    def draw() -> None:
+        with Image.open(io.BytesIO(start_image)) as image:
+            planes = _Planes(image, (w, h), max_zoom)
+        planes.rgb(path[index], (w, h)).save(dst, format="PNG", compress_level=1)
+
+    await asyncio.to_thread(draw)
