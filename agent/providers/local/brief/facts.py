@@ -239,8 +239,8 @@ def take_facts(text: str) -> tuple[Facts, str]:
     while chosen and (later := _new_price(text, chosen, prices)):
         chosen = later  # "de 450 € à 390 €", "from $899 to $749": the offer is the new price
     price = text[chosen.start() : chosen.end()].strip() if chosen else ""
-    if chosen:  # "was $299, now $249": the price with a word like "now" or "only" is the offer
-        text = remove_span(text, chosen.start(), chosen.end())
+    for m in reversed(prices):  # "was $299, now $249": the price with "now" or "only" is the
+        text = remove_span(text, m.start(), m.end())  # offer; the old one names nothing either
     discount, text = take_first(_DISCOUNT_RE, text, folded=True)
     scenes, text = _scenes(text)
     return (

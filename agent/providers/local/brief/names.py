@@ -81,6 +81,7 @@ def _trim(toks: list[str], at_most: int) -> list[str]:
     while toks and (
         is_one_of(toks[0], FILLER)
         and not any(e - s_ == len(toks[0]) for s_, e, _ in kinds_in(toks[0]))
+        and not (len(toks) > 1 and toks[1] in ("&", "+"))  # "Nova & Co.": a name, not "new"
         or toks[0] in ("&", "+")
         or len(toks) > 1
         and toks[0][0].islower()
@@ -202,9 +203,9 @@ def _model_at(run: list[str]) -> int:
 #: article or preposition that joins them to the noun ("der Marke X", "de la marque X",
 #: "della marca X", "da marca X", "of the brand X"), matched in any case.
 _BY_LEAD = (
-    r"(?i:\b(?:(?:of\s+the|of|from\s+the|de\s+la|de|del|della|dello|dal|da|do|dos|das|der|"
+    r"(?P<lead>(?i:\b(?:(?:of\s+the|of|from\s+the|de\s+la|de|del|della|dello|dal|da|do|dos|das|der|"
     r"des|du|von\s+der|vom|the)\s+)?(?:brand|label|company|marca|marque|marke|marchio|"
-    r"firma|hersteller|empresa|entreprise|azienda)\s+|\b(?:by|from|von|par)\s+)"
+    r"firma|hersteller|empresa|entreprise|azienda)\s+|\b(?:by|from|von|par)\s+))"
 )
 _BY_BRAND_RE = re.compile(
     rf"(?:{_BY_LEAD}|(?:品牌|ブランド)[:：]?\s*)"
@@ -227,6 +228,33 @@ _OF_BRAND_RE = {
 _LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&+.'’-]*(?:\s+[A-Za-z0-9&+][A-Za-z0-9&+.'’-]*)*")
 
 
+def _brand_after_noun(text: str, language: str) -> tuple[str, int, int] | None:
+    """A brand named after the product, and its span with the word that leads it.
+
+    Any language: "by X", "from X", "von X", "par X", "der Marke X", "de la marca X"; Spanish,
+    French, Italian and Portuguese also a bare "de/di/da X" ("la lámpara Orbe de Casa
+    Lumbre"), except right after an ad noun ("Anuncio de Navidad": the ad's occasion). The
+    name is the whole run of capitalised words, "&" and model codes; it ends at a sentence's
+    end, and keeps a company word's dot ("Fern & Field Co.", "Moo-Free Inc.").
+
+    Returns:
+        (brand, start, end) in ``text``; None when no such name is there.
+    """
+    for m in (
+        *_BY_BRAND_RE.finditer(text),
+        *_OF_BRAND_RE.get(language, re.compile("$^")).finditer(text),
+    ):
+        if not m["lead"] and _AD_NOUN_RE.fullmatch((text[: m.start()].split() or [""])[-1]):
+            continue
+        run = re.split(r"[.!?]\s", m["b"])[0]
+        if fold(run.split()[-1].rstrip(".")) not in _COMPANY:
+            run = run.rstrip(".")
+        brand = " ".join(phrase_tokens(run)[:6]).rstrip(" &+")  # "Vuelo Sur": a capital "Sur"
+        if brand and not all(has_digit(t) for t in brand.split()):
+            return brand[:80], m.start(), m.start("b") + len(run)
+    return None
+
+
 def brand_and_product(text: str, language: str) -> tuple[str, str]:
     """The brand ("" for none) and the product ("product" for none) a brief names.
 
@@ -244,18 +272,11 @@ def brand_and_product(text: str, language: str) -> tuple[str, str]:
         return _brand_and_product_cjk(text, language, known)
     if language in ("ko", "ar", "he"):
         return _brand_and_product_spaced(text, language, known)
-    of = next(
-        (  # "Anuncio de Navidad para …": an ad's "of" names its occasion, not a brand
-            m
-            for m in (_OF_BRAND_RE[language].finditer(text) if language in _OF_BRAND_RE else ())
-            if not _AD_NOUN_RE.fullmatch((text[: m.start()].split() or [""])[-1])
-        ),
-        None,
-    )
-    if not known and of:
-        brand = " ".join(phrase_tokens(of["b"].rstrip(".")))[:80]
-        toks, _ = _product_phrase(remove_span(text, of.start(), of.end()))
-        toks = [t for t in toks if fold(t) != fold(brand)]
+    after = None if known else _brand_after_noun(text, language)
+    if after:
+        brand, start, end = after
+        toks, _ = _product_phrase(remove_span(text, start, end))
+        toks = [t for t in toks if fold(t) not in fold(brand).split()]
         return brand, " ".join(toks).strip() or _noun_phrase(text, language) or "product"
     toks, at_start = _product_phrase(text)
     brand = known[0] if known else ""
@@ -288,8 +309,23 @@ def brand_and_product(text: str, language: str) -> tuple[str, str]:
         product += "s"  # "a Nike sneaker ad" is about sneakers
     if not product or product.lower() == brand.lower():
         phrase = _noun_phrase(KNOWN_BRAND_RE.sub(" ", text), language)
-        product = known[1] if known else phrase or "product"
+        product = known[1] if known else phrase or _product_after_brand(text, brand, language)
     return brand[:80].strip(), product[:80].strip()
+
+
+def _product_after_brand(text: str, brand: str, language: str) -> str:
+    """The product named after the brand, when the ad's "for" clause held only the brand.
+
+    "Anúncio da Doce Lar para o travesseiro Nuvem Plus": the brand and the word that joins it
+    are blanked, and the product is read again from what follows ("travesseiro Nuvem Plus").
+
+    Returns:
+        The product as written, "product" when nothing else names one.
+    """
+    of = _OF_WORDS.get(language, "of")
+    blank = re.sub(rf"(?:\b(?:{of})\s+)?{re.escape(brand)}", lambda m: " " * len(m[0]), text)
+    toks = [t for t in _product_phrase(blank)[0] if fold(t) not in fold(brand).split()]
+    return " ".join(toks) or "product"
 
 
 #: A Chinese or Japanese owner: a name, quoted or not, before 的 / の ("星河的耳机",
