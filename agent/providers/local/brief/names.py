@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from agent.providers.local.brief.cjk import MAX_NOUN_CHARS, lead_brand, noun_span
 from agent.providers.local.brief.kinds import KNOWN_BRAND_RE, KNOWN_BRANDS, best_kind, kinds_in
 from agent.providers.local.brief.lexicon import FILLER, LEXICON, STOP, is_one_of
 from agent.providers.local.brief.text import (
@@ -19,9 +20,6 @@ from agent.providers.local.brief.text import (
     phrase_tokens,
     remove_span,
 )
-
-#: Characters that end a Chinese or Japanese noun phrase when reading back from its head.
-_CJK_BREAK = set("的个款只为做一这那了和与及之の を は が に で と も や 、，。「」")
 
 
 def _noun_phrase(text: str, language: str) -> str:
@@ -36,10 +34,7 @@ def _noun_phrase(text: str, language: str) -> str:
     _, end, kind = best
     start = end - len(kind.word)  # a compound's whole word, not only its head
     if is_cjk(text[start:end]):
-        while start > 0 and end - start < 6 and "\u4e00" <= text[start - 1] <= "\u9fff":
-            if text[start - 1] in _CJK_BREAK:
-                break
-            start -= 1
+        start, end = noun_span(text, start, end)
         return text[start:end]
     clause = re.split(r"[,.;:!?()\[\]\n]", text[:start])[-1]
     before = _trim(phrase_tokens(clause), 8)
@@ -350,11 +345,17 @@ def _cjk_owner(text: str) -> tuple[str, int] | None:
         name = re.sub(r"^(?:品牌|ブランド)[:：]?", "", m["b"].strip("「」『』 "))
         if m["b"][0] not in "「『" and not all(is_cjk(c) for c in name):
             continue  # a Latin name is read as one (:func:`_brand_and_product_cjk`)
-        if not name or best_kind(name, "zh") and name == _noun_phrase(name, "zh"):
+        if not name or any(e - b == len(name) for b, e, _ in kinds_in(name)):
             continue  # "耳机的…": a product word is no brand
-        if after[:1] in "「『" or any(start == 0 for start, _, _ in kinds_in(after[:12])):
+        if after[:1] in "「『" or _heads_noun(after):
             return name, m.end()
     return None
+
+
+def _heads_noun(text: str) -> bool:
+    """Whether text starts with a product's noun ("玄米茶の…", "X5 智能手表做…")."""
+    head = text[: MAX_NOUN_CHARS + 4]
+    return any(noun_span(head, b, e)[0] == 0 for b, e, _ in kinds_in(head))
 
 
 def _brand_and_product_cjk(
@@ -380,7 +381,7 @@ def _brand_and_product_cjk(
     brand, model = (known[0], []) if known else ("", [])
     for m in _LATIN_RUN.finditer(KNOWN_BRAND_RE.sub(" ", text) if known else text):
         toks = phrase_tokens(m[0])
-        if not toks or all(t.isdigit() for t in toks):
+        if not toks or all(has_digit(t) for t in toks):  # "M2 耳机": a model, not a brand
             continue
         names, rest = _split_name(toks, False, "en")
         if known:
@@ -388,7 +389,11 @@ def _brand_and_product_cjk(
         else:
             brand, model = " ".join(names or toks), rest if names else []
         break
-    word = _noun_phrase(text, language) or (known[1] if known else "")
+    word = _noun_phrase(text, language)
+    if not brand and (best := best_kind(text, language)):  # "山风户外登山鞋", "星辰数码 M2 耳机"
+        brand = lead_brand(text, noun_span(text, best[1] - len(best[2].word), best[1])[0])
+    model = [t for t in model if t not in word]  # "M2 ヘッドホン" has its model already
+    word = word or (known[1] if known else "")
     product = join_words([*model, word], cjk=True) if word else " ".join(model)
     return brand[:80].strip(), (product or brand or "product")[:80].strip()
 
