@@ -25,6 +25,11 @@ _PHRASE_END = sorted(LEXICON["cjk"]["phrase_end"].split(), key=len, reverse=True
 COMPANY_END = tuple(sorted(set(LEXICON["cjk"]["company_end"].split()), key=len, reverse=True))
 #: A Latin model code ("X5", "M2", "S3-Pro") right before a noun, with the space written.
 _MODEL_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]*\d[A-Za-z0-9.+-]*\s?$")
+_PHRASE_ENDS = tuple(_PHRASE_END)
+#: A run of ideographs and katakana with no break character in it.
+_PIECE = re.compile(
+    "(?:(?![" + re.escape("".join(sorted(BREAK))) + "])[\u3400-\u9fff\uf900-\ufaff\u30a0-\u30ff])+"
+)
 #: Longest noun grown from a product word, characters.
 MAX_NOUN_CHARS = 10
 
@@ -76,6 +81,22 @@ def noun_span(text: str, start: int, end: int) -> tuple[int, int]:
     if model := _MODEL_BEFORE.search(text[:start]):
         start = model.start()
     return start, end
+
+
+def bare_noun(text: str) -> tuple[int, int] | None:
+    """A noun the lexicon does not know, by where it stands: right before a verb or ad word.
+
+    "为北极星电器的空气净化器做一个广告": the run of ideographs and katakana (two or more)
+    that a word of ``[cjk] phrase_end`` follows ("做", "广告", "の広告" is not: "の" breaks).
+
+    Returns:
+        (start, end) of the first such run in ``text``, None when there is none.
+    """
+    for m in _PIECE.finditer(text):
+        for cut in range(m.start() + 2, m.end() + 1):  # the shortest run a phrase end follows
+            if text.startswith(_PHRASE_ENDS, cut):
+                return m.start(), cut
+    return None
 
 
 def lead_brand(text: str, start: int) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from agent.providers.local.brief.cjk import MAX_NOUN_CHARS, lead_brand, noun_span
+from agent.providers.local.brief.cjk import MAX_NOUN_CHARS, bare_noun, lead_brand, noun_span
 from agent.providers.local.brief.kinds import KNOWN_BRAND_RE, KNOWN_BRANDS, best_kind, kinds_in
 from agent.providers.local.brief.lexicon import FILLER, LEXICON, STOP, is_one_of
 from agent.providers.local.brief.text import (
@@ -29,6 +29,8 @@ def _noun_phrase(text: str, language: str) -> str:
         The phrase as written, "" when text has no product word.
     """
     best = best_kind(text, language)
+    if best is None and is_cjk(text) and (bare := bare_noun(text)):
+        return text[bare[0] : bare[1]]
     if best is None:
         return ""
     _, end, kind = best
@@ -355,7 +357,10 @@ def _cjk_owner(text: str) -> tuple[str, int] | None:
 def _heads_noun(text: str) -> bool:
     """Whether text starts with a product's noun ("玄米茶の…", "X5 智能手表做…")."""
     head = text[: MAX_NOUN_CHARS + 4]
-    return any(noun_span(head, b, e)[0] == 0 for b, e, _ in kinds_in(head))
+    if any(noun_span(head, b, e)[0] == 0 for b, e, _ in kinds_in(head)):
+        return True
+    bare = bare_noun(head)  # a noun the lexicon does not know: "空气净化器做…"
+    return bare is not None and bare[0] == 0
 
 
 def _brand_and_product_cjk(
