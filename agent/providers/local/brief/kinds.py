@@ -30,6 +30,8 @@ class Sector:
         audience: default audience; mood: default mood when the prompt names none.
         solves: whether the product fixes a problem (problem/agitation/before-after beats).
         cta: kind of call to action: shop, visit, try, book or drive.
+        hue_deg: the hue its ads' colours lean to, degrees on the colour wheel (0 red, 120
+            green, 240 blue); None when it has none (the brief's words choose).
     """
 
     name: str
@@ -37,6 +39,7 @@ class Sector:
     mood: str
     solves: bool
     cta: str
+    hue_deg: float | None = None
 
 
 @dataclass(frozen=True)

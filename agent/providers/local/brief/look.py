@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from agent.providers.local.brief.frame import DECADE_AFTER, DECADE_BEFORE
+from agent.providers.local.brief.kinds import kinds_in
 from agent.providers.local.brief.lexicon import LEXICON, MOOD_LOOKUP, STYLE_STEMS, stem_lookup
 from agent.providers.local.brief.text import fold_same_length, is_cjk, lexicon_pattern
 
@@ -17,9 +18,23 @@ _COLOUR_PATTERNS = [
 
 
 def colours_named(text: str, brand: str) -> list[str]:
-    """Colour names the text gives for the look, in order; a brand's name ("Red Bull") is not."""
+    """Colour names the text gives for the look, in order.
+
+    A colour word inside the brand's name ("Red Bull") or inside a product word ("face
+    cream", "crema") names no colour of the look; one that describes the product does
+    ("zapatillas rojas").
+
+    Args:
+        text: the brief without its facts.
+        brand: the brand as read ("" for none).
+
+    Returns:
+        Up to four keys of :data:`COLOURS`, in the order the brief names them.
+    """
     if brand:
         text = re.sub(re.escape(brand), " ", text, flags=re.IGNORECASE)
+    for start, end, _ in kinds_in(text):
+        text = text[:start] + " " * (end - start) + text[end:]
     folded = fold_same_length(text)
     found = sorted(
         (m.start(), name) for pattern, name in _COLOUR_PATTERNS for m in pattern.finditer(folded)
