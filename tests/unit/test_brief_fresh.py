@@ -11,6 +11,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from agent.brief_options import options_from_brief
 from agent.providers.local.planner import plan_spec
 from agent.spec import Spec
@@ -80,3 +82,15 @@ if __name__ == "__main__":  # print the score per fact: python tests/unit/test_b
     for text, missed in lost.items():
         if missed:
             print(text[:70], missed)  # noqa: T201
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Playful 10-second TikTok for Fizzy Pop soda, 2 for $3",
+        "Playful TikTok ad for Fizzy Pop soda",
+    ],
+)
+def test_a_platform_named_as_the_ad_is_its_frame_not_its_brand(text: str) -> None:
+    spec = plan(text)
+    assert (spec.brand, spec.product, spec.aspect) == ("Fizzy Pop", "soda", "9:16")

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 
-from agent.providers.local.brief.lexicon import FILLER, LEXICON
+from agent.providers.local.brief.lexicon import FILLER, LEXICON, is_one_of
 from agent.providers.local.brief.text import (
     clean_prompt,
-    fold,
     fold_same_length,
     lexicon_pattern,
     remove_span,
@@ -154,9 +153,9 @@ def take_aspect(text: str) -> tuple[str | None, str]:
     found: str | None = None
     for pattern, aspect in _ASPECT_WORDS:
         for m in pattern.finditer(folded):
-            before = re.search(r"([A-Z][\w'’]*)\s+$", text[: m.start()])
-            if text[m.start()].isupper() and before and fold(before[1]) not in FILLER:
-                continue  # a word in a name ("Times Square"), not a frame
+            before = re.search(r"([A-Z][\w'’]*) $", text[: m.start()])
+            if text[m.start()].isupper() and before and not is_one_of(before[1], FILLER):
+                continue  # a word in a name ("Times Square"); not "Playful TikTok", a frame
             if found is None:
                 found = aspect
             end = m.end() + (f.end() if (f := _FORMAT_AFTER.match(text[m.end() :])) else 0)
