@@ -94,3 +94,37 @@ if __name__ == "__main__":  # print the score per fact: python tests/unit/test_b
 def test_a_platform_named_as_the_ad_is_its_frame_not_its_brand(text: str) -> None:
     spec = plan(text)
     assert (spec.brand, spec.product, spec.aspect) == ("Fizzy Pop", "soda", "9:16")
+
+
+@pytest.mark.parametrize(
+    ("text", "brand", "product", "price"),
+    [
+        (
+            "The new Glide 2 scooter by Urban & Co., 30s, CHF 1'299",
+            "Urban & Co.",
+            "Glide 2 scooter",
+            "CHF 1'299",
+        ),
+        (
+            "Ein Werbespot für Glanz & Gloria Handcreme, CHF 79.–",
+            "Glanz & Gloria",
+            "Handcreme",
+            "CHF 79.–",
+        ),
+        (
+            "Preis 1.299,00 €, Spot für den Fernseher Vista 65 von Bildwerk",
+            "Bildwerk",
+            "Fernseher Vista 65",
+            "1.299,00 €",
+        ),
+        ("京瓷电器 X3 电饭煲 30秒广告，到手价599元", "京瓷电器", "X3 电饭煲", "599元"),
+        ("Tokyo Roast の コーヒー豆 15秒広告、1,500円", "Tokyo Roast", "コーヒー豆", "1,500円"),
+    ],
+)
+def test_prices_and_names_are_kept_as_written(
+    text: str, brand: str, product: str, price: str
+) -> None:
+    spec = plan(text)
+    texts = {b.type: b.on_screen_text for b in spec.beats}
+    assert (spec.brand, spec.product) == (brand, product)
+    assert price in f"{texts.get('offer', '')} {texts['call_to_action']}"

@@ -94,7 +94,8 @@ def bare_noun(text: str) -> tuple[int, int] | None:
     """
     for m in _PIECE.finditer(text):
         for cut in range(m.start() + 2, m.end() + 1):  # the shortest run a phrase end follows
-            if text.startswith(_PHRASE_ENDS, cut):
+            gap = re.match(r"[\s,，、]*", text[cut:])  # "电饭煲 , 广告": a removed length between
+            if text.startswith(_PHRASE_ENDS, cut + (gap.end() if gap else 0)):
                 return m.start(), cut
     return None
 

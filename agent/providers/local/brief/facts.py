@@ -86,11 +86,16 @@ _CUR_AFTER = (
     r"ريالا?|ريال|درهما?|دينارا?|جنيها?|دولارا?|يورو|(?:EUR|USD|CHF|GBP|euros?|dollars?|"
     r"pounds?|yen|reais|pesos?)(?![^\W_]))"
 )
-_AMOUNT = r"\d{1,3}(?:[.,\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+#: An amount as written: thousands grouped by ".", ",", a (thin) space or the Swiss "'"
+#: ("1.299,00", "29 990", "1'299"), then cents after "." or ",", or a Swiss ".–" / ",-".
+_AMOUNT = (
+    r"(?:\d{1,3}(?:[.,\u202f '’]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
+    r"(?:[.,][-–](?![\w]))?"
+)
 _FACTS = LEXICON["facts"]
 _LEAD = lexicon_pattern(_FACTS["price_lead"])
 _PRICE_RE = re.compile(
-    rf"(?:(?P<lead>{_LEAD})\s*)?(?:{_CUR_BEFORE}\s?(?:{_AMOUNT})(?:,-)?|"
+    rf"(?:(?P<lead>{_LEAD})\s*)?(?:{_CUR_BEFORE}\s?(?:{_AMOUNT})|"
     rf"(?<![.,])(?<![^\W\u3040-\u30ff\u3400-\u9fff])(?:{_AMOUNT})\s?{_CUR_AFTER})",
     re.IGNORECASE,
 )

@@ -30,7 +30,8 @@ def _noun_phrase(text: str, language: str) -> str:
     """
     best = best_kind(text, language)
     if best is None and is_cjk(text) and (bare := bare_noun(text)):
-        return text[bare[0] : bare[1]]
+        start, end = noun_span(text, *bare)
+        return text[start:end]
     if best is None:
         return ""
     _, end, kind = best
@@ -397,6 +398,8 @@ def _brand_and_product_cjk(
     word = _noun_phrase(text, language)
     if not brand and (best := best_kind(text, language)):  # "山风户外登山鞋", "星辰数码 M2 耳机"
         brand = lead_brand(text, noun_span(text, best[1] - len(best[2].word), best[1])[0])
+    elif not brand and (bare := bare_noun(text)):  # a noun the lexicon lacks: "电饭煲"
+        brand = lead_brand(text, noun_span(text, *bare)[0])
     model = [t for t in model if t not in word]  # "M2 ヘッドホン" has its model already
     word = word or (known[1] if known else "")
     product = join_words([*model, word], cjk=True) if word else " ".join(model)
