@@ -46,8 +46,6 @@ class Facts(BaseModel):
     scenes: list[str] = Field(default_factory=list, max_length=6)
 
 
-# --- facts: URL, promo code, tagline, price, scenes, aspect ratio ---------------------------
-
 _TLDS = (
     "com net org io co app shop store de fr es it pt br cn jp uk eu ai dev me tv us ca au nl be "
     "ch at mx ar cl pl se no dk fi ie nz in kr info biz online site xyz cafe coffee bike fit "
