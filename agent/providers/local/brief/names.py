@@ -205,17 +205,20 @@ _BY_LEAD = (
     r"des|du|von\s+der|vom|the)\s+)?(?:brand|label|company|marca|marque|marke|marchio|"
     r"firma|hersteller|empresa|entreprise|azienda)\s+|\b(?:by|from|von|par)\s+))"
 )
+#: A lower-case "of" inside a name, before a capitalised word ("Óptica del Sur", "Casa da
+#: Serra", "Haus von Eden").
+_LINK = r"(?:(?:de|del|della|di|da|do|dos|das|du|des|von|van|der|den)\s+(?=[A-ZÀ-ÖØ-Þ]))?"
 _BY_BRAND_RE = re.compile(
     rf"(?:{_BY_LEAD}|(?:品牌|ブランド)[:：]?\s*)"
-    r"(?P<b>[A-Z0-9][\w'’.-]*(?:\s+(?:&|\+|[A-Z0-9][\w'’.-]*))*)"
+    rf"(?P<b>[A-Z0-9][\w'’.-]*(?:\s+(?:&|\+|{_LINK}[A-ZÀ-ÖØ-Þ0-9][\w'’.-]*))*)"
 )
 #: A brand joined to the product noun by a bare "of" in Spanish, French, Italian and
 #: Portuguese ("la lámpara Orbe de Casa Lumbre", "la borsa Duomo di Pelletteria Serena"): the
 #: whole run of capitalised words (and "&") after it, which a lower-case "de" never starts.
-_NAME_RUN = r"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+(?:&|\+|[A-ZÀ-ÖØ-Þ0-9][\w'’.-]*))*"
+_NAME_RUN = rf"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+(?:&|\+|{_LINK}[A-ZÀ-ÖØ-Þ0-9][\w'’.-]*))*"
 _OF_WORDS = {
     "es": "de|del",
-    "fr": "de|du|d['’]",
+    "fr": "de|du|des|d['’]",
     "it": "di|del|della|dello|dei|degli",
     "pt": "de|da|do|dos|das",
 }
@@ -275,6 +278,9 @@ def brand_and_product(text: str, language: str) -> tuple[str, str]:
         brand, start, end = after
         toks, _ = _product_phrase(remove_span(text, start, end))
         toks = [t for t in toks if fold(t) not in fold(brand).split()]
+        if not toks:  # "…: der Mixer Turbo Max von Küchenprofi": what the brand's name follows
+            clause = re.split(r"[,.;:!?()\[\]]", text[:start])[-1]
+            toks = [t for t in _trim(phrase_tokens(clause), 8) if not _AD_NOUN_RE.fullmatch(t)]
         return brand, " ".join(toks).strip() or _noun_phrase(text, language) or "product"
     toks, at_start = _product_phrase(text)
     brand = known[0] if known else ""
@@ -361,7 +367,7 @@ def _heads_noun(text: str) -> bool:
     if any(noun_span(head, b, e)[0] == 0 for b, e, _ in kinds_in(head)):
         return True
     bare = bare_noun(head)  # a noun the lexicon does not know: "空气净化器做…"
-    return bare is not None and bare[0] == 0
+    return bare is not None and noun_span(head, *bare)[0] == 0
 
 
 def _brand_and_product_cjk(

@@ -182,9 +182,16 @@ def folded_words(text: str) -> list[str]:
     return [w for t in _tokens(text) for w in (t, *(t.split("-") if "-" in t else ()))]
 
 
+#: A plural possessive ("kids'", "runners’"): its apostrophe is part of the word.
+_PLURAL_POSSESSIVE = re.compile(r"(?<=[^\W\d_]{2}s)['’]$")
+
+
 def phrase_tokens(phrase: str) -> list[str]:
     """The words of a phrase as written, quotes and marks stripped, "&" and "+" kept."""
-    toks = [raw.strip("'\"’‘`*_-–—/\\|<>#~^=") for raw in phrase.split()]
+    marks = "'\"’‘`*_-–—/\\|<>#~^="
+    toks = [
+        raw.strip(marks) + ("'" if _PLURAL_POSSESSIVE.search(raw) else "") for raw in phrase.split()
+    ]
     if toks:  # "l'olio d'oliva": the article goes, the "d'" of the name stays
         toks[0] = _ELISION.sub("", toks[0])
     return [t for t in toks if re.search(r"[^\W_]", t) or t in ("&", "+")]
