@@ -62,13 +62,9 @@ def test_the_set_spans_eight_languages() -> None:
     assert all(plan(c["text"]).language == c["language"] for c in CASES)
 
 
-#: Briefs that keep every fact today; the untuned first run kept 18 (the fixture's header).
-KEPT_AT_LEAST = 54
-
-
-def test_fresh_briefs_keep_their_facts() -> None:
-    lost = {c["text"]: m for c in CASES if (m := misses(c))}
-    assert len(CASES) - len(lost) >= KEPT_AT_LEAST, lost
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c["text"][:48])
+def test_every_fact_of_a_fresh_brief_is_kept(case: dict[str, Any]) -> None:
+    assert misses(case) == {}
 
 
 if __name__ == "__main__":  # print the score per fact: python tests/unit/test_brief_fresh.py
