@@ -458,26 +458,96 @@ def _turn(colour: str, degrees: float) -> str:
     return "#" + "".join(f"{round(x * 255):02x}" for x in (r, g, b))
 
 
-def _palette(brief: Brief, look: _Mood, seed: int) -> tuple[str, list[str]]:
-    """The mood's palette, its hues turned by up to ±24° by the brief's own words.
+def _hls(colour: str) -> tuple[float, float, float]:
+    """Hue (0-1), lightness and saturation of a ``#rrggbb`` colour."""
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return colorsys.rgb_to_hls(r, g, b)
 
-    Colours the brief names lead: a dark one becomes the base, the others the accents, and the
-    mood's turned palette fills in.
+
+def _palette(brief: Brief, look: _Mood, seed: int) -> tuple[str, list[str]]:
+    """The mood's palette turned to the product's colour family, then the brief's colours.
+
+    The mood gives the palette's shape (light or dark base, how vivid the accents are;
+    ``data/moods.toml``). Its accent (the second colour, else the most vivid) is turned to
+    the hue of the product's sector (``hue_deg`` in ``data/categories.toml``: coffee
+    amber-brown, skincare rose, finance teal), or for a product of no sector to a hue the
+    brief's words choose; the archetype moves it by up to ±20° and the brand and product
+    words by up to ±15° more. Every chromatic colour turns with the accent, so the palette
+    keeps its harmony; greys, black and white stay. Colours the brief names lead: a dark one
+    becomes the base, the others the accents.
 
     Returns:
-        (words describing it, the colours as ``#rrggbb``).
+        (words naming the colours, the colours as ``#rrggbb``).
     """
     rng = _rng(seed, f"palette:{_identity(brief)}")
-    words, colours = rng.choice(look.palettes)
-    turn = rng.uniform(-24.0, 24.0)
-    turned = [_turn(c, turn) for c in colours.split()]
-    if not brief.colours:
-        return words, turned
-    named = [COLOURS[c] for c in brief.colours]  # the brief's colours lead, the mood's fill in
-    dark = [c for c in named if _lightness(c) < 0.25]
-    base = dark[0] if dark else turned[0]
-    rest = [c for c in named if c != base] + turned[1:]
-    return " and ".join(brief.colours), list(dict.fromkeys([base, *rest]))[:5]
+    _, colours = rng.choice(look.palettes)
+    mood_colours = colours.split()
+    accent = mood_colours[1] if _chroma(mood_colours[1]) >= 0.08 else max(mood_colours, key=_chroma)
+    accent_deg = 360 * _hls(accent)[0]
+    family = _SECTORS[brief.sector].hue_deg if brief.sector in _SECTORS else None
+    if family is None:
+        target_deg = rng.uniform(0.0, 360.0)
+    else:  # each archetype of a sector has its own side of the family's hue ("candle", "lamp")
+        side = _rng(0, f"archetype:{brief.category}").uniform(-20.0, 20.0)
+        target_deg = family + side + rng.uniform(-15.0, 15.0)
+    turned = [_turn(c, target_deg - accent_deg) for c in mood_colours]
+    if brief.colours:  # the brief's colours lead, the turned palette fills in
+        named = [COLOURS[c] for c in brief.colours]
+        dark = [c for c in named if _lightness(c) < 0.25]
+        base = dark[0] if dark else turned[0]
+        turned = list(dict.fromkeys([base, *[c for c in named if c != base], *turned[1:]]))[:5]
+    return _colour_words(turned), turned
+
+
+def _chroma(colour: str) -> float:
+    """How vivid a ``#rrggbb`` colour is: its largest minus its smallest channel, 0-1."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    return max(channels) - min(channels)
+
+
+#: Hue names by the hue (degrees) where each one ends, around the colour wheel.
+_HUE_NAMES = (
+    (12, "red"),
+    (38, "orange"),
+    (50, "amber"),
+    (68, "yellow"),
+    (95, "lime"),
+    (150, "green"),
+    (178, "teal"),
+    (198, "cyan"),
+    (222, "azure"),
+    (252, "blue"),
+    (278, "indigo"),
+    (300, "violet"),
+    (328, "magenta"),
+    (348, "pink"),
+    (360, "red"),
+)
+
+
+def _colour_name(colour: str) -> str:
+    """A plain name for a ``#rrggbb`` colour: "pale teal", "deep indigo", "brown", "cream"."""
+    hue, lightness, _ = _hls(colour)
+    if _chroma(colour) < 0.08:
+        steps = ((0.12, "black"), (0.3, "charcoal"), (0.62, "grey"), (0.86, "silver"))
+        return next((name for top, name in steps if lightness < top), "white")
+    deg = hue * 360
+    name = next(n for top, n in _HUE_NAMES if deg < top)
+    if (deg < 50 or deg >= 345) and lightness < 0.42 and _hls(colour)[2] < 0.6:
+        return "brown" if lightness > 0.15 else "espresso"
+    if 25 <= deg < 68 and lightness > 0.85:
+        return "cream"
+    if lightness > 0.8:
+        return f"pale {name}"
+    if lightness < 0.3:
+        return f"deep {name}"
+    return f"muted {name}" if _chroma(colour) < 0.3 else name
+
+
+def _colour_words(palette: list[str]) -> str:
+    """Name each colour of a palette once, in order: "near-black, amber and cream"."""
+    names = list(dict.fromkeys(_colour_name(c) for c in palette))
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _lightness(colour: str) -> float:

@@ -1,0 +1,125 @@
+"""Script-aware segmentation of Chinese and Japanese noun phrases, written without spaces.
+
+A product word found by the lexicon ("茶", "ヘッドホン") is grown into the noun it heads: to
+the left over the ideographs and katakana that modify it ("普洱茶", "ワイヤレスイヤホン"), to
+the right over the rest of a katakana word ("日焼け止めクリーム") or one or two ideographs
+that finish a compound ("茶叶"), and to a Latin model code right before it ("X5 智能手表",
+"M2 ヘッドホン"). It stops at particles, punctuation, spaces, verbs and ad words that follow
+a product (``data/lexicon.toml`` ``[cjk] phrase_end``), and where a company's name ends
+(``[cjk] company_end``: "山风户外" + "登山鞋").
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.providers.local.brief.lexicon import LEXICON
+
+#: Characters that never belong inside a product's noun: particles, measure words, "for",
+#: "this", "and", quotes, punctuation and spaces.
+BREAK = frozenset(
+    "的个款只为给給帮替做一这那了和与及之のをはがにでともや、，。「」『』：:;,.!?！？ \t"
+)
+_PHRASE_END = sorted(LEXICON["cjk"]["phrase_end"].split(), key=len, reverse=True)
+#: Words that end a company's name (``[cjk] company_end``), longest first.
+COMPANY_END = tuple(sorted(set(LEXICON["cjk"]["company_end"].split()), key=len, reverse=True))
+#: A Latin model code ("X5", "M2", "S3-Pro") right before a noun, with the space written.
+_MODEL_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]*\d[A-Za-z0-9.+-]*\s?$")
+_PHRASE_ENDS = tuple(_PHRASE_END)
+#: A run of ideographs and katakana with no break character in it.
+_PIECE = re.compile(
+    "(?:(?![" + re.escape("".join(sorted(BREAK))) + "])[\u3400-\u9fff\uf900-\ufaff\u30a0-\u30ff])+"
+)
+#: Longest noun grown from a product word, characters.
+MAX_NOUN_CHARS = 10
+
+
+def is_ideograph(ch: str) -> bool:
+    """Whether a character is a Chinese character (kanji), CJK extension A or compatibility."""
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def is_katakana(ch: str) -> bool:
+    """Whether a character is katakana, its long-vowel mark "ー" or middle dot "・"."""
+    return "\u30a0" <= ch <= "\u30ff"
+
+
+def ends_company(text: str) -> bool:
+    """Whether text ends with a word that ends a company's name ("光速科技", "ミドリ堂")."""
+    return text.endswith(COMPANY_END)
+
+
+def noun_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow a product word's span ``text[start:end]`` into the whole noun it heads.
+
+    Args:
+        text: a Chinese or Japanese brief (facts removed).
+        start: where the product word starts, an index in ``text``.
+        end: where it ends.
+
+    Returns:
+        (start, end) of the noun, with any Latin model code before it.
+    """
+    if end < len(text) and is_katakana(text[end]) and is_katakana(text[end - 1]):
+        while end < len(text) and is_katakana(text[end]):
+            end += 1  # the rest of a katakana word
+    elif end < len(text) and is_katakana(text[end]) and not is_katakana(text[start]):
+        while end < len(text) and is_katakana(text[end]):
+            end += 1  # "日焼け止め" + "クリーム": a katakana head after a native word
+    else:
+        for _ in range(2):  # "茶" + "叶": an ideograph that finishes a compound
+            if end >= len(text) or not is_ideograph(text[end]) or text[end] in BREAK:
+                break
+            if text.startswith(tuple(_PHRASE_END), end):
+                break
+            end += 1
+    while start > 0 and end - start < MAX_NOUN_CHARS:
+        ch = text[start - 1]
+        if ch in BREAK or not (is_ideograph(ch) or is_katakana(ch)) or ends_company(text[:start]):
+            break
+        start -= 1
+    if model := _MODEL_BEFORE.search(text[:start]):
+        start = model.start()
+    return start, end
+
+
+def bare_noun(text: str) -> tuple[int, int] | None:
+    """A noun the lexicon does not know, by where it stands: right before a verb or ad word.
+
+    "为北极星电器的空气净化器做一个广告": the run of ideographs and katakana (two or more)
+    that a word of ``[cjk] phrase_end`` follows ("做", "广告", "の広告" is not: "の" breaks).
+
+    Returns:
+        (start, end) of the first such run in ``text``, None when there is none.
+    """
+    for m in _PIECE.finditer(text):
+        for cut in range(m.start() + 2, m.end() + 1):  # the shortest run a phrase end follows
+            gap = re.match(r"[\s,，、]*", text[cut:])  # "电饭煲 , 广告": a removed length between
+            if text.startswith(_PHRASE_ENDS, cut + (gap.end() if gap else 0)):
+                return m.start(), cut
+    return None
+
+
+def lead_brand(text: str, start: int) -> str:
+    """A brand written right before a product's noun with no particle, else "".
+
+    The run of ideographs and katakana from the start of the clause (or after 为/给) up to
+    ``start`` is a brand when it ends with a company word ("山风户外登山鞋") or a space
+    separates it from the noun ("星辰数码 M2 耳机").
+
+    Args:
+        text: a Chinese or Japanese brief (facts removed).
+        start: where the product's noun starts (:func:`noun_span`).
+    """
+    before = text[:start]
+    spaced = before != before.rstrip()
+    end = len(before.rstrip())
+    begin = end
+    while begin > 0 and (is_ideograph(before[begin - 1]) or is_katakana(before[begin - 1])):
+        if before[begin - 1] in BREAK:  # "为", "给": the verb before the name
+            break
+        begin -= 1
+    name = before[begin:end]
+    if not 2 <= len(name) <= 12:
+        return ""
+    return name if spaced or ends_company(name) else ""

@@ -1,0 +1,537 @@
+"""Brand and product: who makes it and what it is called, read from what the facts left.
+
+Latin-script briefs: a run of name tokens before the product words or after them ("by X",
+"von X", "de/di/da X"); Chinese and Japanese: an owner before 的/の or a Latin name; Korean,
+Arabic and Hebrew: a Latin name or one after a brand word.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agent.providers.local.brief.cjk import MAX_NOUN_CHARS, bare_noun, lead_brand, noun_span
+from agent.providers.local.brief.kinds import KNOWN_BRAND_RE, KNOWN_BRANDS, best_kind, kinds_in
+from agent.providers.local.brief.lexicon import FILLER, LEXICON, STOP, is_one_of
+from agent.providers.local.brief.text import (
+    fold,
+    has_digit,
+    is_cjk,
+    join_words,
+    phrase_tokens,
+    remove_span,
+)
+
+
+def _noun_phrase(text: str, language: str) -> str:
+    """The product word of text with the words before it that name it ("team planning app").
+
+    Returns:
+        The phrase as written, "" when text has no product word.
+    """
+    best = best_kind(text, language)
+    if best is None and is_cjk(text) and (bare := bare_noun(text)):
+        start, end = noun_span(text, *bare)
+        return text[start:end]
+    if best is None:
+        return ""
+    _, end, kind = best
+    start = end - len(kind.word)  # a compound's whole word, not only its head
+    if is_cjk(text[start:end]):
+        start, end = noun_span(text, start, end)
+        return text[start:end]
+    clause = re.split(r"[,.;:!?()\[\]\n]", text[:start])[-1]
+    before = _trim(phrase_tokens(clause), 8)
+    while before and (_is_name(before[0]) or is_one_of(before[0], FILLER | STOP)):
+        before = before[1:]
+    if any(is_one_of(t, STOP) for t in before):
+        before = []
+    return " ".join([*before[-3:], text[start:end]])
+
+
+_AD_NOUNS = (
+    r"ads?|adverts?|advertisements?|commercials?|spots?|promos?|videos?|teasers?|"
+    r"campaigns?|clips?|anuncios?|comerciales|publicidad|publicités?|pubs?|annonces?|"
+    r"réclames?|werbung|werbespots?|werbevideos?|werbefilme?|anzeigen?|pubblicità|"
+    r"annunci|anúncios?|propagandas?|vídeos?|films?"
+)
+_FOR = (
+    r"for|about|promoting|showcasing|featuring|of|para|sobre|de|pour|sur|des|du|für|über|"
+    r"zu|per|di|do|da"
+)
+#: Words that end a company's name ("Harbor Lane Coffee Co.", "Kranich GmbH"), whose dot
+#: does not end a clause (``data/lexicon.toml`` ``[brand_lead] company_after``).
+_COMPANY = LEXICON["brand_lead"]["company_after"].split()
+_CLAUSE = (
+    r"(?:[^,.;:!?()\[\]{}\n\"“”«»，。、；：！？「」『』]|(?<=\w)[.](?=\w)|"
+    + "|".join(rf"(?i:(?<=\b{w}))[.]" for w in _COMPANY if w.isascii())
+    + ")"
+)
+_AD_FOR_RE = re.compile(
+    rf"\b(?:{_AD_NOUNS})(?:\s+\w+){{0,2}}?\s+(?:{_FOR})\s+(?P<x>{_CLAUSE}+)", re.IGNORECASE
+)
+_AD_NOUN_RE = re.compile(_AD_NOUNS, re.IGNORECASE)
+_X_AD_RE = re.compile(rf"(?P<x>{_CLAUSE}{{1,160}}?)\s+(?:{_AD_NOUNS})\b", re.IGNORECASE)
+
+
+def _trim(toks: list[str], at_most: int) -> list[str]:
+    """Drop leading filler and an owner ("my bakery's"), stop at a connector or style word."""
+    toks = toks[:40]  # a product is named in a few words; the rest of a long clause is not it
+    while toks and (
+        is_one_of(toks[0], FILLER)
+        and not any(e - s_ == len(toks[0]) for s_, e, _ in kinds_in(toks[0]))
+        and not (len(toks) > 1 and toks[1] in ("&", "+"))  # "Nova & Co.": a name, not "new"
+        or toks[0] in ("&", "+")
+        or len(toks) > 1
+        and toks[0][0].islower()
+        and re.search(r"['’]s$", toks[0])
+    ):
+        toks = toks[1:]
+    end = next((i for i, t in enumerate(toks) if is_one_of(t, STOP)), len(toks))
+    toks = toks[:end][:at_most]
+    while toks and toks[-1] in ("&", "+"):
+        toks = toks[:-1]
+    return toks
+
+
+def _product_phrase(text: str) -> tuple[list[str], bool]:
+    """Tokens naming the product, and whether they start the prompt."""
+    m = _AD_FOR_RE.search(text)  # "an ad for X"
+    if m and (toks := _trim(phrase_tokens(m.group("x")), 8)):
+        return toks, False
+    for m in _X_AD_RE.finditer(text):  # "a X ad"
+        toks = phrase_tokens(m.group("x"))
+        start = len(toks)
+        while start > 0 and not is_one_of(toks[start - 1], FILLER | STOP):
+            start -= 1
+        if start < len(toks):
+            return toks[max(start, len(toks) - 5) :], start == 0 and m.start("x") == 0
+    for i, m in enumerate(re.finditer(f"{_CLAUSE}+", text)):  # a bare "oat milk", "X, Y hoodie"
+        toks = _trim([t for t in phrase_tokens(m[0]) if not _AD_NOUN_RE.fullmatch(t)], 6)
+        if toks and (i == 0 and len(toks) <= 3 or kinds_in(" ".join(toks))):
+            return toks, i == 0 and not text[: m.start()].strip(" ,")
+    return [], False
+
+
+def _is_name(tok: str) -> bool:
+    """A token that can be part of a name: capitalised, a model code ("EQ.9", "X2"), "&"."""
+    return tok[:1].isupper() or has_digit(tok) or tok in ("&", "+")
+
+
+def _starts_kind(toks: list[str], i: int, language: str) -> bool:
+    """Whether a product word starts at token ``i`` ("stain remover", German "Lippenbalsam")."""
+    found = kinds_in(" ".join(toks[i:]), compounds=language == "de")
+    return any(start == 0 or start < len(toks[i]) == end for start, end, _ in found)
+
+
+def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[str], list[str]]:
+    """Split product tokens into the brand's and the product's ("Glow Up" / "lip balm").
+
+    A brand is a run of name tokens (capitalised words, model codes, "&") before the product
+    words, or after them in Spanish, French, Italian and Portuguese ("zapatillas Aurora"). A
+    model code and what follows stay with the product ("Tesla" / "Model 3"). In German, a name
+    right after the product noun is an apposition naming the brand ("das Fahrrad Stadtflitzer").
+    """
+    for i, tok in enumerate(toks[:-1]):  # "Tidewell's Drift 40 backpack", "Harbor Lane Co. cans"
+        if not _is_name(tok):
+            break
+        if re.search(r"['’]s$", tok):
+            return [*toks[:i], tok[:-2]], toks[i + 1 :]
+        if i and fold(tok.rstrip(".")) in _COMPANY:
+            return toks[: i + 1], toks[i + 1 :]
+    lead = 0
+    while (
+        lead < len(toks)
+        and _is_name(toks[lead])
+        and (
+            not _starts_kind(toks, lead, language)
+            or lead == 0  # a common word leading a name: "Voyages Corail", "Maison Verlaine"
+            and language != "de"  # German capitalises every noun: "Fahrrad Stadtflitzer"
+            and len(toks) > 2
+            and toks[1].istitle()
+            and not _starts_kind(toks, 1, language)
+        )
+    ):
+        lead += 1
+    while lead and toks[lead - 1] in ("&", "+"):
+        lead -= 1
+    run, rest = toks[:lead], toks[lead:]
+    if run and all(t.isdigit() for t in run):
+        return [], toks
+    if run:
+        single_word = len(run) == 1 and run[0].istitle() and not has_digit(run[0])
+        if (
+            at_start
+            and single_word
+            and not (rest and kinds_in(" ".join(rest)))
+            or language == "de"
+            and single_word
+            and not rest
+        ):
+            return [], toks  # a capital that only starts the sentence ("Stain remover spray")
+        model = _model_at(run)
+        if model == 0:
+            return run, rest
+        return run[:model], run[model:] + rest
+    tail = len(toks)
+    while tail > 0 and _is_name(toks[tail - 1]) and not _starts_kind(toks, tail - 1, language):
+        tail -= 1
+    after_noun = language in ("es", "fr", "it", "pt") or (  # German "das Fahrrad Stadtflitzer"
+        language == "de" and 0 < tail and _starts_kind(toks, tail - 1, language)
+    )
+    if after_noun and 0 < tail < len(toks):
+        run = toks[tail:]
+        model = _model_at(run) or len(run)
+        return run[:model], toks[:tail] + run[model:]
+    return [], toks
+
+
+def _model_at(run: list[str]) -> int:
+    """Where a model name starts in a run of name tokens ("Tesla Model 3" → 1), else its end.
+
+    A model starts at the first token with a digit; a plain number takes the capitalised word
+    before it along ("Model 3", "Run 2") when a brand word stays before that.
+    """
+    model = next((i for i, t in enumerate(run) if has_digit(t)), len(run))
+    if 2 <= model < len(run) and run[model].isdigit() and run[model - 1].istitle():
+        model -= 1
+    return model
+
+
+#: Words before a brand named after the product: "by X", "von X", and "brand" words with the
+#: article or preposition that joins them to the noun ("der Marke X", "de la marque X",
+#: "della marca X", "da marca X", "of the brand X"), matched in any case.
+_BY_LEAD = (
+    r"(?P<lead>(?i:\b(?:(?:of\s+the|of|from\s+the|de\s+la|de|del|della|dello|dal|da|do|dos|das|der|"
+    r"des|du|von\s+der|vom|the)\s+)?(?:brand|label|company|marca|marque|marke|marchio|"
+    r"firma|hersteller|empresa|entreprise|azienda)\s+|\b(?:by|from|von|par)\s+))"
+)
+#: A lower-case "of" inside a name, before a capitalised word ("Óptica del Sur", "Casa da
+#: Serra", "Haus von Eden").
+_LINK = r"(?:(?:de|del|della|di|da|do|dos|das|du|des|von|van|der|den)\s+(?=[A-ZÀ-ÖØ-Þ]))?"
+_BY_BRAND_RE = re.compile(
+    rf"(?:{_BY_LEAD}|(?:品牌|ブランド)[:：]?\s*)"
+    rf"(?P<b>[A-Z0-9][\w'’.-]*(?:\s+(?:&|\+|{_LINK}[A-ZÀ-ÖØ-Þ0-9][\w'’.-]*))*)"
+)
+#: A brand joined to the product noun by a bare "of" in Spanish, French, Italian and
+#: Portuguese ("la lámpara Orbe de Casa Lumbre", "la borsa Duomo di Pelletteria Serena"): the
+#: whole run of capitalised words (and "&") after it, which a lower-case "de" never starts.
+_NAME_RUN = rf"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+(?:&|\+|{_LINK}[A-ZÀ-ÖØ-Þ0-9][\w'’.-]*))*"
+_OF_WORDS = {
+    "es": "de|del",
+    "fr": "de|du|des|d['’]",
+    "it": "di|del|della|dello|dei|degli",
+    "pt": "de|da|do|dos|das",
+}
+_OF_BRAND_RE = {
+    lang: re.compile(rf"(?:{_BY_LEAD}|(?<![^\W_])(?:{words})(?:\s+|(?<=['’])))(?P<b>{_NAME_RUN})")
+    for lang, words in _OF_WORDS.items()
+}
+_LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9&+.'’-]*(?:\s+[A-Za-z0-9&+][A-Za-z0-9&+.'’-]*)*")
+
+
+def _brand_after_noun(text: str, language: str) -> tuple[str, int, int] | None:
+    """A brand named after the product, and its span with the word that leads it.
+
+    Any language: "by X", "from X", "von X", "par X", "der Marke X", "de la marca X"; Spanish,
+    French, Italian and Portuguese also a bare "de/di/da X" ("la lámpara Orbe de Casa
+    Lumbre"), except right after an ad noun ("Anuncio de Navidad": the ad's occasion). The
+    name is the whole run of capitalised words, "&" and model codes; it ends at a sentence's
+    end, and keeps a company word's dot ("Fern & Field Co.", "Moo-Free Inc.").
+
+    Returns:
+        (brand, start, end) in ``text``; None when no such name is there.
+    """
+    for m in (
+        *_BY_BRAND_RE.finditer(text),
+        *_OF_BRAND_RE.get(language, re.compile("$^")).finditer(text),
+    ):
+        if not m["lead"] and _AD_NOUN_RE.fullmatch((text[: m.start()].split() or [""])[-1]):
+            continue
+        run = re.split(r"[.!?]\s", m["b"])[0]
+        if fold(run.split()[-1].rstrip(".")) not in _COMPANY:
+            run = run.rstrip(".")
+        brand = " ".join(phrase_tokens(run)[:6]).rstrip(" &+")  # "Vuelo Sur": a capital "Sur"
+        if brand and not all(has_digit(t) for t in brand.split()):
+            return brand[:80], m.start(), m.start("b") + len(run)
+    return None
+
+
+def brand_and_product(text: str, language: str) -> tuple[str, str]:
+    """The brand ("" for none) and the product ("product" for none) a brief names.
+
+    Args:
+        text: the cleaned brief with its facts and audience removed.
+        language: ISO 639-1 code of the brief; chooses the reading for its script.
+
+    Returns:
+        (brand, product), as written, at most 80 characters each.
+    """
+    known = next(
+        (KNOWN_BRANDS[fold(m[1])] for m in KNOWN_BRAND_RE.finditer(text) if m[1][0].isupper()), None
+    )
+    if language in ("zh", "ja"):
+        return _brand_and_product_cjk(text, language, known)
+    if language in ("ko", "ar", "he"):
+        return _brand_and_product_spaced(text, language, known)
+    after = None if known else _brand_after_noun(text, language)
+    if after:
+        brand, start, end = after
+        toks, _ = _product_phrase(remove_span(text, start, end))
+        toks = [t for t in toks if fold(t) not in fold(brand).split()]
+        if not toks:  # "…: der Mixer Turbo Max von Küchenprofi": what the brand's name follows
+            clause = re.split(r"[,.;:!?()\[\]]", text[:start])[-1]
+            toks = [t for t in _trim(phrase_tokens(clause), 8) if not _AD_NOUN_RE.fullmatch(t)]
+        return brand, " ".join(toks).strip() or _noun_phrase(text, language) or "product"
+    toks, at_start = _product_phrase(text)
+    brand = known[0] if known else ""
+    if known:
+        toks = phrase_tokens(KNOWN_BRAND_RE.sub(" ", " ".join(toks)))
+    else:
+        by_brand = _BY_BRAND_RE.search(" ".join(toks))  # "the Pulse 3 watch from Vanta"
+        names, rest = ([], toks) if by_brand else _split_name(toks, at_start, language)
+        brand, toks = " ".join(names), rest
+        if not brand and (m := by_brand or _BY_BRAND_RE.search(text)):
+            if m is by_brand:  # the run as the brief writes it, not cut with the phrase
+                m = next((f for f in _BY_BRAND_RE.finditer(text) if f["b"].startswith(m["b"])), m)
+            run = re.split(r"[.!?]\s", m["b"])[0]  # a run stops at a sentence's end
+            if fold(run.split()[-1].rstrip(".")) not in _COMPANY:
+                run = run.rstrip(".")
+            brand = " ".join(_trim(phrase_tokens(run), 4))
+            by = rf"(?:{_BY_LEAD})?{re.escape(brand)}"
+            toks = phrase_tokens(re.sub(by, " ", " ".join(toks))) or toks
+    if (
+        at_start
+        and not brand
+        and language != "de"
+        and len(toks) > 1
+        and toks[0].istitle()
+        and (toks[1].islower())
+    ):
+        toks[0] = toks[0].lower()  # "Stain remover spray ad": capitalised only to start a sentence
+    product = " ".join(toks).strip()
+    if language == "en" and re.search(r"\b(?:sneaker|shoe|trainer|boot)$", product, re.I):
+        product += "s"  # "a Nike sneaker ad" is about sneakers
+    if not product or product.lower() == brand.lower():
+        phrase = _noun_phrase(KNOWN_BRAND_RE.sub(" ", text), language)
+        product = known[1] if known else phrase or _product_after_brand(text, brand, language)
+    return brand[:80].strip(), product[:80].strip()
+
+
+def _product_after_brand(text: str, brand: str, language: str) -> str:
+    """The product named after the brand, when the ad's "for" clause held only the brand.
+
+    "Anúncio da Doce Lar para o travesseiro Nuvem Plus": the brand and the word that joins it
+    are blanked, and the product is read again from what follows ("travesseiro Nuvem Plus").
+
+    Returns:
+        The product as written, "product" when nothing else names one.
+    """
+    of = _OF_WORDS.get(language, "of")
+    blank = re.sub(rf"(?:\b(?:{of})\s+)?{re.escape(brand)}", lambda m: " " * len(m[0]), text)
+    toks = [t for t in _product_phrase(blank)[0] if fold(t) not in fold(brand).split()]
+    return " ".join(toks) or "product"
+
+
+#: A Chinese or Japanese owner: a name, quoted or not, before 的 / の ("星河的耳机",
+#: "「ミナト」の腕時計"), after the start of a clause or a verb like 为 / 给.
+_CJK_OWNER_RE = re.compile(
+    r"(?:^|(?<=[\s,.;:!?，。、；：！？为给給帮替]))"
+    r"(?P<b>「[^」]{1,16}」|『[^』]{1,16}』|[^\s\d的の「」『』，。、；：,.;:!?为给給帮替]{1,8}?)(?:的|の)"
+)
+#: A quoted name ("「潮風 2」") right after a product word or 的 / の names the product's model.
+_CJK_NAME_RE = re.compile(r"(?:的|の)?[「『](?P<n>[^」』]{1,16})[」』]")
+
+
+def _cjk_owner(text: str) -> tuple[str, int] | None:
+    """The brand a Chinese or Japanese brief writes as the owner of a product, and its end.
+
+    Returns:
+        The name without its quotes and where its 的 / の ends in ``text``; None when no
+        owner is followed by a product word or a quoted name.
+    """
+    for m in _CJK_OWNER_RE.finditer(text):
+        after = text[m.end() :]
+        name = re.sub(r"^(?:品牌|ブランド)[:：]?", "", m["b"].strip("「」『』 "))
+        if m["b"][0] not in "「『" and not all(is_cjk(c) for c in name):
+            continue  # a Latin name is read as one (:func:`_brand_and_product_cjk`)
+        if not name or any(e - b == len(name) for b, e, _ in kinds_in(name)):
+            continue  # "耳机的…": a product word is no brand
+        if after[:1] in "「『" or _heads_noun(after):
+            return name, m.end()
+    return None
+
+
+def _heads_noun(text: str) -> bool:
+    """Whether text starts with a product's noun ("玄米茶の…", "X5 智能手表做…")."""
+    head = text[: MAX_NOUN_CHARS + 4]
+    if any(noun_span(head, b, e)[0] == 0 for b, e, _ in kinds_in(head)):
+        return True
+    bare = bare_noun(head)  # a noun the lexicon does not know: "空气净化器做…"
+    return bare is not None and noun_span(head, *bare)[0] == 0
+
+
+def _brand_and_product_cjk(
+    text: str, language: str, known: tuple[str, str] | None
+) -> tuple[str, str]:
+    """Chinese and Japanese: the brand is an owner before 的 / の or a name in Latin letters.
+
+    The product is a quoted name after the brand or a product word ("「潮風 2」"), else the
+    product word with the words before it.
+    """
+    owner = None if known else _cjk_owner(text)
+    if owner:
+        brand, end = owner
+        name = _CJK_NAME_RE.search(text, end)
+        if name and (
+            name.start() == end
+            or any(e == name.start() for _, e, _ in kinds_in(text[: name.start()]))
+        ):
+            return brand[:80], name["n"].strip()[:80]
+        return brand[:80], _noun_phrase(text[end:], language) or _noun_phrase(
+            text, language
+        ) or brand
+    brand, model = (known[0], []) if known else ("", [])
+    for m in _LATIN_RUN.finditer(KNOWN_BRAND_RE.sub(" ", text) if known else text):
+        toks = phrase_tokens(m[0])
+        if not toks or all(has_digit(t) for t in toks):  # "M2 耳机": a model, not a brand
+            continue
+        names, rest = _split_name(toks, False, "en")
+        if known:
+            model = [t for t in toks if has_digit(t)]
+        else:
+            brand, model = " ".join(names or toks), rest if names else []
+        break
+    word = _noun_phrase(text, language)
+    if not brand and (best := best_kind(text, language)):  # "山风户外登山鞋", "星辰数码 M2 耳机"
+        brand = lead_brand(text, noun_span(text, best[1] - len(best[2].word), best[1])[0])
+    elif not brand and (bare := bare_noun(text)):  # a noun the lexicon lacks: "电饭煲"
+        brand = lead_brand(text, noun_span(text, *bare)[0])
+    model = [t for t in model if t not in word]  # "M2 ヘッドホン" has its model already
+    word = word or (known[1] if known else "")
+    product = join_words([*model, word], cjk=True) if word else " ".join(model)
+    return brand[:80].strip(), (product or brand or "product")[:80].strip()
+
+
+#: Words that end a Korean, Arabic or Hebrew product phrase: "ad", "video", "length", "price",
+#: "of", "for", "with" and the like (``data/lexicon.toml`` ``[stopwords]``).
+_PHRASE_STOP = {
+    lang: frozenset(LEXICON["stopwords"].get(lang, "").split()) for lang in ("ko", "ar", "he")
+}
+
+
+def _brand_and_product_spaced(
+    text: str, language: str, known: tuple[str, str] | None
+) -> tuple[str, str]:
+    """Korean, Arabic and Hebrew: the brand is a Latin or own-script name, the product a phrase.
+
+    A brand in the brief's own script follows a brand word (:func:`own_script_brand`).
+
+    Korean puts modifiers before the noun ("무선 이어폰"), Arabic and Hebrew after it
+    ("سماعات لاسلكية", "נעלי ריצה"); the product word keeps one such word of its own script,
+    and drops the particles and one-letter prefixes joined to it ("이어폰을", "לנעלי").
+    """
+    brand, model = (known[0], []) if known else ("", [])
+    for m in _LATIN_RUN.finditer(KNOWN_BRAND_RE.sub(" ", text) if known else text):
+        toks = [t for t in phrase_tokens(m[0]) if not _AD_NOUN_RE.fullmatch(t)]
+        if not toks or all(t.isdigit() for t in toks):
+            continue
+        names, rest = _split_name(toks, False, "en")
+        if known:
+            model = [t for t in toks if has_digit(t)]
+        else:
+            brand, model = " ".join(names or toks), rest if names else []
+        break
+    if not brand:
+        brand = own_script_brand(text, language)
+        if brand:  # the brand words are not the product's
+            lead = "|".join(map(re.escape, " ".join(LEXICON["brand_lead"].values()).split()))
+            text = re.sub(rf"(?:(?:{lead})\s+)?{re.escape(brand)}\S*(?:\s+(?:{lead}))?", " ", text)
+    best = best_kind(text, language)
+    if best is None:
+        product = known[1] if known else ""
+        return brand[:80].strip(), (" ".join(model) or product or brand or "product")[:80]
+    start, end, kind = best
+    stop = _PHRASE_STOP[language]
+    own = r"[\uac00-\ud7a3]+" if language == "ko" else r"[\u0590-\u06ff]+"
+    word = kind.word
+    if language == "ko":
+        before = re.search(rf"(?:^|\s)({own})\s+$", text[:start])
+        if before and before[1] not in stop and not _KO_PARTICLE.search(before[1]):
+            word = f"{before[1]} {word}"
+    else:
+        whole = re.match(rf"{own}", text[end:])  # the rest of the word: an ending
+        end += whole.end() if whole else 0
+        word = text[start:end]
+        after = re.match(rf"\s+({own})(?![^\W_])", text[end:])
+        if after and after[1] not in stop:
+            word = f"{word} {after[1]}"
+    product = " ".join([*model, word]) if model else word
+    return brand[:80].strip(), product[:80].strip()
+
+
+#: Korean endings that make a word a verb or a particle phrase, not a modifier of the noun.
+_KO_PARTICLE = re.compile(r"(?:을|를|이|가|은|는|에|에서|의|로|으로|해|해줘|줘|고|다)$")
+#: The definite article joined to Arabic and Hebrew words.
+_DEFINITE = {"ar": "ال", "he": "ה", "ko": "\0"}
+#: Letters of each script a brand may be written in (Hangul; Hebrew; Arabic).
+_OWN_LETTERS = {
+    "ko": "\uac00-\ud7a3",
+    "he": "\u05d0-\u05ea\u05f0-\u05f4",
+    "ar": "\u0620-\u064a\u066e-\u06d3",
+}
+
+
+def own_script_brand(text: str, language: str) -> str:
+    """A brand written in Korean, Arabic or Hebrew letters after (or before) a brand word.
+
+    The grammar (words in ``data/lexicon.toml`` ``[brand_lead]``): a brand word ("المنتج من
+    علامة صباح", "של המותג אור", "브랜드 햇살의 커피") and then the name, one or two words of
+    the brief's script up to a stopword or punctuation; in Korean also the name and then the
+    brand word ("햇살 브랜드의 커피"). A Korean particle joined to the name ("햇살의") is
+    dropped. In Arabic and Hebrew a second word that is a product word, or that carries the
+    definite article after a first word without it ("نور الفاخرة", "אור החדש"), is read as the
+    product or an adjective, not as part of the name (so a two-word name such as "نجمة
+    الصحراء" keeps only its first word: a known limit).
+
+    Args:
+        text: the brief, cleaned.
+        language: "ko", "ar" or "he"; any other language gives "".
+
+    Returns:
+        The brand as written, or "" when no brand word names one.
+    """
+    letters = _OWN_LETTERS.get(language)
+    if letters is None:
+        return ""
+    lead = LEXICON["brand_lead"]
+    stop = _PHRASE_STOP[language]
+    word = rf"[{letters}]+"
+    before = "|".join(map(re.escape, lead.get(f"{language}_before", "").split()))
+    for m in re.finditer(rf"(?<![{letters}])(?:{before})\s+({word}(?:\s+{word})?)", text):
+        kept: list[str] = []
+        for w in m[1].split():
+            if w in stop or (kept and language == "ko" and _KO_PARTICLE.search(kept[-1])):
+                break
+            kept.append(w)
+        if kept and language == "ko":
+            kept = kept[:1]
+            kept[0] = _KO_PARTICLE.sub("", kept[0]) or kept[0]
+        elif len(kept) == 2 and (
+            best_kind(kept[1], language) is not None
+            or (
+                kept[1].startswith(_DEFINITE[language])
+                and not kept[0].startswith(_DEFINITE[language])
+            )
+        ):
+            # "علامة صباح قهوة": the second word is the product; "علامة نور الفاخرة", "המותג
+            # אור החדש": a second word with the article after a name without it is an
+            # adjective agreeing with the product, not part of the name
+            kept = kept[:1]
+        if kept:
+            return " ".join(kept)
+    after = "|".join(map(re.escape, lead.get(f"{language}_after", "").split()))
+    if after:
+        named = re.search(rf"({word})\s+(?:{after})(?![{letters}])", text)
+        if named and named[1] not in stop:
+            return _KO_PARTICLE.sub("", named[1]) or named[1]
+    return ""
