@@ -1010,8 +1010,8 @@ def _voice_kind(m: re.Match[str], ctx: Context) -> list[_Item]:
     """A kind of voice ("a female voice"): voices are picked by name, so say how."""
     raise _Problem(
         f"A voice is chosen by its name, not by a kind such as '{m['k'].lower()}': the speech "
-        "models do not describe their voices by kind, and the offline one has a single voice. "
-        "Say e.g. 'use the nova voice' (with a speech model that has it) or 'another voice'."
+        "models do not describe their voices by kind. Name one of its voices instead: OpenAI's "
+        "include alloy and nova; the offline model has a single voice, heart."
     )
 
 
