@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import psycopg
@@ -40,12 +42,19 @@ def _invoke(cli: Cli, *args: str) -> dict[str, Any]:
     return body
 
 
-def _job_status(cli: Cli, job_id: int) -> str:
+def _job(cli: Cli, job_id: int) -> tuple[str, bool]:
+    """The job's (status, abort_requested) in Procrastinate's table."""
     with psycopg.connect(cli.env["DATABASE_URL"]) as conn:
-        row = conn.execute("SELECT status FROM procrastinate_jobs WHERE id = %s", (job_id,))
+        row = conn.execute(
+            "SELECT status, abort_requested FROM procrastinate_jobs WHERE id = %s", (job_id,)
+        )
         found = row.fetchone()
     assert found is not None
-    return str(found[0])
+    return str(found[0]), bool(found[1])
+
+
+def _job_status(cli: Cli, job_id: int) -> str:
+    return _job(cli, job_id)[0]
 
 
 def test_cancel_removes_a_queued_run(cli: Cli) -> None:
@@ -99,7 +108,17 @@ def test_cancel_aborts_a_running_run_and_the_branch_keeps_its_last_pause(
         return st if st["status"] == "running" and st["phase"] != "plan" else None
 
     _until("the run to pass its plan", past_plan, 300)
-    done = _invoke(cli, "cancel", video)
+    # Hold the worker where it is until the abort request is in, so the run cannot finish
+    # first: what is tested is cancelling a run that is running, not a race against its end.
+    worker.send_signal(signal.SIGSTOP)
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            cancelling = pool.submit(_invoke, cli, "cancel", video)
+            _until("the abort request", lambda: _job(cli, job_id)[1] or None, 60)
+            worker.send_signal(signal.SIGCONT)
+            done = cancelling.result()
+    finally:
+        worker.send_signal(signal.SIGCONT)
     assert [(c["job_id"], c["was"], c["stopped"]) for c in done["cancelled"]] == [
         (job_id, "running", True)
     ]
