@@ -41,9 +41,12 @@ from procrastinate.jobs import Job, Status
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from procrastinate.schema import SchemaManager
 from psycopg import AsyncConnection
+from psycopg.types.json import Jsonb
 
-from agent import branches, db
+from agent import branches, db, errors
+from agent.editing import Edit
 from agent.errors import BranchBusy, ProviderTimeout, ReelgraphError, StorageError
+from agent.service import edits as edit_json
 from agent.studio import ProgressEvent, Studio
 
 log = logging.getLogger("agent.queue")
@@ -73,6 +76,9 @@ RECORD_WAIT_S = 3.0
 #: Seconds a job's end waits to be written to the audit table before it is given up.
 AUDIT_WAIT_S = 3.0
 
+#: Seconds between two looks at a job's outcome while waiting for it.
+RESULT_POLL_S = 0.5
+
 #: Advisory lock id that serialises the queue's schema set-up between processes.
 _QUEUE_SCHEMA_LOCK = 0x72717565  # "rque"
 
@@ -89,9 +95,11 @@ CREATE TABLE IF NOT EXISTS reelgraph_job_runs (
     outcome     text
 );
 CREATE INDEX IF NOT EXISTS reelgraph_job_runs_job ON reelgraph_job_runs (job_id);
+ALTER TABLE reelgraph_job_runs ADD COLUMN IF NOT EXISTS result jsonb;
 """
 
-Action = Literal["run"]
+#: What a job does: run a branch to its next pause (generate, continue), or edit it.
+Action = Literal["run", "edit"]
 JobState = Literal["queued", "running"]
 
 
@@ -229,9 +237,12 @@ class Queue:
         auto_continue: bool = False,
         queue: str = RUNS,
         attached: bool = False,
+        edits: list[Edit] | None = None,
     ) -> Enqueued:
         """Queue a run of the branch to its next pause (to the end with ``auto_continue``).
 
+        With ``edits``, the job is an edit (:meth:`Studio.edit`): applied at the branch's
+        pause (forking a branch, or on a fork not yet continued), then run to its next pause.
         A request equal to one already waiting for this branch joins it (``existing``).
 
         Args:
@@ -242,6 +253,7 @@ class Queue:
             queue: the queue to wait in (:data:`RUNS`, or a foreground command's own).
             attached: a foreground command runs the job itself and reports its errors (no
                 retries).
+            edits: the edits of an edit job (None: a run).
 
         Returns:
             The job and its position.
@@ -256,10 +268,12 @@ class Queue:
             "video_id": video_id,
             "user_id": user_id,
             "branch": branch,
-            "action": "run",
+            "action": "edit" if edits else "run",
             "auto_continue": auto_continue,
             "attached": attached,
         }
+        if edits:
+            kwargs["edits"] = edit_json.to_json(edits)
         deferrer = self.task.configure(lock=row.thread_id, queueing_lock=row.thread_id, queue=queue)
         try:
             job_id = await deferrer.defer_async(**kwargs)
@@ -409,15 +423,20 @@ class Queue:
         action: str = "run",
         auto_continue: bool = False,
         attached: bool = False,
+        edits: list[dict[str, Any]] | None = None,
     ) -> None:
-        """The task: run the branch, recording the attempt in ``reelgraph_job_runs``."""
+        """The task: run (or edit) the branch, recording the attempt in ``reelgraph_job_runs``.
+
+        The attempt's row ends with its outcome and, when it succeeded, the branch's status
+        afterwards (an edit's with the branch it made and its effects): :meth:`result`.
+        """
         job_id = context.job.id
         assert job_id is not None  # a fetched job has its id
         thread_id = context.job.lock or ""
         head, paused = await self.studio.head(video_id, branch)
         first = await self._first_start(job_id)
         audit = await self._audit_start(job_id, thread_id, head)
-        if first is not None and paused and head != first:
+        if action == "run" and first is not None and paused and head != first:
             # An earlier attempt reached its pause and died before the queue heard of it:
             # running again would go on past the pause the user asked to stop at.
             log.warning("job %s already reached its pause; not running it again", job_id)
@@ -433,10 +452,16 @@ class Queue:
                 self.on_progress(video_id, branch, event)
 
         outcome = "failed"
+        result: dict[str, Any] | None = None
         try:
-            result = await self.studio.run(
-                video_id, user_id, branch, auto_continue=auto_continue, on_progress=on_progress
-            )
+            if action == "edit":
+                result = await self._edit(
+                    job_id, video_id, user_id, branch, edit_json.from_json(edits or []), on_progress
+                )
+            else:
+                result = await self.studio.run(
+                    video_id, user_id, branch, auto_continue=auto_continue, on_progress=on_progress
+                )
             self._outcomes[job_id] = result
             outcome = "succeeded"
         except asyncio.CancelledError:
@@ -457,14 +482,17 @@ class Queue:
         except BranchBusy as exc:
             outcome = "busy"  # the graph did not run here: another runtime holds the branch
             self._outcomes[job_id] = exc
+            result = _failure(exc)
             raise
         except BaseException as exc:
             self._outcomes[job_id] = exc
+            if isinstance(exc, Exception):
+                result = _failure(exc)
             raise
         finally:
             if (ended := self._ended.get(job_id)) is not None:
                 ended.set()
-            await self._audit_end(audit, outcome)
+            await self._audit_end(audit, outcome, result)
 
     async def _first_start(self, job_id: int) -> str | None:
         """The checkpoint the job's first attempt started from (None: this is the first)."""
@@ -488,16 +516,98 @@ class Queue:
         assert row is not None
         return int(row["id"])
 
-    async def _audit_end(self, audit_id: int, outcome: str) -> None:
+    async def _audit_end(
+        self, audit_id: int, outcome: str, result: dict[str, Any] | None = None
+    ) -> None:
         # The audit never hides nor holds up the run's own outcome (a database gone away
         # would keep a pooled connection waiting for 20 s).
         with suppress(Exception):
             async with asyncio.timeout(AUDIT_WAIT_S), self.studio.deps.pool.connection() as conn:
                 await conn.execute(
-                    """UPDATE reelgraph_job_runs SET ended_at = clock_timestamp(), outcome = %s
-                       WHERE id = %s""",
-                    (outcome, audit_id),
+                    """UPDATE reelgraph_job_runs SET ended_at = clock_timestamp(), outcome = %s,
+                              result = %s WHERE id = %s""",
+                    (outcome, Jsonb(result) if result is not None else None, audit_id),
                 )
+
+    async def _edit(
+        self,
+        job_id: int,
+        video_id: str,
+        user_id: str,
+        branch: str,
+        edits: list[Edit],
+        on_progress: Callable[[ProgressEvent], None],
+    ) -> dict[str, Any]:
+        """An edit job's work: :meth:`Studio.edit`, once.
+
+        An earlier attempt that died after it forked has left its branch: that branch is run
+        on to its pause (its finished work reused) rather than forked a second time.
+        """
+        since = await self._first_started_at(job_id)
+        made = None
+        if since is not None:
+            made = await self.studio.records.newest_child(video_id, branch, since)
+        if made is None:
+            return await self.studio.edit(video_id, user_id, branch, edits, on_progress)
+        status = await self.studio.run(video_id, user_id, made, on_progress=on_progress)
+        return {**status, "created_branch": True, "parent": branch}
+
+    async def _first_started_at(self, job_id: int) -> Any:
+        """When the job's first attempt started, if an earlier attempt than this one exists."""
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """SELECT started_at, count(*) OVER () AS attempts FROM reelgraph_job_runs
+                   WHERE job_id = %s ORDER BY id LIMIT 1""",
+                (job_id,),
+            )
+            row = await cur.fetchone()
+        return row["started_at"] if row and int(row["attempts"]) > 1 else None
+
+    async def wait_result(self, job_id: int, wait_s: float) -> dict[str, Any] | None:
+        """Wait up to ``wait_s`` for a job to end; its status afterwards (None: not yet).
+
+        Polls :meth:`result` (a pooled connection for one statement each time, none held in
+        between), so it works whichever process runs the job.
+
+        Raises:
+            ReelgraphError: the job failed: its error, of the class it was raised as
+                (:mod:`agent.errors`), with its message; or it was cancelled.
+        """
+        deadline = time.monotonic() + wait_s
+        while True:
+            outcome, result = await self.result(job_id)
+            if outcome == "succeeded" and result is not None:
+                return result
+            if outcome is not None:
+                raise _error_of(outcome, result)
+            if time.monotonic() >= deadline:
+                return None
+            await asyncio.sleep(RESULT_POLL_S)
+
+    async def result(self, job_id: int) -> tuple[str | None, dict[str, Any] | None]:
+        """A job's outcome so far: (outcome, the branch's status afterwards).
+
+        Returns:
+            ``(None, None)`` while it waits or runs; then the outcome of its last attempt
+            (``succeeded``, ``failed``, ``cancelled``, ``busy``, …; ``gone`` if there is no
+            such job) and, when it succeeded,
+            the status it recorded (an edit's with ``branch``, ``created_branch``,
+            ``effect`` and ``effects``).
+        """
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """SELECT j.status, a.outcome, a.result FROM procrastinate_jobs j
+                   LEFT JOIN LATERAL (SELECT outcome, result FROM reelgraph_job_runs r
+                        WHERE r.job_id = j.id ORDER BY r.id DESC LIMIT 1) a ON true
+                   WHERE j.id = %s""",
+                (job_id,),
+            )
+            row = await cur.fetchone()
+        if row is None:
+            return "gone", None
+        if row["status"] in ("todo", "doing"):
+            return None, None
+        return (row["outcome"] or str(row["status"])), row["result"]
 
     async def work(
         self,
@@ -620,24 +730,34 @@ class Queue:
         *,
         auto_continue: bool = False,
         on_progress: Callable[[ProgressEvent], None] | None = None,
+        edits: list[Edit] | None = None,
     ) -> dict[str, Any]:
-        """Run the branch in this process, as a job of the queue (a foreground command).
+        """Run (or, with ``edits``, edit) the branch here, as a job of the queue.
+
+        For a foreground command: ``reelgraph generate``, ``continue`` or ``edit`` without
+        ``--detach``.
 
         The job goes to a queue only this process takes from, so it runs now and here, under
         the same branch lock as every worker's jobs. Jobs that dead processes left running on
         this branch are cleared first (:meth:`retry_stalled`).
 
         Returns:
-            The branch's status afterwards.
+            The branch's status afterwards (an edit's: :meth:`Studio.edit`'s).
 
         Raises:
             BranchBusy: another process runs the branch, or a run of it waits in the queue.
-            Whatever the run raises (:meth:`Studio.run`).
+            Whatever the run raises (:meth:`Studio.run`, :meth:`Studio.edit`).
         """
         await self.retry_stalled()
         own = f"here-{uuid.uuid4().hex[:12]}"
         job = await self.enqueue(
-            video_id, user_id, branch, auto_continue=auto_continue, queue=own, attached=True
+            video_id,
+            user_id,
+            branch,
+            auto_continue=auto_continue,
+            queue=own,
+            attached=True,
+            edits=edits,
         )
         if on_progress:
             self._hooks[job.job_id] = on_progress
@@ -687,6 +807,20 @@ class Queue:
             listen_notify=False,
             abort_job_polling_interval=1.0,
         )
+
+
+def _failure(exc: Exception) -> dict[str, Any]:
+    """A failed attempt's record: the error's class and first line."""
+    return {"error": str(exc).splitlines()[0] if str(exc) else "", "error_type": type(exc).__name__}
+
+
+def _error_of(outcome: str, result: dict[str, Any] | None) -> ReelgraphError:
+    """The error a failed job recorded (:func:`_failure`), raised again by its waiter."""
+    message = (result or {}).get("error") or f"the job ended: {outcome}"
+    kind = getattr(errors, str((result or {}).get("error_type")), None)
+    if isinstance(kind, type) and issubclass(kind, ReelgraphError):
+        return kind(message)
+    return ReelgraphError(message)
 
 
 def _alive(pid: int) -> bool:
@@ -754,7 +888,9 @@ async def setup(pool: db.Pool, *, wait_s: float = 120) -> None:
 async def _queue_ready(conn: AsyncConnection[Any]) -> bool:
     cur = await conn.execute(
         """SELECT to_regclass('procrastinate_jobs') IS NOT NULL
-                  AND to_regclass('reelgraph_job_runs') IS NOT NULL AS ok"""
+                  AND EXISTS (SELECT 1 FROM information_schema.columns
+                              WHERE table_name = 'reelgraph_job_runs'
+                                AND column_name = 'result') AS ok"""
     )
     row = await cur.fetchone()
     return bool(row and row["ok"])

@@ -7,6 +7,7 @@ together, so they make one branch.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,10 @@ from tools.schemas import (
     tool_args,
 )
 
+#: Applies edits at a branch's pause: ``(video_id, user_id, branch, edits, on_progress)`` →
+#: the status :meth:`Studio.edit` returns (a door passes the job queue's, so edits are jobs).
+Editor = Callable[[str, str, str, list[Edit], OnProgress | None], Awaitable[dict[str, Any]]]
+
 #: How much "bigger captions" scales them (and "smaller" by its inverse).
 CAPTION_STEP = 1.25
 
@@ -86,6 +91,7 @@ class Session:
         messages: what the operations said, in order.
         effects: what each edit changed (:func:`agent.phases.effects.summary`'s ``effects``),
             in order.
+        editor: what applies the edits (default :meth:`Studio.edit`, in this process).
     """
 
     studio: Studio
@@ -96,6 +102,7 @@ class Session:
     upload: Path | None = None
     messages: list[str] = field(default_factory=list)
     effects: list[dict[str, Any]] = field(default_factory=list)
+    editor: Editor | None = None
 
     async def context(self) -> Context:
         """What the interpreter needs to know about the branch in view."""
@@ -124,9 +131,8 @@ class Session:
                 pending.append(await self._edit(call))
                 continue
             if pending:
-                st = await self.studio.edit(
-                    self.video_id, self.user_id, self.branch, pending, on_progress
-                )
+                edit = self.editor or self.studio.edit
+                st = await edit(self.video_id, self.user_id, self.branch, pending, on_progress)
                 if st["created_branch"]:
                     self.messages.append(f"made branch {st['branch']} from {st['parent']}")
                 self.branch, pending = st["branch"], []
