@@ -23,6 +23,7 @@ thread, worker, start, end, outcome): the audit that shows which worker ran what
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import socket
@@ -47,11 +48,12 @@ from agent import branches, db, errors
 from agent.editing import Edit
 from agent.errors import BranchBusy, ProviderTimeout, ReelgraphError, StorageError
 from agent.service import edits as edit_json
+from agent.settings import Settings
 from agent.studio import ProgressEvent, Studio
 
 log = logging.getLogger("agent.queue")
 
-#: The queue every worker takes runs from.
+#: The prefix of the queue workers take runs from (:func:`runs_queue` adds the store).
 RUNS = "runs"
 
 #: The task's name, as stored in each job row.
@@ -96,6 +98,8 @@ CREATE TABLE IF NOT EXISTS reelgraph_job_runs (
 );
 CREATE INDEX IF NOT EXISTS reelgraph_job_runs_job ON reelgraph_job_runs (job_id);
 ALTER TABLE reelgraph_job_runs ADD COLUMN IF NOT EXISTS result jsonb;
+ALTER TABLE reelgraph_job_runs ADD COLUMN IF NOT EXISTS progress jsonb;
+ALTER TABLE reelgraph_job_runs ADD COLUMN IF NOT EXISTS progress_seq integer NOT NULL DEFAULT 0;
 """
 
 #: What a job does: run a branch to its next pause (generate, continue), or edit it.
@@ -136,6 +140,66 @@ class Cancelled:
     job_id: int
     was: JobState
     done: bool
+
+
+@dataclass(frozen=True)
+class PhaseStep:
+    """How far one phase of a job is.
+
+    Attributes:
+        phase: the phase.
+        done: items finished.
+        total: items the phase has.
+        item: the last item finished (``beat_02``), or ``""`` as the phase starts.
+    """
+
+    phase: str
+    done: int
+    total: int
+    item: str
+
+
+class _SharedProgress:
+    """A job's progress, kept in its audit row so any process can show it (:meth:`progress`).
+
+    Each event rewrites the row's list of phase steps in a task of its own; a sequence number
+    keeps a late write from replacing a newer one. :meth:`flush` waits for the writes.
+    """
+
+    def __init__(self, pool: db.Pool, audit_id: int) -> None:
+        self.pool, self.audit_id = pool, audit_id
+        self.steps: list[PhaseStep] = []
+        self.counts: dict[str, int] = {}
+        self.seq = 0
+        self.writes: set[asyncio.Task[None]] = set()
+
+    def add(self, e: ProgressEvent) -> None:
+        # A phase announces itself with an empty item, then one event per finished item.
+        done = self.counts[e.phase] = self.counts.get(e.phase, 0) + (1 if e.item else 0)
+        step = PhaseStep(e.phase, min(done, e.total), e.total, e.item)
+        if self.steps and self.steps[-1].phase == e.phase:
+            self.steps[-1] = step
+        else:
+            self.steps.append(step)
+        self.seq += 1
+        data = [s.__dict__ for s in self.steps]
+        task = asyncio.get_running_loop().create_task(self._write(data, self.seq))
+        self.writes.add(task)
+        task.add_done_callback(self.writes.discard)
+
+    async def _write(self, data: list[dict[str, Any]], seq: int) -> None:
+        with suppress(Exception):  # progress is for show: it never fails nor holds up a run
+            async with asyncio.timeout(AUDIT_WAIT_S), self.pool.connection() as conn:
+                await conn.execute(
+                    """UPDATE reelgraph_job_runs SET progress = %s, progress_seq = %s
+                       WHERE id = %s AND progress_seq < %s""",
+                    (Jsonb(data), seq, self.audit_id, seq),
+                )
+
+    async def flush(self) -> None:
+        """Wait for the writes under way."""
+        if self.writes:
+            await asyncio.wait(set(self.writes))
 
 
 class HandedBack(Exception):
@@ -196,7 +260,9 @@ class Queue:
         self.app = procrastinate.App(
             connector=procrastinate.PsycopgConnector(conninfo=url, min_size=1, max_size=4)
         )
-        self.task = self.app.task(name=TASK, pass_context=True, queue=RUNS, retry=Retry())(
+        #: The queue of this studio's runs: jobs of videos whose media this studio's store holds.
+        self.runs = runs_queue(studio.deps.settings)
+        self.task = self.app.task(name=TASK, pass_context=True, queue=self.runs, retry=Retry())(
             self._run_job
         )
         self._hooks: dict[int, Callable[[ProgressEvent], None]] = {}
@@ -235,7 +301,7 @@ class Queue:
         branch: str = "main",
         *,
         auto_continue: bool = False,
-        queue: str = RUNS,
+        queue: str | None = None,
         attached: bool = False,
         edits: list[Edit] | None = None,
     ) -> Enqueued:
@@ -250,7 +316,7 @@ class Queue:
             user_id: its owner.
             branch: the branch to run.
             auto_continue: run through every remaining phase.
-            queue: the queue to wait in (:data:`RUNS`, or a foreground command's own).
+            queue: the queue to wait in (default :attr:`runs`; a foreground command's own).
             attached: a foreground command runs the job itself and reports its errors (no
                 retries).
             edits: the edits of an edit job (None: a run).
@@ -274,6 +340,7 @@ class Queue:
         }
         if edits:
             kwargs["edits"] = edit_json.to_json(edits)
+        queue = queue or self.runs
         deferrer = self.task.configure(lock=row.thread_id, queueing_lock=row.thread_id, queue=queue)
         try:
             job_id = await deferrer.defer_async(**kwargs)
@@ -444,12 +511,14 @@ class Queue:
             self._outcomes[job_id] = await self.studio.status(video_id, user_id, branch)
             return
         hook = self._hooks.get(job_id)
+        shared = _SharedProgress(self.studio.deps.pool, audit)
 
         def on_progress(event: ProgressEvent) -> None:
             if hook:
                 hook(event)
             if self.on_progress:
                 self.on_progress(video_id, branch, event)
+            shared.add(event)
 
         outcome = "failed"
         result: dict[str, Any] | None = None
@@ -492,6 +561,7 @@ class Queue:
         finally:
             if (ended := self._ended.get(job_id)) is not None:
                 ended.set()
+            await shared.flush()
             await self._audit_end(audit, outcome, result)
 
     async def _first_start(self, job_id: int) -> str | None:
@@ -563,6 +633,37 @@ class Queue:
             row = await cur.fetchone()
         return row["started_at"] if row and int(row["attempts"]) > 1 else None
 
+    async def progress(self, video_id: str, branch: str, after_job: int = 0) -> list[PhaseStep]:
+        """How far the branch's latest job got, whichever worker runs it: one step per phase.
+
+        Args:
+            video_id: the video.
+            branch: the branch.
+            after_job: only jobs with a greater id count (:meth:`last_job_id` before they
+                were queued), so an earlier run's progress is never shown as this one's.
+
+        Returns:
+            The phases its newest attempt reached, in order, each with items done of total
+            and the last item finished (empty before the branch's first job reports).
+        """
+        row = await branches.get(self.studio.deps.pool, video_id, branch)
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """SELECT progress FROM reelgraph_job_runs WHERE thread_id = %s AND job_id > %s
+                   ORDER BY id DESC LIMIT 1""",
+                (row.thread_id, after_job),
+            )
+            found = await cur.fetchone()
+        steps = (found["progress"] if found else None) or []
+        return [PhaseStep(**step) for step in steps]
+
+    async def last_job_id(self) -> int:
+        """The newest job's id (0 before the first): every job queued later has a greater one."""
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute("SELECT coalesce(max(id), 0) AS id FROM procrastinate_jobs")
+            row = await cur.fetchone()
+        return int(row["id"]) if row else 0
+
     async def wait_result(self, job_id: int, wait_s: float) -> dict[str, Any] | None:
         """Wait up to ``wait_s`` for a job to end; its status afterwards (None: not yet).
 
@@ -625,13 +726,13 @@ class Queue:
             concurrency: how many runs at once.
             grace_s: on stop, how long running jobs get to finish before they are handed
                 back to the queue (another worker resumes them from their last checkpoint).
-            queues: queues to take jobs from (default :data:`RUNS`).
+            queues: queues to take jobs from (default :attr:`runs`).
             install_signal_handlers: stop gracefully on SIGINT/SIGTERM.
         """
         reaper = asyncio.get_running_loop().create_task(self._reap_forever())
         try:
             await self.app.run_worker_async(
-                queues=queues or [RUNS],
+                queues=queues or [self.runs],
                 concurrency=concurrency,
                 name=self.worker_name,
                 shutdown_graceful_timeout=grace_s,
@@ -809,6 +910,22 @@ class Queue:
         )
 
 
+def runs_queue(settings: Settings) -> str:
+    """The queue of runs whose media live in ``settings``' artifact store.
+
+    A worker can only run a video whose artifacts it can read and write: so runs wait in a
+    queue named after the store (``s3://bucket/prefix``, or the local artifacts directory),
+    ``runs:`` and 16 hex digits of its SHA-256 (PostgreSQL's NOTIFY channel names, which
+    Procrastinate makes from queue names, are at most 63 bytes), and each worker takes jobs
+    from its own store's queue. Workers on many machines share an S3 store, hence a queue.
+    """
+    if settings.artifact_store == "s3":
+        store = f"s3://{settings.s3_bucket}/{settings.s3_prefix}"
+    else:
+        store = str(settings.artifacts_dir.resolve())
+    return f"{RUNS}:{hashlib.sha256(store.encode()).hexdigest()[:16]}"
+
+
 def _failure(exc: Exception) -> dict[str, Any]:
     """A failed attempt's record: the error's class and first line."""
     return {"error": str(exc).splitlines()[0] if str(exc) else "", "error_type": type(exc).__name__}
@@ -890,7 +1007,7 @@ async def _queue_ready(conn: AsyncConnection[Any]) -> bool:
         """SELECT to_regclass('procrastinate_jobs') IS NOT NULL
                   AND EXISTS (SELECT 1 FROM information_schema.columns
                               WHERE table_name = 'reelgraph_job_runs'
-                                AND column_name = 'result') AS ok"""
+                                AND column_name = 'progress_seq') AS ok"""
     )
     row = await cur.fetchone()
     return bool(row and row["ok"])
@@ -903,7 +1020,9 @@ __all__ = [
     "Cancelled",
     "Enqueued",
     "HandedBack",
+    "PhaseStep",
     "Queue",
     "Retry",
+    "runs_queue",
     "setup",
 ]

@@ -57,6 +57,10 @@ from tools.schemas import (
 #: the status :meth:`Studio.edit` returns (a door passes the job queue's, so edits are jobs).
 Editor = Callable[[str, str, str, list[Edit], OnProgress | None], Awaitable[dict[str, Any]]]
 
+#: Runs a branch to its next pause: ``(video_id, user_id, branch, auto_continue, on_progress)``
+#: → its status (default :meth:`Studio.run`; a door passes the job queue's).
+Runner = Callable[[str, str, str, bool, OnProgress | None], Awaitable[dict[str, Any]]]
+
 #: How much "bigger captions" scales them (and "smaller" by its inverse).
 CAPTION_STEP = 1.25
 
@@ -92,6 +96,7 @@ class Session:
         effects: what each edit changed (:func:`agent.phases.effects.summary`'s ``effects``),
             in order.
         editor: what applies the edits (default :meth:`Studio.edit`, in this process).
+        runner: what runs the branch on ``continue`` (default :meth:`Studio.run`).
     """
 
     studio: Studio
@@ -103,6 +108,7 @@ class Session:
     messages: list[str] = field(default_factory=list)
     effects: list[dict[str, Any]] = field(default_factory=list)
     editor: Editor | None = None
+    runner: Runner | None = None
 
     async def context(self) -> Context:
         """What the interpreter needs to know about the branch in view."""
@@ -230,10 +236,15 @@ class Session:
             case StatusArgs():
                 pass
             case ContinuePipelineArgs():
-                await studio.run(
-                    self.video_id, self.user_id, self.branch,
-                    auto_continue=self.auto_continue, on_progress=on_progress,
-                )  # fmt: skip
+                if self.runner is not None:
+                    await self.runner(
+                        self.video_id, self.user_id, self.branch, self.auto_continue, on_progress
+                    )
+                else:
+                    await studio.run(
+                        self.video_id, self.user_id, self.branch,
+                        auto_continue=self.auto_continue, on_progress=on_progress,
+                    )  # fmt: skip
             case SetAutoContinueArgs(enabled=enabled):
                 self.auto_continue = enabled
                 self.messages.append(f"auto-continue {'on' if enabled else 'off'}")
