@@ -26,6 +26,7 @@ import asyncio
 import hashlib
 import logging
 import os
+import signal
 import socket
 import time
 import uuid
@@ -402,6 +403,8 @@ class Queue:
     async def status(self, video_id: str, user_id: str, branch: str = "main") -> dict[str, Any]:
         """:meth:`Studio.status`, with ``queued`` and ``queue_position`` while a job waits.
 
+        ``running`` once a worker has the job (before the run itself says so).
+
         Also ``job_id`` of the branch's waiting or running job (None when there is none).
         """
         st = await self.studio.status(video_id, user_id, branch)
@@ -410,6 +413,10 @@ class Queue:
         st["queue_position"] = job.position if job and job.position > 0 else None
         if job and job.position > 0:
             st["status"], st["error"] = "queued", None
+        elif job and st["status"] != "complete":
+            # a worker has taken the job: the branch runs, whatever its row said before (a
+            # run handed back records the cancel it got, until the next attempt starts)
+            st["status"], st["error"] = "running", None
         return st
 
     # -- cancelling ------------------------------------------------------------------------
@@ -717,32 +724,63 @@ class Queue:
         grace_s: float = 30.0,
         queues: list[str] | None = None,
         install_signal_handlers: bool = True,
+        on_started: Callable[[], None] | None = None,
     ) -> None:
         """Run jobs until stopped (SIGINT/SIGTERM, or this coroutine cancelled).
 
-        Re-queues stalled jobs at start and every ``stalled_after_s / 2`` seconds.
+        Re-queues stalled jobs at start and every ``stalled_after_s / 2`` seconds. The signal
+        handlers are in place before ``on_started`` is called, so a process manager that
+        stops the worker as soon as it says it is up stops it gracefully, never by the
+        signal's default action.
 
         Args:
             concurrency: how many runs at once.
             grace_s: on stop, how long running jobs get to finish before they are handed
                 back to the queue (another worker resumes them from their last checkpoint).
             queues: queues to take jobs from (default :attr:`runs`).
-            install_signal_handlers: stop gracefully on SIGINT/SIGTERM.
+            install_signal_handlers: stop gracefully on SIGINT/SIGTERM (this returns then).
+            on_started: called once the worker is ready to be stopped by a signal.
         """
-        reaper = asyncio.get_running_loop().create_task(self._reap_forever())
-        try:
-            await self.app.run_worker_async(
+        loop = asyncio.get_running_loop()
+        reaper = loop.create_task(self._reap_forever())
+        worker = loop.create_task(
+            self.app.run_worker_async(
                 queues=queues or [self.runs],
                 concurrency=concurrency,
                 name=self.worker_name,
                 shutdown_graceful_timeout=grace_s,
                 update_heartbeat_interval=self.heartbeat_s,
                 stalled_worker_timeout=self.stalled_after_s,
-                install_signal_handlers=install_signal_handlers,
+                install_signal_handlers=False,
                 fetch_job_polling_interval=2.0,
                 abort_job_polling_interval=1.0,
             )
+        )
+        signalled: list[int] = []
+
+        def stop(sig: int) -> None:
+            # Cancelling Procrastinate's worker stops it as its own signal handler does:
+            # running jobs get their grace period, then go back to the queue.
+            signalled.append(sig)
+            worker.cancel()
+
+        handled = (signal.SIGINT, signal.SIGTERM) if install_signal_handlers else ()
+        for sig in handled:
+            loop.add_signal_handler(sig, stop, sig)
+        try:
+            if on_started:
+                on_started()
+            await worker
+        except asyncio.CancelledError:
+            if not signalled:
+                raise
         finally:
+            for sig in handled:
+                loop.remove_signal_handler(sig)
+            if not worker.done():
+                worker.cancel()
+                with suppress(asyncio.CancelledError):
+                    await worker
             reaper.cancel()
             with suppress(asyncio.CancelledError):
                 await reaper

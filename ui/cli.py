@@ -470,10 +470,15 @@ def worker(
         async with Queue.open(
             studio, heartbeat_s=heartbeat, stalled_after_s=stalled_after
         ) as queue:
-            err.print(
-                f"worker {queue.worker_name}: taking runs, {concurrency} at once", highlight=False
-            )
-            await queue.work(concurrency=concurrency, grace_s=grace)
+
+            def started() -> None:
+                err.print(
+                    f"worker {queue.worker_name}: taking runs, {concurrency} at once",
+                    highlight=False,
+                )
+
+            await queue.work(concurrency=concurrency, grace_s=grace, on_started=started)
+            err.print(f"worker {queue.worker_name}: stopped", highlight=False)
 
     _run(job)
 
