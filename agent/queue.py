@@ -23,8 +23,10 @@ thread, worker, start, end, outcome): the audit that shows which worker ran what
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
+import signal
 import socket
 import time
 import uuid
@@ -41,14 +43,18 @@ from procrastinate.jobs import Job, Status
 from procrastinate.retry import BaseRetryStrategy, RetryDecision
 from procrastinate.schema import SchemaManager
 from psycopg import AsyncConnection
+from psycopg.types.json import Jsonb
 
-from agent import branches, db
+from agent import branches, db, errors
+from agent.editing import Edit
 from agent.errors import BranchBusy, ProviderTimeout, ReelgraphError, StorageError
+from agent.service import edits as edit_json
+from agent.settings import Settings
 from agent.studio import ProgressEvent, Studio
 
 log = logging.getLogger("agent.queue")
 
-#: The queue every worker takes runs from.
+#: The prefix of the queue workers take runs from (:func:`runs_queue` adds the store).
 RUNS = "runs"
 
 #: The task's name, as stored in each job row.
@@ -73,6 +79,9 @@ RECORD_WAIT_S = 3.0
 #: Seconds a job's end waits to be written to the audit table before it is given up.
 AUDIT_WAIT_S = 3.0
 
+#: Seconds between two looks at a job's outcome while waiting for it.
+RESULT_POLL_S = 0.5
+
 #: Advisory lock id that serialises the queue's schema set-up between processes.
 _QUEUE_SCHEMA_LOCK = 0x72717565  # "rque"
 
@@ -89,9 +98,13 @@ CREATE TABLE IF NOT EXISTS reelgraph_job_runs (
     outcome     text
 );
 CREATE INDEX IF NOT EXISTS reelgraph_job_runs_job ON reelgraph_job_runs (job_id);
+ALTER TABLE reelgraph_job_runs ADD COLUMN IF NOT EXISTS result jsonb;
+ALTER TABLE reelgraph_job_runs ADD COLUMN IF NOT EXISTS progress jsonb;
+ALTER TABLE reelgraph_job_runs ADD COLUMN IF NOT EXISTS progress_seq integer NOT NULL DEFAULT 0;
 """
 
-Action = Literal["run"]
+#: What a job does: run a branch to its next pause (generate, continue), or edit it.
+Action = Literal["run", "edit"]
 JobState = Literal["queued", "running"]
 
 
@@ -128,6 +141,66 @@ class Cancelled:
     job_id: int
     was: JobState
     done: bool
+
+
+@dataclass(frozen=True)
+class PhaseStep:
+    """How far one phase of a job is.
+
+    Attributes:
+        phase: the phase.
+        done: items finished.
+        total: items the phase has.
+        item: the last item finished (``beat_02``), or ``""`` as the phase starts.
+    """
+
+    phase: str
+    done: int
+    total: int
+    item: str
+
+
+class _SharedProgress:
+    """A job's progress, kept in its audit row so any process can show it (:meth:`progress`).
+
+    Each event rewrites the row's list of phase steps in a task of its own; a sequence number
+    keeps a late write from replacing a newer one. :meth:`flush` waits for the writes.
+    """
+
+    def __init__(self, pool: db.Pool, audit_id: int) -> None:
+        self.pool, self.audit_id = pool, audit_id
+        self.steps: list[PhaseStep] = []
+        self.counts: dict[str, int] = {}
+        self.seq = 0
+        self.writes: set[asyncio.Task[None]] = set()
+
+    def add(self, e: ProgressEvent) -> None:
+        # A phase announces itself with an empty item, then one event per finished item.
+        done = self.counts[e.phase] = self.counts.get(e.phase, 0) + (1 if e.item else 0)
+        step = PhaseStep(e.phase, min(done, e.total), e.total, e.item)
+        if self.steps and self.steps[-1].phase == e.phase:
+            self.steps[-1] = step
+        else:
+            self.steps.append(step)
+        self.seq += 1
+        data = [s.__dict__ for s in self.steps]
+        task = asyncio.get_running_loop().create_task(self._write(data, self.seq))
+        self.writes.add(task)
+        task.add_done_callback(self.writes.discard)
+
+    async def _write(self, data: list[dict[str, Any]], seq: int) -> None:
+        with suppress(Exception):  # progress is for show: it never fails nor holds up a run
+            async with asyncio.timeout(AUDIT_WAIT_S), self.pool.connection() as conn:
+                await conn.execute(
+                    """UPDATE reelgraph_job_runs SET progress = %s, progress_seq = %s
+                       WHERE id = %s AND progress_seq < %s""",
+                    (Jsonb(data), seq, self.audit_id, seq),
+                )
+
+    async def flush(self) -> None:
+        """Wait for the writes under way."""
+        if self.writes:
+            await asyncio.wait(set(self.writes))
 
 
 class HandedBack(Exception):
@@ -188,7 +261,9 @@ class Queue:
         self.app = procrastinate.App(
             connector=procrastinate.PsycopgConnector(conninfo=url, min_size=1, max_size=4)
         )
-        self.task = self.app.task(name=TASK, pass_context=True, queue=RUNS, retry=Retry())(
+        #: The queue of this studio's runs: jobs of videos whose media this studio's store holds.
+        self.runs = runs_queue(studio.deps.settings)
+        self.task = self.app.task(name=TASK, pass_context=True, queue=self.runs, retry=Retry())(
             self._run_job
         )
         self._hooks: dict[int, Callable[[ProgressEvent], None]] = {}
@@ -227,11 +302,14 @@ class Queue:
         branch: str = "main",
         *,
         auto_continue: bool = False,
-        queue: str = RUNS,
+        queue: str | None = None,
         attached: bool = False,
+        edits: list[Edit] | None = None,
     ) -> Enqueued:
         """Queue a run of the branch to its next pause (to the end with ``auto_continue``).
 
+        With ``edits``, the job is an edit (:meth:`Studio.edit`): applied at the branch's
+        pause (forking a branch, or on a fork not yet continued), then run to its next pause.
         A request equal to one already waiting for this branch joins it (``existing``).
 
         Args:
@@ -239,9 +317,10 @@ class Queue:
             user_id: its owner.
             branch: the branch to run.
             auto_continue: run through every remaining phase.
-            queue: the queue to wait in (:data:`RUNS`, or a foreground command's own).
+            queue: the queue to wait in (default :attr:`runs`; a foreground command's own).
             attached: a foreground command runs the job itself and reports its errors (no
                 retries).
+            edits: the edits of an edit job (None: a run).
 
         Returns:
             The job and its position.
@@ -256,10 +335,13 @@ class Queue:
             "video_id": video_id,
             "user_id": user_id,
             "branch": branch,
-            "action": "run",
+            "action": "edit" if edits else "run",
             "auto_continue": auto_continue,
             "attached": attached,
         }
+        if edits:
+            kwargs["edits"] = edit_json.to_json(edits)
+        queue = queue or self.runs
         deferrer = self.task.configure(lock=row.thread_id, queueing_lock=row.thread_id, queue=queue)
         try:
             job_id = await deferrer.defer_async(**kwargs)
@@ -321,6 +403,8 @@ class Queue:
     async def status(self, video_id: str, user_id: str, branch: str = "main") -> dict[str, Any]:
         """:meth:`Studio.status`, with ``queued`` and ``queue_position`` while a job waits.
 
+        ``running`` once a worker has the job (before the run itself says so).
+
         Also ``job_id`` of the branch's waiting or running job (None when there is none).
         """
         st = await self.studio.status(video_id, user_id, branch)
@@ -329,6 +413,10 @@ class Queue:
         st["queue_position"] = job.position if job and job.position > 0 else None
         if job and job.position > 0:
             st["status"], st["error"] = "queued", None
+        elif job and st["status"] != "complete":
+            # a worker has taken the job: the branch runs, whatever its row said before (a
+            # run handed back records the cancel it got, until the next attempt starts)
+            st["status"], st["error"] = "running", None
         return st
 
     # -- cancelling ------------------------------------------------------------------------
@@ -409,15 +497,20 @@ class Queue:
         action: str = "run",
         auto_continue: bool = False,
         attached: bool = False,
+        edits: list[dict[str, Any]] | None = None,
     ) -> None:
-        """The task: run the branch, recording the attempt in ``reelgraph_job_runs``."""
+        """The task: run (or edit) the branch, recording the attempt in ``reelgraph_job_runs``.
+
+        The attempt's row ends with its outcome and, when it succeeded, the branch's status
+        afterwards (an edit's with the branch it made and its effects): :meth:`result`.
+        """
         job_id = context.job.id
         assert job_id is not None  # a fetched job has its id
         thread_id = context.job.lock or ""
         head, paused = await self.studio.head(video_id, branch)
         first = await self._first_start(job_id)
         audit = await self._audit_start(job_id, thread_id, head)
-        if first is not None and paused and head != first:
+        if action == "run" and first is not None and paused and head != first:
             # An earlier attempt reached its pause and died before the queue heard of it:
             # running again would go on past the pause the user asked to stop at.
             log.warning("job %s already reached its pause; not running it again", job_id)
@@ -425,18 +518,26 @@ class Queue:
             self._outcomes[job_id] = await self.studio.status(video_id, user_id, branch)
             return
         hook = self._hooks.get(job_id)
+        shared = _SharedProgress(self.studio.deps.pool, audit)
 
         def on_progress(event: ProgressEvent) -> None:
             if hook:
                 hook(event)
             if self.on_progress:
                 self.on_progress(video_id, branch, event)
+            shared.add(event)
 
         outcome = "failed"
+        result: dict[str, Any] | None = None
         try:
-            result = await self.studio.run(
-                video_id, user_id, branch, auto_continue=auto_continue, on_progress=on_progress
-            )
+            if action == "edit":
+                result = await self._edit(
+                    job_id, video_id, user_id, branch, edit_json.from_json(edits or []), on_progress
+                )
+            else:
+                result = await self.studio.run(
+                    video_id, user_id, branch, auto_continue=auto_continue, on_progress=on_progress
+                )
             self._outcomes[job_id] = result
             outcome = "succeeded"
         except asyncio.CancelledError:
@@ -457,14 +558,18 @@ class Queue:
         except BranchBusy as exc:
             outcome = "busy"  # the graph did not run here: another runtime holds the branch
             self._outcomes[job_id] = exc
+            result = _failure(exc)
             raise
         except BaseException as exc:
             self._outcomes[job_id] = exc
+            if isinstance(exc, Exception):
+                result = _failure(exc)
             raise
         finally:
             if (ended := self._ended.get(job_id)) is not None:
                 ended.set()
-            await self._audit_end(audit, outcome)
+            await shared.flush()
+            await self._audit_end(audit, outcome, result)
 
     async def _first_start(self, job_id: int) -> str | None:
         """The checkpoint the job's first attempt started from (None: this is the first)."""
@@ -488,16 +593,129 @@ class Queue:
         assert row is not None
         return int(row["id"])
 
-    async def _audit_end(self, audit_id: int, outcome: str) -> None:
+    async def _audit_end(
+        self, audit_id: int, outcome: str, result: dict[str, Any] | None = None
+    ) -> None:
         # The audit never hides nor holds up the run's own outcome (a database gone away
         # would keep a pooled connection waiting for 20 s).
         with suppress(Exception):
             async with asyncio.timeout(AUDIT_WAIT_S), self.studio.deps.pool.connection() as conn:
                 await conn.execute(
-                    """UPDATE reelgraph_job_runs SET ended_at = clock_timestamp(), outcome = %s
-                       WHERE id = %s""",
-                    (outcome, audit_id),
+                    """UPDATE reelgraph_job_runs SET ended_at = clock_timestamp(), outcome = %s,
+                              result = %s WHERE id = %s""",
+                    (outcome, Jsonb(result) if result is not None else None, audit_id),
                 )
+
+    async def _edit(
+        self,
+        job_id: int,
+        video_id: str,
+        user_id: str,
+        branch: str,
+        edits: list[Edit],
+        on_progress: Callable[[ProgressEvent], None],
+    ) -> dict[str, Any]:
+        """An edit job's work: :meth:`Studio.edit`, once.
+
+        An earlier attempt that died after it forked has left its branch: that branch is run
+        on to its pause (its finished work reused) rather than forked a second time.
+        """
+        since = await self._first_started_at(job_id)
+        made = None
+        if since is not None:
+            made = await self.studio.records.newest_child(video_id, branch, since)
+        if made is None:
+            return await self.studio.edit(video_id, user_id, branch, edits, on_progress)
+        status = await self.studio.run(video_id, user_id, made, on_progress=on_progress)
+        return {**status, "created_branch": True, "parent": branch}
+
+    async def _first_started_at(self, job_id: int) -> Any:
+        """When the job's first attempt started, if an earlier attempt than this one exists."""
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """SELECT started_at, count(*) OVER () AS attempts FROM reelgraph_job_runs
+                   WHERE job_id = %s ORDER BY id LIMIT 1""",
+                (job_id,),
+            )
+            row = await cur.fetchone()
+        return row["started_at"] if row and int(row["attempts"]) > 1 else None
+
+    async def progress(self, video_id: str, branch: str, after_job: int = 0) -> list[PhaseStep]:
+        """How far the branch's latest job got, whichever worker runs it: one step per phase.
+
+        Args:
+            video_id: the video.
+            branch: the branch.
+            after_job: only jobs with a greater id count (:meth:`last_job_id` before they
+                were queued), so an earlier run's progress is never shown as this one's.
+
+        Returns:
+            The phases its newest attempt reached, in order, each with items done of total
+            and the last item finished (empty before the branch's first job reports).
+        """
+        row = await branches.get(self.studio.deps.pool, video_id, branch)
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """SELECT progress FROM reelgraph_job_runs WHERE thread_id = %s AND job_id > %s
+                   ORDER BY id DESC LIMIT 1""",
+                (row.thread_id, after_job),
+            )
+            found = await cur.fetchone()
+        steps = (found["progress"] if found else None) or []
+        return [PhaseStep(**step) for step in steps]
+
+    async def last_job_id(self) -> int:
+        """The newest job's id (0 before the first): every job queued later has a greater one."""
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute("SELECT coalesce(max(id), 0) AS id FROM procrastinate_jobs")
+            row = await cur.fetchone()
+        return int(row["id"]) if row else 0
+
+    async def wait_result(self, job_id: int, wait_s: float) -> dict[str, Any] | None:
+        """Wait up to ``wait_s`` for a job to end; its status afterwards (None: not yet).
+
+        Polls :meth:`result` (a pooled connection for one statement each time, none held in
+        between), so it works whichever process runs the job.
+
+        Raises:
+            ReelgraphError: the job failed: its error, of the class it was raised as
+                (:mod:`agent.errors`), with its message; or it was cancelled.
+        """
+        deadline = time.monotonic() + wait_s
+        while True:
+            outcome, result = await self.result(job_id)
+            if outcome == "succeeded" and result is not None:
+                return result
+            if outcome is not None:
+                raise _error_of(outcome, result)
+            if time.monotonic() >= deadline:
+                return None
+            await asyncio.sleep(RESULT_POLL_S)
+
+    async def result(self, job_id: int) -> tuple[str | None, dict[str, Any] | None]:
+        """A job's outcome so far: (outcome, the branch's status afterwards).
+
+        Returns:
+            ``(None, None)`` while it waits or runs; then the outcome of its last attempt
+            (``succeeded``, ``failed``, ``cancelled``, ``busy``, …; ``gone`` if there is no
+            such job) and, when it succeeded,
+            the status it recorded (an edit's with ``branch``, ``created_branch``,
+            ``effect`` and ``effects``).
+        """
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """SELECT j.status, a.outcome, a.result FROM procrastinate_jobs j
+                   LEFT JOIN LATERAL (SELECT outcome, result FROM reelgraph_job_runs r
+                        WHERE r.job_id = j.id ORDER BY r.id DESC LIMIT 1) a ON true
+                   WHERE j.id = %s""",
+                (job_id,),
+            )
+            row = await cur.fetchone()
+        if row is None:
+            return "gone", None
+        if row["status"] in ("todo", "doing"):
+            return None, None
+        return (row["outcome"] or str(row["status"])), row["result"]
 
     async def work(
         self,
@@ -506,32 +724,63 @@ class Queue:
         grace_s: float = 30.0,
         queues: list[str] | None = None,
         install_signal_handlers: bool = True,
+        on_started: Callable[[], None] | None = None,
     ) -> None:
         """Run jobs until stopped (SIGINT/SIGTERM, or this coroutine cancelled).
 
-        Re-queues stalled jobs at start and every ``stalled_after_s / 2`` seconds.
+        Re-queues stalled jobs at start and every ``stalled_after_s / 2`` seconds. The signal
+        handlers are in place before ``on_started`` is called, so a process manager that
+        stops the worker as soon as it says it is up stops it gracefully, never by the
+        signal's default action.
 
         Args:
             concurrency: how many runs at once.
             grace_s: on stop, how long running jobs get to finish before they are handed
                 back to the queue (another worker resumes them from their last checkpoint).
-            queues: queues to take jobs from (default :data:`RUNS`).
-            install_signal_handlers: stop gracefully on SIGINT/SIGTERM.
+            queues: queues to take jobs from (default :attr:`runs`).
+            install_signal_handlers: stop gracefully on SIGINT/SIGTERM (this returns then).
+            on_started: called once the worker is ready to be stopped by a signal.
         """
-        reaper = asyncio.get_running_loop().create_task(self._reap_forever())
-        try:
-            await self.app.run_worker_async(
-                queues=queues or [RUNS],
+        loop = asyncio.get_running_loop()
+        reaper = loop.create_task(self._reap_forever())
+        worker = loop.create_task(
+            self.app.run_worker_async(
+                queues=queues or [self.runs],
                 concurrency=concurrency,
                 name=self.worker_name,
                 shutdown_graceful_timeout=grace_s,
                 update_heartbeat_interval=self.heartbeat_s,
                 stalled_worker_timeout=self.stalled_after_s,
-                install_signal_handlers=install_signal_handlers,
+                install_signal_handlers=False,
                 fetch_job_polling_interval=2.0,
                 abort_job_polling_interval=1.0,
             )
+        )
+        signalled: list[int] = []
+
+        def stop(sig: int) -> None:
+            # Cancelling Procrastinate's worker stops it as its own signal handler does:
+            # running jobs get their grace period, then go back to the queue.
+            signalled.append(sig)
+            worker.cancel()
+
+        handled = (signal.SIGINT, signal.SIGTERM) if install_signal_handlers else ()
+        for sig in handled:
+            loop.add_signal_handler(sig, stop, sig)
+        try:
+            if on_started:
+                on_started()
+            await worker
+        except asyncio.CancelledError:
+            if not signalled:
+                raise
         finally:
+            for sig in handled:
+                loop.remove_signal_handler(sig)
+            if not worker.done():
+                worker.cancel()
+                with suppress(asyncio.CancelledError):
+                    await worker
             reaper.cancel()
             with suppress(asyncio.CancelledError):
                 await reaper
@@ -620,24 +869,34 @@ class Queue:
         *,
         auto_continue: bool = False,
         on_progress: Callable[[ProgressEvent], None] | None = None,
+        edits: list[Edit] | None = None,
     ) -> dict[str, Any]:
-        """Run the branch in this process, as a job of the queue (a foreground command).
+        """Run (or, with ``edits``, edit) the branch here, as a job of the queue.
+
+        For a foreground command: ``reelgraph generate``, ``continue`` or ``edit`` without
+        ``--detach``.
 
         The job goes to a queue only this process takes from, so it runs now and here, under
         the same branch lock as every worker's jobs. Jobs that dead processes left running on
         this branch are cleared first (:meth:`retry_stalled`).
 
         Returns:
-            The branch's status afterwards.
+            The branch's status afterwards (an edit's: :meth:`Studio.edit`'s).
 
         Raises:
             BranchBusy: another process runs the branch, or a run of it waits in the queue.
-            Whatever the run raises (:meth:`Studio.run`).
+            Whatever the run raises (:meth:`Studio.run`, :meth:`Studio.edit`).
         """
         await self.retry_stalled()
         own = f"here-{uuid.uuid4().hex[:12]}"
         job = await self.enqueue(
-            video_id, user_id, branch, auto_continue=auto_continue, queue=own, attached=True
+            video_id,
+            user_id,
+            branch,
+            auto_continue=auto_continue,
+            queue=own,
+            attached=True,
+            edits=edits,
         )
         if on_progress:
             self._hooks[job.job_id] = on_progress
@@ -687,6 +946,36 @@ class Queue:
             listen_notify=False,
             abort_job_polling_interval=1.0,
         )
+
+
+def runs_queue(settings: Settings) -> str:
+    """The queue of runs whose media live in ``settings``' artifact store.
+
+    A worker can only run a video whose artifacts it can read and write: so runs wait in a
+    queue named after the store (``s3://bucket/prefix``, or the local artifacts directory),
+    ``runs:`` and 16 hex digits of its SHA-256 (PostgreSQL's NOTIFY channel names, which
+    Procrastinate makes from queue names, are at most 63 bytes), and each worker takes jobs
+    from its own store's queue. Workers on many machines share an S3 store, hence a queue.
+    """
+    if settings.artifact_store == "s3":
+        store = f"s3://{settings.s3_bucket}/{settings.s3_prefix}"
+    else:
+        store = str(settings.artifacts_dir.resolve())
+    return f"{RUNS}:{hashlib.sha256(store.encode()).hexdigest()[:16]}"
+
+
+def _failure(exc: Exception) -> dict[str, Any]:
+    """A failed attempt's record: the error's class and first line."""
+    return {"error": str(exc).splitlines()[0] if str(exc) else "", "error_type": type(exc).__name__}
+
+
+def _error_of(outcome: str, result: dict[str, Any] | None) -> ReelgraphError:
+    """The error a failed job recorded (:func:`_failure`), raised again by its waiter."""
+    message = (result or {}).get("error") or f"the job ended: {outcome}"
+    kind = getattr(errors, str((result or {}).get("error_type")), None)
+    if isinstance(kind, type) and issubclass(kind, ReelgraphError):
+        return kind(message)
+    return ReelgraphError(message)
 
 
 def _alive(pid: int) -> bool:
@@ -754,7 +1043,9 @@ async def setup(pool: db.Pool, *, wait_s: float = 120) -> None:
 async def _queue_ready(conn: AsyncConnection[Any]) -> bool:
     cur = await conn.execute(
         """SELECT to_regclass('procrastinate_jobs') IS NOT NULL
-                  AND to_regclass('reelgraph_job_runs') IS NOT NULL AS ok"""
+                  AND EXISTS (SELECT 1 FROM information_schema.columns
+                              WHERE table_name = 'reelgraph_job_runs'
+                                AND column_name = 'progress_seq') AS ok"""
     )
     row = await cur.fetchone()
     return bool(row and row["ok"])
@@ -767,7 +1058,9 @@ __all__ = [
     "Cancelled",
     "Enqueued",
     "HandedBack",
+    "PhaseStep",
     "Queue",
     "Retry",
+    "runs_queue",
     "setup",
 ]

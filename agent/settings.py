@@ -44,6 +44,9 @@ class Settings(BaseSettings):
         replicate_base_url: Replicate's HTTP API root (``REPLICATE_BASE_URL``).
         api_tokens: bearer tokens of the HTTP API and the LangGraph server
             (``REELGRAPH_API_TOKENS="token1:alice,token2:bob"``), token → user. Secrets.
+        chat_worker: whether the chat process runs queued jobs itself
+            (``REELGRAPH_CHAT_WORKER``; ``0`` is the chat's ``--no-worker``: its runs then wait
+            for ``reelgraph worker`` processes).
         max_concurrency: parallel tasks in a fan-out (``REELGRAPH_MAX_CONCURRENCY``); unset →
             :meth:`concurrency` picks one for the models in use.
         openai_api_key: OpenAI key (``OPENAI_API_KEY``); set → the ``openai`` planner is
@@ -98,6 +101,7 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("REELGRAPH_API_TOKENS")
     )
     max_concurrency: int | None = Field(default=None, ge=1, le=64)
+    chat_worker: bool = True
     openai_api_key: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("OPENAI_API_KEY", "REELGRAPH_OPENAI_API_KEY"),

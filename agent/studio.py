@@ -7,11 +7,10 @@ compiled graph and the run lock (one run per branch at a time, any number of bra
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import difflib
 import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,8 +18,6 @@ from typing import Any
 import psycopg
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command
-from psycopg import AsyncConnection
-from psycopg.rows import DictRow
 
 from agent import branches, db
 from agent.branches import Branch
@@ -38,7 +35,7 @@ from agent.errors import (
 from agent.graph import build_graph
 from agent.phases import effects
 from agent.providers.replicate.catalog import load_catalog
-from agent.service import videos
+from agent.service import locks, videos
 from agent.service.chat import ChatFiles, Views
 from agent.service.records import Records
 from agent.service.status import ArtifactInfo, BranchStatus, Usage
@@ -77,7 +74,7 @@ class ProgressEvent:
 OnProgress = Callable[[ProgressEvent], None]
 
 #: A connection a run holds for itself (its run lock).
-Connection = AsyncConnection[DictRow]
+Connection = locks.Connection
 
 #: Seconds between two checks that a run still holds its lock (that the database answers).
 LOCK_CHECK_S = 2.0
@@ -333,30 +330,13 @@ class Studio:
             self.deps.pool, row.video_id, row.name, snapshot.values.get("spec")
         )
 
-    @asynccontextmanager
-    async def _run_lock(self, row: Branch) -> AsyncIterator[Connection | None]:
-        """Hold the branch's advisory lock for the run; yields None if another run holds it.
+    def _run_lock(self, row: Branch) -> AbstractAsyncContextManager[Connection | None]:
+        """Hold the branch's run lock for the run (:func:`agent.service.locks.run_lock`).
 
-        The lock lives on a connection of its own, outside the pool, for as long as the run
-        lasts (released when it closes, or when the process dies): a pooled connection held
-        across a whole run would starve the pool once a few runs go at once. The run records
-        its status on this connection too, so a failure is recorded however busy the pool is.
+        Yields the lock's connection, or None if another run holds it. The run records its
+        status on this connection too, so a failure is recorded however busy the pool is.
         """
-        conn = await db.connect(self.deps.pool)
-        locked = False
-        try:
-            locked = await _try_lock(conn, row.thread_id)
-            yield conn if locked else None
-        finally:
-            if locked and not conn.broken:
-                # Unlock before closing: the server frees a closed session's locks only
-                # when its backend exits, after close() returns, so a next run could
-                # still find the branch busy.
-                with contextlib.suppress(psycopg.Error):
-                    await conn.execute(
-                        "SELECT pg_advisory_unlock(hashtext(%s))", (f"run:{row.thread_id}",)
-                    )
-            await conn.close()
+        return locks.run_lock(self.deps.pool, row.thread_id)
 
     def _config(self, row: Branch) -> RunnableConfig:
         return {
@@ -620,11 +600,7 @@ class Studio:
         )
 
     async def _is_running(self, row: Branch) -> bool:
-        async with self.deps.pool.connection() as conn:
-            if not await _try_lock(conn, row.thread_id):
-                return True
-            await conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (f"run:{row.thread_id}",))
-            return False
+        return await locks.is_held(self.deps.pool, row.thread_id)
 
     async def export(self, video_id: str, user_id: str, branch: str, dst: Path) -> Path:
         """Copy a branch's final video to ``dst``.
@@ -706,11 +682,3 @@ async def _record_failure(lock: Connection, row: Branch, error: str) -> None:
         await branches.set_status(lock, row.video_id, row.name, "failed", error=error)
     except psycopg.Error:
         pass
-
-
-async def _try_lock(conn: AsyncConnection[Any], thread_id: str) -> bool:
-    cur = await conn.execute(
-        "SELECT pg_try_advisory_lock(hashtext(%s)) AS ok", (f"run:{thread_id}",)
-    )
-    row = await cur.fetchone()
-    return bool(row and row["ok"])

@@ -7,6 +7,7 @@ together, so they make one branch.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,14 @@ from tools.schemas import (
     tool_args,
 )
 
+#: Applies edits at a branch's pause: ``(video_id, user_id, branch, edits, on_progress)`` →
+#: the status :meth:`Studio.edit` returns (a door passes the job queue's, so edits are jobs).
+Editor = Callable[[str, str, str, list[Edit], OnProgress | None], Awaitable[dict[str, Any]]]
+
+#: Runs a branch to its next pause: ``(video_id, user_id, branch, auto_continue, on_progress)``
+#: → its status (default :meth:`Studio.run`; a door passes the job queue's).
+Runner = Callable[[str, str, str, bool, OnProgress | None], Awaitable[dict[str, Any]]]
+
 #: How much "bigger captions" scales them (and "smaller" by its inverse).
 CAPTION_STEP = 1.25
 
@@ -86,6 +95,8 @@ class Session:
         messages: what the operations said, in order.
         effects: what each edit changed (:func:`agent.phases.effects.summary`'s ``effects``),
             in order.
+        editor: what applies the edits (default :meth:`Studio.edit`, in this process).
+        runner: what runs the branch on ``continue`` (default :meth:`Studio.run`).
     """
 
     studio: Studio
@@ -96,6 +107,8 @@ class Session:
     upload: Path | None = None
     messages: list[str] = field(default_factory=list)
     effects: list[dict[str, Any]] = field(default_factory=list)
+    editor: Editor | None = None
+    runner: Runner | None = None
 
     async def context(self) -> Context:
         """What the interpreter needs to know about the branch in view."""
@@ -124,9 +137,8 @@ class Session:
                 pending.append(await self._edit(call))
                 continue
             if pending:
-                st = await self.studio.edit(
-                    self.video_id, self.user_id, self.branch, pending, on_progress
-                )
+                edit = self.editor or self.studio.edit
+                st = await edit(self.video_id, self.user_id, self.branch, pending, on_progress)
                 if st["created_branch"]:
                     self.messages.append(f"made branch {st['branch']} from {st['parent']}")
                 self.branch, pending = st["branch"], []
@@ -224,10 +236,15 @@ class Session:
             case StatusArgs():
                 pass
             case ContinuePipelineArgs():
-                await studio.run(
-                    self.video_id, self.user_id, self.branch,
-                    auto_continue=self.auto_continue, on_progress=on_progress,
-                )  # fmt: skip
+                if self.runner is not None:
+                    await self.runner(
+                        self.video_id, self.user_id, self.branch, self.auto_continue, on_progress
+                    )
+                else:
+                    await studio.run(
+                        self.video_id, self.user_id, self.branch,
+                        auto_continue=self.auto_continue, on_progress=on_progress,
+                    )  # fmt: skip
             case SetAutoContinueArgs(enabled=enabled):
                 self.auto_continue = enabled
                 self.messages.append(f"auto-continue {'on' if enabled else 'off'}")

@@ -5,7 +5,7 @@ both under ``reelgraph serve`` and mounted as custom routes of the LangGraph ser
 lifespan may start before the database is wanted. Runs never execute inside a request: they are
 jobs on the queue (:mod:`agent.queue`), which this process's worker (unless ``reelgraph serve
 --no-worker``) or any ``reelgraph worker`` runs. A request only enqueues and answers, holding
-no connection across a run. Edits still run as :mod:`ui.chat_jobs` tasks of this process.
+no connection across a run. Edits are jobs on the same queue.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import asyncio
 import contextvars
 import hmac
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -27,7 +27,6 @@ from agent.settings import Settings
 from agent.state import PHASES, Phase
 from agent.studio import ProgressEvent, Studio
 from ui import process
-from ui.chat_jobs import Job, start_job
 
 
 def settings() -> Settings:
@@ -174,11 +173,10 @@ class Progress:
 
 
 _progress: dict[tuple[str, str], Progress] = {}
-_failures: dict[tuple[str, str], str] = {}
 
 
 def progress_of(video_id: str, branch: str) -> Progress | None:
-    """The progress of the latest run of this branch in this process (a job or an edit)."""
+    """The progress of the latest job of this branch that this process's worker ran."""
     return _progress.get((video_id, branch))
 
 
@@ -191,49 +189,3 @@ def _track(video_id: str, branch: str, e: ProgressEvent) -> None:
     p.total = e.total
     if e.item:
         p.done += 1
-
-
-def failure_of(video_id: str, branch: str) -> str | None:
-    """Why the last background job of this branch failed before its run could record it."""
-    return _failures.get((video_id, branch))
-
-
-RunWork = Callable[[Callable[[ProgressEvent], None]], Awaitable[dict[str, Any]]]
-
-
-def start_background(video_id: str, branch: str, label: str, work: RunWork) -> Job:
-    """Start ``work`` outside the request, tracking its progress under (video, branch).
-
-    Args:
-        video_id: the video the job works on.
-        branch: the branch (or another key); one job per (video, branch) at a time.
-        label: what it is doing, for messages.
-        work: the coroutine function; it is given a progress callback for Studio runs.
-
-    Raises:
-        UserError: a job for this key is already running here.
-    """
-    key = (video_id, branch)
-
-    async def job(on_progress: Callable[[ProgressEvent], None], _: list[str]) -> dict[str, Any]:
-        def track(e: ProgressEvent) -> None:
-            on_progress(e)
-            p = _progress.get(key)
-            if p is None or p.phase != e.phase:
-                p = _progress[key] = Progress(e.phase, total=e.total)
-            p.total = e.total
-            if e.item:
-                p.done += 1
-
-        return await work(track)
-
-    started = start_job(video_id, branch, label, job)
-    _failures.pop(key, None)
-
-    def finished(task: asyncio.Task[dict[str, Any]]) -> None:
-        _progress.pop(key, None)
-        if not task.cancelled() and (exc := task.exception()) is not None:
-            _failures[key] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-
-    started.task.add_done_callback(finished)
-    return started

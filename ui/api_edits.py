@@ -1,10 +1,12 @@
 """Edits at a checkpoint: the spec (phase 1), beat images (phase 2), chunks (phase 3).
 
 Each edit forks a branch from the checkpoint's branch (DESIGN.md §2; the original stays as it
-was) and regenerates only what changed. The regeneration runs in a background job that
-outlives the request; the request waits for it up to :data:`EDIT_WAIT_S` and answers with the
-new artifact (200), or, if it is still rendering then (a slow paid model), with 202 and the
-branch to follow on ``GET /api/status/{video_id}?branch=…``.
+was) and regenerates only what changed. The edit is a job on the queue (:mod:`agent.queue`),
+which this server's worker or any ``reelgraph worker`` runs; the request waits for it up to
+:data:`EDIT_WAIT_S` (looking at the job's outcome now and then, holding no connection) and
+answers with the new artifact (200), or, if it is still waiting or rendering then (a busy
+queue, a slow paid model), with 202 and the branch to follow on
+``GET /api/status/{video_id}?branch=…``.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from fastapi import APIRouter, Body, File, Form, HTTPException, Request, UploadF
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from agent.editing import Edit, EditSpec, RegenerateBeat, RegenerateChunk, ReplaceBeatImage
-from agent.edits import SpecEdit
+from agent.editing import Edit, RegenerateBeat, RegenerateChunk, ReplaceBeatImage
 from agent.errors import BranchBusy, NotFound, UserError, WrongPhase
+from agent.queue import Queue
+from agent.service.edits import ReplaceSpec
 from agent.spec import ASPECT_SIZE_PX, Beat, Spec, retile
 from agent.state import Phase
 from agent.studio import Studio
@@ -34,9 +37,8 @@ from ui.api_checkpoints import (
     latest,
     phase_number,
 )
-from ui.api_core import StudioDep, User, start_background
+from ui.api_core import QueueDep, StudioDep, User
 from ui.api_views import Views, seed_name
-from ui.chat_jobs import running_job
 
 #: How long an edit request waits for its regeneration before answering 202, seconds.
 EDIT_WAIT_S = 60.0
@@ -92,19 +94,15 @@ class RegenerateChunkRequest(TextInput):
     model_override: str | None = Field(default=None, min_length=1, max_length=80)
 
 
-class ReplaceSpec(EditSpec):
-    """A spec edit that sets the whole (validated) spec, as ``PATCH …/spec`` sends it."""
-
-    ops: list[SpecEdit] = Field(default_factory=list)
-    spec: Spec
-
-    def apply(self, values: dict[str, Any], target: Any) -> dict[str, Any]:
-        """The values with the new spec."""
-        return {**values, "spec": self.spec}
-
-
 async def _at(
-    studio: Studio, request: Request, video_id: str, user: str, cp_id: str, phase: Phase, what: str
+    studio: Studio,
+    queue: Queue,
+    request: Request,
+    video_id: str,
+    user: str,
+    cp_id: str,
+    phase: Phase,
+    what: str,
 ) -> tuple[Views, Checkpoint]:
     """The checkpoint, checked to be the newest ``phase`` checkpoint of an idle branch."""
     views = await Views(request, studio, video_id, user).load()
@@ -117,28 +115,31 @@ async def _at(
     newest = [c for c in views.checkpoints if c.branch == cp.branch and c.phase == phase][-1]
     if newest.id != cp.id:
         raise WrongPhase(f"{cp.id} was superseded on branch {cp.branch} by {newest.id}; edit that")
-    if running_job(video_id, cp.branch) or running_job(video_id, f"{cp.branch}/edit"):
-        raise BranchBusy(f"branch {cp.branch} is running; edit it when it pauses")
+    if (job := await queue.job_of(video_id, cp.branch)) is not None:
+        raise BranchBusy(
+            f"branch {cp.branch} is {job.status} (job {job.job_id}); edit it when it pauses"
+        )
     return views, cp
 
 
 async def _edit(
-    request: Request, studio: Studio, views: Views, cp: Checkpoint, edit: Edit, name: str
+    request: Request,
+    studio: Studio,
+    queue: Queue,
+    views: Views,
+    cp: Checkpoint,
+    edit: Edit,
+    name: str,
 ) -> Any:
-    """Run the edit in the background; answer with artifact ``name`` of the branch it made."""
+    """Queue the edit as a job; answer with artifact ``name`` of the branch it made."""
     video_id, user = views.video_id, views.user_id
     started = datetime.now(UTC)
-
-    async def work(on_progress: Any) -> dict[str, Any]:
-        return await studio.edit(video_id, user, cp.branch, [edit], on_progress)
-
-    job = start_background(video_id, f"{cp.branch}/edit", f"edit of {cp.branch}", work)
-    done, _ = await asyncio.wait({job.task}, timeout=EDIT_WAIT_S)
-    if not done:
+    job = await queue.enqueue(video_id, user, cp.branch, edits=[edit])
+    result = await queue.wait_result(job.job_id, EDIT_WAIT_S)
+    if result is None:
         branch = await _new_branch(studio, video_id, cp.branch, started)
         body = EditResponse(artifact_id=None, branch_name=branch, created_new_branch=True)
         return JSONResponse(body.model_dump(), status_code=status.HTTP_202_ACCEPTED)
-    result = job.task.result()
     after = await Views(request, studio, video_id, user).load()
     head = latest(after.checkpoints, result["branch"])
     ref = head.artifacts.get(name) if head else None
@@ -171,6 +172,7 @@ async def patch_spec(
     request: Request,
     user: User,
     studio: StudioDep,
+    queue: QueueDep,
     patch: Annotated[
         dict[str, Any],
         Body(
@@ -181,13 +183,15 @@ async def patch_spec(
     ],
 ) -> Any:
     """Validate the changed spec and fork a branch at the plan checkpoint with it."""
-    views, cp = await _at(studio, request, video_id, user, checkpoint_id, "plan", "a spec edit")
+    views, cp = await _at(
+        studio, queue, request, video_id, user, checkpoint_id, "plan", "a spec edit"
+    )
     if cp.spec is None:
         raise NotFound(f"{cp.id} has no spec")
     spec = merged_spec(cp.spec, patch)
     if spec == Spec.model_validate(cp.spec):
         raise UserError("the patch changes nothing in the spec")
-    return await _edit(request, studio, views, cp, ReplaceSpec(spec=spec), "spec")
+    return await _edit(request, studio, queue, views, cp, ReplaceSpec(spec=spec), "spec")
 
 
 def merged_spec(old: dict[str, Any], patch: dict[str, Any]) -> Spec:
@@ -245,14 +249,15 @@ async def regenerate_beat(
     request: Request,
     user: User,
     studio: StudioDep,
+    queue: QueueDep,
 ) -> Any:
     """Fork a branch with beat ``beat_index`` drawn again (from ``prompt_override`` if given)."""
     views, cp = await _at(
-        studio, request, video_id, user, checkpoint_id, "storyboard", "regenerate-beat"
+        studio, queue, request, video_id, user, checkpoint_id, "storyboard", "regenerate-beat"
     )
     _check_beat(cp, body.beat_index)
     edit = RegenerateBeat(beat=body.beat_index + 1, prompt=body.prompt_override)
-    return await _edit(request, studio, views, cp, edit, f"beat_{body.beat_index:02d}")
+    return await _edit(request, studio, queue, views, cp, edit, f"beat_{body.beat_index:02d}")
 
 
 @router.post(
@@ -266,10 +271,11 @@ async def upload_image(
     request: Request,
     user: User,
     studio: StudioDep,
+    queue: QueueDep,
 ) -> Any:
     """Fork a branch whose beat ``beat_index`` is the uploaded image, cropped to the frame."""
     views, cp = await _at(
-        studio, request, video_id, user, checkpoint_id, "storyboard", "upload-image"
+        studio, queue, request, video_id, user, checkpoint_id, "storyboard", "upload-image"
     )
     _check_beat(cp, beat_index)
     data = await read_upload(image, "the image")
@@ -281,7 +287,7 @@ async def upload_image(
     name = f"beat_{beat_index:02d}"
     ref = await studio.records.keep_upload(video_id, user, cp.branch, name, png)
     return await _edit(
-        request, studio, views, cp, ReplaceBeatImage(beat=beat_index + 1, image=ref), name
+        request, studio, queue, views, cp, ReplaceBeatImage(beat=beat_index + 1, image=ref), name
     )
 
 
@@ -295,10 +301,11 @@ async def regenerate_chunk(
     request: Request,
     user: User,
     studio: StudioDep,
+    queue: QueueDep,
 ) -> Any:
     """Fork a branch with chunk ``chunk_index`` rendered again (with ``model_override``)."""
     views, cp = await _at(
-        studio, request, video_id, user, checkpoint_id, "chunks", "regenerate-chunk"
+        studio, queue, request, video_id, user, checkpoint_id, "chunks", "regenerate-chunk"
     )
     chunks = sorted(n for n in cp.artifacts if n.startswith("chunk_"))
     if not 0 <= body.chunk_index < len(chunks):
@@ -306,7 +313,7 @@ async def regenerate_chunk(
     if body.model_override:
         studio.records.check_video_model(body.model_override)  # unknown → UserError listing known
     edit = RegenerateChunk(chunk=body.chunk_index + 1, model=body.model_override)
-    return await _edit(request, studio, views, cp, edit, f"chunk_{body.chunk_index:02d}")
+    return await _edit(request, studio, queue, views, cp, edit, f"chunk_{body.chunk_index:02d}")
 
 
 def _check_beat(cp: Checkpoint, beat_index: int) -> None:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sse_starlette import EventSourceResponse
 
 from agent.errors import BranchBusy, WrongPhase
+from agent.queue import Queue
 from agent.service.videos import video_request
 from agent.spec import Aspect
 from agent.state import MAX_PROMPT_CHARS, MAX_REFERENCE_IMAGES, Subtitles
@@ -144,10 +145,19 @@ BranchQuery = Annotated[
 
 @router.get("/api/status/{video_id}", responses=_NOT_FOUND)
 async def get_status(
-    video_id: VideoId, request: Request, user: User, studio: StudioDep, branch: BranchQuery = None
+    video_id: VideoId,
+    request: Request,
+    user: User,
+    studio: StudioDep,
+    queue: QueueDep,
+    branch: BranchQuery = None,
 ) -> dict[str, Any]:
-    """Where the video is: status, progress %, current checkpoint, tree, final video, cost."""
-    views = await Views(request, studio, video_id, user).load()
+    """Where the video is: status, progress %, current checkpoint, tree, final video, cost.
+
+    ``queued`` with ``queue_position`` (1 is next) while a run of the branch waits in the job
+    queue, ``running`` once a worker has it.
+    """
+    views = await Views(request, studio, video_id, user, queue).load()
     return await views.status(branch)
 
 
@@ -157,21 +167,29 @@ async def get_status(
     response_class=EventSourceResponse,
 )
 async def stream_status(
-    video_id: VideoId, request: Request, user: User, studio: StudioDep, branch: BranchQuery = None
+    video_id: VideoId,
+    request: Request,
+    user: User,
+    studio: StudioDep,
+    queue: QueueDep,
+    branch: BranchQuery = None,
 ) -> EventSourceResponse:
     """Server-sent events: ``status_update`` on every change, ``checkpoint_created`` per pause.
 
     The stream ends after the status turns ``complete`` or ``failed``, or when the client goes.
     """
-    views = await Views(request, studio, video_id, user).load()
+    views = await Views(request, studio, video_id, user, queue).load()
     first = await views.status(branch)
     known = {cp.id for cp in views.checkpoints}
-    return EventSourceResponse(_events(request, studio, video_id, user, branch, first, known))
+    return EventSourceResponse(
+        _events(request, studio, queue, video_id, user, branch, first, known)
+    )
 
 
 async def _events(
     request: Request,
     studio: Studio,
+    queue: Queue,
     video_id: str,
     user: str,
     branch: str | None,
@@ -182,7 +200,7 @@ async def _events(
     yield {"event": "status_update", "data": last}
     while body["status"] not in ("complete", "failed"):
         await asyncio.sleep(STREAM_POLL_S)
-        views = await Views(request, studio, video_id, user).load()
+        views = await Views(request, studio, video_id, user, queue).load()
         for cp in views.checkpoints:
             if cp.id not in known:
                 known.add(cp.id)

@@ -1,10 +1,11 @@
 """The seed API's status and checkpoint bodies, built from Studio's status and graph history.
 
-Statuses: ``queued`` (created, nothing has run yet), ``running``, ``paused_at_phase1`` …
+Statuses: ``queued`` (created, nothing has run yet; or a run of the branch waits in the job
+queue, with ``queue_position``: 1 is next), ``running``, ``paused_at_phase1`` …
 ``paused_at_phase3``, ``complete``, ``failed``; a branch paused after refine (possible from the
 chat or the command line; runs started here go through refine without pausing, as in the seed
 system) reports ``paused_at_phase4`` with its final video. Progress counts each phase as a
-quarter, items within the phase running in this process.
+quarter, items within the phase running in this process's worker.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from typing import Any
 from fastapi import Request
 
 from agent.phases import effects
+from agent.queue import Enqueued, Queue
 from agent.service.status import BranchStatus
 from agent.state import PHASES, ArtifactRef
 from agent.studio import Studio
 from ui.api_checkpoints import Checkpoint, latest, phase_number, tree, video_checkpoints
-from ui.api_core import failure_of, progress_of
+from ui.api_core import progress_of
 from ui.api_files import artifact_ids, link
-from ui.chat_jobs import running_job
 
 
 def seed_name(name: str) -> str:
@@ -38,9 +39,19 @@ def _phase_artifacts(cp: Checkpoint) -> list[tuple[str, ArtifactRef]]:
 class Views:
     """Builds response bodies for one request (links are made absolute from it)."""
 
-    def __init__(self, request: Request, studio: Studio, video_id: str, user_id: str) -> None:
-        """Bind the request, the studio and the video (ownership is checked when loading)."""
-        self.request, self.studio = request, studio
+    def __init__(
+        self,
+        request: Request,
+        studio: Studio,
+        video_id: str,
+        user_id: str,
+        queue: Queue | None = None,
+    ) -> None:
+        """Bind the request, the studio and the video (ownership is checked when loading).
+
+        A status (:meth:`status`) needs the ``queue``, to say whether a run waits or runs.
+        """
+        self.request, self.studio, self.queue = request, studio, queue
         self.video_id, self.user_id = video_id, user_id
         self.ids: dict[tuple[str, int], str] = {}
         self.checkpoints: list[Checkpoint] = []
@@ -107,7 +118,8 @@ class Views:
         """
         branch = branch or await self.current_branch()
         st = await self.studio.branch_status(self.video_id, self.user_id, branch)
-        state, phase, error = _seed_status(st, self.video_id, branch)
+        job = await self.queue.job_of(self.video_id, branch) if self.queue else None
+        state, phase, error = _seed_status(st, job)
         head = latest(self.checkpoints, branch)
         final = st.artifacts.get("final")
         if final is not None and (head is None or "final" not in head.artifacts):
@@ -124,6 +136,8 @@ class Views:
         return {
             "video_id": self.video_id,
             "status": state,
+            "queue_position": job.position if job and job.position > 0 else None,
+            "job_id": job.job_id if job else None,
             "progress": _progress(state, phase, self.video_id, branch),
             "current_phase": f"phase{phase_number(phase)}" if phase else None,
             "current_checkpoint": self.checkpoint(head) if head else None,
@@ -150,19 +164,23 @@ class Views:
         }
 
 
-def _seed_status(st: BranchStatus, video_id: str, branch: str) -> tuple[str, Any, str | None]:
-    """(seed status, phase or None, error or None) of a Studio status."""
+def _seed_status(st: BranchStatus, job: Enqueued | None) -> tuple[str, Any, str | None]:
+    """(seed status, phase or None, error or None) of a Studio status and the branch's job.
+
+    A job that waits makes the branch ``queued`` (whatever its last run left), one that a
+    worker has taken ``running``, before the run records it.
+    """
     phase, error = st.phase, st.error
+    if job is not None and job.position > 0:
+        return "queued", phase, None
     if st.status == "complete":
         return "complete", phase or "refine", error
-    if st.status in ("failed", "running"):
-        return st.status, phase, error
+    if job is not None or st.status == "running":
+        return "running", phase, None
+    if st.status == "failed":
+        return "failed", phase, error
     if phase is None:  # created; nothing ran yet
-        if (failed := failure_of(video_id, branch)) and not running_job(video_id, branch):
-            return "failed", None, failed
         return "queued", None, error
-    if running_job(video_id, branch):
-        return "running", phase, error
     return f"paused_at_phase{phase_number(phase)}", phase, error
 
 

@@ -46,19 +46,19 @@ from chainlit.utils import utc_now
 
 from agent import db
 from agent.brief_options import DEFAULT_DURATION_S
+from agent.editing import Edit
 from agent.errors import ReelgraphError, UserError
 from agent.service.videos import video_request
 from agent.spec import Spec
 from agent.state import VideoRequest
-from agent.studio import ProgressEvent
 from agent.text import user_text
 from agent.uploads import read_image_file
 from tools.interpreter import MAX_TEXT_CHARS
 from tools.llm_interpreter import interpret_message
 from tools.operations import Session
+from ui import chat_jobs, process
 from ui import chat_render as render
-from ui import process
-from ui.chat_jobs import Job, running_job, start_job
+from ui.chat_jobs import Job, busy, run_job, running_job, start_job
 from ui.chat_storage import ArtifactStorageClient, HistoryDataLayer, add_file_route, ordered_id
 
 #: Largest chat message the socket accepts, bytes; longer texts are refused with a reply
@@ -139,6 +139,7 @@ reopen: dict[str, tuple[str, str]] = {}
 
 @cl.on_app_shutdown
 async def _shutdown() -> None:
+    await chat_jobs.close()
     await process.close()
 
 
@@ -381,9 +382,10 @@ async def follow(job: Job) -> None:
     shown: dict[str, str] = {}
 
     async def sync(finished: bool) -> None:
-        for i, p in enumerate(list(job.phases)):
+        phases = await job.phases()
+        for i, p in enumerate(phases):
             line = render.phase_progress(p.phase, p.item, p.done, p.total)
-            ended = finished or i < len(job.phases) - 1
+            ended = finished or i < len(phases) - 1
             key = f"{line}|{ended}"
             if shown.get(p.phase) == key:
                 continue
@@ -556,7 +558,7 @@ async def _show_resumed(video_id: str, branch: str, handler: asyncio.Task[Any] |
     if handler is not None:
         await asyncio.wait({handler})
     try:
-        if job := running_job(video_id, branch):
+        if job := await running_job(video_id, branch):
             await follow(job)
             return
         status = await (await studio()).status(video_id, user_id(), branch)
@@ -615,10 +617,10 @@ async def new_video(brief: str, photo: Path | None) -> None:
     if photo is not None:
         await say("The storyboard will show the attached image as the product.")
 
-    async def work(progress: Callable[[ProgressEvent], None], _: list[str]) -> dict[str, Any]:
-        return await s.run(video_id, uid, "main", on_progress=progress)
+    async def work(_: list[str]) -> dict[str, Any]:
+        return await run_job(video_id, uid, "main")
 
-    await follow(start_job(video_id, "main", "Planning", work))
+    await follow(await start_job(video_id, "main", "Planning", work))
 
 
 def upload_of(message: cl.Message) -> Path | None:
@@ -641,9 +643,22 @@ async def edit(text: str, upload: Path | None) -> None:
     s, uid = await studio(), user_id()
     video_id: str = _get("video_id")
     branch: str = _get("branch") or "main"
-    if running_job(video_id, branch):
+    if await busy(video_id, branch):
         raise UserError(f"branch {branch} is running; wait for it to pause")
-    session = Session(s, uid, video_id, branch, bool(_get("auto_continue")), upload)
+
+    async def editor(
+        video_id: str, user_id: str, branch: str, edits: list[Edit], _: Any
+    ) -> dict[str, Any]:
+        return await run_job(video_id, user_id, branch, edits=edits)
+
+    async def runner(
+        video_id: str, user_id: str, branch: str, auto: bool, _: Any
+    ) -> dict[str, Any]:
+        return await run_job(video_id, user_id, branch, auto_continue=auto)
+
+    session = Session(
+        s, uid, video_id, branch, bool(_get("auto_continue")), upload, editor=editor, runner=runner
+    )
     result = await interpret_message(settings(), text, await session.context())
     if not result.calls:
         await say(result.reply or "Nothing to do.")
@@ -653,16 +668,16 @@ async def edit(text: str, upload: Path | None) -> None:
     tools = {c.tool for c in result.calls}
     cl_state: dict[str, bool] = {}
 
-    async def work(progress: Callable[[ProgressEvent], None], said: list[str]) -> dict[str, Any]:
+    async def work(said: list[str]) -> dict[str, Any]:
         try:
-            return await session.execute(result.calls, on_progress=progress)
+            return await session.execute(result.calls)
         finally:
             said.extend(session.messages)
             said.extend(render.effect_lines(session.effects))
             cl_state["auto_continue"] = session.auto_continue
 
     label = "Working" if tools & {"list_branches", "show_cost", "compare_branches"} else "Running"
-    job = start_job(video_id, branch, label, work)
+    job = await start_job(video_id, branch, label, work)
     await follow(job)
     if "auto_continue" in cl_state:
         _set("auto_continue", cl_state["auto_continue"])
@@ -702,10 +717,10 @@ async def _run_branch(action: cl.Action, auto: bool) -> None:
     try:
         await s.video(video_id, uid)  # the owner's, or NotFound before anything starts
 
-        async def work(progress: Callable[[ProgressEvent], None], _: list[str]) -> dict[str, Any]:
-            return await s.run(video_id, uid, branch, auto_continue=auto, on_progress=progress)
+        async def work(_: list[str]) -> dict[str, Any]:
+            return await run_job(video_id, uid, branch, auto_continue=auto)
 
-        job = start_job(video_id, branch, "Running to the end" if auto else "Running", work)
+        job = await start_job(video_id, branch, "Running to the end" if auto else "Running", work)
     except UserError as exc:
         await say(str(exc))
         return
@@ -832,7 +847,7 @@ async def _switch(action: cl.Action) -> None:
         await say(str(exc))
         return
     await remember(video_id, branch)
-    if job := running_job(video_id, branch):
+    if job := await running_job(video_id, branch):
         asyncio.get_running_loop().create_task(follow(job))
         return
     await show(status)

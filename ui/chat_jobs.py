@@ -1,97 +1,167 @@
-"""Runs in the background, outside any chat session: one registry per server process.
+"""The chat's runs as jobs of the queue (:mod:`agent.queue`), followed by its sessions.
 
-A page reload or a closed tab gives Chainlit a new session; the run it started must not
-notice. So each run is an ``asyncio`` task created with an empty context (nothing of the
-session leaks in, nothing of it can cancel the run), kept here by (video, branch) until it
-ends. Sessions follow a job by polling its progress line and awaiting its task.
+Every run the chat starts (a brief's plan, Continue, an edit, a continue said in words) is a
+job of the queue, locked on its branch as every job is; this process runs a worker of its own
+(unless ``REELGRAPH_CHAT_WORKER=0``, the chat's ``--no-worker``: then ``reelgraph worker``
+processes run them). Nothing here keeps runs: a session waits on a job by asking the queue for
+its outcome, and a page reload finds the branch's job in the queue again
+(:func:`running_job`). Progress comes from the queue too (:meth:`agent.queue.Queue.progress`),
+whichever worker runs the job.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.errors import UserError
-from agent.studio import ProgressEvent
-from ui import chat_render as render
+from agent.editing import Edit
+from agent.queue import PhaseStep, Queue
+from ui import process
 
-Work = Callable[[Callable[[ProgressEvent], None], list[str]], Coroutine[Any, Any, dict[str, Any]]]
+log = logging.getLogger("reelgraph.chat")
 
+#: Seconds a session waits on a job before asking again (it waits for as long as it runs).
+JOB_WAIT_S = 3600.0
 
-@dataclass
-class PhaseProgress:
-    """How far a phase of a running job is: ``done`` of ``total`` items, the last one named."""
-
-    phase: str
-    done: int
-    total: int
-    item: str
+#: The work of one message, given the list to say lines in; it starts runs with :func:`run_job`.
+Work = Callable[[list[str]], Coroutine[Any, Any, dict[str, Any]]]
 
 
 @dataclass
 class Job:
-    """A run in the background: the task, its progress per phase, what it said.
+    """Work a session follows: a job of the queue, or a message's tool calls that start jobs.
 
     Attributes:
+        video_id: the video.
+        branch: the branch whose progress it shows.
         label: what the run does (``Planning``, ``Running``).
-        task: the run; its result is the branch's status.
-        progress: the latest progress line (``Running storyboard… 3/9 (beat 3)``).
-        phases: progress of each phase the run has reached, in the order reached.
-        messages: lines the run said (an edit's effects), shown when it ends.
+        task: waits for the work to end; its result is the branch's status. Created with an
+            empty context, so the session that started it cancels nothing when it goes.
+        messages: lines the work said (an edit's effects), shown when it ends.
+        after_job: the jobs whose progress it shows have greater ids than this.
     """
 
+    video_id: str
+    branch: str
     label: str
     task: asyncio.Task[dict[str, Any]]
-    progress: str = ""
-    phases: list[PhaseProgress] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    after_job: int = 0
+
+    async def phases(self) -> list[PhaseStep]:
+        """Progress of each phase the branch's latest job has reached, in the order reached."""
+        return await (await queue()).progress(self.video_id, self.branch, self.after_job)
 
 
-_jobs: dict[tuple[str, str], Job] = {}
+_queue: Queue | None = None
+_queue_cm: Any = None
+_worker: asyncio.Task[None] | None = None
+_lock = asyncio.Lock()
 
 
-def start_job(
-    video_id: str,
-    branch: str,
-    label: str,
-    work: Work,
-) -> Job:
-    """Start ``work`` outside any chat session; one job per (video, branch) at a time.
+async def queue() -> Queue:
+    """The process's job queue for the chat, opened on first use (with its worker).
 
     Raises:
-        UserError: the branch is already running here.
+        StorageError: the database cannot be reached or set up.
     """
-    key = (video_id, branch)
-    if (old := _jobs.get(key)) and not old.task.done():
-        raise UserError(f"branch {branch} is running ({old.progress or old.label}); wait for it")
-    counts: dict[str, int] = {}
-    messages: list[str] = []
+    global _queue, _queue_cm, _worker
+    studio = await process.studio()
+    async with _lock:
+        if _queue is None or _queue.studio is not studio:
+            cm = Queue.open(studio)
+            _queue = await cm.__aenter__()
+            _queue_cm = cm
+            if process.settings().chat_worker:
+                # An empty context: the session that opened the queue owns nothing of it.
+                _worker = asyncio.get_running_loop().create_task(
+                    _work(_queue), context=contextvars.Context()
+                )
+        return _queue
 
-    def on_progress(e: ProgressEvent) -> None:
-        # A phase announces itself with an empty item, then one event per finished item.
-        done = counts[e.phase] = counts.get(e.phase, 0) + (1 if e.item else 0)
-        job.progress = render.progress_text(e.phase, e.item, done, e.total)
-        step = PhaseProgress(e.phase, min(done, e.total), e.total, e.item)
-        if job.phases and job.phases[-1].phase == e.phase:
-            job.phases[-1] = step
-        else:
-            job.phases.append(step)
 
+async def _work(q: Queue) -> None:
+    try:
+        await q.work(concurrency=2, grace_s=10.0, install_signal_handlers=False)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("the chat's worker stopped")
+
+
+async def close() -> None:
+    """Stop the worker (running jobs go back to the queue after its grace) and the queue."""
+    global _queue, _queue_cm, _worker
+    async with _lock:
+        if _worker is not None:
+            _worker.cancel()
+            await asyncio.gather(_worker, return_exceptions=True)
+        _worker = None
+        if _queue_cm is not None:
+            await _queue_cm.__aexit__(None, None, None)
+        _queue, _queue_cm = None, None
+
+
+def _background(work: Coroutine[Any, Any, dict[str, Any]]) -> asyncio.Task[dict[str, Any]]:
     # An empty context: nothing of the session that started it (Chainlit's context var) leaks
     # in, and the session going away cancels nothing.
-    task: asyncio.Task[dict[str, Any]] = asyncio.get_running_loop().create_task(
-        work(on_progress, messages), context=contextvars.Context()
-    )
-    job = Job(label, task, messages=messages)
-    _jobs[key] = job
-    task.add_done_callback(lambda t: _jobs.pop(key, None) if _jobs.get(key) is job else None)
-    return job
+    return asyncio.get_running_loop().create_task(work, context=contextvars.Context())
 
 
-def running_job(video_id: str, branch: str) -> Job | None:
-    """The job running this branch in this process, if any."""
-    job = _jobs.get((video_id, branch))
-    return job if job and not job.task.done() else None
+async def run_job(
+    video_id: str,
+    user_id: str,
+    branch: str,
+    *,
+    auto_continue: bool = False,
+    edits: list[Edit] | None = None,
+) -> dict[str, Any]:
+    """Queue a run (or an edit) of the branch and wait for it to end.
+
+    Returns:
+        The branch's status afterwards (an edit's, with the branch it made).
+
+    Raises:
+        BranchBusy: a different run of the branch waits in the queue.
+        ReelgraphError: the job failed (its error, as raised).
+    """
+    q = await queue()
+    job = await q.enqueue(video_id, user_id, branch, auto_continue=auto_continue, edits=edits)
+    return await _wait(q, job.job_id)
+
+
+async def _wait(q: Queue, job_id: int) -> dict[str, Any]:
+    while True:
+        result = await q.wait_result(job_id, JOB_WAIT_S)
+        if result is not None:
+            return result
+
+
+async def start_job(video_id: str, branch: str, label: str, work: Work) -> Job:
+    """Start the work of a message outside any chat session, followed under (video, branch).
+
+    ``work`` starts its runs through :func:`run_job` (jobs of the queue); what it says goes to
+    the job's messages.
+    """
+    messages: list[str] = []
+    after = await (await queue()).last_job_id()
+    return Job(video_id, branch, label, _background(work(messages)), messages, after)
+
+
+async def busy(video_id: str, branch: str) -> bool:
+    """Whether a job of the branch waits or runs in the queue (any process's)."""
+    return await (await queue()).job_of(video_id, branch) is not None
+
+
+async def running_job(video_id: str, branch: str) -> Job | None:
+    """The branch's job waiting or running in the queue (any process's), to follow; or None."""
+    q = await queue()
+    found = await q.job_of(video_id, branch)
+    if found is None:
+        return None
+    label = "Waiting in the queue" if found.position > 0 else "Running"
+    return Job(video_id, branch, label, _background(_wait(q, found.job_id)), [], found.job_id - 1)

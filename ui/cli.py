@@ -24,6 +24,7 @@ from rich.tree import Tree
 
 from agent import db
 from agent.compare import Comparison, compare
+from agent.editing import Edit
 from agent.errors import ReelgraphError, StorageError, UserError
 from agent.phases.effects import verdict
 from agent.queue import Enqueued, Queue
@@ -32,11 +33,11 @@ from agent.settings import Settings
 from agent.spec import Spec
 from agent.state import MAX_REFERENCE_IMAGES, Options
 from agent.store import DISK_ERRNOS
-from agent.studio import Studio
+from agent.studio import ProgressEvent, Studio
 from agent.text import text_problem, user_text
 from agent.uploads import checked_image, read_image_file
 from tools.llm_interpreter import interpret_message
-from tools.operations import Session
+from tools.operations import EDIT_TOOLS, Session
 from ui.progress import PhaseProgress
 
 app = typer.Typer(
@@ -469,10 +470,15 @@ def worker(
         async with Queue.open(
             studio, heartbeat_s=heartbeat, stalled_after_s=stalled_after
         ) as queue:
-            err.print(
-                f"worker {queue.worker_name}: taking runs, {concurrency} at once", highlight=False
-            )
-            await queue.work(concurrency=concurrency, grace_s=grace)
+
+            def started() -> None:
+                err.print(
+                    f"worker {queue.worker_name}: taking runs, {concurrency} at once",
+                    highlight=False,
+                )
+
+            await queue.work(concurrency=concurrency, grace_s=grace, on_started=started)
+            err.print(f"worker {queue.worker_name}: stopped", highlight=False)
 
     _run(job)
 
@@ -659,6 +665,14 @@ def edit(
         Path | None, typer.Option("--image", help="An image for 'use this for beat N'.")
     ] = None,
     yolo: YoloOpt = False,
+    detach: Annotated[
+        bool,
+        typer.Option(
+            "--detach",
+            help="Queue the edit and return at once (`reelgraph worker` applies it and runs"
+            " the branch it makes to its pause); prints status: queued and the position.",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Change a branch in your own words; the first edit at a pause forks a new branch.
@@ -666,7 +680,8 @@ def edit(
     For example: at the plan pause 'make it 15 seconds'; at the storyboard pause 'make beat 3
     a sunset on the beach', 'use this for beat 2' with --image PHOTO; at the chunks pause
     'regenerate chunk 2'; at the final video 'quieter music'. Beats and chunks count from 1.
-    Prints what the edit visibly changed; exits 1 if it changed nothing, saying why.
+    Prints what the edit visibly changed; exits 1 if it changed nothing, saying why. The edit
+    is a job of the queue, run here (or, with --detach, by a worker), under the branch's lock.
     """
     _plain(text, "the edit")
     if image is not None:
@@ -675,12 +690,35 @@ def edit(
         except UserError as exc:
             raise _fail(str(exc)) from None
 
-    async def job(studio: Studio, settings: Settings) -> dict[str, Any]:
-        session = Session(studio, settings.user_id, video_id, branch, yolo, image)
+    queued: list[Enqueued] = []
+
+    async def job(queue: Queue, settings: Settings) -> dict[str, Any]:
+        async def editor(
+            video_id: str,
+            user_id: str,
+            branch: str,
+            edits: list[Edit],
+            on_progress: Callable[[ProgressEvent], None] | None,
+        ) -> dict[str, Any]:
+            if not detach:
+                return await queue.run_here(
+                    video_id, user_id, branch, on_progress=on_progress, edits=edits
+                )
+            queued.append(await queue.enqueue(video_id, user_id, branch, edits=edits))
+            return {"branch": branch, "created_branch": False, "effects": []}
+
+        session = Session(
+            queue.studio, settings.user_id, video_id, branch, yolo, image, editor=editor
+        )
         result = await interpret_message(settings, text, await session.context())
         if not result.calls:
             raise UserError(result.reply or "nothing to do")
-        with PhaseProgress(err, enabled=not as_json) as bars:
+        if detach and (others := [c.tool for c in result.calls if c.tool not in EDIT_TOOLS]):
+            raise UserError(
+                f"--detach queues edits only; this asks for {', '.join(others)} too: run it"
+                " without --detach, or send the edit alone"
+            )
+        with PhaseProgress(err, enabled=not as_json and not detach) as bars:
             status = await session.execute(result.calls, on_progress=bars.update)
         calls = [c.model_dump(mode="json") for c in result.calls]
         found = session.effects
@@ -692,7 +730,10 @@ def edit(
             "effects": found,
         }
 
-    status = _run(job)
+    status = _run_queued(job)
+    if queued:
+        _emit_queued(status, queued[-1], as_json)
+        return
     if not as_json:
         for line in status["messages"]:
             err.print(line, highlight=False, markup=False)

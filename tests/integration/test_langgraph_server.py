@@ -22,13 +22,17 @@ import httpx
 import psycopg
 import pytest
 import pytest_asyncio
-from langgraph_sdk import get_client
+from langgraph_sdk import get_client, get_sync_client
 from langgraph_sdk.client import LangGraphClient
 
 from agent.deps import open_deps
+from agent.errors import BranchBusy
 from agent.graph import build_graph
+from agent.queue import Queue
+from agent.service import locks
 from agent.settings import Settings
 from agent.state import ArtifactRef
+from agent.studio import ProgressEvent, Studio
 from tests.conftest import REPO, Cli
 from tests.servers import free_port, serving
 
@@ -543,3 +547,65 @@ async def test_stateless_runs_are_refused_and_leave_nothing(
         assert err.value.response.status_code == 403
         assert "stateless runs are not served" in err.value.response.text
     assert await _rows(server, count) == before
+
+
+# -- one run per branch across the server's runtime and the queue (issue 11) -------------------
+
+
+@pytest.mark.asyncio
+@pytest.mark.usefixtures("show_log_on_failure")
+async def test_one_run_per_branch_across_the_server_and_the_queue(
+    connect: Connect, server: Server
+) -> None:
+    alice = connect(ALICE)
+    tid, video_id = await _start(alice, "a 6-second ad for Acme socks")
+    # The queue's side: a studio on the server's database and store, as a worker would be.
+    settings = Settings(home=server.home, database_url=server.database_url, user_id="alice")
+    async with Studio.open(settings) as studio, Queue.open(studio) as queue:
+        # A job of the queue runs the branch; while it does, the server refuses a run of it.
+        refused: list[Any] = []
+
+        def meanwhile(event: ProgressEvent) -> None:
+            if refused:
+                return
+            # The job's event loop waits here, the job holding its branch: a client of the
+            # server (another thread, its own connection) tries to run the same branch.
+            with get_sync_client(
+                url=server.url, headers={"Authorization": f"Bearer {ALICE}"}, api_key=None
+            ) as sync:
+                refused.append(
+                    sync.runs.wait(
+                        tid, "reelgraph", command={"resume": {"action": "continue"}},
+                        raise_error=False,
+                    )
+                )  # fmt: skip
+
+        after = await queue.run_here(video_id, "alice", "main", on_progress=meanwhile)
+        assert after["status"] == "paused" and after["phase"] == "storyboard", after
+        assert refused and "running elsewhere" in str(refused[0].get("__error__")), refused
+        pause = await _pause(alice, tid)
+        assert pause["phase"] == "storyboard", "the refused run changed nothing"
+
+        # And the other way: while the server runs the branch, the queue's job is refused.
+        async with await psycopg.AsyncConnection.connect(server.database_url) as hold:
+            # The server's run cannot record its next pause while this row is locked, so it
+            # stays running (holding the branch) until the transaction ends.
+            await hold.execute(
+                "SELECT 1 FROM branches WHERE video_id = %s AND name = 'main' FOR UPDATE",
+                (video_id,),
+            )
+            run = await alice.runs.create(
+                tid, "reelgraph", command={"resume": {"action": "continue"}}
+            )
+            while not await locks.is_held(studio.deps.pool, tid):
+                assert (await alice.runs.get(tid, run["run_id"]))["status"] in (
+                    "pending",
+                    "running",
+                )
+            with pytest.raises(BranchBusy, match="running elsewhere"):
+                await queue.run_here(video_id, "alice", "main")
+            await hold.rollback()
+        await alice.runs.join(tid, run["run_id"])
+        assert (await _pause(alice, tid))["phase"] == "chunks"
+        st = await queue.status(video_id, "alice")
+        assert (st["status"], st["phase"], st["error"]) == ("paused", "chunks", None), st

@@ -13,11 +13,9 @@ from typing import Any, TypeVar
 
 import psycopg
 import pytest
-from typer.testing import CliRunner
 
 from tests.conftest import REPO, Cli
 from tests.integration.conftest import FRESH_SEEDS
-from ui.cli import app
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -36,9 +34,9 @@ def _until(what: str, check: Callable[[], T | None], timeout_s: float) -> T:
 
 
 def _invoke(cli: Cli, *args: str) -> dict[str, Any]:
-    result = CliRunner().invoke(app, [*args, "--json"], env=cli.env)
-    assert result.exit_code == 0, f"reelgraph {' '.join(args)}: {result.output}"
-    body: dict[str, Any] = json.loads(result.stdout)
+    # through the fixture: it runs the command on a thread of its own when this one has an
+    # event loop running (Playwright's, once a chat test ran in this session)
+    body: dict[str, Any] = json.loads(cli(*args, "--json").stdout)
     return body
 
 
