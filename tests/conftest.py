@@ -174,7 +174,9 @@ def _invoke(args: tuple[str, ...], env: dict[str, str]) -> subprocess.CompletedP
     kept = {id(h) for h in root.handlers + ours.handlers}
     capturing = getattr(logging, "_warnings_showwarning", None) is not None
     try:
-        result = CliRunner().invoke(app, list(args), env=env, prog_name="reelgraph")
+        # a process sees only ``env``: what this one has beyond it is unset for the command
+        only: dict[str, str | None] = {name: None for name in os.environ if name not in env}
+        result = CliRunner().invoke(app, list(args), env={**only, **env}, prog_name="reelgraph")
     finally:
         for logger in (root, ours):
             for handler in [h for h in logger.handlers if id(h) not in kept]:

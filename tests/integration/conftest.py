@@ -90,7 +90,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 #: The users of the shared :func:`api_server`: each test module signs in as its own, so what
 #: one module makes never shows in another's lists.
-API_USERS = ("alice", "bob", "briefer", "tester")
+API_USERS = ("alice", "bob", "briefer", "tester", "effects", "crowd")
 
 
 @pytest.fixture(scope="session")

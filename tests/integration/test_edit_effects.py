@@ -13,9 +13,7 @@ is reported when it changed. (Every example the product suggests is run by
 from __future__ import annotations
 
 import json
-import os
 import re
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,9 +28,8 @@ from agent.editing import RegenerateBeat
 from agent.phases.effects import measure as measure_effects
 from agent.state import ArtifactRef, Options
 from agent.studio import Studio
-from tests.conftest import Cli
+from tests.conftest import ApiServer, Cli
 from tests.measure import measure
-from tests.servers import free_port, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -164,19 +161,11 @@ def test_music_level_edits_change_the_file_or_say_why_not(cli: Cli) -> None:
 
 
 @pytest.fixture
-def api(database_url: str, tmp_path: Path) -> Iterator[httpx.Client]:
-    """``reelgraph serve`` on a free port, with a client that has a token."""
-    port = free_port()
-    env = {**os.environ, "DATABASE_URL": database_url, "REELGRAPH_HOME": str(tmp_path / "api"),
-           "REELGRAPH_API_TOKENS": "effects-token:tester"}  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    argv = [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)]
-    with (
-        serving(argv, env, tmp_path / "server.log", f"{base}/api/openapi.json"),
-        httpx.Client(
-            base_url=base, headers={"Authorization": "Bearer effects-token"}, timeout=120
-        ) as client,
-    ):
+def api(api_server: ApiServer) -> Iterator[httpx.Client]:
+    """A client of the session's ``reelgraph serve``, signed in as this module's user."""
+    with httpx.Client(
+        base_url=api_server.url, headers=api_server.auth("effects"), timeout=120
+    ) as client:
         yield client
 
 

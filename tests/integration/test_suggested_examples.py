@@ -20,9 +20,8 @@ from __future__ import annotations
 import ast
 import dataclasses
 import json
+import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +33,7 @@ from PIL import Image
 from agent.errors import UserError
 from agent.state import PHASES, Options, Phase, VideoRequest
 from agent.studio import Studio
-from tests.conftest import REPO, Cli
+from tests.conftest import REPO, Cli, run_in_process
 from tests.integration.conftest import FRESH_SEEDS
 from tools.interpreter import possible
 from tools.llm_interpreter import interpret_message
@@ -111,12 +110,16 @@ def _pause_items(markdown: str, quote: str, source: str) -> Iterator[Example]:
     assert found, f"no examples found in {source}: has its layout changed?"
 
 
+def _help(command: str) -> str:
+    """What ``reelgraph <command> --help`` prints (in-process: the same typer app, no start-up)."""
+    proc = run_in_process((command, "--help"), dict(os.environ))
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
 def _cli_help_items(command: str) -> Iterator[Example]:
     """Examples in ``reelgraph <command> --help``: "at the <pause> 'x', 'y' with --image …"."""
-    help_text = subprocess.run(
-        [sys.executable, "-m", "ui.cli", command, "--help"],
-        cwd=REPO, capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+    help_text = _help(command)
     found = 0
     for part in " ".join(help_text.split()).split(";"):
         if not (m := re.search(r"\bat the (\w+)", part)):
@@ -293,10 +296,7 @@ def suggested_briefs() -> list[tuple[str, str]]:
     """(where, brief) for every example brief: README.md, chainlit.md, ``generate --help``."""
     readme = (REPO / "README.md").read_text()
     chat = (REPO / "chainlit.md").read_text()
-    help_text = subprocess.run(
-        [sys.executable, "-m", "ui.cli", "generate", "--help"],
-        cwd=REPO, capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+    help_text = _help("generate")
     found = [
         *(("README.md", b) for b in re.findall(r'reelgraph generate "([^"]+)"', readme)),
         *(("chainlit.md", b) for b in re.findall(r"^> (.+)$", chat, re.M)),
