@@ -68,6 +68,7 @@ Measured on ``tests/fixtures/phrasings.toml`` (``pytest -s tests/unit/test_phras
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -861,8 +862,8 @@ def _switch(m: re.Match[str], ctx: Context) -> list[_Item]:
 # --- the rule table: first full match whose handler accepts wins ------------------------------
 
 
-def _rule(handler: Handler, *patterns: str) -> list[tuple[re.Pattern[str], Handler]]:
-    return [(_compile(p), handler) for p in patterns]
+def _rule(handler: Handler, *patterns: str) -> list[tuple[str, Handler]]:
+    return [(p, handler) for p in patterns]
 
 
 #: Camera moves for one beat or chunk: words -> agent.spec.CameraMove.
@@ -1033,7 +1034,7 @@ _UP, _DOWN = (
     r"(?P<much>much |a lot |way |far )?(?:a bit |a little |a touch |slightly |somewhat )?",
 )
 # fmt: off
-RULES: list[tuple[re.Pattern[str], Handler]] = [
+RULES: list[tuple[str | re.Pattern[str], Handler]] = [
     *_rule(_complaint,
            r"(?:i |we )?(?:really )?(?:don'?t|do not|didn'?t) (?:like|love|want) (?P<x>.+)",
            r"(?:i |we )(?:hate|dislike) (?P<x>.+)"),
@@ -1729,9 +1730,19 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     return None
 
 
+@functools.cache
+def _compiled_rules() -> list[tuple[re.Pattern[str], Handler]]:
+    """:data:`RULES` compiled, once, on first use.
+
+    Compiling them all takes 1-2 s of CPU (``python -X importtime``), which every ``reelgraph``
+    process would pay at import; only the ones that interpret an edit need them.
+    """
+    return [(_compile(p) if isinstance(p, str) else p, handler) for p, handler in RULES]
+
+
 def _rules(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     """The items the first phrase rule that takes ``clause`` gives, its problem, or None."""
-    for pattern, handler in RULES:
+    for pattern, handler in _compiled_rules():
         if m := pattern.fullmatch(clause):
             try:
                 items = handler(m, ctx)
