@@ -10,13 +10,11 @@ no connection across a run. Edits are jobs on the same queue.
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import hmac
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -48,27 +46,15 @@ async def get_studio() -> AsyncIterator[Studio]:
         raise gone(exc) from exc
 
 
-@dataclass
-class WorkerConfig:
-    """Whether this process runs queued runs itself, and how many at once.
-
-    ``reelgraph serve --no-worker`` turns it off (runs then wait for ``reelgraph worker``
-    processes); ``--concurrency N`` sets how many.
-    """
-
-    enabled: bool = True
-    concurrency: int = 4
-    grace_s: float = 10.0
-
-
 #: This process's worker settings (set by ``reelgraph serve`` before the app starts).
-WORKER = WorkerConfig()
+WORKER = process.WorkerConfig()
 
 log = logging.getLogger("reelgraph.server")
-_queue: Queue | None = None
-_queue_cm: Any = None
-_worker: asyncio.Task[None] | None = None
-_queue_lock = asyncio.Lock()
+
+
+_queue = process.ProcessQueue(
+    "the in-process worker", lambda: WORKER, on_progress=lambda v, b, e: _track(v, b, e)
+)
 
 
 async def get_queue() -> Queue:
@@ -77,30 +63,7 @@ async def get_queue() -> Queue:
     Raises:
         StorageError: the database cannot be reached or set up.
     """
-    global _queue, _queue_cm, _worker
-    studio = await process.studio()
-    async with _queue_lock:
-        if _queue is None or _queue.studio is not studio:
-            cm = Queue.open(studio, on_progress=_track)
-            _queue = await cm.__aenter__()
-            _queue_cm = cm
-            if WORKER.enabled:
-                # An empty context: the request that opened the queue owns nothing of it.
-                _worker = asyncio.get_running_loop().create_task(
-                    _work(_queue), context=contextvars.Context()
-                )
-        return _queue
-
-
-async def _work(queue: Queue) -> None:
-    try:
-        await queue.work(
-            concurrency=WORKER.concurrency, grace_s=WORKER.grace_s, install_signal_handlers=False
-        )
-    except asyncio.CancelledError:
-        raise
-    except Exception:
-        log.exception("the in-process worker stopped")
+    return await _queue.get()
 
 
 async def close_studio() -> None:
@@ -109,15 +72,7 @@ async def close_studio() -> None:
     The worker gets its grace period to finish running jobs, then hands them back to the
     queue (another worker, or this server's next start, resumes them).
     """
-    global _queue, _queue_cm, _worker
-    async with _queue_lock:
-        if _worker is not None:
-            _worker.cancel()
-            await asyncio.gather(_worker, return_exceptions=True)
-        _worker = None
-        if _queue_cm is not None:
-            await _queue_cm.__aexit__(None, None, None)
-        _queue, _queue_cm = None, None
+    await _queue.close()
     await process.close()
 
 

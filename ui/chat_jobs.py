@@ -57,10 +57,10 @@ class Job:
         return await (await queue()).progress(self.video_id, self.branch, self.after_job)
 
 
-_queue: Queue | None = None
-_queue_cm: Any = None
-_worker: asyncio.Task[None] | None = None
-_lock = asyncio.Lock()
+_queue = process.ProcessQueue(
+    "the chat's worker",
+    lambda: process.WorkerConfig(enabled=process.settings().chat_worker, concurrency=2),
+)
 
 
 async def queue() -> Queue:
@@ -69,41 +69,12 @@ async def queue() -> Queue:
     Raises:
         StorageError: the database cannot be reached or set up.
     """
-    global _queue, _queue_cm, _worker
-    studio = await process.studio()
-    async with _lock:
-        if _queue is None or _queue.studio is not studio:
-            cm = Queue.open(studio)
-            _queue = await cm.__aenter__()
-            _queue_cm = cm
-            if process.settings().chat_worker:
-                # An empty context: the session that opened the queue owns nothing of it.
-                _worker = asyncio.get_running_loop().create_task(
-                    _work(_queue), context=contextvars.Context()
-                )
-        return _queue
-
-
-async def _work(q: Queue) -> None:
-    try:
-        await q.work(concurrency=2, grace_s=10.0, install_signal_handlers=False)
-    except asyncio.CancelledError:
-        raise
-    except Exception:
-        log.exception("the chat's worker stopped")
+    return await _queue.get()
 
 
 async def close() -> None:
     """Stop the worker (running jobs go back to the queue after its grace) and the queue."""
-    global _queue, _queue_cm, _worker
-    async with _lock:
-        if _worker is not None:
-            _worker.cancel()
-            await asyncio.gather(_worker, return_exceptions=True)
-        _worker = None
-        if _queue_cm is not None:
-            await _queue_cm.__aexit__(None, None, None)
-        _queue, _queue_cm = None, None
+    await _queue.close()
 
 
 def _background(work: Coroutine[Any, Any, dict[str, Any]]) -> asyncio.Task[dict[str, Any]]:

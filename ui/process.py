@@ -11,8 +11,12 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-from contextlib import AsyncExitStack
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
+from dataclasses import dataclass
+from typing import Any
 
+from agent.queue import Queue
 from agent.settings import Settings
 from agent.studio import Studio
 
@@ -70,3 +74,87 @@ async def close() -> None:
         _recovery = None
         await _stack.aclose()
         _studio = None
+
+
+@dataclass
+class WorkerConfig:
+    """Whether a process runs queued runs itself, how many at once, and its grace at shutdown.
+
+    ``reelgraph serve --no-worker`` (``REELGRAPH_CHAT_WORKER=0`` for the chat) turns it off:
+    runs then wait for ``reelgraph worker`` processes.
+    """
+
+    enabled: bool = True
+    concurrency: int = 4
+    grace_s: float = 10.0
+
+
+class ProcessQueue:
+    """A server's job queue over the process's studio, opened on first use, with its worker.
+
+    The worker is a task of this process (unless its config says not), in an empty context:
+    the request or chat session that happened to open the queue owns nothing of it.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        worker: Callable[[], WorkerConfig],
+        on_progress: Callable[..., None] | None = None,
+    ) -> None:
+        """Set up the queue; nothing opens until :meth:`get`.
+
+        Args:
+            name: what the logs call the worker ("the chat's worker").
+            worker: reads the worker's config when the queue opens.
+            on_progress: passed to :class:`agent.queue.Queue` (progress of the jobs it runs).
+        """
+        self._name, self._config, self._on_progress = name, worker, on_progress
+        self._queue: Queue | None = None
+        self._cm: AbstractAsyncContextManager[Queue] | None = None
+        self._worker: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    async def get(self) -> Queue:
+        """The queue, opened (and its worker started) on first use or after the studio changed.
+
+        Raises:
+            StorageError: the database cannot be reached or set up.
+        """
+        s = await studio()
+        async with self._lock:
+            if self._queue is None or self._queue.studio is not s:
+                kwargs: dict[str, Any] = {}
+                if self._on_progress is not None:
+                    kwargs["on_progress"] = self._on_progress
+                self._cm = Queue.open(s, **kwargs)
+                self._queue = await self._cm.__aenter__()
+                config = self._config()
+                if config.enabled:
+                    self._worker = asyncio.get_running_loop().create_task(
+                        self._work(self._queue, config), context=contextvars.Context()
+                    )
+            return self._queue
+
+    async def _work(self, queue: Queue, config: WorkerConfig) -> None:
+        try:
+            await queue.work(
+                concurrency=config.concurrency,
+                grace_s=config.grace_s,
+                install_signal_handlers=False,
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("%s stopped", self._name)
+
+    async def close(self) -> None:
+        """Stop the worker (its running jobs go back to the queue after its grace), close."""
+        async with self._lock:
+            if self._worker is not None:
+                self._worker.cancel()
+                await asyncio.gather(self._worker, return_exceptions=True)
+            self._worker = None
+            if self._cm is not None:
+                await self._cm.__aexit__(None, None, None)
+            self._queue, self._cm = None, None
