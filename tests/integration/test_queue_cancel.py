@@ -2,42 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any
 
 import psycopg
 import pytest
 
 from tests.conftest import REPO, Cli
 from tests.integration.conftest import FRESH_SEEDS
+from tests.integration.polling import cli_json, until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-
-T = TypeVar("T")
-
-
-def _until(what: str, check: Callable[[], T | None], timeout_s: float) -> T:
-    deadline = time.monotonic() + timeout_s
-    while True:
-        found = check()
-        if found is not None:
-            return found
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout_s:.0f} s waiting for {what}")
-        time.sleep(0.3)
-
-
-def _invoke(cli: Cli, *args: str) -> dict[str, Any]:
-    # through the fixture: it runs the command on a thread of its own when this one has an
-    # event loop running (Playwright's, once a chat test ran in this session)
-    body: dict[str, Any] = json.loads(cli(*args, "--json").stdout)
-    return body
 
 
 def _job(cli: Cli, job_id: int) -> tuple[str, bool]:
@@ -57,18 +36,18 @@ def _job_status(cli: Cli, job_id: int) -> str:
 
 def test_cancel_removes_a_queued_run(cli: Cli) -> None:
     seed = str(next(FRESH_SEEDS))
-    queued = _invoke(
+    queued = cli_json(
         cli, "generate", "A 6-second ad for Quill pens", "--duration", "6", "--seed", seed,
         "--detach",
     )  # fmt: skip
     video = queued["video_id"]
-    assert _invoke(cli, "status", video)["status"] == "queued"  # no worker runs here
-    done = _invoke(cli, "cancel", video)
+    assert cli_json(cli, "status", video)["status"] == "queued"  # no worker runs here
+    done = cli_json(cli, "cancel", video)
     assert [(c["job_id"], c["was"]) for c in done["cancelled"]] == [(queued["job_id"], "queued")]
     assert _job_status(cli, queued["job_id"]) == "cancelled"
-    after = _invoke(cli, "status", video)
+    after = cli_json(cli, "status", video)
     assert (after["status"], after["queue_position"], after["phase"]) == ("paused", None, None)
-    assert _invoke(cli, "cancel", video)["cancelled"] == []  # nothing left to cancel
+    assert cli_json(cli, "cancel", video)["cancelled"] == []  # nothing left to cancel
 
 
 @pytest.fixture
@@ -93,26 +72,26 @@ def test_cancel_aborts_a_running_run_and_the_branch_keeps_its_last_pause(
     cli: Cli, worker: subprocess.Popen[bytes]
 ) -> None:
     seed = str(next(FRESH_SEEDS))
-    queued = _invoke(
+    queued = cli_json(
         cli, "generate", "A 6-second ad for Tern kayaks", "--duration", "6", "--seed", seed,
         "--yolo", "--detach",
     )  # fmt: skip
     video, job_id = queued["video_id"], queued["job_id"]
 
     def past_plan() -> dict[str, Any] | None:
-        st = _invoke(cli, "status", video)
+        st = cli_json(cli, "status", video)
         if st["status"] == "complete":
             pytest.fail("the run finished before it could be cancelled")
         return st if st["status"] == "running" and st["phase"] != "plan" else None
 
-    _until("the run to pass its plan", past_plan, 300)
+    until("the run to pass its plan", past_plan, 300)
     # Hold the worker where it is until the abort request is in, so the run cannot finish
     # first: what is tested is cancelling a run that is running, not a race against its end.
     worker.send_signal(signal.SIGSTOP)
     try:
         with ThreadPoolExecutor(1) as pool:
-            cancelling = pool.submit(_invoke, cli, "cancel", video)
-            _until("the abort request", lambda: _job(cli, job_id)[1] or None, 60)
+            cancelling = pool.submit(cli_json, cli, "cancel", video)
+            until("the abort request", lambda: _job(cli, job_id)[1] or None, 60)
             worker.send_signal(signal.SIGCONT)
             done = cancelling.result()
     finally:
@@ -121,7 +100,7 @@ def test_cancel_aborts_a_running_run_and_the_branch_keeps_its_last_pause(
         (job_id, "running", True)
     ]
     assert _job_status(cli, job_id) == "aborted"
-    st = _invoke(cli, "status", video)
+    st = cli_json(cli, "status", video)
     assert st["status"] == "failed" and "cancelled" in st["error"]
     assert st["final_video"] is None
     assert "spec" in st["artifacts"], "the plan made before the cancel was lost"

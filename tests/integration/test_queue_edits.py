@@ -8,15 +8,12 @@ of its own (on the session's server), so no other test's worker takes its jobs.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
 
 import httpx
 import psycopg
@@ -25,27 +22,10 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from tests.conftest import REPO, Cli
 from tests.integration.conftest import FRESH_SEEDS
+from tests.integration.polling import cli_json, until
 from tests.servers import free_port, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-
-T = TypeVar("T")
-
-
-def _until(what: str, check: Callable[[], T | None], timeout_s: float) -> T:
-    """Wait for ``check`` to find something (a state other processes reach), or fail."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        found = check()
-        if found is not None:
-            return found
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout_s:.0f} s waiting for {what}")
-        time.sleep(0.3)
-
-
-def _json(cli: Cli, *args: str) -> Any:
-    return json.loads(cli(*args, "--json").stdout)
 
 
 @pytest.fixture
@@ -66,11 +46,13 @@ def test_a_detached_edit_is_a_job_a_worker_applies(
     cli: Cli, worker: subprocess.Popen[bytes]
 ) -> None:
     seed = str(next(FRESH_SEEDS))
-    made = _json(cli, "generate", "A 6-second ad for Quill pens", "--duration", "6", "--seed", seed)
+    made = cli_json(
+        cli, "generate", "A 6-second ad for Quill pens", "--duration", "6", "--seed", seed
+    )
     video = made["video_id"]
     assert (made["status"], made["phase"]) == ("paused", "plan")
 
-    queued = _json(cli, "edit", video, "make it 8 seconds", "--detach")
+    queued = cli_json(cli, "edit", video, "make it 8 seconds", "--detach")
     assert queued["status"] in ("queued", "running") and isinstance(queued["job_id"], int)
     assert queued["branch"] == "main", "the edit has not run yet: nothing forked here"
 
@@ -81,11 +63,11 @@ def test_a_detached_edit_is_a_job_a_worker_applies(
             ).fetchone()
         return None if row is None or row[0] in ("todo", "doing") else str(row[0])
 
-    assert _until("the worker to apply the edit", ended, 120) == "succeeded"
-    rows = {b["name"]: b for b in _json(cli, "branches", video)["branches"]}
+    assert until("the worker to apply the edit", ended, 120) == "succeeded"
+    rows = {b["name"]: b for b in cli_json(cli, "branches", video)["branches"]}
     assert (rows["main-1"]["parent"], rows["main-1"]["status"]) == ("main", "paused")
     assert rows["main-1"]["phase"] == "plan"
-    st = _json(cli, "status", video, "--branch", "main-1")
+    st = cli_json(cli, "status", video, "--branch", "main-1")
     assert st["queue_position"] is None and st["job_id"] is None
     with psycopg.connect(cli.env["DATABASE_URL"]) as conn:
         ran = conn.execute(
@@ -95,7 +77,7 @@ def test_a_detached_edit_is_a_job_a_worker_applies(
     # a worker ran it once (this one, or another test's server's worker on the same database)
     assert [(o, b) for _, o, b in ran] == [("succeeded", "main-1")], ran
     assert ran[0][0].rpartition(":")[2] != str(os.getpid()), "the command only queued it"
-    main = _json(cli, "status", video)
+    main = cli_json(cli, "status", video)
     assert (main["status"], main["phase"]) == ("paused", "plan"), "the parent stays as it was"
 
 
@@ -123,7 +105,7 @@ def test_http_status_says_queued_with_its_position_while_a_run_waits(
     cli = Cli(env, tmp_path)
     seed = str(next(FRESH_SEEDS))
     videos = [
-        _json(cli, "generate", f"A 6-second ad for Quill pens, take {i}", "--duration", "6",
+        cli_json(cli, "generate", f"A 6-second ad for Quill pens, take {i}", "--duration", "6",
               "--seed", seed)["video_id"]
         for i in (1, 2)
     ]  # fmt: skip

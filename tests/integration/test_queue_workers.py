@@ -10,53 +10,29 @@ killed run must resume from its checkpoint (nothing finished is made again), and
 from __future__ import annotations
 
 import datetime
-import json
 import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator
+from typing import Any
 
 import psycopg
 import pytest
-from typer.testing import CliRunner
 
 from agent.queue import Queue
 from agent.service.videos import video_request
 from agent.studio import Studio
 from tests.conftest import REPO, Cli
 from tests.integration.conftest import FRESH_SEEDS
-from ui.cli import app
+from tests.integration.polling import cli_json, until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
-T = TypeVar("T")
 
 #: Worker settings that notice a dead worker within seconds (the defaults are 10 s and 30 s).
 WORKER_ARGS = ("worker", "--heartbeat", "1", "--stalled-after", "6", "--grace", "5")
-
-
-def _until(what: str, check: Callable[[], T | None], timeout_s: float) -> T:
-    """Poll ``check`` until it returns something, failing with ``what`` after the deadline."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        found = check()
-        if found is not None:
-            return found
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout_s:.0f} s waiting for {what}")
-        time.sleep(0.5)
-
-
-def _invoke(cli: Cli, *args: str) -> dict[str, Any]:
-    """Run ``reelgraph ARGS --json`` in this process; its one JSON object."""
-    result = CliRunner().invoke(app, [*args, "--json"], env=cli.env)
-    assert result.exit_code == 0, f"reelgraph {' '.join(args)}: {result.output}"
-    body: dict[str, Any] = json.loads(result.stdout)
-    return body
 
 
 def _workers(cli: Cli, n: int) -> list[subprocess.Popen[bytes]]:
@@ -93,7 +69,7 @@ def test_eight_detached_runs_on_three_workers_survive_a_killed_worker(
 ) -> None:
     seeds = [next(FRESH_SEEDS) for _ in range(8)]
     queued = [
-        _invoke(
+        cli_json(
             cli,
             "generate",
             f"A 6-second ad for Pebble soap, take {s}",
@@ -127,7 +103,7 @@ def test_eight_detached_runs_on_three_workers_survive_a_killed_worker(
             pid = int(str(row[0]).rpartition(":")[2])
             return (pid, str(row[1]), int(row[2])) if pid in pids else None
 
-        pid, killed_video, killed_job = _until("a run past its plan on a worker", victim, 300)
+        pid, killed_video, killed_job = until("a run past its plan on a worker", victim, 300)
         os.kill(pid, signal.SIGKILL)
         pids[pid].wait()
 
@@ -139,7 +115,7 @@ def test_eight_detached_runs_on_three_workers_survive_a_killed_worker(
             done = [(str(v), str(s)) for v, s in rows if s in ("complete", "failed")]
             return done if len(done) == len(videos) else None
 
-        settled = _until("every run to finish", all_settled, 900)
+        settled = until("every run to finish", all_settled, 900)
         assert {s for _, s in settled} == {"complete"}, settled
 
         # The killed run went on elsewhere from its checkpoint: nothing finished was made twice.
@@ -181,7 +157,7 @@ def test_eight_detached_runs_on_three_workers_survive_a_killed_worker(
         assert workers == (3,), "the runs did not spread over the three workers"
     finally:
         conn.close()
-    finals = [_invoke(cli, "status", v) for v in videos]
+    finals = [cli_json(cli, "status", v) for v in videos]
     assert all(f["status"] == "complete" and f["final_video"] for f in finals)
 
 
@@ -238,30 +214,30 @@ def test_a_worker_stopped_with_sigterm_hands_its_run_back_to_the_queue(cli: Cli)
     )
     second: list[subprocess.Popen[bytes]] = []
     try:
-        queued = _invoke(
+        queued = cli_json(
             cli, "generate", "A 6-second ad for Wren bicycles", "--duration", "6", "--yolo",
             "--seed", seed, "--detach",
         )  # fmt: skip
         video, job_id = queued["video_id"], queued["job_id"]
 
         def past_plan() -> bool | None:
-            st = _invoke(cli, "status", video)
+            st = cli_json(cli, "status", video)
             if st["status"] == "complete":
                 pytest.fail("the run finished before the worker could be stopped")
             return True if st["status"] == "running" and st["phase"] != "plan" else None
 
-        _until("the run to pass its plan", past_plan, 300)
+        until("the run to pass its plan", past_plan, 300)
         first.terminate()
         assert first.wait(timeout=60) == 0, "the worker did not stop cleanly on SIGTERM"
-        back = _invoke(cli, "status", video)
+        back = cli_json(cli, "status", video)
         assert (back["status"], back["job_id"]) == ("queued", job_id), back
         second = _workers(cli, 1)
 
         def finished() -> dict[str, Any] | None:
-            st = _invoke(cli, "status", video)
+            st = cli_json(cli, "status", video)
             return st if st["status"] in ("complete", "failed") else None
 
-        assert _until("the run to finish on the second worker", finished, 300)["status"] == (
+        assert until("the run to finish on the second worker", finished, 300)["status"] == (
             "complete"
         )
     finally:
