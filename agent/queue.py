@@ -50,7 +50,7 @@ from agent.editing import Edit
 from agent.errors import BranchBusy, ProviderTimeout, ReelgraphError, StorageError
 from agent.service import edits as edit_json
 from agent.settings import Settings
-from agent.studio import ProgressEvent, Studio
+from agent.studio import CUT_OFF, ProgressEvent, Studio
 
 log = logging.getLogger("agent.queue")
 
@@ -413,9 +413,11 @@ class Queue:
         st["queue_position"] = job.position if job and job.position > 0 else None
         if job and job.position > 0:
             st["status"], st["error"] = "queued", None
-        elif job and st["status"] != "complete":
+        elif job and st["status"] != "complete" and st["error"] != CUT_OFF:
             # a worker has taken the job: the branch runs, whatever its row said before (a
-            # run handed back records the cancel it got, until the next attempt starts)
+            # run handed back records the cancel it got, until the next attempt starts). Not
+            # when the run was cut off: its row says running but no process holds its lock, so
+            # the job's process died with it (``continue`` resumes the branch)
             st["status"], st["error"] = "running", None
         return st
 
