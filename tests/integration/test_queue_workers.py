@@ -221,14 +221,26 @@ def test_a_worker_stopped_with_sigterm_hands_its_run_back_to_the_queue(cli: Cli)
         video, job_id = queued["video_id"], queued["job_id"]
 
         def past_plan() -> bool | None:
-            st = cli_json(cli, "status", video)
-            if st["status"] == "complete":
+            # Each look holds a SHARE lock on ``artifacts``; once the run is past its plan the
+            # transaction stays open, so the run cannot record its next artifact (it waits)
+            # and is caught mid-run however fast the machine is.
+            hold.execute("LOCK TABLE artifacts IN SHARE MODE")
+            row = hold.execute(
+                "SELECT status, phase FROM branches WHERE video_id = %s AND name = 'main'",
+                (video,),
+            ).fetchone()
+            if row is not None and row[0] == "complete":
                 pytest.fail("the run finished before the worker could be stopped")
-            return True if st["status"] == "running" and st["phase"] != "plan" else None
+            if row is not None and row[0] == "running" and row[1] not in (None, "plan"):
+                return True
+            hold.rollback()
+            return None
 
-        until("the run to pass its plan", past_plan, 300)
-        first.terminate()
-        assert first.wait(timeout=60) == 0, "the worker did not stop cleanly on SIGTERM"
+        with psycopg.connect(cli.env["DATABASE_URL"]) as hold:
+            until("the run to pass its plan", past_plan, 300)
+            first.terminate()
+            assert first.wait(timeout=60) == 0, "the worker did not stop cleanly on SIGTERM"
+            hold.rollback()
         back = cli_json(cli, "status", video)
         assert (back["status"], back["job_id"]) == ("queued", job_id), back
         second = _workers(cli, 1)
