@@ -53,7 +53,9 @@ def test_cancel_removes_a_queued_run(cli: Cli) -> None:
 @pytest.fixture
 def worker(cli: Cli) -> Iterator[subprocess.Popen[bytes]]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "worker", "--heartbeat", "1", "--stalled-after", "6"],
+        # default heartbeat and stalled-after: a short stalled-after would prune the rows of
+        # other processes' workers (the chat's) that beat less often, and they would die
+        [sys.executable, "-m", "ui.cli", "worker"],
         env=cli.env,
         cwd=REPO,
         stdout=subprocess.DEVNULL,
@@ -82,7 +84,8 @@ def test_cancel_aborts_a_running_run_and_the_branch_keeps_its_last_pause(
         st = cli_json(cli, "status", video)
         if st["status"] == "complete":
             pytest.fail("the run finished before it could be cancelled")
-        return st if st["status"] == "running" and st["phase"] != "plan" else None
+        past = st["phase"] not in (None, "plan")  # None: the run has not reached its plan
+        return st if st["status"] == "running" and past else None
 
     until("the run to pass its plan", past_plan, 300)
     # Hold the worker where it is until the abort request is in, so the run cannot finish
