@@ -17,7 +17,7 @@ import pytest_asyncio
 from agent.deps import open_deps
 from agent.settings import Settings
 from agent.studio import Studio
-from tests.conftest import ApiServer
+from tests.conftest import REPO, ApiServer, Cli
 from tests.integration.chat_browser import Chat, Server, chat_server, launch_chromium, tab
 from tests.servers import free_port, serving
 
@@ -114,3 +114,26 @@ def api_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> I
     argv = [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)]
     with serving(argv, env, home / "server.log", f"{server.url}/api/openapi.json"):
         yield server
+
+
+@pytest.fixture
+def worker(cli: Cli) -> Iterator[subprocess.Popen[bytes]]:
+    """A ``reelgraph worker`` process on the test database, stopped (or killed) after the test.
+
+    Default heartbeat and stalled-after: a short stalled-after would prune the rows of other
+    processes' workers (the chat server's) that beat less often, and they would die.
+    """
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "worker"],
+        env=cli.env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

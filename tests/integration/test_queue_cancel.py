@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import psycopg
 import pytest
 
-from tests.conftest import REPO, Cli
+from tests.conftest import Cli
 from tests.integration.conftest import FRESH_SEEDS
 from tests.integration.polling import cli_json, until
 
@@ -48,26 +46,6 @@ def test_cancel_removes_a_queued_run(cli: Cli) -> None:
     after = cli_json(cli, "status", video)
     assert (after["status"], after["queue_position"], after["phase"]) == ("paused", None, None)
     assert cli_json(cli, "cancel", video)["cancelled"] == []  # nothing left to cancel
-
-
-@pytest.fixture
-def worker(cli: Cli) -> Iterator[subprocess.Popen[bytes]]:
-    proc = subprocess.Popen(
-        # default heartbeat and stalled-after: a short stalled-after would prune the rows of
-        # other processes' workers (the chat's) that beat less often, and they would die
-        [sys.executable, "-m", "ui.cli", "worker"],
-        env=cli.env,
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def test_cancel_aborts_a_running_run_and_the_branch_keeps_its_last_pause(

@@ -20,26 +20,12 @@ import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from tests.conftest import REPO, Cli
+from tests.conftest import Cli
 from tests.integration.conftest import FRESH_SEEDS
 from tests.integration.polling import cli_json, until
 from tests.servers import free_port, serving
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-
-
-@pytest.fixture
-def worker(cli: Cli) -> Iterator[subprocess.Popen[bytes]]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "worker"],
-        env=cli.env,
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    yield proc
-    proc.terminate()
-    proc.wait(timeout=30)
 
 
 def test_a_detached_edit_is_a_job_a_worker_applies(
