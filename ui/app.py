@@ -542,18 +542,37 @@ async def _resume(thread: ThreadDict) -> None:
         branch = str(_get("branch") or metadata.get("branch") or "main")
         await remember(video_id, branch)
         handler = asyncio.current_task()
-        asyncio.get_running_loop().create_task(_show_resumed(video_id, branch, handler))
+        shown = _last_pause_shown(thread)
+        asyncio.get_running_loop().create_task(_show_resumed(video_id, branch, handler, shown))
     else:
         await send_settings()
         log.warning("resumed thread %s has no video in its metadata", thread.get("id"))
 
 
-async def _show_resumed(video_id: str, branch: str, handler: asyncio.Task[Any] | None) -> None:
+def _last_pause_shown(thread: ThreadDict) -> str | None:
+    """The text of the last pause the thread's saved history shows (None without one).
+
+    A pause message starts with :func:`ui.chat_render.headline` (``### title`` then the branch
+    and where it is). Without logins nothing is saved and the history is empty.
+    """
+    for step in reversed(thread.get("steps") or []):
+        output = step.get("output") or ""
+        if step.get("type") == "assistant_message" and output.startswith("### "):
+            return output
+    return None
+
+
+async def _show_resumed(
+    video_id: str, branch: str, handler: asyncio.Task[Any] | None, shown: str | None = None
+) -> None:
     """After a resume: follow the branch's run if it is going, else show where it is.
 
     Chainlit sends the thread's history to the browser, replacing what is on screen, after
     ``on_chat_resume`` returns, from the same Socket.IO handler task (``handler``); waiting
     for that task puts what this shows after the history on the same ordered connection.
+    When the history already ends on this very pause (``shown``, its text), its media are on
+    screen: one line with the pause's buttons follows (Chainlit keeps no buttons in history)
+    rather than the whole pause again.
     """
     if handler is not None:
         await asyncio.wait({handler})
@@ -562,6 +581,11 @@ async def _show_resumed(video_id: str, branch: str, handler: asyncio.Task[Any] |
             await follow(job)
             return
         status = await (await studio()).status(video_id, user_id(), branch)
+        top = render.headline(status)
+        if shown is not None and shown.startswith(top):
+            where = top.split("\n", 1)[-1]
+            await say(f"{where}, as shown above.", actions=actions(status))
+            return
         await show(status)
     except UserError as exc:
         await say(str(exc))

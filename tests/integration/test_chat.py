@@ -372,6 +372,9 @@ def test_a_reopened_thread_shows_its_storyboard_from_history(
             }""",
             arg=ROUTE,
         )
+        # The history ends on this pause, so it is not shown again: one line with its buttons.
+        expect(c.last_reply("as shown above")).to_contain_text("paused at storyboard")
+        expect(c.assistant().locator("img[alt^='Beat ']")).to_have_count(beats)
         c.shot("09-history-reopened")
 
 
