@@ -858,21 +858,22 @@ def models(
         raise typer.Exit(2) from None
     beats, rows = asyncio.run(model_prices(options))
     if as_json:
-        typer.echo(json.dumps({"duration_s": duration, "beats": beats, "models": rows}))
+        models = [r.model_dump(mode="json") for r in rows]
+        typer.echo(json.dumps({"duration_s": duration, "beats": beats, "models": models}))
         return
     t = Table("replicate:", "clips (s)", "end frame", "$/s", "chunks", "billed s", "ad $",
               "time (min)", "sequential (min)")  # fmt: skip
     for r in rows:
         t.add_row(
-            r["model"].removeprefix("replicate:"),
-            "/".join(f"{c:g}" for c in r["clip_lengths_s"]),
-            "yes" if r["end_frame"] else "no",
-            f"{r['price_usd_per_s']:.3f}",
-            str(r["chunks"]),
-            f"{r['billed_video_s']:g}",
-            f"{r['cost_usd']:.2f}",
-            f"{r['wall_min']:g}",
-            f"{r['sequential_wall_min']:g}",
+            r.model.removeprefix("replicate:"),
+            "/".join(f"{c:g}" for c in r.clip_lengths_s),
+            "yes" if r.end_frame else "no",
+            f"{r.price_usd_per_s:.3f}",
+            str(r.chunks),
+            f"{r.billed_video_s:g}",
+            f"{r.cost_usd:.2f}",
+            f"{r.wall_min:g}",
+            f"{r.sequential_wall_min:g}",
         )
     out.print(t)
     err.print(
