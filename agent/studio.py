@@ -49,7 +49,7 @@ from agent.service.status import (
 )
 from agent.settings import Settings
 from agent.spec import Spec
-from agent.state import PHASES, Options, Phase, State, VideoRequest
+from agent.state import PHASES, Phase, State, VideoRequest
 from agent.uploads import reference_png
 from agent.usage import branch_usage
 
@@ -217,8 +217,7 @@ class Studio:
         """
         video = await self.video(video_id, user_id)
         row = await branches.get(self.deps.pool, video_id, branch)
-        opts = video.options
-        remote = any(opts.get(f, "local") != "local" for f in REMOTE_FIELDS)
+        remote = any(getattr(video.options, f) != "local" for f in REMOTE_FIELDS)
         cfg = self._config(row)
         cfg["max_concurrency"] = self.deps.settings.concurrency(remote)
         try:
@@ -358,15 +357,13 @@ class Studio:
 
     @staticmethod
     def _initial_state(video: VideoRecord, row: Branch, auto_continue: bool) -> State:
-        options = dict(video.options)
-        stored_auto = bool(options.pop("auto_continue", False))
         return State(
             video_id=row.video_id,
             user_id=video.user_id,
             branch=row.name,
             prompt=video.prompt,
-            options=Options.model_validate(options),
-            auto_continue=auto_continue or stored_auto,
+            options=video.options.run_options(),
+            auto_continue=auto_continue or video.options.auto_continue,
             spec=None,
             artifacts={},
             music_gain_db=0.0,
@@ -585,7 +582,7 @@ class Studio:
             artifacts=artifacts,
             usage=Usage.model_validate(await branch_usage(self.deps.pool, video_id, branch)),
             licence_notes=load_catalog().licence_notes(
-                str(video.options[f]) for f in REMOTE_FIELDS if video.options.get(f)
+                str(getattr(video.options, f)) for f in REMOTE_FIELDS
             ),
             final_video=final.path if final and status == "complete" else None,
             error=error,

@@ -198,13 +198,13 @@ class Session:
         """
         st = await self.studio.status(self.video_id, self.user_id, self.branch)
         options = st.options  # the video's options: its speech model is the branch's
-        speaker = self.studio.views.speech_model(options.get("voice_model") or "local")
+        speaker = self.studio.views.speech_model(options.voice_model)
         if name is not None:
             if name not in speaker.voices:
                 raise UserError(f"unknown voice {name!r}; known: {', '.join(speaker.voices)}")
             return name
         spec = await self.studio.spec(self.video_id, self.user_id, self.branch)
-        current = (spec.voice.name if spec else "") or options.get("voice") or speaker.voices[0]
+        current = (spec.voice.name if spec else "") or options.voice or speaker.voices[0]
         others = [v for v in speaker.voices if v != current]
         if not others:
             raise UserError(

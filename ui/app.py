@@ -304,10 +304,9 @@ async def chunk_spans(
     status: BranchStatus, spec: Spec | None
 ) -> list[tuple[int, float, float]] | None:
     """Per chunk: (beat index, start_s, end_s) on the ad's timeline, or None if unknown here."""
-    model = status.options.get("video_model")
-    if spec is None or not model:
+    if spec is None:
         return None
-    spans = (await studio()).views.chunk_spans(spec, str(model))
+    spans = (await studio()).views.chunk_spans(spec, status.options.video_model)
     return None if spans is None else [(c.beat_index, c.start_s, c.end_s) for c in spans]
 
 
@@ -329,7 +328,7 @@ async def show(status: BranchStatus) -> None:
             + render.chunk_table(
                 status,
                 await chunk_spans(status, spec),
-                str(status.options.get("video_model") or "local"),
+                status.options.video_model,
                 pause.overrides,
             )
         )
@@ -498,11 +497,11 @@ async def send_video_settings(video_id: str) -> None:
         return
     await send_settings(
         {
-            "duration": options.get("duration_s"),
-            "aspect": options.get("aspect"),
-            "video_model": options.get("video_model"),
-            "voiceover": options.get("voiceover"),
-            "subtitles": options.get("subtitles"),
+            "duration": options.duration_s,
+            "aspect": options.aspect,
+            "video_model": options.video_model,
+            "voiceover": options.voiceover,
+            "subtitles": options.subtitles,
         }
     )
 

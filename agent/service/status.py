@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, field_serializer
 
 from agent.errors import ReelgraphError
 from agent.phases.effects import Effect, verdict
-from agent.state import Phase
+from agent.state import Options, Phase
 
 #: Where a branch is: paused at a review (or created, not started), running, complete or
 #: failed (including a run cut off by a crash: ``reelgraph continue`` resumes it).
@@ -29,6 +29,24 @@ JobStatus = Literal["queued", "paused", "running", "complete", "failed"]
 #: What an edit visibly did (:func:`agent.phases.effects.verdict`): everything it named
 #: changed as asked, some of it, nothing; None when it named nothing measurable yet.
 EditEffect = Literal["visible", "partial", "none"]
+
+
+class VideoOptions(Options):
+    """A video's options as recorded: run options and ``auto_continue``.
+
+    The :class:`~agent.state.Options` after the registry's defaults
+    (:func:`agent.service.videos.create_video`), and whether its runs go through every phase
+    without pausing.
+
+    Attributes:
+        auto_continue: the video was created to run to the end (``--yolo``).
+    """
+
+    auto_continue: bool = False
+
+    def run_options(self) -> Options:
+        """The options a run of the video is made with (without ``auto_continue``)."""
+        return Options.model_validate(self.model_dump(exclude={"auto_continue"}))
 
 
 class ArtifactInfo(BaseModel):
@@ -111,7 +129,7 @@ class BranchStatus(BaseModel):
     phase: Phase | None
     title: str | None
     prompt: str
-    options: dict[str, Any]
+    options: VideoOptions
     artifacts: dict[str, ArtifactInfo]
     usage: Usage
     licence_notes: list[str]
@@ -205,8 +223,7 @@ class VideoRecord(BaseModel):
         id: the video's id.
         user_id: its owner.
         prompt: the brief.
-        options: its options as recorded (models after the registry's defaults, and
-            ``auto_continue``).
+        options: its options as recorded (:class:`VideoOptions`).
         title: the title (the user's, or the ``main`` branch's spec title), or None.
         title_given: the user gave the title (it never follows the spec).
         created_at: when it was made.
@@ -217,7 +234,7 @@ class VideoRecord(BaseModel):
     id: str
     user_id: str
     prompt: str
-    options: dict[str, Any]
+    options: VideoOptions
     title: str | None = None
     title_given: bool = False
     created_at: datetime
