@@ -322,14 +322,13 @@ async def show(status: BranchStatus) -> None:
     elif status.phase == "storyboard":
         parts.append("**Storyboard**, numbered by beat:")
     elif status.phase == "chunks":
-        pause = await s.views.pause(status.thread_id)
         parts.append(
             "**Chunks** of the preview above (click one to open it):\n\n"
             + render.chunk_table(
                 status,
                 await chunk_spans(status, spec),
                 status.options.video_model,
-                pause.overrides,
+                await s.views.chosen_models(status.thread_id),
             )
         )
     elif final:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -217,7 +217,7 @@ def chunk_table(
     status: BranchStatus,
     spans_s: list[tuple[int, float, float]] | None,
     model: str,
-    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    chosen: Mapping[str, str | None] | None = None,
 ) -> str:
     """The chunks as a compact table: chunk (named as its file), beat, time range, model.
 
@@ -227,16 +227,16 @@ def chunk_table(
             timeline (from :func:`agent.phases.chunks.plan_chunks`); ``None`` when unknown,
             and then the table has no beat and time columns.
         model: the branch's video model.
-        overrides: artifact name → ``{"model": ...}`` for chunks regenerated with another
-            model (:attr:`agent.service.chat.Pause.overrides`), when known.
+        chosen: artifact name → the model a chunk was regenerated with, when known
+            (:meth:`agent.service.chat.Views.chosen_models`).
     """
-    overrides = overrides or {}
+    chosen = chosen or {}
     chunks = _numbered(status.artifacts, "chunk_")
     if spans_s is not None and len(spans_s) != len(chunks):
         spans_s = None
 
     def model_of(name: str) -> str:
-        return f"`{(overrides.get(name) or {}).get('model') or model}`"
+        return f"`{chosen.get(name) or model}`"
 
     if spans_s is None:
         rows = ["| Chunk | Model |", "|---|---|"]

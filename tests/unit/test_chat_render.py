@@ -104,15 +104,15 @@ def test_chunks_show_the_stitched_preview_first_then_each_chunk_on_demand(tmp_pa
 
 def test_chunk_table_labels_beat_time_and_model() -> None:
     st = _status("chunks", chunk_00=_art("a"), chunk_01=_art("b"), chunk_02=_art("c"))
-    overrides = {"chunk_01": {"model": "replicate:kling-v2.1"}, "beat_00": {"model": None}}
-    table = chunk_table(st, [(0, 0.0, 3.0), (1, 3.0, 8.0), (1, 8.0, 10.0)], "local", overrides)
+    chosen = {"chunk_01": "replicate:kling-v2.1", "beat_00": None}
+    table = chunk_table(st, [(0, 0.0, 3.0), (1, 3.0, 8.0), (1, 8.0, 10.0)], "local", chosen)
     lines = table.splitlines()
     assert lines[0] == "| Chunk | Beat | Time | Model |"
     assert lines[2] == "| chunk-1.mp4 | 1 | 0.0–3.0 s | `local` |"
     assert lines[3] == "| chunk-2.mp4 | 2 | 3.0–8.0 s | `replicate:kling-v2.1` |"
     assert lines[4].startswith("| chunk-3.mp4 | 2 | 8.0–10.0 s |")
     # A timeline that does not match the chunks (another grid) is left out, not misapplied.
-    assert "Beat" not in chunk_table(st, [(0, 0.0, 3.0)], "local", overrides)
+    assert "Beat" not in chunk_table(st, [(0, 0.0, 3.0)], "local", chosen)
 
 
 def test_the_final_pause_reads_complete() -> None:
