@@ -94,12 +94,12 @@ async def compare(
     finals: list[Path] = []
     for name in (a, b):
         st = await studio.status(video_id, user_id, name)
-        arts = st["artifacts"]
+        arts = st.artifacts
         beats = sorted(n for n in arts if n.startswith("beat_"))
-        images: list[Path | None] = [await studio.local_file(arts[n]["sha256"]) for n in beats]
-        columns.append((f"{name}: {st['status']} at {st['phase']}", images))
-        if st["final_video"]:
-            finals.append(await studio.local_file(arts["final"]["sha256"]))
+        images: list[Path | None] = [await studio.local_file(arts[n].sha256) for n in beats]
+        columns.append((f"{name}: {st.status} at {st.phase}", images))
+        if st.final_video:
+            finals.append(await studio.local_file(arts["final"].sha256))
     dst.parent.mkdir(parents=True, exist_ok=True)
     sheet = dst.with_suffix(".png")
     await asyncio.to_thread(storyboard_sheet, columns, sheet)

@@ -49,6 +49,7 @@ from agent import branches, db, errors
 from agent.editing import Edit
 from agent.errors import BranchBusy, ProviderTimeout, ReelgraphError, StorageError
 from agent.service import edits as edit_json
+from agent.service.status import BranchStatus, EditOutcome, QueuedStatus, run_result
 from agent.settings import Settings
 from agent.studio import CUT_OFF, ProgressEvent, Studio
 
@@ -267,7 +268,7 @@ class Queue:
             self._run_job
         )
         self._hooks: dict[int, Callable[[ProgressEvent], None]] = {}
-        self._outcomes: dict[int, dict[str, Any] | BaseException] = {}
+        self._outcomes: dict[int, BranchStatus | BaseException] = {}
         self._ended: dict[int, asyncio.Event] = {}
 
     @classmethod
@@ -400,7 +401,7 @@ class Queue:
         job_id = int(found["id"])
         return Enqueued(job_id, await self.position(job_id))
 
-    async def status(self, video_id: str, user_id: str, branch: str = "main") -> dict[str, Any]:
+    async def status(self, video_id: str, user_id: str, branch: str = "main") -> QueuedStatus:
         """:meth:`Studio.status`, with ``queued`` and ``queue_position`` while a job waits.
 
         ``running`` once a worker has the job (before the run itself says so).
@@ -409,17 +410,22 @@ class Queue:
         """
         st = await self.studio.status(video_id, user_id, branch)
         job = await self.job_of(video_id, branch)
-        st["job_id"] = job.job_id if job else None
-        st["queue_position"] = job.position if job and job.position > 0 else None
+        queued = QueuedStatus.model_validate(
+            {
+                **dict(st),
+                "job_id": job.job_id if job else None,
+                "queue_position": job.position if job and job.position > 0 else None,
+            }
+        )
         if job and job.position > 0:
-            st["status"], st["error"] = "queued", None
-        elif job and st["status"] != "complete" and st["error"] != CUT_OFF:
+            return queued.model_copy(update={"status": "queued", "error": None})
+        if job and st.status != "complete" and st.error != CUT_OFF:
             # a worker has taken the job: the branch runs, whatever its row said before (a
             # run handed back records the cancel it got, until the next attempt starts). Not
             # when the run was cut off: its row says running but no process holds its lock, so
             # the job's process died with it (``continue`` resumes the branch)
-            st["status"], st["error"] = "running", None
-        return st
+            return queued.model_copy(update={"status": "running", "error": None})
+        return queued
 
     # -- cancelling ------------------------------------------------------------------------
 
@@ -532,15 +538,17 @@ class Queue:
         outcome = "failed"
         result: dict[str, Any] | None = None
         try:
+            done: BranchStatus
             if action == "edit":
-                result = await self._edit(
+                done = await self._edit(
                     job_id, video_id, user_id, branch, edit_json.from_json(edits or []), on_progress
                 )
             else:
-                result = await self.studio.run(
+                done = await self.studio.run(
                     video_id, user_id, branch, auto_continue=auto_continue, on_progress=on_progress
                 )
-            self._outcomes[job_id] = result
+            self._outcomes[job_id] = done
+            result = done.model_dump(mode="json")
             outcome = "succeeded"
         except asyncio.CancelledError:
             reason = context.abort_reason()
@@ -616,7 +624,7 @@ class Queue:
         branch: str,
         edits: list[Edit],
         on_progress: Callable[[ProgressEvent], None],
-    ) -> dict[str, Any]:
+    ) -> EditOutcome:
         """An edit job's work: :meth:`Studio.edit`, once.
 
         An earlier attempt that died after it forked has left its branch: that branch is run
@@ -629,7 +637,7 @@ class Queue:
         if made is None:
             return await self.studio.edit(video_id, user_id, branch, edits, on_progress)
         status = await self.studio.run(video_id, user_id, made, on_progress=on_progress)
-        return {**status, "created_branch": True, "parent": branch}
+        return EditOutcome.of(status, created_branch=True, parent=branch)
 
     async def _first_started_at(self, job_id: int) -> Any:
         """When the job's first attempt started, if an earlier attempt than this one exists."""
@@ -673,8 +681,10 @@ class Queue:
             row = await cur.fetchone()
         return int(row["id"]) if row else 0
 
-    async def wait_result(self, job_id: int, wait_s: float) -> dict[str, Any] | None:
+    async def wait_result(self, job_id: int, wait_s: float) -> BranchStatus | None:
         """Wait up to ``wait_s`` for a job to end; its status afterwards (None: not yet).
+
+        An edit job's is an :class:`~agent.service.status.EditOutcome`.
 
         Polls :meth:`result` (a pooled connection for one statement each time, none held in
         between), so it works whichever process runs the job.
@@ -687,7 +697,7 @@ class Queue:
         while True:
             outcome, result = await self.result(job_id)
             if outcome == "succeeded" and result is not None:
-                return result
+                return run_result(result)
             if outcome is not None:
                 raise _error_of(outcome, result)
             if time.monotonic() >= deadline:
@@ -872,7 +882,7 @@ class Queue:
         auto_continue: bool = False,
         on_progress: Callable[[ProgressEvent], None] | None = None,
         edits: list[Edit] | None = None,
-    ) -> dict[str, Any]:
+    ) -> BranchStatus:
         """Run (or, with ``edits``, edit) the branch here, as a job of the queue.
 
         For a foreground command: ``reelgraph generate``, ``continue`` or ``edit`` without
@@ -883,7 +893,8 @@ class Queue:
         this branch are cleared first (:meth:`retry_stalled`).
 
         Returns:
-            The branch's status afterwards (an edit's: :meth:`Studio.edit`'s).
+            The branch's status afterwards (an edit's: :meth:`Studio.edit`'s
+            :class:`~agent.service.status.EditOutcome`).
 
         Raises:
             BranchBusy: another process runs the branch, or a run of it waits in the queue.

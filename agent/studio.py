@@ -38,10 +38,18 @@ from agent.providers.replicate.catalog import load_catalog
 from agent.service import locks, videos
 from agent.service.chat import ChatFiles, Views
 from agent.service.records import Records
-from agent.service.status import ArtifactInfo, BranchStatus, Usage
+from agent.service.status import (
+    ArtifactInfo,
+    BranchInfo,
+    BranchStatus,
+    EditOutcome,
+    Usage,
+    VideoRecord,
+    VideoSummary,
+)
 from agent.settings import Settings
 from agent.spec import Spec
-from agent.state import PHASES, Options, Phase, State, VideoRequest
+from agent.state import PHASES, Phase, State, VideoRequest
 from agent.uploads import reference_png
 from agent.usage import branch_usage
 
@@ -154,8 +162,12 @@ class Studio:
         sha, _ = await asyncio.to_thread(self.deps.store.put_bytes, png, ".png")
         return sha
 
-    async def video(self, video_id: str, user_id: str) -> dict[str, Any]:
-        """The video's row. Raises NotFound if it does not exist or belongs to someone else."""
+    async def video(self, video_id: str, user_id: str) -> VideoRecord:
+        """The video as recorded.
+
+        Raises:
+            NotFound: it does not exist or belongs to someone else.
+        """
         async with self.deps.pool.connection() as conn:
             cur = await conn.execute(
                 "SELECT * FROM videos WHERE id = %s AND user_id = %s", (video_id, user_id)
@@ -163,9 +175,9 @@ class Studio:
             row = await cur.fetchone()
         if row is None:
             raise NotFound(f"no video {video_id!r}; `reelgraph videos` lists yours")
-        return dict(row)
+        return VideoRecord.model_validate(row)
 
-    async def videos(self, user_id: str) -> list[dict[str, Any]]:
+    async def videos(self, user_id: str) -> list[VideoSummary]:
         """The user's videos, newest first, with each main branch's status and phase."""
         async with self.deps.pool.connection() as conn:
             cur = await conn.execute(
@@ -177,7 +189,7 @@ class Studio:
                 (user_id,),
             )
             rows = await cur.fetchall()
-        return [{**r, "created_at": r["created_at"].isoformat()} for r in rows]
+        return [VideoSummary.model_validate(r) for r in rows]
 
     # -- runs -----------------------------------------------------------------------------
 
@@ -189,7 +201,7 @@ class Studio:
         *,
         auto_continue: bool = False,
         on_progress: OnProgress | None = None,
-    ) -> dict[str, Any]:
+    ) -> BranchStatus:
         """Run a branch to its next pause (or to the end with auto-continue).
 
         A fresh branch starts from its brief; a paused one continues; one that was cut off
@@ -205,8 +217,7 @@ class Studio:
         """
         video = await self.video(video_id, user_id)
         row = await branches.get(self.deps.pool, video_id, branch)
-        opts = video["options"]
-        remote = any(opts.get(f, "local") != "local" for f in REMOTE_FIELDS)
+        remote = any(getattr(video.options, f) != "local" for f in REMOTE_FIELDS)
         cfg = self._config(row)
         cfg["max_concurrency"] = self.deps.settings.concurrency(remote)
         try:
@@ -260,7 +271,7 @@ class Studio:
         checkpoint = (snapshot.config or {}).get("configurable", {}).get("checkpoint_id")
         return (str(checkpoint) if checkpoint else None), bool(snapshot.interrupts)
 
-    async def resume_cut_off(self, on_progress: OnProgress | None = None) -> list[dict[str, Any]]:
+    async def resume_cut_off(self, on_progress: OnProgress | None = None) -> list[BranchStatus]:
         """Finish every run that a crash cut off (DESIGN.md §5), for servers at start-up.
 
         A branch recorded as running whose run lock nobody holds was cut off; each is run on
@@ -345,16 +356,14 @@ class Studio:
         }
 
     @staticmethod
-    def _initial_state(video: dict[str, Any], row: Branch, auto_continue: bool) -> State:
-        options = dict(video["options"])
-        stored_auto = bool(options.pop("auto_continue", False))
+    def _initial_state(video: VideoRecord, row: Branch, auto_continue: bool) -> State:
         return State(
             video_id=row.video_id,
-            user_id=video["user_id"],
+            user_id=video.user_id,
             branch=row.name,
-            prompt=video["prompt"],
-            options=Options.model_validate(options),
-            auto_continue=auto_continue or stored_auto,
+            prompt=video.prompt,
+            options=video.options.run_options(),
+            auto_continue=auto_continue or video.options.auto_continue,
             spec=None,
             artifacts={},
             music_gain_db=0.0,
@@ -369,7 +378,7 @@ class Studio:
         branch: str,
         edits: list[Edit],
         on_progress: OnProgress | None = None,
-    ) -> dict[str, Any]:
+    ) -> EditOutcome:
         """Apply edits at a pause and run the result to its pause (DESIGN.md §2).
 
         The first edit at a pause forks ``<branch>-<n>`` from the pause of the earliest phase
@@ -378,9 +387,8 @@ class Studio:
         again: the memo answers for the rest.
 
         Returns:
-            The status of the branch that took the edit, with ``created_branch``,
-            ``parent``, and what the edit changed (:func:`agent.phases.effects.summary`):
-            ``effect`` (``visible`` | ``partial`` | ``none`` | None) and ``effects``.
+            The status of the branch that took the edit, whether the edit made it, its
+            parent, and what the edit changed (:class:`EditOutcome`).
 
         Raises:
             NotFound: unknown video, branch, beat or chunk.
@@ -440,12 +448,9 @@ class Studio:
         # What the edit visibly changed, against what was at the pause (agent/effects.py).
         after = await self.graph.aget_state(self._config(target))
         found = await effects.measure(self.deps, dict(snapshot.values), dict(after.values), asked)
-        return {
-            **status,
-            "created_branch": not in_place,
-            "parent": target.parent,
-            **effects.summary(found),
-        }
+        return EditOutcome.of(
+            status, created_branch=not in_place, parent=target.parent, effects=found
+        )
 
     async def _fork(
         self, parent: Branch, base: Any, phase: Phase, values: dict[str, Any], as_node: str
@@ -491,21 +496,15 @@ class Studio:
                 continue  # another edit took the name first; its seed stays unreachable
         raise BranchBusy(f"branch {parent.name} is being edited elsewhere; try again")
 
-    async def branches(self, video_id: str, user_id: str) -> list[dict[str, Any]]:
-        """The video's branch tree, oldest first: name, parent, fork point, status, phase."""
+    async def branches(self, video_id: str, user_id: str) -> list[BranchInfo]:
+        """The video's branch tree, oldest first: name, parent, fork point, status, phase.
+
+        Raises:
+            NotFound: unknown video (or someone else's).
+        """
         await self.video(video_id, user_id)
-        return [
-            {
-                "name": b.name,
-                "thread_id": b.thread_id,
-                "parent": b.parent,
-                "fork_checkpoint_id": b.fork_checkpoint_id,
-                "fork_phase": b.fork_phase,
-                "status": b.status,
-                "phase": b.phase,
-            }
-            for b in await branches.list_branches(self.deps.pool, video_id)
-        ]
+        rows = await branches.list_branches(self.deps.pool, video_id)
+        return [BranchInfo.model_validate(b, from_attributes=True) for b in rows]
 
     async def spec(self, video_id: str, user_id: str, branch: str = "main") -> Spec | None:
         """The branch's spec (None before the plan phase has run)."""
@@ -523,13 +522,7 @@ class Studio:
 
     # -- status ---------------------------------------------------------------------------
 
-    async def status(self, video_id: str, user_id: str, branch: str = "main") -> dict[str, Any]:
-        """:meth:`branch_status` as plain JSON-ready data (the fields of :class:`BranchStatus`)."""
-        return (await self.branch_status(video_id, user_id, branch)).as_dict()
-
-    async def branch_status(
-        self, video_id: str, user_id: str, branch: str = "main"
-    ) -> BranchStatus:
+    async def status(self, video_id: str, user_id: str, branch: str = "main") -> BranchStatus:
         """Where a branch is, what it made, what it cost, what continuing would cost.
 
         ``path`` of an artifact is where this machine's cache keeps it, which an S3 store
@@ -576,7 +569,7 @@ class Studio:
         }
         spec = values.get("spec")
         final = artifacts.get("final")
-        given = video["title"] if video.get("title_given") else None
+        given = video.title if video.title_given else None
         return BranchStatus(
             video_id=video_id,
             branch=branch,
@@ -584,12 +577,12 @@ class Studio:
             status=status,
             phase=phase if phase in PHASES else None,
             title=given or (spec.title if spec else None),
-            prompt=video["prompt"],
-            options=video["options"],
+            prompt=video.prompt,
+            options=video.options,
             artifacts=artifacts,
             usage=Usage.model_validate(await branch_usage(self.deps.pool, video_id, branch)),
             licence_notes=load_catalog().licence_notes(
-                str(video["options"][f]) for f in REMOTE_FIELDS if video["options"].get(f)
+                str(getattr(video.options, f)) for f in REMOTE_FIELDS
             ),
             final_video=final.path if final and status == "complete" else None,
             error=error,
@@ -609,7 +602,7 @@ class Studio:
             NotFound: unknown video or branch.
             UserError: the branch has no final video yet.
         """
-        st = await self.branch_status(video_id, user_id, branch)
+        st = await self.status(video_id, user_id, branch)
         if not st.final_video:
             raise UserError(
                 f"branch {branch} has no final video yet (status {st.status}, phase"

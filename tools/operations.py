@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from agent.editing import (
     ChangeMusicLevel,
@@ -27,6 +26,8 @@ from agent.editing import (
 )
 from agent.edits import SetVoiceover
 from agent.errors import UserError
+from agent.phases.effects import Effect
+from agent.service.status import BranchStatus, EditOutcome
 from agent.state import Phase
 from agent.studio import OnProgress, Studio
 from agent.uploads import storyboard_png
@@ -54,12 +55,12 @@ from tools.schemas import (
 )
 
 #: Applies edits at a branch's pause: ``(video_id, user_id, branch, edits, on_progress)`` →
-#: the status :meth:`Studio.edit` returns (a door passes the job queue's, so edits are jobs).
-Editor = Callable[[str, str, str, list[Edit], OnProgress | None], Awaitable[dict[str, Any]]]
+#: what :meth:`Studio.edit` returns (a door passes the job queue's, so edits are jobs).
+Editor = Callable[[str, str, str, list[Edit], OnProgress | None], Awaitable[EditOutcome]]
 
 #: Runs a branch to its next pause: ``(video_id, user_id, branch, auto_continue, on_progress)``
 #: → its status (default :meth:`Studio.run`; a door passes the job queue's).
-Runner = Callable[[str, str, str, bool, OnProgress | None], Awaitable[dict[str, Any]]]
+Runner = Callable[[str, str, str, bool, OnProgress | None], Awaitable[BranchStatus]]
 
 #: How much "bigger captions" scales them (and "smaller" by its inverse).
 CAPTION_STEP = 1.25
@@ -93,8 +94,7 @@ class Session:
         auto_continue: continue runs to the end instead of the next pause.
         upload: the file attached to the message, for ``replace_beat_image``.
         messages: what the operations said, in order.
-        effects: what each edit changed (:func:`agent.phases.effects.summary`'s ``effects``),
-            in order.
+        effects: what each edit changed (:attr:`EditOutcome.effects`), in order.
         editor: what applies the edits (default :meth:`Studio.edit`, in this process).
         runner: what runs the branch on ``continue`` (default :meth:`Studio.run`).
     """
@@ -106,17 +106,17 @@ class Session:
     auto_continue: bool = False
     upload: Path | None = None
     messages: list[str] = field(default_factory=list)
-    effects: list[dict[str, Any]] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
     editor: Editor | None = None
     runner: Runner | None = None
 
     async def context(self) -> Context:
         """What the interpreter needs to know about the branch in view."""
         st = await self.studio.status(self.video_id, self.user_id, self.branch)
-        phase: Phase = st["phase"] or "plan"
+        phase: Phase = st.phase or "plan"
         spec = await self.studio.spec(self.video_id, self.user_id, self.branch)
         beats = len(spec.beats) if spec else 0
-        chunks = sum(1 for name in st["artifacts"] if name.startswith("chunk_"))
+        chunks = sum(1 for name in st.artifacts if name.startswith("chunk_"))
         types = tuple(b.type for b in spec.beats) if spec else ()
         return Context(
             phase=phase, beats=beats, chunks=chunks, beat_types=types, branch=self.branch
@@ -124,7 +124,7 @@ class Session:
 
     async def execute(
         self, calls: list[ToolCall], on_progress: OnProgress | None = None
-    ) -> dict[str, Any]:
+    ) -> BranchStatus:
         """Run the calls in order; returns the status of the branch in view afterwards.
 
         Raises:
@@ -139,10 +139,10 @@ class Session:
             if pending:
                 edit = self.editor or self.studio.edit
                 st = await edit(self.video_id, self.user_id, self.branch, pending, on_progress)
-                if st["created_branch"]:
-                    self.messages.append(f"made branch {st['branch']} from {st['parent']}")
-                self.branch, pending = st["branch"], []
-                self.effects.extend(st.get("effects", []))
+                if st.created_branch:
+                    self.messages.append(f"made branch {st.branch} from {st.parent}")
+                self.branch, pending = st.branch, []
+                self.effects.extend(st.effects)
             await self._other(call, on_progress)
         return await self.studio.status(self.video_id, self.user_id, self.branch)
 
@@ -186,7 +186,7 @@ class Session:
         spec edit of the plan (the storyboard and chunks are reused: their keys ignore lines).
         """
         st = await self.studio.status(self.video_id, self.user_id, self.branch)
-        if st["phase"] == "refine":
+        if st.phase == "refine":
             return SetVoiceoverLine(beat=beat, text=text)
         return EditSpec(ops=[SetVoiceover(beat=beat, text=text)])
 
@@ -197,14 +197,14 @@ class Session:
             UserError: an unknown voice, or no other voice to switch to.
         """
         st = await self.studio.status(self.video_id, self.user_id, self.branch)
-        options = st["options"]  # the video's options: its speech model is the branch's
-        speaker = self.studio.views.speech_model(options.get("voice_model") or "local")
+        options = st.options  # the video's options: its speech model is the branch's
+        speaker = self.studio.views.speech_model(options.voice_model)
         if name is not None:
             if name not in speaker.voices:
                 raise UserError(f"unknown voice {name!r}; known: {', '.join(speaker.voices)}")
             return name
         spec = await self.studio.spec(self.video_id, self.user_id, self.branch)
-        current = (spec.voice.name if spec else "") or options.get("voice") or speaker.voices[0]
+        current = (spec.voice.name if spec else "") or options.voice or speaker.voices[0]
         others = [v for v in speaker.voices if v != current]
         if not others:
             raise UserError(
@@ -251,7 +251,7 @@ class Session:
             case ListBranchesArgs():
                 tree = await studio.branches(self.video_id, self.user_id)
                 self.messages.append(
-                    "branches: " + ", ".join(f"{b['name']} ({b['status']} at {b['phase']})"
+                    "branches: " + ", ".join(f"{b.name} ({b.status} at {b.phase})"
                                              for b in tree)
                 )  # fmt: skip
             case SwitchBranchArgs(name=name):
@@ -263,7 +263,7 @@ class Session:
                 self.messages.append(diff or f"{a} and {b} have the same spec")
             case ShowCostArgs():
                 st = await studio.status(self.video_id, self.user_id, self.branch)
-                u = st["usage"]
+                u = st.usage
                 self.messages.append(
-                    f"{u['calls']} calls, {u['reused']} reused, ${u['cost_usd']:.2f} so far"
+                    f"{u.calls} calls, {u.reused} reused, ${u.cost_usd:.2f} so far"
                 )

@@ -23,6 +23,7 @@ from agent.editing import Edit, RegenerateBeat, RegenerateChunk, ReplaceBeatImag
 from agent.errors import BranchBusy, NotFound, UserError, WrongPhase
 from agent.queue import Queue
 from agent.service.edits import ReplaceSpec
+from agent.service.status import edit_outcome
 from agent.spec import ASPECT_SIZE_PX, Beat, Spec, retile
 from agent.state import Phase
 from agent.studio import Studio
@@ -135,26 +136,27 @@ async def _edit(
     video_id, user = views.video_id, views.user_id
     started = datetime.now(UTC)
     job = await queue.enqueue(video_id, user, cp.branch, edits=[edit])
-    result = await queue.wait_result(job.job_id, EDIT_WAIT_S)
-    if result is None:
+    done = await queue.wait_result(job.job_id, EDIT_WAIT_S)
+    if done is None:
         branch = await _new_branch(studio, video_id, cp.branch, started)
         body = EditResponse(artifact_id=None, branch_name=branch, created_new_branch=True)
         return JSONResponse(body.model_dump(), status_code=status.HTTP_202_ACCEPTED)
     after = await Views(request, studio, video_id, user).load()
-    head = latest(after.checkpoints, result["branch"])
+    result = edit_outcome(done)
+    head = latest(after.checkpoints, result.branch)
     ref = head.artifacts.get(name) if head else None
     if head is None or ref is None:
-        raise NotFound(f"the edit made no {name} on branch {result['branch']}")
+        raise NotFound(f"the edit made no {name} on branch {result.branch}")
     art = after.artifact(name, ref)
     return EditResponse(
         artifact_id=art["artifact_id"],
         s3_url=art["s3_url"],
         version=art["version"],
-        branch_name=result["branch"],
+        branch_name=result.branch,
         checkpoint_id=head.id,
-        created_new_branch=bool(result["created_branch"]),
-        effect=result.get("effect"),
-        effects=[{**e, "artifact": seed_name(e["artifact"])} for e in result.get("effects", [])],
+        created_new_branch=result.created_branch,
+        effect=result.effect,
+        effects=[{**e.as_dict(), "artifact": seed_name(e.artifact)} for e in result.effects],
     )
 
 

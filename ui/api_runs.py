@@ -264,10 +264,10 @@ async def continue_video(
         raise BranchBusy(f"branch {cp.branch} is {waiting.status} (job {waiting.job_id})")
     if not cp.pending:
         st = await studio.status(video_id, user, cp.branch)
-        if head is None or head.id != cp.id or st["status"] != "failed":
+        if head is None or head.id != cp.id or st.status != "failed":
             where = f"{head.id} (phase {head.phase_number})" if head else "no checkpoint"
             raise WrongPhase(
-                f"branch {cp.branch} is not paused at {cp.id}; it is {st['status']} at {where}"
+                f"branch {cp.branch} is not paused at {cp.id}; it is {st.status} at {where}"
             )
     auto = body.auto_continue or cp.phase == "chunks"
     await queue.enqueue(video_id, user, cp.branch, auto_continue=auto)

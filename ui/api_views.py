@@ -17,7 +17,7 @@ from fastapi import Request
 from agent.phases import effects
 from agent.queue import Enqueued, Queue
 from agent.service.status import BranchStatus
-from agent.state import PHASES, ArtifactRef
+from agent.state import ArtifactRef
 from agent.studio import Studio
 from ui.api_checkpoints import Checkpoint, latest, phase_number, tree, video_checkpoints
 from ui.api_core import progress_of
@@ -117,7 +117,7 @@ class Views:
             NotFound: unknown video (or someone else's) or branch.
         """
         branch = branch or await self.current_branch()
-        st = await self.studio.branch_status(self.video_id, self.user_id, branch)
+        st = await self.studio.status(self.video_id, self.user_id, branch)
         job = await self.queue.job_of(self.video_id, branch) if self.queue else None
         state, phase, error = _seed_status(st, job)
         head = latest(self.checkpoints, branch)
@@ -144,13 +144,13 @@ class Views:
             "checkpoint_tree": self.tree(),
             "active_branches": [
                 {
-                    "branch_name": b["name"],
-                    "parent": b["parent"],
-                    "status": b["status"],
-                    "phase_number": phase_number(b["phase"]) if b["phase"] in PHASES else None,
+                    "branch_name": b.name,
+                    "parent": b.parent,
+                    "status": b.status,
+                    "phase_number": phase_number(b.phase) if b.phase else None,
                 }
                 for b in await self.studio.branches(self.video_id, self.user_id)
-                if b["status"] in ("running", "paused")
+                if b.status in ("running", "paused")
             ],
             "final_video_url": final_url,
             "cost_usd": await self.studio.records.video_cost_usd(self.video_id),

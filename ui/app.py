@@ -48,6 +48,7 @@ from agent import db
 from agent.brief_options import DEFAULT_DURATION_S
 from agent.editing import Edit
 from agent.errors import ReelgraphError, UserError
+from agent.service.status import BranchStatus, EditOutcome, edit_outcome
 from agent.service.videos import video_request
 from agent.spec import Spec
 from agent.state import VideoRequest
@@ -227,14 +228,14 @@ async def say(content: str, **kwargs: Any) -> None:
     await deliver(cl.Message(content=content, **kwargs))
 
 
-def actions(status: dict[str, Any]) -> list[cl.Action]:
+def actions(status: BranchStatus) -> list[cl.Action]:
     """The buttons under a branch's state.
 
     Paused (or failed) before the final video: Continue, Auto-continue, Branches. With the
     final video (complete, or at the refine review, where only music edits are left): Branches
     and Compare; nothing to continue.
     """
-    payload = {"branch": status["branch"]}
+    payload = {"branch": status.branch}
     out = []
     if render.is_final(status):
         return [
@@ -244,7 +245,7 @@ def actions(status: dict[str, Any]) -> list[cl.Action]:
                 tooltip="This branch next to another: storyboards and final videos",
             ),
         ]  # fmt: skip
-    if status["status"] in ("paused", "failed"):
+    if status.status in ("paused", "failed"):
         out += [
             cl.Action(
                 name="continue", payload=payload, label="Continue", tooltip="Run the next phase"
@@ -300,36 +301,34 @@ async def say_with_media(
 
 
 async def chunk_spans(
-    status: dict[str, Any], spec: Spec | None
+    status: BranchStatus, spec: Spec | None
 ) -> list[tuple[int, float, float]] | None:
     """Per chunk: (beat index, start_s, end_s) on the ad's timeline, or None if unknown here."""
-    model = (status.get("options") or {}).get("video_model")
-    if spec is None or not model:
+    if spec is None:
         return None
-    spans = (await studio()).views.chunk_spans(spec, str(model))
+    spans = (await studio()).views.chunk_spans(spec, status.options.video_model)
     return None if spans is None else [(c.beat_index, c.start_s, c.end_s) for c in spans]
 
 
-async def show(status: dict[str, Any]) -> None:
+async def show(status: BranchStatus) -> None:
     """Render a branch where it is: spec, storyboard, chunks or final, cost, buttons."""
     s = await studio()
     uid = user_id()
-    spec = await s.spec(status["video_id"], uid, status["branch"])
-    pause = await s.views.pause(status["thread_id"])
-    payload = pause.payload
+    spec = await s.spec(status.video_id, uid, status.branch)
     final = render.is_final(status)
     parts = [render.headline(status)]
-    if status["phase"] == "plan" and spec is not None:
+    if status.phase == "plan" and spec is not None:
         parts.append(render.spec_markdown(spec))
-    elif status["phase"] == "storyboard":
+    elif status.phase == "storyboard":
         parts.append("**Storyboard**, numbered by beat:")
-    elif status["phase"] == "chunks":
+    elif status.phase == "chunks":
         parts.append(
             "**Chunks** of the preview above (click one to open it):\n\n"
             + render.chunk_table(
-                {**status, "overrides": pause.overrides},
+                status,
                 await chunk_spans(status, spec),
-                str(status["options"].get("video_model") or "local"),
+                status.options.video_model,
+                await s.views.chosen_models(status.thread_id),
             )
         )
     elif final:
@@ -337,15 +336,15 @@ async def show(status: dict[str, Any]) -> None:
             "**Final video**, its music and a download. Ask for *quieter music* or another"
             " edit to make a new branch; **Branches** and **Compare** show the others."
         )
-    if status["status"] == "failed" and status["error"]:
-        parts.append(f"The run stopped: {status['error']}. Continue resumes it.")
-    parts.append(render.cost_line(status, payload))
-    parts += [f"**Not for commercial use:** {note}" for note in status.get("licence_notes", [])]
-    if status["status"] == "paused" and not final:
-        parts.append(render.invitation(status["phase"]))
+    if status.status == "failed" and status.error:
+        parts.append(f"The run stopped: {status.error}. Continue resumes it.")
+    parts.append(render.cost_line(status))
+    parts += [f"**Not for commercial use:** {note}" for note in status.licence_notes]
+    if status.status == "paused" and not final:
+        parts.append(render.invitation(status.phase))
     thumbs = settings().home / "chat" / "thumbs"
     found = await asyncio.to_thread(render.media, status, thumbs, s.records.local_path)
-    if status["phase"] == "chunks" and not final:
+    if status.phase == "chunks" and not final:
         # Chainlit puts a message's media below its text: the preview goes in a message of
         # its own, so it comes first and the compact list of chunks follows it.
         preview = [element(m) for m in found if m.kind == "video"]
@@ -427,8 +426,8 @@ async def follow(job: Job) -> None:
         return
     for line in job.messages:
         await say(line)
-    if status.get("video_id") == _get("video_id"):
-        await remember(status["video_id"], status["branch"])
+    if status.video_id == _get("video_id"):
+        await remember(status.video_id, status.branch)
     await show(status)
 
 
@@ -491,17 +490,17 @@ async def _starters(user: cl.User | None = None, language: str | None = None) ->
 async def send_video_settings(video_id: str) -> None:
     """The settings panel showing what a video was made with (its brief's choices)."""
     try:
-        options = (await (await studio()).video(video_id, user_id()))["options"]
+        options = (await (await studio()).video(video_id, user_id())).options
     except UserError:
         await send_settings()
         return
     await send_settings(
         {
-            "duration": options.get("duration_s"),
-            "aspect": options.get("aspect"),
-            "video_model": options.get("video_model"),
-            "voiceover": options.get("voiceover"),
-            "subtitles": options.get("subtitles"),
+            "duration": options.duration_s,
+            "aspect": options.aspect,
+            "video_model": options.video_model,
+            "voiceover": options.voiceover,
+            "subtitles": options.subtitles,
         }
     )
 
@@ -641,7 +640,7 @@ async def new_video(brief: str, photo: Path | None) -> None:
     if photo is not None:
         await say("The storyboard will show the attached image as the product.")
 
-    async def work(_: list[str]) -> dict[str, Any]:
+    async def work(_: list[str]) -> BranchStatus:
         return await run_job(video_id, uid, "main")
 
     await follow(await start_job(video_id, "main", "Planning", work))
@@ -672,12 +671,10 @@ async def edit(text: str, upload: Path | None) -> None:
 
     async def editor(
         video_id: str, user_id: str, branch: str, edits: list[Edit], _: Any
-    ) -> dict[str, Any]:
-        return await run_job(video_id, user_id, branch, edits=edits)
+    ) -> EditOutcome:
+        return edit_outcome(await run_job(video_id, user_id, branch, edits=edits))
 
-    async def runner(
-        video_id: str, user_id: str, branch: str, auto: bool, _: Any
-    ) -> dict[str, Any]:
+    async def runner(video_id: str, user_id: str, branch: str, auto: bool, _: Any) -> BranchStatus:
         return await run_job(video_id, user_id, branch, auto_continue=auto)
 
     session = Session(
@@ -692,7 +689,7 @@ async def edit(text: str, upload: Path | None) -> None:
     tools = {c.tool for c in result.calls}
     cl_state: dict[str, bool] = {}
 
-    async def work(said: list[str]) -> dict[str, Any]:
+    async def work(said: list[str]) -> BranchStatus:
         try:
             return await session.execute(result.calls)
         finally:
@@ -741,7 +738,7 @@ async def _run_branch(action: cl.Action, auto: bool) -> None:
     try:
         await s.video(video_id, uid)  # the owner's, or NotFound before anything starts
 
-        async def work(_: list[str]) -> dict[str, Any]:
+        async def work(_: list[str]) -> BranchStatus:
             return await run_job(video_id, uid, branch, auto_continue=auto)
 
         job = await start_job(video_id, branch, "Running to the end" if auto else "Running", work)
@@ -777,9 +774,9 @@ async def _branches(action: cl.Action) -> None:
     current = _get("branch") or "main"
     buttons = []
     for b in tree:
-        if b["name"] == current:
+        if b.name == current:
             continue
-        name = b["name"]
+        name = b.name
         buttons += [
             cl.Action(name="switch", payload={"branch": name}, label=f"Switch to {name}"),
             cl.Action(
@@ -807,9 +804,9 @@ async def _compare(action: cl.Action) -> None:
         tree = await s.branches(video_id, uid)
         other = action.payload.get("other")
         if not other:
-            row = next((b for b in tree if b["name"] == a), None)
-            kids = [b["name"] for b in tree if b["parent"] == a]
-            other = (row or {}).get("parent") or (kids[-1] if kids else None)
+            row = next((b for b in tree if b.name == a), None)
+            kids = [b.name for b in tree if b.parent == a]
+            other = (row.parent if row else None) or (kids[-1] if kids else None)
         if not other:
             await say(f"`{a}` is the only branch: make a change to have another to compare.")
             return
@@ -832,16 +829,17 @@ async def _compare(action: cl.Action) -> None:
     await say_with_media("\n\n".join(lines), [element(m) for m in found])
 
 
-def _side_by_side(pair: list[dict[str, Any]], local: Callable[[str], Path]) -> list[render.Media]:
+def _side_by_side(pair: list[BranchStatus], local: Callable[[str], Path]) -> list[render.Media]:
     """The storyboards of two branches in one image, and their final videos (blocks)."""
     out: list[render.Media] = []
     rows = []
     for st in pair:
-        beats = [local(st["artifacts"][n]["sha256"]) for _, n in render.numbered(st, "beat_")]
+        beats = [local(st.artifacts[n].sha256) for _, n in render.numbered(st, "beat_")]
         if beats:
-            rows.append((st["branch"], beats))
+            rows.append((st.branch, beats))
     if rows:
-        digest = "-".join(st["artifacts"].get("beat_00", {}).get("sha256", "x")[:8] for st in pair)
+        firsts = [st.artifacts.get("beat_00") for st in pair]
+        digest = "-".join(first.sha256[:8] if first else "x" for first in firsts)
         path = settings().home / "chat" / "compare" / f"{digest}-{len(rows)}.png"
         names = " / ".join(name for name, _ in rows)
         out.append(
@@ -850,12 +848,8 @@ def _side_by_side(pair: list[dict[str, Any]], local: Callable[[str], Path]) -> l
             )
         )
     for st in pair:
-        if "final" in st["artifacts"]:
-            out.append(
-                render.Media(
-                    "video", f"Final {st['branch']}", local(st["artifacts"]["final"]["sha256"])
-                )
-            )
+        if (final := st.artifacts.get("final")) is not None:
+            out.append(render.Media("video", f"Final {st.branch}", local(final.sha256)))
     return out
 
 

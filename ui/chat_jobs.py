@@ -20,6 +20,7 @@ from typing import Any
 
 from agent.editing import Edit
 from agent.queue import PhaseStep, Queue
+from agent.service.status import BranchStatus
 from ui import process
 
 log = logging.getLogger("reelgraph.chat")
@@ -28,7 +29,7 @@ log = logging.getLogger("reelgraph.chat")
 JOB_WAIT_S = 3600.0
 
 #: The work of one message, given the list to say lines in; it starts runs with :func:`run_job`.
-Work = Callable[[list[str]], Coroutine[Any, Any, dict[str, Any]]]
+Work = Callable[[list[str]], Coroutine[Any, Any, BranchStatus]]
 
 
 @dataclass
@@ -48,7 +49,7 @@ class Job:
     video_id: str
     branch: str
     label: str
-    task: asyncio.Task[dict[str, Any]]
+    task: asyncio.Task[BranchStatus]
     messages: list[str] = field(default_factory=list)
     after_job: int = 0
 
@@ -77,7 +78,7 @@ async def close() -> None:
     await _queue.close()
 
 
-def _background(work: Coroutine[Any, Any, dict[str, Any]]) -> asyncio.Task[dict[str, Any]]:
+def _background(work: Coroutine[Any, Any, BranchStatus]) -> asyncio.Task[BranchStatus]:
     # An empty context: nothing of the session that started it (Chainlit's context var) leaks
     # in, and the session going away cancels nothing.
     return asyncio.get_running_loop().create_task(work, context=contextvars.Context())
@@ -90,11 +91,12 @@ async def run_job(
     *,
     auto_continue: bool = False,
     edits: list[Edit] | None = None,
-) -> dict[str, Any]:
+) -> BranchStatus:
     """Queue a run (or an edit) of the branch and wait for it to end.
 
     Returns:
-        The branch's status afterwards (an edit's, with the branch it made).
+        The branch's status afterwards (an edit's
+        :class:`~agent.service.status.EditOutcome`, with the branch it made).
 
     Raises:
         BranchBusy: a different run of the branch waits in the queue.
@@ -105,7 +107,7 @@ async def run_job(
     return await _wait(q, job.job_id)
 
 
-async def _wait(q: Queue, job_id: int) -> dict[str, Any]:
+async def _wait(q: Queue, job_id: int) -> BranchStatus:
     while True:
         result = await q.wait_result(job_id, JOB_WAIT_S)
         if result is not None:

@@ -7,13 +7,15 @@ list of media to show per phase. ``ui.app`` turns them into Chainlit messages an
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from PIL import Image, ImageDraw, ImageFont
 
+from agent.phases.effects import Effect
+from agent.service.status import BranchInfo, BranchStatus
 from agent.spec import Spec
 from agent.state import Phase
 
@@ -108,15 +110,15 @@ def spec_markdown(spec: Spec) -> str:
     )
 
 
-def cost_line(status: dict[str, Any], payload: dict[str, Any]) -> str:
-    """Cost so far and the estimate for the next phase."""
-    u = status["usage"]
-    line = f"**Cost so far:** ${u['cost_usd']:.2f} ({u['calls']} calls, {u['reused']} reused)"
-    nxt = payload.get("next_phase")
-    if status["status"] == "paused" and nxt:
-        line += f" · **next ({nxt}) estimate:** ${float(payload.get('estimate_next_usd', 0)):.2f}"
-        if payload.get("estimate_error"):
-            line += f" (it would stop: {payload['estimate_error']})"
+def cost_line(status: BranchStatus) -> str:
+    """Cost so far and, at a pause, the pause's estimate for the next phase."""
+    u = status.usage
+    line = f"**Cost so far:** ${u.cost_usd:.2f} ({u.calls} calls, {u.reused} reused)"
+    nxt = status.next_phase
+    if status.status == "paused" and nxt:
+        line += f" · **next ({nxt}) estimate:** ${status.estimate_next_usd or 0.0:.2f}"
+        if status.estimate_error:
+            line += f" (it would stop: {status.estimate_error})"
     return line
 
 
@@ -144,12 +146,12 @@ def numbered_thumb(src: Path, number: int, cache: Path) -> Path:
     return out
 
 
-def numbered(status: dict[str, Any], prefix: str) -> list[tuple[int, str]]:
+def numbered(status: BranchStatus, prefix: str) -> list[tuple[int, str]]:
     """:func:`_numbered` over a branch status's artifacts."""
-    return _numbered(status["artifacts"], prefix)
+    return _numbered(status.artifacts, prefix)
 
 
-def _numbered(arts: dict[str, dict[str, Any]], prefix: str) -> list[tuple[int, str]]:
+def _numbered(arts: Iterable[str], prefix: str) -> list[tuple[int, str]]:
     """``(number as users count it, artifact name)`` for ``beat_00``, ``beat_01``…, in order.
 
     Sorted by the number itself, so ``beat_10`` comes after ``beat_9`` whatever the padding.
@@ -167,7 +169,7 @@ def chunk_name(number: int) -> str:
     return f"chunk-{number}.mp4"
 
 
-def media(status: dict[str, Any], thumbs: Path, local: Callable[[str], Path]) -> list[Media]:
+def media(status: BranchStatus, thumbs: Path, local: Callable[[str], Path]) -> list[Media]:
     """The files to show for the branch's phase, in the order users read them.
 
     Storyboard: one numbered thumbnail per beat, beat 1 first. Chunks: the stitched preview,
@@ -177,16 +179,16 @@ def media(status: dict[str, Any], thumbs: Path, local: Callable[[str], Path]) ->
     ``local`` maps an artifact's sha256 to a local file (``ArtifactStore.local_path``, which
     downloads from S3 on a cold cache), so this blocks: run it in a thread.
     """
-    arts: dict[str, dict[str, Any]] = status["artifacts"]
-    phase, done = status["phase"], status["status"] == "complete"
+    arts = status.artifacts
+    phase, done = status.phase, status.status == "complete"
 
     def file(name: str) -> Path:
-        return local(arts[name]["sha256"])
+        return local(arts[name].sha256)
 
     out: list[Media] = []
     if phase == "storyboard":
         for n, name in _numbered(arts, "beat_"):
-            path = numbered_thumb(file(name), n, thumbs / arts[name]["sha256"][:16])
+            path = numbered_thumb(file(name), n, thumbs / arts[name].sha256[:16])
             out.append(Media("image", f"Beat {n}", path))
     elif phase == "chunks":
         if "stitched" in arts:
@@ -205,14 +207,17 @@ def media(status: dict[str, Any], thumbs: Path, local: Callable[[str], Path]) ->
     return out
 
 
-def download_name(status: dict[str, Any]) -> str:
+def download_name(status: BranchStatus) -> str:
     """``<title>-<branch>.mp4``: the final video's file name for a download."""
-    title = "".join(c if c.isalnum() else "-" for c in (status["title"] or "reelgraph"))
-    return f"{title.strip('-')[:60] or 'reelgraph'}-{status['branch']}.mp4"
+    title = "".join(c if c.isalnum() else "-" for c in (status.title or "reelgraph"))
+    return f"{title.strip('-')[:60] or 'reelgraph'}-{status.branch}.mp4"
 
 
 def chunk_table(
-    status: dict[str, Any], spans_s: list[tuple[int, float, float]] | None, model: str
+    status: BranchStatus,
+    spans_s: list[tuple[int, float, float]] | None,
+    model: str,
+    chosen: Mapping[str, str | None] | None = None,
 ) -> str:
     """The chunks as a compact table: chunk (named as its file), beat, time range, model.
 
@@ -221,17 +226,17 @@ def chunk_table(
         spans_s: per chunk in playback order, ``(beat index, start_s, end_s)`` on the ad's
             timeline (from :func:`agent.phases.chunks.plan_chunks`); ``None`` when unknown,
             and then the table has no beat and time columns.
-        model: the branch's video model; a chunk regenerated with another model says so in
-            ``status["overrides"]`` (artifact name → ``{"model": ...}``), when given.
+        model: the branch's video model.
+        chosen: artifact name → the model a chunk was regenerated with, when known
+            (:meth:`agent.service.chat.Views.chosen_models`).
     """
-    arts = status["artifacts"]
-    overrides: dict[str, dict[str, Any]] = status.get("overrides") or {}
-    chunks = _numbered(arts, "chunk_")
+    chosen = chosen or {}
+    chunks = _numbered(status.artifacts, "chunk_")
     if spans_s is not None and len(spans_s) != len(chunks):
         spans_s = None
 
     def model_of(name: str) -> str:
-        return f"`{(overrides.get(name) or {}).get('model') or model}`"
+        return f"`{chosen.get(name) or model}`"
 
     if spans_s is None:
         rows = ["| Chunk | Model |", "|---|---|"]
@@ -245,22 +250,19 @@ def chunk_table(
     return "\n".join(rows)
 
 
-def is_final(status: dict[str, Any]) -> bool:
+def is_final(status: BranchStatus) -> bool:
     """True once the branch has its final video: complete, or paused at the refine review."""
-    return bool(
-        status["status"] == "complete"
-        or (status["status"] == "paused" and status["phase"] == "refine")
-    )
+    return status.status == "complete" or (status.status == "paused" and status.phase == "refine")
 
 
-def headline(status: dict[str, Any]) -> str:
+def headline(status: BranchStatus) -> str:
     """One line: title, branch, where it is (``complete`` once the final video exists)."""
     if is_final(status):
         where = "complete"
     else:
-        where = status["status"] + (f" at {status['phase']}" if status["phase"] else "")
-    title = status["title"] or status["prompt"][:60]
-    return f"### {_cell(title)}\nBranch `{status['branch']}` — {where}"
+        where = status.status + (f" at {status.phase}" if status.phase else "")
+    title = status.title or status.prompt[:60]
+    return f"### {_cell(title)}\nBranch `{status.branch}` — {where}"
 
 
 def progress_text(phase: str, item: str, done: int, total: int) -> str:
@@ -302,7 +304,7 @@ def phase_progress(phase: str, item: str, done: int, total: int) -> str:
     return f"{done} of {total} done"
 
 
-def effect_lines(effects: list[dict[str, Any]]) -> list[str]:
+def effect_lines(effects: Iterable[Effect]) -> list[str]:
     """What an edit changed, one chat line per effect, numbered from 1.
 
     Effects as :mod:`agent.phases.effects` measures them.
@@ -312,14 +314,14 @@ def effect_lines(effects: list[dict[str, Any]]) -> list[str]:
     """
     lines = []
     for e in effects:
-        message = e["message"][:1].upper() + e["message"][1:]
-        if not e["targeted"]:
+        message = e.message[:1].upper() + e.message[1:]
+        if not e.targeted:
             lines.append(f"Note: {message}.")
-        elif e["outcome"] == "changed":
+        elif e.outcome == "changed":
             lines.append(f"{message}.")
-        elif e["outcome"] == "slight":
+        elif e.outcome == "slight":
             lines.append(f"**Only a small change.** {message}.")
-        elif e["outcome"] == "pending":
+        elif e.outcome == "pending":
             lines.append(f"{message}.")
         else:
             lines.append(f"**Nothing visible changed.** {message}.")
@@ -334,30 +336,27 @@ def invitation(phase: str | None) -> str:
     return f"Continue, or tell me what to change (for example *{example}*)."
 
 
-def branch_tree(tree: list[dict[str, Any]], current: str) -> str:
+def branch_tree(tree: list[BranchInfo], current: str) -> str:
     """The branches as an indented tree, each child under its parent, oldest first.
 
     Args:
-        tree: :meth:`agent.studio.Studio.branches` rows (``name``, ``parent``, ``status``,
-            ``phase``, ``fork_phase``).
+        tree: :meth:`agent.studio.Studio.branches`.
         current: the branch in view, marked.
     """
-    children: dict[str | None, list[dict[str, Any]]] = {}
-    names = {b["name"] for b in tree}
+    children: dict[str | None, list[BranchInfo]] = {}
+    names = {b.name for b in tree}
     for b in tree:
-        parent = b["parent"] if b["parent"] in names else None
+        parent = b.parent if b.parent in names else None
         children.setdefault(parent, []).append(b)
     lines = ["**Branches**", ""]
 
     def walk(parent: str | None, depth: int) -> None:
         for b in children.get(parent, []):
-            where = (
-                "complete" if b["status"] == "complete" else f"{b['status']} at {b['phase'] or '—'}"
-            )
-            fork = f", forked from `{b['parent']}` at {b['fork_phase']}" if b["parent"] else ""
-            mark = " ← in view" if b["name"] == current else ""
-            lines.append(f"{'    ' * depth}- `{b['name']}`: {where}{fork}{mark}")
-            walk(b["name"], depth + 1)
+            where = "complete" if b.status == "complete" else f"{b.status} at {b.phase or '—'}"
+            fork = f", forked from `{b.parent}` at {b.fork_phase}" if b.parent else ""
+            mark = " ← in view" if b.name == current else ""
+            lines.append(f"{'    ' * depth}- `{b.name}`: {where}{fork}{mark}")
+            walk(b.name, depth + 1)
 
     walk(None, 0)
     return "\n".join(lines)

@@ -26,8 +26,17 @@ from agent import db
 from agent.compare import Comparison, compare
 from agent.editing import Edit
 from agent.errors import ReelgraphError, StorageError, UserError
-from agent.phases.effects import verdict
+from agent.phases.effects import Effect
 from agent.queue import Enqueued, Queue
+from agent.service.status import (
+    BranchInfo,
+    BranchStatus,
+    EditEffect,
+    EditOutcome,
+    QueuedStatus,
+    VideoSummary,
+    edit_outcome,
+)
 from agent.service.videos import video_request
 from agent.settings import Settings
 from agent.spec import Spec
@@ -156,10 +165,10 @@ def _run_queued(job: Callable[[Queue, Settings], Coroutine[Any, Any, T]]) -> T:
     return _run(with_queue)
 
 
-def _emit_queued(status: dict[str, Any], job: Enqueued, as_json: bool) -> None:
+def _emit_queued(status: BranchStatus, job: Enqueued, as_json: bool) -> None:
     """Say that a run was queued: ``status: queued`` and its position (or JSON)."""
     body = {
-        **status,
+        **status.model_dump(mode="json"),
         "status": job.status,
         "job_id": job.job_id,
         "queue_position": job.position or None,
@@ -169,47 +178,45 @@ def _emit_queued(status: dict[str, Any], job: Enqueued, as_json: bool) -> None:
         return
     where = f" (position {job.position} in the queue)" if job.position else ""
     joined = ", joining the run already waiting" if job.existing else ""
-    out.print(f"video: {status['video_id']}", highlight=False)
-    out.print(f"branch: {status['branch']}", highlight=False)
+    out.print(f"video: {status.video_id}", highlight=False)
+    out.print(f"branch: {status.branch}", highlight=False)
     out.print(f"job: {job.job_id}", highlight=False)
     out.print(f"status: {job.status}{where}{joined}", highlight=False)
     err.print(
-        f"follow: reelgraph status {status['video_id']}   (a `reelgraph worker` runs it)",
+        f"follow: reelgraph status {status.video_id}   (a `reelgraph worker` runs it)",
         highlight=False,
     )
 
 
-def _emit(status: dict[str, Any], as_json: bool) -> None:
+def _emit(status: BranchStatus, as_json: bool) -> None:
     if as_json:
-        typer.echo(json.dumps(status, default=str))
+        typer.echo(json.dumps(status.model_dump(mode="json")))
         return
     t = Table(show_header=False, box=None, pad_edge=False)
     t.add_column(style="bold")
     t.add_column(overflow="fold")  # paths stay whole, to copy
-    t.add_row("video", status["video_id"])
-    t.add_row("title", status.get("title") or "—")
-    t.add_row("branch", status["branch"])
-    t.add_row(
-        "status", f"{status['status']}" + (f" at {status['phase']}" if status["phase"] else "")
-    )
-    if status.get("queue_position"):
-        t.add_row("queue", f"position {status['queue_position']} (job {status['job_id']})")
-    u = status["usage"]
-    t.add_row("usage", f"{u['calls']} calls, {u['reused']} reused, ${u['cost_usd']:.2f}")
-    if status.get("next_phase") and status.get("estimate_next_usd") is not None:
-        why = f" ({status['estimate_error']})" if status.get("estimate_error") else ""
-        t.add_row("next", f"{status['next_phase']}: ${status['estimate_next_usd']:.2f}{why}")
-    if status.get("final_video"):
-        t.add_row("final", status["final_video"])
-    if status.get("error"):
-        t.add_row("error", status["error"])
+    t.add_row("video", status.video_id)
+    t.add_row("title", status.title or "—")
+    t.add_row("branch", status.branch)
+    t.add_row("status", status.status + (f" at {status.phase}" if status.phase else ""))
+    if isinstance(status, QueuedStatus) and status.queue_position:
+        t.add_row("queue", f"position {status.queue_position} (job {status.job_id})")
+    u = status.usage
+    t.add_row("usage", f"{u.calls} calls, {u.reused} reused, ${u.cost_usd:.2f}")
+    if status.next_phase and status.estimate_next_usd is not None:
+        why = f" ({status.estimate_error})" if status.estimate_error else ""
+        t.add_row("next", f"{status.next_phase}: ${status.estimate_next_usd:.2f}{why}")
+    if status.final_video:
+        t.add_row("final", status.final_video)
+    if status.error:
+        t.add_row("error", status.error)
     out.print(t)
-    for note in status.get("licence_notes", []):
+    for note in status.licence_notes:
         err.print(f"warning: not for commercial use: {note}", style="yellow", highlight=False)
-    if status["status"] == "paused":
+    if status.status == "paused":
         err.print(
-            f"next: reelgraph continue {status['video_id']}"
-            + (f" --branch {status['branch']}" if status["branch"] != "main" else "")
+            f"next: reelgraph continue {status.video_id}"
+            + (f" --branch {status.branch}" if status.branch != "main" else "")
             + "   (add --yolo to run to the end)",
             highlight=False,
         )
@@ -217,7 +224,7 @@ def _emit(status: dict[str, Any], as_json: bool) -> None:
 
 async def _run_branch(
     queue: Queue, video_id: str, user_id: str, branch: str, yolo: bool, show: bool
-) -> dict[str, Any]:
+) -> BranchStatus:
     """Run the branch here, as a job of the queue (same lock as every worker's jobs)."""
     with PhaseProgress(err, enabled=show) as bars:
         return await queue.run_here(
@@ -358,7 +365,7 @@ def generate(
     except UserError as exc:
         raise _fail(str(exc)) from None
 
-    async def job(queue: Queue, settings: Settings) -> tuple[dict[str, Any], Enqueued | None]:
+    async def job(queue: Queue, settings: Settings) -> tuple[BranchStatus, Enqueued | None]:
         studio = queue.studio
         shas = [
             await studio.add_reference_image(data, f"--reference {path.name}")
@@ -381,7 +388,7 @@ def generate(
     _emit_run(*_run_queued(job), as_json)
 
 
-def _emit_run(status: dict[str, Any], queued: Enqueued | None, as_json: bool) -> None:
+def _emit_run(status: BranchStatus, queued: Enqueued | None, as_json: bool) -> None:
     if queued is None:
         _emit(status, as_json)
     else:
@@ -398,7 +405,7 @@ def continue_(
 ) -> None:
     """Run a branch to its next pause; also finishes a phase that a crash cut off."""
 
-    async def job(queue: Queue, settings: Settings) -> tuple[dict[str, Any], Enqueued | None]:
+    async def job(queue: Queue, settings: Settings) -> tuple[BranchStatus, Enqueued | None]:
         user = settings.user_id
         if detach:
             queued = await queue.enqueue(video_id, user, branch, auto_continue=yolo)
@@ -419,14 +426,14 @@ def cancel(
     The branch keeps everything up to its last pause; `reelgraph continue` runs it on.
     """
 
-    async def job(queue: Queue, settings: Settings) -> tuple[list[Any], dict[str, Any]]:
+    async def job(queue: Queue, settings: Settings) -> tuple[list[Any], QueuedStatus]:
         done = await queue.cancel(video_id, settings.user_id, branch)
         return done, await queue.status(video_id, settings.user_id, branch)
 
     done, st = _run_queued(job)
     jobs = [{"job_id": c.job_id, "was": c.was, "stopped": c.done} for c in done]
     if as_json:
-        typer.echo(json.dumps({**st, "cancelled": jobs}, default=str))
+        typer.echo(json.dumps({**st.model_dump(mode="json"), "cancelled": jobs}))
         return
     if not jobs:
         err.print(f"nothing to cancel: branch {branch} has no queued or running run")
@@ -491,7 +498,7 @@ def status(
 ) -> None:
     """Show where a branch is, its artifacts and what it cost."""
 
-    async def job(queue: Queue, settings: Settings) -> tuple[dict[str, Any], Spec | None]:
+    async def job(queue: Queue, settings: Settings) -> tuple[QueuedStatus, Spec | None]:
         st = await queue.status(video_id, settings.user_id, branch)
         return st, await queue.studio.spec(video_id, settings.user_id, branch)
 
@@ -506,11 +513,11 @@ def status(
                 b.on_screen_text or "—", b.voiceover or "—",
             )  # fmt: skip
         out.print(beats)
-    if not as_json and st["artifacts"]:
+    if not as_json and st.artifacts:
         t = Table("artifact", "version", "path", box=None)
         t.columns[2].overflow = "fold"
-        for a in st["artifacts"].values():  # beat 1 …, its file keeps the 0-based beat_00_v1
-            t.add_row(a["label"], str(a["version"]), a["path"])
+        for a in st.artifacts.values():  # beat 1 …, its file keeps the 0-based beat_00_v1
+            t.add_row(a.label, str(a.version), a.path)
         out.print(t)
 
 
@@ -518,20 +525,20 @@ def status(
 def videos(as_json: JsonOpt = False) -> None:
     """List your videos, newest first."""
 
-    async def job(studio: Studio, settings: Settings) -> list[dict[str, Any]]:
+    async def job(studio: Studio, settings: Settings) -> list[VideoSummary]:
         return await studio.videos(settings.user_id)
 
     rows = _run(job)
     if as_json:
-        typer.echo(json.dumps({"videos": rows}, default=str))
+        typer.echo(json.dumps({"videos": [r.model_dump(mode="json") for r in rows]}))
         return
     if not rows:
         err.print('no videos yet: reelgraph generate "a 30-second ad for …"')
         return
     t = Table("video", "status", "phase", "branches", "title")
     for r in rows:
-        title = r["title"] or r["prompt"][:60]
-        t.add_row(r["video_id"], r["status"], r["phase"] or "—", str(r["branches"]), title)
+        title = r.title or r.prompt[:60]
+        t.add_row(r.video_id, r.status, r.phase or "—", str(r.branches), title)
     out.print(t)
 
 
@@ -692,20 +699,24 @@ def edit(
 
     queued: list[Enqueued] = []
 
-    async def job(queue: Queue, settings: Settings) -> dict[str, Any]:
+    async def job(queue: Queue, settings: Settings) -> MessageOutcome:
         async def editor(
             video_id: str,
             user_id: str,
             branch: str,
             edits: list[Edit],
             on_progress: Callable[[ProgressEvent], None] | None,
-        ) -> dict[str, Any]:
+        ) -> EditOutcome:
             if not detach:
-                return await queue.run_here(
-                    video_id, user_id, branch, on_progress=on_progress, edits=edits
+                return edit_outcome(
+                    await queue.run_here(
+                        video_id, user_id, branch, on_progress=on_progress, edits=edits
+                    )
                 )
             queued.append(await queue.enqueue(video_id, user_id, branch, edits=edits))
-            return {"branch": branch, "created_branch": False, "effects": []}
+            # queued, not applied: the branch as it is, which the edit has not changed yet
+            now = await queue.studio.status(video_id, user_id, branch)
+            return EditOutcome.of(now, created_branch=False, parent=None)
 
         session = Session(
             queue.studio, settings.user_id, video_id, branch, yolo, image, editor=editor
@@ -721,37 +732,49 @@ def edit(
         with PhaseProgress(err, enabled=not as_json and not detach) as bars:
             status = await session.execute(result.calls, on_progress=bars.update)
         calls = [c.model_dump(mode="json") for c in result.calls]
-        found = session.effects
-        return {
-            **status,
-            "calls": calls,
-            "messages": session.messages,
-            "effect": verdict(found),
-            "effects": found,
-        }
+        edited = EditOutcome.of(status, created_branch=False, parent=None, effects=session.effects)
+        return MessageOutcome.model_validate(
+            {**dict(edited), "calls": calls, "messages": session.messages}
+        )
 
     status = _run_queued(job)
     if queued:
         _emit_queued(status, queued[-1], as_json)
         return
     if not as_json:
-        for line in status["messages"]:
+        for line in status.messages:
             err.print(line, highlight=False, markup=False)
-        for effect in status["effects"]:
+        for effect in status.effects:
             err.print(effect_line(effect), highlight=False, markup=False)
     _emit(status, as_json)
-    if status["effect"] == "none":  # a no-op is not a success: say why, exit 1
-        why = next(e["message"] for e in status["effects"] if e["targeted"])
+    if status.effect == "none":  # a no-op is not a success: say why, exit 1
+        why = next(e.message for e in status.effects if e.targeted)
         err.print(f"error: the edit changed nothing: {why}", highlight=False, markup=False)
         raise typer.Exit(1)
 
 
-def effect_line(effect: dict[str, Any]) -> str:
+class MessageOutcome(BranchStatus):
+    """What ``reelgraph edit`` reports: the branch in view afterwards and what happened.
+
+    Attributes:
+        calls: the tool calls the message was read as.
+        messages: what the operations said, in order.
+        effect: one word for what the edits visibly changed (:data:`EditEffect`).
+        effects: what happened to each artifact they re-rendered, in order.
+    """
+
+    calls: list[dict[str, Any]]
+    messages: list[str]
+    effect: EditEffect | None
+    effects: list[Effect]
+
+
+def effect_line(effect: Effect) -> str:
     """One stderr line for an edit's effect: ``changed: beat 3 changed visibly (…)``."""
-    if not effect["targeted"]:
-        return f"note: {effect['message']}"
+    if not effect.targeted:
+        return f"note: {effect.message}"
     prefix = {"slight": "warning", "unchanged": "no change", "pending": "next"}
-    return f"{prefix.get(effect['outcome'], effect['outcome'])}: {effect['message']}"
+    return f"{prefix.get(effect.outcome, effect.outcome)}: {effect.message}"
 
 
 @app.command("branches")
@@ -761,19 +784,20 @@ def branches_(
 ) -> None:
     """Show the video's branch tree."""
 
-    async def job(studio: Studio, settings: Settings) -> list[dict[str, Any]]:
+    async def job(studio: Studio, settings: Settings) -> list[BranchInfo]:
         return await studio.branches(video_id, settings.user_id)
 
     rows = _run(job)
     if as_json:
-        typer.echo(json.dumps({"video_id": video_id, "branches": rows}))
+        branches = [b.model_dump(mode="json") for b in rows]
+        typer.echo(json.dumps({"video_id": video_id, "branches": branches}))
         return
     nodes: dict[str | None, Tree] = {None: Tree(f"video {video_id}")}
     for b in rows:
-        label = f"{b['name']}  {b['status']} at {b['phase'] or '—'}"
-        if b["parent"]:
-            label += f"  (forked at {b['fork_phase']})"
-        nodes[b["name"]] = nodes.get(b["parent"], nodes[None]).add(label)
+        label = f"{b.name}  {b.status} at {b.phase or '—'}"
+        if b.parent:
+            label += f"  (forked at {b.fork_phase})"
+        nodes[b.name] = nodes.get(b.parent, nodes[None]).add(label)
     out.print(nodes[None])
 
 
@@ -834,21 +858,22 @@ def models(
         raise typer.Exit(2) from None
     beats, rows = asyncio.run(model_prices(options))
     if as_json:
-        typer.echo(json.dumps({"duration_s": duration, "beats": beats, "models": rows}))
+        models = [r.model_dump(mode="json") for r in rows]
+        typer.echo(json.dumps({"duration_s": duration, "beats": beats, "models": models}))
         return
     t = Table("replicate:", "clips (s)", "end frame", "$/s", "chunks", "billed s", "ad $",
               "time (min)", "sequential (min)")  # fmt: skip
     for r in rows:
         t.add_row(
-            r["model"].removeprefix("replicate:"),
-            "/".join(f"{c:g}" for c in r["clip_lengths_s"]),
-            "yes" if r["end_frame"] else "no",
-            f"{r['price_usd_per_s']:.3f}",
-            str(r["chunks"]),
-            f"{r['billed_video_s']:g}",
-            f"{r['cost_usd']:.2f}",
-            f"{r['wall_min']:g}",
-            f"{r['sequential_wall_min']:g}",
+            r.model.removeprefix("replicate:"),
+            "/".join(f"{c:g}" for c in r.clip_lengths_s),
+            "yes" if r.end_frame else "no",
+            f"{r.price_usd_per_s:.3f}",
+            str(r.chunks),
+            f"{r.billed_video_s:g}",
+            f"{r.cost_usd:.2f}",
+            f"{r.wall_min:g}",
+            f"{r.sequential_wall_min:g}",
         )
     out.print(t)
     err.print(

@@ -62,7 +62,7 @@ async def _finish_cut_off(s: Studio) -> None:
         log.exception("finishing runs cut off by a crash failed")
         return
     for st in finished:
-        log.info("finished cut-off run: video %s branch %s", st["video_id"], st["branch"])
+        log.info("finished cut-off run: video %s branch %s", st.video_id, st.branch)
 
 
 async def close() -> None:

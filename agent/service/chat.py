@@ -44,22 +44,6 @@ class ChunkSpan:
 
 
 @dataclass(frozen=True)
-class PauseView:
-    """What a branch's newest checkpoint holds beyond its status.
-
-    Attributes:
-        payload: the pending interrupt's payload (:func:`agent.phases.review.pause_payload`:
-            phase, estimate of the next phase, allowed actions), or empty when the branch is
-            not interrupted.
-        overrides: artifact name (``chunk_03``) → the user's direction for it, as plain data
-            (``{"model": "replicate:kling-v2.1"}``; None where the direction names no model).
-    """
-
-    payload: dict[str, Any]
-    overrides: dict[str, dict[str, Any]]
-
-
-@dataclass(frozen=True)
 class SpeechModel:
     """A registered speech model.
 
@@ -101,17 +85,21 @@ class Views:
             frame += job.frames
         return spans
 
-    async def pause(self, thread_id: str) -> PauseView:
-        """The pause payload and the per-artifact directions at a branch's newest checkpoint.
+    async def chosen_models(self, thread_id: str) -> dict[str, str | None]:
+        """The models the user chose for single artifacts at a branch's newest checkpoint.
 
+        The pause's estimate and allowed actions are in the branch's status
+        (:class:`~agent.service.status.BranchStatus`); this is what the status does not say.
         The caller checks the video's owner first (``thread_id`` comes from a status
         :meth:`agent.studio.Studio.status` gave the owner).
+
+        Returns:
+            Artifact name (``chunk_03``) → the video model the user asked for when
+            regenerating it (``replicate:kling-v2.1``), None where the direction named none.
         """
         snap = await self._graph.aget_state({"configurable": {"thread_id": thread_id}})
-        payload: dict[str, Any] = dict(snap.interrupts[0].value) if snap.interrupts else {}
         found = (snap.values or {}).get("overrides") or {}
-        overrides = {name: {"model": getattr(o, "model", None)} for name, o in found.items()}
-        return PauseView(payload, overrides)
+        return {name: getattr(o, "model", None) for name, o in found.items()}
 
     def speech_model(self, name: str) -> SpeechModel:
         """The registered speech model ``name`` and its voices.

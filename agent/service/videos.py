@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from agent.brief_options import options_from_brief
 from agent.deps import Deps
 from agent.errors import NotFound, UserError
+from agent.service.status import VideoOptions
 from agent.state import Options, VideoRequest
 
 #: Options naming a provider; unset ones take the registry's defaults (:func:`create_video`).
@@ -161,6 +162,4 @@ async def stored_options(deps: Deps, video_id: str) -> Options:
         row = await cur.fetchone()
     if row is None:
         raise NotFound(f"no video {video_id!r}")
-    options = dict(row["options"])
-    options.pop("auto_continue", None)
-    return Options.model_validate(options)
+    return VideoOptions.model_validate(row["options"]).run_options()

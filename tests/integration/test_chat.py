@@ -428,7 +428,7 @@ def test_chainlit_saves_threads_steps_and_the_video_of_a_thread(
                 (alices_thread["thread_id"],),
             )
             steps = await cur.fetchone()
-        videos = [v["video_id"] for v in await studio.videos("alice")]
+        videos = [v.video_id for v in await studio.videos("alice")]
         return thread, steps, videos
 
     thread, steps, videos = chat_site.studio_call(rows)
@@ -458,8 +458,8 @@ def test_bob_cannot_see_edit_or_run_alices_video(chat_site: Server) -> None:
         ):
             with pytest.raises(NotFound):
                 await call
-        assert vid not in [v["video_id"] for v in await studio.videos("bob")]
+        assert vid not in [v.video_id for v in await studio.videos("bob")]
         assert not (chat_site.home / "stolen.mp4").exists()
-        assert (await studio.status(vid, "alice"))["phase"] == "plan"
+        assert (await studio.status(vid, "alice")).phase == "plan"
 
     chat_site.studio_call(check)

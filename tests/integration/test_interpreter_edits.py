@@ -34,7 +34,7 @@ async def test_words_at_the_plan_pause_change_what_they_name(studio: Studio) -> 
     )
     vid = await studio.create_video(request, "alice")
     st = await studio.run(vid, "alice")
-    assert (st["status"], st["phase"]) == ("paused", "plan")
+    assert (st.status, st.phase) == ("paused", "plan")
     before = await studio.spec(vid, "alice", "main")
     assert before is not None
 

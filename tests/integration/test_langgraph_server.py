@@ -581,7 +581,7 @@ async def test_one_run_per_branch_across_the_server_and_the_queue(
                 )  # fmt: skip
 
         after = await queue.run_here(video_id, "alice", "main", on_progress=meanwhile)
-        assert after["status"] == "paused" and after["phase"] == "storyboard", after
+        assert after.status == "paused" and after.phase == "storyboard", after
         assert refused and "running elsewhere" in str(refused[0].get("__error__")), refused
         pause = await _pause(alice, tid)
         assert pause["phase"] == "storyboard", "the refused run changed nothing"
@@ -608,4 +608,4 @@ async def test_one_run_per_branch_across_the_server_and_the_queue(
         await alice.runs.join(tid, run["run_id"])
         assert (await _pause(alice, tid))["phase"] == "chunks"
         st = await queue.status(video_id, "alice")
-        assert (st["status"], st["phase"], st["error"]) == ("paused", "chunks", None), st
+        assert (st.status, st.phase, st.error) == ("paused", "chunks", None), st

@@ -27,6 +27,7 @@ from agent.providers.replicate import (
     ReplicateMusic,
     ReplicateVideo,
 )
+from agent.service.status import BranchStatus
 from agent.settings import Settings
 from agent.state import Options, VideoRequest
 from agent.studio import Studio
@@ -59,18 +60,18 @@ async def studio(database_url: str, tmp_path: Path) -> AsyncIterator[Studio]:
         yield Studio(deps)
 
 
-async def pause(studio: Studio, st: dict[str, Any]) -> dict[str, Any]:
+async def pause(studio: Studio, st: BranchStatus) -> dict[str, Any]:
     """The payload of the pause the branch is at (what the chat and the server API show).
 
     The branch's status (``st``) must report the same estimate.
     """
-    assert st["status"] == "paused", st
-    snapshot = await studio.graph.aget_state({"configurable": {"thread_id": st["thread_id"]}})
+    assert st.status == "paused", st
+    snapshot = await studio.graph.aget_state({"configurable": {"thread_id": st.thread_id}})
     payload: dict[str, Any] = snapshot.interrupts[0].value
     # every door's status carries the pause's estimate (the CLI's --json, the HTTP API)
-    assert st["next_phase"] == payload["next_phase"]
-    assert st["estimate_next_usd"] == payload["estimate_next_usd"]
-    assert st["estimate_error"] == payload["estimate_error"]
+    assert st.next_phase == payload["next_phase"]
+    assert st.estimate_next_usd == payload["estimate_next_usd"]
+    assert st.estimate_error == payload["estimate_error"]
     return payload
 
 
@@ -140,7 +141,7 @@ async def test_the_chunk_estimate_is_what_the_clips_cost_and_drops_for_reused_on
     await studio.run(vid, "alice")
     drawn = await studio.run(vid, "alice")  # storyboard drawn locally
     # MusicGen's weights are CC-BY-NC: an ad made with it is told so at every pause
-    assert drawn["licence_notes"] == ["musicgen: MusicGen weights: CC-BY-NC 4.0 (non-commercial)"]
+    assert drawn.licence_notes == ["musicgen: MusicGen weights: CC-BY-NC 4.0 (non-commercial)"]
     payload = await pause(studio, drawn)
     spec = await studio.spec(vid, "alice")
     assert spec is not None
@@ -163,7 +164,7 @@ async def test_the_chunk_estimate_is_what_the_clips_cost_and_drops_for_reused_on
     # a new image for beat 2 forks from the storyboard pause: of its clips, only beat 2's and
     # beat 1's (which ends on beat 2's image) would be made again
     fork = await studio.edit(vid, "alice", "main", [RegenerateBeat(beat=2)])
-    assert (fork["branch"], fork["phase"]) == ("main-1", "storyboard")
+    assert (fork.branch, fork.phase) == ("main-1", "storyboard")
     forked = await pause(studio, fork)
     assert forked["estimate_next_usd"] == pytest.approx(2 * 6 * HAILUO.price_usd)
     with respx.mock(assert_all_called=False) as router:
@@ -185,7 +186,7 @@ async def test_a_next_phase_that_would_refuse_to_run_still_pauses_and_says_why(
     )
     await studio.run(vid, "alice")
     st = await studio.run(vid, "alice")
-    assert (st["status"], st["phase"]) == ("paused", "storyboard")
+    assert (st.status, st.phase) == ("paused", "storyboard")
     payload = await pause(studio, st)
     assert payload["estimate_next_usd"] == 0.0
     assert "16:9 and 9:16 videos only" in payload["estimate_error"]

@@ -14,6 +14,7 @@ import psycopg
 import pytest
 
 from agent.deps import open_deps
+from agent.service.status import BranchStatus
 from agent.settings import Settings
 from agent.studio import Studio
 from tests.conftest import Cli
@@ -204,15 +205,15 @@ def test_a_starting_server_finishes_runs_that_were_cut_off(cli: Cli) -> None:
         hold.close()
     assert video_id is not None
 
-    async def start_up() -> list[dict[str, Any]]:
+    async def start_up() -> list[BranchStatus]:
         settings = Settings(home=cli.home, database_url=cli.env["DATABASE_URL"])
         async with open_deps(settings) as deps:
             return await Studio(deps).resume_cut_off()
 
     finished = asyncio.run(start_up())
-    mine = [st for st in finished if st["video_id"] == video_id]
-    assert len(mine) == 1 and mine[0]["status"] == "complete"
-    assert measure(Path(mine[0]["final_video"])).duration_s == pytest.approx(8.0, abs=0.1)
+    mine = [st for st in finished if st.video_id == video_id]
+    assert len(mine) == 1 and mine[0].status == "complete"
+    assert measure(Path(str(mine[0].final_video))).duration_s == pytest.approx(8.0, abs=0.1)
     assert cli.json("status", video_id)["status"] == "complete"
 
 

@@ -27,10 +27,10 @@ def test_the_chats_runs_are_jobs_of_the_queue(chat: Chat, chat_site: Server) -> 
     chat.pause("main", "paused at storyboard")
 
     async def jobs(studio: Studio) -> tuple[list[Any], list[Any]]:
-        video = next(v for v in await studio.videos("alice") if "Quill" in v["prompt"])
+        video = next(v for v in await studio.videos("alice") if "Quill" in v.prompt)
         async with Queue.open(studio) as queue:
-            steps = await queue.progress(video["video_id"], "main")
-        thread = next(b["thread_id"] for b in await studio.branches(video["video_id"], "alice"))
+            steps = await queue.progress(video.video_id, "main")
+        thread = next(b.thread_id for b in await studio.branches(video.video_id, "alice"))
         async with studio.deps.pool.connection() as conn:
             cur = await conn.execute(
                 "SELECT outcome FROM reelgraph_job_runs WHERE thread_id = %s ORDER BY id",

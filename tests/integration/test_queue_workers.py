@@ -182,7 +182,7 @@ async def test_a_run_tried_again_after_it_paused_does_not_go_past_its_pause(
         job = await queue.enqueue(video, "tester", queue=own)
         await work()
         paused = await studio.head(video)
-        assert paused[1] and (await studio.status(video, "tester"))["phase"] == "plan"
+        assert paused[1] and (await studio.status(video, "tester")).phase == "plan"
         # as if its worker died after the pause: the job is still 'doing', the reaper retries it
         async with studio.deps.pool.connection() as conn:
             await conn.execute(

@@ -255,12 +255,12 @@ async def _try(studio: Studio, vid: str, ex: Example, photo: Path) -> str | None
             return None  # a filled-in template that this video already has (beat 2 pans left)
         return f"refused: {exc} (calls {[c.model_dump() for c in result.calls]})"
     effects = session.effects
-    named = [e for e in effects if e["targeted"]]
+    named = [e for e in effects if e.targeted]
     revisit = all(c.tool == "revisit_phase" for c in result.calls if c.tool in EDIT_TOOLS)
     if revisit:
         return None
-    if not named or any(e["outcome"] != "changed" for e in named):
-        shown = "; ".join(e["message"] for e in named) or "no effect reported"
+    if not named or any(e.outcome != "changed" for e in named):
+        shown = "; ".join(e.message for e in named) or "no effect reported"
         return f"{shown} (calls {[c.model_dump() for c in result.calls]})"
     return None
 
@@ -276,7 +276,7 @@ async def test_every_suggested_example_works(studio: Studio, tmp_path: Path) -> 
     request = VideoRequest(prompt=BRIEF, options=Options(duration_s=8, seed=EXAMPLES_SEED))
     vid = await studio.create_video(request, "tester")
     done = await studio.run(vid, "tester", auto_continue=True)
-    assert done["status"] == "complete"
+    assert done.status == "complete"
     photo = _photo(tmp_path / "photo.png")
 
     failures = []

@@ -45,7 +45,7 @@ async def _made(studio: Studio, video_id: str) -> tuple[list[Any], list[Any]]:
 
 
 async def _forge(studio: Studio, video_id: str, values: dict[str, Any], as_node: str) -> None:
-    thread = (await studio.status(video_id, (await _owner(studio, video_id))))["thread_id"]
+    thread = (await studio.status(video_id, (await _owner(studio, video_id)))).thread_id
     await studio.graph.aupdate_state({"configurable": {"thread_id": thread}}, values, as_node)
 
 
@@ -60,7 +60,7 @@ async def _owner(studio: Studio, video_id: str) -> str:
 @pytest.mark.asyncio
 async def test_another_videos_images_and_uploads_are_refused(studio: Studio) -> None:
     alice = await _video(studio, "alice", phases=2)  # paused at storyboard
-    snapshot = (await studio.status(alice, "alice"))["thread_id"]
+    snapshot = (await studio.status(alice, "alice")).thread_id
     state = (await studio.graph.aget_state({"configurable": {"thread_id": snapshot}})).values
     beats = {n: r for n, r in state["artifacts"].items() if n.startswith("beat_")}
     bob = await _video(studio, "bob", phases=1)  # paused at plan
@@ -86,7 +86,7 @@ async def test_a_state_naming_another_users_video_writes_nothing_into_it(studio:
     alice = await _video(studio, "alice", phases=1)
     alice_state = (
         await studio.graph.aget_state(
-            {"configurable": {"thread_id": (await studio.status(alice, "alice"))["thread_id"]}}
+            {"configurable": {"thread_id": (await studio.status(alice, "alice")).thread_id}}
         )
     ).values
     alices = await _made(studio, alice)
@@ -127,7 +127,7 @@ async def test_options_the_video_was_not_made_with_are_refused(studio: Studio) -
     vid = await studio.create_video(request, "dave")
     await studio.run(vid, "dave")
     made = await _made(studio, vid)
-    thread = (await studio.status(vid, "dave"))["thread_id"]
+    thread = (await studio.status(vid, "dave")).thread_id
     options = (await studio.graph.aget_state({"configurable": {"thread_id": thread}})).values[
         "options"
     ]

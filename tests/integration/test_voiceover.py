@@ -94,20 +94,20 @@ async def test_lines_are_spoken_at_their_beats_captioned_and_mixed(studio: Studi
     request = VideoRequest(prompt=BRIEF, options=Options(duration_s=8, seed=seed))
     vid = await studio.create_video(request, "tester")
     st = await studio.run(vid, "tester", auto_continue=True)
-    assert st["status"] == "complete"
+    assert st.status == "complete"
     spec = await studio.spec(vid, "tester")
     assert spec is not None
     spoken = [b for b in spec.beats if b.voiceover]
     assert len(spoken) >= 2, "the offline planner writes a line on most beats"
 
-    arts = st["artifacts"]
-    assert arts["voiceover"]["key"].endswith("/voiceover_v1.wav")
-    assert arts["subtitles"]["key"].endswith("/subtitles_v1.srt")
+    arts = st.artifacts
+    assert arts["voiceover"].key.endswith("/voiceover_v1.wav")
+    assert arts["subtitles"].key.endswith("/subtitles_v1.srt")
 
     # Cues: one per line in beat order, inside the video; each starts in its own beat, or
     # right after the line before when that one ran long (lines never overlap). Only a last
     # line with no room left before the end may be dropped.
-    cues = pysubs2.load(arts["subtitles"]["path"], encoding="utf-8")
+    cues = pysubs2.load(arts["subtitles"].path, encoding="utf-8")
     texts = [c.plaintext for c in cues]
     assert texts == [b.voiceover for b in spoken][: len(cues)]
     if len(cues) < len(spoken):
@@ -120,7 +120,7 @@ async def test_lines_are_spoken_at_their_beats_captioned_and_mixed(studio: Studi
         previous_end_ms = cue.end
 
     # Speech where the cues are, silence elsewhere (the stem is as long as the video).
-    pcm, rate = _stem(Path(arts["voiceover"]["path"]))
+    pcm, rate = _stem(Path(arts["voiceover"].path))
     assert len(pcm) / rate == pytest.approx(8.0, abs=0.01)
     inside = np.zeros(len(pcm), dtype=bool)
     for cue in cues:
@@ -130,7 +130,7 @@ async def test_lines_are_spoken_at_their_beats_captioned_and_mixed(studio: Studi
     assert _rms_db(pcm[~inside]) < -60
 
     # The deliverable: loudness, a soft track (burned captions: below, against the soft branch).
-    final = Path(st["final_video"])
+    final = Path(st.final_video)
     mp4 = measure(final)
     assert mp4.duration_s == pytest.approx(8.0, abs=0.1)
     assert mp4.integrated_lufs == pytest.approx(-14.0, abs=1.0)
@@ -149,24 +149,24 @@ async def test_lines_are_spoken_at_their_beats_captioned_and_mixed(studio: Studi
             SetVoiceAndCaptions(subtitles="soft"),
         ],
     )
-    branch = edited["branch"]
+    branch = edited.branch
     assert branch != "main"
     # measured, not assumed: the new line in the voice stem, the captions gone from the picture
-    found = {e["artifact"]: e for e in edited["effects"]}
-    assert edited["effect"] == "visible", edited["effects"]
-    assert found["voiceover"]["outcome"] == "changed"
-    assert found["voiceover"]["amount"] >= AUDIBLE_DIFF_DB
-    assert found["captions"]["outcome"] == "changed" and found["captions"]["area_pct"] > 1.0
+    found = {e.artifact: e for e in edited.effects}
+    assert edited.effect == "visible", edited.effects
+    assert found["voiceover"].outcome == "changed"
+    assert found["voiceover"].amount >= AUDIBLE_DIFF_DB
+    assert found["captions"].outcome == "changed" and found["captions"].area_pct > 1.0
     done = await studio.run(vid, "tester", branch, auto_continue=True)
-    assert done["status"] == "complete"
+    assert done.status == "complete"
     assert await _new_lines(studio, vid, branch) == [f"voice_{target.index:02d}"]
     # The local model drew the captions into its chunks: soft subtitles re-render the chunks
     # that had captions, without them; the storyboard is reused.
-    assert done["artifacts"]["beat_00"] == arts["beat_00"], "the storyboard is reused"
-    assert done["artifacts"]["stitched"] != arts["stitched"], "the captions left the picture"
-    assert done["artifacts"]["voiceover"]["key"].endswith("/voiceover_v2.wav")
-    soft = Path(done["final_video"])
-    stitched = Path(done["artifacts"]["stitched"]["path"])  # the picture without captions
+    assert done.artifacts["beat_00"] == arts["beat_00"], "the storyboard is reused"
+    assert done.artifacts["stitched"] != arts["stitched"], "the captions left the picture"
+    assert done.artifacts["voiceover"].key.endswith("/voiceover_v2.wav")
+    soft = Path(done.final_video)
+    stitched = Path(done.artifacts["stitched"].path)  # the picture without captions
 
     # Burned captions on main only while a cue is on (against the same picture without them).
     assert _caption_change(final, stitched, 0.0) < 0.002, "no caption before the first cue"
@@ -178,7 +178,7 @@ async def test_lines_are_spoken_at_their_beats_captioned_and_mixed(studio: Studi
     for t_s in gaps:
         assert _caption_change(final, stitched, t_s) < 0.002, f"a caption at {t_s:.2f} s"
     assert "Subtitle: mov_text" in _streams(soft)
-    new_cues = pysubs2.load(done["artifacts"]["subtitles"]["path"], encoding="utf-8")
+    new_cues = pysubs2.load(done.artifacts["subtitles"].path, encoding="utf-8")
     assert new_cues[len(cues) - 1].plaintext == "Just do it, today."
     for cue in new_cues:
         mid_s = (cue.start + cue.end) / 2000

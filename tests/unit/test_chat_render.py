@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PIL import Image
 
+from agent.service.status import ArtifactInfo, BranchInfo, BranchStatus, Usage
 from ui.chat_render import (
     branch_tree,
     chunk_table,
@@ -49,19 +49,32 @@ def test_escaping_twice_changes_nothing() -> None:
 # -- what each pause shows ----------------------------------------------------------------------
 
 
-def _status(phase: str, status: str = "paused", **arts: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "phase": phase,
-        "status": status,
-        "branch": "main-1",
-        "title": "Acme Tea",
-        "prompt": "an ad",
-        "artifacts": arts,
-    }
+def _status(phase: str | None, status: str = "paused", **arts: ArtifactInfo) -> BranchStatus:
+    return BranchStatus.model_validate(
+        {
+            "video_id": "v1",
+            "branch": "main-1",
+            "thread_id": "t1",
+            "status": status,
+            "phase": phase,
+            "title": "Acme Tea",
+            "prompt": "an ad",
+            "options": {},
+            "artifacts": arts,
+            "usage": Usage(calls=0, reused=0, cost_usd=0.0),
+            "licence_notes": [],
+            "final_video": None,
+            "error": None,
+            "allowed": [],
+        }
+    )
 
 
-def _art(sha: str, model: str = "local", provider: str = "local") -> dict[str, Any]:
-    return {"sha256": sha, "provider": provider, "model": model}
+def _art(sha: str) -> ArtifactInfo:
+    return ArtifactInfo(
+        key=f"u/videos/v1/{sha}", version=1, sha256=sha, mime="image/png", size_bytes=1,
+        path=f"/cache/{sha}", url=f"file:///cache/{sha}", label=sha,
+    )  # fmt: skip
 
 
 def _frame(tmp_path: Path, sha: str) -> Path:
@@ -91,20 +104,20 @@ def test_chunks_show_the_stitched_preview_first_then_each_chunk_on_demand(tmp_pa
 
 def test_chunk_table_labels_beat_time_and_model() -> None:
     st = _status("chunks", chunk_00=_art("a"), chunk_01=_art("b"), chunk_02=_art("c"))
-    st["overrides"] = {"chunk_01": {"model": "replicate:kling-v2.1"}, "beat_00": {"model": None}}
-    table = chunk_table(st, [(0, 0.0, 3.0), (1, 3.0, 8.0), (1, 8.0, 10.0)], "local")
+    chosen = {"chunk_01": "replicate:kling-v2.1", "beat_00": None}
+    table = chunk_table(st, [(0, 0.0, 3.0), (1, 3.0, 8.0), (1, 8.0, 10.0)], "local", chosen)
     lines = table.splitlines()
     assert lines[0] == "| Chunk | Beat | Time | Model |"
     assert lines[2] == "| chunk-1.mp4 | 1 | 0.0–3.0 s | `local` |"
     assert lines[3] == "| chunk-2.mp4 | 2 | 3.0–8.0 s | `replicate:kling-v2.1` |"
     assert lines[4].startswith("| chunk-3.mp4 | 2 | 8.0–10.0 s |")
     # A timeline that does not match the chunks (another grid) is left out, not misapplied.
-    assert "Beat" not in chunk_table(st, [(0, 0.0, 3.0)], "local")
+    assert "Beat" not in chunk_table(st, [(0, 0.0, 3.0)], "local", chosen)
 
 
 def test_the_final_pause_reads_complete() -> None:
     assert "— complete" in headline(_status("refine"))
-    assert is_final(_status("refine")) and is_final(_status(None, "complete"))  # type: ignore[arg-type]
+    assert is_final(_status("refine")) and is_final(_status(None, "complete"))
     assert "— paused at chunks" in headline(_status("chunks"))
     assert not is_final(_status("refine", "running"))
 
@@ -126,9 +139,11 @@ def test_progress_lines_count_as_users_do(
 
 
 def test_branch_tree_nests_children_under_their_parent() -> None:
-    def row(name: str, parent: str | None, status: str = "paused") -> dict[str, Any]:
-        return {"name": name, "parent": parent, "status": status, "phase": "chunks",
-                "fork_phase": "storyboard"}  # fmt: skip
+    def row(name: str, parent: str | None, status: str = "paused") -> BranchInfo:
+        return BranchInfo.model_validate(
+            {"name": name, "thread_id": name, "parent": parent, "fork_checkpoint_id": None,
+             "status": status, "phase": "chunks", "fork_phase": "storyboard"}
+        )  # fmt: skip
 
     tree = [row("main", None), row("main-1", "main"), row("main-2", "main", "complete"),
             row("main-1-1", "main-1")]  # fmt: skip

@@ -19,6 +19,8 @@ from agent.errors import UserError
 from agent.phases.effects import (
     AUDIBLE_DIFF_DB,
     SCENE_MEAN_255,
+    Effect,
+    Outcome,
     at_pause,
     caption_area,
     difference_db,
@@ -125,15 +127,19 @@ def test_the_verdict_never_calls_an_unchanged_result_a_success() -> None:
     assert verdict([]) is None
 
 
+def _typed(outcome: Outcome, targeted: bool = True) -> Effect:
+    return Effect("beat_02", "beat 3", targeted, outcome, None, "/255", f"beat 3 {outcome}")
+
+
 def test_the_chat_and_the_cli_say_plainly_when_nothing_changed() -> None:
-    chat = effect_lines([_effect("unchanged"), _effect("slight"), _effect("changed")])
+    chat = effect_lines([_typed("unchanged"), _typed("slight"), _typed("changed")])
     assert chat[0].startswith("**Nothing visible changed.** Beat 3")
     assert chat[1].startswith("**Only a small change.**")
     assert chat[2] == "Beat 3 changed."
-    assert effect_line(_effect("unchanged")) == "no change: beat 3 unchanged"
-    assert effect_line(_effect("slight")).startswith("warning: ")
-    assert effect_line(_effect("pending")) == "next: beat 3 pending"
-    assert effect_line(_effect("changed", targeted=False)) == "note: beat 3 changed"
+    assert effect_line(_typed("unchanged")) == "no change: beat 3 unchanged"
+    assert effect_line(_typed("slight")).startswith("warning: ")
+    assert effect_line(_typed("pending")) == "next: beat 3 pending"
+    assert effect_line(_typed("changed", targeted=False)) == "note: beat 3 changed"
 
 
 def test_music_gain_moves_the_music_against_other_sound_or_the_soundtrack_level() -> None:

@@ -171,17 +171,23 @@ def test_the_offline_voice_speaks_english_only_and_says_so(
 
 
 def test_the_chat_plays_the_voiceover_and_shows_the_lines(tmp_path: Path) -> None:
+    from agent.service.status import BranchStatus
     from ui.chat_render import media, spec_markdown
 
     spec = _spec()
     table = spec_markdown(spec)
     assert "| Voiceover |" in table and spec.beats[0].voiceover in table
     arts = {
-        name: {"sha256": name * 8}
+        name: {"key": name, "version": 1, "sha256": name * 8, "mime": "", "size_bytes": 1,
+               "path": name, "url": name, "label": name}
         for name in ("final", "music", "voiceover", "subtitles", "stitched")
-    }
-    status = {"phase": "refine", "status": "paused", "artifacts": arts, "title": "t",
-              "branch": "main"}  # fmt: skip
+    }  # fmt: skip
+    status = BranchStatus.model_validate(
+        {"video_id": "v", "branch": "main", "thread_id": "t", "status": "paused",
+         "phase": "refine", "title": "t", "prompt": "an ad", "options": {}, "artifacts": arts,
+         "usage": {"calls": 0, "reused": 0, "cost_usd": 0.0}, "licence_notes": [],
+         "final_video": None, "error": None, "allowed": []}
+    )  # fmt: skip
     shown = media(status, tmp_path, lambda sha: tmp_path / sha)
     voice = [m for m in shown if m.name == "Voiceover"]
     assert len(voice) == 1 and voice[0].kind == "audio" and voice[0].mime == "audio/wav"
