@@ -161,6 +161,10 @@ def _tagline_end(text: str, end: int) -> int:
     return end
 
 
+#: A verb of up to three characters or one word between a tagline's key and its quote.
+_VERB_GAP_RE = re.compile(r"(?:[^\W\d_]{1,3}|[^\W\d_]+\s+)(?=[“„«»‹「『‘\"])")
+
+
 def _tagline(text: str) -> tuple[str, str]:
     """The tagline (quoted, or after "tagline"/"slogan"/"end on" …) and the text without it."""
     folded = fold_same_length(text)
@@ -168,7 +172,8 @@ def _tagline(text: str) -> tuple[str, str]:
         j = m.end() + len(text[m.end() :]) - len(text[m.end() :].lstrip(" :：=-はが"))
         if w := re.match(r"(?:is|es|est|ist|è|é)\s+", text[j:], re.IGNORECASE):
             j += w.end()
-        if after := _QUOTED_RE.match(text, j):
+        gap = _VERB_GAP_RE.match(text, j)  # "结尾写「…」", "slogan reads “…”": a verb between
+        if after := _QUOTED_RE.match(text, j) or gap and _QUOTED_RE.match(text, gap.end()):
             return _quoted(after).strip(), remove_span(text, m.start(), after.end())
     said = _TAGLINE_RE.search(folded)
     if said and said["t"].strip():
