@@ -40,6 +40,11 @@ from agent.providers.local.brief import parse_brief
         ),
         ("花城の新しい香水「夜想」の広告", "花城", "夜想"),
         ("イタリア製の革靴の広告、15秒", "", "革靴"),
+        ("制作一个关于云朵牌羽绒服的竖屏广告，限时特价599元", "云朵", "羽绒服"),
+        ("帮“山野”户外的冲锋衣 Trail Pro 做个30秒横屏广告", "山野户外", "冲锋衣 Trail Pro"),
+        ("Hikariのデスクランプ「Luna」、縦型15秒、税込4,980円", "Hikari", "Luna"),
+        ("リュック「Tabi 25」のCM、15秒、価格は¥8,800（税込）", "", "Tabi 25"),
+        ("我想为我的面包店「麦香坊」做一个广告", "麦香坊", "面包店"),
     ],
 )
 def test_cjk_brand_and_product(text: str, brand: str, product: str) -> None:

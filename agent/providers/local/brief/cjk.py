@@ -141,6 +141,7 @@ def _words(key: str) -> str:
 NOT_NAME = frozenset(_CJK["not_name"].split())
 #: Adjectives between an owner's 的 / の and the product's noun ("新しい", "新款").
 MODIFIER_RE = re.compile(rf"(?:{_words('modifier')})\s*")
+_BREAK_CLASS = re.escape("".join(sorted(BREAK)))
 _QUOTE = r"「[^」]{1,20}」|『[^』]{1,20}』|“[^”]{1,20}”|\"[^\"]{1,20}\""
 #: An unquoted value: up to a clause break, a particle that owns, or a verb/ad word after it.
 _BARE = r"[^\s，。、；;,.!?！？「」『』“”()（）的の]{1,20}?"
@@ -155,9 +156,12 @@ _LABEL_VALUE = {
 #: A name right before a brand label: quoted, Latin, or a run of the brief's script.
 _NAME_LABEL = re.compile(
     rf"(?P<q>{_QUOTE})\s*(?:{_words('brand_label')})"
-    rf"|(?:^|(?<=[\s，。、；;,:：为给給帮替]))(?P<v>[^\s，。、；;,.!?！？「」『』“”：:为给給帮替的の]{{1,12}}?)"
+    rf"|(?:^|(?<=[{_BREAK_CLASS}]))(?:{_words('name_lead')})?"
+    rf"(?P<v>[^{_BREAK_CLASS}]{{2,12}}?)"
     rf"\s*(?:{_words('brand_label')})(?![名:：是为叫はが])"
 )
+#: A shop's quoted name: "我的面包店「麦香坊」", "カフェ『こもれび』".
+_SHOP_NAME = re.compile(rf"(?:{_words('shop_end')})(?P<q>{_QUOTE})")
 #: A company's name before "from": "アオイ化粧品から新しい日焼け止め".
 _MAKER_FROM = re.compile(
     rf"(?:^|(?<=[\s，。、；;,:：]))(?P<v>[^\s，。、；;,.!?！？「」『』“”：:的の]{{2,12}}?)(?:{_words('from_after')})"
@@ -203,12 +207,32 @@ def labelled_fields(text: str) -> tuple[str, str, str]:
             text = text[: m.start()] + "，" + text[m.end() :]
             break
     if not found["brand"]:
-        for m in (*_NAME_LABEL.finditer(text), *_MAKER_FROM.finditer(text)):
+        for m in (
+            *_SHOP_NAME.finditer(text),
+            *_NAME_LABEL.finditer(text),
+            *_MAKER_FROM.finditer(text),
+        ):
             value = _unquote(m.groupdict().get("q") or m["v"] or "")
             maker = m.re is _MAKER_FROM
             if not value or value in NOT_NAME or maker and not ends_company(value):
                 continue
             found["brand"] = value
-            text = text[: m.start()] + "，" + text[m.end() :]
+            start = m.start("q") if m.re is _SHOP_NAME else m.start()
+            text = text[:start] + "，" + text[m.end() :]
             break
     return found["brand"], found["product"], text
+
+
+_NAMING_BEFORE = tuple(_CJK["shop_end"].split() + _CJK["brand_label"].split())
+_NAMING_AFTER = tuple(_CJK["brand_label"].split())
+
+
+def quote_names_maker(text: str, start: int, end: int) -> bool:
+    """Whether the quote ``text[start:end]`` names a shop or brand, not a tagline.
+
+    It does when a shop word or a brand label stands right before it ("面包店「麦香坊」",
+    "品牌「晨光」") or a brand label right after it ("“极光”品牌").
+    """
+    return text[:start].rstrip().endswith(_NAMING_BEFORE) or text[end:].lstrip().startswith(
+        _NAMING_AFTER
+    )

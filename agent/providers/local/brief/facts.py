@@ -10,6 +10,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from agent.providers.local.brief.cjk import quote_names_maker
 from agent.providers.local.brief.frame import requested_aspect
 from agent.providers.local.brief.kinds import kinds_in
 from agent.providers.local.brief.lexicon import DESCRIPTIVE, FILLER, LEXICON, STOP, stem_lookup
@@ -189,6 +190,8 @@ def _tagline(text: str) -> tuple[str, str]:
             continue  # a name that owns or is owned ("「ミナト」の腕時計"), not a tagline
         if any(e == q.start() for _, e, _ in kinds_in(text[: q.start()])) and is_cjk(line):
             continue  # a product word's own name ("耳机「律动 S3」")
+        if quote_names_maker(text, q.start(), q.end()):
+            continue  # a shop's or brand's name ("面包店「麦香坊」")
         if len(line.split()) >= 2 or is_cjk(line) and len(line) >= 3:
             return line, remove_span(text, q.start(), q.end())
     return "", text

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from agent.providers.local.brief.cjk import (
+    COMPANY_END,
     MAX_NOUN_CHARS,
     MODIFIER_RE,
     NOT_NAME,
@@ -413,7 +414,9 @@ def _product_after_brand(text: str, brand: str, language: str) -> str:
 #: A Chinese or Japanese owner: a name, quoted or not, before 的 / の ("星河的耳机",
 #: "「ミナト」の腕時計"), after the start of a clause or a verb like 为 / 给.
 _CJK_OWNER_RE = re.compile(
-    r"(?P<b>「[^」]{1,16}」|『[^』]{1,16}』|“[^”]{1,16}”)(?:的|の)?"
+    r"(?P<b>「[^」]{1,16}」|『[^』]{1,16}』|“[^”]{1,16}”)(?P<co>"
+    + "|".join(COMPANY_END)
+    + r")?(?:的|の)?"
     r"|(?:^|(?<=[\s,.;:!?，。、；：！？为给給帮替]))"
     r"(?P<b2>[^\s\d的の「」『』“”，。、；：,.;:!?为给給帮替]{1,8}?)(?:的|の)"
 )
@@ -431,7 +434,7 @@ def _cjk_owner(text: str) -> tuple[str, int] | None:
     for m in _CJK_OWNER_RE.finditer(text):
         after = text[m.end() :]
         said = m["b"] or m["b2"]
-        name = re.sub(r"^(?:品牌|ブランド)[:：]?", "", said.strip("「」『』“” "))
+        name = re.sub(r"^(?:品牌|ブランド)[:：]?", "", said.strip("「」『』“” ")) + (m["co"] or "")
         if not m["b"] and not all(is_cjk(c) for c in name):
             continue  # a Latin name is read as one (:func:`_brand_and_product_cjk`)
         if not name or name in NOT_NAME or any(e - b == len(name) for b, e, _ in kinds_in(name)):
@@ -454,7 +457,7 @@ def _model_after_noun(text: str, language: str) -> tuple[str, int] | None:
         return None
     end = noun_span(text, best[1] - len(best[2].word), best[1])[1]
     m = _LATIN_RUN.match(text, end + len(text[end:]) - len(text[end:].lstrip()))
-    if m is None or not has_digit(m[0]) or len(m[0].split()) > 3:
+    if m is None or len(m[0].split()) > 3:
         return None
     return m[0].strip(), m.start()
 
@@ -478,10 +481,21 @@ def _brand_and_product_cjk(
     ("イタリア製の", "来自意大利的") is never the brand. The rest is read by
     :func:`_owner_or_latin_name`.
     """
-    brand, product, text = ("", "", text) if known else labelled_fields(text)
+    brand, label_product, text = ("", "", text) if known else labelled_fields(text)
+    product = label_product
     text = ORIGIN_RE.sub(lambda m: " " * len(m[0]), text)
     if brand:
         known = (brand, "")
+    named = next(  # "デスクランプ「Luna」", "リュック「Tabi 25」": the product's own name
+        (
+            n
+            for n in _CJK_NAME_RE.finditer(text)
+            if any(e == n.start() for _, e, _ in kinds_in(text[: n.start()]))
+        ),
+        None,
+    )
+    if named:
+        text = text[: named.start()] + " " * len(named[0]) + text[named.end() :]
     found_brand, found_product = _owner_or_latin_name(text, language, known)
     brand = brand or found_brand
     if not product or found_product not in ("product", brand) and product in found_product:
@@ -489,11 +503,20 @@ def _brand_and_product_cjk(
     if product in ("product", brand) and (sold := _SOLD_RE.search(text)):
         product = _noun_phrase(sold["p"], language) or sold["p"]  # "卖手工香皂"
     model = _model_after_noun(text, language)
-    if model and model[0] not in product and model[1] > text.find(product) >= 0:
-        product = f"{product} {model[0]}"  # "電動アシスト自転車 E-Bike 5"
+    if (
+        model
+        and model[0] not in (product, brand)
+        and (has_digit(model[0]) or brand)
+        and model[1] > text.find(product) >= 0
+    ):
+        product = f"{product} {model[0]}"  # "電動アシスト自転車 E-Bike 5", "冲锋衣 Trail Pro"
+    if named and not label_product:
+        product = named["n"].strip()
     return brand[:80], product[:80]
 
 
+#: Latin ad words in Chinese and Japanese briefs ("CM", "PR"): never a brand.
+_LATIN_AD_WORDS = frozenset(LEXICON["cjk"]["latin_ad"].split())
 #: What a brief sells, after a verb of selling ("卖手工香皂", "販売する…"): the product when
 #: nothing else names one (``data/lexicon.toml`` ``[cjk] product_verb``).
 _SOLD_RE = re.compile(
@@ -525,9 +548,10 @@ def _owner_or_latin_name(
     brand, model = (known[0], []) if known else ("", [])
     after = _model_after_noun(text, language)
     for m in _LATIN_RUN.finditer(KNOWN_BRAND_RE.sub(" ", text) if known else text):
-        toks = phrase_tokens(m[0])
+        toks = [t for t in phrase_tokens(m[0]) if t not in _LATIN_AD_WORDS]  # "CM", "PR"
         if not toks or all(has_digit(t) for t in toks) or after and m.start() == after[1]:
-            continue  # "M2 耳机", "降噪耳机 M5": a model, not a brand
+            if not (after and m.start() == after[1] and not has_digit(after[0])):
+                continue  # "M2 耳机", "降噪耳机 M5": a model, not a brand
         names, rest = _split_name(toks, False, "en")
         if known:
             model = [t for t in toks if has_digit(t)]
