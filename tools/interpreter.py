@@ -560,7 +560,10 @@ def _beat_type(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 def _beat_content(m: re.Match[str], ctx: Context) -> list[_Item]:
     """At plan, the beat's description; later, a new storyboard image with that prompt."""
-    beat, prompt = _ref(m["b"], ctx, "beat"), _prompt(m["p"])
+    # "make beat 3 look like a sunset", "beat 2 warmer look" (German "wärmer aussehen"): the
+    # verb of appearance is not part of what the beat shows
+    said = re.sub(r"^(?:looks?|seems?|feels?)(?: like)? |(?<=\w) (?:looks?|seems?)$", "", m["p"])
+    beat, prompt = _ref(m["b"], ctx, "beat"), _prompt(said)
     if re.fullmatch(
         r"(?:a (?:bit|little) |much )?(?:shorter|longer)|(?:twice|half|double|"
         r"triple|\w+ times) as (?:long|short)",

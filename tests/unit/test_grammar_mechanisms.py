@@ -167,3 +167,66 @@ def test_every_versioned_model_of_the_registry_is_read_after_nochmal() -> None:
         assert _calls(f"Clip 2 nochmal mit {typed}", "chunks") == [
             ("regenerate_chunk", {"chunk": 2, "model": name})
         ], typed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cut the music",
+        "ditch the soundtrack",
+        "get rid of the music",
+        "take the music out",
+        "scrap the music",
+        "sin música",
+        "ohne Musik",
+        "sans musique",
+        "coupe la musique",
+        "wirf die Musik raus",
+    ],
+)
+def test_a_verb_of_removal_on_the_music_mutes_it(text: str) -> None:
+    assert _calls(text, "refine") == [("set_music_volume", {"gain_db": -60.0})]
+
+
+@pytest.mark.parametrize(
+    ("text", "gain_db"),
+    [("cut the music down a bit", -3.0), ("drop the music level", -3.0),
+     ("cut the music by 4 dB", -4.0)],
+)  # fmt: skip
+def test_a_verb_of_removal_with_a_degree_only_lowers(text: str, gain_db: float) -> None:
+    assert _calls(text, "refine") == [("set_music_volume", {"gain_db": gain_db})]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Beat 3 sollte wie ein Wald im Nebel aussehen",
+            [("regenerate_beat", {"beat": 3, "prompt": "ein Wald im Nebel"})],
+        ),
+        (
+            "Szene 2 soll nach Schnee aussehen und die Musik leiser",
+            [("regenerate_beat", {"beat": 2, "prompt": "Schnee"}),
+             ("set_music_volume", {"gain_db": -3.0})],
+        ),
+        (
+            "lass Beat 4 kühler aussehen und Beat 6 wärmer",
+            [("regenerate_beat", {"beat": 4, "prompt": "kühler"}),
+             ("regenerate_beat", {"beat": 6, "prompt": "wärmer"})],
+        ),
+        (
+            "wirf Beat 5 weg und mach die Musik lauter",
+            [*_spec({"op": "remove_beat", "beat": 5}), ("set_music_volume", {"gain_db": 3.0})],
+        ),
+        (
+            "fais que la scène 4 ressemble à une forêt",
+            [("regenerate_beat", {"beat": 4, "prompt": "une forêt"})],
+        ),
+        ("make beat 7 look like a desert",
+         [("regenerate_beat", {"beat": 7, "prompt": "a desert"})]),
+    ],
+)  # fmt: skip
+def test_each_clause_keeps_its_own_verb_split_or_at_the_end(
+    text: str, expected: list[tuple[str, dict[str, Any]]]
+) -> None:
+    assert _calls(text, "storyboard") == expected
