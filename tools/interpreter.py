@@ -41,10 +41,11 @@ prompt, a title, on-screen text) travel on, as values. Choices made here:
 * Relative colour words ("warmer colours") are ``adjust_palette``; named colours are a palette.
   Other comparatives set the base value a style field takes ("a punchier mood" -> "punchy",
   "smoother camera" -> "smooth"), by spelling rules (:func:`tools.grammar.base_of`).
-* The music's gain in dB (``set_music_volume``, the gain itself): "at/to N dB" or a signed
-  number alone is the level; a direction word with a number ("pull back by 5 dB", "nudge up
-  2 dB") is a step from the neutral 0 dB mix, since the current gain is not known here; "off",
-  "mute", "no music" are the floor (:data:`MUTE_DB`). For music, "softer/suave/doux/sanft"
+* The music's gain in dB: "at/to N dB" or a signed number alone is the level
+  (``set_music_volume``); a direction word, with a number or without ("pull back by 5 dB",
+  "nudge up 2 dB", "louder") is a step from the branch's current gain (``change_music_level``,
+  made absolute by :func:`agent.editing.resolve_steps`); "off", "mute", "no music", a verb of
+  removal ("cut the music") are the floor (:data:`MUTE_DB`). For music, "softer/suave/doux/sanft"
   is a gentler mood; only loud/quiet words (or a number) change its level.
 * The voiceover and captions (issue 13) are their own tools at any pause: ``set_voiceover``
   for a beat's line, ``set_voice`` (off, on, another or a named voice), ``set_captions``
@@ -835,6 +836,13 @@ def _tempo(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 
 def _volume(sign: int) -> Handler:
+    """The music's level: with ``sign`` 0 the gain itself, else a step from the current gain.
+
+    "music at -6 dB" is ``set_music_volume``; "louder by 3 dB", "3 dB quieter", "louder"
+    are ``change_music_level`` (the step, :data:`STEP_DB` or :data:`BIG_STEP_DB` when no
+    number is said), which the app turns into the gain it leads to from the branch's gain.
+    """
+
     def handler(m: re.Match[str], ctx: Context) -> list[_Item]:
         db, much = m.groupdict().get("db"), m.groupdict().get("much")
         if db:
@@ -842,6 +850,9 @@ def _volume(sign: int) -> Handler:
             gain = gain if sign == 0 else sign * abs(gain)
         else:
             gain = sign * (BIG_STEP_DB if much else STEP_DB)
+        if sign:
+            step = _within(gain, -24, 24, "A change of the music's level in dB")
+            return [_call("change_music_level", change_db=step)]
         return [_call("set_music_volume", gain_db=_within(gain, MUTE_DB, 12, "Music gain in dB"))]
 
     return handler
@@ -1924,7 +1935,10 @@ def _about_captions(result: list[_Item] | _Problem | None) -> bool:
 
 def _about_music(result: list[_Item] | _Problem | None) -> bool:
     return isinstance(result, list) and any(
-        (isinstance(it, ToolCall) and it.tool in ("regenerate_music", "set_music_volume"))
+        (
+            isinstance(it, ToolCall)
+            and it.tool in ("regenerate_music", "set_music_volume", "change_music_level")
+        )
         or (isinstance(it, _Op) and it.args.get("op") == "set_music")
         for it in result
     )
