@@ -78,7 +78,7 @@ OFF = frozenset("off remove removed hide disable disabled drop kill mute muted d
                 "none rid".split())  # fmt: skip
 #: Verbs that take their object away ("cut the music", "ditch the soundtrack"); with a
 #: degree ("cut the music down", "drop it a bit", "by 3 dB") they only lower a level.
-REMOVE = OFF - {"off", "none", "hide", "disable", "disabled"} | frozenset(
+REMOVE = OFF - {"off", "none", "hide"} | frozenset(
     "ditch ditched scrap scrapped strip eliminate axe nix dump omit skip silence".split()
 )
 #: Verbs that take away with a particle ("take out the music", "leave the music out").
@@ -644,6 +644,8 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
             and s.has(*TOTAL)
             or s.has("no", "without")
             and not s.has(*GAIN_DOWN)
+            or s.has("don't", "dont", "not")
+            and s.has("want", "need")  # "I don't want music"
         )
         and not (s.has(*GAIN_UP) or s.beats or s.chunks or s.value or s.quoted)
     ):

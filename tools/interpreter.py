@@ -1332,9 +1332,8 @@ RULES: list[tuple[str | re.Pattern[str], Handler]] = [
     *_rule(_voice_kind, r"voiceover kind (?P<k>[\w']+)"),
     *_rule(_captions, r"captions (?P<x>off|soft|burn|bigger|smaller)"),
     *_rule(_level_step, r"music against the voice by (?P<db>[+-]\d+(?:\.\d+)?) db"),
-    *_rule(_calls(_call("set_music_volume", gain_db=MUTE_DB)),
-           r"mute %MUSIC%|(?:remove|kill|drop|cut|turn off|disable|silence|lose) %MUSIC%",
-           r"no %MUSIC%|%MUSIC% off|without (?:any )?%MUSIC%"),
+    # the grammar reads removal ("cut the music", "no music", "ohne Musik") as this command
+    *_rule(_calls(_call("set_music_volume", gain_db=MUTE_DB)), r"mute %MUSIC%"),
     *_rule(_volume(0),
            r"%MUSIC%(?: volume| level| gain)?(?: should| needs to| must| can)? (?:be|sit|stay|go|"
            r"come in) (?:at |to |down to |around )?(?P<db>%DB%)",
