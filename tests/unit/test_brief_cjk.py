@@ -130,6 +130,18 @@ ORIGINS = [
         "Botas de couro",
     ),
     ("the Pulse 3 watch from Vanta, 20 seconds", "Vanta", "Pulse 3 watch"),
+    # a product's own name with "di/de" before the maker's ("Fior di Latte di Gelateria …")
+    (
+        "Spot per il gelato Fior di Latte di Gelateria Stella",
+        "Gelateria Stella",
+        "gelato Fior di Latte",
+    ),
+    (
+        "Vídeo para o sabonete Flor de Laranjeira da Casa Alentejo",
+        "Casa Alentejo",
+        "sabonete Flor de Laranjeira",
+    ),
+    ("Anuncio para las gafas Brisa de Óptica del Sur, 59 €", "Óptica del Sur", "gafas Brisa"),
 ]
 
 

@@ -230,7 +230,8 @@ _BY_LEAD = (
 )
 #: A lower-case "of" inside a name, before a capitalised word ("Óptica del Sur", "Casa da
 #: Serra", "Haus von Eden").
-_LINK = r"(?:(?:de|del|della|di|da|do|dos|das|du|des|von|van|der|den)\s+(?=[A-ZÀ-ÖØ-Þ]))?"
+_LINK_WORD = r"(?:de|del|della|di|da|do|dos|das|du|des|von|van|der|den)"
+_LINK = rf"(?:{_LINK_WORD}\s+(?=[A-ZÀ-ÖØ-Þ]))?"
 _BY_BRAND_RE = re.compile(
     rf"(?:{_BY_LEAD}|(?:品牌|ブランド)[:：]?\s*)"
     rf"(?P<b>[A-Z0-9][\w'’.-]*(?:\s+(?:&|\+|{_LINK}[A-ZÀ-ÖØ-Þ0-9][\w'’.-]*))*)"
@@ -273,9 +274,18 @@ def _brand_after_noun(text: str, language: str) -> tuple[str, int, int] | None:
         run = re.split(r"[.!?]\s", m["b"])[0]
         if fold(run.split()[-1].rstrip(".")) not in _COMPANY:
             run = run.rstrip(".")
+        start, run_at = m.start(), m.start("b")
+        named = re.search(r"[A-ZÀ-ÖØ-Þ][\w'’.-]*\s+$", text[: m.start()])
+        links = list(re.finditer(rf"\s{_LINK_WORD}\s+(?=[A-ZÀ-ÖØ-Þ])", run))
+        if not m["lead"] and named and links and len(run[links[-1].end() :].split()) >= 2:
+            # "gelato Fior di Latte di Gelateria Stella": the product's own name has a "di"
+            # too; the maker's name follows the last one ("Óptica del Sur" stays whole)
+            start = run_at + links[-1].start() + 1
+            run_at += links[-1].end()
+            run = run[links[-1].end() :]
         brand = " ".join(phrase_tokens(run)[:6]).rstrip(" &+")  # "Vuelo Sur": a capital "Sur"
         if brand and not all(has_digit(t) for t in brand.split()):
-            return brand[:80], m.start(), m.start("b") + len(run)
+            return brand[:80], start, run_at + len(run)
     return None
 
 
