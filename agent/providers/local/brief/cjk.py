@@ -18,7 +18,8 @@ from agent.providers.local.brief.lexicon import LEXICON
 #: Characters that never belong inside a product's noun: particles, measure words, "for",
 #: "this", "and", quotes, punctuation and spaces.
 BREAK = frozenset(
-    "的个款只为给給帮替做一这那了和与及之是叫卖のをはがにでともや、，。「」『』“”：:;,.!?！？ \t"
+    "的个款只为给給帮替做一这那了和与及之是叫卖则条支段部"
+    "のをはがにでともや、，。「」『』“”：:;,.!?！？ \t"
 )
 _PHRASE_END = sorted(LEXICON["cjk"]["phrase_end"].split(), key=len, reverse=True)
 #: Words that end a company's name (``[cjk] company_end``), longest first.
@@ -149,7 +150,7 @@ _VALUE_END = rf"(?=$|[\s，。、；;,.!?！？()（）的の「『]|{'|'.join(m
 _COPULA = rf"\s*(?:[:：]\s*|(?:{_words('copula')})\s*)"
 _LABEL_VALUE = {
     field: re.compile(
-        rf"(?:{_words(key)})(?:(?P<c>{_COPULA})?(?P<q>{_QUOTE})|(?P<c2>{_COPULA})?(?P<v>{_BARE}){_VALUE_END})"
+        rf"(?<!新)(?:{_words(key)})(?:(?P<c>{_COPULA})?(?P<q>{_QUOTE})|(?P<c2>{_COPULA})?(?P<v>{_BARE}){_VALUE_END})"
     )
     for field, key in (("brand", "brand_label"), ("product", "product_label"))
 }
@@ -162,6 +163,11 @@ _NAME_LABEL = re.compile(
 )
 #: A shop's quoted name: "我的面包店「麦香坊」", "カフェ『こもれび』".
 _SHOP_NAME = re.compile(rf"(?:{_words('shop_end')})(?P<q>{_QUOTE})")
+#: A maker's name before a verb of making or giving: "暖阳推出的", "ルミエールが贈る".
+_MAKER_VERB = re.compile(
+    rf"(?:^|(?<=[{_BREAK_CLASS}]))(?:{_words('name_lead')})?"
+    rf"(?P<v>[^{_BREAK_CLASS}]{{2,12}}?)(?:{_words('maker_verb')})"
+)
 #: A company's name before "from": "アオイ化粧品から新しい日焼け止め".
 _MAKER_FROM = re.compile(
     rf"(?:^|(?<=[\s，。、；;,:：]))(?P<v>[^\s，。、；;,.!?！？「」『』“”：:的の]{{2,12}}?)(?:{_words('from_after')})"
@@ -209,6 +215,7 @@ def labelled_fields(text: str) -> tuple[str, str, str]:
     if not found["brand"]:
         for m in (
             *_SHOP_NAME.finditer(text),
+            *_MAKER_VERB.finditer(text),
             *_NAME_LABEL.finditer(text),
             *_MAKER_FROM.finditer(text),
         ):

@@ -188,8 +188,10 @@ def _tagline(text: str) -> tuple[str, str]:
             "の",
         ):
             continue  # a name that owns or is owned ("「ミナト」の腕時計"), not a tagline
-        if any(e == q.start() for _, e, _ in kinds_in(text[: q.start()])) and is_cjk(line):
-            continue  # a product word's own name ("耳机「律动 S3」")
+        if any(e == q.start() for _, e, _ in kinds_in(text[: q.start()])) and (
+            is_cjk(line) or re.match(r"\s*[のをがはでにと]", text[q.end() :])
+        ):
+            continue  # a product word's own name ("耳机「律动 S3」", "ヘッドホン「SORA ONE」を")
         if quote_names_maker(text, q.start(), q.end()):
             continue  # a shop's or brand's name ("面包店「麦香坊」")
         if len(line.split()) >= 2 or is_cjk(line) and len(line) >= 3:

@@ -522,6 +522,8 @@ def _brand_and_product_cjk(
         product = f"{product} {model[0]}"  # "電動アシスト自転車 E-Bike 5", "冲锋衣 Trail Pro"
     if named and not label_product:
         product = named["n"].strip()
+    if (lead := MODIFIER_RE.match(product)) and lead.end() < len(product):
+        product = product[lead.end() :]  # "全新电热毯": "brand-new" describes the blanket
     return brand[:80], product[:80]
 
 
