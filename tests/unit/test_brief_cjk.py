@@ -156,3 +156,17 @@ def test_brand_and_product_in_cjk_and_a_place_of_origin_is_not_the_brand(
 ) -> None:
     brief = parse_brief(text)
     assert (brief.brand, brief.product) == (brand, product)
+
+
+@pytest.mark.parametrize(
+    ("text", "duration_s", "aspect"),
+    [
+        ("十五秒的咖啡广告，竖图", 15.0, "9:16"),
+        ("四十五秒的横版视频", 45.0, "16:9"),
+        ("一分钟的品牌片", 60.0, None),
+        ("十分好喝的奶茶广告，二十秒", 20.0, None),  # 十分: "very", not ten minutes
+    ],
+)
+def test_lengths_in_chinese_numerals(text: str, duration_s: float, aspect: str | None) -> None:
+    brief = parse_brief(text)
+    assert (brief.duration_s, brief.aspect) == (duration_s, aspect)
