@@ -1776,7 +1776,7 @@ _REF_START = _compile(
     rf"(?:{_BEAT}|{_CHUNK}|(?:the )?{_ORD} ones?\b|"
     rf"(?:the )?{_ORD}(?=$| (?:with|using|via|on|as|in|to|a|an)\b)|"
     rf"%MODEL%\b|(?:the )?(?:product|brand|title|"
-    r"music|soundtrack|palette|colou?rs|lighting|camera|mood)\b)"
+    r"music|soundtrack|palette|colou?rs|lighting|camera|mood|video|ad|spot|film|commercial)\b)"
 )
 _BARE = _compile(
     r"(?:(?:but|and|a bit|a little|a lot|much|more|even|slightly|way|somewhat),? )*"
@@ -1956,7 +1956,8 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
         clause = pieces[i][1]
         result, used = _parse(clause, ctx), i
         prev_ok = bool(done) and isinstance(done[-1][1], list)
-        if result is None and prev_ok:
+        asked_back = bool(done) and isinstance(done[-1][1], _Vague)  # "make beat 2 shorter"
+        if result is None and (prev_ok or asked_back):
             for candidate in _elliptic(done[-1][0], clause):
                 if (r := _parse(candidate, ctx)) is not None:
                     result = r

@@ -247,3 +247,21 @@ def test_each_clause_keeps_its_own_verb_split_or_at_the_end(
     text: str, expected: list[tuple[str, dict[str, Any]]]
 ) -> None:
     assert _calls(text, "storyboard") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("make beat 3 longer and beat 6 shorter", ["beat 3", "beat 6"]),
+        ("mach Beat 2 kürzer und Beat 5 länger", ["beat 2", "beat 5"]),
+        ("rends la musique plus douce et la vidéo plus courte", ["How long should it be"]),
+    ],
+)
+def test_a_second_clause_borrows_the_verb_of_a_first_that_asks_back(
+    text: str, asks: list[str]
+) -> None:
+    ctx = Context(phase="plan", beats=9, chunks=0, beat_types=TYPES)
+    result = interpret(text, ctx)
+    assert result.calls == [] and result.reply is not None
+    assert all(a in result.reply for a in asks), result.reply
+    assert "description" not in result.reply
