@@ -146,6 +146,7 @@ FRENCH: dict[str, str] = {
     "battements par minute": "beats per minute",
     "demande": "ask", "demandes": "ask", "plus rien": "anymore", "plus jamais": "anymore",
     # a scene after "comme", a standing instruction, steps, "too", a length as a question
+    "pas de": "no", "pas d'": "no ", "le son": "the sound", "du son": "of the sound",
     "ressemble a": "look like", "ressemblent a": "look like", "ressemble": "look like",
     "ressembler a": "look like", "fais que": "make", "faites que": "make",
     "comme": "as", "a partir de maintenant": "from now on", "des maintenant": "from now on",

@@ -199,6 +199,8 @@ def test_every_versioned_model_of_the_registry_is_read_after_nochmal() -> None:
         "wirf die Musik raus",
         "disable the soundtrack",
         "I don't want any music",
+        "pas de musique",
+        "coupe le son de la musique",
     ],
 )
 def test_a_verb_of_removal_on_the_music_mutes_it(text: str) -> None:
