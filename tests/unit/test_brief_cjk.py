@@ -149,6 +149,12 @@ ORIGINS = [
         "sabonete Flor de Laranjeira",
     ),
     ("Anuncio para las gafas Brisa de Óptica del Sur, 59 €", "Óptica del Sur", "gafas Brisa"),
+    # Title Case with no name in it: nationalities, materials, seasons and places
+    ("Italian Leather Shoes ad, 15 seconds", "", "Italian Leather Shoes"),
+    ("A 20 second ad for Winter Boots", "", "Winter Boots"),
+    ("An ad for Tuscany Olive Oil, 15s", "", "Tuscany Olive Oil"),
+    ("Japanese Green Tea from Uji, calm", "", "Japanese Green Tea"),
+    ("A vertical ad for Nordic Wool sweaters", "Nordic Wool", "sweaters"),
 ]
 
 

@@ -129,10 +129,22 @@ def _is_name(tok: str) -> bool:
     return tok[:1].isupper() or has_digit(tok) or tok in ("&", "+")
 
 
+_ORIGIN_LEXICON = LEXICON["origin"]
 #: Words that say what a product is made of or like (``data/lexicon.toml`` ``[common]``).
 _COMMON = frozenset(fold(w) for w in LEXICON["common"]["words"].split()) | frozenset(
     w for _, names in LEXICON["colours"].values() for w in fold(names).split()
 )
+
+
+_PLACES = frozenset(fold(w) for w in _ORIGIN_LEXICON["places"].split())
+
+
+def _only_common(run: list[str]) -> bool:
+    """Whether a run of capitalised words holds no name: only common words and places."""
+    words = [fold(t) for t in run]
+    return "_".join(words) in _PLACES or all(
+        _is_common(t) or w in _PLACES for t, w in zip(run, words, strict=True)
+    )
 
 
 def _is_common(tok: str) -> bool:
@@ -180,6 +192,8 @@ def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[st
     run, rest = toks[:lead], toks[lead:]
     if run and all(t.isdigit() for t in run):
         return [], toks
+    if run and rest and _only_common(run):
+        return [], toks  # "Italian Leather Shoes", "New York cheesecake": Title Case, no name
     if run:
         single_word = len(run) == 1 and run[0].istitle() and not has_digit(run[0])
         if (
