@@ -1889,7 +1889,7 @@ _CAMERA_SPLIT = re.compile(r"\b(pan|tilt|zoom|push|pull|dolly|move)(?: the)? cam
                            r"(left|right|up|down|in|out|back)\b", re.I)  # fmt: skip
 _ADD_WHERE_FIRST = _compile(
     r"^(add|insert|append|put in) ((?:at|to) the (?:start|beginning|end|front)|(?:after|before) "
-    r"%BEAT%) ((?:an? |another |a new |one more )?%TYPE%.*)$"
+    r"%BEAT%) ((?:an? |another |a new |one more )?(?:%TYPE%|(?:beat|scene|shot)\b).*)$"
 )
 _PLEASE_AFTER_TARGET = _compile(r"(%MUSIC%|%BEAT%|%CHUNK%) please\b")
 _REGEN_START = _compile(r"%REGEN%\b")

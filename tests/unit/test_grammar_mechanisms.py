@@ -267,3 +267,12 @@ def test_a_second_clause_borrows_the_verb_of_a_first_that_asks_back(
     assert result.calls == [] and result.reply is not None
     assert all(a in result.reply for a in asks), result.reply
     assert "description" not in result.reply
+
+
+def test_a_place_said_before_a_new_beat_of_no_type_asks_for_the_type() -> None:
+    for text in ("add after beat 2 a beat", "füge nach Beat 2 eine Szene hinzu"):
+        result = interpret(text, Context(phase="plan", beats=9, chunks=0, beat_types=TYPES))
+        assert result.calls == [] and (result.reply or "").startswith("What type of beat?")
+    assert _calls("füge nach Beat 2 eine Angebotsszene hinzu", "plan") == _spec(
+        {"op": "add_beat", "type": "offer", "position": 3}
+    )
