@@ -23,7 +23,7 @@ from agent import branches, db
 from agent.branches import Branch
 from agent.db import DB_GONE_ERRORS
 from agent.deps import Deps, open_deps
-from agent.editing import Edit, seed_values
+from agent.editing import Edit, resolve_steps, seed_values
 from agent.errors import (
     BranchBusy,
     NotFound,
@@ -420,6 +420,7 @@ class Studio:
                     f"{e.kind} is allowed from the {e.phase} pause on; branch {branch} is"
                     f" paused at {at} (continue to get there)"
                 )
+        edits = resolve_steps(edits, snapshot.values)  # "louder by 3 dB": from now
         asked, edits = edits, await effects.refuse_no_ops(self.deps, dict(snapshot.values), edits)
         phase = min((e.phase for e in edits), key=PHASES.index)
         base = snapshot

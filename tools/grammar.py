@@ -76,6 +76,16 @@ NEGATION = frozenset("don't dont not no without never stop quit skip".split())
 #: Words that turn something off or take it away ("captions off", "drop the narration").
 OFF = frozenset("off remove removed hide disable disabled drop kill mute muted delete lose cut "
                 "none rid".split())  # fmt: skip
+#: Verbs that take their object away ("cut the music", "ditch the soundtrack"); with a
+#: degree ("cut the music down", "drop it a bit", "by 3 dB") they only lower a level.
+REMOVE = OFF - {"off", "none", "hide"} | frozenset(
+    "ditch ditched scrap scrapped strip eliminate axe nix dump omit skip silence".split()
+)
+#: Verbs that take away with a particle ("take out the music", "leave the music out").
+REMOVE_PHRASAL = frozenset("take leave pull strip cut get".split())
+AWAY = frozenset({"out", "away"})
+#: Degree words: a removal verb with one of them only lowers ("cut the music a bit").
+DEGREE = frozenset("bit little slightly touch tad somewhat notch".split())
 #: Words that turn something (back) on.
 ON = frozenset("on back enable enabled restore".split())
 #: Words that ask for another one of something ("a different voice").
@@ -431,6 +441,9 @@ def _known(word: str) -> bool:
         COVERED,
         LOUD,
         QUIET,
+        REMOVE,
+        AWAY,
+        DEGREE,
         _OTHER_KNOWN,
     )
     return any(word in c for c in classes)
@@ -552,8 +565,7 @@ def _gain(s: Slots) -> str:
 
     "at -15 dB", "to -8 dB", "music -10 dB" (a sign, no direction) name the gain itself; a
     direction word ("pull back", "nudge up", "drop", "louder") makes the number a step of that
-    sign ("by 5 dB"). The step is the gain it gives from the neutral 0 dB mix, which is what
-    ``set_music_volume`` sets (the interpreter does not see the current gain).
+    sign ("by 5 dB"): a step from the branch's current gain (``change_music_level``).
     """
     directions = [w for w in s.words if w in GAIN_UP or w in GAIN_DOWN]
     if s.db_absolute or not directions or s.db is None:
@@ -618,19 +630,26 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
     if (s.db is not None and attrs and set(attrs) <= {"music", "level"}
             and not {w.lower() for w in s.value} - {"softer"}):  # fmt: skip
         return [_gain(s)]
+    removal = s.has(*REMOVE) or s.has(*REMOVE_PHRASAL) and s.has(*AWAY)
+    degree = s.has(*(GAIN_UP | GAIN_DOWN) - REMOVE, *DEGREE) or "level" in attrs
     if (
         "music" in attrs
         and set(attrs) <= {"music", "level"}
         and (
-            s.has(*SILENCE)
+            removal
+            and not degree
+            and s.db is None
+            or s.has(*SILENCE)
             or s.has(*OFF)
             and s.has(*TOTAL)
             or s.has("no", "without")
             and not s.has(*GAIN_DOWN)
+            or s.has("don't", "dont", "not")
+            and s.has("want", "need")  # "I don't want music"
         )
         and not (s.has(*GAIN_UP) or s.beats or s.chunks or s.value or s.quoted)
     ):
-        return ["mute the music"]  # "turn the music completely off"
+        return ["mute the music"]  # "turn the music completely off", "cut the music"
     if s.bpm is not None and not s.value and attrs and set(attrs) <= {"music", "tempo"}:
         return [f"music at {s.bpm} bpm"]
     relative = bool(

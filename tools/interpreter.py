@@ -41,10 +41,11 @@ prompt, a title, on-screen text) travel on, as values. Choices made here:
 * Relative colour words ("warmer colours") are ``adjust_palette``; named colours are a palette.
   Other comparatives set the base value a style field takes ("a punchier mood" -> "punchy",
   "smoother camera" -> "smooth"), by spelling rules (:func:`tools.grammar.base_of`).
-* The music's gain in dB (``set_music_volume``, the gain itself): "at/to N dB" or a signed
-  number alone is the level; a direction word with a number ("pull back by 5 dB", "nudge up
-  2 dB") is a step from the neutral 0 dB mix, since the current gain is not known here; "off",
-  "mute", "no music" are the floor (:data:`MUTE_DB`). For music, "softer/suave/doux/sanft"
+* The music's gain in dB: "at/to N dB" or a signed number alone is the level
+  (``set_music_volume``); a direction word, with a number or without ("pull back by 5 dB",
+  "nudge up 2 dB", "louder") is a step from the branch's current gain (``change_music_level``,
+  made absolute by :func:`agent.editing.resolve_steps`); "off", "mute", "no music", a verb of
+  removal ("cut the music") are the floor (:data:`MUTE_DB`). For music, "softer/suave/doux/sanft"
   is a gentler mood; only loud/quiet words (or a number) change its level.
 * The voiceover and captions (issue 13) are their own tools at any pause: ``set_voiceover``
   for a beat's line, ``set_voice`` (off, on, another or a named voice), ``set_captions``
@@ -560,7 +561,10 @@ def _beat_type(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 def _beat_content(m: re.Match[str], ctx: Context) -> list[_Item]:
     """At plan, the beat's description; later, a new storyboard image with that prompt."""
-    beat, prompt = _ref(m["b"], ctx, "beat"), _prompt(m["p"])
+    # "make beat 3 look like a sunset", "beat 2 warmer look" (German "wärmer aussehen"): the
+    # verb of appearance is not part of what the beat shows
+    said = re.sub(r"^(?:looks?|seems?|feels?)(?: like)? |(?<=\w) (?:looks?|seems?)$", "", m["p"])
+    beat, prompt = _ref(m["b"], ctx, "beat"), _prompt(said)
     if re.fullmatch(
         r"(?:a (?:bit|little) |much )?(?:shorter|longer)|(?:twice|half|double|"
         r"triple|\w+ times) as (?:long|short)",
@@ -832,6 +836,13 @@ def _tempo(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 
 def _volume(sign: int) -> Handler:
+    """The music's level: with ``sign`` 0 the gain itself, else a step from the current gain.
+
+    "music at -6 dB" is ``set_music_volume``; "louder by 3 dB", "3 dB quieter", "louder"
+    are ``change_music_level`` (the step, :data:`STEP_DB` or :data:`BIG_STEP_DB` when no
+    number is said), which the app turns into the gain it leads to from the branch's gain.
+    """
+
     def handler(m: re.Match[str], ctx: Context) -> list[_Item]:
         db, much = m.groupdict().get("db"), m.groupdict().get("much")
         if db:
@@ -839,6 +850,9 @@ def _volume(sign: int) -> Handler:
             gain = gain if sign == 0 else sign * abs(gain)
         else:
             gain = sign * (BIG_STEP_DB if much else STEP_DB)
+        if sign:
+            step = _within(gain, -24, 24, "A change of the music's level in dB")
+            return [_call("change_music_level", change_db=step)]
         return [_call("set_music_volume", gain_db=_within(gain, MUTE_DB, 12, "Music gain in dB"))]
 
     return handler
@@ -1318,9 +1332,8 @@ RULES: list[tuple[str | re.Pattern[str], Handler]] = [
     *_rule(_voice_kind, r"voiceover kind (?P<k>[\w']+)"),
     *_rule(_captions, r"captions (?P<x>off|soft|burn|bigger|smaller)"),
     *_rule(_level_step, r"music against the voice by (?P<db>[+-]\d+(?:\.\d+)?) db"),
-    *_rule(_calls(_call("set_music_volume", gain_db=MUTE_DB)),
-           r"mute %MUSIC%|(?:remove|kill|drop|cut|turn off|disable|silence|lose) %MUSIC%",
-           r"no %MUSIC%|%MUSIC% off|without (?:any )?%MUSIC%"),
+    # the grammar reads removal ("cut the music", "no music", "ohne Musik") as this command
+    *_rule(_calls(_call("set_music_volume", gain_db=MUTE_DB)), r"mute %MUSIC%"),
     *_rule(_volume(0),
            r"%MUSIC%(?: volume| level| gain)?(?: should| needs to| must| can)? (?:be|sit|stay|go|"
            r"come in) (?:at |to |down to |around )?(?P<db>%DB%)",
@@ -1763,7 +1776,7 @@ _REF_START = _compile(
     rf"(?:{_BEAT}|{_CHUNK}|(?:the )?{_ORD} ones?\b|"
     rf"(?:the )?{_ORD}(?=$| (?:with|using|via|on|as|in|to|a|an)\b)|"
     rf"%MODEL%\b|(?:the )?(?:product|brand|title|"
-    r"music|soundtrack|palette|colou?rs|lighting|camera|mood)\b)"
+    r"music|soundtrack|palette|colou?rs|lighting|camera|mood|video|ad|spot|film|commercial)\b)"
 )
 _BARE = _compile(
     r"(?:(?:but|and|a bit|a little|a lot|much|more|even|slightly|way|somewhat),? )*"
@@ -1876,7 +1889,7 @@ _CAMERA_SPLIT = re.compile(r"\b(pan|tilt|zoom|push|pull|dolly|move)(?: the)? cam
                            r"(left|right|up|down|in|out|back)\b", re.I)  # fmt: skip
 _ADD_WHERE_FIRST = _compile(
     r"^(add|insert|append|put in) ((?:at|to) the (?:start|beginning|end|front)|(?:after|before) "
-    r"%BEAT%) ((?:an? |another |a new |one more )?%TYPE%.*)$"
+    r"%BEAT%) ((?:an? |another |a new |one more )?(?:%TYPE%|(?:beat|scene|shot)\b).*)$"
 )
 _PLEASE_AFTER_TARGET = _compile(r"(%MUSIC%|%BEAT%|%CHUNK%) please\b")
 _REGEN_START = _compile(r"%REGEN%\b")
@@ -1921,7 +1934,10 @@ def _about_captions(result: list[_Item] | _Problem | None) -> bool:
 
 def _about_music(result: list[_Item] | _Problem | None) -> bool:
     return isinstance(result, list) and any(
-        (isinstance(it, ToolCall) and it.tool in ("regenerate_music", "set_music_volume"))
+        (
+            isinstance(it, ToolCall)
+            and it.tool in ("regenerate_music", "set_music_volume", "change_music_level")
+        )
         or (isinstance(it, _Op) and it.args.get("op") == "set_music")
         for it in result
     )
@@ -1940,7 +1956,8 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
         clause = pieces[i][1]
         result, used = _parse(clause, ctx), i
         prev_ok = bool(done) and isinstance(done[-1][1], list)
-        if result is None and prev_ok:
+        asked_back = bool(done) and isinstance(done[-1][1], _Vague)  # "make beat 2 shorter"
+        if result is None and (prev_ok or asked_back):
             for candidate in _elliptic(done[-1][0], clause):
                 if (r := _parse(candidate, ctx)) is not None:
                     result = r

@@ -146,6 +146,9 @@ FRENCH: dict[str, str] = {
     "battements par minute": "beats per minute",
     "demande": "ask", "demandes": "ask", "plus rien": "anymore", "plus jamais": "anymore",
     # a scene after "comme", a standing instruction, steps, "too", a length as a question
+    "pas de": "no", "pas d'": "no ", "le son": "the sound", "du son": "of the sound",
+    "ressemble a": "look like", "ressemblent a": "look like", "ressemble": "look like",
+    "ressembler a": "look like", "fais que": "make", "faites que": "make",
     "comme": "as", "a partir de maintenant": "from now on", "des maintenant": "from now on",
     "dorenavant": "from now on", "a partir d'ici": "from now on", "etape": "step",
     "etapes": "steps", "phase": "phase", "phases": "phases", "aussi": "too",
@@ -213,6 +216,9 @@ GERMAN: dict[str, str] = {
     "bis zum ende": "to the end", "an den anfang": "to the start", "ans ende": "to the end",
     "an das ende": "to the end", "wir sind fertig": "we're done", "sind": "are", "wir": "we",
     "ich": "i", "automatisch": "automatically",
+    # how a beat should look: "Beat 3 soll wie ein Sonnenuntergang aussehen"
+    "aussehen": "look", "aussieht": "look", "ausschauen": "look", "wirken": "look",
+    "wie": "like",
     "wo": "where", "stehen": "are", "zwischen": "between", "lang": "long", "haben": "have",
     "hast": "have", "habe": "have", "ist": "is", "wird": "will", "werden": "be", "sollen": "should",
     "mochte": "want", "will": "want", "wollen": "want", "bekommen": "get", "kriegen": "get",
@@ -454,6 +460,9 @@ _VERB_END = {"make", "remove", "regenerate", "move", "add", "replace", "change",
              "use", "lower", "raise", "swap", "show", "set", "shorten", "extend", "last", "be",
              "continue", "leave", "go"}  # fmt: skip
 _MODALS = {"should", "want", "can", "could"}
+#: Verbs that end a German clause after a modal only ("Beat 3 soll wie X aussehen": "beat 3
+#: should look like X"); without a modal they stay where they are ("wärmer aussehen").
+_AFTER_MODAL = {"look"}
 #: Inflection endings tried, longest first, when a word is not in a lexicon as written
 #: ("ruhigere" -> "ruhiger", "escenas" -> "escena").
 _ENDINGS = ("es", "en", "em", "e", "s", "n", "r")
@@ -673,8 +682,20 @@ def canonical(source: str) -> Reading:
     return Reading(text, source, language, tuple((r, s) for r, s in segments))
 
 
+#: Particles that give any German verb their meaning at a clause's end: "schneide Beat 3
+#: raus", "wirf ... weg" take away; "füge ... hinzu", "pack ... dazu" add.
+PARTICLES = {**dict.fromkeys(("raus", "heraus", "hinaus", "weg", "fort"), "remove"),
+             **dict.fromkeys(("hinzu", "dazu", "rein", "hinein"), "add")}  # fmt: skip
+
+
 def _separable(words: list[str], lexicon: dict[str, str]) -> dict[str, str]:
-    """``lexicon`` with the message's split verbs read whole ("dreh ... auf" → "turn up")."""
+    """``lexicon`` with the message's split verbs read whole ("dreh ... auf" → "turn up").
+
+    A verb in :data:`SEPARABLE` reads with its particle; any other clause that starts with a
+    verb (a word the lexicon reads as a verb, or does not know) and ends on a particle of
+    :data:`PARTICLES` reads as that particle's verb. Each clause of the message ("und",
+    "dann", punctuation) keeps its own verb.
+    """
     clauses: list[list[str]] = [[]]
     for word in words:
         if word in {",", ".", ";", "!", "?", "und", "dann"}:
@@ -685,6 +706,12 @@ def _separable(words: list[str], lexicon: dict[str, str]) -> dict[str, str]:
         body = [w for w in clause if w not in ("bitte", "mal", "doch")]
         if len(body) >= 2 and (reading := SEPARABLE.get((body[0], body[-1]))):
             lexicon = {**lexicon, body[0]: reading, body[-1]: ""}
+        elif (
+            len(body) >= 3
+            and body[-1] in PARTICLES
+            and (lexicon.get(body[0]) in _VERB_END or body[0] not in lexicon)
+        ):
+            lexicon = {**lexicon, body[0]: PARTICLES[body[-1]], body[-1]: ""}
     return lexicon
 
 
@@ -729,12 +756,16 @@ def _tidy(segments: list[list[str]], verb_last: bool) -> list[list[str]]:
         body = [s for s in clause if s[0].strip()]
         end = [s for s in body if s[0] not in ("again", "please", ",", ";", ".", "!", "?",
                                                "and", "then")]  # fmt: skip
-        if verb_last and len(end) > 1 and end[-1][0] in _VERB_END:
+        modal_verb = any(s[0] in _MODALS for s in end) and end[-1][0] in _AFTER_MODAL
+        if verb_last and len(end) > 1 and (end[-1][0] in _VERB_END or modal_verb):
             verb = end[-1]
             at = clause.index(verb)
             rest = clause[:at] + clause[at + 1 :]
             modal = next((k for k, s in enumerate(rest) if s[0] in _MODALS), None)
             if modal is not None:  # "Szene 3 soll ... zeigen": "beat 3 should show ..."
+                after = [s for s in rest[modal + 1 :] if s[0].strip()][:1]
+                if verb[0] in _AFTER_MODAL and after and after[0][0] == "after":
+                    after[0][0] = "like"  # "nach Regen aussehen": look like rain
                 clause = [*rest[: modal + 1], [" ", ""], verb, *rest[modal + 1 :]]
             elif end[0][0] in _VERB_END:  # a split verb: "mach ... weiter" -> "continue ..."
                 first = clause.index(end[0])

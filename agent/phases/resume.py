@@ -35,6 +35,7 @@ from pydantic import ValidationError
 
 from agent.deps import Deps
 from agent.editing import (
+    ChangeMusicLevel,
     Edit,
     EditSpec,
     RegenerateBeat,
@@ -42,6 +43,7 @@ from agent.editing import (
     RegenerateMusic,
     RevisitPhase,
     SetMusicVolume,
+    resolve_steps,
     seed_values,
 )
 from agent.errors import ReelgraphError, UserError
@@ -186,6 +188,8 @@ def _edit(call: ToolCall, phase: Phase, allowed: tuple[str, ...], deps: Deps) ->
                 return RegenerateMusic(**args)
             case "set_music_volume":
                 return SetMusicVolume(**args)
+            case "change_music_level":
+                return ChangeMusicLevel(**args)
             case "revisit_phase":
                 if PHASES.index(args["phase"]) > PHASES.index(phase):
                     raise Unusable(f"the {args['phase']} pause is ahead; continue to get there")
@@ -263,7 +267,7 @@ async def _fork(
     go = [c.tool for c in calls if c.tool in ("continue_pipeline", "set_auto_continue")]
     if go:
         raise Unusable(f"{go[0]} is not an edit: fork first, then continue the new thread")
-    asked = [_edit(c, phase, allowed, deps) for c in calls]
+    asked = resolve_steps([_edit(c, phase, allowed, deps) for c in calls], state)
     edits = await _without_no_ops(asked, state, deps) if asked else []
     try:
         made = await fork(asked, edits)
@@ -316,7 +320,7 @@ async def _resolve(
             return {"auto_continue": True, "goto": None} if content else {"goto": None}
         calls = content if kind == "edit" else await _interpret(content, state, phase, deps)
         go = [c for c in calls if c.tool in ("continue_pipeline", "set_auto_continue")]
-        asked = [_edit(c, phase, allowed, deps) for c in calls if c not in go]
+        asked = resolve_steps([_edit(c, phase, allowed, deps) for c in calls if c not in go], state)
         if asked and go:
             raise Unusable("send the edit alone, then continue once you have seen its result")
         if asked:

@@ -105,23 +105,38 @@ def test_a_comparative_sets_the_base_value_of_its_style_field(
 @pytest.mark.parametrize(
     ("text", "gain_db"),
     [
-        ("ease the soundtrack back by 7 decibels", -7.0),  # a step down
         ("could the music sit around -18 dB?", -18.0),  # where it sits
         ("raise the track to -4 dB", -4.0),  # a place, whatever the verb
         ("score +1.5dB", 1.5),
         ("kill the music entirely", -60.0),
-        ("baja la música 5 decibelios", -5.0),
     ],
 )
 def test_the_music_gain_in_db_with_any_verb(text: str, gain_db: float) -> None:
     assert _calls(text, "refine") == [("set_music_volume", {"gain_db": gain_db})]
 
 
+@pytest.mark.parametrize(
+    ("text", "change_db"),
+    [
+        ("ease the soundtrack back by 7 decibels", -7.0),
+        ("baja la música 5 decibelios", -5.0),
+        ("the score up by 2 dB", 2.0),
+        ("a touch louder on the track", 3.0),
+    ],
+)
+def test_a_direction_makes_the_gain_a_step_from_the_current_one(
+    text: str, change_db: float
+) -> None:
+    assert _calls(text, "refine") == [("change_music_level", {"change_db": change_db})]
+
+
 def test_softer_music_is_a_gentler_mood_and_a_level_only_with_a_number() -> None:
     assert _calls("la música un poco más suave", "refine") == [
         ("regenerate_music", {"mood": "soft"})
     ]
-    assert _calls("the music 4 dB softer", "refine") == [("set_music_volume", {"gain_db": -4.0})]
+    assert _calls("the music 4 dB softer", "refine") == [
+        ("change_music_level", {"change_db": -4.0})
+    ]
 
 
 @pytest.mark.parametrize(
@@ -167,3 +182,97 @@ def test_every_versioned_model_of_the_registry_is_read_after_nochmal() -> None:
         assert _calls(f"Clip 2 nochmal mit {typed}", "chunks") == [
             ("regenerate_chunk", {"chunk": 2, "model": name})
         ], typed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cut the music",
+        "ditch the soundtrack",
+        "get rid of the music",
+        "take the music out",
+        "scrap the music",
+        "sin música",
+        "ohne Musik",
+        "sans musique",
+        "coupe la musique",
+        "wirf die Musik raus",
+        "disable the soundtrack",
+        "I don't want any music",
+        "pas de musique",
+        "coupe le son de la musique",
+    ],
+)
+def test_a_verb_of_removal_on_the_music_mutes_it(text: str) -> None:
+    assert _calls(text, "refine") == [("set_music_volume", {"gain_db": -60.0})]
+
+
+@pytest.mark.parametrize(
+    ("text", "gain_db"),
+    [("cut the music down a bit", -3.0), ("drop the music level", -3.0),
+     ("cut the music by 4 dB", -4.0)],
+)  # fmt: skip
+def test_a_verb_of_removal_with_a_degree_only_lowers(text: str, gain_db: float) -> None:
+    assert _calls(text, "refine") == [("change_music_level", {"change_db": gain_db})]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Beat 3 sollte wie ein Wald im Nebel aussehen",
+            [("regenerate_beat", {"beat": 3, "prompt": "ein Wald im Nebel"})],
+        ),
+        (
+            "Szene 2 soll nach Schnee aussehen und die Musik leiser",
+            [("regenerate_beat", {"beat": 2, "prompt": "Schnee"}),
+             ("change_music_level", {"change_db": -3.0})],
+        ),
+        (
+            "lass Beat 4 kühler aussehen und Beat 6 wärmer",
+            [("regenerate_beat", {"beat": 4, "prompt": "kühler"}),
+             ("regenerate_beat", {"beat": 6, "prompt": "wärmer"})],
+        ),
+        (
+            "wirf Beat 5 weg und mach die Musik lauter",
+            [*_spec({"op": "remove_beat", "beat": 5}), ("change_music_level", {"change_db": 3.0})],
+        ),
+        (
+            "fais que la scène 4 ressemble à une forêt",
+            [("regenerate_beat", {"beat": 4, "prompt": "une forêt"})],
+        ),
+        ("make beat 7 look like a desert",
+         [("regenerate_beat", {"beat": 7, "prompt": "a desert"})]),
+    ],
+)  # fmt: skip
+def test_each_clause_keeps_its_own_verb_split_or_at_the_end(
+    text: str, expected: list[tuple[str, dict[str, Any]]]
+) -> None:
+    assert _calls(text, "storyboard") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("make beat 3 longer and beat 6 shorter", ["beat 3", "beat 6"]),
+        ("mach Beat 2 kürzer und Beat 5 länger", ["beat 2", "beat 5"]),
+        ("rends la musique plus douce et la vidéo plus courte", ["How long should it be"]),
+    ],
+)
+def test_a_second_clause_borrows_the_verb_of_a_first_that_asks_back(
+    text: str, asks: list[str]
+) -> None:
+    ctx = Context(phase="plan", beats=9, chunks=0, beat_types=TYPES)
+    result = interpret(text, ctx)
+    assert result.calls == [] and result.reply is not None
+    assert all(a in result.reply for a in asks), result.reply
+    assert "description" not in result.reply
+
+
+def test_a_place_said_before_a_new_beat_of_no_type_asks_for_the_type() -> None:
+    for text in ("add after beat 2 a beat", "füge nach Beat 2 eine Szene hinzu"):
+        result = interpret(text, Context(phase="plan", beats=9, chunks=0, beat_types=TYPES))
+        assert result.calls == [] and (result.reply or "").startswith("What type of beat?")
+    assert _calls("füge nach Beat 2 eine Angebotsszene hinzu", "plan") == _spec(
+        {"op": "add_beat", "type": "offer", "position": 3}
+    )

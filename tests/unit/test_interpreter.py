@@ -73,6 +73,10 @@ def volume(db: float) -> Call:
     return call("set_music_volume", gain_db=db)
 
 
+def step(db: float) -> Call:
+    return call("change_music_level", change_db=db)
+
+
 CONT = call("continue_pipeline")
 AUTO = [call("set_auto_continue", enabled=True), CONT]
 
@@ -213,14 +217,14 @@ CASES: list[tuple[str, str, list[Call]]] = [
     ("regenerate the music", "refine", [regen_music()]),
     ("new music with piano and strings", "refine", [regen_music(prompt="with piano and strings")]),
     # music volume
-    ("louder music", "refine", [volume(3.0)]),
-    ("make the music louder", "refine", [volume(3.0)]),
-    ("much louder music", "refine", [volume(6.0)]),
-    ("quieter", "refine", [volume(-3.0)]),
+    ("louder music", "refine", [step(3.0)]),
+    ("make the music louder", "refine", [step(3.0)]),
+    ("much louder music", "refine", [step(6.0)]),
+    ("quieter", "refine", [step(-3.0)]),
     ("softer music", "refine", [regen_music("soft")]),  # a gentler mood, not a level
-    ("the music 3 dB softer", "refine", [volume(-3.0)]),
+    ("the music 3 dB softer", "refine", [step(-3.0)]),
     ("music at -6 dB", "refine", [volume(-6.0)]),
-    ("turn the music down by 6 dB", "refine", [volume(-6.0)]),
+    ("turn the music down by 6 dB", "refine", [step(-6.0)]),
     ("mute the music", "refine", [volume(-60.0)]),
     ("no music", "refine", [volume(-60.0)]),
     # product, title, style
@@ -281,7 +285,7 @@ CASES: list[tuple[str, str, list[Call]]] = [
     ("auto-continue and make it 20s", "plan",
      [AUTO[0], spec(op("set_duration", duration_s=20.0)), CONT]),
     ("make beat three a sunset, and then use kling for the second chunk; also louder music",
-     "chunks", [regen_beat(3, "a sunset"), regen_chunk(2, "kling"), volume(3.0)]),
+     "chunks", [regen_beat(3, "a sunset"), regen_chunk(2, "kling"), step(3.0)]),
 ]
 # fmt: on
 
@@ -462,7 +466,7 @@ def test_every_suggestion_in_the_help_works(phase: str) -> None:
           "the text on the hook should read 'Up all night?'"],
          "plan", [spec(beat(1, text="Up all night?"))]),
         (["a little quieter on the music", "make the music quieter", "music a bit quieter"],
-         "refine", [call("set_music_volume", gain_db=-3.0)]),
+         "refine", [step(-3.0)]),
         (["beat 5 only needs 2 seconds", "give beat 5 2 seconds", "make beat 5 2 seconds long"],
          "plan", [spec(op("retime_beat", beat=5, duration_s=2.0))]),
         (["put the lifestyle beat second", "move the lifestyle beat up to second",
@@ -501,7 +505,7 @@ def test_a_clause_without_its_target_takes_the_one_named_before() -> None:
 
 def test_a_later_command_after_a_music_edit_is_not_about_the_music() -> None:
     assert calls("turn the music down 4 dB and then finish it", ctx("refine")) == [
-        call("set_music_volume", gain_db=-4.0),
+        step(-4.0),
         call("continue_pipeline"),
     ]
     assert calls("slower music and make it 25 seconds", ctx("plan")) == [

@@ -18,7 +18,8 @@ from agent.providers.local.brief.lexicon import LEXICON
 #: Characters that never belong inside a product's noun: particles, measure words, "for",
 #: "this", "and", quotes, punctuation and spaces.
 BREAK = frozenset(
-    "的个款只为给給帮替做一这那了和与及之のをはがにでともや、，。「」『』：:;,.!?！？ \t"
+    "的个款只为给給帮替做一这那了和与及之是叫卖则条支段部"
+    "のをはがにでともや、，。「」『』“”：:;,.!?！？ \t"
 )
 _PHRASE_END = sorted(LEXICON["cjk"]["phrase_end"].split(), key=len, reverse=True)
 #: Words that end a company's name (``[cjk] company_end``), longest first.
@@ -96,7 +97,11 @@ def bare_noun(text: str) -> tuple[int, int] | None:
         for cut in range(m.start() + 2, m.end() + 1):  # the shortest run a phrase end follows
             gap = re.match(r"[\s,，、]*", text[cut:])  # "电饭煲 , 广告": a removed length between
             if text.startswith(_PHRASE_ENDS, cut + (gap.end() if gap else 0)):
-                return m.start(), cut
+                start = max(  # "北辰电器空气净化器": the noun starts after the company's name
+                    (p for p in range(m.start() + 2, cut - 1) if ends_company(text[:p])),
+                    default=m.start(),
+                )
+                return start, cut
     return None
 
 
@@ -123,3 +128,118 @@ def lead_brand(text: str, start: int) -> str:
     if not 2 <= len(name) <= 12:
         return ""
     return name if spaced or ends_company(name) else ""
+
+
+_CJK = LEXICON["cjk"]
+
+
+def _words(key: str) -> str:
+    """A ``[cjk]`` word list as a regex alternation, longest first."""
+    return "|".join(re.escape(w) for w in sorted(_CJK[key].split(), key=len, reverse=True))
+
+
+#: Words that describe a product rather than name its maker ("新発売", "最新", "我们").
+NOT_NAME = frozenset(_CJK["not_name"].split())
+#: Adjectives between an owner's 的 / の and the product's noun ("新しい", "新款").
+MODIFIER_RE = re.compile(rf"(?:{_words('modifier')})\s*")
+_BREAK_CLASS = re.escape("".join(sorted(BREAK)))
+_QUOTE = r"「[^」]{1,20}」|『[^』]{1,20}』|“[^”]{1,20}”|\"[^\"]{1,20}\""
+#: An unquoted value: up to a clause break, a particle that owns, or a verb/ad word after it.
+_BARE = r"[^\s，。、；;,.!?！？「」『』“”()（）的の]{1,20}?"
+_VALUE_END = rf"(?=$|[\s，。、；;,.!?！？()（）的の「『]|{'|'.join(map(re.escape, _PHRASE_END))})"
+_COPULA = rf"\s*(?:[:：]\s*|(?:{_words('copula')})\s*)"
+_LABEL_VALUE = {
+    field: re.compile(
+        rf"(?<!新)(?:{_words(key)})(?:(?P<c>{_COPULA})?(?P<q>{_QUOTE})|(?P<c2>{_COPULA})?(?P<v>{_BARE}){_VALUE_END})"
+    )
+    for field, key in (("brand", "brand_label"), ("product", "product_label"))
+}
+#: A name right before a brand label: quoted, Latin, or a run of the brief's script.
+_NAME_LABEL = re.compile(
+    rf"(?P<q>{_QUOTE})\s*(?:{_words('brand_label')})"
+    rf"|(?:^|(?<=[{_BREAK_CLASS}]))(?:{_words('name_lead')})?"
+    rf"(?P<v>[^{_BREAK_CLASS}]{{2,12}}?)"
+    rf"\s*(?:{_words('brand_label')})(?![名:：是为叫はが])"
+)
+#: A shop's quoted name: "我的面包店「麦香坊」", "カフェ『こもれび』".
+_SHOP_NAME = re.compile(rf"(?:{_words('shop_end')})(?P<q>{_QUOTE})")
+#: A maker's name before a verb of making or giving: "暖阳推出的", "ルミエールが贈る".
+_MAKER_VERB = re.compile(
+    rf"(?:^|(?<=[{_BREAK_CLASS}]))(?:{_words('name_lead')})?"
+    rf"(?P<v>[^{_BREAK_CLASS}]{{2,12}}?)(?:{_words('maker_verb')})"
+)
+#: A company's name before "from": "アオイ化粧品から新しい日焼け止め".
+_MAKER_FROM = re.compile(
+    rf"(?:^|(?<=[\s，。、；;,:：]))(?P<v>[^\s，。、；;,.!?！？「」『』“”：:的の]{{2,12}}?)(?:{_words('from_after')})"
+)
+#: A place named as the origin: "イタリア製の", "日本产", "来自意大利的".
+ORIGIN_RE = re.compile(
+    rf"(?:{_words('origin_before')})[^\s，。、；;,.!?！？的の]{{1,8}}?(?=的|の|[\s，。、])"
+    rf"|[^\s，。、；;,.!?！？的の为给]{{1,8}}?(?:{_words('origin_after')})(?=的|の|[\s，。、\u30a0-\u30ff])"
+)
+
+
+def _unquote(value: str) -> str:
+    return value.strip('「」『』“”" ')
+
+
+def labelled_fields(text: str) -> tuple[str, str, str]:
+    """The brand and product a Chinese or Japanese brief names by a label, and the rest.
+
+    The grammar: a label (``[cjk] brand_label``: "品牌", "ブランド"; ``product_label``: "产品",
+    "商品"), an optional copula or colon ("是", "叫", "は", "："), then the value, quoted or
+    up to a clause break ("品牌：青禾", "ブランドはミドリ堂", "产品是冷萃咖啡", "咖啡品牌「晨光」");
+    or a name right before a brand label ("“极光”品牌的", "KAZEブランドの", "山月品牌"); or a
+    company's name before "from" ("アオイ化粧品から"). A product needs a copula, a colon or
+    quotes; words that describe rather than name (``[cjk] not_name``) are never a brand.
+
+    Args:
+        text: a Chinese or Japanese brief, facts removed.
+
+    Returns:
+        (brand, product, text without them), "" for a field no label names.
+    """
+    found = {"brand": "", "product": ""}
+    for field, pattern in _LABEL_VALUE.items():
+        for m in pattern.finditer(text):
+            value = _unquote(m["q"] or m["v"] or "")
+            bare = m["v"] is not None
+            copula = m["c"] or m["c2"]
+            if not value or value in NOT_NAME or bare and field == "product" and not copula:
+                continue
+            if bare and field == "brand" and not copula and not value.isascii():
+                continue  # "品牌做广告": a label alone
+            found[field] = value
+            text = text[: m.start()] + "，" + text[m.end() :]
+            break
+    if not found["brand"]:
+        for m in (
+            *_SHOP_NAME.finditer(text),
+            *_MAKER_VERB.finditer(text),
+            *_NAME_LABEL.finditer(text),
+            *_MAKER_FROM.finditer(text),
+        ):
+            value = _unquote(m.groupdict().get("q") or m["v"] or "")
+            maker = m.re is _MAKER_FROM
+            if not value or value in NOT_NAME or maker and not ends_company(value):
+                continue
+            found["brand"] = value
+            start = m.start("q") if m.re is _SHOP_NAME else m.start()
+            text = text[:start] + "，" + text[m.end() :]
+            break
+    return found["brand"], found["product"], text
+
+
+_NAMING_BEFORE = tuple(_CJK["shop_end"].split() + _CJK["brand_label"].split())
+_NAMING_AFTER = tuple(_CJK["brand_label"].split())
+
+
+def quote_names_maker(text: str, start: int, end: int) -> bool:
+    """Whether the quote ``text[start:end]`` names a shop or brand, not a tagline.
+
+    It does when a shop word or a brand label stands right before it ("面包店「麦香坊」",
+    "品牌「晨光」") or a brand label right after it ("“极光”品牌").
+    """
+    return text[:start].rstrip().endswith(_NAMING_BEFORE) or text[end:].lstrip().startswith(
+        _NAMING_AFTER
+    )

@@ -10,6 +10,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from agent.providers.local.brief.cjk import quote_names_maker
 from agent.providers.local.brief.frame import requested_aspect
 from agent.providers.local.brief.kinds import kinds_in
 from agent.providers.local.brief.lexicon import DESCRIPTIVE, FILLER, LEXICON, STOP, stem_lookup
@@ -161,6 +162,10 @@ def _tagline_end(text: str, end: int) -> int:
     return end
 
 
+#: A verb of up to three characters or one word between a tagline's key and its quote.
+_VERB_GAP_RE = re.compile(r"(?:[^\W\d_]{1,3}|[^\W\d_]+\s+)(?=[“„«»‹「『‘\"])")
+
+
 def _tagline(text: str) -> tuple[str, str]:
     """The tagline (quoted, or after "tagline"/"slogan"/"end on" …) and the text without it."""
     folded = fold_same_length(text)
@@ -168,7 +173,8 @@ def _tagline(text: str) -> tuple[str, str]:
         j = m.end() + len(text[m.end() :]) - len(text[m.end() :].lstrip(" :：=-はが"))
         if w := re.match(r"(?:is|es|est|ist|è|é)\s+", text[j:], re.IGNORECASE):
             j += w.end()
-        if after := _QUOTED_RE.match(text, j):
+        gap = _VERB_GAP_RE.match(text, j)  # "结尾写「…」", "slogan reads “…”": a verb between
+        if after := _QUOTED_RE.match(text, j) or gap and _QUOTED_RE.match(text, gap.end()):
             return _quoted(after).strip(), remove_span(text, m.start(), after.end())
     said = _TAGLINE_RE.search(folded)
     if said and said["t"].strip():
@@ -182,8 +188,12 @@ def _tagline(text: str) -> tuple[str, str]:
             "の",
         ):
             continue  # a name that owns or is owned ("「ミナト」の腕時計"), not a tagline
-        if any(e == q.start() for _, e, _ in kinds_in(text[: q.start()])) and is_cjk(line):
-            continue  # a product word's own name ("耳机「律动 S3」")
+        if any(e == q.start() for _, e, _ in kinds_in(text[: q.start()])) and (
+            is_cjk(line) or re.match(r"\s*[のをがはでにと]", text[q.end() :])
+        ):
+            continue  # a product word's own name ("耳机「律动 S3」", "ヘッドホン「SORA ONE」を")
+        if quote_names_maker(text, q.start(), q.end()):
+            continue  # a shop's or brand's name ("面包店「麦香坊」")
         if len(line.split()) >= 2 or is_cjk(line) and len(line) >= 3:
             return line, remove_span(text, q.start(), q.end())
     return "", text

@@ -70,8 +70,22 @@ DURATION_RE = re.compile(
     re.IGNORECASE,
 )
 CJK_DURATION_RE = re.compile(
-    r"(?P<num>\d{1,3}(?:\.\d)?|半)\s*(?P<unit>秒钟|秒鐘|秒間|秒|分钟|分鐘|分間|分(?![钟鐘間]))"
+    r"(?P<num>\d{1,3}(?:\.\d)?|半|[一二两兩三四五六七八九十]{1,3})\s*"
+    r"(?P<unit>秒钟|秒鐘|秒間|秒|分钟|分鐘|分間|分(?![钟鐘間]))"
 )
+_CJK_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"两": 2, "兩": 2}
+
+
+def _cjk_number(numeral: str) -> float | None:
+    """A number written in Chinese numerals up to 99 ("十五" 15, "三十" 30, "四十五" 45)."""
+    if "十" not in numeral:
+        return float(_CJK_DIGITS[numeral]) if len(numeral) == 1 else None
+    tens, _, ones = numeral.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones:
+        return None
+    return float(_CJK_DIGITS.get(tens, 1) * 10 + _CJK_DIGITS.get(ones, 0))
+
+
 DECADE_AFTER = re.compile(
     r"[\s-]*(?:style|vibe|aesthetic|look|era|retro|music|fashion|"
     r"inspired|nostalgi|theme|vintage|hip|pop|rock|disco|synth)",
@@ -101,7 +115,8 @@ def requested_duration_s(prompt: str) -> float | None:
     """The ad length a prompt asks for, for the caller to weigh against the options.
 
     Understands "30-second", "15s", "1 minute", "half a minute", "30 segundos", "30 Sekunden",
-    "30 secondes", "trenta secondi" and the like; "the 90s" or "80s style" are decades.
+    "30 secondes", "trenta secondi", "15秒", "三十秒", "一分钟" and the like; "the 90s" or "80s
+    style" are decades.
 
     Args:
         prompt: the user's prompt.
@@ -112,8 +127,11 @@ def requested_duration_s(prompt: str) -> float | None:
     text = clean_prompt(prompt)
     for m in CJK_DURATION_RE.finditer(text):  # "15秒", "1分钟", "半分钟"
         scale = 1.0 if m["unit"].startswith("秒") else 60.0
-        seconds = 0.5 if m["num"] == "半" else float(m["num"])
-        if seconds > 0:
+        num = m["num"]
+        if not num[0].isdigit() and m["unit"] == "分":
+            continue  # "十分好喝": "very", not ten minutes; a numeral takes "分钟" / "分間"
+        seconds = 0.5 if num == "半" else float(num) if num[0].isdigit() else _cjk_number(num)
+        if seconds:
             return seconds * scale
     for m in _duration_matches(text):
         if m.group("snum"):
@@ -183,4 +201,7 @@ def requested_aspect(prompt: str) -> str | None:
 
 def without_length(text: str) -> str:
     """The text with every length it names blanked out ("30 Sekunden", "15秒")."""
-    return CJK_DURATION_RE.sub(" , ", DURATION_RE.sub(" ", text))
+    return CJK_DURATION_RE.sub(
+        lambda m: m[0] if not m["num"][0].isdigit() and m["unit"] == "分" else " , ",
+        DURATION_RE.sub(" ", text),
+    )

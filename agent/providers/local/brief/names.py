@@ -9,14 +9,26 @@ from __future__ import annotations
 
 import re
 
-from agent.providers.local.brief.cjk import MAX_NOUN_CHARS, bare_noun, lead_brand, noun_span
+from agent.providers.local.brief.cjk import (
+    COMPANY_END,
+    MAX_NOUN_CHARS,
+    MODIFIER_RE,
+    NOT_NAME,
+    ORIGIN_RE,
+    bare_noun,
+    labelled_fields,
+    lead_brand,
+    noun_span,
+)
 from agent.providers.local.brief.kinds import KNOWN_BRAND_RE, KNOWN_BRANDS, best_kind, kinds_in
 from agent.providers.local.brief.lexicon import FILLER, LEXICON, STOP, is_one_of
 from agent.providers.local.brief.text import (
     fold,
+    fold_same_length,
     has_digit,
     is_cjk,
     join_words,
+    lexicon_pattern,
     phrase_tokens,
     remove_span,
 )
@@ -117,6 +129,29 @@ def _is_name(tok: str) -> bool:
     return tok[:1].isupper() or has_digit(tok) or tok in ("&", "+")
 
 
+_ORIGIN_LEXICON = LEXICON["origin"]
+#: Words that say what a product is made of or like (``data/lexicon.toml`` ``[common]``).
+_COMMON = frozenset(fold(w) for w in LEXICON["common"]["words"].split()) | frozenset(
+    w for _, names in LEXICON["colours"].values() for w in fold(names).split()
+)
+
+
+_PLACES = frozenset(fold(w) for w in _ORIGIN_LEXICON["places"].split())
+
+
+def _only_common(run: list[str]) -> bool:
+    """Whether a run of capitalised words holds no name: only common words and places."""
+    words = [fold(t) for t in run]
+    return "_".join(words) in _PLACES or all(
+        _is_common(t) or w in _PLACES for t, w in zip(run, words, strict=True)
+    )
+
+
+def _is_common(tok: str) -> bool:
+    """A common word written with a capital: a material, a colour, a mood or style word."""
+    return fold(tok) in _COMMON or is_one_of(tok, FILLER)
+
+
 def _starts_kind(toks: list[str], i: int, language: str) -> bool:
     """Whether a product word starts at token ``i`` ("stain remover", German "Lippenbalsam")."""
     found = kinds_in(" ".join(toks[i:]), compounds=language == "de")
@@ -157,12 +192,14 @@ def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[st
     run, rest = toks[:lead], toks[lead:]
     if run and all(t.isdigit() for t in run):
         return [], toks
+    if run and rest and _only_common(run):
+        return [], toks  # "Italian Leather Shoes", "New York cheesecake": Title Case, no name
     if run:
         single_word = len(run) == 1 and run[0].istitle() and not has_digit(run[0])
         if (
             at_start
             and single_word
-            and not (rest and kinds_in(" ".join(rest)))
+            and (not (rest and kinds_in(" ".join(rest))) or _is_common(run[0]))
             or language == "de"
             and single_word
             and not rest
@@ -207,7 +244,8 @@ _BY_LEAD = (
 )
 #: A lower-case "of" inside a name, before a capitalised word ("Óptica del Sur", "Casa da
 #: Serra", "Haus von Eden").
-_LINK = r"(?:(?:de|del|della|di|da|do|dos|das|du|des|von|van|der|den)\s+(?=[A-ZÀ-ÖØ-Þ]))?"
+_LINK_WORD = r"(?:de|del|della|di|da|do|dos|das|du|des|von|van|der|den)"
+_LINK = rf"(?:{_LINK_WORD}\s+(?=[A-ZÀ-ÖØ-Þ]))?"
 _BY_BRAND_RE = re.compile(
     rf"(?:{_BY_LEAD}|(?:品牌|ブランド)[:：]?\s*)"
     rf"(?P<b>[A-Z0-9][\w'’.-]*(?:\s+(?:&|\+|{_LINK}[A-ZÀ-ÖØ-Þ0-9][\w'’.-]*))*)"
@@ -219,7 +257,7 @@ _NAME_RUN = rf"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+(?:&|\+|{_LINK}[A-ZÀ-ÖØ-Þ0-9]
 _OF_WORDS = {
     "es": "de|del",
     "fr": "de|du|des|d['’]",
-    "it": "di|del|della|dello|dei|degli",
+    "it": "di|del|della|dello|dei|degli|da|dalla|dal",
     "pt": "de|da|do|dos|das",
 }
 _OF_BRAND_RE = {
@@ -250,10 +288,74 @@ def _brand_after_noun(text: str, language: str) -> tuple[str, int, int] | None:
         run = re.split(r"[.!?]\s", m["b"])[0]
         if fold(run.split()[-1].rstrip(".")) not in _COMPANY:
             run = run.rstrip(".")
+        start, run_at = m.start(), m.start("b")
+        named = re.search(r"[A-ZÀ-ÖØ-Þ][\w'’.-]*\s+$", text[: m.start()])
+        links = list(re.finditer(rf"\s{_LINK_WORD}\s+(?=[A-ZÀ-ÖØ-Þ])", run))
+        if not m["lead"] and named and links and len(run[links[-1].end() :].split()) >= 2:
+            # "gelato Fior di Latte di Gelateria Stella": the product's own name has a "di"
+            # too; the maker's name follows the last one ("Óptica del Sur" stays whole)
+            start = run_at + links[-1].start() + 1
+            run_at += links[-1].end()
+            run = run[links[-1].end() :]
         brand = " ".join(phrase_tokens(run)[:6]).rstrip(" &+")  # "Vuelo Sur": a capital "Sur"
         if brand and not all(has_digit(t) for t in brand.split()):
-            return brand[:80], m.start(), m.start("b") + len(run)
+            return brand[:80], start, run_at + len(run)
     return None
+
+
+_ORIGIN = LEXICON["origin"]
+_FROM_WORDS = [w for w in _ORIGIN["from"].split() if not w.endswith("'")]
+_FROM_ELIDED = [w[:-1] for w in _ORIGIN["from"].split() if w.endswith("'")]
+#: A participle of making and its preposition: "made in", "hecho en", "fabriqué en", "aus".
+_MADE_RE = re.compile(
+    rf"(?:{lexicon_pattern(_ORIGIN['made'])})\s+(?:{lexicon_pattern(_ORIGIN['made_prep'])})\s+"
+    rf"|(?:{lexicon_pattern(_ORIGIN['always'])})\s+"
+)
+#: A preposition of origin ("from", "de", "dal", "d'"), before a place named in the lexicon.
+_FROM_RE = re.compile(
+    rf"(?:{lexicon_pattern(_FROM_WORDS)})\s+|(?<![^\W_])(?:{'|'.join(_FROM_ELIDED)})['’]"
+)
+_PLACE_RE = re.compile(lexicon_pattern(_ORIGIN["places"]))
+_PLACE_ARTICLE = re.compile(r"(?:the|el|la|le|les|l['’]|der|dem|den|il|lo|o|a|os|as)\s+|l['’]")
+_CAPITAL_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'’.-]*){0,2}")
+
+
+def without_origin(text: str) -> str:
+    """The text with the place a product comes from cut out: an origin is never a brand.
+
+    The grammar (``data/lexicon.toml`` ``[origin]``): a participle of making and its
+    preposition before any capitalised place ("made in Portugal", "hechas en España",
+    "fabriquées en France", "aus Italien"), or a preposition of origin before a place the
+    lexicon names ("from Italy", "de Colombia", "dal Giappone"). "by X", "von X" and "from X"
+    before any other name still name the maker ("the Pulse 3 watch from Vanta").
+
+    Args:
+        text: a Latin-script brief, facts removed.
+
+    Returns:
+        The text with each origin phrase replaced by a clause break.
+    """
+    folded = fold_same_length(text)
+    spans: list[tuple[int, int]] = []
+    for m in (*_MADE_RE.finditer(folded), *_FROM_RE.finditer(folded)):
+        at = m.end()
+        if article := _PLACE_ARTICLE.match(folded, at):
+            at = article.end()
+        if m.re is _MADE_RE:
+            place = _CAPITAL_RUN.match(text, at)
+        else:
+            place = _PLACE_RE.match(folded, at)
+        if place:
+            spans.append((m.start(), place.end()))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):  # "aus Italien" is both a made-in and a from-place
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    for start, end in reversed(merged):
+        text = remove_span(text, start, end)
+    return text
 
 
 def brand_and_product(text: str, language: str) -> tuple[str, str]:
@@ -273,6 +375,7 @@ def brand_and_product(text: str, language: str) -> tuple[str, str]:
         return _brand_and_product_cjk(text, language, known)
     if language in ("ko", "ar", "he"):
         return _brand_and_product_spaced(text, language, known)
+    text = without_origin(text)
     after = None if known else _brand_after_noun(text, language)
     if after:
         brand, start, end = after
@@ -335,8 +438,11 @@ def _product_after_brand(text: str, brand: str, language: str) -> str:
 #: A Chinese or Japanese owner: a name, quoted or not, before 的 / の ("星河的耳机",
 #: "「ミナト」の腕時計"), after the start of a clause or a verb like 为 / 给.
 _CJK_OWNER_RE = re.compile(
-    r"(?:^|(?<=[\s,.;:!?，。、；：！？为给給帮替]))"
-    r"(?P<b>「[^」]{1,16}」|『[^』]{1,16}』|[^\s\d的の「」『』，。、；：,.;:!?为给給帮替]{1,8}?)(?:的|の)"
+    r"(?P<b>「[^」]{1,16}」|『[^』]{1,16}』|“[^”]{1,16}”)(?P<co>"
+    + "|".join(COMPANY_END)
+    + r")?(?:的|の)?"
+    r"|(?:^|(?<=[\s,.;:!?，。、；：！？为给給帮替]))"
+    r"(?P<b2>[^\s\d的の「」『』“”，。、；：,.;:!?为给給帮替]{1,8}?)(?:的|の)"
 )
 #: A quoted name ("「潮風 2」") right after a product word or 的 / の names the product's model.
 _CJK_NAME_RE = re.compile(r"(?:的|の)?[「『](?P<n>[^」』]{1,16})[」』]")
@@ -351,14 +457,33 @@ def _cjk_owner(text: str) -> tuple[str, int] | None:
     """
     for m in _CJK_OWNER_RE.finditer(text):
         after = text[m.end() :]
-        name = re.sub(r"^(?:品牌|ブランド)[:：]?", "", m["b"].strip("「」『』 "))
-        if m["b"][0] not in "「『" and not all(is_cjk(c) for c in name):
+        said = m["b"] or m["b2"]
+        name = re.sub(r"^(?:品牌|ブランド)[:：]?", "", said.strip("「」『』“” ")) + (m["co"] or "")
+        if not m["b"] and not all(is_cjk(c) for c in name):
             continue  # a Latin name is read as one (:func:`_brand_and_product_cjk`)
-        if not name or any(e - b == len(name) for b, e, _ in kinds_in(name)):
-            continue  # "耳机的…": a product word is no brand
+        if not name or name in NOT_NAME or any(e - b == len(name) for b, e, _ in kinds_in(name)):
+            continue  # "耳机的…": a product word is no brand; "新発売の…" describes one
+        skip = MODIFIER_RE.match(after)  # "花城の新しい香水": an adjective before the noun
+        after = after[skip.end() :] if skip else after
         if after[:1] in "「『" or _heads_noun(after):
-            return name, m.end()
+            return name, m.end() + (skip.end() if skip else 0)
     return None
+
+
+def _model_after_noun(text: str, language: str) -> tuple[str, int] | None:
+    """A Latin model name right after the product's noun ("降噪耳机 M5", "手环 Band 7").
+
+    Returns:
+        The model as written and where it starts in ``text``; None when none follows.
+    """
+    best = best_kind(text, language)
+    if best is None:
+        return None
+    end = noun_span(text, best[1] - len(best[2].word), best[1])[1]
+    m = _LATIN_RUN.match(text, end + len(text[end:]) - len(text[end:].lstrip()))
+    if m is None or len(m[0].split()) > 3:
+        return None
+    return m[0].strip(), m.start()
 
 
 def _heads_noun(text: str) -> bool:
@@ -373,10 +498,66 @@ def _heads_noun(text: str) -> bool:
 def _brand_and_product_cjk(
     text: str, language: str, known: tuple[str, str] | None
 ) -> tuple[str, str]:
+    """Chinese and Japanese: a labelled field, an owner before 的 / の, or a Latin name.
+
+    Fields a label names win (:func:`~agent.providers.local.brief.cjk.labelled_fields`:
+    "品牌：青禾", "ブランドはミドリ堂", "产品是冷萃咖啡"); a place named as the origin
+    ("イタリア製の", "来自意大利的") is never the brand. The rest is read by
+    :func:`_owner_or_latin_name`.
+    """
+    brand, label_product, text = ("", "", text) if known else labelled_fields(text)
+    product = label_product
+    text = ORIGIN_RE.sub(lambda m: " " * len(m[0]), text)
+    if brand:
+        known = (brand, "")
+    named = next(  # "デスクランプ「Luna」", "リュック「Tabi 25」": the product's own name
+        (
+            n
+            for n in _CJK_NAME_RE.finditer(text)
+            if any(e == n.start() for _, e, _ in kinds_in(text[: n.start()]))
+        ),
+        None,
+    )
+    if named:
+        text = text[: named.start()] + " " * len(named[0]) + text[named.end() :]
+    found_brand, found_product = _owner_or_latin_name(text, language, known)
+    brand = brand or found_brand
+    if not product or found_product not in ("product", brand) and product in found_product:
+        product = found_product  # "产品：M5 耳机" read again with its model
+    if product in ("product", brand) and (sold := _SOLD_RE.search(text)):
+        product = _noun_phrase(sold["p"], language) or sold["p"]  # "卖手工香皂"
+    model = _model_after_noun(text, language)
+    if (
+        model
+        and model[0] not in (product, brand)
+        and (has_digit(model[0]) or brand)
+        and model[1] > text.find(product) >= 0
+    ):
+        product = f"{product} {model[0]}"  # "電動アシスト自転車 E-Bike 5", "冲锋衣 Trail Pro"
+    if named and not label_product:
+        product = named["n"].strip()
+    if (lead := MODIFIER_RE.match(product)) and lead.end() < len(product):
+        product = product[lead.end() :]  # "全新电热毯": "brand-new" describes the blanket
+    return brand[:80], product[:80]
+
+
+#: Latin ad words in Chinese and Japanese briefs ("CM", "PR"): never a brand.
+_LATIN_AD_WORDS = frozenset(LEXICON["cjk"]["latin_ad"].split())
+#: What a brief sells, after a verb of selling ("卖手工香皂", "販売する…"): the product when
+#: nothing else names one (``data/lexicon.toml`` ``[cjk] product_verb``).
+_SOLD_RE = re.compile(
+    rf"(?:{'|'.join(LEXICON['cjk']['product_verb'].split())})"
+    r"(?P<p>[^\s，。、；;,.!?！？「」『』“”]{2,12})"
+)
+
+
+def _owner_or_latin_name(
+    text: str, language: str, known: tuple[str, str] | None
+) -> tuple[str, str]:
     """Chinese and Japanese: the brand is an owner before 的 / の or a name in Latin letters.
 
     The product is a quoted name after the brand or a product word ("「潮風 2」"), else the
-    product word with the words before it.
+    product word with the words before it and a Latin model code after it ("降噪耳机 M5").
     """
     owner = None if known else _cjk_owner(text)
     if owner:
@@ -391,10 +572,12 @@ def _brand_and_product_cjk(
             text, language
         ) or brand
     brand, model = (known[0], []) if known else ("", [])
+    after = _model_after_noun(text, language)
     for m in _LATIN_RUN.finditer(KNOWN_BRAND_RE.sub(" ", text) if known else text):
-        toks = phrase_tokens(m[0])
-        if not toks or all(has_digit(t) for t in toks):  # "M2 耳机": a model, not a brand
-            continue
+        toks = [t for t in phrase_tokens(m[0]) if t not in _LATIN_AD_WORDS]  # "CM", "PR"
+        if not toks or all(has_digit(t) for t in toks) or after and m.start() == after[1]:
+            if not (after and m.start() == after[1] and not has_digit(after[0])):
+                continue  # "M2 耳机", "降噪耳机 M5": a model, not a brand
         names, rest = _split_name(toks, False, "en")
         if known:
             model = [t for t in toks if has_digit(t)]
