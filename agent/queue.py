@@ -30,13 +30,15 @@ import signal
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import procrastinate
+import psycopg
 from procrastinate import exceptions as pq_exceptions
+from procrastinate import manager as pq_manager
 from procrastinate import utils
 from procrastinate.job_context import AbortReason, JobContext
 from procrastinate.jobs import Job, Status
@@ -101,6 +103,12 @@ CREATE INDEX IF NOT EXISTS reelgraph_job_runs_job ON reelgraph_job_runs (job_id)
 ALTER TABLE reelgraph_job_runs ADD COLUMN IF NOT EXISTS result jsonb;
 ALTER TABLE reelgraph_job_runs ADD COLUMN IF NOT EXISTS progress jsonb;
 ALTER TABLE reelgraph_job_runs ADD COLUMN IF NOT EXISTS progress_seq integer NOT NULL DEFAULT 0;
+CREATE TABLE IF NOT EXISTS reelgraph_workers (
+    worker_id       bigint PRIMARY KEY REFERENCES procrastinate_workers (id) ON DELETE CASCADE,
+    name            text NOT NULL,
+    heartbeat_s     double precision NOT NULL,
+    stalled_after_s double precision NOT NULL
+);
 """
 
 #: What a job does: run a branch to its next pause (generate, continue), or edit it.
@@ -225,6 +233,142 @@ class Retry(BaseRetryStrategy):
         return None
 
 
+#: A condition on ``procrastinate_workers w``: the worker is past its own recorded
+#: stalled-after, or, having recorded none (another program's worker), past the longest any
+#: worker recorded; never before ``%(floor_s)s`` seconds.
+_STALLED_WORKER = """w.last_heartbeat < now() - make_interval(secs => greatest(%(floor_s)s,
+    coalesce((SELECT r.stalled_after_s FROM reelgraph_workers r WHERE r.worker_id = w.id),
+             (SELECT max(r.stalled_after_s) FROM reelgraph_workers r), %(floor_s)s)))"""
+
+
+class Workers(pq_manager.JobManager):
+    """Procrastinate's job manager, with workers that say how often they beat and survive pruning.
+
+    Procrastinate 3.10 deletes, as each worker starts, the rows of all workers whose heartbeat
+    is older than that worker's own ``stalled_worker_timeout`` (``Worker.run`` →
+    ``prune_stalled_workers``); a worker whose row is gone fails its next ``fetch_job`` on
+    ``procrastinate_jobs_worker_id_fkey`` and stops. So one worker started with a short
+    stalled-after killed every worker that beats less often (the chat's, seen in CI). Here:
+
+    - each worker records its heartbeat and stalled-after in ``reelgraph_workers`` in the
+      statement that registers it, and pruning (and :meth:`Queue.retry_stalled`) counts a
+      worker as dead only past its *own* stalled-after; one that recorded none (another
+      program's) only past the longest any worker recorded;
+    - a worker whose row was deleted anyway (another program pruned it) registers again under
+      its own id and takes its running jobs back, with a warning, rather than dying.
+    """
+
+    def __init__(
+        self,
+        connector: procrastinate.PsycopgConnector,
+        *,
+        name: str,
+        heartbeat_s: float,
+        stalled_after_s: float,
+        running: Callable[[int], Iterable[int]],
+    ) -> None:
+        """A manager for the workers of one :class:`Queue`.
+
+        Args:
+            connector: the app's connector.
+            name: the workers' name (``host:pid``), recorded for people reading the table.
+            heartbeat_s: seconds between the workers' heartbeats.
+            stalled_after_s: seconds without a heartbeat after which they count as dead.
+            running: the ids of the jobs a worker (by its id) runs now in this process.
+        """
+        super().__init__(connector)
+        self.name, self.heartbeat_s, self.stalled_after_s = name, heartbeat_s, stalled_after_s
+        self.running = running
+
+    def _record(self, worker_id: str) -> str:
+        return f"""INSERT INTO reelgraph_workers (worker_id, name, heartbeat_s, stalled_after_s)
+                   SELECT id, %(name)s, %(heartbeat_s)s, %(stalled_after_s)s FROM {worker_id}
+                   ON CONFLICT (worker_id) DO NOTHING"""
+
+    def _params(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "heartbeat_s": self.heartbeat_s,
+            "stalled_after_s": self.stalled_after_s,
+        }
+
+    async def register_worker(self) -> int:
+        """Register a worker with its heartbeat and stalled-after; its id."""
+        row = await self.connector.execute_query_one_async(
+            query=f"""WITH w AS (INSERT INTO procrastinate_workers DEFAULT VALUES RETURNING id),
+                           r AS ({self._record("w")})
+                      SELECT id AS worker_id FROM w""",
+            **self._params(),
+        )
+        return int(row["worker_id"])
+
+    async def prune_stalled_workers(self, seconds_since_heartbeat: float) -> list[int]:
+        """Delete the workers past their own stalled-after (and ``seconds_since_heartbeat``).
+
+        Args:
+            seconds_since_heartbeat: the pruning worker's own stalled-after, a floor.
+
+        Returns:
+            The ids of the workers deleted.
+        """
+        rows = await self.connector.execute_query_all_async(
+            query=f"""DELETE FROM procrastinate_workers w WHERE {_STALLED_WORKER}
+                      RETURNING w.id AS worker_id""",
+            floor_s=seconds_since_heartbeat,
+        )
+        return [int(r["worker_id"]) for r in rows]
+
+    async def update_heartbeat(self, worker_id: int) -> None:
+        """Beat; a worker whose row another process deleted registers again (:meth:`rejoin`)."""
+        rows = await self.connector.execute_query_all_async(
+            query="""UPDATE procrastinate_workers SET last_heartbeat = now()
+                     WHERE id = %(worker_id)s RETURNING id""",
+            worker_id=worker_id,
+        )
+        if not rows:
+            await self.rejoin(worker_id)
+
+    async def fetch_job(self, queues: Iterable[str] | None, worker_id: int) -> Job | None:
+        """Take the next job; a worker whose row was deleted registers again first."""
+        try:
+            return await super().fetch_job(queues, worker_id)
+        except pq_exceptions.ConnectorException as exc:
+            if not isinstance(exc.__cause__, psycopg.errors.ForeignKeyViolation):
+                raise
+        await self.rejoin(worker_id)
+        return await super().fetch_job(queues, worker_id)
+
+    async def rejoin(self, worker_id: int) -> None:
+        """Register a live worker whose row was deleted again, under its id, with its jobs.
+
+        The jobs it runs lost their worker when the row went (``ON DELETE SET NULL``); those
+        still running and not re-queued meanwhile are its own again.
+        """
+        jobs = sorted(self.running(worker_id))
+        await self.connector.execute_query_async(
+            query=f"""WITH w AS (INSERT INTO procrastinate_workers (id) OVERRIDING SYSTEM VALUE
+                                 VALUES (%(worker_id)s) ON CONFLICT (id) DO NOTHING RETURNING id),
+                           r AS ({self._record("w")})
+                      SELECT count(*) FROM w""",
+            worker_id=worker_id,
+            **self._params(),
+        )
+        if jobs:
+            await self.connector.execute_query_async(
+                query="""UPDATE procrastinate_jobs SET worker_id = %(worker_id)s
+                         WHERE id = ANY(%(jobs)s) AND status = 'doing' AND worker_id IS NULL""",
+                worker_id=worker_id,
+                jobs=jobs,
+            )
+        log.warning(
+            "worker %s (id %s) was removed from the queue's workers by another process;"
+            " registered it again, with its %d running job(s)",
+            self.name,
+            worker_id,
+            len(jobs),
+        )
+
+
 #: Called with (video_id, branch, event) for every progress event of a job run here.
 ProgressListener = Callable[[str, str, ProgressEvent], None]
 
@@ -258,8 +402,16 @@ class Queue:
         self.on_progress = on_progress
         self.worker_name = f"{socket.gethostname()}:{os.getpid()}"
         url = studio.deps.pool.conninfo
-        self.app = procrastinate.App(
-            connector=procrastinate.PsycopgConnector(conninfo=url, min_size=1, max_size=4)
+        connector = procrastinate.PsycopgConnector(conninfo=url, min_size=1, max_size=4)
+        self.app = procrastinate.App(connector=connector)
+        #: The jobs each worker of this queue (by its id) runs now.
+        self._running: dict[int, int | None] = {}
+        self.app.job_manager = Workers(
+            connector,
+            name=self.worker_name,
+            heartbeat_s=self.heartbeat_s,
+            stalled_after_s=self.stalled_after_s,
+            running=lambda worker_id: [j for j, w in self._running.items() if w == worker_id],
         )
         #: The queue of this studio's runs: jobs of videos whose media this studio's store holds.
         self.runs = runs_queue(studio.deps.settings)
@@ -508,6 +660,25 @@ class Queue:
         """
         job_id = context.job.id
         assert job_id is not None  # a fetched job has its id
+        self._running[job_id] = context.job.worker_id
+        try:
+            await self._run_job_here(
+                context, job_id, video_id, user_id, branch, action, auto_continue, edits
+            )
+        finally:
+            self._running.pop(job_id, None)
+
+    async def _run_job_here(
+        self,
+        context: JobContext,
+        job_id: int,
+        video_id: str,
+        user_id: str,
+        branch: str,
+        action: str,
+        auto_continue: bool,
+        edits: list[dict[str, Any]] | None,
+    ) -> None:
         thread_id = context.job.lock or ""
         head, paused = await self.studio.head(video_id, branch)
         first = await self._first_start(job_id)
@@ -807,10 +978,7 @@ class Queue:
             The ids of the jobs handled.
         """
         manager = self.app.job_manager
-        stalled = await manager.get_stalled_jobs(
-            task_name=TASK, seconds_since_heartbeat=self.stalled_after_s
-        )
-        ids = {j.id for j in stalled if j.id is not None}
+        ids = set(await self._stalled_jobs())
         ids.update(await self._jobs_of_dead_local_workers())
         handled = []
         for job_id in sorted(ids):
@@ -829,6 +997,22 @@ class Queue:
                 log.warning("re-queued job %s of a worker that stopped", job_id)
             handled.append(job_id)
         return handled
+
+    async def _stalled_jobs(self) -> list[int]:
+        """Running jobs whose worker is gone or past its own stalled-after (:class:`Workers`).
+
+        Not Procrastinate's ``get_stalled_jobs``, which counts every worker as dead past this
+        queue's stalled-after, so a fast-beating worker re-queued the jobs of slower ones.
+        """
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                f"""SELECT j.id FROM procrastinate_jobs j
+                    LEFT JOIN procrastinate_workers w ON w.id = j.worker_id
+                    WHERE j.status = 'doing' AND j.task_name = %(task)s
+                      AND (w.id IS NULL OR {_STALLED_WORKER})""".encode(),
+                {"task": TASK, "floor_s": self.stalled_after_s},
+            )
+            return [int(r["id"]) for r in await cur.fetchall()]
 
     async def _close_audit(self, job_id: int) -> None:
         """End the open audit rows of a job whose worker died (before it runs again)."""
@@ -1047,7 +1231,8 @@ async def _queue_ready(conn: AsyncConnection[Any]) -> bool:
         """SELECT to_regclass('procrastinate_jobs') IS NOT NULL
                   AND EXISTS (SELECT 1 FROM information_schema.columns
                               WHERE table_name = 'reelgraph_job_runs'
-                                AND column_name = 'progress_seq') AS ok"""
+                                AND column_name = 'progress_seq')
+                  AND to_regclass('reelgraph_workers') IS NOT NULL AS ok"""
     )
     row = await cur.fetchone()
     return bool(row and row["ok"])
@@ -1063,6 +1248,7 @@ __all__ = [
     "PhaseStep",
     "Queue",
     "Retry",
+    "Workers",
     "runs_queue",
     "setup",
 ]
