@@ -913,6 +913,11 @@ class Queue:
             queues: queues to take jobs from (default :attr:`runs`).
             install_signal_handlers: stop gracefully on SIGINT/SIGTERM (this returns then).
             on_started: called once the worker is ready to be stopped by a signal.
+
+        Raises:
+            StorageError: the worker stopped without being told to (an error of the queue's
+                database); whoever started it decides whether to start it again.
+            asyncio.CancelledError: this coroutine was cancelled (not by a signal).
         """
         loop = asyncio.get_running_loop()
         reaper = loop.create_task(self._reap_forever())
@@ -944,9 +949,20 @@ class Queue:
             if on_started:
                 on_started()
             await worker
+            if not signalled:
+                # Procrastinate stops its worker when one of its own tasks (heartbeat,
+                # listener, abort polling) fails, after logging why
+                raise StorageError(
+                    f"worker {self.worker_name} stopped by itself after an error in the job"
+                    " queue (see the log above); start it again"
+                )
         except asyncio.CancelledError:
             if not signalled:
                 raise
+        except (pq_exceptions.ProcrastinateException, psycopg.Error) as exc:
+            raise StorageError(
+                f"worker {self.worker_name} stopped on an error of the job queue: {exc}"
+            ) from exc
         finally:
             for sig in handled:
                 loop.remove_signal_handler(sig)

@@ -11,17 +11,21 @@ a queue of its own, so the test decides which worker runs what.
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+import psycopg
 import pytest
 
 from agent.queue import Queue
 from agent.service.videos import video_request
 from agent.studio import Studio
+from tests.conftest import Cli
 from tests.integration.conftest import FRESH_SEEDS
+from tests.integration.polling import cli_json, until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -159,3 +163,33 @@ async def test_a_worker_another_program_pruned_registers_again_and_keeps_working
             assert await _worker_id(studio, 7, queue.worker_name) == worker_id
         finally:
             await _stop(task)
+
+
+def test_a_reelgraph_worker_whose_row_was_deleted_goes_on_taking_runs(
+    cli: Cli, worker: subprocess.Popen[bytes]
+) -> None:
+    """The CI failure at the door: ``reelgraph worker`` pruned by another program keeps working."""
+    with psycopg.connect(cli.env["DATABASE_URL"], autocommit=True) as conn:
+
+        def registered() -> int | None:
+            row = conn.execute(
+                "SELECT worker_id FROM reelgraph_workers WHERE name LIKE %s",
+                (f"%:{worker.pid}",),
+            ).fetchone()
+            return None if row is None else int(row[0])
+
+        worker_id = until("the worker to register", registered, 60)
+        conn.execute("DELETE FROM procrastinate_workers WHERE id = %s", (worker_id,))
+        queued = cli_json(
+            cli, "generate", "A 6-second ad for Yew bows", "--duration", "6",
+            "--seed", str(next(FRESH_SEEDS)), "--detach",
+        )  # fmt: skip
+
+        def settled() -> dict[str, Any] | None:
+            st = cli_json(cli, "status", queued["video_id"])
+            return None if st["status"] in ("queued", "running") else st
+
+        st = until("the run to reach its pause", settled, 120)
+        assert (st["status"], st["phase"]) == ("paused", "plan"), st
+        assert worker.poll() is None, "the worker exited"
+        assert registered() == worker_id
