@@ -552,10 +552,52 @@ class Queue:
         job_id = int(found["id"])
         return Enqueued(job_id, await self.position(job_id))
 
+    async def failed_edit(self, video_id: str, branch: str) -> str | None:
+        """Why the branch's latest request, a queued edit, failed before it forked; else None.
+
+        An edit that forked has a branch of its own whose run records its outcome; one refused
+        before (a wrong phase, an edit that changes nothing, a beat that is not there) changes
+        no branch, and its error is only in the job's record. While that edit is the newest
+        job of the branch, every door's status shows its error (the user who queued it must
+        learn it failed); the next run or edit of the branch supersedes it. A foreground
+        edit's command reported its error itself.
+
+        Args:
+            video_id: the video.
+            branch: the branch the edit was asked of.
+
+        Raises:
+            NotFound: unknown video or branch.
+        """
+        row = await branches.get(self.studio.deps.pool, video_id, branch)
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """SELECT j.id, j.status, j.args, a.result, a.first_started_at
+                   FROM procrastinate_jobs j
+                   LEFT JOIN LATERAL (
+                        SELECT (array_agg(r.result ORDER BY r.id DESC))[1] AS result,
+                               min(r.started_at) AS first_started_at
+                        FROM reelgraph_job_runs r WHERE r.job_id = j.id) a ON true
+                   WHERE j.lock = %s ORDER BY j.id DESC LIMIT 1""",
+                (row.thread_id,),
+            )
+            job = await cur.fetchone()
+        if job is None or str(job["status"]) != "failed":
+            return None
+        args = dict(job["args"])
+        if args.get("action") != "edit" or args.get("attached"):
+            return None
+        started = job["first_started_at"]
+        if started is None or await self.studio.records.newest_child(video_id, branch, started):
+            return None
+        error = (job["result"] or {}).get("error") or "the job ended: failed"
+        return f"the edit (job {job['id']}) failed and changed nothing: {error}"
+
     async def status(self, video_id: str, user_id: str, branch: str = "main") -> dict[str, Any]:
         """:meth:`Studio.status`, with ``queued`` and ``queue_position`` while a job waits.
 
-        ``running`` once a worker has the job (before the run itself says so).
+        ``running`` once a worker has the job (before the run itself says so). ``error`` says
+        why a queued edit failed before it forked (:meth:`failed_edit`).
 
         Also ``job_id`` of the branch's waiting or running job (None when there is none).
         """
@@ -571,6 +613,8 @@ class Queue:
             # when the run was cut off: its row says running but no process holds its lock, so
             # the job's process died with it (``continue`` resumes the branch)
             st["status"], st["error"] = "running", None
+        elif job is None and st["error"] is None:
+            st["error"] = await self.failed_edit(video_id, branch)
         return st
 
     # -- cancelling ------------------------------------------------------------------------
