@@ -7,9 +7,12 @@ One job per run of a branch. Every job carries the branch's thread id as its Pro
 the one the LangGraph server's runs take too), so one run per branch holds across the queue's
 workers, foreground commands and the LangGraph server alike.
 
-Workers (``reelgraph worker``, or one inside ``reelgraph serve``) send heartbeats; each one
-re-queues, at start and every :attr:`Queue.stalled_after_s` / 2 seconds, the jobs of workers
-whose heartbeat stopped (Procrastinate's ``get_stalled_jobs`` + ``retry_job``). A re-queued
+Workers (``reelgraph worker``, or one inside ``reelgraph serve``) send heartbeats, each at its
+own rate, which it records as it registers (:class:`Workers`); each one re-queues, at start
+and every :attr:`Queue.stalled_after_s` / 2 seconds, the jobs of workers whose heartbeat
+stopped for longer than *their own* stalled-after (``retry_job``), so a worker started with a
+short one never takes the jobs, nor deletes the row, of a worker that beats less often. A
+worker whose row another program deleted registers again and goes on. A re-queued
 run resumes from its last checkpoint and the memo answers for every finished item, so no paid
 call is made twice. Transient errors (:data:`TRANSIENT`) are retried with exponential
 backoff; any other error fails the job, and the run has recorded it in the branch's status.
