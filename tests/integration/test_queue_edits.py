@@ -148,7 +148,8 @@ def test_a_detached_edit_that_fails_before_it_forks_shows_its_error_in_status(
     assert (st["status"], st["phase"]) == ("paused", "plan"), "the branch is as it was"
     assert st["error"] and "failed" in st["error"] and "storyboard" in st["error"], st
     assert f"job {queued['job_id']}" in st["error"]
-    assert "failed and changed nothing" in cli("status", video).stdout
+    shown = " ".join(cli("status", video).stdout.split())  # the table wraps long cells
+    assert "error the edit (job" in shown and "failed and changed nothing" in shown, shown
     with httpx.Client(base_url=api_server.url, headers=api_server.auth("tester")) as http:
         body = http.get(f"/api/status/{video}").json()
     assert (body["status"], body["error"]) == ("paused_at_phase1", st["error"]), body
