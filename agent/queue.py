@@ -604,8 +604,12 @@ class Queue:
 
         Also ``job_id`` of the branch's waiting or running job (None when there is none).
         """
-        st = await self.studio.status(video_id, user_id, branch)
+        # The job first: one that ends in between leaves the branch's status at its end (a
+        # moment stale, "running"); the other way round, a run that starts and ends in between
+        # would show as never started with no job.
+        await self.studio.video(video_id, user_id)  # someone else's video: NotFound, first
         job = await self.job_of(video_id, branch)
+        st = await self.studio.status(video_id, user_id, branch)
         st["job_id"] = job.job_id if job else None
         st["queue_position"] = job.position if job and job.position > 0 else None
         if job and job.position > 0:

@@ -165,6 +165,27 @@ async def test_a_worker_another_program_pruned_registers_again_and_keeps_working
             await _stop(task)
 
 
+@pytest.mark.asyncio
+async def test_an_idle_pruned_worker_registers_again_at_its_next_heartbeat(studio: Studio) -> None:
+    """With no job to fetch, its next heartbeat finds its row gone and puts it back."""
+    async with Queue.open(studio, heartbeat_s=0.2) as queue:
+        task = _start(queue, f"idle-{uuid.uuid4().hex[:8]}")
+        try:
+            worker_id = await _until(
+                "the worker to register", lambda: _worker_id(studio, 0.2, queue.worker_name), 60
+            )
+            async with studio.deps.pool.connection() as conn:
+                await conn.execute("DELETE FROM procrastinate_workers WHERE id = %s", (worker_id,))
+
+            async def back() -> int | None:
+                return await _worker_id(studio, 0.2, queue.worker_name)
+
+            assert await _until("the worker's row to come back", back, 30) == worker_id
+            assert not task.done(), "the worker stopped"
+        finally:
+            await _stop(task)
+
+
 def test_a_reelgraph_worker_whose_row_was_deleted_goes_on_taking_runs(
     cli: Cli, worker: subprocess.Popen[bytes]
 ) -> None:
