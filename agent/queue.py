@@ -322,14 +322,29 @@ class Workers(pq_manager.JobManager):
         return [int(r["worker_id"]) for r in rows]
 
     async def update_heartbeat(self, worker_id: int) -> None:
-        """Beat; a worker whose row another process deleted registers again (:meth:`rejoin`)."""
-        rows = await self.connector.execute_query_all_async(
-            query="""UPDATE procrastinate_workers SET last_heartbeat = now()
-                     WHERE id = %(worker_id)s RETURNING id""",
-            worker_id=worker_id,
-        )
-        if not rows:
-            await self.rejoin(worker_id)
+        """Beat; a worker whose row another process deleted registers again (:meth:`rejoin`).
+
+        A beat that fails is logged and the next one tries again. Procrastinate 3.10 would end
+        its heartbeat task on the first error without stopping the worker (its side-task
+        monitor returns as soon as the periodic deferrer, which has nothing to do here, does),
+        so one lost connection silenced a worker for good and the others then took its jobs.
+        A worker whose beats keep failing counts as dead after its stalled-after, as it should.
+        """
+        try:
+            rows = await self.connector.execute_query_all_async(
+                query="""UPDATE procrastinate_workers SET last_heartbeat = now()
+                         WHERE id = %(worker_id)s RETURNING id""",
+                worker_id=worker_id,
+            )
+            if not rows:
+                await self.rejoin(worker_id)
+        except pq_exceptions.ConnectorException as exc:
+            log.warning(
+                "worker %s (id %s): heartbeat failed, trying again at the next: %s",
+                self.name,
+                worker_id,
+                _cause(exc),
+            )
 
     async def fetch_job(self, queues: Iterable[str] | None, worker_id: int) -> Job | None:
         """Take the next job; a worker whose row was deleted registers again first."""
@@ -1012,7 +1027,7 @@ class Queue:
                 raise
         except (pq_exceptions.ProcrastinateException, psycopg.Error) as exc:
             raise StorageError(
-                f"worker {self.worker_name} stopped on an error of the job queue: {exc}"
+                f"worker {self.worker_name} stopped on an error of the job queue: {_cause(exc)}"
             ) from exc
         finally:
             for sig in handled:
@@ -1229,6 +1244,13 @@ def _error_of(outcome: str, result: dict[str, Any] | None) -> ReelgraphError:
     if isinstance(kind, type) and issubclass(kind, ReelgraphError):
         return kind(message)
     return ReelgraphError(message)
+
+
+def _cause(exc: BaseException) -> str:
+    """The first line of what went wrong: the database's error, not Procrastinate's wrapper."""
+    cause = exc.__cause__ or exc  # Procrastinate's ConnectorException says "Database error."
+    text = str(cause).strip()
+    return text.splitlines()[0] if text else type(cause).__name__
 
 
 def _alive(pid: int) -> bool:
