@@ -7,9 +7,12 @@ One job per run of a branch. Every job carries the branch's thread id as its Pro
 the one the LangGraph server's runs take too), so one run per branch holds across the queue's
 workers, foreground commands and the LangGraph server alike.
 
-Workers (``reelgraph worker``, or one inside ``reelgraph serve``) send heartbeats; each one
-re-queues, at start and every :attr:`Queue.stalled_after_s` / 2 seconds, the jobs of workers
-whose heartbeat stopped (Procrastinate's ``get_stalled_jobs`` + ``retry_job``). A re-queued
+Workers (``reelgraph worker``, or one inside ``reelgraph serve``) send heartbeats, each at its
+own rate, which it records as it registers (:class:`Workers`); each one re-queues, at start
+and every :attr:`Queue.stalled_after_s` / 2 seconds, the jobs of workers whose heartbeat
+stopped for longer than *their own* stalled-after (``retry_job``), so a worker started with a
+short one never takes the jobs, nor deletes the row, of a worker that beats less often. A
+worker whose row another program deleted registers again and goes on. A re-queued
 run resumes from its last checkpoint and the memo answers for every finished item, so no paid
 call is made twice. Transient errors (:data:`TRANSIENT`) are retried with exponential
 backoff; any other error fails the job, and the run has recorded it in the branch's status.
@@ -30,13 +33,15 @@ import signal
 import socket
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import procrastinate
+import psycopg
 from procrastinate import exceptions as pq_exceptions
+from procrastinate import manager as pq_manager
 from procrastinate import utils
 from procrastinate.job_context import AbortReason, JobContext
 from procrastinate.jobs import Job, Status
@@ -102,6 +107,12 @@ CREATE INDEX IF NOT EXISTS reelgraph_job_runs_job ON reelgraph_job_runs (job_id)
 ALTER TABLE reelgraph_job_runs ADD COLUMN IF NOT EXISTS result jsonb;
 ALTER TABLE reelgraph_job_runs ADD COLUMN IF NOT EXISTS progress jsonb;
 ALTER TABLE reelgraph_job_runs ADD COLUMN IF NOT EXISTS progress_seq integer NOT NULL DEFAULT 0;
+CREATE TABLE IF NOT EXISTS reelgraph_workers (
+    worker_id       bigint PRIMARY KEY REFERENCES procrastinate_workers (id) ON DELETE CASCADE,
+    name            text NOT NULL,
+    heartbeat_s     double precision NOT NULL,
+    stalled_after_s double precision NOT NULL
+);
 """
 
 #: What a job does: run a branch to its next pause (generate, continue), or edit it.
@@ -226,6 +237,157 @@ class Retry(BaseRetryStrategy):
         return None
 
 
+#: A condition on ``procrastinate_workers w``: the worker is past its own recorded
+#: stalled-after, or, having recorded none (another program's worker), past the longest any
+#: worker recorded; never before ``%(floor_s)s`` seconds.
+_STALLED_WORKER = """w.last_heartbeat < now() - make_interval(secs => greatest(%(floor_s)s,
+    coalesce((SELECT r.stalled_after_s FROM reelgraph_workers r WHERE r.worker_id = w.id),
+             (SELECT max(r.stalled_after_s) FROM reelgraph_workers r), %(floor_s)s)))"""
+
+
+class Workers(pq_manager.JobManager):
+    """Procrastinate's job manager, with workers that say how often they beat and survive pruning.
+
+    Procrastinate 3.10 deletes, as each worker starts, the rows of all workers whose heartbeat
+    is older than that worker's own ``stalled_worker_timeout`` (``Worker.run`` →
+    ``prune_stalled_workers``); a worker whose row is gone fails its next ``fetch_job`` on
+    ``procrastinate_jobs_worker_id_fkey`` and stops. So one worker started with a short
+    stalled-after killed every worker that beats less often (the chat's, seen in CI). Here:
+
+    - each worker records its heartbeat and stalled-after in ``reelgraph_workers`` in the
+      statement that registers it, and pruning (and :meth:`Queue.retry_stalled`) counts a
+      worker as dead only past its *own* stalled-after; one that recorded none (another
+      program's) only past the longest any worker recorded;
+    - a worker whose row was deleted anyway (another program pruned it) registers again under
+      its own id and takes its running jobs back, with a warning, rather than dying.
+    """
+
+    def __init__(
+        self,
+        connector: procrastinate.PsycopgConnector,
+        *,
+        name: str,
+        heartbeat_s: float,
+        stalled_after_s: float,
+        running: Callable[[int], Iterable[int]],
+    ) -> None:
+        """A manager for the workers of one :class:`Queue`.
+
+        Args:
+            connector: the app's connector.
+            name: the workers' name (``host:pid``), recorded for people reading the table.
+            heartbeat_s: seconds between the workers' heartbeats.
+            stalled_after_s: seconds without a heartbeat after which they count as dead.
+            running: the ids of the jobs a worker (by its id) runs now in this process.
+        """
+        super().__init__(connector)
+        self.name, self.heartbeat_s, self.stalled_after_s = name, heartbeat_s, stalled_after_s
+        self.running = running
+
+    def _record(self, worker_id: str) -> str:
+        return f"""INSERT INTO reelgraph_workers (worker_id, name, heartbeat_s, stalled_after_s)
+                   SELECT id, %(name)s, %(heartbeat_s)s, %(stalled_after_s)s FROM {worker_id}
+                   ON CONFLICT (worker_id) DO NOTHING"""
+
+    def _params(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "heartbeat_s": self.heartbeat_s,
+            "stalled_after_s": self.stalled_after_s,
+        }
+
+    async def register_worker(self) -> int:
+        """Register a worker with its heartbeat and stalled-after; its id."""
+        row = await self.connector.execute_query_one_async(
+            query=f"""WITH w AS (INSERT INTO procrastinate_workers DEFAULT VALUES RETURNING id),
+                           r AS ({self._record("w")})
+                      SELECT id AS worker_id FROM w""",
+            **self._params(),
+        )
+        return int(row["worker_id"])
+
+    async def prune_stalled_workers(self, seconds_since_heartbeat: float) -> list[int]:
+        """Delete the workers past their own stalled-after (and ``seconds_since_heartbeat``).
+
+        Args:
+            seconds_since_heartbeat: the pruning worker's own stalled-after, a floor.
+
+        Returns:
+            The ids of the workers deleted.
+        """
+        rows = await self.connector.execute_query_all_async(
+            query=f"""DELETE FROM procrastinate_workers w WHERE {_STALLED_WORKER}
+                      RETURNING w.id AS worker_id""",
+            floor_s=seconds_since_heartbeat,
+        )
+        return [int(r["worker_id"]) for r in rows]
+
+    async def update_heartbeat(self, worker_id: int) -> None:
+        """Beat; a worker whose row another process deleted registers again (:meth:`rejoin`).
+
+        A beat that fails is logged and the next one tries again. Procrastinate 3.10 would end
+        its heartbeat task on the first error without stopping the worker (its side-task
+        monitor returns as soon as the periodic deferrer, which has nothing to do here, does),
+        so one lost connection silenced a worker for good and the others then took its jobs.
+        A worker whose beats keep failing counts as dead after its stalled-after, as it should.
+        """
+        try:
+            rows = await self.connector.execute_query_all_async(
+                query="""UPDATE procrastinate_workers SET last_heartbeat = now()
+                         WHERE id = %(worker_id)s RETURNING id""",
+                worker_id=worker_id,
+            )
+            if not rows:
+                await self.rejoin(worker_id)
+        except pq_exceptions.ConnectorException as exc:
+            log.warning(
+                "worker %s (id %s): heartbeat failed, trying again at the next: %s",
+                self.name,
+                worker_id,
+                _cause(exc),
+            )
+
+    async def fetch_job(self, queues: Iterable[str] | None, worker_id: int) -> Job | None:
+        """Take the next job; a worker whose row was deleted registers again first."""
+        try:
+            return await super().fetch_job(queues, worker_id)
+        except pq_exceptions.ConnectorException as exc:
+            if not isinstance(exc.__cause__, psycopg.errors.ForeignKeyViolation):
+                raise
+        await self.rejoin(worker_id)
+        return await super().fetch_job(queues, worker_id)
+
+    async def rejoin(self, worker_id: int) -> None:
+        """Register a live worker whose row was deleted again, under its id, with its jobs.
+
+        The jobs it runs lost their worker when the row went (``ON DELETE SET NULL``); those
+        still running and not re-queued meanwhile are its own again.
+        """
+        jobs = sorted(self.running(worker_id))
+        await self.connector.execute_query_async(
+            query=f"""WITH w AS (INSERT INTO procrastinate_workers (id) OVERRIDING SYSTEM VALUE
+                                 VALUES (%(worker_id)s) ON CONFLICT (id) DO NOTHING RETURNING id),
+                           r AS ({self._record("w")})
+                      SELECT count(*) FROM w""",
+            worker_id=worker_id,
+            **self._params(),
+        )
+        if jobs:
+            await self.connector.execute_query_async(
+                query="""UPDATE procrastinate_jobs SET worker_id = %(worker_id)s
+                         WHERE id = ANY(%(jobs)s) AND status = 'doing' AND worker_id IS NULL""",
+                worker_id=worker_id,
+                jobs=jobs,
+            )
+        log.warning(
+            "worker %s (id %s) was removed from the queue's workers by another process;"
+            " registered it again, with its %d running job(s)",
+            self.name,
+            worker_id,
+            len(jobs),
+        )
+
+
 #: Called with (video_id, branch, event) for every progress event of a job run here.
 ProgressListener = Callable[[str, str, ProgressEvent], None]
 
@@ -259,8 +421,16 @@ class Queue:
         self.on_progress = on_progress
         self.worker_name = f"{socket.gethostname()}:{os.getpid()}"
         url = studio.deps.pool.conninfo
-        self.app = procrastinate.App(
-            connector=procrastinate.PsycopgConnector(conninfo=url, min_size=1, max_size=4)
+        connector = procrastinate.PsycopgConnector(conninfo=url, min_size=1, max_size=4)
+        self.app = procrastinate.App(connector=connector)
+        #: The jobs each worker of this queue (by its id) runs now.
+        self._running: dict[int, int | None] = {}
+        self.app.job_manager = Workers(
+            connector,
+            name=self.worker_name,
+            heartbeat_s=self.heartbeat_s,
+            stalled_after_s=self.stalled_after_s,
+            running=lambda worker_id: [j for j, w in self._running.items() if w == worker_id],
         )
         #: The queue of this studio's runs: jobs of videos whose media this studio's store holds.
         self.runs = runs_queue(studio.deps.settings)
@@ -401,15 +571,61 @@ class Queue:
         job_id = int(found["id"])
         return Enqueued(job_id, await self.position(job_id))
 
+    async def failed_edit(self, video_id: str, branch: str) -> str | None:
+        """Why the branch's latest request, a queued edit, failed before it forked; else None.
+
+        An edit that forked has a branch of its own whose run records its outcome; one refused
+        before (a wrong phase, an edit that changes nothing, a beat that is not there) changes
+        no branch, and its error is only in the job's record. While that edit is the newest
+        job of the branch, every door's status shows its error (the user who queued it must
+        learn it failed); the next run or edit of the branch supersedes it. A foreground
+        edit's command reported its error itself.
+
+        Args:
+            video_id: the video.
+            branch: the branch the edit was asked of.
+
+        Raises:
+            NotFound: unknown video or branch.
+        """
+        row = await branches.get(self.studio.deps.pool, video_id, branch)
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                """SELECT j.id, j.status, j.args, a.result, a.first_started_at
+                   FROM procrastinate_jobs j
+                   LEFT JOIN LATERAL (
+                        SELECT (array_agg(r.result ORDER BY r.id DESC))[1] AS result,
+                               min(r.started_at) AS first_started_at
+                        FROM reelgraph_job_runs r WHERE r.job_id = j.id) a ON true
+                   WHERE j.lock = %s ORDER BY j.id DESC LIMIT 1""",
+                (row.thread_id,),
+            )
+            job = await cur.fetchone()
+        if job is None or str(job["status"]) != "failed":
+            return None
+        args = dict(job["args"])
+        if args.get("action") != "edit" or args.get("attached"):
+            return None
+        started = job["first_started_at"]
+        if started is None or await self.studio.records.newest_child(video_id, branch, started):
+            return None
+        error = (job["result"] or {}).get("error") or "the job ended: failed"
+        return f"the edit (job {job['id']}) failed and changed nothing: {error}"
+
     async def status(self, video_id: str, user_id: str, branch: str = "main") -> QueuedStatus:
         """:meth:`Studio.status`, with ``queued`` and ``queue_position`` while a job waits.
 
-        ``running`` once a worker has the job (before the run itself says so).
+        ``running`` once a worker has the job (before the run itself says so). ``error`` says
+        why a queued edit failed before it forked (:meth:`failed_edit`).
 
         Also ``job_id`` of the branch's waiting or running job (None when there is none).
         """
-        st = await self.studio.status(video_id, user_id, branch)
+        # The job first: one that ends in between leaves the branch's status at its end (a
+        # moment stale, "running"); the other way round, a run that starts and ends in between
+        # would show as never started with no job.
+        await self.studio.video(video_id, user_id)  # someone else's video: NotFound, first
         job = await self.job_of(video_id, branch)
+        st = await self.studio.status(video_id, user_id, branch)
         queued = QueuedStatus.model_validate(
             {
                 **dict(st),
@@ -425,6 +641,8 @@ class Queue:
             # when the run was cut off: its row says running but no process holds its lock, so
             # the job's process died with it (``continue`` resumes the branch)
             return queued.model_copy(update={"status": "running", "error": None})
+        if job is None and st.error is None:
+            return queued.model_copy(update={"error": await self.failed_edit(video_id, branch)})
         return queued
 
     # -- cancelling ------------------------------------------------------------------------
@@ -514,6 +732,25 @@ class Queue:
         """
         job_id = context.job.id
         assert job_id is not None  # a fetched job has its id
+        self._running[job_id] = context.job.worker_id
+        try:
+            await self._run_job_here(
+                context, job_id, video_id, user_id, branch, action, auto_continue, edits
+            )
+        finally:
+            self._running.pop(job_id, None)
+
+    async def _run_job_here(
+        self,
+        context: JobContext,
+        job_id: int,
+        video_id: str,
+        user_id: str,
+        branch: str,
+        action: str,
+        auto_continue: bool,
+        edits: list[dict[str, Any]] | None,
+    ) -> None:
         thread_id = context.job.lock or ""
         head, paused = await self.studio.head(video_id, branch)
         first = await self._first_start(job_id)
@@ -752,6 +989,11 @@ class Queue:
             queues: queues to take jobs from (default :attr:`runs`).
             install_signal_handlers: stop gracefully on SIGINT/SIGTERM (this returns then).
             on_started: called once the worker is ready to be stopped by a signal.
+
+        Raises:
+            StorageError: the worker stopped without being told to (an error of the queue's
+                database); whoever started it decides whether to start it again.
+            asyncio.CancelledError: this coroutine was cancelled (not by a signal).
         """
         loop = asyncio.get_running_loop()
         reaper = loop.create_task(self._reap_forever())
@@ -783,9 +1025,20 @@ class Queue:
             if on_started:
                 on_started()
             await worker
+            if not signalled:
+                # Procrastinate stops its worker when one of its own tasks (heartbeat,
+                # listener, abort polling) fails, after logging why
+                raise StorageError(
+                    f"worker {self.worker_name} stopped by itself after an error in the job"
+                    " queue (see the log above); start it again"
+                )
         except asyncio.CancelledError:
             if not signalled:
                 raise
+        except (pq_exceptions.ProcrastinateException, psycopg.Error) as exc:
+            raise StorageError(
+                f"worker {self.worker_name} stopped on an error of the job queue: {_cause(exc)}"
+            ) from exc
         finally:
             for sig in handled:
                 loop.remove_signal_handler(sig)
@@ -817,10 +1070,7 @@ class Queue:
             The ids of the jobs handled.
         """
         manager = self.app.job_manager
-        stalled = await manager.get_stalled_jobs(
-            task_name=TASK, seconds_since_heartbeat=self.stalled_after_s
-        )
-        ids = {j.id for j in stalled if j.id is not None}
+        ids = set(await self._stalled_jobs())
         ids.update(await self._jobs_of_dead_local_workers())
         handled = []
         for job_id in sorted(ids):
@@ -839,6 +1089,22 @@ class Queue:
                 log.warning("re-queued job %s of a worker that stopped", job_id)
             handled.append(job_id)
         return handled
+
+    async def _stalled_jobs(self) -> list[int]:
+        """Running jobs whose worker is gone or past its own stalled-after (:class:`Workers`).
+
+        Not Procrastinate's ``get_stalled_jobs``, which counts every worker as dead past this
+        queue's stalled-after, so a fast-beating worker re-queued the jobs of slower ones.
+        """
+        async with self.studio.deps.pool.connection() as conn:
+            cur = await conn.execute(
+                f"""SELECT j.id FROM procrastinate_jobs j
+                    LEFT JOIN procrastinate_workers w ON w.id = j.worker_id
+                    WHERE j.status = 'doing' AND j.task_name = %(task)s
+                      AND (w.id IS NULL OR {_STALLED_WORKER})""".encode(),
+                {"task": TASK, "floor_s": self.stalled_after_s},
+            )
+            return [int(r["id"]) for r in await cur.fetchall()]
 
     async def _close_audit(self, job_id: int) -> None:
         """End the open audit rows of a job whose worker died (before it runs again)."""
@@ -991,6 +1257,13 @@ def _error_of(outcome: str, result: dict[str, Any] | None) -> ReelgraphError:
     return ReelgraphError(message)
 
 
+def _cause(exc: BaseException) -> str:
+    """The first line of what went wrong: the database's error, not Procrastinate's wrapper."""
+    cause = exc.__cause__ or exc  # Procrastinate's ConnectorException says "Database error."
+    text = str(cause).strip()
+    return text.splitlines()[0] if text else type(cause).__name__
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -1058,7 +1331,8 @@ async def _queue_ready(conn: AsyncConnection[Any]) -> bool:
         """SELECT to_regclass('procrastinate_jobs') IS NOT NULL
                   AND EXISTS (SELECT 1 FROM information_schema.columns
                               WHERE table_name = 'reelgraph_job_runs'
-                                AND column_name = 'progress_seq') AS ok"""
+                                AND column_name = 'progress_seq')
+                  AND to_regclass('reelgraph_workers') IS NOT NULL AS ok"""
     )
     row = await cur.fetchone()
     return bool(row and row["ok"])
@@ -1074,6 +1348,7 @@ __all__ = [
     "PhaseStep",
     "Queue",
     "Retry",
+    "Workers",
     "runs_queue",
     "setup",
 ]

@@ -120,6 +120,8 @@ class Views:
         st = await self.studio.status(self.video_id, self.user_id, branch)
         job = await self.queue.job_of(self.video_id, branch) if self.queue else None
         state, phase, error = _seed_status(st, job)
+        if error is None and job is None and self.queue is not None:
+            error = await self.queue.failed_edit(self.video_id, branch)
         head = latest(self.checkpoints, branch)
         final = st.artifacts.get("final")
         if final is not None and (head is None or "final" not in head.artifacts):
@@ -159,7 +161,7 @@ class Views:
             "next_phase": st.next_phase,
             "estimate_next_usd": st.estimate_next_usd,
             "estimate_error": st.estimate_error,
-            "error": error if state == "failed" else None,
+            "error": error,
             "usage": st.usage.model_dump(mode="json"),
         }
 

@@ -471,7 +471,12 @@ def worker(
         ),
     ] = 30.0,
 ) -> None:
-    """Run queued runs until stopped (SIGINT/SIGTERM: finish, or hand back after --grace)."""
+    """Run queued runs until stopped (SIGINT/SIGTERM: finish, or hand back after --grace).
+
+    A worker another process removed from the queue's workers registers again and goes on.
+    One that stops on any other error of the queue's database exits 1 with the reason, so a
+    process manager (systemd ``Restart=on-failure``, Kubernetes) starts it again.
+    """
 
     async def job(studio: Studio, settings: Settings) -> None:
         async with Queue.open(

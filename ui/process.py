@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack
 from dataclasses import dataclass
 from typing import Any
@@ -82,18 +83,84 @@ class WorkerConfig:
 
     ``reelgraph serve --no-worker`` (``REELGRAPH_CHAT_WORKER=0`` for the chat) turns it off:
     runs then wait for ``reelgraph worker`` processes.
+
+    Attributes:
+        enabled: run a worker in this process.
+        concurrency: runs at once.
+        grace_s: seconds running jobs get to finish when the server stops, before they go
+            back to the queue.
+        restart_first_s: seconds before restarting a worker that stopped on its own (an
+            error); doubled on each restart in a row, up to ``restart_max_s``.
+        restart_max_s: the longest wait between two restarts, seconds.
     """
 
     enabled: bool = True
     concurrency: int = 4
     grace_s: float = 10.0
+    restart_first_s: float = 1.0
+    restart_max_s: float = 60.0
+
+
+#: A worker that ran this long (seconds) before it stopped starts its backoff afresh.
+HEALTHY_S = 300.0
+
+
+async def supervise(
+    name: str,
+    work: Callable[[], Awaitable[None]],
+    *,
+    first_s: float = 1.0,
+    max_s: float = 60.0,
+) -> None:
+    """Run ``work`` until cancelled, starting it again whenever it ends on its own.
+
+    A worker in a server must not die silently: ``work`` that raises, or returns (a worker
+    only returns when stopped, and nothing here stopped it), is logged as an error and started
+    again after a backoff (``first_s``, doubled on each restart in a row up to ``max_s``; a
+    run that lasted :data:`HEALTHY_S` starts the backoff afresh). Cancelling this (a stopping
+    server) cancels ``work``, which stops as it is told, and ends the loop.
+
+    Args:
+        name: what the logs call the worker ("the chat's worker").
+        work: starts the worker and returns (or raises) when it stops.
+        first_s: the first wait before a restart, seconds.
+        max_s: the longest wait, seconds.
+
+    Raises:
+        asyncio.CancelledError: when cancelled (the only way this ends).
+    """
+    restarts = 0
+    while True:
+        started = time.monotonic()
+        error: Exception | None = None
+        try:
+            await work()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            error = exc
+        if time.monotonic() - started >= HEALTHY_S:
+            restarts = 0
+        wait_s = min(max_s, first_s * 2**restarts)
+        restarts += 1
+        log.error(
+            "%s %s; restarting it in %.3g s (restart %d)",
+            name,
+            "stopped by itself" if error is None else "failed",
+            wait_s,
+            restarts,
+            exc_info=error,
+        )
+        await asyncio.sleep(wait_s)
+        log.warning("%s: restart %d", name, restarts)
 
 
 class ProcessQueue:
     """A server's job queue over the process's studio, opened on first use, with its worker.
 
     The worker is a task of this process (unless its config says not), in an empty context:
-    the request or chat session that happened to open the queue owns nothing of it.
+    the request or chat session that happened to open the queue owns nothing of it, and
+    supervised (:func:`supervise`): one that stops on an error is logged and started again.
     """
 
     def __init__(
@@ -124,6 +191,7 @@ class ProcessQueue:
         s = await studio()
         async with self._lock:
             if self._queue is None or self._queue.studio is not s:
+                await self._stop()  # a worker over a studio closed since must not go on
                 kwargs: dict[str, Any] = {}
                 if self._on_progress is not None:
                     kwargs["on_progress"] = self._on_progress
@@ -137,24 +205,35 @@ class ProcessQueue:
             return self._queue
 
     async def _work(self, queue: Queue, config: WorkerConfig) -> None:
-        try:
+        async def work() -> None:
             await queue.work(
                 concurrency=config.concurrency,
                 grace_s=config.grace_s,
                 install_signal_handlers=False,
             )
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("%s stopped", self._name)
+
+        await supervise(
+            self._name, work, first_s=config.restart_first_s, max_s=config.restart_max_s
+        )
+
+    @property
+    def working(self) -> bool:
+        """Whether this process runs a worker (its supervisor) now."""
+        return self._worker is not None and not self._worker.done()
 
     async def close(self) -> None:
         """Stop the worker (its running jobs go back to the queue after its grace), close."""
         async with self._lock:
-            if self._worker is not None:
-                self._worker.cancel()
-                await asyncio.gather(self._worker, return_exceptions=True)
-            self._worker = None
-            if self._cm is not None:
-                await self._cm.__aexit__(None, None, None)
-            self._queue, self._cm = None, None
+            await self._stop()
+
+    async def _stop(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel()
+            await asyncio.gather(self._worker, return_exceptions=True)
+        self._worker = None
+        cm, self._queue, self._cm = self._cm, None, None
+        if cm is not None:
+            try:
+                await cm.__aexit__(None, None, None)
+            except Exception:
+                log.warning("closing %s's queue failed", self._name, exc_info=True)

@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -20,7 +20,7 @@ import psycopg
 import pytest
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from tests.conftest import Cli
+from tests.conftest import ApiServer, Cli
 from tests.integration.conftest import FRESH_SEEDS
 from tests.integration.polling import cli_json, until
 from tests.servers import free_port, serving
@@ -118,3 +118,44 @@ def test_http_status_says_queued_with_its_position_while_a_run_waits(
             st = http.get(f"/api/status/{videos[1]}").json()
             assert (st["status"], st["queue_position"]) == ("queued", 1), st
             cli("cancel", videos[1])
+
+
+def test_a_detached_edit_that_fails_before_it_forks_shows_its_error_in_status(
+    cli: Cli, worker: subprocess.Popen[bytes], api_server: ApiServer
+) -> None:
+    """The user queued an edit and must learn it failed: at the CLI and over HTTP alike."""
+    seed = str(next(FRESH_SEEDS))
+    video = cli_json(
+        cli, "generate", "A 6-second ad for Linden honey", "--duration", "6", "--seed", seed
+    )["video_id"]
+    db_url = cli.env["DATABASE_URL"]
+
+    def ended(job_id: int) -> Callable[[], str | None]:
+        def check() -> str | None:
+            with psycopg.connect(db_url) as conn:
+                row = conn.execute(
+                    "SELECT status FROM procrastinate_jobs WHERE id = %s", (job_id,)
+                ).fetchone()
+            return None if row is None or row[0] in ("todo", "doing") else str(row[0])
+
+        return check
+
+    # a storyboard edit at the plan pause: the worker refuses it before anything forks
+    queued = cli_json(cli, "edit", video, "regenerate beat 2", "--detach")
+    assert until("the worker to try the edit", ended(queued["job_id"]), 120) == "failed"
+
+    st = cli_json(cli, "status", video)
+    assert (st["status"], st["phase"]) == ("paused", "plan"), "the branch is as it was"
+    assert st["error"] and "failed" in st["error"] and "storyboard" in st["error"], st
+    assert f"job {queued['job_id']}" in st["error"]
+    shown = " ".join(cli("status", video).stdout.split())  # the table wraps long cells
+    assert "error the edit (job" in shown and "failed and changed nothing" in shown, shown
+    with httpx.Client(base_url=api_server.url, headers=api_server.auth("tester")) as http:
+        body = http.get(f"/api/status/{video}").json()
+    assert (body["status"], body["error"]) == ("paused_at_phase1", st["error"]), body
+    assert [b["name"] for b in cli_json(cli, "branches", video)["branches"]] == ["main"]
+
+    # the next request supersedes it: an edit that works leaves the branch without the error
+    again = cli_json(cli, "edit", video, "make it 8 seconds", "--detach")
+    assert until("the worker to apply the edit", ended(again["job_id"]), 120) == "succeeded"
+    assert cli_json(cli, "status", video)["error"] is None

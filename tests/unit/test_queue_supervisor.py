@@ -1,0 +1,93 @@
+"""A server's in-process worker never dies silently (:func:`ui.process.supervise`).
+
+Seen in CI: the chat's worker stopped on an unexpected error, was only logged, and the chat's
+runs were never taken again. The supervisor starts it again after a doubling backoff, logs
+each restart, and stops when the server stops it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from ui.process import supervise
+
+
+class _Worker:
+    """A worker that fails ``failures`` times, returns once by itself, then runs until stopped."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.starts = 0
+        self.running = asyncio.Event()
+        self.stopped = False
+
+    async def work(self) -> None:
+        self.starts += 1
+        if self.starts <= self.failures:
+            raise RuntimeError(f"insert or update on table violates foreign key ({self.starts})")
+        if self.starts == self.failures + 1:
+            return  # Procrastinate's worker returns when a side task of its own failed
+        self.running.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            self.stopped = True
+            raise
+
+
+@pytest.mark.asyncio
+async def test_a_worker_that_fails_or_stops_by_itself_is_started_again_with_backoff(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    worker = _Worker(failures=2)
+    caplog.set_level(logging.WARNING, logger="reelgraph.server")
+    task = asyncio.get_running_loop().create_task(
+        supervise("the chat's worker", worker.work, first_s=0.01, max_s=0.02)
+    )
+    try:
+        await asyncio.wait_for(worker.running.wait(), timeout=10)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    assert worker.starts == 4 and worker.stopped and task.cancelled()
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert [r.getMessage() for r in errors] == [
+        "the chat's worker failed; restarting it in 0.01 s (restart 1)",
+        "the chat's worker failed; restarting it in 0.02 s (restart 2)",
+        "the chat's worker stopped by itself; restarting it in 0.02 s (restart 3)",
+    ]
+    assert errors[0].exc_info and "foreign key (1)" in str(errors[0].exc_info[1])
+
+
+@pytest.mark.asyncio
+async def test_the_backoff_doubles_up_to_its_longest_wait(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    worker = _Worker(failures=5)
+    caplog.set_level(logging.ERROR, logger="reelgraph.server")
+    task = asyncio.get_running_loop().create_task(
+        supervise("the worker", worker.work, first_s=0.001, max_s=0.004)
+    )
+    try:
+        await asyncio.wait_for(worker.running.wait(), timeout=10)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    waits = [r.getMessage().split(" in ")[1].split(" s ")[0] for r in caplog.records]
+    assert waits == ["0.001", "0.002", "0.004", "0.004", "0.004", "0.004"]
+
+
+@pytest.mark.asyncio
+async def test_a_stopping_server_stops_its_worker_during_a_backoff() -> None:
+    worker = _Worker(failures=100)
+    task = asyncio.get_running_loop().create_task(
+        supervise("the worker", worker.work, first_s=60, max_s=60)
+    )
+    while worker.starts == 0:
+        await asyncio.sleep(0)
+    task.cancel()
+    await asyncio.wait_for(asyncio.gather(task, return_exceptions=True), timeout=5)
+    assert task.cancelled() and worker.starts == 1
