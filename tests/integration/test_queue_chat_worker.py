@@ -53,7 +53,7 @@ async def test_with_chat_worker_0_a_chat_run_waits_queued_until_a_worker_starts(
         video = await q.studio.create_video(request, "tester")
         job = await q.enqueue(video, "tester")
         st = await q.status(video, "tester")
-        assert (st["status"], st["queue_position"], st["job_id"]) == ("queued", 1, job.job_id)
+        assert (st.status, st.queue_position, st.job_id) == ("queued", 1, job.job_id)
 
         async with Queue.open(q.studio) as other:  # as `reelgraph worker` does
             worker = asyncio.get_running_loop().create_task(
@@ -64,7 +64,7 @@ async def test_with_chat_worker_0_a_chat_run_waits_queued_until_a_worker_starts(
             finally:
                 worker.cancel()
                 await asyncio.gather(worker, return_exceptions=True)
-        assert done is not None and (done["status"], done["phase"]) == ("paused", "plan"), done
+        assert done is not None and (done.status, done.phase) == ("paused", "plan"), done
         async with q.studio.deps.pool.connection() as conn:
             cur = await conn.execute(
                 "SELECT count(*) AS n FROM reelgraph_job_runs WHERE job_id = %s", (job.job_id,)

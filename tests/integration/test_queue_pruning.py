@@ -133,7 +133,7 @@ async def test_a_fast_pruning_worker_leaves_a_slower_worker_and_its_jobs_alone(
             job = await slow.enqueue(video, "tester", queue=slow_own)
             status = await slow.wait_result(job.job_id, 120)
             assert status is not None, "the slow worker no longer runs jobs"
-            assert (status["status"], status["phase"]) == ("paused", "plan")
+            assert (status.status, status.phase) == ("paused", "plan")
             assert not slow_task.done() and not fast_task.done()
         finally:
             await _stop(slow_task, *([fast_task] if fast_task else []))
@@ -158,7 +158,7 @@ async def test_a_worker_another_program_pruned_registers_again_and_keeps_working
                 await conn.execute("DELETE FROM procrastinate_workers WHERE id = %s", (worker_id,))
             job = await queue.enqueue(video, "tester", queue=own)
             status = await queue.wait_result(job.job_id, 120)
-            assert status is not None and status["phase"] == "plan", status
+            assert status is not None and status.phase == "plan", status
             assert not task.done(), "the worker stopped"
             assert await _worker_id(studio, 7, queue.worker_name) == worker_id
         finally:
