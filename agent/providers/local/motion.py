@@ -3,10 +3,10 @@
 :func:`render_clip` animates a start image with one of the spec's camera moves and encodes it
 as a canonical chunk (see :mod:`agent.media`). It is deterministic for a seed, needs no
 network. The 720 frames of a 30 s 720p ad (nine clips) cost about 6 CPU-s of drawing and
-feeding FFmpeg (4 ms a frame, and 0.2 s per clip to set up its planes) and 11 CPU-s of
-FFmpeg (x264 superfast, :data:`agent.media.X264_ARGS`) on the loaded shared machine here
-(December 2026; with Pillow's bilinear ``resize`` per frame, drawing was 9 CPU-s); captions
-drawn in add no measurable CPU. Only the frames a chunk keeps are made.
+feeding FFmpeg (4 ms a frame, and 0.2 s per clip to set up its planes) and 10-11 CPU-s of
+FFmpeg (x264, :data:`agent.media.X264_ARGS`) on the loaded shared machine here (December
+2026; with Pillow's bilinear ``resize`` per frame, drawing was 9 CPU-s); captions drawn in
+add about 0.3-0.8 CPU-s. Only the frames a chunk keeps are made.
 
 Smooth, sub-pixel motion
     FFmpeg's ``zoompan`` and ``crop`` place the window on whole pixels, so slow moves step and
