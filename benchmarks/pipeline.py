@@ -13,14 +13,20 @@ belongs to its phase, and to its step (the item's name, with a trailing ``_NN`` 
 ``chunk_00`` ... ``chunk_09`` are one step ``chunk_*``). Events of parallel work interleave,
 so a step's time is the wall time spent until it finished, not its own CPU time.
 
-Each run makes the ad twice after the baseline, with music and voiceover both times: once
-with captions burned in (the default) and once without captions (``subtitles="off"``), each
-with its own seed, so the two ratios come from one run on one machine state.
+Each run makes the same ad (one seed, so one plan: the same beats, camera moves and lines)
+twice, with music and voiceover both times: once with captions burned in (the default) and
+once without captions (``subtitles="off"``). Each variant gets its own fresh database and
+artifact directory, so the memo starts empty for both and neither reuses the other's
+storyboard. The order alternates from run to run, and the baseline is encoded before, between
+and after the variants: each variant's ratios are to the mean of the two baselines around it.
+So the two ratios come from one run on one machine state, and a difference between them is
+the captions', not the plans' (two seeds plan different camera moves, whose costs differ) nor
+the order's.
 
     .venv/bin/python benchmarks/pipeline.py [--runs N] [--cli]
 
-Uses a fresh data directory and embedded PostgreSQL (so the memo starts empty), unless
-``DATABASE_URL`` is set. A fresh seed per run keeps the memo from answering.
+Uses an embedded PostgreSQL in a fresh directory (one database per variant), unless
+``DATABASE_URL`` is set (its server then gets the databases; the role needs CREATEDB).
 """
 
 from __future__ import annotations
@@ -46,8 +52,13 @@ from collections.abc import Iterable  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import psycopg  # noqa: E402
+from psycopg import sql  # noqa: E402
+from psycopg.conninfo import make_conninfo  # noqa: E402
+
 from agent.db import embedded_server  # noqa: E402
 from agent.deps import open_deps  # noqa: E402
+from agent.media import Media  # noqa: E402
 from agent.settings import Settings  # noqa: E402
 from agent.spec import ASPECT_SIZE_PX, Aspect  # noqa: E402
 from agent.state import Options, Subtitles, VideoRequest  # noqa: E402
@@ -130,45 +141,69 @@ class PipelineTimes:
 
 @dataclass(frozen=True)
 class RunTimes:
-    """One benchmark run: the baseline and each variant's pipeline, wall and CPU seconds."""
+    """One benchmark run: per variant, its pipeline and its baseline (wall and CPU seconds).
 
-    baseline: tuple[float, float]
+    Attributes:
+        baselines: variant label → the mean of the baseline encodes just before and just
+            after it.
+        variants: variant label → its pipeline's times.
+    """
+
+    baselines: dict[str, tuple[float, float]]
     variants: dict[str, PipelineTimes]
 
 
-async def in_process(settings: Settings, seed: int) -> RunTimes:
-    """Encode the baseline, then run the offline pipeline with ``--yolo`` per variant."""
+def fresh_database(url: str, name: str) -> str:
+    """Create database ``name`` on ``url``'s server; return a connection string for it."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return make_conninfo(url, dbname=name)
+
+
+async def pipeline(settings: Settings, seed: int, subtitles: Subtitles) -> PipelineTimes:
+    """Run the offline pipeline with ``--yolo`` once, timing its phases from its events."""
     async with open_deps(settings) as deps:
         studio = Studio(deps)
-        base = Path(tempfile.mkdtemp()) / "plain.mp4"
+        marks: list[Mark] = []
 
-        async def plain() -> tuple[float, float]:
-            t, c = time.perf_counter(), cpu_now_s()
-            await deps.media.encode_plain(base, DURATION_S, ASPECT_SIZE_PX[ASPECT])
-            return time.perf_counter() - t, cpu_now_s() - c
+        def seen(e: ProgressEvent) -> None:
+            marks.append(Mark(e.phase, e.item, time.perf_counter(), cpu_now_s()))
 
-        before = await plain()
-        variants: dict[str, PipelineTimes] = {}
-        for k, (label, subtitles) in enumerate(VARIANTS.items()):
-            marks: list[Mark] = []
+        options = Options(seed=seed, duration_s=DURATION_S, aspect=ASPECT, subtitles=subtitles)
+        vid = await studio.create_video(
+            VideoRequest(prompt=PROMPT, options=options, auto_continue=True), "bench"
+        )
+        start, start_cpu = time.perf_counter(), cpu_now_s()
+        st = await studio.run(vid, "bench", auto_continue=True, on_progress=seen)
+        total = (time.perf_counter() - start, cpu_now_s() - start_cpu)
+        assert st["status"] == "complete", st
+        return PipelineTimes(total, split_times(marks, start, start_cpu))
 
-            def seen(e: ProgressEvent, marks: list[Mark] = marks) -> None:
-                marks.append(Mark(e.phase, e.item, time.perf_counter(), cpu_now_s()))
 
-            options = Options(
-                seed=seed + 100 * k, duration_s=DURATION_S, aspect=ASPECT, subtitles=subtitles
-            )
-            vid = await studio.create_video(
-                VideoRequest(prompt=PROMPT, options=options, auto_continue=True), "bench"
-            )
-            start, start_cpu = time.perf_counter(), cpu_now_s()
-            st = await studio.run(vid, "bench", auto_continue=True, on_progress=seen)
-            total = (time.perf_counter() - start, cpu_now_s() - start_cpu)
-            assert st["status"] == "complete", st
-            variants[label] = PipelineTimes(total, split_times(marks, start, start_cpu))
+async def in_process(home: Path, url: str, run: int, seed: int) -> RunTimes:
+    """Baseline, one variant, baseline, the other variant, baseline (order alternating)."""
+    media = Media(Settings(home=home).ffmpeg())
+    plain_mp4 = home / "plain.mp4"
+
+    async def plain() -> tuple[float, float]:
+        t, c = time.perf_counter(), cpu_now_s()
+        await media.encode_plain(plain_mp4, DURATION_S, ASPECT_SIZE_PX[ASPECT])
+        return time.perf_counter() - t, cpu_now_s() - c
+
+    order = list(VARIANTS.items())
+    if run % 2:
+        order.reverse()
+    before = await plain()
+    baselines: dict[str, tuple[float, float]] = {}
+    variants: dict[str, PipelineTimes] = {}
+    for label, subtitles in order:
+        name = f"bench_{run}_{subtitles}"
+        settings = Settings(home=home / name, database_url=fresh_database(url, name))
+        variants[label] = await pipeline(settings, seed, subtitles)
         after = await plain()
-        baseline = ((before[0] + after[0]) / 2, (before[1] + after[1]) / 2)
-        return RunTimes(baseline, variants)
+        baselines[label] = ((before[0] + after[0]) / 2, (before[1] + after[1]) / 2)
+        before = after
+    return RunTimes(baselines, variants)
 
 
 def cli_wall(env: dict[str, str], seed: int) -> float:
@@ -194,35 +229,43 @@ def cli_wall(env: dict[str, str], seed: int) -> float:
 
 
 def report(rows: list[RunTimes]) -> list[str]:
-    """The table: medians over runs of seconds and of ratios to each run's own baseline."""
+    """The table: medians over runs of seconds and of ratios to each variant's own baseline.
 
-    def line(label: str, pairs: list[tuple[float, float]]) -> str:
+    The last column is CPU seconds over wall seconds: how many of the cores a phase kept busy
+    (a step's figure is rough when steps of parallel work interleave).
+    """
+
+    def line(label: str, pairs: list[tuple[float, float]], bases: list[tuple[float, float]]) -> str:
         wall = statistics.median(w for w, _ in pairs)
         cpu = statistics.median(c for _, c in pairs)
-        ratio = statistics.median(w / r.baseline[0] for (w, _), r in zip(pairs, rows, strict=True))
-        cpu_ratio = statistics.median(
-            c / r.baseline[1] for (_, c), r in zip(pairs, rows, strict=True)
+        ratio = statistics.median(w / b[0] for (w, _), b in zip(pairs, bases, strict=True))
+        cpu_ratio = statistics.median(c / b[1] for (_, c), b in zip(pairs, bases, strict=True))
+        busy = f"{cpu / wall:5.2f}" if wall > 0 else "    -"
+        return (
+            f"  {label:<28} {wall:7.2f} s {ratio:5.2f}x   {cpu:7.2f} s {cpu_ratio:5.2f}x   {busy}"
         )
-        return f"  {label:<24} {wall:7.2f} s {ratio:5.2f}x   {cpu:7.2f} s {cpu_ratio:5.2f}x"
 
     size = "x".join(map(str, ASPECT_SIZE_PX[ASPECT]))
+    all_bases = [b for r in rows for b in r.baselines.values()]
     out = [
-        f"offline --yolo, {DURATION_S:g} s {ASPECT}, {len(rows)} run(s); medians of wall and CPU"
-        " seconds, and of ratios to each run's own baseline",
-        f"  {'':<24} {'wall':>9} {'ratio':>6}   {'CPU':>9} {'ratio':>6}",
-        line(f"baseline (x264 {size})", [r.baseline for r in rows]),
+        f"offline --yolo, {DURATION_S:g} s {ASPECT}, {len(rows)} run(s), each variant the same"
+        " plan; medians of wall and CPU seconds, and of ratios to each variant's own baseline",
+        f"  {'':<28} {'wall':>9} {'ratio':>6}   {'CPU':>9} {'ratio':>6}   {'cores':>5}",
+        line(f"baseline (x264 {size})", all_bases, all_bases),
     ]
     for label in VARIANTS:
         runs = [r.variants[label] for r in rows]
+        bases = [r.baselines[label] for r in rows]
         out.append(f"  {label}:")
         phases = list(dict.fromkeys(p for r in runs for p in r.phases))
         for phase in phases:
             steps = list(dict.fromkeys(s for r in runs for s in r.phases.get(phase, {})))
-            out.append(line(phase, [r.phases.get(phase, {}).get("", (0.0, 0.0)) for r in runs]))
+            totals = [r.phases.get(phase, {}).get("", (0.0, 0.0)) for r in runs]
+            out.append(line(phase, totals, bases))
             for step in steps[1:]:
                 pairs = [r.phases.get(phase, {}).get(step, (0.0, 0.0)) for r in runs]
-                out.append(line(f"  {step}", pairs))
-        out.append(line(f"total, {label}", [r.total for r in runs]))
+                out.append(line(f"  {step}", pairs, bases))
+        out.append(line(f"total, {label}", [r.total for r in runs], bases))
     return out
 
 
@@ -236,12 +279,12 @@ def main() -> None:
         parser.error("--runs must be >= 1")
     home = Path(tempfile.mkdtemp(prefix="reelgraph-bench-"))
     url = os.environ.get("DATABASE_URL") or embedded_server(home / "pg", stop_at_exit=True)
-    settings = Settings(home=home, database_url=url)
     seed0 = int(time.time()) % 100_000 * 10
-    rows = [asyncio.run(in_process(settings, seed0 + i)) for i in range(args.runs)]
+    rows = [asyncio.run(in_process(home, url, i, seed0 + i)) for i in range(args.runs)]
     print("\n".join(report(rows)))
     if args.cli:
-        env = {**os.environ, "REELGRAPH_HOME": str(home), "DATABASE_URL": url}
+        cli_url = fresh_database(url, "bench_cli")
+        env = {**os.environ, "REELGRAPH_HOME": str(home / "cli"), "DATABASE_URL": cli_url}
         env["REELGRAPH_USER"] = "bench"
         clis = [cli_wall(env, seed0 + 1000 + i) for i in range(args.runs)]
         c = statistics.median(clis)

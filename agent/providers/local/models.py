@@ -123,6 +123,7 @@ class LocalVideo:
         """The call for one clip: start image, camera, length, size, seed, frames kept."""
         params: dict[str, object] = {
             "v": RENDERER_VERSION,
+            "motion": motion.MOTION_VERSION,
             "camera": req.camera,
             "clip_s": req.clip_s,
             "size_px": list(req.size_px),
