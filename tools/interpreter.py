@@ -41,17 +41,18 @@ prompt, a title, on-screen text) travel on, as values. Choices made here:
 * Relative colour words ("warmer colours") are ``adjust_palette``; named colours are a palette.
   Other comparatives set the base value a style field takes ("a punchier mood" -> "punchy",
   "smoother camera" -> "smooth"), by spelling rules (:func:`tools.grammar.base_of`).
-* The music's gain in dB: "at/to N dB" or a signed number alone is the level
-  (``set_music_volume``); a direction word, with a number or without ("pull back by 5 dB",
-  "nudge up 2 dB", "louder") is a step from the branch's current gain (``change_music_level``,
-  made absolute by :func:`agent.editing.resolve_steps`); "off", "mute", "no music", a verb of
-  removal ("cut the music") are the floor (:data:`MUTE_DB`). For music, "softer/suave/doux/sanft"
-  is a gentler mood; only loud/quiet words (or a number) change its level.
+* The music's gain in dB is one tool, ``set_music_volume`` with the gain against the music's
+  original level: "at/to N dB" or a signed number alone is that gain; a direction word, with a
+  number or without ("pull back by 5 dB", "nudge up 2 dB", "louder") is a step from the
+  branch's current gain (:attr:`Context.music_gain_db`), so the call carries the gain it leads
+  to (:func:`music_step`); "off", "mute", "no music", a verb of removal ("cut the music") are
+  the floor (:data:`MUTE_DB`). For music, "softer/suave/doux/sanft" is a gentler mood; only
+  loud/quiet words (or a number) change its level.
 * The voiceover and captions (issue 13) are their own tools at any pause: ``set_voiceover``
   for a beat's line, ``set_voice`` (off, on, another or a named voice), ``set_captions``
-  (burn, soft, off, bigger, smaller) and ``change_music_level`` when the music's level is
-  said against the voice ("2 dB quieter under the narration", "I can't hear the narrator");
-  a level said of the music alone stays ``set_music_volume``. "Beat 2 should say 'X'" is the
+  (burn, soft, off, bigger, smaller); the music's level said against the voice ("2 dB
+  quieter under the narration", "I can't hear the narrator") is a step of
+  ``set_music_volume`` like any other. "Beat 2 should say 'X'" is the
   spoken line at the refine pause and on-screen text before it; naming the text or caption
   keeps it on screen.
 * Auto-continue on is ``set_auto_continue`` then ``continue_pipeline``; off is
@@ -109,6 +110,8 @@ def video_model_names() -> tuple[str, ...]:
 VIDEO_MODELS = video_model_names()
 #: Music gain, dB: a "louder"/"quieter" step, a "much louder" step, and "mute".
 STEP_DB, BIG_STEP_DB, MUTE_DB = 3.0, 6.0, -60.0
+#: The highest music gain, and the largest step said at once, dB.
+MAX_GAIN_DB, MAX_STEP_DB = 12.0, 24.0
 #: Tempi for "slower" / "faster" music, BPM; and MusicBrief's limits.
 SLOW_BPM, FAST_BPM, MIN_BPM, MAX_BPM = 80, 140, 60, 180
 #: Longest on-screen text and description of a beat, characters (agent.spec.Beat).
@@ -139,6 +142,8 @@ class Context:
         chunks: number of video chunks made so far (0 before the chunks phase).
         beat_types: optional type of each beat in order, to resolve "the offer beat".
         branch: the branch in view, for "compare this branch with main".
+        music_gain_db: the branch's music gain against the music's original level, dB
+            (:data:`MUTE_DB` when muted), from which "louder by 3 dB" steps.
     """
 
     phase: Phase
@@ -146,6 +151,7 @@ class Context:
     chunks: int
     beat_types: tuple[str, ...] = ()
     branch: str = "main"
+    music_gain_db: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -835,12 +841,31 @@ def _tempo(m: re.Match[str], ctx: Context) -> list[_Item]:
     return [_Op({"op": "set_music", "mood": None, "tempo_bpm": bpm, "instruments": None})]
 
 
+def music_step(gain_db: float, step_db: float) -> float:
+    """The gain a step of the music's level leads to from ``gain_db``.
+
+    A step moves from the current gain, rounded to 0.1 dB and kept within
+    :data:`MUTE_DB`..:data:`MAX_GAIN_DB`. Muted music has no level to step from: a step up
+    from the mute level starts from the music's original level (0 dB), so "louder" after
+    "mute the music" gives +3 dB, an audible level, not -57 dB.
+
+    Args:
+        gain_db: the branch's current gain against the music's original level, dB.
+        step_db: the step, dB; positive is louder.
+
+    Returns:
+        The new gain, dB.
+    """
+    base = 0.0 if gain_db <= MUTE_DB and step_db > 0 else gain_db
+    return round(min(MAX_GAIN_DB, max(MUTE_DB, base + step_db)), 1)
+
+
 def _volume(sign: int) -> Handler:
     """The music's level: with ``sign`` 0 the gain itself, else a step from the current gain.
 
-    "music at -6 dB" is ``set_music_volume``; "louder by 3 dB", "3 dB quieter", "louder"
-    are ``change_music_level`` (the step, :data:`STEP_DB` or :data:`BIG_STEP_DB` when no
-    number is said), which the app turns into the gain it leads to from the branch's gain.
+    "music at -6 dB" sets -6 dB; "louder by 3 dB", "3 dB quieter", "louder" (a step of
+    :data:`STEP_DB`, or :data:`BIG_STEP_DB` for "much louder") set the gain the step leads to
+    from :attr:`Context.music_gain_db` (:func:`music_step`).
     """
 
     def handler(m: re.Match[str], ctx: Context) -> list[_Item]:
@@ -851,9 +876,10 @@ def _volume(sign: int) -> Handler:
         else:
             gain = sign * (BIG_STEP_DB if much else STEP_DB)
         if sign:
-            step = _within(gain, -24, 24, "A change of the music's level in dB")
-            return [_call("change_music_level", change_db=step)]
-        return [_call("set_music_volume", gain_db=_within(gain, MUTE_DB, 12, "Music gain in dB"))]
+            step = _within(gain, -MAX_STEP_DB, MAX_STEP_DB, "A change of the music's level in dB")
+            return [_call("set_music_volume", gain_db=music_step(ctx.music_gain_db, step))]
+        gain = _within(gain, MUTE_DB, MAX_GAIN_DB, "Music gain in dB")
+        return [_call("set_music_volume", gain_db=gain)]
 
     return handler
 
@@ -1038,8 +1064,9 @@ def _captions(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 
 def _level_step(m: re.Match[str], ctx: Context) -> list[_Item]:
-    change = _within(float(m["db"]), -24, 24, "A change of the music's level in dB")
-    return [_call("change_music_level", change_db=change)]
+    """A step of the music against the voice: the gain it leads to (:func:`music_step`)."""
+    step = _within(float(m["db"]), -MAX_STEP_DB, MAX_STEP_DB, "A change of the music's level in dB")
+    return [_call("set_music_volume", gain_db=music_step(ctx.music_gain_db, step))]
 
 
 _AUTO = _call("set_auto_continue", enabled=True)
@@ -1934,10 +1961,7 @@ def _about_captions(result: list[_Item] | _Problem | None) -> bool:
 
 def _about_music(result: list[_Item] | _Problem | None) -> bool:
     return isinstance(result, list) and any(
-        (
-            isinstance(it, ToolCall)
-            and it.tool in ("regenerate_music", "set_music_volume", "change_music_level")
-        )
+        (isinstance(it, ToolCall) and it.tool in ("regenerate_music", "set_music_volume"))
         or (isinstance(it, _Op) and it.args.get("op") == "set_music")
         for it in result
     )

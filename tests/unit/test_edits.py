@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import pytest
 from pydantic import TypeAdapter
 
-from agent.editing import ChangeMusicLevel, SetMusicVolume, resolve_steps
 from agent.edits import (
     NAMED_COLOURS,
     PALETTE_SHIFTS,
@@ -453,19 +452,3 @@ def test_set_camera_changes_one_beat_and_its_motion_prompt(spec: Spec) -> None:
     assert out.beats[2:] == spec.beats[2:] and out.beats[0] == spec.beats[0]
     with pytest.raises(NotFound):
         SetCamera(beat=12, camera="orbit").apply(spec)
-
-
-def test_a_step_of_the_music_level_is_made_absolute_from_the_branch_gain() -> None:
-    steps = [ChangeMusicLevel(change_db=-2.0), ChangeMusicLevel(change_db=-4.0)]
-    assert resolve_steps(list(steps), {"music_gain_db": -3.0}) == [
-        SetMusicVolume(gain_db=-5.0),
-        SetMusicVolume(gain_db=-9.0),
-    ]
-    at_then_step = [SetMusicVolume(gain_db=-10.0), ChangeMusicLevel(change_db=3.0)]
-    assert resolve_steps(list(at_then_step), {}) == [
-        SetMusicVolume(gain_db=-10.0),
-        SetMusicVolume(gain_db=-7.0),
-    ]
-    assert resolve_steps([ChangeMusicLevel(change_db=6.0)], {"music_gain_db": 10.0}) == [
-        SetMusicVolume(gain_db=12.0)  # kept within set_music_volume's range
-    ]
