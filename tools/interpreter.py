@@ -17,8 +17,10 @@ Deterministic (DESIGN.md §4), in four steps:
    number or ordinal is the same kind of target ("regenerate beat 2 as X, and 6 as Y",
    "hailuo for 4", "kling for the last"); "<target> too", "do the same for <target>" repeat
    the whole request; a verbless "<target> again/nochmal [with <model>]" is a new take.
-   Places are normalised before the rules: "between beats 5 and 6" is "after beat 5", "just /
-   right / immediately before X" is "before X"; beats named by type resolve against
+   Places are normalised before the rules: "between" two neighbouring beats (in either order,
+   by number or type) is "after" the first, so "between beats 5 and 6" is position 6 as
+   "after beat 5" is, and two beats that are not neighbours ask where; "just / right /
+   immediately before X" is "before X"; beats named by type resolve against
    :attr:`Context.beat_types`.
 3. **Grammar**: each clause is matched in full against :data:`RULES`, ordered
    ``(pattern, handler)`` pairs written over shared fragments (``%BEAT%`` with numbers,
@@ -1693,18 +1695,39 @@ _AGAIN_LEAD = _compile(
 #: A place next to a beat, said with a degree word ("just before the offer", "right after").
 _NEXT_TO = re.compile(r"\b(?:just|right|immediately|directly|straight) (after|before|behind|"
                       r"ahead of|in front of)\b", re.I)  # fmt: skip
-#: A place between two beats ("between beats 5 and 6", "between the hook and the problem").
-_BETWEEN = _compile(r"\b(?:in )?between (?P<a>%BEAT%),? and (?:the )?(?:%BEAT%|%N%)(?!\w)")
+#: A place between two beats ("between beats 5 and 6", "between the hook and the problem",
+#: "between 5 and 6"); a number alone is a beat when no unit follows it ("20 and 30 seconds").
+_NO_UNIT = r"(?! ?(?:s|secs?|seconds?|db|bpm|%|x)(?!\w))"
+_BETWEEN = _compile(
+    rf"\b(?:in )?between (?:(?P<a>%BEAT%)|(?P<an>%N%){_NO_UNIT}),? and (?:the )?"
+    rf"(?:(?P<b>%BEAT%)|(?P<bn>%N%){_NO_UNIT})(?!\w)"
+)
 
 
-def _position(clause: str) -> str:
+def _position(clause: str, ctx: Context) -> str:
     """Where a beat goes, as the rules say it: "between beats 5 and 6" is "after beat 5".
 
-    A new or moved beat goes right after the first of the two named; "just/right/immediately
-    before X" is "before X".
+    Two neighbouring beats, in either order, name the place after the first of them, so a new
+    or moved beat lands at position N+1 as with "after beat N". Two beats that are not
+    neighbours ("between beats 2 and 6") leave the place open: the interpreter asks back.
+    "just/right/immediately before X" is "before X".
+
+    Raises:
+        _Problem: the two beats are not neighbours, or one of them does not exist.
     """
+
+    def after(m: re.Match[str]) -> str:
+        a = _ref(m["a"] or f"beat {m['an']}", ctx, "beat")
+        b = _ref(m["b"] or f"beat {m['bn']}", ctx, "beat")
+        if abs(a - b) != 1:
+            raise _Problem(
+                f"Beats {a} and {b} are not next to each other, so 'between' them is no one "
+                f"place: say where, e.g. 'after beat {min(a, b)}' or 'before beat {max(a, b)}'."
+            )
+        return f"after beat {min(a, b)}"
+
     clause = _NEXT_TO.sub(r"\1", clause)
-    return _BETWEEN.sub(lambda m: f"after {m['a']}", clause)
+    return _BETWEEN.sub(after, clause)
 
 
 def _anew(clause: str) -> str:
@@ -1737,7 +1760,10 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
         clause = _AGAIN.sub(r"\1", clause)  # "render chunk 3 again using veo": the same request
     clause = _APPROX.sub("", clause)  # "only 1.5 seconds", "around 90 bpm": the number
     if re.search(r"\b(?:between|before|after|behind|ahead|front)\b", low):
-        clause = _position(clause)  # "between beats 5 and 6": after beat 5
+        try:
+            clause = _position(clause, ctx)  # "between beats 5 and 6": after beat 5
+        except _Problem as exc:
+            return exc
     clause = re.sub(r"\bbrand[ -]new\b", "new", clause, flags=re.I)  # not the brand
     clause = _INSTEAD.sub(lambda m: f"{m['new']} {m['u1'] or m['u2']}", clause)  # "15, not 30 s"
     if re.match(r"(?:add|insert|append|put in) ", low):

@@ -7,6 +7,7 @@ set's, so a mechanism that only knew those phrasings fails here.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -80,6 +81,41 @@ def test_places_between_and_next_to_beats_named_by_type(
     text: str, expected: list[tuple[str, dict[str, Any]]]
 ) -> None:
     assert _calls(text, "plan") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "after", "expected"),
+    [
+        ("add a testimonial between beats 6 and 5", "add a testimonial after beat 5",
+         _spec({"op": "add_beat", "type": "social_proof", "position": 6})),
+        ("move beat 3 between 5 and 6", "move beat 3 after beat 5",  # no unit: beats
+         _spec({"op": "move_beat", "beat": 3, "position": 5})),
+        ("insert an offer beat between the problem and the product reveal",
+         "insert an offer beat after beat 2",
+         _spec({"op": "add_beat", "type": "offer", "position": 3})),
+        ("mets la scène 8 entre les scènes 1 et 2", "move beat 8 after beat 1",
+         _spec({"op": "move_beat", "beat": 8, "position": 2})),
+    ],
+)  # fmt: skip
+def test_between_neighbouring_beats_is_the_place_after_the_first(
+    text: str, after: str, expected: list[tuple[str, dict[str, Any]]]
+) -> None:
+    """ "Between beats N and N+1" is position N+1, as "after beat N" is."""
+    assert _calls(text, "plan") == expected
+    assert _calls(after, "plan") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["add a testimonial between beats 2 and 6", "move beat 9 between the hook and the offer",
+     "put beat 4 between beats 7 and 7"],
+)  # fmt: skip
+def test_between_beats_that_are_not_neighbours_asks_where(text: str) -> None:
+    ctx = Context(phase="plan", beats=9, chunks=0, beat_types=TYPES)
+    result = interpret(text, ctx)
+    assert result.calls == []
+    assert result.reply is not None and "not next to each other" in result.reply
+    assert re.search(r"after beat \d.*before beat \d", result.reply)
 
 
 @pytest.mark.parametrize(
