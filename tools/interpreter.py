@@ -862,6 +862,29 @@ def music_step(gain_db: float, step_db: float) -> float:
     return round(min(MAX_GAIN_DB, max(MUTE_DB, base + step_db)), 1)
 
 
+def _level(ctx: Context, step_db: float) -> ToolCall:
+    """``set_music_volume`` for a step; the private ``_step_db`` lets a later step chain on.
+
+    :func:`_chain_levels` redoes the gain from the gain an earlier clause of the same message
+    set ("at -10 dB, then 3 dB louder" is -7 dB) and drops the private key.
+    """
+    return _call(
+        "set_music_volume", gain_db=music_step(ctx.music_gain_db, step_db), _step_db=step_db
+    )
+
+
+def _chain_levels(items: list[_Item], ctx: Context) -> list[_Item]:
+    """Each step of the music's level from the gain the message left before it, in order."""
+    gain, out = ctx.music_gain_db, list[_Item]()
+    for it in items:
+        if isinstance(it, ToolCall) and it.tool == "set_music_volume":
+            step = it.args.get("_step_db")
+            gain = float(it.args["gain_db"]) if step is None else music_step(gain, step)
+            it = _call("set_music_volume", gain_db=gain)
+        out.append(it)
+    return out
+
+
 def _volume(sign: int) -> Handler:
     """The music's level: with ``sign`` 0 the gain itself, else a step from the current gain.
 
@@ -879,7 +902,7 @@ def _volume(sign: int) -> Handler:
             gain = sign * (BIG_STEP_DB if much else STEP_DB)
         if sign:
             step = _within(gain, -MAX_STEP_DB, MAX_STEP_DB, "A change of the music's level in dB")
-            return [_call("set_music_volume", gain_db=music_step(ctx.music_gain_db, step))]
+            return [_level(ctx, step)]
         gain = _within(gain, MUTE_DB, MAX_GAIN_DB, "Music gain in dB")
         return [_call("set_music_volume", gain_db=gain)]
 
@@ -1068,7 +1091,7 @@ def _captions(m: re.Match[str], ctx: Context) -> list[_Item]:
 def _level_step(m: re.Match[str], ctx: Context) -> list[_Item]:
     """A step of the music against the voice: the gain it leads to (:func:`music_step`)."""
     step = _within(float(m["db"]), -MAX_STEP_DB, MAX_STEP_DB, "A change of the music's level in dB")
-    return [_call("set_music_volume", gain_db=music_step(ctx.music_gain_db, step))]
+    return [_level(ctx, step)]
 
 
 _AUTO = _call("set_auto_continue", enabled=True)
@@ -2215,6 +2238,7 @@ _ONCE = ("set_duration", "set_product", "set_title", "set_music")  # later value
 
 def _assemble(items: list[_Item], ctx: Context) -> list[ToolCall]:
     """Final calls: acknowledgements dropped, spec ops in one edit_spec, continue last."""
+    items = _chain_levels(items, ctx)
     if all(it in (_ACK, _CONTINUE) for it in items):
         return [_CONTINUE] if items else []
     calls: list[ToolCall] = []

@@ -596,6 +596,18 @@ def test_two_steps_from_the_branch_each_start_where_the_last_left_it() -> None:
     assert calls("quieter music by 2 dB", at_gain(first[0]["args"]["gain_db"])) == [volume(-4.0)]
 
 
+def test_a_step_in_the_same_message_moves_from_the_level_said_before_it() -> None:
+    """ "At -10 dB, then 3 dB louder" ends at -7 dB; two steps in one message add up."""
+    assert calls("set the music to -10 dB and then raise the music 3 dB", at_gain(-3.0)) == [
+        volume(-10.0),
+        volume(-7.0),
+    ]
+    assert calls("lower the music by 2 dB and then lower the music by 2 dB", at_gain(-3.0)) == [
+        volume(-5.0),
+        volume(-7.0),
+    ]
+
+
 def test_named_text_stays_on_screen_and_adjectives_are_no_voice() -> None:
     """At refine, "the caption on the hook say 'Hi'" is shown text; "slower" names no voice."""
     assert calls("make the caption on the hook say 'Hi'", ctx("refine")) == [
