@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 from pydantic import TypeAdapter
@@ -452,3 +454,14 @@ def test_set_camera_changes_one_beat_and_its_motion_prompt(spec: Spec) -> None:
     assert out.beats[2:] == spec.beats[2:] and out.beats[0] == spec.beats[0]
     with pytest.raises(NotFound):
         SetCamera(beat=12, camera="orbit").apply(spec)
+
+
+@pytest.mark.asyncio
+async def test_the_resume_node_reads_a_music_step_from_the_thread_gain() -> None:
+    """At the LangGraph server's refine pause, "2 dB quieter" steps from the thread's gain."""
+    from agent.phases.resume import _interpret
+
+    offline = cast(Any, SimpleNamespace(settings=SimpleNamespace(openai_api_key=None)))
+    state = cast(Any, {"artifacts": {}, "music_gain_db": -5.0})
+    calls = await _interpret("music 2 dB quieter", state, "refine", offline)
+    assert [(c.tool, c.args) for c in calls] == [("set_music_volume", {"gain_db": -7.0})]
