@@ -874,10 +874,17 @@ def _level(ctx: Context, step_db: float) -> ToolCall:
 
 
 def _chain_levels(items: list[_Item], ctx: Context) -> list[_Item]:
-    """Each step of the music's level from the gain the message left before it, in order."""
-    gain, out = ctx.music_gain_db, list[_Item]()
+    """Each step of the music's level from the gain the message left before it, in order.
+
+    A step read twice the same ("the music drowns the voice, lower it": two readings of one
+    "quieter") counts once, as every repeated call does in :func:`_assemble`.
+    """
+    gain, out, seen = ctx.music_gain_db, list[_Item](), list[ToolCall]()
     for it in items:
         if isinstance(it, ToolCall) and it.tool == "set_music_volume":
+            if it in seen:
+                continue
+            seen.append(it)
             step = it.args.get("_step_db")
             gain = float(it.args["gain_db"]) if step is None else music_step(gain, step)
             it = _call("set_music_volume", gain_db=gain)

@@ -602,10 +602,12 @@ def test_a_step_in_the_same_message_moves_from_the_level_said_before_it() -> Non
         volume(-10.0),
         volume(-7.0),
     ]
-    assert calls("lower the music by 2 dB and then lower the music by 2 dB", at_gain(-3.0)) == [
+    assert calls("lower the music by 2 dB and then lower the music by 1 dB", at_gain(-3.0)) == [
         volume(-5.0),
-        volume(-7.0),
+        volume(-6.0),
     ]
+    # one request read twice is one step
+    assert calls("the music drowns the voice, lower it", at_gain(-3.0)) == [volume(-6.0)]
 
 
 def test_named_text_stays_on_screen_and_adjectives_are_no_voice() -> None:
