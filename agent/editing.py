@@ -8,7 +8,6 @@ the changed phase runs again; the memo then reuses everything whose inputs did n
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -194,50 +193,6 @@ class SetMusicVolume(_Edit):
         return {**values, "music_gain_db": self.gain_db}
 
 
-class ChangeMusicLevel(_Edit):
-    """Move the music's gain by ``change_db`` (against the voice, when there is one)."""
-
-    kind: Literal["change_music_level"] = "change_music_level"
-    change_db: float = Field(ge=-24, le=24)
-
-    @property
-    def phase(self) -> Phase:
-        """The mix belongs to the refine pause."""
-        return "refine"
-
-    def apply(self, values: dict[str, Any], target: Target) -> dict[str, Any]:
-        """The gain moved, kept within set_music_volume's range (-60..12 dB)."""
-        gain = float(values.get("music_gain_db", 0.0)) + self.change_db
-        return {**values, "music_gain_db": min(12.0, max(-60.0, gain))}
-
-
-def resolve_steps(edits: Sequence[Edit], values: Mapping[str, Any]) -> list[Edit]:
-    """Edits with each step of the music's level made the gain it leads to.
-
-    "Music louder by 3 dB" is relative to the branch's gain, "music at -6 dB" absolute: a
-    :class:`ChangeMusicLevel` becomes the :class:`SetMusicVolume` it amounts to from the gain
-    in ``values`` (or from the gain an earlier edit of the same message set), kept within
-    -60..12 dB, so checks and reports see the level the music will have.
-
-    Args:
-        edits: the edits of one message, in order.
-        values: the branch's state at the pause (``music_gain_db``, dB; 0 when absent).
-
-    Returns:
-        The edits, each step replaced by an absolute gain.
-    """
-    gain = float(values.get("music_gain_db", 0.0))
-    out: list[Edit] = []
-    for edit in edits:
-        if isinstance(edit, ChangeMusicLevel):
-            gain = min(12.0, max(-60.0, gain + edit.change_db))
-            edit = SetMusicVolume(gain_db=gain)
-        elif isinstance(edit, SetMusicVolume):
-            gain = edit.gain_db
-        out.append(edit)
-    return out
-
-
 class SetVoiceoverLine(_Edit):
     """Give beat ``beat`` (1-based) a new voiceover line ("" for none); only it is re-spoken."""
 
@@ -315,7 +270,6 @@ Edit = Annotated[
     | RegenerateChunk
     | RegenerateMusic
     | SetMusicVolume
-    | ChangeMusicLevel
     | SetVoiceoverLine
     | SetVoiceAndCaptions
     | RevisitPhase,

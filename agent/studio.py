@@ -23,7 +23,7 @@ from agent import branches, db
 from agent.branches import Branch
 from agent.db import DB_GONE_ERRORS
 from agent.deps import Deps, open_deps
-from agent.editing import Edit, resolve_steps, seed_values
+from agent.editing import Edit, seed_values
 from agent.errors import (
     BranchBusy,
     NotFound,
@@ -420,7 +420,6 @@ class Studio:
                     f"{e.kind} is allowed from the {e.phase} pause on; branch {branch} is"
                     f" paused at {at} (continue to get there)"
                 )
-        edits = resolve_steps(edits, snapshot.values)  # "louder by 3 dB": from now
         asked, edits = edits, await effects.refuse_no_ops(self.deps, dict(snapshot.values), edits)
         phase = min((e.phase for e in edits), key=PHASES.index)
         base = snapshot
@@ -514,6 +513,17 @@ class Studio:
         snapshot = await self.graph.aget_state(self._config(row))
         spec: Spec | None = (snapshot.values or {}).get("spec")
         return spec
+
+    async def music_gain_db(self, video_id: str, user_id: str, branch: str = "main") -> float:
+        """The branch's music gain against the music's original level, dB (0 when never set).
+
+        Raises:
+            NotFound: unknown video (or someone else's) or branch.
+        """
+        await self.video(video_id, user_id)
+        row = await branches.get(self.deps.pool, video_id, branch)
+        snapshot = await self.graph.aget_state(self._config(row))
+        return float((snapshot.values or {}).get("music_gain_db", 0.0))
 
     async def compare_specs(self, video_id: str, user_id: str, a: str, b: str) -> str:
         """A unified diff of two branches' specs ("" when they are equal)."""

@@ -565,7 +565,7 @@ def _gain(s: Slots) -> str:
 
     "at -15 dB", "to -8 dB", "music -10 dB" (a sign, no direction) name the gain itself; a
     direction word ("pull back", "nudge up", "drop", "louder") makes the number a step of that
-    sign ("by 5 dB"): a step from the branch's current gain (``change_music_level``).
+    sign ("by 5 dB"): a step from the branch's current gain, which the interpreter adds.
     """
     directions = [w for w in s.words if w in GAIN_UP or w in GAIN_DOWN]
     if s.db_absolute or not directions or s.db is None:

@@ -17,8 +17,10 @@ Deterministic (DESIGN.md §4), in four steps:
    number or ordinal is the same kind of target ("regenerate beat 2 as X, and 6 as Y",
    "hailuo for 4", "kling for the last"); "<target> too", "do the same for <target>" repeat
    the whole request; a verbless "<target> again/nochmal [with <model>]" is a new take.
-   Places are normalised before the rules: "between beats 5 and 6" is "after beat 5", "just /
-   right / immediately before X" is "before X"; beats named by type resolve against
+   Places are normalised before the rules: "between" two neighbouring beats (in either order,
+   by number or type) is "after" the first, so "between beats 5 and 6" is position 6 as
+   "after beat 5" is, and two beats that are not neighbours ask where; "just / right /
+   immediately before X" is "before X"; beats named by type resolve against
    :attr:`Context.beat_types`.
 3. **Grammar**: each clause is matched in full against :data:`RULES`, ordered
    ``(pattern, handler)`` pairs written over shared fragments (``%BEAT%`` with numbers,
@@ -41,17 +43,18 @@ prompt, a title, on-screen text) travel on, as values. Choices made here:
 * Relative colour words ("warmer colours") are ``adjust_palette``; named colours are a palette.
   Other comparatives set the base value a style field takes ("a punchier mood" -> "punchy",
   "smoother camera" -> "smooth"), by spelling rules (:func:`tools.grammar.base_of`).
-* The music's gain in dB: "at/to N dB" or a signed number alone is the level
-  (``set_music_volume``); a direction word, with a number or without ("pull back by 5 dB",
-  "nudge up 2 dB", "louder") is a step from the branch's current gain (``change_music_level``,
-  made absolute by :func:`agent.editing.resolve_steps`); "off", "mute", "no music", a verb of
-  removal ("cut the music") are the floor (:data:`MUTE_DB`). For music, "softer/suave/doux/sanft"
-  is a gentler mood; only loud/quiet words (or a number) change its level.
+* The music's gain in dB is one tool, ``set_music_volume`` with the gain against the music's
+  original level: "at/to N dB" or a signed number alone is that gain; a direction word, with a
+  number or without ("pull back by 5 dB", "nudge up 2 dB", "louder") is a step from the
+  branch's current gain (:attr:`Context.music_gain_db`), so the call carries the gain it leads
+  to (:func:`music_step`); "off", "mute", "no music", a verb of removal ("cut the music") are
+  the floor (:data:`MUTE_DB`). For music, "softer/suave/doux/sanft" is a gentler mood; only
+  loud/quiet words (or a number) change its level.
 * The voiceover and captions (issue 13) are their own tools at any pause: ``set_voiceover``
   for a beat's line, ``set_voice`` (off, on, another or a named voice), ``set_captions``
-  (burn, soft, off, bigger, smaller) and ``change_music_level`` when the music's level is
-  said against the voice ("2 dB quieter under the narration", "I can't hear the narrator");
-  a level said of the music alone stays ``set_music_volume``. "Beat 2 should say 'X'" is the
+  (burn, soft, off, bigger, smaller); the music's level said against the voice ("2 dB
+  quieter under the narration", "I can't hear the narrator") is a step of
+  ``set_music_volume`` like any other. "Beat 2 should say 'X'" is the
   spoken line at the refine pause and on-screen text before it; naming the text or caption
   keeps it on screen.
 * Auto-continue on is ``set_auto_continue`` then ``continue_pipeline``; off is
@@ -109,6 +112,8 @@ def video_model_names() -> tuple[str, ...]:
 VIDEO_MODELS = video_model_names()
 #: Music gain, dB: a "louder"/"quieter" step, a "much louder" step, and "mute".
 STEP_DB, BIG_STEP_DB, MUTE_DB = 3.0, 6.0, -60.0
+#: The highest music gain, and the largest step said at once, dB.
+MAX_GAIN_DB, MAX_STEP_DB = 12.0, 24.0
 #: Tempi for "slower" / "faster" music, BPM; and MusicBrief's limits.
 SLOW_BPM, FAST_BPM, MIN_BPM, MAX_BPM = 80, 140, 60, 180
 #: Longest on-screen text and description of a beat, characters (agent.spec.Beat).
@@ -139,6 +144,8 @@ class Context:
         chunks: number of video chunks made so far (0 before the chunks phase).
         beat_types: optional type of each beat in order, to resolve "the offer beat".
         branch: the branch in view, for "compare this branch with main".
+        music_gain_db: the branch's music gain against the music's original level, dB
+            (:data:`MUTE_DB` when muted), from which "louder by 3 dB" steps.
     """
 
     phase: Phase
@@ -146,6 +153,7 @@ class Context:
     chunks: int
     beat_types: tuple[str, ...] = ()
     branch: str = "main"
+    music_gain_db: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -835,12 +843,61 @@ def _tempo(m: re.Match[str], ctx: Context) -> list[_Item]:
     return [_Op({"op": "set_music", "mood": None, "tempo_bpm": bpm, "instruments": None})]
 
 
+def music_step(gain_db: float, step_db: float) -> float:
+    """The gain a step of the music's level leads to from ``gain_db``.
+
+    A step moves from the current gain, rounded to 0.1 dB and kept within
+    :data:`MUTE_DB`..:data:`MAX_GAIN_DB`. Muted music has no level to step from: a step up
+    from the mute level starts from the music's original level (0 dB), so "louder" after
+    "mute the music" gives +3 dB, an audible level, not -57 dB.
+
+    Args:
+        gain_db: the branch's current gain against the music's original level, dB.
+        step_db: the step, dB; positive is louder.
+
+    Returns:
+        The new gain, dB.
+    """
+    base = 0.0 if gain_db <= MUTE_DB and step_db > 0 else gain_db
+    return round(min(MAX_GAIN_DB, max(MUTE_DB, base + step_db)), 1)
+
+
+def _level(ctx: Context, step_db: float) -> ToolCall:
+    """``set_music_volume`` for a step; the private ``_step_db`` lets a later step chain on.
+
+    :func:`_chain_levels` redoes the gain from the gain an earlier clause of the same message
+    set ("at -10 dB, then 3 dB louder" is -7 dB) and drops the private key.
+    """
+    return _call(
+        "set_music_volume", gain_db=music_step(ctx.music_gain_db, step_db), _step_db=step_db
+    )
+
+
+def _chain_levels(items: list[_Item], ctx: Context) -> list[_Item]:
+    """Each step of the music's level from the gain the message left before it, in order.
+
+    A step read twice the same ("the music drowns the voice, lower it": two readings of one
+    "quieter") counts once, as every repeated call does in :func:`_assemble`.
+    """
+    gain, out, seen = ctx.music_gain_db, list[_Item](), list[ToolCall]()
+    for it in items:
+        if isinstance(it, ToolCall) and it.tool == "set_music_volume":
+            if it in seen:
+                continue
+            seen.append(it)
+            step = it.args.get("_step_db")
+            gain = float(it.args["gain_db"]) if step is None else music_step(gain, step)
+            it = _call("set_music_volume", gain_db=gain)
+        out.append(it)
+    return out
+
+
 def _volume(sign: int) -> Handler:
     """The music's level: with ``sign`` 0 the gain itself, else a step from the current gain.
 
-    "music at -6 dB" is ``set_music_volume``; "louder by 3 dB", "3 dB quieter", "louder"
-    are ``change_music_level`` (the step, :data:`STEP_DB` or :data:`BIG_STEP_DB` when no
-    number is said), which the app turns into the gain it leads to from the branch's gain.
+    "music at -6 dB" sets -6 dB; "louder by 3 dB", "3 dB quieter", "louder" (a step of
+    :data:`STEP_DB`, or :data:`BIG_STEP_DB` for "much louder") set the gain the step leads to
+    from :attr:`Context.music_gain_db` (:func:`music_step`).
     """
 
     def handler(m: re.Match[str], ctx: Context) -> list[_Item]:
@@ -851,9 +908,10 @@ def _volume(sign: int) -> Handler:
         else:
             gain = sign * (BIG_STEP_DB if much else STEP_DB)
         if sign:
-            step = _within(gain, -24, 24, "A change of the music's level in dB")
-            return [_call("change_music_level", change_db=step)]
-        return [_call("set_music_volume", gain_db=_within(gain, MUTE_DB, 12, "Music gain in dB"))]
+            step = _within(gain, -MAX_STEP_DB, MAX_STEP_DB, "A change of the music's level in dB")
+            return [_level(ctx, step)]
+        gain = _within(gain, MUTE_DB, MAX_GAIN_DB, "Music gain in dB")
+        return [_call("set_music_volume", gain_db=gain)]
 
     return handler
 
@@ -1038,8 +1096,9 @@ def _captions(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 
 def _level_step(m: re.Match[str], ctx: Context) -> list[_Item]:
-    change = _within(float(m["db"]), -24, 24, "A change of the music's level in dB")
-    return [_call("change_music_level", change_db=change)]
+    """A step of the music against the voice: the gain it leads to (:func:`music_step`)."""
+    step = _within(float(m["db"]), -MAX_STEP_DB, MAX_STEP_DB, "A change of the music's level in dB")
+    return [_level(ctx, step)]
 
 
 _AUTO = _call("set_auto_continue", enabled=True)
@@ -1666,18 +1725,39 @@ _AGAIN_LEAD = _compile(
 #: A place next to a beat, said with a degree word ("just before the offer", "right after").
 _NEXT_TO = re.compile(r"\b(?:just|right|immediately|directly|straight) (after|before|behind|"
                       r"ahead of|in front of)\b", re.I)  # fmt: skip
-#: A place between two beats ("between beats 5 and 6", "between the hook and the problem").
-_BETWEEN = _compile(r"\b(?:in )?between (?P<a>%BEAT%),? and (?:the )?(?:%BEAT%|%N%)(?!\w)")
+#: A place between two beats ("between beats 5 and 6", "between the hook and the problem",
+#: "between 5 and 6"); a number alone is a beat when no unit follows it ("20 and 30 seconds").
+_NO_UNIT = r"(?! ?(?:s|secs?|seconds?|db|bpm|%|x)(?!\w))"
+_BETWEEN = _compile(
+    rf"\b(?:in )?between (?:(?P<a>%BEAT%)|(?P<an>%N%){_NO_UNIT}),? and (?:the )?"
+    rf"(?:(?P<b>%BEAT%)|(?P<bn>%N%){_NO_UNIT})(?!\w)"
+)
 
 
-def _position(clause: str) -> str:
+def _position(clause: str, ctx: Context) -> str:
     """Where a beat goes, as the rules say it: "between beats 5 and 6" is "after beat 5".
 
-    A new or moved beat goes right after the first of the two named; "just/right/immediately
-    before X" is "before X".
+    Two neighbouring beats, in either order, name the place after the first of them, so a new
+    or moved beat lands at position N+1 as with "after beat N". Two beats that are not
+    neighbours ("between beats 2 and 6") leave the place open: the interpreter asks back.
+    "just/right/immediately before X" is "before X".
+
+    Raises:
+        _Problem: the two beats are not neighbours, or one of them does not exist.
     """
+
+    def after(m: re.Match[str]) -> str:
+        a = _ref(m["a"] or f"beat {m['an']}", ctx, "beat")
+        b = _ref(m["b"] or f"beat {m['bn']}", ctx, "beat")
+        if abs(a - b) != 1:
+            raise _Problem(
+                f"Beats {a} and {b} are not next to each other, so 'between' them is no one "
+                f"place: say where, e.g. 'after beat {min(a, b)}' or 'before beat {max(a, b)}'."
+            )
+        return f"after beat {min(a, b)}"
+
     clause = _NEXT_TO.sub(r"\1", clause)
-    return _BETWEEN.sub(lambda m: f"after {m['a']}", clause)
+    return _BETWEEN.sub(after, clause)
 
 
 def _anew(clause: str) -> str:
@@ -1710,7 +1790,10 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
         clause = _AGAIN.sub(r"\1", clause)  # "render chunk 3 again using veo": the same request
     clause = _APPROX.sub("", clause)  # "only 1.5 seconds", "around 90 bpm": the number
     if re.search(r"\b(?:between|before|after|behind|ahead|front)\b", low):
-        clause = _position(clause)  # "between beats 5 and 6": after beat 5
+        try:
+            clause = _position(clause, ctx)  # "between beats 5 and 6": after beat 5
+        except _Problem as exc:
+            return exc
     clause = re.sub(r"\bbrand[ -]new\b", "new", clause, flags=re.I)  # not the brand
     clause = _INSTEAD.sub(lambda m: f"{m['new']} {m['u1'] or m['u2']}", clause)  # "15, not 30 s"
     if re.match(r"(?:add|insert|append|put in) ", low):
@@ -1934,10 +2017,7 @@ def _about_captions(result: list[_Item] | _Problem | None) -> bool:
 
 def _about_music(result: list[_Item] | _Problem | None) -> bool:
     return isinstance(result, list) and any(
-        (
-            isinstance(it, ToolCall)
-            and it.tool in ("regenerate_music", "set_music_volume", "change_music_level")
-        )
+        (isinstance(it, ToolCall) and it.tool in ("regenerate_music", "set_music_volume"))
         or (isinstance(it, _Op) and it.args.get("op") == "set_music")
         for it in result
     )
@@ -2165,6 +2245,7 @@ _ONCE = ("set_duration", "set_product", "set_title", "set_music")  # later value
 
 def _assemble(items: list[_Item], ctx: Context) -> list[ToolCall]:
     """Final calls: acknowledgements dropped, spec ops in one edit_spec, continue last."""
+    items = _chain_levels(items, ctx)
     if all(it in (_ACK, _CONTINUE) for it in items):
         return [_CONTINUE] if items else []
     calls: list[ToolCall] = []

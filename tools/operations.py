@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from agent.editing import (
-    ChangeMusicLevel,
     Edit,
     EditSpec,
     RegenerateBeat,
@@ -33,7 +32,6 @@ from agent.studio import OnProgress, Studio
 from agent.uploads import storyboard_png
 from tools.interpreter import Context, ToolCall
 from tools.schemas import (
-    ChangeMusicLevelArgs,
     CompareBranchesArgs,
     ContinuePipelineArgs,
     EditSpecArgs,
@@ -73,7 +71,6 @@ EDIT_TOOLS = frozenset(
         "regenerate_chunk",
         "regenerate_music",
         "set_music_volume",
-        "change_music_level",
         "set_voiceover",
         "set_voice",
         "set_captions",
@@ -118,8 +115,14 @@ class Session:
         beats = len(spec.beats) if spec else 0
         chunks = sum(1 for name in st.artifacts if name.startswith("chunk_"))
         types = tuple(b.type for b in spec.beats) if spec else ()
+        gain_db = await self.studio.music_gain_db(self.video_id, self.user_id, self.branch)
         return Context(
-            phase=phase, beats=beats, chunks=chunks, beat_types=types, branch=self.branch
+            phase=phase,
+            beats=beats,
+            chunks=chunks,
+            beat_types=types,
+            branch=self.branch,
+            music_gain_db=gain_db,
         )
 
     async def execute(
@@ -162,8 +165,6 @@ class Session:
                 return RegenerateMusic(mood=mood, tempo_bpm=tempo_bpm, prompt=prompt)
             case SetMusicVolumeArgs(gain_db=gain_db):
                 return SetMusicVolume(gain_db=gain_db)
-            case ChangeMusicLevelArgs(change_db=change_db):
-                return ChangeMusicLevel(change_db=change_db)
             case SetVoiceoverArgs(beat=beat, text=text):
                 return await self._voiceover_line(beat, text)
             case SetVoiceArgs(enabled=enabled, voice=voice):

@@ -70,19 +70,13 @@ class RegenerateMusicArgs(ToolArgs):
 
 
 class SetMusicVolumeArgs(ToolArgs):
-    """Set the music's gain in the final mix, dB (-60 mutes it)."""
+    """Set the music's gain in the final mix against its original level, dB (-60 mutes it).
 
-    gain_db: float = Field(ge=MUTE_DB, le=12)
-
-
-class ChangeMusicLevelArgs(ToolArgs):
-    """Make the music louder (+) or quieter (-) by some dB, against the voiceover if any.
-
-    For "music louder/quieter under the voice", "turn the music down 3 dB"; without a number,
-    ±3 dB is a clearly audible step.
+    A step ("3 dB quieter", "louder", "under the voice") is the gain the branch has now plus
+    the step (a step without a number is 3 dB); "at -6 dB" is the gain itself.
     """
 
-    change_db: float = Field(ge=-24, le=24, description="dB; positive is louder")
+    gain_db: float = Field(ge=MUTE_DB, le=12)
 
 
 class SetVoiceoverArgs(ToolArgs):
@@ -170,7 +164,6 @@ TOOLS: dict[str, type[ToolArgs]] = {
     "regenerate_chunk": RegenerateChunkArgs,
     "regenerate_music": RegenerateMusicArgs,
     "set_music_volume": SetMusicVolumeArgs,
-    "change_music_level": ChangeMusicLevelArgs,
     "set_voiceover": SetVoiceoverArgs,
     "set_voice": SetVoiceArgs,
     "set_captions": SetCaptionsArgs,

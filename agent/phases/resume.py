@@ -35,7 +35,6 @@ from pydantic import ValidationError
 
 from agent.deps import Deps
 from agent.editing import (
-    ChangeMusicLevel,
     Edit,
     EditSpec,
     RegenerateBeat,
@@ -43,7 +42,6 @@ from agent.editing import (
     RegenerateMusic,
     RevisitPhase,
     SetMusicVolume,
-    resolve_steps,
     seed_values,
 )
 from agent.errors import ReelgraphError, UserError
@@ -188,8 +186,6 @@ def _edit(call: ToolCall, phase: Phase, allowed: tuple[str, ...], deps: Deps) ->
                 return RegenerateMusic(**args)
             case "set_music_volume":
                 return SetMusicVolume(**args)
-            case "change_music_level":
-                return ChangeMusicLevel(**args)
             case "revisit_phase":
                 if PHASES.index(args["phase"]) > PHASES.index(phase):
                     raise Unusable(f"the {args['phase']} pause is ahead; continue to get there")
@@ -207,6 +203,7 @@ async def _interpret(text: str, state: State, phase: Phase, deps: Deps) -> list[
         chunks=sum(1 for n in state.get("artifacts", {}) if n.startswith("chunk_")),
         beat_types=tuple(b.type for b in spec.beats) if spec else (),
         branch=state.get("branch", "main"),
+        music_gain_db=float(state.get("music_gain_db", 0.0)),
     )
     try:
         meaning = await interpret_message(deps.settings, text, ctx)
@@ -267,7 +264,7 @@ async def _fork(
     go = [c.tool for c in calls if c.tool in ("continue_pipeline", "set_auto_continue")]
     if go:
         raise Unusable(f"{go[0]} is not an edit: fork first, then continue the new thread")
-    asked = resolve_steps([_edit(c, phase, allowed, deps) for c in calls], state)
+    asked = [_edit(c, phase, allowed, deps) for c in calls]
     edits = await _without_no_ops(asked, state, deps) if asked else []
     try:
         made = await fork(asked, edits)
@@ -320,7 +317,7 @@ async def _resolve(
             return {"auto_continue": True, "goto": None} if content else {"goto": None}
         calls = content if kind == "edit" else await _interpret(content, state, phase, deps)
         go = [c for c in calls if c.tool in ("continue_pipeline", "set_auto_continue")]
-        asked = resolve_steps([_edit(c, phase, allowed, deps) for c in calls if c not in go], state)
+        asked = [_edit(c, phase, allowed, deps) for c in calls if c not in go]
         if asked and go:
             raise Unusable("send the edit alone, then continue once you have seen its result")
         if asked:

@@ -29,13 +29,7 @@ ALLOWED: dict[Phase, tuple[str, ...]] = {
     "plan": ("continue", "edit_spec"),
     "storyboard": ("continue", "regenerate_beat", "replace_beat_image", "revisit_phase"),
     "chunks": ("continue", "regenerate_chunk", "revisit_phase"),
-    "refine": (
-        "continue",
-        "regenerate_music",
-        "set_music_volume",
-        "change_music_level",
-        "revisit_phase",
-    ),
+    "refine": ("continue", "regenerate_music", "set_music_volume", "revisit_phase"),
 }
 
 #: The phase that continuing leads to (None: the video is finished).

@@ -3,7 +3,8 @@
 At the command line: what an edit changed is reported per artifact, numbered from 1; an edit
 that changed nothing exits 1 with the reason; "louder music" on a music-only soundtrack is
 refused before anything forks, "quieter music" makes the delivered file quieter, and a step
-"by N dB" moves it from the branch's level while "at N dB" sets the level.
+"by N dB" moves it from the level of the branch it is said on (twice in a row lowers it twice)
+while "at N dB" sets the level.
 
 Over HTTP the edit's response says the same, a refused no-op is a 422 with the reason, and
 the seed API's 0-based indexes are explained as users count. A picture the edit did not name
@@ -152,11 +153,16 @@ def test_music_level_edits_change_the_file_or_say_why_not(cli: Cli) -> None:
     assert new.integrated_lufs == pytest.approx(old_lufs - 3, abs=0.7)
     assert effect["loudness_lufs"][1] == pytest.approx(new.integrated_lufs, abs=0.5)
 
-    # "by N dB" is a step from the branch's gain (-3 dB here), "at N dB" the gain itself
+    # "by N dB" is a step from the gain of the branch edited (the door reads it), twice over;
+    # "at N dB" is the gain itself
     lower = cli.json("edit", vid, "music quieter by 2 dB", "--branch", quieter["branch"])
     stepped = measure(Path(lower["artifacts"]["final"]["path"]))
     assert stepped.integrated_lufs == pytest.approx(old_lufs - 5, abs=0.7)
-    at = cli.json("edit", vid, "music at -2 dB", "--branch", quieter["branch"])
+    again = cli.json("edit", vid, "music quieter by 2 dB", "--branch", lower["branch"])
+    twice = measure(Path(again["artifacts"]["final"]["path"]))
+    assert twice.integrated_lufs == pytest.approx(old_lufs - 7, abs=0.7)
+    assert twice.integrated_lufs < stepped.integrated_lufs - 1.3, "the second step lowers it too"
+    at = cli.json("edit", vid, "music at -2 dB", "--branch", again["branch"])
     placed = measure(Path(at["artifacts"]["final"]["path"]))
     assert placed.integrated_lufs == pytest.approx(old_lufs - 2, abs=0.7)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 from pydantic import TypeAdapter
 
-from agent.editing import ChangeMusicLevel, SetMusicVolume, resolve_steps
 from agent.edits import (
     NAMED_COLOURS,
     PALETTE_SHIFTS,
@@ -455,17 +456,12 @@ def test_set_camera_changes_one_beat_and_its_motion_prompt(spec: Spec) -> None:
         SetCamera(beat=12, camera="orbit").apply(spec)
 
 
-def test_a_step_of_the_music_level_is_made_absolute_from_the_branch_gain() -> None:
-    steps = [ChangeMusicLevel(change_db=-2.0), ChangeMusicLevel(change_db=-4.0)]
-    assert resolve_steps(list(steps), {"music_gain_db": -3.0}) == [
-        SetMusicVolume(gain_db=-5.0),
-        SetMusicVolume(gain_db=-9.0),
-    ]
-    at_then_step = [SetMusicVolume(gain_db=-10.0), ChangeMusicLevel(change_db=3.0)]
-    assert resolve_steps(list(at_then_step), {}) == [
-        SetMusicVolume(gain_db=-10.0),
-        SetMusicVolume(gain_db=-7.0),
-    ]
-    assert resolve_steps([ChangeMusicLevel(change_db=6.0)], {"music_gain_db": 10.0}) == [
-        SetMusicVolume(gain_db=12.0)  # kept within set_music_volume's range
-    ]
+@pytest.mark.asyncio
+async def test_the_resume_node_reads_a_music_step_from_the_thread_gain() -> None:
+    """At the LangGraph server's refine pause, "2 dB quieter" steps from the thread's gain."""
+    from agent.phases.resume import _interpret
+
+    offline = cast(Any, SimpleNamespace(settings=SimpleNamespace(openai_api_key=None)))
+    state = cast(Any, {"artifacts": {}, "music_gain_db": -5.0})
+    calls = await _interpret("music 2 dB quieter", state, "refine", offline)
+    assert [(c.tool, c.args) for c in calls] == [("set_music_volume", {"gain_db": -7.0})]

@@ -7,6 +7,7 @@ set's, so a mechanism that only knew those phrasings fails here.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -83,6 +84,41 @@ def test_places_between_and_next_to_beats_named_by_type(
 
 
 @pytest.mark.parametrize(
+    ("text", "after", "expected"),
+    [
+        ("add a testimonial between beats 6 and 5", "add a testimonial after beat 5",
+         _spec({"op": "add_beat", "type": "social_proof", "position": 6})),
+        ("move beat 3 between 5 and 6", "move beat 3 after beat 5",  # no unit: beats
+         _spec({"op": "move_beat", "beat": 3, "position": 5})),
+        ("insert an offer beat between the problem and the product reveal",
+         "insert an offer beat after beat 2",
+         _spec({"op": "add_beat", "type": "offer", "position": 3})),
+        ("mets la scène 8 entre les scènes 1 et 2", "move beat 8 after beat 1",
+         _spec({"op": "move_beat", "beat": 8, "position": 2})),
+    ],
+)  # fmt: skip
+def test_between_neighbouring_beats_is_the_place_after_the_first(
+    text: str, after: str, expected: list[tuple[str, dict[str, Any]]]
+) -> None:
+    """ "Between beats N and N+1" is position N+1, as "after beat N" is."""
+    assert _calls(text, "plan") == expected
+    assert _calls(after, "plan") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["add a testimonial between beats 2 and 6", "move beat 9 between the hook and the offer",
+     "put beat 4 between beats 7 and 7"],
+)  # fmt: skip
+def test_between_beats_that_are_not_neighbours_asks_where(text: str) -> None:
+    ctx = Context(phase="plan", beats=9, chunks=0, beat_types=TYPES)
+    result = interpret(text, ctx)
+    assert result.calls == []
+    assert result.reply is not None and "not next to each other" in result.reply
+    assert re.search(r"after beat \d.*before beat \d", result.reply)
+
+
+@pytest.mark.parametrize(
     ("word", "base"),
     [("crunchier", "crunchy"), ("slimmer", "slim"), ("subtler", "subtle"), ("ruder", "rude"),
      ("harsher", "harsh"), ("amber", "amber"), ("summer", "summer"), ("silver", "silver")],
@@ -105,38 +141,23 @@ def test_a_comparative_sets_the_base_value_of_its_style_field(
 @pytest.mark.parametrize(
     ("text", "gain_db"),
     [
+        ("ease the soundtrack back by 7 decibels", -7.0),  # a step down
         ("could the music sit around -18 dB?", -18.0),  # where it sits
         ("raise the track to -4 dB", -4.0),  # a place, whatever the verb
         ("score +1.5dB", 1.5),
         ("kill the music entirely", -60.0),
+        ("baja la música 5 decibelios", -5.0),
     ],
 )
 def test_the_music_gain_in_db_with_any_verb(text: str, gain_db: float) -> None:
     assert _calls(text, "refine") == [("set_music_volume", {"gain_db": gain_db})]
 
 
-@pytest.mark.parametrize(
-    ("text", "change_db"),
-    [
-        ("ease the soundtrack back by 7 decibels", -7.0),
-        ("baja la música 5 decibelios", -5.0),
-        ("the score up by 2 dB", 2.0),
-        ("a touch louder on the track", 3.0),
-    ],
-)
-def test_a_direction_makes_the_gain_a_step_from_the_current_one(
-    text: str, change_db: float
-) -> None:
-    assert _calls(text, "refine") == [("change_music_level", {"change_db": change_db})]
-
-
 def test_softer_music_is_a_gentler_mood_and_a_level_only_with_a_number() -> None:
     assert _calls("la música un poco más suave", "refine") == [
         ("regenerate_music", {"mood": "soft"})
     ]
-    assert _calls("the music 4 dB softer", "refine") == [
-        ("change_music_level", {"change_db": -4.0})
-    ]
+    assert _calls("the music 4 dB softer", "refine") == [("set_music_volume", {"gain_db": -4.0})]
 
 
 @pytest.mark.parametrize(
@@ -213,7 +234,7 @@ def test_a_verb_of_removal_on_the_music_mutes_it(text: str) -> None:
      ("cut the music by 4 dB", -4.0)],
 )  # fmt: skip
 def test_a_verb_of_removal_with_a_degree_only_lowers(text: str, gain_db: float) -> None:
-    assert _calls(text, "refine") == [("change_music_level", {"change_db": gain_db})]
+    assert _calls(text, "refine") == [("set_music_volume", {"gain_db": gain_db})]
 
 
 @pytest.mark.parametrize(
@@ -226,7 +247,7 @@ def test_a_verb_of_removal_with_a_degree_only_lowers(text: str, gain_db: float) 
         (
             "Szene 2 soll nach Schnee aussehen und die Musik leiser",
             [("regenerate_beat", {"beat": 2, "prompt": "Schnee"}),
-             ("change_music_level", {"change_db": -3.0})],
+             ("set_music_volume", {"gain_db": -3.0})],
         ),
         (
             "lass Beat 4 kühler aussehen und Beat 6 wärmer",
@@ -235,7 +256,7 @@ def test_a_verb_of_removal_with_a_degree_only_lowers(text: str, gain_db: float) 
         ),
         (
             "wirf Beat 5 weg und mach die Musik lauter",
-            [*_spec({"op": "remove_beat", "beat": 5}), ("change_music_level", {"change_db": 3.0})],
+            [*_spec({"op": "remove_beat", "beat": 5}), ("set_music_volume", {"gain_db": 3.0})],
         ),
         (
             "fais que la scène 4 ressemble à une forêt",

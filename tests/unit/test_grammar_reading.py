@@ -28,7 +28,7 @@ def test_split_verbs_clitics_and_less_read_as_english_slots(text: str, reading: 
     ("text", "tool", "args"),
     [
         ("nimm Szene 3 raus", "edit_spec", {"ops": [{"op": "remove_beat", "beat": 3}]}),
-        ("súbele a la música", "change_music_level", {"change_db": 3.0}),
+        ("súbele a la música", "set_music_volume", {"gain_db": 3.0}),
         ("15 instead of 30 seconds", "edit_spec",
          {"ops": [{"op": "set_duration", "duration_s": 15.0}]}),
     ],

@@ -73,10 +73,6 @@ def volume(db: float) -> Call:
     return call("set_music_volume", gain_db=db)
 
 
-def step(db: float) -> Call:
-    return call("change_music_level", change_db=db)
-
-
 CONT = call("continue_pipeline")
 AUTO = [call("set_auto_continue", enabled=True), CONT]
 
@@ -217,14 +213,14 @@ CASES: list[tuple[str, str, list[Call]]] = [
     ("regenerate the music", "refine", [regen_music()]),
     ("new music with piano and strings", "refine", [regen_music(prompt="with piano and strings")]),
     # music volume
-    ("louder music", "refine", [step(3.0)]),
-    ("make the music louder", "refine", [step(3.0)]),
-    ("much louder music", "refine", [step(6.0)]),
-    ("quieter", "refine", [step(-3.0)]),
+    ("louder music", "refine", [volume(3.0)]),
+    ("make the music louder", "refine", [volume(3.0)]),
+    ("much louder music", "refine", [volume(6.0)]),
+    ("quieter", "refine", [volume(-3.0)]),
     ("softer music", "refine", [regen_music("soft")]),  # a gentler mood, not a level
-    ("the music 3 dB softer", "refine", [step(-3.0)]),
+    ("the music 3 dB softer", "refine", [volume(-3.0)]),
     ("music at -6 dB", "refine", [volume(-6.0)]),
-    ("turn the music down by 6 dB", "refine", [step(-6.0)]),
+    ("turn the music down by 6 dB", "refine", [volume(-6.0)]),
     ("mute the music", "refine", [volume(-60.0)]),
     ("no music", "refine", [volume(-60.0)]),
     # product, title, style
@@ -285,7 +281,7 @@ CASES: list[tuple[str, str, list[Call]]] = [
     ("auto-continue and make it 20s", "plan",
      [AUTO[0], spec(op("set_duration", duration_s=20.0)), CONT]),
     ("make beat three a sunset, and then use kling for the second chunk; also louder music",
-     "chunks", [regen_beat(3, "a sunset"), regen_chunk(2, "kling"), step(3.0)]),
+     "chunks", [regen_beat(3, "a sunset"), regen_chunk(2, "kling"), volume(3.0)]),
 ]
 # fmt: on
 
@@ -466,7 +462,7 @@ def test_every_suggestion_in_the_help_works(phase: str) -> None:
           "the text on the hook should read 'Up all night?'"],
          "plan", [spec(beat(1, text="Up all night?"))]),
         (["a little quieter on the music", "make the music quieter", "music a bit quieter"],
-         "refine", [step(-3.0)]),
+         "refine", [call("set_music_volume", gain_db=-3.0)]),
         (["beat 5 only needs 2 seconds", "give beat 5 2 seconds", "make beat 5 2 seconds long"],
          "plan", [spec(op("retime_beat", beat=5, duration_s=2.0))]),
         (["put the lifestyle beat second", "move the lifestyle beat up to second",
@@ -505,7 +501,7 @@ def test_a_clause_without_its_target_takes_the_one_named_before() -> None:
 
 def test_a_later_command_after_a_music_edit_is_not_about_the_music() -> None:
     assert calls("turn the music down 4 dB and then finish it", ctx("refine")) == [
-        step(-4.0),
+        call("set_music_volume", gain_db=-4.0),
         call("continue_pipeline"),
     ]
     assert calls("slower music and make it 25 seconds", ctx("plan")) == [
@@ -545,10 +541,10 @@ def test_a_remark_before_a_request_about_the_same_target_is_not_in_the_way() -> 
         ("larger subtitles", "refine", call("set_captions", mode=None, size="bigger")),
         ("subtitles as a soft track", "refine", call("set_captions", mode="soft", size=None)),
         ("I can't hear the narrator over the music", "refine",
-         call("change_music_level", change_db=-3.0)),
-        ("the voice is too loud", "refine", call("change_music_level", change_db=3.0)),
+         call("set_music_volume", gain_db=-3.0)),
+        ("the voice is too loud", "refine", call("set_music_volume", gain_db=3.0)),
         ("mach die Musik unter dem Sprecher 4 dB leiser", "refine",
-         call("change_music_level", change_db=-4.0)),
+         call("set_music_volume", gain_db=-4.0)),
     ],
 )  # fmt: skip
 def test_voice_and_caption_edits_fit_their_tools(text: str, phase: str, expected: Call) -> None:
@@ -563,6 +559,55 @@ def test_voice_and_caption_edits_fit_their_tools(text: str, phase: str, expected
     ], result.reply
     for c in result.calls:
         tool_args(c)  # raises UserError if the arguments do not fit
+
+
+def at_gain(gain_db: float) -> Context:
+    return Context(phase="refine", beats=9, chunks=6, beat_types=TYPES, music_gain_db=gain_db)
+
+
+@pytest.mark.parametrize(
+    ("text", "now_db", "want_db"),
+    [
+        ("music 3 dB quieter", -3.0, -6.0),
+        ("turn the music up by 2 dB", -10.0, -8.0),
+        ("make the music a bit louder", -4.5, -1.5),  # the default step, 3 dB
+        ("much quieter music", 2.0, -4.0),  # the big step, 6 dB
+        ("lower the music by 1 dB", -3.33, -4.3),  # rounded to 0.1 dB
+        ("music 2 dB quieter under the voice", -5.0, -7.0),  # against the voice: a step too
+        ("music 20 dB louder", 0.0, 12.0),  # kept at the highest gain
+        ("music 20 dB quieter", -50.0, -60.0),  # and at the mute level
+        ("louder music", -60.0, 3.0),  # from muted: a step above the original level
+        ("music up 6 dB", -60.0, 6.0),
+        ("music at -6 dB", -10.0, -6.0),  # a level said as a place is the gain itself
+        ("mute the music", -6.0, -60.0),
+    ],
+)
+def test_a_music_level_step_is_the_gain_it_leads_to_from_the_branch(
+    text: str, now_db: float, want_db: float
+) -> None:
+    """One tool for the level: a step is set_music_volume with the branch's gain plus it."""
+    assert calls(text, at_gain(now_db)) == [volume(want_db)]
+
+
+def test_two_steps_from_the_branch_each_start_where_the_last_left_it() -> None:
+    """The second "quieter by 2 dB", read at the first's branch, goes 2 dB further down."""
+    first = calls("quieter music by 2 dB", at_gain(0.0))
+    assert first == [volume(-2.0)]
+    assert calls("quieter music by 2 dB", at_gain(first[0]["args"]["gain_db"])) == [volume(-4.0)]
+
+
+def test_a_step_in_the_same_message_moves_from_the_level_said_before_it() -> None:
+    """ "At -10 dB, then 3 dB louder" ends at -7 dB; two steps in one message add up."""
+    assert calls("set the music to -10 dB and then raise the music 3 dB", at_gain(-3.0)) == [
+        volume(-10.0),
+        volume(-7.0),
+    ]
+    assert calls("lower the music by 2 dB and then lower the music by 1 dB", at_gain(-3.0)) == [
+        volume(-5.0),
+        volume(-6.0),
+    ]
+    # one request read twice is one step
+    assert calls("the music drowns the voice, lower it", at_gain(-3.0)) == [volume(-6.0)]
 
 
 def test_named_text_stays_on_screen_and_adjectives_are_no_voice() -> None:

@@ -193,12 +193,11 @@ def test_the_chat_plays_the_voiceover_and_shows_the_lines(tmp_path: Path) -> Non
     assert len(voice) == 1 and voice[0].kind == "audio" and voice[0].mime == "audio/wav"
 
 
-def test_music_level_moves_relative_to_the_current_gain() -> None:
-    from agent.editing import ChangeMusicLevel
+def test_music_level_sets_the_gain_the_interpreter_resolved() -> None:
+    from agent.editing import SetMusicVolume
 
     spec = _spec()
     target = Target(spec, 3)
     values: dict[str, Any] = {"spec": spec, "options": Options(), "music_gain_db": -3.0}
-    assert ChangeMusicLevel(change_db=-3).apply(values, target)["music_gain_db"] == -6.0
-    assert ChangeMusicLevel(change_db=20).apply(values, target)["music_gain_db"] == 12.0
-    assert ChangeMusicLevel(change_db=3).phase == "refine"
+    assert SetMusicVolume(gain_db=-6.0).apply(values, target)["music_gain_db"] == -6.0
+    assert SetMusicVolume(gain_db=-6.0).phase == "refine"
