@@ -6,13 +6,16 @@ import itertools
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import imageio_ffmpeg
+import psycopg
 import pytest
 import pytest_asyncio
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from agent.deps import open_deps
 from agent.settings import Settings
@@ -23,6 +26,20 @@ from tests.servers import free_port, serving
 
 #: Seeds no earlier run of the suite used, so the memo of a shared database never answers.
 FRESH_SEEDS: Iterator[int] = itertools.count(int.from_bytes(os.urandom(3), "big") * 100 + 7)
+
+
+@pytest.fixture
+def own_database(database_url: str) -> Iterator[str]:
+    """A fresh, empty database on the session's server (its URL), dropped after the test.
+
+    For a test whose workers, queue tables or broken schema must not meet other tests'.
+    """
+    name = f"own_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield make_conninfo(**{**conninfo_to_dict(database_url), "dbname": name})
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 @pytest_asyncio.fixture

@@ -10,13 +10,9 @@ takes its job and the chat's start-up finds no other test's runs to finish.
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from agent.queue import Queue
 from agent.service.videos import video_request
@@ -24,17 +20,6 @@ from tests.integration.conftest import FRESH_SEEDS
 from ui import chat_jobs, process
 
 pytestmark = [pytest.mark.integration]
-
-
-@pytest.fixture
-def own_database(database_url: str) -> Iterator[str]:
-    """A fresh database on the session's server, dropped after the test."""
-    name = f"cw_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield make_conninfo(**{**conninfo_to_dict(database_url), "dbname": name})
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 @pytest.mark.asyncio

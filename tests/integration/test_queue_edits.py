@@ -11,14 +11,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 import psycopg
 import pytest
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from tests.conftest import ApiServer, Cli
 from tests.integration.conftest import FRESH_SEEDS
@@ -65,17 +63,6 @@ def test_a_detached_edit_is_a_job_a_worker_applies(
     assert ran[0][0].rpartition(":")[2] != str(os.getpid()), "the command only queued it"
     main = cli_json(cli, "status", video)
     assert (main["status"], main["phase"]) == ("paused", "plan"), "the parent stays as it was"
-
-
-@pytest.fixture
-def own_database(database_url: str) -> Iterator[str]:
-    """A fresh database on the session's server, dropped after the test."""
-    name = f"rc_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield make_conninfo(**{**conninfo_to_dict(database_url), "dbname": name})
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 def test_http_status_says_queued_with_its_position_while_a_run_waits(

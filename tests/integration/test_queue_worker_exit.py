@@ -12,29 +12,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from tests.conftest import REPO
 from tests.integration.polling import until
 
 pytestmark = [pytest.mark.integration]
-
-
-@pytest.fixture
-def own_database(database_url: str) -> Iterator[str]:
-    """A fresh database on the session's server, dropped after the test."""
-    name = f"we_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    yield make_conninfo(**{**conninfo_to_dict(database_url), "dbname": name})
-    with psycopg.connect(database_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
