@@ -211,6 +211,11 @@ CJK_MAKERS = [
     ("禾风上线了新款薰衣草沐浴露，竖版广告", "禾风", "薰衣草沐浴露", "bottle"),
     ("麦田食品的新品燕麦曲奇，30秒", "麦田食品", "燕麦曲奇", ""),
     ("こもれび堂が発売する抹茶ロールケーキの広告", "こもれび堂", "抹茶ロールケーキ", "pastry"),
+    # a verb or an adverb before the product or its maker is no name
+    ("隆重推出青岚科技的 V2 Max 智能手表", "青岚科技", "V2 Max 智能手表", "watch"),
+    ("全新推出 N7 Pro 手机，竖屏", "", "N7 Pro 手机", "phone"),
+    ("Luma 推出记账App，15秒", "Luma", "记账App", "app_screen"),
+    ("为 Luma App 做一个广告", "Luma", "App", "app_screen"),
     # the whole noun, with the flower or ingredient before it
     (
         "ひだまり工房の新しいラベンダーボディソープのCM",

@@ -42,6 +42,17 @@ _LATIN_AD = frozenset(LEXICON["cjk"]["latin_ad"].split())
 _PIECE = re.compile(
     "(?:(?![" + re.escape("".join(sorted(BREAK))) + "])[\u3400-\u9fff\uf900-\ufaff\u30a0-\u30ff])+"
 )
+#: Verbs of launching or selling that stand before a product's noun ("推出", "卖"): the noun
+#: never grows over them (``[cjk] maker_verb`` without 的, ``product_verb``).
+VERB_BEFORE = tuple(
+    w
+    for w in sorted(
+        LEXICON["cjk"]["maker_verb"].split() + LEXICON["cjk"]["product_verb"].split(),
+        key=len,
+        reverse=True,
+    )
+    if not w.endswith(("的", "の"))
+)
 #: Longest noun grown from a product word, characters.
 MAX_NOUN_CHARS = 14
 
@@ -115,6 +126,8 @@ def noun_span(text: str, start: int, end: int) -> tuple[int, int]:
             continue
         if ch in BREAK or not (is_ideograph(ch) or is_katakana(ch)) or _named_company(text, start):
             break
+        if text[:start].endswith(VERB_BEFORE):  # "Luma 推出" + "记账App": a verb, no modifier
+            break
         start -= 1
     if model := _MODEL_BEFORE.search(text[:start]):
         start = model.start()
@@ -164,6 +177,11 @@ def lead_brand(text: str, start: int) -> str:
             break
         begin -= 1
     name = before[begin:end]
+    if verb := next((v for v in VERB_BEFORE if name.endswith(v)), None):
+        name = name[: -len(verb)]  # "Luma 推出" / "全新推出 N7 手机": the verb is no name
+        spaced = True
+    if name in NOT_NAME:
+        return ""
     if not 2 <= len(name) <= 12:
         return ""
     return name if spaced or ends_company(name) else ""

@@ -16,6 +16,7 @@ from agent.providers.local.brief.cjk import (
     MODIFIER_RE,
     NOT_NAME,
     ORIGIN_RE,
+    VERB_BEFORE,
     bare_noun,
     labelled_fields,
     lead_brand,
@@ -445,7 +446,9 @@ _CJK_OWNER_RE = re.compile(
     r"(?P<b>「[^」]{1,16}」|『[^』]{1,16}』|“[^”]{1,16}”)(?P<co>"
     + "|".join(COMPANY_END)
     + r")?(?:的|の)?"
-    r"|(?:^|(?<=[\s,.;:!?，。、；：！？为给給帮替]))"
+    r"|(?:^|(?<=[\s,.;:!?，。、；：！？为给給帮替])"
+    + "".join(f"|(?<={re.escape(v)})" for v in VERB_BEFORE)  # "隆重推出" + "青岚科技的"
+    + ")"
     r"(?P<b2>[^\s\d的の「」『』“”，。、；：,.;:!?为给給帮替]{1,8}?)(?:的|の)"
 )
 #: A quoted name ("「潮風 2」") right after a product word or 的 / の names the product's model.
@@ -463,6 +466,8 @@ def _cjk_owner(text: str) -> tuple[str, int] | None:
         after = text[m.end() :]
         said = m["b"] or m["b2"]
         name = re.sub(r"^(?:品牌|ブランド)[:：]?", "", said.strip("「」『』“” ")) + (m["co"] or "")
+        if not m["b"] and (verb := next((v for v in VERB_BEFORE if v in name), None)):
+            name = name.rsplit(verb, 1)[1]  # "隆重推出青岚科技的": the verb is no name
         if not m["b"] and not all(is_cjk(c) for c in name):
             continue  # a Latin name is read as one (:func:`_brand_and_product_cjk`)
         if not name or name in NOT_NAME or any(e - b == len(name) for b, e, _ in kinds_in(name)):
@@ -635,6 +640,8 @@ def _owner_or_latin_name(
         brand = lead_brand(text, noun_span(text, best[1] - len(best[2].word), best[1])[0])
     elif not brand and (bare := bare_noun(text)):  # a noun the lexicon lacks: "电饭煲"
         brand = lead_brand(text, noun_span(text, *bare)[0])
+    if brand and brand in word:  # "为 Luma App": the product is what follows its maker
+        word = word.split(brand, 1)[1].strip() or word
     model = [t for t in model if t not in word]  # "M2 ヘッドホン" has its model already
     word = word or (known[1] if known else "")
     product = join_words([*model, word], cjk=True) if word else " ".join(model)
