@@ -81,6 +81,26 @@ def ends_company(text: str) -> bool:
     return text.endswith(COMPANY_END)
 
 
+def is_hiragana(ch: str) -> bool:
+    """Whether a character is hiragana."""
+    return "\u3040" <= ch <= "\u309f"
+
+
+def _hiragana_word(text: str, end: int) -> int:
+    """Where a word in hiragana that ends at ``end`` starts, -1 when it is not one by itself.
+
+    A run of hiragana with no particle in it counts when a break, a space or the start of the
+    text stands before it ("、ゆず", "いちご"); after a kanji it ends a verb or an adjective
+    ("新しい") and does not.
+    """
+    start = end
+    while start > 0 and is_hiragana(text[start - 1]) and text[start - 1] not in BREAK:
+        start -= 1
+    if start == 0 or text[start - 1] in BREAK or not is_kana_or_ideograph(text[start - 1]):
+        return start
+    return -1
+
+
 def _named_company(text: str, start: int) -> bool:
     """Whether a company's name ends at ``start``: a company word with a name before it.
 
@@ -124,6 +144,9 @@ def noun_span(text: str, start: int, end: int) -> tuple[int, int]:
         if word := next((b for b, e, _ in words if b < start <= e and e <= end), None):
             start = word  # "外卖": a lexicon word holds "卖", which breaks elsewhere
             continue
+        if is_hiragana(ch) and ch not in BREAK and (word_start := _hiragana_word(text, start)) >= 0:
+            start = word_start  # "ゆず" + "ハンドクリーム": a word in hiragana standing alone
+            continue
         if ch in BREAK or not (is_ideograph(ch) or is_katakana(ch)) or _named_company(text, start):
             break
         if text[:start].endswith(VERB_BEFORE):  # "Luma 推出" + "记账App": a verb, no modifier
@@ -147,7 +170,9 @@ def bare_noun(text: str) -> tuple[int, int] | None:
     """
     for m in _PIECE.finditer(text):
         for cut in range(m.start() + 2, m.end() + 1):  # the shortest run a phrase end follows
-            gap = re.match(r"[\s,，、]*", text[cut:])  # "电饭煲 , 广告": a removed length between
+            gap = re.match(
+                r"[\s,，、]*の?", text[cut:]
+            )  # "ミルクの広告": an ad of it  # "电饭煲 , 广告": a removed length between
             if text.startswith(_PHRASE_ENDS, cut + (gap.end() if gap else 0)):
                 start = max(  # "北辰电器空气净化器": the noun starts after the company's name
                     (p for p in range(m.start() + 2, cut - 1) if ends_company(text[:p])),
