@@ -178,3 +178,71 @@ def test_brand_and_product_in_cjk_and_a_place_of_origin_is_not_the_brand(
 def test_lengths_in_chinese_numerals(text: str, duration_s: float, aspect: str | None) -> None:
     brief = parse_brief(text)
     assert (brief.duration_s, brief.aspect) == (duration_s, aspect)
+
+
+#: Chinese and Japanese briefs where a Latin word is generic or a model code, the maker is
+#: a company (or a coined name) that launches the product, and the product's noun is long:
+#: (brief, brand, product, category). Written for this file (issue 14, item 1).
+CJK_MAKERS = [
+    # a generic English noun glued to the text is what is sold, never the brand
+    ("青檬科技推出全新健身App，竖屏15秒", "青檬科技", "健身App", "app_screen"),
+    ("银杏实验室上线了AI写作App", "银杏实验室", "AI写作App", "app_screen"),
+    ("为云栖的外卖App做一个15秒广告", "云栖", "外卖App", "app_screen"),
+    # a model code with its suffix belongs to the product, whoever makes it
+    ("雾岛推出 T8 Pro 智能手机，售价3299元", "雾岛", "T8 Pro 智能手机", "phone"),
+    ("帮北屿电子的 Book 14 Max 笔记本电脑做个广告", "北屿电子", "Book 14 Max 笔记本电脑", "laptop"),
+    ("潮汐的新款 S3 Lite 运动手表，竖版", "潮汐", "S3 Lite 运动手表", "watch"),
+    ("极光推出的 Aero 5 Pro 无人机，30秒横屏", "极光", "Aero 5 Pro", ""),
+    (
+        "カワセミ社が発売するスマートウォッチ R5 Ultra、15秒",
+        "カワセミ社",
+        "スマートウォッチ R5 Ultra",
+        "watch",
+    ),
+    (
+        "ツムギ株式会社から新登場の M1 mini スピーカー",
+        "ツムギ株式会社",
+        "M1 mini スピーカー",
+        "speaker",
+    ),
+    # a company or a coined name as the subject that launches the product
+    ("鹿角有限公司推出樱花护手霜，30秒", "鹿角有限公司", "樱花护手霜", "tube"),
+    ("栀语带来茉莉护手霜，温柔风格，15秒", "栀语", "茉莉护手霜", "tube"),
+    ("禾风上线了新款薰衣草沐浴露，竖版广告", "禾风", "薰衣草沐浴露", "bottle"),
+    ("麦田食品的新品燕麦曲奇，30秒", "麦田食品", "燕麦曲奇", ""),
+    ("こもれび堂が発売する抹茶ロールケーキの広告", "こもれび堂", "抹茶ロールケーキ", "pastry"),
+    # a verb or an adverb before the product or its maker is no name
+    ("隆重推出青岚科技的 V2 Max 智能手表", "青岚科技", "V2 Max 智能手表", "watch"),
+    ("全新推出 N7 Pro 手机，竖屏", "", "N7 Pro 手机", "phone"),
+    ("Luma 推出记账App，15秒", "Luma", "记账App", "app_screen"),
+    ("为 Luma App 做一个广告", "Luma", "App", "app_screen"),
+    # the whole noun, with the flower or ingredient before it
+    (
+        "ひだまり工房の新しいラベンダーボディソープのCM",
+        "ひだまり工房",
+        "ラベンダーボディソープ",
+        "bottle",
+    ),
+    (
+        "ハルニレ株式会社の新しいゆずハンドクリーム、15秒CM",
+        "ハルニレ株式会社",
+        "ゆずハンドクリーム",
+        "tube",
+    ),
+    ("ハナミズキ堂のさくらラテのCM、縦型", "ハナミズキ堂", "さくらラテ", ""),
+    ("いちごミルクの広告、15秒", "", "いちごミルク", ""),
+    (
+        "ミドリ工房のラベンダーハンドクリームの広告",
+        "ミドリ工房",
+        "ラベンダーハンドクリーム",
+        "tube",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "brand", "product", "category"), CJK_MAKERS)
+def test_cjk_maker_keeps_brand_model_and_whole_noun(
+    text: str, brand: str, product: str, category: str
+) -> None:
+    brief = parse_brief(text)
+    assert (brief.brand, brief.product, brief.category) == (brand, product, category)

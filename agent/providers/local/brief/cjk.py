@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from agent.providers.local.brief.kinds import kinds_in
 from agent.providers.local.brief.lexicon import LEXICON
 
 #: Characters that never belong inside a product's noun: particles, measure words, "for",
@@ -24,20 +25,50 @@ BREAK = frozenset(
 _PHRASE_END = sorted(LEXICON["cjk"]["phrase_end"].split(), key=len, reverse=True)
 #: Words that end a company's name (``[cjk] company_end``), longest first.
 COMPANY_END = tuple(sorted(set(LEXICON["cjk"]["company_end"].split()), key=len, reverse=True))
-#: A Latin model code ("X5", "M2", "S3-Pro") right before a noun, with the space written.
-_MODEL_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]*\d[A-Za-z0-9.+-]*\s?$")
+#: Words that finish a Latin model code ("X5 Pro", "M3 Max"; ``[cjk] model_suffix``).
+MODEL_SUFFIXES = frozenset(LEXICON["cjk"]["model_suffix"].split())
+_SUFFIX = "|".join(sorted(map(re.escape, MODEL_SUFFIXES), key=len, reverse=True))
+#: A Latin model code ("X5", "M2", "S3-Pro", "Z7 Ultra") right before a noun, with the space
+#: written.
+_MODEL_BEFORE = re.compile(
+    rf"(?<![A-Za-z0-9])(?:[A-Z][a-z]+\s(?=\d))?[A-Za-z]*\d[A-Za-z0-9.+-]*(?:\s?(?:{_SUFFIX})(?![A-Za-z0-9]))*\s?$"
+)
 _PHRASE_ENDS = tuple(_PHRASE_END)
+#: An acronym in capitals glued to the noun after it ("AI写作App", "VR眼镜").
+_ACRONYM_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,4}$")
+#: Ad words in Latin letters ("CM", "PR", ``[cjk] latin_ad``): never part of a noun.
+_LATIN_AD = frozenset(LEXICON["cjk"]["latin_ad"].split())
 #: A run of ideographs and katakana with no break character in it.
 _PIECE = re.compile(
     "(?:(?![" + re.escape("".join(sorted(BREAK))) + "])[\u3400-\u9fff\uf900-\ufaff\u30a0-\u30ff])+"
 )
+#: Verbs of launching or selling that stand before a product's noun ("推出", "卖"): the noun
+#: never grows over them (``[cjk] maker_verb`` without 的, ``product_verb``).
+VERB_BEFORE = tuple(
+    w
+    for w in sorted(
+        LEXICON["cjk"]["maker_verb"].split() + LEXICON["cjk"]["product_verb"].split(),
+        key=len,
+        reverse=True,
+    )
+    if not w.endswith(("的", "の"))
+)
 #: Longest noun grown from a product word, characters.
-MAX_NOUN_CHARS = 10
+MAX_NOUN_CHARS = 14
 
 
 def is_ideograph(ch: str) -> bool:
     """Whether a character is a Chinese character (kanji), CJK extension A or compatibility."""
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+#: Particles and verbs that end what stands before a company's name ("为", "の", "が").
+_OWNS = frozenset("的のをはがにで为给給帮替和与及")
+
+
+def is_kana_or_ideograph(ch: str) -> bool:
+    """Whether a character is hiragana, katakana or a Chinese character."""
+    return "\u3040" <= ch <= "\u30ff" or is_ideograph(ch)
 
 
 def is_katakana(ch: str) -> bool:
@@ -48,6 +79,39 @@ def is_katakana(ch: str) -> bool:
 def ends_company(text: str) -> bool:
     """Whether text ends with a word that ends a company's name ("光速科技", "ミドリ堂")."""
     return text.endswith(COMPANY_END)
+
+
+def is_hiragana(ch: str) -> bool:
+    """Whether a character is hiragana."""
+    return "\u3040" <= ch <= "\u309f"
+
+
+def _hiragana_word(text: str, end: int) -> int:
+    """Where a word in hiragana that ends at ``end`` starts, -1 when it is not one by itself.
+
+    A run of hiragana with no particle in it counts when a break, a space or the start of the
+    text stands before it ("、ゆず", "いちご"); after a kanji it ends a verb or an adjective
+    ("新しい") and does not.
+    """
+    start = end
+    while start > 0 and is_hiragana(text[start - 1]) and text[start - 1] not in BREAK:
+        start -= 1
+    if start == 0 or text[start - 1] in BREAK or not is_kana_or_ideograph(text[start - 1]):
+        return start
+    return -1
+
+
+def _named_company(text: str, start: int) -> bool:
+    """Whether a company's name ends at ``start``: a company word with a name before it.
+
+    "山风户外" + "登山鞋" is a company and its product; "S3 运动" + "手表" is not, since
+    nothing stands before "运动" but a break: the word modifies the noun.
+    """
+    for word in COMPANY_END:
+        if text.startswith(word, start - len(word)):
+            before = text[start - len(word) - 1 : start - len(word)]
+            return bool(before) and before not in BREAK and is_kana_or_ideograph(before)
+    return False
 
 
 def noun_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -74,13 +138,24 @@ def noun_span(text: str, start: int, end: int) -> tuple[int, int]:
             if text.startswith(tuple(_PHRASE_END), end):
                 break
             end += 1
+    words = kinds_in(text)  # the lexicon's words, longest first at a position
     while start > 0 and end - start < MAX_NOUN_CHARS:
         ch = text[start - 1]
-        if ch in BREAK or not (is_ideograph(ch) or is_katakana(ch)) or ends_company(text[:start]):
+        if word := next((b for b, e, _ in words if b < start <= e and e <= end), None):
+            start = word  # "外卖": a lexicon word holds "卖", which breaks elsewhere
+            continue
+        if is_hiragana(ch) and ch not in BREAK and (word_start := _hiragana_word(text, start)) >= 0:
+            start = word_start  # "ゆず" + "ハンドクリーム": a word in hiragana standing alone
+            continue
+        if ch in BREAK or not (is_ideograph(ch) or is_katakana(ch)) or _named_company(text, start):
+            break
+        if text[:start].endswith(VERB_BEFORE):  # "Luma 推出" + "记账App": a verb, no modifier
             break
         start -= 1
     if model := _MODEL_BEFORE.search(text[:start]):
         start = model.start()
+    elif (acronym := _ACRONYM_BEFORE.search(text[:start])) and acronym[0] not in _LATIN_AD:
+        start = acronym.start()  # "AI" + "写作App", "VR" + "眼镜": glued, part of the noun
     return start, end
 
 
@@ -95,7 +170,9 @@ def bare_noun(text: str) -> tuple[int, int] | None:
     """
     for m in _PIECE.finditer(text):
         for cut in range(m.start() + 2, m.end() + 1):  # the shortest run a phrase end follows
-            gap = re.match(r"[\s,，、]*", text[cut:])  # "电饭煲 , 广告": a removed length between
+            gap = re.match(
+                r"[\s,，、]*の?", text[cut:]
+            )  # "ミルクの広告": an ad of it  # "电饭煲 , 广告": a removed length between
             if text.startswith(_PHRASE_ENDS, cut + (gap.end() if gap else 0)):
                 start = max(  # "北辰电器空气净化器": the noun starts after the company's name
                     (p for p in range(m.start() + 2, cut - 1) if ends_company(text[:p])),
@@ -125,6 +202,11 @@ def lead_brand(text: str, start: int) -> str:
             break
         begin -= 1
     name = before[begin:end]
+    if verb := next((v for v in VERB_BEFORE if name.endswith(v)), None):
+        name = name[: -len(verb)]  # "Luma 推出" / "全新推出 N7 手机": the verb is no name
+        spaced = True
+    if name in NOT_NAME:
+        return ""
     if not 2 <= len(name) <= 12:
         return ""
     return name if spaced or ends_company(name) else ""
@@ -223,8 +305,14 @@ def labelled_fields(text: str) -> tuple[str, str, str]:
             maker = m.re is _MAKER_FROM
             if not value or value in NOT_NAME or maker and not ends_company(value):
                 continue
-            found["brand"] = value
             start = m.start("q") if m.re is _SHOP_NAME else m.start()
+            if m.re is not _SHOP_NAME and ends_company(value):  # "こもれび堂": "も" is no particle
+                while start > 0 and is_kana_or_ideograph(text[start - 1]):
+                    if text[start - 1] in _OWNS:
+                        break
+                    start -= 1
+                value = text[start : m.start("v")] + value
+            found["brand"] = value
             text = text[:start] + "，" + text[m.end() :]
             break
     return found["brand"], found["product"], text

@@ -12,9 +12,11 @@ import re
 from agent.providers.local.brief.cjk import (
     COMPANY_END,
     MAX_NOUN_CHARS,
+    MODEL_SUFFIXES,
     MODIFIER_RE,
     NOT_NAME,
     ORIGIN_RE,
+    VERB_BEFORE,
     bare_noun,
     labelled_fields,
     lead_brand,
@@ -48,7 +50,10 @@ def _noun_phrase(text: str, language: str) -> str:
         return ""
     _, end, kind = best
     start = end - len(kind.word)  # a compound's whole word, not only its head
-    if is_cjk(text[start:end]):
+    glued = is_cjk(text[start - 1 : start]) or is_cjk(text[end : end + 1])  # "记账App"
+    if is_cjk(text[start:end]) or glued:
+        # "外卖" + "App": a product word right before a glued Latin one starts the noun
+        start = min((b for b, e, _ in kinds_in(text) if e == start), default=start)
         start, end = noun_span(text, start, end)
         return text[start:end]
     clause = re.split(r"[,.;:!?()\[\]\n]", text[:start])[-1]
@@ -441,7 +446,9 @@ _CJK_OWNER_RE = re.compile(
     r"(?P<b>「[^」]{1,16}」|『[^』]{1,16}』|“[^”]{1,16}”)(?P<co>"
     + "|".join(COMPANY_END)
     + r")?(?:的|の)?"
-    r"|(?:^|(?<=[\s,.;:!?，。、；：！？为给給帮替]))"
+    r"|(?:^|(?<=[\s,.;:!?，。、；：！？为给給帮替])"
+    + "".join(f"|(?<={re.escape(v)})" for v in VERB_BEFORE)  # "隆重推出" + "青岚科技的"
+    + ")"
     r"(?P<b2>[^\s\d的の「」『』“”，。、；：,.;:!?为给給帮替]{1,8}?)(?:的|の)"
 )
 #: A quoted name ("「潮風 2」") right after a product word or 的 / の names the product's model.
@@ -459,6 +466,8 @@ def _cjk_owner(text: str) -> tuple[str, int] | None:
         after = text[m.end() :]
         said = m["b"] or m["b2"]
         name = re.sub(r"^(?:品牌|ブランド)[:：]?", "", said.strip("「」『』“” ")) + (m["co"] or "")
+        if not m["b"] and (verb := next((v for v in VERB_BEFORE if v in name), None)):
+            name = name.rsplit(verb, 1)[1]  # "隆重推出青岚科技的": the verb is no name
         if not m["b"] and not all(is_cjk(c) for c in name):
             continue  # a Latin name is read as one (:func:`_brand_and_product_cjk`)
         if not name or name in NOT_NAME or any(e - b == len(name) for b, e, _ in kinds_in(name)):
@@ -488,6 +497,7 @@ def _model_after_noun(text: str, language: str) -> tuple[str, int] | None:
 
 def _heads_noun(text: str) -> bool:
     """Whether text starts with a product's noun ("玄米茶の…", "X5 智能手表做…")."""
+    text = text.lstrip()  # "北屿电子的 Book 14 笔记本电脑": a space after 的
     head = text[: MAX_NOUN_CHARS + 4]
     if any(noun_span(head, b, e)[0] == 0 for b, e, _ in kinds_in(head)):
         return True
@@ -505,6 +515,7 @@ def _brand_and_product_cjk(
     ("イタリア製の", "来自意大利的") is never the brand. The rest is read by
     :func:`_owner_or_latin_name`.
     """
+    said = text
     brand, label_product, text = ("", "", text) if known else labelled_fields(text)
     product = label_product
     text = ORIGIN_RE.sub(lambda m: " " * len(m[0]), text)
@@ -524,7 +535,8 @@ def _brand_and_product_cjk(
     brand = brand or found_brand
     if not product or found_product not in ("product", brand) and product in found_product:
         product = found_product  # "产品：M5 耳机" read again with its model
-    if product in ("product", brand) and (sold := _SOLD_RE.search(text)):
+    sold = _SOLD_RE.search(text) or _LAUNCHED_RE.search(said)
+    if product in ("product", brand) and sold:
         product = _noun_phrase(sold["p"], language) or sold["p"]  # "卖手工香皂"
     model = _model_after_noun(text, language)
     if (
@@ -543,11 +555,48 @@ def _brand_and_product_cjk(
 
 #: Latin ad words in Chinese and Japanese briefs ("CM", "PR"): never a brand.
 _LATIN_AD_WORDS = frozenset(LEXICON["cjk"]["latin_ad"].split())
+#: Generic English nouns in Chinese and Japanese text ("App", "Store"): never a brand.
+_LATIN_GENERIC = frozenset(fold(w) for w in LEXICON["cjk"]["latin_generic"].split())
+
+
+def _is_latin_generic(tok: str) -> bool:
+    """Whether a Latin token is a common word, not a name: a generic noun or a product word.
+
+    "App", "Store", "Phone" written inside Chinese or Japanese text say what is sold
+    (``[cjk] latin_generic``, ``data/categories.toml``), not who makes it.
+    """
+    if has_digit(tok):
+        return False
+    folded = fold(tok)
+    return folded in _LATIN_GENERIC or any(
+        start == 0 and end == len(tok) for start, end, _ in kinds_in(tok, compounds=False)
+    )
+
+
+def _is_model(toks: list[str]) -> bool:
+    """Whether Latin tokens are a model code: a code with a digit and its suffixes.
+
+    "X5", "M3 Max", "Z7 Ultra", "S2 mini" (``[cjk] model_suffix``) name the model, which
+    belongs to the product's name; a run with any other word ("Nova X5") holds a name.
+    """
+    return any(has_digit(t) for t in toks) and all(
+        has_digit(t) or t in MODEL_SUFFIXES for t in toks
+    )
+
+
 #: What a brief sells, after a verb of selling ("卖手工香皂", "販売する…"): the product when
 #: nothing else names one (``data/lexicon.toml`` ``[cjk] product_verb``).
 _SOLD_RE = re.compile(
     rf"(?:{'|'.join(LEXICON['cjk']['product_verb'].split())})"
     r"(?P<p>[^\s，。、；;,.!?！？「」『』“”]{2,12})"
+)
+
+
+#: What a maker launches or brings ("推出樱花护手霜", "が発売する…"): the product when the
+#: lexicon knows no word of it (``data/lexicon.toml`` ``[cjk] maker_verb``).
+_LAUNCHED_RE = re.compile(
+    rf"(?:{'|'.join(sorted(LEXICON['cjk']['maker_verb'].split(), key=len, reverse=True))})"
+    r"\s*(?P<p>[^\s，。、；;,.!?！？「」『』“”的の]{2,12})"
 )
 
 
@@ -575,12 +624,14 @@ def _owner_or_latin_name(
     after = _model_after_noun(text, language)
     for m in _LATIN_RUN.finditer(KNOWN_BRAND_RE.sub(" ", text) if known else text):
         toks = [t for t in phrase_tokens(m[0]) if t not in _LATIN_AD_WORDS]  # "CM", "PR"
-        if not toks or all(has_digit(t) for t in toks) or after and m.start() == after[1]:
+        if toks and all(_is_latin_generic(t) for t in toks):
+            continue  # "记账App", "旗舰Store": what the product or shop is, not who makes it
+        if not toks or _is_model(toks) or after and m.start() == after[1]:
             if not (after and m.start() == after[1] and not has_digit(after[0])):
                 continue  # "M2 耳机", "降噪耳机 M5": a model, not a brand
         names, rest = _split_name(toks, False, "en")
-        if known:
-            model = [t for t in toks if has_digit(t)]
+        if known:  # the brand is named elsewhere: a run with a digit names the model
+            model = toks if any(has_digit(t) for t in toks) else []
         else:
             brand, model = " ".join(names or toks), rest if names else []
         break
@@ -589,6 +640,8 @@ def _owner_or_latin_name(
         brand = lead_brand(text, noun_span(text, best[1] - len(best[2].word), best[1])[0])
     elif not brand and (bare := bare_noun(text)):  # a noun the lexicon lacks: "电饭煲"
         brand = lead_brand(text, noun_span(text, *bare)[0])
+    if brand and brand in word:  # "为 Luma App": the product is what follows its maker
+        word = word.split(brand, 1)[1].strip() or word
     model = [t for t in model if t not in word]  # "M2 ヘッドホン" has its model already
     word = word or (known[1] if known else "")
     product = join_words([*model, word], cjk=True) if word else " ".join(model)
@@ -619,8 +672,8 @@ def _brand_and_product_spaced(
         if not toks or all(t.isdigit() for t in toks):
             continue
         names, rest = _split_name(toks, False, "en")
-        if known:
-            model = [t for t in toks if has_digit(t)]
+        if known:  # the brand is named elsewhere: a run with a digit names the model
+            model = toks if any(has_digit(t) for t in toks) else []
         else:
             brand, model = " ".join(names or toks), rest if names else []
         break

@@ -105,6 +105,11 @@ def _script_pattern(word: str) -> str:
     return rf"(?:{_SEMITIC_BEFORE}){body}{_SEMITIC_AFTER}"
 
 
+#: A word character that is not Chinese or Japanese: a Latin word glued to Chinese or
+#: Japanese text ("记账App", "スマホケース") still stands as a word of its own.
+_LATIN_WORD_CHAR = r"[^\W_\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]"
+
+
 def lexicon_pattern(words: str | list[str], plurals: bool = False, endings: str = "") -> str:
     """A regex alternation for lexicon words, to search text folded by :func:`fold_same_length`.
 
@@ -129,7 +134,7 @@ def lexicon_pattern(words: str | list[str], plurals: bool = False, endings: str 
         ending = "(?:e?s)?" if plurals and len(w) >= 3 else ""
         if endings and len(w) >= 6 and "_" not in w:
             ending = f"(?:{endings})?"
-        alts.append(rf"(?<![^\W_]){body}{ending}(?![^\W_])")
+        alts.append(rf"(?<!{_LATIN_WORD_CHAR}){body}{ending}(?!{_LATIN_WORD_CHAR})")
     return "|".join(alts) or r"(?!x)x"
 
 
