@@ -176,7 +176,7 @@ async def pipeline(settings: Settings, seed: int, subtitles: Subtitles) -> Pipel
         start, start_cpu = time.perf_counter(), cpu_now_s()
         st = await studio.run(vid, "bench", auto_continue=True, on_progress=seen)
         total = (time.perf_counter() - start, cpu_now_s() - start_cpu)
-        assert st["status"] == "complete", st
+        assert st.status == "complete", st
         return PipelineTimes(total, split_times(marks, start, start_cpu))
 
 

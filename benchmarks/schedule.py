@@ -75,6 +75,7 @@ from agent.providers.base import (
 )
 from agent.providers.local.models import LocalImages, LocalMusic, LocalPlanner, LocalVideo
 from agent.providers.registry import Registry
+from agent.service.status import BranchStatus
 from agent.settings import Settings
 from agent.spec import Spec
 from agent.state import Options, VideoRequest
@@ -362,25 +363,25 @@ class Home:
         return cls(Settings(home=home, database_url=url, max_concurrency=concurrency))
 
 
-async def complete(studio: Studio, video_id: str, branch: str) -> dict[str, Any]:
+async def complete(studio: Studio, video_id: str, branch: str) -> BranchStatus:
     """The branch's status, checked complete."""
     st = await studio.status(video_id, USER, branch)
-    assert st["status"] == "complete", (branch, st["status"], st["error"])
+    assert st.status == "complete", (branch, st.status, st.error)
     return st
 
 
 def row(
-    part: str, label: str, wall_s: float, st: dict[str, Any], meter: Meter, **extra: Any
+    part: str, label: str, wall_s: float, st: BranchStatus, meter: Meter, **extra: Any
 ) -> dict[str, Any]:
     """One measured run, as printed and written to JSON."""
-    usage = st["usage"]
+    usage = st.usage
     return {
         "part": part,
         "label": label,
         "wall_s": round(wall_s, 3),
-        "cost_usd": round(usage["cost_usd"], 4),
-        "calls": usage["calls"],
-        "reused": usage["reused"],
+        "cost_usd": round(usage.cost_usd, 4),
+        "calls": usage.calls,
+        "reused": usage.reused,
         "paid_calls": dict(meter.calls),
         "peak_in_flight": dict(meter.peak),
         **extra,
@@ -443,10 +444,10 @@ async def schedule_runs(
         meter.reset()
         start = time.perf_counter()
         edited = await studio.edit(vid, USER, "main", [RegenerateBeat(beat=args.beat)])
-        await studio.run(vid, USER, edited["branch"], auto_continue=True)
+        await studio.run(vid, USER, edited.branch, auto_continue=True)
         wall = time.perf_counter() - start
-        st = await complete(studio, vid, edited["branch"])
-        label = f"{video}, beat {args.beat} regenerated on fork {edited['branch']}"
+        st = await complete(studio, vid, edited.branch)
+        label = f"{video}, beat {args.beat} regenerated on fork {edited.branch}"
         rows.append(row("c", label, wall, st, meter, video_model=video))
         if args.scratch:
             _, wall, st = await full_run(studio, video, SEED + 1, meter)
