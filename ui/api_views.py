@@ -117,8 +117,11 @@ class Views:
             NotFound: unknown video (or someone else's) or branch.
         """
         branch = branch or await self.current_branch()
-        st = await self.studio.status(self.video_id, self.user_id, branch)
+        # The job first, as Queue.status reads it: a run that starts and ends in between
+        # shows for one poll as still running, never as not started with no job.
+        await self.studio.video(self.video_id, self.user_id)  # someone else's: NotFound, first
         job = await self.queue.job_of(self.video_id, branch) if self.queue else None
+        st = await self.studio.status(self.video_id, self.user_id, branch)
         state, phase, error = _seed_status(st, job)
         if error is None and job is None and self.queue is not None:
             error = await self.queue.failed_edit(self.video_id, branch)
