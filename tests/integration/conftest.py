@@ -137,8 +137,8 @@ def api_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> I
 def worker(cli: Cli) -> Iterator[subprocess.Popen[bytes]]:
     """A ``reelgraph worker`` process on the test database, stopped (or killed) after the test.
 
-    Default heartbeat and stalled-after: a short stalled-after would prune the rows of other
-    processes' workers (the chat server's) that beat less often, and they would die.
+    Default heartbeat and stalled-after (each worker records its own, and the others judge it
+    by those: :class:`agent.queue.Workers`).
     """
     proc = subprocess.Popen(
         [sys.executable, "-m", "ui.cli", "worker"],
