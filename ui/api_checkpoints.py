@@ -11,6 +11,7 @@ of the same phase across the video, oldest first (an edit makes version 2 of its
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -20,6 +21,7 @@ from agent.errors import NotFound
 from agent.state import PHASES, ArtifactRef, Phase
 from agent.studio import Studio
 from agent.text import is_uuid
+from ui.api_bodies import CheckpointBody, TreeNode
 
 PREFIX = "cp-"
 
@@ -149,16 +151,18 @@ def latest(checkpoints: list[Checkpoint], branch: str) -> Checkpoint | None:
     return mine[-1] if mine else None
 
 
-def tree(checkpoints: list[Checkpoint], describe: Any) -> list[dict[str, Any]]:
+def tree(
+    checkpoints: list[Checkpoint], describe: Callable[[Checkpoint], CheckpointBody]
+) -> list[TreeNode]:
     """The checkpoints as the seed API's tree: ``[{"checkpoint": {...}, "children": [...]}]``.
 
     Args:
         checkpoints: as :func:`video_checkpoints` returns them.
-        describe: ``Checkpoint -> dict``, the body of each node.
+        describe: the body of each node.
     """
-    nodes = {c.id: {"checkpoint": describe(c), "children": []} for c in checkpoints}
-    roots: list[dict[str, Any]] = []
+    nodes = {c.id: TreeNode(checkpoint=describe(c)) for c in checkpoints}
+    roots: list[TreeNode] = []
     for c in checkpoints:
         parent = nodes.get(c.parent_id) if c.parent_id else None
-        (parent["children"] if parent else roots).append(nodes[c.id])
+        (parent.children if parent else roots).append(nodes[c.id])
     return roots

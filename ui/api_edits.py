@@ -149,9 +149,9 @@ async def _edit(
         raise NotFound(f"the edit made no {name} on branch {result.branch}")
     art = after.artifact(name, ref)
     return EditResponse(
-        artifact_id=art["artifact_id"],
-        s3_url=art["s3_url"],
-        version=art["version"],
+        artifact_id=art.artifact_id,
+        s3_url=art.s3_url,
+        version=art.version,
         branch_name=result.branch,
         checkpoint_id=head.id,
         created_new_branch=result.created_branch,

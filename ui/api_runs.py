@@ -25,6 +25,7 @@ from agent.state import MAX_PROMPT_CHARS, MAX_REFERENCE_IMAGES, Subtitles
 from agent.studio import Studio
 from agent.text import TextInput
 from ui.api_assets import asset_images, attach_assets
+from ui.api_bodies import CheckpointDetail, CheckpointList, StatusBody, TreeBody
 from ui.api_checkpoints import CheckpointId, VideoId, find, latest
 from ui.api_core import QueueDep, StudioDep, User
 from ui.api_views import Views
@@ -151,7 +152,7 @@ async def get_status(
     studio: StudioDep,
     queue: QueueDep,
     branch: BranchQuery = None,
-) -> dict[str, Any]:
+) -> StatusBody:
     """Where the video is: status, progress %, current checkpoint, tree, final video, cost.
 
     ``queued`` with ``queue_position`` (1 is next) while a run of the branch waits in the job
@@ -193,12 +194,12 @@ async def _events(
     video_id: str,
     user: str,
     branch: str | None,
-    body: dict[str, Any],
+    body: StatusBody,
     known: set[str],
 ) -> AsyncIterator[dict[str, str]]:
-    last = json.dumps(body, sort_keys=True)
+    last = body.model_dump_json()
     yield {"event": "status_update", "data": last}
-    while body["status"] not in ("complete", "failed"):
+    while body.status not in ("complete", "failed"):
         await asyncio.sleep(STREAM_POLL_S)
         views = await Views(request, studio, video_id, user, queue).load()
         for cp in views.checkpoints:
@@ -207,7 +208,7 @@ async def _events(
                 event = {"checkpoint_id": cp.id, "phase": cp.phase_number, "branch": cp.branch}
                 yield {"event": "checkpoint_created", "data": json.dumps(event)}
         body = await views.status(branch)
-        now = json.dumps(body, sort_keys=True)
+        now = body.model_dump_json()
         if now != last:
             last = now
             yield {"event": "status_update", "data": now}
@@ -216,25 +217,27 @@ async def _events(
 @router.get("/api/video/{video_id}/checkpoints", responses=_NOT_FOUND)
 async def list_checkpoints(
     video_id: VideoId, request: Request, user: User, studio: StudioDep
-) -> dict[str, Any]:
+) -> CheckpointList:
     """Every checkpoint of the video, oldest first, and the tree they make."""
     views = await Views(request, studio, video_id, user).load()
-    return {"checkpoints": [views.checkpoint(c) for c in views.checkpoints], "tree": views.tree()}
+    return CheckpointList(
+        checkpoints=[views.checkpoint(c) for c in views.checkpoints], tree=views.tree()
+    )
 
 
 @router.get("/api/video/{video_id}/checkpoints/tree", responses=_NOT_FOUND)
 async def checkpoint_tree(
     video_id: VideoId, request: Request, user: User, studio: StudioDep
-) -> dict[str, Any]:
+) -> TreeBody:
     """The checkpoint tree: a branch's first checkpoint hangs under the one it forked from."""
     views = await Views(request, studio, video_id, user).load()
-    return {"tree": views.tree()}
+    return TreeBody(tree=views.tree())
 
 
 @router.get("/api/video/{video_id}/checkpoints/{checkpoint_id}", responses=_NOT_FOUND)
 async def get_checkpoint(
     video_id: VideoId, checkpoint_id: CheckpointId, request: Request, user: User, studio: StudioDep
-) -> dict[str, Any]:
+) -> CheckpointDetail:
     """One checkpoint, its spec, and its phase's artifacts with links."""
     views = await Views(request, studio, video_id, user).load()
     return views.checkpoint_detail(find(views.checkpoints, checkpoint_id, video_id))

@@ -19,6 +19,15 @@ from agent.queue import Enqueued, Queue
 from agent.service.status import BranchStatus
 from agent.state import ArtifactRef
 from agent.studio import Studio
+from ui.api_bodies import (
+    ActiveBranch,
+    ArtifactBody,
+    CheckpointBody,
+    CheckpointDetail,
+    CheckpointWithSpec,
+    StatusBody,
+    TreeNode,
+)
 from ui.api_checkpoints import Checkpoint, latest, phase_number, tree, video_checkpoints
 from ui.api_core import progress_of
 from ui.api_files import artifact_ids, link
@@ -62,25 +71,24 @@ class Views:
         self.ids = await artifact_ids(self.studio, self.video_id)
         return self
 
-    def artifact(self, name: str, ref: ArtifactRef) -> dict[str, Any]:
-        """One artifact: ``{"artifact_id", "name", "s3_url", "version", "mime", "size_bytes", …}``.
+    def artifact(self, name: str, ref: ArtifactRef) -> ArtifactBody:
+        """One artifact, with its id and link.
 
         ``name`` is the file's 0-based name (``beat_00``); ``label`` counts from 1, as users
         do (``beat 1``).
         """
         art_id = self.ids.get((ref.name, ref.version)) or self.ids.get((name, ref.version))
-        return {
-            "artifact_id": art_id,
-            "name": name,
-            "s3_url": link(self.request, self.studio, ref, art_id),
-            "version": ref.version,
-            "mime": ref.mime,
-            "size_bytes": ref.size_bytes,
-            "label": effects.label(name),
-        }
+        return ArtifactBody(
+            artifact_id=art_id,
+            name=name,
+            s3_url=link(self.request, self.studio, ref, art_id),
+            version=ref.version,
+            mime=ref.mime,
+            size_bytes=ref.size_bytes,
+            label=effects.label(name),
+        )
 
-    def checkpoint(self, cp: Checkpoint) -> dict[str, Any]:
-        """A checkpoint with its phase's artifacts keyed the seed way (``beat_0``)."""
+    def _checkpoint_fields(self, cp: Checkpoint) -> dict[str, Any]:
         return {
             "id": cp.id,
             "checkpoint_id": cp.id,
@@ -94,15 +102,18 @@ class Views:
             "artifacts": {seed_name(n): self.artifact(n, ref) for n, ref in _phase_artifacts(cp)},
         }
 
-    def checkpoint_detail(self, cp: Checkpoint) -> dict[str, Any]:
-        """``GET …/checkpoints/{id}``: the checkpoint (with its spec) and its artifacts list."""
-        body = {**self.checkpoint(cp), "spec": cp.spec}
-        return {
-            "checkpoint": body,
-            "artifacts": [self.artifact(n, ref) for n, ref in _phase_artifacts(cp)],
-        }
+    def checkpoint(self, cp: Checkpoint) -> CheckpointBody:
+        """A checkpoint with its phase's artifacts keyed the seed way (``beat_0``)."""
+        return CheckpointBody(**self._checkpoint_fields(cp))
 
-    def tree(self) -> list[dict[str, Any]]:
+    def checkpoint_detail(self, cp: Checkpoint) -> CheckpointDetail:
+        """``GET …/checkpoints/{id}``: the checkpoint (with its spec) and its artifacts list."""
+        return CheckpointDetail(
+            checkpoint=CheckpointWithSpec(**self._checkpoint_fields(cp), spec=cp.spec),
+            artifacts=[self.artifact(n, ref) for n, ref in _phase_artifacts(cp)],
+        )
+
+    def tree(self) -> list[TreeNode]:
         """The checkpoint tree (see :func:`ui.api_checkpoints.tree`)."""
         return tree(self.checkpoints, self.checkpoint)
 
@@ -110,7 +121,7 @@ class Views:
         """The branch a plain status request follows: the one that changed last."""
         return await self.studio.records.latest_branch(self.video_id)
 
-    async def status(self, branch: str | None = None) -> dict[str, Any]:
+    async def status(self, branch: str | None = None) -> StatusBody:
         """The seed API's status body for ``branch`` (default: :meth:`current_branch`).
 
         Raises:
@@ -137,36 +148,36 @@ class Views:
             final_url = final.url if final.url.startswith(("http://", "https://")) else None
             ref = head.artifacts.get("final") if head else None
             if final_url is None and ref is not None:
-                final_url = self.artifact("final", ref)["s3_url"]
-        return {
-            "video_id": self.video_id,
-            "status": state,
-            "queue_position": job.position if job and job.position > 0 else None,
-            "job_id": job.job_id if job else None,
-            "progress": _progress(state, phase, self.video_id, branch),
-            "current_phase": f"phase{phase_number(phase)}" if phase else None,
-            "current_checkpoint": self.checkpoint(head) if head else None,
-            "checkpoint_tree": self.tree(),
-            "active_branches": [
-                {
-                    "branch_name": b.name,
-                    "parent": b.parent,
-                    "status": b.status,
-                    "phase_number": phase_number(b.phase) if b.phase else None,
-                }
+                final_url = self.artifact("final", ref).s3_url
+        return StatusBody(
+            video_id=self.video_id,
+            status=state,
+            queue_position=job.position if job and job.position > 0 else None,
+            job_id=job.job_id if job else None,
+            progress=_progress(state, phase, self.video_id, branch),
+            current_phase=f"phase{phase_number(phase)}" if phase else None,
+            current_checkpoint=self.checkpoint(head) if head else None,
+            checkpoint_tree=self.tree(),
+            active_branches=[
+                ActiveBranch(
+                    branch_name=b.name,
+                    parent=b.parent,
+                    status=b.status,
+                    phase_number=phase_number(b.phase) if b.phase else None,
+                )
                 for b in await self.studio.branches(self.video_id, self.user_id)
                 if b.status in ("running", "paused")
             ],
-            "final_video_url": final_url,
-            "cost_usd": await self.studio.records.video_cost_usd(self.video_id),
-            "branch": branch,
-            "title": st.title,
-            "next_phase": st.next_phase,
-            "estimate_next_usd": st.estimate_next_usd,
-            "estimate_error": st.estimate_error,
-            "error": error,
-            "usage": st.usage.model_dump(mode="json"),
-        }
+            final_video_url=final_url,
+            cost_usd=await self.studio.records.video_cost_usd(self.video_id),
+            branch=branch,
+            title=st.title,
+            next_phase=st.next_phase,
+            estimate_next_usd=st.estimate_next_usd,
+            estimate_error=st.estimate_error,
+            error=error,
+            usage=st.usage,
+        )
 
 
 def _seed_status(st: BranchStatus, job: Enqueued | None) -> tuple[str, Any, str | None]:
