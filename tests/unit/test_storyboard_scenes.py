@@ -63,6 +63,10 @@ from agent.spec import Spec
         ("the stadium lights at night", Scene("stadium", "night", None)),
         ("a bright gym", Scene("gym", None, None)),
         ("on a white background", Scene("studio", None, None)),
+        ("an apple orchard in the morning", Scene("countryside", "day", None)),
+        ("un olivar al amanecer", Scene("countryside", "dawn", None)),
+        ("dans les vignobles sous la pluie", Scene("countryside", None, "rain")),
+        ("ein Obstgarten bei Nebel", Scene("countryside", None, "fog")),
     ],
 )
 def test_scene_words_are_read_in_many_languages(words: str, scene: Scene) -> None:

@@ -44,9 +44,11 @@ PLACE_WORDS: dict[str, str] = {
     "desert": "사막 מדבר صحراء desert dune sand_dunes sahara canyon desierto duna desert dune "
     "wuste dune "
     "deserto 沙漠 砂漠",
-    "countryside": "field meadow park countryside farm garden hills lawn vineyard campo prado "
-    "parque jardin granja champ prairie campagne parc jardin ferme feld wiese garten "
-    "bauernhof prato giardino 公园 田野 草地 公園 草原",
+    "countryside": "field meadow park countryside farm garden hills lawn vineyard orchard grove "
+    "olive_grove plantation ranch pasture farmland campo prado parque jardin granja huerto "
+    "olivar vinedo finca champ prairie campagne parc jardin ferme verger oliveraie vignoble "
+    "feld wiese garten bauernhof obstgarten olivenhain weinberg prato giardino frutteto "
+    "uliveto vigneto pomar olival vinha fazenda 公园 田野 草地 果园 农场 公園 草原 果樹園 畑",
     "road": "road highway freeway motorway open_road carretera autopista route autoroute "
     "landstrasse autobahn strada autostrada estrada rodovia 公路 高速 道路",
     "kitchen": "주방 부엌 מטבח مطبخ kitchen countertop cooking cocina cuisine kuche cucina cozinha "
