@@ -12,6 +12,7 @@ import logging
 
 import pytest
 
+from ui import process
 from ui.process import supervise
 
 
@@ -91,3 +92,45 @@ async def test_a_stopping_server_stops_its_worker_during_a_backoff() -> None:
     task.cancel()
     await asyncio.wait_for(asyncio.gather(task, return_exceptions=True), timeout=5)
     assert task.cancelled() and worker.starts == 1
+
+
+class _Clock:
+    """``time.monotonic`` for ui.process only: moved by hand, not by the event loop."""
+
+    def __init__(self) -> None:
+        self.now_s = 0.0
+
+    def monotonic(self) -> float:
+        return self.now_s
+
+
+@pytest.mark.asyncio
+async def test_a_worker_that_ran_healthy_for_a_while_restarts_after_the_first_wait(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = _Clock()
+    monkeypatch.setattr(process, "time", clock)
+    starts = 0
+    running = asyncio.Event()
+
+    async def work() -> None:
+        nonlocal starts
+        starts += 1
+        if starts == 3:
+            clock.now_s += process.HEALTHY_S  # this run lasted five minutes, then failed
+        if starts <= 3:
+            raise RuntimeError(f"failure {starts}")
+        running.set()
+        await asyncio.Event().wait()
+
+    caplog.set_level(logging.ERROR, logger="reelgraph.server")
+    task = asyncio.get_running_loop().create_task(
+        supervise("the worker", work, first_s=0.001, max_s=0.004)
+    )
+    try:
+        await asyncio.wait_for(running.wait(), timeout=10)
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+    waits = [r.getMessage().split(" in ")[1].split(" s ")[0] for r in caplog.records]
+    assert waits == ["0.001", "0.002", "0.001"]
