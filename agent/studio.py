@@ -43,7 +43,6 @@ from agent.service.status import (
     BranchInfo,
     BranchStatus,
     EditOutcome,
-    Usage,
     VideoRecord,
     VideoSummary,
 )
@@ -591,7 +590,7 @@ class Studio:
             prompt=video.prompt,
             options=video.options,
             artifacts=artifacts,
-            usage=Usage.model_validate(await branch_usage(self.deps.pool, video_id, branch)),
+            usage=await branch_usage(self.deps.pool, video_id, branch),
             licence_notes=load_catalog().licence_notes(
                 str(getattr(video.options, f)) for f in REMOTE_FIELDS
             ),

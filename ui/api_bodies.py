@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from agent.service.status import Usage
+from agent.usage import Usage
 
 #: A status as the seed API names it (``paused_at_phase1`` … ``paused_at_phase4``).
 SeedState = str

@@ -91,7 +91,7 @@ async def pause_payload(state: State, phase: Phase, deps: Deps) -> dict[str, Any
             }  # fmt: skip
             for name, ref in sorted(state.get("artifacts", {}).items())
         },
-        "cost_usd": usage["cost_usd"],
+        "cost_usd": usage.cost_usd,
         "estimate_next_usd": estimate,
         "estimate_error": estimate_error,
         "allowed": list(ALLOWED[phase]),

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, field_serializer
 from agent.errors import ReelgraphError
 from agent.phases.effects import Effect, verdict
 from agent.state import Options, Phase
+from agent.usage import Usage
 
 #: Where a branch is: paused at a review (or created, not started), running, complete or
 #: failed (including a run cut off by a crash: ``reelgraph continue`` resumes it).
@@ -73,24 +74,6 @@ class ArtifactInfo(BaseModel):
     path: str
     url: str
     label: str
-
-
-class Usage(BaseModel):
-    """What a branch's runs called and spent.
-
-    Attributes:
-        calls: provider calls made or reused.
-        reused: calls the memo answered.
-        cost_usd: spent, USD.
-        phases: per-phase breakdown (as :func:`agent.usage.branch_usage` gives it).
-    """
-
-    model_config = ConfigDict(frozen=True, extra="allow")
-
-    calls: int
-    reused: int
-    cost_usd: float
-    phases: dict[str, Any] = {}
 
 
 class BranchStatus(BaseModel):
