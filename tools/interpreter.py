@@ -84,7 +84,16 @@ from pydantic import BaseModel, Field
 
 from agent.providers.replicate.catalog import load_catalog
 from agent.spec import BEAT_TYPES, MAX_DURATION_S, MAX_VOICEOVER_CHARS, MIN_DURATION_S
-from tools.grammar import ATTRIBUTES, VAGUE, Patterns, base_of, normalise, redraw, rephrase
+from tools.grammar import (
+    ATTRIBUTES,
+    PAUSES,
+    VAGUE,
+    Patterns,
+    base_of,
+    normalise,
+    redraw,
+    rephrase,
+)
 from tools.lexicon import Reading, canonical
 
 Phase = Literal["plan", "storyboard", "chunks", "refine"]
@@ -1779,8 +1788,136 @@ def _again(clause: str) -> str:
 _STANDING = re.compile(r"\b(?:from (?:now|here) on|going forward|henceforth)\b", re.I)
 
 
-def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
-    """The items one clause means, a problem with it, or None when no rule takes it."""
+def _type_spellings() -> list[tuple[re.Pattern[str], str]]:
+    """A pattern per beat-type name of two or more words, for any way of joining its words.
+
+    "before-and-after", "before & after", "before/after", "Before_After", "brand-story",
+    "hero-shot", "call-to-action", "emotional moments": the words of a name from the beat
+    library (or a longer alias) joined by spaces, hyphens, underscores, slashes, "&", "+" or
+    "and", in any case, with a plural "s". Each reads as the name's spelling the rules know.
+    """
+    out: dict[tuple[str, ...], tuple[re.Pattern[str], str]] = {}
+    names = [t.replace("_", " ") for t in BEAT_TYPES] + sorted(_TYPE_ALIASES, key=len)
+    for name in names:
+        words = tuple(w for w in re.split(r"[\s_/&+-]+", name) if w and w != "and")
+        if len(words) < 2 or words in out:
+            continue
+        join = r"(?:\s*[-_/&+]\s*|\s+)(?:(?:and|n|'n')(?:\s*[-_]\s*|\s+))?"
+        pattern = r"\b" + join.join(map(re.escape, words)) + r"(?:e?s)?(?:-(?=beats?\b))?\b"
+        out[words] = (re.compile(pattern, re.I), name)
+    return list(out.values())
+
+
+_TYPE_SPELLINGS = _type_spellings()
+
+
+def _type_names(clause: str) -> str:
+    """``clause`` with beat-type names spelled as the rules know them (see above)."""
+    for pattern, name in _TYPE_SPELLINGS:
+
+        def spelled(m: re.Match[str], name: str = name) -> str:
+            return m[0] if m[0].lower() in _TYPE_ALIASES else name  # known: as the user wrote
+
+        clause = pattern.sub(spelled, clause)
+    return clause
+
+
+class _Negated(list[_Item]):
+    """A clause that asks for an edit *not* to happen ("don't make the music louder").
+
+    It is understood and adds no calls; :attr:`what` (the clause) goes into the reply when the
+    message asks for nothing else.
+    """
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+
+#: A clause that opens on a negation, in the slot words every language reads into: "don't",
+#: "do not", "never", "I don't want", "let's not", "no need to", and the "not"/"no" that the
+#: French "ne ... pas", German "nicht" and Spanish "no" + verb read as.
+_NEGATED_LEAD = re.compile(
+    r"^(?:(?:no|nope|nah)\b[ ,]*)?(?:please )?(?:(?:i|we|you) (?:really )?(?:don'?t|do not|"
+    r"didn'?t|did not) (?:want|need|mean|ask(?:ed)?)(?: (?:for|you|it))*(?: to)?|"
+    r"(?:i|we) (?:never|would not|wouldn'?t) (?:want|like)(?: to)?|"
+    r"don'?t|do not|never|not|let'?s not|let us not|no need to|there'?s no need to)\b ?"
+    r"(?P<rest>.*)$",
+    re.I,
+)
+#: "keep the hook as it is", "leave the music alone": an explicit "no change" to a target.
+_LEFT_ALONE = re.compile(
+    r"^(?:keep|leave|let) (?P<rest>.+?) (?:as (?:it is|they are|is)|unchanged|untouched|alone|"
+    r"the (?:same|way it is)|like (?:it is|that|this))$",
+    re.I,
+)
+#: A "not" that negates the verb or the change inside a clause: at its end (German "ändere
+#: Szene 2 nicht": "change beat 2 not"), before a verb or a comparative ("make the music not
+#: louder"), or twice (French "ne change pas": "not change not"); never "not too" (a degree).
+_NOT_VERBS = _alt(_VERBS - {"it"} | {"touch", "touche", "changed", "modify"})
+_INNER_NOT = re.compile(rf"\bnot$|\bnot (?=\w+er\b|{_NOT_VERBS})|\bnot\b.*\bnot\b", re.I)
+
+
+def _turns_off(item: _Item) -> bool:
+    """Whether an item takes something away or stops asking.
+
+    That is how the rules read a "no" that is a request of its own ("no music", "no text on
+    beat 3", "don't burn the captions in", "don't stop").
+    """
+    args = item.args
+    if isinstance(item, _Op):
+        return args.get("op") == "set_beat" and args.get("on_screen_text") == ""
+    return (
+        item.tool in ("set_auto_continue", "set_captions")
+        or (item.tool == "set_music_volume" and args.get("gain_db") == MUTE_DB)
+        or (item.tool == "set_voice" and args.get("enabled") is False)
+        or (item.tool == "set_voiceover" and args.get("text") == "")
+    )
+
+
+def _negated(clause: str, ctx: Context) -> _Negated | None:
+    """The clause as a negated request, or None when it is not one.
+
+    A negated pause ("don't stop", "no need to check with me") is no negated edit: the rules
+    read it as auto-continue, so a reading that turns auto-continue on or off is kept.
+    """
+    core = _HEAD.sub("", _TAIL.sub("", clause)).strip()
+    core = _QUOTED.sub("'…'", core)  # quoted words are text to show, never a negation
+    lead = _NEGATED_LEAD.match(core)
+    alone = _LEFT_ALONE.match(core)
+    words = core.lower().split()
+    verb = words[1].rstrip(",") if len(words) > 1 else ""
+    spanish_no = (
+        words[:1] == ["no"] and {verb, verb.removesuffix("d"), verb.removesuffix("ed")} & _VERBS
+    )
+    inner = _INNER_NOT.search(core) if not lead and not alone else None
+    if not (lead or alone or spanish_no or inner) or _INSTEAD.search(core):
+        return None
+    if lead or alone:
+        rest = (lead or alone)["rest"]  # type: ignore[index]
+    elif spanish_no:
+        rest = " ".join(core.split()[1:])
+    else:
+        rest = re.sub(r"\bnot\b", " ", core)
+    rest = " ".join(rest.split())
+    if PAUSES & set(re.findall(r"[a-z]+", rest.lower())):
+        return None  # "don't stop", "don't ask me again": no edit to leave out
+    whole = _parse(clause, ctx, negation=False)
+    if lead and isinstance(whole, list) and any(map(_turns_off, whole)):
+        return None  # "I don't want any music", "don't burn the captions in": the rules' own
+    if not rest:
+        return None
+    return _Negated(_own(clause.strip()))
+
+
+def _parse(clause: str, ctx: Context, *, negation: bool = True) -> list[_Item] | _Problem | None:
+    """The items one clause means, a problem with it, or None when no rule takes it.
+
+    With ``negation``, a clause that asks for an edit not to happen is a :class:`_Negated`.
+    """
+    clause = _type_names(clause)  # "a before-and-after beat": the before and after type
+    if negation and (negated := _negated(clause, ctx)) is not None:
+        return negated
     if (lead := _HEAD.sub("", clause).strip()) != (again := _again(lead)):
         clause = again  # "Clip 1 nochmal": regenerate chunk 1
     clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
@@ -2330,9 +2467,10 @@ def _interpret(reading: Reading, ctx: Context) -> Interpretation:
     clean = reading.text
     if not clean:
         return Interpretation(reply="What would you like to change? " + possible(ctx.phase))
-    whole_text = _anew(_again(_HEAD.sub("", _TAIL.sub("", clean)).strip()))
+    whole_text = _type_names(_anew(_again(_HEAD.sub("", _TAIL.sub("", clean)).strip())))
     scene = redraw(whole_text, _PATTERNS, whole=True)
-    if scene is not None and isinstance(whole := _rules(scene, ctx), list) and whole:
+    if (scene is not None and _negated(whole_text, ctx) is None
+            and isinstance(whole := _rules(scene, ctx), list) and whole):  # fmt: skip
         if calls := _assemble(whole, ctx):  # "beat 2: moody and dark, candlelit": one beat
             return Interpretation(calls=calls)
     done = _clauses(clean, ctx)
@@ -2350,6 +2488,12 @@ def _interpret(reading: Reading, ctx: Context) -> Interpretation:
                 calls = [_AUTO, _CONTINUE]  # "from now on, keep going": at every pause to come
             if calls:
                 return Interpretation(calls=calls)
+            if negated := [r.what for _, r in done if isinstance(r, _Negated)]:
+                said = "; ".join(map(_echo, negated))
+                return Interpretation(
+                    reply=f"Nothing to do: {said} asks for no change, and nothing else was "
+                    f"asked. {possible(ctx.phase)}"
+                )
             unknown = [clean]
         except _Problem as exc:
             problems = [str(exc)]

@@ -208,6 +208,7 @@ GERMAN: dict[str, str] = {
     "ein": "a", "eine": "a", "einen": "a", "einem": "a", "einer": "a", "es": "it",
     "zu": "into", "mit": "with", "fur": "for", "auf": "to", "in": "in", "nach": "after",
     "vor": "before", "und": "and", "dann": "then", "mehr": "more", "weniger": "less",
+    "vorher": "before", "nachher": "after", "kommen": "go", "kommt": "goes",
     "etwas": "a bit",
     "bitte": "please", "danke": "thanks", "was": "what", "hat": "did", "gekostet": "cost",
     "kostet": "cost", "bisher": "so far", "ausgegeben": "spent", "wie viel": "how much",
@@ -313,6 +314,10 @@ SPANISH: dict[str, str] = {
     "quita": "remove", "quitar": "remove", "regenera": "regenerate", "regenerar": "regenerate",
     "rehaz": "regenerate", "rehacer": "regenerate", "vuelve a generar": "regenerate",
     "mueve": "move", "mover": "move", "anade": "add", "agrega": "add", "reemplaza": "replace",
+    # the subjunctive of a negative imperative ("no cambies", "no la subas", "no toques")
+    "cambies": "change", "subas": "raise", "bajes": "lower", "toques": "touch",
+    "quites": "remove", "borres": "remove", "elimines": "remove", "pongas": "put",
+    "muevas": "move", "hagas": "make", "anadas": "add", "uses": "use", "regeneres": "regenerate",
     "sustituye": "replace", "cambia": "change", "cambiar": "change", "renombra": "rename",
     "llama": "call", "usa": "use", "utiliza": "use", "usar": "use", "baja": "lower",
     "bajar": "lower", "sube": "raise", "subir": "raise", "sigue": "continue",
@@ -656,6 +661,10 @@ def canonical(source: str) -> Reading:
                     and (cm := _COMPOUND.fullmatch(key))):  # fmt: skip
                 # "Hook-Szene", "Angebotsszene": the first word, then the beat or image
                 lexicon = {**lexicon, key: f"{lexicon.get(cm[1], cm[1])} {lexicon[cm[2]]}"}
+            if (contiguous and n == 1 and key not in lexicon and "-" in key
+                    and all(lexicon.get(part) for part in key.split("-"))):  # fmt: skip
+                # "avant-après", "vorher-nachher": a hyphenated compound of known words
+                lexicon = {**lexicon, key: "-".join(lexicon[p] for p in key.split("-"))}
             if contiguous and n == 1 and span[0].group().lower() in ACCENTED.get(language, {}):
                 key = span[0].group().lower()
                 lexicon = {**lexicon, key: ACCENTED[language][key]}

@@ -1,0 +1,323 @@
+"""Phrasings nobody had written before: a probe of the offline interpreter's generality.
+
+Written from issue 14 part 4's list of kinds (and the misses its fourth round names) before
+reading how the grammar works, as a user would type them: several requests in one message,
+ordinals, relative positions, on-screen text, a camera move for one beat or chunk, lighting
+and mood, music level/tempo/style, renames, palette words, lengths, auto-continue, finishing,
+spend and compare, negation, and requests that are vague or said at the wrong pause (those
+must get a reply, never an edit). About a quarter are French, German or Spanish. The video has
+9 beats (types in TYPES) and 6 chunks; the branch in view is main-1.
+
+The first run, untuned, and the run after the grammar was generalised are recorded in the
+commit messages that touch this file (``git log tests/unit/test_grammar_probes.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tools.interpreter import Context, interpret
+
+TYPES = ("hook", "problem", "product_reveal", "feature_highlight", "lifestyle", "social_proof",
+         "offer", "call_to_action", "logo_end_card")  # fmt: skip
+Call = dict[str, Any]
+
+
+def call(tool: str, **args: Any) -> Call:
+    return {"tool": tool, "args": {k: v for k, v in args.items() if v is not None}}
+
+
+def spec(*ops: Call) -> Call:
+    return call("edit_spec", ops=list(ops))
+
+
+def op(kind: str, /, **args: Any) -> Call:
+    return {"op": kind, **{k: v for k, v in args.items() if v is not None}}
+
+
+def beat(n: int, description: str | None = None, type: str | None = None,
+         text: str | None = None) -> Call:  # fmt: skip
+    return op("set_beat", beat=n, description=description, type=type, on_screen_text=text)
+
+
+def add(type: str, position: int | None = None) -> Call:
+    return op("add_beat", type=type, position=position)
+
+
+def move(n: int, position: int) -> Call:
+    return op("move_beat", beat=n, position=position)
+
+
+def camera(n: int, move: str) -> Call:
+    return op("set_camera", beat=n, camera=move)
+
+
+def style(field: str, value: str) -> Call:
+    return op("set_style", field=field, value=value)
+
+
+def palette(change: str) -> Call:
+    return op("adjust_palette", change=change)
+
+
+def length(seconds: float) -> Call:
+    return spec(op("set_duration", duration_s=seconds))
+
+
+def retime(n: int, seconds: float) -> Call:
+    return op("retime_beat", beat=n, duration_s=seconds)
+
+
+def regen_beat(n: int, prompt: str | None = None) -> Call:
+    return call("regenerate_beat", beat=n, prompt=prompt)
+
+
+def regen_chunk(n: int, model: str | None = None, prompt: str | None = None) -> Call:
+    return call("regenerate_chunk", chunk=n, model=model, prompt=prompt)
+
+
+def volume(db: float) -> Call:
+    return call("set_music_volume", gain_db=db)
+
+
+CONT = call("continue_pipeline")
+AUTO = [call("set_auto_continue", enabled=True), CONT]
+COST = call("show_cost")
+NOTHING: list[Call] = []  # a reply, no edit
+
+# fmt: off
+#: The four kinds issue 14 part 4's fourth round names as missed (its own examples).
+NAMED: list[tuple[str, str, list[Call]]] = [
+    ("plan", "insert a before-and-after beat between beats 4 and 5",
+     [spec(add("before_after", 5))]),
+    ("refine", "I don't want the music louder", NOTHING),
+    ("plan", "no, don't change beat 2", NOTHING),
+    ("plan", "ne change pas la musique", NOTHING),
+    ("refine", "nicht lauter", NOTHING),
+    ("plan", "Beat 3 soll nach Beat 5 kommen", [spec(move(3, 5))]),
+    ("plan", "Beat 2 soll an den Anfang", [spec(move(2, 1))]),
+    ("plan", "verschiebe Beat 4 ans Ende", [spec(move(4, 9))]),
+    ("refine", "music at -10 dB, then 3 dB louder", [volume(-10.0), volume(-7.0)]),
+    ("refine", "set the music to -12 dB and then a bit quieter", [volume(-12.0), volume(-15.0)]),
+]
+
+#: The probe set proper, written before reading the grammar.
+PROBES: list[tuple[str, str, list[Call]]] = [
+    # several requests in one message
+    ("plan", "make the hook a city skyline at night and the offer a beach",
+     [spec(beat(1, "a city skyline at night"), beat(7, "a beach"))]),
+    ("storyboard", "redo beat 4 as a forest, then beat 6 as a desert",
+     [regen_beat(4, "a forest"), regen_beat(6, "a desert")]),
+    ("plan", "set it to 20 seconds and also give it warmer lighting",
+     [spec(op("set_duration", duration_s=20.0), style("lighting", "warm"))]),
+    ("chunks", "use veo for chunk 1, kling for chunk 3",
+     [regen_chunk(1, "veo"), regen_chunk(3, "kling")]),
+    ("refine", "bring the music down 2 dB, then finish", [volume(-2.0), CONT]),
+    ("plan", "delete beat 6, also move the offer to the end",
+     [spec(op("remove_beat", beat=6), move(6, 8))]),
+    ("plan", "make beat 2 a rainy street; put 'Not again' on it",
+     [spec(beat(2, "a rainy street", text="Not again"))]),
+    ("storyboard", "regenerate the 2nd and the 5th image", [regen_beat(2), regen_beat(5)]),
+    ("plan", "keep the hook as it is and make it 20 seconds", [length(20.0)]),
+    ("refine", "don't make the music louder, just finish", [CONT]),
+    # ordinals
+    ("storyboard", "I'm not happy with the third image, regenerate it", [regen_beat(3)]),
+    ("storyboard", "regenerate the last frame as a close-up of the logo",
+     [regen_beat(9, "a close-up of the logo")]),
+    ("plan", "delete the penultimate beat", [spec(op("remove_beat", beat=8))]),
+    ("plan", "make the second to last beat 3 seconds", [spec(retime(8, 3.0))]),
+    ("chunks", "redo the second-to-last clip", [regen_chunk(5)]),
+    ("storyboard", "the fifth picture should be a snowy mountain",
+     [regen_beat(5, "a snowy mountain")]),
+    ("chunks", "re-render the first clip with kling", [regen_chunk(1, "kling")]),
+    ("plan", "swap the first and the last beat", [spec(move(1, 9), move(8, 1))]),
+    # relative positions and timing
+    ("plan", "put the offer before the social proof", [spec(move(7, 6))]),
+    ("plan", "the call to action should come right after the hook", [spec(move(8, 2))]),
+    ("plan", "move the problem beat one step later", [spec(move(2, 3))]),
+    ("plan", "move beat 6 two places earlier", [spec(move(6, 4))]),
+    ("plan", "make the lifestyle beat last 4 seconds", [spec(retime(5, 4.0))]),
+    ("plan", "give the hook 2.5 seconds", [spec(retime(1, 2.5))]),
+    ("plan", "the hook can be one second longer", NOTHING),
+    # on-screen text
+    ("plan", "the end card should read 'See you out there'",
+     [spec(beat(9, text="See you out there"))]),
+    ("storyboard", "write 'Only today' on the offer", [spec(beat(7, text="Only today"))]),
+    ("plan", "no text on beat 3", [spec(beat(3, text=""))]),
+    ("plan", "change the headline on the hook to “Tired of slow mornings?”",
+     [spec(beat(1, text="Tired of slow mornings?"))]),
+    ("refine", "take the words off the last beat", [spec(beat(9, text=""))]),
+    # a camera move for one beat or chunk
+    ("plan", "slow push-in on the product reveal", [spec(camera(3, "push-in"))]),
+    ("plan", "pan to the right in the fourth beat", [spec(camera(4, "pan-right"))]),
+    ("storyboard", "keep the camera still in beat 6", [spec(camera(6, "static"))]),
+    ("plan", "tilt down on beat 2", [spec(camera(2, "tilt-down"))]),
+    ("plan", "pull back from the product in the last beat", [spec(camera(9, "pull-out"))]),
+    ("chunks", "orbit around the product in chunk 3", [regen_chunk(3, prompt="orbit")]),
+    ("chunks", "zoom in during the second clip", [regen_chunk(2, prompt="push in")]),
+    # lighting, mood, camera for the whole ad
+    ("plan", "make the lighting softer", [spec(style("lighting", "soft"))]),
+    ("plan", "I'd like it to feel more luxurious", [spec(style("mood", "luxurious"))]),
+    ("plan", "use harsh, high-contrast lighting",
+     [spec(style("lighting", "harsh, high-contrast"))]),
+    ("storyboard", "moodier lighting please", [spec(style("lighting", "moody"))]),
+    ("plan", "give the whole thing a nostalgic vibe", [spec(style("mood", "nostalgic"))]),
+    ("plan", "make it feel calmer", [spec(style("mood", "calm"))]),
+    ("plan", "shoot everything handheld", [spec(style("camera", "handheld"))]),
+    # music: level in dB, tempo, style
+    ("refine", "turn the music down to -12 dB", [volume(-12.0)]),
+    ("refine", "bump the music up 4 dB", [volume(4.0)]),
+    ("refine", "the music is too loud", [volume(-3.0)]),
+    ("plan", "a tempo of 128 bpm", [spec(op("set_music", tempo_bpm=128))]),
+    ("refine", "speed the music up to 140 bpm", [call("regenerate_music", tempo_bpm=140)]),
+    ("plan", "switch the soundtrack to lo-fi hip hop",
+     [spec(op("set_music", mood="lo-fi hip hop"))]),
+    ("refine", "I want orchestral music instead", [call("regenerate_music", mood="orchestral")]),
+    ("plan", "make the music more epic", [spec(op("set_music", mood="epic"))]),
+    # brand, product, title
+    ("plan", "the brand should be Bean & Leaf", [spec(op("set_brand", name="Bean & Leaf"))]),
+    ("plan", "rename the product to EQ.9 Pro", [spec(op("set_product", name="EQ.9 Pro"))]),
+    ("storyboard", "brand name: Northwind Outfitters",
+     [spec(op("set_brand", name="Northwind Outfitters"))]),
+    ("plan", "we're selling the Glow Up lip balm now",
+     [spec(op("set_product", name="Glow Up lip balm"))]),
+    ("plan", "change the title to 'Morning Ritual'",
+     [spec(op("set_title", title="Morning Ritual"))]),
+    # palette words
+    ("plan", "warmer palette", [spec(palette("warmer"))]),
+    ("storyboard", "can the colours be a bit lighter?", [spec(palette("lighter"))]),
+    ("plan", "less saturated colours", [spec(palette("muted"))]),
+    ("plan", "use teal and orange colours", [spec(style("palette", "teal and orange"))]),
+    ("plan", "cooler tones", [spec(palette("cooler"))]),
+    # the ad's length, said any way
+    ("plan", "can we do 15 seconds instead?", [length(15.0)]),
+    ("plan", "how about making it thirty seconds", [length(30.0)]),
+    ("plan", "trim it to 12 s", [length(12.0)]),
+    ("storyboard", "make the whole ad 25 seconds long", [length(25.0)]),
+    ("plan", "is it possible to have a 40 second version?", [length(40.0)]),
+    ("plan", "length: 18 seconds", [length(18.0)]),
+    # auto-continue, finishing
+    ("plan", "just finish everything on your own", AUTO),
+    ("storyboard", "don't ask me again, run it through", AUTO),
+    ("plan", "skip the reviews", AUTO),
+    ("plan", "carry on to the end without stopping", AUTO),
+    ("plan", "pause at every step again", [call("set_auto_continue", enabled=False)]),
+    ("refine", "done, render the final cut", [CONT]),
+    ("refine", "that's perfect, finish it off", [CONT]),
+    ("refine", "publish it", [CONT]),
+    # spend and compare
+    ("refine", "what have I spent?", [COST]),
+    ("chunks", "how much did these clips cost", [COST]),
+    ("refine", "compare main-1 to main-2", [call("compare_branches", a="main-1", b="main-2")]),
+    ("refine", "is main-2 better than main?", [call("compare_branches", a="main-2", b="main")]),
+    ("refine", "what changed between main and this branch",
+     [call("compare_branches", a="main", b="main-1")]),
+    # beat types however they are spelled
+    ("plan", "add a detail close-up after the reveal", [spec(add("detail_closeup", 4))]),
+    ("plan", "add a brand-story beat at the start", [spec(add("brand_story", 1))]),
+    ("plan", "turn beat 4 into a hero-shot beat", [spec(beat(4, type="hero_shot"))]),
+    ("plan", "add an emotional-moment beat before the offer", [spec(add("emotional_moment", 7))]),
+    # vague, or at the wrong pause: a reply, never an edit (a new take of a beat at the plan
+    # is no wrong pause: the app makes the storyboard on a fork)
+    ("plan", "regenerate the third image", [regen_beat(3)]),  # the app forks back to it
+    ("plan", "make it better", NOTHING),
+    ("storyboard", "can you fix it", NOTHING),
+    ("refine", "something feels off", NOTHING),
+    ("plan", "add some magic", NOTHING),
+    # French
+    ("plan", "mets la troisième scène à la fin", [spec(move(3, 9))]),
+    ("refine", "baisse la musique de 4 dB", [volume(-4.0)]),
+    ("plan", "des couleurs plus chaudes", [spec(palette("warmer"))]),
+    ("storyboard", "refais la dernière image", [regen_beat(9)]),
+    ("plan", "fais une vidéo de 20 secondes", [length(20.0)]),
+    ("refine", "combien ça a coûté ?", [COST]),
+    ("plan", "renomme la marque en Café Lumière", [spec(op("set_brand", name="Café Lumière"))]),
+    ("plan", "ajoute un avant-après après la scène 3", [spec(add("before_after", 4))]),
+    ("refine", "ne touche pas à la musique, c'est fini", [CONT]),
+    # German
+    ("plan", "mach das Video 30 Sekunden lang", [length(30.0)]),
+    ("storyboard", "das vorletzte Bild bitte neu", [regen_beat(8)]),
+    ("refine", "Musik 5 dB leiser", [volume(-5.0)]),
+    ("plan", "wärmere Farben", [spec(palette("warmer"))]),
+    ("plan", "der Text auf Szene 2 soll 'Jetzt kaufen' sein",
+     [spec(beat(2, text="Jetzt kaufen"))]),
+    ("refine", "fertig, exportieren", [CONT]),
+    ("plan", "Kamera in Szene 4 nach links schwenken", [spec(camera(4, "pan-left"))]),
+    ("plan", "die Marke heißt Bergwerk", [spec(op("set_brand", name="Bergwerk"))]),
+    ("plan", "Szene 6 soll vor Szene 2 kommen", [spec(move(6, 2))]),
+    # Spanish
+    ("plan", "haz que dure 15 segundos", [length(15.0)]),
+    ("refine", "sube la música 2 dB", [volume(2.0)]),
+    ("storyboard", "rehaz la segunda imagen", [regen_beat(2)]),
+    ("plan", "colores más oscuros", [spec(palette("darker"))]),
+    ("plan", "mueve la escena 6 al principio", [spec(move(6, 1))]),
+    ("plan", "no cambies la música", NOTHING),
+    ("refine", "¿cuánto llevo gastado?", [COST]),
+    ("plan", "añade un antes y después después de la escena 2", [spec(add("before_after", 3))]),
+    ("chunks", "usa kling para el clip 3", [regen_chunk(3, "kling")]),
+    ("plan", "el producto se llama Zapatilla Nube 3",
+     [spec(op("set_product", name="Zapatilla Nube 3"))]),
+    ("plan", "sigue hasta el final sin parar", AUTO),
+]
+# fmt: on
+
+
+#: Probes the grammar does not read yet: each fails (strict), so a fix must take it off.
+NOT_YET = frozenset(
+    {
+        "music at -10 dB, then 3 dB louder",
+        "swap the first and the last beat",
+        "take the words off the last beat",
+        "keep the camera still in beat 6",
+        "we're selling the Glow Up lip balm now",
+        "is it possible to have a 40 second version?",
+        "don't ask me again, run it through",
+        "what changed between main and this branch",
+        "Kamera in Szene 4 nach links schwenken",
+    }
+)
+
+
+def _cases(table: list[tuple[str, str, list[Call]]]) -> list[Any]:
+    miss = pytest.mark.xfail(strict=True, reason="not read yet")
+    return [pytest.param(*case, id=case[1], marks=[miss] if case[1] in NOT_YET else [])
+            for case in table]  # fmt: skip
+
+
+def _without_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value]
+    return value
+
+
+def _check(phase: str, text: str, expected: list[Call]) -> None:
+    context = Context(phase=phase, beats=9, chunks=6, beat_types=TYPES, branch="main-1")  # type: ignore[arg-type]
+    result = interpret(text, context)
+    got = _without_none([c.model_dump() for c in result.calls])
+    assert got == expected, result.reply
+    if not expected:
+        assert result.reply, "a message that changes nothing gets a reply"
+
+
+@pytest.mark.parametrize(("phase", "text", "expected"), _cases(NAMED))
+def test_the_kinds_the_issue_names(phase: str, text: str, expected: list[Call]) -> None:
+    _check(phase, text, expected)
+
+
+@pytest.mark.parametrize(("phase", "text", "expected"), _cases(PROBES))
+def test_a_phrasing_written_before_the_grammar_was_read(
+    phase: str, text: str, expected: list[Call]
+) -> None:
+    _check(phase, text, expected)
+
+
+def test_the_probe_set_is_large_and_multilingual() -> None:
+    assert len({t for _, t, _ in PROBES}) == len(PROBES) >= 80
+    from tools.lexicon import canonical
+
+    foreign = [t for _, t, _ in PROBES if canonical(t).language != "en"]
+    assert len(foreign) >= 0.2 * len(PROBES)
