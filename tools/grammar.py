@@ -50,6 +50,8 @@ CAMERA_VERBS = frozenset("pan pans panning tilt tilts tilting zoom zooms zooming
                          "pull pulls dolly dollies orbit orbits orbiting "
                          "static".split())  # fmt: skip
 DIRECTIONS = frozenset("left right up down in out back".split())
+#: Words that say a camera does not move, said of the camera ("keep the camera still").
+STILL = frozenset("still steady fixed motionless stationary locked unmoving".split())
 #: Camera styles for the whole ad ("shoot it handheld").
 CAMERA_STYLES = frozenset("handheld steadicam gimbal drone aerial tripod locked-off "
                           "documentary".split())  # fmt: skip
@@ -430,6 +432,7 @@ def _known(word: str) -> bool:
         COMPARE,
         COST,
         CAMERA_VERBS,
+        STILL,
         DIRECTIONS,
         PLACES,
         OFF,
@@ -575,6 +578,23 @@ def _gain(s: Slots) -> str:
     return f"raise the music by {size} dB" if up else f"lower the music by {size} dB"
 
 
+def _name(words: list[str], clause: str) -> str:
+    """Free words as the name they span in ``clause``, with the words of a class inside it.
+
+    "we're selling the Glow Up lip balm now": "Glow Up lip balm" ("Up" is a direction word
+    elsewhere). A span that holds an attribute or target word is no one name: the free words.
+    """
+    edge = r"(?<![\w'&.+-]){}(?![\w'&.+-])"
+    first = re.search(edge.format(re.escape(words[0])), clause)
+    last = list(re.finditer(edge.format(re.escape(words[-1])), clause))
+    if first and last and last[-1].end() > first.start():
+        span = clause[first.start() : last[-1].end()]
+        inside = [w.lower() for w in _WORD.findall(span)]
+        if not any(w in ATTRIBUTES or w in MUSIC for w in inside) and len(inside) <= 2 * len(words):
+            return span
+    return " ".join(words)
+
+
 def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 - one row per slot shape
     """(target, attribute, value) → canonical commands; one row per shape, first match wins."""
     attrs, beat = s.attributes, (s.beats[0] if len(s.beats) == 1 else None)
@@ -608,6 +628,10 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
     shown = "text" in attrs or s.has("show", "shows", "display", "displays", "anzeigen")
     if s.quoted and beat and not s.chunks and shown:
         return [f"change the text on {beat} to {s.quoted}"]
+    takes_away = s.has(*REMOVE, *OFF) or s.has(*REMOVE_PHRASAL) and s.has(*AWAY, "off")
+    if (beat and set(attrs) == {"text"} and not (s.value or s.quoted or s.chunks or s.duration)
+            and (takes_away or s.has("no", "without"))):  # fmt: skip
+        return [f"remove the text from {beat}"]  # "take the words off the last beat"
     if s.quoted and not s.beats and not s.chunks:
         for attr, command in (("brand", "rename the brand to"), ("product", "change the product "
                               "to"), ("title", "call it")):  # fmt: skip
@@ -616,7 +640,7 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
     name = bool(s.value) and (s.value[0][:1].isupper() or any(c.isdigit() for c in free))
     for attr, command in (("brand", "rename the brand to"), ("product", "change the product to")):
         if attr in attrs and name and not (s.beats or s.chunks or s.quoted):
-            return [f"{command} {free}"]
+            return [f"{command} {_name(s.value, clause)}"]
     if s.has(*NEGATION) and s.has(*PAUSES) and not (s.beats or s.chunks or attrs):
         return ["turn on auto-continue"]
     if s.has(*AUTO) and not (s.beats or s.chunks or attrs or s.value or s.has(*OFF)):
@@ -630,7 +654,10 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
     if (s.db is not None and attrs and set(attrs) <= {"music", "level"}
             and not {w.lower() for w in s.value} - {"softer"}):  # fmt: skip
         return [_gain(s)]
-    removal = s.has(*REMOVE) or s.has(*REMOVE_PHRASAL) and s.has(*AWAY)
+    if (s.db is not None and not (attrs or s.beats or s.chunks or s.value or s.quoted)
+            and (s.db_absolute or s.has(*GAIN_UP, *GAIN_DOWN))):  # fmt: skip
+        return [_gain(s)]  # "then 3 dB louder": a level in dB is the music's, the only one
+    removal = s.has(*REMOVE) or s.has(*REMOVE_PHRASAL) and s.has(*AWAY, "off")
     degree = s.has(*(GAIN_UP | GAIN_DOWN) - REMOVE, *DEGREE) or "level" in attrs
     if (
         "music" in attrs
@@ -684,9 +711,11 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
         if s.has("before", "after") or s.has(*RELATIVE, *RESIZE):
             return []  # "shorten the hook by a second": a length, not a place
         return [f"move {beat} to {to}"]
-    moves = [i for i, w in enumerate(s.words) if w in CAMERA_VERBS]
+    moves = [i for i, w in enumerate(s.words)
+             if w in CAMERA_VERBS or "camera" in attrs and w in STILL]  # fmt: skip
     if beat and moves and not (s.chunks or s.duration or "music" in attrs):
         verb = re.sub(r"(?:e?s|ing)$", "", s.words[moves[0]]).replace("dolli", "dolly")
+        verb = "static" if verb in STILL else verb  # "keep the camera still in beat 6"
         after = [w for w in s.words[moves[0] + 1 :] if w in DIRECTIONS]
         after = [w for w in after if w != "in"] or after  # "pans in beat 4 right": right
         defaults = {"zoom": "in", "push": "in", "dolly": "in", "pull": "out", "static": "shot"}

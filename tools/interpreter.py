@@ -507,7 +507,7 @@ _FRAME = set(
     in run runs last lasts keep please then rather prefer think need want into at most max maximum
     more than no so under below within less of and on making doing having going think enough
     plenty right good perfect sufficient also too leave done doable fit manage shorten cut trim
-    lengthen extend""".split()
+    lengthen extend have has""".split()
 )
 _FRAMED_DUR = _compile(r"(?P<pre>.*?)\b(?P<d>%DUR%)(?P<post>.*)")
 
@@ -1124,7 +1124,8 @@ RULES: list[tuple[str | re.Pattern[str], Handler]] = [
     *_rule(_calls(_CONTINUE),
            r"continue|go ahead|next|proceed|approved?|ship it|carry on|move on|keep going|go on|go"
            r"|next (?:phase|step)|(?:continue|go|move on|proceed) to the next (?:phase|step)",
-           r"let'?s go|do it|run it|render it|build it|generate"),
+           r"let'?s go|do it|run it|render it|build it|generate",
+           r"(?:run|push|see|take|carry) it (?:through|all the way)"),
     *_rule(_calls(_ACK),
            r"(?:i'?m |i am |we'?re |we are )?(?:really |very |quite |so )?(?:happy|pleased|"
            r"satisfied|fine|good|ok|okay) with (?:it|this|that|the result|the plan|the storyboard|"
@@ -1788,6 +1789,23 @@ def _again(clause: str) -> str:
 _STANDING = re.compile(r"\b(?:from (?:now|here) on|going forward|henceforth)\b", re.I)
 
 
+#: Two ordinals sharing the noun after the second ("the first and the last beat"), which
+#: reads as two references ("the first beat and the last beat").
+_ORD_PAIR = re.compile(
+    rf"\b(?P<a>(?:the )?{_ORD}) (?P<sep>and|or|&) (?P<b>the {_ORD}) "
+    rf"(?P<noun>{_BEAT_NOUN}|chunk|clip|segment)s?\b",
+    re.I,
+)
+
+
+#: The branch in view said without its name ("this branch", "the current version").
+_THIS_BRANCH = re.compile(
+    r"\b(?:this|the current|my|our|the present) (?:branch|version)\b"
+    r"|\bthe (?:branch|version) (?:i'?m|we'?re|i am|we are) (?:on|in|looking at)\b",
+    re.I,
+)
+
+
 def _type_spellings() -> list[tuple[re.Pattern[str], str]]:
     """A pattern per beat-type name of two or more words, for any way of joining its words.
 
@@ -1854,7 +1872,8 @@ _LEFT_ALONE = re.compile(
 #: A "not" that negates the verb or the change inside a clause: at its end (German "ändere
 #: Szene 2 nicht": "change beat 2 not"), before a verb or a comparative ("make the music not
 #: louder"), or twice (French "ne change pas": "not change not"); never "not too" (a degree).
-_NOT_VERBS = _alt(_VERBS - {"it"} | {"touch", "touche", "changed", "modify"})
+_NEG_VERBS = _VERBS - {"it"} | {"touch", "touche", "modify", "raise", "lower", "speed", "slow"}
+_NOT_VERBS = _alt(_NEG_VERBS | {"changed"})
 _INNER_NOT = re.compile(rf"\bnot$|\bnot (?=\w+er\b|{_NOT_VERBS})|\bnot\b.*\bnot\b", re.I)
 
 
@@ -1886,10 +1905,9 @@ def _negated(clause: str, ctx: Context) -> _Negated | None:
     lead = _NEGATED_LEAD.match(core)
     alone = _LEFT_ALONE.match(core)
     words = core.lower().split()
-    verb = words[1].rstrip(",") if len(words) > 1 else ""
-    spanish_no = (
-        words[:1] == ["no"] and {verb, verb.removesuffix("d"), verb.removesuffix("ed")} & _VERBS
-    )
+    after = [w.rstrip(",") for w in words[1:3] if w not in ("the", "it", "them")][:1]
+    verb = after[0] if after else ""  # "no la subas" reads "no the raise"
+    spanish_no = words[:1] == ["no"] and bool({verb, verb[:-1], verb[:-2]} & _NEG_VERBS)
     inner = _INNER_NOT.search(core) if not lead and not alone else None
     if not (lead or alone or spanish_no or inner) or _INSTEAD.search(core):
         return None
@@ -1916,6 +1934,9 @@ def _parse(clause: str, ctx: Context, *, negation: bool = True) -> list[_Item] |
     With ``negation``, a clause that asks for an edit not to happen is a :class:`_Negated`.
     """
     clause = _type_names(clause)  # "a before-and-after beat": the before and after type
+    if re.fullmatch(r"[A-Za-z0-9][\w.-]*", ctx.branch):  # "this branch": the one in view, by name
+        clause = _THIS_BRANCH.sub(ctx.branch, clause)
+    clause = _ORD_PAIR.sub(r"\g<a> \g<noun> \g<sep> \g<b> \g<noun>", clause)
     if negation and (negated := _negated(clause, ctx)) is not None:
         return negated
     if (lead := _HEAD.sub("", clause).strip()) != (again := _again(lead)):
@@ -1945,6 +1966,8 @@ def _parse(clause: str, ctx: Context, *, negation: bool = True) -> list[_Item] |
     )
     if "camera" in low:
         clause = _CAMERA_SPLIT.sub(r"\1 \2", clause)  # "tilt the camera down" -> "tilt down"
+    # a verb-final clause puts the direction first ("nach links schwenken": "left pan")
+    clause = re.sub(r"\b(left|right|up|down) (pan|tilt|zoom|push|pull|dolly)$", r"\2 \1", clause)
     clause = normalise(clause)  # "brighten the lighting": make the lighting brighter
     if not clause:
         return []

@@ -264,26 +264,8 @@ PROBES: list[tuple[str, str, list[Call]]] = [
 # fmt: on
 
 
-#: Probes the grammar does not read yet: each fails (strict), so a fix must take it off.
-NOT_YET = frozenset(
-    {
-        "music at -10 dB, then 3 dB louder",
-        "swap the first and the last beat",
-        "take the words off the last beat",
-        "keep the camera still in beat 6",
-        "we're selling the Glow Up lip balm now",
-        "is it possible to have a 40 second version?",
-        "don't ask me again, run it through",
-        "what changed between main and this branch",
-        "Kamera in Szene 4 nach links schwenken",
-    }
-)
-
-
 def _cases(table: list[tuple[str, str, list[Call]]]) -> list[Any]:
-    miss = pytest.mark.xfail(strict=True, reason="not read yet")
-    return [pytest.param(*case, id=case[1], marks=[miss] if case[1] in NOT_YET else [])
-            for case in table]  # fmt: skip
+    return [pytest.param(*case, id=case[1]) for case in table]
 
 
 def _without_none(value: Any) -> Any:
@@ -321,3 +303,46 @@ def test_the_probe_set_is_large_and_multilingual() -> None:
 
     foreign = [t for _, t, _ in PROBES if canonical(t).language != "en"]
     assert len(foreign) >= 0.2 * len(PROBES)
+
+
+def _context(phase: str) -> Context:
+    return Context(phase=phase, beats=9, chunks=6, beat_types=TYPES, branch="main-1")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I don't want the music louder", "please don't touch beat 4", "let's not change the palette",
+     "never make it 20 seconds", "mach die Musik nicht lauter", "ne baisse pas la musique",
+     "no subas la música", "keep the lighting as it is"],
+)  # fmt: skip
+def test_a_negated_request_changes_nothing_and_says_so(text: str) -> None:
+    result = interpret(text, _context("refine"))
+    assert result.calls == []
+    assert "Nothing to do" in str(result.reply) and "asks for no change" in str(result.reply)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("no music", [volume(-60.0)]), ("I don't want any music", [volume(-60.0)]),
+     ("don't stop", AUTO),
+     ("put 'Do not disturb' on beat 2", [spec(beat(2, text="Do not disturb"))]),
+     ("don't burn the captions in", [call("set_captions", mode="soft")]),
+     ("make it 15 seconds, not 30", [length(15.0)])],
+)  # fmt: skip
+def test_a_no_that_is_a_request_of_its_own_keeps_its_meaning(
+    text: str, expected: list[Call]
+) -> None:
+    """Negation leaves out an edit; "no music", "don't stop" and quoted words are requests."""
+    _check("refine", text, expected)
+
+
+@pytest.mark.parametrize(
+    ("spelling", "type"),
+    [("before-and-after", "before_after"), ("Before & After", "before_after"),
+     ("before/after", "before_after"), ("before_after", "before_after"),
+     ("before + after", "before_after"), ("brand-story", "brand_story"),
+     ("Hero_Shot", "hero_shot"), ("emotional-moment", "emotional_moment"),
+     ("call-to-action", "call_to_action"), ("social-proof", "social_proof")],
+)  # fmt: skip
+def test_a_beat_type_is_read_however_its_words_are_joined(spelling: str, type: str) -> None:
+    _check("plan", f"add a {spelling} beat after beat 3", [spec(add(type, 4))])
