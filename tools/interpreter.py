@@ -82,6 +82,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from agent.edits import NAMED_COLOURS
 from agent.providers.replicate.catalog import load_catalog
 from agent.spec import BEAT_TYPES, MAX_DURATION_S, MAX_VOICEOVER_CHARS, MIN_DURATION_S
 from tools.grammar import (
@@ -760,6 +761,10 @@ def _style(field: str) -> Handler:
             return None
         if set(value.split()) <= VAGUE:  # "make it look good": which way?
             raise _Problem(f"What {field} would you like? Say e.g. '{_STYLE_EXAMPLE[field]}'.")
+        words = [w for w in re.split(r"[ ,]+", value) if w and w != "and"]
+        shifts = [next((v for k, v in _SHIFTS.items() if w.startswith(k)), None) for w in words]
+        if field == "palette" and all(shifts):  # "warmer and a bit darker": shifts, no colours
+            return [_Op({"op": "adjust_palette", "change": c}) for c in dict.fromkeys(shifts)]
         return [_Op({"op": "set_style", "field": field, "value": value})]
 
     return handler
@@ -1028,12 +1033,19 @@ _OPPOSITE = {"warmer": "cooler", "cooler": "warmer", "darker": "lighter", "light
              "vivid": "muted", "muted": "vivid", "pastel": "vivid"}  # fmt: skip
 
 
-def _palette_shift(m: re.Match[str], ctx: Context) -> list[_Item]:
+def _palette_shift(m: re.Match[str], ctx: Context) -> list[_Item] | None:
     less = m.groupdict().get("lsh")
     word = (less or m["sh"]).lower()
     change = next(v for k, v in _SHIFTS.items() if word.startswith(k))
     change = _OPPOSITE[change] if less else change  # "less saturated" -> muted
-    return [_Op({"op": "adjust_palette", "change": change})]
+    if less:
+        return [_Op({"op": "adjust_palette", "change": change})]
+    after = m[0][m.end("sh") - m.start() :].lower()
+    if any(w in NAMED_COLOURS for w in re.findall(r"[a-z]+", after)):
+        return None  # "a dark blue and gold palette": colours, not a shift
+    said = re.findall(_FRAGMENTS["%SHIFT%"], after, re.I)
+    more = [next(v for k, v in _SHIFTS.items() if w.lower().startswith(k)) for w in said]
+    return [_Op({"op": "adjust_palette", "change": c}) for c in dict.fromkeys([change, *more])]
 
 
 def _finish(m: re.Match[str], ctx: Context) -> list[_Item]:
@@ -1661,8 +1673,8 @@ _TAIL = re.compile(
 )
 _QUOTED = re.compile(r"""(?<!\w)(["'])(?:(?!\1).)+\1(?!\w)""")
 _SEP = re.compile(
-    r"\s*(?:[;,]|[.!?](?=\s|$))\s*(?:(?:and|then|also|but|plus)\s+)*"
-    r"|\s+(?:(?:and|then|also|but|plus)\s+)+",
+    r"\s*(?:[;,]|[.!?](?=\s|$))\s*(?:(?:and|then|also|but|plus|afterwards|after that|finally)"
+    r"\s+)*|\s+(?:(?:and|then|also|but|plus|afterwards|after that|finally)\s+)+",
     re.I,
 )
 _POSSIBLE: dict[Phase, tuple[str, ...]] = {
@@ -1821,7 +1833,7 @@ def _type_spellings() -> list[tuple[re.Pattern[str], str]]:
         if len(words) < 2 or words in out:
             continue
         join = r"(?:\s*[-_/&+]\s*|\s+)(?:(?:and|n|'n')(?:\s*[-_]\s*|\s+))?"
-        pattern = r"\b" + join.join(map(re.escape, words)) + r"(?:e?s)?(?:-(?=beats?\b))?\b"
+        pattern = r"\b" + join.join(map(re.escape, words)) + r"(?:e?s)?\b"
         out[words] = (re.compile(pattern, re.I), name)
     return list(out.values())
 
@@ -1831,6 +1843,7 @@ _TYPE_SPELLINGS = _type_spellings()
 
 def _type_names(clause: str) -> str:
     """``clause`` with beat-type names spelled as the rules know them (see above)."""
+    clause = re.sub(r"(?<=\w)-(?=(?:beat|scene|shot)s?\b)", " ", clause)  # "before-after-beat"
     for pattern, name in _TYPE_SPELLINGS:
 
         def spelled(m: re.Match[str], name: str = name) -> str:
@@ -2145,13 +2158,17 @@ _MODIFIER = _compile(
 
 
 def _style_of(result: list[_Item] | _Problem | None) -> str | None:
-    """The style target of a one-op result ("palette", "lighting", ...), else None."""
-    if not isinstance(result, list) or len(result) != 1 or not isinstance(result[0], _Op):
+    """The one style target of a result's ops ("palette", "lighting", ...), else None."""
+    if not isinstance(result, list) or not result:
         return None
-    op = result[0].args
-    if op.get("op") == "adjust_palette":
-        return "palette"
-    return str(op["field"]) if op.get("op") == "set_style" else None
+    fields = {
+        "palette" if op.get("op") == "adjust_palette" else op.get("field")
+        for op in (it.args if isinstance(it, _Op) else {} for it in result)
+        if op.get("op") in ("adjust_palette", "set_style")
+    }
+    if len(fields) != 1 or not all(isinstance(it, _Op) for it in result):
+        return None
+    return str(fields.pop())
 
 
 def _new_take(result: list[_Item] | _Problem | None) -> bool:

@@ -264,6 +264,62 @@ PROBES: list[tuple[str, str, list[Call]]] = [
 # fmt: on
 
 
+# fmt: off
+#: A second probe set, written after the first one's fixes and run once, untuned: 36/40 (one
+#: probe, "add two seconds to nothing, just make the ad 18 seconds", was then dropped as no
+#: sentence a user would write; its reply, which asked about the first half, was fair).
+SECOND: list[tuple[str, str, list[Call]]] = [
+    ("plan", "please don't remove the offer", NOTHING),
+    ("refine", "we don't need the music any louder, thanks", NOTHING),
+    ("plan", "leave beat 5 alone and swap beats 2 and 3", [spec(move(2, 3))]),
+    ("plan", "add a product-reveal beat after the problem", [spec(add("product_reveal", 3))]),
+    ("plan", "insert a Feature Highlight right before the CTA",
+     [spec(add("feature_highlight", 8))]),
+    ("refine", "music to -9 dB then 2 dB quieter", [volume(-9.0), volume(-11.0)]),
+    ("refine", "lower the music to -15 dB, and afterwards a little louder",
+     [volume(-15.0), volume(-12.0)]),
+    ("plan", "put the second-to-last beat first", [spec(move(8, 1))]),
+    ("storyboard", "the penultimate picture should be a neon-lit alley",
+     [regen_beat(8, "a neon-lit alley")]),
+    ("chunks", "redo clips 2 and 3 with veo", [regen_chunk(2, "veo"), regen_chunk(3, "veo")]),
+    ("plan", "the logo end card should say 'Run your world'",
+     [spec(beat(9, text="Run your world"))]),
+    ("plan", "make the problem beat a crowded subway at rush hour",
+     [spec(beat(2, "a crowded subway at rush hour"))]),
+    ("plan", "slow pan left on the lifestyle beat", [spec(camera(5, "pan-left"))]),
+    ("plan", "tilt up in the sixth beat", [spec(camera(6, "tilt-up"))]),
+    ("plan", "golden hour light everywhere", [spec(style("lighting", "golden hour"))]),
+    ("plan", "more playful overall", [spec(style("mood", "playful"))]),
+    ("refine", "the music should be jazzier", [call("regenerate_music", mood="jazzy")]),
+    ("plan", "music at 95 bpm and more acoustic",
+     [spec(op("set_music", mood="acoustic", tempo_bpm=95))]),
+    ("plan", "the brand name is now Kettle & Co", [spec(op("set_brand", name="Kettle & Co"))]),
+    ("plan", "make the colours warmer and a bit darker",
+     [spec(palette("warmer"), palette("darker"))]),
+    ("plan", "can it be 25 seconds long?", [length(25.0)]),
+    ("plan", "I'd prefer a 30-second cut", [length(30.0)]),
+    ("plan", "keep going and don't stop to ask", AUTO),
+    ("refine", "that's all, render it", [CONT]),
+    ("refine", "what's my total spend", [COST]),
+    ("refine", "main-2 vs main, which one is better?",
+     [call("compare_branches", a="main-2", b="main")]),
+    ("plan", "make it pop more", NOTHING),
+    ("storyboard", "hmm", NOTHING),
+    ("plan", "ne supprime pas la scène 4", NOTHING),
+    ("plan", "déplace la scène 2 après la scène 6", [spec(move(2, 6))]),
+    ("refine", "monte la musique de 3 dB", [volume(3.0)]),
+    ("plan", "ajoute une scène avant-après au début", [spec(add("before_after", 1))]),
+    ("plan", "lösche Szene 4 nicht", NOTHING),
+    ("plan", "Szene 7 soll ans Ende", [spec(move(7, 9))]),
+    ("plan", "füge eine Vorher-Nachher-Szene nach Szene 2 ein", [spec(add("before_after", 3))]),
+    ("refine", "Musik auf -8 dB und dann 2 dB leiser", [volume(-8.0), volume(-10.0)]),
+    ("plan", "no borres la escena 4", NOTHING),
+    ("plan", "pon la escena 3 al final", [spec(move(3, 9))]),
+    ("storyboard", "rehaz la penúltima imagen", [regen_beat(8)]),
+]
+# fmt: on
+
+
 def _cases(table: list[tuple[str, str, list[Call]]]) -> list[Any]:
     return [pytest.param(*case, id=case[1]) for case in table]
 
@@ -292,6 +348,13 @@ def test_the_kinds_the_issue_names(phase: str, text: str, expected: list[Call]) 
 
 @pytest.mark.parametrize(("phase", "text", "expected"), _cases(PROBES))
 def test_a_phrasing_written_before_the_grammar_was_read(
+    phase: str, text: str, expected: list[Call]
+) -> None:
+    _check(phase, text, expected)
+
+
+@pytest.mark.parametrize(("phase", "text", "expected"), _cases(SECOND))
+def test_a_phrasing_written_after_the_first_fixes(
     phase: str, text: str, expected: list[Call]
 ) -> None:
     _check(phase, text, expected)
