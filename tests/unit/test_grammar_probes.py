@@ -18,10 +18,9 @@ from typing import Any
 
 import pytest
 
+from tests.unit.test_grammar_mechanisms import TYPES, _without_none
 from tools.interpreter import Context, interpret
 
-TYPES = ("hook", "problem", "product_reveal", "feature_highlight", "lifestyle", "social_proof",
-         "offer", "call_to_action", "logo_end_card")  # fmt: skip
 Call = dict[str, Any]
 
 
@@ -322,14 +321,6 @@ SECOND: list[tuple[str, str, list[Call]]] = [
 
 def _cases(table: list[tuple[str, str, list[Call]]]) -> list[Any]:
     return [pytest.param(*case, id=case[1]) for case in table]
-
-
-def _without_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _without_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_without_none(v) for v in value]
-    return value
 
 
 def _check(phase: str, text: str, expected: list[Call]) -> None:
