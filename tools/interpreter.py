@@ -1320,7 +1320,6 @@ RULES: list[tuple[str | re.Pattern[str], Handler]] = [
            r"(?:to |into |be |a bit )?%MORE%(?P<sh>%SHIFT%)(?: and (?:more )?[a-z-]+)",
            r"(?:make |change |turn |shift |set |push )?(?:the |an? )?%HUE% %MORE%"
            r"(?:to |into |be |a bit )?%MORE%(?P<sh>%SHIFT%)",
-           r"(?:make )?(?:the )?%HUE% (?P<sh>pop)(?: more| out)?",
            r"(?:make |change |turn |set )?(?:the )?%HUE% (?:a bit |a little |much |slightly )?"
            r"(?:to be |be )?less (?P<lsh>%SHIFT%)(?P<sh>)",
            r"(?:an? |the )?less (?P<lsh>%SHIFT%) %HUE%(?P<sh>)",
@@ -1557,11 +1556,6 @@ RULES: list[tuple[str | re.Pattern[str], Handler]] = [
            r"(?:uploaded |new |attached )?(?:image|picture|photo|pic|upload|one)?",
            r"(?:upload|attach) (?:an? |this )?(?:image |picture )?(?:for|to) (?P<b>%BEAT%)"),
     *_rule(_calls(),
-           r"(?:i think |i feel )?(?:%BEATS%|%CHUNKS%) (?:looks?|is|seems?|feels?) "
-           r"(?:a bit |kind of |really |too |very |quite |so )?(?:off|wrong|bad|weird|ugly|"
-           r"boring|terrible|awful|strange|broken|meh|not (?:right|good|great|quite right))",
-           r"(?:i think |i feel )?(?:%BEATS%|%CHUNKS%) (?:looks?|is|seems?|feels?) (?:a bit |way |"
-           r"much |far |kind of )?too [a-z-]+",
            r"i (?:don'?t|do not|really don'?t) (?:like|love) (?:%BEATS%|%CHUNKS%)",
            r"(?:%BEATS%|%CHUNKS%) (?:doesn'?t|does not|don'?t) (?:work|look right|fit)"),
     *_rule(_regen_ordinal,
