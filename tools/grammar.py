@@ -119,7 +119,8 @@ PAUSES = frozenset("stop stopping pause pauses pausing approval approvals approv
                    "checking check checks waiting wait confirm confirmation confirming "
                    "review reviews breaks".split())  # fmt: skip
 AUTO = frozenset("automatically automatic auto autopilot yourself unattended".split())
-FINISH = frozenset("finish final finalise finalize export wrap done".split())
+FINISH = frozenset("finish final finalise finalize export wrap done ship publish deliver "
+                   "release".split())  # fmt: skip
 RELATIVE = frozenset("longer shorter more less extra".split())
 #: Verbs that change a length ("shorten the hook by a second").
 RESIZE = frozenset("shorten shortened lengthen lengthened extend extended trim stretch "
@@ -645,7 +646,11 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
         return ["turn on auto-continue"]
     if s.has(*AUTO) and not (s.beats or s.chunks or attrs or s.value or s.has(*OFF)):
         return ["turn on auto-continue"]
-    if s.has(*COST) and not (s.beats or s.chunks or attrs or s.value or s.quoted):
+    if (
+        s.has(*COST)
+        and not (s.beats or s.chunks or attrs or s.value or s.quoted)
+        and not s.has("make", "look", "looks", "feel", "sound")
+    ):  # "look more expensive"
         return ["show cost"]
     if s.has(*FINISH) and not (s.beats or s.chunks or attrs or s.value or s.duration):
         return ["finish it"]

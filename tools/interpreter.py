@@ -583,6 +583,8 @@ def _beat_content(m: re.Match[str], ctx: Context) -> list[_Item]:
     # verb of appearance is not part of what the beat shows
     said = re.sub(r"^(?:looks?|seems?|feels?)(?: like)? |(?<=\w) (?:looks?|seems?)$", "", m["p"])
     beat, prompt = _ref(m["b"], ctx, "beat"), _prompt(said)
+    if ty := re.fullmatch(rf"(?:an? |the )?(?P<ty>{_TYPE}) (?:beat|scene)", said.strip(), re.I):
+        return [_set_beat(beat, type=_TYPE_ALIASES[ty["ty"].lower()])]  # "with a hook beat"
     if re.fullmatch(
         r"(?:a (?:bit|little) |much )?(?:shorter|longer)|(?:twice|half|double|"
         r"triple|\w+ times) as (?:long|short)",
@@ -1396,6 +1398,9 @@ RULES: list[tuple[str | re.Pattern[str], Handler]] = [
     *_rule(_style("mood"),
            r"make (?:it|the (?:ad|video|spot|whole thing)) (?P<v>(?:(?:a (?:bit|little|lot) |much "
            r"|more |even |way |slightly )*%MOOD%)(?: and (?:more )?%MOOD%)?)",
+           # any adjective after "look/feel more": "make it look more expensive"
+           r"make (?:it|the (?:ad|video|spot|whole thing)) (?:look|feel|seem) (?P<v>(?:a bit |a "
+           r"little |much |even |way )?more [a-z-]+)",
            r"(?:an? |the |more )?(?P<v>%MOOD%)(?: (?:mood|tone|vibes?|feel|style))?",
            r"(?:change|set|make) the (?:mood|tone|vibe|feel) (?:to |more |be )?(?P<v>.+)"),
     *_rule(_mood_comparative,
@@ -1812,6 +1817,37 @@ _THIS_BRANCH = re.compile(
 )
 
 
+#: Ways to say where a beat goes, each as the form the rules read (see :func:`_places`).
+_PLACE_FORMS: list[tuple[re.Pattern[str], str]] = [
+    # "the very last image": the last image
+    (re.compile(r"\bvery (?=(?:last|first|final|end|beginning|start)\b)", re.I), ""),
+    # "the image before last", "the one before the last": the penultimate one
+    (re.compile(rf"\b(?:the )?({_BEAT_NOUN}|one|chunk|clip) before (?:the )?last\b", re.I),
+     r"the penultimate \1"),
+    # "bring the offer forward by one (place)": one place earlier; "back by two": later
+    (re.compile(rf"\b(?:forwards?|up|ahead) (?:by )?({_NUM})(?: (?:places?|positions?|spots?|"
+                r"slots?|steps?))?$", re.I), r"\1 places earlier"),
+    (re.compile(rf"\b(?:back(?:wards?)?|down) (?:by )?({_NUM})(?: (?:places?|positions?|spots?|"
+                r"slots?|steps?))?$", re.I), r"\1 places later"),
+    # "put a hook at the start": a new beat ("put the hook at the start" moves it)
+    (re.compile(rf"^(?:put|place|stick|slot|throw) (?=(?:an?|another|one more|a new) (?:new )?"
+                rf"{_TYPE})", re.I), "add "),
+    # "beat 6 should go to position 2", "the offer must be at the end": a move
+    (re.compile(rf"^(?P<b>{_BEAT}|(?:the )?{_TYPE}(?: beat)?) (?:should|must|needs to|has to|"
+                r"can|could|will) (?:go|come|move|be moved|sit|be|appear|land)"
+                rf" (?P<w>(?:to|at|in|into) (?:the )?(?:position {_NUM}|start|end|beginning|"
+                rf"front|back|{_ORD}(?: place| position| spot| slot)?))$", re.I),
+     r"move \g<b> \g<w>"),
+]  # fmt: skip
+
+
+def _places(clause: str) -> str:
+    """``clause`` with a beat's place said the way the rules read it (:data:`_PLACE_FORMS`)."""
+    for pattern, repl in _PLACE_FORMS:
+        clause = pattern.sub(repl, clause)
+    return clause
+
+
 def _type_spellings() -> list[tuple[re.Pattern[str], str]]:
     """A pattern per beat-type name of two or more words, for any way of joining its words.
 
@@ -1879,7 +1915,16 @@ _LEFT_ALONE = re.compile(
 #: A "not" that negates the verb or the change inside a clause: at its end (German "ändere
 #: Szene 2 nicht": "change beat 2 not"), before a verb or a comparative ("make the music not
 #: louder"), or twice (French "ne change pas": "not change not"); never "not too" (a degree).
-_NEG_VERBS = _VERBS - {"it"} | {"touch", "touche", "modify", "raise", "lower", "speed", "slow"}
+_NEG_VERBS = _VERBS - {"it"} | {
+    "touch",
+    "touche",
+    "modify",
+    "raise",
+    "lower",
+    "speed",
+    "slow",
+    "want",
+}
 _NOT_VERBS = _alt(_NEG_VERBS | {"changed"})
 _INNER_NOT = re.compile(rf"\bnot$|\bnot (?=\w+er\b|{_NOT_VERBS})|\bnot\b.*\bnot\b", re.I)
 
@@ -1928,7 +1973,8 @@ def _negated(clause: str, ctx: Context) -> _Negated | None:
     if PAUSES & set(re.findall(r"[a-z]+", rest.lower())):
         return None  # "don't stop", "don't ask me again": no edit to leave out
     whole = _parse(clause, ctx, negation=False)
-    if lead and isinstance(whole, list) and any(map(_turns_off, whole)):
+    if (lead and isinstance(whole, list) and any(map(_turns_off, whole))
+            and _parse(rest, ctx, negation=False) != whole):  # fmt: skip
         return None  # "I don't want any music", "don't burn the captions in": the rules' own
     if not rest:
         return None
@@ -1944,6 +1990,7 @@ def _parse(clause: str, ctx: Context, *, negation: bool = True) -> list[_Item] |
     if re.fullmatch(r"[A-Za-z0-9][\w.-]*", ctx.branch):  # "this branch": the one in view, by name
         clause = _THIS_BRANCH.sub(ctx.branch, clause)
     clause = _ORD_PAIR.sub(r"\g<a> \g<noun> \g<sep> \g<b> \g<noun>", clause)
+    clause = _places(clause)
     if negation and (negated := _negated(clause, ctx)) is not None:
         return negated
     if (lead := _HEAD.sub("", clause).strip()) != (again := _again(lead)):

@@ -117,7 +117,7 @@ FRENCH: dict[str, str] = {
     "offre": "offer", "promo": "offer", "accroche": "hook", "probleme": "problem",
     "temoignage": "testimonial", "appel a l'action": "call to action", "carte de fin": "end card",
     "logo": "logo", "revelation du produit": "product reveal", "revelation": "reveal",
-    "mode de vie": "lifestyle", "avant/apres": "before/after",
+    "mode de vie": "lifestyle", "avant/apres": "before/after", "preuve sociale": "social proof",
     # voiceover, captions, the mix
     "voix": "voice", "voix off": "voiceover", "voix-off": "voiceover", "narrateur": "narrator",
     "narratrice": "narrator", "commentaire": "voiceover",
@@ -175,6 +175,7 @@ GERMAN: dict[str, str] = {
     "mir": "me",
     "verschiebe": "move", "verschieb": "move", "schiebe": "move", "bewege": "move",
     "fuge": "add", "hinzu": "", "ersetze": "replace", "ersetz": "replace", "andere": "change",
+    "andern": "change", "aber": "but",
     "aender": "change", "wechsle": "switch", "wechsel": "switch", "benenne": "rename",
     "um": "", "nenne": "call", "nimm": "use", "nutze": "use", "verwende": "use",
     "benutze": "use", "weiter": "continue", "mach weiter": "continue", "weitermachen": "continue",
@@ -780,9 +781,10 @@ def _tidy(segments: list[list[str]], verb_last: bool) -> list[list[str]]:
                 first = clause.index(end[0])
                 clause = [*rest[:first], verb, *rest[first + 1 :]]
             else:
-                while rest and rest[0][0] == " ":
-                    rest.pop(0)
-                clause = [verb, [" ", ""], *rest]
+                lead = []  # "aber das Video ... machen": "but make the video ..."
+                while rest and rest[0][0] in ("but", "also", " ", ",", ";"):
+                    lead.append(rest.pop(0))
+                clause = [*lead, verb, [" ", ""], *rest]
             # drop a doubled space left where the verb was
             cleaned: list[list[str]] = []
             for s in clause:

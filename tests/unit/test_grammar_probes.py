@@ -319,8 +319,61 @@ SECOND: list[tuple[str, str, list[Call]]] = [
 # fmt: on
 
 
+# fmt: off
+#: A third probe set, written after the second one's fixes and run once, untuned: 25/38 =
+#: 0.658 (en 17/25, fr/de/es 8/13). Its misses were fixed by kind; two are left (strict xfail).
+THIRD: list[tuple[str, str, list[Call]]] = [
+    ("plan", "beat 3: pan right", [spec(camera(3, "pan-right"))]),
+    ("plan", "I do not want a longer ad", NOTHING),
+    ("refine", "please don't regenerate the music", NOTHING),
+    ("refine", "don't mute the music, make it 2 dB quieter", [volume(-2.0)]),
+    ("plan", "add a Detail Close-Up beat before the offer", [spec(add("detail_closeup", 7))]),
+    ("plan", "replace beat 5 with a social-proof beat", [spec(beat(5, type="social_proof"))]),
+    ("plan", "put a logo-end-card at the end", [spec(add("logo_end_card", 10))]),
+    ("plan", "make the third beat the last one", [spec(move(3, 9))]),
+    ("plan", "bring the offer forward by one", [spec(move(7, 6))]),
+    ("plan", "move the end card before the call to action", [spec(move(9, 8))]),
+    ("storyboard", "regenerate the image before last", [regen_beat(8)]),
+    ("storyboard", "the very last image: a sunrise over the sea",
+     [regen_beat(9, "a sunrise over the sea")]),
+    ("chunks", "the final clip again with veo", [regen_chunk(6, "veo")]),
+    ("plan", "headline for the offer: 'Two for one'", [spec(beat(7, text="Two for one"))]),
+    ("plan", "dolly in on beat 4", [spec(camera(4, "push-in"))]),
+    ("plan", "moodier lighting and a slower pace for the music",
+     [spec(style("lighting", "moody"), op("set_music", tempo_bpm=80))]),
+    ("refine", "drop the music by 5 dB", [volume(-5.0)]),
+    ("refine", "music: -4 dB", [volume(-4.0)]),
+    ("plan", "product: Zen Mat Pro", [spec(op("set_product", name="Zen Mat Pro"))]),
+    ("plan", "shorter, 12 seconds", [length(12.0)]),
+    ("plan", "how long is it? make it 20", [length(20.0)]),
+    ("plan", "just go all the way without me", AUTO),
+    ("refine", "ok ship the final", [CONT]),
+    ("chunks", "what has all this cost so far?", [COST]),
+    ("plan", "can you make it look more expensive", [spec(style("mood", "expensive"))]),
+    ("plan", "fais la scène 2 plus longue", NOTHING),
+    ("plan", "ne mets pas de musique plus forte", NOTHING),
+    ("plan", "mets l'offre avant la preuve sociale", [spec(move(7, 6))]),
+    ("storyboard", "refais l'avant-dernière image", [regen_beat(8)]),
+    ("plan", "des couleurs pastel", [spec(palette("pastel"))]),
+    ("plan", "Szene 4 nicht ändern, aber das Video 20 Sekunden lang machen", [length(20.0)]),
+    ("refine", "die Musik bitte 3 dB lauter", [volume(3.0)]),
+    ("plan", "Beat 6 soll an Position 2", [spec(move(6, 2))]),
+    ("plan", "kühlere Farben", [spec(palette("cooler"))]),
+    ("refine", "no quiero la música más alta", NOTHING),
+    ("plan", "pon la escena 5 antes de la escena 2", [spec(move(5, 2))]),
+    ("plan", "la marca se llama Sol & Sal", [spec(op("set_brand", name="Sol & Sal"))]),
+    ("storyboard", "rehaz la última imagen como un atardecer", [regen_beat(9, "un atardecer")]),
+]
+# fmt: on
+
+#: Probes the grammar does not read yet: each fails (strict), so a fix must take it off.
+NOT_YET = frozenset({"how long is it? make it 20", "Beat 6 soll an Position 2"})
+
+
 def _cases(table: list[tuple[str, str, list[Call]]]) -> list[Any]:
-    return [pytest.param(*case, id=case[1]) for case in table]
+    miss = pytest.mark.xfail(strict=True, reason="not read yet")
+    return [pytest.param(*case, id=case[1], marks=[miss] if case[1] in NOT_YET else [])
+            for case in table]  # fmt: skip
 
 
 def _check(phase: str, text: str, expected: list[Call]) -> None:
@@ -346,6 +399,13 @@ def test_a_phrasing_written_before_the_grammar_was_read(
 
 @pytest.mark.parametrize(("phase", "text", "expected"), _cases(SECOND))
 def test_a_phrasing_written_after_the_first_fixes(
+    phase: str, text: str, expected: list[Call]
+) -> None:
+    _check(phase, text, expected)
+
+
+@pytest.mark.parametrize(("phase", "text", "expected"), _cases(THIRD))
+def test_a_phrasing_written_after_the_second_fixes(
     phase: str, text: str, expected: list[Call]
 ) -> None:
     _check(phase, text, expected)
