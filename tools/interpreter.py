@@ -1658,7 +1658,7 @@ _HEAD = re.compile(
     r"(?:i|we) (?:want|need|"
     r"prefer)(?= (?!to\b)\S)|also|and|then|"
     r"actually|ok(?:ay)?(?: so)?|yes|yeah|great|nice|perfect|alright|well|maybe|oh|hmm+|"
-    r"from (?:now|here) on|going forward|henceforth|"
+    r"from (?:now|here) on|going forward|henceforth|this time|"
     r"um+)\b[ ,]*(?=\S))+",
     re.I,
 )
@@ -1991,6 +1991,7 @@ def _parse(clause: str, ctx: Context, *, negation: bool = True) -> list[_Item] |
         clause = _THIS_BRANCH.sub(ctx.branch, clause)
     clause = _ORD_PAIR.sub(r"\g<a> \g<noun> \g<sep> \g<b> \g<noun>", clause)
     clause = _places(clause)
+    clause = re.sub(r"\b(?:showed|featured)\b", "shows", clause)  # "I'd rather it showed X"
     if negation and (negated := _negated(clause, ctx)) is not None:
         return negated
     if (lead := _HEAD.sub("", clause).strip()) != (again := _again(lead)):
@@ -2337,8 +2338,12 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
                 done[-1] = (joined, r)
                 i += 1
                 continue
-        if prev_ok and _new_take(done[-1][1]) and _BARE.fullmatch(core):
-            joined = f"{done[-1][0]} {clause}"  # "redo image 5, brighter": that image, brighter
+        if (
+            prev_ok
+            and _new_take(done[-1][1])
+            and (_BARE.fullmatch(core) or re.match(r"(?:with|as|showing) \S", core, re.I))
+        ):  # "redo image 5, brighter", "..., this time with snow"
+            joined = f"{done[-1][0]} {core}"  # "redo image 5, brighter": that image, brighter
             if isinstance(r := _parse(joined, ctx), list) and not _new_take(r):
                 done[-1] = (joined, r)
                 i += 1

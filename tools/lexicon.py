@@ -118,6 +118,7 @@ FRENCH: dict[str, str] = {
     "temoignage": "testimonial", "appel a l'action": "call to action", "carte de fin": "end card",
     "logo": "logo", "revelation du produit": "product reveal", "revelation": "reveal",
     "mode de vie": "lifestyle", "avant/apres": "before/after", "preuve sociale": "social proof",
+    "bas": "low", "haut": "high", "cette fois": "this time",
     # voiceover, captions, the mix
     "voix": "voice", "voix off": "voiceover", "voix-off": "voiceover", "narrateur": "narrator",
     "narratrice": "narrator", "commentaire": "voiceover",
@@ -210,6 +211,7 @@ GERMAN: dict[str, str] = {
     "zu": "into", "mit": "with", "fur": "for", "auf": "to", "in": "in", "nach": "after",
     "vor": "before", "und": "and", "dann": "then", "mehr": "more", "weniger": "less",
     "vorher": "before", "nachher": "after", "kommen": "go", "kommt": "goes",
+    "diesmal": "this time", "dieses mal": "this time",
     "etwas": "a bit",
     "bitte": "please", "danke": "thanks", "was": "what", "hat": "did", "gekostet": "cost",
     "kostet": "cost", "bisher": "so far", "ausgegeben": "spent", "wie viel": "how much",
@@ -315,6 +317,7 @@ SPANISH: dict[str, str] = {
     "quita": "remove", "quitar": "remove", "regenera": "regenerate", "regenerar": "regenerate",
     "rehaz": "regenerate", "rehacer": "regenerate", "vuelve a generar": "regenerate",
     "mueve": "move", "mover": "move", "anade": "add", "agrega": "add", "reemplaza": "replace",
+    "pero": "but", "esta vez": "this time",
     # the subjunctive of a negative imperative ("no cambies", "no la subas", "no toques")
     "cambies": "change", "subas": "raise", "bajes": "lower", "toques": "touch",
     "quites": "remove", "borres": "remove", "elimines": "remove", "pongas": "put",
@@ -457,7 +460,7 @@ _COMPARATIVE = {"short": "shorter", "long": "longer", "calm": "calmer", "warm": 
                 "cool": "cooler", "dark": "darker", "light": "lighter", "slow": "slower",
                 "fast": "faster", "soft": "softer", "loud": "louder", "happy": "happier",
                 "bright": "brighter", "big": "bigger", "small": "smaller",
-                "gentle": "gentler"}  # fmt: skip
+                "gentle": "gentler", "low": "lower", "high": "higher"}  # fmt: skip
 #: Opposites the reading forms from "moins"/"menos"/"weniger" + adjective ("less loud").
 _LESS = {"loud": "quieter", "fast": "slower", "slow": "faster", "dark": "lighter",
          "light": "darker", "bright": "darker", "warm": "cooler", "cool": "warmer",

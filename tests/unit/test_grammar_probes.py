@@ -366,6 +366,58 @@ THIRD: list[tuple[str, str, list[Call]]] = [
 ]
 # fmt: on
 
+# fmt: off
+#: A fourth probe set, written after the third one's fixes and run once, untuned: 35/40 =
+#: 0.875 (en 28/30, fr/de/es 7/10); one miss was a wrong label (after a removal, "at the end"
+#: of 8 beats is position 9), corrected; the other four were fixed by kind.
+FOURTH: list[tuple[str, str, list[Call]]] = [
+    ("plan", "could you drop the testimonial and add an offer beat at the end instead",
+     [spec(op("remove_beat", beat=6), add("offer", 9))]),
+    ("plan", "I'd rather the hook showed a foggy harbour at dawn",
+     [spec(beat(1, "a foggy harbour at dawn"))]),
+    ("storyboard", "second image: a kid on a bike", [regen_beat(2, "a kid on a bike")]),
+    ("storyboard", "the 4th and 6th images again please", [regen_beat(4), regen_beat(6)]),
+    ("chunks", "clip three looks jittery, re-render it with kling", [regen_chunk(3, "kling")]),
+    ("plan", "beat 7 should read \"20% off today\"", [spec(beat(7, text="20% off today"))]),
+    ("plan", "lose the text on the hook", [spec(beat(1, text=""))]),
+    ("plan", "orbit the product in the reveal", [spec(camera(3, "orbit"))]),
+    ("plan", "push in slowly on the final beat", [spec(camera(9, "push-in"))]),
+    ("chunks", "make the 5th clip a static shot", [regen_chunk(5, prompt="static shot")]),
+    ("plan", "brighter, airier lighting", [spec(style("lighting", "bright, airy"))]),
+    ("plan", "the mood should be more mysterious", [spec(style("mood", "mysterious"))]),
+    ("refine", "knock the music down 3 dB", [volume(-3.0)]),
+    ("refine", "music way down", [volume(-6.0)]),
+    ("plan", "make the track 110 bpm", [spec(op("set_music", tempo_bpm=110))]),
+    ("refine", "swap the music for something more cinematic",
+     [call("regenerate_music", mood="cinematic")]),
+    ("plan", "it's for the brand Fernhill now", [spec(op("set_brand", name="Fernhill"))]),
+    ("plan", "rename the product 'Nimbus 2'", [spec(op("set_product", name="Nimbus 2"))]),
+    ("plan", "more muted colours please", [spec(palette("muted"))]),
+    ("storyboard", "could the palette be cooler?", [spec(palette("cooler"))]),
+    ("plan", "what about a 10 second cut?", [length(10.0)]),
+    ("plan", "20 seconds would be better", [length(20.0)]),
+    ("plan", "go on without me from here", AUTO),
+    ("refine", "great, finalize it", [CONT]),
+    ("refine", "how much is this costing me", [COST]),
+    ("refine", "diff main and main-2", [call("compare_branches", a="main", b="main-2")]),
+    ("storyboard", "make it nicer", NOTHING),
+    ("plan", "don't add an offer", NOTHING),
+    ("refine", "don't change anything, just finish", [CONT]),
+    ("plan", "raccourcis la vidéo à 15 secondes", [length(15.0)]),
+    ("storyboard", "la deuxième image devrait montrer une plage", [regen_beat(2, "une plage")]),
+    ("refine", "la musique 2 dB plus bas", [volume(-2.0)]),
+    ("plan", "ne supprime pas l'accroche et mets la vidéo à 20 secondes", [length(20.0)]),
+    ("plan", "ändere die Marke zu Nordlicht", [spec(op("set_brand", name="Nordlicht"))]),
+    ("storyboard", "das dritte Bild nochmal, diesmal mit Schnee", [regen_beat(3, "Schnee")]),
+    ("plan", "mach die Farben kühler", [spec(palette("cooler"))]),
+    ("plan", "quita el texto del gancho", [spec(beat(1, text=""))]),
+    ("refine", "baja la música a -12 dB", [volume(-12.0)]),
+    ("plan", "que dure 25 segundos", [length(25.0)]),
+    ("plan", "no toques la escena 3, pero mueve la escena 5 al final", [spec(move(5, 9))]),
+]
+# fmt: on
+
+
 #: Probes the grammar does not read yet: each fails (strict), so a fix must take it off.
 NOT_YET = frozenset({"how long is it? make it 20", "Beat 6 soll an Position 2"})
 
@@ -406,6 +458,13 @@ def test_a_phrasing_written_after_the_first_fixes(
 
 @pytest.mark.parametrize(("phase", "text", "expected"), _cases(THIRD))
 def test_a_phrasing_written_after_the_second_fixes(
+    phase: str, text: str, expected: list[Call]
+) -> None:
+    _check(phase, text, expected)
+
+
+@pytest.mark.parametrize(("phase", "text", "expected"), _cases(FOURTH))
+def test_a_phrasing_written_after_the_third_fixes(
     phase: str, text: str, expected: list[Call]
 ) -> None:
     _check(phase, text, expected)
