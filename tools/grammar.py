@@ -33,7 +33,7 @@ ATTRIBUTES: dict[str, str] = {
     **dict.fromkeys("voice voices voiceover voiceovers voice-over vo narration narrator "
                     "narrators narrate narrated speaker speech spoken speak speaks "
                     "speaking".split(), "voice"),
-    **dict.fromkeys("brand company maker".split(), "brand"),
+    **dict.fromkeys("brand company maker rebrand rebranded rebranding".split(), "brand"),
     **dict.fromkeys("product item selling advertising promoting featuring".split(), "product"),
     **dict.fromkeys("genre".split(), "music"),
     **dict.fromkeys("title".split(), "title"),
