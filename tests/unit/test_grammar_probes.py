@@ -8,8 +8,10 @@ spend and compare, negation, and requests that are vague or said at the wrong pa
 must get a reply, never an edit). About a quarter are French, German or Spanish. The video has
 9 beats (types in TYPES) and 6 chunks; the branch in view is main-1.
 
-The first run, untuned, and the run after the grammar was generalised are recorded in the
-commit messages that touch this file (``git log tests/unit/test_grammar_probes.py``).
+Five sets, each written after the fixes of the one before and run once untuned (its score is
+in the comment above it), then fixed by kind (word classes, slots, normalisation), never by
+adding a sentence as a phrase. Untuned first runs: 0.832, 0.900, 0.658, 0.875, 0.950. Every
+set passes now except two strict xfails (:data:`NOT_YET`).
 """
 
 from __future__ import annotations
@@ -102,7 +104,11 @@ NAMED: list[tuple[str, str, list[Call]]] = [
     ("refine", "set the music to -12 dB and then a bit quieter", [volume(-12.0), volume(-15.0)]),
 ]
 
-#: The probe set proper, written before reading the grammar.
+#: The first probe set, written before reading the grammar and run once, untuned: 99/119 =
+#: 0.832 (en 75/90, fr/de/es 24/29); with it the issue's own examples (NAMED) ran 5/10. Three
+#: labels were changed after that run in the interpreter's favour by the design: a chunk's
+#: camera prompt in the camera vocabulary ("push in", "orbit"), and a new take of an image
+#: at the plan pause, which the app makes on a fork (DESIGN.md: no wrong-phase request).
 PROBES: list[tuple[str, str, list[Call]]] = [
     # several requests in one message
     ("plan", "make the hook a city skyline at night and the offer a beach",
