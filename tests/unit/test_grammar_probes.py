@@ -106,9 +106,10 @@ NAMED: list[tuple[str, str, list[Call]]] = [
 
 #: The first probe set, written before reading the grammar and run once, untuned: 99/119 =
 #: 0.832 (en 75/90, fr/de/es 24/29); with it the issue's own examples (NAMED) ran 5/10. Three
-#: labels were changed after that run in the interpreter's favour by the design: a chunk's
-#: camera prompt in the camera vocabulary ("push in", "orbit"), and a new take of an image
-#: at the plan pause, which the app makes on a fork (DESIGN.md: no wrong-phase request).
+#: labels were changed after that run in the interpreter's favour: a chunk's camera prompt
+#: in the camera vocabulary ("push in", "orbit"), and a new take of an image at the plan
+#: pause, which is a call the app handles (it forks or says where the edit belongs; see
+#: held7's note in tests/fixtures/phrasings.toml), not the interpreter's to refuse.
 PROBES: list[tuple[str, str, list[Call]]] = [
     # several requests in one message
     ("plan", "make the hook a city skyline at night and the offer a beach",
@@ -224,9 +225,9 @@ PROBES: list[tuple[str, str, list[Call]]] = [
     ("plan", "add a brand-story beat at the start", [spec(add("brand_story", 1))]),
     ("plan", "turn beat 4 into a hero-shot beat", [spec(beat(4, type="hero_shot"))]),
     ("plan", "add an emotional-moment beat before the offer", [spec(add("emotional_moment", 7))]),
-    # vague, or at the wrong pause: a reply, never an edit (a new take of a beat at the plan
-    # is no wrong pause: the app makes the storyboard on a fork)
-    ("plan", "regenerate the third image", [regen_beat(3)]),  # the app forks back to it
+    # vague: a reply, never an edit (a new take of a beat at the plan is a call the app
+    # answers, see above)
+    ("plan", "regenerate the third image", [regen_beat(3)]),  # the app's to answer
     ("plan", "make it better", NOTHING),
     ("storyboard", "can you fix it", NOTHING),
     ("refine", "something feels off", NOTHING),
