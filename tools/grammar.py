@@ -385,13 +385,15 @@ def read(clause: str, patterns: Patterns) -> Slots:
         slots.duration, rest = m[0], rest[: m.start()] + " " + rest[m.end() :]
     for pattern, found in ((patterns.chunks, slots.chunks), (patterns.beats, slots.beats)):
         for m in reversed(list(pattern.finditer(rest))):
-            if re.sub(r"^the ", "", m[0].strip().lower()) in ATTRIBUTES:
+            if re.sub(r"^the |'s$", "", m[0].strip().lower()) in ATTRIBUTES:
                 continue  # "the brand": an attribute, not the brand-story beat
             found.insert(0, m[0].strip())
             rest = rest[: m.start()] + " " + rest[m.end() :]
     rest = re.sub(r"\bbrand[ -]new\b", "new", rest, flags=re.I)  # not the brand
     for word in _WORD.findall(rest):
         low = word.lower().strip(".")
+        if low.endswith("'s") and (low[:-2] in ATTRIBUTES or low[:-2] in MUSIC):
+            low = low[:-2]  # "the brand's called X": the brand is called X
         slots.words.append(low)
         if low in ATTRIBUTES:
             attribute = ATTRIBUTES[low]
@@ -412,7 +414,7 @@ _OTHER_KNOWN = frozenset("shoot film shot time keep too can't cannot barely hard
                          "current mix nothing silent silence empty blank as style "
                          "background gets got getting entirely completely altogether totally "
                          "fully but them phase phases step steps stage stages did didn't "
-                         "each every after made".split())  # fmt: skip
+                         "each every after made two both".split())  # fmt: skip
 # "softer" stays a free value ("softer lighting"); with a level in dB it is a step down
 _OTHER_KNOWN = _OTHER_KNOWN | GAIN_VERBS | GAIN_DOWN - {"softer"} | SILENCE
 
@@ -589,7 +591,12 @@ def _name(words: list[str], clause: str) -> str:
     first = re.search(edge.format(re.escape(words[0])), clause)
     last = list(re.finditer(edge.format(re.escape(words[-1])), clause))
     if first and last and last[-1].end() > first.start():
-        span = clause[first.start() : last[-1].end()]
+        start = first.start()
+        while m := re.search(r"(?:^|\s)([A-Z][\w'&.+-]*)\s+$", clause[:start]):
+            if m[1].lower() in ATTRIBUTES or m[1].lower() in MUSIC:
+                break
+            start = m.start(1)  # "Orbit Labs": a capital word of a class opens the name
+        span = clause[start : last[-1].end()]
         inside = [w.lower() for w in _WORD.findall(span)]
         if not any(w in ATTRIBUTES or w in MUSIC for w in inside) and len(inside) <= 2 * len(words):
             return span
@@ -711,7 +718,12 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
     if len(s.beats) == 2 and s.has(*SWAP) and not (attrs or s.value):
         return [f"swap {s.beats[0]} and {s.beats[1]}"]
     places = [ORDINALS.get(w, PLACES.get(w)) for w in s.words if w in ORDINALS or w in PLACES]
-    if beat and len(places) == 1 and not (attrs or s.value or s.duration or s.chunks):
+    if (
+        beat
+        and len(places) == 1
+        and not (attrs or s.value or s.duration or s.chunks)
+        and not s.has(*CAMERA_VERBS)
+    ):  # "zoom out at the end of beat 9": a camera move
         to = "the end" if places[0] == 0 else f"position {places[0]}"
         if s.has("before", "after") or s.has(*RELATIVE, *RESIZE):
             return []  # "shorten the hook by a second": a length, not a place

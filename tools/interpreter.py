@@ -2262,6 +2262,9 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
                     result = r
                     break
         core = _HEAD.sub("", _TAIL.sub("", clause)).strip()
+        if (result is None and prev_ok and (nm := _ENOUGH.fullmatch(core))
+                and _ops_of(done[-1][1], "set_duration")):  # fmt: skip
+            result = _parse(f"make it {nm['n']} seconds", ctx)  # "... 30 seconds? 20 is enough"
         vague = done[-1][1] if done else None
         if (isinstance(vague, _Vague) and vague.op == "retime_beat"
                 and (dm := _BARE_DUR.fullmatch(core))
@@ -2381,6 +2384,19 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
 
 
 _IT = re.compile(r"\b(?:it|that one|this one)\b", re.I)
+#: A bare number after a clause about the ad's length: the length it should be instead.
+_ENOUGH = _compile(
+    r"(?:(?:just|only|maybe|rather|no) )*(?P<n>%N%)(?: ?(?:s|secs?|seconds?))?"
+    r"(?: (?:is|are|would be|will be|should be|'s) (?:enough|fine|ok|okay|plenty|better|good|"
+    r"right)| will do| works| then| instead)?"
+)
+
+
+def _ops_of(result: list[_Item] | _Problem | None, op: str) -> bool:
+    """Whether a clause's result holds a spec op of the kind ``op``."""
+    return isinstance(result, list) and any(
+        isinstance(it, _Op) and it.args.get("op") == op for it in result
+    )
 
 
 def _carried(prev: str, core: str, ctx: Context) -> list[_Item] | None:

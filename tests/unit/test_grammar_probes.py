@@ -8,10 +8,10 @@ spend and compare, negation, and requests that are vague or said at the wrong pa
 must get a reply, never an edit). About a quarter are French, German or Spanish. The video has
 9 beats (types in TYPES) and 6 chunks; the branch in view is main-1.
 
-Five sets, each written after the fixes of the one before and run once untuned (its score is
+Six sets, each written after the fixes of the one before and run once untuned (its score is
 in the comment above it), then fixed by kind (word classes, slots, normalisation), never by
-adding a sentence as a phrase. Untuned first runs: 0.832, 0.900, 0.658, 0.875, 0.950. Every
-set passes now except two strict xfails (:data:`NOT_YET`).
+adding a sentence as a phrase. Untuned first runs: 0.832, 0.900, 0.658, 0.875, 0.950, 0.889.
+Every set passes now except two strict xfails (:data:`NOT_YET`).
 """
 
 from __future__ import annotations
@@ -478,6 +478,57 @@ FIFTH: list[tuple[str, str, list[Call]]] = [
 # fmt: on
 
 
+# fmt: off
+#: A sixth probe set, written after the fifth one's fixes and run once, untuned: 32/36 =
+#: 0.889 (en 23/27, fr/de/es 9/9). Its four misses were fixed by kind.
+SIXTH: list[tuple[str, str, list[Call]]] = [
+    ("plan", "make beat 4 a cosy living room, then make the music calmer, and shorten it to 20s",
+     [spec(beat(4, "a cosy living room"), op("set_music", mood="calm"),
+           op("set_duration", duration_s=20.0))]),
+    ("storyboard", "the first image should be brighter and the last one darker",
+     [regen_beat(1, "brighter"), regen_beat(9, "darker")]),
+    ("chunks", "redo the third clip; also the fifth with veo",
+     [regen_chunk(3), regen_chunk(5, "veo")]),
+    ("plan", "swap the hook with the problem beat", [spec(move(1, 2))]),
+    ("plan", "the social proof should come first", [spec(move(6, 1))]),
+    ("plan", "let the offer come right after the reveal", [spec(move(7, 4))]),
+    ("plan", "beat two: 3 seconds", [spec(retime(2, 3.0))]),
+    ("plan", "the reveal needs the text 'Meet Aero'", [spec(beat(3, text="Meet Aero"))]),
+    ("plan", "clear the text on beat 6", [spec(beat(6, text=""))]),
+    ("plan", "zoom out at the end of beat 9", [spec(camera(9, "pull-out"))]),
+    ("chunks", "pan right during chunk 1", [regen_chunk(1, prompt="pan right")]),
+    ("plan", "use moody, low-key lighting", [spec(style("lighting", "moody, low-key"))]),
+    ("plan", "make the mood cheerful", [spec(style("mood", "cheerful"))]),
+    ("refine", "bring the music up by 1.5 dB", [volume(1.5)]),
+    ("refine", "the music is too quiet", [volume(3.0)]),
+    ("refine", "regenerate the music at 100 bpm", [call("regenerate_music", tempo_bpm=100)]),
+    ("plan", "switch the music to acoustic folk", [spec(op("set_music", mood="acoustic folk"))]),
+    ("plan", "the brand's called Orbit Labs", [spec(op("set_brand", name="Orbit Labs"))]),
+    ("plan", "darker palette", [spec(palette("darker"))]),
+    ("plan", "shorter please: 10 seconds", [length(10.0)]),
+    ("plan", "does it have to be 30 seconds? 20 is enough", [length(20.0)]),
+    ("storyboard", "auto mode on", AUTO),
+    ("refine", "ok we're good, finish", [CONT]),
+    ("refine", "and how much did all that cost?", [COST]),
+    ("refine", "compare the two: main-1 and main-2",
+     [call("compare_branches", a="main-1", b="main-2")]),
+    ("plan", "make it amazing", NOTHING),
+    ("refine", "don't turn the music down", NOTHING),
+    ("plan", "ajoute une accroche au début et rends la musique plus calme",
+     [spec(add("hook", 1), op("set_music", mood="calm"))]),
+    ("storyboard", "refais la troisième et la cinquième image", [regen_beat(3), regen_beat(5)]),
+    ("refine", "ne baisse pas la musique", NOTHING),
+    ("plan", "füge am Anfang einen Hook hinzu", [spec(add("hook", 1))]),
+    ("refine", "Musik nicht leiser machen, fertig", [CONT]),
+    ("plan", "die Palette soll wärmer sein", [spec(palette("warmer"))]),
+    ("plan", "añade un gancho al principio", [spec(add("hook", 1))]),
+    ("refine", "no bajes la música", NOTHING),
+    ("plan", "colores más cálidos y una iluminación más suave",
+     [spec(palette("warmer"), style("lighting", "soft"))]),
+]
+# fmt: on
+
+
 #: Probes the grammar does not read yet: each fails (strict), so a fix must take it off.
 NOT_YET = frozenset({"how long is it? make it 20", "Beat 6 soll an Position 2"})
 
@@ -532,6 +583,13 @@ def test_a_phrasing_written_after_the_third_fixes(
 
 @pytest.mark.parametrize(("phase", "text", "expected"), _cases(FIFTH))
 def test_a_phrasing_written_after_the_fourth_fixes(
+    phase: str, text: str, expected: list[Call]
+) -> None:
+    _check(phase, text, expected)
+
+
+@pytest.mark.parametrize(("phase", "text", "expected"), _cases(SIXTH))
+def test_a_phrasing_written_after_the_fifth_fixes(
     phase: str, text: str, expected: list[Call]
 ) -> None:
     _check(phase, text, expected)
