@@ -1658,7 +1658,8 @@ _HEAD = re.compile(
     r"(?:i|we) (?:want|need|"
     r"prefer)(?= (?!to\b)\S)|also|and|then|"
     r"actually|ok(?:ay)?(?: so)?|yes|yeah|great|nice|perfect|alright|well|maybe|oh|hmm+|"
-    r"from (?:now|here) on|going forward|henceforth|this time|"
+    r"from (?:now|here) on|going forward|henceforth|this time|why not|"
+    r"(?:don'?t|do not) forget to|"
     r"um+)\b[ ,]*(?=\S))+",
     re.I,
 )
@@ -1929,6 +1930,15 @@ _NOT_VERBS = _alt(_NEG_VERBS | {"changed"})
 _INNER_NOT = re.compile(rf"\bnot$|\bnot (?=\w+er\b|{_NOT_VERBS})|\bnot\b.*\bnot\b", re.I)
 
 
+#: A "not" that asks for the thing after all: a suggestion ("why not", "how about"), a
+#: reminder ("don't forget to"), or a condition ("if not").
+_NOT_NEGATED = re.compile(
+    r"\b(?:why|if|or|whether) not\b|^(?:please )?(?:don'?t|do not|never) (?:forget|fail|"
+    r"hesitate)\b",
+    re.I,
+)
+
+
 def _turns_off(item: _Item) -> bool:
     """Whether an item takes something away or stops asking.
 
@@ -1963,6 +1973,8 @@ def _negated(clause: str, ctx: Context) -> _Negated | None:
     inner = _INNER_NOT.search(core) if not lead and not alone else None
     if not (lead or alone or spanish_no or inner) or _INSTEAD.search(core):
         return None
+    if _NOT_NEGATED.search(core):
+        return None  # "why not make it 20 seconds", "don't forget to add a hook": asked for
     if lead or alone:
         rest = (lead or alone)["rest"]  # type: ignore[index]
     elif spanish_no:

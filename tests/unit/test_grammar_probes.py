@@ -625,7 +625,9 @@ def test_a_negated_request_changes_nothing_and_says_so(text: str) -> None:
      ("don't stop", AUTO),
      ("put 'Do not disturb' on beat 2", [spec(beat(2, text="Do not disturb"))]),
      ("don't burn the captions in", [call("set_captions", mode="soft")]),
-     ("make it 15 seconds, not 30", [length(15.0)])],
+     ("make it 15 seconds, not 30", [length(15.0)]),
+     ("why not make it 20 seconds", [length(20.0)]),
+     ("don't forget to make it 20 seconds", [length(20.0)])],
 )  # fmt: skip
 def test_a_no_that_is_a_request_of_its_own_keeps_its_meaning(
     text: str, expected: list[Call]
