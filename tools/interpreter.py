@@ -1830,6 +1830,13 @@ _PLACE_FORMS: list[tuple[re.Pattern[str], str]] = [
                 r"slots?|steps?))?$", re.I), r"\1 places earlier"),
     (re.compile(rf"\b(?:back(?:wards?)?|down) (?:by )?({_NUM})(?: (?:places?|positions?|spots?|"
                 r"slots?|steps?))?$", re.I), r"\1 places later"),
+    # "after the third one": after the third beat
+    (re.compile(rf"\b(after|before|behind|ahead of) (?:the )?({_ORD}) one\b", re.I),
+     r"\1 the \2 beat"),
+    # "every clip", "each chunk", "all the clips": all chunks
+    (re.compile(r"\b(?:every|each|all(?: of)?(?: the)?) (?:video )?(?:chunks?|clips?|segments?)\b",
+                re.I), "all chunks"),
+    (re.compile(r"^all chunks (?=(?:with|using|on|in|via) )", re.I), "regenerate all chunks "),
     # "put a hook at the start": a new beat ("put the hook at the start" moves it)
     (re.compile(rf"^(?:put|place|stick|slot|throw) (?=(?:an?|another|one more|a new) (?:new )?"
                 rf"{_TYPE})", re.I), "add "),
@@ -1913,6 +1920,12 @@ _LEFT_ALONE = re.compile(
     r"the (?:same|way it is)|like (?:it is|that|this))$",
     re.I,
 )
+#: "keep the music", "leave beat 3": a target kept, with nothing said of how it should change.
+_KEEP_TARGET = _compile(
+    r"(?:keep|leave) (?P<rest>(?:the |my |our )?(?:music|soundtrack|track|song|palette|"
+    r"colou?rs|lighting|light|camera|mood|title|brand|product|text|voiceover|voice|captions|"
+    r"%BEATS%))(?: as well| too| alone| please)?"
+)
 #: A "not" that negates the verb or the change inside a clause: at its end (German "ändere
 #: Szene 2 nicht": "change beat 2 not"), before a verb or a comparative ("make the music not
 #: louder"), or twice (French "ne change pas": "not change not"); never "not too" (a degree).
@@ -1965,7 +1978,7 @@ def _negated(clause: str, ctx: Context) -> _Negated | None:
     core = _HEAD.sub("", _TAIL.sub("", clause)).strip()
     core = _QUOTED.sub("'…'", core)  # quoted words are text to show, never a negation
     lead = _NEGATED_LEAD.match(core)
-    alone = _LEFT_ALONE.match(core)
+    alone = _LEFT_ALONE.match(core) or _KEEP_TARGET.fullmatch(core)
     words = core.lower().split()
     after = [w.rstrip(",") for w in words[1:3] if w not in ("the", "it", "them")][:1]
     verb = after[0] if after else ""  # "no la subas" reads "no the raise"
@@ -2467,6 +2480,8 @@ def _renumber(ops: list[dict[str, Any]], beats: int) -> list[dict[str, Any]]:
         elif op["op"] == "move_beat":
             moved = order.pop(op["beat"] - 1)
             slot = order.index(before) if before in order else len(order)
+            if before not in order and before is not None:  # its neighbour went earlier in
+                slot = min(op["position"] - 1, len(order))  # the message: the place as said
             order.insert(slot, moved)
             op["position"] = slot + 1
         out.append(op)

@@ -118,7 +118,9 @@ FRENCH: dict[str, str] = {
     "temoignage": "testimonial", "appel a l'action": "call to action", "carte de fin": "end card",
     "logo": "logo", "revelation du produit": "product reveal", "revelation": "reveal",
     "mode de vie": "lifestyle", "avant/apres": "before/after", "preuve sociale": "social proof",
-    "bas": "low", "haut": "high", "cette fois": "this time",
+    "bas": "low", "haut": "high", "cette fois": "this time", "garde": "keep", "gardez": "keep",
+    "telle quelle": "as it is", "tel quel": "as it is", "tels quels": "as they are",
+    "telles quelles": "as they are",
     # voiceover, captions, the mix
     "voix": "voice", "voix off": "voiceover", "voix-off": "voiceover", "narrateur": "narrator",
     "narratrice": "narrator", "commentaire": "voiceover",
@@ -211,7 +213,8 @@ GERMAN: dict[str, str] = {
     "zu": "into", "mit": "with", "fur": "for", "auf": "to", "in": "in", "nach": "after",
     "vor": "before", "und": "and", "dann": "then", "mehr": "more", "weniger": "less",
     "vorher": "before", "nachher": "after", "kommen": "go", "kommt": "goes",
-    "diesmal": "this time", "dieses mal": "this time",
+    "diesmal": "this time", "dieses mal": "this time", "behalte": "keep", "behalt": "keep",
+    "unverandert": "unchanged",
     "etwas": "a bit",
     "bitte": "please", "danke": "thanks", "was": "what", "hat": "did", "gekostet": "cost",
     "kostet": "cost", "bisher": "so far", "ausgegeben": "spent", "wie viel": "how much",
@@ -441,7 +444,9 @@ LEXICONS: dict[str, dict[str, str]] = {"fr": FRENCH, "de": GERMAN, "es": SPANISH
 #: the reading of the whole verb; the particle then reads as nothing.
 SEPARABLE: dict[tuple[str, str], str] = {
     ("nimm", "raus"): "remove", ("nimm", "heraus"): "remove", ("nimm", "weg"): "remove",
-    ("lass", "weg"): "remove", ("fuge", "ein"): "add", ("fug", "ein"): "add",
+    ("lass", "weg"): "remove",
+    ("lass", "so"): "leave", ("lass", "unverandert"): "leave",
+    ("fuge", "ein"): "add", ("fug", "ein"): "add",
     ("mach", "aus"): "turn off", ("schalte", "aus"): "turn off",
     ("schalt", "aus"): "turn off", ("schalte", "ab"): "turn off", ("stell", "ab"): "turn off",
     ("schalte", "ein"): "turn on", ("schalt", "ein"): "turn on", ("schalte", "an"): "turn on",

@@ -8,10 +8,10 @@ spend and compare, negation, and requests that are vague or said at the wrong pa
 must get a reply, never an edit). About a quarter are French, German or Spanish. The video has
 9 beats (types in TYPES) and 6 chunks; the branch in view is main-1.
 
-Six sets, each written after the fixes of the one before and run once untuned (its score is
-in the comment above it), then fixed by kind (word classes, slots, normalisation), never by
-adding a sentence as a phrase. Untuned first runs: 0.832, 0.900, 0.658, 0.875, 0.950, 0.889.
-Every set passes now except two strict xfails (:data:`NOT_YET`).
+Seven sets, each written after the fixes of the one before and run once untuned (its score
+is in the comment above it), then fixed by kind (word classes, slots, normalisation), never
+by adding a sentence as a phrase. Untuned first runs: 0.832, 0.900, 0.658, 0.875, 0.950,
+0.889, 0.806. Every set passes now except three strict xfails (:data:`NOT_YET`).
 """
 
 from __future__ import annotations
@@ -529,8 +529,58 @@ SIXTH: list[tuple[str, str, list[Call]]] = [
 # fmt: on
 
 
+# fmt: off
+#: A seventh probe set, written after the sixth one's fixes and run once, untuned: 25/31 =
+#: 0.806 (en 18/22, fr/de/es 7/9). Its misses were fixed by kind but one (strict xfail):
+#: German "lass" reads "make" ("lass es wärmer wirken"), so a bare "lass die Musik" is no
+#: "leave the music" yet ("lass die Musik so" is).
+SEVENTH: list[tuple[str, str, list[Call]]] = [
+    ("plan", "actually, keep the music, but make the hook 2 seconds", [spec(retime(1, 2.0))]),
+    ("plan", "no need to change the palette; just make it 25 seconds", [length(25.0)]),
+    ("refine", "nope, don't touch the volume", NOTHING),
+    ("plan", "remove the problem beat and put the offer second",
+     [spec(op("remove_beat", beat=2), move(6, 2))]),
+    ("plan", "add a lifestyle beat after the third one", [spec(add("lifestyle", 4))]),
+    ("plan", "the last beat should be 3 seconds and say 'Shop now'",
+     [spec(retime(9, 3.0), beat(9, text="Shop now"))]),
+    ("storyboard", "image 4 again but at night", [regen_beat(4, "at night")]),
+    ("storyboard", "regenerate the hook image as a close-up of running shoes",
+     [regen_beat(1, "a close-up of running shoes")]),
+    ("chunks", "every clip with kling please", [regen_chunk(c, "kling") for c in range(1, 7)]),
+    ("plan", "tilt the camera up in beat 3", [spec(camera(3, "tilt-up"))]),
+    ("plan", "static camera on the end card", [spec(camera(9, "static"))]),
+    ("plan", "soft morning light", [spec(style("lighting", "soft morning"))]),
+    ("plan", "a more dramatic mood overall", [spec(style("mood", "dramatic"))]),
+    ("refine", "drop the music 4 dB and finish", [volume(-4.0), CONT]),
+    ("refine", "make the soundtrack punchier", [call("regenerate_music", mood="punchy")]),
+    ("plan", "title: 'Spring Drop'", [spec(op("set_title", title="Spring Drop"))]),
+    ("plan", "make the colours a little more vibrant", [spec(palette("vivid"))]),
+    ("plan", "cut it to 12 seconds and remove the testimonial",
+     [spec(op("set_duration", duration_s=12.0), op("remove_beat", beat=6))]),
+    ("refine", "all good, export", [CONT]),
+    ("refine", "total cost?", [COST]),
+    ("refine", "is this branch better than main?",
+     [call("compare_branches", a="main-1", b="main")]),
+    ("storyboard", "meh", NOTHING),
+    ("plan", "garde la musique telle quelle et mets la vidéo à 20 secondes", [length(20.0)]),
+    ("plan", "supprime la scène 4 puis ajoute une offre à la fin",
+     [spec(op("remove_beat", beat=4), add("offer", 9))]),
+    ("refine", "c'est parfait, termine", [CONT]),
+    ("plan", "lass die Musik, aber mach Szene 2 zu einem Strand", [spec(beat(2, "einem Strand"))]),
+    ("plan", "lösche Szene 4 und füge am Ende ein Angebot hinzu",
+     [spec(op("remove_beat", beat=4), add("offer", 9))]),
+    ("refine", "alles gut, fertig machen", [CONT]),
+    ("plan", "deja la música como está y haz el video de 20 segundos", [length(20.0)]),
+    ("plan", "elimina la escena 4 y añade una oferta al final",
+     [spec(op("remove_beat", beat=4), add("offer", 9))]),
+    ("refine", "perfecto, termina", [CONT]),
+]
+# fmt: on
+
+
 #: Probes the grammar does not read yet: each fails (strict), so a fix must take it off.
-NOT_YET = frozenset({"how long is it? make it 20", "Beat 6 soll an Position 2"})
+NOT_YET = frozenset({"how long is it? make it 20", "Beat 6 soll an Position 2",
+                     "lass die Musik, aber mach Szene 2 zu einem Strand"})  # fmt: skip
 
 
 def _cases(table: list[tuple[str, str, list[Call]]]) -> list[Any]:
@@ -590,6 +640,13 @@ def test_a_phrasing_written_after_the_fourth_fixes(
 
 @pytest.mark.parametrize(("phase", "text", "expected"), _cases(SIXTH))
 def test_a_phrasing_written_after_the_fifth_fixes(
+    phase: str, text: str, expected: list[Call]
+) -> None:
+    _check(phase, text, expected)
+
+
+@pytest.mark.parametrize(("phase", "text", "expected"), _cases(SEVENTH))
+def test_a_phrasing_written_after_the_sixth_fixes(
     phase: str, text: str, expected: list[Call]
 ) -> None:
     _check(phase, text, expected)
