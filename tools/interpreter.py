@@ -1885,7 +1885,11 @@ def _type_names(clause: str) -> str:
     for pattern, name in _TYPE_SPELLINGS:
 
         def spelled(m: re.Match[str], name: str = name) -> str:
-            return m[0] if m[0].lower() in _TYPE_ALIASES else name  # known: as the user wrote
+            said = m[0].lower()
+            plural = said.removesuffix("s") == name or said.removesuffix("es") == name
+            if said in _TYPE_ALIASES or re.fullmatch(r"[^\W_]+(?: [^\W_]+)*", said) and not plural:
+                return m[0]  # known, or plain words ("a close up of hands"): as written
+            return name
 
         clause = pattern.sub(spelled, clause)
     return clause

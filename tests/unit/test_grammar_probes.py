@@ -8,10 +8,10 @@ spend and compare, negation, and requests that are vague or said at the wrong pa
 must get a reply, never an edit). About a quarter are French, German or Spanish. The video has
 9 beats (types in TYPES) and 6 chunks; the branch in view is main-1.
 
-Seven sets, each written after the fixes of the one before and run once untuned (its score
+Eight sets, each written after the fixes of the one before and run once untuned (its score
 is in the comment above it), then fixed by kind (word classes, slots, normalisation), never
 by adding a sentence as a phrase. Untuned first runs: 0.832, 0.900, 0.658, 0.875, 0.950,
-0.889, 0.806. Every set passes now except three strict xfails (:data:`NOT_YET`).
+0.889, 0.806, 0.968. Every set passes now except three strict xfails (:data:`NOT_YET`).
 """
 
 from __future__ import annotations
@@ -578,6 +578,50 @@ SEVENTH: list[tuple[str, str, list[Call]]] = [
 # fmt: on
 
 
+# fmt: off
+#: An eighth probe set, written after the seventh one's fixes and run once, untuned: 30/31 =
+#: 0.968 (fr/de/es 6/6). Its miss was the beat-type spelling rewriting a description's own
+#: words ("a close up of hands" became "a close-up"); plain words now stay as written.
+EIGHTH: list[tuple[str, str, list[Call]]] = [
+    ("plan", "hmm, maybe make the whole thing 18 seconds?", [length(18.0)]),
+    ("plan", "can the hook be a close up of hands holding coffee?",
+     [spec(beat(1, "a close up of hands holding coffee"))]),
+    ("storyboard", "picture number 5 again", [regen_beat(5)]),
+    ("storyboard", "last frame: the logo on black", [regen_beat(9, "the logo on black")]),
+    ("chunks", "re-do clip #2 using wan", [regen_chunk(2, "wan")]),
+    ("plan", "insert a testimonial between the reveal and the feature beat",
+     [spec(add("social_proof", 4))]),
+    ("plan", "put the feature highlight at the start", [spec(move(4, 1))]),
+    ("plan", "the offer beat can be 2.5 seconds", [spec(retime(7, 2.5))]),
+    ("plan", "add the words 'Now in green' to beat 3", [spec(beat(3, text="Now in green"))]),
+    ("plan", "the camera should tilt down in beat 8", [spec(camera(8, "tilt-down"))]),
+    ("plan", "more natural lighting please", [spec(style("lighting", "natural"))]),
+    ("plan", "I want it to feel cozy", [spec(style("mood", "cozy"))]),
+    ("refine", "music down to -20 dB", [volume(-20.0)]),
+    ("refine", "a touch louder on the music", [volume(3.0)]),
+    ("plan", "make the music slower, like 85 bpm", [spec(op("set_music", tempo_bpm=85))]),
+    ("plan", "hip hop beat for the music", [spec(op("set_music", mood="hip hop"))]),
+    ("plan", "rename the product Trailblazer X", [spec(op("set_product", name="Trailblazer X"))]),
+    ("plan", "pastel colours and softer light",
+     [spec(palette("pastel"), style("lighting", "soft"))]),
+    ("plan", "what if the ad were only 8 seconds", [length(8.0)]),
+    ("plan", "approve and then run everything automatically", AUTO),
+    ("refine", "wrap it up", [CONT]),
+    ("refine", "spent so far?", [COST]),
+    ("refine", "compare main-2 against this branch",
+     [call("compare_branches", a="main-2", b="main-1")]),
+    ("plan", "change it", NOTHING),
+    ("refine", "please don't touch the music", NOTHING),
+    ("plan", "ajoute un témoignage avant l'offre", [spec(add("social_proof", 7))]),
+    ("plan", "la musique à 100 bpm", [spec(op("set_music", tempo_bpm=100))]),
+    ("plan", "füge vor dem Angebot ein Testimonial ein", [spec(add("social_proof", 7))]),
+    ("plan", "Musik mit 100 bpm", [spec(op("set_music", tempo_bpm=100))]),
+    ("plan", "añade un testimonio antes de la oferta", [spec(add("social_proof", 7))]),
+    ("plan", "música a 100 bpm", [spec(op("set_music", tempo_bpm=100))]),
+]
+# fmt: on
+
+
 #: Probes the grammar does not read yet: each fails (strict), so a fix must take it off.
 NOT_YET = frozenset({"how long is it? make it 20", "Beat 6 soll an Position 2",
                      "lass die Musik, aber mach Szene 2 zu einem Strand"})  # fmt: skip
@@ -652,6 +696,13 @@ def test_a_phrasing_written_after_the_sixth_fixes(
     _check(phase, text, expected)
 
 
+@pytest.mark.parametrize(("phase", "text", "expected"), _cases(EIGHTH))
+def test_a_phrasing_written_after_the_seventh_fixes(
+    phase: str, text: str, expected: list[Call]
+) -> None:
+    _check(phase, text, expected)
+
+
 def test_the_probe_set_is_large_and_multilingual() -> None:
     assert len({t for _, t, _ in PROBES}) == len(PROBES) >= 80
     from tools.lexicon import canonical
@@ -699,7 +750,16 @@ def test_a_no_that_is_a_request_of_its_own_keeps_its_meaning(
      ("before/after", "before_after"), ("before_after", "before_after"),
      ("before + after", "before_after"), ("brand-story", "brand_story"),
      ("Hero_Shot", "hero_shot"), ("emotional-moment", "emotional_moment"),
+     ("emotional moments", "emotional_moment"),
      ("call-to-action", "call_to_action"), ("social-proof", "social_proof")],
 )  # fmt: skip
 def test_a_beat_type_is_read_however_its_words_are_joined(spelling: str, type: str) -> None:
     _check("plan", f"add a {spelling} beat after beat 3", [spec(add(type, 4))])
+
+
+def test_a_description_keeps_the_words_a_beat_type_is_made_of() -> None:
+    """Only a type name written with joiners is respelled; "a close up of hands" stays."""
+    _check("plan", "make beat 2 a close up of hands holding coffee",
+           [spec(beat(2, "a close up of hands holding coffee"))])  # fmt: skip
+    _check("plan", "make beat 2 a before and after of the kitchen",
+           [spec(beat(2, "a before and after of the kitchen"))])  # fmt: skip
