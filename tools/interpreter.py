@@ -1849,6 +1849,20 @@ _PLACE_FORMS: list[tuple[re.Pattern[str], str]] = [
 ]  # fmt: skip
 
 
+_OPPOSITE_OF = {"loud": "quiet", "quiet": "loud", "bright": "dark", "dark": "bright",
+                "fast": "slow", "slow": "fast", "long": "short", "short": "long",
+                "warm": "cool", "cool": "warm"}  # fmt: skip
+_NOT_ENOUGH = re.compile(
+    rf"\b(?:(?P<v>is |are )not|(?P<n>is|are)n'?t|not) (?P<a>{'|'.join(_OPPOSITE_OF)}) enough\b",
+    re.I,
+)
+
+
+def _too_opposite(m: re.Match[str]) -> str:
+    verb = m["v"] or (f"{m['n']} " if m["n"] else "")
+    return f"{verb}too {_OPPOSITE_OF[m['a'].lower()]}"
+
+
 def _places(clause: str) -> str:
     """``clause`` with a beat's place said the way the rules read it (:data:`_PLACE_FORMS`)."""
     for pattern, repl in _PLACE_FORMS:
@@ -1914,7 +1928,8 @@ _NEGATED_LEAD = re.compile(
     r"^(?:(?:no|nope|nah)\b[ ,]*)?(?:please )?(?:(?:i|we|you) (?:really )?(?:don'?t|do not|"
     r"didn'?t|did not) (?:want|need|mean|ask(?:ed)?)(?: (?:for|you|it))*(?: to)?|"
     r"(?:i|we) (?:never|would not|wouldn'?t) (?:want|like)(?: to)?|"
-    r"don'?t|do not|never|not|let'?s not|let us not|no need to|there'?s no need to)\b ?"
+    r"don'?t|do not|never|not(?! (?:too|so|that|very|quite)\b)|let'?s not|let us not|no need to|"
+    r"there'?s no need to)\b ?"
     r"(?P<rest>.*)$",
     re.I,
 )
@@ -2020,6 +2035,8 @@ def _parse(clause: str, ctx: Context, *, negation: bool = True) -> list[_Item] |
         clause = _THIS_BRANCH.sub(ctx.branch, clause)
     clause = _ORD_PAIR.sub(r"\g<a> \g<noun> \g<sep> \g<b> \g<noun>", clause)
     clause = _places(clause)
+    # "not loud enough": too quiet, the complaint the rules read
+    clause = _NOT_ENOUGH.sub(_too_opposite, clause)
     clause = re.sub(r"\b(?:showed|featured)\b", "shows", clause)  # "I'd rather it showed X"
     if negation and (negated := _negated(clause, ctx)) is not None:
         return negated

@@ -735,7 +735,9 @@ def test_a_negated_request_changes_nothing_and_says_so(text: str) -> None:
      ("don't burn the captions in", [call("set_captions", mode="soft")]),
      ("make it 15 seconds, not 30", [length(15.0)]),
      ("why not make it 20 seconds", [length(20.0)]),
-     ("don't forget to make it 20 seconds", [length(20.0)])],
+     ("don't forget to make it 20 seconds", [length(20.0)]),
+     ("the music isn't loud enough", [volume(3.0)]),
+     ("the voice is not loud enough", [volume(-3.0)])],
 )  # fmt: skip
 def test_a_no_that_is_a_request_of_its_own_keeps_its_meaning(
     text: str, expected: list[Call]
