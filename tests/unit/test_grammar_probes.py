@@ -627,10 +627,18 @@ NOT_YET = frozenset({"how long is it? make it 20", "Beat 6 soll an Position 2",
                      "lass die Musik, aber mach Szene 2 zu einem Strand"})  # fmt: skip
 
 
-def _cases(table: list[tuple[str, str, list[Call]]]) -> list[Any]:
+#: Every set by name, in the order they were written.
+SETS: dict[str, list[tuple[str, str, list[Call]]]] = {
+    "named": NAMED, "first": PROBES, "second": SECOND, "third": THIRD, "fourth": FOURTH,
+    "fifth": FIFTH, "sixth": SIXTH, "seventh": SEVENTH, "eighth": EIGHTH,
+}  # fmt: skip
+
+
+def _cases() -> list[Any]:
     miss = pytest.mark.xfail(strict=True, reason="not read yet")
-    return [pytest.param(*case, id=case[1], marks=[miss] if case[1] in NOT_YET else [])
-            for case in table]  # fmt: skip
+    return [pytest.param(*case, id=f"{name}: {case[1]}",
+                         marks=[miss] if case[1] in NOT_YET else [])
+            for name, table in SETS.items() for case in table]  # fmt: skip
 
 
 def _check(phase: str, text: str, expected: list[Call]) -> None:
@@ -642,64 +650,11 @@ def _check(phase: str, text: str, expected: list[Call]) -> None:
         assert result.reply, "a message that changes nothing gets a reply"
 
 
-@pytest.mark.parametrize(("phase", "text", "expected"), _cases(NAMED))
-def test_the_kinds_the_issue_names(phase: str, text: str, expected: list[Call]) -> None:
-    _check(phase, text, expected)
-
-
-@pytest.mark.parametrize(("phase", "text", "expected"), _cases(PROBES))
-def test_a_phrasing_written_before_the_grammar_was_read(
+@pytest.mark.parametrize(("phase", "text", "expected"), _cases())
+def test_a_probe_phrasing_means_what_its_label_says(
     phase: str, text: str, expected: list[Call]
 ) -> None:
-    _check(phase, text, expected)
-
-
-@pytest.mark.parametrize(("phase", "text", "expected"), _cases(SECOND))
-def test_a_phrasing_written_after_the_first_fixes(
-    phase: str, text: str, expected: list[Call]
-) -> None:
-    _check(phase, text, expected)
-
-
-@pytest.mark.parametrize(("phase", "text", "expected"), _cases(THIRD))
-def test_a_phrasing_written_after_the_second_fixes(
-    phase: str, text: str, expected: list[Call]
-) -> None:
-    _check(phase, text, expected)
-
-
-@pytest.mark.parametrize(("phase", "text", "expected"), _cases(FOURTH))
-def test_a_phrasing_written_after_the_third_fixes(
-    phase: str, text: str, expected: list[Call]
-) -> None:
-    _check(phase, text, expected)
-
-
-@pytest.mark.parametrize(("phase", "text", "expected"), _cases(FIFTH))
-def test_a_phrasing_written_after_the_fourth_fixes(
-    phase: str, text: str, expected: list[Call]
-) -> None:
-    _check(phase, text, expected)
-
-
-@pytest.mark.parametrize(("phase", "text", "expected"), _cases(SIXTH))
-def test_a_phrasing_written_after_the_fifth_fixes(
-    phase: str, text: str, expected: list[Call]
-) -> None:
-    _check(phase, text, expected)
-
-
-@pytest.mark.parametrize(("phase", "text", "expected"), _cases(SEVENTH))
-def test_a_phrasing_written_after_the_sixth_fixes(
-    phase: str, text: str, expected: list[Call]
-) -> None:
-    _check(phase, text, expected)
-
-
-@pytest.mark.parametrize(("phase", "text", "expected"), _cases(EIGHTH))
-def test_a_phrasing_written_after_the_seventh_fixes(
-    phase: str, text: str, expected: list[Call]
-) -> None:
+    """Each set's phrasings (the issue's own examples first), at the door: interpret()."""
     _check(phase, text, expected)
 
 
