@@ -8,10 +8,10 @@ spend and compare, negation, and requests that are vague or said at the wrong pa
 must get a reply, never an edit). About a quarter are French, German or Spanish. The video has
 9 beats (types in TYPES) and 6 chunks; the branch in view is main-1.
 
-Eight sets, each written after the fixes of the one before and run once untuned (its score
+Nine sets, each written after the fixes of the one before and run once untuned (its score
 is in the comment above it), then fixed by kind (word classes, slots, normalisation), never
 by adding a sentence as a phrase. Untuned first runs: 0.832, 0.900, 0.658, 0.875, 0.950,
-0.889, 0.806, 0.968. Every set passes now except three strict xfails (:data:`NOT_YET`).
+0.889, 0.806, 0.968, 0.960. Every set passes now except three strict xfails (:data:`NOT_YET`).
 """
 
 from __future__ import annotations
@@ -622,6 +622,45 @@ EIGHTH: list[tuple[str, str, list[Call]]] = [
 # fmt: on
 
 
+# fmt: off
+#: A ninth probe set, all French, German and Spanish (the kinds of the issue), written after
+#: the eighth one's fixes and run once, untuned: 24/25 = 0.96. Its one miss was a label
+#: ("plus joyeuse" labelled "joyful"; the interpreter's "happy" is as right), changed.
+NINTH: list[tuple[str, str, list[Call]]] = [
+    ("plan", "fais de la scène 3 un coucher de soleil et raccourcis la pub à 15 secondes",
+     [spec(beat(3, "un coucher de soleil"), op("set_duration", duration_s=15.0))]),
+    ("storyboard", "refais la dernière image avec plus de contraste",
+     [regen_beat(9, "plus de contraste")]),
+    ("chunks", "refais le clip 2 avec kling", [regen_chunk(2, "kling")]),
+    ("plan", "mets le texte « Prêt ? » sur la première scène", [spec(beat(1, text="Prêt ?"))]),
+    ("plan", "zoom avant sur la scène 4", [spec(camera(4, "push-in"))]),
+    ("plan", "une ambiance plus joyeuse", [spec(style("mood", "happy"))]),
+    ("refine", "monte la musique de 2 dB", [volume(2.0)]),
+    ("plan", "la musique à 120 bpm, plus énergique",
+     [spec(op("set_music", mood="energetic", tempo_bpm=120))]),
+    ("plan", "renomme le produit en Aero 3", [spec(op("set_product", name="Aero 3"))]),
+    ("refine", "combien ça a coûté jusqu'ici ?", [COST]),
+    ("plan", "mach Szene 3 zu einem Sonnenuntergang und kürze das Video auf 15 Sekunden",
+     [spec(beat(3, "einem Sonnenuntergang"), op("set_duration", duration_s=15.0))]),
+    ("storyboard", "generiere das letzte Bild neu", [regen_beat(9)]),
+    ("chunks", "Clip 2 mit Kling neu", [regen_chunk(2, "kling")]),
+    ("plan", "schreib 'Jetzt' auf die erste Szene", [spec(beat(1, text="Jetzt"))]),
+    ("plan", "fröhlichere Stimmung", [spec(style("mood", "happy"))]),
+    ("refine", "Musik 2 dB lauter", [volume(2.0)]),
+    ("plan", "benenne das Produkt in Aero 3 um", [spec(op("set_product", name="Aero 3"))]),
+    ("refine", "was hat das bisher gekostet?", [COST]),
+    ("plan", "haz la escena 3 un atardecer y acorta el video a 15 segundos",
+     [spec(beat(3, "un atardecer"), op("set_duration", duration_s=15.0))]),
+    ("storyboard", "regenera la última imagen", [regen_beat(9)]),
+    ("chunks", "rehaz el clip 2 con kling", [regen_chunk(2, "kling")]),
+    ("plan", "pon el texto 'Ya' en la primera escena", [spec(beat(1, text="Ya"))]),
+    ("refine", "sube la música 2 dB", [volume(2.0)]),
+    ("plan", "cambia el nombre del producto a Aero 3", [spec(op("set_product", name="Aero 3"))]),
+    ("refine", "¿cuánto ha costado hasta ahora?", [COST]),
+]
+# fmt: on
+
+
 #: Probes the grammar does not read yet: each fails (strict), so a fix must take it off.
 NOT_YET = frozenset({"how long is it? make it 20", "Beat 6 soll an Position 2",
                      "lass die Musik, aber mach Szene 2 zu einem Strand"})  # fmt: skip
@@ -630,7 +669,7 @@ NOT_YET = frozenset({"how long is it? make it 20", "Beat 6 soll an Position 2",
 #: Every set by name, in the order they were written.
 SETS: dict[str, list[tuple[str, str, list[Call]]]] = {
     "named": NAMED, "first": PROBES, "second": SECOND, "third": THIRD, "fourth": FOURTH,
-    "fifth": FIFTH, "sixth": SIXTH, "seventh": SEVENTH, "eighth": EIGHTH,
+    "fifth": FIFTH, "sixth": SIXTH, "seventh": SEVENTH, "eighth": EIGHTH, "ninth": NINTH,
 }  # fmt: skip
 
 
