@@ -33,7 +33,7 @@ ATTRIBUTES: dict[str, str] = {
     **dict.fromkeys("voice voices voiceover voiceovers voice-over vo narration narrator "
                     "narrators narrate narrated speaker speech spoken speak speaks "
                     "speaking".split(), "voice"),
-    **dict.fromkeys("brand company maker".split(), "brand"),
+    **dict.fromkeys("brand company maker rebrand rebranded rebranding".split(), "brand"),
     **dict.fromkeys("product item selling advertising promoting featuring".split(), "product"),
     **dict.fromkeys("genre".split(), "music"),
     **dict.fromkeys("title".split(), "title"),
@@ -50,6 +50,8 @@ CAMERA_VERBS = frozenset("pan pans panning tilt tilts tilting zoom zooms zooming
                          "pull pulls dolly dollies orbit orbits orbiting "
                          "static".split())  # fmt: skip
 DIRECTIONS = frozenset("left right up down in out back".split())
+#: Words that say a camera does not move, said of the camera ("keep the camera still").
+STILL = frozenset("still steady fixed motionless stationary locked unmoving".split())
 #: Camera styles for the whole ad ("shoot it handheld").
 CAMERA_STYLES = frozenset("handheld steadicam gimbal drone aerial tripod locked-off "
                           "documentary".split())  # fmt: skip
@@ -117,7 +119,8 @@ PAUSES = frozenset("stop stopping pause pauses pausing approval approvals approv
                    "checking check checks waiting wait confirm confirmation confirming "
                    "review reviews breaks".split())  # fmt: skip
 AUTO = frozenset("automatically automatic auto autopilot yourself unattended".split())
-FINISH = frozenset("finish final finalise finalize export wrap done".split())
+FINISH = frozenset("finish final finalise finalize export wrap done ship publish deliver "
+                   "release".split())  # fmt: skip
 RELATIVE = frozenset("longer shorter more less extra".split())
 #: Verbs that change a length ("shorten the hook by a second").
 RESIZE = frozenset("shorten shortened lengthen lengthened extend extended trim stretch "
@@ -382,13 +385,15 @@ def read(clause: str, patterns: Patterns) -> Slots:
         slots.duration, rest = m[0], rest[: m.start()] + " " + rest[m.end() :]
     for pattern, found in ((patterns.chunks, slots.chunks), (patterns.beats, slots.beats)):
         for m in reversed(list(pattern.finditer(rest))):
-            if re.sub(r"^the ", "", m[0].strip().lower()) in ATTRIBUTES:
+            if re.sub(r"^the |'s$", "", m[0].strip().lower()) in ATTRIBUTES:
                 continue  # "the brand": an attribute, not the brand-story beat
             found.insert(0, m[0].strip())
             rest = rest[: m.start()] + " " + rest[m.end() :]
     rest = re.sub(r"\bbrand[ -]new\b", "new", rest, flags=re.I)  # not the brand
     for word in _WORD.findall(rest):
         low = word.lower().strip(".")
+        if low.endswith("'s") and (low[:-2] in ATTRIBUTES or low[:-2] in MUSIC):
+            low = low[:-2]  # "the brand's called X": the brand is called X
         slots.words.append(low)
         if low in ATTRIBUTES:
             attribute = ATTRIBUTES[low]
@@ -409,7 +414,7 @@ _OTHER_KNOWN = frozenset("shoot film shot time keep too can't cannot barely hard
                          "current mix nothing silent silence empty blank as style "
                          "background gets got getting entirely completely altogether totally "
                          "fully but them phase phases step steps stage stages did didn't "
-                         "each every after made".split())  # fmt: skip
+                         "each every after made two both".split())  # fmt: skip
 # "softer" stays a free value ("softer lighting"); with a level in dB it is a step down
 _OTHER_KNOWN = _OTHER_KNOWN | GAIN_VERBS | GAIN_DOWN - {"softer"} | SILENCE
 
@@ -430,6 +435,7 @@ def _known(word: str) -> bool:
         COMPARE,
         COST,
         CAMERA_VERBS,
+        STILL,
         DIRECTIONS,
         PLACES,
         OFF,
@@ -575,6 +581,28 @@ def _gain(s: Slots) -> str:
     return f"raise the music by {size} dB" if up else f"lower the music by {size} dB"
 
 
+def _name(words: list[str], clause: str) -> str:
+    """Free words as the name they span in ``clause``, with the words of a class inside it.
+
+    "we're selling the Glow Up lip balm now": "Glow Up lip balm" ("Up" is a direction word
+    elsewhere). A span that holds an attribute or target word is no one name: the free words.
+    """
+    edge = r"(?<![\w'&.+-]){}(?![\w'&.+-])"
+    first = re.search(edge.format(re.escape(words[0])), clause)
+    last = list(re.finditer(edge.format(re.escape(words[-1])), clause))
+    if first and last and last[-1].end() > first.start():
+        start = first.start()
+        while m := re.search(r"(?:^|\s)([A-Z][\w'&.+-]*)\s+$", clause[:start]):
+            if m[1].lower() in ATTRIBUTES or m[1].lower() in MUSIC:
+                break
+            start = m.start(1)  # "Orbit Labs": a capital word of a class opens the name
+        span = clause[start : last[-1].end()]
+        inside = [w.lower() for w in _WORD.findall(span)]
+        if not any(w in ATTRIBUTES or w in MUSIC for w in inside) and len(inside) <= 2 * len(words):
+            return span
+    return " ".join(words)
+
+
 def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 - one row per slot shape
     """(target, attribute, value) → canonical commands; one row per shape, first match wins."""
     attrs, beat = s.attributes, (s.beats[0] if len(s.beats) == 1 else None)
@@ -608,6 +636,10 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
     shown = "text" in attrs or s.has("show", "shows", "display", "displays", "anzeigen")
     if s.quoted and beat and not s.chunks and shown:
         return [f"change the text on {beat} to {s.quoted}"]
+    takes_away = s.has(*REMOVE, *OFF) or s.has(*REMOVE_PHRASAL) and s.has(*AWAY, "off")
+    if (beat and set(attrs) == {"text"} and not (s.value or s.quoted or s.chunks or s.duration)
+            and (takes_away or s.has("no", "without"))):  # fmt: skip
+        return [f"remove the text from {beat}"]  # "take the words off the last beat"
     if s.quoted and not s.beats and not s.chunks:
         for attr, command in (("brand", "rename the brand to"), ("product", "change the product "
                               "to"), ("title", "call it")):  # fmt: skip
@@ -616,12 +648,16 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
     name = bool(s.value) and (s.value[0][:1].isupper() or any(c.isdigit() for c in free))
     for attr, command in (("brand", "rename the brand to"), ("product", "change the product to")):
         if attr in attrs and name and not (s.beats or s.chunks or s.quoted):
-            return [f"{command} {free}"]
+            return [f"{command} {_name(s.value, clause)}"]
     if s.has(*NEGATION) and s.has(*PAUSES) and not (s.beats or s.chunks or attrs):
         return ["turn on auto-continue"]
     if s.has(*AUTO) and not (s.beats or s.chunks or attrs or s.value or s.has(*OFF)):
         return ["turn on auto-continue"]
-    if s.has(*COST) and not (s.beats or s.chunks or attrs or s.value or s.quoted):
+    if (
+        s.has(*COST)
+        and not (s.beats or s.chunks or attrs or s.value or s.quoted)
+        and not s.has("make", "look", "looks", "feel", "sound")
+    ):  # "look more expensive"
         return ["show cost"]
     if s.has(*FINISH) and not (s.beats or s.chunks or attrs or s.value or s.duration):
         return ["finish it"]
@@ -630,7 +666,10 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
     if (s.db is not None and attrs and set(attrs) <= {"music", "level"}
             and not {w.lower() for w in s.value} - {"softer"}):  # fmt: skip
         return [_gain(s)]
-    removal = s.has(*REMOVE) or s.has(*REMOVE_PHRASAL) and s.has(*AWAY)
+    if (s.db is not None and not (attrs or s.beats or s.chunks or s.value or s.quoted)
+            and (s.db_absolute or s.has(*GAIN_UP, *GAIN_DOWN))):  # fmt: skip
+        return [_gain(s)]  # "then 3 dB louder": a level in dB is the music's, the only one
+    removal = s.has(*REMOVE) or s.has(*REMOVE_PHRASAL) and s.has(*AWAY, "off")
     degree = s.has(*(GAIN_UP | GAIN_DOWN) - REMOVE, *DEGREE) or "level" in attrs
     if (
         "music" in attrs
@@ -679,14 +718,21 @@ def _table(s: Slots, clause: str) -> list[str]:  # noqa: C901, PLR0911, PLR0912 
     if len(s.beats) == 2 and s.has(*SWAP) and not (attrs or s.value):
         return [f"swap {s.beats[0]} and {s.beats[1]}"]
     places = [ORDINALS.get(w, PLACES.get(w)) for w in s.words if w in ORDINALS or w in PLACES]
-    if beat and len(places) == 1 and not (attrs or s.value or s.duration or s.chunks):
+    if (
+        beat
+        and len(places) == 1
+        and not (attrs or s.value or s.duration or s.chunks)
+        and not s.has(*CAMERA_VERBS)
+    ):  # "zoom out at the end of beat 9": a camera move
         to = "the end" if places[0] == 0 else f"position {places[0]}"
         if s.has("before", "after") or s.has(*RELATIVE, *RESIZE):
             return []  # "shorten the hook by a second": a length, not a place
         return [f"move {beat} to {to}"]
-    moves = [i for i, w in enumerate(s.words) if w in CAMERA_VERBS]
+    moves = [i for i, w in enumerate(s.words)
+             if w in CAMERA_VERBS or "camera" in attrs and w in STILL]  # fmt: skip
     if beat and moves and not (s.chunks or s.duration or "music" in attrs):
         verb = re.sub(r"(?:e?s|ing)$", "", s.words[moves[0]]).replace("dolli", "dolly")
+        verb = "static" if verb in STILL else verb  # "keep the camera still in beat 6"
         after = [w for w in s.words[moves[0] + 1 :] if w in DIRECTIONS]
         after = [w for w in after if w != "in"] or after  # "pans in beat 4 right": right
         defaults = {"zoom": "in", "push": "in", "dolly": "in", "pull": "out", "static": "shot"}

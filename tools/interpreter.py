@@ -82,9 +82,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from agent.edits import NAMED_COLOURS
 from agent.providers.replicate.catalog import load_catalog
 from agent.spec import BEAT_TYPES, MAX_DURATION_S, MAX_VOICEOVER_CHARS, MIN_DURATION_S
-from tools.grammar import ATTRIBUTES, VAGUE, Patterns, base_of, normalise, redraw, rephrase
+from tools.grammar import (
+    ATTRIBUTES,
+    PAUSES,
+    VAGUE,
+    Patterns,
+    base_of,
+    normalise,
+    redraw,
+    rephrase,
+)
 from tools.lexicon import Reading, canonical
 
 Phase = Literal["plan", "storyboard", "chunks", "refine"]
@@ -498,7 +508,7 @@ _FRAME = set(
     in run runs last lasts keep please then rather prefer think need want into at most max maximum
     more than no so under below within less of and on making doing having going think enough
     plenty right good perfect sufficient also too leave done doable fit manage shorten cut trim
-    lengthen extend""".split()
+    lengthen extend have has""".split()
 )
 _FRAMED_DUR = _compile(r"(?P<pre>.*?)\b(?P<d>%DUR%)(?P<post>.*)")
 
@@ -573,6 +583,8 @@ def _beat_content(m: re.Match[str], ctx: Context) -> list[_Item]:
     # verb of appearance is not part of what the beat shows
     said = re.sub(r"^(?:looks?|seems?|feels?)(?: like)? |(?<=\w) (?:looks?|seems?)$", "", m["p"])
     beat, prompt = _ref(m["b"], ctx, "beat"), _prompt(said)
+    if ty := re.fullmatch(rf"(?:an? |the )?(?P<ty>{_TYPE}) (?:beat|scene)", said.strip(), re.I):
+        return [_set_beat(beat, type=_TYPE_ALIASES[ty["ty"].lower()])]  # "with a hook beat"
     if re.fullmatch(
         r"(?:a (?:bit|little) |much )?(?:shorter|longer)|(?:twice|half|double|"
         r"triple|\w+ times) as (?:long|short)",
@@ -751,6 +763,10 @@ def _style(field: str) -> Handler:
             return None
         if set(value.split()) <= VAGUE:  # "make it look good": which way?
             raise _Problem(f"What {field} would you like? Say e.g. '{_STYLE_EXAMPLE[field]}'.")
+        words = [w for w in re.split(r"[ ,]+", value) if w and w != "and"]
+        shifts = [next((v for k, v in _SHIFTS.items() if w.startswith(k)), None) for w in words]
+        if field == "palette" and all(shifts):  # "warmer and a bit darker": shifts, no colours
+            return [_Op({"op": "adjust_palette", "change": c}) for c in dict.fromkeys(shifts)]
         return [_Op({"op": "set_style", "field": field, "value": value})]
 
     return handler
@@ -1019,12 +1035,19 @@ _OPPOSITE = {"warmer": "cooler", "cooler": "warmer", "darker": "lighter", "light
              "vivid": "muted", "muted": "vivid", "pastel": "vivid"}  # fmt: skip
 
 
-def _palette_shift(m: re.Match[str], ctx: Context) -> list[_Item]:
+def _palette_shift(m: re.Match[str], ctx: Context) -> list[_Item] | None:
     less = m.groupdict().get("lsh")
     word = (less or m["sh"]).lower()
     change = next(v for k, v in _SHIFTS.items() if word.startswith(k))
     change = _OPPOSITE[change] if less else change  # "less saturated" -> muted
-    return [_Op({"op": "adjust_palette", "change": change})]
+    if less:
+        return [_Op({"op": "adjust_palette", "change": change})]
+    after = m[0][m.end("sh") - m.start() :].lower()
+    if any(w in NAMED_COLOURS for w in re.findall(r"[a-z]+", after)):
+        return None  # "a dark blue and gold palette": colours, not a shift
+    said = re.findall(_FRAGMENTS["%SHIFT%"], after, re.I)
+    more = [next(v for k, v in _SHIFTS.items() if w.lower().startswith(k)) for w in said]
+    return [_Op({"op": "adjust_palette", "change": c}) for c in dict.fromkeys([change, *more])]
 
 
 def _finish(m: re.Match[str], ctx: Context) -> list[_Item]:
@@ -1115,7 +1138,8 @@ RULES: list[tuple[str | re.Pattern[str], Handler]] = [
     *_rule(_calls(_CONTINUE),
            r"continue|go ahead|next|proceed|approved?|ship it|carry on|move on|keep going|go on|go"
            r"|next (?:phase|step)|(?:continue|go|move on|proceed) to the next (?:phase|step)",
-           r"let'?s go|do it|run it|render it|build it|generate"),
+           r"let'?s go|do it|run it|render it|build it|generate",
+           r"(?:run|push|see|take|carry) it (?:through|all the way)"),
     *_rule(_calls(_ACK),
            r"(?:i'?m |i am |we'?re |we are )?(?:really |very |quite |so )?(?:happy|pleased|"
            r"satisfied|fine|good|ok|okay) with (?:it|this|that|the result|the plan|the storyboard|"
@@ -1298,7 +1322,6 @@ RULES: list[tuple[str | re.Pattern[str], Handler]] = [
            r"(?:to |into |be |a bit )?%MORE%(?P<sh>%SHIFT%)(?: and (?:more )?[a-z-]+)",
            r"(?:make |change |turn |shift |set |push )?(?:the |an? )?%HUE% %MORE%"
            r"(?:to |into |be |a bit )?%MORE%(?P<sh>%SHIFT%)",
-           r"(?:make )?(?:the )?%HUE% (?P<sh>pop)(?: more| out)?",
            r"(?:make |change |turn |set )?(?:the )?%HUE% (?:a bit |a little |much |slightly )?"
            r"(?:to be |be )?less (?P<lsh>%SHIFT%)(?P<sh>)",
            r"(?:an? |the )?less (?P<lsh>%SHIFT%) %HUE%(?P<sh>)",
@@ -1375,6 +1398,9 @@ RULES: list[tuple[str | re.Pattern[str], Handler]] = [
     *_rule(_style("mood"),
            r"make (?:it|the (?:ad|video|spot|whole thing)) (?P<v>(?:(?:a (?:bit|little|lot) |much "
            r"|more |even |way |slightly )*%MOOD%)(?: and (?:more )?%MOOD%)?)",
+           # any adjective after "look/feel more": "make it look more expensive"
+           r"make (?:it|the (?:ad|video|spot|whole thing)) (?:look|feel|seem) (?P<v>(?:a bit |a "
+           r"little |much |even |way )?more [a-z-]+)",
            r"(?:an? |the |more )?(?P<v>%MOOD%)(?: (?:mood|tone|vibes?|feel|style))?",
            r"(?:change|set|make) the (?:mood|tone|vibe|feel) (?:to |more |be )?(?P<v>.+)"),
     *_rule(_mood_comparative,
@@ -1535,11 +1561,6 @@ RULES: list[tuple[str | re.Pattern[str], Handler]] = [
            r"(?:uploaded |new |attached )?(?:image|picture|photo|pic|upload|one)?",
            r"(?:upload|attach) (?:an? |this )?(?:image |picture )?(?:for|to) (?P<b>%BEAT%)"),
     *_rule(_calls(),
-           r"(?:i think |i feel )?(?:%BEATS%|%CHUNKS%) (?:looks?|is|seems?|feels?) "
-           r"(?:a bit |kind of |really |too |very |quite |so )?(?:off|wrong|bad|weird|ugly|"
-           r"boring|terrible|awful|strange|broken|meh|not (?:right|good|great|quite right))",
-           r"(?:i think |i feel )?(?:%BEATS%|%CHUNKS%) (?:looks?|is|seems?|feels?) (?:a bit |way |"
-           r"much |far |kind of )?too [a-z-]+",
            r"i (?:don'?t|do not|really don'?t) (?:like|love) (?:%BEATS%|%CHUNKS%)",
            r"(?:%BEATS%|%CHUNKS%) (?:doesn'?t|does not|don'?t) (?:work|look right|fit)"),
     *_rule(_regen_ordinal,
@@ -1637,7 +1658,8 @@ _HEAD = re.compile(
     r"(?:i|we) (?:want|need|"
     r"prefer)(?= (?!to\b)\S)|also|and|then|"
     r"actually|ok(?:ay)?(?: so)?|yes|yeah|great|nice|perfect|alright|well|maybe|oh|hmm+|"
-    r"from (?:now|here) on|going forward|henceforth|"
+    r"from (?:now|here) on|going forward|henceforth|this time|why not|"
+    r"(?:don'?t|do not) forget to|"
     r"um+)\b[ ,]*(?=\S))+",
     re.I,
 )
@@ -1651,8 +1673,8 @@ _TAIL = re.compile(
 )
 _QUOTED = re.compile(r"""(?<!\w)(["'])(?:(?!\1).)+\1(?!\w)""")
 _SEP = re.compile(
-    r"\s*(?:[;,]|[.!?](?=\s|$))\s*(?:(?:and|then|also|but|plus)\s+)*"
-    r"|\s+(?:(?:and|then|also|but|plus)\s+)+",
+    r"\s*(?:[;,]|[.!?](?=\s|$))\s*(?:(?:and|then|also|but|plus|afterwards|after that|finally)"
+    r"\s+)*|\s+(?:(?:and|then|also|but|plus|afterwards|after that|finally)\s+)+",
     re.I,
 )
 _POSSIBLE: dict[Phase, tuple[str, ...]] = {
@@ -1779,8 +1801,245 @@ def _again(clause: str) -> str:
 _STANDING = re.compile(r"\b(?:from (?:now|here) on|going forward|henceforth)\b", re.I)
 
 
-def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
-    """The items one clause means, a problem with it, or None when no rule takes it."""
+#: Two ordinals sharing the noun after the second ("the first and the last beat"), which
+#: reads as two references ("the first beat and the last beat").
+_ORD_PAIR = re.compile(
+    rf"\b(?P<a>(?:the )?{_ORD}) (?P<sep>and|or|&) (?P<b>the {_ORD}) "
+    rf"(?P<noun>{_BEAT_NOUN}|chunk|clip|segment)s?\b",
+    re.I,
+)
+
+
+#: The branch in view said without its name ("this branch", "the current version").
+_THIS_BRANCH = re.compile(
+    r"\b(?:this|the current|my|our|the present) (?:branch|version)\b"
+    r"|\bthe (?:branch|version) (?:i'?m|we'?re|i am|we are) (?:on|in|looking at)\b",
+    re.I,
+)
+
+
+#: Ways to say where a beat goes, each as the form the rules read (see :func:`_places`).
+_PLACE_FORMS: list[tuple[re.Pattern[str], str]] = [
+    # "the very last image": the last image
+    (re.compile(r"\bvery (?=(?:last|first|final|end|beginning|start)\b)", re.I), ""),
+    # "the image before last", "the one before the last": the penultimate one
+    (re.compile(rf"\b(?:the )?({_BEAT_NOUN}|one|chunk|clip) before (?:the )?last\b", re.I),
+     r"the penultimate \1"),
+    # "bring the offer forward by one (place)": one place earlier; "back by two": later
+    (re.compile(rf"\b(?:forwards?|up|ahead) (?:by )?({_NUM})(?: (?:places?|positions?|spots?|"
+                r"slots?|steps?))?$", re.I), r"\1 places earlier"),
+    (re.compile(rf"\b(?:back(?:wards?)?|down) (?:by )?({_NUM})(?: (?:places?|positions?|spots?|"
+                r"slots?|steps?))?$", re.I), r"\1 places later"),
+    # "after the third one": after the third beat
+    (re.compile(rf"\b(after|before|behind|ahead of) (?:the )?({_ORD}) one\b", re.I),
+     r"\1 the \2 beat"),
+    # "every clip", "each chunk", "all the clips": all chunks
+    (re.compile(r"\b(?:every|each|all(?: of)?(?: the)?) (?:video )?(?:chunks?|clips?|segments?)\b",
+                re.I), "all chunks"),
+    (re.compile(r"^all chunks (?=(?:with|using|on|in|via) )", re.I), "regenerate all chunks "),
+    # "put a hook at the start": a new beat ("put the hook at the start" moves it)
+    (re.compile(rf"^(?:put|place|stick|slot|throw) (?=(?:an?|another|one more|a new) (?:new )?"
+                rf"{_TYPE})", re.I), "add "),
+    # "beat 6 should go to position 2", "the offer must be at the end": a move
+    (re.compile(rf"^(?P<b>{_BEAT}|(?:the )?{_TYPE}(?: beat)?) (?:should|must|needs to|has to|"
+                r"can|could|will) (?:go|come|move|be moved|sit|be|appear|land)"
+                rf" (?P<w>(?:to|at|in|into) (?:the )?(?:position {_NUM}|start|end|beginning|"
+                rf"front|back|{_ORD}(?: place| position| spot| slot)?))$", re.I),
+     r"move \g<b> \g<w>"),
+]  # fmt: skip
+
+
+_OPPOSITE_OF = {"loud": "quiet", "quiet": "loud", "bright": "dark", "dark": "bright",
+                "fast": "slow", "slow": "fast", "long": "short", "short": "long",
+                "warm": "cool", "cool": "warm"}  # fmt: skip
+_NOT_ENOUGH = re.compile(
+    rf"\b(?:(?P<v>is |are )not|(?P<n>is|are)n'?t|not) (?P<a>{'|'.join(_OPPOSITE_OF)}) enough\b",
+    re.I,
+)
+
+
+def _too_opposite(m: re.Match[str]) -> str:
+    verb = m["v"] or (f"{m['n']} " if m["n"] else "")
+    return f"{verb}too {_OPPOSITE_OF[m['a'].lower()]}"
+
+
+def _places(clause: str) -> str:
+    """``clause`` with a beat's place said the way the rules read it (:data:`_PLACE_FORMS`)."""
+    for pattern, repl in _PLACE_FORMS:
+        clause = pattern.sub(repl, clause)
+    return clause
+
+
+def _type_spellings() -> list[tuple[re.Pattern[str], str]]:
+    """A pattern per beat-type name of two or more words, for any way of joining its words.
+
+    "before-and-after", "before & after", "before/after", "Before_After", "brand-story",
+    "hero-shot", "call-to-action", "emotional moments": the words of a name from the beat
+    library (or a longer alias) joined by spaces, hyphens, underscores, slashes, "&", "+" or
+    "and", in any case, with a plural "s". Each reads as the name's spelling the rules know.
+    """
+    out: dict[tuple[str, ...], tuple[re.Pattern[str], str]] = {}
+    names = [t.replace("_", " ") for t in BEAT_TYPES] + sorted(_TYPE_ALIASES, key=len)
+    for name in names:
+        words = tuple(w for w in re.split(r"[\s_/&+-]+", name) if w and w != "and")
+        if len(words) < 2 or words in out:
+            continue
+        join = r"(?:\s*[-_/&+]\s*|\s+)(?:(?:and|n|'n')(?:\s*[-_]\s*|\s+))?"
+        pattern = r"\b" + join.join(map(re.escape, words)) + r"(?:e?s)?\b"
+        out[words] = (re.compile(pattern, re.I), name)
+    return list(out.values())
+
+
+_TYPE_SPELLINGS = _type_spellings()
+
+
+def _type_names(clause: str) -> str:
+    """``clause`` with beat-type names spelled as the rules know them (see above)."""
+    clause = re.sub(r"(?<=\w)-(?=(?:beat|scene|shot)s?\b)", " ", clause)  # "before-after-beat"
+    for pattern, name in _TYPE_SPELLINGS:
+
+        def spelled(m: re.Match[str], name: str = name) -> str:
+            said = m[0].lower()
+            plural = said.removesuffix("s") == name or said.removesuffix("es") == name
+            if said in _TYPE_ALIASES or re.fullmatch(r"[^\W_]+(?: [^\W_]+)*", said) and not plural:
+                return m[0]  # known, or plain words ("a close up of hands"): as written
+            return name
+
+        clause = pattern.sub(spelled, clause)
+    return clause
+
+
+class _Negated(list[_Item]):
+    """A clause that asks for an edit *not* to happen ("don't make the music louder").
+
+    It is understood and adds no calls; :attr:`what` (the clause) goes into the reply when the
+    message asks for nothing else.
+    """
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+
+#: A clause that opens on a negation, in the slot words every language reads into: "don't",
+#: "do not", "never", "I don't want", "let's not", "no need to", and the "not"/"no" that the
+#: French "ne ... pas", German "nicht" and Spanish "no" + verb read as.
+_NEGATED_LEAD = re.compile(
+    r"^(?:(?:no|nope|nah)\b[ ,]*)?(?:please )?(?:(?:i|we|you) (?:really )?(?:don'?t|do not|"
+    r"didn'?t|did not) (?:want|need|mean|ask(?:ed)?)(?: (?:for|you|it))*(?: to)?|"
+    r"(?:i|we) (?:never|would not|wouldn'?t) (?:want|like)(?: to)?|"
+    r"don'?t|do not|never|not(?! (?:too|so|that|very|quite)\b)|let'?s not|let us not|no need to|"
+    r"there'?s no need to)\b ?"
+    r"(?P<rest>.*)$",
+    re.I,
+)
+#: "keep the hook as it is", "leave the music alone": an explicit "no change" to a target.
+_LEFT_ALONE = re.compile(
+    r"^(?:keep|leave|let) (?P<rest>.+?) (?:as (?:it is|they are|is)|unchanged|untouched|alone|"
+    r"the (?:same|way it is)|like (?:it is|that|this))$",
+    re.I,
+)
+#: "keep the music", "leave beat 3": a target kept, with nothing said of how it should change.
+_KEEP_TARGET = _compile(
+    r"(?:keep|leave) (?P<rest>(?:the |my |our )?(?:music|soundtrack|track|song|palette|"
+    r"colou?rs|lighting|light|camera|mood|title|brand|product|text|voiceover|voice|captions|"
+    r"%BEATS%))(?: as well| too| alone| please)?"
+)
+#: A "not" that negates the verb or the change inside a clause: at its end (German "ändere
+#: Szene 2 nicht": "change beat 2 not"), before a verb or a comparative ("make the music not
+#: louder"), or twice (French "ne change pas": "not change not"); never "not too" (a degree).
+_NEG_VERBS = _VERBS - {"it"} | {
+    "touch",
+    "touche",
+    "modify",
+    "raise",
+    "lower",
+    "speed",
+    "slow",
+    "want",
+}
+_NOT_VERBS = _alt(_NEG_VERBS | {"changed"})
+_INNER_NOT = re.compile(rf"\bnot$|\bnot (?=\w+er\b|{_NOT_VERBS})|\bnot\b.*\bnot\b", re.I)
+
+
+#: A "not" that asks for the thing after all: a suggestion ("why not", "how about"), a
+#: reminder ("don't forget to"), or a condition ("if not").
+_NOT_NEGATED = re.compile(
+    r"\b(?:why|if|or|whether) not\b|^(?:please )?(?:don'?t|do not|never) (?:forget|fail|"
+    r"hesitate)\b",
+    re.I,
+)
+
+
+def _turns_off(item: _Item) -> bool:
+    """Whether an item takes something away or stops asking.
+
+    That is how the rules read a "no" that is a request of its own ("no music", "no text on
+    beat 3", "don't burn the captions in", "don't stop").
+    """
+    args = item.args
+    if isinstance(item, _Op):
+        return args.get("op") == "set_beat" and args.get("on_screen_text") == ""
+    return (
+        item.tool in ("set_auto_continue", "set_captions")
+        or (item.tool == "set_music_volume" and args.get("gain_db") == MUTE_DB)
+        or (item.tool == "set_voice" and args.get("enabled") is False)
+        or (item.tool == "set_voiceover" and args.get("text") == "")
+    )
+
+
+def _negated(clause: str, ctx: Context) -> _Negated | None:
+    """The clause as a negated request, or None when it is not one.
+
+    A negated pause ("don't stop", "no need to check with me") is no negated edit: the rules
+    read it as auto-continue, so a reading that turns auto-continue on or off is kept.
+    """
+    core = _HEAD.sub("", _TAIL.sub("", clause)).strip()
+    core = _QUOTED.sub("'…'", core)  # quoted words are text to show, never a negation
+    lead = _NEGATED_LEAD.match(core)
+    alone = _LEFT_ALONE.match(core) or _KEEP_TARGET.fullmatch(core)
+    words = core.lower().split()
+    after = [w.rstrip(",") for w in words[1:3] if w not in ("the", "it", "them")][:1]
+    verb = after[0] if after else ""  # "no la subas" reads "no the raise"
+    spanish_no = words[:1] == ["no"] and bool({verb, verb[:-1], verb[:-2]} & _NEG_VERBS)
+    inner = _INNER_NOT.search(core) if not lead and not alone else None
+    if not (lead or alone or spanish_no or inner) or _INSTEAD.search(core):
+        return None
+    if _NOT_NEGATED.search(core):
+        return None  # "why not make it 20 seconds", "don't forget to add a hook": asked for
+    if lead or alone:
+        rest = (lead or alone)["rest"]  # type: ignore[index]
+    elif spanish_no:
+        rest = " ".join(core.split()[1:])
+    else:
+        rest = re.sub(r"\bnot\b", " ", core)
+    rest = " ".join(rest.split())
+    if PAUSES & set(re.findall(r"[a-z]+", rest.lower())):
+        return None  # "don't stop", "don't ask me again": no edit to leave out
+    whole = _parse(clause, ctx, negation=False)
+    if (lead and isinstance(whole, list) and any(map(_turns_off, whole))
+            and _parse(rest, ctx, negation=False) != whole):  # fmt: skip
+        return None  # "I don't want any music", "don't burn the captions in": the rules' own
+    if not rest:
+        return None
+    return _Negated(_own(clause.strip()))
+
+
+def _parse(clause: str, ctx: Context, *, negation: bool = True) -> list[_Item] | _Problem | None:
+    """The items one clause means, a problem with it, or None when no rule takes it.
+
+    With ``negation``, a clause that asks for an edit not to happen is a :class:`_Negated`.
+    """
+    clause = _type_names(clause)  # "a before-and-after beat": the before and after type
+    if re.fullmatch(r"[A-Za-z0-9][\w.-]*", ctx.branch):  # "this branch": the one in view, by name
+        clause = _THIS_BRANCH.sub(ctx.branch, clause)
+    clause = _ORD_PAIR.sub(r"\g<a> \g<noun> \g<sep> \g<b> \g<noun>", clause)
+    clause = _places(clause)
+    # "not loud enough": too quiet, the complaint the rules read
+    clause = _NOT_ENOUGH.sub(_too_opposite, clause)
+    clause = re.sub(r"\b(?:showed|featured)\b", "shows", clause)  # "I'd rather it showed X"
+    if negation and (negated := _negated(clause, ctx)) is not None:
+        return negated
     if (lead := _HEAD.sub("", clause).strip()) != (again := _again(lead)):
         clause = again  # "Clip 1 nochmal": regenerate chunk 1
     clause = _HEAD.sub("", _TAIL.sub("", clause)).strip()
@@ -1808,6 +2067,8 @@ def _parse(clause: str, ctx: Context) -> list[_Item] | _Problem | None:
     )
     if "camera" in low:
         clause = _CAMERA_SPLIT.sub(r"\1 \2", clause)  # "tilt the camera down" -> "tilt down"
+    # a verb-final clause puts the direction first ("nach links schwenken": "left pan")
+    clause = re.sub(r"\b(left|right|up|down) (pan|tilt|zoom|push|pull|dolly)$", r"\2 \1", clause)
     clause = normalise(clause)  # "brighten the lighting": make the lighting brighter
     if not clause:
         return []
@@ -1985,13 +2246,17 @@ _MODIFIER = _compile(
 
 
 def _style_of(result: list[_Item] | _Problem | None) -> str | None:
-    """The style target of a one-op result ("palette", "lighting", ...), else None."""
-    if not isinstance(result, list) or len(result) != 1 or not isinstance(result[0], _Op):
+    """The one style target of a result's ops ("palette", "lighting", ...), else None."""
+    if not isinstance(result, list) or not result:
         return None
-    op = result[0].args
-    if op.get("op") == "adjust_palette":
-        return "palette"
-    return str(op["field"]) if op.get("op") == "set_style" else None
+    fields = {
+        "palette" if op.get("op") == "adjust_palette" else op.get("field")
+        for op in (it.args if isinstance(it, _Op) else {} for it in result)
+        if op.get("op") in ("adjust_palette", "set_style")
+    }
+    if len(fields) != 1 or not all(isinstance(it, _Op) for it in result):
+        return None
+    return str(fields.pop())
 
 
 def _new_take(result: list[_Item] | _Problem | None) -> bool:
@@ -2043,6 +2308,9 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
                     result = r
                     break
         core = _HEAD.sub("", _TAIL.sub("", clause)).strip()
+        if (result is None and prev_ok and (nm := _ENOUGH.fullmatch(core))
+                and _ops_of(done[-1][1], "set_duration")):  # fmt: skip
+            result = _parse(f"make it {nm['n']} seconds", ctx)  # "... 30 seconds? 20 is enough"
         vague = done[-1][1] if done else None
         if (isinstance(vague, _Vague) and vague.op == "retime_beat"
                 and (dm := _BARE_DUR.fullmatch(core))
@@ -2119,8 +2387,12 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
                 done[-1] = (joined, r)
                 i += 1
                 continue
-        if prev_ok and _new_take(done[-1][1]) and _BARE.fullmatch(core):
-            joined = f"{done[-1][0]} {clause}"  # "redo image 5, brighter": that image, brighter
+        if (
+            prev_ok
+            and _new_take(done[-1][1])
+            and (_BARE.fullmatch(core) or re.match(r"(?:with|as|showing) \S", core, re.I))
+        ):  # "redo image 5, brighter", "..., this time with snow"
+            joined = f"{done[-1][0]} {core}"  # "redo image 5, brighter": that image, brighter
             if isinstance(r := _parse(joined, ctx), list) and not _new_take(r):
                 done[-1] = (joined, r)
                 i += 1
@@ -2158,6 +2430,19 @@ def _clauses(text: str, ctx: Context) -> list[tuple[str, list[_Item] | _Problem 
 
 
 _IT = re.compile(r"\b(?:it|that one|this one)\b", re.I)
+#: A bare number after a clause about the ad's length: the length it should be instead.
+_ENOUGH = _compile(
+    r"(?:(?:just|only|maybe|rather|no) )*(?P<n>%N%)(?: ?(?:s|secs?|seconds?))?"
+    r"(?: (?:is|are|would be|will be|should be|'s) (?:enough|fine|ok|okay|plenty|better|good|"
+    r"right)| will do| works| then| instead)?"
+)
+
+
+def _ops_of(result: list[_Item] | _Problem | None, op: str) -> bool:
+    """Whether a clause's result holds a spec op of the kind ``op``."""
+    return isinstance(result, list) and any(
+        isinstance(it, _Op) and it.args.get("op") == op for it in result
+    )
 
 
 def _carried(prev: str, core: str, ctx: Context) -> list[_Item] | None:
@@ -2216,6 +2501,8 @@ def _renumber(ops: list[dict[str, Any]], beats: int) -> list[dict[str, Any]]:
         elif op["op"] == "move_beat":
             moved = order.pop(op["beat"] - 1)
             slot = order.index(before) if before in order else len(order)
+            if before not in order and before is not None:  # its neighbour went earlier in
+                slot = min(op["position"] - 1, len(order))  # the message: the place as said
             order.insert(slot, moved)
             op["position"] = slot + 1
         out.append(op)
@@ -2330,9 +2617,10 @@ def _interpret(reading: Reading, ctx: Context) -> Interpretation:
     clean = reading.text
     if not clean:
         return Interpretation(reply="What would you like to change? " + possible(ctx.phase))
-    whole_text = _anew(_again(_HEAD.sub("", _TAIL.sub("", clean)).strip()))
+    whole_text = _type_names(_anew(_again(_HEAD.sub("", _TAIL.sub("", clean)).strip())))
     scene = redraw(whole_text, _PATTERNS, whole=True)
-    if scene is not None and isinstance(whole := _rules(scene, ctx), list) and whole:
+    if (scene is not None and _negated(whole_text, ctx) is None
+            and isinstance(whole := _rules(scene, ctx), list) and whole):  # fmt: skip
         if calls := _assemble(whole, ctx):  # "beat 2: moody and dark, candlelit": one beat
             return Interpretation(calls=calls)
     done = _clauses(clean, ctx)
@@ -2350,6 +2638,12 @@ def _interpret(reading: Reading, ctx: Context) -> Interpretation:
                 calls = [_AUTO, _CONTINUE]  # "from now on, keep going": at every pause to come
             if calls:
                 return Interpretation(calls=calls)
+            if negated := [r.what for _, r in done if isinstance(r, _Negated)]:
+                said = "; ".join(map(_echo, negated))
+                return Interpretation(
+                    reply=f"Nothing to do: {said} asks for no change, and nothing else was "
+                    f"asked. {possible(ctx.phase)}"
+                )
             unknown = [clean]
         except _Problem as exc:
             problems = [str(exc)]

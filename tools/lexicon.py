@@ -117,7 +117,10 @@ FRENCH: dict[str, str] = {
     "offre": "offer", "promo": "offer", "accroche": "hook", "probleme": "problem",
     "temoignage": "testimonial", "appel a l'action": "call to action", "carte de fin": "end card",
     "logo": "logo", "revelation du produit": "product reveal", "revelation": "reveal",
-    "mode de vie": "lifestyle", "avant/apres": "before/after",
+    "mode de vie": "lifestyle", "avant/apres": "before/after", "preuve sociale": "social proof",
+    "bas": "low", "haut": "high", "cette fois": "this time", "garde": "keep", "gardez": "keep",
+    "telle quelle": "as it is", "tel quel": "as it is", "tels quels": "as they are",
+    "telles quelles": "as they are",
     # voiceover, captions, the mix
     "voix": "voice", "voix off": "voiceover", "voix-off": "voiceover", "narrateur": "narrator",
     "narratrice": "narrator", "commentaire": "voiceover",
@@ -175,6 +178,7 @@ GERMAN: dict[str, str] = {
     "mir": "me",
     "verschiebe": "move", "verschieb": "move", "schiebe": "move", "bewege": "move",
     "fuge": "add", "hinzu": "", "ersetze": "replace", "ersetz": "replace", "andere": "change",
+    "andern": "change", "aber": "but",
     "aender": "change", "wechsle": "switch", "wechsel": "switch", "benenne": "rename",
     "um": "", "nenne": "call", "nimm": "use", "nutze": "use", "verwende": "use",
     "benutze": "use", "weiter": "continue", "mach weiter": "continue", "weitermachen": "continue",
@@ -208,6 +212,9 @@ GERMAN: dict[str, str] = {
     "ein": "a", "eine": "a", "einen": "a", "einem": "a", "einer": "a", "es": "it",
     "zu": "into", "mit": "with", "fur": "for", "auf": "to", "in": "in", "nach": "after",
     "vor": "before", "und": "and", "dann": "then", "mehr": "more", "weniger": "less",
+    "vorher": "before", "nachher": "after", "kommen": "go", "kommt": "goes",
+    "diesmal": "this time", "dieses mal": "this time", "behalte": "keep", "behalt": "keep",
+    "unverandert": "unchanged",
     "etwas": "a bit",
     "bitte": "please", "danke": "thanks", "was": "what", "hat": "did", "gekostet": "cost",
     "kostet": "cost", "bisher": "so far", "ausgegeben": "spent", "wie viel": "how much",
@@ -313,6 +320,11 @@ SPANISH: dict[str, str] = {
     "quita": "remove", "quitar": "remove", "regenera": "regenerate", "regenerar": "regenerate",
     "rehaz": "regenerate", "rehacer": "regenerate", "vuelve a generar": "regenerate",
     "mueve": "move", "mover": "move", "anade": "add", "agrega": "add", "reemplaza": "replace",
+    "pero": "but", "esta vez": "this time",
+    # the subjunctive of a negative imperative ("no cambies", "no la subas", "no toques")
+    "cambies": "change", "subas": "raise", "bajes": "lower", "toques": "touch",
+    "quites": "remove", "borres": "remove", "elimines": "remove", "pongas": "put",
+    "muevas": "move", "hagas": "make", "anadas": "add", "uses": "use", "regeneres": "regenerate",
     "sustituye": "replace", "cambia": "change", "cambiar": "change", "renombra": "rename",
     "llama": "call", "usa": "use", "utiliza": "use", "usar": "use", "baja": "lower",
     "bajar": "lower", "sube": "raise", "subir": "raise", "sigue": "continue",
@@ -432,7 +444,9 @@ LEXICONS: dict[str, dict[str, str]] = {"fr": FRENCH, "de": GERMAN, "es": SPANISH
 #: the reading of the whole verb; the particle then reads as nothing.
 SEPARABLE: dict[tuple[str, str], str] = {
     ("nimm", "raus"): "remove", ("nimm", "heraus"): "remove", ("nimm", "weg"): "remove",
-    ("lass", "weg"): "remove", ("fuge", "ein"): "add", ("fug", "ein"): "add",
+    ("lass", "weg"): "remove",
+    ("lass", "so"): "leave", ("lass", "unverandert"): "leave",
+    ("fuge", "ein"): "add", ("fug", "ein"): "add",
     ("mach", "aus"): "turn off", ("schalte", "aus"): "turn off",
     ("schalt", "aus"): "turn off", ("schalte", "ab"): "turn off", ("stell", "ab"): "turn off",
     ("schalte", "ein"): "turn on", ("schalt", "ein"): "turn on", ("schalte", "an"): "turn on",
@@ -451,7 +465,7 @@ _COMPARATIVE = {"short": "shorter", "long": "longer", "calm": "calmer", "warm": 
                 "cool": "cooler", "dark": "darker", "light": "lighter", "slow": "slower",
                 "fast": "faster", "soft": "softer", "loud": "louder", "happy": "happier",
                 "bright": "brighter", "big": "bigger", "small": "smaller",
-                "gentle": "gentler"}  # fmt: skip
+                "gentle": "gentler", "low": "lower", "high": "higher"}  # fmt: skip
 #: Opposites the reading forms from "moins"/"menos"/"weniger" + adjective ("less loud").
 _LESS = {"loud": "quieter", "fast": "slower", "slow": "faster", "dark": "lighter",
          "light": "darker", "bright": "darker", "warm": "cooler", "cool": "warmer",
@@ -656,6 +670,10 @@ def canonical(source: str) -> Reading:
                     and (cm := _COMPOUND.fullmatch(key))):  # fmt: skip
                 # "Hook-Szene", "Angebotsszene": the first word, then the beat or image
                 lexicon = {**lexicon, key: f"{lexicon.get(cm[1], cm[1])} {lexicon[cm[2]]}"}
+            if (contiguous and n == 1 and key not in lexicon and "-" in key
+                    and all(lexicon.get(part) for part in key.split("-"))):  # fmt: skip
+                # "avant-après", "vorher-nachher": a hyphenated compound of known words
+                lexicon = {**lexicon, key: "-".join(lexicon[p] for p in key.split("-"))}
             if contiguous and n == 1 and span[0].group().lower() in ACCENTED.get(language, {}):
                 key = span[0].group().lower()
                 lexicon = {**lexicon, key: ACCENTED[language][key]}
@@ -771,9 +789,10 @@ def _tidy(segments: list[list[str]], verb_last: bool) -> list[list[str]]:
                 first = clause.index(end[0])
                 clause = [*rest[:first], verb, *rest[first + 1 :]]
             else:
-                while rest and rest[0][0] == " ":
-                    rest.pop(0)
-                clause = [verb, [" ", ""], *rest]
+                lead = []  # "aber das Video ... machen": "but make the video ..."
+                while rest and rest[0][0] in ("but", "also", " ", ",", ";"):
+                    lead.append(rest.pop(0))
+                clause = [*lead, verb, [" ", ""], *rest]
             # drop a doubled space left where the verb was
             cleaned: list[list[str]] = []
             for s in clause:
