@@ -60,7 +60,13 @@ from tools.operations import Session
 from ui import chat_jobs, process
 from ui import chat_render as render
 from ui.chat_jobs import Job, busy, run_job, running_job, start_job
-from ui.chat_storage import ArtifactStorageClient, HistoryDataLayer, add_file_route, ordered_id
+from ui.chat_storage import (
+    ArtifactStorageClient,
+    HistoryDataLayer,
+    add_file_route,
+    keyed_id,
+    ordered_id,
+)
 
 #: Largest chat message the socket accepts, bytes; longer texts are refused with a reply
 #: (Socket.IO's default of 1 MB would drop the connection without a word).
@@ -223,9 +229,36 @@ async def deliver(msg: cl.Message, *, update: bool = False) -> None:
         log.warning("could not deliver a message to the chat session", exc_info=True)
 
 
-async def say(content: str, **kwargs: Any) -> None:
-    """Send a message; a session that has gone away (reload, closed tab) is not an error."""
-    await deliver(cl.Message(content=content, **kwargs))
+async def say(content: str, *, key: str | None = None, saved: bool = True, **kwargs: Any) -> None:
+    """Send a message; a session that has gone away (reload, closed tab) is not an error.
+
+    Args:
+        content: its Markdown.
+        key: what it reports, when more than one session may report it (:func:`thread_key`):
+            it is then written to the thread once.
+        saved: False for a line that only this page needs (the history's own copy would
+            pile up with every reopening).
+        **kwargs: :class:`chainlit.Message`'s other arguments.
+    """
+    msg = cl.Message(content=content, id=keyed_id(key) if key else None, **kwargs)
+    msg.persisted = not saved  # Chainlit writes a message to the history unless persisted
+    await deliver(msg)
+
+
+def thread_key(*parts: object) -> str:
+    """A key for :func:`keyed_id`: this chat thread's id, then ``parts``, joined by ``/``."""
+    return "/".join(str(p) for p in (cl.context.session.thread_id, *parts))
+
+
+async def pause_key(status: BranchStatus) -> str | None:
+    """What names the pause ``status`` shows in this thread: the branch's newest checkpoint.
+
+    Every session that shows where a run stopped (the one that started it, one reloaded while
+    it ran, a second tab) shows the same checkpoint under the same ids, so the thread's history
+    holds it once. None before the branch has a checkpoint.
+    """
+    checkpoint, _ = await (await studio()).head(status.video_id, status.branch)
+    return None if checkpoint is None else thread_key("pause", status.thread_id, checkpoint)
 
 
 def actions(status: BranchStatus) -> list[cl.Action]:
@@ -282,17 +315,24 @@ def element(m: render.Media) -> Any:
 
 
 async def say_with_media(
-    content: str, elements: list[Any], buttons: list[cl.Action] | None = None
+    content: str,
+    elements: list[Any],
+    buttons: list[cl.Action] | None = None,
+    key: str | None = None,
 ) -> None:
     """Send a message, then its elements one by one, in order.
 
     Chainlit's ``Message.send`` sends elements concurrently and the browser lays them out in
     the order they arrive: a storyboard showed as 3, 4, 5, 1, 2 after an edit (the new frame's
-    copy finished last). Sent in turn, they keep the order given.
+    copy finished last). Sent in turn, they keep the order given. With ``key``
+    (:func:`thread_key`), the message and its elements take ids of the key
+    (:func:`ui.chat_storage.keyed_id`): sent again by any session, they are one copy.
     """
-    msg = cl.Message(content=content, actions=buttons or [])
+    msg = cl.Message(content=content, actions=buttons or [], id=keyed_id(key) if key else None)
     await deliver(msg)
-    for el in elements:
+    for i, el in enumerate(elements, start=1):
+        if key:
+            el.id = keyed_id(key, i)
         try:
             await el.send(for_id=msg.id)
         except Exception:
@@ -310,8 +350,13 @@ async def chunk_spans(
     return None if spans is None else [(c.beat_index, c.start_s, c.end_s) for c in spans]
 
 
-async def show(status: BranchStatus) -> None:
-    """Render a branch where it is: spec, storyboard, chunks or final, cost, buttons."""
+async def show(status: BranchStatus, key: str | None = None) -> None:
+    """Render a branch where it is: spec, storyboard, chunks or final, cost, buttons.
+
+    ``key`` (:func:`pause_key`) names the pause when other sessions may show it too (where a
+    run stopped): the thread then holds it once. Without it (the user asked to see a branch
+    again), it is added below whatever is shown.
+    """
     s = await studio()
     uid = user_id()
     spec = await s.spec(status.video_id, uid, status.branch)
@@ -348,9 +393,11 @@ async def show(status: BranchStatus) -> None:
         # Chainlit puts a message's media below its text: the preview goes in a message of
         # its own, so it comes first and the compact list of chunks follows it.
         preview = [element(m) for m in found if m.kind == "video"]
-        await say_with_media(f"{parts.pop(0)}\n\n**Stitched preview**", preview)
+        await say_with_media(
+            f"{parts.pop(0)}\n\n**Stitched preview**", preview, key=key and f"{key}/preview"
+        )
         found = [m for m in found if m.kind != "video"]
-    await say_with_media("\n\n".join(parts), [element(m) for m in found], actions(status))
+    await say_with_media("\n\n".join(parts), [element(m) for m in found], actions(status), key)
 
 
 def _parent_id() -> str | None:
@@ -379,10 +426,12 @@ async def follow(job: Job) -> None:
     """
     steps: dict[str, cl.Step] = {}
     shown: dict[str, str] = {}
+    run: dict[str, int] = {}
 
     async def sync(finished: bool) -> None:
         phases = await job.phases()
         for i, p in enumerate(phases):
+            run["job_id"] = p.job_id
             line = render.phase_progress(p.phase, p.item, p.done, p.total)
             ended = finished or i < len(phases) - 1
             key = f"{line}|{ended}"
@@ -391,9 +440,12 @@ async def follow(job: Job) -> None:
             step = steps.get(p.phase)
             if step is None:
                 title = render.PHASE_TITLES.get(p.phase, p.phase)
+                # Every session following the job shows (and saves) the phase's one step.
+                step_key = thread_key("progress", p.job_id, p.phase) if p.job_id else None
                 step = steps[p.phase] = cl.Step(
                     name=title,
                     type="tool",
+                    id=keyed_id(step_key) if step_key else None,
                     parent_id=_parent_id(),
                     default_open=True,
                     show_input=False,
@@ -409,15 +461,18 @@ async def follow(job: Job) -> None:
         await asyncio.wait({job.task}, timeout=0.5)
         await sync(finished=False)
     await sync(finished=True)
+    # The job's outcome, as every session following it reports it: written once per thread.
+    outcome = thread_key("outcome", run["job_id"]) if run.get("job_id") else None
     try:
         status = job.task.result()
     except UserError as exc:
-        await say(str(exc))
+        await say(str(exc), key=outcome)
         return
     except ReelgraphError as exc:
         await say(
             f"The run failed: {str(exc).splitlines()[0]}."
-            " Continue retries it; finished work is kept."
+            " Continue retries it; finished work is kept.",
+            key=outcome,
         )
         return
     except Exception as exc:
@@ -428,7 +483,7 @@ async def follow(job: Job) -> None:
         await say(line)
     if status.video_id == _get("video_id"):
         await remember(status.video_id, status.branch)
-    await show(status)
+    await show(status, await pause_key(status))
 
 
 # -- chat handlers ---------------------------------------------------------------------------
@@ -583,9 +638,11 @@ async def _show_resumed(
         top = render.headline(status)
         if shown is not None and shown.startswith(top):
             where = top.split("\n", 1)[-1]
-            await say(f"{where}, as shown above.", actions=actions(status))
+            await say(f"{where}, as shown above.", actions=actions(status), saved=False)
             return
-        await show(status)
+        # The run may have stopped after the history was read: the session that followed it
+        # writes this pause too, under the same key.
+        await show(status, await pause_key(status))
     except UserError as exc:
         await say(str(exc))
     except Exception:

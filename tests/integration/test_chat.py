@@ -175,7 +175,9 @@ def test_the_chunks_pause_shows_the_preview_then_a_labelled_list(chat: Chat) -> 
 def test_a_reload_mid_run_loses_nothing_and_the_next_click_works(chat: Chat) -> None:
     """Reload while a phase runs, and again at the pause it reaches; then one click runs on.
 
-    The click after the reload is made once: a lost click is a bug, never retried.
+    The click after the reload is made once: a lost click is a bug, never retried. Reopened
+    at the end, the thread shows each pause, player and progress step once, although the
+    session from before the first reload followed the run as well as the one after it.
     """
     from playwright.sync_api import expect
 
@@ -196,6 +198,19 @@ def test_a_reload_mid_run_loses_nothing_and_the_next_click_works(chat: Chat) -> 
     expect(chat.last_reply("as shown above")).to_contain_text("paused at chunks")
     chat.click("Auto-continue")
     chat.pause("main", "complete")
+    # Reopened now, the thread holds each pause once, whatever the three sessions before it
+    # followed: one message per pause, one player per video, one progress step per phase.
+    chat.page.reload()
+    final = chat.assistant().filter(has_text="Branch main — complete")
+    expect(final.filter(has=chat.page.locator("video")).first).to_be_visible()
+    for where in ("paused at plan", "paused at storyboard", "paused at chunks", "complete"):
+        pause = chat.assistant().filter(has_text=f"Branch main — {where}")
+        expect(pause.filter(has_not_text="as shown above")).to_have_count(1)
+    expect(chat.page.locator("video")).to_have_count(2)  # the chunks' preview, the final
+    expect(chat.page.locator("[data-step-type='tool']")).to_have_count(4)  # a step per phase
+    # The line under a reopened pause is this page's alone; the history keeps none of them.
+    assert chat.assistant().filter(has_text="as shown above").count() <= 1
+    chat.shot("10-reopened-after-a-reload-mid-run")
 
 
 def test_a_click_right_after_reopening_a_thread_reaches_the_page(chat: Chat) -> None:
