@@ -33,7 +33,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import chainlit as cl
 from chainlit.context import local_steps
@@ -72,6 +72,8 @@ from ui.chat_storage import (
 #: (Socket.IO's default of 1 MB would drop the connection without a word).
 MAX_SOCKET_BYTES = 16 * 1024 * 1024
 ASPECTS = ["16:9", "9:16", "1:1"]
+#: Chainlit's sizes of an inline image.
+ImageSize = Literal["small", "medium", "large"]
 
 sio.eio.max_http_buffer_size = MAX_SOCKET_BYTES
 #: What the browser sends instead of a message too long for the socket (public/reelgraph.js
@@ -292,18 +294,19 @@ def actions(status: BranchStatus) -> list[cl.Action]:
     return out
 
 
-def element(m: render.Media) -> Any:
+def element(m: render.Media, image_size: ImageSize = "medium") -> Any:
     """The Chainlit element that shows ``m``.
 
     Players for the preview and the final video; a file chip per chunk (compact; a click opens
-    or saves it).
+    or saves it). ``image_size`` is Chainlit's (small, medium, large): large for a sheet of
+    several frames.
     """
     # Ids in the order made: a reopened thread shows its elements in the order sent.
     common: dict[str, Any] = {
         "path": str(m.path), "name": m.name, "id": ordered_id(), "display": "inline",
     }  # fmt: skip
     if m.kind == "image":
-        return cl.Image(**common, size="medium")
+        return cl.Image(**common, size=image_size)
     if m.kind == "video":
         return cl.Video(**common, mime="video/mp4")
     if m.kind == "chunk":
@@ -365,10 +368,10 @@ async def show(status: BranchStatus, key: str | None = None) -> None:
     if status.phase == "plan" and spec is not None:
         parts.append(render.spec_markdown(spec))
     elif status.phase == "storyboard":
-        parts.append("**Storyboard**, numbered by beat:")
+        parts.append("**Storyboard** below, one frame per beat, numbered as in the spec.")
     elif status.phase == "chunks":
         parts.append(
-            "**Chunks** of the preview above (click one to open it):\n\n"
+            "**Chunks** of the preview above, by beat and time; each one's file is below.\n\n"
             + render.chunk_table(
                 status,
                 await chunk_spans(status, spec),
@@ -378,8 +381,8 @@ async def show(status: BranchStatus, key: str | None = None) -> None:
         )
     elif final:
         parts.append(
-            "**Final video**, its music and a download. Ask for *quieter music* or another"
-            " edit to make a new branch; **Branches** and **Compare** show the others."
+            "The final video's music and a download are below. Ask for *quieter music* or"
+            " another edit to make a new branch; **Branches** and **Compare** show the others."
         )
     if status.status == "failed" and status.error:
         parts.append(f"The run stopped: {status.error}. Continue resumes it.")
@@ -389,13 +392,13 @@ async def show(status: BranchStatus, key: str | None = None) -> None:
         parts.append(render.invitation(status.phase))
     thumbs = settings().home / "chat" / "thumbs"
     found = await asyncio.to_thread(render.media, status, thumbs, s.records.local_path)
-    if status.phase == "chunks" and not final:
-        # Chainlit puts a message's media below its text: the preview goes in a message of
-        # its own, so it comes first and the compact list of chunks follows it.
-        preview = [element(m) for m in found if m.kind == "video"]
-        await say_with_media(
-            f"{parts.pop(0)}\n\n**Stitched preview**", preview, key=key and f"{key}/preview"
-        )
+    videos = [element(m) for m in found if m.kind == "video"]
+    if videos and (status.phase == "chunks" or final):
+        # Chainlit puts a message's media below its text, and audio before video: the video
+        # (the stitched preview, the final) goes under the headline in a message of its own,
+        # so it comes first, and the chunks list or the music and download follow it.
+        label = "**Final video**" if final else "**Stitched preview**"
+        await say_with_media(f"{parts.pop(0)}\n\n{label}", videos, key=key and f"{key}/video")
         found = [m for m in found if m.kind != "video"]
     await say_with_media("\n\n".join(parts), [element(m) for m in found], actions(status), key)
 
@@ -480,7 +483,7 @@ async def follow(job: Job) -> None:
         await say(f"Something went wrong ({type(exc).__name__}). Continue retries it.")
         return
     for line in job.messages:
-        await say(line)
+        await say(line[:1].upper() + line[1:])
     if status.video_id == _get("video_id"):
         await remember(status.video_id, status.branch)
     await show(status, await pause_key(status))
@@ -883,7 +886,12 @@ async def _compare(action: cl.Action) -> None:
     ]
     if not found:
         lines.append("Neither branch has a storyboard yet.")
-    await say_with_media("\n\n".join(lines), [element(m) for m in found])
+    elif beats := render.differing_beats(*pair):
+        shown = ", ".join(str(n) for n in beats)
+        lines.append(f"The storyboards differ in {render.plural(len(beats), 'beat')}: {shown}.")
+    else:
+        lines.append("The storyboards are the same.")
+    await say_with_media("\n\n".join(lines), [element(m, "large") for m in found])
 
 
 def _side_by_side(pair: list[BranchStatus], local: Callable[[str], Path]) -> list[render.Media]:

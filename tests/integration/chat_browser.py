@@ -190,9 +190,19 @@ class Chat:
         SHOTS.mkdir(parents=True, exist_ok=True)
         self.page.wait_for_load_state("networkidle")
         if self.assistant().count():
-            # The thread scrolls inside its own pane: bring the newest reply's end into view.
+            # The thread scrolls inside its own pane: scroll it to its end, as a user reading
+            # the newest reply would (short of it, Chainlit's scroll-down button covers it).
             self.assistant().last.evaluate(
-                "(el) => el.scrollIntoView({block: 'end', behavior: 'instant'})"
+                """(el) => {
+                    el.scrollIntoView({block: 'end', behavior: 'instant'});
+                    for (let p = el.parentElement; p; p = p.parentElement) {
+                        if (p.scrollHeight > p.clientHeight + 1
+                            && getComputedStyle(p).overflowY !== 'visible') {
+                            p.scrollTop = p.scrollHeight;
+                            break;
+                        }
+                    }
+                }"""
             )
         self.page.screenshot(path=str(SHOTS / f"{name}.png"))
 
