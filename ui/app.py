@@ -600,7 +600,10 @@ async def _resume(thread: ThreadDict) -> None:
         await remember(video_id, branch)
         handler = asyncio.current_task()
         shown = _last_pause_shown(thread)
-        asyncio.get_running_loop().create_task(_show_resumed(video_id, branch, handler, shown))
+        saved = {str(step.get("id")) for step in thread.get("steps") or []}
+        asyncio.get_running_loop().create_task(
+            _show_resumed(video_id, branch, handler, shown, saved)
+        )
     else:
         await send_settings()
         log.warning("resumed thread %s has no video in its metadata", thread.get("id"))
@@ -620,16 +623,22 @@ def _last_pause_shown(thread: ThreadDict) -> str | None:
 
 
 async def _show_resumed(
-    video_id: str, branch: str, handler: asyncio.Task[Any] | None, shown: str | None = None
+    video_id: str,
+    branch: str,
+    handler: asyncio.Task[Any] | None,
+    shown: str | None = None,
+    saved: frozenset[str] | set[str] = frozenset(),
 ) -> None:
     """After a resume: follow the branch's run if it is going, else show where it is.
 
     Chainlit sends the thread's history to the browser, replacing what is on screen, after
     ``on_chat_resume`` returns, from the same Socket.IO handler task (``handler``); waiting
     for that task puts what this shows after the history on the same ordered connection.
-    When the history already ends on this very pause (``shown``, its text), its media are on
+    When the history already ends on this very pause (``shown``, its text) or holds it under
+    its key (``saved``, the ids of the history's steps; :func:`pause_key`), its media are on
     screen: one line with the pause's buttons follows (Chainlit keeps no buttons in history)
-    rather than the whole pause again.
+    rather than the whole pause again (sent under its key, it would only update the copy
+    above, out of sight).
     """
     if handler is not None:
         await asyncio.wait({handler})
@@ -638,14 +647,14 @@ async def _show_resumed(
             await follow(job)
             return
         status = await (await studio()).status(video_id, user_id(), branch)
-        top = render.headline(status)
-        if shown is not None and shown.startswith(top):
+        top, key = render.headline(status), await pause_key(status)
+        if (shown is not None and shown.startswith(top)) or (key and keyed_id(key) in saved):
             where = top.split("\n", 1)[-1]
             await say(f"{where}, as shown above.", actions=actions(status), saved=False)
             return
         # The run may have stopped after the history was read: the session that followed it
         # writes this pause too, under the same key.
-        await show(status, await pause_key(status))
+        await show(status, key)
     except UserError as exc:
         await say(str(exc))
     except Exception:

@@ -283,6 +283,11 @@ def test_branches_show_as_a_tree_with_switch_and_compare(chat: Chat) -> None:
     expect(compared.locator(".inline-image")).to_have_count(1)
     expect(compared).to_contain_text("main-1")
     chat.shot("07-compare")
+    # Reopened here, the thread ends on the comparison: the pause in view is named below it,
+    # with its buttons, not sent again under its ids (which would only update it, out of sight).
+    chat.page.reload()
+    expect(chat.last_reply("as shown above")).to_contain_text("main-1 — paused at storyboard")
+    chat.click("Branches")
     chat.click("Switch to main")
     shown = chat.assistant().filter(has_text="Branch main — paused at storyboard")
     expect(shown).to_have_count(2)  # main's storyboard again, below the comparison
