@@ -14,7 +14,10 @@ registry keyed by (video, branch), created with an empty context, so a page relo
 tab stops nothing. Whatever a session shows is rendered from the branch's graph state
 (``Studio.status``), so a resumed thread shows the current pause, or follows the run still
 going. The thread's video id and branch are kept in Chainlit's thread metadata; without logins
-(no history) a reloaded page picks up the video of the session it replaced.
+(no history) a reloaded page picks up the video of the session it replaced. A session whose
+page reloaded keeps following its run (a socket that only dropped restores it), so what any
+session writes for a run (a phase's progress step, the pause reached, a failure) has ids of the
+job or the branch's checkpoint (:func:`ui.chat_storage.keyed_id`): the history holds it once.
 
 Auth: with ``CHAINLIT_AUTH_SECRET`` and ``REELGRAPH_CHAT_USERS="alice:pw,bob:pw"`` set, users
 log in with a password, chat history is stored by Chainlit's SQLAlchemy data layer in the same
