@@ -40,16 +40,6 @@ from ui.chat_render import STARTERS
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
-def _beats(chat: Chat) -> int:
-    table = chat.page.locator("table").last
-    from playwright.sync_api import expect
-
-    expect(table).to_contain_text("On-screen text")
-    beats: int = table.locator("tbody tr").count()
-    assert beats >= 2
-    return beats
-
-
 def test_the_landing_page_says_what_it_is_and_offers_examples(chat: Chat) -> None:
     from playwright.sync_api import expect
 
@@ -86,7 +76,7 @@ def test_the_storyboard_is_in_beat_order_and_an_edit_keeps_it(chat: Chat, tmp_pa
     chat.attach(photo)
     chat.send(BRIEF)
     chat.wait_reply("attached image as the product")
-    beats = _beats(chat)
+    beats = chat.spec_beats()
     chat.pause("main", "paused at plan")
     chat.click("Continue")
     board = chat.pause("main", "paused at storyboard")
@@ -117,9 +107,11 @@ def test_bad_requests_get_a_clear_reply_and_change_nothing(chat: Chat, tmp_path:
     from playwright.sync_api import expect
 
     chat.send(BRIEF)
+    beats = chat.spec_beats()
     chat.pause("main", "paused at plan")
     chat.click("Continue")
-    beats = chat.pause("main", "paused at storyboard").locator(".inline-image").count()
+    board = chat.pause("main", "paused at storyboard")
+    expect(board.locator(".inline-image")).to_have_count(beats)
     chat.send("regenerate beat 12")
     chat.wait_reply("Beat 12 does not exist")
     chat.send("make the music louder")
@@ -310,7 +302,7 @@ def alices_thread(chromium: Any, chat_site: Server) -> dict[str, str]:
     try:
         c.open("alice")
         c.send(BRIEF)
-        beats = _beats(c)
+        beats = c.spec_beats()
         c.pause("main", "paused at plan")
         c.page.wait_for_url("**/thread/**")
         c.click("Continue")
