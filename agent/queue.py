@@ -164,12 +164,15 @@ class PhaseStep:
         done: items finished.
         total: items the phase has.
         item: the last item finished (``beat_02``), or ``""`` as the phase starts.
+        job_id: the job it is a phase of, as :meth:`Queue.progress` reads it (0 while the
+            job's own worker keeps it).
     """
 
     phase: str
     done: int
     total: int
     item: str
+    job_id: int = 0
 
 
 class _SharedProgress:
@@ -897,19 +900,21 @@ class Queue:
                 were queued), so an earlier run's progress is never shown as this one's.
 
         Returns:
-            The phases its newest attempt reached, in order, each with items done of total
-            and the last item finished (empty before the branch's first job reports).
+            The phases its newest attempt reached, in order, each with items done of total,
+            the last item finished and the job's id (empty before the branch's first job
+            reports).
         """
         row = await branches.get(self.studio.deps.pool, video_id, branch)
         async with self.studio.deps.pool.connection() as conn:
             cur = await conn.execute(
-                """SELECT progress FROM reelgraph_job_runs WHERE thread_id = %s AND job_id > %s
-                   ORDER BY id DESC LIMIT 1""",
+                """SELECT progress, job_id FROM reelgraph_job_runs
+                   WHERE thread_id = %s AND job_id > %s ORDER BY id DESC LIMIT 1""",
                 (row.thread_id, after_job),
             )
             found = await cur.fetchone()
-        steps = (found["progress"] if found else None) or []
-        return [PhaseStep(**step) for step in steps]
+        if not found or not found["progress"]:
+            return []
+        return [PhaseStep(**{**step, "job_id": int(found["job_id"])}) for step in found["progress"]]
 
     async def last_job_id(self) -> int:
         """The newest job's id (0 before the first): every job queued later has a greater one."""

@@ -123,3 +123,18 @@
     );
   };
 })();
+
+// reelgraph: the line under the composer says something true of this studio.
+// Chainlit's default ("LLMs can make mistakes. Check important info.") is noise here: the
+// offline planner is no language model, and what a user needs to know is that runs go on.
+(() => {
+  const NOTE = "Runs keep going if you reload or close this page.";
+  const retitle = () => {
+    const line = document.querySelector(".watermark [role=article]");
+    if (line && line.textContent !== NOTE) line.textContent = NOTE;
+  };
+  new MutationObserver(retitle).observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+  });
+})();

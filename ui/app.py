@@ -14,7 +14,10 @@ registry keyed by (video, branch), created with an empty context, so a page relo
 tab stops nothing. Whatever a session shows is rendered from the branch's graph state
 (``Studio.status``), so a resumed thread shows the current pause, or follows the run still
 going. The thread's video id and branch are kept in Chainlit's thread metadata; without logins
-(no history) a reloaded page picks up the video of the session it replaced.
+(no history) a reloaded page picks up the video of the session it replaced. A session whose
+page reloaded keeps following its run (a socket that only dropped restores it), so what any
+session writes for a run (a phase's progress step, the pause reached, a failure) has ids of the
+job or the branch's checkpoint (:func:`ui.chat_storage.keyed_id`): the history holds it once.
 
 Auth: with ``CHAINLIT_AUTH_SECRET`` and ``REELGRAPH_CHAT_USERS="alice:pw,bob:pw"`` set, users
 log in with a password, chat history is stored by Chainlit's SQLAlchemy data layer in the same
@@ -33,7 +36,7 @@ import os
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import chainlit as cl
 from chainlit.context import local_steps
@@ -60,12 +63,20 @@ from tools.operations import Session
 from ui import chat_jobs, process
 from ui import chat_render as render
 from ui.chat_jobs import Job, busy, run_job, running_job, start_job
-from ui.chat_storage import ArtifactStorageClient, HistoryDataLayer, add_file_route, ordered_id
+from ui.chat_storage import (
+    ArtifactStorageClient,
+    HistoryDataLayer,
+    add_file_route,
+    keyed_id,
+    ordered_id,
+)
 
 #: Largest chat message the socket accepts, bytes; longer texts are refused with a reply
 #: (Socket.IO's default of 1 MB would drop the connection without a word).
 MAX_SOCKET_BYTES = 16 * 1024 * 1024
 ASPECTS = ["16:9", "9:16", "1:1"]
+#: Chainlit's sizes of an inline image.
+ImageSize = Literal["small", "medium", "large"]
 
 sio.eio.max_http_buffer_size = MAX_SOCKET_BYTES
 #: What the browser sends instead of a message too long for the socket (public/reelgraph.js
@@ -223,9 +234,36 @@ async def deliver(msg: cl.Message, *, update: bool = False) -> None:
         log.warning("could not deliver a message to the chat session", exc_info=True)
 
 
-async def say(content: str, **kwargs: Any) -> None:
-    """Send a message; a session that has gone away (reload, closed tab) is not an error."""
-    await deliver(cl.Message(content=content, **kwargs))
+async def say(content: str, *, key: str | None = None, saved: bool = True, **kwargs: Any) -> None:
+    """Send a message; a session that has gone away (reload, closed tab) is not an error.
+
+    Args:
+        content: its Markdown.
+        key: what it reports, when more than one session may report it (:func:`thread_key`):
+            it is then written to the thread once.
+        saved: False for a line that only this page needs (the history's own copy would
+            pile up with every reopening).
+        **kwargs: :class:`chainlit.Message`'s other arguments.
+    """
+    msg = cl.Message(content=content, id=keyed_id(key) if key else None, **kwargs)
+    msg.persisted = not saved  # Chainlit writes a message to the history unless persisted
+    await deliver(msg)
+
+
+def thread_key(*parts: object) -> str:
+    """A key for :func:`keyed_id`: this chat thread's id, then ``parts``, joined by ``/``."""
+    return "/".join(str(p) for p in (cl.context.session.thread_id, *parts))
+
+
+async def pause_key(status: BranchStatus) -> str | None:
+    """What names the pause ``status`` shows in this thread: the branch's newest checkpoint.
+
+    Every session that shows where a run stopped (the one that started it, one reloaded while
+    it ran, a second tab) shows the same checkpoint under the same ids, so the thread's history
+    holds it once. None before the branch has a checkpoint.
+    """
+    checkpoint, _ = await (await studio()).head(status.video_id, status.branch)
+    return None if checkpoint is None else thread_key("pause", status.thread_id, checkpoint)
 
 
 def actions(status: BranchStatus) -> list[cl.Action]:
@@ -259,18 +297,19 @@ def actions(status: BranchStatus) -> list[cl.Action]:
     return out
 
 
-def element(m: render.Media) -> Any:
+def element(m: render.Media, image_size: ImageSize = "medium") -> Any:
     """The Chainlit element that shows ``m``.
 
     Players for the preview and the final video; a file chip per chunk (compact; a click opens
-    or saves it).
+    or saves it). ``image_size`` is Chainlit's (small, medium, large): large for a sheet of
+    several frames.
     """
     # Ids in the order made: a reopened thread shows its elements in the order sent.
     common: dict[str, Any] = {
         "path": str(m.path), "name": m.name, "id": ordered_id(), "display": "inline",
     }  # fmt: skip
     if m.kind == "image":
-        return cl.Image(**common, size="medium")
+        return cl.Image(**common, size=image_size)
     if m.kind == "video":
         return cl.Video(**common, mime="video/mp4")
     if m.kind == "chunk":
@@ -282,17 +321,24 @@ def element(m: render.Media) -> Any:
 
 
 async def say_with_media(
-    content: str, elements: list[Any], buttons: list[cl.Action] | None = None
+    content: str,
+    elements: list[Any],
+    buttons: list[cl.Action] | None = None,
+    key: str | None = None,
 ) -> None:
     """Send a message, then its elements one by one, in order.
 
     Chainlit's ``Message.send`` sends elements concurrently and the browser lays them out in
     the order they arrive: a storyboard showed as 3, 4, 5, 1, 2 after an edit (the new frame's
-    copy finished last). Sent in turn, they keep the order given.
+    copy finished last). Sent in turn, they keep the order given. With ``key``
+    (:func:`thread_key`), the message and its elements take ids of the key
+    (:func:`ui.chat_storage.keyed_id`): sent again by any session, they are one copy.
     """
-    msg = cl.Message(content=content, actions=buttons or [])
+    msg = cl.Message(content=content, actions=buttons or [], id=keyed_id(key) if key else None)
     await deliver(msg)
-    for el in elements:
+    for i, el in enumerate(elements, start=1):
+        if key:
+            el.id = keyed_id(key, i)
         try:
             await el.send(for_id=msg.id)
         except Exception:
@@ -310,8 +356,13 @@ async def chunk_spans(
     return None if spans is None else [(c.beat_index, c.start_s, c.end_s) for c in spans]
 
 
-async def show(status: BranchStatus) -> None:
-    """Render a branch where it is: spec, storyboard, chunks or final, cost, buttons."""
+async def show(status: BranchStatus, key: str | None = None) -> None:
+    """Render a branch where it is: spec, storyboard, chunks or final, cost, buttons.
+
+    ``key`` (:func:`pause_key`) names the pause when other sessions may show it too (where a
+    run stopped): the thread then holds it once. Without it (the user asked to see a branch
+    again), it is added below whatever is shown.
+    """
     s = await studio()
     uid = user_id()
     spec = await s.spec(status.video_id, uid, status.branch)
@@ -320,10 +371,10 @@ async def show(status: BranchStatus) -> None:
     if status.phase == "plan" and spec is not None:
         parts.append(render.spec_markdown(spec))
     elif status.phase == "storyboard":
-        parts.append("**Storyboard**, numbered by beat:")
+        parts.append("**Storyboard** below, one frame per beat, numbered as in the spec.")
     elif status.phase == "chunks":
         parts.append(
-            "**Chunks** of the preview above (click one to open it):\n\n"
+            "**Chunks** of the preview above, by beat and time; each one's file is below.\n\n"
             + render.chunk_table(
                 status,
                 await chunk_spans(status, spec),
@@ -333,8 +384,8 @@ async def show(status: BranchStatus) -> None:
         )
     elif final:
         parts.append(
-            "**Final video**, its music and a download. Ask for *quieter music* or another"
-            " edit to make a new branch; **Branches** and **Compare** show the others."
+            "The final video's music and a download are below. Ask for *quieter music* or"
+            " another edit to make a new branch; **Branches** and **Compare** show the others."
         )
     if status.status == "failed" and status.error:
         parts.append(f"The run stopped: {status.error}. Continue resumes it.")
@@ -344,13 +395,15 @@ async def show(status: BranchStatus) -> None:
         parts.append(render.invitation(status.phase))
     thumbs = settings().home / "chat" / "thumbs"
     found = await asyncio.to_thread(render.media, status, thumbs, s.records.local_path)
-    if status.phase == "chunks" and not final:
-        # Chainlit puts a message's media below its text: the preview goes in a message of
-        # its own, so it comes first and the compact list of chunks follows it.
-        preview = [element(m) for m in found if m.kind == "video"]
-        await say_with_media(f"{parts.pop(0)}\n\n**Stitched preview**", preview)
+    videos = [element(m) for m in found if m.kind == "video"]
+    if videos and (status.phase == "chunks" or final):
+        # Chainlit puts a message's media below its text, and audio before video: the video
+        # (the stitched preview, the final) goes under the headline in a message of its own,
+        # so it comes first, and the chunks list or the music and download follow it.
+        label = "**Final video**" if final else "**Stitched preview**"
+        await say_with_media(f"{parts.pop(0)}\n\n{label}", videos, key=key and f"{key}/video")
         found = [m for m in found if m.kind != "video"]
-    await say_with_media("\n\n".join(parts), [element(m) for m in found], actions(status))
+    await say_with_media("\n\n".join(parts), [element(m) for m in found], actions(status), key)
 
 
 def _parent_id() -> str | None:
@@ -379,10 +432,12 @@ async def follow(job: Job) -> None:
     """
     steps: dict[str, cl.Step] = {}
     shown: dict[str, str] = {}
+    run: dict[str, int] = {}
 
     async def sync(finished: bool) -> None:
         phases = await job.phases()
         for i, p in enumerate(phases):
+            run["job_id"] = p.job_id
             line = render.phase_progress(p.phase, p.item, p.done, p.total)
             ended = finished or i < len(phases) - 1
             key = f"{line}|{ended}"
@@ -391,9 +446,12 @@ async def follow(job: Job) -> None:
             step = steps.get(p.phase)
             if step is None:
                 title = render.PHASE_TITLES.get(p.phase, p.phase)
+                # Every session following the job shows (and saves) the phase's one step.
+                step_key = thread_key("progress", p.job_id, p.phase) if p.job_id else None
                 step = steps[p.phase] = cl.Step(
                     name=title,
                     type="tool",
+                    id=keyed_id(step_key) if step_key else None,
                     parent_id=_parent_id(),
                     default_open=True,
                     show_input=False,
@@ -409,15 +467,18 @@ async def follow(job: Job) -> None:
         await asyncio.wait({job.task}, timeout=0.5)
         await sync(finished=False)
     await sync(finished=True)
+    # The job's outcome, as every session following it reports it: written once per thread.
+    outcome = thread_key("outcome", run["job_id"]) if run.get("job_id") else None
     try:
         status = job.task.result()
     except UserError as exc:
-        await say(str(exc))
+        await say(str(exc), key=outcome)
         return
     except ReelgraphError as exc:
         await say(
             f"The run failed: {str(exc).splitlines()[0]}."
-            " Continue retries it; finished work is kept."
+            " Continue retries it; finished work is kept.",
+            key=outcome,
         )
         return
     except Exception as exc:
@@ -425,10 +486,10 @@ async def follow(job: Job) -> None:
         await say(f"Something went wrong ({type(exc).__name__}). Continue retries it.")
         return
     for line in job.messages:
-        await say(line)
+        await say(line[:1].upper() + line[1:])
     if status.video_id == _get("video_id"):
         await remember(status.video_id, status.branch)
-    await show(status)
+    await show(status, await pause_key(status))
 
 
 # -- chat handlers ---------------------------------------------------------------------------
@@ -542,7 +603,10 @@ async def _resume(thread: ThreadDict) -> None:
         await remember(video_id, branch)
         handler = asyncio.current_task()
         shown = _last_pause_shown(thread)
-        asyncio.get_running_loop().create_task(_show_resumed(video_id, branch, handler, shown))
+        saved = {str(step.get("id")) for step in thread.get("steps") or []}
+        asyncio.get_running_loop().create_task(
+            _show_resumed(video_id, branch, handler, shown, saved)
+        )
     else:
         await send_settings()
         log.warning("resumed thread %s has no video in its metadata", thread.get("id"))
@@ -562,16 +626,22 @@ def _last_pause_shown(thread: ThreadDict) -> str | None:
 
 
 async def _show_resumed(
-    video_id: str, branch: str, handler: asyncio.Task[Any] | None, shown: str | None = None
+    video_id: str,
+    branch: str,
+    handler: asyncio.Task[Any] | None,
+    shown: str | None = None,
+    saved: frozenset[str] | set[str] = frozenset(),
 ) -> None:
     """After a resume: follow the branch's run if it is going, else show where it is.
 
     Chainlit sends the thread's history to the browser, replacing what is on screen, after
     ``on_chat_resume`` returns, from the same Socket.IO handler task (``handler``); waiting
     for that task puts what this shows after the history on the same ordered connection.
-    When the history already ends on this very pause (``shown``, its text), its media are on
+    When the history already ends on this very pause (``shown``, its text) or holds it under
+    its key (``saved``, the ids of the history's steps; :func:`pause_key`), its media are on
     screen: one line with the pause's buttons follows (Chainlit keeps no buttons in history)
-    rather than the whole pause again.
+    rather than the whole pause again (sent under its key, it would only update the copy
+    above, out of sight).
     """
     if handler is not None:
         await asyncio.wait({handler})
@@ -580,12 +650,14 @@ async def _show_resumed(
             await follow(job)
             return
         status = await (await studio()).status(video_id, user_id(), branch)
-        top = render.headline(status)
-        if shown is not None and shown.startswith(top):
+        top, key = render.headline(status), await pause_key(status)
+        if (shown is not None and shown.startswith(top)) or (key and keyed_id(key) in saved):
             where = top.split("\n", 1)[-1]
-            await say(f"{where}, as shown above.", actions=actions(status))
+            await say(f"{where}, as shown above.", actions=actions(status), saved=False)
             return
-        await show(status)
+        # The run may have stopped after the history was read: the session that followed it
+        # writes this pause too, under the same key.
+        await show(status, key)
     except UserError as exc:
         await say(str(exc))
     except Exception:
@@ -826,7 +898,12 @@ async def _compare(action: cl.Action) -> None:
     ]
     if not found:
         lines.append("Neither branch has a storyboard yet.")
-    await say_with_media("\n\n".join(lines), [element(m) for m in found])
+    elif beats := render.differing_beats(*pair):
+        shown = ", ".join(str(n) for n in beats)
+        lines.append(f"The storyboards differ in {render.plural(len(beats), 'beat')}: {shown}.")
+    else:
+        lines.append("The storyboards are the same.")
+    await say_with_media("\n\n".join(lines), [element(m, "large") for m in found])
 
 
 def _side_by_side(pair: list[BranchStatus], local: Callable[[str], Path]) -> list[render.Media]:

@@ -77,6 +77,16 @@ def escape_directives(markdown: str) -> str:
     return "".join(out)
 
 
+def plural(n: int, noun: str) -> str:
+    """``1 beat``, ``3 beats``: a count as users read it."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def beat_type(name: str) -> str:
+    """A beat library type as users read it: ``call_to_action`` → ``call to action``."""
+    return name.replace("_", " ")
+
+
 def _cell(text: str) -> str:
     """Text safe inside a Markdown table cell."""
     return " ".join(text.replace("|", "\\|").split()) or "—"
@@ -91,14 +101,14 @@ def spec_markdown(spec: Spec) -> str:
     for b in spec.beats:
         end = b.start_s + b.duration_s
         rows.append(
-            f"| {b.index + 1} | {_cell(b.type)} | {b.start_s:.1f}–{end:.1f} s"
+            f"| {b.index + 1} | {_cell(beat_type(b.type))} | {b.start_s:.1f}–{end:.1f} s"
             f" | {_cell(b.description)} | {_cell(b.on_screen_text)} | {_cell(b.voiceover)} |"
         )
     s, m = spec.style, spec.music
     return "\n".join(
         [
-            f"**{_cell(spec.title)}** — {spec.duration_s:g} s, {spec.aspect},"
-            f" {len(spec.beats)} beats",
+            # The title heads the message (:func:`headline`): the spec says its shape.
+            f"**Spec:** {spec.duration_s:g} s, {spec.aspect}, {plural(len(spec.beats), 'beat')}",
             "",
             *rows,
             "",
@@ -113,7 +123,7 @@ def spec_markdown(spec: Spec) -> str:
 def cost_line(status: BranchStatus) -> str:
     """Cost so far and, at a pause, the pause's estimate for the next phase."""
     u = status.usage
-    line = f"**Cost so far:** ${u.cost_usd:.2f} ({u.calls} calls, {u.reused} reused)"
+    line = f"**Cost so far:** ${u.cost_usd:.2f} ({plural(u.calls, 'call')}, {u.reused} reused)"
     nxt = status.next_phase
     if status.status == "paused" and nxt:
         line += f" · **next ({nxt}) estimate:** ${status.estimate_next_usd or 0.0:.2f}"
@@ -162,6 +172,20 @@ def _numbered(arts: Iterable[str], prefix: str) -> list[tuple[int, str]]:
         if name.startswith(prefix) and rest.isdigit():
             out.append((int(rest) + 1, name))
     return sorted(out)
+
+
+def differing_beats(a: BranchStatus, b: BranchStatus) -> list[int]:
+    """The beats (numbered from 1) whose storyboard frames differ between two branches.
+
+    A beat that one branch has and the other has not differs too.
+    """
+    names = {name for _, name in numbered(a, "beat_") + numbered(b, "beat_")}
+    out = []
+    for n, name in _numbered(names, "beat_"):
+        x, y = a.artifacts.get(name), b.artifacts.get(name)
+        if x is None or y is None or x.sha256 != y.sha256:
+            out.append(n)
+    return out
 
 
 def chunk_name(number: int) -> str:

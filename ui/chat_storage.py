@@ -69,6 +69,28 @@ def ordered_id() -> str:
     return str(uuid.UUID(int=(_last_us << 64) | tail))
 
 
+#: The namespace of :func:`keyed_id`'s ids.
+KEYED_IDS = uuid.UUID("6f1d2a52-4c1e-4b43-9a39-2f3c0e5b7d11")
+
+
+def keyed_id(key: str, index: int = 0) -> str:
+    """A UUID-shaped id that is the same for the same ``key``: written twice, it is one row.
+
+    What several sessions write for one event of a chat thread (the pause a run reached, a
+    phase's progress) takes the event's ids, so Chainlit's data layer, which upserts steps and
+    elements by id, keeps one copy, and a browser already showing it updates it in place.
+    ``index`` numbers a message's elements from 1 (0 is the message): their ids share the
+    key's first 64 bits and sort by ``index``, so a reopened thread shows them in the order
+    sent (:class:`HistoryDataLayer`).
+
+    Args:
+        key: what the event is, including the chat thread's id (step ids are global).
+        index: 0 for the message, 1… for its elements in order.
+    """
+    high = uuid.uuid5(KEYED_IDS, key).int >> 64 << 64
+    return str(uuid.UUID(int=high | index))
+
+
 class HistoryDataLayer(SQLAlchemyDataLayer):
     """Chainlit's SQLAlchemy data layer: elements saved after their thread, read back in order.
 

@@ -173,6 +173,20 @@ class Chat:
         expect(self.page.locator("#attachments")).to_be_visible()
         expect(self.page.locator("#upload-button")).to_be_enabled()  # not "…-loading"
 
+    def spec_beats(self) -> int:
+        """The number of beats in the newest spec table (the plan pause's), once it shows.
+
+        A table comes whole with its message, so its rows can be counted; the frames of a
+        storyboard come one by one after their message, and are waited for by this count.
+        """
+        from playwright.sync_api import expect
+
+        table = self.page.locator("table").last
+        expect(table).to_contain_text("On-screen text")
+        beats: int = table.locator("tbody tr").count()
+        assert beats >= 2
+        return beats
+
     def click(self, label: str) -> None:
         """Click the newest button labelled ``label``, once."""
         self.page.get_by_role("button", name=label, exact=True).last.click()
@@ -190,9 +204,19 @@ class Chat:
         SHOTS.mkdir(parents=True, exist_ok=True)
         self.page.wait_for_load_state("networkidle")
         if self.assistant().count():
-            # The thread scrolls inside its own pane: bring the newest reply's end into view.
+            # The thread scrolls inside its own pane: scroll it to its end, as a user reading
+            # the newest reply would (short of it, Chainlit's scroll-down button covers it).
             self.assistant().last.evaluate(
-                "(el) => el.scrollIntoView({block: 'end', behavior: 'instant'})"
+                """(el) => {
+                    el.scrollIntoView({block: 'end', behavior: 'instant'});
+                    for (let p = el.parentElement; p; p = p.parentElement) {
+                        if (p.scrollHeight > p.clientHeight + 1
+                            && getComputedStyle(p).overflowY !== 'visible') {
+                            p.scrollTop = p.scrollHeight;
+                            break;
+                        }
+                    }
+                }"""
             )
         self.page.screenshot(path=str(SHOTS / f"{name}.png"))
 

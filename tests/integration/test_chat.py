@@ -40,16 +40,6 @@ from ui.chat_render import STARTERS
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
-def _beats(chat: Chat) -> int:
-    table = chat.page.locator("table").last
-    from playwright.sync_api import expect
-
-    expect(table).to_contain_text("On-screen text")
-    beats: int = table.locator("tbody tr").count()
-    assert beats >= 2
-    return beats
-
-
 def test_the_landing_page_says_what_it_is_and_offers_examples(chat: Chat) -> None:
     from playwright.sync_api import expect
 
@@ -86,7 +76,7 @@ def test_the_storyboard_is_in_beat_order_and_an_edit_keeps_it(chat: Chat, tmp_pa
     chat.attach(photo)
     chat.send(BRIEF)
     chat.wait_reply("attached image as the product")
-    beats = _beats(chat)
+    beats = chat.spec_beats()
     chat.pause("main", "paused at plan")
     chat.click("Continue")
     board = chat.pause("main", "paused at storyboard")
@@ -117,9 +107,11 @@ def test_bad_requests_get_a_clear_reply_and_change_nothing(chat: Chat, tmp_path:
     from playwright.sync_api import expect
 
     chat.send(BRIEF)
+    beats = chat.spec_beats()
     chat.pause("main", "paused at plan")
     chat.click("Continue")
-    beats = chat.pause("main", "paused at storyboard").locator(".inline-image").count()
+    board = chat.pause("main", "paused at storyboard")
+    expect(board.locator(".inline-image")).to_have_count(beats)
     chat.send("regenerate beat 12")
     chat.wait_reply("Beat 12 does not exist")
     chat.send("make the music louder")
@@ -175,7 +167,9 @@ def test_the_chunks_pause_shows_the_preview_then_a_labelled_list(chat: Chat) -> 
 def test_a_reload_mid_run_loses_nothing_and_the_next_click_works(chat: Chat) -> None:
     """Reload while a phase runs, and again at the pause it reaches; then one click runs on.
 
-    The click after the reload is made once: a lost click is a bug, never retried.
+    The click after the reload is made once: a lost click is a bug, never retried. Reopened
+    at the end, the thread shows each pause, player and progress step once, although the
+    session from before the first reload followed the run as well as the one after it.
     """
     from playwright.sync_api import expect
 
@@ -196,6 +190,19 @@ def test_a_reload_mid_run_loses_nothing_and_the_next_click_works(chat: Chat) -> 
     expect(chat.last_reply("as shown above")).to_contain_text("paused at chunks")
     chat.click("Auto-continue")
     chat.pause("main", "complete")
+    # Reopened now, the thread holds each pause once, whatever the three sessions before it
+    # followed: one message per pause, one player per video, one progress step per phase.
+    chat.page.reload()
+    final = chat.assistant().filter(has_text="Branch main — complete")
+    expect(final.filter(has=chat.page.locator("video")).first).to_be_visible()
+    for where in ("paused at plan", "paused at storyboard", "paused at chunks", "complete"):
+        pause = chat.assistant().filter(has_text=f"Branch main — {where}")
+        expect(pause.filter(has_not_text="as shown above")).to_have_count(1)
+    expect(chat.page.locator("video")).to_have_count(2)  # the chunks' preview, the final
+    expect(chat.page.locator("[data-step-type='tool']")).to_have_count(4)  # a step per phase
+    # The line under a reopened pause is this page's alone; the history keeps none of them.
+    assert chat.assistant().filter(has_text="as shown above").count() <= 1
+    chat.shot("10-reopened-after-a-reload-mid-run")
 
 
 def test_a_click_right_after_reopening_a_thread_reaches_the_page(chat: Chat) -> None:
@@ -268,6 +275,11 @@ def test_branches_show_as_a_tree_with_switch_and_compare(chat: Chat) -> None:
     expect(compared.locator(".inline-image")).to_have_count(1)
     expect(compared).to_contain_text("main-1")
     chat.shot("07-compare")
+    # Reopened here, the thread ends on the comparison: the pause in view is named below it,
+    # with its buttons, not sent again under its ids (which would only update it, out of sight).
+    chat.page.reload()
+    expect(chat.last_reply("as shown above")).to_contain_text("main-1 — paused at storyboard")
+    chat.click("Branches")
     chat.click("Switch to main")
     shown = chat.assistant().filter(has_text="Branch main — paused at storyboard")
     expect(shown).to_have_count(2)  # main's storyboard again, below the comparison
@@ -290,7 +302,7 @@ def alices_thread(chromium: Any, chat_site: Server) -> dict[str, str]:
     try:
         c.open("alice")
         c.send(BRIEF)
-        beats = _beats(c)
+        beats = c.spec_beats()
         c.pause("main", "paused at plan")
         c.page.wait_for_url("**/thread/**")
         c.click("Continue")

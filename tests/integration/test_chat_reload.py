@@ -30,9 +30,12 @@ def test_without_logins_a_reload_shows_the_latest_video_and_new_chat_starts_over
 
     with tab(chromium, open_server, user=None) as chat:
         chat.send(BRIEF)
+        beats = chat.spec_beats()
         chat.pause("main", "paused at plan")
         chat.click("Continue")
-        beats = chat.pause("main", "paused at storyboard").locator(".inline-image").count()
+        expect(chat.pause("main", "paused at storyboard").locator(".inline-image")).to_have_count(
+            beats
+        )
         chat.page.reload()
         board = chat.pause("main", "paused at storyboard")
         expect(board.locator(".inline-image")).to_have_count(beats)

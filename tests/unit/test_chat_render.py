@@ -9,13 +9,16 @@ from PIL import Image
 
 from agent.service.status import ArtifactInfo, BranchInfo, BranchStatus, Usage
 from ui.chat_render import (
+    beat_type,
     branch_tree,
     chunk_table,
+    differing_beats,
     escape_directives,
     headline,
     is_final,
     media,
     phase_progress,
+    plural,
     storyboards_side_by_side,
 )
 
@@ -160,3 +163,20 @@ def test_storyboards_side_by_side_is_one_image_with_a_row_per_branch(tmp_path: P
     with Image.open(out) as im:
         assert im.height == 2 * 90 + 3 * 8
         assert im.width > 2 * 160
+
+
+def test_a_comparison_names_the_beats_whose_frames_differ() -> None:
+    a = _status("storyboard", beat_00=_art("a0"), beat_01=_art("a1"), beat_02=_art("a2"))
+    b = _status("storyboard", beat_00=_art("a0"), beat_01=_art("b1"), beat_02=_art("a2"))
+    assert differing_beats(a, b) == [2]
+    assert differing_beats(a, a) == []
+    longer = _status("storyboard", beat_00=_art("a0"), beat_01=_art("a1"), beat_02=_art("a2"),
+                     beat_03=_art("a3"))  # fmt: skip
+    assert differing_beats(a, longer) == [4]
+
+
+def test_counts_read_as_users_say_them() -> None:
+    assert [plural(1, "call"), plural(2, "call"), plural(0, "beat")] == [
+        "1 call", "2 calls", "0 beats"
+    ]  # fmt: skip
+    assert beat_type("call_to_action") == "call to action"
