@@ -263,7 +263,7 @@ def test_a_brand_named_after_the_product_is_the_brand(
     [
         ("A 20s ad for Mercedes EQ.9, vertical", "Mercedes", "EQ.9"),
         ("EQ.9 e-bike ad, 15 seconds", "EQ.9", "e-bike"),
-        ("Sony WH-1000XM5 headphones ad", "Sony", "WH-1000XM5 headphones"),
+        ("Sony WH-1000XM5 headphones ad", "Sony", "WH-1000XM5"),
         ("Glow Up lip balm", "Glow Up", "lip balm"),
         ("Crea un anuncio para Bean & Leaf, café de especialidad", "Bean & Leaf", "café"),
         ("an ad for Blackwatch sunglasses", "Blackwatch", "sunglasses"),
