@@ -155,8 +155,8 @@ def names_product(text: str, start: int, end: int) -> bool:
     of the lexicon in any language ('the new laptop "Air 14"', "le parfum « Nuit »",
     "耳机「律动 S3」"), or in Chinese and Japanese any noun the analyser finds there
     ("ノートPC「Air 14」", :mod:`.segment`); and it reads as a name: Chinese or Japanese
-    words, a particle after it ("「SORA ONE」を"), or at most three words without sentence
-    punctuation.
+    words, a particle after it ("「SORA ONE」を"), or at most three capitalised words or
+    codes without sentence punctuation ("Air 14", not "Just do it").
 
     Args:
         text: the brief.
@@ -175,6 +175,7 @@ def names_product(text: str, start: int, end: int) -> bool:
         or bool(re.match(r"\s*[のをがはでにと]", text[end:]))
         or len(inner.split()) <= 3
         and bool(_NAME_LIKE_RE.fullmatch(inner))
+        and all(w[:1].isupper() or has_digit(w) for w in inner.split())  # not "Just do it"
     )
 
 

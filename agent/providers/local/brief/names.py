@@ -424,7 +424,7 @@ def _own_name(product: str, language: str) -> str:
         name = m[0].strip()
         toks = name.split()
         before, after = product[: m.start()].strip(), product[m.end() :].strip()
-        coded = any(has_digit(t) for t in toks) and not all(t.isdigit() for t in toks)
+        coded = toks[0][:1].isalpha() and any(has_digit(t) for t in toks)  # not "4K", "2-in-1"
         if not before and after and coded:
             if is_cjk(after[0]) or after[0].islower():
                 return name  # "X5 Pro wireless earbuds", "X5 Pro智能手表"
@@ -516,6 +516,7 @@ _CJK_OWNER_RE = re.compile(
     + r")?(?:的|の)?"
     r"|(?:^|(?<=[\s,.;:!?，。、；：！？为给給帮替])"
     + "".join(f"|(?<={re.escape(v)})" for v in VERB_BEFORE)  # "隆重推出" + "青岚科技的"
+    + "".join(f"|(?<={re.escape(v)})" for v in LEXICON["cjk"]["name_lead"].split())  # "关于"
     + ")"
     r"(?P<b2>[^\s\d的の「」『』“”，。、；：,.;:!?为给給帮替]{1,8}?)(?:的|の)"
 )

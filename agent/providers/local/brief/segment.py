@@ -26,6 +26,7 @@ class Token(NamedTuple):
         surface: the word as written.
         noun: whether the analyser tags it a noun (including names and Latin words).
         verb: whether it is tagged a verb (Chinese ``v*``; Japanese 動詞 or a サ変 noun).
+        tag: the analyser's own tag (jieba's ``flag``, janome's first two POS fields).
     """
 
     start: int
@@ -33,6 +34,7 @@ class Token(NamedTuple):
     surface: str
     noun: bool
     verb: bool
+    tag: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -69,7 +71,7 @@ def tokens(text: str, language: str) -> tuple[Token, ...]:
             word, flag = pair.word, pair.flag
             start = text.find(word, at)
             noun = flag[:1] in "nj" or flag == "eng"  # "j": an abbreviation ("叶")
-            out.append(Token(start, start + len(word), word, noun, flag[:1] == "v"))
+            out.append(Token(start, start + len(word), word, noun, flag[:1] == "v", flag))
             at = start + len(word)
         return tuple(out)
     for tok in _janome().tokenize(text):
@@ -78,7 +80,7 @@ def tokens(text: str, language: str) -> tuple[Token, ...]:
         start = text.find(word, at)
         verb = pos[0] == "動詞" or pos[1] == "サ変接続"
         noun = pos[0] == "名詞" and pos[1] not in ("非自立", "代名詞")
-        out.append(Token(start, start + len(word), word, noun, verb))
+        out.append(Token(start, start + len(word), word, noun, verb, ",".join(pos[:2])))
         at = start + len(word)
     return tuple(out)
 
@@ -102,15 +104,22 @@ def word_end(text: str, end: int, language: str) -> int:
     return next((t.end for t in tokens(text, language) if t.start < end <= t.end), end)
 
 
+#: jieba's tags of what may follow a verb before its object: a numeral or measure ("一下"),
+#: an adverb, a particle, a preposition ("关于").
+_AFTER_VERB = ("m", "q", "d", "u", "p")
+
+
 def leading_verbs(text: str, language: str) -> int:
     """How many characters of verbs start ``text`` ("推广青岚科技" → 2), leaving a word after.
 
-    A name is never all verbs: when nothing but verbs is there, 0.
+    A verb's complement ("介绍一下") and a preposition ("关于") go with it. A name is never all
+    verbs: when nothing else is there, 0.
     """
     toks = tokens(text, language)
     cut = 0
     for i, tok in enumerate(toks):
-        if not tok.verb or i == len(toks) - 1:
+        lead = tok.verb or tok.tag.startswith(_AFTER_VERB) and (cut or tok.tag == "p")
+        if not lead or i == len(toks) - 1:
             break
         cut = tok.end
     return cut
