@@ -1,8 +1,10 @@
 """Brand and product: who makes it and what it is called, read from what the facts left.
 
 Latin-script briefs: a run of name tokens before the product words or after them ("by X",
-"von X", "de/di/da X"); Chinese and Japanese: an owner before 的/の or a Latin name; Korean,
-Arabic and Hebrew: a Latin name or one after a brand word.
+"von X", "de/di/da X"); Chinese and Japanese: an owner before 的/の (a verb before it cut off
+by its part of speech, :mod:`.segment`), a name between the noun and a verb of making, or a
+Latin name; Korean, Arabic and Hebrew: a Latin name or one after a brand word. In every
+language the product is its own name when the brief gives one (:func:`brand_and_product`).
 """
 
 from __future__ import annotations
