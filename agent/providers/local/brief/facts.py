@@ -148,6 +148,10 @@ _SCENE_NOISE = re.compile(r"(?:的)?(?:场景|画面|镜头|シーン|場面)$")
 _NAME_LIKE_RE = re.compile(r"[^.,;:!?。、，！？…]{1,30}")
 
 
+#: A word of a name: capitalised or a code, or a linking "of" ("Nuit d'Été", "Fior di Latte").
+_NAME_WORD_RE = re.compile(r"(?:[dl]['’])?[A-ZÀ-Þ0-9]|(?:de|di|da|du|del|of|von|van)$")
+
+
 def names_product(text: str, start: int, end: int) -> bool:
     """Whether the quote ``text[start:end]`` is the product's own name, not a tagline.
 
@@ -175,7 +179,7 @@ def names_product(text: str, start: int, end: int) -> bool:
         or bool(re.match(r"\s*[のをがはでにと]", text[end:]))
         or len(inner.split()) <= 3
         and bool(_NAME_LIKE_RE.fullmatch(inner))
-        and all(w[:1].isupper() or has_digit(w) for w in inner.split())  # not "Just do it"
+        and all(_NAME_WORD_RE.match(w) for w in inner.split())  # not "Just do it"
     )
 
 

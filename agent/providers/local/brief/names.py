@@ -681,7 +681,12 @@ def _name_after_noun(text: str, noun: str) -> str:
     """
     at = text.find(noun)
     m = _NAME_THEN_VERB.match(text, at + len(noun)) if at >= 0 else None
-    if m is None or m["n"] in NOT_NAME or kinds_in(m["n"]) or m["n"].startswith(PHRASE_ENDS):
+    if (
+        m is None
+        or m["n"] in NOT_NAME
+        or any(e - b == len(m["n"]) for b, e, _ in kinds_in(m["n"]))  # "茶语" is a name
+        or m["n"].startswith(PHRASE_ENDS)
+    ):
         return ""
     return m["n"]
 
