@@ -243,7 +243,7 @@ def test_the_audience_a_brief_names_is_kept_apart_from_the_product(
     [
         ("Werbespot für Kopfhörer von Klangwerk, 20 Sekunden", "Klangwerk", "Kopfhörer"),
         ("die neuen Laufschuhe der Marke Sprintex", "Sprintex", "Laufschuhe"),
-        ("Werbung für das Fahrrad Stadtflitzer S3", "Stadtflitzer", "Fahrrad S3"),
+        ("Werbung für das Fahrrad Stadtflitzer S3", "Stadtflitzer", "S3"),
         ("Anuncio de zapatillas de la marca Veloz", "Veloz", "zapatillas"),
         ("Publicité pour le parfum de la marque Soleil Noir", "Soleil Noir", "parfum"),
         ("Spot per le scarpe della marca Passo", "Passo", "scarpe"),

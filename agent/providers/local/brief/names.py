@@ -418,10 +418,17 @@ def _own_name(product: str, language: str) -> str:
 
     A name with a digit before the noun ("X5 Pro wireless earbuds" → "X5 Pro", "Book 14 Max
     笔记本电脑" → "Book 14 Max"); in the languages that put a name after the noun, a name
-    there that is not only common words ("降噪耳机 M5" → "M5", "gafas Brisa" → "Brisa"). A
-    Latin generic word in Chinese or Japanese ("外卖App") is no name.
+    there that is not only common words ("降噪耳机 M5" → "M5", "gafas Brisa" → "Brisa",
+    German "Staubsauger Wirbel Pro" → "Wirbel Pro"). A Latin generic word in Chinese or
+    Japanese ("外卖App") is no name.
     """
     cjk = is_cjk(product)
+    words = product.split()
+    if language == "de":  # every noun is capitalised: the name follows the lexicon's noun
+        head = max((i for i, w in enumerate(words[:-1]) if kinds_in(w, compounds=True)), default=-1)
+        name_words = words[head + 1 :]
+        if head >= 0 and all(map(_is_name, name_words)) and not _only_common(name_words):
+            return " ".join(name_words)  # "Kaffeemaschine Barista 3000" → "Barista 3000"
     for m in _OWN_NAME_RE.finditer(product):
         name = m[0].strip()
         toks = name.split()
@@ -435,6 +442,7 @@ def _own_name(product: str, language: str) -> str:
                 return name  # "降噪耳机 M5", "冲锋衣 Trail Pro"
             if not cjk and before[-1].islower() and not _only_common(toks):
                 return name  # "zapatillas de trail Cumbre X3", "gafas Brisa"
+
     return product
 
 
