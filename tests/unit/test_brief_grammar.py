@@ -85,16 +85,16 @@ def test_an_unquoted_tagline_runs_past_commas_up_to_the_next_fact(text: str, tag
         (
             "Anuncio para la mesa Roble Alto de Muebles Sierra Norte, 15 segundos",
             "Muebles Sierra Norte",
-            "mesa Roble Alto",
+            "Roble Alto",
         ),
-        ("Pub pour la lampe Noor de la marque Atelier Sur, carrée", "Atelier Sur", "lampe Noor"),
+        ("Pub pour la lampe Noor de la marque Atelier Sur, carrée", "Atelier Sur", "Noor"),
         (
             "Spot per il casco Raggio di Officina Vento, 20 secondi",
             "Officina Vento",
-            "casco Raggio",
+            "Raggio",
         ),
-        ("Vídeo para o tênis Onda 3 da marca Passo Leve", "Passo Leve", "tênis Onda 3"),
-        ("Pub pour le sac à dos Cime 30 de Maison Pic", "Maison Pic", "sac à dos Cime 30"),
+        ("Vídeo para o tênis Onda 3 da marca Passo Leve", "Passo Leve", "Onda 3"),
+        ("Pub pour le sac à dos Cime 30 de Maison Pic", "Maison Pic", "Cime 30"),
     ],
 )
 def test_a_brand_after_of_keeps_all_its_words_and_leaves_the_product(
@@ -113,12 +113,12 @@ def test_an_ads_own_of_names_its_occasion_not_the_brand() -> None:
 @pytest.mark.parametrize(
     ("text", "brand", "product"),
     [
-        ("A 15s ad for Marlow's Tern 2 kayak", "Marlow", "Tern 2 kayak"),
+        ("A 15s ad for Marlow's Tern 2 kayak", "Marlow", "Tern 2"),
         ("Ad for Quillon Paper Company notebooks, vertical", "Quillon Paper Company", "notebooks"),
         (
             "Teaser film for the Orca 5 drone by Lind & Berg, 20 seconds",
             "Lind & Berg",
-            "Orca 5 drone",
+            "Orca 5",
         ),
         (
             "Promo film for the Sable Mini speaker from Hart & Vale. Only $59",

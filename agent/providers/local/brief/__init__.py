@@ -10,7 +10,9 @@ tagline, price and discount, scenes; :mod:`.frame`: length and aspect ratio; :mo
 Brand and product are then read from what is left (:mod:`.names`, over the product kinds of
 :mod:`.kinds`), so a tagline's words do not set the mood and "TikTok" is not a brand; mood,
 style and colours come last (:mod:`.look`). All of them stand on :mod:`.text` (cleaning,
-folding, scripts, tokens, lexicon patterns) and :mod:`.lexicon` (shared word lists). The word
+folding, scripts, tokens, lexicon patterns) and :mod:`.lexicon` (shared word lists); Chinese
+and Japanese words and parts of speech come from jieba and janome (:mod:`.segment`, loaded
+for those briefs only). The word
 lists live in ``agent/providers/local/data/`` (``categories.toml``, ``brands.toml``,
 ``lexicon.toml``).
 """

@@ -2,10 +2,11 @@
 
 A product word found by the lexicon ("茶", "ヘッドホン") is grown into the noun it heads: to
 the left over the ideographs and katakana that modify it ("普洱茶", "ワイヤレスイヤホン"), to
-the right over the rest of a katakana word ("日焼け止めクリーム") or one or two ideographs
-that finish a compound ("茶叶"), and to a Latin model code right before it ("X5 智能手表",
-"M2 ヘッドホン"). It stops at particles, punctuation, spaces, verbs and ad words that follow
-a product (``data/lexicon.toml`` ``[cjk] phrase_end``), and where a company's name ends
+the right over the rest of a katakana word ("日焼け止めクリーム") or to the end of the word
+that jieba or janome finds there and a one-character noun after it ("茶叶", "普洱茶" + "叶",
+:mod:`.segment`), and to a Latin model code right before it ("X5 智能手表", "M2 ヘッドホン").
+It stops at particles, punctuation, spaces, verbs and ad words that follow a product
+(``data/lexicon.toml`` ``[cjk] phrase_end``), and where a company's name ends
 (``[cjk] company_end``: "山风户外" + "登山鞋").
 """
 
@@ -15,6 +16,7 @@ import re
 
 from agent.providers.local.brief.kinds import kinds_in
 from agent.providers.local.brief.lexicon import LEXICON
+from agent.providers.local.brief.segment import cjk_language, tokens, word_end
 
 #: Characters that never belong inside a product's noun: particles, measure words, "for",
 #: "this", "and", quotes, punctuation and spaces.
@@ -33,7 +35,7 @@ _SUFFIX = "|".join(sorted(map(re.escape, MODEL_SUFFIXES), key=len, reverse=True)
 _MODEL_BEFORE = re.compile(
     rf"(?<![A-Za-z0-9])(?:[A-Z][a-z]+\s(?=\d))?[A-Za-z]*\d[A-Za-z0-9.+-]*(?:\s?(?:{_SUFFIX})(?![A-Za-z0-9]))*\s?$"
 )
-_PHRASE_ENDS = tuple(_PHRASE_END)
+PHRASE_ENDS = tuple(_PHRASE_END)
 #: An acronym in capitals glued to the noun after it ("AI写作App", "VR眼镜").
 _ACRONYM_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2,4}$")
 #: Ad words in Latin letters ("CM", "PR", ``[cjk] latin_ad``): never part of a noun.
@@ -131,13 +133,20 @@ def noun_span(text: str, start: int, end: int) -> tuple[int, int]:
     elif end < len(text) and is_katakana(text[end]) and not is_katakana(text[start]):
         while end < len(text) and is_katakana(text[end]):
             end += 1  # "日焼け止め" + "クリーム": a katakana head after a native word
-    else:
-        for _ in range(2):  # "茶" + "叶": an ideograph that finishes a compound
-            if end >= len(text) or not is_ideograph(text[end]) or text[end] in BREAK:
-                break
-            if text.startswith(tuple(_PHRASE_END), end):
-                break
-            end += 1
+    elif end < len(text) and is_ideograph(text[end]):
+        end = word_end(text, end, cjk_language(text))  # "茶叶": the analyser's word
+        end = next(  # "普洱茶" + "叶", "料理" + "锅": a one-character noun heads the compound
+            (
+                t.end
+                for t in tokens(text, cjk_language(text))
+                if t.start == end
+                and t.noun
+                and len(t.surface) == 1
+                and is_ideograph(t.surface)
+                and not t.surface.startswith(PHRASE_ENDS)
+            ),
+            end,
+        )
     words = kinds_in(text)  # the lexicon's words, longest first at a position
     while start > 0 and end - start < MAX_NOUN_CHARS:
         ch = text[start - 1]
@@ -173,7 +182,7 @@ def bare_noun(text: str) -> tuple[int, int] | None:
             gap = re.match(
                 r"[\s,，、]*の?", text[cut:]
             )  # "ミルクの広告": an ad of it  # "电饭煲 , 广告": a removed length between
-            if text.startswith(_PHRASE_ENDS, cut + (gap.end() if gap else 0)):
+            if text.startswith(PHRASE_ENDS, cut + (gap.end() if gap else 0)):
                 start = max(  # "北辰电器空气净化器": the noun starts after the company's name
                     (p for p in range(m.start() + 2, cut - 1) if ends_company(text[:p])),
                     default=m.start(),

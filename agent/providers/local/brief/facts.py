@@ -14,6 +14,7 @@ from agent.providers.local.brief.cjk import quote_names_maker
 from agent.providers.local.brief.frame import requested_aspect
 from agent.providers.local.brief.kinds import kinds_in
 from agent.providers.local.brief.lexicon import DESCRIPTIVE, FILLER, LEXICON, STOP, stem_lookup
+from agent.providers.local.brief.segment import cjk_language, noun_before
 from agent.providers.local.brief.text import (
     fold_same_length,
     folded_words,
@@ -143,6 +144,57 @@ _DETERMINER = re.compile(
 _SCENE_NOISE = re.compile(r"(?:的)?(?:场景|画面|镜头|シーン|場面)$")
 
 
+#: A short name: at most three words, no sentence punctuation ("Air 14", "Nuit", "律动 S3").
+_NAME_LIKE_RE = re.compile(r"[^.,;:!?。、，！？…]{1,30}")
+
+
+#: A word of a name: capitalised or a code, or a linking "of" ("Nuit d'Été", "Fior di Latte").
+_NAME_WORD_RE = re.compile(r"(?:[dl]['’])?[A-ZÀ-Þ0-9]|(?:de|di|da|du|del|of|von|van)$")
+
+
+def names_product(text: str, start: int, end: int) -> bool:
+    """Whether the quote ``text[start:end]`` is the product's own name, not a tagline.
+
+    It is when it stands right after the product's noun (a space between at most): a noun
+    of the lexicon in any language ('the new laptop "Air 14"', "le parfum « Nuit »",
+    "耳机「律动 S3」"), or in Chinese and Japanese any noun the analyser finds there
+    ("ノートPC「Air 14」", :mod:`.segment`); and it reads as a name: Chinese or Japanese
+    words, a particle after it ("「SORA ONE」を"), or at most three capitalised words or
+    codes without sentence punctuation ("Air 14", not "Just do it").
+
+    Args:
+        text: the brief.
+        start: where the quote's opening mark is, an index in ``text``.
+        end: where its closing mark ends.
+    """
+    before = text[:start].rstrip()
+    if not before or quote_names_maker(text, start, end):
+        return False  # "咖啡品牌「晨光」", "面包店「麦香坊」": the maker's name
+    after_noun = any(e == len(before) for _, e, _ in kinds_in(before)) or (
+        is_cjk(before) and noun_before(before, len(before), cjk_language(text))
+    )
+    inner = text[start + 1 : end - 1].strip()
+    return after_noun and (
+        is_cjk(inner)
+        or bool(re.match(r"\s*[のをがはでにと]", text[end:]))
+        or len(inner.split()) <= 3
+        and bool(_NAME_LIKE_RE.fullmatch(inner))
+        and all(_NAME_WORD_RE.match(w) for w in inner.split())  # not "Just do it"
+    )
+
+
+def product_quote(text: str) -> tuple[str, int, int] | None:
+    """The product's own name quoted right after its noun (:func:`names_product`).
+
+    Returns:
+        (name without its marks, start, end of the quote in ``text``), None when none is.
+    """
+    for q in _QUOTED_RE.finditer(text):
+        if names_product(text, q.start(), q.end()):
+            return _quoted(q).strip(), q.start(), q.end()
+    return None
+
+
 def _quoted(m: re.Match[str]) -> str:
     return next(v for k, v in m.groupdict().items() if k.startswith("q") and v is not None)
 
@@ -188,15 +240,18 @@ def _tagline(text: str) -> tuple[str, str]:
             "の",
         ):
             continue  # a name that owns or is owned ("「ミナト」の腕時計"), not a tagline
-        if any(e == q.start() for _, e, _ in kinds_in(text[: q.start()])) and (
-            is_cjk(line) or re.match(r"\s*[のをがはでにと]", text[q.end() :])
-        ):
-            continue  # a product word's own name ("耳机「律动 S3」", "ヘッドホン「SORA ONE」を")
+        if names_product(text, q.start(), q.end()):
+            continue  # a product's own name ("耳机「律动 S3」", 'the laptop "Air 14"')
         if quote_names_maker(text, q.start(), q.end()):
             continue  # a shop's or brand's name ("面包店「麦香坊」")
         if len(line.split()) >= 2 or is_cjk(line) and len(line) >= 3:
             return line, remove_span(text, q.start(), q.end())
     return "", text
+
+
+#: An owner and its product in Chinese or Japanese ("云帆的Z7 Ultra手机", "ソラのイヤホン"):
+#: what a scene verb shows then is the product itself.
+_OWNED_PRODUCT = re.compile(r"\s*[^\s，。、,的の]{1,12}[的の]\s*")
 
 
 def _scenes(text: str) -> tuple[list[str], str]:
@@ -209,6 +264,11 @@ def _scenes(text: str) -> tuple[list[str], str]:
     if m is None:
         return [], text
     raw = text[m.start("s") : m.end("s")]
+    if (owned := _OWNED_PRODUCT.match(raw)) and (
+        re.match(r"[A-Za-z0-9「『“]", raw[owned.end() :])
+        or any(b == owned.end() for b, _, _ in kinds_in(raw))
+    ):
+        return [], text  # "展示云帆的Z7手机": showing the brand's product, not a scene
     raw = re.sub(r"(?<=\s)[وו](?=[^\W\d_]{2})", "", raw)  # the "and" joined to a word
     scenes = []
     for part in _SCENE_SPLIT.split(raw):

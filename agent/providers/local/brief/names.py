@@ -1,8 +1,10 @@
 """Brand and product: who makes it and what it is called, read from what the facts left.
 
 Latin-script briefs: a run of name tokens before the product words or after them ("by X",
-"von X", "de/di/da X"); Chinese and Japanese: an owner before 的/の or a Latin name; Korean,
-Arabic and Hebrew: a Latin name or one after a brand word.
+"von X", "de/di/da X"); Chinese and Japanese: an owner before 的/の (a verb before it cut off
+by its part of speech, :mod:`.segment`), a name between the noun and a verb of making, or a
+Latin name; Korean, Arabic and Hebrew: a Latin name or one after a brand word. In every
+language the product is its own name when the brief gives one (:func:`brand_and_product`).
 """
 
 from __future__ import annotations
@@ -10,20 +12,24 @@ from __future__ import annotations
 import re
 
 from agent.providers.local.brief.cjk import (
+    BREAK,
     COMPANY_END,
     MAX_NOUN_CHARS,
     MODEL_SUFFIXES,
     MODIFIER_RE,
     NOT_NAME,
     ORIGIN_RE,
+    PHRASE_ENDS,
     VERB_BEFORE,
     bare_noun,
     labelled_fields,
     lead_brand,
     noun_span,
 )
+from agent.providers.local.brief.facts import product_quote
 from agent.providers.local.brief.kinds import KNOWN_BRAND_RE, KNOWN_BRANDS, best_kind, kinds_in
 from agent.providers.local.brief.lexicon import FILLER, LEXICON, STOP, is_one_of
+from agent.providers.local.brief.segment import leading_verbs, noun_run, starts_with_noun
 from agent.providers.local.brief.text import (
     fold,
     fold_same_length,
@@ -93,14 +99,18 @@ _X_AD_RE = re.compile(rf"(?P<x>{_CLAUSE}{{1,160}}?)\s+(?:{_AD_NOUNS})\b", re.IGN
 def _trim(toks: list[str], at_most: int) -> list[str]:
     """Drop leading filler and an owner ("my bakery's"), stop at a connector or style word."""
     toks = toks[:40]  # a product is named in a few words; the rest of a long clause is not it
-    while toks and (
-        is_one_of(toks[0], FILLER)
-        and not any(e - s_ == len(toks[0]) for s_, e, _ in kinds_in(toks[0]))
-        and not (len(toks) > 1 and toks[1] in ("&", "+"))  # "Nova & Co.": a name, not "new"
-        or toks[0] in ("&", "+")
-        or len(toks) > 1
-        and toks[0][0].islower()
-        and re.search(r"['’]s$", toks[0])
+    while (
+        toks
+        and (
+            is_one_of(toks[0], FILLER)
+            and not any(e - s_ == len(toks[0]) for s_, e, _ in kinds_in(toks[0]))
+            and not (len(toks) > 1 and toks[1] in ("&", "+"))  # "Nova & Co.": a name, not "new"
+            and not (len(toks) > 1 and _is_place(toks[:2]))  # "New York": a place, not "new"
+            or toks[0] in ("&", "+")
+            or len(toks) > 1
+            and toks[0][0].islower()
+            and re.search(r"['’]s$", toks[0])
+        )
     ):
         toks = toks[1:]
     end = next((i for i, t in enumerate(toks) if is_one_of(t, STOP)), len(toks))
@@ -144,6 +154,11 @@ _COMMON = frozenset(fold(w) for w in LEXICON["common"]["words"].split()) | froze
 _PLACES = frozenset(fold(w) for w in _ORIGIN_LEXICON["places"].split())
 
 
+def _is_place(run: list[str]) -> bool:
+    """Whether words name a place of ``[origin] places`` ("New York", "Italy")."""
+    return "_".join(fold(t) for t in run) in _PLACES
+
+
 def _only_common(run: list[str]) -> bool:
     """Whether a run of capitalised words holds no name: only common words and places."""
     words = [fold(t) for t in run]
@@ -184,9 +199,9 @@ def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[st
         and _is_name(toks[lead])
         and (
             not _starts_kind(toks, lead, language)
-            or lead == 0  # a common word leading a name: "Voyages Corail", "Maison Verlaine"
+            or lead == 0  # a common word leading a name: "Voyages Corail", "Café Rivage"
             and language != "de"  # German capitalises every noun: "Fahrrad Stadtflitzer"
-            and len(toks) > 2
+            and (len(toks) > 2 or not at_start)
             and toks[1].istitle()
             and not _starts_kind(toks, 1, language)
         )
@@ -366,6 +381,13 @@ def without_origin(text: str) -> str:
 def brand_and_product(text: str, language: str) -> tuple[str, str]:
     """The brand ("" for none) and the product ("product" for none) a brief names.
 
+    The product is the product's own name when the brief gives it one, in every language:
+    quoted after its noun ('the laptop "Air 14"', "ノートPC「Air 14」"), a model code before
+    the noun ("the Aurora X5 Pro wireless earbuds", "X5 Pro智能手表") or a name after it in
+    Chinese, Japanese, Spanish, French, Italian and Portuguese ("降噪耳机 M5", "las
+    zapatillas de trail Cumbre X3"); the noun then gives only the category. Else it is the
+    noun phrase ("hiking boots", "有机燕麦奶").
+
     Args:
         text: the cleaned brief with its facts and audience removed.
         language: ISO 639-1 code of the brief; chooses the reading for its script.
@@ -373,6 +395,59 @@ def brand_and_product(text: str, language: str) -> tuple[str, str]:
     Returns:
         (brand, product), as written, at most 80 characters each.
     """
+    if quote := product_quote(text):  # 'the laptop "Air 14"', "ノートPC「Air 14」"
+        brand, _ = _brand_and_product(remove_span(text, quote[1], quote[2]), language)
+        return brand, quote[0][:80]
+    brand, product = _brand_and_product(text, language)
+    return brand, _own_name(product, language)
+
+
+#: A product's own name: a capitalised word or a code, then more of them, "&", a model
+#: suffix ("mini") or an "of" before a capital ("Cumbre X3", "Flor de Laranjeira", "M1 mini").
+_LATIN_LETTER = "0-9A-Za-zÀ-ÖØ-öø-ɏ'’.+-"
+_OWN_NAME_RE = re.compile(
+    rf"(?<![{_LATIN_LETTER}])[A-ZÀ-ÖØ-Þ0-9][{_LATIN_LETTER}]*"
+    rf"(?:\s*(?:&\s+|{_LINK})?(?:[A-ZÀ-ÖØ-Þ0-9][{_LATIN_LETTER}]*|"
+    rf"(?:{'|'.join(MODEL_SUFFIXES)})(?![{_LATIN_LETTER}])))*"
+)
+_NAME_AFTER_NOUN = ("zh", "ja", "es", "fr", "it", "pt")
+
+
+def _own_name(product: str, language: str) -> str:
+    """The product's own name inside its phrase, else the phrase (:func:`brand_and_product`).
+
+    A name with a digit before the noun ("X5 Pro wireless earbuds" → "X5 Pro", "Book 14 Max
+    笔记本电脑" → "Book 14 Max"); in the languages that put a name after the noun, a name
+    there that is not only common words ("降噪耳机 M5" → "M5", "gafas Brisa" → "Brisa",
+    German "Staubsauger Wirbel Pro" → "Wirbel Pro"). A Latin generic word in Chinese or
+    Japanese ("外卖App") is no name.
+    """
+    cjk = is_cjk(product)
+    words = product.split()
+    if language == "de":  # every noun is capitalised: the name follows the lexicon's noun
+        head = max((i for i, w in enumerate(words[:-1]) if kinds_in(w, compounds=True)), default=-1)
+        name_words = words[head + 1 :]
+        if head >= 0 and all(map(_is_name, name_words)) and not _only_common(name_words):
+            return " ".join(name_words)  # "Kaffeemaschine Barista 3000" → "Barista 3000"
+    for m in _OWN_NAME_RE.finditer(product):
+        name = m[0].strip()
+        toks = name.split()
+        before, after = product[: m.start()].strip(), product[m.end() :].strip()
+        coded = toks[0][:1].isalpha() and any(has_digit(t) for t in toks)  # not "4K", "2-in-1"
+        if not before and after and coded:
+            if is_cjk(after[0]) or after[0].islower():
+                return name  # "X5 Pro wireless earbuds", "X5 Pro智能手表"
+        if before and not after and language in _NAME_AFTER_NOUN and not name.isdigit():
+            if cjk and is_cjk(before[-1]) and not all(_is_latin_generic(t) for t in toks):
+                return name  # "降噪耳机 M5", "冲锋衣 Trail Pro"
+            if not cjk and before[-1].islower() and not _only_common(toks):
+                return name  # "zapatillas de trail Cumbre X3", "gafas Brisa"
+
+    return product
+
+
+def _brand_and_product(text: str, language: str) -> tuple[str, str]:
+    """:func:`brand_and_product` with the product as its phrase."""
     known = next(
         (KNOWN_BRANDS[fold(m[1])] for m in KNOWN_BRAND_RE.finditer(text) if m[1][0].isupper()), None
     )
@@ -419,8 +494,11 @@ def brand_and_product(text: str, language: str) -> tuple[str, str]:
     product = " ".join(toks).strip()
     if language == "en" and re.search(r"\b(?:sneaker|shoe|trainer|boot)$", product, re.I):
         product += "s"  # "a Nike sneaker ad" is about sneakers
-    if not product or product.lower() == brand.lower():
-        phrase = _noun_phrase(KNOWN_BRAND_RE.sub(" ", text), language)
+    if not product or set(fold(product).split()) <= set(fold(brand).split()):
+        # "pour Voyages Azur, l'agence de voyages": the brand's own word is not the product
+        phrase = _noun_phrase(
+            KNOWN_BRAND_RE.sub(" ", text.replace(brand, " ") if brand else text), language
+        )
         product = known[1] if known else phrase or _product_after_brand(text, brand, language)
     return brand[:80].strip(), product[:80].strip()
 
@@ -448,6 +526,7 @@ _CJK_OWNER_RE = re.compile(
     + r")?(?:的|の)?"
     r"|(?:^|(?<=[\s,.;:!?，。、；：！？为给給帮替])"
     + "".join(f"|(?<={re.escape(v)})" for v in VERB_BEFORE)  # "隆重推出" + "青岚科技的"
+    + "".join(f"|(?<={re.escape(v)})" for v in LEXICON["cjk"]["name_lead"].split())  # "关于"
     + ")"
     r"(?P<b2>[^\s\d的の「」『』“”，。、；：,.;:!?为给給帮替]{1,8}?)(?:的|の)"
 )
@@ -455,7 +534,7 @@ _CJK_OWNER_RE = re.compile(
 _CJK_NAME_RE = re.compile(r"(?:的|の)?[「『](?P<n>[^」』]{1,16})[」』]")
 
 
-def _cjk_owner(text: str) -> tuple[str, int] | None:
+def _cjk_owner(text: str, language: str) -> tuple[str, int] | None:
     """The brand a Chinese or Japanese brief writes as the owner of a product, and its end.
 
     Returns:
@@ -468,13 +547,15 @@ def _cjk_owner(text: str) -> tuple[str, int] | None:
         name = re.sub(r"^(?:品牌|ブランド)[:：]?", "", said.strip("「」『』“” ")) + (m["co"] or "")
         if not m["b"] and (verb := next((v for v in VERB_BEFORE if v in name), None)):
             name = name.rsplit(verb, 1)[1]  # "隆重推出青岚科技的": the verb is no name
+        if not m["b"] and language == "zh":
+            name = name[leading_verbs(name, language) :]  # "推广青岚科技的": a verb, no name
         if not m["b"] and not all(is_cjk(c) for c in name):
             continue  # a Latin name is read as one (:func:`_brand_and_product_cjk`)
         if not name or name in NOT_NAME or any(e - b == len(name) for b, e, _ in kinds_in(name)):
             continue  # "耳机的…": a product word is no brand; "新発売の…" describes one
         skip = MODIFIER_RE.match(after)  # "花城の新しい香水": an adjective before the noun
         after = after[skip.end() :] if skip else after
-        if after[:1] in "「『" or _heads_noun(after):
+        if after[:1] in "「『" or _heads_noun(after, language):
             return name, m.end() + (skip.end() if skip else 0)
     return None
 
@@ -495,14 +576,17 @@ def _model_after_noun(text: str, language: str) -> tuple[str, int] | None:
     return m[0].strip(), m.start()
 
 
-def _heads_noun(text: str) -> bool:
-    """Whether text starts with a product's noun ("玄米茶の…", "X5 智能手表做…")."""
+def _heads_noun(text: str, language: str) -> bool:
+    """Whether text starts with a product's noun ("玄米茶の…", "X5 智能手表做…", "ノートPC").
+
+    A word the lexicon knows, or any noun the analyser (:mod:`.segment`) finds there that is
+    not an ad word ("广告", "動画").
+    """
     text = text.lstrip()  # "北屿电子的 Book 14 笔记本电脑": a space after 的
     head = text[: MAX_NOUN_CHARS + 4]
     if any(noun_span(head, b, e)[0] == 0 for b, e, _ in kinds_in(head)):
         return True
-    bare = bare_noun(head)  # a noun the lexicon does not know: "空气净化器做…"
-    return bare is not None and noun_span(head, *bare)[0] == 0
+    return not text.startswith(PHRASE_ENDS) and starts_with_noun(head, language)
 
 
 def _brand_and_product_cjk(
@@ -521,16 +605,6 @@ def _brand_and_product_cjk(
     text = ORIGIN_RE.sub(lambda m: " " * len(m[0]), text)
     if brand:
         known = (brand, "")
-    named = next(  # "デスクランプ「Luna」", "リュック「Tabi 25」": the product's own name
-        (
-            n
-            for n in _CJK_NAME_RE.finditer(text)
-            if any(e == n.start() for _, e, _ in kinds_in(text[: n.start()]))
-        ),
-        None,
-    )
-    if named:
-        text = text[: named.start()] + " " * len(named[0]) + text[named.end() :]
     found_brand, found_product = _owner_or_latin_name(text, language, known)
     brand = brand or found_brand
     if not product or found_product not in ("product", brand) and product in found_product:
@@ -546,8 +620,6 @@ def _brand_and_product_cjk(
         and model[1] > text.find(product) >= 0
     ):
         product = f"{product} {model[0]}"  # "電動アシスト自転車 E-Bike 5", "冲锋衣 Trail Pro"
-    if named and not label_product:
-        product = named["n"].strip()
     if (lead := MODIFIER_RE.match(product)) and lead.end() < len(product):
         product = product[lead.end() :]  # "全新电热毯": "brand-new" describes the blanket
     return brand[:80], product[:80]
@@ -600,6 +672,33 @@ _LAUNCHED_RE = re.compile(
 )
 
 
+#: A name written right after the product's noun and before a verb of making or an ad word,
+#: with no 的 / の between ("外卖App" + "饭来" + "做").
+_NAME_THEN_VERB = re.compile(
+    rf"\s*(?P<n>[^\s\d{re.escape(''.join(sorted(BREAK)))}A-Za-z]{{2,8}}?)\s*"
+    rf"(?:{'|'.join(map(re.escape, PHRASE_ENDS))})"
+)
+
+
+def _name_after_noun(text: str, noun: str) -> str:
+    """The brand a Chinese brief juxtaposes after the product's noun, else "".
+
+    "为外卖App饭来做一个广告", "给健身房铁馆拍": the run between the noun and a verb of making
+    or an ad word (``[cjk] phrase_end``) names whose noun it is, when it is not itself a
+    product word or a word that describes ("新品").
+    """
+    at = text.find(noun)
+    m = _NAME_THEN_VERB.match(text, at + len(noun)) if at >= 0 else None
+    if (
+        m is None
+        or m["n"] in NOT_NAME
+        or any(e - b == len(m["n"]) for b, e, _ in kinds_in(m["n"]))  # "茶语" is a name
+        or m["n"].startswith(PHRASE_ENDS)
+    ):
+        return ""
+    return m["n"]
+
+
 def _owner_or_latin_name(
     text: str, language: str, known: tuple[str, str] | None
 ) -> tuple[str, str]:
@@ -608,7 +707,7 @@ def _owner_or_latin_name(
     The product is a quoted name after the brand or a product word ("「潮風 2」"), else the
     product word with the words before it and a Latin model code after it ("降噪耳机 M5").
     """
-    owner = None if known else _cjk_owner(text)
+    owner = None if known else _cjk_owner(text, language)
     if owner:
         brand, end = owner
         name = _CJK_NAME_RE.search(text, end)
@@ -617,9 +716,12 @@ def _owner_or_latin_name(
             or any(e == name.start() for _, e, _ in kinds_in(text[: name.start()]))
         ):
             return brand[:80], name["n"].strip()[:80]
-        return brand[:80], _noun_phrase(text[end:], language) or _noun_phrase(
-            text, language
-        ) or brand
+        return brand[:80], (
+            _noun_phrase(text[end:], language)
+            or noun_run(text[end:], language, PHRASE_ENDS)  # a noun the lexicon lacks: "饼干"
+            or _noun_phrase(text, language)
+            or brand
+        )
     brand, model = (known[0], []) if known else ("", [])
     after = _model_after_noun(text, language)
     for m in _LATIN_RUN.finditer(KNOWN_BRAND_RE.sub(" ", text) if known else text):
@@ -636,6 +738,8 @@ def _owner_or_latin_name(
             brand, model = " ".join(names or toks), rest if names else []
         break
     word = _noun_phrase(text, language)
+    if not brand and word:  # "为外卖App饭来做", "给健身房铁馆拍": a name after the noun
+        brand = _name_after_noun(text, word)
     if not brand and (best := best_kind(text, language)):  # "山风户外登山鞋", "星辰数码 M2 耳机"
         brand = lead_brand(text, noun_span(text, best[1] - len(best[2].word), best[1])[0])
     elif not brand and (bare := bare_noun(text)):  # a noun the lexicon lacks: "电饭煲"
