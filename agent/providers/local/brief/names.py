@@ -338,6 +338,11 @@ _FROM_RE = re.compile(
 _PLACE_RE = re.compile(lexicon_pattern(_ORIGIN["places"]))
 _PLACE_ARTICLE = re.compile(r"(?:the|el|la|le|les|l['’]|der|dem|den|il|lo|o|a|os|as)\s+|l['’]")
 _CAPITAL_RUN = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:\s+[A-ZÀ-ÖØ-Þ][\w'’.-]*){0,2}")
+#: A company word after a place makes the place a company's name: "de Andes & Co", "from
+#: Sierra y Cía", "by Alpine Ltd" name the maker, not where the product comes from.
+_COMPANY_NEXT = re.compile(
+    rf"\s*(?:(?:&|\+|and|y|e|et|und)\s+)?(?:{'|'.join(_COMPANY)})(?![^\W_])", re.IGNORECASE
+)
 
 
 def without_origin(text: str) -> str:
@@ -365,7 +370,7 @@ def without_origin(text: str) -> str:
             place = _CAPITAL_RUN.match(text, at)
         else:
             place = _PLACE_RE.match(folded, at)
-        if place:
+        if place and not _COMPANY_NEXT.match(folded, place.end()):
             spans.append((m.start(), place.end()))
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):  # "aus Italien" is both a made-in and a from-place
