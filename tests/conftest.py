@@ -60,14 +60,23 @@ def pytest_configure(config: pytest.Config) -> None:
             HOST_ENV[name] = os.environ.pop(name)
     # a pytest-xdist worker starts from the environment cleaned above: its host values come
     # from the controller (see pytest_configure_node)
-    HOST_ENV.update(getattr(config, "workerinput", {}).get("reelgraph_host_env", {}))
+    workerinput = getattr(config, "workerinput", {})
+    HOST_ENV.update(workerinput.get("reelgraph_host_env", {}))
+    if "reelgraph_columns" in workerinput:
+        # a worker starts with COLUMNS=80 where the controller had none, and a console made
+        # at import (ui.cli's) would keep that width whatever width a test asks for
+        os.environ.pop("COLUMNS", None)
+        if workerinput["reelgraph_columns"] is not None:
+            os.environ["COLUMNS"] = workerinput["reelgraph_columns"]
     os.environ.update(OPENAI_API_KEY="", REPLICATE_API_TOKEN="", CHAINLIT_ENV_FILE=os.devnull)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
-    """pytest-xdist: hand each worker the host's settings, for its tests marked ``live``."""
+    """pytest-xdist: hand each worker the host's settings (for tests marked ``live``) and the
+    terminal width this process has (``COLUMNS``, or none)."""
     node.workerinput["reelgraph_host_env"] = dict(HOST_ENV)
+    node.workerinput["reelgraph_columns"] = os.environ.get("COLUMNS")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
