@@ -80,11 +80,13 @@ def pytest_configure_node(node: Any) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Put slow modules first (:func:`_slow_modules_first`); skip ``live`` tests unless asked.
+    """Skip ``live`` tests unless asked; in a pytest-xdist worker, slow modules first.
 
-    Tests marked ``live`` spend money: they run only with ``pytest -m live``.
+    Tests marked ``live`` spend money: they run only with ``pytest -m live``. The order is
+    what pytest-xdist hands out (:func:`_slow_modules_first`); one process keeps the files'.
     """
-    _slow_modules_first(items)
+    if hasattr(config, "workerinput"):
+        _slow_modules_first(items)
     if "live" in (config.option.markexpr or ""):
         return
     opt_in = pytest.mark.skip(reason="calls a paid API: run with pytest -m live and its key set")
