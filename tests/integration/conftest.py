@@ -9,7 +9,7 @@ import sys
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import imageio_ffmpeg
 import psycopg
@@ -133,6 +133,29 @@ def api_server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> I
         yield server
 
 
+def start_worker(
+    cli: Cli, *args: str, stderr: int | IO[bytes] = subprocess.DEVNULL
+) -> subprocess.Popen[bytes]:
+    """Start ``reelgraph worker *args`` in its own process, with ``cli``'s environment.
+
+    Args:
+        cli: whose environment (database, ``REELGRAPH_HOME``) the worker gets.
+        *args: the worker's options, e.g. ``("--heartbeat", "1")``.
+        stderr: where its log goes: ``subprocess.DEVNULL`` (default), ``subprocess.PIPE`` or
+            an open binary file. Its stdout is discarded.
+
+    Returns:
+        The running process; the caller stops it.
+    """
+    return subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "worker", *args],
+        env=cli.env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+    )
+
+
 @pytest.fixture
 def worker(cli: Cli) -> Iterator[subprocess.Popen[bytes]]:
     """A ``reelgraph worker`` process on the test database, stopped (or killed) after the test.
@@ -140,13 +163,7 @@ def worker(cli: Cli) -> Iterator[subprocess.Popen[bytes]]:
     Default heartbeat and stalled-after (each worker records its own, and the others judge it
     by those: :class:`agent.queue.Workers`).
     """
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "worker"],
-        env=cli.env,
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = start_worker(cli)
     yield proc
     proc.terminate()
     try:

@@ -242,7 +242,7 @@ def test_a_run_whose_database_stops_ends_with_one_line(fresh_home: Path, sig: in
     command that resumes, and that command does (it starts the server again).
     """
     proc = subprocess.Popen(
-        _reelgraph("generate", "An 8-second ad for a pencil", "--duration", "8", "--yolo"),
+        _reelgraph("generate", BRIEF, "--duration", "6", "--yolo"),
         cwd=REPO,
         env=_env(fresh_home),
         stdout=subprocess.PIPE,
@@ -325,8 +325,8 @@ def test_scratch_of_a_killed_run_is_removed_by_the_next_run(cli: Cli) -> None:
     Before the fix every killed run left its scratch directories there for good.
     """
     tmp = cli.home / "artifacts" / "tmp"
-    brief = "An 8-second ad for a scratch pad"
-    proc = cli.popen("generate", brief, "--duration", "8", "--yolo")
+    brief = "A 6-second ad for a scratch pad"
+    proc = cli.popen("generate", brief, "--duration", "6", "--yolo")
     deadline = time.monotonic() + 120
     while not (tmp.is_dir() and any(p.is_dir() for p in tmp.iterdir())):
         assert proc.poll() is None, "the run ended before it made any scratch"

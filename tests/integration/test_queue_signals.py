@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
 
-from tests.conftest import REPO, Cli
+from tests.conftest import Cli
+from tests.integration.conftest import start_worker
 
 pytestmark = [pytest.mark.integration]
 
@@ -21,28 +22,22 @@ PROMPT_S = 10.0
 
 
 def test_an_idle_worker_stops_promptly_on_sigterm(cli: Cli) -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "worker"],
-        env=cli.env,
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_worker(cli, stderr=subprocess.PIPE)
     try:
         assert proc.stderr is not None
-        said = [proc.stderr.readline()]
+        err = io.TextIOWrapper(proc.stderr)
+        said = [err.readline()]
         while "taking runs" not in said[-1]:  # the worker says so once a signal stops it well
             assert said[-1], f"the worker ended before taking runs: {''.join(said)}"
-            said.append(proc.stderr.readline())
+            said.append(err.readline())
         sent = time.monotonic()
         proc.send_signal(signal.SIGTERM)
         while "stopped" not in said[-1]:
             assert said[-1], f"the worker ended without stopping: {''.join(said)}"
-            said.append(proc.stderr.readline())
+            said.append(err.readline())
         took_s = time.monotonic() - sent
         code = proc.wait(timeout=120)
-        rest = proc.stderr.read()
+        rest = err.read()
     finally:
         if proc.poll() is None:
             proc.kill()

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import Cli
+from tests.integration.conftest import start_worker
 from tests.integration.polling import until
 
 pytestmark = [pytest.mark.integration]
@@ -37,13 +37,7 @@ def worker_on_own(
     }
     err_path = tmp_path / "worker.err"
     with err_path.open("wb") as err_file:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "ui.cli", "worker", "--heartbeat", "0.2"],
-            env=env,
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=err_file,
-        )
+        proc = start_worker(Cli(env, tmp_path), "--heartbeat", "0.2", stderr=err_file)
     try:
         with psycopg.connect(own_database, autocommit=True) as conn:
 

@@ -13,7 +13,6 @@ import datetime
 import os
 import signal
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -24,28 +23,19 @@ import pytest
 from agent.queue import Queue
 from agent.service.videos import video_request
 from agent.studio import Studio
-from tests.conftest import REPO, Cli
-from tests.integration.conftest import FRESH_SEEDS
+from tests.conftest import Cli
+from tests.integration.conftest import FRESH_SEEDS, start_worker
 from tests.integration.polling import cli_json, until
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 #: Worker settings that notice a dead worker within seconds (the defaults are 10 s and 30 s).
-WORKER_ARGS = ("worker", "--heartbeat", "1", "--stalled-after", "6", "--grace", "5")
+WORKER_ARGS = ("--heartbeat", "1", "--stalled-after", "6", "--grace", "5")
 
 
 def _workers(cli: Cli, n: int) -> list[subprocess.Popen[bytes]]:
-    return [
-        subprocess.Popen(
-            [sys.executable, "-m", "ui.cli", *WORKER_ARGS],
-            env=cli.env,
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(n)
-    ]
+    return [start_worker(cli, *WORKER_ARGS) for _ in range(n)]
 
 
 @pytest.fixture
@@ -205,13 +195,7 @@ async def test_a_run_tried_again_after_it_paused_does_not_go_past_its_pause(
 def test_a_worker_stopped_with_sigterm_hands_its_run_back_to_the_queue(cli: Cli) -> None:
     """SIGTERM past ``--grace``: the run goes back to the queue and another worker finishes it."""
     seed = str(next(FRESH_SEEDS))
-    first = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", *WORKER_ARGS[:-1], "0"],  # --grace 0
-        env=cli.env,
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    first = start_worker(cli, *WORKER_ARGS[:-1], "0")  # --grace 0
     second: list[subprocess.Popen[bytes]] = []
     try:
         queued = cli_json(

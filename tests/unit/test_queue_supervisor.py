@@ -39,22 +39,39 @@ class _Worker:
             raise
 
 
-@pytest.mark.asyncio
-async def test_a_worker_that_fails_or_stops_by_itself_is_started_again_with_backoff(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    worker = _Worker(failures=2)
-    caplog.set_level(logging.WARNING, logger="reelgraph.server")
+@pytest.fixture
+def server_log(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """``caplog`` capturing the errors the supervisor logs (logger ``reelgraph.server``)."""
+    caplog.set_level(logging.ERROR, logger="reelgraph.server")
+    return caplog
+
+
+async def _supervise_until_running(
+    worker: _Worker, name: str, first_s: float, max_s: float
+) -> asyncio.Task[None]:
+    """Supervise ``worker`` until it runs (10 s at most), then stop the supervisor.
+
+    Returns the supervisor's task, cancelled and awaited.
+    """
     task = asyncio.get_running_loop().create_task(
-        supervise("the chat's worker", worker.work, first_s=0.01, max_s=0.02)
+        supervise(name, worker.work, first_s=first_s, max_s=max_s)
     )
     try:
         await asyncio.wait_for(worker.running.wait(), timeout=10)
     finally:
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+    return task
+
+
+@pytest.mark.asyncio
+async def test_a_worker_that_fails_or_stops_by_itself_is_started_again_with_backoff(
+    server_log: pytest.LogCaptureFixture,
+) -> None:
+    worker = _Worker(failures=2)
+    task = await _supervise_until_running(worker, "the chat's worker", first_s=0.01, max_s=0.02)
     assert worker.starts == 4 and worker.stopped and task.cancelled()
-    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    errors = server_log.records
     assert [r.getMessage() for r in errors] == [
         "the chat's worker failed; restarting it in 0.01 s (restart 1)",
         "the chat's worker failed; restarting it in 0.02 s (restart 2)",
@@ -65,19 +82,10 @@ async def test_a_worker_that_fails_or_stops_by_itself_is_started_again_with_back
 
 @pytest.mark.asyncio
 async def test_the_backoff_doubles_up_to_its_longest_wait(
-    caplog: pytest.LogCaptureFixture,
+    server_log: pytest.LogCaptureFixture,
 ) -> None:
-    worker = _Worker(failures=5)
-    caplog.set_level(logging.ERROR, logger="reelgraph.server")
-    task = asyncio.get_running_loop().create_task(
-        supervise("the worker", worker.work, first_s=0.001, max_s=0.004)
-    )
-    try:
-        await asyncio.wait_for(worker.running.wait(), timeout=10)
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-    waits = [r.getMessage().split(" in ")[1].split(" s ")[0] for r in caplog.records]
+    await _supervise_until_running(_Worker(failures=5), "the worker", first_s=0.001, max_s=0.004)
+    waits = [r.getMessage().split(" in ")[1].split(" s ")[0] for r in server_log.records]
     assert waits == ["0.001", "0.002", "0.004", "0.004", "0.004", "0.004"]
 
 
