@@ -114,31 +114,17 @@ class _Clock:
 
 @pytest.mark.asyncio
 async def test_a_worker_that_ran_healthy_for_a_while_restarts_after_the_first_wait(
-    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+    server_log: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clock = _Clock()
     monkeypatch.setattr(process, "time", clock)
-    starts = 0
-    running = asyncio.Event()
 
-    async def work() -> None:
-        nonlocal starts
-        starts += 1
-        if starts == 3:
-            clock.now_s += process.HEALTHY_S  # this run lasted five minutes, then failed
-        if starts <= 3:
-            raise RuntimeError(f"failure {starts}")
-        running.set()
-        await asyncio.Event().wait()
+    class _HealthyThirdRun(_Worker):
+        async def work(self) -> None:
+            if self.starts == 2:
+                clock.now_s += process.HEALTHY_S  # the third run lasts five minutes, then fails
+            await super().work()
 
-    caplog.set_level(logging.ERROR, logger="reelgraph.server")
-    task = asyncio.get_running_loop().create_task(
-        supervise("the worker", work, first_s=0.001, max_s=0.004)
-    )
-    try:
-        await asyncio.wait_for(running.wait(), timeout=10)
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
-    waits = [r.getMessage().split(" in ")[1].split(" s ")[0] for r in caplog.records]
-    assert waits == ["0.001", "0.002", "0.001"]
+    await _supervise_until_running(_HealthyThirdRun(failures=3), "the worker", 0.001, 0.004)
+    waits = [r.getMessage().split(" in ")[1].split(" s ")[0] for r in server_log.records]
+    assert waits == ["0.001", "0.002", "0.001", "0.002"]
