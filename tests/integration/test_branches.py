@@ -38,7 +38,7 @@ async def paused_at_storyboard(studio: Studio, duration_s: float = 8) -> str:
 
 def rendered(st: BranchStatus, phase: str) -> int:
     u = st.usage.phases[phase]
-    return int(u["calls"] - u["reused"])
+    return u.calls - u.reused
 
 
 @pytest.mark.asyncio
