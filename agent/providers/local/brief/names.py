@@ -558,11 +558,25 @@ def _cjk_owner(text: str, language: str) -> tuple[str, int] | None:
             continue  # a Latin name is read as one (:func:`_brand_and_product_cjk`)
         if not name or name in NOT_NAME or any(e - b == len(name) for b, e, _ in kinds_in(name)):
             continue  # "耳机的…": a product word is no brand; "新発売の…" describes one
+        if _is_scene_word(name):
+            continue  # "夕焼けの海辺", "夜の街": a time, place or weather sets the scene
         skip = MODIFIER_RE.match(after)  # "花城の新しい香水": an adjective before the noun
         after = after[skip.end() :] if skip else after
         if after[:1] in "「『" or _heads_noun(after, language):
             return name, m.end() + (skip.end() if skip else 0)
     return None
+
+
+def _is_scene_word(name: str) -> bool:
+    """Whether a whole CJK word is a place, time of day or weather of the storyboard's lexicon.
+
+    Such a word before 的 / の describes where the ad is set ("夕焼けの海辺", "雪の山"), never
+    who makes the product; a brand that merely contains one ("雪花秀") is still a name.
+    """
+    from agent.providers.local.storyboard import lexicon  # the storyboard imports this module
+
+    tables = (lexicon.PLACE_WORDS, lexicon.TIME_WORDS, lexicon.WEATHER_WORDS)
+    return any(n == len(name) for table in tables for _, n, _ in lexicon.find(name, table))
 
 
 def _model_after_noun(text: str, language: str) -> tuple[str, int] | None:
