@@ -177,7 +177,7 @@ _SET_BEATS: frozenset[BeatType] = frozenset(
 )
 
 
-#: A scene's fields in words the storyboard reads back (``storyboard/lexicon.py``).
+#: A scene's fields in words the storyboard reads back (``scene_words.py``).
 _SETTING_WORDS = {"golden": "golden hour", "day": "daylight"}
 
 

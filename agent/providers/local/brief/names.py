@@ -40,6 +40,8 @@ from agent.providers.local.brief.text import (
     phrase_tokens,
     remove_span,
 )
+from agent.providers.local.scene_words import PLACE_WORDS, TIME_WORDS, WEATHER_WORDS
+from agent.providers.local.scene_words import find as find_scene_words
 
 
 def _noun_phrase(text: str, language: str) -> str:
@@ -573,10 +575,8 @@ def _is_scene_word(name: str) -> bool:
     Such a word before 的 / の describes where the ad is set ("夕焼けの海辺", "雪の山"), never
     who makes the product; a brand that merely contains one ("雪花秀") is still a name.
     """
-    from agent.providers.local.storyboard import lexicon  # the storyboard imports this module
-
-    tables = (lexicon.PLACE_WORDS, lexicon.TIME_WORDS, lexicon.WEATHER_WORDS)
-    return any(n == len(name) for table in tables for _, n, _ in lexicon.find(name, table))
+    tables = (PLACE_WORDS, TIME_WORDS, WEATHER_WORDS)
+    return any(n == len(name) for table in tables for _, n, _ in find_scene_words(name, table))
 
 
 def _model_after_noun(text: str, language: str) -> tuple[str, int] | None:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageEnhance
 
+from agent.providers.local.scene_words import PLACE_WORDS, TIME_WORDS, WEATHER_WORDS, find
 from agent.providers.local.storyboard.colour import _BLACK, _WHITE, RGB, _grey, _mix, _Palette
-from agent.providers.local.storyboard.lexicon import PLACE_WORDS, TIME_WORDS, WEATHER_WORDS, find
 from agent.providers.local.storyboard.paint import _soft_shadow, _vertical
 
 #: Places painted as open air: a sky, a horizon, weather falls on them.

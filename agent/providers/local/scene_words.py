@@ -1,5 +1,7 @@
 """The multilingual lexicon of the scene words the storyboard draws from: place, time, weather.
 
+The brief reader uses it too: a whole scene word is never a brand ("夕焼けの海辺").
+
 Product words live in one place for the whole planner and storyboard,
 ``agent/providers/local/data/categories.toml`` (read through
 :func:`agent.providers.local.brief.archetype_of`).
