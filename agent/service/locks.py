@@ -46,13 +46,29 @@ async def unlock(conn: AsyncConnection[Any], thread_id: str) -> None:
     await conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", (_key(thread_id),))
 
 
+#: Whether a session holds the advisory lock ``hashtext(%s)`` in this database. PostgreSQL shows
+#: a bigint key's high half in ``classid`` and its low half in ``objid``, with ``objsubid`` 1
+#: (PostgreSQL 18 documentation, "pg_locks").
+_HELD_SQL = """
+SELECT EXISTS (
+  SELECT 1 FROM pg_locks
+  WHERE locktype = 'advisory' AND objsubid = 1 AND granted
+    AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+    AND ((classid::bigint << 32) | objid::bigint) = hashtext(%s)::bigint
+) AS held
+"""
+
+
 async def is_held(pool: db.Pool, thread_id: str) -> bool:
-    """Whether some run (in any process, any runtime) holds the branch's run lock now."""
+    """Whether some run (in any process, any runtime) holds the branch's run lock now.
+
+    It only looks (``pg_locks``): taking the lock to see whether it is free would, for that
+    moment, refuse a run starting on the branch (a status poll made runs fail as busy).
+    """
     async with pool.connection() as conn:
-        if not await try_lock(conn, thread_id):
-            return True
-        await unlock(conn, thread_id)
-        return False
+        cur = await conn.execute(_HELD_SQL, (_key(thread_id),))
+        row = await cur.fetchone()
+        return bool(row and row["held"])
 
 
 @asynccontextmanager
