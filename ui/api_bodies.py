@@ -86,17 +86,17 @@ class StatusBody(BaseModel):
     usage: Usage
 
 
+class CheckpointWithSpec(CheckpointBody):
+    """A checkpoint and the spec as it was there (a JSON object), if one was planned."""
+
+    spec: dict[str, Any] | None
+
+
 class CheckpointDetail(BaseModel):
     """``GET …/checkpoints/{id}``: the checkpoint with its spec, and its artifacts."""
 
     checkpoint: CheckpointWithSpec
     artifacts: list[ArtifactBody]
-
-
-class CheckpointWithSpec(CheckpointBody):
-    """A checkpoint and the spec as it was there (a JSON object), if one was planned."""
-
-    spec: dict[str, Any] | None
 
 
 class CheckpointList(BaseModel):
@@ -110,6 +110,3 @@ class TreeBody(BaseModel):
     """``GET …/checkpoints/tree``."""
 
     tree: list[TreeNode]
-
-
-CheckpointDetail.model_rebuild()

@@ -163,10 +163,7 @@ def _is_place(run: list[str]) -> bool:
 
 def _only_common(run: list[str]) -> bool:
     """Whether a run of capitalised words holds no name: only common words and places."""
-    words = [fold(t) for t in run]
-    return "_".join(words) in _PLACES or all(
-        _is_common(t) or w in _PLACES for t, w in zip(run, words, strict=True)
-    )
+    return _is_place(run) or all(_is_common(t) or _is_place([t]) for t in run)
 
 
 def _is_common(tok: str) -> bool:
