@@ -122,20 +122,27 @@ def lexicon_pattern(words: str | list[str], plurals: bool = False, endings: str 
     (:func:`exact_pattern` matches it), since without them it would be another word ("the").
     """
     items = words.split() if isinstance(words, str) else words
-    alts = []
+    latin, others = [], []
     for w in sorted({w for w in items if not w.startswith("=")}, key=len, reverse=True):
         if is_cjk(w):
-            alts.append(re.escape(w))
+            others.append(re.escape(w))
             continue
         if _script(w) != "latin":
-            alts.append(_script_pattern(w))
+            others.append(_script_pattern(w))
             continue
         body = r"[\s-]+".join(re.escape(fold(part)) for part in w.split("_"))
         ending = "(?:e?s)?" if plurals and len(w) >= 3 else ""
         if endings and len(w) >= 6 and "_" not in w:
             ending = f"(?:{endings})?"
-        alts.append(rf"(?<!{_LATIN_WORD_CHAR}){body}{ending}(?!{_LATIN_WORD_CHAR})")
-    return "|".join(alts) or r"(?!x)x"
+        latin.append(body + ending)
+    # The word boundary is written once around all Latin words: a character class with
+    # ranges this wide costs ``re`` milliseconds to compile each time it is written, and one
+    # per word made importing the brief reader take seconds. A failed lookahead backtracks
+    # into the group, so the longest word that ends on a boundary still wins. Words of other
+    # scripts never start where a Latin word does, so their place in the order is kept.
+    if latin:
+        others.insert(0, rf"(?<!{_LATIN_WORD_CHAR})(?:{'|'.join(latin)})(?!{_LATIN_WORD_CHAR})")
+    return "|".join(others) or r"(?!x)x"
 
 
 def exact_pattern(words: str) -> str:
