@@ -49,6 +49,10 @@ POOL_WAIT_S = 20.0
 #: Seconds to wait for a new connection to be established.
 CONNECT_TIMEOUT_S = 10
 
+#: Seconds a caller waits for a pooled connection before the pool asks the server whether it
+#: is there at all (:meth:`_Pool.getconn`).
+GONE_PROBE_S = 2.0
+
 
 def embedded_server(pgdata: Path, *, stop_at_exit: bool = False) -> str:
     """Start (or find running) the embedded PostgreSQL server and return its URL.
@@ -98,7 +102,7 @@ async def open_pool(url: str, max_size: int = 8) -> Pool:
     Raises:
         StorageError: the database cannot be reached.
     """
-    pool: Pool = AsyncConnectionPool(
+    pool: Pool = _Pool(
         url,
         connection_class=AsyncConnection[DictRow],
         min_size=1,
@@ -114,6 +118,35 @@ async def open_pool(url: str, max_size: int = 8) -> Pool:
     except Exception as exc:
         raise StorageError(f"cannot connect to the database: {exc}") from exc
     return pool
+
+
+class _Pool(AsyncConnectionPool[AsyncConnection[DictRow]]):
+    """A pool whose callers learn within seconds that the database went away.
+
+    A caller that has waited :data:`GONE_PROBE_S` for a connection opens one of its own to
+    the server. If that fails, the server is gone and the caller gets the error at once,
+    rather than after the whole wait (20 s for a status request before its 503). If it
+    succeeds, the pool is only busy (many runs at once) and the caller waits the rest of
+    its time.
+    """
+
+    async def getconn(self, timeout: float | None = None) -> AsyncConnection[DictRow]:
+        """A connection of the pool (see :class:`psycopg_pool.AsyncConnectionPool`).
+
+        Raises:
+            psycopg.OperationalError: the server does not answer.
+            PoolTimeout: no connection came free within ``timeout`` (default the pool's).
+        """
+        total_s = self.timeout if timeout is None else timeout
+        first_s = min(total_s, GONE_PROBE_S)
+        try:
+            return await super().getconn(first_s)
+        except PoolTimeout:
+            if total_s <= first_s:
+                raise
+        probe = await AsyncConnection.connect(str(self.conninfo), **_connection_kwargs())
+        await probe.close()
+        return await super().getconn(total_s - first_s)
 
 
 def _connection_kwargs() -> dict[str, Any]:
