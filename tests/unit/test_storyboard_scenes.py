@@ -67,6 +67,15 @@ from agent.spec import Spec
         ("un olivar al amanecer", Scene("countryside", "dawn", None)),
         ("dans les vignobles sous la pluie", Scene("countryside", None, "rain")),
         ("ein Obstgarten bei Nebel", Scene("countryside", None, "fog")),
+        ("a riverside path at golden hour", Scene("waterside", "golden", None)),
+        ("au bord du lac, la nuit", Scene("waterside", "night", None)),
+        ("im Hafen bei Regen", Scene("waterside", None, "rain")),
+        ("湖畔的日落", Scene("waterside", "sunset", None)),
+        ("a desert road at golden hour", Scene("desert", "golden", None, road=True)),
+        ("a road through the forest", Scene("forest", road=True)),
+        ("una carretera en la montaña", Scene("mountains", road=True)),
+        ("on the open road", Scene("road")),
+        ("the USB-C port of the headphones", Scene()),
     ],
 )
 def test_scene_words_are_read_in_many_languages(words: str, scene: Scene) -> None:
@@ -142,6 +151,20 @@ def test_a_scene_edit_redraws_that_beat_and_nothing_else(
     # the next beat keeps its memo key, so it is not drawn again, and its pixels
     assert drawn[edited_beat][0] == redrawn[edited_beat][0]
     assert np.array_equal(drawn[edited_beat][1], redrawn[edited_beat][1])
+
+
+def test_a_road_named_with_a_place_runs_across_that_place() -> None:
+    """A desert road is the desert with dark asphalt from the horizon to the bottom edge, the
+    sky above it untouched (before, the first place named won and the road was not drawn)."""
+    spec = plan_spec(BRIEF, 30, "16:9", 0)
+    beat = next(b for b in spec.beats if b.type == "hero_shot")
+    sand, road = (
+        np.asarray(render_storyboard_frame(spec, beat, (640, 360), 0, prompt=p).image, np.int16)
+        for p in ("the desert at golden hour", "a desert road at golden hour")
+    )
+    bottom = (slice(-22, None), slice(128, 512))  # the road's widest part, under the product
+    assert road[bottom].mean() < sand[bottom].mean() - 20, "no dark road across the sand"
+    assert np.abs(road[:144] - sand[:144]).max() == 0, "the sky changed too"
 
 
 def test_a_regenerate_prompt_redraws_the_beat_in_its_scene(tmp_path: Path) -> None:

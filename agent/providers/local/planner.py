@@ -83,7 +83,7 @@ def _mood(fields: dict[str, Any]) -> _Mood:
 
 
 #: Bump when the planner's output for a prompt changes, so memoised plans are not reused.
-PLANNER_VERSION = 7
+PLANNER_VERSION = 8
 
 _MOOD_DATA = load_toml("moods.toml")
 _SECTOR_INSTRUMENTS: dict[str, list[str]] = _MOOD_DATA.pop("sector_instruments")
@@ -188,7 +188,8 @@ def _setting(prompt: str, product: str, brand: str) -> str:
     """
     scene = parse_scene(prompt, ignore=(product, brand))
     # the place last: a scene word before a colour word reads as a colour ("forest green")
-    words = [_SETTING_WORDS.get(w, w) for w in (scene.time, scene.weather, scene.place) if w]
+    road = "road" if scene.road else None
+    words = [_SETTING_WORDS.get(w, w) for w in (scene.time, scene.weather, scene.place, road) if w]
     return ", ".join(words)
 
 

@@ -51,6 +51,11 @@ PLACE_WORDS: dict[str, str] = {
     "olivar vinedo finca champ prairie campagne parc jardin ferme verger oliveraie vignoble "
     "feld wiese garten bauernhof obstgarten olivenhain weinberg prato giardino frutteto "
     "uliveto vigneto pomar olival vinha fazenda 公园 田野 草地 果园 农场 公園 草原 果樹園 畑",
+    "waterside": "강변 호숫가 호수 נהר אגם نهر بحيرة waterside river riverside riverbank lake "
+    "lakeside lakeshore harbour harbor harbourside harborside seaport marina pier jetty quay "
+    "canal waterfront rio ribera orilla_del_rio lago puerto muelle riviere fleuve lac quai "
+    "fluss flussufer seeufer hafen kanal fiume lungolago porto molo canale cais "
+    "河边 河畔 湖边 湖畔 江边 港口 码头 川辺 桟橋",
     "road": "road highway freeway motorway open_road carretera autopista route autoroute "
     "landstrasse autobahn strada autostrada estrada rodovia 公路 高速 道路",
     "kitchen": "주방 부엌 מטבח مطبخ kitchen countertop cooking cocina cuisine kuche cucina cozinha "

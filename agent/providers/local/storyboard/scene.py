@@ -23,7 +23,17 @@ from agent.providers.local.storyboard.paint import _soft_shadow, _vertical
 
 #: Places painted as open air: a sky, a horizon, weather falls on them.
 OUTDOOR = frozenset(
-    {"beach", "mountains", "city", "forest", "desert", "countryside", "road", "stadium"}
+    {
+        "beach",
+        "mountains",
+        "city",
+        "forest",
+        "desert",
+        "countryside",
+        "waterside",
+        "road",
+        "stadium",
+    }
 )
 #: Places painted as rooms: a wall, a floor, a window onto the time of day.
 INDOOR = frozenset({"kitchen", "office", "gym", "studio", "home"})
@@ -37,11 +47,13 @@ class Scene:
         place: one of :data:`OUTDOOR` or :data:`INDOOR`.
         time: "dawn", "day", "golden", "sunset" or "night".
         weather: "rain", "snow" or "fog".
+        road: a road runs across the place ("a desert road", "a road through the forest").
     """
 
     place: str | None = None
     time: str | None = None
     weather: str | None = None
+    road: bool = False
 
     @property
     def named(self) -> bool:
@@ -52,6 +64,19 @@ class Scene:
 def _first(text: str, table: dict[str, str]) -> str | None:
     hits = find(text, table)
     return hits[0][2] if hits else None
+
+
+def _place(text: str) -> tuple[str | None, bool]:
+    """The place ``text`` names first, and whether a road runs across it.
+
+    A road named with another open-air place is drawn across that place ("a desert road at
+    golden hour", "a road through the forest"); alone it is a country road.
+    """
+    places = [name for _, _, name in find(text, PLACE_WORDS)]
+    others = [name for name in places if name != "road"]
+    if "road" in places and others and others[0] in OUTDOOR:
+        return others[0], True
+    return (places[0] if places else None), False
 
 
 def _scene_words(text: str, ignore: tuple[str, ...]) -> str:
@@ -90,9 +115,8 @@ def parse_scene(*texts: str, ignore: tuple[str, ...] = ()) -> Scene:
     scene = Scene()
     for raw in texts:
         text = _scene_words(raw, ignore)
-        found = Scene(
-            _first(text, PLACE_WORDS), _first(text, TIME_WORDS), _first(text, WEATHER_WORDS)
-        )
+        place, road = _place(text)
+        found = Scene(place, _first(text, TIME_WORDS), _first(text, WEATHER_WORDS), road)
         if not found.named:
             continue
         if not scene.named:
@@ -101,7 +125,8 @@ def parse_scene(*texts: str, ignore: tuple[str, ...] = ()) -> Scene:
             place = scene.place or found.place
             if scene.place is None and scene.weather is not None and place in INDOOR:
                 place = None  # weather falls outdoors: "in the rain" takes a room outside
-            scene = Scene(place, scene.time or found.time, scene.weather or found.weather)
+            road = scene.road or found.road and found.place == place
+            scene = Scene(place, scene.time or found.time, scene.weather or found.weather, road)
     return scene
 
 
@@ -358,10 +383,38 @@ def _countryside(p: _Paint) -> None:
         p.d.ellipse((tx - r, ty - 2.4 * r, tx + r, ty - 0.4 * r), fill=_mix(grass, _BLACK, 0.4))
 
 
+def _waterside(p: _Paint) -> None:
+    """A river or lake: far hills, water mirroring the sky, a grassy bank with a path."""
+    p.sky()
+    bank = _lit((70, 110, 70), p.light)
+    p.ridge(p.hy, 0.08, 0.3, _mix(bank, p.low, 0.45), jag=False)
+    water_end = p.hy + round((p.h - p.hy) * 0.5)
+    water = _mix(_lit((24, 70, 110), _mix(p.light, _WHITE, 0.5)), p.top, 0.25)
+    p.img.paste(_vertical((p.w, water_end - p.hy), _mix(water, p.low, 0.35), water), (0, p.hy))
+    ripple = (*_mix(p.low, _WHITE, 0.3), 150)
+    for _ in range(40):
+        x, y = p.rng.random() * p.w, p.hy + p.rng.random() * (water_end - p.hy)
+        half = p.s * p.rng.uniform(0.01, 0.04)
+        p.d.line([(x - half, y), (x + half, y)], fill=ripple, width=2)
+    grass = _lit((96, 150, 76), p.light)
+    p.img.paste(_vertical((p.w, p.h - water_end), _mix(grass, _BLACK, 0.1), grass), (0, water_end))
+    path = _lit((214, 196, 160), p.light)
+    y = water_end + (p.h - water_end) * 0.45
+    p.d.polygon(
+        [(0, y), (p.w, y - p.s * 0.03), (p.w, y + p.s * 0.05), (0, y + p.s * 0.09)], fill=path
+    )
+    p.hy = water_end + (p.h - water_end) // 3
+
+
 def _road(p: _Paint) -> None:
     p.sky()
     p.ridge(p.hy, 0.12, 0.3, _mix(_lit((80, 100, 80), p.light), p.low, 0.4), jag=False)
     p.ground((110, 130, 90), (90, 110, 80))
+    _lane(p)
+
+
+def _lane(p: _Paint) -> None:
+    """An asphalt road from the horizon's middle to the bottom edge, its centre line dashed."""
     vx = p.w * 0.5
     asphalt = _lit((54, 56, 62), p.light)
     p.d.polygon(
@@ -562,6 +615,7 @@ _PAINTERS: dict[str, Callable[[_Paint], None]] = {
     "forest": _forest,
     "desert": _desert,
     "countryside": _countryside,
+    "waterside": _waterside,
     "road": _road,
     "stadium": _stadium,
     "kitchen": _kitchen,
@@ -591,6 +645,8 @@ def paint_scene(img: Image.Image, scene: Scene, pal: _Palette, rng: random.Rando
         img, ImageDraw.Draw(img, "RGBA"), scene, pal, rng, w, h, min(w, h), hy, top, low, light
     )
     _PAINTERS[scene.place or "sky"](p)
+    if scene.road and scene.place != "road":
+        _lane(p)
     return p.hy
 
 
