@@ -424,7 +424,9 @@ class Queue:
         self.on_progress = on_progress
         self.worker_name = f"{socket.gethostname()}:{os.getpid()}"
         url = studio.deps.pool.conninfo
-        connector = procrastinate.PsycopgConnector(conninfo=url, min_size=1, max_size=4)
+        connector = procrastinate.PsycopgConnector(
+            conninfo=url, min_size=1, max_size=4, pool_factory=db.ProbingPool
+        )
         self.app = procrastinate.App(connector=connector)
         #: The jobs each worker of this queue (by its id) runs now.
         self._running: dict[int, int | None] = {}
@@ -1031,6 +1033,7 @@ class Queue:
                 on_started()
             await worker
             if not signalled:
+                _raise_if_told_to_stop()
                 # Procrastinate stops its worker when one of its own tasks (heartbeat,
                 # listener, abort polling) fails, after logging why
                 raise StorageError(
@@ -1041,6 +1044,7 @@ class Queue:
             if not signalled:
                 raise
         except (pq_exceptions.ProcrastinateException, psycopg.Error) as exc:
+            _raise_if_told_to_stop()
             raise StorageError(
                 f"worker {self.worker_name} stopped on an error of the job queue: {_cause(exc)}"
             ) from exc
@@ -1357,3 +1361,16 @@ __all__ = [
     "runs_queue",
     "setup",
 ]
+
+
+def _raise_if_told_to_stop() -> None:
+    """Raise CancelledError if this task was cancelled, whatever ended the worker since.
+
+    A cancelled worker stops gracefully, and the statements of its way out (unregistering
+    itself) fail when the database is gone: that error must not stand in for the
+    cancellation, or whoever cancelled it (a stopping server) waits on a worker that its
+    supervisor starts again, for ever.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError

@@ -345,13 +345,14 @@ def test_scratch_of_a_killed_run_is_removed_by_the_next_run(cli: Cli) -> None:
 def test_the_http_api_answers_503_while_its_database_is_gone(fresh_home: Path) -> None:
     """With the embedded server stopped, a status request gets 503 and one line, not a 500,
     within seconds; once any command has started the server again, the same request answers
-    200. Before, the 503 came after the pool's whole wait for a connection (20 s)."""
+    200. Before, the 503 came after the pool's whole wait for a connection (20 s). And with
+    the database gone, SIGTERM stops ``reelgraph serve`` (before, it ran on for good)."""
     port = free_port()
     env = _env(fresh_home, REELGRAPH_API_TOKENS="tok:crowd")
     base = f"http://127.0.0.1:{port}"
     argv = _reelgraph("serve", "--port", str(port))
     with (
-        serving(argv, env, fresh_home / "server.log", f"{base}/api/openapi.json"),
+        serving(argv, env, fresh_home / "server.log", f"{base}/api/openapi.json") as server,
         httpx.Client(base_url=base, headers={"Authorization": "Bearer tok"}, timeout=90) as c,
     ):
         r = c.post("/api/generate", json={"prompt": BRIEF, "duration_s": 6})
@@ -376,3 +377,12 @@ def test_the_http_api_answers_503_while_its_database_is_gone(fresh_home: Path) -
         assert user.json("db", "status")["running"] is False
         user.process("videos")  # starts the server again (a process: this one must not hold it)
         assert c.get(f"/api/status/{vid}").status_code == 200
+
+        # Told to stop while its database is gone, the server stops. Before, the error of its
+        # worker's way out stood in for the cancellation, and the worker was started again.
+        _stop_embedded(fresh_home)
+        server.terminate()
+        try:
+            server.wait(timeout=db.POOL_WAIT_S)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"reelgraph serve still running {db.POOL_WAIT_S} s after SIGTERM")
