@@ -6,6 +6,7 @@ One lexicon (``data/categories.toml``) serves the brief reader and the storyboar
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -65,18 +66,26 @@ SECTORS: dict[str, Sector] = {
 GENERIC = SECTORS["generic"]
 
 
-_KIND_PATTERNS: list[
-    tuple[re.Pattern[str], re.Pattern[str] | None, re.Pattern[str] | None, str, Sector]
-] = [
-    (
-        re.compile(lexicon_pattern(k["words"], plurals=True)),
-        re.compile(exact) if (exact := exact_pattern(k["words"])) else None,
-        re.compile(compound) if (compound := compound_pattern(k["words"])) else None,
-        k["archetype"],
-        SECTORS[k["sector"]],
-    )
-    for k in _CATEGORY_DATA["kind"]
-]
+_KindPattern = tuple[re.Pattern[str], re.Pattern[str] | None, re.Pattern[str] | None, str, Sector]
+
+
+@functools.cache
+def _kind_patterns() -> list[_KindPattern]:
+    """Each kind's patterns, compiled on first use rather than at import.
+
+    They take about half a second of CPU to compile; a command that reads no brief
+    (``status``, ``videos``) does not pay for them.
+    """
+    return [
+        (
+            re.compile(lexicon_pattern(k["words"], plurals=True)),
+            re.compile(exact) if (exact := exact_pattern(k["words"])) else None,
+            re.compile(compound) if (compound := compound_pattern(k["words"])) else None,
+            k["archetype"],
+            SECTORS[k["sector"]],
+        )
+        for k in _CATEGORY_DATA["kind"]
+    ]
 
 
 def kinds_in(text: str, compounds: bool = True) -> list[tuple[int, int, Kind]]:
@@ -87,7 +96,7 @@ def kinds_in(text: str, compounds: bool = True) -> list[tuple[int, int, Kind]]:
     """
     folded, lower = fold_same_length(text), text.lower()
     found = []
-    for pattern, exact, compound, archetype, sector in _KIND_PATTERNS:
+    for pattern, exact, compound, archetype, sector in _kind_patterns():
         for m in [*pattern.finditer(folded), *(exact.finditer(lower) if exact else ())]:
             found.append((m.start(), m.end(), Kind(archetype, sector, text[m.start() : m.end()])))
         for m in compound.finditer(folded) if compound and compounds else ():
