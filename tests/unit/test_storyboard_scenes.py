@@ -75,6 +75,9 @@ from agent.spec import Spec
         ("a road through the forest", Scene("forest", road=True)),
         ("una carretera en la montaña", Scene("mountains", road=True)),
         ("on the open road", Scene("road")),
+        # An ending on the first word of a phrase, not only on its last.
+        ("am Fluss zur goldenen Stunde", Scene("waterside", "golden", None)),
+        ("en las orillas del rio", Scene("waterside", None, None)),
         ("the USB-C port of the headphones", Scene()),
     ],
 )

@@ -22,7 +22,7 @@ from agent.spec import Spec
 from agent.state import Options
 
 #: Bump when a renderer's output changes, so memoised results of the old one are not reused.
-RENDERER_VERSION = 10
+RENDERER_VERSION = 11
 
 
 class LocalPlanner:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 
 #: Scene places -> words that name them.
 PLACE_WORDS: dict[str, str] = {
@@ -137,9 +138,20 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("ß", "ss")
 
 
+class _Index(NamedTuple):
+    """A table's keys, ready for :func:`find`."""
+
+    #: Folded word sequences -> name.
+    phrases: dict[tuple[str, ...], str]
+    #: Every proper leading part of a phrase of two words or more.
+    openings: frozenset[tuple[str, ...]]
+    #: Substring keys (Chinese, Japanese, Korean, Arabic, Hebrew) -> name.
+    by_substring: dict[str, str]
+
+
 @lru_cache(maxsize=8)
-def _index(table: tuple[tuple[str, str], ...]) -> tuple[dict[tuple[str, ...], str], dict[str, str]]:
-    """Folded word sequences -> name, and substring keys (CJK, Arabic, Hebrew) -> name.
+def _index(table: tuple[tuple[str, str], ...]) -> _Index:
+    """The keys of ``table`` (name -> words), indexed.
 
     In the tables "_" joins the words of a phrase ("lip_balm"); a hyphen is a phrase too.
     """
@@ -153,7 +165,40 @@ def _index(table: tuple[tuple[str, str], ...]) -> tuple[dict[tuple[str, ...], st
                 phrases.setdefault(
                     tuple(fold(word).replace("_", " ").replace("-", " ").split()), name
                 )
-    return phrases, by_substring
+    openings = frozenset(key[:k] for key in phrases for k in range(1, len(key)))
+    return _Index(phrases, openings, by_substring)
+
+
+def _stems(word: str) -> list[str]:
+    """``word`` and what is left of it without each of :data:`_ENDINGS` (2 letters or more)."""
+    return [
+        word[: len(word) - len(end)]
+        for end in _ENDINGS
+        if word.endswith(end) and len(word) - len(end) >= 2
+    ]
+
+
+def _phrase_at(words: list[str], n: int, index: _Index) -> str | None:
+    """The name of the ``n``-word key that ``words`` spells, endings allowed on every word.
+
+    Every word may carry an ending, not just the last ("zur goldenen Stunde" is
+    "goldene_stunde"); a word's stems are tried only where they open some key, so a phrase
+    costs a few lookups, not every combination of endings.
+    """
+    spellings: list[tuple[str, ...]] = [()]
+    for k, word in enumerate(words):
+        last = k == n - 1
+        spellings = [
+            (*head, stem)
+            for head in spellings
+            for stem in _stems(word)
+            if last or (*head, stem) in index.openings
+        ]
+    for spelling in spellings:
+        name = index.phrases.get(spelling)
+        if name is not None:
+            return name
+    return None
 
 
 def _tokens(text: str) -> list[str]:
@@ -192,28 +237,19 @@ def find(text: str, table: dict[str, str]) -> list[tuple[int, int, str]]:
         characters. A scene word followed by a colour word ("forest green", "midnight navy")
         is a colour and not counted.
     """
-    phrases, by_substring = _index(tuple(table.items()))
+    index = _index(tuple(table.items()))
     toks = _tokens(text)
     hits: list[tuple[int, int, str]] = []
     i = 0
     while i < len(toks):
         found = None
         for n in (3, 2, 1):
-            if i + n > len(toks):
-                continue
-            head, last = toks[i : i + n - 1], toks[i + n - 1]
-            for end in _ENDINGS:
-                if end and not last.endswith(end) or len(last) - len(end) < 2:
-                    continue
-                stem = last[: len(last) - len(end)] if end else last
-                name = phrases.get((*head, stem))
-                if name is not None:
-                    found = (n, name)
-                    break
-            if found:
+            name = _phrase_at(toks[i : i + n], n, index) if i + n <= len(toks) else None
+            if name is not None:
+                found = (n, name)
                 break
         if not found:
-            found = _compound(toks[i], phrases)
+            found = _compound(toks[i], index.phrases)
         if found:
             n, name = found
             nxt = toks[i + n] if i + n < len(toks) else ""
@@ -222,7 +258,7 @@ def find(text: str, table: dict[str, str]) -> list[tuple[int, int, str]]:
             i += n
         else:
             i += 1
-    for key, name in by_substring.items():
+    for key, name in index.by_substring.items():
         at = text.find(key)
         if at >= 0:
             hits.append((len(toks) + at, len(key), name))
