@@ -83,7 +83,7 @@ def _mood(fields: dict[str, Any]) -> _Mood:
 
 
 #: Bump when the planner's output for a prompt changes, so memoised plans are not reused.
-PLANNER_VERSION = 9
+PLANNER_VERSION = 10
 
 _MOOD_DATA = load_toml("moods.toml")
 _SECTOR_INSTRUMENTS: dict[str, list[str]] = _MOOD_DATA.pop("sector_instruments")

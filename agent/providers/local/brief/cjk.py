@@ -133,8 +133,10 @@ def noun_span(text: str, start: int, end: int) -> tuple[int, int]:
     elif end < len(text) and is_katakana(text[end]) and not is_katakana(text[start]):
         while end < len(text) and is_katakana(text[end]):
             end += 1  # "日焼け止め" + "クリーム": a katakana head after a native word
-    elif end < len(text) and is_ideograph(text[end]):
-        end = word_end(text, end, cjk_language(text))  # "茶叶": the analyser's word
+    elif end < len(text) and is_ideograph(text[end]) and is_kana_or_ideograph(text[end - 1]):
+        # "茶叶": the analyser's word. A Latin word ends where its letters do: "健身App动起来"
+        # is the app, then its name.
+        end = word_end(text, end, cjk_language(text))
         end = next(  # "普洱茶" + "叶", "料理" + "锅": a one-character noun heads the compound
             (
                 t.end

@@ -115,7 +115,10 @@ def _trim(toks: list[str], at_most: int) -> list[str]:
         )
     ):
         toks = toks[1:]
-    end = next((i for i, t in enumerate(toks) if is_one_of(t, STOP)), len(toks))
+    end = next(
+        (i for i, t in enumerate(toks) if is_one_of(t, STOP) and not _is_name_at(toks, i)),
+        len(toks),
+    )
     toks = toks[:end][:at_most]
     while toks and toks[-1] in ("&", "+"):
         toks = toks[:-1]
@@ -144,6 +147,31 @@ def _product_phrase(text: str) -> tuple[list[str], bool]:
 def _is_name(tok: str) -> bool:
     """A token that can be part of a name: capitalised, a model code ("EQ.9", "X2"), "&"."""
     return tok[:1].isupper() or has_digit(tok) or tok in ("&", "+")
+
+
+#: A number and a unit of a specification ("4K", "5G", "1080p", "2.4GHz"): never a brand.
+_SPEC_RE = re.compile(
+    rf"\d+(?:[.,]\d+)?(?:{'|'.join(LEXICON['common']['spec_units'].split())})", re.IGNORECASE
+)
+
+
+#: "And" in the languages read, where it joins a company word to a name ("Andes y Cía").
+_AND = frozenset("and y e et und".split())
+
+
+def _is_name_at(toks: list[str], i: int) -> bool:
+    """:func:`_is_name` for ``toks[i]``, or an "and" between a name and a company word.
+
+    "Andes y Cía", "Dupont et Fils", "Smith and Sons": the company word makes the "and" part
+    of one name, where elsewhere it joins two things ("Andes and Alps").
+    """
+    tok = toks[i]
+    return _is_name(tok) or (
+        0 < i < len(toks) - 1
+        and fold(tok) in _AND
+        and _is_name(toks[i - 1])
+        and fold(toks[i + 1].rstrip(".")) in _COMPANY
+    )
 
 
 _ORIGIN_LEXICON = LEXICON["origin"]
@@ -186,7 +214,7 @@ def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[st
     right after the product noun is an apposition naming the brand ("das Fahrrad Stadtflitzer").
     """
     for i, tok in enumerate(toks[:-1]):  # "Tidewell's Drift 40 backpack", "Harbor Lane Co. cans"
-        if not _is_name(tok):
+        if not _is_name_at(toks, i):
             break
         if re.search(r"['’]s$", tok):
             return [*toks[:i], tok[:-2]], toks[i + 1 :]
@@ -195,7 +223,7 @@ def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[st
     lead = 0
     while (
         lead < len(toks)
-        and _is_name(toks[lead])
+        and _is_name_at(toks, lead)
         and (
             not _starts_kind(toks, lead, language)
             or lead == 0  # a common word leading a name: "Voyages Corail", "Café Rivage"
@@ -209,8 +237,8 @@ def _split_name(toks: list[str], at_start: bool, language: str) -> tuple[list[st
     while lead and toks[lead - 1] in ("&", "+"):
         lead -= 1
     run, rest = toks[:lead], toks[lead:]
-    if run and all(t.isdigit() for t in run):
-        return [], toks
+    if run and all(t.isdigit() or _SPEC_RE.fullmatch(t) for t in run):
+        return [], toks  # "our 4K webcam": a spec leads the noun, no name
     if run and rest and _only_common(run):
         return [], toks  # "Italian Leather Shoes", "New York cheesecake": Title Case, no name
     if run:
@@ -740,8 +768,13 @@ def _owner_or_latin_name(
         )
     brand, model = (known[0], []) if known else ("", [])
     after = _model_after_noun(text, language)
+    words = kinds_in(text)
     for m in _LATIN_RUN.finditer(KNOWN_BRAND_RE.sub(" ", text) if known else text):
-        toks = [t for t in phrase_tokens(m[0]) if t not in _LATIN_AD_WORDS]  # "CM", "PR"
+        if any(b <= m.start() < e for b, e, _ in words):
+            continue  # "T恤", "Tシャツ": a letter of a product word, no name
+        cut = min((b for b, _, _ in words if m.start() < b < m.end()), default=m.end())
+        run = m[0][: cut - m.start()]  # "Nova T恤": the name ends where the product word starts
+        toks = [t for t in phrase_tokens(run) if t not in _LATIN_AD_WORDS]  # "CM", "PR"
         if toks and all(_is_latin_generic(t) for t in toks):
             continue  # "记账App", "旗舰Store": what the product or shop is, not who makes it
         if not toks or _is_model(toks) or after and m.start() == after[1]:
