@@ -330,17 +330,24 @@ def _brand_after_noun(text: str, language: str) -> tuple[str, int, int] | None:
         *_BY_BRAND_RE.finditer(text),
         *_OF_BRAND_RE.get(language, re.compile("$^")).finditer(text),
     ):
-        if not m["lead"] and _AD_NOUN_RE.fullmatch((text[: m.start()].split() or [""])[-1]):
-            continue
         run = re.split(r"[.!?]\s", m["b"])[0]
         if fold(run.split()[-1].rstrip(".")) not in _COMPANY:
             run = run.rstrip(".")
         start, run_at = m.start(), m.start("b")
         named = re.search(r"[A-ZÀ-ÖØ-Þ][\w'’.-]*\s+$", text[: m.start()])
         links = list(re.finditer(rf"\s{_LINK_WORD}\s+(?=[A-ZÀ-ÖØ-Þ])", run))
-        if not m["lead"] and named and links and len(run[links[-1].end() :].split()) >= 2:
+        coded = links and any(has_digit(t) for t in run[: links[-1].start()].split())
+        if not m["lead"] and _AD_NOUN_RE.fullmatch((text[: m.start()].split() or [""])[-1]):
+            if not coded:
+                continue  # "Anuncio de Navidad": the ad's occasion, no maker
+        if (
+            not m["lead"]
+            and links
+            and (coded or named and len(run[links[-1].end() :].split()) >= 2)
+        ):
             # "gelato Fior di Latte di Gelateria Stella": the product's own name has a "di"
-            # too; the maker's name follows the last one ("Óptica del Sur" stays whole)
+            # too; the maker's name follows the last one ("Óptica del Sur" stays whole). A
+            # model code names a product too: "Anuncio del Redmi Note 13 de Xiaomi".
             start = run_at + links[-1].start() + 1
             run_at += links[-1].end()
             run = run[links[-1].end() :]
