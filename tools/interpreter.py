@@ -192,6 +192,7 @@ _PIPELINE = (
     "switch_branch",
 )
 _CONTINUE = ToolCall(tool="continue_pipeline")
+_STATUS = ToolCall(tool="status")
 
 # --- vocabulary and regex fragments -----------------------------------------------------------
 # fmt: off
@@ -1215,7 +1216,11 @@ RULES: list[tuple[str | re.Pattern[str], Handler]] = [
     *_rule(_calls(_call("status")),
            r"(?:show |what'?s |what is )?(?:the )?status|where are we(?: at| now)?|progress",
            r"what(?:'s| is) happening|how(?:'s| is) it going|(?:what|which) (?:phase|step)"
-           r"(?: are we (?:in|at|on))?"),
+           r"(?: are we (?:in|at|on))?",
+           # a question about the ad's or a beat's length: the status shows it
+           r"how long (?:is|are) (?:%IT%|%BEAT%)(?: now| currently| right now| at the moment)?",
+           r"(?:is|are) %IT% (?:too |a bit |very |rather )?(?:long|short)",
+           r"what(?:'s| is) %IT%(?: now| currently| right now| at the moment)?"),
     *_rule(_calls(_call("show_cost")),
            r"(?:show |what'?s |what is |how much is )?(?:me )?(?:the )?(?:total )?(?:cost|costs|"
            r"spend|spending|bill)(?: so far)?"),
@@ -1840,9 +1845,10 @@ _PLACE_FORMS: list[tuple[re.Pattern[str], str]] = [
     # "put a hook at the start": a new beat ("put the hook at the start" moves it)
     (re.compile(rf"^(?:put|place|stick|slot|throw) (?=(?:an?|another|one more|a new) (?:new )?"
                 rf"{_TYPE})", re.I), "add "),
-    # "beat 6 should go to position 2", "the offer must be at the end": a move
+    # "beat 6 should go to position 2", "the offer must be at the end": a move; German
+    # leaves the verb out ("Beat 6 soll an Position 2")
     (re.compile(rf"^(?P<b>{_BEAT}|(?:the )?{_TYPE}(?: beat)?) (?:should|must|needs to|has to|"
-                r"can|could|will) (?:go|come|move|be moved|sit|be|appear|land)"
+                r"can|could|will)(?: (?:go|come|move|be moved|sit|be|appear|land))?"
                 rf" (?P<w>(?:to|at|in|into) (?:the )?(?:position {_NUM}|start|end|beginning|"
                 rf"front|back|{_ORD}(?: place| position| spot| slot)?))$", re.I),
      r"move \g<b> \g<w>"),
@@ -2572,6 +2578,8 @@ def _assemble(items: list[_Item], ctx: Context) -> list[ToolCall]:
                 args = same.args | {k: v for k, v in c.args.items() if v is not None}
                 merged_calls[merged_calls.index(same)] = _call(tool, **args)
         calls = merged_calls
+    if any(c != _STATUS for c in calls):
+        calls = [c for c in calls if c != _STATUS]  # every door shows the status after the calls
     return [c for c in calls if c != _CONTINUE] + ([_CONTINUE] if _CONTINUE in calls else [])
 
 
@@ -2618,7 +2626,8 @@ def _interpret(reading: Reading, ctx: Context) -> Interpretation:
     if not clean:
         return Interpretation(reply="What would you like to change? " + possible(ctx.phase))
     whole_text = _type_names(_anew(_again(_HEAD.sub("", _TAIL.sub("", clean)).strip())))
-    scene = redraw(whole_text, _PATTERNS, whole=True)
+    # "beat 6 should be at position 2" says where the beat goes, not what it shows
+    scene = redraw(_places(whole_text), _PATTERNS, whole=True)
     if (scene is not None and _negated(whole_text, ctx) is None
             and isinstance(whole := _rules(scene, ctx), list) and whole):  # fmt: skip
         if calls := _assemble(whole, ctx):  # "beat 2: moody and dark, candlelit": one beat

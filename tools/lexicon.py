@@ -210,7 +210,8 @@ GERMAN: dict[str, str] = {
     # small words
     "der": "the", "die": "the", "das": "the", "den": "the", "dem": "the", "des": "the",
     "ein": "a", "eine": "a", "einen": "a", "einem": "a", "einer": "a", "es": "it",
-    "zu": "into", "mit": "with", "fur": "for", "auf": "to", "in": "in", "nach": "after",
+    "zu": "into", "mit": "with", "fur": "for", "auf": "to", "an": "to", "ans": "to the",
+    "in": "in", "nach": "after",
     "vor": "before", "und": "and", "dann": "then", "mehr": "more", "weniger": "less",
     "vorher": "before", "nachher": "after", "kommen": "go", "kommt": "goes",
     "diesmal": "this time", "dieses mal": "this time", "behalte": "keep", "behalt": "keep",
@@ -604,7 +605,9 @@ def _phrases(words: list[str]) -> list[str]:
 def _language(words: list[str]) -> str:
     votes = {lang: sum(w in markers for w in words) for lang, markers in _MARKERS.items()}
     best = max(votes, key=lambda k: votes[k])
-    if sum(w in _ENGLISH for w in words) > votes[best]:
+    # A word only that language's lexicon has counts for it, not for English too: "Beat 6
+    # soll an Position 2" is German ("soll", "an"), though English has "an" as well
+    if sum(w in _ENGLISH and w not in _MARKERS[best] for w in words) > votes[best]:
         return "en"
     if votes[best] == 0:  # only shared words: any lexicon that knows most of them
         known = {lang: sum(w in LEXICONS[lang] for w in words) for lang in LEXICONS}
@@ -706,6 +709,11 @@ PARTICLES = {**dict.fromkeys(("raus", "heraus", "hinaus", "weg", "fort"), "remov
              **dict.fromkeys(("hinzu", "dazu", "rein", "hinein"), "add")}  # fmt: skip
 
 
+#: What may follow "lass" in a clause that leaves something as it is: an article before its
+#: noun, or "es" (it) alone ("lass die Musik", "lass es").
+_LEFT_BARE = frozenset("der die das den dem es".split())
+
+
 def _separable(words: list[str], lexicon: dict[str, str]) -> dict[str, str]:
     """``lexicon`` with the message's split verbs read whole ("dreh ... auf" → "turn up").
 
@@ -724,6 +732,9 @@ def _separable(words: list[str], lexicon: dict[str, str]) -> dict[str, str]:
         body = [w for w in clause if w not in ("bitte", "mal", "doch")]
         if len(body) >= 2 and (reading := SEPARABLE.get((body[0], body[-1]))):
             lexicon = {**lexicon, body[0]: reading, body[-1]: ""}
+        elif body[:1] in (["lass"], ["lasse"]) and 2 <= len(body) <= 3 and body[1] in _LEFT_BARE:
+            # "lass die Musik": with nothing to make of it, "lassen" leaves it as it is
+            lexicon = {**lexicon, body[0]: "leave"}
         elif (
             len(body) >= 3
             and body[-1] in PARTICLES

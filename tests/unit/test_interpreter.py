@@ -109,6 +109,10 @@ CASES: list[tuple[str, str, list[Call]]] = [
     ("status", "plan", [call("status")]),
     ("where are we", "chunks", [call("status")]),
     ("what phase are we in", "chunks", [call("status")]),
+    ("how long is it?", "plan", [call("status")]),
+    ("is the video too long?", "plan", [call("status")]),
+    # a question before a command: the command's result shows the status anyway
+    ("is it too long? make it 20", "plan", [spec(op("set_duration", duration_s=20.0))]),
     ("what did it cost", "refine", [call("show_cost")]),
     ("show cost", "refine", [call("show_cost")]),
     ("how much have I spent so far?", "refine", [call("show_cost")]),
@@ -256,6 +260,9 @@ CASES: list[tuple[str, str, list[Call]]] = [
     ("move beat 5 to the end", "plan", [spec(op("move_beat", beat=5, position=9))]),
     ("move beat 2 after beat 5", "plan", [spec(op("move_beat", beat=2, position=5))]),
     ("move beat 5 to position 2", "plan", [spec(op("move_beat", beat=5, position=2))]),
+    # a place is where the beat goes, not what it shows
+    ("beat 5 should be at position 2", "plan", [spec(op("move_beat", beat=5, position=2))]),
+    ("the offer must be at the start", "plan", [spec(op("move_beat", beat=7, position=1))]),
     ("swap beats 2 and 3", "plan", [spec(op("move_beat", beat=2, position=3))]),
     ("swap beats 2 and 5", "plan",
      [spec(op("move_beat", beat=2, position=5), op("move_beat", beat=4, position=2))]),
