@@ -318,6 +318,7 @@ _FRAGMENTS = {
     r"(?:of|for|on))",
     "%VIA%": r"(?:with|showing|to show|into|so (?:that )?it shows|featuring|but|where|as|:|-|,)",
     "%NAME%": r"[a-z0-9][\w.-]*",
+    "%EACH%": r"(?: each| apiece| per beat)?",
     "%DB%": r"[+−-]?\d+(?:\.\d+)? ?db",
     "%QUOTED%": r"\"[^\"]+\"|'[^']+'",
 }
@@ -528,8 +529,10 @@ def _duration(m: re.Match[str], ctx: Context) -> list[_Item]:
 
 
 def _retime(m: re.Match[str], ctx: Context) -> list[_Item]:
+    """One length for each beat named ("make beats 2 and 3 three seconds each")."""
     d = _within(_seconds(m["d"]), 0.5, MAX_DURATION_S, "A beat's length in seconds")
-    return [_Op({"op": "retime_beat", "beat": _ref(m["b"], ctx, "beat"), "duration_s": d})]
+    beats = dict.fromkeys(_refs(m["b"], ctx, "beat"))
+    return [_Op({"op": "retime_beat", "beat": b, "duration_s": d}) for b in beats]
 
 
 def _ask_length(m: re.Match[str], ctx: Context) -> list[_Item]:
@@ -1533,16 +1536,17 @@ RULES: list[tuple[str | re.Pattern[str], Handler]] = [
            r"(?P<dir>shorter|longer)",
            r"(?:shorten|trim|cut|lengthen|extend) (?P<b>%BEAT%) by (?P<d>%DUR%)(?P<dir>)"),
     *_rule(_retime,
-           r"let (?P<b>%BEAT%) (?:last|run|be|take)(?: for)? (?P<d>%DUR%)(?: long)?",
-           r"(?P<b>%BEAT%) (?:should|must|needs to|has to|can|could) (?:only |just )?"
-           r"(?:be|last|run|"
-           r"take) (?:only |just |at most |max )?(?P<d>%DUR%)(?: long)?",
-           r"(?:give|allow) (?P<b>%BEAT%) (?:only |just )?(?P<d>%DUR%)"),
+           r"let (?P<b>%BEATS%) (?:last|run|be|take)(?: for)? (?P<d>%DUR%)(?: long)?%EACH%",
+           r"(?P<b>%BEATS%) (?:should|must|needs to|has to|can|could) (?:all |both |each )?"
+           r"(?:only |just )?(?:be|last|run|"
+           r"take) (?:only |just |at most |max )?(?P<d>%DUR%)(?: long)?%EACH%",
+           r"(?:give|allow) (?P<b>%BEATS%) (?:only |just )?(?P<d>%DUR%)%EACH%"),
     *_rule(_retime,
            r"(?:make|set|change|retime|shorten|lengthen|extend|trim|cut|give)(?: the (?:length|"
-           r"duration) of)? (?P<b>%BEAT%)(?: (?:length|duration))?(?: to| at| last)? (?P<d>%DUR%)"
-           r"(?: long)?",
-           r"(?P<b>%BEAT%)(?: should (?:be|last)| to| for| lasts?| ?:| ?=) (?P<d>%DUR%)(?: long)?"),
+           r"duration) of)? (?P<b>%BEATS%)(?: (?:length|duration))?(?: all| both| each)?"
+           r"(?: to| at| last)? (?P<d>%DUR%)(?: long)?%EACH%",
+           r"(?P<b>%BEATS%)(?: should (?:be|last)| to| for| lasts?| ?:| ?=) (?P<d>%DUR%)"
+           r"(?: long)?%EACH%"),
     *_rule(_beat_text,
            r"(?:change|set|make|update|replace) (?:the )?(?:on-?screen )?(?:text|caption|headline|"
            r"copy|tagline|line|words?)(?: on| of| for| in) (?P<b>%BEAT%) (?:to|with|:) (?P<t>.+)",
@@ -1743,10 +1747,22 @@ def _split(text: str) -> list[tuple[str, str]]:
 
 #: A clause that opens on a beat or chunk and says "again" or "anew" but no verb ("Clip 3
 #: nochmal mit Veo", "clip 2 with wan anew", "the seventh image again, as a snowy forest").
+_MAKING = r"(?:generate|make|create|draw|render|do|produce|build|shoot|paint)"
 _AGAIN_LEAD = _compile(
-    r"^(?P<r>(?:%BEATS%|%CHUNKS%))(?P<mid>(?: (?:with|using|on|via) (?:the )?%MODEL%)?),?"
+    rf"^(?P<verb>{_MAKING} )?"
+    r"(?P<r>(?:%BEATS%|%CHUNKS%))(?P<mid>(?: (?:with|using|on|via) (?:the )?%MODEL%)?),?"
     r"(?: please)? (?:again|anew|once more|one more time)\b,?(?P<rest>.*)$"
 )
+#: The same with "again" before the target, as French and Spanish say it ("génère à nouveau
+#: l'image 2", "genera de nuevo la imagen 2").
+_AGAIN_FIRST = _compile(
+    rf"^(?P<verb>{_MAKING}) (?:again|anew|once more) (?P<r>(?:%BEATS%|%CHUNKS%))(?P<mid>)"
+    r"(?P<rest>.*)$"
+)
+#: What may follow "<verb> <target> again" for it to be a new take: nothing, or a model, a
+#: prompt after "with" or "but", another clause ("haz la escena 2 de nuevo más corta" is a
+#: length, said again).
+_AGAIN_REST = re.compile(r"\s*(?:$|[,;]|(?:with|using|via|on|but|please|and)\b)", re.I)
 
 
 #: A place next to a beat, said with a degree word ("just before the offer", "right after").
@@ -1796,8 +1812,14 @@ def _anew(clause: str) -> str:
 
 
 def _again(clause: str) -> str:
-    """A verbless "<target> again ..." as "regenerate <target> ..."; other clauses unchanged."""
-    if m := _AGAIN_LEAD.match(clause.strip()):
+    """A new take said with "again" as "regenerate <target> ...".
+
+    Bare ("image 2 again") or after a verb of making ("generate image 2 again", "do chunk 3
+    once more", "genera de nuevo la imagen 2"); other clauses come back unchanged.
+    """
+    if m := _AGAIN_LEAD.match(clause.strip()) or _AGAIN_FIRST.match(clause.strip()):
+        if m["verb"] and not _AGAIN_REST.match(m["rest"]):
+            return clause
         return f"regenerate {m['r']}{m['mid']}{m['rest']}"
     return clause
 

@@ -28,6 +28,8 @@ FRENCH: dict[str, str] = {
     # verbs
     "fais": "make", "faites": "make", "faire": "make", "rends": "make", "rendre": "make",
     "fais-la": "make it", "fais-le": "make it", "rends-la": "make it", "rends-le": "make it",
+    "genere": "generate", "generer": "generate", "cree": "create", "a nouveau": "again",
+    "de nouveau": "again", "encore une fois": "again",
     "mets": "put", "transforme": "turn", "transformez": "turn", "transformer": "turn",
     "convertis": "turn", "mettez": "put", "mettre": "put", "passe": "switch", "passer": "switch",
     "supprime": "remove", "supprimez": "remove", "supprimer": "remove", "enleve": "remove",
@@ -320,6 +322,8 @@ SPANISH: dict[str, str] = {
     "vuelve": "make", "elimina": "remove", "eliminar": "remove", "borra": "remove",
     "quita": "remove", "quitar": "remove", "regenera": "regenerate", "regenerar": "regenerate",
     "rehaz": "regenerate", "rehacer": "regenerate", "vuelve a generar": "regenerate",
+    "genera": "generate", "generar": "generate", "crea": "create", "de nuevo": "again",
+    "otra vez": "again", "nuevamente": "again",
     "mueve": "move", "mover": "move", "anade": "add", "agrega": "add", "reemplaza": "replace",
     "pero": "but", "esta vez": "this time",
     # the subjunctive of a negative imperative ("no cambies", "no la subas", "no toques")

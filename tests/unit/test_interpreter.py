@@ -149,6 +149,10 @@ CASES: list[tuple[str, str, list[Call]]] = [
     # beat content: plan edits the spec, later phases regenerate the image
     ("make beat 3 a sunset on the beach", "plan", [spec(beat(3, "a sunset on the beach"))]),
     ("make beat 3 a sunset on the beach", "storyboard", [regen_beat(3, "a sunset on the beach")]),
+    # a verb of making and "again": a new take, in the order English or Spanish says it
+    ("generate image 2 again", "storyboard", [regen_beat(2)]),
+    ("do chunk 3 once more with kling", "chunks", [regen_chunk(3, "kling")]),
+    ("genera de nuevo la imagen 2", "storyboard", [regen_beat(2)]),
     ("make beat 3 a sunset on the beach", "chunks", [regen_beat(3, "a sunset on the beach")]),
     ("make beat 3 a sunset on the beach", "refine", [regen_beat(3, "a sunset on the beach")]),
     ("make beat three a sunset", "plan", [spec(beat(3, "a sunset"))]),
@@ -263,6 +267,9 @@ CASES: list[tuple[str, str, list[Call]]] = [
     # a place is where the beat goes, not what it shows
     ("beat 5 should be at position 2", "plan", [spec(op("move_beat", beat=5, position=2))]),
     ("the offer must be at the start", "plan", [spec(op("move_beat", beat=7, position=1))]),
+    # one length for each beat named
+    ("make beats 2 and 3 3 seconds each", "plan",
+     [spec(op("retime_beat", beat=2, duration_s=3.0), op("retime_beat", beat=3, duration_s=3.0))]),
     ("swap beats 2 and 3", "plan", [spec(op("move_beat", beat=2, position=3))]),
     ("swap beats 2 and 5", "plan",
      [spec(op("move_beat", beat=2, position=5), op("move_beat", beat=4, position=2))]),
