@@ -83,6 +83,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from agent.edits import NAMED_COLOURS
+from agent.providers.local.brief.frame import take_aspect
 from agent.providers.replicate.catalog import load_catalog
 from agent.spec import BEAT_TYPES, MAX_DURATION_S, MAX_VOICEOVER_CHARS, MIN_DURATION_S
 from tools.grammar import (
@@ -498,6 +499,30 @@ def _ask(reply: str, op: str = "") -> Handler:
 
 def _help(m: re.Match[str], ctx: Context) -> list[_Item]:
     raise _Problem(possible(ctx.phase))
+
+
+#: Words that may stand beside a frame in a request to change it ("a vertical version please").
+_FRAME_FILLER = frozenset(
+    "a an the it this ad video spot version format frame shape orientation aspect ratio "
+    "please instead now for in as to into on".split()
+)
+_REFRAME = (
+    "The aspect ratio is fixed when a video is made, for all its branches. Make a new video "
+    'in that shape: say it in the brief ("a vertical 15-second ad for ...") or choose '
+    "16:9, 9:16 or 1:1 in the chat's settings or with --aspect."
+)
+
+
+def _reframe(m: re.Match[str], ctx: Context) -> list[_Item] | None:
+    """A request for another frame ("make it vertical"): it cannot change; say how to get it.
+
+    Declines (None) unless the words after the verb name only a frame
+    (:func:`~agent.providers.local.brief.frame.take_aspect`, any language it reads).
+    """
+    ratio, rest = take_aspect(m["f"])
+    if ratio is None or not set(re.findall(r"[a-z]+", rest.lower())) <= _FRAME_FILLER:
+        return None
+    raise _Problem(_REFRAME)
 
 
 #: Words that may frame a length for the whole ad as a question or suggestion ("would it work
@@ -1239,6 +1264,9 @@ RULES: list[tuple[str | re.Pattern[str], Handler]] = [
            r"(?: so far| to date)?"),
     *_rule(_calls(), r"(?:no,? )?(?:it'?s|it is|that'?s|this is) not (?:an? |the )?[\w' -]+"),
     *_rule(_help, r"help|\?+|what can i (?:do|say)(?: here| now)?|options|commands"),
+    *_rule(_reframe,
+           r"(?:(?:make|turn|change|switch|convert|set|reformat|redo|do|put|render|crop|"
+           r"reframe) )?(?P<f>.+)"),
     # -- branches and phases
     *_rule(_calls(_call("list_branches")),
            r"(?:show|list|see|view)(?: me)?(?: the| all| my)*(?: branches| branch tree| tree)",

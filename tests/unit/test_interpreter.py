@@ -361,12 +361,23 @@ def test_a_beat_named_by_type_needs_the_types_or_a_unique_match() -> None:
      ("refine", ["regenerate the music", "quieter music", "continue"])],
 )  # fmt: skip
 def test_unmappable_text_lists_what_is_possible_here(phase: str, offers: list[str]) -> None:
-    result = interpret("make it vertical", ctx(phase))
+    result = interpret("paint my bedroom purple", ctx(phase))
     assert result.calls == []
     reply = str(result.reply)
-    assert 'did not understand "make it vertical"' in reply
+    assert 'did not understand "paint my bedroom purple"' in reply
     assert f"At the {phase} review you can say" in reply
     assert all(offer in reply for offer in offers)
+
+
+@pytest.mark.parametrize(
+    "text", ["make it vertical", "can we do a square version for Instagram?", "mach es hochkant"]
+)
+def test_a_new_frame_is_answered_with_how_to_get_it(text: str) -> None:
+    """The aspect ratio is an option of the video, not an edit: the reply says so and how."""
+    result = interpret(text, ctx("plan"))
+    assert result.calls == []
+    assert "aspect ratio is fixed" in str(result.reply)
+    assert "--aspect" in str(result.reply)
 
 
 def test_a_partly_understood_message_says_what_was_understood_and_does_nothing() -> None:
