@@ -606,25 +606,43 @@ def _beat_type(m: re.Match[str], ctx: Context) -> list[_Item]:
     return [_set_beat(_ref(m["b"], ctx, "beat"), type=_TYPE_ALIASES[m["ty"].lower()])]
 
 
+#: More beats after the first one a rule took ("make beat 2 | and beat 4 a sunset").
+_MORE_BEATS = re.compile(
+    rf"^(?:,?\s*and |,\s*|,?\s*& )(?P<more>(?:{_BEAT}|{_NUM})(?:{_LIST}(?:{_BEAT}|{_NUM}))*)"
+    r"(?:,? (?:both|each|all))? (?P<rest>.+)$",
+    re.I,
+)
+
+
 def _beat_content(m: re.Match[str], ctx: Context) -> list[_Item]:
-    """At plan, the beat's description; later, a new storyboard image with that prompt."""
+    """At plan, the beat's description; later, a new storyboard image with that prompt.
+
+    Several beats take the same ("make beats 2 and 4 a sunset").
+    """
+    said = m["p"]
+    beats = [_ref(m["b"], ctx, "beat")]
+    if more := _MORE_BEATS.match(said):
+        beats = list(dict.fromkeys(_refs(f"{m['b']} and {more['more']}", ctx, "beat")))
+        said = more["rest"]
     # "make beat 3 look like a sunset", "beat 2 warmer look" (German "wärmer aussehen"): the
     # verb of appearance is not part of what the beat shows
-    said = re.sub(r"^(?:looks?|seems?|feels?)(?: like)? |(?<=\w) (?:looks?|seems?)$", "", m["p"])
-    beat, prompt = _ref(m["b"], ctx, "beat"), _prompt(said)
+    said = re.sub(r"^(?:looks?|seems?|feels?)(?: like)? |(?<=\w) (?:looks?|seems?)$", "", said)
+    prompt = _prompt(said)
     if ty := re.fullmatch(rf"(?:an? |the )?(?P<ty>{_TYPE}) (?:beat|scene)", said.strip(), re.I):
-        return [_set_beat(beat, type=_TYPE_ALIASES[ty["ty"].lower()])]  # "with a hook beat"
+        kind = _TYPE_ALIASES[ty["ty"].lower()]
+        return [_set_beat(beat, type=kind) for beat in beats]  # "with a hook beat"
     if re.fullmatch(
         r"(?:a (?:bit|little) |much )?(?:shorter|longer)|(?:twice|half|double|"
         r"triple|\w+ times) as (?:long|short)",
-        _value(m["p"]),
+        _value(said),
         re.I,
     ):
+        beat = beats[0]
         ask = f"How long should beat {beat} be? Say e.g. 'make beat {beat} 4 seconds'."
         raise _Vague(ask, "retime_beat")
     if ctx.phase == "plan":
-        return [_set_beat(beat, description=prompt)]
-    return [_call("regenerate_beat", beat=beat, prompt=prompt)]
+        return [_set_beat(beat, description=prompt) for beat in beats]
+    return [_call("regenerate_beat", beat=beat, prompt=prompt) for beat in beats]
 
 
 def _regen_beats(m: re.Match[str], ctx: Context) -> list[_Item]:
@@ -1264,9 +1282,6 @@ RULES: list[tuple[str | re.Pattern[str], Handler]] = [
            r"(?: so far| to date)?"),
     *_rule(_calls(), r"(?:no,? )?(?:it'?s|it is|that'?s|this is) not (?:an? |the )?[\w' -]+"),
     *_rule(_help, r"help|\?+|what can i (?:do|say)(?: here| now)?|options|commands"),
-    *_rule(_reframe,
-           r"(?:(?:make|turn|change|switch|convert|set|reformat|redo|do|put|render|crop|"
-           r"reframe) )?(?P<f>.+)"),
     # -- branches and phases
     *_rule(_calls(_call("list_branches")),
            r"(?:show|list|see|view)(?: me)?(?: the| all| my)*(?: branches| branch tree| tree)",
@@ -1683,6 +1698,10 @@ RULES: list[tuple[str | re.Pattern[str], Handler]] = [
            r"(?: model)?(?P<tail>)",
            r"(?P<c>%CHUNK%) (?P<tail>(?:with|using|on|in|via) .+)",
            r"(?:make|change) (?P<c>%CHUNK%) (?P<tail>.+)"),
+    # last: only what no other rule takes may be a request for another frame
+    *_rule(_reframe,
+           r"(?:(?:make|turn|change|switch|convert|set|reformat|redo|do|put|render|crop|"
+           r"reframe) )?(?P<f>.+)"),
 ]
 # fmt: on
 

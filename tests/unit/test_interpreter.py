@@ -267,6 +267,12 @@ CASES: list[tuple[str, str, list[Call]]] = [
     # a place is where the beat goes, not what it shows
     ("beat 5 should be at position 2", "plan", [spec(op("move_beat", beat=5, position=2))]),
     ("the offer must be at the start", "plan", [spec(op("move_beat", beat=7, position=1))]),
+    # one picture for each beat named, never "and beat 4 …" as beat 2's picture
+    ("make beat 2 and beat 4 a sunset", "plan",
+     [spec(op("set_beat", beat=2, description="a sunset", type=None, on_screen_text=None),
+           op("set_beat", beat=4, description="a sunset", type=None, on_screen_text=None))]),
+    ("make beats 2 and 4 a sunset", "storyboard",
+     [regen_beat(2, "a sunset"), regen_beat(4, "a sunset")]),
     # one length for each beat named
     ("make beats 2 and 3 3 seconds each", "plan",
      [spec(op("retime_beat", beat=2, duration_s=3.0), op("retime_beat", beat=3, duration_s=3.0))]),
