@@ -833,6 +833,45 @@ def _mood_comparative(m: re.Match[str], ctx: Context) -> list[_Item] | None:
     return _style("mood")(m, ctx)
 
 
+#: The last word of an instrument's name ("acoustic guitar", "upright bass", "strings").
+_INSTRUMENT_WORDS = frozenset(
+    "guitar guitars piano pianos strings string bass drums drum percussion synth synths "
+    "synthesizer pads keys organ violin violins cello cellos viola harp flute flutes "
+    "clarinet saxophone sax trumpet trumpets horns horn brass choir vocals ukulele banjo "
+    "mandolin marimba glockenspiel xylophone vibraphone claps handclaps bells timpani "
+    "accordion harmonica tabla sitar kalimba stabs orchestra 808s".split()
+)
+
+
+def _instruments(text: str) -> list[str] | None:
+    """The instruments a list names ("piano and strings", "an acoustic guitar"), else None.
+
+    Every item must end in an instrument's word (:data:`_INSTRUMENT_WORDS`); "calm piano
+    vibe" is a mood, not a list.
+    """
+    t = re.sub(
+        r"^(?:use|add|play|put in) |\b(?:for|in|on) (?:the )?(?:background )?"
+        r"(?:music|soundtrack|track|song|score)$",
+        "",
+        text.strip(),
+    )
+    t = re.sub(r" (?:only|alone)$", "", t)  # "piano only"
+    parts = [re.sub(r"^(?:an?|the|some|more|just) ", "", p.strip()) for p in re.split(_LIST, t)]
+    parts = [p for p in parts if p]
+    if parts and all(
+        p.split()[-1] in _INSTRUMENT_WORDS
+        and len(p.split()) <= 3
+        and not _NOT_IN_A_NAME & set(p.split())
+        for p in parts
+    ):
+        return parts
+    return None
+
+
+#: Words no instrument's name holds: "like a drum and bass track" names a genre.
+_NOT_IN_A_NAME = frozenset("like a an the as or with vibe feel style sound track song".split())
+
+
 def _music_brief(text: str) -> tuple[str | None, int | None, list[str] | None] | None:
     """(mood, tempo_bpm, instruments) in "calmer and slower, 90 bpm, with piano and strings"."""
     t, bpm, instruments = _value(text).lower(), None, None
@@ -855,6 +894,8 @@ def _music_brief(text: str) -> tuple[str | None, int | None, list[str] | None] |
         else:
             parts = [re.sub(r"^(?:an?|the|some|more) ", "", p) for p in raw]
             instruments = [p for p in parts if p] or None
+    if instruments is None and (played := _instruments(t)):
+        instruments, t = played, ""  # "piano and strings", "an acoustic guitar": what plays
     if tm := re.search(r"\b(too )?(slower|slow|faster|fast|quicker|quick)\b(?: tempo| pace)?", t):
         slow = tm[2].startswith("slow") != bool(tm[1])  # "too fast": slower
         bpm = bpm or (SLOW_BPM if slow else FAST_BPM)

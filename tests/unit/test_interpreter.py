@@ -207,6 +207,10 @@ CASES: list[tuple[str, str, list[Call]]] = [
     ("use veo for all chunks", "chunks", [regen_chunk(c, "veo") for c in range(1, 7)]),
     # music brief: spec before refine, a new track at refine
     ("make the music calmer", "plan", [spec(music("calm"))]),
+    # a list of instruments is what plays, not a mood; a genre stays a mood
+    ("use piano and strings for the music", "plan", [spec(music(inst=["piano", "strings"]))]),
+    ("music: acoustic guitar only", "plan", [spec(music(inst=["acoustic guitar"]))]),
+    ("music like a drum and bass track", "plan", [spec(music("bass"))]),
     ("make the music calmer", "refine", [regen_music("calm")]),
     ("slower music", "plan", [spec(music(bpm=80))]),
     ("slower music", "refine", [regen_music(bpm=80)]),
