@@ -20,6 +20,7 @@ from agent.phases.common import beat_name, chunk_name
 from agent.spec import MAX_VOICEOVER_CHARS, Spec
 from agent.state import PHASES, ArtifactRef, Options, Override, Phase, Subtitles
 from agent.text import TextInput
+from agent.wording import is_qualifier, qualified
 
 #: The node a re-run of each phase is seeded after (its fan-out or generation runs next).
 RERUN_AFTER: dict[Phase, str] = {
@@ -111,8 +112,17 @@ class RegenerateBeat(_Edit):
         return "storyboard"
 
     def apply(self, values: dict[str, Any], target: Target) -> dict[str, Any]:
-        """A new take of the beat's image."""
-        return _again(values, _beat(target, self.beat), prompt=self.prompt)
+        """A new take of the beat's image.
+
+        A prompt that only qualifies ("darker", "more colourful":
+        :func:`agent.wording.is_qualifier`) is added to the prompt the image was drawn from.
+        """
+        name, prompt = _beat(target, self.beat), self.prompt
+        if prompt is not None and is_qualifier(prompt):
+            old = values.get("overrides", {}).get(name)
+            base = (old and old.prompt) or target.spec.beats[self.beat - 1].image_prompt
+            prompt = qualified(base, prompt, 1000)
+        return _again(values, name, prompt=prompt)
 
 
 class ReplaceBeatImage(_Edit):

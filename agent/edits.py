@@ -37,6 +37,7 @@ from agent.spec import (
     Voice,
     retile,
 )
+from agent.wording import is_qualifier, qualified
 
 #: Shortest beat an edit may leave, seconds.
 MIN_BEAT_S = 1.0
@@ -533,8 +534,9 @@ class SetBeat(_Edit):
     """Rewrite one beat; fields left as None keep their value.
 
     A new description also rewrites the image prompt (description + the spec's style) and the
-    motion prompt (camera move + description). A new type takes the library's default camera
-    and composition.
+    motion prompt (camera move + description). A description that only qualifies ("warmer",
+    "a bit more dramatic": :func:`agent.wording.is_qualifier`) is added to the old one. A new
+    type takes the library's default camera and composition.
 
     Attributes:
         beat: the 1-based beat number.
@@ -568,6 +570,8 @@ class SetBeat(_Edit):
                 update.update(type=kind.type, camera=camera)
             if self.description is not None:
                 description = _text(self.description, 500, "description")
+                if is_qualifier(description):  # "warmer": the same beat, warmer
+                    description = qualified(old.description, description, 500)
                 image, action = _image_prompt(spec, description), _action(description)
                 update["description"] = description
             action = action or _action(old.description)

@@ -216,47 +216,6 @@ _VERB_OBJECT = re.compile(
 )
 
 
-#: Words ending in "-er" or "-ier" that are no comparative (nouns and adjectives of their own,
-#: often colours, materials and seasons: "amber lighting", "a summer mood").
-NOT_COMPARATIVE = frozenset(
-    "amber silver copper leather lavender timber ember embers summer winter glitter shimmer "
-    "thunder powder water paper poster master monster cinder feather weather butter letter "
-    "matter banner hammer tiger river never ever over under other rather either neither "
-    "whether clever bitter sober tender proper eager slender sinister super hyper inner outer "
-    "upper lower former latter further after thriller sticker cover glacier frontier "
-    "premier cashier soldier barrier courier drier".split()
-)  # fmt: skip
-_VOWELS = "aeiou"
-
-
-def base_of(word: str) -> str:
-    """An adjective's base form from its comparative, by English spelling rules.
-
-    "moodier" -> "moody", "punchier" -> "punchy", "smoother" -> "smooth", "bigger" -> "big",
-    "wider" -> "wide", "gentler" -> "gentle", "slower" -> "slow"; any other word (and the
-    words of :data:`NOT_COMPARATIVE`) unchanged. The style fields take base values, so "a
-    punchier mood" asks for the mood "punchy".
-    """
-    w = word.lower()
-    if w in NOT_COMPARATIVE or len(w) < 5 or not w.endswith("er"):
-        return word
-    stem = w[:-2]
-    if w.endswith("ier") and len(w) > 5 and w[-4] not in _VOWELS:
-        return w[:-3] + "y"  # moodier, punchier, snappier, grittier
-    if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] in "bdgmnpt":
-        return stem[:-1]  # bigger, hotter, slimmer
-    if stem.endswith("l") and len(stem) >= 4 and stem[-2] not in _VOWELS and stem[-2] != "l":
-        return stem + "e"  # gentler, simpler, subtler
-    if (len(stem) >= 3 and stem[-1] not in _VOWELS + "wxy" and stem[-2] in _VOWELS
-            and stem[-3] not in _VOWELS):  # fmt: skip
-        return stem + "e"  # wider, finer, paler, cuter
-    if stem[-1] == "u":
-        return stem + "e"  # bluer, truer
-    if stem[-1] in _VOWELS:
-        return word  # "-eer", "-oer": no comparative
-    return stem  # smoother, darker, warmer, slower, quieter
-
-
 def normalise(clause: str) -> str:
     """A verb made from an adjective, in the grammar's word order.
 

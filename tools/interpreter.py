@@ -42,7 +42,7 @@ prompt, a title, on-screen text) travel on, as values. Choices made here:
   edit for a beat (``set_camera``) and a new take for a chunk.
 * Relative colour words ("warmer colours") are ``adjust_palette``; named colours are a palette.
   Other comparatives set the base value a style field takes ("a punchier mood" -> "punchy",
-  "smoother camera" -> "smooth"), by spelling rules (:func:`tools.grammar.base_of`).
+  "smoother camera" -> "smooth"), by spelling rules (:func:`agent.wording.base_of`).
 * The music's gain in dB is one tool, ``set_music_volume`` with the gain against the music's
   original level: "at/to N dB" or a signed number alone is that gain; a direction word, with a
   number or without ("pull back by 5 dB", "nudge up 2 dB", "louder") is a step from the
@@ -86,12 +86,12 @@ from agent.edits import NAMED_COLOURS
 from agent.providers.local.brief.frame import take_aspect
 from agent.providers.replicate.catalog import load_catalog
 from agent.spec import BEAT_TYPES, MAX_DURATION_S, MAX_VOICEOVER_CHARS, MIN_DURATION_S
+from agent.wording import base_of
 from tools.grammar import (
     ATTRIBUTES,
     PAUSES,
     VAGUE,
     Patterns,
-    base_of,
     normalise,
     redraw,
     rephrase,

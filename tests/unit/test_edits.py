@@ -10,6 +10,7 @@ from typing import Any, cast
 import pytest
 from pydantic import TypeAdapter
 
+from agent.editing import RegenerateBeat, Target
 from agent.edits import (
     NAMED_COLOURS,
     PALETTE_SHIFTS,
@@ -257,6 +258,33 @@ def test_set_beat_description_rewrites_the_prompts(spec: Spec) -> None:
     assert f"Palette: {palette}." in beat.image_prompt  # the style clauses are kept
     assert beat.motion_prompt == "Fast pan left: a runner laces up at dawn."
     assert beat.camera == spec.beats[2].camera and beat.type == "hero_shot"
+
+
+@pytest.mark.parametrize("words", ["warmer", "a bit more dramatic", "darker and moodier"])
+def test_a_description_that_only_qualifies_keeps_what_the_beat_shows(
+    spec: Spec, words: str
+) -> None:
+    """ "make beat 3 warmer" is beat 3 as it was, warmer: never a beat that shows "warmer"."""
+    old = spec.beats[2]
+    beat = check(SetBeat(beat=3, description=words).apply(spec)).beats[2]
+    assert beat.description == f"{old.description.rstrip('. ')}, {words}"
+    assert beat.image_prompt.startswith(old.description.rstrip(". ")[:40])
+
+
+def test_a_description_that_names_a_scene_replaces_the_old_one(spec: Spec) -> None:
+    beat = check(SetBeat(beat=3, description="winter").apply(spec)).beats[2]
+    assert beat.description == "winter"
+
+
+def test_a_new_take_with_a_qualifier_keeps_the_image_prompt(spec: Spec) -> None:
+    target = Target(spec=spec, chunks=6)
+    values = RegenerateBeat(beat=2, prompt="darker").apply({}, target)
+    first = values["overrides"]["beat_01"]
+    assert first.prompt == f"{spec.beats[1].image_prompt.rstrip(' .,')}, darker"
+    again = RegenerateBeat(beat=2, prompt="more colourful").apply(values, target)
+    assert again["overrides"]["beat_01"].prompt.endswith(", darker, more colourful")
+    scene = RegenerateBeat(beat=2, prompt="a sunset on the beach").apply({}, target)
+    assert scene["overrides"]["beat_01"].prompt == "a sunset on the beach"
 
 
 def test_set_beat_type_and_text(spec: Spec) -> None:

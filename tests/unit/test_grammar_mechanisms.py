@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tools.grammar import base_of
+from agent.wording import base_of
 from tools.interpreter import VIDEO_MODELS, Context, interpret
 
 TYPES = ("hook", "problem", "product_reveal", "feature_highlight", "lifestyle", "social_proof",
