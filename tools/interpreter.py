@@ -614,10 +614,11 @@ _MORE_BEATS = re.compile(
 )
 
 
-def _beat_content(m: re.Match[str], ctx: Context) -> list[_Item]:
+def _beat_content(m: re.Match[str], ctx: Context) -> list[_Item] | None:
     """At plan, the beat's description; later, a new storyboard image with that prompt.
 
-    Several beats take the same ("make beats 2 and 4 a sunset").
+    Several beats take the same ("make beats 2 and 4 a sunset"). None (not this rule's) when
+    what follows the beat is its text or captions ("make beat 3 text bigger").
     """
     said = m["p"]
     beats = [_ref(m["b"], ctx, "beat")]
@@ -627,6 +628,8 @@ def _beat_content(m: re.Match[str], ctx: Context) -> list[_Item]:
     # "make beat 3 look like a sunset", "beat 2 warmer look" (German "wärmer aussehen"): the
     # verb of appearance is not part of what the beat shows
     said = re.sub(r"^(?:looks?|seems?|feels?)(?: like)? |(?<=\w) (?:looks?|seems?)$", "", said)
+    if ATTRIBUTES.get((re.findall(r"[\w'-]+", said.lower()) or [""])[0]) in ("text", "captions"):
+        return None  # "make beat 3 text bigger": the beat's text, not what it shows
     prompt = _prompt(said)
     if ty := re.fullmatch(rf"(?:an? |the )?(?P<ty>{_TYPE}) (?:beat|scene)", said.strip(), re.I):
         kind = _TYPE_ALIASES[ty["ty"].lower()]
@@ -1432,6 +1435,8 @@ RULES: list[tuple[str | re.Pattern[str], Handler]] = [
            r"(?: long)?",
            r"(?:switch|go|change|move) (?:it )?to (?P<d>%DUR%)",
            r"make (?:it|the ad|the video) (?P<d>%N%)",
+           r"(?:set|change|make|put) (?:the )?(?:duration|length|runtime)(?: of %IT%)?"
+           r"(?: to| at| =|:)? (?P<d>%N%)",
            r"(?:cut|trim|shorten|lengthen|extend|bring) (?:it|the ad|the video|the spot)"
            r"(?: down| up)? to (?P<d>%N%)",
            r"(?:let it |make it )?last (?:for )?(?P<d>%DUR%)",
@@ -1448,7 +1453,10 @@ RULES: list[tuple[str | re.Pattern[str], Handler]] = [
            r"(?:a bit |a little |much |way )?(?:shorter|longer)",
            r"(?:it'?s |it is |that'?s |way |a bit |much )*too (?:long|short)",
            r"(?:make|cut) %IT% (?:a bit |a little |much )?(?:shorter|longer)|(?:shorten|lengthen)"
-           r" %IT%"),
+           r" %IT%",
+           # a multiple of a length this interpreter does not know: ask for the number
+           r"(?:double|halve|triple) (?:the )?(?:length|duration|runtime)(?: of %IT%)?",
+           r"(?:make )?%IT% (?:twice|half|three times|double) as (?:long|short)"),
     *_rule(_spec_text("set_product", "name"),
            r"(?:change|switch|set|make|update) (?:the )?product(?: name)?(?: to| into| as| ?:) "
            r"(?P<v>.+)",

@@ -110,6 +110,8 @@ CASES: list[tuple[str, str, list[Call]]] = [
     ("where are we", "chunks", [call("status")]),
     ("what phase are we in", "chunks", [call("status")]),
     ("how long is it?", "plan", [call("status")]),
+    ("set duration to 45", "plan", [spec(op("set_duration", duration_s=45.0))]),
+    ("change the length to 20", "plan", [spec(op("set_duration", duration_s=20.0))]),
     ("is the video too long?", "plan", [call("status")]),
     # a question before a command: the command's result shows the status anyway
     ("is it too long? make it 20", "plan", [spec(op("set_duration", duration_s=20.0))]),
@@ -377,6 +379,19 @@ def test_unmappable_text_lists_what_is_possible_here(phase: str, offers: list[st
     assert 'did not understand "paint my bedroom purple"' in reply
     assert f"At the {phase} review you can say" in reply
     assert all(offer in reply for offer in offers)
+
+
+@pytest.mark.parametrize("text", ["double the length", "make it twice as long"])
+def test_a_multiple_of_the_length_asks_for_the_number(text: str) -> None:
+    result = interpret(text, ctx("plan"))
+    assert result.calls == []
+    assert "How long should it be?" in str(result.reply)
+
+
+def test_the_size_of_a_beats_text_is_not_read_as_what_the_beat_shows() -> None:
+    result = interpret("make beat 3 text bigger", ctx("plan"))
+    assert result.calls == []
+    assert 'did not understand "make beat 3 text bigger"' in str(result.reply)
 
 
 @pytest.mark.parametrize(
