@@ -369,6 +369,31 @@ class SetTitle(_Edit):
         return _rebuild(spec, title=_text(self.title, 120, "title"))
 
 
+class SetTagline(_Edit):
+    """Change the ad's tagline: the logo end card's line, and what the voiceover may close on.
+
+    Every ``logo_end_card`` beat shows the new tagline (the planner puts the tagline, or a
+    stock closing line, there); other beats are untouched, so in an ad without an end card the
+    tagline is only what the voiceover may close on. "" removes the tagline and the end card's
+    text.
+
+    Attributes:
+        tagline: the new tagline, at most 60 characters (the limit of on-screen text).
+    """
+
+    op: Literal["set_tagline"] = "set_tagline"
+    tagline: str
+
+    def apply(self, spec: Spec) -> Spec:
+        """Return ``spec`` with the new tagline; UserError over 60 characters."""
+        tagline = _on_screen_text(self.tagline)
+        beats = [
+            b.model_copy(update={"on_screen_text": tagline}) if b.type == "logo_end_card" else b
+            for b in spec.beats
+        ]
+        return _rebuild(spec, beats, tagline=tagline)
+
+
 class SetMusic(_Edit):
     """Change the music brief; fields left as None keep their value.
 
@@ -772,6 +797,7 @@ SpecEdit = Annotated[
     | SetStyle
     | SetProduct
     | SetTitle
+    | SetTagline
     | SetMusic
     | AddBeat
     | RemoveBeat

@@ -320,6 +320,7 @@ _FRAGMENTS = {
     "%VIA%": r"(?:with|showing|to show|into|so (?:that )?it shows|featuring|but|where|as|:|-|,)",
     "%NAME%": r"[a-z0-9][\w.-]*",
     "%EACH%": r"(?: each| apiece| per beat)?",
+    "%TAGLINE%": r"tag ?line|slogan|strap ?line|claim|end(?: card)? line|closing line|motto",
     "%DB%": r"[+−-]?\d+(?:\.\d+)? ?db",
     "%QUOTED%": r"\"[^\"]+\"|'[^']+'",
 }
@@ -1462,6 +1463,13 @@ RULES: list[tuple[str | re.Pattern[str], Handler]] = [
            r"(?P<v>.+)",
            r"(?:the )?product(?: name)? (?:is|should be|:|=) (?P<v>.+)",
            r"(?:advertise|sell|feature|promote) (?P<v>.+?) instead"),
+    *_rule(lambda m, ctx: [_Op({"op": "set_tagline", "tagline": ""})],
+           r"(?:remove|drop|delete|lose|cut) (?:the )?(?:%TAGLINE%)|no (?:%TAGLINE%)(?: please)?"),
+    *_rule(_spec_text("set_tagline", "tagline"),
+           r"(?:change|switch|set|make|update|replace) (?:the )?(?:%TAGLINE%)"
+           r"(?: to| into| as| with| ?:) (?P<v>.+)",
+           r"(?:the )?(?:%TAGLINE%) (?:is|should be|should say|should read|:|=) (?P<v>.+)",
+           r"(?:use|try) (?P<v>.+?) as (?:the )?(?:%TAGLINE%)"),
     *_rule(_spec_text("set_title", "title"),
            r"(?:call|name|title) (?:it|the (?:ad|video|spot)) (?P<v>.+)",
            r"(?:rename|retitle)(?: it| the (?:ad|video|spot))?(?: to| as)? (?P<v>.+)",
@@ -2651,7 +2659,7 @@ def _merge(
     return out
 
 
-_ONCE = ("set_duration", "set_product", "set_title", "set_music")  # later values win
+_ONCE = ("set_duration", "set_product", "set_title", "set_tagline", "set_music")  # later wins
 
 
 def _assemble(items: list[_Item], ctx: Context) -> list[ToolCall]:

@@ -331,6 +331,7 @@ SPANISH: dict[str, str] = {
     "quites": "remove", "borres": "remove", "elimines": "remove", "pongas": "put",
     "muevas": "move", "hagas": "make", "anadas": "add", "uses": "use", "regeneres": "regenerate",
     "sustituye": "replace", "cambia": "change", "cambiar": "change", "renombra": "rename",
+    "eslogan": "slogan", "lema": "slogan",
     "llama": "call", "usa": "use", "utiliza": "use", "usar": "use", "baja": "lower",
     "bajar": "lower", "sube": "raise", "subir": "raise", "sigue": "continue",
     "continua": "continue", "continuar": "continue", "adelante": "go ahead",

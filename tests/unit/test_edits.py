@@ -26,6 +26,7 @@ from agent.edits import (
     SetMusic,
     SetProduct,
     SetStyle,
+    SetTagline,
     SetTitle,
     SpecEdit,
     apply_edits,
@@ -162,6 +163,20 @@ def test_set_title(spec: Spec) -> None:
     out = check(SetTitle(title="  Just   run  ").apply(spec))
     assert out.title == "Just run" and out.beats == spec.beats
     assert len(SetTitle(title="word " * 100).apply(spec).title) <= 120
+
+
+def test_set_tagline_is_what_the_end_card_says(spec: Spec) -> None:
+    out = check(SetTagline(tagline="  Run   further ").apply(spec))
+    assert out.tagline == "Run further"
+    ends = [b for b in out.beats if b.type == "logo_end_card"]
+    assert ends and all(b.on_screen_text == "Run further" for b in ends)
+    pairs = zip(spec.beats, out.beats, strict=True)
+    assert all(a == b for a, b in pairs if a.type != "logo_end_card")
+    gone = check(SetTagline(tagline="").apply(out))
+    assert gone.tagline == ""
+    assert all(b.on_screen_text == "" for b in gone.beats if b.type == "logo_end_card")
+    with pytest.raises(UserError, match="limit is 60"):
+        SetTagline(tagline="word " * 20).apply(spec)
 
 
 def test_set_music(spec: Spec) -> None:
