@@ -67,8 +67,10 @@ def is_qualifier(text: str) -> bool:
     "the logo" are not qualifiers.
     """
     words = re.findall(r"[a-z]+", text.lower())
+    if len(words) > 12:
+        return False
     found, i = False, 0
-    while i < len(words) and len(words) <= 12:
+    while i < len(words):
         word = words[i]
         if word in ("more", "less") and i + 1 < len(words):
             found, i = True, i + 2
@@ -78,7 +80,7 @@ def is_qualifier(text: str) -> bool:
             i += 1
         else:
             return False
-    return found and i >= len(words)
+    return found
 
 
 def qualified(base: str, qualifier: str, max_chars: int) -> str:

@@ -847,6 +847,10 @@ _INSTRUMENT_WORDS = frozenset(
 )
 
 
+#: Words no instrument's name holds: "like a drum and bass track" names a genre.
+_NOT_IN_A_NAME = frozenset("like a an the as or with vibe feel style sound track song".split())
+
+
 def _instruments(text: str) -> list[str] | None:
     """The instruments a list names ("piano and strings", "an acoustic guitar"), else None.
 
@@ -870,10 +874,6 @@ def _instruments(text: str) -> list[str] | None:
     ):
         return parts
     return None
-
-
-#: Words no instrument's name holds: "like a drum and bass track" names a genre.
-_NOT_IN_A_NAME = frozenset("like a an the as or with vibe feel style sound track song".split())
 
 
 def _music_brief(text: str) -> tuple[str | None, int | None, list[str] | None] | None:

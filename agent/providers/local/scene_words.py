@@ -178,8 +178,8 @@ def _stems(word: str) -> list[str]:
     ]
 
 
-def _phrase_at(words: list[str], n: int, index: _Index) -> str | None:
-    """The name of the ``n``-word key that ``words`` spells, endings allowed on every word.
+def _phrase_at(words: list[str], index: _Index) -> str | None:
+    """The name of the key that ``words`` spells, all of them, endings allowed on every word.
 
     Every word may carry an ending, not just the last ("zur goldenen Stunde" is
     "goldene_stunde"); a word's stems are tried only where they open some key, so a phrase
@@ -187,7 +187,7 @@ def _phrase_at(words: list[str], n: int, index: _Index) -> str | None:
     """
     spellings: list[tuple[str, ...]] = [()]
     for k, word in enumerate(words):
-        last = k == n - 1
+        last = k == len(words) - 1
         spellings = [
             (*head, stem)
             for head in spellings
@@ -244,7 +244,7 @@ def find(text: str, table: dict[str, str]) -> list[tuple[int, int, str]]:
     while i < len(toks):
         found = None
         for n in (3, 2, 1):
-            name = _phrase_at(toks[i : i + n], n, index) if i + n <= len(toks) else None
+            name = _phrase_at(toks[i : i + n], index) if i + n <= len(toks) else None
             if name is not None:
                 found = (n, name)
                 break
